@@ -1,0 +1,95 @@
+"""flambeau: PyTorch rebuilt in Python on NumPy.
+
+``import flambeau as torch`` (or ``python -m flambeau run script.py``) gives PyTorch's API:
+tensors with storage and views, autograd, nn, optim, data loading and torchvision.
+"""
+__version__ = "0.1.0"
+
+from . import _naming
+from ._dtype import (bfloat16, bool, can_cast, complex64, complex128, dtype, finfo, float16,
+                     float32, float64, get_default_dtype, iinfo, int8, int16, int32, int64,
+                     promote_types, set_default_dtype, uint8)
+from ._device import device
+from ._size import Size
+from ._storage import TypedStorage, UntypedStorage
+from ._tensor import Tensor
+from . import autograd
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from . import _ops
+from ._ops.registry import OPS as _OPS
+from . import cuda, fft, linalg, return_types, special
+from ._legacy import TYPES as _LEGACY_TYPES
+
+float = float32
+double = float64
+half = float16
+cfloat = complex64
+cdouble = complex128
+long = int64
+int = int32
+short = int16
+
+globals().update(_LEGACY_TYPES)
+
+
+class layout:
+    """Memory layouts; flambeau tensors are all ``strided``."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"{_naming.public_name}.{self.name}"
+
+
+class memory_format(layout):
+    """Memory formats (accepted for compatibility; results are contiguous)."""
+
+
+strided = layout("strided")
+contiguous_format = memory_format("contiguous_format")
+channels_last = memory_format("channels_last")
+preserve_format = memory_format("preserve_format")
+
+
+def _publish():
+    """Binds every registered op to its namespace and to Tensor (see ``_ops.registry``)."""
+    import sys
+    for namespace, name, fn, method in _OPS:
+        if method:
+            setattr(Tensor, name, fn)
+        else:
+            module = sys.modules[__name__ + ("." + namespace if namespace else "")]
+            setattr(module, name, fn)
+    for op in ("add", "sub", "mul", "div", "pow", "floor_divide"):
+        dunder = {"div": "truediv", "floor_divide": "floordiv"}.get(op, op)
+        setattr(Tensor, f"__i{dunder}__", getattr(Tensor, op + "_"))
+
+
+_publish()
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def is_storage(obj):
+    return isinstance(obj, (TypedStorage, UntypedStorage))
+
+
+def numel(input):
+    return input.numel()
+
+
+def is_floating_point(input):
+    return input.is_floating_point()
+
+
+def is_complex(input):
+    return input.is_complex()
+
+
+def result_type(tensor1, tensor2):
+    """The dtype torch's promotion gives an op on these two operands."""
+    from ._dtype import result_type_of
+    return result_type_of(tensor1, tensor2)

@@ -1,0 +1,42 @@
+"""Layer 0: the array library behind a device.
+
+NumPy serves ``cpu``; CuPy would serve ``cuda``. Everything above this layer reaches the array
+library through :func:`array_module` (or through NumPy ufuncs, which dispatch to CuPy arrays by
+themselves), so CPU and GPU share one code path.
+"""
+import numpy
+
+cupy = None
+try:  # pragma: no cover - exercised only where CuPy and a GPU exist
+    import cupy
+    if cupy.cuda.runtime.getDeviceCount() == 0:
+        cupy = None
+except Exception:  # ImportError, or CuPy present without a usable driver
+    cupy = None
+
+
+def array_module(array):
+    """NumPy for host arrays, CuPy for device arrays."""
+    if cupy is not None and isinstance(array, cupy.ndarray):
+        return cupy
+    return numpy
+
+
+def module_for(device_type):
+    """The array library for a device type ('cpu' or 'cuda')."""
+    if device_type == "cpu":
+        return numpy
+    if device_type == "cuda" and cupy is not None:
+        return cupy
+    raise AssertionError("Torch not compiled with CUDA enabled")
+
+
+def cuda_device_count():
+    return 0 if cupy is None else cupy.cuda.runtime.getDeviceCount()
+
+
+def to_host(array):
+    """A NumPy array with the same values (the array itself when already on the host)."""
+    if isinstance(array, numpy.ndarray):
+        return array
+    return array.get()

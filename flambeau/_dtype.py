@@ -1,0 +1,238 @@
+"""dtype objects and PyTorch's type promotion.
+
+A :class:`dtype` names a NumPy dtype and carries torch's attributes. Promotion differs from
+NumPy's: an integer tensor plus a Python float gives the *default* float dtype (not float64),
+int64 plus float32 gives float32, and 0-dim tensors only raise the *category* of a result
+(``int32 tensor + float64 0-dim`` is float64, ``float16 tensor + float64 0-dim`` is float16).
+"""
+import functools
+
+import numpy as np
+
+from . import _naming
+
+try:
+    import ml_dtypes
+except ImportError:  # bfloat16 is an optional extra: pip install flambeau[bfloat16]
+    ml_dtypes = None
+
+_BOOL, _INT, _FLOAT, _COMPLEX = range(4)  # categories, in promotion order
+
+
+@_naming.public_class
+class dtype:
+    __slots__ = ("_name", "_np", "itemsize", "is_floating_point", "is_complex", "is_signed",
+                 "_category")
+
+    def __init__(self, name, np_dtype, category, itemsize, is_signed):
+        self._name = name
+        self._np = np_dtype
+        self._category = category
+        self.itemsize = itemsize
+        self.is_floating_point = category == _FLOAT
+        self.is_complex = category == _COMPLEX
+        self.is_signed = is_signed
+
+    def __repr__(self):
+        return f"{_naming.public_name}.{self._name}"
+
+    def __reduce__(self):  # dtypes are singletons, also through pickle
+        return getattr, (_module(), self._name)
+
+    def to_real(self):
+        return {"complex64": float32, "complex128": float64}.get(self._name, self)
+
+    def to_complex(self):
+        return {"float64": complex128, "complex128": complex128}.get(self._name, complex64)
+
+    @property
+    def numpy_dtype(self):
+        if self._np is None:
+            raise TypeError("bfloat16 needs the ml_dtypes package: pip install flambeau[bfloat16]")
+        return self._np
+
+
+def _module():
+    import flambeau
+    return flambeau
+
+
+def _make(name, np_name, category, itemsize, is_signed=True):
+    np_dtype = np.dtype(np_name) if np_name else None
+    return dtype(name, np_dtype, category, itemsize, is_signed)
+
+
+bool = _make("bool", "bool", _BOOL, 1, False)
+uint8 = _make("uint8", "uint8", _INT, 1, False)
+int8 = _make("int8", "int8", _INT, 1)
+int16 = _make("int16", "int16", _INT, 2)
+int32 = _make("int32", "int32", _INT, 4)
+int64 = _make("int64", "int64", _INT, 8)
+float16 = _make("float16", "float16", _FLOAT, 2)
+bfloat16 = _make("bfloat16", ml_dtypes.bfloat16 if ml_dtypes else None, _FLOAT, 2)
+float32 = _make("float32", "float32", _FLOAT, 4)
+float64 = _make("float64", "float64", _FLOAT, 8)
+complex64 = _make("complex64", "complex64", _COMPLEX, 8)
+complex128 = _make("complex128", "complex128", _COMPLEX, 16)
+
+all_dtypes = (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
+              complex64, complex128)
+# torch's aliases: torch.float is float32, torch.long is int64, ...
+aliases = {"float": float32, "double": float64, "half": float16, "cfloat": complex64,
+           "cdouble": complex128, "long": int64, "int": int32, "short": int16}
+
+_from_numpy = {d._np: d for d in all_dtypes if d._np is not None}
+
+
+def from_numpy_dtype(np_dtype):
+    """The flambeau dtype of a NumPy dtype; TypeError for types torch lacks (like torch does)."""
+    try:
+        return _from_numpy[np_dtype]
+    except KeyError:
+        raise TypeError(
+            f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).name}. The only supported "
+            "types are: float64, float32, float16, complex64, complex128, int64, int32, int16, "
+            "int8, uint8, and bool.") from None
+
+
+# ---- default dtype -------------------------------------------------------------------------
+
+_default = float32
+
+
+def get_default_dtype():
+    """The dtype of floating tensors made from Python floats (float32 unless changed)."""
+    return _default
+
+
+def set_default_dtype(d):
+    global _default
+    if not isinstance(d, dtype) or not d.is_floating_point:
+        raise TypeError(f"only floating-point types are supported as the default type")
+    _default = d
+
+
+def default_complex_dtype():
+    return complex128 if _default is float64 else complex64
+
+
+# ---- promotion -----------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def promote_types(type1, type2):
+    """The smallest dtype to which both can be cast, as ``torch.promote_types``."""
+    if type1 is type2:
+        return type1
+    c1, c2 = type1._category, type2._category
+    if c1 != c2:
+        high, low = (type1, type2) if c1 > c2 else (type2, type1)
+        if high is complex64 and low is float64:
+            return complex128
+        return high
+    if bfloat16 in (type1, type2):  # bfloat16 with float16: neither holds the other
+        return float32 if float16 in (type1, type2) else (type2 if type1 is bfloat16 else type1)
+    return _from_numpy[np.promote_types(type1._np, type2._np)]
+
+
+def _combine_categories(higher, lower):
+    """c10's rule for merging the dtype of a higher-priority group with a lower one."""
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    if higher.is_complex:
+        return higher
+    if lower.is_complex:
+        return higher.to_complex() if higher.is_floating_point else lower
+    if higher.is_floating_point:
+        return higher
+    if higher is bool or lower.is_floating_point:
+        return promote_types(higher, lower)
+    return higher
+
+
+def operand_key(x):
+    """What promotion needs to know of an operand: a tensor's (dtype, is 0-dim), a scalar's kind."""
+    cls = type(x)
+    if cls is float:
+        return "f"
+    if cls is int:
+        return "i"
+    if cls is _pybool:
+        return "b"
+    if cls is complex:
+        return "c"
+    if isinstance(x, np.generic):
+        return operand_key(x.item())
+    return (x.dtype, x.ndim == 0)
+
+
+_pybool = type(True)
+
+
+@functools.lru_cache(maxsize=None)
+def _result_type_of_keys(keys, default):
+    groups = [None, None, None]  # dimensioned tensors, 0-dim tensors, Python scalars
+    for key in keys:
+        if isinstance(key, tuple):
+            d, zero_dim = key
+            group = 1 if zero_dim else 0
+        else:
+            group = 2
+            d = {"b": bool, "i": int64, "f": default,
+                 "c": complex128 if default is float64 else complex64}[key]
+        groups[group] = d if groups[group] is None else promote_types(groups[group], d)
+    return _combine_categories(groups[0], _combine_categories(groups[1], groups[2]))
+
+
+def result_type_of(*operands):
+    """torch.result_type over any number of tensors and Python scalars."""
+    return _result_type_of_keys(tuple(operand_key(x) for x in operands), _default)
+
+
+def can_cast(from_, to):
+    """torch.can_cast: casting must not lower the category (float to int, complex to float...)."""
+    if from_._category == to._category:
+        return True
+    return from_._category < to._category
+
+
+# ---- finfo / iinfo -------------------------------------------------------------------------
+
+@_naming.public_class
+class finfo:
+    """Machine limits of a floating dtype (NumPy's finfo under torch's names and repr)."""
+
+    def __init__(self, type=None):
+        type = _default if type is None else type
+        if not (type.is_floating_point or type.is_complex):
+            raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo "
+                            "to handle 'torch.finfo'")
+        info = np.finfo(type.to_real().numpy_dtype)
+        self.bits = info.bits
+        self.eps = float(info.eps)
+        self.max = float(info.max)
+        self.min = float(info.min)
+        self.tiny = self.smallest_normal = float(info.smallest_normal)
+        self.resolution = float(info.resolution)
+        self.dtype = type.to_real()._name
+
+    def __repr__(self):
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
+                f"eps={self.eps:g}, smallest_normal={self.smallest_normal:g}, "
+                f"tiny={self.tiny:g}, dtype={self.dtype})")
+
+
+@_naming.public_class
+class iinfo:
+    """Machine limits of an integer dtype."""
+
+    def __init__(self, type):
+        if type.is_floating_point or type.is_complex or type is bool:
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to "
+                            "handle 'torch.iinfo'")
+        info = np.iinfo(type._np)
+        self.bits, self.min, self.max, self.dtype = info.bits, int(info.min), int(info.max), type._name
+
+    def __repr__(self):
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"

@@ -1,0 +1,26 @@
+"""Legacy tensor types: ``FloatTensor([1, 2])``, ``LongTensor(3)``, ``isinstance(t, FloatTensor)``."""
+from . import _dtype, _naming
+from ._tensor import Tensor
+
+
+class _LegacyType(type):
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj.dtype is cls.dtype and obj.device.type == "cpu"
+
+    def __call__(cls, *args, device=None):
+        from ._ops import creation
+        return creation.legacy_new(args, cls.dtype, device)
+
+    def __repr__(cls):
+        return f"<class '{_naming.public_name}.{cls.__name__}'>"
+
+
+def _legacy(name, dtype):
+    return _LegacyType(name, (), {"dtype": dtype, "__doc__": f"A tensor of {dtype._name}."})
+
+
+TYPES = {name: _legacy(name, getattr(_dtype, d)) for d, name in {
+    "float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+    "bfloat16": "BFloat16Tensor", "int64": "LongTensor", "int32": "IntTensor",
+    "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
+    "bool": "BoolTensor"}.items()}

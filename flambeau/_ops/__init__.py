@@ -1,0 +1,9 @@
+"""Layer 4: every tensor operation, one file per family. Importing a family registers its ops
+(see ``registry``); ``flambeau/__init__.py`` publishes them."""
+import importlib
+
+FAMILIES = ("creation", "conversion", "shape", "pointwise", "reduction", "sorting", "joining",
+            "blas", "indexing", "random", "linalg", "fft")
+
+for _family in FAMILIES:
+    importlib.import_module(f"{__name__}.{_family}")

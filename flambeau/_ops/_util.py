@@ -1,0 +1,71 @@
+"""Small helpers shared by the op families: argument parsing and the recording test."""
+import numpy as np
+
+from .. import _dtype
+from .._device import as_device
+from .._tensor import Tensor, _wrap_dim
+from ..autograd import grad_mode
+
+wrap_dim = _wrap_dim
+
+
+def needs_grad(*tensors):
+    """True when the op must record: grad mode is on and some tensor input requires grad."""
+    if not grad_mode.is_grad_enabled():
+        return False
+    for t in tensors:
+        if isinstance(t, Tensor) and t._requires_grad:
+            return True
+    return False
+
+
+def parse_size(size, fn_name="size"):
+    """``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])``, ``f(torch.Size(...))`` -> a tuple of ints."""
+    if len(size) == 1 and hasattr(size[0], "__iter__") and not isinstance(size[0], Tensor):
+        size = tuple(size[0])
+    try:
+        size = tuple(s.__index__() for s in size)
+    except (AttributeError, TypeError):
+        bad = next(s for s in size if not hasattr(s, "__index__"))
+        raise TypeError(f"{fn_name}(): argument 'size' must be tuple of ints, but found element "
+                        f"of type {type(bad).__name__} at pos 0") from None
+    for s in size:
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
+                               f"{list(size)}")
+    return size
+
+
+def wrap_dims(dims, ndim):
+    """An int, tuple or list of dims made non-negative (duplicates raise as in torch)."""
+    if isinstance(dims, int):
+        return (_wrap_dim(dims, ndim),)
+    out = tuple(_wrap_dim(d, ndim) for d in dims)
+    if len(set(out)) != len(out):
+        dup = next(d for d in out if out.count(d) > 1)
+        raise RuntimeError(f"dim {dup} appears multiple times in the list of dims")
+    return out
+
+
+def xp_for(device):
+    """The array module for a ``device=`` argument (None: the CPU)."""
+    from .. import _backend
+    return _backend.module_for(as_device(device).type)
+
+
+def np_dtype(dtype):
+    return dtype.numpy_dtype
+
+
+def scalar_dtype(value):
+    """The dtype torch gives a Python scalar on its own (``torch.tensor(value)``)."""
+    if isinstance(value, bool):
+        return _dtype.bool
+    if isinstance(value, int):
+        return _dtype.int64
+    if isinstance(value, complex):
+        return _dtype.default_complex_dtype()
+    return _dtype.get_default_dtype()
+
+
+ndarray = np.ndarray

@@ -1,0 +1,172 @@
+"""Conversions: dtype and device moves (``to``, ``float()``, ``cpu()``...), copies, detaching.
+
+``to`` returns the tensor itself when nothing changes (unless ``copy=True``), as in PyTorch;
+conversions are differentiable (``ToCopyBackward0``), ``detach`` is not.
+"""
+from .. import _backend, _dtype, _naming
+from .._device import as_device, device as device_cls
+from .._tensor import Tensor, make, make_view
+from ..autograd.graph import record
+from ._util import needs_grad
+from .registry import check_inplace, defop, register
+
+_TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+               "bfloat16": "BFloat16Tensor", "int64": "LongTensor", "int32": "IntTensor",
+               "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
+               "bool": "BoolTensor", "complex64": "ComplexFloatTensor",
+               "complex128": "ComplexDoubleTensor"}
+
+
+def _convert(t, dtype, device, copy):
+    """``t`` in ``dtype`` on ``device``; ``t`` itself when nothing changes and no copy is asked."""
+    dtype = dtype or t._dtype
+    same_device = device is None or device.type == t.device.type
+    if dtype is t._dtype and same_device and not copy:
+        return t
+    array = t._data
+    if not same_device:
+        array = _backend.module_for(device.type).asarray(_backend.to_host(array)) \
+            if device.type != "cpu" else _backend.to_host(array)
+    array = array.astype(dtype.numpy_dtype, copy=copy or array is t._data)
+    out = make(array, dtype)
+    if needs_grad(t) and (dtype.is_floating_point or dtype.is_complex):
+        source = t._dtype
+        record("ToCopyBackward0", (out,), (t,), lambda g: g.to(source))
+    return out
+
+
+def _parse_to(args, kwargs):
+    dtype = kwargs.pop("dtype", None)
+    device = kwargs.pop("device", None)
+    for a in args:
+        if isinstance(a, _dtype.dtype):
+            dtype = a
+        elif isinstance(a, Tensor):
+            dtype, device = a._dtype, a.device
+        elif isinstance(a, (str, device_cls, int)):
+            device = a
+        else:
+            raise TypeError(f"to() received an invalid combination of arguments - got "
+                            f"({type(a).__name__})")
+    return dtype, (as_device(device) if device is not None else None)
+
+
+def to(self, *args, **kwargs):
+    """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``; keywords ``dtype``,
+    ``device``, ``copy``, ``non_blocking``, ``memory_format``."""
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    dtype, device = _parse_to(args, kwargs)
+    if device is not None and device.type == "cuda":
+        _backend.module_for("cuda")  # raises torch's error without a GPU backend
+    return _convert(self, dtype, device, copy)
+
+
+def _dtype_method(name, d):
+    def method(self, memory_format=None):
+        return _convert(self, d, None, False)
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"``self.to({_naming.public_name}.{d._name})``."
+    register("", name, method, method=True)
+
+
+for _name, _d in {"float": _dtype.float32, "double": _dtype.float64, "half": _dtype.float16,
+                  "bfloat16": _dtype.bfloat16, "int": _dtype.int32, "long": _dtype.int64,
+                  "short": _dtype.int16, "char": _dtype.int8, "byte": _dtype.uint8,
+                  "bool": _dtype.bool, "cfloat": _dtype.complex64,
+                  "cdouble": _dtype.complex128}.items():
+    _dtype_method(_name, _d)
+
+
+def cpu(self, memory_format=None):
+    return _convert(self, None, as_device("cpu"), False)
+
+
+def cuda(self, device=None, non_blocking=False, memory_format=None):
+    _backend.module_for("cuda")
+    return _convert(self, None, as_device("cuda" if device is None else device), False)
+
+
+def type_(self, dtype=None, non_blocking=False, **kwargs):
+    """Without arguments, the legacy type name (``'torch.FloatTensor'``); else a conversion to
+    a dtype, a type name string, or a legacy tensor type."""
+    if dtype is None:
+        return f"{_naming.public_name}.{_TYPE_NAMES[self._dtype._name]}"
+    if isinstance(dtype, str):
+        name = dtype.rsplit(".", 1)[-1]
+        matches = [d for d, n in _TYPE_NAMES.items() if n == name]
+        if not matches:
+            raise ValueError(f"invalid type: '{dtype}'")
+        dtype = getattr(_dtype, matches[0])
+    elif isinstance(dtype, type) and hasattr(dtype, "dtype"):
+        dtype = dtype.dtype
+    return _convert(self, dtype, None, False)
+
+
+def type_as(self, other):
+    return _convert(self, other._dtype, other.device, False)
+
+
+for _name, _fn in {"to": to, "cpu": cpu, "cuda": cuda, "type": type_, "type_as": type_as}.items():
+    register("", _name, _fn, method=True)
+
+
+# ---- copies --------------------------------------------------------------------------------
+
+@defop
+def clone(input, *, memory_format=None):
+    """A copy with its own memory (differentiable: ``CloneBackward0``)."""
+    out = make(input._data.copy(), input._dtype)
+    if needs_grad(input):
+        record("CloneBackward0", (out,), (input,), lambda g: g)
+    return out
+
+
+@defop(function=False)
+def contiguous(self, memory_format=None):
+    """The tensor itself when contiguous, else a contiguous copy."""
+    if self._data.flags.c_contiguous:
+        return self
+    return clone(self)
+
+
+@defop
+def detach(input):
+    """The same memory as a new tensor outside the graph."""
+    return make_view(input, input._data)
+
+
+def detach_(self):
+    self._grad_fn, self._requires_grad = None, False
+    return self
+
+
+register("", "detach_", detach_, method=True)
+
+
+def copy_(self, src, non_blocking=False):
+    """Copies ``src`` into ``self`` (broadcasting, casting); the copy is differentiable."""
+    check_inplace(self)
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
+                        f"{type(src).__name__}")
+    array = src._data
+    if type(array) is not type(self._data):
+        array = _backend.to_host(array) if type(self._data) is type(_backend.to_host(array)) \
+            else _backend.array_module(self._data).asarray(array)
+    try:
+        self._data[...] = array
+    except ValueError:
+        raise RuntimeError(f"The size of tensor a ({self._data.shape[-1] if self._data.ndim else 1}"
+                           f") must match the size of tensor b ({src._data.shape[-1]}) at "
+                           "non-singleton dimension 0") from None
+    self._bump_version()
+    if needs_grad(src, self):
+        source = src._dtype
+        record("CopyBackwards", (self,), (None, src),
+               lambda g: (None, g.to(source)))
+    return self
+
+
+register("", "copy_", copy_, method=True)

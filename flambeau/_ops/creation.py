@@ -1,0 +1,368 @@
+"""Creation ops: tensors from data, constant fills, ranges.
+
+Unlike NumPy, data made of Python floats becomes the default dtype (float32), ranges follow
+torch's length rule (``ceil((end - start) / step)`` in double precision), and every creation
+op takes ``dtype=``, ``device=`` and ``requires_grad=``.
+"""
+import math
+import warnings
+
+import numpy as np
+
+from .. import _dtype
+from .._device import as_device
+from .._tensor import Tensor, make
+from ._util import parse_size, scalar_dtype, xp_for
+from .registry import defop, register, with_out
+
+
+def _finish(array, dtype, requires_grad):
+    t = make(array, dtype)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _to_device(array, device):
+    """A host array moved to ``device`` (a no-op for the CPU)."""
+    xp = xp_for(device)
+    return array if xp is np else xp.asarray(array)
+
+
+# ---- tensors from data ---------------------------------------------------------------------
+
+def _infer_array(data):
+    """A NumPy array from nested Python data, typed as torch infers it."""
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    if isinstance(data, np.ndarray):
+        return data, _dtype.from_numpy_dtype(data.dtype)
+    if isinstance(data, (bool, int, float, complex)):
+        dtype = scalar_dtype(data)
+        return np.array(data, dtype=dtype.numpy_dtype), dtype
+    if isinstance(data, np.generic):
+        return np.array(data), _dtype.from_numpy_dtype(data.dtype)
+    try:
+        array = np.array(data)
+    except ValueError:
+        _raise_ragged(data)
+    except OverflowError:
+        raise RuntimeError(f"Overflow when unpacking long") from None
+    if array.dtype == object:
+        _raise_ragged(data)
+    kind = array.dtype.kind
+    if kind == "f" and array.dtype != np.float64 or kind == "c" and array.dtype != np.complex128:
+        return array, _dtype.from_numpy_dtype(array.dtype)  # tensors of a fixed float dtype
+    if kind in "fc" and _holds_tensors(data):
+        return array, _dtype.from_numpy_dtype(array.dtype)
+    if kind == "f":
+        return array, _dtype.get_default_dtype()
+    if kind == "c":
+        return array, _dtype.default_complex_dtype()
+    if kind in "iu":
+        return array, _dtype.int64
+    if kind == "b":
+        return array, _dtype.bool
+    raise TypeError(f"new(): invalid data type '{array.dtype}'")
+
+
+def _holds_tensors(data):
+    while isinstance(data, (list, tuple)) and data:
+        data = data[0]
+    return isinstance(data, (Tensor, np.ndarray, np.generic))
+
+
+def _raise_ragged(data, dim=0):
+    """torch's message for nested sequences of unequal lengths."""
+    def walk(seq, depth):
+        if not isinstance(seq, (list, tuple)):
+            return
+        lengths = [len(s) if isinstance(s, (list, tuple)) else None for s in seq]
+        first = lengths[0] if lengths else None
+        for n in lengths:
+            if n != first:
+                raise ValueError(f"expected sequence of length {first} at dim {depth + 1} "
+                                 f"(got {n})")
+        for s in seq:
+            walk(s, depth + 1)
+    walk(data, 0)
+    raise TypeError("new(): invalid data type")
+
+
+@defop(method=False)
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """A new tensor holding a copy of ``data`` (nested lists, scalars, arrays or tensors).
+
+    Python floats give the default dtype, ints int64, bools bool, as in PyTorch.
+    """
+    if isinstance(data, Tensor):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use sourceTensor.detach()."
+            "clone() or sourceTensor.detach().clone().requires_grad_(True), rather than "
+            "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
+        array, inferred = data._data.copy(), data._dtype
+    else:
+        array, inferred = _infer_array(data)
+    dtype = dtype or inferred
+    array = np.array(array, dtype=dtype.numpy_dtype, copy=True)
+    return _finish(_to_device(array, device), dtype, requires_grad)
+
+
+@defop(method=False)
+def as_tensor(data, dtype=None, device=None):
+    """``data`` as a tensor, sharing memory with it when no conversion is needed."""
+    if isinstance(data, Tensor):
+        if (dtype is None or dtype is data._dtype) and (device is None or
+                                                      as_device(device) == data.device):
+            return data
+        return data.to(dtype=dtype, device=device)
+    if isinstance(data, np.ndarray) and (dtype is None or dtype.numpy_dtype == data.dtype) \
+            and (device is None or as_device(device).type == "cpu"):
+        return from_numpy(data)
+    return tensor(data, dtype=dtype, device=device)
+
+
+@defop(method=False)
+def from_numpy(ndarray):
+    """A tensor sharing memory with a NumPy array (writes show on both sides)."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    if any(s < 0 for s in ndarray.strides):
+        raise ValueError("At least one stride in the given numpy array is negative, and tensors "
+                         "with negative strides are not currently supported. (You can probably "
+                         "work around this by making a copy of your array  with array.copy().) ")
+    dtype = _dtype.from_numpy_dtype(ndarray.dtype)
+    if not ndarray.flags.writeable:
+        warnings.warn("The given NumPy array is not writable, and PyTorch does not support "
+                      "non-writable tensors. This means writing to this tensor will result in "
+                      "undefined behavior. You may want to copy the array to protect its data or "
+                      "make it writable before converting it to a tensor. This type of warning "
+                      "will be suppressed for the rest of this program.", UserWarning,
+                      stacklevel=2)
+    return make(ndarray, dtype)
+
+
+# ---- constant fills ------------------------------------------------------------------------
+
+def _filled(fill, size, dtype, device, requires_grad, fn_name):
+    size = parse_size(size, fn_name)
+    dtype = dtype or _dtype.get_default_dtype()
+    xp = xp_for(device)
+    if fill is None:
+        array = xp.empty(size, dtype=dtype.numpy_dtype)
+    else:
+        array = xp.full(size, fill, dtype=dtype.numpy_dtype)
+    return _finish(array, dtype, requires_grad)
+
+
+def _factory(fill, name, doc):
+    def factory(*size, dtype=None, layout=None, device=None, requires_grad=False,
+                pin_memory=False, memory_format=None, names=None):
+        return _filled(fill, size, dtype, device, requires_grad, name)
+    factory.__name__ = factory.__qualname__ = name
+    factory.__doc__ = doc
+    return defop(factory, method=False, out=True)
+
+
+zeros = _factory(0, "zeros", "A tensor of the given size filled with 0.")
+ones = _factory(1, "ones", "A tensor of the given size filled with 1.")
+empty = _factory(None, "empty", "A tensor of the given size with uninitialised values.")
+
+
+@defop(method=False, out=True)
+def full(size, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
+         pin_memory=False):
+    """A tensor of ``size`` filled with ``fill_value``; the dtype follows the value's type."""
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    dtype = dtype or scalar_dtype(fill_value)
+    return _filled(fill_value, (size,), dtype, device, requires_grad, "full")
+
+
+def _like_factory(fill, name):
+    def like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
+             memory_format=None):
+        return _filled(fill, input._data.shape, dtype or input._dtype,
+                       device if device is not None else input.device, requires_grad, name)
+    like.__name__ = like.__qualname__ = name
+    like.__doc__ = f"Like :func:`{name[:-5]}` with the size (and default dtype, device) of input."
+    return defop(like, method=False)
+
+
+zeros_like = _like_factory(0, "zeros_like")
+ones_like = _like_factory(1, "ones_like")
+empty_like = _like_factory(None, "empty_like")
+
+
+@defop(method=False)
+def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
+              memory_format=None):
+    return _filled(fill_value, input._data.shape, dtype or input._dtype,
+                   device if device is not None else input.device, requires_grad, "full_like")
+
+
+def _new_factory(fill, name):
+    def new(self, *size, dtype=None, layout=None, device=None, requires_grad=False,
+            pin_memory=False):
+        return _filled(fill, size, dtype or self._dtype,
+                       device if device is not None else self.device, requires_grad, name)
+    new.__name__ = new.__qualname__ = name
+    new.__doc__ = f"A tensor of ``size`` like ``{name[4:]}``, with this tensor's dtype and device."
+    register("", name, new, method=True)
+    return new
+
+
+new_zeros = _new_factory(0, "new_zeros")
+new_ones = _new_factory(1, "new_ones")
+new_empty = _new_factory(None, "new_empty")
+
+
+def new_full(self, size, fill_value, *, dtype=None, layout=None, device=None,
+             requires_grad=False, pin_memory=False):
+    return _filled(fill_value, (size,), dtype or self._dtype,
+                   device if device is not None else self.device, requires_grad, "new_full")
+
+
+def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """A copy of ``data`` as a tensor with this tensor's dtype and device by default."""
+    if isinstance(data, Tensor):
+        warnings.warn("To copy construct from a tensor, it is recommended to use "
+                      "sourceTensor.detach().clone() or sourceTensor.detach().clone()."
+                      "requires_grad_(True), rather than tensor.new_tensor(sourceTensor).",
+                      UserWarning, stacklevel=2)
+        data = data._data
+    return tensor(data, dtype=dtype or self._dtype,
+                  device=device if device is not None else self.device,
+                  requires_grad=requires_grad)
+
+
+register("", "new_full", new_full, method=True)
+register("", "new_tensor", new_tensor, method=True)
+
+
+def legacy_new(args, dtype, device):
+    """``Tensor(2, 3)``, ``Tensor([1, 2])``, ``Tensor(size)``, ``Tensor()`` of ``dtype``."""
+    if len(args) == 1 and not isinstance(args[0], int) and not isinstance(args[0], tuple):
+        data = args[0]
+        if isinstance(data, Tensor):
+            return data
+        return tensor(data, dtype=dtype, device=device)
+    return _filled(None, args, dtype, device, False, "new")
+
+
+@defop(method=False)
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
+    return tensor(s, dtype=dtype or _dtype.get_default_dtype(), device=device,
+                  requires_grad=requires_grad)
+
+
+@defop(method=False)
+def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False):
+    """An uninitialised tensor with the given strides (over a buffer just large enough)."""
+    dtype = dtype or _dtype.get_default_dtype()
+    extent = 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
+    buffer = xp_for(device).empty(extent, dtype=dtype.numpy_dtype)
+    array = np.lib.stride_tricks.as_strided(buffer, tuple(size),
+                                            tuple(s * dtype.itemsize for s in stride))
+    t = make(array, dtype)
+    t._storage = make(buffer, dtype)._get_storage()
+    return t.requires_grad_(requires_grad) if requires_grad else t
+
+
+# ---- ranges --------------------------------------------------------------------------------
+
+def _scalar(x):
+    return x.item() if isinstance(x, Tensor) else x
+
+
+@defop(method=False, out=True)
+def arange(start, end=None, step=1, *, dtype=None, layout=None, device=None,
+           requires_grad=False):
+    """Values from ``start`` to ``end`` (excluded) by ``step``.
+
+    The length is ``ceil((end - start) / step)`` computed in double precision, as in torch;
+    the dtype is int64 when all bounds are integers, else the default float dtype.
+    """
+    start, end, step = map(_scalar, (start, end, step))
+    if end is None:
+        start, end = 0, start
+    if dtype is None:
+        floating = any(isinstance(v, float) for v in (start, end, step))
+        dtype = _dtype.get_default_dtype() if floating else _dtype.int64
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if any(isinstance(v, float) and not math.isfinite(v) for v in (start, end)):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
+    if (end - start) * step < 0 and end != start:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    length = max(math.ceil((end - start) / step), 0)
+    if dtype.is_floating_point or dtype.is_complex:
+        values = np.arange(length, dtype=np.float64) * step + start
+    else:
+        values = np.arange(length, dtype=np.int64) * int(step) + int(start) \
+            if all(isinstance(v, int) for v in (start, step)) \
+            else np.floor(np.arange(length) * step + start)
+    array = _to_device(values.astype(dtype.numpy_dtype, copy=False), device)
+    return _finish(array, dtype, requires_grad)
+
+
+@defop(method=False, name="range")
+def range_(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
+    """Deprecated torch.range: like arange but ``end`` is included; float by default."""
+    warnings.warn("torch.range is deprecated and will be removed in a future release because "
+                  "its behavior is inconsistent with Python's range builtin. Instead, use "
+                  "torch.arange, which produces values in [start, end).", UserWarning,
+                  stacklevel=2)
+    if end is None:
+        start, end = 0, start
+    dtype = dtype or _dtype.get_default_dtype()
+    length = math.floor((end - start) / step) + 1
+    values = np.arange(length, dtype=np.float64) * step + start
+    return _finish(_to_device(values.astype(dtype.numpy_dtype), device), dtype, requires_grad)
+
+
+@defop(method=False, out=True)
+def linspace(start, end, steps, *, dtype=None, layout=None, device=None, requires_grad=False):
+    """``steps`` values evenly spaced from ``start`` to ``end`` inclusive."""
+    start, end = _scalar(start), _scalar(end)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    if dtype is None:
+        dtype = _dtype.default_complex_dtype() if isinstance(start, complex) or \
+            isinstance(end, complex) else _dtype.get_default_dtype()
+    values = _linspace(start, end, steps)
+    if not (dtype.is_floating_point or dtype.is_complex):
+        values = np.trunc(values.real)
+    return _finish(_to_device(values.astype(dtype.numpy_dtype), device), dtype, requires_grad)
+
+
+def _linspace(start, end, steps):
+    """torch's linspace: the first half counts up from start, the second half down from end."""
+    if steps == 1:
+        return np.array([start], dtype=np.result_type(float, type(start)))
+    step = (end - start) / (steps - 1)
+    i = np.arange(steps)
+    half = steps // 2
+    return np.where(i < half, start + i * step, end - (steps - 1 - i) * step)
+
+
+@defop(method=False, out=True)
+def logspace(start, end, steps, base=10.0, *, dtype=None, layout=None, device=None,
+             requires_grad=False):
+    """``base ** linspace(start, end, steps)``."""
+    dtype = dtype or _dtype.get_default_dtype()
+    values = np.power(base, _linspace(_scalar(start), _scalar(end), steps))
+    if not (dtype.is_floating_point or dtype.is_complex):
+        values = np.trunc(values)
+    return _finish(_to_device(values.astype(dtype.numpy_dtype), device), dtype, requires_grad)
+
+
+@defop(method=False, out=True)
+def eye(n, m=None, *, dtype=None, layout=None, device=None, requires_grad=False):
+    """A 2-d tensor with ones on the diagonal."""
+    if n < 0:
+        raise RuntimeError(f"n must be greater or equal to 0, got {n}")
+    if m is not None and m < 0:
+        raise RuntimeError(f"m must be greater or equal to 0, got {m}")
+    dtype = dtype or _dtype.get_default_dtype()
+    return _finish(xp_for(device).eye(n, m, dtype=dtype.numpy_dtype), dtype, requires_grad)

@@ -1,0 +1,135 @@
+"""One op, one place: the registry that turns an op definition into its public forms.
+
+An op is a Python function of tensors (and options) that computes its result on backend arrays
+and, when an input requires grad, records its derivative next to the forward (see
+``autograd.graph.record``). Decorating it with :func:`defop` makes, from that one definition:
+
+- the public function ``flambeau.name`` (or ``flambeau.linalg.name`` ... with ``namespace=``),
+- the method ``Tensor.name``,
+- the in-place method ``Tensor.name_`` (``inplace=True``): the result is written back into the
+  tensor, after torch's checks (dtype can be cast, shape unchanged by broadcasting, no leaf
+  that requires grad), and the tensor takes over the result's place in the graph,
+- the ``out=`` keyword (``out=True``): the result is written into ``out``, resized if needed,
+- aliases (``aliases=("absolute",)``).
+
+``flambeau/__init__.py`` reads :data:`OPS` to build the namespaces and bind methods.
+"""
+import functools
+import warnings
+
+from .. import _dtype, _naming
+from .._tensor import Tensor
+from ..autograd import grad_mode
+
+OPS = []  # (namespace, public name, function, is Tensor method)
+
+
+def defop(fn=None, *, name=None, method=True, function=True, inplace=False, out=False,
+          aliases=(), namespace=""):
+    """Registers an op; see the module docstring."""
+    if fn is None:
+        return functools.partial(defop, name=name, method=method, function=function,
+                                 inplace=inplace, out=out, aliases=aliases, namespace=namespace)
+    name = name or fn.__name__
+    public = with_out(fn) if out else fn
+    for n in (name,) + tuple(aliases):
+        if function:
+            OPS.append((namespace, n, public, False))
+        if method:
+            OPS.append((namespace, n, fn, True))
+        if inplace:
+            OPS.append((namespace, n + "_", inplace_variant(fn, n + "_"), True))
+    return public
+
+
+def register(namespace, name, fn, method=False):
+    """Adds an already-built callable (a class, a property) to a namespace or to Tensor."""
+    OPS.append((namespace, name, fn, method))
+
+
+# ---- in-place and out= variants ------------------------------------------------------------
+
+def inplace_variant(fn, name):
+    @functools.wraps(fn)
+    def inplace(self, *args, **kwargs):
+        check_inplace(self)
+        return commit_inplace(self, fn(self, *args, **kwargs))
+    inplace.__name__ = inplace.__qualname__ = name
+    inplace.__doc__ = f"In-place version of :meth:`Tensor.{name[:-1]}`."
+    return inplace
+
+
+def check_inplace(t):
+    """torch refuses in-place ops on leaves that require grad while grad mode is on."""
+    if t._requires_grad and t._grad_fn is None and grad_mode.is_grad_enabled():
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
+                           "operation.")
+
+
+def commit_inplace(self, result):
+    """Writes ``result`` into ``self`` and moves ``self`` to the result's place in the graph."""
+    if result._data.shape != self._data.shape:
+        shape = list(result._data.shape)
+        raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the "
+                           f"broadcast shape {shape}")
+    check_cast(result._dtype, self._dtype)
+    self._data[...] = result._data
+    self._bump_version()
+    if result._grad_fn is not None:
+        self._grad_fn, self._output_nr, self._requires_grad = \
+            result._grad_fn, result._output_nr, True
+    return self
+
+
+def check_cast(result_dtype, out_dtype):
+    if not _dtype.can_cast(result_dtype, out_dtype):
+        raise RuntimeError(f"result type {type_name(result_dtype)} can't be cast to the desired "
+                           f"output type {type_name(out_dtype)}")
+
+
+def type_name(d):
+    """torch's ScalarType name of a dtype, as its error messages spell it: Float, Long..."""
+    return {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
+            "int64": "Long", "float16": "Half", "bfloat16": "BFloat16", "float32": "Float",
+            "float64": "Double", "complex64": "ComplexFloat",
+            "complex128": "ComplexDouble"}[d._name]
+
+
+def with_out(fn):
+    @functools.wraps(fn)
+    def public(*args, out=None, **kwargs):
+        if out is None:
+            return fn(*args, **kwargs)
+        if isinstance(out, (tuple, list)):
+            results = fn(*args, **kwargs)
+            for o, r in zip(out, results):
+                write_out(o, r)
+            return type(results)(*out) if hasattr(results, "_fields") else tuple(out)
+        return write_out(out, fn(*args, **kwargs))
+    return public
+
+
+def write_out(out, result):
+    """Copies ``result`` into ``out`` as torch's ``out=`` does (resizing an out of wrong shape)."""
+    if not isinstance(out, Tensor):
+        raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
+    if result._requires_grad and grad_mode.is_grad_enabled():
+        raise RuntimeError(f"{result._grad_fn.name()[:-9].lower() if result._grad_fn else 'op'}"
+                           "(): functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
+    check_cast(result._dtype, out._dtype)
+    if out._data.shape != result._data.shape:
+        if out._data.size != 0:
+            warnings.warn(
+                f"An output with one or more elements was resized since it had shape "
+                f"{list(out._data.shape)}, which does not match the required output shape "
+                f"{list(result._data.shape)}. This behavior is deprecated, and in a future "
+                "PyTorch release outputs will not be resized unless they have zero elements. "
+                "You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
+                "elements with t.resize_(0).", UserWarning, stacklevel=3)
+        out._data = result._data.astype(out._dtype.numpy_dtype, copy=True)
+        out._storage = None
+    else:
+        out._data[...] = result._data
+    out._bump_version()
+    return out

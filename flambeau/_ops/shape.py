@@ -1,0 +1,550 @@
+"""View ops: new shapes and strides over the same storage, never a copy.
+
+Each result shares its input's storage (``make_view``), so writes show through, and records a
+node named as PyTorch names it. ``view`` follows torch's stride rule: it fails (rather than
+copying, as NumPy's reshape would) when the new shape cannot be expressed over the old strides.
+"""
+import numpy as np
+
+from .._tensor import Tensor, make, make_view
+from ..autograd.graph import record
+from ._util import needs_grad, wrap_dim, wrap_dims
+from .registry import defop, register
+
+
+def _view(base, array, name, backward):
+    out = make_view(base, array)
+    out._base = base if base._base is None else base._base
+    if needs_grad(base):
+        record(name, (out,), (base,), backward)
+    return out
+
+
+def _embed(grad, shape, index):
+    """A zero tensor of ``shape`` with ``grad`` written at ``index`` (the gradient of a
+    slice); differentiable, its own gradient being ``grad[index]`` again."""
+    array = grad._data
+    full = np.zeros(shape, dtype=array.dtype) if type(array) is np.ndarray else \
+        type(array)(shape, dtype=array.dtype) * 0
+    full[index] = array
+    out = make(full, grad._dtype)
+    if needs_grad(grad):
+        record("SliceBackward0", (out,), (grad,), lambda g: g[index])
+    return out
+
+
+# ---- view and reshape ----------------------------------------------------------------------
+
+def infer_size(shape, numel):
+    """``shape`` with a -1 replaced so that it holds ``numel`` elements (torch's messages)."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    shape = tuple(int(s) for s in shape)
+    infer = [i for i, s in enumerate(shape) if s == -1]
+    if len(infer) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    for s in shape:
+        if s < -1:
+            raise RuntimeError(f"invalid shape dimension {s}")
+    known = 1
+    for s in shape:
+        if s != -1:
+            known *= s
+    if infer:
+        if known == 0 or numel % known:
+            if known == 0:
+                raise RuntimeError(f"cannot reshape tensor of {numel} elements into shape "
+                                   f"{list(shape)} because the unspecified dimension size -1 "
+                                   "can be any value and is ambiguous")
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape = shape[:infer[0]] + (numel // known,) + shape[infer[0] + 1:]
+    elif known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return shape
+
+
+def _view_strides(old_shape, old_strides, new_shape):
+    """torch's computeStride: strides giving ``new_shape`` over the old memory, or None."""
+    if not old_shape or not new_shape:
+        return tuple(1 for _ in new_shape) if new_shape or not old_shape else ()
+    numel = int(np.prod(old_shape))
+    if numel == 0:
+        return tuple(np.cumprod((1,) + tuple(new_shape[:0:-1]))[::-1]) if new_shape else ()
+    new_strides = [0] * len(new_shape)
+    view_d = len(new_shape) - 1
+    chunk_base_stride = old_strides[-1]
+    tensor_numel = 1
+    view_numel = 1
+    for tensor_d in reversed(range(len(old_shape))):
+        tensor_numel *= old_shape[tensor_d]
+        if tensor_d == 0 or (old_shape[tensor_d - 1] != 1 and
+                             old_strides[tensor_d - 1] != tensor_numel * chunk_base_stride):
+            while view_d >= 0 and (view_numel < tensor_numel or new_shape[view_d] == 1):
+                new_strides[view_d] = view_numel * chunk_base_stride
+                view_numel *= new_shape[view_d]
+                view_d -= 1
+            if view_numel != tensor_numel:
+                return None
+            if tensor_d > 0:
+                chunk_base_stride = old_strides[tensor_d - 1]
+                tensor_numel = 1
+                view_numel = 1
+    if view_d != -1:
+        return None
+    return tuple(new_strides)
+
+
+def _reshaped_view(t, shape):
+    """A NumPy view of ``t`` in ``shape``, or None when the strides do not allow one."""
+    a = t._data
+    if a.flags.c_contiguous:
+        return a.reshape(shape)
+    strides = _view_strides(a.shape, t.stride(), shape)
+    if strides is None:
+        return None
+    item = a.itemsize
+    return np.lib.stride_tricks.as_strided(a, shape, tuple(s * item for s in strides))
+
+
+def view(self, *shape):
+    """The same memory seen with another shape (or, given a dtype, another dtype)."""
+    from .. import _dtype
+    if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
+        return _view_dtype(self, shape[0])
+    shape = infer_size(shape, self._data.size)
+    array = _reshaped_view(self, shape)
+    if array is None:
+        raise RuntimeError("view size is not compatible with input tensor's size and stride (at "
+                           "least one dimension spans across two contiguous subspaces). Use "
+                           ".reshape(...) instead.")
+    old = self._data.shape
+    return _view(self, array, "ViewBackward0", lambda g: g.reshape(old))
+
+
+def _view_dtype(self, dtype):
+    a = self._data
+    if dtype.itemsize != a.itemsize and a.ndim and a.strides[-1] != a.itemsize:
+        raise RuntimeError("self.stride(-1) must be 1 to view Byte as Float (different element "
+                           "sizes), but got " + str(self.stride(-1)))
+    out = make_view(self, a.view(dtype.numpy_dtype))
+    out._dtype = dtype
+    return out
+
+
+register("", "view", view, method=True)
+
+
+def view_as(self, other):
+    return view(self, other._data.shape)
+
+
+register("", "view_as", view_as, method=True)
+
+
+@defop
+def reshape(input, *shape):
+    """``view`` when the strides allow it, else a copy."""
+    shape = infer_size(shape, input._data.size)
+    array = _reshaped_view(input, shape)
+    old = input._data.shape
+    if array is not None:
+        return _view(input, array, "ViewBackward0", lambda g: g.reshape(old))
+    out = make(input._data.reshape(shape), input._dtype)
+    if needs_grad(input):
+        record("UnsafeViewBackward0", (out,), (input,), lambda g: g.reshape(old))
+    return out
+
+
+def reshape_as(self, other):
+    return reshape(self, other._data.shape)
+
+
+register("", "reshape_as", reshape_as, method=True)
+
+
+@defop
+def flatten(input, start_dim=0, end_dim=-1):
+    """Dims ``start_dim`` to ``end_dim`` merged into one."""
+    shape = input._data.shape
+    if not shape:
+        return reshape(input, (1,))
+    start, end = wrap_dim(start_dim, len(shape)), wrap_dim(end_dim, len(shape))
+    if start > end:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if start == end:
+        return input
+    merged = int(np.prod(shape[start:end + 1]))
+    return reshape(input, shape[:start] + (merged,) + shape[end + 1:])
+
+
+@defop
+def unflatten(input, dim, sizes):
+    """Dim ``dim`` split into ``sizes`` (one of which may be -1)."""
+    shape = input._data.shape
+    dim = wrap_dim(dim, len(shape))
+    sizes = infer_size(tuple(sizes), shape[dim])
+    return view(input, shape[:dim] + sizes + shape[dim + 1:])
+
+
+# ---- dims reordered ------------------------------------------------------------------------
+
+@defop
+def transpose(input, dim0, dim1):
+    """Dims ``dim0`` and ``dim1`` swapped (a view)."""
+    n = input._data.ndim
+    d0, d1 = wrap_dim(dim0, n), wrap_dim(dim1, n)
+    array = input._data.swapaxes(d0, d1) if n else input._data
+    return _view(input, array, "TransposeBackward0", lambda g: g.transpose(d0, d1))
+
+
+register("", "swapaxes", transpose)
+register("", "swapaxes", transpose, method=True)
+register("", "swapdims", transpose)
+register("", "swapdims", transpose, method=True)
+
+
+@defop
+def t(input):
+    """The transpose of a tensor of at most 2 dims."""
+    n = input._data.ndim
+    if n > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {n}D")
+    return _view(input, input._data.T, "TBackward0", lambda g: g.t())
+
+
+@defop
+def permute(input, *dims):
+    """Dims reordered: result dim ``i`` is input dim ``dims[i]``."""
+    if len(dims) == 1 and not isinstance(dims[0], int):
+        dims = tuple(dims[0])
+    n = input._data.ndim
+    if len(dims) != n:
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does "
+                           f"not match the length of the desired ordering of dimensions i.e. "
+                           f"input.dim() = {n} is not equal to len(dims) = {len(dims)}")
+    dims = wrap_dims(dims, n)
+    inverse = tuple(np.argsort(dims).tolist())
+    return _view(input, input._data.transpose(dims), "PermuteBackward0",
+                 lambda g: g.permute(inverse))
+
+
+@defop
+def movedim(input, source, destination):
+    """Dims moved from ``source`` to ``destination`` positions, the others keeping order."""
+    n = input._data.ndim
+    source = wrap_dims(source, n)
+    destination = wrap_dims(destination, n)
+    if len(source) != len(destination):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(source)}"
+                           f" dims) should contain the same number of dims as destination "
+                           f"({list(destination)} dims)")
+    order = [d for d in range(n) if d not in source]
+    for dst, src in sorted(zip(destination, source)):
+        order.insert(dst, src)
+    return permute(input, order)
+
+
+register("", "moveaxis", movedim)
+register("", "moveaxis", movedim, method=True)
+
+
+def _T(self):
+    n = self._data.ndim
+    return permute(self, tuple(range(n - 1, -1, -1)))
+
+
+def _mT(self):
+    if self._data.ndim < 2:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got "
+                           f"{self._data.ndim}-D tensor.")
+    return transpose(self, -2, -1)
+
+
+def _H(self):
+    return _T(self).conj() if self._dtype.is_complex else _T(self)
+
+
+def _mH(self):
+    return _mT(self).conj() if self._dtype.is_complex else _mT(self)
+
+
+for _name, _fn in {"T": _T, "mT": _mT, "H": _H, "mH": _mH}.items():
+    register("", _name, property(_fn), method=True)
+
+
+# ---- size-1 dims ---------------------------------------------------------------------------
+
+@defop
+def unsqueeze(input, dim):
+    """A size-1 dim inserted at ``dim``."""
+    a = input._data
+    dim = wrap_dim(dim, a.ndim + 1)
+    shape = a.shape[:dim] + (1,) + a.shape[dim:]
+    if a.flags.c_contiguous:
+        array = a.reshape(shape)
+    else:
+        strides = list(a.strides)
+        strides.insert(dim, a.strides[dim] * a.shape[dim] if dim < a.ndim else a.itemsize)
+        array = np.lib.stride_tricks.as_strided(a, shape, strides)
+    return _view(input, array, "UnsqueezeBackward0", lambda g: g.squeeze(dim))
+
+
+@defop
+def squeeze(input, dim=None):
+    """Size-1 dims removed (all, or those among ``dim``)."""
+    a = input._data
+    shape = a.shape
+    if dim is None:
+        axes, name = tuple(i for i, s in enumerate(shape) if s == 1), "SqueezeBackward0"
+    else:
+        dims = wrap_dims(dim, a.ndim)
+        axes = tuple(d for d in dims if a.ndim and shape[d] == 1)
+        name = "SqueezeBackward1" if isinstance(dim, int) else "SqueezeBackward2"
+    array = a.squeeze(axes) if axes else a
+    return _view(input, array, name, lambda g: g.reshape(shape))
+
+
+# ---- broadcasting --------------------------------------------------------------------------
+
+@defop
+def expand(input, *sizes):
+    """Size-1 dims repeated to ``sizes`` without copying (-1 keeps a size); stride 0."""
+    if len(sizes) == 1 and not isinstance(sizes[0], int):
+        sizes = tuple(sizes[0])
+    a = input._data
+    if len(sizes) < a.ndim:
+        raise RuntimeError(f"expand({_type_str(input)}{{{list(a.shape)}}}, size={list(sizes)}): "
+                           "the number of sizes provided "
+                           f"({len(sizes)}) must be greater or equal to the number of dimensions "
+                           f"in the tensor ({a.ndim})")
+    lead = len(sizes) - a.ndim
+    target = []
+    for i, s in enumerate(sizes):
+        have = a.shape[i - lead] if i >= lead else None
+        if s == -1:
+            if have is None:
+                raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a "
+                                   f"leading, non-existing dimension {i}")
+            s = have
+        elif have is not None and have != s and have != 1:
+            raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing "
+                               f"size ({have}) at non-singleton dimension {i}.  Target sizes: "
+                               f"{list(sizes)}.  Tensor sizes: {list(a.shape)}")
+        target.append(s)
+    array = np.broadcast_to(a, target)
+    if a.flags.writeable:  # broadcast_to is read-only; torch's expand is writable memory
+        array = np.lib.stride_tricks.as_strided(a, array.shape, array.strides)
+    return _view(input, array, "ExpandBackward0", lambda g: g)
+
+
+def _type_str(t):
+    from .registry import type_name
+    return f"{type_name(t._dtype)}Type"
+
+
+def expand_as(self, other):
+    return expand(self, other._data.shape)
+
+
+register("", "expand_as", expand_as, method=True)
+
+
+# ---- slices of one dim ---------------------------------------------------------------------
+
+@defop
+def select(input, dim, index):
+    """The slice at ``index`` along ``dim`` (that dim removed)."""
+    a = input._data
+    if a.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    dim = wrap_dim(dim, a.ndim)
+    size = a.shape[dim]
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(a.shape)} at dimension {dim}")
+    key = (slice(None),) * dim + (index % size,)
+    shape = a.shape
+    return _view(input, a[key], "SelectBackward0", lambda g: _embed(g, shape, key))
+
+
+@defop
+def narrow(input, dim, start, length):
+    """``length`` elements of ``dim`` from ``start``."""
+    a = input._data
+    dim = wrap_dim(dim, a.ndim)
+    start = int(start)
+    size = a.shape[dim]
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but "
+                         f"got {start})")
+    start %= size if size else 1
+    if start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    key = (slice(None),) * dim + (slice(start, start + length),)
+    shape = a.shape
+    return _view(input, a[key], "SliceBackward0", lambda g: _embed(g, shape, key))
+
+
+@defop
+def unbind(input, dim=0):
+    """The slices along ``dim``, as a tuple of views."""
+    a = input._data
+    dim = wrap_dim(dim, a.ndim)
+    outs = tuple(make_view(input, a[(slice(None),) * dim + (i,)]) for i in range(a.shape[dim]))
+    if needs_grad(input):
+        record("UnbindBackward0", outs, (input,),
+               lambda grads: stack_grads(grads, dim))
+    return outs
+
+
+def stack_grads(grads, dim):
+    from . import joining
+    return joining.stack(grads, dim)
+
+
+@defop
+def split(tensor, split_size_or_sections, dim=0):
+    """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the given sizes."""
+    size = tensor._data.shape[wrap_dim(dim, tensor._data.ndim)]
+    if isinstance(split_size_or_sections, int):
+        step = split_size_or_sections
+        if step <= 0 and size:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
+                               f"dimension size of {size}")
+        sizes = [min(step, size - i) for i in range(0, size, step)] if step else [0]
+        return _split_sizes(tensor, sizes, dim, "SplitBackward0")
+    sizes = list(split_size_or_sections)
+    if sum(sizes) != size:
+        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} "
+                           f"(input tensor's size at dimension {dim}), but got split_sizes="
+                           f"{sizes}")
+    return _split_sizes(tensor, sizes, dim, "SplitWithSizesBackward0")
+
+
+def _split_sizes(input, sizes, dim, name):
+    a = input._data
+    dim = wrap_dim(dim, a.ndim)
+    bounds = np.cumsum([0] + list(sizes)).tolist()
+    keys = [(slice(None),) * dim + (slice(lo, hi),) for lo, hi in zip(bounds, bounds[1:])]
+    outs = tuple(make_view(input, a[k]) for k in keys)
+    if needs_grad(input):
+        from . import joining
+        record(name, outs, (input,), lambda grads: joining.cat(grads, dim))
+    return outs
+
+
+@defop
+def split_with_sizes(input, split_sizes, dim=0):
+    return split(input, list(split_sizes), dim)
+
+
+@defop
+def chunk(input, chunks, dim=0):
+    """At most ``chunks`` equal pieces along ``dim`` (the last may be smaller)."""
+    if chunks <= 0:
+        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+    size = input._data.shape[wrap_dim(dim, input._data.ndim)]
+    step = max(-(-size // chunks), 1)
+    return split(input, step, dim)
+
+
+@defop
+def tensor_split(input, indices_or_sections, dim=0):
+    """``n`` nearly equal pieces (the first ``size % n`` one longer), or pieces between indices."""
+    size = input._data.shape[wrap_dim(dim, input._data.ndim)]
+    if isinstance(indices_or_sections, Tensor):
+        indices_or_sections = indices_or_sections.tolist()
+    if isinstance(indices_or_sections, int):
+        n = indices_or_sections
+        if n <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {n}")
+        q, r = divmod(size, n)
+        sizes = [q + 1] * r + [q] * (n - r)
+    else:
+        idx = [min(max(i if i >= 0 else i + size, 0), size) for i in indices_or_sections]
+        bounds = [0] + idx + [size]
+        sizes = [max(hi - lo, 0) for lo, hi in zip(bounds, bounds[1:])]
+        if any(hi < lo for lo, hi in zip(bounds, bounds[1:])):
+            starts = bounds[:-1]
+            outs = tuple(narrow(input, dim, lo, max(hi - lo, 0)) for lo, hi in
+                         zip(starts, bounds[1:]))
+            return outs
+    return _split_sizes(input, sizes, dim, "SplitWithSizesBackward0")
+
+
+@defop
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    """The diagonal of dims ``dim1``, ``dim2`` as the last dim (a view)."""
+    a = input._data
+    d1, d2 = wrap_dim(dim1, a.ndim), wrap_dim(dim2, a.ndim)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    array = np.diagonal(a, offset, d1, d2)
+    array = np.lib.stride_tricks.as_strided(a, array.shape, array.strides) if array.size else \
+        array.copy()
+    shape = a.shape
+    return _view(input, array, "DiagonalBackward0",
+                 lambda g: _diagonal_backward(g, shape, offset, d1, d2))
+
+
+def _diagonal_backward(g, shape, offset, d1, d2):
+    from .. import zeros
+    full = zeros(shape, dtype=g._dtype)
+    diagonal(full, offset, d1, d2).copy_(g)
+    return full
+
+
+@defop
+def unfold(input, dimension, size, step):
+    """All windows of ``size`` along ``dimension``, ``step`` apart, as a new last dim."""
+    a = input._data
+    dim = wrap_dim(dimension, a.ndim)
+    length = a.shape[dim] if a.ndim else 1
+    if size > length:
+        raise RuntimeError(f"maximum size for tensor at dimension {dim} is {length} but size is "
+                           f"{size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    count = (length - size) // step + 1
+    shape = a.shape[:dim] + (count,) + a.shape[dim + 1:] + (size,)
+    strides = a.strides[:dim] + (a.strides[dim] * step,) + a.strides[dim + 1:] + (a.strides[dim],)
+    array = np.lib.stride_tricks.as_strided(a, shape, strides) if a.ndim else a.reshape(1)
+    in_shape = a.shape
+    return _view(input, array, "UnfoldBackward0",
+                 lambda g: _unfold_backward(g, in_shape, dim, size, step))
+
+
+def _unfold_backward(g, shape, dim, size, step):
+    from .. import zeros
+    full = zeros(shape, dtype=g._dtype)
+    for i in range(size):  # one strided add per window offset, not per window
+        count = g.shape[dim]
+        key = (slice(None),) * dim + (slice(i, i + step * (count - 1) + 1, step),)
+        full[key] += g.select(-1, i)
+    return full
+
+
+@defop
+def as_strided(input, size, stride, storage_offset=None):
+    """An arbitrary strided view of the input's storage."""
+    storage = input._get_storage()
+    base = storage.bytes().view(input._dtype.numpy_dtype)
+    offset = input.storage_offset() if storage_offset is None else storage_offset
+    item = input._dtype.itemsize
+    array = np.lib.stride_tricks.as_strided(base[offset:], tuple(size),
+                                            tuple(s * item for s in stride))
+    in_shape = input._data.shape
+    return _view(input, array, "AsStridedBackward0",
+                 lambda g: _as_strided_backward(g, in_shape, size, stride, offset))
+
+
+def _as_strided_backward(g, shape, size, stride, offset):
+    from .. import zeros
+    n = int(np.prod(shape))
+    flat = zeros(max(n, offset + 1 + sum((s - 1) * st for s, st in zip(size, stride))),
+                 dtype=g._dtype)
+    index = offset + sum(np.arange(s).reshape((-1,) + (1,) * (len(size) - 1 - i)) * st
+                         for i, (s, st) in enumerate(zip(size, stride)))
+    from .. import tensor as new_tensor
+    flat.index_add_(0, new_tensor(np.asarray(index).reshape(-1)), g.reshape(-1))
+    return flat[:n].reshape(shape)

@@ -1,0 +1,408 @@
+"""The Tensor: an n-d strided view of a :class:`~flambeau._storage.Storage`.
+
+A tensor holds a backend array (``_data``, a NumPy view) and the storage that array views.
+Views made by view ops share the storage object, so in-place writes show through every view
+and bump one version counter. Operations live in ``_ops``; ``flambeau/__init__.py`` binds
+them as methods here.
+"""
+import numpy as np
+
+from . import _backend, _dtype, _naming
+from ._device import cpu as _cpu
+from ._size import Size
+from ._storage import Storage, TypedStorage, UntypedStorage, warn_typed_storage
+
+_ndarray = np.ndarray
+_new_size = tuple.__new__
+
+
+@_naming.public_class
+class Tensor:
+    __slots__ = ("_data", "_storage", "_dtype", "_requires_grad", "_grad", "_grad_fn",
+                 "_output_nr", "_base", "_meta", "__weakref__")
+
+    def __init__(self, *args, **kwargs):
+        """Legacy constructor: ``Tensor(2, 3)`` (uninitialised), ``Tensor([[1, 2]])`` (data),
+        ``Tensor(size)`` or ``Tensor()``; always of the default dtype."""
+        from ._ops import creation
+        device = kwargs.pop("device", None)
+        if kwargs:
+            raise TypeError(f"new() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        t = creation.legacy_new(args, _dtype.get_default_dtype(), device)
+        _init_from(self, t._data, t._dtype)
+
+    # ---- what the tensor is ----------------------------------------------------------------
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    @property
+    def shape(self):
+        return _new_size(Size, self._data.shape)
+
+    def size(self, dim=None):
+        shape = self._data.shape
+        if dim is None:
+            return _new_size(Size, shape)
+        return shape[_wrap_dim(dim, len(shape))]
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def dim(self):
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self):
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self):
+        return self._dtype.itemsize
+
+    @property
+    def itemsize(self):
+        return self._dtype.itemsize
+
+    @property
+    def nbytes(self):
+        return self._data.size * self._dtype.itemsize
+
+    @property
+    def device(self):
+        return _cpu if type(self._data) is _ndarray else _cuda_device(self._data)
+
+    @property
+    def is_cuda(self):
+        return self.device.type == "cuda"
+
+    @property
+    def is_cpu(self):
+        return self.device.type == "cpu"
+
+    is_sparse = is_quantized = is_meta = is_nested = is_mkldnn = False
+
+    @property
+    def layout(self):
+        from . import strided
+        return strided
+
+    def is_floating_point(self):
+        return self._dtype.is_floating_point
+
+    def is_complex(self):
+        return self._dtype.is_complex
+
+    def is_signed(self):
+        return self._dtype.is_signed
+
+    def get_device(self):
+        return -1 if self.device.type == "cpu" else self.device.index
+
+    # ---- memory layout ---------------------------------------------------------------------
+
+    def stride(self, dim=None):
+        item = self._data.itemsize
+        strides = tuple(s // item for s in self._data.strides)
+        return strides if dim is None else strides[_wrap_dim(dim, len(strides))]
+
+    def storage_offset(self):
+        return self._get_storage().offset_of(self._data)
+
+    def is_contiguous(self, memory_format=None):
+        """True when the strides are those of a C-ordered tensor, ignoring size-1 dims (torch)."""
+        if memory_format is not None and str(memory_format).endswith("channels_last"):
+            return _is_channels_last(self)
+        return self._data.flags.c_contiguous
+
+    def data_ptr(self):
+        return self._data.__array_interface__["data"][0] if type(self._data) is _ndarray \
+            else self._data.data.ptr
+
+    def _get_storage(self):
+        storage = self._storage
+        if storage is None:
+            storage = self._storage = Storage(self._data)
+        return storage
+
+    def untyped_storage(self):
+        return UntypedStorage(self._get_storage())
+
+    def storage(self):
+        warn_typed_storage()
+        return TypedStorage(self._get_storage(), self._dtype)
+
+    @property
+    def _version(self):
+        storage = self._storage
+        return 0 if storage is None else storage._version
+
+    def _bump_version(self):
+        self._get_storage()._version += 1
+
+    # ---- conversion to Python and NumPy ----------------------------------------------------
+
+    def numpy(self, *, force=False):
+        """The tensor as a NumPy array sharing its memory (a copy with ``force=True``)."""
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
+                               "tensor.detach().numpy() instead.")
+        if type(self._data) is not _ndarray:
+            if not force:
+                raise TypeError(f"can't convert {self.device.type}:{self.device.index} device "
+                                "type tensor to numpy. Use Tensor.cpu() to copy the tensor to "
+                                "host memory first.")
+            return _backend.to_host(self._data)
+        return self._data.copy() if force else self._data
+
+    def __array__(self, dtype=None, copy=None):
+        array = self.numpy(force=self._requires_grad)
+        return array if dtype is None else array.astype(dtype, copy=False)
+
+    def tolist(self):
+        return _backend.to_host(self._data).tolist()
+
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted "
+                               "to Scalar")
+        return self._data.reshape(-1)[0].item()
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.item())
+
+    def __float__(self):
+        return float(self._scalar_for("float"))
+
+    def __int__(self):
+        return int(self._scalar_for("int"))
+
+    def __complex__(self):
+        return complex(self._scalar_for("complex"))
+
+    def __index__(self):
+        if self._dtype.is_floating_point or self._dtype.is_complex or self._data.ndim != 0 \
+                and self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an "
+                            "index")
+        return int(self.item())
+
+    def _scalar_for(self, kind):
+        if self._data.size != 1:
+            raise ValueError(f"only one element tensors can be converted to Python scalars")
+        return self.item()
+
+    def __hash__(self):
+        return id(self)
+
+    def __repr__(self, *, tensor_contents=None):
+        from . import _tensor_str
+        return _tensor_str.tensor_repr(self)
+
+    def __format__(self, spec):
+        if self._data.ndim == 0 and spec:
+            return format(self.item(), spec)
+        return object.__format__(self, spec) if spec else self.__repr__()
+
+    def __reduce_ex__(self, protocol):
+        from . import serialization
+        return serialization.reduce_tensor(self)
+
+    def __deepcopy__(self, memo):
+        if id(self) in memo:
+            return memo[id(self)]
+        if not self.is_leaf:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) "
+                               "support the deepcopy protocol at the moment.  If you were "
+                               "attempting to deepcopy a module, this may be because of a "
+                               "torch.nn.utils.weight_norm usage, see "
+                               "https://github.com/pytorch/pytorch/pull/103001")
+        new = _make_subclass_like(self, self._data.copy())
+        new._requires_grad = self._requires_grad
+        if self._grad is not None:
+            new._grad = self._grad.__deepcopy__(memo)
+        if hasattr(self, "__dict__"):
+            import copy
+            new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        memo[id(self)] = new
+        return new
+
+    # ---- autograd state (the engine lives in flambeau.autograd) -----------------------------
+
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        self.requires_grad_(value)
+
+    def requires_grad_(self, requires_grad=True):
+        if self._grad_fn is not None:
+            if requires_grad:
+                return self
+            raise RuntimeError("you can only change requires_grad flags of leaf variables. If you "
+                               "want to use a computed variable in a subgraph that doesn't "
+                               "require differentiation use var_no_grad = var.detach().")
+        if requires_grad and not (self._dtype.is_floating_point or self._dtype.is_complex):
+            raise RuntimeError("only Tensors of floating point and complex dtype can require "
+                               "gradients")
+        self._requires_grad = bool(requires_grad)
+        return self
+
+    @property
+    def grad_fn(self):
+        return self._grad_fn
+
+    @property
+    def is_leaf(self):
+        return self._grad_fn is None
+
+    @property
+    def output_nr(self):
+        return self._output_nr
+
+    @property
+    def grad(self):
+        if self._grad_fn is not None and not (self._meta and self._meta.retains_grad):
+            import warnings
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
+                ".grad attribute won't be populated during autograd.backward(). If you indeed want "
+                "the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the "
+                "non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you "
+                "access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for "
+                "more informations. (Triggered internally at "
+                "/pytorch/build/aten/src/ATen/core/TensorBody.h:497.)", UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of "
+                                f"type {type(value).__name__}")
+            if value._dtype is not self._dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
+
+    @property
+    def data(self):
+        """The same memory as a tensor outside autograd (like ``detach()``, but not tracked)."""
+        return _alias(self)
+
+    @data.setter
+    def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor")
+        self._data, self._storage, self._dtype = value._data, value._get_storage(), value._dtype
+
+    @property
+    def retains_grad(self):
+        return bool(self._meta and self._meta.retains_grad)
+
+    def is_inference(self):
+        return False
+
+    @classmethod
+    def _make_subclass(cls, subclass, data, require_grad=False):
+        """A ``subclass`` instance sharing ``data``'s memory (how nn.Parameter is made)."""
+        t = Tensor.__new__(subclass)
+        _init_from(t, data._data, data._dtype, data._get_storage())
+        if require_grad:
+            t.requires_grad_(True)
+        return t
+
+
+def _init_from(t, array, dtype, storage=None):
+    t._data = array
+    t._storage = storage
+    t._dtype = dtype
+    t._requires_grad = False
+    t._grad = None
+    t._grad_fn = None
+    t._output_nr = 0
+    t._base = None
+    t._meta = None
+
+
+_new_tensor = Tensor.__new__
+
+
+def make(array, dtype=None):
+    """A new tensor around a backend array (NumPy scalars become 0-d arrays)."""
+    if type(array) is not _ndarray and not hasattr(array, "__cuda_array_interface__"):
+        array = np.asarray(array)
+    t = _new_tensor(Tensor)
+    t._data = array
+    t._storage = None
+    t._dtype = _dtype._from_numpy[array.dtype] if dtype is None else dtype
+    t._requires_grad = False
+    t._grad = None
+    t._grad_fn = None
+    t._output_nr = 0
+    t._base = None
+    t._meta = None
+    return t
+
+
+def make_view(base, array):
+    """A tensor viewing ``array``, which views ``base``'s memory: it shares base's storage."""
+    t = make(array, base._dtype)
+    t._storage = base._get_storage()
+    return t
+
+
+def _alias(t):
+    view = make(t._data, t._dtype)
+    view._storage = t._get_storage()
+    return view
+
+
+def _make_subclass_like(t, array):
+    new = _new_tensor(type(t))
+    _init_from(new, array, t._dtype)
+    return new
+
+
+def _wrap_dim(dim, ndim):
+    """A dim in [-ndim, ndim) made non-negative; torch's IndexError outside it."""
+    size = max(ndim, 1)
+    if not -size <= dim < size:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-size}, "
+                         f"{size - 1}], but got {dim})")
+    return dim % size
+
+
+def _cuda_device(array):
+    from ._device import device
+    return device("cuda", array.device.id)
+
+
+def _is_channels_last(t):
+    if t.ndim != 4:
+        return False
+    n, c, h, w = t.shape
+    return t._data.transpose(0, 2, 3, 1).flags.c_contiguous

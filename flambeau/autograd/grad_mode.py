@@ -1,0 +1,100 @@
+"""Grad modes: whether operations record the graph. Thread-local, as in PyTorch."""
+import functools
+import threading
+
+_state = threading.local()
+_state.enabled = True
+
+
+def is_grad_enabled():
+    try:
+        return _state.enabled
+    except AttributeError:  # a new thread starts with grad enabled
+        _state.enabled = True
+        return True
+
+
+def _set_enabled(mode):
+    _state.enabled = bool(mode)
+
+
+class _DecoratorContextManager:
+    """A context manager that also decorates functions (and generator functions)."""
+
+    def __call__(self, func):
+        if isinstance(func, type) or not callable(func):
+            raise TypeError(f"{type(self).__name__} can only decorate functions")
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with self.clone():
+                return func(*args, **kwargs)
+        return wrapper
+
+    def clone(self):
+        return self.__class__()
+
+
+class no_grad(_DecoratorContextManager):
+    """Operations inside do not record the graph: results never require grad."""
+
+    def __init__(self):
+        self.prev = False
+
+    def __enter__(self):
+        self.prev = is_grad_enabled()
+        _set_enabled(False)
+
+    def __exit__(self, *exc):
+        _set_enabled(self.prev)
+
+
+class enable_grad(_DecoratorContextManager):
+    """Turns recording back on inside ``no_grad``."""
+
+    def __enter__(self):
+        self.prev = is_grad_enabled()
+        _set_enabled(True)
+
+    def __exit__(self, *exc):
+        _set_enabled(self.prev)
+
+
+class set_grad_enabled(_DecoratorContextManager):
+    """Sets grad mode on or off: as a function call, a context manager or a decorator."""
+
+    def __init__(self, mode):
+        self.prev = is_grad_enabled()
+        self.mode = bool(mode)
+        _set_enabled(mode)
+
+    def __enter__(self):
+        pass
+
+    def __exit__(self, *exc):
+        _set_enabled(self.prev)
+
+    def clone(self):
+        return self.__class__(self.mode)
+
+
+class inference_mode(_DecoratorContextManager):
+    """Like ``no_grad`` (flambeau has no separate inference tensors)."""
+
+    def __init__(self, mode=True):
+        self.mode = mode
+
+    def __enter__(self):
+        self.prev = is_grad_enabled()
+        if self.mode:
+            _set_enabled(False)
+
+    def __exit__(self, *exc):
+        _set_enabled(self.prev)
+
+    def clone(self):
+        return self.__class__(self.mode)
+
+
+def is_inference_mode_enabled():
+    return False

@@ -1,0 +1,156 @@
+"""Run PyTorch programs on flambeau: the names ``torch`` and ``torchvision`` resolve to flambeau.
+
+In a notebook, or at the top of any program, one line does it::
+
+    import flambeau.compat; flambeau.compat.install()
+
+    import torch                     # flambeau
+    import torch.nn as nn            # flambeau.nn: the same module object, not a copy
+    from torchvision import models   # flambeau.vision.models
+
+``python -m flambeau run train.py`` calls :func:`install` before it runs the script. Once
+installed, flambeau prints itself as torch (``torch.float32``, ``torch.Size([2, 3])``,
+``<class 'torch.Tensor'>``), a torch submodule flambeau lacks fails to import with a
+``ModuleNotFoundError`` that says so, and child processes started with ``spawn`` or
+``forkserver`` (``DataLoader`` workers) install the aliases too. Call :func:`install` before
+anything imports the real torch; :func:`uninstall` undoes it.
+"""
+import importlib
+import importlib.abc
+import importlib.util
+import sys
+
+from . import _naming
+
+_finder = None  # the installed _AliasFinder, or None
+
+
+def aliases(public_name="torch"):
+    """The top-level names flambeau answers to: ``torch`` and ``torchvision``."""
+    return {public_name: "flambeau", public_name + "vision": "flambeau.vision"}
+
+
+def to_flambeau(name, public_name="torch"):
+    """``'torch.nn.functional'`` -> ``'flambeau.nn.functional'``, ``'torchvision.io'`` ->
+    ``'flambeau.vision.io'``; None for a name that is not torch's."""
+    top, dot, rest = name.partition(".")
+    target = aliases(public_name).get(top)
+    return None if target is None else target + dot + rest
+
+
+def to_public(name):
+    """The printed name of a flambeau module: ``'flambeau.nn'``, or ``'torch.nn'`` once installed."""
+    public = _naming.public_name
+    if public != "flambeau":  # the longer target first: flambeau.vision is torchvision
+        for alias, target in sorted(aliases(public).items(), key=lambda item: -len(item[1])):
+            if name == target or name.startswith(target + "."):
+                return alias + name[len(target):]
+    return name
+
+
+def missing_attribute(module_name, name):
+    """The AttributeError a flambeau module's ``__getattr__`` raises for a name it lacks::
+
+        def __getattr__(name):
+            raise compat.missing_attribute(__name__, name)
+    """
+    public = to_public(module_name)
+    message = f"module {public!r} has no attribute {name!r}"
+    if name.startswith("__"):  # protocol probes (__path__, __wrapped__ ...): plain and quick
+        return AttributeError(message)
+    return AttributeError(f"{message} ({public}.{name} is not implemented in flambeau)",
+                          name=name, obj=sys.modules.get(module_name))
+
+
+class _AliasLoader(importlib.abc.Loader):
+    """Loads an alias by handing back the flambeau module itself."""
+
+    def __init__(self, module):
+        self.module = module
+        self.spec = module.__spec__
+
+    def create_module(self, spec):
+        return self.module
+
+    def exec_module(self, module):
+        module.__spec__ = self.spec  # the import system set the alias's spec; restore flambeau's
+
+
+class _AliasFinder(importlib.abc.MetaPathFinder):
+    """Answers imports of ``torch``, ``torch.*``, ``torchvision`` and ``torchvision.*``."""
+
+    def __init__(self, public_name):
+        self.public_name = public_name
+
+    def find_spec(self, fullname, path=None, target=None):
+        name = to_flambeau(fullname, self.public_name)
+        if name is None:
+            return None
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name is None or not (name + ".").startswith(error.name + "."):
+                raise  # a module missing inside flambeau's own code: report it as it is
+            raise ModuleNotFoundError(f"No module named {fullname!r}: flambeau does not "
+                                      f"implement {fullname} yet", name=fullname) from None
+        return importlib.util.spec_from_loader(fullname, _AliasLoader(module),
+                                               is_package=hasattr(module, "__path__"))
+
+
+def install(public_name="torch"):
+    """Make ``import torch`` (and ``torchvision``) give flambeau, and print flambeau as torch."""
+    global _finder
+    for alias, target in aliases(public_name).items():
+        module = sys.modules.get(alias)
+        if module is not None and module.__name__ != target:
+            raise RuntimeError(f"the real {alias} is already imported; call "
+                               f"flambeau.compat.install() before the first 'import {alias}'")
+    if _finder is not None and _finder.public_name != public_name:
+        uninstall()
+    if _finder is None:
+        _finder = _AliasFinder(public_name)
+        sys.meta_path.insert(0, _finder)  # ahead of the path finder that would find real torch
+    _naming.set_public_name(public_name)
+    _reach_spawned_children()
+
+
+def uninstall():
+    """Undo :func:`install`: the torch names are forgotten and flambeau prints as flambeau."""
+    global _finder
+    if _finder is None:
+        return
+    public_name, _finder = _finder.public_name, None
+    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _AliasFinder)]
+    for name in [n for n in sys.modules if to_flambeau(n, public_name)]:
+        if getattr(sys.modules[name], "__name__", "").startswith("flambeau"):
+            del sys.modules[name]
+    _naming.set_public_name("flambeau")
+
+
+class _InstallWhenUnpickled:
+    """Unpickling this calls ``install(public_name)``."""
+
+    def __init__(self, public_name):
+        self.public_name = public_name
+
+    def __reduce__(self):
+        return install, (self.public_name,)
+
+
+def _reach_spawned_children():
+    """A child started by ``spawn`` or ``forkserver`` re-imports ``__main__`` from scratch, after
+    unpickling the preparation data its parent sends. Adding an entry whose unpickling calls
+    :func:`install` gives the child the aliases before its ``import torch`` runs."""
+    from multiprocessing import spawn
+    if getattr(spawn.get_preparation_data, "_flambeau", False):
+        return
+    original = spawn.get_preparation_data
+
+    def get_preparation_data(name):
+        data = original(name)
+        if _finder is not None:
+            data["flambeau_compat"] = _InstallWhenUnpickled(_finder.public_name)
+        return data
+
+    get_preparation_data._flambeau = True
+    spawn.get_preparation_data = get_preparation_data

@@ -1,0 +1,1 @@
+"""``flambeau.special``: the ``torch.special`` namespace (ops are registered by ``_ops`` families)."""
