@@ -13,6 +13,7 @@ from ._device import device
 from ._size import Size
 from ._storage import TypedStorage, UntypedStorage
 from ._tensor import Tensor
+from ._tensor_str import set_printoptions
 from . import autograd
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from . import _ops
@@ -93,3 +94,11 @@ def result_type(tensor1, tensor2):
     """The dtype torch's promotion gives an op on these two operands."""
     from ._dtype import result_type_of
     return result_type_of(tensor1, tensor2)
+
+
+from . import compat as _compat  # noqa: E402  (imported before __getattr__ exists)
+
+
+def __getattr__(name):
+    """``torch.X`` that flambeau lacks: an AttributeError that says so."""
+    raise _compat.missing_attribute(__name__, name)

@@ -36,8 +36,8 @@ class dtype:
     def __repr__(self):
         return f"{_naming.public_name}.{self._name}"
 
-    def __reduce__(self):  # dtypes are singletons, also through pickle
-        return getattr, (_module(), self._name)
+    def __reduce__(self):  # pickled by name, as the singleton ``flambeau.float32``
+        return self._name
 
     def to_real(self):
         return {"complex64": float32, "complex128": float64}.get(self._name, self)
@@ -50,11 +50,6 @@ class dtype:
         if self._np is None:
             raise TypeError("bfloat16 needs the ml_dtypes package: pip install flambeau[bfloat16]")
         return self._np
-
-
-def _module():
-    import flambeau
-    return flambeau
 
 
 def _make(name, np_name, category, itemsize, is_signed=True):
@@ -208,13 +203,14 @@ class finfo:
         if not (type.is_floating_point or type.is_complex):
             raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo "
                             "to handle 'torch.finfo'")
-        info = np.finfo(type.to_real().numpy_dtype)
+        real = type.to_real().numpy_dtype
+        info = ml_dtypes.finfo(real) if type is bfloat16 else np.finfo(real)
         self.bits = info.bits
         self.eps = float(info.eps)
         self.max = float(info.max)
         self.min = float(info.min)
         self.tiny = self.smallest_normal = float(info.smallest_normal)
-        self.resolution = float(info.resolution)
+        self.resolution = 10.0 ** -info.precision
         self.dtype = type.to_real()._name
 
     def __repr__(self):

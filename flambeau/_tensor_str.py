@@ -146,63 +146,55 @@ def _complex_formatter(real, imag):
 # ---- the nested brackets -------------------------------------------------------------------
 
 def _summarized(values):
-    """The elements a summarized print shows: ``edgeitems`` from each end of every dimension."""
+    """The elements a summarized print shows: ``edgeitems`` from each end of every dimension.
+
+    Works on the backend array, so only these few elements are ever copied to the host.
+    """
     edge = PRINT_OPTS.edgeitems
+    xp = _backend.array_module(values)
     for axis, size in enumerate(values.shape):
         if size > 2 * edge:
-            values = values.take(np.r_[0:edge, size - edge:size], axis=axis)
+            head = (slice(None),) * axis + (slice(0, edge),)
+            tail = (slice(None),) * axis + (slice(size - edge, size),)
+            values = xp.concatenate([values[head], values[tail]], axis=axis)
     return values
 
 
-def _vector_str(values, indent, summarize, fmt):
+def _nested_str(shown, shape, indent, summarize, fmt):
+    """The brackets of a tensor of ``shape`` whose printed elements are ``shown``.
+
+    When summarized, a dimension longer than ``2 * edgeitems`` is represented in ``shown`` by
+    its first and last ``edgeitems`` entries, and a ``...`` goes between them.
+    """
+    if not shape:
+        return fmt(shown.item())
     edge = PRINT_OPTS.edgeitems
-    n = values.shape[0]
-    if summarize and not edge:
-        items = ["..."]
-    elif summarize and n > 2 * edge:
-        items = ([fmt(v) for v in values[:edge].tolist()] + [" ..."]
-                 + [fmt(v) for v in values[n - edge:].tolist()])
-    else:
-        items = [fmt(v) for v in values.tolist()]
-    per_line = max(1, math.floor((PRINT_OPTS.linewidth - indent) / (fmt.width + 2)))
-    lines = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
-    return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
-
-
-def _nested_str(values, indent, summarize, fmt):
-    if values.ndim == 0:
-        return fmt(values.item())
-    if values.ndim == 1:
-        return _vector_str(values, indent, summarize, fmt)
-    edge = PRINT_OPTS.edgeitems
-    n = values.shape[0]
-    if summarize and n > 2 * edge:
-        rows = ([_nested_str(values[i], indent + 1, summarize, fmt) for i in range(edge)]
-                + ["..."]
-                + [_nested_str(values[i], indent + 1, summarize, fmt) for i in range(n - edge, n)])
-    else:
-        rows = [_nested_str(row, indent + 1, summarize, fmt) for row in values]
-    return "[" + ("," + "\n" + " " * (indent + 1)).join(rows) + "]"
-
-
-def _host_values(t):
-    """The tensor's elements as a NumPy array that Python can format (bfloat16 as float32)."""
-    values = _backend.to_host(t._data)
-    if t._dtype._name == "bfloat16":
-        values = values.astype(np.float32)
-    return values
+    cut = summarize and shape[0] > 2 * edge
+    if len(shape) == 1:
+        items = ["..."] if summarize and not edge else [fmt(v) for v in shown.tolist()]
+        if cut and edge:
+            items.insert(edge, " ...")
+        per_line = max(1, math.floor((PRINT_OPTS.linewidth - indent) / (fmt.width + 2)))
+        lines = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
+        return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
+    rows = [_nested_str(row, shape[1:], indent + 1, summarize, fmt) for row in shown]
+    if cut:
+        rows.insert(edge, "...")
+    return "[" + ("," + "\n" * (len(shape) - 1) + " " * (indent + 1)).join(rows) + "]"
 
 
 def contents_str(t, indent):
     """The bracketed elements of a non-empty tensor, rows indented for column ``indent``."""
-    values = _host_values(t)
-    summarize = values.size > PRINT_OPTS.threshold
-    scanned = _summarized(values) if summarize else values
+    data = t._data
+    summarize = data.size > PRINT_OPTS.threshold
+    shown = _backend.to_host(_summarized(data) if summarize else data)
+    if t._dtype._name == "bfloat16":  # Python cannot format ml_dtypes' bfloat16; float32 holds it
+        shown = shown.astype(np.float32)
     if t._dtype.is_complex:
-        fmt = _complex_formatter(_Formatter(scanned.real, True), _Formatter(scanned.imag, True))
+        fmt = _complex_formatter(_Formatter(shown.real, True), _Formatter(shown.imag, True))
     else:
-        fmt = _Formatter(scanned, t._dtype.is_floating_point)
-    return _nested_str(values, indent, summarize, fmt)
+        fmt = _Formatter(shown, t._dtype.is_floating_point)
+    return _nested_str(shown, data.shape, indent, summarize, fmt)
 
 
 # ---- the whole repr ------------------------------------------------------------------------

@@ -16,8 +16,7 @@ installed, flambeau prints itself as torch (``torch.float32``, ``torch.Size([2, 
 anything imports the real torch; :func:`uninstall` undoes it.
 """
 import importlib
-import importlib.abc
-import importlib.util
+import importlib.machinery
 import sys
 
 from . import _naming
@@ -39,7 +38,8 @@ def to_flambeau(name, public_name="torch"):
 
 
 def to_public(name):
-    """The printed name of a flambeau module: ``'flambeau.nn'``, or ``'torch.nn'`` once installed."""
+    """The printed name of a flambeau module: ``'flambeau.nn'``, or ``'torch.nn'`` once
+    installed."""
     public = _naming.public_name
     if public != "flambeau":  # the longer target first: flambeau.vision is torchvision
         for alias, target in sorted(aliases(public).items(), key=lambda item: -len(item[1])):
@@ -62,7 +62,7 @@ def missing_attribute(module_name, name):
                           name=name, obj=sys.modules.get(module_name))
 
 
-class _AliasLoader(importlib.abc.Loader):
+class _AliasLoader:
     """Loads an alias by handing back the flambeau module itself."""
 
     def __init__(self, module):
@@ -76,7 +76,7 @@ class _AliasLoader(importlib.abc.Loader):
         module.__spec__ = self.spec  # the import system set the alias's spec; restore flambeau's
 
 
-class _AliasFinder(importlib.abc.MetaPathFinder):
+class _AliasFinder:
     """Answers imports of ``torch``, ``torch.*``, ``torchvision`` and ``torchvision.*``."""
 
     def __init__(self, public_name):
@@ -93,8 +93,8 @@ class _AliasFinder(importlib.abc.MetaPathFinder):
                 raise  # a module missing inside flambeau's own code: report it as it is
             raise ModuleNotFoundError(f"No module named {fullname!r}: flambeau does not "
                                       f"implement {fullname} yet", name=fullname) from None
-        return importlib.util.spec_from_loader(fullname, _AliasLoader(module),
-                                               is_package=hasattr(module, "__path__"))
+        return importlib.machinery.ModuleSpec(fullname, _AliasLoader(module),
+                                              is_package=hasattr(module, "__path__"))
 
 
 def install(public_name="torch"):

@@ -319,3 +319,19 @@ def test_storage_repr_bfloat16():
         warnings.simplefilter("ignore")
         expected = repr(t.storage())
     assert fstr.storage_repr(f._data, f.dtype, f"dtype={f.dtype!r}, device=cpu") == expected
+
+
+# ---- property test: any float values -------------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis.extra import numpy as hnp  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None)
+@given(arr=hnp.arrays(st.sampled_from([np.float16, np.float32, np.float64, np.complex128]),
+                      hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=6)),
+       precision=st.sampled_from([None, 0, 2, 7]), sci_mode=st.sampled_from([None, True, False]))
+def test_any_values(arr, precision, sci_mode):
+    set_both(profile="default", precision=precision, sci_mode=sci_mode, linewidth=60)
+    t, f = pair(arr)
+    assert repr(t) == fstr.tensor_repr(f)

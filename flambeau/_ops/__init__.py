@@ -2,7 +2,7 @@
 (see ``registry``); ``flambeau/__init__.py`` publishes them."""
 import importlib
 
-FAMILIES = ("creation", "conversion", "shape", "pointwise", "reduction", "sorting", "joining",
+FAMILIES = ("creation", "conversion", "shape", "pointwise", "special", "reduction", "sorting", "joining",
             "blas", "indexing", "random", "linalg", "fft")
 
 for _family in FAMILIES:

@@ -9,9 +9,12 @@ from ..autograd import grad_mode
 wrap_dim = _wrap_dim
 
 
+_grad_state = grad_mode._state
+
+
 def needs_grad(*tensors):
     """True when the op must record: grad mode is on and some tensor input requires grad."""
-    if not grad_mode.is_grad_enabled():
+    if not _grad_state.enabled:
         return False
     for t in tensors:
         if isinstance(t, Tensor) and t._requires_grad:
@@ -21,18 +24,19 @@ def needs_grad(*tensors):
 
 def parse_size(size, fn_name="size"):
     """``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])``, ``f(torch.Size(...))`` -> a tuple of ints."""
-    if len(size) == 1 and hasattr(size[0], "__iter__") and not isinstance(size[0], Tensor):
+    if len(size) == 1 and not isinstance(size[0], int) and hasattr(size[0], "__iter__") \
+            and not isinstance(size[0], Tensor):
         size = tuple(size[0])
-    try:
-        size = tuple(s.__index__() for s in size)
-    except (AttributeError, TypeError):
-        bad = next(s for s in size if not hasattr(s, "__index__"))
-        raise TypeError(f"{fn_name}(): argument 'size' must be tuple of ints, but found element "
-                        f"of type {type(bad).__name__} at pos 0") from None
-    for s in size:
-        if s < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
-                               f"{list(size)}")
+    for i, s in enumerate(size):
+        if type(s) is not int:
+            if not hasattr(s, "__index__"):
+                raise TypeError(f"{fn_name}(): argument 'size' must be tuple of ints, but found "
+                                f"element of type {type(s).__name__} at pos {i}")
+            size = tuple(x.__index__() for x in size)
+            break
+    if size and min(size) < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(size)}: "
+                           f"{list(size)}")
     return size
 
 

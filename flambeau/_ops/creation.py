@@ -19,7 +19,10 @@ from .registry import defop, register, with_out
 def _finish(array, dtype, requires_grad):
     t = make(array, dtype)
     if requires_grad:
-        t.requires_grad_(True)
+        if not (dtype.is_floating_point or dtype.is_complex):
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require "
+                               "gradients")
+        t._requires_grad = True
     return t
 
 
@@ -35,13 +38,11 @@ def _infer_array(data):
     """A NumPy array from nested Python data, typed as torch infers it."""
     if isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
-    if isinstance(data, np.ndarray):
-        return data, _dtype.from_numpy_dtype(data.dtype)
+    if isinstance(data, (np.ndarray, np.generic)):  # before float: np.float64 is a float
+        return np.asarray(data), _dtype.from_numpy_dtype(data.dtype)
     if isinstance(data, (bool, int, float, complex)):
         dtype = scalar_dtype(data)
         return np.array(data, dtype=dtype.numpy_dtype), dtype
-    if isinstance(data, np.generic):
-        return np.array(data), _dtype.from_numpy_dtype(data.dtype)
     try:
         array = np.array(data)
     except ValueError:
@@ -145,13 +146,18 @@ def from_numpy(ndarray):
 # ---- constant fills ------------------------------------------------------------------------
 
 def _filled(fill, size, dtype, device, requires_grad, fn_name):
+    if fn_name == "zeros" and any(isinstance(s, int) and s < 0 for s in size):
+        raise RuntimeError("zeros: Dimension size must be non-negative.")  # torch's own wording
     size = parse_size(size, fn_name)
     dtype = dtype or _dtype.get_default_dtype()
-    xp = xp_for(device)
+    xp = np if device is None else xp_for(device)
     if fill is None:
         array = xp.empty(size, dtype=dtype.numpy_dtype)
+    elif fill == 0 and not isinstance(fill, complex):
+        array = xp.zeros(size, dtype=dtype.numpy_dtype)
     else:
-        array = xp.full(size, fill, dtype=dtype.numpy_dtype)
+        array = xp.empty(size, dtype=dtype.numpy_dtype)
+        array.fill(fill)
     return _finish(array, dtype, requires_grad)
 
 
@@ -247,7 +253,7 @@ def legacy_new(args, dtype, device):
         if isinstance(data, Tensor):
             return data
         return tensor(data, dtype=dtype, device=device)
-    return _filled(None, args, dtype, device, False, "new")
+    return _filled(None, args or (0,), dtype, device, False, "new")
 
 
 @defop(method=False)
@@ -294,7 +300,7 @@ def arange(start, end=None, step=1, *, dtype=None, layout=None, device=None,
     if any(isinstance(v, float) and not math.isfinite(v) for v in (start, end)):
         raise RuntimeError(f"unsupported range: {start} -> {end}")
     if (end - start) * step < 0 and end != start:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     length = max(math.ceil((end - start) / step), 0)
     if dtype.is_floating_point or dtype.is_complex:
         values = np.arange(length, dtype=np.float64) * step + start

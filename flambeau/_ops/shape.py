@@ -4,12 +4,15 @@ Each result shares its input's storage (``make_view``), so writes show through, 
 node named as PyTorch names it. ``view`` follows torch's stride rule: it fails (rather than
 copying, as NumPy's reshape would) when the new shape cannot be expressed over the old strides.
 """
+import warnings
+
 import numpy as np
 
+from .. import _dtype, _naming
 from .._tensor import Tensor, make, make_view
 from ..autograd.graph import record
 from ._util import needs_grad, wrap_dim, wrap_dims
-from .registry import defop, register
+from .registry import defop, register, type_name
 
 
 def _view(base, array, name, backward):
@@ -39,7 +42,7 @@ def infer_size(shape, numel):
     """``shape`` with a -1 replaced so that it holds ``numel`` elements (torch's messages)."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
-    shape = tuple(int(s) for s in shape)
+    shape = tuple(s if type(s) is int else int(s) for s in shape)
     infer = [i for i, s in enumerate(shape) if s == -1]
     if len(infer) > 1:
         raise RuntimeError("only one dimension can be inferred")
@@ -108,16 +111,24 @@ def _reshaped_view(t, shape):
 
 def view(self, *shape):
     """The same memory seen with another shape (or, given a dtype, another dtype)."""
-    from .. import _dtype
-    if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
-        return _view_dtype(self, shape[0])
-    shape = infer_size(shape, self._data.size)
-    array = _reshaped_view(self, shape)
-    if array is None:
-        raise RuntimeError("view size is not compatible with input tensor's size and stride (at "
-                           "least one dimension spans across two contiguous subspaces). Use "
-                           ".reshape(...) instead.")
-    old = self._data.shape
+    if len(shape) == 1 and not isinstance(shape[0], int):
+        if isinstance(shape[0], _dtype.dtype):
+            return _view_dtype(self, shape[0])
+        shape = tuple(shape[0])
+    a = self._data
+    old = a.shape
+    if a.flags.c_contiguous:  # NumPy reshapes contiguous memory without copying
+        try:
+            array = a.reshape(shape)
+        except (ValueError, TypeError):
+            infer_size(shape, a.size)  # raises torch's message
+            raise
+    else:
+        array = _reshaped_view(self, infer_size(shape, a.size))
+        if array is None:
+            raise RuntimeError("view size is not compatible with input tensor's size and stride "
+                               "(at least one dimension spans across two contiguous subspaces). "
+                               "Use .reshape(...) instead.")
     return _view(self, array, "ViewBackward0", lambda g: g.reshape(old))
 
 
@@ -250,6 +261,12 @@ register("", "moveaxis", movedim, method=True)
 
 def _T(self):
     n = self._data.ndim
+    if n not in (0, 2):
+        warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their "
+                      "shape is deprecated and it will throw an error in a future release. "
+                      "Consider `x.mT` to transpose batches of matrices or `x.permute(*torch."
+                      "arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.",
+                      UserWarning, stacklevel=2)
     return permute(self, tuple(range(n - 1, -1, -1)))
 
 
@@ -313,7 +330,8 @@ def expand(input, *sizes):
         sizes = tuple(sizes[0])
     a = input._data
     if len(sizes) < a.ndim:
-        raise RuntimeError(f"expand({_type_str(input)}{{{list(a.shape)}}}, size={list(sizes)}): "
+        raise RuntimeError(f"expand({_naming.public_name}.{type_name(input._dtype)}Tensor"
+                           f"{{{list(a.shape)}}}, size={list(sizes)}): "
                            "the number of sizes provided "
                            f"({len(sizes)}) must be greater or equal to the number of dimensions "
                            f"in the tensor ({a.ndim})")
@@ -335,11 +353,6 @@ def expand(input, *sizes):
     if a.flags.writeable:  # broadcast_to is read-only; torch's expand is writable memory
         array = np.lib.stride_tricks.as_strided(a, array.shape, array.strides)
     return _view(input, array, "ExpandBackward0", lambda g: g)
-
-
-def _type_str(t):
-    from .registry import type_name
-    return f"{type_name(t._dtype)}Type"
 
 
 def expand_as(self, other):
@@ -450,7 +463,8 @@ def chunk(input, chunks, dim=0):
 
 @defop
 def tensor_split(input, indices_or_sections, dim=0):
-    """``n`` nearly equal pieces (the first ``size % n`` one longer), or pieces between indices."""
+    """``n`` nearly equal pieces (the first ``size % n`` one longer), or pieces between indices;
+    each piece is a slice of the input."""
     size = input._data.shape[wrap_dim(dim, input._data.ndim)]
     if isinstance(indices_or_sections, Tensor):
         indices_or_sections = indices_or_sections.tolist()
@@ -459,17 +473,11 @@ def tensor_split(input, indices_or_sections, dim=0):
         if n <= 0:
             raise RuntimeError(f"number of sections must be larger than 0, got {n}")
         q, r = divmod(size, n)
-        sizes = [q + 1] * r + [q] * (n - r)
+        bounds = np.cumsum([0] + [q + 1] * r + [q] * (n - r)).tolist()
     else:
-        idx = [min(max(i if i >= 0 else i + size, 0), size) for i in indices_or_sections]
-        bounds = [0] + idx + [size]
-        sizes = [max(hi - lo, 0) for lo, hi in zip(bounds, bounds[1:])]
-        if any(hi < lo for lo, hi in zip(bounds, bounds[1:])):
-            starts = bounds[:-1]
-            outs = tuple(narrow(input, dim, lo, max(hi - lo, 0)) for lo, hi in
-                         zip(starts, bounds[1:]))
-            return outs
-    return _split_sizes(input, sizes, dim, "SplitWithSizesBackward0")
+        bounds = [0] + [min(max(i if i >= 0 else i + size, 0), size)
+                        for i in indices_or_sections] + [size]
+    return tuple(narrow(input, dim, lo, max(hi - lo, 0)) for lo, hi in zip(bounds, bounds[1:]))
 
 
 @defop
@@ -479,9 +487,11 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     d1, d2 = wrap_dim(dim1, a.ndim), wrap_dim(dim2, a.ndim)
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-    array = np.diagonal(a, offset, d1, d2)
-    array = np.lib.stride_tricks.as_strided(a, array.shape, array.strides) if array.size else \
-        array.copy()
+    array = np.diagonal(a, offset, d1, d2)  # read-only: remake it writable over a's memory
+    start = [slice(None)] * a.ndim
+    start[d2 if offset >= 0 else d1] = slice(abs(offset), None)
+    array = np.lib.stride_tricks.as_strided(a[tuple(start)], array.shape, array.strides) \
+        if array.size else array.copy()
     shape = a.shape
     return _view(input, array, "DiagonalBackward0",
                  lambda g: _diagonal_backward(g, shape, offset, d1, d2))
@@ -515,13 +525,13 @@ def unfold(input, dimension, size, step):
 
 
 def _unfold_backward(g, shape, dim, size, step):
-    from .. import zeros
-    full = zeros(shape, dtype=g._dtype)
-    for i in range(size):  # one strided add per window offset, not per window
-        count = g.shape[dim]
+    count = g.shape[dim]
+    total = None
+    for i in range(size):  # one strided embedding per window offset, not per window
         key = (slice(None),) * dim + (slice(i, i + step * (count - 1) + 1, step),)
-        full[key] += g.select(-1, i)
-    return full
+        part = _embed(g.select(-1, i), shape, key)
+        total = part if total is None else total + part
+    return total
 
 
 @defop

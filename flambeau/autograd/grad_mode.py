@@ -2,16 +2,15 @@
 import functools
 import threading
 
-_state = threading.local()
-_state.enabled = True
+class _State(threading.local):
+    enabled = True  # every thread starts with grad enabled
+
+
+_state = _State()
 
 
 def is_grad_enabled():
-    try:
-        return _state.enabled
-    except AttributeError:  # a new thread starts with grad enabled
-        _state.enabled = True
-        return True
+    return _state.enabled
 
 
 def _set_enabled(mode):
