@@ -1,15 +1,24 @@
-"""Reductions: sums, means and their kin over all dims or over ``dim`` (int or tuple).
+"""Reductions: sums, means, extrema, statistics, norms and scans over all dims or ``dim``.
 
-Sums of integer and bool tensors are int64 (NumPy would keep int32 on some platforms and
-count bools as int); ``mean`` of an integer tensor raises, as in torch.
+They differ from NumPy's in torch's result dtypes (integer and bool sums are int64, ``all`` of a
+uint8 tensor stays uint8, ``argmax`` is int64), in reducing over a tuple of dims with
+``keepdim``, in ``max(dim=...)`` returning ``return_types.max(values, indices)``, and in the
+gradients: ``max``/``min`` over everything share the gradient evenly among ties, over ``dim``
+they route it to the chosen index.
 """
+import math
+import warnings
+
 import numpy as np
 
 from .. import _dtype
-from .._tensor import make
+from .._tensor import Tensor, make
 from ..autograd.graph import record
-from ._util import needs_grad, wrap_dims
-from .registry import defop
+from ..return_types import return_type
+from ._util import needs_grad, wrap_dim, wrap_dims
+from .registry import defop, type_name
+
+_int64, _bool = _dtype.int64, _dtype.bool
 
 
 def reduce_dims(input, dim):
@@ -20,23 +29,83 @@ def reduce_dims(input, dim):
     return wrap_dims(dim, n) if n else ()
 
 
+def kept_shape(shape, dims):
+    return tuple(1 if i in dims else s for i, s in enumerate(shape))
+
+
 def restore_shape(grad, shape, dims, keepdim):
     """A reduction's gradient broadcast back over the reduced dims."""
     if not keepdim and dims:
-        kept = list(shape)
-        for d in dims:
-            kept[d] = 1
-        grad = grad.reshape(kept)
+        grad = grad.reshape(kept_shape(shape, dims))
     return grad.expand(shape)
 
+
+def _is_float(dtype):
+    return dtype.is_floating_point or dtype.is_complex
+
+
+def _int_to_long(dtype):
+    return dtype if _is_float(dtype) else _int64
+
+
+def _const(array, like):
+    """A constant (no grad) tensor of ``like``'s dtype, used as a mask in derivatives."""
+    return make(np.asarray(array, dtype=like._dtype._np), like._dtype)
+
+
+def _check_nonempty(input, dims, name, full):
+    if input._data.size == 0:
+        if full:
+            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
+                               "input.numel() == 0. Specify the reduction dim with the 'dim' "
+                               "argument.")
+        for d in dims:
+            if input._data.shape[d] == 0:
+                raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
+# ---- scatter/gather along a dim, a mutually adjoint pair used by value-selecting derivatives --
+
+def take_along(x, dim, index):
+    """``x`` gathered at the int array ``index`` along ``dim`` (differentiable in ``x``)."""
+    out = make(np.take_along_axis(x._data, index, dim), x._dtype)
+    if needs_grad(x):
+        shape = x._data.shape
+        record("GatherBackward0", (out,), (x,),
+               lambda g: put_along(g, dim, index, shape, accumulate=True))
+    return out
+
+
+def put_along(g, dim, index, shape, accumulate=False):
+    """Zeros of ``shape`` with ``g`` written (or added, for repeated indices) at ``index``."""
+    z = np.zeros(shape, g._dtype._np)
+    if accumulate:
+        full = list(np.indices(index.shape, sparse=True))
+        full[dim] = index
+        np.add.at(z, tuple(full), g._data)
+    else:
+        np.put_along_axis(z, index, g._data, dim)
+    out = make(z, g._dtype)
+    if needs_grad(g):
+        record("ScatterAddBackward0" if accumulate else "ScatterBackward0", (out,), (g,),
+               lambda gg: take_along(gg, dim, index))
+    return out
+
+
+def select_backward(g, dim, index, shape, keepdim):
+    """The gradient of a value chosen at ``index`` along ``dim`` (max, median, kthvalue...)."""
+    if not keepdim and len(shape):
+        g = g.unsqueeze(dim)
+        index = np.expand_dims(index, dim)
+    return put_along(g, dim, index, shape)
+
+
+# ---- sums and means ----------------------------------------------------------------------
 
 @defop(out=True)
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     """The sum over ``dim`` (all dims by default). Integer and bool inputs sum to int64."""
-    if dtype is None:
-        dtype = input._dtype
-        if not (dtype.is_floating_point or dtype.is_complex):
-            dtype = _dtype.int64
+    dtype = dtype or _int_to_long(input._dtype)
     dims = reduce_dims(input, dim)
     out = make(np.sum(input._data, axis=dims, dtype=dtype._np, keepdims=keepdim), dtype)
     if needs_grad(input):
@@ -47,18 +116,596 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
 
 
 @defop(out=True)
+def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    """The sum over ``dim`` treating NaN as zero."""
+    dtype = dtype or _int_to_long(input._dtype)
+    dims = reduce_dims(input, dim)
+    out = make(np.nansum(input._data, axis=dims, dtype=dtype._np, keepdims=keepdim), dtype)
+    if needs_grad(input):
+        shape = input._data.shape
+        mask = _const(~np.isnan(input._data), input)
+        record("NansumBackward0", (out,), (input,),
+               lambda g: restore_shape(g, shape, dims, keepdim) * mask)
+    return out
+
+
+def _check_mean_dtype(dtype, name):
+    if not _is_float(dtype):
+        if name == "mean":
+            raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either "
+                               "a floating point or complex dtype. Got: " + type_name(dtype))
+        raise RuntimeError(f"{name}(): expected input to have floating point or complex dtype "
+                           f"but got {type_name(dtype)}")
+
+
+@defop(out=True)
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     """The arithmetic mean over ``dim`` (all dims by default); needs a floating dtype."""
     dtype = dtype or input._dtype
-    if not (dtype.is_floating_point or dtype.is_complex):
-        from .registry import type_name
-        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
-                           "floating point or complex dtype. Got: " + type_name(dtype))
+    _check_mean_dtype(dtype, "mean")
     dims = reduce_dims(input, dim)
-    out = make(np.mean(input._data, axis=dims, dtype=dtype._np, keepdims=keepdim), dtype)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = make(np.add.reduce(input._data, axis=dims, dtype=dtype._np, keepdims=keepdim)
+                   / _count(input._data.shape, dims), dtype)
     if needs_grad(input):
         shape = input._data.shape
-        count = int(np.prod([shape[d] for d in dims])) if dims else 1
+        count = _count(shape, dims)
         record("MeanBackward1" if dim is not None else "MeanBackward0", (out,), (input,),
                lambda g: restore_shape(g / count, shape, dims, keepdim))
     return out
+
+
+def _count(shape, dims):
+    return math.prod(shape[d] for d in dims)
+
+
+@defop(out=True)
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+    """The mean of the non-NaN elements over ``dim``."""
+    _check_mean_dtype(dtype or input._dtype, "nanmean")
+    count = make(np.sum(~np.isnan(input._data), axis=reduce_dims(input, dim), keepdims=keepdim))
+    return nansum(input, dim, keepdim, dtype=dtype) / count
+
+
+# ---- products ----------------------------------------------------------------------------
+
+@defop(out=True)
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    """The product over all elements or over one ``dim``; the gradient is exact with zeros."""
+    dtype = dtype or _int_to_long(input._dtype)
+    dims = reduce_dims(input, dim)
+    out = make(np.prod(input._data, axis=dims, dtype=dtype._np, keepdims=keepdim), dtype)
+    if needs_grad(input):
+        shape = input._data.shape
+        record("ProdBackward1" if dim is not None else "ProdBackward0", (out,), (input,),
+               lambda g, x, out: _prod_backward(g, x, out, dim, dims, keepdim),
+               saved=(input,), saved_outputs=(0,))
+    return out
+
+
+def _prod_backward(g, x, out, dim, dims, keepdim):
+    shape = x._data.shape
+    g = restore_shape(g, shape, dims, keepdim)
+    if not (x._data == 0).any():
+        return g * restore_shape(out, shape, dims, keepdim) / x
+    # with zeros, the product is the last element of the cumulative product: reuse its rule
+    flat = dim is None
+    xs, gs = (x.reshape(-1), g.reshape(-1)) if flat else (x, g)
+    d = 0 if flat else dims[0] if dims else 0
+    last = np.zeros(xs._data.shape, bool)
+    last[(slice(None),) * d + (-1,)] = True
+    grad = _cumprod_backward(gs * _const(last, gs), xs, xs.cumprod(d), d)
+    return grad.reshape(shape) if flat else grad
+
+
+# ---- variance and standard deviation -----------------------------------------------------
+
+def _dof(input, dims, correction, unbiased, name):
+    if correction is None:
+        correction = 1 if unbiased is None else int(unbiased)
+    n = _count(input._data.shape, dims)
+    if n - correction <= 0:
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less "
+                      "than the reduction factor (input numel divided by output numel).",
+                      UserWarning, stacklevel=4)
+    return n, n - correction if n > correction else 0
+
+
+def _moments(input, dim, unbiased, keepdim, correction, name):
+    """(variance, mean, dims, dof) with torch's correction rules."""
+    if not _is_float(input._dtype):
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    if isinstance(dim, bool):  # std(x, True): the positional `unbiased`
+        dim, unbiased = None, dim
+    dims = reduce_dims(input, dim)
+    n, dof = _dof(input, dims, correction, unbiased, name)
+    a = input._data
+    with np.errstate(invalid="ignore", divide="ignore"):
+        m = np.add.reduce(a, axis=dims, keepdims=True) / n
+        d = a - m
+        sq = (d * d.conj()).real if input._dtype.is_complex else d * d
+        var = np.add.reduce(sq, axis=dims, keepdims=keepdim) / dof
+    return var, (m if keepdim else m.reshape(var.shape)), dims, dof
+
+
+def _var_grad(g, x, dims, keepdim, dof):
+    shape = x._data.shape
+    return restore_shape(g, shape, dims, keepdim) * (2.0 / dof) * (x - x.mean(dims, True))
+
+
+def _std_grad(g, x, std, dims, keepdim, dof):
+    zero = _const(std._data == 0, std)
+    return _var_grad(g / (2 * (std + zero)) * (1 - zero), x, dims, keepdim, dof)
+
+
+def _moment_op(name, sqrt, with_mean):
+    node = name.replace("_", " ").title().replace(" ", "") + "Backward0"
+    real = None
+
+    def op(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        var, m, dims, dof = _moments(input, dim, unbiased, keepdim, correction, name)
+        dtype = input._dtype.to_real()
+        out = make(np.sqrt(var) if sqrt else var, dtype)
+        outs = (out, make(m, input._dtype)) if with_mean else (out,)
+        if needs_grad(input):
+            count = _count(input._data.shape, dims)
+
+            def backward(grads, x, res):
+                gs, gm = grads if with_mean else (grads, None)
+                gx = _std_grad(gs, x, res, dims, keepdim, dof) if sqrt else \
+                    _var_grad(gs, x, dims, keepdim, dof)
+                if gm is not None:
+                    gx = gx + restore_shape(gm / count, x._data.shape, dims, keepdim)
+                return gx
+            record(node, outs, (input,), backward, saved=(input,), saved_outputs=(0,))
+        return outs if with_mean else out
+
+    op.__name__ = op.__qualname__ = name
+    what = "standard deviation" if sqrt else "variance"
+    op.__doc__ = (f"The {what}{' and the mean' if with_mean else ''} over ``dim`` with "
+                  "``correction`` (1 by default: Bessel's); dof <= 0 warns and gives nan/inf.")
+    return defop(op, name=name, method=not with_mean, out=not with_mean)
+
+
+std = _moment_op("std", True, False)
+var = _moment_op("var", False, False)
+std_mean = _moment_op("std_mean", True, True)
+var_mean = _moment_op("var_mean", False, True)
+
+
+# ---- extrema -----------------------------------------------------------------------------
+
+def _ties_mask(x, out_keep):
+    """Where ``x`` equals its reduced extremum (NaN matches NaN), as torch distributes ties."""
+    hit = x == out_keep
+    if x.dtype.kind in "fc":
+        hit |= np.isnan(x) & np.isnan(out_keep)
+    return hit
+
+
+def _even_backward(g, x, out, dims, keepdim):
+    """The gradient of amax/amin/max(): shared evenly among the elements equal to the result."""
+    shape = x.shape
+    hit = _ties_mask(x, out if keepdim else out.reshape(kept_shape(shape, dims)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scale = hit / np.sum(hit, axis=dims, keepdims=True)
+    return restore_shape(g, shape, dims, keepdim) * _const(scale, g)
+
+
+def _extremum(name, npfun, argfun, binary):
+    values_indices = return_type(name, ["values", "indices"])
+    cap = name.capitalize()
+
+    def op(input, dim=None, keepdim=False):
+        if isinstance(dim, Tensor):
+            import flambeau
+            return getattr(flambeau, binary)(input, dim)
+        if dim is None:
+            _check_nonempty(input, (), name, True)
+            out = make(npfun(input._data), input._dtype)
+            if needs_grad(input):
+                x = input._data
+                dims = tuple(range(x.ndim))
+                record(cap + "Backward1", (out,), (input,),
+                       lambda g: _even_backward(g, x, out._data, dims, False))
+            return out
+        d = wrap_dim(dim, input._data.ndim)
+        _check_nonempty(input, (d,), name, False)
+        a = input._data if input._data.ndim else input._data.reshape(1)
+        index = argfun(a, axis=d, keepdims=True)
+        values = np.take_along_axis(a, index, d)
+        if not keepdim or not input._data.ndim:
+            index, values = index.squeeze(d), values.squeeze(d)
+            if not input._data.ndim:
+                index, values = index.reshape(()), values.reshape(())
+        out = make(values, input._dtype)
+        if needs_grad(input):
+            shape = input._data.shape
+            record(cap + "Backward0", (out,), (input,),
+                   lambda g: select_backward(g, d, index, shape, keepdim) if shape else g)
+        return values_indices(out, make(index, _int64))
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = (f"The {name}imum of all elements, or ``return_types.{name}(values, indices)`` "
+                  f"over ``dim``; ``{name}(a, b)`` is ``{binary}``.")
+    return defop(op, name=name, out=True)
+
+
+max = _extremum("max", np.max, np.argmax, "maximum")  # NumPy's argmax/argmin pick NaN too
+min = _extremum("min", np.min, np.argmin, "minimum")
+
+
+def _amext(name, npfun):
+    def op(input, dim=(), keepdim=False):
+        dims = reduce_dims(input, dim)
+        _check_nonempty(input, dims, name, len(dims) == input._data.ndim)
+        out = make(npfun(input._data, axis=dims, keepdims=keepdim), input._dtype)
+        if needs_grad(input):
+            x = input._data
+            record(name.capitalize() + "Backward0", (out,), (input,),
+                   lambda g: _even_backward(g, x, out._data, dims, keepdim))
+        return out
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"The {name[1:]}imum over ``dim`` (all dims by default); ties share the gradient."
+    return defop(op, name=name, out=True)
+
+
+amax = _amext("amax", np.max)
+amin = _amext("amin", np.min)
+_aminmax = return_type("aminmax", ["min", "max"])
+
+
+@defop(out=True)
+def aminmax(input, *, dim=None, keepdim=False):
+    """``return_types.aminmax(min, max)`` over ``dim`` (all elements by default)."""
+    dims = reduce_dims(input, dim)
+    _check_nonempty(input, dims, "aminmax", dim is None)
+    x = input._data
+    lo = make(np.min(x, axis=dims, keepdims=keepdim), input._dtype)
+    hi = make(np.max(x, axis=dims, keepdims=keepdim), input._dtype)
+    if needs_grad(input):
+        record("AminmaxBackward0", (lo, hi), (input,),
+               lambda gs: _even_backward(gs[0], x, lo._data, dims, keepdim)
+               + _even_backward(gs[1], x, hi._data, dims, keepdim))
+    return _aminmax(lo, hi)
+
+
+def _argop(name, npfun):
+    def op(input, dim=None, keepdim=False):
+        a = input._data
+        if dim is None:
+            if a.size == 0:
+                raise IndexError(f"{name}(): Expected reduction dim to be specified for "
+                                 "input.numel() == 0.")
+            index = npfun(a.reshape(-1))
+            return make(np.full((1,) * a.ndim if keepdim else (), index, np.int64), _int64)
+        d = wrap_dim(dim, a.ndim)
+        _check_nonempty(input, (d,), name, False)
+        if not a.ndim:
+            return make(np.zeros((), np.int64), _int64)
+        return make(npfun(a, axis=d, keepdims=keepdim), _int64)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"The int64 index of the first {name[3:]}imum (NaN counts as one), flattened " \
+                 "when ``dim`` is None."
+    return defop(op, name=name, out=True)
+
+
+argmax = _argop("argmax", np.argmax)
+argmin = _argop("argmin", np.argmin)
+
+
+# ---- logical and counting ----------------------------------------------------------------
+
+def _logical(name, npfun):
+    def op(input, dim=None, keepdim=False):
+        dims = reduce_dims(input, dim)
+        out = npfun(input._data, axis=dims, keepdims=keepdim)
+        if input._dtype is _dtype.uint8:
+            return make(out.astype(np.uint8), _dtype.uint8)
+        return make(out, _bool)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"``{name}`` over ``dim`` as bool (uint8 for uint8 input, as in torch)."
+    return defop(op, name=name, out=True)
+
+
+all = _logical("all", np.all)
+any = _logical("any", np.any)
+
+
+@defop
+def count_nonzero(input, dim=None):
+    """The number of non-zero elements over ``dim`` (int64)."""
+    return make(np.count_nonzero(input._data, axis=reduce_dims(input, dim)), _int64)
+
+
+# ---- norms -------------------------------------------------------------------------------
+
+def _vector_norm(a, p, dims, keepdim):
+    absa = np.abs(a)
+    if p == math.inf:
+        return np.max(absa, axis=dims, keepdims=keepdim)
+    if p == -math.inf:
+        return np.min(absa, axis=dims, keepdims=keepdim)
+    if p == 0:
+        return np.sum(absa != 0, axis=dims, keepdims=keepdim).astype(absa.dtype)
+    if p == 1:
+        return np.sum(absa, axis=dims, keepdims=keepdim)
+    if p == 2:
+        return np.sqrt(np.sum(absa * absa, axis=dims, keepdims=keepdim))
+    return np.sum(absa ** p, axis=dims, keepdims=keepdim) ** (1.0 / p)
+
+
+def _norm_backward(g, x, out, p, dims, keepdim):
+    """torch's vector-norm gradient; zero where the norm is zero (not NaN)."""
+    shape = x._data.shape
+    g = restore_shape(g, shape, dims, keepdim)
+    out = restore_shape(out, shape, dims, keepdim)
+    if p == 0:
+        return g * 0
+    if p == 1:
+        return g * x.sgn()
+    if math.isinf(p):
+        return _even_backward(g, np.abs(x._data), out._data, dims, True) * x.sgn()
+    zero = _const(out._data == 0, out)
+    safe = out + zero
+    if p == 2:
+        return g * x / safe * (1 - zero)
+    return g * x.sgn() * x.abs() ** (p - 1) / safe ** (p - 1) * (1 - zero)
+
+
+@defop(out=True)
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """A vector norm over ``dim`` (``'fro'`` is the 2-norm), or the nuclear norm (``'nuc'``)."""
+    if dtype is not None:
+        input = input.to(dtype)
+    if not _is_float(input._dtype):
+        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
+                           f"input. Got {type_name(input._dtype)}")
+    if isinstance(dim, int):
+        dim = (dim,)
+    if p == "nuc":
+        return _nuclear_norm(input, dim, keepdim)
+    p = 2 if p == "fro" or p is None else p
+    dims = reduce_dims(input, dim)
+    out = make(_vector_norm(input._data, p, dims, keepdim), input._dtype.to_real())
+    if needs_grad(input):
+        record("LinalgVectorNormBackward0", (out,), (input,),
+               lambda g, x, out: _norm_backward(g, x, out, p, dims, keepdim),
+               saved=(input,), saved_outputs=(0,))
+    return out
+
+
+def _nuclear_norm(input, dim, keepdim):
+    """The sum of singular values over two dims (the last two without ``dim``)."""
+    n = input._data.ndim
+    dims = (n - 2, n - 1) if dim is None else wrap_dims(dim, n)
+    if len(dims) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got "
+                           f"{' '.join(map(str, dim))}")
+    a = np.moveaxis(input._data, dims, (-2, -1))
+    u, s, vh = np.linalg.svd(a, full_matrices=False)
+    value = s.sum(-1)
+    if keepdim:
+        value = np.expand_dims(value, dims)
+    out = make(value.astype(input._dtype.to_real()._np), input._dtype.to_real())
+    if needs_grad(input):
+        shape = input._data.shape
+        uv = _const(np.moveaxis(u @ vh, (-2, -1), dims), input)
+        record("SumBackward1", (out,), (input,),
+               lambda g: restore_shape(g, shape, dims, keepdim) * uv)
+    return out
+
+
+@defop
+def dist(input, other, p=2):
+    """``norm(input - other, p)``, broadcasting the two."""
+    diff = input - other
+    out = make(_vector_norm(diff._data, p, tuple(range(diff.ndim)), False),
+               diff._dtype.to_real())
+    if needs_grad(input, other):
+        dims = tuple(range(diff.ndim))
+        record("DistBackward0", (out,), (input, other),
+               lambda g, d, out: (lambda gx: (gx, -gx))(_norm_backward(g, d, out, p, dims, False)),
+               saved=(diff.detach(),), saved_outputs=(0,))
+    return out
+
+
+@defop(inplace=True)
+def renorm(input, p, dim, maxnorm):
+    """Each slice along ``dim`` rescaled so that its ``p``-norm is at most ``maxnorm``."""
+    d = wrap_dim(dim, input._data.ndim)
+    dims = tuple(i for i in range(input._data.ndim) if i != d)
+    norms = _vector_norm(input._data, p, dims, True)
+    over = norms > maxnorm
+    with np.errstate(divide="ignore"):
+        factor = np.where(over, maxnorm / (norms + 1e-7), 1.0).astype(input._data.dtype)
+    out = make(input._data * factor, input._dtype)
+    if needs_grad(input):
+        def backward(g, x):
+            n = x.norm(p, dims, True)
+            f = maxnorm / (n + 1e-7)
+            # d(x * f)/dx with f depending on x through the norm (only where it was over)
+            inner = (g * x).sum(dims, True)
+            gf = _norm_backward(inner * (-maxnorm) / (n + 1e-7) ** 2, x, n.detach(), p, dims,
+                                True)
+            mask = _const(over, x)
+            return g * (f * mask + (1 - mask)) + gf * mask
+        record("RenormBackward0", (out,), (input,), backward, saved=(input,))
+    return out
+
+
+# ---- log-sum-exp -------------------------------------------------------------------------
+
+@defop(out=True)
+def logsumexp(input, dim, keepdim=False):
+    """``log(sum(exp(input)))`` over ``dim``, computed without overflow; ints become float."""
+    x = input if _is_float(input._dtype) else input.to(_dtype.get_default_dtype())
+    dims = reduce_dims(input, dim)
+    a = x._data
+    with np.errstate(invalid="ignore", divide="ignore"):
+        m = np.max(a, axis=dims, keepdims=True) if a.size else np.zeros(kept_shape(a.shape, dims),
+                                                                          a.dtype)
+        m = np.where(np.isinf(m), 0, m)
+        value = np.log(np.sum(np.exp(a - m), axis=dims, keepdims=True)) + m
+    out = make(value if keepdim else value.reshape(
+        tuple(s for i, s in enumerate(a.shape) if i not in dims)), x._dtype)
+    if needs_grad(input):
+        shape = a.shape
+        record("LogsumexpBackward0", (out,), (input,),
+               lambda g, x, out: restore_shape(g, shape, dims, keepdim)
+               * (x - restore_shape(out, shape, dims, keepdim)).exp(),
+               saved=(input,), saved_outputs=(0,))
+    return out
+
+
+# ---- scans -------------------------------------------------------------------------------
+
+def _reverse_cumsum(t, dim):
+    """Sums from each position to the end of ``dim`` (the adjoint of cumsum)."""
+    a = np.flip(np.cumsum(np.flip(t._data, dim), axis=dim), dim)
+    out = make(np.ascontiguousarray(a), t._dtype)
+    if needs_grad(t):
+        record("CumsumBackward0", (out,), (t,), lambda g: g.cumsum(dim))
+    return out
+
+
+@defop(inplace=True, out=True)
+def cumsum(input, dim, *, dtype=None):
+    """The running sum along ``dim``; integer and bool inputs give int64."""
+    dtype = dtype or _int_to_long(input._dtype)
+    d = wrap_dim(dim, input._data.ndim)
+    out = make(np.cumsum(input._data, axis=d if input._data.ndim else None, dtype=dtype._np)
+               .reshape(input._data.shape), dtype)
+    if needs_grad(input):
+        record("CumsumBackward0", (out,), (input,),
+               lambda g: _reverse_cumsum(g, d) if g.ndim else g)
+    return out
+
+
+@defop(inplace=True, out=True)
+def cumprod(input, dim, *, dtype=None):
+    """The running product along ``dim``; its gradient is exact where inputs are zero."""
+    dtype = dtype or _int_to_long(input._dtype)
+    d = wrap_dim(dim, input._data.ndim)
+    out = make(np.cumprod(input._data, axis=d if input._data.ndim else None, dtype=dtype._np)
+               .reshape(input._data.shape), dtype)
+    if needs_grad(input):
+        record("CumprodBackward0", (out,), (input,),
+               lambda g, x, out: _cumprod_backward(g, x, out, d) if g._data.size and g.ndim
+               else g,
+               saved=(input,), saved_outputs=(0,))
+    return out
+
+
+def _cumprod_backward(g, x, out, d):
+    """grad_k = sum_{j>=k} g_j prod_{i<=j, i!=k} x_i, split at the first zero z of each slice:
+    before z it is revcumsum(g * out) / x; at z it is prod(x before z) * revcumsum(g * cumprod
+    of x after z); after z it is 0."""
+    a = x._data
+    n = a.shape[d]
+    pos = np.arange(n).reshape((-1,) + (1,) * (a.ndim - d - 1))
+    zero = a == 0
+    first = np.where(zero.any(d, keepdims=True), np.argmax(zero, axis=d, keepdims=True), n)
+    before = _const(pos < first, x)
+    if not zero.any():
+        return _reverse_cumsum(g * out, d) / x
+    ones_before = x * before + (1 - before)
+    part1 = _reverse_cumsum(g * out, d) / ones_before * before
+    after = _const(pos > first, x)
+    at = _const(pos == first, x)
+    prefix = (x * before + (1 - before)).cumprod(d)  # at z: the product of x before z
+    tail = (x * after + (1 - after)).cumprod(d)  # at j >= z: the product of x in (z, j]
+    part2 = prefix * _reverse_cumsum(g * tail * (1 - before), d) * at
+    return part1 + part2
+
+
+def _cumext(name, ufunc, better):
+    values_indices = return_type(name, ["values", "indices"])
+
+    def op(input, dim):
+        shape = input._data.shape
+        a = input._data.reshape(shape or (1,))
+        d = wrap_dim(dim, a.ndim)
+        values = ufunc.accumulate(a, axis=d)
+        # the index of the running extremum: the last position that reached it (a NaN always
+        # does), carried forward with a running maximum of positions
+        hit = better(a, values) | (np.isnan(a) if a.dtype.kind in "fc" else False)
+        pos = np.arange(a.shape[d]).reshape((-1,) + (1,) * (a.ndim - d - 1))
+        index = np.maximum.accumulate(np.where(hit, pos, 0), axis=d)
+        out = make(values.reshape(shape), input._dtype)
+        if needs_grad(input):
+            record(name.capitalize() + "Backward0", (out,), (input,),
+                   lambda g: put_along(g.reshape(a.shape), d, index, a.shape,
+                                       accumulate=True).reshape(shape))
+        return values_indices(out, make(index.reshape(shape), _int64))
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = (f"``return_types.{name}(values, indices)``: the running {name[3:]}imum along "
+                  "``dim`` and where it was last reached.")
+    return defop(op, name=name, out=True)
+
+
+cummax = _cumext("cummax", np.maximum, np.greater_equal)
+cummin = _cumext("cummin", np.minimum, np.less_equal)
+
+
+@defop(out=True)
+def logcumsumexp(input, dim):
+    """``log(cumsum(exp(input)))`` along ``dim`` without overflow."""
+    d = wrap_dim(dim, input._data.ndim)
+    a = input._data
+    out = make(np.logaddexp.accumulate(a, axis=d) if a.ndim else a.copy(), input._dtype)
+    if needs_grad(input):
+        def backward(g, x, out):
+            # grad_k = sum_{j>=k} g_j exp(x_k - out_j); shifting by the last (largest) out_j
+            last = out.narrow(d, out.shape[d] - 1, 1)
+            return (x - last).exp() * _reverse_cumsum(g * (last - out).exp(), d)
+        record("LogcumsumexpBackward0", (out,), (input,), backward if a.ndim else
+               (lambda g, x, out: g), saved=(input,), saved_outputs=(0,))
+    return out
+
+
+@defop
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    """The ``n``-th forward difference along ``dim`` (``!=`` for bool), after optionally
+    joining ``prepend`` and ``append``."""
+    d = wrap_dim(dim, input._data.ndim)
+    if prepend is not None or append is not None:
+        import flambeau
+        parts = [t if t.ndim else t.expand(input.shape[:d] + (1,) + input.shape[d + 1:])
+                 for t in (prepend, input, append) if t is not None]
+        input = flambeau.cat(parts, d)
+    for _ in range(n):
+        length = input.shape[d] - 1
+        if length <= 0:
+            return input.narrow(d, 0, 0)
+        hi, lo = input.narrow(d, 1, length), input.narrow(d, 0, length)
+        input = hi != lo if input._dtype is _bool else hi - lo
+    return input
+
+
+# ---- closeness ---------------------------------------------------------------------------
+
+@defop
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """``|input - other| <= atol + rtol * |other|`` elementwise (infinities equal themselves)."""
+    if input._dtype is not other._dtype:
+        raise RuntimeError(f"{type_name(input._dtype)} did not match {type_name(other._dtype)}")
+    a, b = input._data, other._data
+    with np.errstate(invalid="ignore", over="ignore"):
+        close = (a == b) | (np.abs(a - b) <= atol + rtol * np.abs(b)) if a.dtype.kind in "fc" \
+            else np.abs(a.astype(np.float64) - b) <= atol + rtol * np.abs(b.astype(np.float64))
+    if equal_nan and a.dtype.kind in "fc":
+        close |= np.isnan(a) & np.isnan(b)
+    return make(np.asarray(close), _bool)
+
+
+@defop
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """``isclose(...).all()`` as a Python bool."""
+    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+
+
+@defop
+def equal(input, other):
+    """True when both have the same shape and elements."""
+    return input._data.shape == other._data.shape and bool(np.all(input._data == other._data))

@@ -15,6 +15,7 @@ and, when an input requires grad, records its derivative next to the forward (se
 ``flambeau/__init__.py`` reads :data:`OPS` to build the namespaces and bind methods.
 """
 import functools
+import inspect
 import warnings
 
 from .. import _dtype, _naming
@@ -106,7 +107,17 @@ def with_out(fn):
                 write_out(o, r)
             return type(results)(*out) if hasattr(results, "_fields") else tuple(out)
         return write_out(out, fn(*args, **kwargs))
+    public.__signature__ = _signature_with_out(fn)
     return public
+
+
+def _signature_with_out(fn):
+    """``fn``'s signature plus the keyword-only ``out=None`` the wrapper accepts."""
+    sig = inspect.signature(fn)
+    params = [p for p in sig.parameters.values() if p.kind is not p.VAR_KEYWORD]
+    params.append(inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None))
+    params += [p for p in sig.parameters.values() if p.kind is p.VAR_KEYWORD]
+    return sig.replace(parameters=params)
 
 
 def write_out(out, result):

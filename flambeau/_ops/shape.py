@@ -12,6 +12,7 @@ from .. import _dtype, _naming
 from .._tensor import Tensor, make, make_view
 from ..autograd.graph import record
 from ._util import needs_grad, wrap_dim, wrap_dims
+from . import conversion
 from .registry import defop, register, type_name
 
 
@@ -160,9 +161,10 @@ def reshape(input, *shape):
     old = input._data.shape
     if array is not None:
         return _view(input, array, "ViewBackward0", lambda g: g.reshape(old))
-    out = make(input._data.reshape(shape), input._dtype)
-    if needs_grad(input):
-        record("UnsafeViewBackward0", (out,), (input,), lambda g: g.reshape(old))
+    copy = conversion.clone(input)  # torch: _unsafe_view(clone(input))
+    out = make(copy._data.reshape(shape), input._dtype)
+    if needs_grad(copy):
+        record("UnsafeViewBackward0", (out,), (copy,), lambda g: g.reshape(old))
     return out
 
 

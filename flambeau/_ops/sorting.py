@@ -1,1 +1,359 @@
-"""(being written)"""
+"""Sorting, selection, quantiles, uniques, histograms and binary search.
+
+Differences from NumPy: results are torch's named tuples (``return_types.sort(values,
+indices)``...), indices are int64, NaN sorts as the largest value, ``median`` is the lower
+median (an element, never an average), ``mode`` picks the smallest most-frequent value and its
+last index, and batched ``searchsorted`` searches each row of a multi-dim sequence.
+"""
+import numpy as np
+
+from .. import _dtype
+from .._tensor import Tensor, make
+from ..autograd.graph import record
+from ..return_types import return_type
+from ._util import needs_grad, wrap_dim
+from .reduction import put_along, select_backward, take_along
+from .registry import defop
+
+_int64 = _dtype.int64
+
+
+def _argsort(a, d, descending):
+    """A stable argsort along ``d``; descending keeps equal elements in their original order."""
+    if not descending:
+        return np.argsort(a, axis=d, kind="stable")
+    n = a.shape[d]
+    return np.flip(n - 1 - np.argsort(np.flip(a, d), axis=d, kind="stable"), d)
+
+
+def _as_1d(input):
+    """The array with 0-d made 1-d (torch treats a scalar as one element along dim 0)."""
+    a = input._data
+    return a.reshape(1) if a.ndim == 0 else a
+
+
+def _selected(name, input, index, d, keepdim, node, result):
+    """Values at ``index`` along ``d`` as ``result(values, indices)``, recording ``node``."""
+    a = _as_1d(input)
+    values = np.take_along_axis(a, index, d)
+    if not keepdim or input._data.ndim == 0:
+        values, index = values.squeeze(d), index.squeeze(d)
+    shape = input._data.shape
+    out = make(values.reshape(values.shape if shape else ()), input._dtype)
+    if needs_grad(input):
+        record(node, (out,), (input,),
+               lambda g: select_backward(g, d, index, shape, keepdim) if shape else g)
+    return result(out, make(index.reshape(index.shape if shape else ()), _int64))
+
+
+_sort_t = return_type("sort", ["values", "indices"])
+
+
+@defop(out=True)
+def sort(input, dim=-1, descending=False, stable=False):
+    """``return_types.sort(values, indices)`` along ``dim``; always stable."""
+    if isinstance(dim, bool):  # sort(x, True): descending
+        dim, descending = -1, dim
+    a = _as_1d(input)
+    d = wrap_dim(dim, a.ndim)
+    index = _argsort(a, d, descending)
+    out = make(np.take_along_axis(a, index, d).reshape(input._data.shape), input._dtype)
+    if needs_grad(input):
+        shape = a.shape
+        record("SortBackward0", (out,), (input,),
+               lambda g: put_along(g.reshape(shape), d, index, shape).reshape(g.shape))
+    return _sort_t(out, make(index.reshape(input._data.shape), _int64))
+
+
+@defop
+def argsort(input, dim=-1, descending=False, stable=False):
+    """The int64 indices that sort ``input`` along ``dim``."""
+    return sort(input, dim, descending)[1]
+
+
+@defop(out=True)
+def msort(input):
+    """The values of ``input`` sorted along dim 0."""
+    return sort(input, 0)[0]
+
+
+_topk_t = return_type("topk", ["values", "indices"])
+
+
+@defop(out=True)
+def topk(input, k, dim=-1, largest=True, sorted=True):
+    """``return_types.topk(values, indices)``: the ``k`` largest (or smallest) along ``dim``."""
+    a = _as_1d(input)
+    d = wrap_dim(dim, a.ndim)
+    if not 0 <= k <= a.shape[d]:
+        raise RuntimeError("selected index k out of range")
+    index = np.take(_argsort(a, d, largest), np.arange(k), axis=d)
+    return _selected("topk", input, index, d, True, "TopkBackward0", _topk_t)
+
+
+_kth_t = return_type("kthvalue", ["values", "indices"])
+
+
+@defop(out=True)
+def kthvalue(input, k, dim=-1, keepdim=False):
+    """``return_types.kthvalue``: the ``k``-th smallest element along ``dim`` (1-based)."""
+    a = _as_1d(input)
+    d = wrap_dim(dim, a.ndim)
+    if not 1 <= k <= a.shape[d]:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    index = np.take(_argsort(a, d, False), [k - 1], axis=d)
+    return _selected("kthvalue", input, index, d, keepdim, "KthvalueBackward0", _kth_t)
+
+
+def _median_op(name, ignore_nan):
+    result = return_type(name, ["values", "indices"])
+    cap = name.capitalize()
+
+    def op(input, dim=None, keepdim=False):
+        if dim is None:
+            flat = input.reshape(-1)
+            if flat._data.size == 0:
+                return make(np.full((), np.nan, input._data.dtype), input._dtype)
+            values = op(flat, 0)[0]
+            out = make(values._data, input._dtype)
+            if needs_grad(input):
+                index = np.asarray(op(input.detach().reshape(-1), 0)[1]._data)
+                shape = input._data.shape
+                record(cap + "Backward0", (out,), (input,),
+                       lambda g: select_backward(g.reshape(1), 0, index.reshape(1),
+                                                 (int(np.prod(shape)),), True).reshape(shape))
+            return out
+        a = _as_1d(input)
+        d = wrap_dim(dim, a.ndim)
+        if a.shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+        order = _argsort(a, d, False)
+        nan = np.isnan(a).sum(d, keepdims=True) if a.dtype.kind in "fc" else 0
+        valid = a.shape[d] - nan
+        if ignore_nan:
+            pos = np.maximum(valid - 1, 0) // 2
+        else:  # a NaN anywhere makes the median NaN: point at the first NaN
+            pos = np.where(nan > 0, valid, (a.shape[d] - 1) // 2)
+        index = np.take_along_axis(order, np.broadcast_to(pos, order.shape[:d] + (1,)
+                                                          + order.shape[d + 1:]), d)
+        return _selected(name, input, index, d, keepdim, cap + "Backward1", result)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = ("The lower median (an element, not an average) of all elements, or "
+                  f"``return_types.{name}(values, indices)`` along ``dim``"
+                  + ("; NaNs are ignored." if ignore_nan else "; NaN if any element is."))
+    return defop(op, name=name, out=True)
+
+
+median = _median_op("median", False)
+nanmedian = _median_op("nanmedian", True)
+_mode_t = return_type("mode", ["values", "indices"])
+
+
+@defop(out=True)
+def mode(input, dim=-1, keepdim=False):
+    """``return_types.mode``: the most frequent value along ``dim`` (the smallest among ties)
+    and its last index. Vectorised: sort, then measure runs of equal values."""
+    a = _as_1d(input)
+    d = wrap_dim(dim, a.ndim)
+    order = _argsort(a, d, False)
+    s = np.take_along_axis(a, order, d)
+    n = a.shape[d]
+    pos = np.arange(n).reshape((-1,) + (1,) * (a.ndim - d - 1))
+    start = np.ones(s.shape, bool)
+    start[(slice(None),) * d + (slice(1, None),)] = \
+        np.diff(s, axis=d) != 0 if s.dtype != bool else np.diff(s.astype(np.int8), axis=d) != 0
+    run_start = np.maximum.accumulate(np.where(start, pos, 0), axis=d)
+    best = np.argmax(pos - run_start, axis=d, keepdims=True)  # end of the first longest run
+    index = np.take_along_axis(order, best, d)  # stable sort: the run's last is the last index
+    return _selected("mode", input, index, d, keepdim, "ModeBackward0", _mode_t)
+
+
+# ---- quantiles ---------------------------------------------------------------------------
+
+def _quantile(name, ignore_nan):
+    def op(input, q, dim=None, keepdim=False, *, interpolation="linear"):
+        if input._dtype not in (_dtype.float32, _dtype.float64):
+            raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+        if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
+            raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, "
+                               f"midpoint or nearest. Got {interpolation}")
+        scalar_q = not isinstance(q, Tensor)
+        qs = np.atleast_1d(np.asarray(q._data if not scalar_q else q, dtype=np.float64))
+        if ((qs < 0) | (qs > 1)).any():
+            raise RuntimeError(f"{name}() q must be in the range [0, 1] but got "
+                               f"{qs[(qs < 0) | (qs > 1)][0]:g}" if scalar_q else
+                               f"{name}() q values must be in the range [0, 1]")
+        x = input.reshape(-1) if dim is None else input
+        d = 0 if dim is None else wrap_dim(dim, input._data.ndim)
+        x = x if x.ndim else x.reshape(1)
+        values = sort(x, d)[0].movedim(d, -1)
+        n = values.shape[-1]
+        nan = np.isnan(values._data).sum(-1, keepdims=True)
+        count = n - nan if ignore_nan else np.where(nan > 0, 0, n)
+        rank = qs * np.maximum(count - 1, 0)  # [..., len(q)]
+        if interpolation in ("lower", "higher", "nearest", "midpoint"):
+            lo = np.floor(rank) if interpolation != "higher" else np.ceil(rank)
+            if interpolation == "nearest":
+                lo = np.round(rank)  # round half to even, as torch
+        else:
+            lo = np.floor(rank)
+        lo_i = lo.astype(np.int64)
+        hi_i = np.minimum(np.ceil(rank).astype(np.int64), np.maximum(count - 1, 0))
+        below = take_along(values, -1, np.minimum(lo_i, n - 1))
+        if interpolation in ("lower", "higher", "nearest"):
+            out = below
+        else:
+            above = take_along(values, -1, np.minimum(hi_i, n - 1))
+            w = 0.5 if interpolation == "midpoint" else make((rank - lo).astype(
+                values._data.dtype), values._dtype)
+            out = below + (above - below) * w
+        nan_rows = (count == 0) if ignore_nan else (nan > 0)
+        if nan_rows.any():
+            out = out * make(np.where(nan_rows, np.nan, 1).astype(values._data.dtype))
+        out = out.movedim(-1, 0)  # q leads
+        if input.ndim == 0:
+            out = out.reshape(len(qs))
+        elif keepdim:
+            out = out.reshape((len(qs),) + (tuple(1 for _ in input.shape) if dim is None else
+                                            input.shape[:d] + (1,) + input.shape[d + 1:]))
+        return out.squeeze(0) if scalar_q or q.ndim == 0 else out
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = (f"The ``q``-quantiles over ``dim`` (all elements by default), ``q`` a float or "
+                  "a 1-d tensor (its dim leads the result)"
+                  + (", ignoring NaNs." if ignore_nan else "; NaN where a NaN is present."))
+    return defop(op, name=name, out=True)
+
+
+quantile = _quantile("quantile", False)
+nanquantile = _quantile("nanquantile", True)
+
+
+# ---- uniques -----------------------------------------------------------------------------
+
+@defop
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """Unique elements (or slices along ``dim``), always sorted as torch's CPU kernel does."""
+    a = input._data
+    values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True, axis=dim)
+    out = make(values, input._dtype)
+    extra = []
+    if return_inverse:
+        extra.append(make(inverse.reshape(a.shape if dim is None else -1), _int64))
+    if return_counts:
+        extra.append(make(counts, _int64))
+    return (out, *extra) if extra else out
+
+
+@defop
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    """Elements (or slices along ``dim``) with consecutive repeats collapsed."""
+    a = input._data
+    flat = a.reshape(-1) if dim is None else np.moveaxis(a, wrap_dim(dim, a.ndim), 0)
+    n = flat.shape[0]
+    change = np.ones(n, bool)
+    if n > 1:
+        neq = flat[1:] != flat[:-1]
+        change[1:] = neq.reshape(n - 1, -1).any(1)
+    starts = np.flatnonzero(change)
+    values = flat[starts] if dim is None else np.moveaxis(flat[starts], 0, wrap_dim(dim, a.ndim))
+    extra = []
+    if return_inverse:
+        inverse = np.cumsum(change) - 1
+        extra.append(make(inverse.reshape(a.shape) if dim is None else inverse, _int64))
+    if return_counts:
+        extra.append(make(np.diff(np.append(starts, n)), _int64))
+    out = make(np.ascontiguousarray(values), input._dtype)
+    return (out, *extra) if extra else out
+
+
+# ---- counting and histograms -------------------------------------------------------------
+
+@defop
+def bincount(input, weights=None, minlength=0):
+    """Counts of each non-negative integer (sums of ``weights``: float stays, else double)."""
+    a = input._data
+    if a.ndim != 1 or a.dtype.kind not in "iu" or (a.size and a.min() < 0):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if weights is None:
+        return make(np.bincount(a, minlength=minlength).astype(np.int64), _int64)
+    dtype = weights._dtype if weights._dtype.is_floating_point else _dtype.float64
+    return make(np.bincount(a, weights._data, minlength).astype(dtype._np), dtype)
+
+
+@defop(out=True)
+def histc(input, bins=100, min=0, max=0):
+    """A histogram of ``bins`` equal bins over [min, max] (the data's range when both are 0);
+    elements outside are ignored."""
+    if not input._dtype.is_floating_point:
+        raise NotImplementedError(f'"histogram_cpu" not implemented for '
+                                  f"'{_type_name(input._dtype)}'")
+    a = input._data
+    lo, hi = float(min), float(max)
+    if lo == hi and a.size:
+        lo, hi = float(a.min()), float(a.max())
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    counts, _ = np.histogram(a, bins=bins, range=(lo, hi))
+    return make(counts.astype(a.dtype), input._dtype)
+
+
+def _type_name(d):
+    from .registry import type_name
+    return type_name(d)
+
+
+_histogram_t = return_type("histogram", ["hist", "bin_edges"])
+
+
+@defop(out=True)
+def histogram(input, bins, *, range=None, weight=None, density=False):
+    """``return_types.histogram(hist, bin_edges)``; ``bins`` is a count or a tensor of edges."""
+    edges = bins._data if isinstance(bins, Tensor) else bins
+    hist, edges = np.histogram(input._data, bins=edges, range=range, density=density,
+                               weights=None if weight is None else weight._data)
+    dtype = input._data.dtype
+    return _histogram_t(make(hist.astype(dtype), input._dtype), make(edges.astype(dtype),
+                                                                      input._dtype))
+
+
+# ---- binary search -----------------------------------------------------------------------
+
+@defop(method=False, out=True)
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,
+                 sorter=None):
+    """Where ``input`` would be inserted in each (last-dim) row of ``sorted_sequence``."""
+    seq = sorted_sequence._data
+    scalar = not isinstance(input, Tensor)
+    values = np.asarray(input) if scalar else input._data
+    if side is not None:
+        right = side == "right"
+    if sorter is not None:
+        seq = np.take_along_axis(seq, sorter._data, -1)
+    dtype = _dtype.int32 if out_int32 else _int64
+    side = "right" if right else "left"
+    if seq.ndim <= 1:
+        return make(np.searchsorted(seq, values, side).astype(dtype._np), dtype)
+    if seq.shape[:-1] != values.shape[:-1]:
+        raise RuntimeError("torch.searchsorted(): boundaries tensor should be 1 dimension or the "
+                           "first N-1 dimensions of boundaries tensor and input value tensor must "
+                           f"match, but we got boundaries tensor {list(seq.shape)} and input value "
+                           f"tensor {list(values.shape)}")
+    # batched: one merged sort keyed by (row, value, which side of a tie first), then count
+    # the sequence elements that precede each value within its row
+    n, m = seq.shape[-1], values.shape[-1]
+    seq2, val2 = seq.reshape(-1, n), values.reshape(-1, m)
+    rows = np.concatenate([np.repeat(np.arange(len(seq2)), n), np.repeat(np.arange(len(val2)), m)])
+    keys = np.concatenate([seq2.ravel(), val2.ravel()])
+    is_seq = np.concatenate([np.ones(seq2.size, bool), np.zeros(val2.size, bool)])
+    order = np.lexsort((is_seq if not right else ~is_seq, keys, rows))
+    before = np.cumsum(is_seq[order]) - rows[order] * n
+    result = np.empty(len(keys), np.int64)
+    result[order] = before
+    return make(result[seq2.size:].reshape(values.shape).astype(dtype._np), dtype)
+
+
+@defop(method=True, out=True)
+def bucketize(input, boundaries, *, out_int32=False, right=False):
+    """The bucket of each element given 1-d ``boundaries`` (``searchsorted`` with the two
+    arguments swapped)."""
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)

@@ -5,6 +5,8 @@ from . import graph
 from .engine import run_backward
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                         is_inference_mode_enabled, no_grad, set_grad_enabled)
+from .anomaly_mode import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
+from .function import Function, FunctionCtx, InplaceFunction, once_differentiable
 
 
 def _make_grads(outputs, grad_outputs):
@@ -76,8 +78,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                 xp = _backend.array_module(t._data)
                 results[i] = _tensor.make(xp.zeros_like(t._data), t._dtype)
             elif not allow_unused:
-                raise RuntimeError("One of the differentiated Tensors appears to not have been "
-                                   "used in the graph. Set allow_unused=True if this is the "
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have "
+                                   "been used in the graph. Set allow_unused=True if this is the "
                                    "desired behavior.")
     return tuple(results)
 
@@ -87,7 +89,57 @@ def _tensor_backward(self, gradient=None, retain_graph=None, create_graph=False,
     backward(self, gradient, retain_graph, create_graph, inputs)
 
 
+def _register_hook(self, hook):
+    """``hook(grad)`` runs when this tensor's gradient is computed; it may return a new one."""
+    if not self._requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    if self._grad_fn is None:
+        m = graph.meta(self)
+        if m.hooks is None:
+            m.hooks = {}
+        return graph._Handle(m.hooks, hook)
+    nr = self._output_nr
+
+    def pre_hook(grads):
+        if grads[nr] is None:
+            return None
+        new = hook(grads[nr])
+        if new is None:
+            return None
+        return grads[:nr] + (new,) + grads[nr + 1:]
+    return self._grad_fn.register_prehook(pre_hook)
+
+
+def _register_post_accumulate_grad_hook(self, hook):
+    """``hook(tensor)`` runs after a leaf's ``.grad`` has been accumulated."""
+    if self._grad_fn is not None:
+        raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+    m = graph.meta(self)
+    if m.post_accumulate_hooks is None:
+        m.post_accumulate_hooks = {}
+    return graph._Handle(m.post_accumulate_hooks, hook)
+
+
+def _retain_grad(self):
+    """Makes a non-leaf tensor keep its ``.grad`` after backward, like a leaf."""
+    if not self._requires_grad:
+        raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+    if self._grad_fn is None:
+        return
+    import weakref
+    graph.meta(self).retains_grad = True
+    retained = self._grad_fn.metadata.setdefault("retained", {})
+    retained[self._output_nr] = weakref.ref(self)
+
+
 Tensor.backward = _tensor_backward
+Tensor.register_hook = _register_hook
+Tensor.register_post_accumulate_grad_hook = _register_post_accumulate_grad_hook
+Tensor.retain_grad = _retain_grad
+
+
+from . import functional  # noqa: E402  (needs grad above)
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402
 
 
 class Variable:

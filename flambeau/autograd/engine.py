@@ -5,16 +5,15 @@ the nodes that feed it have run, so each gradient is complete when used. Derivat
 grad mode off unless ``create_graph=True``, in which case they record a graph of their own.
 """
 from .. import _backend, _tensor
-from . import grad_mode
+from . import anomaly_mode, grad_mode
 from .graph import AccumulateGrad, meta
 
 
 def _dependencies(roots):
     """How many edges lead into each node reachable from ``roots``."""
     deps = {}
-    seen = set()
-    stack = [n for n in roots if n is not None]
-    seen.update(stack)
+    seen = {n for n in roots if n is not None}  # several roots may share one node
+    stack = list(seen)
     while stack:
         node = stack.pop()
         for child, _ in node.next_functions:
@@ -69,6 +68,12 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                     new = hook(tuple(grads))
                     if new is not None:
                         grads = list(new)
+            retained = node.metadata.get("retained") if node.metadata else None
+            if retained:
+                for nr, ref in retained.items():
+                    t = ref()
+                    if t is not None and grads[nr] is not None:
+                        _store_grad(t, grads[nr], create_graph)
             if isinstance(node, AccumulateGrad):
                 if accumulate and (inputs is None or (node, 0) in wanted):
                     _accumulate_into_leaf(node.variable, grads[0], create_graph)
@@ -89,6 +94,8 @@ def _call_node(node, grads, retain_graph):
     if any(g is None for g in grads):
         grads = [g if g is not None else _zeros_for(node, i) for i, g in enumerate(grads)]
     grad_inputs = node.apply(*grads)
+    if anomaly_mode.enabled:
+        anomaly_mode.check_gradients(node, grad_inputs)
     if node._hooks:
         for hook in list(node._hooks.values()):
             new = hook(grad_inputs, tuple(grads))
@@ -114,6 +121,16 @@ def _n_outputs(node):
     return node._n_outputs
 
 
+def _store_grad(t, grad, create_graph):
+    """Adds ``grad`` to ``t.grad`` (a leaf's, or a tensor's that retains its gradient)."""
+    if t._grad is None:  # a copy of its own: the incoming gradient may be shared elsewhere
+        t._grad = grad if create_graph else _tensor.make(grad._data.copy(), grad._dtype)
+    elif create_graph:
+        t._grad = t._grad + grad
+    else:
+        t._grad._data += grad._data
+
+
 def _accumulate_into_leaf(t, grad, create_graph):
     m = t._meta
     if m is not None and m.hooks:
@@ -121,12 +138,7 @@ def _accumulate_into_leaf(t, grad, create_graph):
             new = hook(grad)
             if new is not None:
                 grad = new
-    if t._grad is None:  # the leaf gets its own copy: the gradient may be shared elsewhere
-        t._grad = grad if create_graph else _tensor.make(grad._data.copy(), grad._dtype)
-    elif create_graph:
-        t._grad = t._grad + grad
-    else:
-        t._grad._data += grad._data
+    _store_grad(t, grad, create_graph)
     if m is not None and m.post_accumulate_hooks:
         for hook in list(m.post_accumulate_hooks.values()):
             hook(t)

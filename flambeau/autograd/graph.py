@@ -9,6 +9,7 @@ written with flambeau operations so that it can itself be differentiated.
 import weakref
 
 from .. import _naming
+from . import anomaly_mode
 from .._tensor import _alias
 
 _node_classes = {}
@@ -31,12 +32,7 @@ class Node:
     def apply(self, *grads):
         """The gradients of the inputs (one per ``next_functions`` entry) given the outputs'."""
         if self._backward is None:
-            raise RuntimeError(
-                "Trying to backward through the graph a second time (or directly access saved "
-                "tensors after they have already been freed). Saved intermediate values of the "
-                "graph are freed when you call .backward() or autograd.grad(). Specify "
-                "retain_graph=True if you need to backward through the graph a second time or "
-                "if you need to access saved tensors after calling backward.")
+            raise_freed()
         saved = [s.unpack(self) for s in self._saved]
         result = self._backward(grads[0] if self._n_outputs == 1 else grads, *saved)
         if not isinstance(result, tuple):
@@ -64,6 +60,15 @@ class Node:
     @property
     def _saved_tensors(self):
         return tuple(s.unpack(self) for s in self._saved)
+
+
+def raise_freed():
+    raise RuntimeError(
+        "Trying to backward through the graph a second time (or directly access saved "
+        "tensors after they have already been freed). Saved intermediate values of the "
+        "graph are freed when you call .backward() or autograd.grad(). Specify "
+        "retain_graph=True if you need to backward through the graph a second time or "
+        "if you need to access saved tensors after calling backward.")
 
 
 def node_class(name):
@@ -111,23 +116,30 @@ class SavedTensor:
     def unpack(self, node):
         t = self.tensor
         if t._version != self.version:
-            grad_fn = node if self.is_output else t._grad_fn
-            producer = f"output {self.output_nr} of {grad_fn.name()}" if grad_fn is not None \
-                else "is a leaf Variable"
-            type_name = {"float32": "Float", "float64": "Double", "float16": "Half",
-                         "complex64": "ComplexFloat", "complex128": "ComplexDouble",
-                         "bfloat16": "BFloat16"}.get(t._dtype._name, t._dtype._name)
-            shape = ", ".join(map(str, t._data.shape))
-            raise RuntimeError(
-                "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [{_naming.public_name}.{type_name}Tensor [{shape}]], which "
-                f"is {producer}, is at version {t._version}; expected version {self.version} "
-                "instead. Hint: enable anomaly detection to find the operation that failed to "
-                "compute its gradient, with torch.autograd.set_detect_anomaly(True).")
+            raise_modified(t, node if self.is_output else t._grad_fn, self.output_nr,
+                           self.version)
         if self.is_output and t._grad_fn is None:
             t._grad_fn, t._output_nr = node, self.output_nr
             t._requires_grad = True
         return t
+
+
+def raise_modified(t, producer, output_nr, expected):
+    """torch's error for a saved tensor modified in place before backward used it."""
+    import re
+    type_name = {"float32": "Float", "float64": "Double", "float16": "Half",
+                 "complex64": "ComplexFloat", "complex128": "ComplexDouble",
+                 "bfloat16": "BFloat16"}.get(t._dtype._name, t._dtype._name)
+    shape = ", ".join(map(str, t._data.shape))
+    which = ""
+    if producer is not None:  # torch names the node without its "Backward0" suffix
+        which = f", which is output {output_nr} of {re.sub(r'Backward[0-9]*$', '', producer.name())}"
+    raise RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: [{_naming.public_name}.{type_name}Tensor [{shape}]]{which}, is at version "
+        f"{t._version}; expected version {expected} instead. Hint: enable anomaly detection to "
+        "find the operation that failed to compute its gradient, with "
+        "torch.autograd.set_detect_anomaly(True, check_nan=False).")
 
 
 class _Handle:
@@ -208,6 +220,8 @@ def record(name, outputs, inputs, backward, saved=(), saved_outputs=()):
         node.metadata["outputs_like"] = [o._data for o in outputs]
     node._saved = tuple([SavedTensor(t) for t in saved] +
                         [SavedTensor(outputs[i], is_output=True) for i in saved_outputs])
+    if anomaly_mode.enabled:
+        anomaly_mode.remember_forward(node)
     return node
 
 

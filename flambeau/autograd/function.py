@@ -1,0 +1,172 @@
+"""Custom differentiable operations: ``class MyReLU(autograd.Function)``.
+
+``forward(ctx, *args)`` runs without recording a graph; ``backward(ctx, *grads)`` returns one
+gradient per forward argument. The newer form — ``forward(*args)`` plus
+``setup_context(ctx, inputs, output)`` — works too. Each Function subclass gets its own node
+class, ``MyReLUBackward``, which is also the ``ctx`` object, as in PyTorch.
+"""
+import functools
+
+from .. import _naming
+from .._tensor import Tensor
+from . import grad_mode
+from .graph import Node, SavedTensor, edge, raise_freed
+
+
+class FunctionCtx:
+    """What ``forward`` can tell ``backward``: saved tensors and a few flags."""
+
+    def save_for_backward(self, *tensors):
+        self._to_save = tensors
+
+    def save_for_forward(self, *tensors):
+        self._to_save_forward = tensors
+
+    def mark_dirty(self, *tensors):
+        """The tensors ``forward`` modified in place (they are returned as outputs)."""
+        self._dirty = tensors
+
+    def mark_non_differentiable(self, *tensors):
+        self._non_differentiable = tensors
+
+    def set_materialize_grads(self, value):
+        """Whether undefined output gradients reach ``backward`` as zeros (default) or None."""
+        self.materialize_grads = value
+
+    @property
+    def saved_tensors(self):
+        saved = getattr(self, "_saved_slots", None)
+        if saved is None:
+            if getattr(self, "_released", False):
+                raise_freed()
+            return tuple(getattr(self, "_to_save", ()))
+        return tuple(s.unpack(self) if s is not None else None for s in saved)
+
+
+class BackwardCFunction(Node, FunctionCtx):
+    """The node of one call of a custom Function; it is also that call's ``ctx``."""
+    _forward_cls = None
+
+    def __repr__(self):
+        return f"<{_naming.public_name}.autograd.function.{type(self).__name__} object at " \
+               f"{id(self):#x}>"
+
+    def apply(self, *grads):
+        if getattr(self, "_released", False):
+            raise_freed()
+        if getattr(self, "materialize_grads", True):
+            grads = tuple(g if g is not None else _zeros_like(like)
+                          for g, like in zip(grads, self._outputs_like))
+        result = self._forward_cls.backward(self, *grads)
+        if not isinstance(result, tuple):
+            result = (result,)
+        if len(result) < len(self._arg_is_tensor):
+            raise RuntimeError(f"function {type(self).__name__} returned an incorrect number of "
+                               f"gradients (expected {len(self._arg_is_tensor)}, got "
+                               f"{len(result)})")
+        return tuple(g for g, is_tensor in zip(result, self._arg_is_tensor) if is_tensor)
+
+    def release(self):
+        self._released = True
+        self._saved_slots = None
+
+
+def _zeros_like(array):
+    from .. import _backend, _tensor
+    return _tensor.make(_backend.array_module(array).zeros_like(array))
+
+
+class FunctionMeta(type):
+    """Gives each Function subclass its node class ``<Name>Backward``."""
+
+    def __init__(cls, name, bases, attrs):
+        backward_cls = type(name + "Backward", (BackwardCFunction,), {"_forward_cls": cls})
+        backward_cls.__module__ = _naming.public_name + ".autograd.function"
+        cls._backward_cls = backward_cls
+        super().__init__(name, bases, attrs)
+
+
+class Function(metaclass=FunctionMeta):
+    """Base class of custom autograd operations (use ``MyFunction.apply(...)``)."""
+
+    def __init__(self, *args, **kwargs):
+        import warnings
+        warnings.warn(f"{type(self)} should not be instantiated. Methods on autograd functions "
+                      "are all static, so you should invoke them on the class itself. "
+                      "Instantiating an autograd function will raise an error in a future "
+                      "version of PyTorch.", DeprecationWarning, stacklevel=2)
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom "
+                                  "autograd.Function.")
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        raise NotImplementedError("setup_context is not implemented.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("You must implement either the backward or vjp method for "
+                                  "your custom autograd.Function to use it with backward mode "
+                                  "AD.")
+
+    vjp = backward
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        ctx = object.__new__(cls._backward_cls)
+        ctx._hooks = ctx._pre_hooks = None
+        ctx.metadata = {}
+        tensor_args = [a for a in args if isinstance(a, Tensor)]
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        new_style = cls.setup_context is not Function.setup_context
+        with grad_mode.no_grad():
+            if new_style:
+                outputs = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, outputs)
+            else:
+                outputs = cls.forward(ctx, *args, **kwargs)
+        record = grad_mode.is_grad_enabled() and any(t._requires_grad for t in tensor_args)
+        single = not isinstance(outputs, tuple)
+        outs = (outputs,) if single else outputs
+        if record:
+            _connect(ctx, args, tensor_args, outs)
+        return outputs
+
+
+def _connect(ctx, args, tensor_args, outs):
+    """Makes ``ctx`` the grad_fn of the Function's tensor outputs."""
+    ctx._arg_is_tensor = tuple(isinstance(a, Tensor) for a in args)
+    ctx.next_functions = tuple(edge(t) for t in tensor_args)
+    ctx._input_meta = tuple(t._data.shape for t in tensor_args)
+    ctx._n_outputs = len(outs)
+    ctx._outputs_like = [o._data if isinstance(o, Tensor) else None for o in outs]
+    non_diff = {id(t) for t in getattr(ctx, "_non_differentiable", ())}
+    inputs = {id(t) for t in tensor_args}
+    for i, out in enumerate(outs):
+        if not isinstance(out, Tensor) or id(out) in non_diff:
+            continue
+        if id(out) in inputs and out not in getattr(ctx, "_dirty", ()):
+            continue  # an input returned unchanged keeps its own history (torch makes a view)
+        out._grad_fn, out._output_nr, out._requires_grad = ctx, i, True
+    ctx._saved_slots = [SavedTensor(t, is_output=t._grad_fn is ctx) if t is not None else None
+                        for t in getattr(ctx, "_to_save", ())]
+
+
+def once_differentiable(fn):
+    """Marks a ``backward`` that cannot itself be differentiated: it runs without recording."""
+    @functools.wraps(fn)
+    def wrapper(ctx, *args):
+        with grad_mode.no_grad():
+            return fn(ctx, *args)
+    return wrapper
+
+
+class InplaceFunction(Function):
+    def __init__(self, inplace=False):
+        self.inplace = inplace
+
+
+class NestedIOFunction(Function):
+    pass

@@ -1,0 +1,308 @@
+"""Autograd against torch: node names and graph structure, engine behaviour, errors, hooks,
+custom Functions, grad modes and the checking tools."""
+import threading
+
+import numpy as np
+import pytest
+import torch
+
+import flambeau
+from conftest import raises_like
+
+
+def walk(fn):
+    """The graph below ``fn`` as nested (name, children) tuples, leaves as 'AccumulateGrad'."""
+    if fn is None:
+        return None
+    return (type(fn).__name__, tuple(walk(child) for child, _ in fn.next_functions))
+
+
+GRAPHS = [
+    lambda m, x, y: x + y,
+    lambda m, x, y: (x * y).sum(),
+    lambda m, x, y: (x - 2 * y).mean(),
+    lambda m, x, y: (x / y) ** 2,
+    lambda m, x, y: x.exp().log().sqrt(),
+    lambda m, x, y: x.view(6).t() if False else x.view(6),
+    lambda m, x, y: x.t().sum(0),
+    lambda m, x, y: x.transpose(0, 1).reshape(6),
+    lambda m, x, y: (x.unsqueeze(0) + y).squeeze(0),
+    lambda m, x, y: x.expand(4, 2, 3).sum(),
+    lambda m, x, y: x.clone().detach().requires_grad_() + y,
+    lambda m, x, y: -x.sigmoid() * y.tanh(),
+    lambda m, x, y: x.permute(1, 0).contiguous(),
+    lambda m, x, y: x.to(m.float64).sum(dim=1, keepdim=True),
+    lambda m, x, y: x.abs() + y.sin().cos(),
+    lambda m, x, y: x.narrow(1, 0, 2).select(0, 1),
+    lambda m, x, y: x.chunk(2, 1)[1] * 2,
+]
+
+
+def pair(seed=0):
+    rng = np.random.default_rng(seed)
+    a, b = rng.uniform(0.5, 2, (2, 3)), rng.uniform(0.5, 2, (2, 3))
+    return ((flambeau.tensor(a, requires_grad=True), flambeau.tensor(b, requires_grad=True)),
+            (torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)))
+
+
+@pytest.mark.parametrize("fn", GRAPHS)
+def test_graph_names_structure_and_gradients(fn):
+    (fx, fy), (tx, ty) = pair()
+    a, b = fn(flambeau, fx, fy), fn(torch, tx, ty)
+    assert walk(a.grad_fn) == walk(b.grad_fn)
+    g = np.random.default_rng(1).standard_normal(tuple(b.shape))
+    a.backward(flambeau.tensor(g, dtype=a.dtype))
+    b.backward(torch.tensor(g, dtype=b.dtype))
+    for ours, theirs in [(fx, tx), (fy, ty)]:
+        if theirs.grad is None:
+            assert ours.grad is None
+        else:
+            np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=1e-10)
+
+
+def test_leaf_flags_and_accumulation():
+    x = flambeau.ones(2, requires_grad=True)
+    y = x * 3
+    assert x.is_leaf and not y.is_leaf and y.requires_grad
+    assert type(y.grad_fn.next_functions[0][0]).__name__ == "AccumulateGrad"
+    assert y.grad_fn.next_functions[0][0].variable is x
+    y.sum().backward()
+    y2 = x * 3
+    y2.sum().backward()
+    assert x.grad.tolist() == [6.0, 6.0]
+    assert (x * 2).detach().grad_fn is None
+    with flambeau.no_grad():
+        assert not (x * 2).requires_grad
+
+
+def test_no_graph_without_requires_grad():
+    a = flambeau.ones(3)
+    assert (a * 2 + 1).grad_fn is None and not (a * 2).requires_grad
+
+
+ERRORS = [
+    lambda m: m.ones(2).sum().backward(),
+    lambda m: (m.ones(2, requires_grad=True) * 2).backward(),
+    lambda m: m.ones(2, requires_grad=True).add_(1),
+    lambda m: m.ones(2, dtype=m.int64).requires_grad_(),
+    lambda m: _twice(m),
+    lambda m: _modified(m),
+    lambda m: m.autograd.grad(m.ones(2, requires_grad=True).sum(), m.ones(2, requires_grad=True)),
+    lambda m: (m.ones(2, requires_grad=True) * 1).requires_grad_(False),
+    lambda m: m.ones(2).register_hook(lambda g: g),
+]
+
+
+def _twice(m):
+    x = m.ones(2, requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    y.backward()
+
+
+def _modified(m):
+    x = m.ones(3, requires_grad=True)
+    y = x.exp()
+    y.add_(1)
+    y.sum().backward()
+
+
+@pytest.mark.parametrize("fn", ERRORS)
+def test_errors_match_torch(fn, as_torch):
+    raises_like(lambda: fn(flambeau), lambda: fn(torch))
+
+
+def test_retain_graph_allows_second_backward():
+    x = flambeau.ones(2, requires_grad=True)
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    assert x.grad.tolist() == [4.0, 4.0]
+
+
+def test_long_chain_has_no_recursion_limit():
+    x = flambeau.ones(1, requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0
+    y.sum().backward()
+    assert x.grad.item() == 1.0
+
+
+def test_autograd_grad_and_create_graph():
+    for m in (flambeau, torch):
+        x = m.tensor([1.5, -0.5], dtype=m.float64, requires_grad=True)
+        y = (x ** 3).sum()
+        g, = m.autograd.grad(y, x, create_graph=True)
+        gg, = m.autograd.grad(g.sum(), x)
+        if m is flambeau:
+            ours = (g.detach().numpy(), gg.numpy())
+        else:
+            np.testing.assert_allclose(ours[0], g.detach().numpy())
+            np.testing.assert_allclose(ours[1], gg.numpy())
+
+
+def test_allow_unused_and_materialize():
+    x, z = flambeau.ones(2, requires_grad=True), flambeau.ones(2, requires_grad=True)
+    y = (x * 2).sum()
+    gx, gz = flambeau.autograd.grad(y, (x, z), allow_unused=True, retain_graph=True)
+    assert gz is None and gx.tolist() == [2.0, 2.0]
+    gx, gz = flambeau.autograd.grad(y, (x, z), materialize_grads=True)
+    assert gz.tolist() == [0.0, 0.0]
+
+
+def test_hooks():
+    for m in (flambeau, torch):
+        x = m.ones(2, requires_grad=True)
+        y = x * 2
+        seen = []
+        handle = y.register_hook(lambda g: g * 10)
+        x.register_hook(lambda g: seen.append(g.tolist()))
+        y.retain_grad()
+        x.register_post_accumulate_grad_hook(lambda t: seen.append("post"))
+        y.sum().backward()
+        result = (x.grad.tolist(), y.grad.tolist(), seen)
+        handle.remove()
+        x.grad = None
+        (x * 2).sum().backward()
+        result += (x.grad.tolist(),)
+        if m is flambeau:
+            ours = result
+    assert ours == result
+
+
+def test_node_hooks():
+    for m in (flambeau, torch):
+        x = m.ones(2, requires_grad=True)
+        y = x * 3
+        calls = []
+        y.grad_fn.register_prehook(lambda go: calls.append("pre"))
+        y.grad_fn.register_hook(lambda gi, go: calls.append(len(gi)))
+        y.sum().backward()
+        if m is flambeau:
+            ours = calls
+    assert ours == calls
+
+
+class Custom:
+    """The same custom Function written against either library."""
+
+    @staticmethod
+    def make(m):
+        class MyExp(m.autograd.Function):
+            @staticmethod
+            def forward(ctx, i, scale):
+                out = i.exp() * scale
+                ctx.save_for_backward(out)
+                ctx.scale = scale
+                return out
+
+            @staticmethod
+            def backward(ctx, g):
+                out, = ctx.saved_tensors
+                return g * out, None
+
+        class Square(m.autograd.Function):
+            @staticmethod
+            def forward(x):
+                return x * x
+
+            @staticmethod
+            def setup_context(ctx, inputs, output):
+                ctx.save_for_backward(inputs[0])
+
+            @staticmethod
+            def backward(ctx, g):
+                x, = ctx.saved_tensors
+                return 2 * g * x
+        return MyExp, Square
+
+
+def test_custom_function(as_torch):
+    results = []
+    for m in (flambeau, torch):
+        MyExp, Square = Custom.make(m)
+        x = m.tensor([0.5, 1.0], dtype=m.float64, requires_grad=True)
+        y = MyExp.apply(x, 2.0)
+        z = Square.apply(y).sum()
+        z.backward()
+        name = type(y.grad_fn).__name__
+        assert repr(y.grad_fn).startswith("<torch.autograd.function.MyExpBackward object at")
+        results.append((name, y.tolist(), x.grad.tolist(), y.grad_fn.needs_input_grad))
+    assert results[0] == results[1]
+
+
+def test_grad_modes_as_decorators_and_threads():
+    @flambeau.no_grad()
+    def f(x):
+        return x * 2
+
+    x = flambeau.ones(1, requires_grad=True)
+    assert not f(x).requires_grad
+    with flambeau.no_grad():
+        with flambeau.enable_grad():
+            assert (x * 2).requires_grad
+        assert not flambeau.is_grad_enabled()
+    flambeau.set_grad_enabled(False)
+    assert not flambeau.is_grad_enabled()
+    flambeau.set_grad_enabled(True)
+    with flambeau.inference_mode():
+        assert not (x * 2).requires_grad
+    seen = []
+    with flambeau.no_grad():
+        t = threading.Thread(target=lambda: seen.append(flambeau.is_grad_enabled()))
+        t.start()
+        t.join()
+    assert seen == [True]
+
+
+def test_variable_is_a_tensor():
+    v = flambeau.autograd.Variable(flambeau.ones(2), requires_grad=True)
+    assert isinstance(v, flambeau.Tensor) and v.requires_grad
+    with pytest.warns(UserWarning, match="volatile was removed"):
+        flambeau.autograd.Variable(flambeau.ones(2), volatile=True)
+
+
+def test_anomaly_mode_names_the_node():
+    x = flambeau.tensor([0.0], requires_grad=True)
+    with pytest.warns(UserWarning):
+        with flambeau.autograd.detect_anomaly():
+            y = (x * float("nan")).sum()
+            with pytest.raises(RuntimeError, match="Function 'MulBackward0' returned nan values"):
+                y.backward()
+
+
+def test_gradcheck_catches_a_wrong_derivative():
+    class Wrong(flambeau.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g  # should be 2 * x * g
+
+    x = flambeau.tensor([0.3, 0.7], dtype=flambeau.float64, requires_grad=True)
+    assert flambeau.autograd.gradcheck(lambda t: (t * t).exp(), (x,))
+    assert flambeau.autograd.gradgradcheck(lambda t: (t * t).exp(), (x,))
+    assert not flambeau.autograd.gradcheck(Wrong.apply, (x,), raise_exception=False)
+
+
+def test_functional_against_torch():
+    data = np.array([0.3, -1.2])
+    fns = [lambda m, t: (t ** 3).sum(), lambda m, t: (t.exp() * t).sum()]
+    for fn in fns:
+        ours = flambeau.autograd.functional.hessian(lambda t: fn(flambeau, t),
+                                                    flambeau.tensor(data))
+        theirs = torch.autograd.functional.hessian(lambda t: fn(torch, t), torch.tensor(data))
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-10)
+    vec = lambda m, t: t.exp() * t  # noqa: E731
+    ours = flambeau.autograd.functional.jacobian(lambda t: vec(flambeau, t), flambeau.tensor(data))
+    theirs = torch.autograd.functional.jacobian(lambda t: vec(torch, t), torch.tensor(data))
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-10)
+    v = np.array([1.0, 2.0])
+    ours = flambeau.autograd.functional.jvp(lambda t: vec(flambeau, t), flambeau.tensor(data),
+                                            flambeau.tensor(v))[1]
+    theirs = torch.autograd.functional.jvp(lambda t: vec(torch, t), torch.tensor(data),
+                                           torch.tensor(v))[1]
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-10)

@@ -1,0 +1,73 @@
+"""Sorting, selection, quantiles, uniques, histograms, searchsorted compared with torch."""
+import numpy as np
+import pytest
+import torch
+
+import flambeau
+from test_reduction import check, run
+
+RNG = np.random.default_rng(1)
+A = RNG.standard_normal((3, 5))
+INTS = RNG.integers(0, 4, (3, 7)).astype(np.float64)
+NAN = np.where(A > 1, np.nan, A)
+
+CASES = [
+    ("sort", lambda m, x: m.sort(x, 1), A, True),
+    ("sort_desc_stable", lambda m, x: m.sort(x, stable=True, dim=0, descending=True), INTS, True),
+    ("sort_nan", lambda m, x: m.sort(x, descending=True, stable=True), NAN, False),
+    ("argsort", lambda m, x: m.argsort(x, stable=True, dim=0), INTS, False),
+    ("msort", lambda m, x: m.msort(x), A, True),
+    ("topk", lambda m, x: m.topk(x, 2), A, True),
+    ("topk_small", lambda m, x: m.topk(x, 3, 0, largest=False), A, True),
+    ("kthvalue", lambda m, x: m.kthvalue(x, 2, 1, keepdim=True), A, True),
+    ("median", lambda m, x: m.median(x), A, True),
+    ("median_dim", lambda m, x: m.median(x, 1), A, True),
+    ("median_nan", lambda m, x: m.median(x, 1), NAN, False),
+    ("nanmedian", lambda m, x: m.nanmedian(x, 1), NAN, False),
+    ("mode", lambda m, x: m.mode(x, 1), INTS, True),
+    ("quantile", lambda m, x: m.quantile(x, 0.3, 1), A, True),
+    ("quantile_q", lambda m, x: m.quantile(x, m.tensor([0.1, 0.5, 1.0], dtype=m.float64),
+                                           0, keepdim=True), A, True),
+    *[(f"quantile_{i}", lambda m, x, i=i: m.quantile(x, 0.4, interpolation=i), A, False)
+      for i in ("lower", "higher", "midpoint", "nearest")],
+    ("nanquantile", lambda m, x: m.nanquantile(x, 0.7, 1), NAN, False),
+    ("unique", lambda m, x: m.unique(x, return_inverse=True, return_counts=True), INTS, False),
+    ("unique_dim", lambda m, x: m.unique(x, dim=1, return_inverse=True), INTS[:2] % 2, False),
+    ("unique_consecutive", lambda m, x: m.unique_consecutive(
+        x, return_inverse=True, return_counts=True), INTS, False),
+    ("bincount", lambda m, x: m.bincount(x.long()[0], minlength=6), INTS, False),
+    ("bincount_w", lambda m, x: m.bincount(x.long()[0], x[1]), INTS, False),
+    ("histc", lambda m, x: m.histc(x, 6), A, False),
+    ("histogram", lambda m, x: m.histogram(x, 4), A, False),
+    ("searchsorted", lambda m, x: m.searchsorted(m.sort(x, 1)[0], x[:, :2] + 0.1), A, False),
+    ("searchsorted_right", lambda m, x: m.searchsorted(m.sort(x, 1)[0], x, right=True,
+                                                       out_int32=True), INTS, False),
+    ("bucketize", lambda m, x: m.bucketize(x, m.tensor([0., 1.5, 2.], dtype=m.float64)),
+     INTS, False),
+]
+
+
+@pytest.mark.parametrize("name,fn,array,grad", CASES, ids=[c[0] for c in CASES])
+def test_forward_and_grad(name, fn, array, grad):
+    fx, fout = run(flambeau, fn, array, grad)
+    tx, tout = run(torch, fn, array, grad)
+    check(fout, tout)
+    if grad:
+        first = lambda o: o[0] if isinstance(o, tuple) else o
+        w = RNG.standard_normal(tuple(first(tout).shape))
+        (first(tout) * torch.tensor(w)).sum().backward()
+        (first(fout) * flambeau.tensor(w)).sum().backward()
+        np.testing.assert_allclose(fx.grad.numpy(), tx.grad.numpy(), rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.tensor([3., 1]).topk(3), lambda m: m.tensor([3., 1]).kthvalue(3),
+    lambda m: m.tensor([3, 1]).quantile(0.5), lambda m: m.tensor([3., 1]).quantile(1.5),
+    lambda m: m.bincount(m.tensor([1, -1])),
+])
+def test_errors(call):
+    with pytest.raises(Exception) as want:
+        call(torch)
+    with pytest.raises(type(want.value)) as got:
+        call(flambeau)
+    assert str(got.value) == str(want.value)
