@@ -213,7 +213,8 @@ class Tensor:
 
     def __repr__(self, *, tensor_contents=None):
         from . import _tensor_str
-        return _tensor_str.tensor_repr(self)
+        prefix = "tensor(" if type(self) is Tensor else type(self).__name__ + "("
+        return _tensor_str.tensor_repr(self, prefix, tensor_contents=tensor_contents)
 
     def __format__(self, spec):
         if self._data.ndim == 0 and spec:
@@ -221,8 +222,12 @@ class Tensor:
         return object.__format__(self, spec) if spec else self.__repr__()
 
     def __reduce_ex__(self, protocol):
-        from . import serialization
-        return serialization.reduce_tensor(self)
+        """Pickles the values (through a host NumPy array), dtype and ``requires_grad``."""
+        if self._grad_fn is not None:
+            raise RuntimeError("Can't pickle a tensor that requires grad and is not a leaf; "
+                               "use tensor.detach()")
+        return _rebuild, (type(self), _backend.to_host(self._data).copy(), self._dtype._name,
+                          self._requires_grad, getattr(self, "__dict__", None))
 
     def __deepcopy__(self, memo):
         if id(self) in memo:
@@ -333,6 +338,15 @@ class Tensor:
         if require_grad:
             t.requires_grad_(True)
         return t
+
+
+def _rebuild(cls, array, dtype_name, requires_grad, state):
+    t = _new_tensor(cls)
+    _init_from(t, array, getattr(_dtype, dtype_name))
+    t._requires_grad = requires_grad
+    if state:
+        t.__dict__.update(state)
+    return t
 
 
 def _init_from(t, array, dtype, storage=None):

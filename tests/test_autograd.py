@@ -306,3 +306,48 @@ def test_functional_against_torch():
     theirs = torch.autograd.functional.jvp(lambda t: vec(torch, t), torch.tensor(data),
                                            torch.tensor(v))[1]
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-10)
+
+
+INPLACE_ON_VIEWS = [
+    lambda m, x: _mul_view(m, x),
+    lambda m, x: _setitem(m, x),
+    lambda m, x: _copy_into_row(m, x),
+    lambda m, x: _add_on_transposed(m, x),
+]
+
+
+def _mul_view(m, x):
+    y = x * 2
+    y[1:].mul_(m.tensor([3.0, 4.0], dtype=m.float64))
+    return y
+
+
+def _setitem(m, x):
+    y = x.clone()
+    y[0] = 10.0 * x[2]
+    return y
+
+
+def _copy_into_row(m, x):
+    a = m.zeros(2, 3, dtype=m.float64)
+    a[1].copy_(x)
+    return a
+
+
+def _add_on_transposed(m, x):
+    y = x.view(3, 1).expand(3, 2).clone()
+    y.t()[1].add_(x * x)
+    return y
+
+
+@pytest.mark.parametrize("fn", INPLACE_ON_VIEWS)
+def test_inplace_on_views_rebases_the_graph(fn):
+    data = np.array([1.0, 2.0, 3.0])
+    x, tx = flambeau.tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+    y, ty = fn(flambeau, x), fn(torch, tx)
+    assert type(y.grad_fn).__name__ == type(ty.grad_fn).__name__
+    np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy())
+    w = np.random.default_rng(0).standard_normal(tuple(ty.shape))
+    (y * flambeau.tensor(w)).sum().backward()
+    (ty * torch.tensor(w)).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy())

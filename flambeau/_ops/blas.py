@@ -1,1 +1,545 @@
-"""(being written)"""
+"""Matrix products: dot, mv, mm, bmm, matmul and their fused ``add*`` forms, tensordot, einsum.
+
+Every product goes straight to ``np.matmul`` (BLAS for float and complex) on the inputs'
+arrays, without copies; gradients are products with transposed views, written with flambeau
+ops so that they are differentiable again. Unlike NumPy, torch does not promote: both
+operands must have one dtype (integers stay integers, bool is refused), and shape errors use
+torch's words. ``matmul`` records the node torch's own decomposition leaves on its result
+(``MmBackward0``, ``UnsafeViewBackward0``...).
+"""
+import functools
+import warnings
+
+import numpy as np
+
+from .. import _dtype
+from .._tensor import Tensor, make
+from ..autograd.graph import record
+from ._util import needs_grad
+from .registry import defop, register, type_name
+
+_matmul = np.matmul
+
+# C++ spellings of scalar types in some of torch's messages
+_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half",
+            "bfloat16": "c10::BFloat16", "int64": "long int", "int32": "int",
+            "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+            "bool": "bool", "complex64": "c10::complex<float>",
+            "complex128": "c10::complex<double>"}
+
+
+def _h(t):
+    """The conjugate transpose of the last two dims (a view for real tensors)."""
+    t = t.mT
+    return t.conj() if t._dtype.is_complex else t
+
+
+def _conj(t):
+    return t.conj() if t._dtype.is_complex else t
+
+
+def _same_dtype(a, b):
+    if a._dtype is not b._dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_C_NAMES[a._dtype._name]} != {_C_NAMES[b._dtype._name]}")
+
+
+def _no_bool(t, kernel):
+    if t._dtype is _dtype.bool:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
+def _shape_str(shape):
+    return "x".join(map(str, shape))
+
+
+# ---- the one product node ------------------------------------------------------------------
+
+def _product(input, other, name):
+    """``input @ other`` on arrays (shapes already checked), recording ``name``."""
+    out = make(_matmul(input._data, other._data), input._dtype)
+    if needs_grad(input, other):
+        record(name, (out,), (input, other), _matmul_backward, saved=(input, other))
+    return out
+
+
+def _matmul_backward(g, a, b):
+    """Gradients of ``a @ b`` for every rank case (the engine sums broadcast batch dims)."""
+    na, nb = a.ndim, b.ndim
+    ga = gb = None
+    if na == 1 and nb == 1:
+        ga = g * _conj(b) if a._requires_grad else None
+        gb = g * _conj(a) if b._requires_grad else None
+    elif nb == 1:  # (..., n, k) @ (k,) -> (..., n)
+        if a._requires_grad:
+            ga = g.unsqueeze(-1) * _conj(b)
+        if b._requires_grad:
+            gb = matmul(g.reshape(-1), _conj(a).reshape(-1, a.shape[-1]))
+    elif na == 1:  # (k,) @ (..., k, m) -> (..., m)
+        if a._requires_grad:
+            ga = matmul(_conj(b), g.unsqueeze(-1)).squeeze(-1)
+        if b._requires_grad:
+            gb = _conj(a).unsqueeze(-1) * g.unsqueeze(-2)
+    else:
+        ga = matmul(g, _h(b)) if a._requires_grad else None
+        gb = matmul(_h(a), g) if b._requires_grad else None
+    return ga, gb
+
+
+# ---- plain products ------------------------------------------------------------------------
+
+@defop(out=True)
+def dot(input, other):
+    """The inner product of two 1-d tensors of one dtype (no conjugation)."""
+    _check_vectors(input, other, "dot")
+    return _product(input, other, "DotBackward0")
+
+
+def _check_vectors(a, b, name):
+    if a._data.ndim != 1 or b._data.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {a._data.ndim}D and {b._data.ndim}D "
+                           "tensors")
+    if a._dtype is not b._dtype:
+        raise RuntimeError(f"{name} : expected both vectors to have same dtype, but found "
+                           f"{type_name(a._dtype)} and {type_name(b._dtype)}")
+    n, m = a._data.size, b._data.size
+    if n != m:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to "
+                           f"have the same number of elements, but got {n} and {m} elements "
+                           "respectively")
+    _no_bool(a, name)
+
+
+@defop(out=True)
+def vdot(input, other):
+    """``dot`` with the first vector conjugated."""
+    _check_vectors(input, other, "vdot")
+    out = make(np.vdot(input._data, other._data), input._dtype)
+    if needs_grad(input, other):
+        record("VdotBackward0", (out,), (input, other),
+               lambda g, x, y: (_conj(g) * y, g * x), saved=(input, other))
+    return out
+
+
+@defop(out=True)
+def mm(input, mat2):
+    """The product of two matrices."""
+    _check_mm(input, mat2)
+    return _product(input, mat2, "MmBackward0")
+
+
+def _check_mm(a, b):
+    if a._data.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if b._data.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    if a._data.shape[1] != b._data.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
+                           f"({_shape_str(a._data.shape)} and {_shape_str(b._data.shape)})")
+    _same_dtype(a, b)
+    _no_bool(a, "addmm_impl_cpu_")
+
+
+@defop(out=True)
+def bmm(input, mat2):
+    """Matrix products of two batches of matrices of one batch size."""
+    _check_bmm(input, mat2)
+    return _product(input, mat2, "BmmBackward0")
+
+
+def _check_bmm(a, b, name="batch"):
+    for i, t in enumerate((a, b)):
+        if t._data.ndim != 3:
+            raise RuntimeError(f"{name}{i + 1} must be a 3D tensor")
+    _check_batches(a._data.shape, b._data.shape)
+    if a._dtype is not b._dtype:
+        raise RuntimeError(f"expected scalar type {type_name(a._dtype)} but found "
+                           f"{type_name(b._dtype)}")
+    _no_bool(a, "bmm")
+
+
+def _check_batches(sa, sb):
+    if sb[:-1] != sa[:-2] + sa[-1:]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{sa[0]}, {sa[-1]}] but got: [{sb[0]}, {sb[-2]}].")
+
+
+@defop(out=True)
+def mv(input, vec):
+    """A matrix times a vector."""
+    _check_mv(input, vec)
+    return _product(input, vec, "MvBackward0")
+
+
+def _check_mv(a, v):
+    if a._data.ndim != 2 or v._data.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a._data.ndim}, "
+                           f"{v._data.ndim}")
+    n, k = a._data.shape
+    if k != v._data.size:
+        raise RuntimeError(f"size mismatch, got input ({n}), mat ({n}x{k}), vec ({v._data.size})")
+    _same_dtype(a, v)
+    _no_bool(a, "addmv_impl_cpu")
+
+
+@defop(out=True)
+def matmul(input, other):
+    """The matrix product with NumPy's rank rules: 1-d operands are vectors, batch dims
+    broadcast. Shape errors are those of the mm/mv/bmm torch folds the product into."""
+    na, nb = input._data.ndim, other._data.ndim
+    if na == 0 or nb == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
+                           f"{na}D and {nb}D")
+    sa, sb = input._data.shape, other._data.shape
+    if na <= 2 and nb <= 2:
+        if na == 1 and nb == 1:
+            _check_vectors(input, other, "dot")
+            return _product(input, other, "DotBackward0")
+        if nb == 1:
+            _check_mv(input, other)
+            return _product(input, other, "MvBackward0")
+        if sa[-1] != sb[0]:
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
+                               f"({_shape_str(((1,) + sa)[-2:])} and {_shape_str(sb)})")
+        _same_dtype(input, other)
+        _no_bool(input, "addmm_impl_cpu_")
+        return _product(input, other, "MmBackward0" if na == 2 else "SqueezeBackward4")
+    _same_dtype(input, other)
+    _no_bool(input, "addmm_impl_cpu_")
+    if nb <= 2:  # folded into one mm (or mv) over the flattened batch
+        rows = int(np.prod(sa[:-1]))
+        if sa[-1] != sb[0]:
+            if nb == 1:
+                raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{sa[-1]}), "
+                                   f"vec ({sb[0]})")
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{sa[-1]} and "
+                               f"{_shape_str(sb)})")
+        return _product(input, other, "UnsafeViewBackward0")
+    batch = _broadcast_batch(sa[:-2] if na > 2 else (), sb[:-2])
+    n = int(np.prod(batch))
+    k = sa[-1]
+    if k != sb[-2]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{n}, {k}] but got: [{n}, {sb[-2]}].")
+    return _product(input, other, "CloneBackward0" if na == 2 else "UnsafeViewBackward0")
+
+
+def _broadcast_batch(a, b):
+    try:
+        return np.broadcast_shapes(a, b)
+    except ValueError:
+        from .pointwise import broadcast_error
+        raise broadcast_error(np.empty(a, np.int8), np.empty(b, np.int8)) from None
+
+
+register("", "__matmul__", matmul, method=True)
+register("", "__rmatmul__", lambda self, other: matmul(other, self), method=True)
+
+
+# ---- products added to an input ------------------------------------------------------------
+
+def _fused(name, node, check, product, grad_a, grad_b, doc):
+    """``beta * input + alpha * product(a, b)``, as torch's add* ops (``beta=0`` ignores
+    ``input``, NaNs included). ``grad_a(g, a, b)``, ``grad_b`` give the product's gradients."""
+    def op(input, a, b, *, beta=1, alpha=1):
+        check(input, a, b)
+        if not (input._dtype.is_floating_point or input._dtype.is_complex):
+            cast = bool if input._dtype is _dtype.bool else int  # torch casts the scalars
+            beta, alpha = cast(beta), cast(alpha)
+        p = product(a._data, b._data)
+        if alpha != 1:
+            p = p * alpha
+        try:
+            if beta == 0:
+                shape = np.broadcast_shapes(input._data.shape, p.shape)
+                result = p if shape == p.shape else np.broadcast_to(p, shape).copy()
+            else:
+                result = p + (input._data if beta == 1 else beta * input._data)
+        except ValueError:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({p.shape[-1]}) must match the existing size "
+                f"({input._data.shape[-1]}) at non-singleton dimension {p.ndim - 1}.  Target "
+                f"sizes: {list(p.shape)}.  Tensor sizes: {list(input._data.shape)}") from None
+        out = make(result.astype(input._dtype._np, copy=False), input._dtype)
+        if needs_grad(input, a, b):
+            def derivative(g, x, y):
+                gx = grad_a(g, x, y) if x._requires_grad else None
+                gy = grad_b(g, x, y) if y._requires_grad else None
+                if alpha != 1:
+                    gx = gx * alpha if gx is not None else None
+                    gy = gy * alpha if gy is not None else None
+                return (g * beta if beta != 1 else g), gx, gy
+            record(node, (out,), (input, a, b), derivative, saved=(a, b))
+        return out
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = doc
+    return defop(op, inplace=True, out=True)
+
+
+def _check_add(check):
+    def full_check(input, a, b):
+        if input._dtype is not b._dtype:
+            raise RuntimeError(f"self and mat2 must have the same dtype, but got "
+                               f"{type_name(input._dtype)} and {type_name(b._dtype)}")
+        check(a, b)
+    return full_check
+
+
+addmm = _fused("addmm", "AddmmBackward0", _check_add(_check_mm), _matmul,
+               lambda g, x, y: matmul(g, _h(y)), lambda g, x, y: matmul(_h(x), g),
+               "``beta * input + alpha * (mat1 @ mat2)``.")
+baddbmm = _fused("baddbmm", "BaddbmmBackward0", _check_add(_check_bmm), _matmul,
+                 lambda g, x, y: matmul(g, _h(y)), lambda g, x, y: matmul(_h(x), g),
+                 "``beta * input + alpha * bmm(batch1, batch2)``.")
+addbmm = _fused("addbmm", "AddbmmBackward0", _check_add(_check_bmm),
+                lambda x, y: _matmul(x, y).sum(0),
+                lambda g, x, y: matmul(g.unsqueeze(0), _h(y)),
+                lambda g, x, y: matmul(_h(x), g.unsqueeze(0)),
+                "``beta * input + alpha * (batch1 @ batch2).sum(0)``.")
+addmv = _fused("addmv", "AddmvBackward0", _check_add(_check_mv), _matmul,
+               lambda g, x, y: g.unsqueeze(-1) * _conj(y), lambda g, x, y: matmul(_h(x), g),
+               "``beta * input + alpha * (mat @ vec)``.")
+
+
+def _check_outer(a, b):
+    for i, t in enumerate((a, b)):
+        if t._data.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {('self', 'vec2')[i]}, but got "
+                               f"{t._data.ndim}-D")
+
+
+addr = _fused("addr", "AddrBackward0", _check_add(_check_outer), np.multiply.outer,
+              lambda g, x, y: matmul(g, _conj(y)), lambda g, x, y: matmul(g.mT, _conj(x)),
+              "``beta * input + alpha * outer(vec1, vec2)``.")
+
+
+@defop(out=True, aliases=("ger",))
+def outer(input, vec2):
+    """The outer product of two 1-d tensors (dtypes promoted, as ``*`` does)."""
+    _check_outer(input, vec2)
+    return input.reshape(-1, 1) * vec2
+
+
+@defop(out=True)
+def inner(input, other):
+    """Sums of products over the last dims (a scalar operand multiplies)."""
+    if input._data.ndim == 0 or other._data.ndim == 0:
+        return input * other
+    sa, sb = input._data.shape, other._data.shape
+    if sa[-1] != sb[-1]:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but "
+                           f"got shapes {list(sa)} and {list(sb)}")
+    return tensordot(input, other, ([-1], [-1]))
+
+
+@defop(method=False)
+def chain_matmul(*matrices):
+    """The product of 2-d tensors, left to right (deprecated in torch, and warns)."""
+    warnings.warn("torch.chain_matmul is deprecated and will be removed in a future PyTorch "
+                  "release. Use torch.linalg.multi_dot instead, which accepts a list of two or "
+                  "more tensors rather than multiple parameters.", UserWarning, stacklevel=2)
+    if len(matrices) == 1 and not isinstance(matrices[0], Tensor):
+        matrices = tuple(matrices[0])
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    for m in matrices:
+        if m._data.ndim != 2:
+            raise RuntimeError(f"Tensor dimension is {m._data.ndim}, expected 2 instead.")
+    if len(matrices) == 1:
+        return matrices[0].clone()
+    return functools.reduce(mm, matrices)
+
+
+# ---- tensordot and einsum ------------------------------------------------------------------
+
+@defop(method=False, out=True)
+def tensordot(a, b, dims=2):
+    """Sums of products over pairs of dims: the last ``dims`` of ``a`` with the first of
+    ``b``, or the dims listed in ``dims = (dims_a, dims_b)``."""
+    if isinstance(dims, Tensor):
+        dims = dims.tolist()
+    na, nb = a._data.ndim, b._data.ndim
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        da, db = list(range(na - dims, na)), list(range(dims))
+    else:
+        da, db = ([d] if isinstance(d, int) else list(d) for d in dims)
+    da = [d % na if na else d for d in da]
+    db = [d % nb if nb else d for d in db]
+    if len(da) != len(db):
+        raise RuntimeError("both dimension lists should have same length")
+    if a._dtype is not b._dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    for x, y in zip(da, db):  # a size-1 dim against a longer one: the longer is summed first
+        sx, sy = a._data.shape[x], b._data.shape[y]
+        if sx != sy and sx == 1:
+            b = b.sum(y, keepdim=True)
+        elif sx != sy and sy == 1:
+            a = a.sum(x, keepdim=True)
+        elif sx != sy:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {sx} in "
+                               f"dim {x} and second has size {sy} in dim {y}")
+    out = make(np.tensordot(a._data, b._data, (da, db)), a._dtype)
+    if needs_grad(a, b):
+        fa = [d for d in range(na) if d not in da]
+        fb = [d for d in range(nb) if d not in db]
+        k = len(fa)
+        pairs = dict(zip(da, db))
+        x_rest = [dict(zip(db, da))[d] for d in sorted(db)]  # x's dims matching y's leftovers
+        y_rest = [pairs[d] for d in sorted(da)]
+
+        def backward(g, x, y):
+            gx = gy = None
+            g_b = list(range(k, g.ndim))
+            if x._requires_grad:  # axes of the result: fa then da
+                gx = tensordot(g, _conj(y), (g_b, fb)).permute(tuple(np.argsort(fa + x_rest)))
+            if y._requires_grad:  # axes of the result: db then fb
+                gy = tensordot(_conj(x), g, (fa, list(range(k)))).permute(
+                    tuple(np.argsort(y_rest + fb)))
+            return gx, gy
+        record("ViewBackward0", (out,), (a, b), backward, saved=(a, b))
+    return out
+
+
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+@defop(method=False)
+def einsum(equation, *operands):
+    """Einstein summation, with ellipses and size-1 broadcasting; also the sublist form
+    ``einsum(a, [0, 1], b, [1, 2], [0, 2])``. Operands must share one dtype."""
+    if not isinstance(equation, str):
+        equation, operands = _from_sublists((equation,) + operands)
+    elif len(operands) == 1 and not isinstance(operands[0], Tensor):
+        operands = tuple(operands[0])
+    inputs, output = _parse_equation(equation, operands)
+    for t in operands[1:]:
+        if t._dtype is not operands[0]._dtype:
+            raise RuntimeError(f"expected scalar type {type_name(operands[0]._dtype)} but found "
+                               f"{type_name(t._dtype)}")
+    arrays = [t._data for t in operands]
+    spec = ",".join(inputs) + "->" + output
+    big = len(arrays) > 2 or (len(arrays) == 2 and min(a.size for a in arrays) > 256)
+    try:
+        result = np.einsum(spec, *arrays, optimize=big)
+    except ValueError:
+        _size_error(inputs, arrays)
+        raise
+    out = make(np.asarray(result, dtype=arrays[0].dtype), operands[0]._dtype)
+    if needs_grad(*operands):
+        record(_einsum_node(inputs, output), (out,), operands,
+               lambda g, *xs: _einsum_backward(g, xs, inputs, output), saved=operands)
+    return out
+
+
+def _from_sublists(args):
+    """The equation of the sublist form, and its operands."""
+    output = args[-1] if len(args) % 2 else None
+    if output is not None:
+        args = args[:-1]
+    operands, subs = args[0::2], args[1::2]
+
+    def letters(sub):
+        return "".join("..." if s is Ellipsis else _LETTERS[s] for s in sub)
+    equation = ",".join(letters(s) for s in subs)
+    if output is not None:
+        equation += "->" + letters(output)
+    return equation, tuple(operands)
+
+
+def _parse_equation(equation, operands):
+    """Explicit subscripts (ellipses spelled out as letters) of the inputs and the output."""
+    equation = equation.replace(" ", "")
+    lhs, arrow, rhs = equation.partition("->")
+    inputs = lhs.split(",")
+    if len(inputs) > len(operands):
+        raise RuntimeError("einsum(): fewer operands were provided than specified in the "
+                           "equation")
+    if len(inputs) < len(operands):
+        raise RuntimeError("einsum(): more operands were provided than specified in the "
+                           "equation")
+    free = [c for c in _LETTERS if c not in equation]
+    n_ell = max([t._data.ndim - len(s.replace("...", "")) for s, t in zip(inputs, operands)
+                 if "..." in s], default=0)
+    ell = "".join(free[:n_ell])
+    for i, (s, t) in enumerate(zip(inputs, operands)):
+        explicit = len(s.replace("...", ""))
+        if "..." in s:
+            s = s.replace("...", ell[n_ell - (t._data.ndim - explicit):] if
+                          t._data.ndim > explicit else "")
+        elif explicit != t._data.ndim:
+            raise RuntimeError(f"einsum(): the number of subscripts in the equation ({explicit}) "
+                               f"does not match the number of dimensions ({t._data.ndim}) for "
+                               f"operand {i} and no ellipsis was given")
+        inputs[i] = s
+    if arrow:
+        output = rhs.replace("...", ell)
+        for c in output:
+            if c not in lhs and c not in ell:
+                raise RuntimeError(f"einsum(): output subscript {c} does not appear in the "
+                                   "equation for any input operand")
+            if output.count(c) > 1:
+                raise RuntimeError(f"einsum(): output subscript {c} appears more than once in "
+                                   "the output")
+    else:
+        counts = "".join(inputs)
+        output = ell + "".join(sorted(c for c in set(counts) if counts.count(c) == 1
+                                      and c not in ell))
+    return inputs, output
+
+
+def _size_error(inputs, arrays):
+    seen = {}
+    for i, (s, a) in enumerate(zip(inputs, arrays)):
+        for c, size in zip(s, a.shape):
+            have = seen.setdefault(c, size)
+            if size != have and 1 not in (size, have):
+                raise RuntimeError(f"einsum(): subscript {c} has size {size} for operand {i} "
+                                   f"which does not broadcast with previously seen size {have}")
+
+
+def _einsum_node(inputs, output):
+    """The node torch's einsum leaves on its result, for the common shapes of equations."""
+    if len(inputs) == 1:
+        return "PermuteBackward0" if sorted(inputs[0]) == sorted(output) else "SumBackward1"
+    contracted = set("".join(inputs)) - set(output)
+    return "MulBackward0" if not contracted else "ViewBackward0"
+
+
+def _einsum_backward(g, xs, inputs, output):
+    """Each operand's gradient, as one more einsum of the output gradient and the others.
+
+    Subscripts repeated in an operand (diagonals) are multiplied by identity matrices, and
+    those found only in that operand by vectors of ones, so the gradient einsum can produce
+    them."""
+    from .. import _tensor
+    grads = []
+    for i, (x, s) in enumerate(zip(xs, inputs)):
+        if not x._requires_grad:
+            grads.append(None)
+            continue
+        others = [(t, sub) for j, (t, sub) in enumerate(zip(xs, inputs)) if j != i]
+        operands = [g] + [_conj(t) for t, _ in others]
+        subs = [output] + [sub for _, sub in others]
+        present = set("".join(subs))
+        target, seen = "", set()
+        free = [c for c in _LETTERS if c not in "".join(inputs) + output]
+        for c, size in zip(s, x.shape):
+            dtype = x._data.dtype
+            if c in seen:  # a repeated subscript: a new one tied to it by the identity
+                new = free.pop()
+                operands.append(_tensor.make(np.eye(size, dtype=dtype), x._dtype))
+                subs.append(c + new)
+                c = new
+            elif c not in present:
+                operands.append(_tensor.make(np.ones(size, dtype=dtype), x._dtype))
+                subs.append(c)
+            seen.add(c)
+            present.add(c)
+            target += c
+        grad = einsum(",".join(subs) + "->" + target, *operands)
+        if any(n == 1 and m != 1 for n, m in zip(grad.shape, x.shape)):  # x broadcast there
+            grad = grad.expand(np.broadcast_shapes(grad.shape, x.shape))
+        grads.append(grad)
+    return tuple(grads)

@@ -8,7 +8,7 @@ from .._device import as_device, device as device_cls
 from .._tensor import Tensor, make, make_view
 from ..autograd.graph import record
 from ._util import needs_grad
-from .registry import check_inplace, defop, register
+from .registry import check_inplace, commit_inplace, defop, register
 
 _TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
                "bfloat16": "BFloat16Tensor", "int64": "LongTensor", "int32": "IntTensor",
@@ -152,21 +152,18 @@ def copy_(self, src, non_blocking=False):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
                         f"{type(src).__name__}")
     array = src._data
-    if type(array) is not type(self._data):
-        array = _backend.to_host(array) if type(self._data) is type(_backend.to_host(array)) \
-            else _backend.array_module(self._data).asarray(array)
+    if type(array) is not type(self._data):  # between devices
+        array = _backend.array_module(self._data).asarray(_backend.to_host(array))
     try:
-        self._data[...] = array
+        array = _backend.array_module(array).broadcast_to(array, self._data.shape)
     except ValueError:
-        raise RuntimeError(f"The size of tensor a ({self._data.shape[-1] if self._data.ndim else 1}"
-                           f") must match the size of tensor b ({src._data.shape[-1]}) at "
-                           "non-singleton dimension 0") from None
-    self._bump_version()
-    if needs_grad(src, self):
+        from .pointwise import broadcast_error
+        raise broadcast_error(self._data, array) from None
+    result = make(array.astype(self._dtype.numpy_dtype), self._dtype)
+    if needs_grad(src):
         source = src._dtype
-        record("CopyBackwards", (self,), (None, src),
-               lambda g: (None, g.to(source)))
-    return self
+        record("CopyBackwards", (result,), (src,), lambda g: g.to(source))
+    return commit_inplace(self, result)
 
 
 register("", "copy_", copy_, method=True)

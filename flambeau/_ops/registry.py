@@ -68,18 +68,65 @@ def check_inplace(t):
 
 
 def commit_inplace(self, result):
-    """Writes ``result`` into ``self`` and moves ``self`` to the result's place in the graph."""
+    """Writes ``result`` into ``self`` and moves ``self`` to the result's place in the graph.
+
+    When ``self`` is a view, its base's history changes too: the base gets a ``CopySlices``
+    node (gradient outside the view to the base's old history, inside it to ``result``), as in
+    PyTorch.
+    """
     if result._data.shape != self._data.shape:
         shape = list(result._data.shape)
         raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the "
                            f"broadcast shape {shape}")
     check_cast(result._dtype, self._dtype)
+    base = self._base
+    rebase = grad_mode.is_grad_enabled() and (
+        result._requires_grad or base is not None and base._requires_grad)
+    if rebase and base is not None:
+        copy_slices(self, base, result)  # records before the write: it reads the view's layout
     self._data[...] = result._data
     self._bump_version()
-    if result._grad_fn is not None:
+    if rebase and base is None:
         self._grad_fn, self._output_nr, self._requires_grad = \
             result._grad_fn, result._output_nr, True
     return self
+
+
+def copy_slices(view, base, result):
+    """Records ``CopySlices`` on ``base`` and a fresh view node on ``view``."""
+    import numpy as np
+    from .. import _tensor
+    from ..autograd.graph import record
+    positions = _tensor.make(view_positions(view, base))
+    shape = base._data.shape
+    mask = np.ones(base._data.size, dtype=base._data.dtype)
+    mask[positions._data.reshape(-1)] = 0
+    outside = _tensor.make(mask.reshape(shape))
+    inputs = (base, result if result._requires_grad else None)
+    record("CopySlices", (base,), inputs,
+           lambda g: (g * outside, g.reshape(-1)[positions] if inputs[1] is not None else None))
+    record("AsStridedBackward0", (view,), (base,),
+           lambda g: g.new_zeros(base.numel()).index_add(0, positions.reshape(-1),
+                                                        g.reshape(-1)).reshape(shape))
+
+
+def view_positions(view, base):
+    """For each element of ``view``, its flat position in ``base`` (both over one storage)."""
+    import numpy as np
+    storage = base._get_storage()
+    item = base._dtype.itemsize
+
+    def offsets(t):  # storage offset of every element of t
+        grid = np.zeros(t._data.shape, dtype=np.int64) + t.storage_offset()
+        for d, (n, st) in enumerate(zip(t._data.shape, t.stride())):
+            shape = [1] * t._data.ndim
+            shape[d] = n
+            grid = grid + (np.arange(n) * st).reshape(shape)
+        return grid
+
+    where = np.full(storage.nbytes() // item, -1, dtype=np.int64)
+    where[offsets(base).reshape(-1)] = np.arange(base._data.size)
+    return where[offsets(view)]
 
 
 def check_cast(result_dtype, out_dtype):
