@@ -18,7 +18,7 @@ from . import autograd
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from . import _ops
 from ._ops.registry import OPS as _OPS
-from . import cuda, fft, linalg, return_types, special
+from . import cuda, fft, linalg, random, return_types, special
 from ._legacy import TYPES as _LEGACY_TYPES
 
 float = float32

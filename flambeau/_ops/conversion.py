@@ -36,28 +36,33 @@ def _convert(t, dtype, device, copy):
 
 
 def _parse_to(args, kwargs):
+    """(dtype, device, copy) from torch's ``to`` overloads: ``(device, dtype, non_blocking,
+    copy)``, ``(dtype, non_blocking, copy)`` and ``(other, non_blocking, copy)``."""
     dtype = kwargs.pop("dtype", None)
     device = kwargs.pop("device", None)
+    flags = []
     for a in args:
-        if isinstance(a, _dtype.dtype):
+        if isinstance(a, bool):
+            flags.append(a)
+        elif isinstance(a, _dtype.dtype):
             dtype = a
         elif isinstance(a, Tensor):
             dtype, device = a._dtype, a.device
-        elif isinstance(a, (str, device_cls, int)):
+        elif isinstance(a, (str, device_cls, int)) and device is None:
             device = a
         else:
-            raise TypeError(f"to() received an invalid combination of arguments - got "
-                            f"({type(a).__name__})")
-    return dtype, (as_device(device) if device is not None else None)
+            names = ", ".join(type(x).__name__ for x in args)
+            raise TypeError(f"to() received an invalid combination of arguments - got ({names})")
+    copy = kwargs.pop("copy", flags[1] if len(flags) > 1 else False)
+    return dtype, (as_device(device) if device is not None else None), copy
 
 
 def to(self, *args, **kwargs):
     """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``; keywords ``dtype``,
     ``device``, ``copy``, ``non_blocking``, ``memory_format``."""
-    copy = kwargs.pop("copy", False)
     kwargs.pop("non_blocking", None)
     kwargs.pop("memory_format", None)
-    dtype, device = _parse_to(args, kwargs)
+    dtype, device, copy = _parse_to(args, kwargs)
     if device is not None and device.type == "cuda":
         _backend.module_for("cuda")  # raises torch's error without a GPU backend
     return _convert(self, dtype, device, copy)

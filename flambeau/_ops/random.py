@@ -1,1 +1,718 @@
-"""(being written)"""
+"""Random sampling: generators, seeding, random tensors and the in-place samplers.
+
+A :class:`Generator` wraps a NumPy ``Generator`` (PCG64), so streams are reproducible under
+``manual_seed`` but differ from torch's (Mersenne Twister) values. States are JSON bytes in a
+uint8 tensor (never pickles, so a state read from a file cannot run code). float32 and smaller
+floats are drawn in float32 directly; complex tensors draw their real and imaginary parts
+independently (``randn`` gives each part variance 1/2, as torch does). Samplers are not
+differentiable: their gradient is zero, through nodes named as torch names them.
+"""
+import functools
+import json
+import operator
+import os
+import warnings
+
+import numpy as np
+
+from .. import _backend, _dtype, _naming
+from .._device import as_device
+from .._tensor import Tensor, make
+from ..autograd.graph import record
+from ._util import needs_grad, parse_size
+from .pointwise import broadcast_error
+from .registry import check_inplace, defop, register, type_name, write_out
+
+_DEFAULT_SEED = 67280421310721  # torch's default seed for a fresh CPU generator
+
+
+@_naming.public_class
+class Generator:
+    """``flambeau.Generator(device='cpu')``: a seedable stream of random numbers."""
+    __slots__ = ("_device", "_seed", "_rng")
+
+    def __init__(self, device="cpu"):
+        self._device = as_device(device)
+        self.manual_seed(_DEFAULT_SEED)
+
+    @property
+    def device(self):
+        return self._device
+
+    def manual_seed(self, seed):
+        if not isinstance(seed, int) and hasattr(seed, "__index__"):
+            seed = operator.index(seed)
+        if not isinstance(seed, int):
+            raise RuntimeError(f"manual_seed expected a long, but got {type(seed).__name__}")
+        if not -2 ** 63 <= seed < 2 ** 64:
+            raise ValueError("Overflow when unpacking long long")
+        self._seed = seed % 2 ** 64
+        self._rng = np.random.Generator(np.random.PCG64(self._seed))
+        return self
+
+    def seed(self):
+        """Seeds from the operating system's entropy and returns the seed."""
+        seed = int.from_bytes(os.urandom(8), "little") >> 1
+        self.manual_seed(seed)
+        return seed
+
+    def initial_seed(self):
+        return self._seed
+
+    def get_state(self):
+        """The state as a uint8 tensor (JSON bytes of the seed and the PCG64 state)."""
+        data = json.dumps([self._seed, self._rng.bit_generator.state]).encode()
+        return make(np.frombuffer(data, np.uint8).copy(), _dtype.uint8)
+
+    def set_state(self, new_state):
+        if not isinstance(new_state, Tensor):
+            raise TypeError(f"expected a torch.ByteTensor, but got {type(new_state).__name__}")
+        if new_state._dtype is not _dtype.uint8:
+            raise TypeError("RNG state must be a torch.ByteTensor")
+        try:
+            seed, state = json.loads(_backend.to_host(new_state._data).tobytes())
+            bit_generator = np.random.PCG64()
+            bit_generator.state = state
+        except (ValueError, TypeError, KeyError):
+            raise RuntimeError("Expected a state made by Generator.get_state() but found an "
+                               f"input RNG state of size {new_state._data.size}") from None
+        self._seed = seed
+        self._rng = np.random.Generator(bit_generator)
+        return self
+
+    def __repr__(self):
+        return f"<{_naming.public_name}.Generator object at {id(self):#x}>"
+
+
+default_generator = Generator()
+
+
+def manual_seed(seed):
+    """Seeds the default generator (``int(seed)``) and returns it."""
+    return default_generator.manual_seed(int(seed))
+
+
+def seed():
+    return default_generator.seed()
+
+
+def initial_seed():
+    return default_generator.initial_seed()
+
+
+def get_rng_state():
+    return default_generator.get_state()
+
+
+def set_rng_state(new_state):
+    default_generator.set_state(new_state)
+
+
+for _name, _obj in (("Generator", Generator), ("default_generator", default_generator),
+                    ("manual_seed", manual_seed), ("seed", seed), ("initial_seed", initial_seed),
+                    ("get_rng_state", get_rng_state), ("set_rng_state", set_rng_state)):
+    register("", _name, _obj)
+
+
+# ---- drawing arrays ------------------------------------------------------------------------
+
+def _rng(generator):
+    return (generator or default_generator)._rng
+
+
+# C++ names of scalar types, as some of torch's messages spell them
+_CTYPE = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int",
+          "int32": "int", "int64": "long int", "float16": "c10::Half",
+          "bfloat16": "c10::BFloat16", "float32": "float", "float64": "double",
+          "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
+_DIGITS = {"float16": 11, "bfloat16": 8, "float32": 24, "float64": 53}  # exact integer range
+
+
+def _not_implemented(kernel, dtype):
+    return NotImplementedError(f'"{kernel}" not implemented for \'{type_name(dtype)}\'')
+
+
+def _draw(shape, dtype, sample, kernel):
+    """``sample(shape, work_dtype)`` in the float dtype that ``dtype`` is drawn in, cast to it;
+    complex dtypes draw both parts. Non-float dtypes raise NotImplementedError for ``kernel``."""
+    if dtype.is_complex:
+        work = np.float64 if dtype is _dtype.complex128 else np.float32
+        return sample(shape + (2,), work).view(dtype.numpy_dtype)[..., 0]
+    if not dtype.is_floating_point:
+        raise _not_implemented(kernel, dtype)
+    work = np.float64 if dtype is _dtype.float64 else np.float32
+    return sample(shape, work).astype(dtype.numpy_dtype, copy=False)
+
+
+def _uniform(rng, shape, dtype, low=0.0, high=1.0):
+    def sample(shape, work):
+        u = rng.random(shape, dtype=work)
+        if low != 0.0 or high != 1.0:
+            u *= high - low
+            u += low
+        return u
+    return _draw(shape, dtype, sample, "check_uniform_bounds")
+
+
+def _normal(rng, shape, dtype, mean=0.0, std=1.0):
+    if dtype.is_complex:
+        std = std * 0.5 ** 0.5
+
+    def sample(shape, work):
+        z = rng.standard_normal(shape, dtype=work)
+        if mean != 0.0 or std != 1.0:
+            z *= std
+            z += mean
+        return z
+    return _draw(shape, dtype, sample, "normal_kernel_cpu")
+
+
+def _integers(rng, shape, dtype, low, high_inclusive):
+    return rng.integers(low, high_inclusive, shape, dtype=np.int64,
+                        endpoint=True).astype(dtype.numpy_dtype, copy=False)
+
+
+@functools.lru_cache(maxsize=None)
+def _bounds(dtype):
+    if dtype is _dtype.bool:
+        return 0, 1
+    if dtype.is_floating_point:
+        info = _dtype.finfo(dtype)
+        return info.min, info.max
+    info = np.iinfo(dtype.numpy_dtype)
+    return int(info.min), int(info.max)
+
+
+def _check_from_to(frm, to, dtype):
+    """torch's checks of a ``random_(from, to)`` range (``to`` exclusive) for ``dtype``."""
+    if frm >= to:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={frm} >= "
+                           f"to={to}")
+    _check_in_range(dtype, ("from", frm), ("to - 1", to - 1))
+
+
+def _check_in_range(dtype, *named):
+    if dtype.is_complex:
+        raise RuntimeError("check_random_bounds handles only integral, floating-point and "
+                           "boolean types")
+    low, high = _bounds(dtype)
+    digits = _DIGITS.get(dtype._name)
+    for name, value in named:
+        if not low <= value <= high:
+            raise RuntimeError(f"{name} is out of bounds for {_CTYPE[dtype._name]}")
+        if digits and not -2 ** digits <= value <= 2 ** digits:
+            warnings.warn(f"{name} is out of bounds [-(2^{digits}), 2^{digits}]. Due to precision "
+                          f"limitations {_CTYPE[dtype._name]} can support discrete uniform "
+                          "distribution only within this range. This warning will become an "
+                          "error in version 1.7 release, please fix the code in advance",
+                          UserWarning, stacklevel=4)
+
+
+def _default_top(dtype):
+    """The inclusive upper end of ``random_()`` for ``dtype``: 2^mantissa digits for floats."""
+    digits = _DIGITS.get(dtype._name)
+    return 2 ** digits if digits else _bounds(dtype)[1]
+
+
+def _result(array, dtype, device=None, requires_grad=False, out=None):
+    """A new tensor from a host array (moved to ``device``), or the array written into ``out``."""
+    if out is not None:
+        dtype = out._dtype
+        return write_out(out, make(array.astype(dtype.numpy_dtype, copy=False), dtype))
+    if device is not None:
+        device = as_device(device)
+        if device.type != "cpu":
+            array = _backend.module_for(device.type).asarray(array)
+    t = make(array, dtype)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _zeros(grad, n):
+    import flambeau
+    return (flambeau.zeros_like(grad),) * n
+
+
+def _record_zero(node, out, inputs, backward=None):
+    """Records ``node``, by default giving every input a zero gradient (samplers do not
+    propagate gradients)."""
+    n = len(inputs)
+    record(node, (out,), inputs, backward or (lambda grad: _zeros(grad, n)))
+
+
+def _like_device(input, device):
+    return device if device is not None else input.device
+
+
+# ---- random tensors ------------------------------------------------------------------------
+
+def _creation(name, draw, doc):
+    def factory(*args, size=None, generator=None, out=None, dtype=None, layout=None,
+                device=None, requires_grad=False, pin_memory=False):
+        dtype = dtype or (out._dtype if out is not None else _dtype.get_default_dtype())
+        array = draw(_rng(generator), parse_size(args if size is None else (size,), name), dtype)
+        return _result(array, dtype, device, requires_grad, out)
+
+    def like(input, *, generator=None, dtype=None, layout=None, device=None,
+             requires_grad=False, memory_format=None):
+        dtype = dtype or input._dtype
+        array = draw(_rng(generator), input._data.shape, dtype)
+        return _result(array, dtype, _like_device(input, device), requires_grad)
+
+    factory.__name__ = factory.__qualname__ = name
+    like.__name__ = like.__qualname__ = name + "_like"
+    factory.__doc__ = doc
+    like.__doc__ = f"Like :func:`{name}` with the size (and default dtype, device) of input."
+    return defop(factory, method=False), defop(like, method=False)
+
+
+rand, rand_like = _creation("rand", _uniform, "Uniform samples on [0, 1).")
+randn, randn_like = _creation("randn", _normal, "Standard normal samples.")
+
+
+_RANDINT_SIGNATURES = (
+    " * (int high, tuple of ints size, *, torch.Generator generator, Tensor out = None, "
+    "torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, "
+    "bool pin_memory = False, bool requires_grad = False)\n"
+    " * (int low, int high, tuple of ints size, *, torch.Generator generator, Tensor out = None, "
+    "torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, "
+    "bool pin_memory = False, bool requires_grad = False)\n")
+
+
+def _as_int(value):
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Tensor) or isinstance(value, np.integer):
+        return operator.index(value)
+    raise TypeError
+
+
+def _randint_error(name, args):
+    got = ", ".join("Tensor" if isinstance(a, Tensor) else type(a).__name__ for a in args)
+    return TypeError(f"{name}() received an invalid combination of arguments - got ({got}), "
+                     "but expected one of:\n" + _RANDINT_SIGNATURES)
+
+
+def _randint_bounds(name, args, kwargs_low, kwargs_high):
+    """(low, high, rest) from randint's ``(high, ...)`` / ``(low, high, ...)`` forms."""
+    try:
+        if kwargs_high is not None:
+            return _as_int(kwargs_low or 0), _as_int(kwargs_high), args
+        ints = 0
+        while ints < len(args) and ints < 2 and not isinstance(args[ints], (tuple, list)):
+            ints += 1
+        if ints == 1:
+            return 0, _as_int(args[0]), args[1:]
+        return _as_int(args[0]), _as_int(args[1]), args[2:]
+    except (TypeError, IndexError):
+        raise _randint_error(name, args) from None
+
+
+@defop(method=False)
+def randint(*args, low=None, high=None, size=None, generator=None, out=None, dtype=None,
+            layout=None, device=None, requires_grad=False, pin_memory=False):
+    """Integers drawn uniformly from ``[low, high)``: ``randint(high, size)`` or
+    ``randint(low, high, size)``; int64 unless ``dtype`` says otherwise."""
+    low, high, rest = _randint_bounds("randint", args, low, high)
+    if size is None:
+        if len(rest) != 1 or not hasattr(rest[0], "__iter__"):
+            raise _randint_error("randint", args)
+        size = rest[0]
+    dtype = dtype or (out._dtype if out is not None else _dtype.int64)
+    _check_from_to(low, high, dtype)
+    array = _integers(_rng(generator), parse_size((size,), "randint"), dtype, low, high - 1)
+    return _result(array, dtype, device, requires_grad, out)
+
+
+@defop(method=False)
+def randint_like(input, *args, low=None, high=None, generator=None, dtype=None, layout=None,
+                 device=None, requires_grad=False, memory_format=None):
+    """Like :func:`randint` with the size (and default dtype, device) of input."""
+    low, high, rest = _randint_bounds("randint_like", args, low, high)
+    dtype = dtype or input._dtype
+    _check_from_to(low, high, dtype)
+    array = _integers(_rng(generator), input._data.shape, dtype, low, high - 1)
+    return _result(array, dtype, _like_device(input, device), requires_grad)
+
+
+@defop(method=False)
+def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False, pin_memory=False):
+    """A random permutation of ``0 .. n-1`` (int64 by default)."""
+    n = operator.index(n)
+    dtype = dtype or (out._dtype if out is not None else _dtype.int64)
+    if n < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
+    if dtype is _dtype.bool or dtype.is_complex:
+        raise _not_implemented("randperm", dtype)
+    if dtype.is_floating_point:
+        if dtype._name in ("float16", "bfloat16") and n > 2 ** _DIGITS[dtype._name] + 1:
+            raise RuntimeError(f"n cannot be greater than {2 ** _DIGITS[dtype._name] + 1} for "
+                               f"{type_name(dtype)} type.")
+    elif n - 1 > _bounds(dtype)[1]:
+        raise RuntimeError(f"value cannot be converted to type {dtype._name}_t without overflow")
+    array = _rng(generator).permutation(n).astype(dtype.numpy_dtype, copy=False)
+    return _result(array, dtype, device, requires_grad, out)
+
+
+_NORMAL_SIGNATURES = (
+    " * (Tensor mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)\n"
+    " * (Tensor mean, float std = 1, *, torch.Generator generator = None, Tensor out = None)\n"
+    " * (float mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)\n"
+    " * (float mean, float std, tuple of ints size, *, torch.Generator generator = None, "
+    "Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, "
+    "torch.device device = None, bool pin_memory = False, bool requires_grad = False)\n")
+
+
+def _check_std(std):
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+
+
+@defop(method=False)
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
+           device=None, pin_memory=False, requires_grad=False):
+    """Normal samples: element-wise for tensor ``mean``/``std`` (broadcast together), or of
+    ``size`` for two floats."""
+    mean_t, std_t = isinstance(mean, Tensor), isinstance(std, Tensor)
+    if (size is not None) == (mean_t or std_t):
+        got = ", ".join("Tensor" if isinstance(a, Tensor) else type(a).__name__
+                        for a in (mean, std, size) if a is not None)
+        raise TypeError(f"normal() received an invalid combination of arguments - got ({got}), "
+                        "but expected one of:\n" + _NORMAL_SIGNATURES)
+    rng = _rng(generator)
+    if size is not None:
+        _check_std(std)
+        dtype = dtype or (out._dtype if out is not None else _dtype.get_default_dtype())
+        array = _normal(rng, parse_size((size,), "normal"), dtype, mean, std)
+        return _result(array, dtype, device, requires_grad, out)
+    dtype = mean._dtype if mean_t else std._dtype
+    m = mean._data if mean_t else mean
+    s = std._data if std_t else std
+    if std_t:
+        if (s < 0).any():
+            raise RuntimeError("normal expects all elements of std >= 0.0")
+    else:
+        _check_std(s)
+    try:
+        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+    except ValueError:
+        raise broadcast_error(m, s) from None
+    z = _normal(rng, shape, dtype)
+    result = make((z * s + m).astype(dtype.numpy_dtype, copy=False), dtype)
+    if needs_grad(mean, std):
+        node = "NormalBackward3" if mean_t and std_t else \
+            "NormalBackward1" if mean_t else "NormalBackward2"
+        _record_zero(node, result, tuple(t for t in (mean, std) if isinstance(t, Tensor)))
+    return result if out is None else write_out(out, result)
+
+
+def _check_probability(p, name="bernoulli_"):
+    if not 0 <= p <= 1:
+        raise RuntimeError(f"{name} expects p to be in [0, 1], but got p={p:g}")
+
+
+def _draw_below(rng, p, shape):
+    """Booleans that are True with probability ``p`` (an array broadcast to ``shape`` or a
+    float), drawn in float32 unless ``p`` is float64."""
+    work = np.float64 if getattr(p, "dtype", None) == np.float64 else np.float32
+    return rng.random(shape, dtype=work) < p
+
+
+_P_ERROR = ("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error "
+            "message be improved?  If so, please report an enhancement request to PyTorch.)")
+
+
+def _check_probabilities(p, kernel):
+    if not p._dtype.is_floating_point:
+        raise _not_implemented("bernoulli_tensor_cpu_self_" if p._dtype.is_complex else kernel,
+                               p._dtype)
+    data = p._data
+    if data.size and not ((data >= 0) & (data <= 1)).all():
+        raise RuntimeError(_P_ERROR)
+    return data
+
+
+@defop(method=True)
+def bernoulli(input, p=None, *, generator=None, out=None):
+    """0/1 samples, 1 with probability ``input`` (or ``p``), in input's dtype."""
+    if p is not None:
+        if out is not None:
+            raise TypeError("bernoulli() received an invalid combination of arguments - got "
+                            "(Tensor, out=Tensor, p=float), but expected one of:\n"
+                            " * (Tensor input, *, torch.Generator generator = None, "
+                            "Tensor out = None)\n"
+                            " * (Tensor input, float p, *, torch.Generator generator = None)\n")
+        _check_probability(p)
+        return make(_draw_below(_rng(generator), p, input._data.shape).astype(
+            input._dtype.numpy_dtype), input._dtype)
+    probs = _check_probabilities(input, "bernoulli_tensor_cpu_p_")
+    dtype = out._dtype if out is not None else input._dtype
+    array = _draw_below(_rng(generator), probs, probs.shape).astype(dtype.numpy_dtype)
+    if out is not None:
+        return _result(array, dtype, out=out)
+    result = make(array, dtype)
+    if needs_grad(input):
+        _record_zero("BernoulliBackward0", result, (input,))
+    return result
+
+
+@defop(method=True)
+def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+    """Category indices drawn from the (unnormalised) weights in each row of ``input``."""
+    if out is not None and out._dtype is not _dtype.int64:
+        raise RuntimeError(f"multinomial expects Long tensor out, got: {type_name(out._dtype)}")
+    if not input._dtype.is_floating_point:
+        raise RuntimeError("multinomial only supports floating-point dtypes for input, got: "
+                           f"{type_name(input._dtype)}")
+    if input.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    k = input._data.shape[-1]
+    if not replacement and num_samples > k:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
+                           "replacement")
+    probs = _backend.to_host(input._data).astype(np.float64).reshape(-1, k)
+    if probs.size and not (np.isfinite(probs).all() and (probs >= 0).all()):
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    total = probs.sum(-1, keepdims=True)
+    if probs.size and (total <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    rng = _rng(generator)
+    rows = probs.shape[0]
+    if rows == 0:
+        picks = np.empty((0, num_samples), np.int64)
+    elif replacement:  # inverse CDF, all rows at once: row i's CDF is shifted to [i, i + 1]
+        offset = np.arange(rows)[:, None]
+        cdf = np.cumsum(probs / total, axis=-1)
+        cdf[:, -1] = 1.0
+        u = rng.random((rows, num_samples)) + offset
+        flat = np.searchsorted((cdf + offset).ravel(), u.ravel(), side="right")
+        picks = np.minimum(flat.reshape(rows, num_samples) - offset * k, k - 1)
+    else:  # the largest p / Exp(1) keys: sampling without replacement in one sort
+        keys = probs / rng.standard_exponential(probs.shape)
+        picks = np.argsort(-keys, axis=-1, kind="stable")[:, :num_samples]
+    picks = picks.reshape(input._data.shape[:-1] + (num_samples,))
+    return _result(picks.astype(np.int64, copy=False), _dtype.int64, input.device, out=out)
+
+
+@defop(method=False)
+def poisson(input, generator=None):
+    """Poisson counts with rates ``input``, in input's dtype."""
+    if not input._dtype.is_floating_point:
+        raise _not_implemented("poisson_cpu", input._dtype)
+    rates = input._data
+    if rates.size and not (rates >= 0).all():
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+    result = make(_rng(generator).poisson(rates).astype(input._dtype.numpy_dtype), input._dtype)
+    if needs_grad(input):
+        _record_zero("PoissonBackward0", result, (input,))
+    return result
+
+
+# ---- in-place samplers and fills -----------------------------------------------------------
+
+def _write(self, array, node, inputs=(), backward=None):
+    """Stores ``array`` in ``self`` as an in-place op and records its derivative (zero unless
+    ``backward`` is given)."""
+    data = self._data
+    if type(data) is not type(array) and type(array) is np.ndarray:
+        array = _backend.array_module(data).asarray(array)
+    data[...] = array
+    self._bump_version()
+    if needs_grad(self, *inputs):
+        _record_zero(node, self, (self,) + inputs, backward)
+    return self
+
+
+def _check_continuous(self, name, type_names):
+    dtype = self._dtype
+    if not dtype.is_floating_point:
+        spelled = type_names.get(dtype._name, type_name(dtype)) if type_names else \
+            type_name(dtype)
+        raise RuntimeError(f"{name} distribution is a continuous probability distribution. "
+                           f"dtype must be a floating point but you specified {spelled}")
+
+
+def uniform_(self, from_=0.0, to=1.0, *, generator=None, **kwargs):
+    """Fills with uniform samples on ``[from, to)``."""
+    from_ = kwargs.pop("from", from_)
+    check_inplace(self)
+    dtype = self._dtype
+    if dtype.is_floating_point:
+        if from_ > to:
+            raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
+                               f"from={from_:g} > to={to:g}")
+        low, high = _bounds(dtype)
+        for name, value in (("from", from_), ("to", to)):
+            if not low <= value <= high:
+                raise RuntimeError(f"{name} is out of bounds for {_CTYPE[dtype._name]}")
+    return _write(self, _uniform(_rng(generator), self._data.shape, dtype, from_, to),
+                  "UniformBackward0")
+
+
+def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    """Fills with normal samples of the given mean and standard deviation."""
+    check_inplace(self)
+    _check_std(std)
+    return _write(self, _normal(_rng(generator), self._data.shape, self._dtype, mean, std),
+                  "NormalBackward0")
+
+
+def random_(self, *args, generator=None, **kwargs):
+    """``random_()``, ``random_(to)`` or ``random_(from, to)``: integers drawn uniformly from
+    ``[from, to)``; without ``to``, up to the dtype's largest value (2^mantissa for floats)."""
+    check_inplace(self)
+    bound = dict(zip(("from", "to") if len(args) + len(kwargs) == 2 else ("to",), args))
+    bound.update(kwargs)
+    frm, to = bound.get("from", 0), bound.get("to")
+    form = 0 if "from" in bound else 1 if "to" in bound else 2  # torch's node numbering
+    if any(isinstance(v, float) for v in (frm, to)):
+        got = ", ".join(type(a).__name__ for a in args)
+        raise TypeError(f"random_() received an invalid combination of arguments - got ({got}), "
+                        "but expected one of:\n * (*, torch.Generator generator = None)\n"
+                        " * (int from, int to, *, torch.Generator generator = None)\n"
+                        " * (int to, *, torch.Generator generator = None)\n")
+    dtype = self._dtype
+    if dtype.is_complex:
+        raise _not_implemented("random_kernel_cpu", dtype)
+    if to is not None:
+        _check_from_to(frm, to, dtype)
+        top = to - 1
+    else:
+        top = _default_top(dtype)
+        _check_in_range(dtype, ("from", frm))
+    return _write(self, _integers(_rng(generator), self._data.shape, dtype, frm, top),
+                  f"RandomBackward{form}")
+
+
+def exponential_(self, lambd=1.0, *, generator=None):
+    """Fills with exponential samples of rate ``lambd``."""
+    check_inplace(self)
+    if not lambd > 0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}")
+    _check_continuous(self, "Exponential", None)
+    rng = _rng(generator)
+    return _write(self, _draw(self._data.shape, self._dtype,
+                              lambda shape, work: rng.standard_exponential(shape, dtype=work)
+                              / lambd, ""), "ExponentialBackward0")
+
+
+def geometric_(self, p, *, generator=None):
+    """Fills with the number of Bernoulli(p) trials up to the first success (1, 2, ...)."""
+    check_inplace(self)
+    if not 0 < p < 1:
+        raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p:g}")
+    if self._dtype is _dtype.bool or self._dtype.is_complex:
+        raise _not_implemented("geometric_cpu", self._dtype)
+    array = _rng(generator).geometric(p, self._data.shape)
+    return _write(self, array.astype(self._dtype.numpy_dtype), "GeometricBackward0")
+
+
+def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+    """Fills with ``exp(N(mean, std))`` samples."""
+    check_inplace(self)
+    if not std > 0:
+        raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std:g}")
+    if not self._dtype.is_floating_point:
+        raise _not_implemented("log_normal_cpu", self._dtype)
+    z = _normal(_rng(generator), self._data.shape, self._dtype, mean, std)
+    return _write(self, np.exp(z), "LogNormalBackward0")
+
+
+def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+    """Fills with Cauchy samples of the given median and scale."""
+    check_inplace(self)
+    if not sigma > 0:
+        raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma:g}")
+    _check_continuous(self, "Cauchy", _CTYPE)
+    rng = _rng(generator)
+
+    def sample(shape, work):
+        return median + sigma * np.tan(np.pi * (rng.random(shape, dtype=work) - 0.5))
+    return _write(self, _draw(self._data.shape, self._dtype, sample, ""), "CauchyBackward0")
+
+
+def bernoulli_(self, p=0.5, *, generator=None):
+    """Fills with 1 with probability ``p`` (a float, or a tensor broadcast to self), else 0."""
+    check_inplace(self)
+    if self._dtype.is_complex:
+        kernel = "bernoulli_tensor_cpu_self_" if isinstance(p, Tensor) else \
+            "bernoulli_scalar_cpu_"
+        raise _not_implemented(kernel, self._dtype)
+    shape = self._data.shape
+    if isinstance(p, Tensor):
+        probs = _check_probabilities(p.expand(shape), "bernoulli_tensor_cpu_p_")
+        return _write(self, _draw_below(_rng(generator), probs, shape), "BernoulliBackward1",
+                      (p,))
+    _check_probability(p)
+    return _write(self, _draw_below(_rng(generator), p, shape), "BernoulliBackward2")
+
+
+def zero_(self):
+    """Fills with zeros."""
+    check_inplace(self)
+    return _write(self, 0, "ZeroBackward0")
+
+
+def _fill_value(t, value, name):
+    """``value`` checked as torch's fill checks it for ``t``'s dtype, ready to assign."""
+    if isinstance(value, Tensor):
+        if value.ndim != 0:
+            raise RuntimeError(f"{name} only supports 0-dimension value tensor but got tensor "
+                               f"with {value.ndim} dimensions.")
+        return value._data
+    if not isinstance(value, (bool, int, float, complex, np.number)):
+        raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                        f"({type(value).__name__}), but expected one of:\n * (Tensor value)\n"
+                        " * (Number value)\n")
+    dtype = t._dtype
+    if isinstance(value, int) and not isinstance(value, bool) and not (
+            dtype.is_floating_point or dtype.is_complex or dtype is _dtype.bool):
+        low, high = _bounds(dtype)
+        if dtype is _dtype.uint8 and value < 0:  # c10 lets negative values wrap into uint8
+            low = -2 ** 63
+        if not low <= value <= high:
+            raise RuntimeError(f"value cannot be converted to type {dtype._name}_t without "
+                               "overflow")
+        if dtype is _dtype.uint8:
+            value %= 256
+    return value
+
+
+def _fill_backward(grad):
+    """A fill passes no gradient to the filled tensor; the value gets the sum of all."""
+    return _zeros(grad, 1)[0], grad.sum()
+
+
+def fill_(self, value):
+    """Fills with ``value`` (a number or a 0-dim tensor), cast to self's dtype."""
+    check_inplace(self)
+    array = _fill_value(self, value, "fill_")
+    if isinstance(value, Tensor):
+        return _write(self, array, "FillBackward3", (value,), _fill_backward)
+    return _write(self, array, "FillBackward2")
+
+
+@defop(method=False)
+def fill(input, value):
+    """A new tensor like ``input`` filled with ``value`` (out-of-place ``fill_``)."""
+    data = input._data
+    result = _backend.array_module(data).empty_like(data)
+    result[...] = _fill_value(input, value, "fill")
+    result = make(result, input._dtype)
+    if isinstance(value, Tensor):
+        if needs_grad(input, value):
+            _record_zero("FillBackward1", result, (input, value), _fill_backward)
+    elif needs_grad(input):
+        _record_zero("FillBackward0", result, (input,))
+    return result
+
+
+for _fn in (uniform_, normal_, random_, exponential_, geometric_, log_normal_, cauchy_,
+            bernoulli_, zero_, fill_):
+    register("", _fn.__name__, _fn, method=True)
+for _fn in (zero_, fill_):
+    register("", _fn.__name__, _fn)

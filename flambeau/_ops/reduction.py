@@ -33,6 +33,11 @@ def kept_shape(shape, dims):
     return tuple(1 if i in dims else s for i, s in enumerate(shape))
 
 
+def _axis(dims, input):
+    """NumPy's axis for ``dims``: None when reducing every dim (NumPy's much faster path)."""
+    return None if len(dims) == input._data.ndim else dims
+
+
 def restore_shape(grad, shape, dims, keepdim):
     """A reduction's gradient broadcast back over the reduced dims."""
     if not keepdim and dims:
@@ -107,7 +112,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     """The sum over ``dim`` (all dims by default). Integer and bool inputs sum to int64."""
     dtype = dtype or _int_to_long(input._dtype)
     dims = reduce_dims(input, dim)
-    out = make(np.sum(input._data, axis=dims, dtype=dtype._np, keepdims=keepdim), dtype)
+    out = make(np.sum(input._data, axis=_axis(dims, input), dtype=dtype._np, keepdims=keepdim),
+               dtype)
     if needs_grad(input):
         shape = input._data.shape
         record("SumBackward1" if dim is not None else "SumBackward0", (out,), (input,),
@@ -144,12 +150,16 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     dtype = dtype or input._dtype
     _check_mean_dtype(dtype, "mean")
     dims = reduce_dims(input, dim)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = make(np.add.reduce(input._data, axis=dims, dtype=dtype._np, keepdims=keepdim)
-                   / _count(input._data.shape, dims), dtype)
+    count = _count(input._data.shape, dims)
+    total = np.add.reduce(input._data, axis=_axis(dims, input), dtype=dtype._np,
+                          keepdims=keepdim)
+    if count:
+        out = make(total / count, dtype)
+    else:  # the mean of nothing is nan, silently, as in torch
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = make(total / count, dtype)
     if needs_grad(input):
         shape = input._data.shape
-        count = _count(shape, dims)
         record("MeanBackward1" if dim is not None else "MeanBackward0", (out,), (input,),
                lambda g: restore_shape(g / count, shape, dims, keepdim))
     return out

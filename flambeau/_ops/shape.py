@@ -517,10 +517,12 @@ def unfold(input, dimension, size, step):
                            f"{size}")
     if step <= 0:
         raise RuntimeError(f"step is {step} but must be > 0")
+    if a.ndim == 0:  # a 0-d tensor unfolds to its one element
+        return _view(input, a.reshape(1), "UnfoldBackward0", lambda g: g.reshape(()))
     count = (length - size) // step + 1
     shape = a.shape[:dim] + (count,) + a.shape[dim + 1:] + (size,)
     strides = a.strides[:dim] + (a.strides[dim] * step,) + a.strides[dim + 1:] + (a.strides[dim],)
-    array = np.lib.stride_tricks.as_strided(a, shape, strides) if a.ndim else a.reshape(1)
+    array = np.lib.stride_tricks.as_strided(a, shape, strides)
     in_shape = a.shape
     return _view(input, array, "UnfoldBackward0",
                  lambda g: _unfold_backward(g, in_shape, dim, size, step))
