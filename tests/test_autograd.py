@@ -313,7 +313,15 @@ INPLACE_ON_VIEWS = [
     lambda m, x: _setitem(m, x),
     lambda m, x: _copy_into_row(m, x),
     lambda m, x: _add_on_transposed(m, x),
+    lambda m, x: _setitem_through_view(m, x),
 ]
+
+
+def _setitem_through_view(m, x):
+    y = x.view(3, 1) * m.ones(3, 2, dtype=m.float64)
+    v = y[1]
+    v[0] = x[0] * x[2]
+    return y
 
 
 def _mul_view(m, x):

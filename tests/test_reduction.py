@@ -80,6 +80,11 @@ def check(got, want):
 
 @pytest.mark.parametrize("name,fn,array,grad", CASES, ids=[c[0] for c in CASES])
 def test_forward_and_grad(name, fn, array, grad):
+    compare_case(fn, array, grad)
+
+
+def compare_case(fn, array, grad, check_name=True):
+    """Runs ``fn`` on both libraries: outputs, and with ``grad`` gradients and node names."""
     fx, fout = run(flambeau, fn, array, grad)
     tx, tout = run(torch, fn, array, grad)
     check(fout, tout)
@@ -89,7 +94,8 @@ def test_forward_and_grad(name, fn, array, grad):
         (first(tout) * torch.tensor(w)).sum().backward()
         (first(fout) * flambeau.tensor(w)).sum().backward()
         np.testing.assert_allclose(fx.grad.numpy(), tx.grad.numpy(), rtol=1e-6, atol=1e-9)
-        assert first(fout).grad_fn.name() == first(tout).grad_fn.name()
+        if check_name:
+            assert first(fout).grad_fn.name() == first(tout).grad_fn.name()
 
 
 def test_named_tuple_repr():

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 import flambeau
-from test_reduction import check, run
+from test_reduction import compare_case
 
 RNG = np.random.default_rng(1)
 A = RNG.standard_normal((3, 5))
@@ -49,15 +49,8 @@ CASES = [
 
 @pytest.mark.parametrize("name,fn,array,grad", CASES, ids=[c[0] for c in CASES])
 def test_forward_and_grad(name, fn, array, grad):
-    fx, fout = run(flambeau, fn, array, grad)
-    tx, tout = run(torch, fn, array, grad)
-    check(fout, tout)
-    if grad:
-        first = lambda o: o[0] if isinstance(o, tuple) else o
-        w = RNG.standard_normal(tuple(first(tout).shape))
-        (first(tout) * torch.tensor(w)).sum().backward()
-        (first(fout) * flambeau.tensor(w)).sum().backward()
-        np.testing.assert_allclose(fx.grad.numpy(), tx.grad.numpy(), rtol=1e-6, atol=1e-9)
+    # torch names a quantile's node after its internal decomposition (a squeeze)
+    compare_case(fn, array, grad, check_name=not name.startswith("quantile"))
 
 
 @pytest.mark.parametrize("call", [

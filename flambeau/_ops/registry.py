@@ -70,26 +70,31 @@ def check_inplace(t):
 def commit_inplace(self, result):
     """Writes ``result`` into ``self`` and moves ``self`` to the result's place in the graph.
 
-    When ``self`` is a view, its base's history changes too: the base gets a ``CopySlices``
-    node (gradient outside the view to the base's old history, inside it to ``result``), as in
-    PyTorch.
+    When ``self`` is a view, its base's history changes too (see :func:`rebase_history`).
     """
     if result._data.shape != self._data.shape:
         shape = list(result._data.shape)
         raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the "
                            f"broadcast shape {shape}")
     check_cast(result._dtype, self._dtype)
-    base = self._base
-    rebase = grad_mode.is_grad_enabled() and (
-        result._requires_grad or base is not None and base._requires_grad)
-    if rebase and base is not None:
-        copy_slices(self, base, result)  # records before the write: it reads the view's layout
     self._data[...] = result._data
     self._bump_version()
-    if rebase and base is None:
+    rebase_history(self, result)
+    return self
+
+
+def rebase_history(self, result):
+    """After ``self`` was overwritten with ``result``'s values, ``self`` takes the result's
+    place in the graph; when ``self`` is a view, its base gets a ``CopySlices`` node."""
+    base = self._base
+    if not grad_mode.is_grad_enabled() or not (
+            result._requires_grad or base is not None and base._requires_grad):
+        return
+    if base is None:
         self._grad_fn, self._output_nr, self._requires_grad = \
             result._grad_fn, result._output_nr, True
-    return self
+    else:
+        copy_slices(self, base, result)
 
 
 def copy_slices(view, base, result):

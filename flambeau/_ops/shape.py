@@ -377,7 +377,7 @@ def select(input, dim, index):
     if not -size <= index < size:
         raise IndexError(f"select(): index {index} out of range for tensor of size "
                          f"{list(a.shape)} at dimension {dim}")
-    key = (slice(None),) * dim + (index % size,)
+    key = (slice(None),) * dim + (index % size, Ellipsis)  # Ellipsis: a 0-d view, not a scalar
     shape = a.shape
     return _view(input, a[key], "SelectBackward0", lambda g: _embed(g, shape, key))
 
@@ -405,11 +405,17 @@ def unbind(input, dim=0):
     """The slices along ``dim``, as a tuple of views."""
     a = input._data
     dim = wrap_dim(dim, a.ndim)
-    outs = tuple(make_view(input, a[(slice(None),) * dim + (i,)]) for i in range(a.shape[dim]))
+    outs = tuple(make_view(input, a[(slice(None),) * dim + (i, Ellipsis)])
+                 for i in range(a.shape[dim]))
     if needs_grad(input):
         record("UnbindBackward0", outs, (input,),
-               lambda grads: stack_grads(grads, dim))
+               lambda grads: stack_grads(_as_tuple(grads), dim))
     return outs
+
+
+def _as_tuple(grads):
+    """The gradients of a multi-output node (a lone tensor when it had one output)."""
+    return grads if isinstance(grads, tuple) else (grads,)
 
 
 def stack_grads(grads, dim):
@@ -444,7 +450,7 @@ def _split_sizes(input, sizes, dim, name):
     outs = tuple(make_view(input, a[k]) for k in keys)
     if needs_grad(input):
         from . import joining
-        record(name, outs, (input,), lambda grads: joining.cat(grads, dim))
+        record(name, outs, (input,), lambda grads: joining.cat(_as_tuple(grads), dim))
     return outs
 
 

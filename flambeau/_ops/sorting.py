@@ -60,7 +60,7 @@ def sort(input, dim=-1, descending=False, stable=False):
     out = make(np.take_along_axis(a, index, d).reshape(input._data.shape), input._dtype)
     if needs_grad(input):
         shape = a.shape
-        record("SortBackward0", (out,), (input,),
+        record("SortBackward1" if stable else "SortBackward0", (out,), (input,),
                lambda g: put_along(g.reshape(shape), d, index, shape).reshape(g.shape))
     return _sort_t(out, make(index.reshape(input._data.shape), _int64))
 

@@ -77,6 +77,8 @@ def node_class(name):
     if cls is None:
         cls = _node_classes[name] = type(name, (Node,), {"__slots__": ()})
         cls.__module__ = _naming.public_name + ".autograd.graph"
+        if name == "CopySlices":  # torch's C++ node keeps its namespace in name()
+            cls.name = lambda self: f"{_naming.public_name}::autograd::CopySlices"
     return cls
 
 
