@@ -183,6 +183,12 @@ def _accumulated(g, shape, key):
 def getitem(self, key):
     """``self[key]``: a view for ints, slices, None and Ellipsis; a copy with advanced
     indices."""
+    cls = type(key)
+    if cls is int and self._data.ndim and -self._data.shape[0] <= key < self._data.shape[0]:
+        return _basic_view(self, (key,), "SelectBackward0", ())  # fast path: one row
+    if cls is slice and (key.step is None or type(key.step) is int and key.step > 0) \
+            and self._data.ndim:
+        return _basic_view(self, (key,), "SliceBackward0", ())  # fast path: a range of rows
     basic, advanced, name, _, nones = _parse(self, key)
     view = _basic_view(self, basic, name, nones) if basic or advanced is None else self
     return view if advanced is None else _advanced(view, advanced)
