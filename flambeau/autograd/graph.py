@@ -37,8 +37,13 @@ class Node:
         result = self._backward(grads[0] if self._n_outputs == 1 else grads, *saved)
         if not isinstance(result, tuple):
             result = (result,)
-        return tuple(_sum_to(g, shape) if g is not None and g._data.shape != shape else g
-                     for g, shape in zip(result, self._input_meta))
+        result = tuple(_sum_to(g, shape) if g is not None and g._data.shape != shape else g
+                       for g, shape in zip(result, self._input_meta))
+        real = self.metadata.get("real_inputs") if self.metadata else None
+        if real:  # a complex gradient reaching a real input keeps its real part, as in torch
+            result = tuple(g.real if i in real and g is not None and g._dtype.is_complex else g
+                           for i, g in enumerate(result))
+        return result
 
     def release(self):
         """Frees the saved tensors (after a backward without ``retain_graph``)."""
@@ -220,6 +225,9 @@ def record(name, outputs, inputs, backward, saved=(), saved_outputs=()):
         out._grad_fn, out._output_nr, out._requires_grad = node, i, True
     if len(outputs) > 1:  # an output may get no gradient: the engine then feeds zeros like it
         node.metadata["outputs_like"] = [o._data for o in outputs]
+    if any(o._dtype.is_complex for o in outputs):
+        node.metadata["real_inputs"] = {i for i, t in enumerate(inputs)
+                                        if t is not None and not t._dtype.is_complex}
     node._saved = tuple([SavedTensor(t) for t in saved] +
                         [SavedTensor(outputs[i], is_output=True) for i in saved_outputs])
     if anomaly_mode.enabled:

@@ -1,0 +1,144 @@
+"""flambeau.linalg against torch.linalg: values (up to gauge freedom), dtypes, gradients, errors."""
+import numpy as np
+import pytest
+import torch
+
+import flambeau
+
+rng = np.random.default_rng(0)
+M = rng.standard_normal((2, 4, 4))
+SPD = M @ np.swapaxes(M, -1, -2) + 4 * np.eye(4)
+TALL = rng.standard_normal((2, 5, 3))
+RHS = rng.standard_normal((2, 4, 2))
+
+
+def both(a, dtype=np.float64, grad=False):
+    a = np.array(a, dtype=dtype)
+    return (flambeau.tensor(a).requires_grad_(grad), torch.tensor(a).requires_grad_(grad))
+
+
+def close(f, t, tol=1e-6):
+    f, t = np.asarray(f.detach().numpy()), t.detach().numpy()
+    assert f.shape == t.shape
+    np.testing.assert_allclose(f, t, rtol=tol, atol=tol)
+
+
+# (name, function of the library module, inputs): gauge-free results only
+CASES = [
+    ("det", lambda L, a: L.linalg.det(a), [M]),
+    ("slogdet", lambda L, a: L.linalg.slogdet(a).logabsdet, [M]),
+    ("inv", lambda L, a: L.linalg.inv(a), [M]),
+    ("inverse", lambda L, a: L.inverse(a), [M]),
+    ("solve", lambda L, a, b: L.linalg.solve(a, b), [M, RHS]),
+    ("solve_right", lambda L, a, b: L.linalg.solve(a, b.mT, left=False), [M, RHS]),
+    ("solve_vec", lambda L, a, b: L.linalg.solve(a, b), [M, RHS[..., 0]]),
+    ("cholesky", lambda L, a: L.linalg.cholesky(a), [SPD]),
+    ("cholesky_upper", lambda L, a: L.linalg.cholesky(a, upper=True), [SPD]),
+    ("qr_R_abs", lambda L, a: L.linalg.qr(a).R.abs(), [TALL]),
+    ("qr_recon", lambda L, a: (lambda q: q.Q @ q.R)(L.linalg.qr(a)), [TALL]),
+    ("eigvalsh", lambda L, a: L.linalg.eigvalsh(a), [SPD]),
+    ("eigh_recon", lambda L, a: (lambda e: (e[1] * e[0].unsqueeze(-2)) @ e[1].mT)(
+        L.linalg.eigh(a)), [SPD]),
+    ("svdvals", lambda L, a: L.linalg.svdvals(a), [TALL]),
+    ("svd_recon", lambda L, a: (lambda u: (u.U * u.S.unsqueeze(-2)) @ u.Vh)(
+        L.linalg.svd(a, full_matrices=False)), [TALL]),
+    ("svd_absU", lambda L, a: L.linalg.svd(a, full_matrices=False).U.abs(), [TALL]),
+    ("pinv", lambda L, a: L.linalg.pinv(a), [TALL]),
+    ("pinv_h", lambda L, a: L.linalg.pinv(a, hermitian=True), [SPD]),
+    ("lstsq", lambda L, a, b: L.linalg.lstsq(a, b).solution, [TALL, RHS[:, :1, :].repeat(5, 1)]),
+    ("vector_norm", lambda L, a: L.linalg.vector_norm(a), [M]),
+    ("vector_norm3", lambda L, a: L.linalg.vector_norm(a, 3, dim=-1), [M]),
+    ("vector_norm_inf", lambda L, a: L.linalg.vector_norm(a, float("inf"), dim=(0, 2)), [M]),
+    ("matrix_norm_fro", lambda L, a: L.linalg.matrix_norm(a), [M]),
+    ("matrix_norm_nuc", lambda L, a: L.linalg.matrix_norm(a, "nuc"), [M]),
+    ("matrix_norm_2", lambda L, a: L.linalg.matrix_norm(a, 2), [M]),
+    ("matrix_norm_1", lambda L, a: L.linalg.matrix_norm(a, 1, keepdim=True), [M]),
+    ("matrix_norm_ninf", lambda L, a: L.linalg.matrix_norm(a, -float("inf")), [M]),
+    ("norm", lambda L, a: L.linalg.norm(a), [M]),
+    ("matrix_power3", lambda L, a: L.linalg.matrix_power(a, 3), [M]),
+    ("matrix_power-2", lambda L, a: L.linalg.matrix_power(a, -2), [M]),
+    ("matrix_exp", lambda L, a: L.linalg.matrix_exp(a), [M]),
+    ("matrix_exp_big", lambda L, a: L.matrix_exp(a * 10), [M]),
+    ("cross", lambda L, a, b: L.linalg.cross(a, b), [M[..., :3], M[..., 1:]]),
+    ("lu_recon", lambda L, a: (lambda r: r.P @ r.L @ r.U)(L.linalg.lu(a)), [TALL]),
+    ("lu_factor", lambda L, a: L.linalg.lu_factor(a).LU, [M]),
+    ("lu_wide", lambda L, a: L.linalg.lu(a).U, [TALL.swapaxes(-1, -2)]),
+    ("lu_solve", lambda L, a, b: L.linalg.lu_solve(*L.linalg.lu_factor(a), b), [M, RHS]),
+    ("solve_triangular", lambda L, a, b: L.linalg.solve_triangular(a, b, upper=True), [SPD, RHS]),
+    ("eigvals", lambda L, a: (lambda w: (w * w).sum(-1))(L.linalg.eigvals(a)), [M]),
+    ("tensorinv", lambda L, a: L.linalg.tensorinv(a.reshape(8, 2, 4), 1),
+     [rng.standard_normal((8, 8)) + 8 * np.eye(8)]),
+    ("multi_dot", lambda L, a, b: L.linalg.multi_dot([a, b, a]), [M[0], M[1]]),
+]
+
+
+@pytest.mark.parametrize("name,fn,inputs", CASES, ids=[c[0] for c in CASES])
+def test_forward_and_grad(name, fn, inputs):
+    pairs = [both(x, grad=True) for x in inputs]
+    f_out = fn(flambeau, *[p[0] for p in pairs])
+    t_out = fn(torch, *[p[1] for p in pairs])
+    close(f_out, t_out)
+    assert str(f_out.dtype).split(".")[-1] == str(t_out.dtype).split(".")[-1]
+    cot = rng.standard_normal(tuple(t_out.shape))
+    if t_out.is_complex():
+        cot = cot + 1j * rng.standard_normal(tuple(t_out.shape))
+    f_grads = flambeau.autograd.grad([f_out], [p[0] for p in pairs], [flambeau.tensor(cot)])
+    t_grads = torch.autograd.grad([t_out], [p[1] for p in pairs], [torch.tensor(cot)])
+    for fg, tg in zip(f_grads, t_grads):
+        close(fg, tg, 1e-5)
+
+
+def test_float32_stays_float32_and_node_names():
+    a, t = both(M, np.float32, grad=True)
+    for fn, node in ((lambda L, x: L.linalg.det(x), "LinalgDetBackward0"),
+                     (lambda L, x: L.linalg.inv(x), "LinalgInvExBackward0"),
+                     (lambda L, x: L.linalg.svd(x)[1], "LinalgSvdBackward0")):
+        r, rt = fn(flambeau, a), fn(torch, t)
+        assert r.dtype == flambeau.float32 and r.grad_fn.name() == rt.grad_fn.name() == node
+
+
+def test_complex_results_and_rank():
+    a, t = both(M)
+    np.testing.assert_allclose(np.sort_complex(flambeau.linalg.eigvals(a).numpy().ravel()),
+                               np.sort_complex(torch.linalg.eigvals(t).numpy().ravel()), 1e-8)
+    assert flambeau.linalg.eig(a).eigenvalues.dtype == flambeau.complex128
+    low = both(np.ones((2, 3, 5)))  # rank 1
+    assert flambeau.linalg.matrix_rank(low[0]).tolist() == torch.linalg.matrix_rank(low[1]).tolist()
+
+
+def _error(fn):
+    with pytest.raises(Exception) as info:
+        fn()
+    return info.type.__name__, str(info.value)
+
+
+ERRORS = [
+    lambda L: L.linalg.det(L.ones(2, 3)),
+    lambda L: L.linalg.det(L.ones(3, 3, dtype=L.long)),
+    lambda L: L.linalg.inv(L.tensor([[1., 2., 3.], [1., 2., 3.], [0., 0., 1.]])),
+    lambda L: L.linalg.inv(L.ones(3)),
+    lambda L: L.linalg.cholesky(L.tensor([[1., 2.], [2., 1.]])),
+    lambda L: L.linalg.solve(L.zeros(3, 3), L.ones(3)),
+    lambda L: L.symeig(L.eye(2)),
+    lambda L: L.eig(L.eye(2)),
+    lambda L: L.lstsq(L.eye(2), L.eye(2)),
+    lambda L: L.solve(L.eye(2), L.eye(2)),
+    lambda L: L.matrix_rank(L.eye(2)),
+]
+
+
+@pytest.mark.parametrize("i", range(len(ERRORS)))
+def test_errors(i):
+    f, t = _error(lambda: ERRORS[i](flambeau)), _error(lambda: ERRORS[i](torch))
+    assert f == (t[0].lstrip("_"), t[1])
+
+
+def test_ex_variants_and_return_types():
+    a, t = both(np.stack([np.eye(3), np.zeros((3, 3))]))
+    assert flambeau.linalg.inv_ex(a).info.tolist() == torch.linalg.inv_ex(t).info.tolist()
+    s, ts = both(-np.eye(3))
+    assert flambeau.linalg.cholesky_ex(s).info.item() == torch.linalg.cholesky_ex(ts).info.item()
+    r = flambeau.linalg.slogdet(both(M)[0])
+    assert type(r).__name__ == "linalg_slogdet" and r._fields == ("sign", "logabsdet")
+    u = flambeau.svd(both(TALL)[0])
+    assert u._fields == ("U", "S", "V") and tuple(u.V.shape) == (2, 3, 3)
