@@ -26,11 +26,18 @@ def _dependencies(roots):
     return deps
 
 
-def _accumulate(buffers, node, nr, n_outputs, grad):
+def _accumulate(buffers, node, nr, grad, create_graph):
+    """Adds ``grad`` to the gradient waiting for output ``nr`` of ``node``."""
     slot = buffers.get(node)
     if slot is None:
-        slot = buffers[node] = [None] * n_outputs
-    slot[nr] = grad if slot[nr] is None else slot[nr] + grad
+        slot = buffers[node] = [None] * node._n_outputs
+    have = slot[nr]
+    if have is None:
+        slot[nr] = grad
+    elif create_graph:
+        slot[nr] = have + grad  # recorded, so that the sum is differentiable
+    else:
+        slot[nr] = _tensor.make(have._data + grad._data, have._dtype)
 
 
 def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
@@ -44,7 +51,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     deps = _dependencies(roots)
     buffers = {}
     for t, root, g in zip(tensors, roots, grad_tensors):
-        _accumulate(buffers, root, t._output_nr, _n_outputs(root), g)
+        _accumulate(buffers, root, t._output_nr, g, create_graph)
 
     # where the wanted gradients arrive: (node, output_nr) for each input
     wanted = {}
@@ -58,17 +65,18 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     with grad_mode.set_grad_enabled(create_graph):
         while ready:
             node = ready.pop()
-            grads = buffers.pop(node, None) or [None] * _n_outputs(node)
-            for (target, nr), places in wanted.items():
-                if target is node:
-                    for i in places:
-                        results[i] = grads[nr]
+            grads = buffers.pop(node, None) or [None] * node._n_outputs
+            if wanted:
+                for (target, nr), places in wanted.items():
+                    if target is node:
+                        for i in places:
+                            results[i] = grads[nr]
             if node._pre_hooks:
                 for hook in list(node._pre_hooks.values()):
                     new = hook(tuple(grads))
                     if new is not None:
                         grads = list(new)
-            retained = node.metadata.get("retained") if node.metadata else None
+            retained = node._metadata.get("retained") if node._metadata else None
             if retained:
                 for nr, ref in retained.items():
                     t = ref()
@@ -83,16 +91,18 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                 if child is None:
                     continue
                 if g is not None:
-                    _accumulate(buffers, child, nr, _n_outputs(child), g)
-                deps[child] -= 1
-                if deps[child] == 0:
+                    _accumulate(buffers, child, nr, g, create_graph)
+                left = deps[child] - 1
+                deps[child] = left
+                if left == 0:
                     ready.append(child)
     return results
 
 
 def _call_node(node, grads, retain_graph):
-    if any(g is None for g in grads):
-        grads = [g if g is not None else _zeros_for(node, i) for i, g in enumerate(grads)]
+    for i, g in enumerate(grads):
+        if g is None:
+            grads[i] = _zeros_for(node, i)
     grad_inputs = node.apply(*grads)
     if anomaly_mode.enabled:
         anomaly_mode.check_gradients(node, grad_inputs)
@@ -115,10 +125,6 @@ def _zeros_for(node, i):
 def _leaf_node(t):
     from .graph import grad_accumulator
     return grad_accumulator(t)
-
-
-def _n_outputs(node):
-    return node._n_outputs
 
 
 def _store_grad(t, grad, create_graph):

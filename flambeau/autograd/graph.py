@@ -18,7 +18,14 @@ _node_classes = {}
 class Node:
     """A node of the backward graph. Subclassed once per PyTorch node name."""
     __slots__ = ("next_functions", "_backward", "_saved", "_input_meta", "_n_outputs",
-                 "_hooks", "_pre_hooks", "metadata", "__weakref__")
+                 "_hooks", "_pre_hooks", "_metadata", "__weakref__")
+
+    @property
+    def metadata(self):
+        """A dict for the user's (and anomaly mode's) notes about this node."""
+        if self._metadata is None:
+            self._metadata = {}
+        return self._metadata
 
     def name(self):
         return type(self).__name__
@@ -33,13 +40,18 @@ class Node:
         """The gradients of the inputs (one per ``next_functions`` entry) given the outputs'."""
         if self._backward is None:
             raise_freed()
-        saved = [s.unpack(self) for s in self._saved]
-        result = self._backward(grads[0] if self._n_outputs == 1 else grads, *saved)
-        if not isinstance(result, tuple):
+        if self._saved:
+            saved = [s.unpack(self) for s in self._saved]
+            result = self._backward(grads[0] if self._n_outputs == 1 else grads, *saved)
+        else:
+            result = self._backward(grads[0] if self._n_outputs == 1 else grads)
+        if type(result) is not tuple:
             result = (result,)
-        result = tuple(_sum_to(g, shape) if g is not None and g._data.shape != shape else g
-                       for g, shape in zip(result, self._input_meta))
-        real = self.metadata.get("real_inputs") if self.metadata else None
+        for i, shape in enumerate(self._input_meta):
+            g = result[i]
+            if g is not None and g._data.shape != shape and shape is not None:
+                result = result[:i] + (_sum_to(g, shape),) + result[i + 1:]
+        real = self._metadata.get("real_inputs") if self._metadata else None
         if real:  # a complex gradient reaching a real input keeps its real part, as in torch
             result = tuple(g.real if i in real and g is not None and g._dtype.is_complex else g
                            for i, g in enumerate(result))
@@ -97,8 +109,7 @@ class AccumulateGrad(Node):
         self._backward = self._saved = None
         self._input_meta = ()
         self._n_outputs = 1
-        self._hooks = self._pre_hooks = None
-        self.metadata = {}
+        self._hooks = self._pre_hooks = self._metadata = None
 
     def apply(self, *grads):
         return ()
@@ -111,14 +122,13 @@ class SavedTensor:
     PyTorch's error. An operation's own output is kept without its ``grad_fn`` (no reference
     cycle) and gets it back when unpacked.
     """
-    __slots__ = ("tensor", "version", "is_output", "output_nr", "name_of_producer")
+    __slots__ = ("tensor", "version", "is_output", "output_nr")
 
-    def __init__(self, tensor, is_output=False, producer=None):
+    def __init__(self, tensor, is_output=False):
         self.tensor = _alias(tensor) if is_output else tensor
         self.version = tensor._version
         self.is_output = is_output
         self.output_nr = tensor._output_nr
-        self.name_of_producer = producer
 
     def unpack(self, node):
         t = self.tensor
@@ -214,25 +224,49 @@ def record(name, outputs, inputs, backward, saved=(), saved_outputs=()):
     ``saved`` are input tensors it needs, ``saved_outputs`` indices of outputs it needs (appended
     after ``saved``). Callers check ``needs_grad`` first, so this runs only when recording.
     """
-    node = object.__new__(node_class(name))
-    node.next_functions = tuple(edge(t) if t is not None else (None, 0) for t in inputs)
-    node._input_meta = tuple(t._data.shape if t is not None else None for t in inputs)
+    node = _new_node(_node_classes.get(name) or node_class(name))
+    edges, meta = [], []
+    for t in inputs:
+        if t is None:
+            edges.append(_NO_EDGE)
+            meta.append(None)
+            continue
+        fn = t._grad_fn
+        if fn is not None:
+            edges.append((fn, t._output_nr))
+        elif t._requires_grad:
+            edges.append((grad_accumulator(t), 0))
+        else:
+            edges.append(_NO_EDGE)
+        meta.append(t._data.shape)
+    node.next_functions = tuple(edges)
+    node._input_meta = meta
     node._backward = backward
     node._n_outputs = len(outputs)
-    node._hooks = node._pre_hooks = None
-    node.metadata = {}
+    node._hooks = node._pre_hooks = node._metadata = None
+    complex_out = False
     for i, out in enumerate(outputs):
         out._grad_fn, out._output_nr, out._requires_grad = node, i, True
+        complex_out = complex_out or out._dtype.is_complex
     if len(outputs) > 1:  # an output may get no gradient: the engine then feeds zeros like it
         node.metadata["outputs_like"] = [o._data for o in outputs]
-    if any(o._dtype.is_complex for o in outputs):
+    if complex_out:
         node.metadata["real_inputs"] = {i for i, t in enumerate(inputs)
                                         if t is not None and not t._dtype.is_complex}
-    node._saved = tuple([SavedTensor(t) for t in saved] +
-                        [SavedTensor(outputs[i], is_output=True) for i in saved_outputs])
+    if saved_outputs:
+        node._saved = tuple([SavedTensor(t) for t in saved] +
+                            [SavedTensor(outputs[i], True) for i in saved_outputs])
+    elif saved:
+        node._saved = tuple([SavedTensor(t) for t in saved])
+    else:
+        node._saved = ()
     if anomaly_mode.enabled:
         anomaly_mode.remember_forward(node)
     return node
+
+
+_new_node = object.__new__
+_NO_EDGE = (None, 0)
 
 
 def _sum_to(grad, shape):

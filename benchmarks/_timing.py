@@ -1,0 +1,47 @@
+"""Shared timing for the benchmarks: interleaved repetitions, medians, a ratio table."""
+import os
+import statistics
+import sys
+import timeit
+
+
+def setup(threads):
+    """Limits BLAS and torch to ``threads`` (before numpy/torch are imported) and returns
+    (flambeau, torch)."""
+    if threads:
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[var] = str(threads)
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+    import torch
+    import flambeau
+    if threads:
+        torch.set_num_threads(threads)
+    return flambeau, torch
+
+
+def compare(cases_f, cases_t, repeat):
+    """Rows (name, flambeau seconds, torch seconds, ratio): each case's two callables are timed
+    alternately ``repeat`` times and the medians compared."""
+    rows = []
+    for (name, f), (_, t) in zip(cases_f, cases_t):
+        f(), t()  # warm up
+        one = timeit.timeit(t, number=3) / 3
+        number = max(1, int(0.02 / max(one, 1e-7)))
+        times_f, times_t = [], []
+        for _ in range(repeat):
+            times_f.append(timeit.timeit(f, number=number) / number)
+            times_t.append(timeit.timeit(t, number=number) / number)
+        tf, tt = statistics.median(times_f), statistics.median(times_t)
+        rows.append((name, tf, tt, tf / tt))
+    return rows
+
+
+def print_table(rows, threads):
+    print(f"threads={threads or 'default'}")
+    print(f"{'case':<28}{'flambeau':>12}{'torch':>12}{'ratio':>8}")
+    for name, tf, tt, ratio in rows:
+        print(f"{name:<28}{_fmt(tf):>12}{_fmt(tt):>12}{ratio:>8.2f}")
+
+
+def _fmt(seconds):
+    return f"{seconds * 1e6:.2f}us" if seconds < 1e-3 else f"{seconds * 1e3:.2f}ms"
