@@ -31,7 +31,10 @@ def _numerical_jacobian(func, inputs, wrt, out_index, eps):
         minus = _as_tuple(func(*inputs))[out_index]._data.astype(np.complex128).ravel()
         flat[k] = orig
         columns.append((plus - minus) / (2 * eps))
-    return np.stack(columns, axis=1) if columns else np.zeros((0, 0))
+    if not columns:
+        out = _as_tuple(func(*inputs))[out_index]
+        return np.zeros((out._data.size, 0))
+    return np.stack(columns, axis=1)
 
 
 def _analytical_jacobian(output, inputs, wrt, create_graph=False):
