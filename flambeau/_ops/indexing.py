@@ -269,7 +269,9 @@ def _index(index, fn, kinds=("int64", "int32"), error=RuntimeError, message=None
 
 def _coords(idx, dim):
     """Full coordinates for an along-``dim`` index: ``idx`` at ``dim``, positions elsewhere."""
-    coords = list(np.ogrid[tuple(slice(s) for s in idx.shape)])
+    n = idx.ndim
+    coords = [np.arange(s).reshape((1,) * d + (s,) + (1,) * (n - d - 1))
+              for d, s in enumerate(idx.shape)]
     coords[dim] = idx
     return tuple(coords)
 
@@ -309,8 +311,11 @@ def gather(input, dim, index, *, sparse_grad=False):
     dim = wrap_dim(dim, input._data.ndim)
     _check_sizes(input, idx, dim, name="input")
     a, i = _flat(input._data), _flat(idx)
-    out = make(a[_coords(i, dim)].reshape(idx.shape) if idx.size else
-               np.empty(idx.shape, a.dtype), input._dtype)
+    if i.size:  # crop the other dims to the index's extent; then NumPy's take_along_axis
+        crop = tuple(slice(None) if d == dim else slice(0, n) for d, n in enumerate(i.shape))
+        out = make(np.take_along_axis(a[crop], i, dim).reshape(idx.shape), input._dtype)
+    else:
+        out = make(np.empty(idx.shape, a.dtype), input._dtype)
     if needs_grad(input):
         shape = input._data.shape
         record("GatherBackward0", (out,), (input,),

@@ -85,9 +85,18 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     """``return_types.topk(values, indices)``: the ``k`` largest (or smallest) along ``dim``."""
     a = _as_1d(input)
     d = wrap_dim(dim, a.ndim)
-    if not 0 <= k <= a.shape[d]:
+    n = a.shape[d]
+    if not 0 <= k <= n:
         raise RuntimeError("selected index k out of range")
-    index = np.take(_argsort(a, d, largest), np.arange(k), axis=d)
+    if 0 < k < n and not np.isnan(a).any() if a.dtype.kind in "fc" else 0 < k < n:
+        # partition first (linear time), then sort only the k selected
+        keyed = (-a if a.dtype.kind in "fc" else ~a) if largest else a  # ~ reverses int order
+        part = np.argpartition(keyed, k - 1, axis=d)
+        part = np.take(part, np.arange(k), axis=d)
+        order = np.argsort(np.take_along_axis(keyed, part, d), axis=d, kind="stable")
+        index = np.take_along_axis(part, order, d)
+    else:
+        index = np.take(_argsort(a, d, largest), np.arange(k), axis=d)
     return _selected("topk", input, index, d, True, "TopkBackward0", _topk_t)
 
 
