@@ -40,3 +40,22 @@ def to_host(array):
     if isinstance(array, numpy.ndarray):
         return array
     return array.get()
+
+
+# torch computes 1/0 and log(-1) silently; NumPy warns. ``quietly`` runs a kernel with NumPy's
+# floating-point warnings off. NumPy 2 keeps that state in a context variable: setting it
+# directly costs a fraction of ``np.errstate``'s entry and exit, which matters per op.
+try:
+    from numpy._core._ufunc_config import _extobj_contextvar, _make_extobj
+    _IGNORE_ALL = _make_extobj(all="ignore")
+
+    def quietly(fn, *args):
+        token = _extobj_contextvar.set(_IGNORE_ALL)
+        try:
+            return fn(*args)
+        finally:
+            _extobj_contextvar.reset(token)
+except ImportError:  # another NumPy layout: the public, slower way
+    def quietly(fn, *args):
+        with numpy.errstate(all="ignore"):
+            return fn(*args)

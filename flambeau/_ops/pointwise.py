@@ -1,20 +1,28 @@
 """Pointwise ops: NumPy ufuncs under torch's type promotion, with their derivatives.
 
-Two factories, :func:`binary` and :func:`unary`, turn a ufunc and a derivative into an op with
-its method, in-place and ``out=`` forms. They differ from calling the ufunc directly in the
-result dtype (torch's promotion: ``int + 1.5`` is float32, ``int / int`` is float) and in
-broadcasting errors, which use torch's words.
+Two factories, :func:`binary` and :func:`unary`, turn a NumPy kernel and a derivative into an
+op with its method, in-place and ``out=`` forms. They differ from calling the ufunc directly in
+the result dtype (torch's promotion: ``int + 1.5`` is float32, ``int / int`` is float), in
+broadcasting errors, which use torch's words, and in being silent where NumPy warns (torch
+quietly gives inf and nan). The special functions NumPy lacks (erf, lgamma, ...) are in
+``special.py``, built on these factories.
 """
+import math
+
 import numpy as np
 
-from .. import _dtype
-from .._tensor import Tensor, make
+from .. import _backend, _dtype
+from .._tensor import Tensor, make, make_view
 from ..autograd.graph import record
 from ._util import needs_grad
-from .registry import defop, register
+from ..return_types import return_type
+from .registry import defop, inplace_variant, register, type_name
 
 _result_type_of = _dtype.result_type_of
-_float = _dtype.float32
+_SCALARS = (bool, int, float, complex)
+_errstate = np.errstate
+_quietly = _backend.quietly
+_frexp_type = return_type("frexp", ["mantissa", "exponent"])
 
 
 def operand(x, dtype):
@@ -22,7 +30,7 @@ def operand(x, dtype):
     if isinstance(x, Tensor):
         a = x._data
         return a if a.dtype == dtype._np else a.astype(dtype._np)
-    if isinstance(x, (bool, int, float, complex)):
+    if isinstance(x, _SCALARS):
         return x
     if isinstance(x, np.generic):
         return x.item()
@@ -31,24 +39,41 @@ def operand(x, dtype):
 
 def promote(x, y, to_float=False):
     """torch's result dtype for a binary op, and the operands cast to it."""
-    if x.__class__ is Tensor and y.__class__ is Tensor and x._dtype is y._dtype:
+    cx, cy = x.__class__, y.__class__
+    if cx is Tensor:
         dtype = x._dtype
-    else:
-        dtype = _result_type_of(x, y)
-    if to_float and not (dtype.is_floating_point or dtype.is_complex):
+        if cy is Tensor and y._dtype is dtype or _keeps_dtype(cy, dtype):
+            if not to_float or dtype._category >= 2:  # the common case: no cast at all
+                return x._data, y._data if cy is Tensor else y, dtype
+    elif cy is Tensor and _keeps_dtype(cx, y._dtype) and (not to_float or
+                                                          y._dtype._category >= 2):
+        return x, y._data, y._dtype
+    dtype = _result_type_of(x, y)
+    if to_float and dtype._category < 2:
         dtype = _dtype.get_default_dtype()
     return operand(x, dtype), operand(y, dtype), dtype
 
 
-def broadcast_error(x, y):
+def _keeps_dtype(scalar_type, dtype):
+    """Whether a Python scalar of this type leaves a tensor's dtype unchanged: a float with a
+    floating tensor, an int with an integer or floating one (torch's weak scalars)."""
+    if scalar_type is float:
+        return dtype._category >= 2
+    return scalar_type is int and dtype._category >= 1
+
+
+def broadcast_error(*arrays):
     """torch's message for shapes that do not broadcast."""
-    a, b = np.shape(x), np.shape(y)
-    n = max(len(a), len(b))
-    a, b = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
+    shapes = [np.shape(a) for a in arrays]
+    n = max(len(s) for s in shapes)
+    shapes = [(1,) * (n - len(s)) + s for s in shapes]
     for i in range(n - 1, -1, -1):
-        if a[i] != b[i] and a[i] != 1 and b[i] != 1:
-            return RuntimeError(f"The size of tensor a ({a[i]}) must match the size of tensor b "
-                                f"({b[i]}) at non-singleton dimension {i}")
+        sizes = [s[i] for s in shapes]
+        big = [k for k, s in enumerate(sizes) if s != 1]
+        for k in big[1:]:
+            if sizes[k] != sizes[big[0]]:
+                return RuntimeError(f"The size of tensor a ({sizes[big[0]]}) must match the size "
+                                    f"of tensor b ({sizes[k]}) at non-singleton dimension {i}")
     return RuntimeError("shapes cannot be broadcast")
 
 
@@ -59,35 +84,16 @@ def _apply(ufunc, a, b):
         raise broadcast_error(a, b) from None
 
 
-def _inputs(x, y):
-    return (x if isinstance(x, Tensor) else None, y if isinstance(y, Tensor) else None)
+def _inputs(*xs):
+    return tuple(x if isinstance(x, Tensor) else None for x in xs)
 
 
-def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dtype=None,
-           inplace=True, doc=None, aliases=(), method=True):
-    """Defines a binary op from ``ufunc``.
-
-    ``derivative(grad, x, y, out)`` returns the gradients of both operands (the engine sums them
-    back over broadcast dims). ``to_float`` makes integer inputs compute in the default float
-    dtype; ``result_dtype`` fixes the result's dtype (bool for comparisons).
-    """
-    node = node or name.capitalize() + "Backward0"
-
-    def op(input, other):
-        a, b, dtype = promote(input, other, to_float)
-        out = make(_apply(ufunc, a, b), result_dtype or dtype)
-        if derivative is not None and needs_grad(input, other):
-            record(node, (out,), _inputs(input, other), derivative,
-                   saved=(_saved(input), _saved(other)), saved_outputs=(0,))
-        return out
-
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = doc
-    return defop(op, name=name, inplace=inplace, out=True, aliases=aliases, method=method)
+def _not_implemented(name, dtype):
+    return NotImplementedError(f'"{name}" not implemented for \'{type_name(dtype)}\'')
 
 
-def _saved(x):
-    return x if isinstance(x, Tensor) else _Constant(x)
+def _wants(x):
+    return isinstance(x, Tensor) and x._requires_grad
 
 
 class _Constant:
@@ -101,29 +107,16 @@ class _Constant:
         self.value = value
 
 
-def unary(name, ufunc, derivative=None, *, node=None, to_float=True, inplace=True, doc=None,
-          aliases=(), keep_int=False):
-    """Defines a unary op from ``ufunc``; integer inputs become the default float dtype unless
-    ``to_float`` is False. ``derivative(grad, x, out)`` gives the input's gradient."""
-    node = node or name.capitalize() + "Backward0"
-
-    def op(input):
-        dtype = input._dtype
-        a = input._data
-        if to_float and not (dtype.is_floating_point or dtype.is_complex):
-            dtype = _dtype.get_default_dtype()
-            a = a.astype(dtype._np)
-        out = make(ufunc(a), dtype)
-        if derivative is not None and needs_grad(input):
-            record(node, (out,), (input,), derivative, saved=(input,), saved_outputs=(0,))
-        return out
-
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = doc
-    return defop(op, name=name, inplace=inplace, out=True, aliases=aliases)
-
-
 _NONE = _Constant(None)
+
+
+def _pick(derivative, i):
+    """The derivative of input ``i`` alone, from one that returns both."""
+    return lambda *args: derivative(*args)[i]
+
+
+def _saved(x):
+    return x if isinstance(x, Tensor) else _Constant(x)
 
 
 def _value(x):
@@ -138,13 +131,155 @@ def _conj(v):
     return v.conjugate() if isinstance(v, complex) else v
 
 
+def _data(x):
+    return x._data if isinstance(x, Tensor) else x
+
+
+def masked(g, mask):
+    """``where(mask, g, 0)`` for derivative formulas (``mask`` a NumPy bool array)."""
+    out = make(np.where(mask, g._data, 0).astype(g._data.dtype, copy=False), g._dtype)
+    if needs_grad(g):
+        record("WhereBackward0", (out,), (g,), lambda gg: masked(gg, mask))
+    return out
+
+
+def _zero(g, *saved):
+    return g * 0
+
+
+# ---- factories -----------------------------------------------------------------------------
+
+def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dtype=None,
+           inplace=True, doc=None, aliases=(), method=True, quiet=True, check=None,
+           namespace="", special=(), tensors_only=False, refuse=None):
+    """Defines a binary op from ``ufunc``.
+
+    ``derivative(grad, x, y, out)`` returns the gradients of both operands (the engine sums them
+    back over broadcast dims); ``node`` is its name, or a function of the two operands giving
+    it. ``to_float`` makes integer inputs compute in the default float dtype;
+    ``result_dtype`` fixes the result's dtype (bool for comparisons); ``check(a, b, dtype)``
+    validates the cast operands; ``quiet`` silences NumPy's floating-point warnings;
+    ``tensors_only`` refuses Python scalars, as torch's signatures without a Scalar overload;
+    ``refuse=(kernel, categories)`` raises torch's NotImplementedError for result dtypes of
+    those categories (0 bool, 1 integer, 2 float, 3 complex).
+    """
+    node = node or name.capitalize() + "Backward0"
+
+    def op(input, other):
+        if tensors_only and not isinstance(other, Tensor):
+            raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not "
+                            f"{type(other).__name__}")
+        a, b, dtype = promote(input, other)
+        if refuse is not None and dtype._category in refuse[1]:
+            try:  # torch checks the shapes first
+                np.broadcast_shapes(np.shape(a), np.shape(b))
+            except ValueError:
+                raise broadcast_error(a, b) from None
+            raise _not_implemented(refuse[0], dtype)
+        if to_float and dtype._category < 2:
+            dtype = _dtype.get_default_dtype()
+            a, b = operand(input, dtype), operand(other, dtype)
+        if check is not None:
+            check(a, b, dtype)
+        result = _quietly(_apply, ufunc, a, b) if quiet else _apply(ufunc, a, b)
+        out = make(result, result_dtype or dtype)
+        if derivative is not None and needs_grad(input, other):
+            inputs, backward = _inputs(input, other), derivative
+            if None in inputs:  # a Python scalar operand is no input of the node (torch's
+                i = 1 - inputs.index(None)  # Scalar overloads), only a constant
+                inputs, backward = (inputs[i],), _pick(derivative, i)
+            record(node if isinstance(node, str) else node(input, other), (out,), inputs,
+                   backward, saved=(_saved(input), _saved(other)), saved_outputs=(0,))
+        return out
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = doc
+    public = defop(op, name=name, inplace=inplace, out=True, aliases=aliases, method=method,
+                   namespace=namespace)
+    for n in special:
+        register("special", n, public)
+    return public
+
+
+def unary(name, kernel, derivative=None, *, node=None, to_float=True, inplace=True, doc=None,
+          aliases=(), quiet=True, compute=None, refuse=None, special=(),
+          namespace="", method=True, real=False):
+    """Defines a unary op from ``kernel``.
+
+    Integer inputs become the default float dtype unless ``to_float`` is False.
+    ``compute`` is a NumPy dtype to evaluate the kernel in (float64 for the special functions
+    written here), the result is cast back. ``refuse=(kernel, categories)`` raises torch's
+    NotImplementedError for inputs of those dtype categories (0 bool, 1 integer, 2 float).
+    ``derivative(grad, x, out)`` gives the input's
+    gradient; ``special`` lists names to also publish in ``flambeau.special``; ``real`` makes
+    complex inputs give real results (abs, angle).
+    """
+    node = node or name.capitalize() + "Backward0"
+
+    def op(input):
+        dtype = input._dtype
+        a = input._data
+        if refuse is not None and dtype._category in refuse[1]:
+            raise _not_implemented(refuse[0], dtype)
+        if dtype._category < 2:
+            if to_float:
+                dtype = _dtype.get_default_dtype()
+                a = a.astype(dtype._np)
+        if compute is not None and dtype._category == 2:
+            a = a.astype(compute, copy=False)
+        if real:
+            dtype = dtype.to_real()
+        result = _quietly(kernel, a) if quiet else kernel(a)
+        if result.dtype != dtype._np:
+            result = result.astype(dtype._np)
+        out = make(result, dtype)
+        if derivative is not None and needs_grad(input):
+            record(node, (out,), (input,), derivative, saved=(input,), saved_outputs=(0,))
+        return out
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = doc
+    public = defop(op, name=name, inplace=inplace, out=True, aliases=aliases, method=method,
+                   namespace=namespace)
+    for n in special:
+        register("special", n, public)
+    return public
+
+
 # ---- arithmetic ----------------------------------------------------------------------------
+
+def _check_int_zero_division(a, b, dtype):
+    if dtype._category < 2 and np.any(np.asarray(b) == 0):
+        raise RuntimeError("ZeroDivisionError")
+
+
+def _check_not_bool_sub(x, y):
+    if x.__class__ is Tensor and y.__class__ is Tensor and x._dtype is not _dtype.bool \
+            and y._dtype is not _dtype.bool:
+        return
+    x_bool = x._dtype is _dtype.bool if isinstance(x, Tensor) else isinstance(x, bool)
+    y_bool = y._dtype is _dtype.bool if isinstance(y, Tensor) else isinstance(y, bool)
+    if x_bool and y_bool:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if x_bool or y_bool:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not "
+                           "supported. If you are trying to invert a mask, use the `~` or "
+                           "`logical_not()` operator instead.")
+
+
+def _check_alpha(alpha, dtype):
+    if alpha != 1 and isinstance(alpha, float) and dtype._category < 2:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
+                           "point number.")
+
 
 @defop(inplace=True, out=True)
 def add(input, other, *, alpha=1):
     """``input + alpha * other``, with torch's type promotion."""
     a, b, dtype = promote(input, other)
     if alpha != 1:
+        _check_alpha(alpha, dtype)
         b = b * alpha
     out = make(_apply(np.add, a, b), dtype)
     if needs_grad(input, other):
@@ -157,15 +292,32 @@ def add(input, other, *, alpha=1):
 def sub(input, other, *, alpha=1):
     """``input - alpha * other``."""
     a, b, dtype = promote(input, other)
-    if dtype is _dtype.bool:
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
-                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    _check_not_bool_sub(input, other)
     if alpha != 1:
+        _check_alpha(alpha, dtype)
         b = b * alpha
     out = make(_apply(np.subtract, a, b), dtype)
     if needs_grad(input, other):
         record("SubBackward0", (out,), _inputs(input, other),
                lambda g: (g, -g * alpha if alpha != 1 else -g))
+    return out
+
+
+@defop(inplace=False, out=True, method=False)
+def rsub(input, other, *, alpha=1):
+    """``other - alpha * input`` (what ``scalar - tensor`` computes)."""
+    a, b, dtype = promote(input, other)
+    _check_not_bool_sub(input, other)
+    if alpha != 1:
+        _check_alpha(alpha, dtype)
+        a = a * alpha
+    out = make(_apply(np.subtract, b, a), dtype)
+    if needs_grad(input, other):
+        derivative = (lambda g: (-g * alpha if alpha != 1 else -g, g))
+        if isinstance(other, Tensor):
+            record("RsubBackward0", (out,), (input, other), derivative)
+        else:
+            record("RsubBackward1", (out,), (input,), _pick(derivative, 0))
     return out
 
 
@@ -176,8 +328,7 @@ def mul(input, other):
     out = make(_apply(np.multiply, a, b), dtype)
     if needs_grad(input, other):
         # save only what the wanted gradients use, so that `x.mul_(2)` stays differentiable
-        x_grad = isinstance(input, Tensor) and input._requires_grad
-        y_grad = isinstance(other, Tensor) and other._requires_grad
+        x_grad, y_grad = _wants(input), _wants(other)
         record("MulBackward0", (out,), _inputs(input, other),
                lambda g, x, y: (g * _conj(_value(y)) if x_grad else None,
                                 g * _conj(_value(x)) if y_grad else None),
@@ -188,8 +339,26 @@ def mul(input, other):
 def _div_derivative(g, x, y, out):
     x, y = _value(x), _value(y)
     gx = g / _conj(y)
-    gy = -g * _conj(x / (y * y)) if isinstance(y, Tensor) and y._requires_grad else None
+    gy = -g * _conj(x / (y * y)) if _wants(y) else None
     return gx, gy
+
+
+def _divide(a, b, dtype, rounding_mode):
+    with _errstate(all="ignore"):
+        if dtype._category >= 2:
+            q = _apply(np.true_divide, a, b)
+            if rounding_mode == "trunc":
+                return np.trunc(q)
+            # floor division of floats as Python's divmod (np.floor_divide does this)
+            return _apply(np.floor_divide, a, b)
+        if dtype is _dtype.bool:
+            dtype = _dtype.int64
+            a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
+        _check_int_zero_division(a, b, dtype)
+        q = _apply(np.floor_divide, a, b)
+        if rounding_mode == "trunc":
+            q = q + ((np.remainder(a, b) != 0) & ((np.sign(a) * np.sign(b)) < 0))
+        return q
 
 
 @defop(inplace=True, out=True, aliases=("divide",))
@@ -198,7 +367,7 @@ def div(input, other, *, rounding_mode=None):
     ``rounding_mode='trunc'`` or ``'floor'`` (keeping integer dtypes)."""
     if rounding_mode is None:
         a, b, dtype = promote(input, other, to_float=True)
-        out = make(_apply(np.true_divide, a, b), dtype)
+        out = make(_quietly(_apply, np.true_divide, a, b), dtype)
         if needs_grad(input, other):
             record("DivBackward0", (out,), _inputs(input, other), _div_derivative,
                    saved=(_saved(input), _saved(other)), saved_outputs=(0,))
@@ -207,33 +376,57 @@ def div(input, other, *, rounding_mode=None):
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
                            f"but found '{rounding_mode}'")
     a, b, dtype = promote(input, other)
-    if dtype.is_floating_point:
-        q = _apply(np.true_divide, a, b)
-        q = np.trunc(q) if rounding_mode == "trunc" else np.floor(q)
-    else:
-        _check_int_zero_division(b)
-        q = _apply(np.floor_divide, a, b)
-        if rounding_mode == "trunc":
-            q = q + ((np.remainder(a, b) != 0) & ((np.sign(a) * np.sign(b)) < 0))
-    out = make(np.asarray(q).astype(dtype._np, copy=False), dtype)
+    out = make(np.asarray(_divide(a, b, dtype, rounding_mode)).astype(dtype._np, copy=False),
+               dtype)
     if needs_grad(input, other):
         record("DivBackward2", (out,), _inputs(input, other), lambda g: (g * 0, None))
     return out
 
 
-register("", "true_divide", lambda input, other: div(input, other))
-register("", "true_divide", lambda input, other: div(input, other), method=True)
-
-
-def _check_int_zero_division(b):
-    if np.any(np.asarray(b) == 0):
-        raise RuntimeError("ZeroDivisionError")
+@defop(inplace=True, out=True)
+def true_divide(input, other):
+    """``input / other`` (``div`` without rounding)."""
+    return div(input, other)
 
 
 @defop(inplace=True, out=True)
 def floor_divide(input, other):
     """``input // other`` rounded toward minus infinity."""
-    return div(input, other, rounding_mode="floor")
+    a, b, dtype = promote(input, other)
+    if dtype is _dtype.bool:
+        raise _not_implemented("div_floor_cpu", dtype)
+    out = make(np.asarray(_divide(a, b, dtype, "floor")).astype(dtype._np, copy=False), dtype)
+    if needs_grad(input, other):
+        record("torch::autograd::NotImplemented", (out,), _inputs(input, other),
+               _not_implemented_derivative("floor_divide"))
+    return out
+
+
+def _not_implemented_derivative(name):
+    def derivative(g):
+        raise RuntimeError(f"derivative for aten::{name} is not implemented")
+    return derivative
+
+
+def _remainder_node(x, y):
+    return "RemainderBackward1" if isinstance(y, Tensor) else "RemainderBackward0"
+
+
+def _rounding_derivative(rounder):
+    def derivative(g, x, y, out):
+        x, y = _value(x), _value(y)
+        return g, (-g * (x / y).__getattribute__(rounder)() if _wants(y) else None)
+    return derivative
+
+
+remainder = binary("remainder", np.remainder, _rounding_derivative("floor"),
+                   refuse=("remainder_cpu", (0,)),
+                   node=_remainder_node, check=_check_int_zero_division,
+                   doc="Python's modulus: the result has the sign of the divisor.")
+fmod = binary("fmod", np.fmod, _rounding_derivative("trunc"), refuse=("fmod_cpu", (0,)),
+              node=lambda x, y: "FmodBackward1" if isinstance(y, Tensor) else "FmodBackward0",
+              check=_check_int_zero_division,
+              doc="C's ``fmod``: the result has the sign of the dividend.")
 
 
 @defop(inplace=True, out=True)
@@ -251,54 +444,571 @@ def neg(input):
 
 register("", "negative", neg)
 register("", "negative", neg, method=True)
+register("", "negative_", inplace_variant(neg.__wrapped__, "negative_"), method=True)
+
+
+def positive(input):
+    """The input itself (bool tensors refuse, as in torch)."""
+    if input._dtype is _dtype.bool:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+defop(positive)
 
 
 def _pow_derivative(g, x, y, out):
     x, y = _value(x), _value(y)
-    gx = g * y * x ** (y - 1) if isinstance(x, Tensor) and x._requires_grad else None
+    gx = None
+    if _wants(x):
+        gx = g * y * x ** (y - 1) if isinstance(y, Tensor) else \
+            (g * 0 if y == 0 else g * (y * x ** (y - 1)))
     gy = None
-    if isinstance(y, Tensor) and y._requires_grad:
-        gy = g * out * x.log() if isinstance(x, Tensor) else g * out * float(np.log(x))
+    if _wants(y):
+        log_x = x.log() if isinstance(x, Tensor) else make(np.log(np.asarray(x, y._data.dtype)))
+        gy = masked(g * out * log_x, ~((_data(x) == 0) & (y._data >= 0)))
     return gx, gy
 
 
-@defop(inplace=True, out=True)
-def pow(input, exponent):
-    """``input ** exponent`` (integer tensors to negative integer powers raise, as in torch)."""
-    a, b, dtype = promote(input, exponent)
-    if not (dtype.is_floating_point or dtype.is_complex) and np.any(np.asarray(b) < 0):
+def _pow_node(x, y):
+    if not isinstance(x, Tensor):
+        return "PowBackward2"
+    return "PowBackward1" if isinstance(y, Tensor) else "PowBackward0"
+
+
+def _check_int_pow(a, b, dtype):
+    if dtype is _dtype.bool and isinstance(b, np.ndarray):
+        raise _not_implemented("pow", dtype)
+    if dtype._category < 2 and not isinstance(b, np.ndarray) and b < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
-    out = make(_apply(np.power, a, b), dtype)
-    if needs_grad(input, exponent):
-        name = "PowBackward1" if isinstance(exponent, Tensor) and isinstance(input, Tensor) \
-            else "PowBackward0"
-        record(name, (out,), _inputs(input, exponent), _pow_derivative,
-               saved=(_saved(input), _saved(exponent)), saved_outputs=(0,))
+
+
+def _power(a, b):
+    if isinstance(a, np.ndarray) and a.dtype.kind in "iub" and isinstance(b, np.ndarray):
+        # torch: 1 and -1 to negative powers stay +-1, anything else gives 0
+        unit = np.abs(a) == 1
+        safe = np.maximum(b, 0) + np.where((b < 0) & unit, np.abs(b) % 2, 0)
+        return np.where((b < 0) & ~unit, 0, np.power(a, safe))
+    return np.power(a, b)
+
+
+pow = binary("pow", _power, _pow_derivative, node=_pow_node, check=_check_int_pow,
+             doc="``input ** exponent`` (integers to negative scalar powers raise, as in torch).")
+
+
+@defop(inplace=True, out=True)
+def float_power(input, exponent):
+    """``input ** exponent`` computed in double precision (float64 or complex128)."""
+    dtype = _result_type_of(input, exponent)
+    dtype = _dtype.complex128 if dtype.is_complex else _dtype.float64
+    x = input.to(dtype) if isinstance(input, Tensor) else input
+    y = exponent.to(dtype) if isinstance(exponent, Tensor) else exponent
+    return pow(x, y)
+
+
+def square(input):
+    """``input * input`` (``pow(input, 2)``; bool gives int64)."""
+    return pow(input.long() if input._dtype is _dtype.bool else input, 2)
+
+
+defop(square, inplace=True, out=True)
+
+
+def _lerp_derivative(g, start, end, weight, out):
+    w = _value(weight)
+    return (g * (1 - w) if _wants(start) else None, g * w if _wants(end) else None,
+            g * (end - start) if _wants(w) else None)
+
+
+@defop(inplace=True, out=True)
+def lerp(input, end, weight):
+    """``input + weight * (end - input)``, computed from the nearer end as torch does."""
+    dtype = _result_type_of(input, end)
+    if input._dtype is not end._dtype:
+        raise RuntimeError(f"expected dtype {input._dtype} for `end` but got dtype {end._dtype}")
+    a, b, w = input._data, end._data, operand(weight, dtype)
+    try:
+        with _errstate(all="ignore"):
+            diff = b - a
+            r = np.where(np.abs(w) < 0.5, a + w * diff, b - diff * (1 - w))
+    except ValueError:
+        raise broadcast_error(a, b, w) from None
+    out = make(r.astype(dtype._np, copy=False), dtype)
+    if needs_grad(input, end, weight):
+        if isinstance(weight, Tensor):
+            record("LerpBackward1", (out,), (input, end, weight), _lerp_derivative,
+                   saved=(input, end, weight), saved_outputs=(0,))
+        else:
+            record("LerpBackward0", (out,), (input, end),
+                   lambda *args: _lerp_derivative(*args)[:2],
+                   saved=(input, end, _Constant(weight)), saved_outputs=(0,))
     return out
 
 
-abs = unary("abs", np.abs, lambda g, x, out: g * x.sgn(), to_float=False,
+def _addc(name, combine, derivative):
+    def op(input, tensor1, tensor2, *, value=1):
+        dtype = _result_type_of(input, tensor1, tensor2)
+        if name == "addcdiv" and dtype._category < 2:
+            raise RuntimeError(
+                "Integer division with addcdiv is no longer supported, and in a future  release "
+                "addcdiv will perform a true division of tensor1 and tensor2. The historic "
+                "addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / "
+                "tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / "
+                "tensor2) for float inputs. The future addcdiv behavior is just the latter "
+                "implementation: (input + value * tensor1 / tensor2), for all dtypes.")
+        a, t1, t2 = (operand(t, dtype) for t in (input, tensor1, tensor2))
+        try:
+            with _errstate(all="ignore"):
+                r = a + value * combine(t1, t2)
+        except ValueError:
+            raise broadcast_error(a, t1, t2) from None
+        out = make(np.asarray(r).astype(dtype._np, copy=False), dtype)
+        if needs_grad(input, tensor1, tensor2):
+            record(name.capitalize() + "Backward0", (out,), (input, tensor1, tensor2),
+                   lambda g, t1, t2: derivative(g, t1, t2, value), saved=(tensor1, tensor2))
+        return out
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"``input + value * tensor1 {'*' if name == 'addcmul' else '/'} tensor2``."
+    return defop(op, inplace=True, out=True)
+
+
+addcmul = _addc("addcmul", np.multiply,
+                lambda g, t1, t2, v: (g, g * t2 * v, g * t1 * v))
+addcdiv = _addc("addcdiv", np.true_divide,
+                lambda g, t1, t2, v: (g, g * v / t2, -g * v * t1 / (t2 * t2)))
+
+
+# ---- unary math ----------------------------------------------------------------------------
+
+_LN2, _LN10 = math.log(2), math.log(10)
+
+
+def _sign(a):
+    return a.copy() if a.dtype == bool else np.sign(a)
+
+
+def _sgn(a):
+    if a.dtype.kind != "c":
+        return _sign(a)
+    mag = np.abs(a)
+    return np.where(mag == 0, 0, a / np.where(mag == 0, 1, mag))
+
+
+abs = unary("abs", np.abs, lambda g, x, out: g * x.sgn(), to_float=False, real=True,
+            refuse=("abs_cpu", (0,)),
             aliases=("absolute",), doc="``|input|`` elementwise.")
-sgn = unary("sgn", lambda a: np.sign(a) if a.dtype.kind != "c" else
-            np.where(a == 0, 0, a / np.where(a == 0, 1, np.abs(a))),
-            lambda g, x, out: g * 0, to_float=False, doc="The sign (``x / |x|`` for complex).")
-sign = unary("sign", np.sign, lambda g, x, out: g * 0, to_float=False,
-             doc="-1, 0 or 1 elementwise.")
+sgn = unary("sgn", _sgn, _zero, to_float=False,
+            doc="The sign (``x / |x|`` for complex).")
+sign = unary("sign", _sign, _zero, to_float=False, doc="-1, 0 or 1 elementwise.")
+reciprocal = unary("reciprocal", np.reciprocal, lambda g, x, out: -g * (out * out).conj(),
+                   doc="``1 / input`` (integers give floats).")
 exp = unary("exp", np.exp, lambda g, x, out: g * out.conj(), doc="``e ** input``.")
+exp2 = unary("exp2", np.exp2, lambda g, x, out: g * out * _LN2, special=("exp2",),
+             doc="``2 ** input``.")
+expm1 = unary("expm1", np.expm1, lambda g, x, out: g * (out + 1), special=("expm1",),
+              doc="``exp(input) - 1``, accurate near 0.")
 log = unary("log", np.log, lambda g, x, out: g / x.conj(), doc="The natural logarithm.")
+log2 = unary("log2", np.log2, lambda g, x, out: g / (x * _LN2), doc="The base-2 logarithm.")
+log10 = unary("log10", np.log10, lambda g, x, out: g / (x * _LN10),
+              doc="The base-10 logarithm.")
+log1p = unary("log1p", np.log1p, lambda g, x, out: g / (x + 1), node="Log1PBackward0",
+              special=("log1p",), doc="``log(1 + input)``, accurate near 0.")
 sqrt = unary("sqrt", np.sqrt, lambda g, x, out: g / (2 * out.conj()), doc="The square root.")
+rsqrt = unary("rsqrt", lambda a: 1 / np.sqrt(a), lambda g, x, out: -0.5 * g * out ** 3,
+              doc="``1 / sqrt(input)``.")
 sin = unary("sin", np.sin, lambda g, x, out: g * x.cos().conj(), doc="The sine.")
 cos = unary("cos", np.cos, lambda g, x, out: -g * x.sin().conj(), doc="The cosine.")
+tan = unary("tan", np.tan, lambda g, x, out: g * (1 + out * out).conj(), doc="The tangent.")
+asin = unary("asin", np.arcsin, lambda g, x, out: g / (1 - x * x).sqrt(), aliases=("arcsin",),
+             doc="The inverse sine.")
+acos = unary("acos", np.arccos, lambda g, x, out: -g / (1 - x * x).sqrt(),
+             aliases=("arccos",), doc="The inverse cosine.")
+atan = unary("atan", np.arctan, lambda g, x, out: g / (1 + x * x), aliases=("arctan",),
+             doc="The inverse tangent.")
+sinh = unary("sinh", np.sinh, lambda g, x, out: g * x.cosh(), doc="The hyperbolic sine.")
+cosh = unary("cosh", np.cosh, lambda g, x, out: g * x.sinh(), doc="The hyperbolic cosine.")
 tanh = unary("tanh", np.tanh, lambda g, x, out: g * (1 - out * out).conj(),
              doc="The hyperbolic tangent.")
+asinh = unary("asinh", np.arcsinh, lambda g, x, out: g / (x * x + 1).sqrt(),
+              aliases=("arcsinh",), doc="The inverse hyperbolic sine.")
+acosh = unary("acosh", np.arccosh, lambda g, x, out: g / ((x - 1).sqrt() * (x + 1).sqrt()),
+              aliases=("arccosh",), doc="The inverse hyperbolic cosine.")
+atanh = unary("atanh", np.arctanh, lambda g, x, out: g / (1 - x * x), aliases=("arctanh",),
+              doc="The inverse hyperbolic tangent.")
+deg2rad = unary("deg2rad", np.deg2rad, lambda g, x, out: g * (math.pi / 180),
+                node="Deg2RadBackward0", doc="Degrees to radians.")
+rad2deg = unary("rad2deg", np.rad2deg, lambda g, x, out: g * (180 / math.pi),
+                node="Rad2DegBackward0", doc="Radians to degrees.")
 
 
 def _sigmoid(a):
-    return np.exp(-np.logaddexp(0, -a)) if a.dtype.kind == "f" else 1 / (1 + np.exp(-a))
+    """``1 / (1 + exp(-a))`` without overflow: ``exp`` only ever sees ``-|a|``."""
+    if a.dtype.kind != "f":
+        return 1 / (1 + np.exp(-a))
+    e = np.exp(-np.abs(a))
+    r = 1 / (1 + e)
+    return np.where(a >= 0, r, e * r)
 
 
 sigmoid = unary("sigmoid", _sigmoid, lambda g, x, out: g * (out * (1 - out)).conj(),
-                doc="``1 / (1 + exp(-input))``, computed without overflow.")
+                special=("expit",), doc="``1 / (1 + exp(-input))``, computed without overflow.")
+
+
+def _sinc_derivative(g, x, out):
+    px = x * math.pi
+    d = ((px.cos() * px - px.sin()) / (px * x))
+    return masked(g * d, x._data != 0)
+
+
+sinc = unary("sinc", np.sinc, _sinc_derivative, special=("sinc",),
+             doc="``sin(pi x) / (pi x)``, 1 at 0.")
+
+
+def _rounding(name, kernel, node=None, kernel_name=None):
+    return unary(name, kernel, _zero, node=node, to_float=False,
+                 refuse=(f"{kernel_name or name}_vml_cpu", (0,)),
+                 doc=f"``{name}`` elementwise (integer tensors are returned as they are).")
+
+
+floor = _rounding("floor", np.floor)
+ceil = _rounding("ceil", np.ceil)
+trunc = _rounding("trunc", np.trunc)
+fix = _rounding("fix", np.trunc, node="TruncBackward0", kernel_name="trunc")
+frac = unary("frac", lambda a: a - np.trunc(a), lambda g, x, out: g, to_float=False,
+             refuse=("frac_cpu", (0, 1)), doc="``input - trunc(input)``.")
+
+
+def round(input, *, decimals=0):
+    """Rounds half to even; ``decimals`` rounds to that many decimal places."""
+    dtype = input._dtype
+    if dtype._category < 2:
+        if dtype is _dtype.bool:
+            raise _not_implemented("round_vml_cpu", dtype)
+        return make(input._data.copy(), dtype)
+    with _errstate(all="ignore"):
+        out = make(np.round(input._data, decimals), dtype)
+    if needs_grad(input):
+        record("RoundBackward1" if decimals else "RoundBackward0", (out,), (input,),
+               lambda g: g * 0)
+    return out
+
+
+register("special", "round", defop(round, inplace=True, out=True))
+
+
+# ---- clamping ------------------------------------------------------------------------------
+
+def _clamp(input, lo, hi, scalar_node, tensor_node):
+    bounds = [v for v in (lo, hi) if v is not None]
+    dtype = _result_type_of(input, *bounds)
+    a = operand(input, dtype)
+    lo_, hi_ = (None if v is None else operand(v, dtype) for v in (lo, hi))
+    try:
+        r = a if lo_ is None else np.maximum(a, lo_)
+        r = r if hi_ is None else np.minimum(r, hi_)
+    except ValueError:
+        raise broadcast_error(a, *bounds) from None
+    out = make(np.asarray(r).astype(dtype._np, copy=False), dtype)
+    if needs_grad(input, lo, hi):
+        def derivative(g, x, lo, hi):
+            return _clamp_derivative(g, x, _value(lo), _value(hi))
+        saved = (input, _saved(lo), _saved(hi))
+        if any(isinstance(v, Tensor) for v in bounds):
+            # clamp's node has an edge for input, min and max; clamp_min/max's for the one bound
+            slots = (0, 1, 2) if scalar_node == "ClampBackward1" else (0, 1 if hi is None else 2)
+            record(tensor_node, (out,), tuple(_inputs(input, lo, hi)[i] for i in slots),
+                   lambda *args: tuple(derivative(*args)[i] for i in slots), saved=saved)
+        else:
+            record(scalar_node, (out,), (input,), _pick(derivative, 0), saved=saved)
+    return out
+
+
+def _clamp_derivative(g, x, lo, hi):
+    x, lo_, hi_ = x._data, _data(lo), _data(hi)
+    above = True if lo is None else x >= lo_
+    below = True if hi is None else x <= hi_
+    g_lo = g_hi = None
+    if _wants(lo):  # a bound gets the gradient where it is the result
+        g_lo = masked(g, (x < lo_) & (True if hi is None else lo_ < hi_))
+    if _wants(hi):
+        g_hi = masked(g, (x > hi_) | (False if lo is None else hi_ < lo_))
+    return masked(g, above & below), g_lo, g_hi
+
+
+@defop(inplace=True, out=True, aliases=("clip",))
+def clamp(input, min=None, max=None):
+    """Limits values to ``[min, max]`` (scalars or broadcastable tensors; min > max gives max)."""
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    return _clamp(input, min, max, "ClampBackward1", "ClampBackward0")
+
+
+@defop(inplace=True, out=True)
+def clamp_min(input, min):
+    """``max(input, min)`` elementwise."""
+    return _clamp(input, min, None, "ClampMinBackward0", "ClampMinBackward1")
+
+
+@defop(inplace=True, out=True)
+def clamp_max(input, max):
+    """``min(input, max)`` elementwise."""
+    return _clamp(input, None, max, "ClampMaxBackward0", "ClampMaxBackward1")
+
+
+# ---- binary math ---------------------------------------------------------------------------
+
+def _split(ties_half):
+    """Derivative of maximum/minimum-like ops: the gradient goes to the chosen operand."""
+    def derivative(g, x, y, out):
+        xd, yd, od = _data(_value(x)), _data(_value(y)), out._data
+        x_won = (xd == od) | (np.isnan(od) & np.isnan(xd))
+        y_won = (yd == od) | (np.isnan(od) & np.isnan(yd))
+        if ties_half:
+            tie = x_won & y_won
+            gh = g * 0.5
+            return (masked(g, x_won & ~tie) + masked(gh, tie),
+                    masked(g, y_won & ~tie) + masked(gh, tie))
+        return masked(g, x_won), masked(g, y_won & ~x_won)
+    return derivative
+
+
+maximum = binary("maximum", np.maximum, _split(True), inplace=False,
+                 tensors_only=True, doc="The elementwise maximum (NaN propagates).")
+minimum = binary("minimum", np.minimum, _split(True), inplace=False,
+                 tensors_only=True, doc="The elementwise minimum (NaN propagates).")
+fmax = binary("fmax", np.fmax, _split(False), inplace=False,
+              tensors_only=True, doc="The elementwise maximum, ignoring NaN.")
+fmin = binary("fmin", np.fmin, _split(False), inplace=False,
+              tensors_only=True, doc="The elementwise minimum, ignoring NaN.")
+hypot = binary("hypot", np.hypot,
+               lambda g, x, y, out: (g * _value(x) / out, g * _value(y) / out), to_float=True,
+               refuse=("hypot_cpu", (0, 1)), tensors_only=True,
+               doc="``sqrt(input**2 + other**2)`` without overflow.")
+
+
+def _atan2_derivative(g, x, y, out):
+    x, y = _value(x), _value(y)
+    r = x * x + y * y
+    return g * y / r, -g * x / r
+
+
+atan2 = binary("atan2", np.arctan2, _atan2_derivative, to_float=True, aliases=("arctan2",),
+               tensors_only=True,
+               doc="The angle of the point ``(other, input)``, in ``(-pi, pi]``.")
+
+
+def _copysign_derivative(g, x, y, out):
+    x = _value(x)
+    return masked(g * out / x, x._data != 0), (g * 0 if _wants(y) else None)
+
+
+copysign = binary("copysign", np.copysign, _copysign_derivative, to_float=True,
+                  node=lambda x, y: "CopysignBackward0" if isinstance(y, Tensor)
+                  else "CopysignBackward1",
+                  doc="``|input|`` with the sign of ``other``.")
+
+
+nextafter = binary("nextafter", np.nextafter, lambda g, x, y, out: (g, g * 0),
+                   refuse=("nextafter_cpu", (0, 1, 3)),
+                   tensors_only=True,
+                   doc="The next floating-point value after ``input`` toward ``other``.")
+logaddexp = binary("logaddexp", np.logaddexp,
+                   lambda g, x, y, out: (g / (1 + (_value(y) - _value(x)).exp()),
+                                         g / (1 + (_value(x) - _value(y)).exp())),
+                   to_float=True, refuse=("logaddexp_cpu", (0, 1)), tensors_only=True,
+                   doc="``log(exp(input) + exp(other))`` without overflow.")
+logaddexp2 = binary("logaddexp2", np.logaddexp2,
+                    lambda g, x, y, out: (g / (1 + (_value(y) - _value(x)).exp2()),
+                                          g / (1 + (_value(x) - _value(y)).exp2())),
+                    to_float=True, node="Logaddexp2Backward0",
+                    refuse=("logaddexp2_cpu", (0, 1)), tensors_only=True,
+                    doc="``log2(2**input + 2**other)`` without overflow.")
+
+
+def _xlog(log):
+    """``x * log(y)`` (or ``log1p``), 0 where ``x == 0`` unless ``y`` is NaN."""
+    def kernel(x, y):
+        return np.where((x == 0) & ~np.isnan(y), 0, x * log(y))
+    return kernel
+
+
+def _xlog_derivative(log, inverse):
+    def derivative(g, x, y, out):
+        x, y = _value(x), _value(y)
+        gx = None
+        if _wants(x):
+            ly = log(y) if isinstance(y, Tensor) else make(np.asarray(log(y), g._data.dtype))
+            gx = masked(g * ly, ~((_data(x) == 0) & (inverse(_data(y)) <= 0)))
+        gy = g * x / (y + (1 - inverse(1))) if _wants(y) else None
+        return gx, gy
+    return derivative
+
+
+def _xlog_node(base):
+    return lambda x, y: base + ("0" if isinstance(x, Tensor) and isinstance(y, Tensor)
+                                else "2" if isinstance(x, Tensor) else "1")
+
+
+xlogy = binary("xlogy", _xlog(np.log),
+               _xlog_derivative(lambda y: y.log() if isinstance(y, Tensor) else np.log(y),
+                                lambda y: y),
+               to_float=True, node=_xlog_node("XlogyBackward"), special=("xlogy",),
+               doc="``input * log(other)``, 0 where ``input`` is 0 (unless other is NaN).")
+heaviside_error = "heaviside is not yet implemented for tensors with different dtypes."
+
+
+@defop(inplace=True, out=True)
+def heaviside(input, values):
+    """The Heaviside step: 0 below 0, 1 above, ``values`` at 0 (dtypes must match)."""
+    if not isinstance(values, Tensor):
+        raise TypeError("heaviside(): argument 'values' (position 2) must be Tensor, not "
+                        f"{type(values).__name__}")
+    if input._dtype is not values._dtype:
+        raise RuntimeError(heaviside_error)
+    a, v = input._data, values._data
+    try:
+        r = np.where(a == 0, v, a > 0)
+    except ValueError:
+        raise broadcast_error(a, v) from None
+    return make(r.astype(a.dtype, copy=False), input._dtype)
+
+
+gcd = binary("gcd", np.gcd, refuse=("gcd_cpu", (0, 2, 3)), quiet=False, tensors_only=True,
+             doc="The greatest common divisor (integer tensors).")
+lcm = binary("lcm", np.lcm, refuse=("lcm_cpu", (0, 2, 3)), quiet=False, tensors_only=True,
+             doc="The least common multiple, non-negative (integer tensors).")
+
+
+def _ldexp_derivative(g, x, y, out):
+    y = _value(y)
+    return (g * (y.exp2() if isinstance(y, Tensor) else 2.0 ** y),
+            g * out * _LN2 if _wants(y) else None)
+
+
+ldexp = binary("ldexp", lambda a, b: a * np.exp2(b), _ldexp_derivative, to_float=True,
+               tensors_only=True,
+               doc="``input * 2 ** other`` (always floating).")
+
+
+def frexp(input):
+    """The mantissa in [0.5, 1) and the int32 exponent with ``input = mantissa * 2**exponent``."""
+    if input._dtype._category != 2:
+        raise RuntimeError("torch.frexp() only supports floating-point dtypes")
+    mantissa, exponent = np.frexp(input._data)
+    mantissa, exponent = make(mantissa, input._dtype), make(exponent, _dtype.int32)
+    if needs_grad(input):
+        record("FrexpBackward0", (mantissa,), (input,), lambda g, e: g / pow(2.0, e),
+               saved=(exponent,))
+    return _frexp_type(mantissa, exponent)
+
+
+defop(frexp, out=True)
+
+
+# ---- comparisons, logic and bits -----------------------------------------------------------
+
+def _comparison(name, ufunc, aliases=(), tensors_only=False):
+    def op(input, other):
+        if tensors_only and not isinstance(other, Tensor):
+            raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not "
+                            f"{type(other).__name__}")
+        a, b, _ = promote(input, other)
+        return make(_apply(ufunc, a, b), _dtype.bool)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Elementwise ``{name}`` as a bool tensor."
+    return defop(op, name=name, inplace=True, out=True, aliases=aliases)
+
+
+eq = _comparison("eq", np.equal)
+ne = _comparison("ne", np.not_equal, ("not_equal",))
+lt = _comparison("lt", np.less, ("less",))
+le = _comparison("le", np.less_equal, ("less_equal",))
+gt = _comparison("gt", np.greater, ("greater",))
+ge = _comparison("ge", np.greater_equal, ("greater_equal",))
+logical_and = _comparison("logical_and", np.logical_and, tensors_only=True)
+logical_or = _comparison("logical_or", np.logical_or, tensors_only=True)
+logical_xor = _comparison("logical_xor", np.logical_xor, tensors_only=True)
+
+
+def _predicate(name, kernel, inplace=False, doc=None):
+    def op(input):
+        return make(kernel(input._data), _dtype.bool)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = doc or f"``{name}`` elementwise, as a bool tensor."
+    return defop(op, name=name, inplace=inplace, out=True)
+
+
+logical_not = _predicate("logical_not", np.logical_not, inplace=True)
+isnan = _predicate("isnan", np.isnan)
+isinf = _predicate("isinf", np.isinf)
+isfinite = _predicate("isfinite", np.isfinite)
+isposinf = _predicate("isposinf", lambda a: a == np.inf)
+isneginf = _predicate("isneginf", lambda a: a == -np.inf)
+signbit = _predicate("signbit", np.signbit)
+isreal = _predicate("isreal", lambda a: a.imag == 0 if a.dtype.kind == "c" else
+                    np.ones(a.shape, bool), doc="True where the imaginary part is 0.")
+
+
+def _shift(ufunc, left):
+    def kernel(a, b):
+        bits = np.asarray(a).dtype.itemsize * 8
+        r = ufunc(a, np.clip(b, 0, bits - 1))
+        return np.where((b >= bits) | (b < 0), 0, r) if left else r
+    return kernel
+
+
+bitwise_and = binary("bitwise_and", np.bitwise_and, refuse=("bitwise_and_cpu", (2, 3)),
+                     quiet=False, doc="``input & other`` (integral and bool tensors).")
+bitwise_or = binary("bitwise_or", np.bitwise_or, refuse=("bitwise_or_cpu", (2, 3)),
+                    quiet=False, doc="``input | other`` (integral and bool tensors).")
+bitwise_xor = binary("bitwise_xor", np.bitwise_xor, refuse=("bitwise_xor_cpu", (2, 3)),
+                     quiet=False, doc="``input ^ other`` (integral and bool tensors).")
+bitwise_left_shift = binary("bitwise_left_shift", _shift(np.left_shift, True),
+                            refuse=("lshift_cpu", (0, 2, 3)),
+                            doc="``input << other``; shifting by the width or more gives 0.")
+bitwise_right_shift = binary("bitwise_right_shift", _shift(np.right_shift, False),
+                             refuse=("rshift_cpu", (0, 2, 3)),
+                             doc="``input >> other`` (arithmetic for signed types).")
+bitwise_not = unary("bitwise_not", np.invert, to_float=False, quiet=False,
+                    refuse=("bitwise_not_cpu", (2, 3)),
+                    doc="``~input`` (logical not for bool).")
+
+
+# ---- NaN, complex parts --------------------------------------------------------------------
+
+@defop(inplace=True, out=True)
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    """NaN to ``nan``, infinities to ``posinf``/``neginf`` (the dtype's extremes by default)."""
+    if input._dtype._category < 2:
+        return make(input._data.copy(), input._dtype)
+    out = make(np.nan_to_num(input._data, nan=nan, posinf=posinf, neginf=neginf),
+               input._dtype)
+    if needs_grad(input):
+        record("NanToNumBackward0", (out,), (input,),
+               lambda g, x: masked(g, np.isfinite(x._data)), saved=(input,))
+    return out
+
+
+def _part(name, attr):
+    def part(input):
+        if not input._dtype.is_complex:
+            if attr == "imag":
+                raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+            return input
+        view = make_view(input, getattr(input._data, attr))
+        view._dtype = input._dtype.to_real()
+        return view
+    part.__name__ = part.__qualname__ = name
+    part.__doc__ = f"The {name} part, a view sharing the tensor's memory."
+    register("", name, part)
+    register("", name, property(part), method=True)
+    return part
+
+
+real = _part("real", "real")
+imag = _part("imag", "imag")
+angle = unary("angle", np.angle, _zero, inplace=False, real=True,
+              doc="The argument of complex values (0 or pi for real ones).")
 
 
 def conj(input):
@@ -313,42 +1023,76 @@ def conj(input):
 
 defop(conj, inplace=False)
 register("", "conj_physical", conj)
-register("", "resolve_conj", lambda self: self, method=True)
-register("", "resolve_neg", lambda self: self, method=True)
 
 
-# ---- comparisons ---------------------------------------------------------------------------
-
-def _comparison(name, ufunc, aliases=()):
-    def op(input, other):
-        a, b, _ = promote(input, other)
-        return make(_apply(ufunc, a, b), _dtype.bool)
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"Elementwise ``{name}`` as a bool tensor."
-    return defop(op, name=name, inplace=False, out=True, aliases=aliases)
+def _identity(input):
+    """The tensor itself (flambeau keeps no lazy conjugate or negation bits)."""
+    return input
 
 
-eq = _comparison("eq", np.equal)
-ne = _comparison("ne", np.not_equal, ("not_equal",))
-lt = _comparison("lt", np.less, ("less",))
-le = _comparison("le", np.less_equal, ("less_equal",))
-gt = _comparison("gt", np.greater, ("greater",))
-ge = _comparison("ge", np.greater_equal, ("greater_equal",))
+for _name in ("resolve_conj", "resolve_neg"):
+    register("", _name, _identity)
+    register("", _name, _identity, method=True)
 
 
 # ---- Python operators ----------------------------------------------------------------------
 
-def _reflected(fn):
-    return lambda self, other: fn(other, self)
+def _operator(fn, reflected=False):
+    """A binary dunder: NotImplemented for operands torch does not take (``t == None``)."""
+    fn = getattr(fn, "__wrapped__", fn)  # operators never take out=: skip its wrapper
+    if reflected:
+        def dunder(self, other):
+            if isinstance(other, _OPERANDS):
+                return fn(other, self)
+            return NotImplemented
+    else:
+        def dunder(self, other):
+            if isinstance(other, _OPERANDS):
+                return fn(self, other)
+            return NotImplemented
+    return dunder
 
 
-_OPERATORS = {
-    "__add__": add, "__radd__": _reflected(add), "__sub__": sub, "__rsub__": _reflected(sub),
-    "__mul__": mul, "__rmul__": _reflected(mul), "__truediv__": div,
-    "__rtruediv__": _reflected(div), "__floordiv__": floor_divide,
-    "__rfloordiv__": _reflected(floor_divide), "__pow__": pow, "__rpow__": _reflected(pow),
-    "__neg__": neg, "__abs__": abs, "__eq__": eq, "__ne__": ne, "__lt__": lt, "__le__": le,
-    "__gt__": gt, "__ge__": ge, "__pos__": lambda self: self,
-}
-for _name, _fn in _OPERATORS.items():
+_OPERANDS = (Tensor, bool, int, float, complex, np.generic)
+
+
+def _rtruediv(self, other):
+    return reciprocal(self) * other
+
+
+def _matmul(reflected):
+    def dunder(self, other):
+        import flambeau
+        return flambeau.matmul(other, self) if reflected else flambeau.matmul(self, other)
+    return dunder
+
+
+_BINARY_OPERATORS = {"add": add, "sub": sub, "mul": mul, "truediv": div,
+                     "floordiv": floor_divide, "mod": remainder, "pow": pow,
+                     "and": bitwise_and, "or": bitwise_or, "xor": bitwise_xor,
+                     "lshift": bitwise_left_shift, "rshift": bitwise_right_shift}
+for _name, _fn in _BINARY_OPERATORS.items():
+    register("", f"__{_name}__", _operator(_fn), method=True)
+    # a + b and a * b commute: torch computes 2 * t as t * 2
+    register("", f"__r{_name}__", _operator(_fn, reflected=_name not in ("add", "mul")),
+             method=True)
+for _name, _fn in {"rsub": rsub, "rtruediv": _rtruediv, "rdiv": _rtruediv}.items():
+    register("", f"__{_name}__", _operator(_fn), method=True)
+for _name, _fn in {"eq": eq, "ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge}.items():
+    register("", f"__{_name}__", _operator(_fn), method=True)
+# in-place operators beyond the arithmetic ones flambeau/__init__.py binds
+for _name, _fn in {"mod": remainder, "and": bitwise_and, "or": bitwise_or, "xor": bitwise_xor,
+                   "lshift": bitwise_left_shift, "rshift": bitwise_right_shift}.items():
+    register("", f"__i{_name}__", inplace_variant(_fn.__wrapped__, f"__i{_name}__"),
+             method=True)
+def _invert(self):
+    if self._dtype._category > 1:
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                        "tensors")
+    return bitwise_not(self)
+
+
+for _name, _fn in {"__neg__": neg, "__abs__": abs, "__pos__": positive,
+                   "__invert__": _invert, "__matmul__": _matmul(False),
+                   "__rmatmul__": _matmul(True)}.items():
     register("", _name, _fn, method=True)
