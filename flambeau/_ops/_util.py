@@ -35,6 +35,8 @@ def parse_size(size, fn_name="size"):
             size = tuple(x.__index__() for x in size)
             break
     if size and min(size) < 0:
+        if fn_name == "zeros":  # torch's zeros checks first, in its own words
+            raise RuntimeError("zeros: Dimension size must be non-negative.")
         raise RuntimeError(f"Trying to create tensor with negative dimension {min(size)}: "
                            f"{list(size)}")
     return size

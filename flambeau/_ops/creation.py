@@ -146,8 +146,6 @@ def from_numpy(ndarray):
 # ---- constant fills ------------------------------------------------------------------------
 
 def _filled(fill, size, dtype, device, requires_grad, fn_name):
-    if fn_name == "zeros" and any(isinstance(s, int) and s < 0 for s in size):
-        raise RuntimeError("zeros: Dimension size must be non-negative.")  # torch's own wording
     size = parse_size(size, fn_name)
     dtype = dtype or _dtype.get_default_dtype()
     xp = np if device is None else xp_for(device)

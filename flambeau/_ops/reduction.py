@@ -33,6 +33,9 @@ def kept_shape(shape, dims):
     return tuple(1 if i in dims else s for i, s in enumerate(shape))
 
 
+_add_reduce = np.add.reduce  # np.sum without its Python-level dispatch
+
+
 def _axis(dims, input):
     """NumPy's axis for ``dims``: None when reducing every dim (NumPy's much faster path)."""
     return None if len(dims) == input._data.ndim else dims
@@ -112,8 +115,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     """The sum over ``dim`` (all dims by default). Integer and bool inputs sum to int64."""
     dtype = dtype or _int_to_long(input._dtype)
     dims = reduce_dims(input, dim)
-    out = make(np.sum(input._data, axis=_axis(dims, input), dtype=dtype._np, keepdims=keepdim),
-               dtype)
+    out = make(_add_reduce(input._data, _axis(dims, input), dtype._np, None, keepdim), dtype)
     if needs_grad(input):
         shape = input._data.shape
         record("SumBackward1" if dim is not None else "SumBackward0", (out,), (input,),
@@ -516,7 +518,7 @@ def dist(input, other, p=2):
         dims = tuple(range(diff.ndim))
         record("DistBackward0", (out,), (input, other),
                lambda g, d, out: (lambda gx: (gx, -gx))(_norm_backward(g, d, out, p, dims, False)),
-               saved=(diff.detach(),), saved_outputs=(0,))
+               saved=(diff,), saved_outputs=(0,))  # diff keeps its graph: gradgrad
     return out
 
 
