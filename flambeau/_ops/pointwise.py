@@ -642,12 +642,12 @@ rad2deg = unary("rad2deg", np.rad2deg, lambda g, x, out: g * (180 / math.pi),
 
 
 def _sigmoid(a):
-    """``1 / (1 + exp(-a))`` without overflow: ``exp`` only ever sees ``-|a|``."""
-    if a.dtype.kind != "f":
-        return 1 / (1 + np.exp(-a))
-    e = np.exp(-np.abs(a))
-    r = 1 / (1 + e)
-    return np.where(a >= 0, r, e * r)
+    """``1 / (1 + exp(-a))`` in place on one temporary; where ``exp`` overflows the result is
+    the correct limit 0 (the kernel runs with warnings off)."""
+    e = np.negative(a, out=np.empty_like(a))  # an array even for 0-d input
+    np.exp(e, out=e)
+    e += 1
+    return np.reciprocal(e, out=e)
 
 
 sigmoid = unary("sigmoid", _sigmoid, lambda g, x, out: g * (out * (1 - out)).conj(),
@@ -703,9 +703,8 @@ def _clamp(input, lo, hi, scalar_node, tensor_node):
     dtype = _result_type_of(input, *bounds)
     a = operand(input, dtype)
     lo_, hi_ = (None if v is None else operand(v, dtype) for v in (lo, hi))
-    try:
-        r = a if lo_ is None else np.maximum(a, lo_)
-        r = r if hi_ is None else np.minimum(r, hi_)
+    try:  # np.clip: one SIMD pass, NaN propagating, the upper bound winning if min > max
+        r = np.clip(a, lo_, hi_)
     except ValueError:
         raise broadcast_error(a, *bounds) from None
     out = make(np.asarray(r).astype(dtype._np, copy=False), dtype)
