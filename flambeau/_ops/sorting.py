@@ -88,7 +88,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     n = a.shape[d]
     if not 0 <= k <= n:
         raise RuntimeError("selected index k out of range")
-    if 0 < k < n and not np.isnan(a).any() if a.dtype.kind in "fc" else 0 < k < n:
+    if 0 < k < n and n > 64 and not (a.dtype.kind in "fc" and np.isnan(a).any()):
         # partition first (linear time), then sort only the k selected
         keyed = (-a if a.dtype.kind in "fc" else ~a) if largest else a  # ~ reverses int order
         part = np.argpartition(keyed, k - 1, axis=d)
