@@ -23,6 +23,15 @@ SKIP = {
 }
 
 
+# finite differences that are not smooth here, though the derivative is right (each has a test
+# comparing it with torch's instead)
+NUMERICALLY_UNSTABLE = {
+    # LAPACK may reorder a complex-conjugate eigenvalue pair between perturbed evaluations;
+    # second derivatives are compared with torch's in test_linalg.test_eig_second_order
+    "linalg.eig": {"test_fn_gradgrad"},
+}
+
+
 def registered():
     """Public function names per namespace, from the registry."""
     names = set()
@@ -110,12 +119,13 @@ def test_gradcheck_and_gradgradcheck(info):
             call_args[pos] = t
         flambeau.manual_seed(0)  # random ops draw the same values at every evaluation
         out = info.gradcheck_wrapper(fn, tensors[0], *call_args, **kwargs)
+        out = sample.output_process_fn_grad(out)  # e.g. |eigenvectors|: free of gauge
         if isinstance(out, (tuple, list)):
             return tuple(o for o in out if isinstance(o, flambeau.Tensor) and
-                         o.is_floating_point())
+                         (o.is_floating_point() or o.is_complex()))
         return out
 
-    marked = expected_to_fail(info)
+    marked = expected_to_fail(info) | NUMERICALLY_UNSTABLE.get(info.name, set())
     if "test_fn_grad" not in marked:
         assert flambeau.autograd.gradcheck(call, tuple(inputs), atol=1e-5, rtol=1e-3)
     if info.supports_gradgrad and "test_fn_gradgrad" not in marked:

@@ -142,3 +142,50 @@ def test_ex_variants_and_return_types():
     assert type(r).__name__ == "linalg_slogdet" and r._fields == ("sign", "logabsdet")
     u = flambeau.svd(both(TALL)[0])
     assert u._fields == ("U", "S", "V") and tuple(u.V.shape) == (2, 3, 3)
+
+
+SECOND_ORDER = CASES + [
+    ("lstsq_wide", lambda L, a, b: L.linalg.lstsq(a, b).solution,
+     [TALL.swapaxes(-1, -2), RHS[:, :3, :]]),
+    ("lu_L_tall", lambda L, a: L.linalg.lu(a).L, [TALL]),
+    ("lu_wide_both", lambda L, a: (lambda r: r.L.sum(-1, keepdim=True) * r.U)(
+        L.linalg.lu(a)), [TALL.swapaxes(-1, -2)]),
+]
+
+
+@pytest.mark.parametrize("name,fn,inputs", SECOND_ORDER, ids=[c[0] for c in SECOND_ORDER])
+def test_second_order_grad(name, fn, inputs):
+    """The gradient of a gradient (create_graph=True) matches torch's."""
+    pairs = [both(x, grad=True) for x in inputs]
+    outs = fn(flambeau, *[p[0] for p in pairs]), fn(torch, *[p[1] for p in pairs])
+    cot = rng.standard_normal(tuple(outs[1].shape))
+    if outs[1].is_complex():
+        cot = cot + 1j * rng.standard_normal(tuple(outs[1].shape))
+    weights = [rng.standard_normal(x.shape) for x in inputs]
+    results = []
+    for lib, out, k in ((flambeau, outs[0], 0), (torch, outs[1], 1)):
+        xs = [p[k] for p in pairs]
+        grads = lib.autograd.grad([out], xs, [lib.tensor(cot)], create_graph=True)
+        total = sum((g * lib.tensor(w)).sum() for g, w in zip(grads, weights))
+        results.append(lib.autograd.grad([total], xs, allow_unused=True))
+    for fg, tg in zip(*results):
+        if tg is None or tg._is_zerotensor():  # torch's zero second derivatives
+            assert fg is None or not fg.detach().numpy().any()
+        else:
+            close(fg, tg, 1e-5)
+
+
+def test_eig_second_order():
+    """eig's gradient is differentiable again: second derivatives match torch's."""
+    a = np.random.default_rng(0).standard_normal((3, 3))
+    w = np.random.default_rng(1).standard_normal((3, 3))
+    results = []
+    for m in (flambeau, torch):
+        x = m.tensor(a, requires_grad=True)
+        vals, vecs = m.linalg.eig(x)
+        out = (vals * vals).real.sum() + vecs.abs().sum()
+        g, = m.autograd.grad(out, x, create_graph=True)
+        gg, = m.autograd.grad((g * m.tensor(w)).sum(), x)
+        results.append((g.detach().numpy(), gg.numpy()))
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-12)

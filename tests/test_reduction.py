@@ -147,3 +147,25 @@ def test_hypothesis(shape, op, dtype, data):
             "prod": lambda m, x: m.prod(x, dim, keep)}.get(
         op, lambda m, x: getattr(m, op)(x, dim, keepdim=keep))
     check(run(flambeau, call, a)[1], run(torch, call, a)[1])
+
+
+@pytest.mark.parametrize("p", [1, 1.5, 2, 3, float("inf")])
+@pytest.mark.parametrize("shapes", [((), ()), ((3, 4), (4,))])
+def test_dist_second_order(p, shapes):
+    """dist's gradient is differentiable again: gradgrad matches torch (float64)."""
+    rng = np.random.default_rng(1)
+    arrays = [rng.standard_normal(s) for s in shapes]
+    cot, w = rng.standard_normal(()), [rng.standard_normal(s) for s in shapes]
+    results = []
+    for lib in (flambeau, torch):
+        xs = [lib.tensor(a).requires_grad_() for a in arrays]
+        out = lib.dist(*xs, p)
+        grads = lib.autograd.grad([out], xs, [lib.tensor(cot)], create_graph=True)
+        total = sum((g * lib.tensor(v)).sum() for g, v in zip(grads, w))
+        second = lib.autograd.grad([total], xs, allow_unused=True) if total.requires_grad \
+            else (None, None)
+        results.append([np.zeros(s) if g is None or (lib is torch and g._is_zerotensor())
+                        else g.detach().numpy() for g, s in zip(second, shapes)]
+                       + [g.detach().numpy() for g in grads])
+    for f, t in zip(*results):
+        np.testing.assert_allclose(f, t, rtol=1e-6, atol=1e-9)

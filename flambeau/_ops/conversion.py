@@ -3,6 +3,8 @@
 ``to`` returns the tensor itself when nothing changes (unless ``copy=True``), as in PyTorch;
 conversions are differentiable (``ToCopyBackward0``), ``detach`` is not.
 """
+import warnings
+
 from .. import _backend, _dtype, _naming
 from .._device import as_device, device as device_cls
 from .._tensor import Tensor, make, make_view
@@ -27,11 +29,17 @@ def _convert(t, dtype, device, copy):
     if not same_device:
         array = _backend.module_for(device.type).asarray(_backend.to_host(array)) \
             if device.type != "cpu" else _backend.to_host(array)
+    if t._dtype.is_complex and not dtype.is_complex:
+        warnings.warn("Casting complex values to real discards the imaginary part",
+                      UserWarning, stacklevel=3)
+        array = array.real
     array = array.astype(dtype.numpy_dtype, copy=copy or array is t._data)
     out = make(array, dtype)
     if needs_grad(t) and (dtype.is_floating_point or dtype.is_complex):
         source = t._dtype
-        record("ToCopyBackward0", (out,), (t,), lambda g: g.to(source))
+        record("ToCopyBackward0", (out,), (t,),
+               lambda g: (g.real if g._dtype.is_complex and not source.is_complex else g)
+               .to(source))
     return out
 
 

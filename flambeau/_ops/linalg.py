@@ -380,24 +380,21 @@ def _eigh(A, UPLO, vectors, name):
     if UPLO not in ("L", "U"):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
     a = _check(A, name)
-    if vectors:
+    grad = needs_grad(A)
+    if vectors or grad:
         w, V = np.linalg.eigh(a, UPLO)
     else:
         w, V = np.linalg.eigvalsh(a, UPLO), None
     w = _out(w, _real_dtype(A._dtype))
-    V = _out(V, A._dtype) if vectors else None
-    if needs_grad(A):
-        def backward(grads, *saved):
-            gL, gV = grads if vectors else (grads, None)
-            L, V = (saved[0], saved[1]) if vectors else eigh(A.detach(), UPLO)
-            gA = _diag(gL).to(V.dtype) if gV is None else \
-                _off_diagonal(V.mH @ gV) / _gaps(L).to(V.dtype) + _diag(gL).to(V.dtype)
+    V = _out(V, A._dtype) if V is not None else None
+    if grad:  # V is an output of the node even for eigvalsh, so gradgrad can reach A through it
+        def backward(grads, L, V):
+            gL, gV = grads
+            gA = _off_diagonal(V.mH @ gV) / _gaps(L).to(V.dtype) + _diag(gL).to(V.dtype)
             gA = V @ gA @ V.mH
             return 0.5 * (gA + gA.mH)  # the gradient within Hermitian matrices
-        outs = (w, V) if vectors else (w,)
-        record("LinalgEighBackward0", outs, (A,), backward,
-               saved_outputs=(0, 1) if vectors else ())
-    return (w, V)
+        record("LinalgEighBackward0", (w, V), (A,), backward, saved_outputs=(0, 1))
+    return (w, V) if vectors else (w, None)
 
 
 def _gaps(L):
@@ -432,24 +429,23 @@ def _complex_of(d):
 
 def _eig(A, name, vectors):
     a = _check(A, name)
-    w, V = np.linalg.eig(a)
+    grad = needs_grad(A)
     d = _complex_of(A._dtype)
+    if not (vectors or grad):
+        return _out(np.linalg.eigvals(a), d), None
+    w, V = np.linalg.eig(a)
     w, V = _out(w, d), _out(V, d)
-    if needs_grad(A):
+    if grad:  # V is an output of the node even for eigvals, so gradgrad can reach A through it
         real = not A._dtype.is_complex
 
-        def backward(grads, *saved):
-            gL, gV = grads if vectors else (grads, None)
-            L, V = saved if vectors else saved[::-1]
-            ret = _diag(gL)
-            if gV is not None:
-                VhgV = V.mH @ gV
-                VhgV = VhgV - V.mH @ (V * _real(VhgV.diagonal(0, -2, -1)).unsqueeze(-2).to(V.dtype))
-                ret = ret + _off_diagonal(VhgV) / _gaps(L).conj()
+        def backward(grads, L, V):
+            gL, gV = grads
+            VhgV = V.mH @ gV
+            VhgV = VhgV - V.mH @ (V * _real(VhgV.diagonal(0, -2, -1)).unsqueeze(-2).to(V.dtype))
+            ret = _diag(gL) + _off_diagonal(VhgV) / _gaps(L).conj()
             gA = solve(V.mH, ret @ V.mH)
             return _real(gA) if real else gA
-        record("LinalgEigBackward0", (w, V) if vectors else (w,), (A,), backward,
-               saved=() if vectors else (V,), saved_outputs=(0, 1) if vectors else (0,))
+        record("LinalgEigBackward0", (w, V), (A,), backward, saved_outputs=(0, 1))
     return w, V
 
 
@@ -622,11 +618,11 @@ def lstsq(A, B, rcond=None, *, driver=None):
         make(np.zeros((0,), np.int64), _dtype.int64)
     sv = _out(s if driver in ("gelsd", "gelss") else np.zeros((0,)), real)
     if needs_grad(A, B):
-        Pt = _out(P, A._dtype)
         with_residuals = residuals._data.size > 0
 
         def backward(grads, A, B, X):
             g, g_res = grads
+            Pt = pinv(A)  # recomputed with flambeau ops, so that gradgrad reaches A through it
             gA, gB = _pinv_backward(g @ B.mH, A, Pt), Pt.mH @ g
             if with_residuals:  # d|AX - B|^2 at the optimum, where d/dX vanishes
                 r = (A @ X - B) * (2 * g_res.unsqueeze(-2))

@@ -996,6 +996,12 @@ def _part(name, attr):
             return input
         view = make_view(input, getattr(input._data, attr))
         view._dtype = input._dtype.to_real()
+        view._base = input if input._base is None else input._base
+        if needs_grad(input):  # back to complex: g + 0j for real, g * 1j for imag
+            complex_dtype = input._dtype
+            record("SelectBackward0", (view,), (input,),
+                   (lambda g: g.to(complex_dtype)) if attr == "real" else
+                   (lambda g: g.to(complex_dtype) * 1j))
         return view
     part.__name__ = part.__qualname__ = name
     part.__doc__ = f"The {name} part, a view sharing the tensor's memory."

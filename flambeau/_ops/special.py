@@ -2,8 +2,9 @@
 ``flambeau.special`` namespace.
 
 The kernels are vectorised NumPy in float64 (float32 inputs are computed in float64 and rounded
-back), accurate to about 1e-13 relative or better: power series where their terms are all
-positive, continued fractions and asymptotic series in the tails, the Lanczos approximation
+back, except for the error functions, fast enough in float32), accurate to about 1e-13 relative or
+better: Cody's rational approximations for the error functions, power series where their terms
+are all positive, continued fractions and asymptotic series in the tails, the Lanczos approximation
 for log-gamma and Euler-Maclaurin summation for the Hurwitz zeta function.
 """
 import math
@@ -21,19 +22,21 @@ from .registry import defop, register
 _F64 = np.float64
 _SQRT_PI = math.sqrt(math.pi)
 _SQRT2 = math.sqrt(2)
+_SQRT1_2 = math.sqrt(0.5)
 _EPS = np.finfo(_F64).eps
 
 
-def _split(x, cond, f_true, f_false):
-    """``f_true`` where ``cond`` holds and ``f_false`` elsewhere, each on its own elements."""
+def _split(x, cond, f_true, f_false, *more):
+    """``f_true`` where ``cond`` holds and ``f_false`` elsewhere, each on its own elements
+    (of ``x`` and of the arrays in ``more``, passed along)."""
     if cond.all():
-        return np.asarray(f_true(x))
+        return np.asarray(f_true(x, *more))
     if not cond.any():
-        return np.asarray(f_false(x))
+        return np.asarray(f_false(x, *more))
     out = np.empty_like(x)
-    out[cond] = f_true(x[cond])
+    out[cond] = f_true(x[cond], *(m[cond] for m in more))
     rest = ~cond
-    out[rest] = f_false(x[rest])
+    out[rest] = f_false(x[rest], *(m[rest] for m in more))
     return out
 
 
@@ -50,97 +53,208 @@ def _positive_series(first, ratio, x, max_terms=500):
 
 
 # ---- error function ------------------------------------------------------------------------
+# W. J. Cody's rational Chebyshev approximations (Math. Comp. 22, 1969; his CALERF routine),
+# written as Horner coefficient lists from the highest degree down. float32 inputs stay in
+# float32 (within torch's float32 tolerance and much faster); other dtypes use float64.
 
-_ERF_SPLIT = 2.5  # below: erf's power series; above: erfc's continued fraction
+_ERF_SMALL = 0.46875  # below: erf = x P(x^2) / Q(x^2)
+_ERF_MID = 4.0  # below: erfcx = P(x) / Q(x); above: erfcx = (1/sqrt(pi) - P(t) / Q(t)) / x
+_CODY_SMALL = ((1.85777706184603153e-1, 3.16112374387056560e0, 1.13864154151050156e2,
+                3.77485237685302021e2, 3.20937758913846947e3),
+               (1.0, 2.36012909523441209e1, 2.44024637934444173e2, 1.28261652607737228e3,
+                2.84423683343917062e3))
+_CODY_MID = ((2.15311535474403846e-8, 5.64188496988670089e-1, 8.88314979438837594e0,
+              6.61191906371416295e1, 2.98635138197400131e2, 8.81952221241769090e2,
+              1.71204761263407058e3, 2.05107837782607147e3, 1.23033935479799725e3),
+             (1.0, 1.57449261107098347e1, 1.17693950891312499e2, 5.37181101862009858e2,
+              1.62138957456669019e3, 3.29079923573345963e3, 4.36261909014324716e3,
+              3.43936767414372164e3, 1.23033935480374942e3))
+_CODY_BIG = ((1.63153871373020978e-2, 3.05326634961232344e-1, 3.60344899949804439e-1,
+              1.25781726111229246e-1, 1.60837851487422766e-2, 6.58749161529837803e-4),
+             (1.0, 2.56852019228982242e0, 1.87295284992346725e0, 5.27905102951428412e-1,
+              6.05183413124413191e-2, 2.33520497626869185e-3))
+# exp(-x^2) underflows to 0 beyond these (erfc and erf's complement vanish there)
+_ERFC_ZERO = {np.dtype(np.float32): 10.1, np.dtype(_F64): 27.3}
+# Dekker's splitting constants, 2^ceil(p/2) + 1, to square x exactly as hi + lo
+_SPLITTER = {np.dtype(np.float32): 4097.0, np.dtype(_F64): 134217729.0}
+
+
+def _horner(t, coeffs):
+    p = coeffs[0] * t + coeffs[1]
+    for c in coeffs[2:]:
+        p *= t
+        p += c
+    return p
+
+
+def _ratio(t, pq):
+    p = _horner(t, pq[0])
+    p /= _horner(t, pq[1])
+    return p
 
 
 def _erf_small(x):
-    """erf by ``2/sqrt(pi) exp(-x^2) sum (2x^2)^k x / (2k+1)!!`` (no cancellation)."""
-    ax = np.abs(x)
-    s = _positive_series(ax, lambda a, k: 2 * a * a / (2 * k + 1), ax)
-    return np.copysign(2 / _SQRT_PI * np.exp(-x * x) * s, x)
+    """erf for ``|x| < 0.46875``."""
+    return x * _ratio(x * x, _CODY_SMALL)
 
 
-def _erfcx_large(x):
-    """``exp(x^2) erfc(x)`` for x >= 2.5, by its continued fraction (evaluated bottom-up)."""
-    f = x.copy()
-    for k in range(60, 0, -1):
-        f = x + (k / 2) / f
-    return 1 / (_SQRT_PI * f)
+def _erfcx_mid(y):
+    """``exp(y^2) erfc(y)`` for ``0.46875 <= y < 4``."""
+    return _ratio(y, _CODY_MID)
 
 
-def _erfc_large(x):
-    return np.exp(-x * x) * _erfcx_large(x)
+def _erfcx_big(y):
+    """``exp(y^2) erfc(y)`` for ``y >= 4`` (0 at infinity)."""
+    t = 1 / (y * y)
+    r = _ratio(t, _CODY_BIG)
+    r *= t
+    return (1 / _SQRT_PI - r) / y
 
 
+def _erfcx_pos(y):
+    """``exp(y^2) erfc(y)`` for ``y >= 0.46875``."""
+    return _split(y, y < _ERF_MID, _erfcx_mid, _erfcx_big)
+
+
+def _exp_square(y, sign):
+    """``exp(sign * y^2)`` with ``y^2`` formed exactly (hi + lo), so that the result keeps full
+    relative accuracy for large ``y``."""
+    c = y * _SPLITTER[y.dtype]
+    hi = c - (c - y)
+    lo = y - hi
+    s = y * y
+    err = hi * hi - s
+    err += 2 * hi * lo
+    err += lo * lo
+    e = np.exp(sign * s)
+    err *= sign
+    err += 1
+    return e * err
+
+
+def _erfc_pos(y):
+    """erfc for ``y >= 0.46875``."""
+    y = np.minimum(y, _ERFC_ZERO[y.dtype])
+    return _exp_square(y, -1) * _erfcx_pos(y)
+
+
+def _by_size(x, small, rest):
+    """``small(x)`` where ``|x| < 0.46875`` and ``rest(x)`` elsewhere."""
+    return _split(x, np.abs(x) < _ERF_SMALL, small, rest)
+
+
+def _kernel_dtype(fn):
+    """A kernel run in float32 for float32 inputs and in float64 otherwise (0-d included)."""
+    def kernel(x):
+        if x.dtype != np.float32:
+            x = x.astype(_F64, copy=False)
+        return fn(x.reshape(1)).reshape(()) if x.ndim == 0 else fn(x)
+    kernel.__name__ = kernel.__qualname__ = fn.__name__
+    kernel.__doc__ = fn.__doc__
+    return kernel
+
+
+# An erf on [-4, 4] with no exp (Eigen's generic_fast_erf_float): float32 results are 1 there.
+_ERF32 = ((-2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06,
+           -5.69250639462346e-05, -7.34990630326855e-04, -2.95459980854025e-03,
+           -1.60960333262415e-02),
+          (-1.45660718464996e-05, -2.13374055278905e-04, -1.68282697438203e-03,
+           -7.37332916720468e-03, -1.42647390514189e-02))
+
+
+@_kernel_dtype
 def erf(x):
-    return _split(x, np.abs(x) < _ERF_SPLIT, _erf_small,
-                  lambda v: np.copysign(1 - _erfc_large(np.abs(v)), v))
+    if x.dtype == np.float32:
+        c = np.clip(x, -4, 4)
+        return c * _ratio(c * c, _ERF32)
+    return _by_size(x, _erf_small,
+                    lambda v: np.copysign(1 - _erfc_pos(np.abs(v)), v))
 
 
+@_kernel_dtype
 def erfc(x):
-    def left(v):
-        return _split(v, v > -_ERF_SPLIT, lambda u: 1 - _erf_small(u),
-                      lambda u: 2 - _erfc_large(-u))
-    return _split(x, x < _ERF_SPLIT, left, _erfc_large)
+    def rest(v):
+        e = _erfc_pos(np.abs(v))
+        return np.where(v < 0, 2 - e, e)
+    return _by_size(x, lambda v: 1 - _erf_small(v), rest)
 
 
+@_kernel_dtype
 def erfcx(x):
-    return _split(x, x < _ERF_SPLIT, lambda v: np.exp(v * v) * erfc(v), _erfcx_large)
+    def reflect(v):  # erfcx(v) = 2 exp(v^2) - erfcx(-v), overflowing to inf (not nan)
+        return 2 * _exp_square(np.maximum(v, -_ERFC_ZERO[v.dtype]), 1) - _erfcx_pos(-v)
+
+    def rest(v):
+        return _split(v, v > 0, _erfcx_pos, reflect)
+    return _by_size(x, lambda v: _exp_square(v, 1) * (1 - _erf_small(v)), rest)
 
 
-def _erfinv_guess(x, w):
-    """M. Giles' single-precision erfinv, with ``w = -log((1 - x)(1 + x))`` given."""
-    central = w < 5
-    t = np.where(central, w - 2.5, np.sqrt(w) - 3)
-    c1 = (2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
-          -0.00125372503, -0.00417768164, 0.246640727, 1.50140941)
-    c2 = (-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
-          -0.0076224613, 0.00943887047, 1.00167406, 2.83297682)
-    p1, p2 = np.zeros_like(x), np.zeros_like(x)
-    for a, b in zip(c1, c2):
-        p1, p2 = p1 * t + a, p2 * t + b
-    return np.where(central, p1, p2) * x
+# M. Giles' single-precision erfinv(x) / x in w = -log((1 - x)(1 + x)), for w < 5 and above
+_GILES = ((2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
+           -0.00125372503, -0.00417768164, 0.246640727, 1.50140941),
+          (-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
+           -0.0076224613, 0.00943887047, 1.00167406, 2.83297682))
+_GILES_FAR = 16.0  # beyond (1 - |x| < 1e-7): guess from erfc's asymptotic form instead
 
 
+def _erfc_inverse(ax, q):
+    """``y >= 0`` with ``erf(y) = ax`` and ``erfc(y) = q`` (both given, ``q`` accurate when
+    tiny). float32 takes Giles' approximation as is; float64 refines it by Halley steps."""
+    w = -np.log(q * (2 - q))
+    y = ax * _split(w, w < 5, lambda t: _horner(t - 2.5, _GILES[0]),
+                    lambda t: _horner(np.sqrt(t) - 3, _GILES[1]))
+    if y.dtype == np.float32:
+        return y
+    far = w >= _GILES_FAR
+    steps = 1
+    if far.any():  # erfc(y) ~ exp(-y^2) / (y sqrt(pi)): y^2 = -log(q) - log(y sqrt(pi))
+        steps = 3
+        lq = -np.log(q[far])
+        g = np.sqrt(lq)
+        for _ in range(2):
+            g = np.sqrt(lq - np.log(_SQRT_PI * g))
+        y[far] = g
+    for _ in range(steps):
+        # Halley on erf(y) - ax (on q - erfc(y) away from 0); u is the residual over erf'(y)
+        u = _split(y, y < _ERF_SMALL,
+                   lambda v, a, c: (_erf_small(v) - a) * np.exp(v * v),
+                   lambda v, a, c: c * _exp_square(v, 1) - _erfcx_pos(v), ax, q)
+        u *= _SQRT_PI / 2
+        u[~np.isfinite(u)] = 0  # erfc's tail beyond the float range: keep the guess
+        y = y - u / (1 + y * u)
+    return y
+
+
+@_kernel_dtype
 def erfinv(x):
     ax = np.abs(x)
-    y = np.abs(_erfinv_guess(ax, -np.log((1 - ax) * (1 + ax))))
-    for _ in range(2):  # Halley steps on erf (on erfc near 1, where 1 - |x| is exact)
-        r = np.where(ax > 0.5, (1 - ax) - erfc(y), erf(y) - ax)
-        d = 2 / _SQRT_PI * np.exp(-y * y)
-        y = y - r / (d + y * r)
-    y = np.where(ax == 1, np.inf, np.where(ax > 1, np.nan, y))
+    y = _erfc_inverse(ax, 1 - ax)
+    y[ax == 1] = np.inf
+    y[ax > 1] = np.nan
     return np.copysign(y, x)
 
 
+@_kernel_dtype
 def ndtr(x):
-    return 0.5 * erfc(-x / _SQRT2)
+    return 0.5 * erfc(x * -_SQRT1_2)
 
 
-def _ndtri_tail_guess(p):
-    """Abramowitz and Stegun 26.2.23 for the lower tail (error below 4.5e-4)."""
-    t = np.sqrt(-2 * np.log(p))
-    return -(t - (2.515517 + t * (0.802853 + t * 0.010328)) /
-             (1 + t * (1.432788 + t * (0.189269 + t * 0.001308))))
-
-
+@_kernel_dtype
 def ndtri(p):
-    tail = np.minimum(p, 1 - p)
-    y = np.where(tail < 1e-3, np.copysign(_ndtri_tail_guess(tail), p - 0.5),
-                 _SQRT2 * _erfinv_guess(2 * p - 1, -np.log(4 * p * (1 - p))))
-    for _ in range(3):  # Halley steps on ndtr, accurate in both tails
-        r = np.where(p > 0.5, (1 - p) - ndtr(-y), ndtr(y) - p)
-        d = np.exp(-0.5 * y * y) / math.sqrt(2 * math.pi)
-        y = y - r / (d + 0.5 * y * r)
-    return np.where(p == 0, -np.inf, np.where(p == 1, np.inf, np.where((p < 0) | (p > 1),
-                                                                        np.nan, y)))
+    q = 2 * np.minimum(p, 1 - p)  # exact: 1 - p is exact for p >= 1/2
+    y = _SQRT2 * _erfc_inverse(np.abs(2 * p - 1), q)
+    y = np.copysign(y, p - 0.5)
+    y[p == 0] = -np.inf
+    y[p == 1] = np.inf
+    y[(p < 0) | (p > 1)] = np.nan
+    return y
 
 
+@_kernel_dtype
 def log_ndtr(x):
     return _split(x, x < -1,
-                  lambda v: np.log(erfcx(-v / _SQRT2) / 2) - v * v / 2,
-                  lambda v: np.log1p(-0.5 * erfc(v / _SQRT2)))
+                  lambda v: np.log(erfcx(v * -_SQRT1_2) / 2) - v * v / 2,
+                  lambda v: np.log1p(-0.5 * erfc(v * _SQRT1_2)))
 
 
 # ---- gamma family --------------------------------------------------------------------------
@@ -290,15 +404,15 @@ _TWO_OVER_SQRT_PI = 2 / _SQRT_PI
 _F = dict(compute=_F64)
 
 erf_ = unary("erf", erf, lambda g, x, out: g * _TWO_OVER_SQRT_PI * (-x * x).exp(),
-             special=("erf",), doc="The error function.", **_F)
+             special=("erf",), doc="The error function.")
 erfc_ = unary("erfc", erfc, lambda g, x, out: -g * _TWO_OVER_SQRT_PI * (-x * x).exp(),
-              special=("erfc",), doc="``1 - erf(input)``, accurate in the right tail.", **_F)
+              special=("erfc",), doc="``1 - erf(input)``, accurate in the right tail.")
 erfinv_ = unary("erfinv", erfinv, lambda g, x, out: g * (_SQRT_PI / 2) * (out * out).exp(),
-                special=("erfinv",), doc="The inverse error function.", **_F)
+                special=("erfinv",), doc="The inverse error function.")
 erfcx_ = unary("erfcx", erfcx,
                lambda g, x, out: g * (2 * x * out - _TWO_OVER_SQRT_PI),
                node="SpecialErfcxBackward0", namespace="special", method=False,
-               inplace=False, doc="``exp(input**2) * erfc(input)``.", **_F)
+               inplace=False, doc="``exp(input**2) * erfc(input)``.")
 ndtr_ = unary("ndtr", ndtr, lambda g, x, out: g * (-0.5 * x * x).exp() / math.sqrt(2 * math.pi),
               node="MulBackward1", namespace="special", method=False, inplace=False,
               doc="The standard normal CDF.", **_F)

@@ -26,29 +26,35 @@ def _numerical_jacobian(func, inputs, wrt, out_index, eps):
     for k in range(flat.size):
         orig = flat[k].copy()
         flat[k] = orig + eps
-        plus = _as_tuple(func(*inputs))[out_index]._data.astype(np.complex128).ravel()
+        plus = _differentiable_outputs(func, inputs)[out_index]._data.astype(
+            np.complex128).ravel()
         flat[k] = orig - eps
-        minus = _as_tuple(func(*inputs))[out_index]._data.astype(np.complex128).ravel()
+        minus = _differentiable_outputs(func, inputs)[out_index]._data.astype(
+            np.complex128).ravel()
         flat[k] = orig
         columns.append((plus - minus) / (2 * eps))
     if not columns:
-        out = _as_tuple(func(*inputs))[out_index]
+        out = _differentiable_outputs(func, inputs)[out_index]
         return np.zeros((out._data.size, 0))
     return np.stack(columns, axis=1)
 
 
 def _analytical_jacobian(output, inputs, wrt, create_graph=False):
+    """Rows of d output / d input from one vjp per output element; for a complex output the
+    cotangents 1 and 1j give the real and imaginary parts of each row."""
     from . import grad
-    rows = []
     n = output._data.size
-    for k in range(n):
-        cotangent = np.zeros(n, dtype=output._data.dtype)
-        cotangent[k] = 1
-        g, = grad(output, inputs[wrt], _tensor.make(cotangent.reshape(output._data.shape)),
-                  retain_graph=True, allow_unused=True, create_graph=create_graph)
-        rows.append(np.zeros(inputs[wrt]._data.size) if g is None else
-                    g._data.astype(np.complex128).ravel())
-    return np.stack(rows) if rows else np.zeros((0, inputs[wrt]._data.size))
+    units = (1, 1j) if output._dtype.is_complex else (1,)
+    jacobian = np.zeros((n, inputs[wrt]._data.size), dtype=np.complex128)
+    for unit in units:
+        for k in range(n):
+            cotangent = np.zeros(n, dtype=output._data.dtype)
+            cotangent[k] = unit
+            g, = grad(output, inputs[wrt], _tensor.make(cotangent.reshape(output._data.shape)),
+                      retain_graph=True, allow_unused=True, create_graph=create_graph)
+            if g is not None:  # the vjp of a real input is real: it is one part of the row
+                jacobian[k] += unit * g._data.real.ravel()
+    return jacobian
 
 
 def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
@@ -89,10 +95,10 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     from . import grad
     inputs = _as_tuple(inputs)
     outputs = _differentiable_outputs(func, inputs)
-    if grad_outputs is None:
-        rng = np.random.default_rng(0)
+    if grad_outputs is None:  # complex cotangents are held fixed: gradcheck perturbs real
+        rng = np.random.default_rng(0)  # parts only
         grad_outputs = tuple(_tensor.make(rng.standard_normal(o._data.shape).astype(
-            o._data.dtype)).requires_grad_() for o in outputs)
+            o._data.dtype)).requires_grad_(not o._dtype.is_complex) for o in outputs)
     grad_outputs = _as_tuple(grad_outputs)
     wanted = [t for t in inputs if isinstance(t, Tensor) and t._requires_grad]
     n = len(inputs)
