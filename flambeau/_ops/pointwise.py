@@ -7,6 +7,7 @@ broadcasting errors, which use torch's words, and in being silent where NumPy wa
 quietly gives inf and nan). The special functions NumPy lacks (erf, lgamma, ...) are in
 ``special.py``, built on these factories.
 """
+import dis
 import math
 
 import numpy as np
@@ -110,6 +111,31 @@ class _Constant:
 _NONE = _Constant(None)
 
 
+def _reads(fn, n):
+    """Which of ``fn``'s parameters 1..n (after the gradient) its body uses, read once from
+    its bytecode at definition time, so an op saves only the tensors its derivative needs."""
+    code = getattr(fn, "__code__", None)
+    if code is None or code.co_argcount < n + 1:
+        return (True,) * n
+    names = code.co_varnames[1:n + 1]
+    used = {ins.argval for ins in dis.get_instructions(fn)}
+    used.update(code.co_cellvars)  # read inside a nested function
+    return tuple(name in used for name in names)
+
+
+def _saving(derivative, n):
+    """``(reads, backward)``: which of the n operands/result the derivative reads, and the
+    derivative adapted to receive only those (the others arrive as None)."""
+    reads = _reads(derivative, n)
+    if all(reads):
+        return reads, derivative
+
+    def backward(g, *saved):
+        values = iter(saved)
+        return derivative(g, *(next(values) if r else None for r in reads))
+    return reads, backward
+
+
 def _pick(derivative, i):
     """The derivative of input ``i`` alone, from one that returns both."""
     return lambda *args: derivative(*args)[i]
@@ -164,6 +190,7 @@ def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dt
     those categories (0 bool, 1 integer, 2 float, 3 complex).
     """
     node = node or name.capitalize() + "Backward0"
+    reads, adapted = _saving(derivative, 3) if derivative is not None else ((), None)
 
     def op(input, other):
         if tensors_only and not isinstance(other, Tensor):
@@ -184,12 +211,13 @@ def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dt
         result = _quietly(_apply, ufunc, a, b) if quiet else _apply(ufunc, a, b)
         out = make(result, result_dtype or dtype)
         if derivative is not None and needs_grad(input, other):
-            inputs, backward = _inputs(input, other), derivative
+            inputs, backward = _inputs(input, other), adapted
             if None in inputs:  # a Python scalar operand is no input of the node (torch's
                 i = 1 - inputs.index(None)  # Scalar overloads), only a constant
-                inputs, backward = (inputs[i],), _pick(derivative, i)
+                inputs, backward = (inputs[i],), _pick(adapted, i)
+            saved = (_saved(input),) * reads[0] + (_saved(other),) * reads[1]
             record(node if isinstance(node, str) else node(input, other), (out,), inputs,
-                   backward, saved=(_saved(input), _saved(other)), saved_outputs=(0,))
+                   backward, saved=saved, saved_outputs=(0,) * reads[2])
         return out
 
     op.__name__ = op.__qualname__ = name
@@ -215,6 +243,7 @@ def unary(name, kernel, derivative=None, *, node=None, to_float=True, inplace=Tr
     complex inputs give real results (abs, angle).
     """
     node = node or name.capitalize() + "Backward0"
+    reads, adapted = _saving(derivative, 2) if derivative is not None else ((), None)
 
     def op(input):
         dtype = input._dtype
@@ -234,7 +263,8 @@ def unary(name, kernel, derivative=None, *, node=None, to_float=True, inplace=Tr
             result = result.astype(dtype._np)
         out = make(result, dtype)
         if derivative is not None and needs_grad(input):
-            record(node, (out,), (input,), derivative, saved=(input,), saved_outputs=(0,))
+            record(node, (out,), (input,), adapted, saved=(input,) * reads[0],
+                   saved_outputs=(0,) * reads[1])
         return out
 
     op.__name__ = op.__qualname__ = name
