@@ -370,3 +370,30 @@ def eye(n, m=None, *, dtype=None, layout=None, device=None, requires_grad=False)
         raise RuntimeError(f"m must be greater or equal to 0, got {m}")
     dtype = dtype or _dtype.get_default_dtype()
     return _finish(xp_for(device).eye(n, m, dtype=dtype.numpy_dtype), dtype, requires_grad)
+
+
+def new_empty_strided(self, size, stride, *, dtype=None, layout=None, device=None,
+                      requires_grad=False, pin_memory=False):
+    """``empty_strided`` with this tensor's dtype unless given."""
+    return empty_strided(size, stride, dtype=dtype or self._dtype, device=device,
+                         requires_grad=requires_grad)
+
+
+register("", "new_empty_strided", new_empty_strided, method=True)
+
+
+@defop(method=False)
+def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None,
+                   requires_grad=False, pin_memory=False):
+    """An uninitialised tensor whose memory holds dims in ``physical_layout`` order."""
+    size, order = tuple(size), tuple(physical_layout)
+    if len(size) != len(order):
+        raise RuntimeError(f"Number of dimensions in size does not match the length of the "
+                           f"physical_layout; i.e. len(size) = {len(size)} is not equal to "
+                           f"len(physical_layout) = {len(order)}")
+    if sorted(order) != list(range(len(order))):
+        raise RuntimeError("Duplicate dim not allowed")
+    dtype = dtype or _dtype.get_default_dtype()
+    array = xp_for(device).empty([size[d] for d in order], dtype=dtype.numpy_dtype)
+    t = make(array.transpose(np.argsort(order)), dtype)
+    return t.requires_grad_(requires_grad) if requires_grad else t

@@ -5,12 +5,15 @@ Every transform is one of three kernels over a set of dims: complex-to-complex (
 (``irfft*``, ``hfft``). Unlike NumPy, single precision stays single (float32 -> complex64) and
 integer inputs transform in the default dtype.
 """
+import warnings
+
 import numpy as np
 
-from .. import _dtype
+from .. import _dtype, _naming
 from .._tensor import make
 from ..autograd.graph import record
 from ._util import needs_grad, wrap_dim
+from .conversion import _TYPE_NAMES
 from .registry import defop
 
 _NORMS = ("backward", "ortho", "forward")
@@ -213,3 +216,185 @@ def _shift(name, sign):
 
 fftshift = _shift("fftshift", 1)
 ifftshift = _shift("ifftshift", -1)
+
+
+# ---- short-time transforms -----------------------------------------------------------------
+
+def _stft_params(name, x, n_fft, hop_length, win_length, window, normalized, onesided,
+                 return_complex, align_to_window, shape):
+    """torch's argument checks, worded as its ``name(...) : expected ...`` errors."""
+    def fail(msg):
+        win = "None" if window is None else \
+            f"{_naming.public_name}.{_TENSOR_NAME[window._dtype._name]}{{{list(window.shape)}}}"
+        raise RuntimeError(
+            f"{name}({_naming.public_name}.{_TENSOR_NAME[x._dtype._name]}{shape}, "
+            f"n_fft={n_fft}, "
+            f"hop_length={hop}, win_length={win_length}, window={win}, "
+            f"normalized={int(normalized)}, onesided={_opt(onesided)}, "
+            f"return_complex={_opt(return_complex)}, align_to_window={_opt(align_to_window)}) : "
+            f"expected {msg}")
+    hop = n_fft // 4 if hop_length is None else hop_length
+    win_length = n_fft if win_length is None else win_length
+    return fail, hop, win_length
+
+
+_TENSOR_NAME = _TYPE_NAMES
+
+
+def _opt(v):
+    return "None" if v is None else int(v)
+
+
+def _full_window(window, win_length, n_fft, dtype, why):
+    """The window centred in ``n_fft`` samples (ones of ``win_length`` when not given)."""
+    import flambeau
+    if window is None:
+        warnings.warn(f"A window was not provided. A rectangular window will be applied{why}"
+                      "To suppress this warning and use a rectangular window, explicitly set "
+                      "`window=torch.ones(n_fft, device=<device>)`.", UserWarning, stacklevel=4)
+        window = flambeau.ones(win_length, dtype=dtype)
+    left = (n_fft - win_length) // 2
+    if left or win_length < n_fft:
+        window = flambeau.cat([flambeau.zeros(left, dtype=window.dtype), window,
+                               flambeau.zeros(n_fft - win_length - left, dtype=window.dtype)])
+    return window
+
+
+_LEAKAGE = (",which is known to cause spectral leakage. Other windows such as torch.hann_window "
+            "or torch.hamming_window are recommended to reduce spectral leakage.")
+_LOSSLESS = (".Please provide the same window used by stft to make the inversion lossless.")
+_PAD_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+
+
+@defop(method=True)
+def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=True,
+         pad_mode="reflect", normalized=False, onesided=None, return_complex=None,
+         align_to_window=None):
+    """The short-time Fourier transform of a 1-d signal or a batch of them: frames (after
+    ``n_fft // 2`` samples of ``pad_mode`` padding when ``center``) times the window, then the
+    (one-sided for real input) FFT, shaped ``(batch, freq, frames)``; differentiable."""
+    import flambeau
+    complex_in = input._dtype.is_complex or window is not None and window._dtype.is_complex
+    if return_complex is None and not complex_in:
+        raise RuntimeError("stft requires the return_complex parameter be given for real "
+                           "inputs, and will further require that return_complex=True in a "
+                           "future PyTorch release.")
+    return_complex = True if return_complex is None else return_complex
+    if input._data.ndim not in (1, 2):
+        raise RuntimeError(f"stft: expected a 1D or 2D tensor, but got {input._data.ndim}D "
+                           "tensor")
+    x = input if input._data.ndim == 2 else input.unsqueeze(0)
+    if not _is_floating(x):
+        x = x.to(_dtype.get_default_dtype())
+    if center:
+        pad = n_fft // 2
+        n = x.shape[-1]
+        if pad_mode == "constant":
+            z = flambeau.zeros(x.shape[0], pad, dtype=x.dtype)
+            x = flambeau.cat([z, x, z], -1)
+        else:
+            if pad_mode == "reflect" and pad >= n:
+                raise RuntimeError(
+                    "Argument #4: Padding size should be less than the corresponding input "
+                    f"dimension, but got: padding ({pad}, {pad}) at dimension 2 of input "
+                    f"[1, {', '.join(map(str, x.shape))}]")
+            x = x[:, make(np.pad(np.arange(n), pad, _PAD_MODES[pad_mode]))]
+    fail, hop, win_length = _stft_params("stft", x, n_fft, hop_length, win_length, window,
+                                         normalized, onesided, return_complex,
+                                         align_to_window,
+                                         list(x.shape)[2 - input._data.ndim:])
+    n = x.shape[-1]
+    if not 0 < n_fft <= n:
+        fail(f"0 < n_fft < {n}, but got n_fft={n_fft}")
+    if hop <= 0:
+        fail(f"hop_length > 0, but got hop_length={hop}")
+    if not 0 < win_length <= n_fft:
+        fail(f"0 < win_length <= n_fft, but got win_length={win_length}")
+    if window is not None and (window._data.ndim != 1 or window.shape[0] != win_length):
+        fail(f"a 1D window tensor of size equal to win_length={win_length}, but got window "
+             f"with size {list(window.shape)}")
+    frames = 1 + (n - n_fft) // hop
+    index = np.arange(frames)[:, None] * hop + np.arange(n_fft)
+    windowed = x[:, make(index)] * _full_window(window, win_length, n_fft, x.dtype, _LEAKAGE)
+    norm = "ortho" if normalized else "backward"
+    onesided = not complex_in if onesided is None else onesided
+    if onesided and complex_in:
+        raise RuntimeError("Cannot have onesided output if window or input is complex")
+    spec = (flambeau.fft.rfft if onesided else flambeau.fft.fft)(windowed, norm=norm)
+    out = spec.transpose(1, 2)
+    if input._data.ndim == 1:
+        out = out.squeeze(0)
+    if not return_complex:
+        warnings.warn("stft with return_complex=False is deprecated. In a future pytorch "
+                      "release, stft will return complex tensors for all inputs, and "
+                      "return_complex=False will raise an error.", UserWarning, stacklevel=3)
+        return flambeau.view_as_real(out)
+    return out
+
+
+def _is_floating(t):
+    return t._dtype.is_floating_point or t._dtype.is_complex
+
+
+@defop(method=True)
+def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=True,
+          normalized=False, onesided=None, length=None, return_complex=False):
+    """The inverse of :func:`stft` by windowed overlap-add, divided by the summed squared
+    window (which must not vanish); differentiable."""
+    import flambeau
+    if not input._dtype.is_complex:
+        raise RuntimeError("istft requires a complex-valued input tensor matching the output "
+                           "from stft with return_complex=True.")
+    if input._data.ndim not in (2, 3):
+        raise RuntimeError(f"istft: expected a tensor with 2 or 3 dimensions of complex, but "
+                           f"got {input._data.ndim}D")
+    spec = input if input._data.ndim == 3 else input.unsqueeze(0)
+    fail, hop, win_length = _stft_params("istft", spec, n_fft, hop_length, win_length, window,
+                                         normalized, onesided, return_complex, None,
+                                         list(spec.shape))
+    freq, frames = spec.shape[1], spec.shape[2]
+    onesided = freq != n_fft if onesided is None else onesided
+    if onesided and freq != n_fft // 2 + 1:
+        fail("the frequency dimension (3rd to the last) of the input tensor to match n_fft / 2 "
+             f"+ 1 when onesided=True, but got {freq}")
+    if not onesided and freq != n_fft:
+        fail("the frequency dimension (3rd to the last) of the input tensor to match n_fft "
+             f"when onesided=False, but got {freq}")
+    if not 0 < win_length <= n_fft:
+        fail(f"0 < win_length <= n_fft, but got win_length={win_length}")
+    if hop <= 0:
+        fail(f"hop_length > 0, but got hop_length={hop}")
+    norm = "ortho" if normalized else "backward"
+    spec = spec.transpose(1, 2)
+    if return_complex:
+        if onesided:
+            raise RuntimeError("cannot have onesided output if window or input is complex")
+        frames_t = flambeau.fft.ifft(spec, n_fft, norm=norm)
+    else:
+        if window is not None and window._dtype.is_complex:
+            raise RuntimeError("Complex windows are incompatible with return_complex=False")
+        if not onesided:
+            spec = spec.narrow(-1, 0, n_fft // 2 + 1)
+        frames_t = flambeau.fft.irfft(spec, n_fft, norm=norm)
+    real = _REAL[spec._dtype._name]
+    win = _full_window(window, win_length, n_fft, real, _LOSSLESS)
+    frames_t = frames_t * win
+    total = n_fft + hop * (frames - 1)
+    index = make((np.arange(frames)[:, None] * hop + np.arange(n_fft)).reshape(-1))
+    y = flambeau.zeros(frames_t.shape[0], total, dtype=frames_t.dtype).index_add(
+        1, index, frames_t.reshape(frames_t.shape[0], -1))
+    envelope = np.zeros(total, win._dtype._np)
+    np.add.at(envelope, index._data, np.broadcast_to(win._data ** 2,
+                                                     (frames, n_fft)).reshape(-1))
+    start = n_fft // 2 if center else 0
+    end = total - (n_fft // 2 if center else 0) if length is None else start + length
+    end = min(end, total)
+    y = y.narrow(1, start, end - start)
+    envelope = envelope[start:end]
+    if np.abs(envelope).min(initial=np.inf) < 1e-11:
+        raise RuntimeError("istft(...) : window overlap add min: 1e-11")  # torch's check
+    y = y / make(envelope, win._dtype)
+    if length is not None and end - start < length:
+        y = flambeau.cat([y, flambeau.zeros(y.shape[0], length - (end - start),
+                                            dtype=y.dtype)], 1)
+    return y.squeeze(0) if input._data.ndim == 2 else y

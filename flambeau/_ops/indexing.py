@@ -879,3 +879,73 @@ def _diagonal(t, offset=0, dim1=0, dim2=1):
 select_scatter = _view_scatter("select_scatter", _select, "SelectScatterBackward0")
 slice_scatter = _view_scatter("slice_scatter", _slice, "SliceScatterBackward0")
 diagonal_scatter = _view_scatter("diagonal_scatter", _diagonal, "DiagonalScatterBackward0")
+
+
+# ---- index_reduce, unravel_index, isin -----------------------------------------------------
+
+@defop(inplace=True, out=True)
+def index_reduce(input, dim, index, source, reduce, *, include_self=True):
+    """``input`` with the slices of ``source`` along ``dim`` reduced ('prod', 'mean', 'amax',
+    'amin') into the slices ``index`` names: ``scatter_reduce`` with the index spread."""
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError("index_reduce(): Expected reduce to be one of prod, mean, amax or "
+                           f"amin but got {reduce}.")
+    if index._dtype not in (_int64, _dtype.int32):
+        raise RuntimeError("index_reduce_(): Expected dtype int32/int64 for index but got: "
+                           + type_name(index._dtype))
+    if source._dtype is not input._dtype:
+        raise RuntimeError(f"index_reduce_(): self ({type_name(input._dtype)}) and source "
+                           f"({type_name(source._dtype)}) must have the same scalar type")
+    if index._data.ndim > 1:
+        raise IndexError("index_reduce_(): Index is supposed to be a vector")
+    d = wrap_dim(dim, input._data.ndim)
+    if source._data.ndim and source._data.shape[d] != index._data.size:
+        raise RuntimeError("index_reduce_(): Number of indices (" + str(index._data.size) +
+                           ") should be equal to source.size(dim) (" +
+                           str(source._data.shape[d]) + ")")
+    shape = [1] * source._data.ndim
+    if shape:
+        shape[d] = -1
+    spread = make(np.broadcast_to(index._data.astype(np.int64).reshape(shape),
+                                  source._data.shape), _int64)
+    from .. import no_grad
+    with no_grad():
+        result = scatter_reduce(input, dim, spread, source, reduce, include_self=include_self)
+    if needs_grad(input, source):
+        record("IndexReduceBackward0", (result,), (input, source),
+               lambda g, x, s, out: _scatter_reduce_backward(g, x, s, out, d, spread, reduce,
+                                                             include_self),
+               saved=(input, source), saved_outputs=(0,))
+    return result
+
+
+@defop(method=False)
+def unravel_index(indices, shape):
+    """Flat indices as a tuple of coordinate tensors (int64) for ``shape``; indices out of
+    range wrap around, as torch's do."""
+    if not isinstance(indices, Tensor):
+        raise AttributeError(f"'{type(indices).__name__}' object has no attribute 'is_complex'")
+    if indices._dtype.is_floating_point or indices._dtype.is_complex or \
+            indices._dtype is _dtype.bool:
+        raise TypeError(f"expected 'indices' to be integer dtype, but got "
+                        f"{_naming.public_name}.{indices._dtype._name}")
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    if any(s < 0 for s in shape):
+        raise ValueError(f"'shape' cannot have negative values, but got {shape}")
+    flat = indices._data.astype(np.int64)
+    strides = np.cumprod((1,) + shape[:0:-1])[::-1]
+    return tuple(make((flat // st) % max(s, 1), _int64) for s, st in zip(shape, strides))
+
+
+@defop(method=False, out=True)
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    """Whether each of ``elements`` is among ``test_elements`` (either may be a scalar)."""
+    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
+        raise TypeError("isin() received an invalid combination of arguments - got "
+                        f"({type(elements).__name__}, {type(test_elements).__name__})")
+    for t in (elements, test_elements):
+        if isinstance(t, Tensor) and t._dtype is _dtype.bool:
+            raise RuntimeError("Unsupported input type encountered for isin(): Bool")
+    a = elements._data if isinstance(elements, Tensor) else np.asarray(elements)
+    b = test_elements._data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
+    return make(np.isin(a, b, assume_unique=assume_unique, invert=invert), _dtype.bool)

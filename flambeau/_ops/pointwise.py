@@ -1131,3 +1131,42 @@ for _name, _fn in {"__neg__": neg, "__abs__": abs, "__pos__": positive,
                    "__invert__": _invert, "__matmul__": _matmul(False),
                    "__rmatmul__": _matmul(True)}.items():
     register("", _name, _fn, method=True)
+
+
+# ---- complex numbers from two real tensors (one block: complex, polar) -----------------------
+
+def _complex_inputs(a, b):
+    if a._dtype is not b._dtype:
+        if a._dtype.is_floating_point and b._dtype.is_floating_point:
+            raise RuntimeError(f"Expected object of scalar type {type_name(a._dtype)} but got "
+                               f"scalar type {type_name(b._dtype)} for second argument")
+    if a._dtype not in _COMPLEX_FROM:
+        raise RuntimeError(f"Expected both inputs to be Half, Float or Double tensors but got "
+                           f"{type_name(a._dtype)} and {type_name(b._dtype)}")
+    return _COMPLEX_FROM[a._dtype]
+
+
+_COMPLEX_FROM = {_dtype.float32: _dtype.complex64, _dtype.float64: _dtype.complex128}
+
+
+@defop(method=False, out=True, name="complex")
+def complex_(real, imag):  # not ``complex``: this module uses the builtin
+    """``real + imag * 1j`` (broadcast); both float tensors of one dtype."""
+    dtype = _complex_inputs(real, imag)
+    out = make(real._data + imag._data * dtype.numpy_dtype.type(1j), dtype)
+    if needs_grad(real, imag):
+        record("ComplexBackward0", (out,), (real, imag), lambda g: (g.real, g.imag))
+    return out
+
+
+@defop(method=False, out=True)
+def polar(abs, angle):
+    """``abs * (cos(angle) + sin(angle) * 1j)`` (broadcast); both float tensors of one dtype."""
+    dtype = _complex_inputs(abs, angle)
+    r, theta = abs._data, angle._data
+    out = make(r * np.cos(theta) + (r * np.sin(theta)) * dtype.numpy_dtype.type(1j), dtype)
+    if needs_grad(abs, angle):
+        record("PolarBackward0", (out,), (abs, angle),
+               lambda g, z: ((g.conj() * z.sgn()).real, (g.conj() * z * 1j).real),
+               saved_outputs=(0,))
+    return out

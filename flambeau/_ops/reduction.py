@@ -34,6 +34,7 @@ def kept_shape(shape, dims):
 
 
 _add_reduce = np.add.reduce  # np.sum without its Python-level dispatch
+_max_reduce = np.maximum.reduce
 
 
 def _axis(dims, input):
@@ -721,3 +722,326 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 def equal(input, other):
     """True when both have the same shape and elements."""
     return input._data.shape == other._data.shape and bool(np.all(input._data == other._data))
+
+
+# ---- softmax, distances, covariance, numerical calculus, histograms -------------------------
+
+def _softmax_op(name, log, node):
+    """``softmax``/``log_softmax`` over ``dim``: one max-shift, exp and sum on NumPy temporaries."""
+    def op(input, dim, dtype=None):
+        if dtype is not None and dtype is not input._dtype:
+            input = input.to(dtype)
+        if not _is_float(input._dtype):
+            raise NotImplementedError(f'"{"log_" if log else ""}softmax_lastdim_kernel_impl" '
+                                      f"not implemented for '{type_name(input._dtype)}'")
+        a = input._data
+        d = wrap_dim(dim, a.ndim) if a.ndim else 0
+        if a.ndim == 0:
+            a = a.reshape(1)
+        if a.size == 0:
+            r = a.copy()
+        else:
+            with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+                r = a - _max_reduce(a, d, None, None, True)
+                if log:
+                    r -= np.log(_add_reduce(np.exp(r), d, None, None, True))
+                else:
+                    np.exp(r, out=r)
+                    r /= _add_reduce(r, d, None, None, True)
+        out = make(r.reshape(input._data.shape), input._dtype)
+        if needs_grad(input):
+            if a.ndim != input._data.ndim:
+                d = None  # a 0-d input: sums over "dim" are sums over everything
+            if log:
+                def backward(g, out):
+                    return g - out.exp() * g.sum(d, True)
+            else:
+                def backward(g, out):
+                    return out * (g - (g * out).sum(d, True))
+            record(node, (out,), (input,), backward, saved_outputs=(0,))
+        return out
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"``{name}`` over ``dim`` (required), computed in ``dtype`` when given."
+    return defop(op, name=name, out=True)
+
+
+softmax = _softmax_op("softmax", False, "SoftmaxBackward0")
+log_softmax = _softmax_op("log_softmax", True, "LogSoftmaxBackward0")
+
+_CDIST_MODES = (None, "use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
+                "donot_use_mm_for_euclid_dist")
+
+
+def _cdist_weights(diff, dist, p):
+    """d dist / d x1 per pair and coordinate, written with flambeau ops (0 where dist is 0)."""
+    zero = _const(dist._data == 0, dist)
+    safe = (dist + zero).unsqueeze(-1)
+    keep = (1 - zero).unsqueeze(-1)
+    if p == 0:
+        return diff * 0
+    if p == 1:
+        return diff.sign() * keep
+    if p == 2:
+        return diff / safe * keep
+    if math.isinf(p):
+        return diff.sign() * _const(np.abs(diff._data) == dist._data[..., None], diff) * keep
+    return diff.sign() * diff.abs() ** (p - 1) / safe ** (p - 1) * keep
+
+
+@defop(method=False)
+def cdist(x1, x2, p=2.0, compute_mode=None):
+    """Batched p-norm distances between the rows of ``x1`` and of ``x2``; for p=2 with more than
+    25 rows (or ``use_mm_for_euclid_dist``) it uses the matrix-product formula as torch does."""
+    for name, x in (("X1", x1), ("X2", x2)):
+        if not x._dtype.is_floating_point:
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
+                               f"{type_name(x._dtype)}")
+    for name, x in (("X1", x1), ("X2", x2)):
+        if x._data.ndim < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: "
+                               f"{x._data.ndim}D")
+    a, b = x1._data, x2._data
+    if a.shape[-1] != b.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {a.shape[-1]} "
+                           f"X2: {b.shape[-1]}")
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    if compute_mode not in _CDIST_MODES:
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
+    dtype = _dtype.promote_types(x1._dtype, x2._dtype)
+    a, b = a.astype(dtype._np, copy=False), b.astype(dtype._np, copy=False)
+    mm = p == 2 and (compute_mode == "use_mm_for_euclid_dist" or compute_mode in _CDIST_MODES[:2]
+                     and (a.shape[-2] > 25 or b.shape[-2] > 25))
+    if mm:
+        sq = (np.einsum("...i,...i->...", a, a)[..., :, None]
+              + np.einsum("...i,...i->...", b, b)[..., None, :]
+              - 2 * (a @ np.swapaxes(b, -1, -2)))
+        r = np.sqrt(np.maximum(sq, 0, out=sq), out=sq)
+    else:
+        diff = np.abs(a[..., :, None, :] - b[..., None, :, :])
+        if p == 0:
+            r = np.count_nonzero(diff, axis=-1).astype(dtype._np)
+        elif math.isinf(p):
+            r = diff.max(-1, initial=0)
+        elif p == 1:
+            r = diff.sum(-1)
+        elif p == 2:
+            r = np.sqrt(np.einsum("...i,...i->...", diff, diff))
+        else:
+            r = (diff ** p).sum(-1) ** (1 / p)
+    out = make(np.ascontiguousarray(r, dtype._np), dtype)
+    if needs_grad(x1, x2):
+        def backward(g, x1, x2, out):
+            w = g.unsqueeze(-1) * _cdist_weights(x1.unsqueeze(-2) - x2.unsqueeze(-3), out, p)
+            return w.sum(-2), -w.sum(-3)
+        record("CdistBackward0", (out,), (x1, x2), backward, saved=(x1, x2), saved_outputs=(0,))
+    return out
+
+
+def _check_weights(w, kind, n, integral):
+    if w is None:
+        return
+    if w._data.ndim > 1:
+        raise RuntimeError(f"cov(): expected {kind} to have one or fewer dimensions but got "
+                           f"{kind} with {w._data.ndim} dimensions")
+    ok = not _is_float(w._dtype) and w._dtype is not _bool if integral \
+        else w._dtype.is_floating_point
+    if not ok:
+        raise RuntimeError(f"cov(): expected {kind} to have "
+                           f"{'integral' if integral else 'floating point'} dtype but got "
+                           f"{kind} with {type_name(w._dtype)} dtype")
+    if w._data.size != n:
+        raise RuntimeError(f"cov(): expected {kind} to have the same numel as there are "
+                           f"observations in the input but got {w._data.size} != {n}")
+    if w._data.size and w._data.min() < 0:
+        raise RuntimeError(f"cov(): {kind} cannot be negative")
+
+
+@defop
+def cov(input, *, correction=1, fweights=None, aweights=None):
+    """The covariance matrix of the variables in the rows of ``input`` (observations in
+    columns), with integer frequency and float observation weights."""
+    if input._data.ndim > 2:
+        raise RuntimeError("cov(): expected input to have two or fewer dimensions but got an "
+                           f"input with {input._data.ndim} dimensions")
+    x = input if input._data.ndim == 2 else input.reshape(1, -1)
+    n = x._data.shape[1]
+    _check_weights(fweights, "fweights", n, True)
+    _check_weights(aweights, "aweights", n, False)
+    w = fweights
+    if aweights is not None:
+        w = aweights if w is None else w * aweights
+    w_sum = n if w is None else w.sum()
+    avg = (x if w is None else x * w).sum(1) / w_sum
+    if w is None or correction == 0:
+        norm = w_sum - correction
+    elif aweights is None:
+        norm = w_sum - correction
+    else:
+        norm = w_sum - correction * (w * aweights).sum() / w_sum
+    if float(norm) <= 0:
+        warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less "
+                      "than the number of observations.", UserWarning, stacklevel=3)
+        norm = 0 * norm
+    x = x - avg.unsqueeze(1)
+    c = (x @ (x if w is None else x * w).t().conj()) / norm
+    return c.squeeze()
+
+
+@defop
+def corrcoef(input):
+    """Pearson correlation coefficients of the rows of ``input``, clipped into [-1, 1]."""
+    c = cov(input)
+    if c._data.ndim == 0:
+        return c / c
+    std = c.diagonal()
+    std = (std.real if c._dtype.is_complex else std).sqrt()
+    c = c / std.unsqueeze(1) / std.unsqueeze(0)
+    if c._dtype.is_complex:
+        import flambeau
+        return flambeau.complex(c.real.clamp(-1, 1), c.imag.clamp(-1, 1))
+    return c.clamp(-1, 1)
+
+
+# ---- numerical gradient and integration --------------------------------------------------
+
+def _gradient_along(x, d, h, edge_order):
+    """``x``'s derivative along ``d`` from coordinates ``h`` (an array) or a uniform step."""
+    import flambeau
+    n = x._data.shape[d]
+    shape = [1] * x._data.ndim
+    shape[d] = -1
+
+    def const(v):
+        return make(np.asarray(v, x._dtype._np).reshape(shape), x._dtype)
+
+    def part(start, length):
+        return x.narrow(d, start, length)
+    if isinstance(h, np.ndarray):
+        dx = np.diff(h)
+        a, b = dx[:-1], dx[1:]
+        mid = (part(0, n - 2) * const(-b / (a * (a + b))) + part(1, n - 2) * const((b - a) / (a * b))
+               + part(2, n - 2) * const(a / (b * (a + b))))
+    else:
+        dx = np.full(n - 1, float(h))
+        mid = (part(2, n - 2) - part(0, n - 2)) / (2.0 * h)
+    if edge_order == 1:
+        first = (part(1, 1) - part(0, 1)) / float(dx[0])
+        last = (part(n - 1, 1) - part(n - 2, 1)) / float(dx[-1])
+    else:
+        def edge(s, a, b, sign):  # the second-order one-sided stencil over steps a then b
+            return sign * (part(s[0], 1) * (-(2 * a + b) / (a * (a + b)))
+                           + part(s[1], 1) * ((a + b) / (a * b))
+                           + part(s[2], 1) * (-a / (b * (a + b))))
+        first = edge((0, 1, 2), float(dx[0]), float(dx[1]), 1)
+        last = edge((n - 1, n - 2, n - 3), float(dx[-1]), float(dx[-2]), -1)
+    return flambeau.cat([first, mid, last], d)
+
+
+@defop(method=False)
+def gradient(input, *, spacing=None, dim=None, edge_order=1):
+    """Central-difference derivatives of ``input`` along each dim of ``dim`` (all by default),
+    as a tuple; ``spacing`` is a step, one step per dim, or one coordinate tensor per dim."""
+    ndim = input._data.ndim
+    dims = tuple(range(ndim)) if dim is None else wrap_dims(dim, ndim)
+    if isinstance(spacing, (list, tuple)):
+        if len(spacing) != len(dims):
+            raise RuntimeError("torch.gradient expected spacing to be unspecified, a scalar or "
+                               "it's spacing and dim arguments to have the same length, but got "
+                               f"a spacing argument of length {len(spacing)} and a dim argument "
+                               f"of length {len(dims) if dim is not None else ndim}.")
+        steps = [s._data.astype(np.float64) if isinstance(s, Tensor) else s for s in spacing]
+    else:
+        steps = [1 if spacing is None else spacing] * len(dims)
+    if edge_order not in (1, 2):
+        raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
+    for d in dims:
+        if input._data.shape[d] < edge_order + 1:
+            raise RuntimeError("torch.gradient expected each dimension size to be at least "
+                               "edge_order+1")
+    x = input if _is_float(input._dtype) else input.to(_dtype.get_default_dtype())
+    return tuple(_gradient_along(x, d, h, edge_order) for d, h in zip(dims, steps))
+
+
+def _trapezoid_steps(y, x, dx, d):
+    """The widths between samples along ``d`` (a tensor or a number)."""
+    if x is None:
+        return 1 if dx is None else dx
+    if x._data.ndim == 1:
+        if x._data.shape[0] != y._data.shape[d]:
+            raise RuntimeError("trapezoid: There must be one `x` value for each sample point")
+        shape = [1] * y._data.ndim
+        shape[d] = -1
+        return x.diff().reshape(shape)
+    return x.diff(dim=d)
+
+
+def _trapezoid_op(name, cumulative):
+    def op(y, x=None, *, dx=None, dim=-1):
+        d = wrap_dim(dim, y._data.ndim)
+        n = y._data.shape[d]
+        if not _is_float(y._dtype) and (x is None or not _is_float(x._dtype)) and \
+                (dx is None or isinstance(dx, int)):
+            y = y.to(_dtype.get_default_dtype())
+        step = _trapezoid_steps(y, x, dx, d)
+        if n == 0:
+            shape = list(y._data.shape)
+            if cumulative:
+                return y.narrow(d, 0, 0) * step
+            del shape[d]
+            return y.new_zeros(shape) * (step if not isinstance(step, Tensor) else 1)
+        pairs = (y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1)) * step / 2
+        return pairs.cumsum(d) if cumulative else pairs.sum(d)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = (f"The {'running ' if cumulative else ''}trapezoid rule along ``dim`` over "
+                  "samples at ``x`` (or spaced by ``dx``).")
+    return op
+
+
+trapezoid = defop(_trapezoid_op("trapezoid", False), method=False, aliases=("trapz",))
+cumulative_trapezoid = defop(_trapezoid_op("cumulative_trapezoid", True), method=False)
+
+_histogramdd = return_type("histogramdd", ["hist", "bin_edges"])
+
+
+@defop(method=False, out=True)
+def histogramdd(input, bins, *, range=None, weight=None, density=False):
+    """A D-dimensional histogram of the points in ``input``'s last dim (no gradient)."""
+    if not input._dtype.is_floating_point:
+        raise NotImplementedError(f"\"histogramdd\" not implemented for "
+                                  f"'{type_name(input._dtype)}'")
+    dims = input._data.shape[-1]
+    pts = input._data.reshape(-1, dims)
+    if isinstance(bins, int):
+        bins = [bins] * dims
+    if len(bins) != dims:
+        raise RuntimeError("histogramdd: The size of bins must be equal to the innermost "
+                           "dimension of the input.")
+    dt = input._dtype._np
+    edges, index, inside = [], 0, np.ones(len(pts), bool)
+    for k, b in enumerate(bins):
+        col = pts[:, k]
+        if isinstance(b, Tensor):
+            e = b._data.astype(dt)
+        else:
+            lo, hi = (range[2 * k], range[2 * k + 1]) if range is not None else \
+                ((col.min(), col.max()) if len(col) else (0, 1))
+            if lo == hi:
+                lo, hi = lo - 0.5, hi + 0.5
+            e = np.linspace(lo, hi, b + 1).astype(dt)
+        nb = len(e) - 1
+        inside &= (col >= e[0]) & (col <= e[-1])
+        pos = np.clip(np.searchsorted(e, col, "right") - 1, 0, nb - 1 if nb else 0)
+        index = index * nb + pos
+        edges.append(e)
+    nbins = [len(e) - 1 for e in edges]
+    w = None if weight is None else weight._data.reshape(-1)[inside]
+    hist = np.bincount(index[inside], w, math.prod(nbins)).reshape(nbins).astype(dt)
+    if density:
+        widths = np.ones(nbins, dt)
+        for k, e in enumerate(edges):  # `range` is an argument here: the shapes come from arange
+            widths = widths * np.diff(e).reshape([-1 if i == k else 1 for i in np.arange(dims)])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            hist = hist / hist.sum() / widths
+    return _histogramdd(make(hist, input._dtype), tuple(make(e, input._dtype) for e in edges))
+

@@ -568,3 +568,220 @@ def _as_strided_backward(g, shape, size, stride, offset):
     from .. import tensor as new_tensor
     flat.index_add_(0, new_tensor(np.asarray(index).reshape(-1)), g.reshape(-1))
     return flat[:n].reshape(shape)
+
+
+# ---- splits in numpy's style ---------------------------------------------------------------
+
+def _numpy_split(name, dim, min_dims):
+    def fn(input, indices_or_sections):
+        n = input._data.ndim
+        if n < min_dims:
+            raise RuntimeError(f"torch.{name} requires a tensor with at least {min_dims} "
+                               f"dimension, but got a tensor with {n} dimensions!")
+        d = dim if n > 1 or name != "hsplit" else 0
+        if isinstance(indices_or_sections, int):
+            size = input._data.shape[d]
+            if indices_or_sections == 0 or size % indices_or_sections:
+                raise RuntimeError(f"torch.{name} attempted to split along dimension {d}, but "
+                                   f"the size of the dimension {size} is not divisible by the "
+                                   f"split_size {indices_or_sections}!")
+        return tensor_split(input, indices_or_sections, d)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"``tensor_split`` along dim {dim}, sections required to divide it evenly."
+    return defop(fn)
+
+
+hsplit = _numpy_split("hsplit", 1, 1)
+vsplit = _numpy_split("vsplit", 0, 2)
+dsplit = _numpy_split("dsplit", 2, 3)
+
+
+@defop
+def unsafe_split(tensor, split_size, dim=0):
+    """``split`` whose pieces autograd does not track as views of the input."""
+    outs = split(tensor, split_size, dim)
+    for o in outs:
+        o._base = None
+    if needs_grad(tensor):
+        record("UnsafeSplitBackward0", outs, (tensor,), outs[0]._grad_fn._backward)
+    return outs
+
+
+@defop
+def unsafe_chunk(input, chunks, dim=0):
+    """``chunk`` as ``unsafe_split`` pieces."""
+    outs = chunk(input, chunks, dim)
+    return unsafe_split(input, outs[0]._data.shape[wrap_dim(dim, input._data.ndim)], dim) \
+        if outs else outs
+
+
+@defop
+def ravel(input):
+    """The elements as one dim: a view when contiguous, else a view of a contiguous copy."""
+    return view(conversion.contiguous(input), -1)
+
+
+def sum_to_size(self, *size):
+    """Sums the broadcast dims away so that the result has ``size`` (the inverse of expand)."""
+    if len(size) == 1 and not isinstance(size[0], int):
+        size = tuple(size[0])
+    shape = self._data.shape
+    lead = len(shape) - len(size)
+    if lead < 0 or any(s != 1 and s != have for s, have in zip(size, shape[lead:])):
+        raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(shape)}}}.")
+    dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(size)
+                                      if s == 1 and shape[lead + i] != 1)
+    if not size:  # torch sums everything (bool counts) even from a 0-d tensor
+        return self.sum()
+    if not dims:
+        return self
+    out = self.sum(dims, keepdim=True)
+    return out.view(size) if lead else out
+
+
+register("", "sum_to_size", sum_to_size, method=True)
+
+
+# ---- complex numbers as pairs of reals -----------------------------------------------------
+
+@defop(method=False)
+def view_as_real(input):
+    """A complex tensor seen as reals with a trailing dim of 2 (real, imag): same memory."""
+    if not input._dtype.is_complex:
+        raise RuntimeError("view_as_real is only supported for complex tensors")
+    a = input._data
+    real = a.real  # same memory, strides in bytes unchanged
+    array = np.lib.stride_tricks.as_strided(real, a.shape + (2,), a.strides + (real.itemsize,))
+    out = _view(input, array, "ViewAsRealBackward0", lambda g: view_as_complex(g.contiguous()))
+    out._dtype = _dtype._from_numpy[array.dtype]
+    return out
+
+
+_COMPLEX_OF = {_dtype.float32: _dtype.complex64, _dtype.float64: _dtype.complex128}
+
+
+@defop(method=False)
+def view_as_complex(input):
+    """Reals with a trailing dim of 2 seen as complex numbers: same memory (no complex32, so
+    half tensors are refused)."""
+    a = input._data
+    if input._dtype not in _COMPLEX_OF:
+        raise RuntimeError("view_as_complex is only supported for half, float and double "
+                           f"tensors, but got a tensor of scalar type: {type_name(input._dtype)}")
+    strides = input.stride()
+    if not a.ndim or a.shape[-1] != 2:
+        raise RuntimeError("Tensor must have a last dimension of size 2")
+    if strides[-1] != 1:
+        raise RuntimeError("Tensor must have a last dimension with stride 1")
+    if any(s % 2 for s in strides[:-1]):
+        raise RuntimeError("Tensor must have a stride divisible by 2 for all but last dimension")
+    if input.storage_offset() % 2:
+        raise RuntimeError("Tensor must have a storage_offset divisible by 2")
+    complex_dtype = _COMPLEX_OF[input._dtype]
+    array = a.view(complex_dtype.numpy_dtype)[..., 0]  # the last dim (2 reals) as one complex
+    out = _view(input, array, "ViewAsComplexBackward0", lambda g: view_as_real(g))
+    out._dtype = complex_dtype
+    return out
+
+
+# ---- resizing in place ---------------------------------------------------------------------
+
+def resize_(self, *sizes, memory_format=None):
+    """Reshapes in place to contiguous ``sizes`` over the same storage, keeping its values;
+    a larger size grows the storage (new elements zero; other views keep the old memory)."""
+    from ._util import parse_size
+    sizes = parse_size(sizes)
+    if self._requires_grad:
+        raise RuntimeError("cannot resize variables that require grad")
+    storage = self._get_storage()
+    offset, item = self.storage_offset(), self._dtype.itemsize
+    numel = int(np.prod(sizes))
+    end = (offset + numel) * item
+    memory = storage.bytes()
+    if end > memory.size:
+        grown = np.zeros(end, dtype=np.uint8)
+        grown[:memory.size] = memory
+        version, memory = storage._version, grown
+        self._storage = None
+        self._get_storage()._bytes = memory
+        self._storage._version = version
+    self._data = memory[offset * item:end].view(self._dtype.numpy_dtype).reshape(sizes)
+    if self._storage is not storage:
+        self._storage._array = self._data
+    self._bump_version()
+    return self
+
+
+def resize_as_(self, the_template, *, memory_format=None):
+    """``resize_`` to ``the_template``'s shape."""
+    return resize_(self, the_template._data.shape)
+
+
+register("", "resize_", resize_, method=True)
+register("", "resize_as_", resize_as_)
+register("", "resize_as_", resize_as_, method=True)
+
+
+@defop(out=True)
+def as_strided_scatter(input, src, size, stride, storage_offset=None):
+    """A contiguous copy of ``input`` with ``src`` written into its ``as_strided`` view."""
+    out = make(np.array(input._data, order="C"), input._dtype)
+    offset = storage_offset or 0
+    target = np.lib.stride_tricks.as_strided(
+        out._data.reshape(-1)[offset:], tuple(size),
+        tuple(s * out._data.itemsize for s in stride))
+    if target.shape != src._data.shape:
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
+                           f"{list(src._data.shape)}, slice size = {list(target.shape)}")
+    target[...] = src._data
+    if needs_grad(input, src):
+        shape = input._data.shape
+        record("AsStridedScatterBackward0", (out,), (input, src),
+               lambda g: _as_strided_scatter_backward(g, shape, size, stride, offset))
+    return out
+
+
+def _as_strided_scatter_backward(g, shape, size, stride, offset):
+    import flambeau
+    g = g.contiguous()
+    written = flambeau.zeros(shape, dtype=g.dtype)
+    written.as_strided(size, stride, offset).fill_(1)
+    return g * (1 - written), g.as_strided(size, stride, offset)
+
+
+# ---- *_copy: each view op as a copy --------------------------------------------------------
+
+def _alias(input):
+    return _view(input, input._data.view(), "AliasBackward0", lambda g: g)
+
+
+def _copy_variant(name, view_fn, node_name=None):
+    """``name``: ``view_fn``'s result copied into fresh contiguous memory; its node is the
+    view's derivative under torch's name (the view's own name plus ``_copy``)."""
+    def copy(input, *args, **kwargs):
+        views = view_fn(input, *args, **kwargs)
+        many = isinstance(views, tuple)
+        views = views if many else (views,)
+        outs = tuple(make(np.array(v._data, order="C"), v._dtype) for v in views)
+        node = views[0]._grad_fn if views else None
+        if node is not None and needs_grad(input):
+            record(node_name or node.name() + "_copy", outs, (input,), node._backward)
+        return outs if many else outs[0]
+    copy.__name__ = copy.__qualname__ = name
+    copy.__doc__ = f"Like :func:`{view_fn.__name__}`, but a copy rather than a view."
+    return copy
+
+
+_COPY_VARIANTS = {
+    "alias_copy": (_alias, None), "as_strided_copy": (as_strided, None),
+    "diagonal_copy": (diagonal, None), "expand_copy": (expand, None),
+    "narrow_copy": (narrow, "NarrowCopyBackward0"), "permute_copy": (permute, None),
+    "select_copy": (select, None), "split_copy": (split, None),
+    "split_with_sizes_copy": (split_with_sizes, None), "squeeze_copy": (squeeze, None),
+    "t_copy": (t, None), "transpose_copy": (transpose, None), "unbind_copy": (unbind, None),
+    "unfold_copy": (unfold, None), "unsqueeze_copy": (unsqueeze, None),
+    "view_as_complex_copy": (view_as_complex, None),
+    "view_as_real_copy": (view_as_real, None), "view_copy": (view, None),
+}
+for _name, (_fn, _node) in _COPY_VARIANTS.items():
+    defop(_copy_variant(_name, _fn, _node), method=_name == "narrow_copy", out=True)

@@ -138,7 +138,7 @@ def _connect(ctx, args, tensor_args, outs):
     """Makes ``ctx`` the grad_fn of the Function's tensor outputs."""
     ctx._arg_is_tensor = tuple(isinstance(a, Tensor) for a in args)
     ctx.next_functions = tuple(edge(t) for t in tensor_args)
-    ctx._input_meta = tuple(t._data.shape for t in tensor_args)
+    ctx._input_meta = tuple((t._data.shape, t._dtype) for t in tensor_args)
     ctx._n_outputs = len(outs)
     ctx._outputs_like = [o._data if isinstance(o, Tensor) else None for o in outs]
     non_diff = {id(t) for t in getattr(ctx, "_non_differentiable", ())}

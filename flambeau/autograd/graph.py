@@ -47,14 +47,13 @@ class Node:
             result = self._backward(grads[0] if self._n_outputs == 1 else grads)
         if type(result) is not tuple:
             result = (result,)
-        for i, shape in enumerate(self._input_meta):
+        for i, meta in enumerate(self._input_meta):
             g = result[i]
-            if g is not None and g._data.shape != shape and shape is not None:
-                result = result[:i] + (_sum_to(g, shape),) + result[i + 1:]
-        real = self._metadata.get("real_inputs") if self._metadata else None
-        if real:  # a complex gradient reaching a real input keeps its real part, as in torch
-            result = tuple(g.real if i in real and g is not None and g._dtype.is_complex else g
-                           for i, g in enumerate(result))
+            if g is None or meta is None:
+                continue
+            shape, dtype = meta
+            if g._data.shape != shape or g._dtype is not dtype:
+                result = result[:i] + (_fit(g, shape, dtype),) + result[i + 1:]
         return result
 
     def release(self):
@@ -238,21 +237,16 @@ def record(name, outputs, inputs, backward, saved=(), saved_outputs=()):
             edges.append((grad_accumulator(t), 0))
         else:
             edges.append(_NO_EDGE)
-        meta.append(t._data.shape)
+        meta.append((t._data.shape, t._dtype))
     node.next_functions = tuple(edges)
     node._input_meta = meta
     node._backward = backward
     node._n_outputs = len(outputs)
     node._hooks = node._pre_hooks = node._metadata = None
-    complex_out = False
     for i, out in enumerate(outputs):
         out._grad_fn, out._output_nr, out._requires_grad = node, i, True
-        complex_out = complex_out or out._dtype.is_complex
     if len(outputs) > 1:  # an output may get no gradient: the engine then feeds zeros like it
         node.metadata["outputs_like"] = [o._data for o in outputs]
-    if complex_out:
-        node.metadata["real_inputs"] = {i for i, t in enumerate(inputs)
-                                        if t is not None and not t._dtype.is_complex}
     if saved_outputs:
         node._saved = tuple([SavedTensor(t) for t in saved] +
                             [SavedTensor(outputs[i], True) for i in saved_outputs])
@@ -269,10 +263,20 @@ _new_node = object.__new__
 _NO_EDGE = (None, 0)
 
 
+def _fit(grad, shape, dtype):
+    """An input's gradient in the input's shape and dtype, as torch's engine makes it: summed
+    over broadcast dims, cast, and reduced to its real part for a real input."""
+    if grad._data.shape != shape:
+        grad = _sum_to(grad, shape)
+    if grad._dtype is not dtype:
+        if grad._dtype.is_complex and not dtype.is_complex:
+            grad = grad.real
+        grad = grad.to(dtype)
+    return grad
+
+
 def _sum_to(grad, shape):
     """Sums a broadcast gradient back to an input's shape."""
-    if shape is None:
-        return grad
     lead = grad.ndim - len(shape)
     dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape)
                                       if s == 1 and grad.shape[lead + i] != 1)
