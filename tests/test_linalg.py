@@ -124,9 +124,22 @@ ERRORS = [
     lambda L: L.lstsq(L.eye(2), L.eye(2)),
     lambda L: L.solve(L.eye(2), L.eye(2)),
     lambda L: L.matrix_rank(L.eye(2)),
+    lambda L: L.cholesky_inverse(L.ones(2, 3)),
+    lambda L: L.cholesky_inverse(L.ones(2, 2, dtype=L.long)),
+    lambda L: L.cholesky_solve(L.ones(2, 1), L.ones(2, 3)),
+    lambda L: L.cholesky_solve(L.ones(1), L.ones(2, 2)),
+    lambda L: L.cholesky_solve(L.ones(2, 1), L.ones(2, 2, dtype=L.double)),
+    lambda L: L.cholesky_solve(L.ones(2, 1, dtype=L.long), L.ones(2, 2, dtype=L.long)),
+    lambda L: L.triangular_solve(L.ones(2, 1, dtype=L.long), L.ones(2, 2, dtype=L.long)),
+    lambda L: L.geqrf(L.ones(3)),
+    lambda L: L.geqrf(L.ones(2, 2, dtype=L.long)),
+    lambda L: L.ormqr(L.ones(3, 2), L.ones(3), L.ones(3, 3)),
+    lambda L: L.lu_unpack(L.ones(3, 3), L.ones(3)),
+    lambda L: L.lu(L.ones(3, 3), pivot=False),
 ]
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")
 @pytest.mark.parametrize("i", range(len(ERRORS)))
 def test_errors(i):
     f, t = _error(lambda: ERRORS[i](flambeau)), _error(lambda: ERRORS[i](torch))
@@ -189,3 +202,91 @@ def test_eig_second_order():
         results.append((g.detach().numpy(), gg.numpy()))
     for ours, theirs in zip(*results):
         np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-12)
+
+
+# ---- legacy solvers, geqrf/ormqr, low-rank SVD ---------------------------------------------
+
+TRI = np.tril(M) + 4 * np.eye(4)
+CHOL = np.linalg.cholesky(SPD)
+LEGACY = [
+    ("lu", lambda L, a: L.lu(a)[0], [M]),
+    ("lu_unpack", lambda L, a: (lambda r: r.P @ r.L @ r.U)(L.lu_unpack(*L.linalg.lu_factor(a))),
+     [TALL]),
+    ("lu_unpack_wide", lambda L, a: L.lu_unpack(*L.linalg.lu_factor(a)).U,
+     [TALL.swapaxes(-1, -2)]),
+    ("lu_solve_legacy", lambda L, b, a: L.lu_solve(b, *L.linalg.lu_factor(a)), [RHS, M]),
+    ("cholesky_inverse", lambda L, c: L.cholesky_inverse(c), [CHOL]),
+    ("cholesky_inverse_up", lambda L, c: L.cholesky_inverse(c.mT, upper=True), [CHOL]),
+    ("cholesky_solve", lambda L, b, c: L.cholesky_solve(b, c), [RHS, CHOL]),
+    ("cholesky_solve_up", lambda L, b, c: L.cholesky_solve(b, c.mT, True), [RHS, CHOL]),
+    ("triangular_solve", lambda L, b, a: L.triangular_solve(b, a, upper=False).solution,
+     [RHS, TRI]),
+    ("triangular_solve_t", lambda L, b, a: L.triangular_solve(b, a, False, True, True)[0],
+     [RHS, TRI]),
+    ("triangular_solve_clone", lambda L, b, a: (lambda r: r[0].sum() * r[1])(
+        L.triangular_solve(b, a.mT)), [RHS, TRI]),
+    ("ormqr", lambda L, b: (lambda g: L.ormqr(g.a, g.tau, b))(L.geqrf(L.tensor(TALL))),
+     [rng.standard_normal((2, 5, 2))]),
+    ("ormqr_right_t", lambda L, a, c: L.ormqr(a, a[..., 0, :], c, left=False, transpose=True),
+     [TALL, RHS.swapaxes(-1, -2)[..., :1].repeat(5, -1)]),
+    ("householder_product", lambda L, a: L.linalg.householder_product(a, a[..., 0, :2]), [TALL]),
+    ("svd_lowrank_recon", lambda L, a: (lambda r: (r[0] * r[1].unsqueeze(-2)) @ r[2].mT)(
+        L.svd_lowrank(a, q=3)), [TALL]),
+    ("pca_lowrank_S", lambda L, a: L.pca_lowrank(a @ a.mT, q=2)[1], [TALL]),
+]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("name,fn,inputs", LEGACY, ids=[c[0] for c in LEGACY])
+def test_legacy_forward_and_grad(name, fn, inputs):
+    test_forward_and_grad(name, fn, inputs)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_legacy_types_names_and_geqrf():
+    a, t = both(M, grad=True)
+    r, rt = flambeau.lu(a, get_infos=True), torch.lu(t, get_infos=True)
+    assert type(r).__name__ == type(rt).__name__ and r._fields == ("LU", "pivots", "info")
+    assert r.pivots.tolist() == rt.pivots.tolist()
+    assert r.info.dtype == flambeau.int32 and r.LU.grad_fn.name() == rt.LU.grad_fn.name()
+    f, g = flambeau.geqrf(a), torch.geqrf(t)
+    assert type(f).__name__ == "geqrf" and f._fields == ("a", "tau")
+    close(f.a, g.a)
+    close(f.tau, g.tau)
+    b, tb = both(RHS, grad=True)
+    for fn in (lambda L, x, y: L.lu_unpack(*L.linalg.lu_factor(x)).L,
+               lambda L, x, y: L.lu_solve(y, *L.linalg.lu_factor(x)),
+               lambda L, x, y: L.cholesky_inverse(x), lambda L, x, y: L.cholesky_solve(y, x),
+               lambda L, x, y: L.triangular_solve(y, x)[1],
+               lambda L, x, y: L.ormqr(x, x[..., 0, :], y),
+               lambda L, x, y: L.linalg.householder_product(x, x[..., 0, :])):
+        assert fn(flambeau, a, b).grad_fn.name() == fn(torch, t, tb).grad_fn.name()
+    with pytest.raises(NotImplementedError, match="the derivative for 'geqrf' is not implemented"):
+        f.a.sum().backward()
+    e = flambeau.lu_unpack(*flambeau.linalg.lu_factor(a), unpack_data=False)
+    assert e.L.numel() == 0 and e.P.shape == (2, 4, 4)
+    with pytest.warns(UserWarning, match="torch.triangular_solve is deprecated"):
+        flambeau.triangular_solve(b, a)
+
+
+@pytest.mark.parametrize("dtype,hermitian", [(np.float64, False), (np.float32, False),
+                                             (np.complex128, False), (np.complex128, True)])
+def test_ldl_factor_matches_lapack_and_solves(dtype, hermitian):
+    """Bunch-Kaufman pivots and LD equal LAPACK sytrf/hetrf's (via torch); ldl_solve solves."""
+    g = np.random.default_rng(3)
+    a = g.standard_normal((3, 2, 7, 7)).astype(dtype)
+    if np.iscomplexobj(a):
+        a = a + 1j * g.standard_normal(a.shape)
+    a = a + (np.conj(a.swapaxes(-1, -2)) if hermitian else a.swapaxes(-1, -2))
+    a[0, 0] = np.diag(np.arange(1.0, 8.0))  # no pivoting
+    a[0, 1, :2, :2] = 0  # a zero first pivot: a 2x2 block
+    (f, t), b = both(a, dtype), both(g.standard_normal((7, 2)), dtype)
+    rf = flambeau.linalg.ldl_factor_ex(f, hermitian=hermitian)
+    rt = torch.linalg.ldl_factor_ex(t, hermitian=hermitian)
+    assert np.array_equal(rf.pivots.numpy(), rt.pivots.numpy())
+    assert rf.info.tolist() == rt.info.tolist() and rf.LD.dtype == f.dtype
+    close(rf.LD, rt.LD, 1e-4)
+    tol = 1e-3 if dtype == np.float32 else 1e-8
+    close(flambeau.linalg.ldl_solve(rf.LD, rf.pivots, b[0], hermitian=hermitian),
+          torch.linalg.ldl_solve(rt.LD, rt.pivots, b[1], hermitian=hermitian), tol)
+    assert type(flambeau.linalg.ldl_factor(f)).__name__ == "linalg_ldl_factor"

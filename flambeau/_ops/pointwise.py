@@ -193,6 +193,9 @@ def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dt
     reads, adapted = _saving(derivative, 3) if derivative is not None else ((), None)
 
     def op(input, other):
+        if tensors_only and not isinstance(input, Tensor):
+            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                            f"{type(input).__name__}")
         if tensors_only and not isinstance(other, Tensor):
             raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not "
                             f"{type(other).__name__}")
@@ -280,6 +283,10 @@ def unary(name, kernel, derivative=None, *, node=None, to_float=True, inplace=Tr
 
 def _check_int_zero_division(a, b, dtype):
     if dtype._category < 2 and np.any(np.asarray(b) == 0):
+        try:  # torch reports a shape mismatch first
+            np.broadcast_shapes(np.shape(a), np.shape(b))
+        except ValueError:
+            raise broadcast_error(a, b) from None
         raise RuntimeError("ZeroDivisionError")
 
 
@@ -938,6 +945,9 @@ defop(frexp, out=True)
 
 def _comparison(name, ufunc, aliases=(), tensors_only=False):
     def op(input, other):
+        if tensors_only and not isinstance(input, Tensor):
+            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                            f"{type(input).__name__}")
         if tensors_only and not isinstance(other, Tensor):
             raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not "
                             f"{type(other).__name__}")

@@ -16,7 +16,7 @@ from .. import _dtype
 from .._tensor import Tensor, make
 from ..autograd.graph import record
 from ._util import needs_grad
-from .pointwise import _value, _wants, binary, masked, unary
+from .pointwise import _not_implemented, _value, _wants, binary, masked, unary
 from .registry import defop, register
 
 _F64 = np.float64
@@ -627,3 +627,334 @@ for _name, (_p1, _step) in _POLYNOMIALS.items():
         binary("shifted_" + _name, _recurrence(_p1, _step, shift=True), to_float=True,
                namespace="special", method=False, inplace=False,
                doc=f"The shifted {_name.replace('_', ' ')} (at ``2 input - 1``).")
+
+
+
+# ---- Bessel J, Y, K of orders 0 and 1, Airy Ai ---------------------------------------------
+# Below 1 power series. Between 1 and 25, J_0 and J_1 by Miller's backward recurrence
+# (normalised by J_0 + 2 sum J_2k = 1) and Y_0, Y_1 from the same J_n by Neumann's series;
+# Hankel's asymptotic expansions above. K_nu(x) = int_0^inf exp(-x cosh t) cosh(nu t) dt by
+# the trapezoidal rule above 1 (exponentially accurate for this integrand, with a step
+# shrinking as 1/sqrt(x) to follow its peak). Ai by K_1/3 on the right, Taylor series of its
+# differential equation about integer nodes in the middle and its asymptotic expansion on the left.
+
+_EULER = 0.57721566490153286061
+_HANKEL = 25.0  # J, Y: Hankel's expansions above
+_MILLER_EXTRA = 42  # Miller's recurrence starts this far above the largest argument
+
+
+def _series01(x, sign):
+    """The power series behind J, Y (``sign`` -1) and I, K (``sign`` 1) of orders 0 and 1:
+    with ``t = sign x^2 / 4``, ``(sum t^k / k!^2, sum (x/2) t^k / (k! (k+1)!), sum H_k t^k / k!^2,
+    sum (H_k + H_k+1) (x/2) t^k / (k! (k+1)!))``, ``H_k`` the harmonic numbers. For x <= 1."""
+    t = sign * x * x / 4
+    term0, term1 = np.ones_like(x), x / 2
+    s0, s1, h0, h1 = term0.copy(), term1.copy(), np.zeros_like(x), term1.copy()
+    harmonic = 0.0
+    for k in range(1, 14):
+        term0 = term0 * t / (k * k)
+        term1 = term1 * t / (k * (k + 1))
+        harmonic += 1 / k
+        s0 += term0
+        s1 += term1
+        h0 += harmonic * term0
+        h1 += (2 * harmonic + 1 / (k + 1)) * term1
+    return s0, s1, h0, h1
+
+
+def _jy_small(x):
+    j0, j1, h0, h1 = _series01(x, -1)
+    log_term = np.log(x / 2) + _EULER
+    return (j0, j1, 2 / math.pi * (log_term * j0 - h0),
+            2 / math.pi * (log_term * j1 - 1 / x) - h1 / math.pi)
+
+
+def _jy_miller(x):
+    n = 2 * ((int(np.max(x)) + _MILLER_EXTRA) // 2)
+    ratio = 2 / x
+    above, cur = np.zeros_like(x), np.ones_like(x)  # J_k+1, J_k up to a common factor
+    norm, even, odd = np.zeros_like(x), np.zeros_like(x), np.zeros_like(x)
+    j1 = None
+    for k in range(n, 0, -1):
+        if k % 2:  # coefficients of J_2i+1 in sum_m (-1)^m (J_2m-1 - J_2m+1) / m
+            i = k // 2
+            odd += (-1.0 if i == 0 else (-1) ** (i + 1) * (1 / (i + 1) + 1 / i)) * cur
+        else:
+            norm += 2 * cur
+            even += ((-1) ** (k // 2) / (k // 2)) * cur
+        if k == 1:
+            j1 = cur
+        above, cur = cur, k * ratio * cur - above
+    norm += cur
+    j0, j1 = cur / norm, j1 / norm
+    log_term = np.log(x / 2) + _EULER
+    return (j0, j1, 2 / math.pi * (log_term * j0 - 2 * even / norm),
+            2 / math.pi * (log_term * j1 - j0 / x + odd / norm))
+
+
+def _hankel_pq(x, nu, terms=30):
+    """Hankel's asymptotic series ``(P, Q)`` of order ``nu``."""
+    mu = 4 * nu * nu
+    term = np.ones_like(x)
+    p, q = term.copy(), np.zeros_like(x)
+    for k in range(1, terms):
+        term = term * ((mu - (2 * k - 1) ** 2) / (8 * k)) / x
+        if k % 2:
+            q += term if k % 4 == 1 else -term
+        else:
+            p += term if k % 4 == 0 else -term
+    return p, q
+
+
+def _jy_hankel(x):
+    amp = np.sqrt(2 / (math.pi * x)) * _SQRT1_2
+    s, c = np.sin(x), np.cos(x)
+    p0, q0 = _hankel_pq(x, 0)
+    p1, q1 = _hankel_pq(x, 1)
+    # chi0 = x - pi/4 and chi1 = x - 3pi/4 through sin x and cos x (exact for large x)
+    return (amp * (p0 * (c + s) - q0 * (s - c)), amp * (p1 * (s - c) + q1 * (s + c)),
+            amp * (p0 * (s - c) + q0 * (c + s)), amp * (-p1 * (s + c) + q1 * (s - c)))
+
+
+def _jy(ax):
+    """``(J0, J1, Y0, Y1)`` at ``ax >= 0`` (NaN passes through)."""
+    regions = ((ax <= 1, _jy_small), ((ax > 1) & (ax <= _HANKEL), _jy_miller),
+               (~(ax <= _HANKEL), _jy_hankel))
+    out = [np.empty_like(ax) for _ in range(4)]
+    for mask, fn in regions:
+        if mask.any():
+            for o, v in zip(out, fn(ax[mask])):
+                o[mask] = v
+    return out
+
+
+def _bessel_jy(index):
+    def kernel(x):
+        ax = np.abs(x)
+        r = _jy(ax)[index]
+        if index == 1:
+            return np.where(np.signbit(x), -r, r)
+        if index >= 2:
+            r[x < 0] = np.nan
+            r[x == 0] = -np.inf
+        return r
+    return kernel
+
+
+def _k_trapezoid(x, nus, steps=24):
+    """``exp(x) K_nu(x)`` for each ``nu`` in ``nus``, for ``x >= 1``."""
+    h = np.minimum(0.25, 0.5 / np.sqrt(x))
+    sums = [0.5 * np.ones_like(x) for _ in nus]
+    for j in range(1, steps + 1):
+        t = j * h
+        f = np.sinh(t / 2)
+        f = np.exp(-2 * x * f * f)  # exp(-x (cosh t - 1))
+        for s, nu in zip(sums, nus):
+            s += f * np.cosh(nu * t) if nu else f
+    return [s * h for s in sums]
+
+
+def _k_small(x):
+    i0, i1, h0, h1 = _series01(x, 1)
+    log_term = np.log(x / 2) + _EULER
+    return h0 - log_term * i0, 1 / x + log_term * i1 - h1 / 2
+
+
+def _bessel_k(nu, scaled):
+    def kernel(x):
+        small = x <= 1
+        r = np.empty_like(x)
+        if small.any():
+            v = x[small]
+            k = _k_small(v)[nu]
+            r[small] = k * np.exp(v) if scaled else k
+        big = ~small
+        if big.any():
+            v = x[big]
+            k = _k_trapezoid(v, (nu,))[0]
+            r[big] = k if scaled else k * np.exp(-v)
+        r[x == np.inf] = 0
+        r[x == 0] = np.inf
+        r[x < 0] = np.nan
+        return r
+    return kernel
+
+
+def _airy_taylor_step(x0, a0, a1, h, terms=60):
+    """``(Ai(x0 + h), Ai'(x0 + h))`` from ``Ai(x0), Ai'(x0)`` by the Taylor series of
+    ``y'' = x y`` (arrays or floats)."""
+    c = [a0, a1, x0 * a0 / 2]
+    for n in range(1, terms - 2):
+        c.append((x0 * c[n] + c[n - 1]) / ((n + 2) * (n + 1)))
+    value, slope = c[-1], (terms - 1) * c[-1]
+    for n in range(terms - 2, -1, -1):
+        value = value * h + c[n]
+        if n:
+            slope = slope * h + n * c[n]
+    return value, slope
+
+
+def _airy_nodes(lo=-10, hi=1):
+    """``Ai`` and ``Ai'`` at the integers ``lo..hi``, stepped from their values at 0."""
+    a0 = 1 / (3 ** (2 / 3) * math.gamma(2 / 3))
+    a1 = -1 / (3 ** (1 / 3) * math.gamma(1 / 3))
+    nodes = {0: (a0, a1)}
+    for direction, end in ((-1, lo), (1, hi)):
+        x0 = 0
+        while x0 != end:
+            nodes[x0 + direction] = _airy_taylor_step(float(x0), *nodes[x0], float(direction))
+            x0 += direction
+    return np.array([nodes[k][0] for k in range(lo, hi + 1)]), \
+        np.array([nodes[k][1] for k in range(lo, hi + 1)])
+
+
+_AIRY_LO, _AIRY_HI = -10, 1
+_AIRY_VALUES, _AIRY_SLOPES = _airy_nodes(_AIRY_LO, _AIRY_HI)
+
+
+def _airy_middle(x):
+    x0 = np.clip(np.floor(x + 0.5), _AIRY_LO, _AIRY_HI)
+    i = (x0 - _AIRY_LO).astype(np.intp)
+    return _airy_taylor_step(x0, _AIRY_VALUES[i], _AIRY_SLOPES[i], x - x0)[0]
+
+
+def _airy_right(x):
+    zeta = 2 / 3 * x * np.sqrt(x)
+    k = _k_trapezoid(zeta, (1 / 3,))[0]
+    return np.sqrt(x / 3) / math.pi * k * np.exp(-zeta)
+
+
+def _airy_left(x):
+    z = -x
+    zeta = 2 / 3 * z * np.sqrt(z)
+    term = np.ones_like(z)
+    p, q = term.copy(), np.zeros_like(z)
+    for k in range(1, 30):
+        term = term * ((6 * k - 5) * (6 * k - 3) * (6 * k - 1) / ((2 * k - 1) * 216 * k)) / zeta
+        if k % 2:
+            q += term if k % 4 == 1 else -term
+        else:
+            p += term if k % 4 == 0 else -term
+    s, c = np.sin(zeta), np.cos(zeta)  # sin, cos of zeta + pi/4 through these
+    return (p * (s + c) - q * (c - s)) * _SQRT1_2 / (_SQRT_PI * np.sqrt(np.sqrt(z)))
+
+
+def airy_ai(x):
+    out = np.full_like(x, np.nan)
+    for mask, fn in ((x < _AIRY_LO - 0.5, _airy_left),
+                     ((x >= _AIRY_LO - 0.5) & (x <= _AIRY_HI + 0.5), _airy_middle),
+                     ((x > _AIRY_HI + 0.5) & (x < np.inf), _airy_right)):
+        if mask.any():
+            out[mask] = fn(x[mask])
+    out[x == -np.inf] = np.nan
+    return out
+
+
+# ---- regularized incomplete gamma functions ------------------------------------------------
+
+def _igamma_regular(a, x):
+    """``(P(a, x), Q(a, x))`` for finite ``a, x > 0``: P's power series where ``x < a + 1``,
+    Q's continued fraction (modified Lentz) elsewhere, each iterated until all converge."""
+    p = np.empty_like(x)
+    q = np.empty_like(x)
+    series = x < a + 1
+    if series.any():
+        av, xv = a[series], x[series]
+        term = np.ones_like(xv)
+        total = term.copy()
+        for n in range(1, 5000):
+            term = term * (xv / (av + n))
+            total += term
+            if not np.any(term > _EPS * 0.5 * total):
+                break
+        p[series] = np.exp(av * np.log(xv) - xv - lgamma(av + 1)) * total
+        q[series] = 1 - p[series]
+    cf = ~series
+    if cf.any():
+        av, xv = a[cf], x[cf]
+        tiny = 1e-300
+        b = xv + 1 - av
+        c = np.full_like(xv, 1 / tiny)
+        d = 1 / b
+        h = d.copy()
+        for i in range(1, 5000):
+            an = -i * (i - av)
+            b = b + 2
+            d = an * d + b
+            d[np.abs(d) < tiny] = tiny
+            c = b + an / c
+            c[np.abs(c) < tiny] = tiny
+            d = 1 / d
+            delta = d * c
+            h *= delta
+            if not np.any(np.abs(delta - 1) > 2 * _EPS):
+                break
+        q[cf] = np.exp(av * np.log(xv) - xv - lgamma(av)) * h
+        p[cf] = 1 - q[cf]
+    return p, q
+
+
+def _igamma_kernel(upper):
+    """P (``upper`` False) or Q, in float64, with torch's values at the domain's edges."""
+    def kernel(a, x):
+        dtype = np.result_type(a, x)
+        a, x = np.broadcast_arrays(np.asarray(a, _F64), np.asarray(x, _F64))
+        regular = (a > 0) & (x > 0) & (a < np.inf) & (x < np.inf)
+        out = np.full(a.shape, np.nan)
+        if regular.any():
+            out[regular] = _igamma_regular(a[regular], x[regular])[upper]
+        # P's limits: 1 as a -> 0 or x -> inf, 0 as x -> 0 or a -> inf (NaN where both meet)
+        # (a NaN ``a`` still gives these limits at x = 0 and x = inf, as in torch)
+        one = ((a == 0) & (x > 0)) | ((x == np.inf) & ~(a <= 0) & (a != np.inf))
+        zero = ((x == 0) & ~(a <= 0)) | ((a == np.inf) & ~(x < 0) & (x != np.inf))
+        out[one] = 0.0 if upper else 1.0
+        out[zero] = 1.0 if upper else 0.0
+        return out.astype(dtype, copy=False)
+    return kernel
+
+
+def _igamma_derivative(name, sign):
+    def derivative(g, a, x, out):
+        a, x = _value(a), _value(x)
+        if _wants(a):
+            raise NotImplementedError(f"the derivative for '{name}: input' is not implemented.")
+        d = g * ((a - 1) * x.log() - x - a.lgamma()).exp()
+        return None, -d if sign < 0 else d
+    return derivative
+
+
+for _name, _upper, _alias in (("igamma", False, "gammainc"), ("igammac", True, "gammaincc")):
+    binary(_name, _igamma_kernel(_upper), _igamma_derivative(_name, -1 if _upper else 1),
+           refuse=(f"{_name}_cpu", (0, 1)), tensors_only=True, special=(_alias,),
+           doc=f"The regularized {'upper' if _upper else 'lower'} incomplete gamma function "
+               f"{'Q' if _upper else 'P'}(input, other).")
+
+
+# ---- forward-only Bessel and Airy functions (torch defines no derivative for them) --------
+
+_HALF_TYPES = {np.dtype(np.float16): _dtype.float16}
+if _dtype.bfloat16._np is not None:
+    _HALF_TYPES[np.dtype(_dtype.bfloat16._np)] = _dtype.bfloat16
+
+
+def _float_kernel(name, fn):
+    """``fn`` in float64, refusing the half-precision dtypes as torch's CPU kernels do."""
+    def kernel(x):
+        if x.dtype in _HALF_TYPES:
+            raise _not_implemented(f"{name}_cpu", _HALF_TYPES[x.dtype])
+        x = x.astype(_F64, copy=False)
+        return fn(x.reshape(1)).reshape(()) if x.ndim == 0 else fn(x)
+    kernel.__name__ = kernel.__qualname__ = name
+    return kernel
+
+
+for _name, _kernel in (("bessel_j0", _bessel_jy(0)), ("bessel_j1", _bessel_jy(1)),
+                       ("bessel_y0", _bessel_jy(2)), ("bessel_y1", _bessel_jy(3)),
+                       ("modified_bessel_k0", _bessel_k(0, False)),
+                       ("modified_bessel_k1", _bessel_k(1, False)),
+                       ("scaled_modified_bessel_k0", _bessel_k(0, True)),
+                       ("scaled_modified_bessel_k1", _bessel_k(1, True)),
+                       ("airy_ai", airy_ai)):
+    unary(_name, _float_kernel(_name, _kernel), namespace="special", method=False,
+          inplace=False, refuse=(f"{_name}_cpu", (3,)),
+          doc=f"``{_name}`` in float64 (forward only, as in torch).")
