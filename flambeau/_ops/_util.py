@@ -22,6 +22,17 @@ def needs_grad(*tensors):
     return False
 
 
+def needs_grad1(t):
+    """``needs_grad`` for one tensor (the hot path of unary ops and views)."""
+    return _grad_state.enabled and t._requires_grad
+
+
+def needs_grad2(x, y):
+    """``needs_grad`` for a binary op whose operands may be Python scalars."""
+    return _grad_state.enabled and (isinstance(x, Tensor) and x._requires_grad or
+                                    isinstance(y, Tensor) and y._requires_grad)
+
+
 def parse_size(size, fn_name="size"):
     """``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])``, ``f(torch.Size(...))`` -> a tuple of ints."""
     if len(size) == 1 and not isinstance(size[0], int) and hasattr(size[0], "__iter__") \

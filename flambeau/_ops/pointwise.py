@@ -15,7 +15,7 @@ import numpy as np
 from .. import _backend, _dtype
 from .._tensor import Tensor, make, make_view
 from ..autograd.graph import record
-from ._util import needs_grad
+from ._util import needs_grad, needs_grad1, needs_grad2
 from ..return_types import return_type
 from .registry import defop, inplace_variant, register, type_name
 
@@ -213,7 +213,7 @@ def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dt
             check(a, b, dtype)
         result = _quietly(_apply, ufunc, a, b) if quiet else _apply(ufunc, a, b)
         out = make(result, result_dtype or dtype)
-        if derivative is not None and needs_grad(input, other):
+        if derivative is not None and needs_grad2(input, other):
             inputs, backward = _inputs(input, other), adapted
             if None in inputs:  # a Python scalar operand is no input of the node (torch's
                 i = 1 - inputs.index(None)  # Scalar overloads), only a constant
@@ -265,7 +265,7 @@ def unary(name, kernel, derivative=None, *, node=None, to_float=True, inplace=Tr
         if result.dtype != dtype._np:
             result = result.astype(dtype._np)
         out = make(result, dtype)
-        if derivative is not None and needs_grad(input):
+        if derivative is not None and needs_grad1(input):
             record(node, (out,), (input,), adapted, saved=(input,) * reads[0],
                    saved_outputs=(0,) * reads[1])
         return out
@@ -319,7 +319,7 @@ def add(input, other, *, alpha=1):
         _check_alpha(alpha, dtype)
         b = b * alpha
     out = make(_apply(np.add, a, b), dtype)
-    if needs_grad(input, other):
+    if needs_grad2(input, other):
         record("AddBackward0", (out,), _inputs(input, other),
                lambda g: (g, g * alpha if alpha != 1 else g))
     return out
@@ -334,7 +334,7 @@ def sub(input, other, *, alpha=1):
         _check_alpha(alpha, dtype)
         b = b * alpha
     out = make(_apply(np.subtract, a, b), dtype)
-    if needs_grad(input, other):
+    if needs_grad2(input, other):
         record("SubBackward0", (out,), _inputs(input, other),
                lambda g: (g, -g * alpha if alpha != 1 else -g))
     return out
@@ -349,7 +349,7 @@ def rsub(input, other, *, alpha=1):
         _check_alpha(alpha, dtype)
         a = a * alpha
     out = make(_apply(np.subtract, b, a), dtype)
-    if needs_grad(input, other):
+    if needs_grad2(input, other):
         derivative = (lambda g: (-g * alpha if alpha != 1 else -g, g))
         if isinstance(other, Tensor):
             record("RsubBackward0", (out,), (input, other), derivative)
@@ -363,7 +363,7 @@ def mul(input, other):
     """``input * other``, elementwise."""
     a, b, dtype = promote(input, other)
     out = make(_apply(np.multiply, a, b), dtype)
-    if needs_grad(input, other):
+    if needs_grad2(input, other):
         # save only what the wanted gradients use, so that `x.mul_(2)` stays differentiable
         x_grad, y_grad = _wants(input), _wants(other)
         record("MulBackward0", (out,), _inputs(input, other),
@@ -405,7 +405,7 @@ def div(input, other, *, rounding_mode=None):
     if rounding_mode is None:
         a, b, dtype = promote(input, other, to_float=True)
         out = make(_quietly(_apply, np.true_divide, a, b), dtype)
-        if needs_grad(input, other):
+        if needs_grad2(input, other):
             record("DivBackward0", (out,), _inputs(input, other), _div_derivative,
                    saved=(_saved(input), _saved(other)), saved_outputs=(0,))
         return out
@@ -415,7 +415,7 @@ def div(input, other, *, rounding_mode=None):
     a, b, dtype = promote(input, other)
     out = make(np.asarray(_divide(a, b, dtype, rounding_mode)).astype(dtype._np, copy=False),
                dtype)
-    if needs_grad(input, other):
+    if needs_grad2(input, other):
         record("DivBackward2", (out,), _inputs(input, other), lambda g: (g * 0, None))
     return out
 
@@ -433,7 +433,7 @@ def floor_divide(input, other):
     if dtype is _dtype.bool:
         raise _not_implemented("div_floor_cpu", dtype)
     out = make(np.asarray(_divide(a, b, dtype, "floor")).astype(dtype._np, copy=False), dtype)
-    if needs_grad(input, other):
+    if needs_grad2(input, other):
         record("torch::autograd::NotImplemented", (out,), _inputs(input, other),
                _not_implemented_derivative("floor_divide"))
     return out

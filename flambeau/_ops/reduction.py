@@ -15,7 +15,7 @@ from .. import _dtype
 from .._tensor import Tensor, make
 from ..autograd.graph import record
 from ..return_types import return_type
-from ._util import needs_grad, wrap_dim, wrap_dims
+from ._util import needs_grad, needs_grad1, wrap_dim, wrap_dims
 from .registry import defop, type_name
 
 _int64, _bool = _dtype.int64, _dtype.bool
@@ -115,9 +115,13 @@ def select_backward(g, dim, index, shape, keepdim):
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     """The sum over ``dim`` (all dims by default). Integer and bool inputs sum to int64."""
     dtype = dtype or _int_to_long(input._dtype)
-    dims = reduce_dims(input, dim)
-    out = make(_add_reduce(input._data, _axis(dims, input), dtype._np, None, keepdim), dtype)
-    if needs_grad(input):
+    if dim is None:  # the common full sum: NumPy's axis=None, nothing to restore but expand
+        axis, dims = None, ()
+    else:
+        dims = reduce_dims(input, dim)
+        axis = _axis(dims, input)
+    out = make(_add_reduce(input._data, axis, dtype._np, None, keepdim), dtype)
+    if needs_grad1(input):
         shape = input._data.shape
         record("SumBackward1" if dim is not None else "SumBackward0", (out,), (input,),
                lambda g: restore_shape(g, shape, dims, keepdim))

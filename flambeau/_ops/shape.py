@@ -11,7 +11,7 @@ import numpy as np
 from .. import _dtype, _naming
 from .._tensor import Tensor, make, make_view
 from ..autograd.graph import record
-from ._util import needs_grad, wrap_dim, wrap_dims
+from ._util import needs_grad, needs_grad1, wrap_dim, wrap_dims
 from . import conversion
 from .registry import defop, register, type_name
 
@@ -19,7 +19,7 @@ from .registry import defop, register, type_name
 def _view(base, array, name, backward):
     out = make_view(base, array)
     out._base = base if base._base is None else base._base
-    if needs_grad(base):
+    if needs_grad1(base):
         record(name, (out,), (base,), backward)
     return out
 
