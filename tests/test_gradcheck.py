@@ -88,13 +88,23 @@ def expected_to_fail(info):
     return marked
 
 
+def _is_test_code(fn):
+    return isinstance(fn, types.FunctionType) and fn.__module__.startswith("torch.testing")
+
+
+def rebound(fn):
+    """Test-suite code (a lambda, a gradcheck wrapper) run with ``torch`` bound to flambeau."""
+    scope = dict(fn.__globals__, torch=flambeau)
+    new = types.FunctionType(fn.__code__, scope, fn.__name__, fn.__defaults__, fn.__closure__)
+    new.__kwdefaults__ = fn.__kwdefaults__
+    return new
+
+
 def lib_function(info):
     """flambeau's op for an OpInfo: the same name, or the OpInfo's own Python code (which
     reorders arguments, like ``polygamma``) run with ``torch`` bound to flambeau."""
-    if isinstance(info.op, types.FunctionType) and info.op.__module__.startswith("torch.testing"):
-        scope = dict(info.op.__globals__, torch=flambeau)
-        return types.FunctionType(info.op.__code__, scope, info.op.__name__,
-                                  info.op.__defaults__, info.op.__closure__)
+    if _is_test_code(info.op):
+        return rebound(info.op)
     obj = flambeau
     for part in info.name.split("."):
         obj = getattr(obj, part)
@@ -107,6 +117,8 @@ def test_gradcheck_and_gradgradcheck(info):
     if sample is None:
         pytest.skip("no small float64 sample")
     fn = lib_function(info)
+    wrapper = rebound(info.gradcheck_wrapper) if _is_test_code(info.gradcheck_wrapper) \
+        else info.gradcheck_wrapper
     x = _to_flambeau(sample.input)
     args, kwargs = _to_flambeau(sample.args), _to_flambeau(sample.kwargs)
     inputs = [x] + [a for a in args if isinstance(a, flambeau.Tensor) and a.requires_grad]
@@ -118,7 +130,7 @@ def test_gradcheck_and_gradgradcheck(info):
         for pos, t in zip(positions[1:], tensors[1:]):
             call_args[pos] = t
         flambeau.manual_seed(0)  # random ops draw the same values at every evaluation
-        out = info.gradcheck_wrapper(fn, tensors[0], *call_args, **kwargs)
+        out = wrapper(fn, tensors[0], *call_args, **kwargs)
         out = sample.output_process_fn_grad(out)  # e.g. |eigenvectors|: free of gauge
         if isinstance(out, (tuple, list)):
             return tuple(o for o in out if isinstance(o, flambeau.Tensor) and

@@ -242,6 +242,27 @@ def test_legacy_forward_and_grad(name, fn, inputs):
     test_forward_and_grad(name, fn, inputs)
 
 
+# second derivatives of the legacy ops that tests/test_gradcheck.py checks numerically; the
+# column-major inputs are laid out like the LAPACK results its OpInfo samples come from
+LEGACY_SECOND_ORDER = [c for c in LEGACY
+                       if c[0].startswith(("lu_unpack", "cholesky_inverse", "ormqr_"))] + [
+    ("ormqr_tau", lambda L, a, tau, c: L.ormqr(a, tau, c, transpose=True),
+     [TALL, rng.standard_normal((2, 3)), rng.standard_normal((2, 5, 2))]),
+    ("ormqr_fortran", lambda L, a, tau, c: L.ormqr(a, tau, c),
+     [np.asfortranarray(M[0]), rng.standard_normal(4), np.asfortranarray(M[1])]),
+    ("cholesky_inverse_fortran", lambda L, c: L.cholesky_inverse(c), [np.asfortranarray(CHOL[0])]),
+    ("lu_unpack_both", lambda L, a: (lambda r: r.L.sum(-1, keepdim=True) * r.U)(
+        L.lu_unpack(*L.linalg.lu_factor(a))), [TALL.swapaxes(-1, -2)]),
+]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("name,fn,inputs", LEGACY_SECOND_ORDER,
+                         ids=[c[0] for c in LEGACY_SECOND_ORDER])
+def test_legacy_second_order_grad(name, fn, inputs):
+    test_second_order_grad(name, fn, inputs)
+
+
 @pytest.mark.filterwarnings("ignore::UserWarning")
 def test_legacy_types_names_and_geqrf():
     a, t = both(M, grad=True)

@@ -15,7 +15,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, make
 from ..autograd.graph import record
-from ._util import needs_grad
+from ._util import needs_grad, needs_grad2
 from .registry import defop, register, type_name
 
 _matmul = np.matmul
@@ -58,7 +58,7 @@ def _shape_str(shape):
 def _product(input, other, name):
     """``input @ other`` on arrays (shapes already checked), recording ``name``."""
     out = make(_matmul(input._data, other._data), input._dtype)
-    if needs_grad(input, other):
+    if needs_grad2(input, other):
         record(name, (out,), (input, other), _matmul_backward, saved=(input, other))
     return out
 

@@ -11,7 +11,7 @@ from .. import _dtype, _naming
 from .._tensor import Tensor, _alias, make, make_view
 from ..autograd.graph import record
 from ..autograd.grad_mode import is_grad_enabled
-from ._util import needs_grad, wrap_dim
+from ._util import needs_grad, needs_grad1, wrap_dim
 from .pointwise import broadcast_error
 from .registry import check_inplace, defop, rebase_history, register, type_name
 from .shape import _embed
@@ -38,9 +38,12 @@ def _as_index_array(k):
     raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
 
 
+_min_reduce, _max_reduce = np.minimum.reduce, np.maximum.reduce  # a.min() without dispatch
+
+
 def _check_bounds(a, size, dim, error=IndexError, message=None):
     """torch's out-of-range error for the first index of ``a`` outside ``[-size, size)``."""
-    if a.size and (a.min() < -size or a.max() >= size):
+    if a.size and (_min_reduce(a, None) < -size or _max_reduce(a, None) >= size):
         bad = int(a[(a < -size) | (a >= size)].reshape(-1)[0])
         raise error(message or f"index {bad} is out of bounds for dimension {dim} with size "
                                f"{size}")
@@ -163,7 +166,7 @@ def _advanced(t, key):
         out = make(np.ascontiguousarray(t._data[key]), t._dtype)
     except IndexError:
         raise _shape_mismatch(key) from None
-    if needs_grad(t):
+    if needs_grad1(t):
         shape = t._data.shape
         record("IndexBackward0", (out,), (t,), lambda g: _accumulated(g, shape, key))
     return out
@@ -189,6 +192,13 @@ def getitem(self, key):
     if cls is slice and (key.step is None or type(key.step) is int and key.step > 0) \
             and self._data.ndim:
         return _basic_view(self, (key,), "SliceBackward0", ())  # fast path: a range of rows
+    if cls is Tensor and key._data.ndim and self._data.ndim:  # fast paths: x[long], x[mask]
+        k = key._data
+        if key._dtype is _int64:
+            _check_bounds(k, self._data.shape[0], 0)
+            return _advanced(self, (k,))
+        if key._dtype is _dtype.bool and k.shape == self._data.shape[:k.ndim]:
+            return _advanced(self, (k,))
     basic, advanced, name, _, nones = _parse(self, key)
     view = _basic_view(self, basic, name, nones) if basic or advanced is None else self
     return view if advanced is None else _advanced(view, advanced)
@@ -311,12 +321,11 @@ def gather(input, dim, index, *, sparse_grad=False):
     dim = wrap_dim(dim, input._data.ndim)
     _check_sizes(input, idx, dim, name="input")
     a, i = _flat(input._data), _flat(idx)
-    if i.size:  # crop the other dims to the index's extent; then NumPy's take_along_axis
-        crop = tuple(slice(None) if d == dim else slice(0, n) for d, n in enumerate(i.shape))
-        out = make(np.take_along_axis(a[crop], i, dim).reshape(idx.shape), input._dtype)
+    if i.size:  # the other dims run over the index's extent (at most the input's)
+        out = make(a[_coords(i, dim)].reshape(idx.shape), input._dtype)
     else:
         out = make(np.empty(idx.shape, a.dtype), input._dtype)
-    if needs_grad(input):
+    if needs_grad1(input):
         shape = input._data.shape
         record("GatherBackward0", (out,), (input,),
                lambda g: _zeros(shape, g).scatter_add(dim, index, g))
@@ -486,12 +495,10 @@ def index_select(input, dim, index):
                           message="index_select(): Expected dtype int32 or int64 for index")
     a = input._data
     size = a.shape[dim] if a.ndim else 1
-    if idx.size and (idx.min() < 0 or idx.max() >= size):
+    if idx.size and (_min_reduce(idx) < 0 or _max_reduce(idx) >= size):
         raise IndexError("index out of range in self")
-    out = make(np.take(_flat(a), idx, axis=dim), input._dtype)
-    if a.ndim == 0:
-        out = make(out._data.reshape(()), input._dtype)
-    if needs_grad(input):
+    out = make(a.take(idx, dim) if a.ndim else a.reshape(1).take(idx).reshape(()), input._dtype)
+    if needs_grad1(input):
         shape = a.shape
         record("IndexSelectBackward0", (out,), (input,),
                lambda g: _zeros(shape, g).index_add(dim, index, g))

@@ -14,7 +14,7 @@ from .. import _dtype
 from .._size import Size
 from .._tensor import Tensor, make
 from ..autograd.graph import record
-from ._util import needs_grad, wrap_dim, wrap_dims
+from ._util import needs_grad, needs_grad1, wrap_dim, wrap_dims
 from .registry import defop, register, type_name
 
 _result_type_of = _dtype.result_type_of
@@ -78,9 +78,10 @@ def _check_cat(tensors, ref, dim):
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be "
                                "concatenated")
     dim = wrap_dim(dim, ref.ndim)
+    rest = ref.shape[:dim] + ref.shape[dim + 1:]
     for i, t in enumerate(tensors):
         shape = t._data.shape
-        if shape == (0,):
+        if shape == (0,) or shape[:dim] + shape[dim + 1:] == rest and len(shape) == ref.ndim:
             continue
         if len(shape) != ref.ndim:
             raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.ndim} "
@@ -120,9 +121,11 @@ def stack(tensors, dim=0):
     the other entries.
     """
     tensors = list(tensors)
-    if any(t is None for t in tensors):
-        like = next(t for t in tensors if t is not None)
-        tensors = [t if t is not None else like.new_zeros(like.shape) for t in tensors]
+    for t in tensors:
+        if t is None:
+            like = next(t for t in tensors if t is not None)
+            tensors = [t if t is not None else like.new_zeros(like.shape) for t in tensors]
+            break
     tensors = _tensor_list(tensors, "stack")
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
@@ -133,8 +136,9 @@ def stack(tensors, dim=0):
                                f"{list(shape)} at entry 0 and {list(t._data.shape)} at entry {i}")
     dim = wrap_dim(dim, len(shape) + 1)
     dtype = _common_dtype(tensors)
-    out = make(np.stack([t._data for t in tensors], axis=dim, dtype=dtype._np,
-                        casting="unsafe"), dtype)
+    key = (slice(None),) * dim + (None,)  # np.stack without its Python-level checks
+    out = make(np.concatenate([t._data[key] for t in tensors], axis=dim, dtype=dtype._np,
+                              casting="unsafe"), dtype)
     if needs_grad(*tensors):
         dtypes = [t._dtype for t in tensors]
         record("StackBackward0", (out,), tensors,
@@ -201,11 +205,18 @@ def flip(input, *args, dims=None):
     """The input reversed along ``dims`` (a copy, as in torch)."""
     if dims is None:
         dims = tuple(args[0]) if len(args) == 1 and not isinstance(args[0], int) else args
-    dims = (dims,) if isinstance(dims, int) else tuple(dims)
     a = input._data
-    dims = wrap_dims(dims, a.ndim) if a.ndim else ()
-    out = make(np.flip(a, dims).copy() if dims else a.copy(), input._dtype)
-    if needs_grad(input):
+    if not a.ndim:
+        dims = ()
+    elif isinstance(dims, int):
+        dims = (wrap_dim(dims, a.ndim),)
+    else:
+        dims = wrap_dims(tuple(dims), a.ndim)
+    key = [slice(None)] * a.ndim
+    for d in dims:
+        key[d] = slice(None, None, -1)
+    out = make(a[tuple(key)].copy(), input._dtype)
+    if needs_grad1(input):
         record("FlipBackward0", (out,), (input,), lambda g: g.flip(dims))
     return out
 
@@ -366,13 +377,15 @@ def index_sum(g, dim, index, n):
 
 # ---- triangles and diagonals ---------------------------------------------------------------
 
-def _triangle(name, np_fn):
+def _triangle(name, keep):
     def op(input, diagonal=0):
         a = input._data
         if a.ndim < 2:
             raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
-        out = make(np_fn(a, diagonal), input._dtype)
-        if needs_grad(input):
+        rows, cols = a.shape[-2:]  # np.tril/np.triu, without their Python-level layers
+        mask = keep(np.arange(cols), np.arange(diagonal, rows + diagonal).reshape(-1, 1))
+        out = make(np.where(mask, a, np.zeros((), a.dtype)), input._dtype)
+        if needs_grad1(input):
             record(name.capitalize() + "Backward0", (out,), (input,),
                    lambda g: op(g, diagonal))
         return out
@@ -382,8 +395,8 @@ def _triangle(name, np_fn):
     return defop(op, inplace=True, out=True)
 
 
-tril = _triangle("tril", np.tril)
-triu = _triangle("triu", np.triu)
+tril = _triangle("tril", np.less_equal)  # keep column <= row + diagonal
+triu = _triangle("triu", np.greater_equal)
 
 
 def _triangle_indices(name, np_fn):

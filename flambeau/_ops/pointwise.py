@@ -736,16 +736,23 @@ register("special", "round", defop(round, inplace=True, out=True))
 # ---- clamping ------------------------------------------------------------------------------
 
 def _clamp(input, lo, hi, scalar_node, tensor_node):
-    bounds = [v for v in (lo, hi) if v is not None]
-    dtype = _result_type_of(input, *bounds)
-    a = operand(input, dtype)
-    lo_, hi_ = (None if v is None else operand(v, dtype) for v in (lo, hi))
-    try:  # np.clip: one SIMD pass, NaN propagating, the upper bound winning if min > max
-        r = np.clip(a, lo_, hi_)
+    dtype = input._dtype
+    if (lo is None or _keeps_dtype(lo.__class__, dtype)) and \
+            (hi is None or _keeps_dtype(hi.__class__, dtype)):  # the common case: no promotion
+        bounds, a, lo_, hi_ = (), input._data, lo, hi
+    else:
+        bounds = [v for v in (lo, hi) if v is not None]
+        dtype = _result_type_of(input, *bounds)
+        a = operand(input, dtype)
+        lo_ = None if lo is None else operand(lo, dtype)
+        hi_ = None if hi is None else operand(hi, dtype)
+    try:  # clip: one SIMD pass, NaN propagating, the upper bound winning if min > max
+        r = a.clip(lo_, hi_)
     except ValueError:
         raise broadcast_error(a, *bounds) from None
-    out = make(np.asarray(r).astype(dtype._np, copy=False), dtype)
-    if needs_grad(input, lo, hi):
+    out = make(r if r.__class__ is np.ndarray and r.dtype == dtype._np
+               else np.asarray(r).astype(dtype._np, copy=False), dtype)
+    if needs_grad(input, *bounds) if bounds else needs_grad1(input):
         def derivative(g, x, lo, hi):
             return _clamp_derivative(g, x, _value(lo), _value(hi))
         saved = (input, _saved(lo), _saved(hi))
@@ -1176,7 +1183,11 @@ def polar(abs, angle):
     r, theta = abs._data, angle._data
     out = make(r * np.cos(theta) + (r * np.sin(theta)) * dtype.numpy_dtype.type(1j), dtype)
     if needs_grad(abs, angle):
-        record("PolarBackward0", (out,), (abs, angle),
-               lambda g, z: ((g.conj() * z.sgn()).real, (g.conj() * z * 1j).real),
+        sign = make(np.sign(r), abs._dtype)  # piecewise constant: no derivative of its own
+
+        def backward(g, angle, z):  # sgn(z) = sign(abs) * e^(i angle), differentiable in angle
+            unit = complex_(angle.cos(), angle.sin()) * sign
+            return (g.conj() * unit).real, (g.conj() * z * 1j).real
+        record("PolarBackward0", (out,), (abs, angle), backward, saved=(angle,),
                saved_outputs=(0,))
     return out

@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype
+from .._backend import quietly
 from .._tensor import Tensor, make
 from ..autograd.graph import record
 from ..return_types import return_type
@@ -75,10 +76,30 @@ def _check_nonempty(input, dims, name, full):
 
 # ---- scatter/gather along a dim, a mutually adjoint pair used by value-selecting derivatives --
 
+def along(shape, index, dim):
+    """The NumPy key that picks ``index`` along ``dim`` of an array of ``shape``: what
+    ``np.take_along_axis``/``np.put_along_axis`` build, without their per-call checks."""
+    nd = len(shape)
+    if nd == 1:
+        return index
+    if dim < 0:
+        dim += nd
+    key = []
+    for i, n in enumerate(shape):
+        key.append(index if i == dim else
+                   np.arange(n).reshape((1,) * i + (n,) + (1,) * (nd - i - 1)))
+    return tuple(key)
+
+
+def flipped(a, dim):
+    """``a`` reversed along ``dim`` (a view; ``np.flip`` without its axis normalisation)."""
+    return a[(slice(None),) * dim + (slice(None, None, -1),)]
+
+
 def take_along(x, dim, index):
     """``x`` gathered at the int array ``index`` along ``dim`` (differentiable in ``x``)."""
-    out = make(np.take_along_axis(x._data, index, dim), x._dtype)
-    if needs_grad(x):
+    out = make(x._data[along(x._data.shape, index, dim)], x._dtype)
+    if needs_grad1(x):
         shape = x._data.shape
         record("GatherBackward0", (out,), (x,),
                lambda g: put_along(g, dim, index, shape, accumulate=True))
@@ -93,9 +114,9 @@ def put_along(g, dim, index, shape, accumulate=False):
         full[dim] = index
         np.add.at(z, tuple(full), g._data)
     else:
-        np.put_along_axis(z, index, g._data, dim)
+        z[along(shape, index, dim)] = g._data
     out = make(z, g._dtype)
-    if needs_grad(g):
+    if needs_grad1(g):
         record("ScatterAddBackward0" if accumulate else "ScatterBackward0", (out,), (g,),
                lambda gg: take_along(gg, dim, index))
     return out
@@ -236,13 +257,15 @@ def _moments(input, dim, unbiased, keepdim, correction, name):
         dim, unbiased = None, dim
     dims = reduce_dims(input, dim)
     n, dof = _dof(input, dims, correction, unbiased, name)
-    a = input._data
-    with np.errstate(invalid="ignore", divide="ignore"):
-        m = np.add.reduce(a, axis=dims, keepdims=True) / n
-        d = a - m
-        sq = (d * d.conj()).real if input._dtype.is_complex else d * d
-        var = np.add.reduce(sq, axis=dims, keepdims=keepdim) / dof
+    var, m = quietly(_var_kernel, input._data, dims, n, dof, keepdim)
     return var, (m if keepdim else m.reshape(var.shape)), dims, dof
+
+
+def _var_kernel(a, dims, n, dof, keepdim):
+    m = _add_reduce(a, dims, None, None, True) / n
+    d = a - m
+    sq = (d * d.conj()).real if d.dtype.kind == "c" else d * d
+    return _add_reduce(sq, dims, None, None, keepdim) / dof, m
 
 
 def _var_grad(g, x, dims, keepdim, dof):
@@ -261,10 +284,9 @@ def _moment_op(name, sqrt, with_mean):
 
     def op(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
         var, m, dims, dof = _moments(input, dim, unbiased, keepdim, correction, name)
-        dtype = input._dtype.to_real()
-        out = make(np.sqrt(var) if sqrt else var, dtype)
+        out = make(np.sqrt(var) if sqrt else var, input._dtype.to_real())
         outs = (out, make(m, input._dtype)) if with_mean else (out,)
-        if needs_grad(input):
+        if needs_grad1(input):
             count = _count(input._data.shape, dims)
 
             def backward(grads, x, res):
@@ -326,17 +348,20 @@ def _extremum(name, npfun, argfun, binary):
                 record(cap + "Backward1", (out,), (input,),
                        lambda g: _even_backward(g, x, out._data, dims, False))
             return out
-        d = wrap_dim(dim, input._data.ndim)
-        _check_nonempty(input, (d,), name, False)
-        a = input._data if input._data.ndim else input._data.reshape(1)
-        index = argfun(a, axis=d, keepdims=True)
-        values = np.take_along_axis(a, index, d)
+        a = input._data
+        d = wrap_dim(dim, a.ndim)
+        if a.size == 0:
+            _check_nonempty(input, (d,), name, False)
+        if not a.ndim:
+            a = a.reshape(1)
+        index = argfun(a, d, None, keepdims=True)
+        values = a[along(a.shape, index, d)]
         if not keepdim or not input._data.ndim:
             index, values = index.squeeze(d), values.squeeze(d)
             if not input._data.ndim:
                 index, values = index.reshape(()), values.reshape(())
         out = make(values, input._dtype)
-        if needs_grad(input):
+        if needs_grad1(input):
             shape = input._data.shape
             record(cap + "Backward0", (out,), (input,),
                    lambda g: select_backward(g, d, index, shape, keepdim) if shape else g)
@@ -348,8 +373,8 @@ def _extremum(name, npfun, argfun, binary):
     return defop(op, name=name, out=True)
 
 
-max = _extremum("max", np.max, np.argmax, "maximum")  # NumPy's argmax/argmin pick NaN too
-min = _extremum("min", np.min, np.argmin, "minimum")
+max = _extremum("max", np.max, np.ndarray.argmax, "maximum")  # argmax/argmin pick NaN too
+min = _extremum("min", np.min, np.ndarray.argmin, "minimum")
 
 
 def _amext(name, npfun):
@@ -394,21 +419,22 @@ def _argop(name, npfun):
             if a.size == 0:
                 raise IndexError(f"{name}(): Expected reduction dim to be specified for "
                                  "input.numel() == 0.")
-            index = npfun(a.reshape(-1))
-            return make(np.full((1,) * a.ndim if keepdim else (), index, np.int64), _int64)
+            index = np.array(npfun(a), np.int64)  # the flat index
+            return make(index.reshape((1,) * a.ndim) if keepdim else index, _int64)
         d = wrap_dim(dim, a.ndim)
-        _check_nonempty(input, (d,), name, False)
+        if a.size == 0:
+            _check_nonempty(input, (d,), name, False)
         if not a.ndim:
             return make(np.zeros((), np.int64), _int64)
-        return make(npfun(a, axis=d, keepdims=keepdim), _int64)
+        return make(npfun(a, d, None, keepdims=keepdim), _int64)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"The int64 index of the first {name[3:]}imum (NaN counts as one), flattened " \
                  "when ``dim`` is None."
     return defop(op, name=name, out=True)
 
 
-argmax = _argop("argmax", np.argmax)
-argmin = _argop("argmin", np.argmin)
+argmax = _argop("argmax", np.ndarray.argmax)
+argmin = _argop("argmin", np.ndarray.argmin)
 
 
 # ---- logical and counting ----------------------------------------------------------------
@@ -438,6 +464,9 @@ def count_nonzero(input, dim=None):
 # ---- norms -------------------------------------------------------------------------------
 
 def _vector_norm(a, p, dims, keepdim):
+    axis = None if len(dims) == a.ndim else dims
+    if p == 2 and a.dtype.kind == "f":
+        return np.sqrt(_add_reduce(a * a, axis, None, None, keepdim))
     absa = np.abs(a)
     if p == math.inf:
         return np.max(absa, axis=dims, keepdims=keepdim)
@@ -446,10 +475,10 @@ def _vector_norm(a, p, dims, keepdim):
     if p == 0:
         return np.sum(absa != 0, axis=dims, keepdims=keepdim).astype(absa.dtype)
     if p == 1:
-        return np.sum(absa, axis=dims, keepdims=keepdim)
+        return _add_reduce(absa, axis, None, None, keepdim)
     if p == 2:
-        return np.sqrt(np.sum(absa * absa, axis=dims, keepdims=keepdim))
-    return np.sum(absa ** p, axis=dims, keepdims=keepdim) ** (1.0 / p)
+        return np.sqrt(_add_reduce(absa * absa, axis, None, None, keepdim))
+    return _add_reduce(absa ** p, axis, None, None, keepdim) ** (1.0 / p)
 
 
 def _norm_backward(g, x, out, p, dims, keepdim):
@@ -485,7 +514,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     p = 2 if p == "fro" or p is None else p
     dims = reduce_dims(input, dim)
     out = make(_vector_norm(input._data, p, dims, keepdim), input._dtype.to_real())
-    if needs_grad(input):
+    if needs_grad1(input):
         record("LinalgVectorNormBackward0", (out,), (input,),
                lambda g, x, out: _norm_backward(g, x, out, p, dims, keepdim),
                saved=(input,), saved_outputs=(0,))
@@ -542,9 +571,9 @@ def renorm(input, p, dim, maxnorm):
             n = x.norm(p, dims, True)
             f = maxnorm / (n + 1e-7)
             # d(x * f)/dx with f depending on x through the norm (only where it was over)
-            inner = (g * x).sum(dims, True)
-            gf = _norm_backward(inner * (-maxnorm) / (n + 1e-7) ** 2, x, n.detach(), p, dims,
-                                True)
+            inner = (g * x.conj()).sum(dims, True)
+            gf = _norm_backward((inner.real if inner.is_complex() else inner) * (-maxnorm) /
+                                (n + 1e-7) ** 2, x, n, p, dims, True)
             mask = _const(over, x)
             return g * (f * mask + (1 - mask)) + gf * mask
         record("RenormBackward0", (out,), (input,), backward, saved=(input,))
@@ -559,20 +588,25 @@ def logsumexp(input, dim, keepdim=False):
     x = input if _is_float(input._dtype) else input.to(_dtype.get_default_dtype())
     dims = reduce_dims(input, dim)
     a = x._data
-    with np.errstate(invalid="ignore", divide="ignore"):
-        m = np.max(a, axis=dims, keepdims=True) if a.size else np.zeros(kept_shape(a.shape, dims),
-                                                                          a.dtype)
-        m = np.where(np.isinf(m), 0, m)
-        value = np.log(np.sum(np.exp(a - m), axis=dims, keepdims=True)) + m
-    out = make(value if keepdim else value.reshape(
-        tuple(s for i, s in enumerate(a.shape) if i not in dims)), x._dtype)
-    if needs_grad(input):
+    value = quietly(_logsumexp_kernel, a, None if len(dims) == a.ndim else dims, keepdim)
+    out = make(value, x._dtype)
+    if needs_grad1(input):
         shape = a.shape
         record("LogsumexpBackward0", (out,), (input,),
                lambda g, x, out: restore_shape(g, shape, dims, keepdim)
                * (x - restore_shape(out, shape, dims, keepdim)).exp(),
                saved=(input,), saved_outputs=(0,))
     return out
+
+
+def _logsumexp_kernel(a, axis, keepdim):
+    if a.size:
+        m = _max_reduce(a, axis, None, None, True)
+        m = np.where(np.isinf(m), 0, m)
+    else:
+        m = np.zeros(kept_shape(a.shape, range(a.ndim) if axis is None else axis), a.dtype)
+    r = np.log(_add_reduce(np.exp(a - m), axis, None, None, True)) + m
+    return r if keepdim else r.squeeze(axis)
 
 
 # ---- scans -------------------------------------------------------------------------------
@@ -590,10 +624,10 @@ def _reverse_cumsum(t, dim):
 def cumsum(input, dim, *, dtype=None):
     """The running sum along ``dim``; integer and bool inputs give int64."""
     dtype = dtype or _int_to_long(input._dtype)
-    d = wrap_dim(dim, input._data.ndim)
-    out = make(np.cumsum(input._data, axis=d if input._data.ndim else None, dtype=dtype._np)
-               .reshape(input._data.shape), dtype)
-    if needs_grad(input):
+    a = input._data
+    d = wrap_dim(dim, a.ndim)
+    out = make(np.add.accumulate(a, d, dtype._np) if a.ndim else a.astype(dtype._np), dtype)
+    if needs_grad1(input):
         record("CumsumBackward0", (out,), (input,),
                lambda g: _reverse_cumsum(g, d) if g.ndim else g)
     return out
@@ -646,11 +680,13 @@ def _cumext(name, ufunc, better):
         values = ufunc.accumulate(a, axis=d)
         # the index of the running extremum: the last position that reached it (a NaN always
         # does), carried forward with a running maximum of positions
-        hit = better(a, values) | (np.isnan(a) if a.dtype.kind in "fc" else False)
+        hit = better(a, values)
+        if a.dtype.kind in "fc":
+            hit |= np.isnan(a)
         pos = np.arange(a.shape[d]).reshape((-1,) + (1,) * (a.ndim - d - 1))
-        index = np.maximum.accumulate(np.where(hit, pos, 0), axis=d)
+        index = np.maximum.accumulate(hit * pos, d)
         out = make(values.reshape(shape), input._dtype)
-        if needs_grad(input):
+        if needs_grad1(input):
             record(name.capitalize() + "Backward0", (out,), (input,),
                    lambda g: put_along(g.reshape(a.shape), d, index, a.shape,
                                        accumulate=True).reshape(shape))

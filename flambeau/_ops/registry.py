@@ -54,10 +54,21 @@ def inplace_variant(fn, name):
     @functools.wraps(fn)
     def inplace(self, *args, **kwargs):
         check_inplace(self)
-        return commit_inplace(self, fn(self, *args, **kwargs))
+        source = self
+        if self._requires_grad and grad_mode.is_grad_enabled():
+            source = snapshot(self)  # a derivative that saves the input needs its old values
+        return commit_inplace(self, fn(source, *args, **kwargs))
     inplace.__name__ = inplace.__qualname__ = name
     inplace.__doc__ = f"In-place version of :meth:`Tensor.{name[:-1]}`."
     return inplace
+
+
+def snapshot(t):
+    """A copy of ``t``'s values with ``t``'s place in the graph (what an in-place op reads)."""
+    from .._tensor import make
+    copy = make(t._data.copy(), t._dtype)
+    copy._grad_fn, copy._output_nr, copy._requires_grad = t._grad_fn, t._output_nr, True
+    return copy
 
 
 def check_inplace(t):

@@ -11,8 +11,8 @@ from .. import _dtype
 from .._tensor import Tensor, make
 from ..autograd.graph import record
 from ..return_types import return_type
-from ._util import needs_grad, wrap_dim
-from .reduction import put_along, select_backward, take_along
+from ._util import needs_grad, needs_grad1, wrap_dim
+from .reduction import along, flipped, put_along, select_backward, take_along
 from .registry import defop
 
 _int64 = _dtype.int64
@@ -21,9 +21,8 @@ _int64 = _dtype.int64
 def _argsort(a, d, descending):
     """A stable argsort along ``d``; descending keeps equal elements in their original order."""
     if not descending:
-        return np.argsort(a, axis=d, kind="stable")
-    n = a.shape[d]
-    return np.flip(n - 1 - np.argsort(np.flip(a, d), axis=d, kind="stable"), d)
+        return a.argsort(d, kind="stable")
+    return flipped(a.shape[d] - 1 - flipped(a, d).argsort(d, kind="stable"), d)
 
 
 def _as_1d(input):
@@ -35,15 +34,15 @@ def _as_1d(input):
 def _selected(name, input, index, d, keepdim, node, result):
     """Values at ``index`` along ``d`` as ``result(values, indices)``, recording ``node``."""
     a = _as_1d(input)
-    values = np.take_along_axis(a, index, d)
+    values = a[along(a.shape, index, d)]
     if not keepdim or input._data.ndim == 0:
         values, index = values.squeeze(d), index.squeeze(d)
     shape = input._data.shape
-    out = make(values.reshape(values.shape if shape else ()), input._dtype)
-    if needs_grad(input):
+    out = make(values if shape else values.reshape(()), input._dtype)
+    if needs_grad1(input):
         record(node, (out,), (input,),
                lambda g: select_backward(g, d, index, shape, keepdim) if shape else g)
-    return result(out, make(index.reshape(index.shape if shape else ()), _int64))
+    return result(out, make(index if shape else index.reshape(()), _int64))
 
 
 _sort_t = return_type("sort", ["values", "indices"])
@@ -57,8 +56,8 @@ def sort(input, dim=-1, descending=False, stable=False):
     a = _as_1d(input)
     d = wrap_dim(dim, a.ndim)
     index = _argsort(a, d, descending)
-    out = make(np.take_along_axis(a, index, d).reshape(input._data.shape), input._dtype)
-    if needs_grad(input):
+    out = make(a[along(a.shape, index, d)].reshape(input._data.shape), input._dtype)
+    if needs_grad1(input):
         shape = a.shape
         record("SortBackward1" if stable else "SortBackward0", (out,), (input,),
                lambda g: put_along(g.reshape(shape), d, index, shape).reshape(g.shape))
@@ -92,11 +91,11 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
         # partition first (linear time), then sort only the k selected
         keyed = (-a if a.dtype.kind in "fc" else ~a) if largest else a  # ~ reverses int order
         part = np.argpartition(keyed, k - 1, axis=d)
-        part = np.take(part, np.arange(k), axis=d)
-        order = np.argsort(np.take_along_axis(keyed, part, d), axis=d, kind="stable")
-        index = np.take_along_axis(part, order, d)
+        part = part[(slice(None),) * d + (slice(k),)]
+        order = keyed[along(a.shape, part, d)].argsort(d, kind="stable")
+        index = part[along(part.shape, order, d)]
     else:
-        index = np.take(_argsort(a, d, largest), np.arange(k), axis=d)
+        index = _argsort(a, d, largest)[(slice(None),) * d + (slice(k),)]
     return _selected("topk", input, index, d, True, "TopkBackward0", _topk_t)
 
 
@@ -241,9 +240,14 @@ nanquantile = _quantile("nanquantile", True)
 
 @defop
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
-    """Unique elements (or slices along ``dim``), always sorted as torch's CPU kernel does."""
+    """Unique elements (or slices along ``dim``), always sorted as torch's CPU kernel does;
+    NaNs are all distinct."""
     a = input._data
-    values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True, axis=dim)
+    if dim is None:
+        values, inverse, counts = _unique_flat(a.reshape(-1), return_inverse, return_counts)
+    else:
+        values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True,
+                                            axis=dim)
     out = make(values, input._dtype)
     extra = []
     if return_inverse:
@@ -251,6 +255,26 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     if return_counts:
         extra.append(make(counts, _int64))
     return (out, *extra) if extra else out
+
+
+def _unique_flat(flat, return_inverse, return_counts):
+    """(sorted unique values, inverse or None, counts or None) of a 1-d array: a sort, then
+    the starts of runs (``!=``, so each NaN starts its own run, as in torch)."""
+    order = flat.argsort(kind="stable") if return_inverse else None
+    s = flat[order] if return_inverse else np.sort(flat)
+    start = np.empty(s.shape, bool)
+    start[:1] = True
+    np.not_equal(s[1:], s[:-1], out=start[1:])
+    inverse = counts = None
+    if return_inverse:
+        inverse = np.empty(s.shape, np.int64)
+        inverse[order] = np.add.accumulate(start, dtype=np.int64) - 1
+    if return_counts:
+        at = np.flatnonzero(start)
+        counts = np.empty(at.shape, np.int64)
+        counts[:-1] = at[1:] - at[:-1]
+        counts[-1:] = len(s) - at[-1:]
+    return s[start], inverse, counts
 
 
 @defop

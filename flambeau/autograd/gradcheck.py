@@ -20,18 +20,18 @@ def _differentiable_outputs(func, inputs):
 
 def _numerical_jacobian(func, inputs, wrt, out_index, eps):
     """d output / d input by central differences, one input element at a time."""
-    t = inputs[wrt]
-    flat = t._data.reshape(-1)  # the input's own memory: perturbed in place, then restored
+    data = inputs[wrt]._data  # the input's own memory (any layout): perturbed, then restored
     columns = []
-    for k in range(flat.size):
-        orig = flat[k].copy()
-        flat[k] = orig + eps
+    for k in range(data.size):
+        index = np.unravel_index(k, data.shape)
+        orig = data[index].copy()
+        data[index] = orig + eps
         plus = _differentiable_outputs(func, inputs)[out_index]._data.astype(
             np.complex128).ravel()
-        flat[k] = orig - eps
+        data[index] = orig - eps
         minus = _differentiable_outputs(func, inputs)[out_index]._data.astype(
             np.complex128).ravel()
-        flat[k] = orig
+        data[index] = orig
         columns.append((plus - minus) / (2 * eps))
     if not columns:
         out = _differentiable_outputs(func, inputs)[out_index]
