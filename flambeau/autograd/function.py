@@ -116,7 +116,6 @@ class Function(metaclass=FunctionMeta):
     @classmethod
     def apply(cls, *args, **kwargs):
         ctx = object.__new__(cls._backward_cls)
-        ctx._hooks = ctx._pre_hooks = ctx._metadata = None
         tensor_args = [a for a in args if isinstance(a, Tensor)]
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
         new_style = cls.setup_context is not Function.setup_context

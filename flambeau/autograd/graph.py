@@ -17,8 +17,11 @@ _node_classes = {}
 
 class Node:
     """A node of the backward graph. Subclassed once per PyTorch node name."""
-    __slots__ = ("next_functions", "_backward", "_saved", "_input_meta", "_n_outputs",
-                 "_hooks", "_pre_hooks", "_metadata", "__weakref__")
+    __slots__ = ("next_functions", "_backward", "_saved", "_input_meta", "__dict__",
+                 "__weakref__")
+    # set per node only when used (hooks, notes, several outputs): one store less per op
+    _hooks = _pre_hooks = _metadata = None
+    _n_outputs = 1
 
     @property
     def metadata(self):
@@ -107,8 +110,6 @@ class AccumulateGrad(Node):
         self.next_functions = ()
         self._backward = self._saved = None
         self._input_meta = ()
-        self._n_outputs = 1
-        self._hooks = self._pre_hooks = self._metadata = None
 
     def apply(self, *grads):
         return ()
@@ -241,11 +242,13 @@ def record(name, outputs, inputs, backward, saved=(), saved_outputs=()):
     node.next_functions = tuple(edges)
     node._input_meta = meta
     node._backward = backward
-    node._n_outputs = len(outputs)
-    node._hooks = node._pre_hooks = node._metadata = None
-    for i, out in enumerate(outputs):
-        out._grad_fn, out._output_nr, out._requires_grad = node, i, True
-    if len(outputs) > 1:  # an output may get no gradient: the engine then feeds zeros like it
+    if len(outputs) == 1:
+        out = outputs[0]
+        out._grad_fn, out._output_nr, out._requires_grad = node, 0, True
+    else:  # an output may get no gradient: the engine then feeds zeros like it
+        node._n_outputs = len(outputs)
+        for i, out in enumerate(outputs):
+            out._grad_fn, out._output_nr, out._requires_grad = node, i, True
         node.metadata["outputs_like"] = [o._data for o in outputs]
     if saved_outputs:
         node._saved = tuple([SavedTensor(t) for t in saved] +
