@@ -56,11 +56,10 @@ def cat(tensors, dim=0):
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     dtype = _common_dtype(tensors)
-    kept = [t for t in tensors if t._data.shape != (0,)]
+    kept = [t._data for t in tensors if t._data.shape != (0,)]
     if kept:
-        dim = _check_cat(tensors, kept[0]._data, dim)
-        array = np.concatenate([t._data for t in kept], axis=dim, dtype=dtype._np,
-                               casting="unsafe")
+        dim = _check_cat(tensors, kept[0], dim)
+        array = np.concatenate(kept, dim, dtype=dtype._np, casting="unsafe")
     else:
         array = np.empty((0,), dtype._np)
     out = make(array, dtype)
@@ -78,10 +77,11 @@ def _check_cat(tensors, ref, dim):
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be "
                                "concatenated")
     dim = wrap_dim(dim, ref.ndim)
-    rest = ref.shape[:dim] + ref.shape[dim + 1:]
+    same, rest = ref.shape, ref.shape[:dim] + ref.shape[dim + 1:]
     for i, t in enumerate(tensors):
         shape = t._data.shape
-        if shape == (0,) or shape[:dim] + shape[dim + 1:] == rest and len(shape) == ref.ndim:
+        if shape == same or shape == (0,) or \
+                len(shape) == ref.ndim and shape[:dim] + shape[dim + 1:] == rest:
             continue
         if len(shape) != ref.ndim:
             raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.ndim} "

@@ -341,8 +341,8 @@ def _extremum(name, npfun, argfun, binary):
             return getattr(flambeau, binary)(input, dim)
         if dim is None:
             _check_nonempty(input, (), name, True)
-            out = make(npfun(input._data), input._dtype)
-            if needs_grad(input):
+            out = make(npfun(input._data, None), input._dtype)
+            if needs_grad1(input):
                 x = input._data
                 dims = tuple(range(x.ndim))
                 record(cap + "Backward1", (out,), (input,),
@@ -373,16 +373,16 @@ def _extremum(name, npfun, argfun, binary):
     return defop(op, name=name, out=True)
 
 
-max = _extremum("max", np.max, np.ndarray.argmax, "maximum")  # argmax/argmin pick NaN too
-min = _extremum("min", np.min, np.ndarray.argmin, "minimum")
+max = _extremum("max", np.maximum.reduce, np.ndarray.argmax, "maximum")  # NaN wins both
+min = _extremum("min", np.minimum.reduce, np.ndarray.argmin, "minimum")
 
 
 def _amext(name, npfun):
     def op(input, dim=(), keepdim=False):
         dims = reduce_dims(input, dim)
         _check_nonempty(input, dims, name, len(dims) == input._data.ndim)
-        out = make(npfun(input._data, axis=dims, keepdims=keepdim), input._dtype)
-        if needs_grad(input):
+        out = make(npfun(input._data, dims, None, None, keepdim), input._dtype)
+        if needs_grad1(input):
             x = input._data
             record(name.capitalize() + "Backward0", (out,), (input,),
                    lambda g: _even_backward(g, x, out._data, dims, keepdim))
@@ -392,8 +392,8 @@ def _amext(name, npfun):
     return defop(op, name=name, out=True)
 
 
-amax = _amext("amax", np.max)
-amin = _amext("amin", np.min)
+amax = _amext("amax", np.maximum.reduce)
+amin = _amext("amin", np.minimum.reduce)
 _aminmax = return_type("aminmax", ["min", "max"])
 
 
