@@ -351,9 +351,12 @@ def expand(input, *sizes):
                                f"size ({have}) at non-singleton dimension {i}.  Target sizes: "
                                f"{list(sizes)}.  Tensor sizes: {list(a.shape)}")
         target.append(s)
-    array = np.broadcast_to(a, target)
-    if a.flags.writeable:  # broadcast_to is read-only; torch's expand is writable memory
-        array = np.lib.stride_tricks.as_strided(a, array.shape, array.strides)
+    strides = [0] * lead + [0 if n == 1 and t != 1 else st
+                            for n, t, st in zip(a.shape, target[lead:], a.strides)]
+    if a.flags.c_contiguous:  # a writable stride-0 view over a's own buffer, made directly
+        array = np.ndarray(target, a.dtype, a, 0, strides)
+    else:
+        array = np.lib.stride_tricks.as_strided(a, target, strides)
     return _view(input, array, "ExpandBackward0", lambda g: g)
 
 
