@@ -13,26 +13,18 @@ ABS = np.array([[1.3, -0.7, 0.0, 2.1]])  # a negative and a zero modulus
 ANGLE = rng.standard_normal((3, 1)) * 3
 
 
-def _sgn_grad_zero(reason):
-    return pytest.mark.xfail(reason=reason, strict=True)
-
-
-SGN = "flambeau's sgn has a zero derivative for complex inputs (torch's is not)"
-
 CASES = [
     ("polar", lambda L, r, t: L.polar(r, t), [ABS, ANGLE]),
     ("polar_scalar", lambda L, r, t: L.polar(r, t), [np.array(0.8), np.array(-2.0)]),
-    pytest.param("polar_abs_of_result", lambda L, r, t: L.polar(r, t).abs() * t,
-                 [ABS + 3, ANGLE], marks=_sgn_grad_zero(SGN)),  # abs's derivative uses sgn
+    ("polar_abs_of_result", lambda L, r, t: L.polar(r, t).abs() * t,
+     [ABS + 3, ANGLE]),  # abs's derivative uses sgn
 ] + [
     (f"renorm_p{p}_dim{dim}", lambda L, x, p=p, dim=dim: L.renorm(x, p, dim, 1.5), [X])
     for p in (1, 2, 3, 1.5, float("inf")) for dim in (0, -1)
 ] + [
     ("renorm_complex_p2", lambda L, x: L.renorm(x, 2, 1, 1.5), [Z]),
 ] + [
-    pytest.param(f"renorm_complex_p{p}", lambda L, x, p=p: L.renorm(x, p, 1, 1.5), [Z],
-                 marks=_sgn_grad_zero(SGN))
-    for p in (1, 3)
+    (f"renorm_complex_p{p}", lambda L, x, p=p: L.renorm(x, p, 1, 1.5), [Z]) for p in (1, 3)
 ]
 
 

@@ -64,3 +64,15 @@ def test_errors(call):
     with pytest.raises(type(want.value)) as got:
         call(flambeau)
     assert str(got.value) == str(want.value)
+
+
+@pytest.mark.parametrize("kw", [{}, {"return_inverse": True}, {"return_counts": True},
+                                {"return_inverse": True, "return_counts": True}])
+def test_unique_keeps_each_nan(kw):
+    """torch treats every NaN as distinct; NumPy's unique would merge them."""
+    data = [1.0, float("nan"), 2.0, float("nan"), 1.0]
+    ours, theirs = flambeau.unique(flambeau.tensor(data), **kw), torch.unique(torch.tensor(data),
+                                                                            **kw)
+    ours, theirs = (ours,) if not kw else ours, (theirs,) if not kw else theirs
+    for a, b in zip(ours, theirs):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())

@@ -634,7 +634,15 @@ def _sgn(a):
 abs = unary("abs", np.abs, lambda g, x, out: g * x.sgn(), to_float=False, real=True,
             refuse=("abs_cpu", (0,)),
             aliases=("absolute",), doc="``|input|`` elementwise.")
-sgn = unary("sgn", _sgn, _zero, to_float=False,
+def _sgn_derivative(g, x, out):
+    """Zero for real inputs; for complex ``(g - sgn**2 * conj(g)) / (2|x|)``, 0 at x = 0."""
+    if not x._dtype.is_complex:
+        return g * 0
+    size = x.abs()
+    return masked((g - out * out * g.conj()) / (2 * size), size._data != 0)
+
+
+sgn = unary("sgn", _sgn, _sgn_derivative, to_float=False,
             doc="The sign (``x / |x|`` for complex).")
 sign = unary("sign", _sign, _zero, to_float=False, doc="-1, 0 or 1 elementwise.")
 reciprocal = unary("reciprocal", np.reciprocal, lambda g, x, out: -g * (out * out).conj(),
