@@ -72,8 +72,10 @@ def check(got, want):
     if isinstance(want, torch.Tensor):
         assert str(got.dtype).split(".")[-1] == str(want.dtype).split(".")[-1]
         assert tuple(got.shape) == tuple(want.shape)
-        np.testing.assert_allclose(got.detach().numpy(), want.detach().numpy(), rtol=1e-6,
-                                   atol=1e-9, equal_nan=True)
+        # torch.testing's defaults: float32 sums may round differently near cancellation
+        rtol, atol = (1.3e-6, 1e-5) if want.dtype == torch.float32 else (1e-6, 1e-9)
+        np.testing.assert_allclose(got.detach().numpy(), want.detach().numpy(), rtol=rtol,
+                                   atol=atol, equal_nan=True)
     else:
         assert got == want
 
@@ -138,7 +140,8 @@ OPS = {"sum": {}, "mean": {}, "prod": {}, "amax": {}, "argmax": {}, "std": {}, "
        op=st.sampled_from(sorted(OPS)), dtype=st.sampled_from(["float64", "float32", "int64"]),
        data=st.data())
 def test_hypothesis(shape, op, dtype, data):
-    a = (RNG.standard_normal(shape) * 3).astype(dtype)
+    seed = data.draw(st.integers(0, 2**32 - 1))  # values drawn through hypothesis: reproducible
+    a = (np.random.default_rng(seed).standard_normal(shape) * 3).astype(dtype)
     dim = data.draw(st.integers(-len(shape), len(shape) - 1))
     keep = data.draw(st.booleans())
     if (op in ("mean", "std")) and dtype == "int64":

@@ -148,15 +148,18 @@ def from_numpy(ndarray):
 def _filled(fill, size, dtype, device, requires_grad, fn_name):
     size = parse_size(size, fn_name)
     dtype = dtype or _dtype.get_default_dtype()
+    np_dtype = dtype._np or dtype.numpy_dtype  # (the property explains a missing bfloat16)
     xp = np if device is None else xp_for(device)
     if fill is None:
-        array = xp.empty(size, dtype=dtype.numpy_dtype)
-    elif fill == 0 and not isinstance(fill, complex):
-        array = xp.zeros(size, dtype=dtype.numpy_dtype)
+        array = xp.empty(size, np_dtype)
+    elif fill == 0 and fill.__class__ is not complex:
+        array = xp.zeros(size, np_dtype)
     else:
-        array = xp.empty(size, dtype=dtype.numpy_dtype)
+        array = xp.empty(size, np_dtype)
         array.fill(fill)
-    return _finish(array, dtype, requires_grad)
+    if requires_grad:
+        return _finish(array, dtype, requires_grad)
+    return make(array, dtype)
 
 
 def _factory(fill, name, doc):

@@ -148,7 +148,7 @@ def _basic_view(t, basic, name, nones):
         array = np.lib.stride_tricks.as_strided(array, array.shape, strides)
     out = make_view(t, array)
     out._base = t if t._base is None else t._base
-    if needs_grad(t):
+    if needs_grad1(t):
         shape = a.shape
         record(name, (out,), (t,), lambda g: _embed(g, shape, basic))
     return out

@@ -55,7 +55,7 @@ def _is_float(dtype):
 
 
 def _int_to_long(dtype):
-    return dtype if _is_float(dtype) else _int64
+    return dtype if dtype._category >= 2 else _int64  # floating and complex keep their dtype
 
 
 def _const(array, like):
