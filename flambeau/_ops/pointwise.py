@@ -526,6 +526,11 @@ def _power(a, b):
         unit = np.abs(a) == 1
         safe = np.maximum(b, 0) + np.where((b < 0) & unit, np.abs(b) % 2, 0)
         return np.where((b < 0) & ~unit, 0, np.power(a, safe))
+    if b.__class__ in (int, float) and a.dtype.kind in "fc":  # NumPy's power has no fast path
+        if b == 2:
+            return np.square(a)
+        if b == 0.5:
+            return np.sqrt(a)
     return np.power(a, b)
 
 
