@@ -85,8 +85,10 @@ def _apply(ufunc, a, b):
         raise broadcast_error(a, b) from None
 
 
-def _inputs(*xs):
-    return tuple(x if isinstance(x, Tensor) else None for x in xs)
+def _inputs(x, y, *more):
+    """The tensor operands, ``None`` for Python scalars (the node's inputs)."""
+    pair = (x if isinstance(x, Tensor) else None, y if isinstance(y, Tensor) else None)
+    return pair + tuple(z if isinstance(z, Tensor) else None for z in more) if more else pair
 
 
 def _not_implemented(name, dtype):
