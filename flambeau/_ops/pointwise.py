@@ -177,6 +177,17 @@ def _zero(g, *saved):
 
 # ---- factories -----------------------------------------------------------------------------
 
+def _publish(op, name, doc, inplace, aliases, method, namespace, special):
+    """Registers a factory-made op (and its ``torch.special`` names)."""
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = doc
+    public = defop(op, name=name, inplace=inplace, out=True, aliases=aliases, method=method,
+                   namespace=namespace)
+    for n in special:
+        register("special", n, public)
+    return public
+
+
 def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dtype=None,
            inplace=True, doc=None, aliases=(), method=True, quiet=True, check=None,
            namespace="", special=(), tensors_only=False, refuse=None):
@@ -225,13 +236,7 @@ def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dt
                    backward, saved=saved, saved_outputs=(0,) * reads[2])
         return out
 
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = doc
-    public = defop(op, name=name, inplace=inplace, out=True, aliases=aliases, method=method,
-                   namespace=namespace)
-    for n in special:
-        register("special", n, public)
-    return public
+    return _publish(op, name, doc, inplace, aliases, method, namespace, special)
 
 
 def unary(name, kernel, derivative=None, *, node=None, to_float=True, inplace=True, doc=None,
@@ -272,13 +277,7 @@ def unary(name, kernel, derivative=None, *, node=None, to_float=True, inplace=Tr
                    saved_outputs=(0,) * reads[1])
         return out
 
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = doc
-    public = defop(op, name=name, inplace=inplace, out=True, aliases=aliases, method=method,
-                   namespace=namespace)
-    for n in special:
-        register("special", n, public)
-    return public
+    return _publish(op, name, doc, inplace, aliases, method, namespace, special)
 
 
 # ---- arithmetic ----------------------------------------------------------------------------
