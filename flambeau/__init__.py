@@ -1,7 +1,8 @@
 """flambeau: PyTorch rebuilt in Python on NumPy.
 
-``import flambeau as torch`` (or ``python -m flambeau run script.py``) gives PyTorch's API:
-tensors with storage and views, autograd, nn, optim, data loading and torchvision.
+``import flambeau as torch`` (or ``python -m flambeau run script.py``) gives PyTorch's API.
+Today: tensors with storage and views, the operator library (with ``linalg``, ``fft`` and
+``special``) and autograd. ``nn``, ``optim``, data loading and torchvision are to come.
 """
 __version__ = "0.1.0"
 
