@@ -495,3 +495,15 @@ def test_broadcast_promotion_property(name, shape_a, shape_b, da, db, drop):
     b = 2.5 if db == "scalar" else sample(db if db in DTYPES else "int64",
                                           tuple(shape_b), 1, 4).astype(db)
     compare(lambda lib, x, y: getattr(lib, name)(x, y), a, b)
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32"])
+@pytest.mark.parametrize("scalar", [300, -300, 2**40, -(2**40) - 7, 2**63 - 1])
+@pytest.mark.parametrize("op", ["add", "mul", "sub"])
+def test_python_int_outside_dtype_range_wraps(dtype, scalar, op):
+    """torch casts the scalar into the tensor's dtype (wrapping); NumPy would raise."""
+    data = np.array([1, 5, 17], dtype=dtype)
+    ours = getattr(flambeau.tensor(data), op)(scalar)
+    theirs = getattr(torch.tensor(data), op)(scalar)
+    assert str(ours.dtype).split(".")[1] == str(theirs.dtype).split(".")[1]
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())

@@ -32,7 +32,7 @@ def operand(x, dtype):
         a = x._data
         return a if a.dtype == dtype._np else a.astype(dtype._np)
     if isinstance(x, _SCALARS):
-        return x
+        return _wrapped_int(x, dtype) if x.__class__ is int and dtype._category == 1 else x
     if isinstance(x, np.generic):
         return x.item()
     raise TypeError(f"unsupported operand type: {type(x).__name__}")
@@ -45,14 +45,32 @@ def promote(x, y, to_float=False):
         dtype = x._dtype
         if cy is Tensor and y._dtype is dtype or _keeps_dtype(cy, dtype):
             if not to_float or dtype._category >= 2:  # the common case: no cast at all
-                return x._data, y._data if cy is Tensor else y, dtype
+                if cy is Tensor:
+                    return x._data, y._data, dtype
+                return x._data, _wrapped_int(y, dtype) if dtype._category == 1 else y, dtype
     elif cy is Tensor and _keeps_dtype(cx, y._dtype) and (not to_float or
                                                           y._dtype._category >= 2):
-        return x, y._data, y._dtype
+        dtype = y._dtype
+        return _wrapped_int(x, dtype) if dtype._category == 1 else x, y._data, dtype
     dtype = _result_type_of(x, y)
     if to_float and dtype._category < 2:
         dtype = _dtype.get_default_dtype()
     return operand(x, dtype), operand(y, dtype), dtype
+
+
+_INT_RANGES = {d: (int(np.iinfo(d._np).min), int(np.iinfo(d._np).max))
+               for d in (_dtype.uint8, _dtype.int8, _dtype.int16, _dtype.int32, _dtype.int64)}
+
+
+def _wrapped_int(x, dtype):
+    """A Python int as an integer tensor's dtype holds it: wrapped around, as torch's cast
+    does (NumPy would raise for an int outside the dtype's range)."""
+    lo, hi = _INT_RANGES[dtype]
+    if lo <= x <= hi:
+        return x
+    if not -2**63 <= x < 2**64:
+        raise RuntimeError("Overflow when unpacking long")
+    return int(np.array(x & (2**64 - 1), dtype=np.uint64).astype(dtype._np))
 
 
 def _keeps_dtype(scalar_type, dtype):
