@@ -165,3 +165,24 @@ VIEW_ERRORS = [
 @pytest.mark.parametrize("fn", VIEW_ERRORS)
 def test_view_errors(fn, as_torch):
     raises_like(lambda: fn(flambeau), lambda: fn(torch))
+
+
+OVERLAPPING_WRITES = [
+    lambda m: m.ones(3, 1).expand(3, 2).add_(1),
+    lambda m: m.ones(3, 1).expand(3, 2).__setitem__(0, 5.0),
+    lambda m: m.ones(3, 1).expand(3, 2).copy_(m.zeros(3, 2)),
+]
+
+
+@pytest.mark.parametrize("fn", OVERLAPPING_WRITES)
+def test_writes_into_overlapping_memory_raise(fn, as_torch):
+    raises_like(lambda: fn(flambeau), lambda: fn(torch))
+
+
+def test_fills_into_overlapping_memory_are_allowed():
+    for m in (flambeau, torch):
+        base = m.ones(3, 1)
+        base.expand(3, 2).zero_()
+        assert base.sum().item() == 0
+        base.expand(3, 1).add_(1)  # no dim actually repeats: an ordinary write
+        assert base.sum().item() == 3

@@ -13,7 +13,7 @@ from ..autograd.graph import record
 from ..autograd.grad_mode import is_grad_enabled
 from ._util import needs_grad, needs_grad1, wrap_dim
 from .pointwise import broadcast_error
-from .registry import check_inplace, defop, rebase_history, register, type_name
+from .registry import check_inplace, check_no_overlap, defop, rebase_history, register, type_name
 from .shape import _embed
 
 _int64 = _dtype.int64
@@ -211,6 +211,7 @@ def setitem(self, key, value):
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
                            "in-place operation.")
     check_inplace(self)
+    check_no_overlap(self)
     target = self._data[basic + (Ellipsis,)] if basic else self._data
     is_tensor = isinstance(value, Tensor)
     if not (is_tensor or isinstance(value, (int, float, complex, np.generic))):

@@ -78,6 +78,15 @@ def check_inplace(t):
                            "operation.")
 
 
+def check_no_overlap(t):
+    """torch refuses writes (other than fills) into a tensor whose elements share memory."""
+    a = t._data
+    if 0 in a.strides and any(st == 0 and n > 1 for st, n in zip(a.strides, a.shape)):
+        raise RuntimeError("unsupported operation: more than one element of the written-to "
+                           "tensor refers to a single memory location. Please clone() the "
+                           "tensor before performing the operation.")
+
+
 def commit_inplace(self, result):
     """Writes ``result`` into ``self`` and moves ``self`` to the result's place in the graph.
 
@@ -88,6 +97,7 @@ def commit_inplace(self, result):
         raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the "
                            f"broadcast shape {shape}")
     check_cast(result._dtype, self._dtype)
+    check_no_overlap(self)
     self._data[...] = result._data
     self._bump_version()
     rebase_history(self, result)
