@@ -31,7 +31,7 @@ class device:
                 "fpga, maia, xla, lazy, vulkan, mps, meta, hpu, mtia, privateuseone device type "
                 f"at start of device string: {type}")
         if index is not None and index < 0:
-            raise RuntimeError(f"Device index must not be negative")
+            raise RuntimeError("Device index must not be negative")
         object.__setattr__(self, "type", type)
         object.__setattr__(self, "index", index)
 

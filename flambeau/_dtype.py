@@ -103,7 +103,7 @@ def get_default_dtype():
 def set_default_dtype(d):
     global _default
     if not isinstance(d, dtype) or not d.is_floating_point:
-        raise TypeError(f"only floating-point types are supported as the default type")
+        raise TypeError("only floating-point types are supported as the default type")
     _default = d
 
 

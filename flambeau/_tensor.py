@@ -184,7 +184,7 @@ class Tensor:
 
     def __bool__(self):
         if self._data.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self.item())
 
     def __float__(self):
@@ -205,7 +205,7 @@ class Tensor:
 
     def _scalar_for(self, kind):
         if self._data.size != 1:
-            raise ValueError(f"only one element tensors can be converted to Python scalars")
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return self.item()
 
     def __hash__(self):
@@ -320,7 +320,7 @@ class Tensor:
     @data.setter
     def data(self, value):
         if not isinstance(value, Tensor):
-            raise TypeError(f"data must be a Tensor")
+            raise TypeError("data must be a Tensor")
         self._data, self._storage, self._dtype = value._data, value._get_storage(), value._dtype
 
     @property

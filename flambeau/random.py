@@ -4,7 +4,8 @@ import contextlib
 from ._ops.random import (default_generator, get_rng_state, initial_seed, manual_seed, seed,
                           set_rng_state)
 
-__all__ = ["set_rng_state", "get_rng_state", "manual_seed", "seed", "initial_seed", "fork_rng"]
+__all__ = ["set_rng_state", "get_rng_state", "manual_seed", "seed", "initial_seed", "fork_rng",
+           "default_generator"]
 
 
 @contextlib.contextmanager

@@ -13,7 +13,7 @@ from .. import _dtype
 from .._device import as_device
 from .._tensor import Tensor, make
 from ._util import parse_size, scalar_dtype, xp_for
-from .registry import defop, register, with_out
+from .registry import defop, register
 
 
 def _finish(array, dtype, requires_grad):
@@ -48,7 +48,7 @@ def _infer_array(data):
     except ValueError:
         _raise_ragged(data)
     except OverflowError:
-        raise RuntimeError(f"Overflow when unpacking long") from None
+        raise RuntimeError("Overflow when unpacking long") from None
     if array.dtype == object:
         _raise_ragged(data)
     kind = array.dtype.kind

@@ -214,7 +214,6 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     dims = reduce_dims(input, dim)
     out = make(np.prod(input._data, axis=dims, dtype=dtype._np, keepdims=keepdim), dtype)
     if needs_grad(input):
-        shape = input._data.shape
         record("ProdBackward1" if dim is not None else "ProdBackward0", (out,), (input,),
                lambda g, x, out: _prod_backward(g, x, out, dim, dims, keepdim),
                saved=(input,), saved_outputs=(0,))
@@ -280,7 +279,6 @@ def _std_grad(g, x, std, dims, keepdim, dof):
 
 def _moment_op(name, sqrt, with_mean):
     node = name.replace("_", " ").title().replace(" ", "") + "Backward0"
-    real = None
 
     def op(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
         var, m, dims, dof = _moments(input, dim, unbiased, keepdim, correction, name)

@@ -18,7 +18,7 @@ import functools
 import inspect
 import warnings
 
-from .. import _dtype, _naming
+from .. import _dtype
 from .._tensor import Tensor
 from ..autograd import grad_mode
 

@@ -226,7 +226,7 @@ def _quantile(name, ignore_nan):
                                             input.shape[:d] + (1,) + input.shape[d + 1:]))
         return out.squeeze(0) if scalar_q or q.ndim == 0 else out
     op.__name__ = op.__qualname__ = name
-    op.__doc__ = (f"The ``q``-quantiles over ``dim`` (all elements by default), ``q`` a float or "
+    op.__doc__ = ("The ``q``-quantiles over ``dim`` (all elements by default), ``q`` a float or "
                   "a 1-d tensor (its dim leads the result)"
                   + (", ignoring NaNs." if ignore_nan else "; NaN where a NaN is present."))
     return defop(op, name=name, out=True)

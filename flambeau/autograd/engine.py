@@ -6,7 +6,7 @@ grad mode off unless ``create_graph=True``, in which case they record a graph of
 """
 from .. import _backend, _tensor
 from . import anomaly_mode, grad_mode
-from .graph import AccumulateGrad, meta
+from .graph import AccumulateGrad
 
 
 def _dependencies(roots):

@@ -6,7 +6,6 @@ double-vjp trick (the vjp is linear in its cotangent, so differentiating it give
 import numpy as np
 
 from .. import _tensor
-from .._tensor import Tensor
 from . import grad as _grad
 from .grad_mode import enable_grad
 

@@ -100,7 +100,6 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
         grad_outputs = tuple(_tensor.make(rng.standard_normal(o._data.shape).astype(
             o._data.dtype)).requires_grad_(not o._dtype.is_complex) for o in outputs)
     grad_outputs = _as_tuple(grad_outputs)
-    wanted = [t for t in inputs if isinstance(t, Tensor) and t._requires_grad]
     n = len(inputs)
 
     def vjp(*args):
