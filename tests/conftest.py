@@ -39,3 +39,11 @@ def raises_like(fn_ours, fn_theirs):
     assert type(ours.value).__name__ == type(theirs.value).__name__ or \
         isinstance(ours.value, type(theirs.value)), (ours.value, theirs.value)
     assert str(ours.value) == str(theirs.value)
+
+
+def resolve(lib, path):
+    """``lib.a.b`` from ``"a.b"`` (torch or flambeau)."""
+    obj = lib
+    for part in path.split("."):
+        obj = getattr(obj, part)
+    return obj

@@ -8,6 +8,7 @@ import torch
 from hypothesis import given, settings, strategies as st
 
 import flambeau
+from conftest import resolve
 
 # torch itself warns when its ldexp resizes an internal out=
 pytestmark = pytest.mark.filterwarnings("ignore:An output with one or more elements")
@@ -419,13 +420,6 @@ SPECIAL = {  # name: (input values, is it in torch.special only, relative tolera
     "special.expm1": (WIDE[:300], True), "special.log1p": (POS, True),
     "special.round": (WIDE, True), "special.logit": (PROB, True),
 }
-
-
-def resolve(lib, path):
-    obj = lib
-    for part in path.split("."):
-        obj = getattr(obj, part)
-    return obj
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])

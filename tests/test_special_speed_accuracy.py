@@ -5,6 +5,7 @@ import pytest
 import torch
 
 import flambeau
+from conftest import resolve
 
 RNG = np.random.default_rng(7)
 _EDGES = [0.0, -0.0, np.inf, -np.inf, np.nan, 1e-310, -1e-310, 1e-300, 1e-30, 1e-8, 0.46875,
@@ -31,21 +32,14 @@ OPS = {
 }
 
 
-def _get(lib, name):
-    fn = lib
-    for part in name.split("."):
-        fn = getattr(fn, part)
-    return fn
-
-
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("name", OPS)
 def test_accuracy(name, dtype):
     values, rtol, atol = OPS[name]
     with np.errstate(all="ignore"):
         a = values.astype(dtype)
-    expected = _get(torch, name)(torch.tensor(a)).numpy()
-    got = _get(flambeau, name)(flambeau.tensor(a)).numpy()
+    expected = resolve(torch, name)(torch.tensor(a)).numpy()
+    got = resolve(flambeau, name)(flambeau.tensor(a)).numpy()
     assert got.dtype == expected.dtype
     if dtype == "float32":
         # torch's float32 erfcx(x < 0) rounds x^2 in float32: about 4e-6 off at x = -8
@@ -53,7 +47,7 @@ def test_accuracy(name, dtype):
                                    atol=1e-5)
         # and relative accuracy against torch's float64 results, wherever those are normal
         # float32 numbers (torch's float32 erfcx and log_ndtr are less accurate than this)
-        exact = _get(torch, name)(torch.tensor(a, dtype=torch.float64)).float().numpy()
+        exact = resolve(torch, name)(torch.tensor(a, dtype=torch.float64)).float().numpy()
         big = np.abs(exact) > 1e-30
         np.testing.assert_allclose(got[big], exact[big], rtol=2e-6, atol=atol)
     else:
@@ -63,7 +57,7 @@ def test_accuracy(name, dtype):
 @pytest.mark.parametrize("name", OPS)
 def test_scalar_and_empty(name):
     for a in (np.array(0.3), np.zeros((0, 3)), np.full((2, 3), 0.7, np.float32)):
-        expected = _get(torch, name)(torch.tensor(a)).numpy()
-        got = _get(flambeau, name)(flambeau.tensor(a)).numpy()
+        expected = resolve(torch, name)(torch.tensor(a)).numpy()
+        got = resolve(flambeau, name)(flambeau.tensor(a)).numpy()
         assert got.shape == expected.shape and got.dtype == expected.dtype
         np.testing.assert_allclose(got, expected, rtol=1e-6)

@@ -330,14 +330,22 @@ def _check_alpha(alpha, dtype):
                            "point number.")
 
 
-@defop(inplace=True, out=True)
-def add(input, other, *, alpha=1):
-    """``input + alpha * other``, with torch's type promotion."""
+def _scaled(ufunc, input, other, alpha, bool_check=False):
+    """``ufunc(input, alpha * other)`` with torch's promotion and alpha checks: the forward of
+    add, sub and rsub (which swaps the operands)."""
     a, b, dtype = promote(input, other)
+    if bool_check:
+        _check_not_bool_sub(input, other)
     if alpha != 1:
         _check_alpha(alpha, dtype)
         b = b * alpha
-    out = make(_apply(np.add, a, b), dtype)
+    return make(_apply(ufunc, a, b), dtype)
+
+
+@defop(inplace=True, out=True)
+def add(input, other, *, alpha=1):
+    """``input + alpha * other``, with torch's type promotion."""
+    out = _scaled(np.add, input, other, alpha)
     if needs_grad2(input, other):
         record("AddBackward0", (out,), _inputs(input, other),
                lambda g: (g, g * alpha if alpha != 1 else g))
@@ -347,12 +355,7 @@ def add(input, other, *, alpha=1):
 @defop(inplace=True, out=True, aliases=("subtract",))
 def sub(input, other, *, alpha=1):
     """``input - alpha * other``."""
-    a, b, dtype = promote(input, other)
-    _check_not_bool_sub(input, other)
-    if alpha != 1:
-        _check_alpha(alpha, dtype)
-        b = b * alpha
-    out = make(_apply(np.subtract, a, b), dtype)
+    out = _scaled(np.subtract, input, other, alpha, bool_check=True)
     if needs_grad2(input, other):
         record("SubBackward0", (out,), _inputs(input, other),
                lambda g: (g, -g * alpha if alpha != 1 else -g))
@@ -362,12 +365,7 @@ def sub(input, other, *, alpha=1):
 @defop(inplace=False, out=True, method=False)
 def rsub(input, other, *, alpha=1):
     """``other - alpha * input`` (what ``scalar - tensor`` computes)."""
-    a, b, dtype = promote(input, other)
-    _check_not_bool_sub(input, other)
-    if alpha != 1:
-        _check_alpha(alpha, dtype)
-        a = a * alpha
-    out = make(_apply(np.subtract, b, a), dtype)
+    out = _scaled(np.subtract, other, input, alpha, bool_check=True)
     if needs_grad2(input, other):
         derivative = (lambda g: (-g * alpha if alpha != 1 else -g, g))
         if isinstance(other, Tensor):
