@@ -43,7 +43,8 @@ def promote(x, y, to_float=False):
     cx, cy = x.__class__, y.__class__
     if cx is Tensor:
         dtype = x._dtype
-        if cy is Tensor and y._dtype is dtype or _keeps_dtype(cy, dtype):
+        if cy is Tensor and y._dtype is dtype or (dtype._category >= 2 if cy is float else
+                                                  cy is int and dtype._category >= 1):
             if not to_float or dtype._category >= 2:  # the common case: no cast at all
                 if cy is Tensor:
                     return x._data, y._data, dtype
@@ -117,18 +118,14 @@ def _wants(x):
     return isinstance(x, Tensor) and x._requires_grad
 
 
-class _Constant:
-    """A Python scalar operand kept among the saved tensors (it never changes)."""
-    __slots__ = ("value",)
-    _version = 0
-    _output_nr = 0
-    _grad_fn = None
-
-    def __init__(self, value):
-        self.value = value
+class _Constant(tuple):
+    """A Python scalar operand kept among the saved tensors, as ``(value,)``: a tuple, made
+    without a Python-level ``__init__``."""
+    __slots__ = ()
+    _storage = None  # as a tensor never modified in place
 
 
-_NONE = _Constant(None)
+_NONE = _Constant((None,))
 
 
 def _reads(fn, n):
@@ -144,16 +141,18 @@ def _reads(fn, n):
 
 
 def _saving(derivative, n):
-    """``(reads, backward)``: which of the n operands/result the derivative reads, and the
-    derivative adapted to receive only those (the others arrive as None)."""
-    reads = _reads(derivative, n)
-    if all(reads):
-        return reads, derivative
-
-    def backward(g, *saved):
-        values = iter(saved)
-        return derivative(g, *(next(values) if r else None for r in reads))
-    return reads, backward
+    """What an op saves for ``derivative(grad, *n values)``: a function of the operands that
+    returns ``(saved, saved_outputs)`` for :func:`record`. The values the derivative does not
+    read are saved as the ``_NONE`` placeholder, so that the derivative needs no adapter."""
+    *operands, result = _reads(derivative, n)
+    tail, outputs = ((), (0,)) if result else ((_NONE,), ())
+    if n == 2:  # unary: the operand is a tensor
+        if operands[0]:
+            return lambda x: ((x,) + tail, outputs)
+        return lambda x: ((_NONE,) + tail, outputs)
+    first, second = operands
+    return lambda x, y: ((_saved(x) if first else _NONE, _saved(y) if second else _NONE) + tail,
+                         outputs)
 
 
 def _pick(derivative, i):
@@ -162,12 +161,12 @@ def _pick(derivative, i):
 
 
 def _saved(x):
-    return x if isinstance(x, Tensor) else _Constant(x)
+    return x if isinstance(x, Tensor) else _Constant((x,))
 
 
 def _value(x):
     """A saved operand back as what derivative formulas use: the tensor, or its scalar."""
-    return x.value if isinstance(x, _Constant) else x
+    return x[0] if x.__class__ is _Constant else x
 
 
 def _conj(v):
@@ -221,7 +220,9 @@ def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dt
     those categories (0 bool, 1 integer, 2 float, 3 complex).
     """
     node = node or name.capitalize() + "Backward0"
-    reads, adapted = _saving(derivative, 3) if derivative is not None else ((), None)
+    if derivative is not None:
+        saving = _saving(derivative, 3)
+        only = (_pick(derivative, 0), _pick(derivative, 1))  # for a Python scalar operand
 
     def op(input, other):
         if tensors_only and not isinstance(input, Tensor):
@@ -245,13 +246,13 @@ def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dt
         result = _quietly(_apply, ufunc, a, b) if quiet else _apply(ufunc, a, b)
         out = make(result, result_dtype or dtype)
         if derivative is not None and needs_grad2(input, other):
-            inputs, backward = _inputs(input, other), adapted
+            inputs, backward = _inputs(input, other), derivative
             if None in inputs:  # a Python scalar operand is no input of the node (torch's
                 i = 1 - inputs.index(None)  # Scalar overloads), only a constant
-                inputs, backward = (inputs[i],), _pick(adapted, i)
-            saved = (_saved(input),) * reads[0] + (_saved(other),) * reads[1]
+                inputs, backward = (inputs[i],), only[i]
+            saved, saved_outputs = saving(input, other)
             record(node if isinstance(node, str) else node(input, other), (out,), inputs,
-                   backward, saved=saved, saved_outputs=(0,) * reads[2])
+                   backward, saved=saved, saved_outputs=saved_outputs)
         return out
 
     return _publish(op, name, doc, inplace, aliases, method, namespace, special)
@@ -271,7 +272,7 @@ def unary(name, kernel, derivative=None, *, node=None, to_float=True, inplace=Tr
     complex inputs give real results (abs, angle).
     """
     node = node or name.capitalize() + "Backward0"
-    reads, adapted = _saving(derivative, 2) if derivative is not None else ((), None)
+    saving = _saving(derivative, 2) if derivative is not None else None
 
     def op(input):
         dtype = input._dtype
@@ -291,8 +292,8 @@ def unary(name, kernel, derivative=None, *, node=None, to_float=True, inplace=Tr
             result = result.astype(dtype._np)
         out = make(result, dtype)
         if derivative is not None and needs_grad1(input):
-            record(node, (out,), (input,), adapted, saved=(input,) * reads[0],
-                   saved_outputs=(0,) * reads[1])
+            saved, saved_outputs = saving(input)
+            record(node, (out,), (input,), derivative, saved=saved, saved_outputs=saved_outputs)
         return out
 
     return _publish(op, name, doc, inplace, aliases, method, namespace, special)
@@ -347,8 +348,7 @@ def add(input, other, *, alpha=1):
     """``input + alpha * other``, with torch's type promotion."""
     out = _scaled(np.add, input, other, alpha)
     if needs_grad2(input, other):
-        record("AddBackward0", (out,), _inputs(input, other),
-               lambda g: (g, g * alpha if alpha != 1 else g))
+        record("AddBackward0", (out,), _inputs(input, other), _scaled_derivative(other, alpha))
     return out
 
 
@@ -357,8 +357,7 @@ def sub(input, other, *, alpha=1):
     """``input - alpha * other``."""
     out = _scaled(np.subtract, input, other, alpha, bool_check=True)
     if needs_grad2(input, other):
-        record("SubBackward0", (out,), _inputs(input, other),
-               lambda g: (g, -g * alpha if alpha != 1 else -g))
+        record("SubBackward0", (out,), _inputs(input, other), _scaled_derivative(other, -alpha))
     return out
 
 
@@ -367,12 +366,35 @@ def rsub(input, other, *, alpha=1):
     """``other - alpha * input`` (what ``scalar - tensor`` computes)."""
     out = _scaled(np.subtract, other, input, alpha, bool_check=True)
     if needs_grad2(input, other):
-        derivative = (lambda g: (-g * alpha if alpha != 1 else -g, g))
+        derivative = _scaled_derivative(input, -alpha)
         if isinstance(other, Tensor):
-            record("RsubBackward0", (out,), (input, other), derivative)
+            record("RsubBackward0", (out,), (input, other), lambda g: derivative(g)[::-1])
         else:
-            record("RsubBackward1", (out,), (input,), _pick(derivative, 0))
+            record("RsubBackward1", (out,), (input,), lambda g: derivative(g)[1])
     return out
+
+
+def _scaled_derivative(other, factor):
+    """The derivative of ``input + factor * other`` (the common cases need no closure)."""
+    if not _wants(other):
+        return _first_only
+    if factor == 1:
+        return _both
+    if factor == -1:
+        return _negated_second
+    return lambda g: (g, g * factor)
+
+
+def _first_only(g):
+    return g, None
+
+
+def _both(g):
+    return g, g
+
+
+def _negated_second(g):
+    return g, -g
 
 
 @defop(inplace=True, out=True, aliases=("multiply",))
@@ -382,12 +404,16 @@ def mul(input, other):
     out = make(_apply(np.multiply, a, b), dtype)
     if needs_grad2(input, other):
         # save only what the wanted gradients use, so that `x.mul_(2)` stays differentiable
-        x_grad, y_grad = _wants(input), _wants(other)
-        record("MulBackward0", (out,), _inputs(input, other),
-               lambda g, x, y: (g * _conj(_value(y)) if x_grad else None,
-                                g * _conj(_value(x)) if y_grad else None),
-               saved=(_saved(input) if y_grad else _NONE, _saved(other) if x_grad else _NONE))
+        record("MulBackward0", (out,), _inputs(input, other), _mul_derivative,
+               saved=(_saved(input) if _wants(other) else _NONE,
+                      _saved(other) if _wants(input) else _NONE))
     return out
+
+
+def _mul_derivative(g, x, y):
+    """``x`` and ``y`` are the saved operands, ``_NONE`` where the other one wants no grad."""
+    return (None if y is _NONE else g * _conj(_value(y)),
+            None if x is _NONE else g * _conj(_value(x)))
 
 
 def _div_derivative(g, x, y, out):
@@ -600,7 +626,7 @@ def lerp(input, end, weight):
         else:
             record("LerpBackward0", (out,), (input, end),
                    lambda *args: _lerp_derivative(*args)[:2],
-                   saved=(input, end, _Constant(weight)), saved_outputs=(0,))
+                   saved=(input, end, _Constant((weight,))), saved_outputs=(0,))
     return out
 
 

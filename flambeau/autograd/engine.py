@@ -6,7 +6,7 @@ grad mode off unless ``create_graph=True``, in which case they record a graph of
 """
 from .. import _backend, _tensor
 from . import anomaly_mode, grad_mode
-from .graph import AccumulateGrad
+from .graph import AccumulateGrad, _fit
 
 
 def _dependencies(roots):
@@ -16,7 +16,7 @@ def _dependencies(roots):
     stack = list(seen)
     while stack:
         node = stack.pop()
-        for child, _ in node.next_functions:
+        for child in node._inputs[::4]:
             if child is None:
                 continue
             deps[child] = deps.get(child, 0) + 1
@@ -62,6 +62,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     results = [None] * (len(inputs) if inputs is not None else 0)
 
     ready = [n for n in set(roots) if deps.get(n, 0) == 0]
+    check_anomalies = anomaly_mode.enabled
     with grad_mode.set_grad_enabled(create_graph):
         while ready:
             node = ready.pop()
@@ -71,27 +72,36 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                     if target is node:
                         for i in places:
                             results[i] = grads[nr]
-            if node._pre_hooks:
-                for hook in list(node._pre_hooks.values()):
-                    new = hook(tuple(grads))
-                    if new is not None:
-                        grads = list(new)
-            retained = node._metadata.get("retained") if node._metadata else None
-            if retained:
-                for nr, ref in retained.items():
-                    t = ref()
-                    if t is not None and grads[nr] is not None:
-                        _store_grad(t, grads[nr], create_graph)
-            if isinstance(node, AccumulateGrad):
+            if node._pre_hooks or node._metadata:
+                grads = _before_node(node, grads, create_graph)
+            if node.__class__ is AccumulateGrad:
                 if accumulate and (inputs is None or (node, 0) in wanted):
                     _accumulate_into_leaf(node.variable, grads[0], create_graph)
                 continue
-            grad_inputs = _call_node(node, grads, retain_graph)
-            for (child, nr), g in zip(node.next_functions, grad_inputs):
+            if grads[0] is None or node._n_outputs > 1:
+                for i, g in enumerate(grads):
+                    if g is None:
+                        grads[i] = _zeros_for(node, i)
+            grad_inputs = node._run(grads)
+            if check_anomalies:
+                anomaly_mode.check_gradients(node, grad_inputs)
+            if node._hooks:
+                grad_inputs = _after_node(node, grad_inputs, grads)
+            if not retain_graph:
+                node.release()
+            entries = iter(node._inputs)
+            for child, nr, shape, dtype, g in zip(entries, entries, entries, entries,
+                                                  grad_inputs):
                 if child is None:
                     continue
                 if g is not None:
-                    _accumulate(buffers, child, nr, g, create_graph)
+                    if g._data.shape != shape or g._dtype is not dtype:
+                        g = _fit(g, shape, dtype)
+                    slot = buffers.get(child)
+                    if slot is None and child._n_outputs == 1:  # the common case, inline
+                        buffers[child] = [g]
+                    else:
+                        _accumulate(buffers, child, nr, g, create_graph)
                 left = deps[child] - 1
                 deps[child] = left
                 if left == 0:
@@ -99,20 +109,28 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     return results
 
 
-def _call_node(node, grads, retain_graph):
-    for i, g in enumerate(grads):
-        if g is None:
-            grads[i] = _zeros_for(node, i)
-    grad_inputs = node.apply(*grads)
-    if anomaly_mode.enabled:
-        anomaly_mode.check_gradients(node, grad_inputs)
-    if node._hooks:
-        for hook in list(node._hooks.values()):
-            new = hook(grad_inputs, tuple(grads))
+def _before_node(node, grads, create_graph):
+    """Runs the node's pre-hooks and stores the gradients of outputs that retain them."""
+    if node._pre_hooks:
+        for hook in list(node._pre_hooks.values()):
+            new = hook(tuple(grads))
             if new is not None:
-                grad_inputs = tuple(new)
-    if not retain_graph:
-        node.release()
+                grads = list(new)
+    retained = node._metadata.get("retained") if node._metadata else None
+    if retained:
+        for nr, ref in retained.items():
+            t = ref()
+            if t is not None and grads[nr] is not None:
+                _store_grad(t, grads[nr], create_graph)
+    return grads
+
+
+def _after_node(node, grad_inputs, grads):
+    """Runs the node's hooks, which may replace its input gradients."""
+    for hook in list(node._hooks.values()):
+        new = hook(grad_inputs, tuple(grads))
+        if new is not None:
+            grad_inputs = tuple(new)
     return grad_inputs
 
 

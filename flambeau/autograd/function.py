@@ -10,7 +10,7 @@ import functools
 from .. import _naming
 from .._tensor import Tensor
 from . import grad_mode
-from .graph import Node, SavedTensor, edge, raise_freed
+from .graph import Node, SavedTensor, input_entries, raise_freed
 
 
 class FunctionCtx:
@@ -51,7 +51,7 @@ class BackwardCFunction(Node, FunctionCtx):
         return f"<{_naming.public_name}.autograd.function.{type(self).__name__} object at " \
                f"{id(self):#x}>"
 
-    def apply(self, *grads):
+    def _run(self, grads):
         if getattr(self, "_released", False):
             raise_freed()
         if getattr(self, "materialize_grads", True):
@@ -136,8 +136,7 @@ class Function(metaclass=FunctionMeta):
 def _connect(ctx, args, tensor_args, outs):
     """Makes ``ctx`` the grad_fn of the Function's tensor outputs."""
     ctx._arg_is_tensor = tuple(isinstance(a, Tensor) for a in args)
-    ctx.next_functions = tuple(edge(t) for t in tensor_args)
-    ctx._input_meta = tuple((t._data.shape, t._dtype) for t in tensor_args)
+    ctx._inputs = input_entries(tensor_args)
     ctx._n_outputs = len(outs)
     ctx._outputs_like = [o._data if isinstance(o, Tensor) else None for o in outs]
     non_diff = {id(t) for t in getattr(ctx, "_non_differentiable", ())}

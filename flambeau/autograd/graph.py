@@ -16,12 +16,25 @@ _node_classes = {}
 
 
 class Node:
-    """A node of the backward graph. Subclassed once per PyTorch node name."""
-    __slots__ = ("next_functions", "_backward", "_saved", "_input_meta", "__dict__",
-                 "__weakref__")
+    """A node of the backward graph. Subclassed once per PyTorch node name.
+
+    Its state is kept in flat tuples, the fewest objects per recorded op: ``_inputs`` holds
+    four entries per input (the node its gradient goes to and that node's output number,
+    the input's shape and dtype), ``_saved`` two per saved tensor (the tensor, its version).
+    """
+    __slots__ = ("_inputs", "_backward", "_saved", "__dict__", "__weakref__")
     # set per node only when used (hooks, notes, several outputs): one store less per op
     _hooks = _pre_hooks = _metadata = None
     _n_outputs = 1
+    # from this index of the saved tensors on, the node's own outputs (kept as aliases without
+    # grad_fn, so that the node and its outputs form no reference cycle)
+    _outputs_saved_at = None
+
+    @property
+    def next_functions(self):
+        """``(node, output_nr)`` for each input: where its gradient goes."""
+        inputs = self._inputs
+        return tuple(zip(inputs[0::4], inputs[1::4]))
 
     @property
     def metadata(self):
@@ -41,23 +54,39 @@ class Node:
 
     def apply(self, *grads):
         """The gradients of the inputs (one per ``next_functions`` entry) given the outputs'."""
-        if self._backward is None:
+        shapes_and_dtypes = zip(self._inputs[2::4], self._inputs[3::4])
+        return tuple(g if g is None or shape is None else _fit(g, shape, dtype)
+                     for g, (shape, dtype) in zip(self._run(grads), shapes_and_dtypes))
+
+    def _run(self, grads):
+        """The derivative's results, one per input, before :func:`_fit` (the engine's call)."""
+        backward = self._backward
+        if backward is None:
             raise_freed()
-        if self._saved:
-            saved = [s.unpack(self) for s in self._saved]
-            result = self._backward(grads[0] if self._n_outputs == 1 else grads, *saved)
-        else:
-            result = self._backward(grads[0] if self._n_outputs == 1 else grads)
-        if type(result) is not tuple:
-            result = (result,)
-        for i, meta in enumerate(self._input_meta):
-            g = result[i]
-            if g is None or meta is None:
-                continue
-            shape, dtype = meta
-            if g._data.shape != shape or g._dtype is not dtype:
-                result = result[:i] + (_fit(g, shape, dtype),) + result[i + 1:]
-        return result
+        grad = grads[0] if self._n_outputs == 1 else tuple(grads)
+        result = backward(grad, *self._unpack_saved()) if self._saved else backward(grad)
+        return result if result.__class__ is tuple else (result,)
+
+    def _unpack_saved(self):
+        """The saved tensors, checked against their versions at saving time."""
+        tensors = []
+        saved = iter(self._saved)
+        for t, version in zip(saved, saved):
+            storage = t._storage  # none yet: the tensor was never modified (version 0)
+            if storage is not None and storage._version != version:
+                self._raise_modified(len(tensors))
+            tensors.append(t)
+        start = self._outputs_saved_at
+        if start is not None:  # the node's own outputs get it back as grad_fn
+            for t in tensors[start:]:
+                if t._grad_fn is None:
+                    t._grad_fn, t._requires_grad = self, True
+        return tensors
+
+    def _raise_modified(self, i):
+        t, version = self._saved[2 * i:2 * i + 2]
+        is_output = self._outputs_saved_at is not None and i >= self._outputs_saved_at
+        raise_modified(t, self if is_output else t._grad_fn, t._output_nr, version)
 
     def release(self):
         """Frees the saved tensors (after a backward without ``retain_graph``)."""
@@ -78,7 +107,7 @@ class Node:
 
     @property
     def _saved_tensors(self):
-        return tuple(s.unpack(self) for s in self._saved)
+        return tuple(self._unpack_saved())
 
 
 def raise_freed():
@@ -107,26 +136,31 @@ class AccumulateGrad(Node):
 
     def __init__(self, variable):
         self.variable = variable
-        self.next_functions = ()
+        self._inputs = ()
         self._backward = self._saved = None
-        self._input_meta = ()
 
     def apply(self, *grads):
         return ()
 
 
+def version(t):
+    """The tensor's version now (0 while it has no storage: it was never modified)."""
+    storage = t._storage
+    return 0 if storage is None else storage._version
+
+
 class SavedTensor:
-    """A tensor saved for backward, with the version it had when saved.
+    """One tensor saved by a custom Function, which may be one of the Function's outputs.
 
     Unpacking checks the version, so a tensor modified in place after being saved raises
-    PyTorch's error. An operation's own output is kept without its ``grad_fn`` (no reference
-    cycle) and gets it back when unpacked.
+    PyTorch's error. An output is kept without its ``grad_fn`` (no reference cycle) and gets it
+    back when unpacked.
     """
     __slots__ = ("tensor", "version", "is_output", "output_nr")
 
     def __init__(self, tensor, is_output=False):
         self.tensor = _alias(tensor) if is_output else tensor
-        self.version = tensor._version
+        self.version = version(tensor)
         self.is_output = is_output
         self.output_nr = tensor._output_nr
 
@@ -207,13 +241,20 @@ def grad_accumulator(t):
     return node
 
 
-def edge(t):
-    """Where the gradient of an input goes: (node, output_nr), or (None, 0)."""
-    if t._grad_fn is not None:
-        return (t._grad_fn, t._output_nr)
-    if t._requires_grad:
-        return (grad_accumulator(t), 0)
-    return (None, 0)
+def input_entries(tensors):
+    """The flat ``Node._inputs`` of these inputs (``None`` for arguments that are not tensors)."""
+    entries = []
+    for t in tensors:
+        if t is None:
+            entries += _NO_INPUT
+            continue
+        fn = t._grad_fn
+        if fn is not None:
+            entries += (fn, t._output_nr, t._data.shape, t._dtype)
+        else:
+            entries += (grad_accumulator(t) if t._requires_grad else None, 0, t._data.shape,
+                        t._dtype)
+    return tuple(entries)
 
 
 def record(name, outputs, inputs, backward, saved=(), saved_outputs=()):
@@ -225,22 +266,7 @@ def record(name, outputs, inputs, backward, saved=(), saved_outputs=()):
     after ``saved``). Callers check ``needs_grad`` first, so this runs only when recording.
     """
     node = _new_node(_node_classes.get(name) or node_class(name))
-    edges, meta = [], []
-    for t in inputs:
-        if t is None:
-            edges.append(_NO_EDGE)
-            meta.append(None)
-            continue
-        fn = t._grad_fn
-        if fn is not None:
-            edges.append((fn, t._output_nr))
-        elif t._requires_grad:
-            edges.append((grad_accumulator(t), 0))
-        else:
-            edges.append(_NO_EDGE)
-        meta.append((t._data.shape, t._dtype))
-    node.next_functions = tuple(edges)
-    node._input_meta = meta
+    node._inputs = input_entries(inputs)
     node._backward = backward
     if len(outputs) == 1:
         out = outputs[0]
@@ -250,11 +276,16 @@ def record(name, outputs, inputs, backward, saved=(), saved_outputs=()):
         for i, out in enumerate(outputs):
             out._grad_fn, out._output_nr, out._requires_grad = node, i, True
         node.metadata["outputs_like"] = [o._data for o in outputs]
-    if saved_outputs:
-        node._saved = tuple([SavedTensor(t) for t in saved] +
-                            [SavedTensor(outputs[i], True) for i in saved_outputs])
-    elif saved:
-        node._saved = tuple([SavedTensor(t) for t in saved])
+    if saved or saved_outputs:  # loops, not comprehensions: no function object per op
+        entries = []
+        for t in saved:
+            storage = t._storage
+            entries += (t, 0 if storage is None else storage._version)
+        if saved_outputs:
+            node._outputs_saved_at = len(saved)
+            for i in saved_outputs:
+                entries += (_output_alias(outputs[i], i), version(outputs[i]))
+        node._saved = tuple(entries)
     else:
         node._saved = ()
     if anomaly_mode.enabled:
@@ -263,7 +294,13 @@ def record(name, outputs, inputs, backward, saved=(), saved_outputs=()):
 
 
 _new_node = object.__new__
-_NO_EDGE = (None, 0)
+_NO_INPUT = (None, 0, None, None)
+
+
+def _output_alias(t, output_nr):
+    alias = _alias(t)
+    alias._output_nr = output_nr
+    return alias
 
 
 def _fit(grad, shape, dtype):
