@@ -274,3 +274,43 @@ def test_errors(expr):
             eval(expr, env)
         found.append((type(info.value), str(info.value).replace("flambeau.", "torch.")))
     assert found[1] == found[0]
+
+
+@pytest.mark.parametrize("shape,dim,index_shape", [
+    ((40, 30), 1, (40, 12)), ((40, 30), 0, (35, 30)), ((6, 7, 8), 1, (5, 9, 8)),
+    ((6, 7, 8), 2, (6, 7, 8)), ((600,), 0, (700,))])
+@pytest.mark.parametrize("expanded", [False, True])
+def test_gather_large(shape, dim, index_shape, expanded):
+    """gather through flat offsets (256 indices and more) matches torch, with gradients."""
+    g = torch.Generator().manual_seed(1)
+    t = torch.randn(shape, dtype=torch.float64, generator=g)
+    if expanded:  # a broadcast index: stride 0 along its first dim
+        idx = torch.randint(0, shape[dim], (1,) + index_shape[1:], generator=g).expand(index_shape)
+    else:
+        idx = torch.randint(0, shape[dim], index_shape, generator=g)
+    x = flambeau.tensor(t.numpy(), requires_grad=True)
+    out = x.gather(dim, flambeau.tensor(idx.numpy()).expand(index_shape))
+    t.requires_grad_()
+    expected = t.gather(dim, idx)
+    np.testing.assert_array_equal(out.detach().numpy(), expected.detach().numpy())
+    w = torch.randn(index_shape, dtype=torch.float64, generator=g)
+    out.backward(flambeau.tensor(w.numpy()))
+    expected.backward(w)
+    np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy())
+
+
+@pytest.mark.parametrize("name", ["gather", "scatter"])
+@pytest.mark.parametrize("bad", [-1, 3])
+def test_gather_scatter_index_out_of_range(name, bad):
+    """Negative indices are out of range (no wrapping), with torch's message."""
+    idx = [[0, bad], [1, 0]]
+    for m in (torch, flambeau):
+        a = m.zeros(2, 3)
+        call = (lambda: a.gather(1, m.tensor(idx))) if name == "gather" else \
+            (lambda: a.scatter(1, m.tensor(idx), 1.0))
+        with pytest.raises(RuntimeError) as info:
+            call()
+        if m is torch:
+            message = str(info.value)
+        else:
+            assert str(info.value) == message

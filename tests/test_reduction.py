@@ -172,3 +172,29 @@ def test_dist_second_order(p, shapes):
                        + [g.detach().numpy() for g in grads])
     for f, t in zip(*results):
         np.testing.assert_allclose(f, t, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("shape", [(300, 400), (2, 128, 300), (70000,), (5, 20000)])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("call", [lambda m, x: m.sum(x), lambda m, x: x.sum(-1),
+                                  lambda m, x: x.mean(), lambda m, x: x.mean(-1, True),
+                                  lambda m, x: x.sum(-1, keepdim=True)])
+def test_large_sums(shape, dtype, call):
+    """Large float sums (a matrix-vector product along the last dim) match torch's."""
+    t = torch.randn(shape, dtype=dtype, generator=torch.Generator().manual_seed(0)) + 0.25
+    f = flambeau.tensor(t.numpy())
+    expected, got = call(torch, t), call(flambeau, f)
+    assert got.dtype == getattr(flambeau, str(expected.dtype).split(".")[1])
+    torch.testing.assert_close(torch.from_numpy(np.asarray(got.numpy())), expected)
+
+
+def test_large_sum_special_values():
+    t = torch.full((300, 300), -0.0)
+    t[3, 4], t[5, 6], t[7, 8] = float("inf"), float("-inf"), float("nan")
+    f = flambeau.tensor(t.numpy())
+    for call in (lambda x: x.sum(1), lambda x: x.sum(), lambda x: x[:2].sum(1),
+                 lambda x: x[:, :100].sum(1)):
+        torch.testing.assert_close(torch.from_numpy(np.asarray(call(f).numpy())), call(t),
+                                   equal_nan=True)
+        torch.testing.assert_close(torch.from_numpy(np.asarray(call(f[10:]).numpy())),
+                                   call(t[10:]), equal_nan=True)

@@ -76,3 +76,28 @@ def test_unique_keeps_each_nan(kw):
     ours, theirs = (ours,) if not kw else ours, (theirs,) if not kw else theirs
     for a, b in zip(ours, theirs):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.int64, torch.int16,
+                                   torch.uint8])
+@pytest.mark.parametrize("largest", [True, False])
+@pytest.mark.parametrize("k", [1, 3, 4])
+@pytest.mark.parametrize("special", ["none", "nan", "inf", "extreme"])
+def test_topk_few_long_rows(dtype, largest, k, special):
+    """Small k over long rows (k arg-extrema) against torch, ties included (few distinct
+    values), NaN and the mask values (infinities, integer extremes) falling back to sorting.
+    torch's order among tied indices is its own: the indices must point at the values."""
+    g = torch.Generator().manual_seed(k)
+    t = torch.randint(0, 6, (7, 100), generator=g).to(dtype)
+    if special != "none" and dtype.is_floating_point:
+        t[2, 5] = t[2, 50] = float(special) if special == "nan" else float("inf")
+        t[3, 7] = -float("inf")
+    elif special == "extreme" and not dtype.is_floating_point:
+        t[1, :] = torch.iinfo(dtype).min if largest else torch.iinfo(dtype).max
+    x = flambeau.tensor(t.numpy())
+    for dim in (1, 0):
+        values, indices = x.topk(k, dim, largest)
+        expected = torch.topk(t, k, dim, largest)
+        np.testing.assert_array_equal(values.numpy(), expected.values.numpy())
+        np.testing.assert_array_equal(t.gather(dim, torch.tensor(indices.numpy().copy())),
+                                      expected.values)

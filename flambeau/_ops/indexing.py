@@ -308,11 +308,37 @@ def _check_sizes(input, idx, dim, src=None, name="self"):
             raise RuntimeError(f"Expected index {list(idx.shape)} to be no larger than self "
                                f"{list(a.shape)} apart from dimension {dim} and to be no larger "
                                f"size than src {list(src)}")
-    _check_bounds(idx, a.shape[dim] if a.ndim else 1, dim, RuntimeError)
+    size = a.shape[dim] if a.ndim else 1
+    c = _compressed(idx)
+    if c.size and (_min_reduce(c, None) < 0 or _max_reduce(c, None) >= size):  # no wrapping
+        bad = int(c[(c < 0) | (c >= size)][0])
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
+
+
+def _compressed(a):
+    """``a`` with its broadcast (stride-0) dims cut to length 1: its distinct elements, in order."""
+    if 0 in a.strides:
+        return a[tuple(slice(None) if s else slice(1) for s in a.strides)]
+    return a
 
 
 def _flat(a):
     return a.reshape(1) if a.ndim == 0 else a
+
+
+def _linear(idx, dim, strides):
+    """Flat element offsets into a C-contiguous array of item ``strides`` of the along-``dim``
+    index ``idx``: one ``take`` then gathers faster than NumPy's multi-array indexing."""
+    n = idx.ndim
+    lin = idx * strides[dim] if strides[dim] != 1 else idx
+    for d, s in enumerate(idx.shape):
+        if d != dim and s > 1:
+            lin = lin + np.arange(0, s * strides[d], strides[d]).reshape(
+                (1,) * d + (s,) + (1,) * (n - d - 1))
+    return lin
+
+
+_TAKE = 256  # from this many indices, gather through flat offsets and ``take``
 
 
 @defop(out=True)
@@ -322,7 +348,10 @@ def gather(input, dim, index, *, sparse_grad=False):
     dim = wrap_dim(dim, input._data.ndim)
     _check_sizes(input, idx, dim, name="input")
     a, i = _flat(input._data), _flat(idx)
-    if i.size:  # the other dims run over the index's extent (at most the input's)
+    if i.size >= _TAKE and a.flags.c_contiguous:
+        strides = [s // a.itemsize for s in a.strides]
+        out = make(a.reshape(-1).take(_linear(i, dim, strides)).reshape(idx.shape), input._dtype)
+    elif i.size:  # the other dims run over the index's extent (at most the input's)
         out = make(a[_coords(i, dim)].reshape(idx.shape), input._dtype)
     else:
         out = make(np.empty(idx.shape, a.dtype), input._dtype)

@@ -79,6 +79,32 @@ def msort(input):
 _topk_t = return_type("topk", ["values", "indices"])
 
 
+_FEW = 4  # up to this k, topk takes k arg-extrema instead of partitioning
+
+
+def _top_few(a, k, d, largest):
+    """The indices of ``k`` rounds of argmax (argmin) along ``d``, each masking its pick; ties
+    and NaNs come first-index first as in the stable sort. None when a pick meets the mask
+    value (an infinity, the integer extreme) or, for the smallest, a NaN: sort then."""
+    pick = np.argmax if largest else np.argmin
+    if a.dtype.kind == "f":
+        fill = -np.inf if largest else np.inf
+    else:
+        info = np.iinfo(a.dtype)
+        fill = info.min if largest else info.max
+    work = a.copy()
+    picks = []
+    for _ in range(k):
+        i = np.expand_dims(pick(work, d), d)
+        key = along(work.shape, i, d)
+        v = work[key]
+        if (v == fill).any() or (not largest and v.dtype.kind == "f" and np.isnan(v).any()):
+            return None
+        work[key] = fill
+        picks.append(i)
+    return np.concatenate(picks, d)
+
+
 @defop(out=True)
 def topk(input, k, dim=-1, largest=True, sorted=True):
     """``return_types.topk(values, indices)``: the ``k`` largest (or smallest) along ``dim``."""
@@ -87,15 +113,18 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     n = a.shape[d]
     if not 0 <= k <= n:
         raise RuntimeError("selected index k out of range")
-    if 0 < k < n and n > 64 and not (a.dtype.kind in "fc" and np.isnan(a).any()):
-        # partition first (linear time), then sort only the k selected
-        keyed = (-a if a.dtype.kind in "fc" else ~a) if largest else a  # ~ reverses int order
-        part = np.argpartition(keyed, k - 1, axis=d)
-        part = part[(slice(None),) * d + (slice(k),)]
-        order = keyed[along(a.shape, part, d)].argsort(d, kind="stable")
-        index = part[along(part.shape, order, d)]
-    else:
-        index = _argsort(a, d, largest)[(slice(None),) * d + (slice(k),)]
+    index = _top_few(a, k, d, largest) if 0 < k <= _FEW and n > 64 and \
+        a.dtype.kind in "fiu" else None
+    if index is None:
+        if 0 < k < n and n > 64 and not (a.dtype.kind in "fc" and np.isnan(a).any()):
+            # partition first (linear time), then sort only the k selected
+            keyed = (-a if a.dtype.kind in "fc" else ~a) if largest else a  # ~ reverses int order
+            part = np.argpartition(keyed, k - 1, axis=d)
+            part = part[(slice(None),) * d + (slice(k),)]
+            order = keyed[along(a.shape, part, d)].argsort(d, kind="stable")
+            index = part[along(part.shape, order, d)]
+        else:
+            index = _argsort(a, d, largest)[(slice(None),) * d + (slice(k),)]
     return _selected("topk", input, index, d, True, "TopkBackward0", _topk_t)
 
 

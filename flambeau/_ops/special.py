@@ -163,14 +163,17 @@ _ERF32 = ((-2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06,
 
 
 _SMALL = 256  # below this many elements, the exact math.erf per element beats ~40 ufunc calls
-_erf_each = np.frompyfunc(math.erf, 1, 1)
-_erfc_each = np.frompyfunc(math.erfc, 1, 1)
+
+
+def _each(fn, x):
+    """``fn`` (a float -> float function of ``math``) on every element of ``x``."""
+    return np.fromiter(map(fn, x.ravel().tolist()), x.dtype, x.size).reshape(x.shape)
 
 
 @_kernel_dtype
 def erf(x):
     if x.size <= _SMALL:
-        return _erf_each(x).astype(x.dtype)
+        return _each(math.erf, x)
     if x.dtype == np.float32:
         c = np.clip(x, -4, 4)
         return c * _ratio(c * c, _ERF32)
@@ -181,7 +184,7 @@ def erf(x):
 @_kernel_dtype
 def erfc(x):
     if x.size <= _SMALL:
-        return _erfc_each(x).astype(x.dtype)
+        return _each(math.erfc, x)
 
     def rest(v):
         e = _erfc_pos(np.abs(v))
