@@ -106,8 +106,10 @@ class Tensor:
     # ---- memory layout ---------------------------------------------------------------------
 
     def stride(self, dim=None):
-        item = self._data.itemsize
-        strides = tuple(s // item for s in self._data.strides)
+        a = self._data
+        strides = tuple(s // a.itemsize for s in a.strides)
+        if a.size == 0 and not any(strides):  # NumPy 2 zeroes new empty arrays' strides
+            strides = _contiguous_strides(a.shape)
         return strides if dim is None else strides[_wrap_dim(dim, len(strides))]
 
     def storage_offset(self):
@@ -398,6 +400,16 @@ def _make_subclass_like(t, array):
     new = _new_tensor(type(t))
     _init_from(new, array, t._dtype)
     return new
+
+
+def _contiguous_strides(shape):
+    """The strides (in elements) of a C-contiguous tensor of ``shape``, as torch counts them:
+    a size-0 or size-1 dim counts as 1."""
+    strides, step = [], 1
+    for n in reversed(shape):
+        strides.append(step)
+        step *= max(n, 1)
+    return tuple(reversed(strides))
 
 
 def _wrap_dim(dim, ndim):

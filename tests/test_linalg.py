@@ -157,6 +157,19 @@ def test_ex_variants_and_return_types():
     assert u._fields == ("U", "S", "V") and tuple(u.V.shape) == (2, 3, 3)
 
 
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("driver", [None, "gelsd", "gels"])
+def test_lstsq_out(driver):
+    (a, ta), (b, tb) = both(TALL), both(RHS[:, :1, :].repeat(5, 1))
+    outs, touts = ([L.zeros(1, dtype=d) for d in (L.double, L.double, L.long, L.double)]
+                   for L in (flambeau, torch))
+    r = flambeau.linalg.lstsq(a, b, driver=driver, out=tuple(outs))
+    torch.linalg.lstsq(ta, tb, driver=driver, out=tuple(touts))
+    assert all(x is y for x, y in zip(r, outs)) and r.solution is outs[0]
+    for f, t in zip(outs, touts):
+        close(f, t)
+
 SECOND_ORDER = CASES + [
     ("lstsq_wide", lambda L, a, b: L.linalg.lstsq(a, b).solution,
      [TALL.swapaxes(-1, -2), RHS[:, :3, :]]),

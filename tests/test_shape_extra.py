@@ -1,4 +1,6 @@
 """The *_copy ops, numpy-style splits, complex views, resize_, index_reduce, isin... vs torch."""
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -157,16 +159,26 @@ def test_resize():
         flambeau.ones(2, requires_grad=True).resize_(3)
 
 
-@pytest.mark.xfail(strict=True, reason="input gradient differs from torch's (open)")
-def test_as_strided_scatter():
-    (tx, fx), (ts, fs) = pair(grad=True), pair(X[:2, :2] * 3, grad=True)
-    tr = torch.as_strided_scatter(tx, ts, (2, 2), (1, 3), 0)
-    fr = flambeau.as_strided_scatter(fx, fs, (2, 2), (1, 3), 0)
+@pytest.mark.parametrize("size,stride,offset", [((2, 2), (1, 3), 0), ((2, 2), (1, 1), 0),
+                                                 ((3,), (2,), 1)])
+def test_as_strided_scatter(size, stride, offset):
+    (tx, fx), (ts, fs) = pair(grad=True), pair(X.reshape(-1)[:np.prod(size)].reshape(size) * 3,
+                                               grad=True)
+    tr = torch.as_strided_scatter(tx, ts, size, stride, offset)
+    fr = flambeau.as_strided_scatter(fx, fs, size, stride, offset)
     same(tr, fr)
     assert tr.grad_fn.name() == fr.grad_fn.name()
     (tr * tr).sum().backward(), (fr * fr).sum().backward()
     same(ts.grad, fs.grad)
     same(tx.grad, fx.grad)
+
+
+def test_as_strided_scatter_overlap():
+    (tx, fx), (ts, fs) = pair(), pair(X[:2, :2])
+    with pytest.raises(RuntimeError) as e:
+        torch.as_strided_scatter(tx, ts, (2, 2), (0, 2), 1)
+    with pytest.raises(RuntimeError, match=re.escape(str(e.value))):
+        flambeau.as_strided_scatter(fx, fs, (2, 2), (0, 2), 1)
 
 
 def test_creation():

@@ -118,6 +118,23 @@ def test_storage_shared_and_offsets():
     assert x[1].data_ptr() - x.data_ptr() == y[1].data_ptr() - y.data_ptr()
 
 
+
+EMPTY_VIEWS = [lambda L: L.ones(0, 1).expand(0, 4), lambda L: L.ones(2, 0, 1).expand(2, 0, 3),
+               lambda L: L.ones(0, 3), lambda L: L.arange(5.)[3:3], lambda L: L.ones(2, 3)[:, 2:2]]
+
+
+@pytest.mark.parametrize("i", range(len(EMPTY_VIEWS)))
+def test_empty_strides(i):
+    assert EMPTY_VIEWS[i](flambeau).stride() == EMPTY_VIEWS[i](torch).stride()
+
+
+@pytest.mark.xfail(strict=True, reason="NumPy does not move an empty slice's data pointer, so "
+                   "the offset of an empty view is not recoverable from the array")
+@pytest.mark.parametrize("i", [3, 4])
+def test_empty_slice_offsets(i):
+    assert EMPTY_VIEWS[i](flambeau).storage_offset() == EMPTY_VIEWS[i](torch).storage_offset()
+
+
 def test_storage_repr(as_torch):
     import warnings
     with warnings.catch_warnings():

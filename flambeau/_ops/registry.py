@@ -81,7 +81,7 @@ def check_inplace(t):
 def check_no_overlap(t):
     """torch refuses writes (other than fills) into a tensor whose elements share memory."""
     a = t._data
-    if 0 in a.strides and any(st == 0 and n > 1 for st, n in zip(a.strides, a.shape)):
+    if a.size and 0 in a.strides and any(st == 0 and n > 1 for st, n in zip(a.strides, a.shape)):
         raise RuntimeError("unsupported operation: more than one element of the written-to "
                            "tensor refers to a single memory location. Please clone() the "
                            "tensor before performing the operation.")

@@ -13,7 +13,7 @@ from .._tensor import Tensor, make, make_view
 from ..autograd.graph import record
 from ._util import needs_grad, needs_grad1, wrap_dim, wrap_dims
 from . import conversion
-from .registry import defop, register, type_name
+from .registry import check_no_overlap, defop, register, type_name
 
 
 def _view(base, array, name, backward):
@@ -351,8 +351,10 @@ def expand(input, *sizes):
                                f"size ({have}) at non-singleton dimension {i}.  Target sizes: "
                                f"{list(sizes)}.  Tensor sizes: {list(a.shape)}")
         target.append(s)
+    # NumPy 2 gives new empty arrays zero strides: take torch's from Tensor.stride() then
+    kept = a.strides if a.size else [st * a.itemsize for st in input.stride()]
     strides = [0] * lead + [0 if n == 1 and t != 1 else st
-                            for n, t, st in zip(a.shape, target[lead:], a.strides)]
+                            for n, t, st in zip(a.shape, target[lead:], kept)]
     if a.flags.c_contiguous:  # a writable stride-0 view over a's own buffer, made directly
         array = np.ndarray(target, a.dtype, a, 0, strides)
     else:
@@ -727,29 +729,32 @@ register("", "resize_as_", resize_as_, method=True)
 
 @defop(out=True)
 def as_strided_scatter(input, src, size, stride, storage_offset=None):
-    """A contiguous copy of ``input`` with ``src`` written into its ``as_strided`` view."""
+    """A contiguous copy of ``input`` with ``src`` written into its ``as_strided`` view (which
+    may not repeat an element through a zero stride)."""
     out = make(np.array(input._data, order="C"), input._dtype)
     offset = storage_offset or 0
-    target = np.lib.stride_tricks.as_strided(
+    target = make(np.lib.stride_tricks.as_strided(
         out._data.reshape(-1)[offset:], tuple(size),
-        tuple(s * out._data.itemsize for s in stride))
-    if target.shape != src._data.shape:
+        tuple(s * out._data.itemsize for s in stride)))
+    if target._data.shape != src._data.shape:
         raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
-                           f"{list(src._data.shape)}, slice size = {list(target.shape)}")
-    target[...] = src._data
+                           f"{list(src._data.shape)}, slice size = {list(target._data.shape)}")
+    check_no_overlap(target)
+    target._data[...] = src._data
     if needs_grad(input, src):
-        shape = input._data.shape
         record("AsStridedScatterBackward0", (out,), (input, src),
-               lambda g: _as_strided_scatter_backward(g, shape, size, stride, offset))
+               lambda g: _as_strided_scatter_backward(g, size, stride, offset))
     return out
 
 
-def _as_strided_scatter_backward(g, shape, size, stride, offset):
+def _as_strided_scatter_backward(g, size, stride, offset):
+    """torch's gradients: ``src`` gets ``g``'s window; ``input`` gets ``g`` masked to that
+    same window (not its complement: torch's formula, kept for parity)."""
     import flambeau
     g = g.contiguous()
-    written = flambeau.zeros(shape, dtype=g.dtype)
-    written.as_strided(size, stride, offset).fill_(1)
-    return g * (1 - written), g.as_strided(size, stride, offset)
+    window = flambeau.zeros_like(g)
+    window.as_strided(size, stride, offset).fill_(1)
+    return g * window, g.as_strided(size, stride, offset)
 
 
 # ---- *_copy: each view op as a copy --------------------------------------------------------

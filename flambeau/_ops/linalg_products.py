@@ -1,0 +1,251 @@
+"""Matrix functions and norms: matrix_power, matrix_exp, cross, vecdot, multi_dot, vector and
+matrix norms, cond, vander and linalg.diagonal."""
+import numpy as np
+
+from .. import _dtype
+from .._tensor import make
+from ..autograd.graph import record
+from ._linalg_utils import _check, _check_float, _eye_like, _out, _real_dtype, linop
+from ._util import needs_grad, wrap_dim
+from .linalg_decompositions import svdvals
+from .linalg_solvers import inv
+from .registry import defop
+
+
+# ---- products and powers -------------------------------------------------------------------
+
+@linop(legacy="matrix_power", method=True)
+def matrix_power(A, n):
+    """``A`` to the integer power ``n`` by repeated squaring (negative: of the inverse)."""
+    _check(A, "linalg.matrix_power", floating=n < 0)
+    if n == 0:
+        return A * 0 + _eye_like(A)  # (still in the graph, as torch's copy is)
+    if n < 0:
+        A, n = inv(A), -n
+    result = None
+    while n:
+        if n & 1:
+            result = A if result is None else result @ A
+        n >>= 1
+        if n:
+            A = A @ A
+    return result
+
+
+_PADE = (64764752532480000., 32382376266240000., 7771770303897600., 1187353796428800.,
+         129060195264000., 10559470521600., 670442572800., 33522128640., 1323241920.,
+         40840800., 960960., 16380., 182., 1.)
+_THETA13 = 5.371920351148152
+
+
+def _expm(a):
+    """exp of a batch of matrices: scaling and squaring with a degree-13 Padé approximant."""
+    n = a.shape[-1]
+    norm = np.abs(a).sum(-2).max(-1) if a.size else np.zeros(a.shape[:-2])
+    s = np.maximum(0, np.ceil(np.log2(np.maximum(norm, 1e-300) / _THETA13))).astype(int)
+    a = a / (2.0 ** s)[..., None, None]
+    eye = np.eye(n, dtype=a.dtype)
+    a2 = a @ a
+    a4 = a2 @ a2
+    a6 = a4 @ a2
+    b = _PADE
+    u = a @ (a6 @ (b[13] * a6 + b[11] * a4 + b[9] * a2) + b[7] * a6 + b[5] * a4 + b[3] * a2
+             + b[1] * eye)
+    v = a6 @ (b[12] * a6 + b[10] * a4 + b[8] * a2) + b[6] * a6 + b[4] * a4 + b[2] * a2 \
+        + b[0] * eye
+    r = np.linalg.solve(v - u, v + u)
+    for k in range(int(s.max()) if s.size else 0):  # square each matrix its own number of times
+        r = np.where((k < s)[..., None, None], r @ r, r)
+    return r
+
+
+@linop(legacy="matrix_exp", method=True)
+def matrix_exp(A):
+    """The matrix exponential of each matrix of ``A``."""
+    a = _check(A, "linalg.matrix_exp")
+    out = _out(_expm(a.astype(np.result_type(a, np.float64))), A._dtype)
+    if needs_grad(A):
+        def backward(g, A):  # the upper-right block of exp([[A^H, G], [0, A^H]])
+            import flambeau
+            n = A.shape[-1]
+            Ah = A.mH
+            top = flambeau.cat([Ah, g], -1)
+            bottom = flambeau.cat([flambeau.zeros_like(g), Ah], -1)
+            return matrix_exp(flambeau.cat([top, bottom], -2))[..., :n, n:]
+        record("LinalgMatrixExpBackward0", (out,), (A,), backward, saved=(A,))
+    return out
+
+
+@defop(method=False, out=True, namespace="linalg")
+def cross(input, other, *, dim=-1):
+    """The cross product of 3-vectors along ``dim`` (inputs broadcast)."""
+    a, b = input._data, other._data
+    if a.ndim != b.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    d = wrap_dim(dim, a.ndim)
+    if a.shape[d] != 3 or b.shape[d] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+                           f"{a.shape[d]} and {b.shape[d]}")
+    dtype = _dtype.promote_types(input._dtype, other._dtype)
+    out = _out(np.cross(a, b, axis=d), dtype)
+    if needs_grad(input, other):
+        record("LinalgCrossBackward0", (out,), (input, other),
+               lambda g, x, y: (cross(y.conj(), g, dim=d), cross(g, x.conj(), dim=d)),
+               saved=(input, other))
+    return out
+
+
+@defop(method=False, out=True, namespace="linalg")
+def vecdot(x, y, *, dim=-1):
+    """``sum(conj(x) * y, dim)``."""
+    return (x.conj() * y).sum(dim)
+
+
+@defop(method=False, out=True, namespace="linalg")
+def multi_dot(tensors):
+    """The product of a chain of matrices; the first and last may be vectors."""
+    if len(tensors) < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
+    first, last = tensors[0].ndim == 1, tensors[-1].ndim == 1
+    ts = list(tensors)
+    if first:
+        ts[0] = ts[0].unsqueeze(0)
+    if last:
+        ts[-1] = ts[-1].unsqueeze(-1)
+    result = ts[0]
+    for t in ts[1:]:
+        result = result @ t
+    if first:
+        result = result.squeeze(0)
+    if last:
+        result = result.squeeze(-1)
+    return result
+
+
+# ---- norms ---------------------------------------------------------------------------------
+
+def _norm_dims(x, dim):
+    if dim is None:
+        return tuple(range(x.ndim))
+    return (wrap_dim(dim, x.ndim),) if isinstance(dim, int) else \
+        tuple(wrap_dim(d, x.ndim) for d in dim)
+
+
+@defop(method=False, out=True, namespace="linalg")
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
+    """``sum(|x|^ord)^(1/ord)`` over ``dim`` (all dims by default); ord may be inf, -inf, 0."""
+    _check_float(x, "linalg.vector_norm")
+    if dtype is not None:
+        x = x.to(dtype)
+    a = np.abs(x._data)
+    dims = _norm_dims(x, dim)
+    ord = float(ord)
+    if ord == np.inf:
+        r = a.max(axis=dims, keepdims=keepdim, initial=0)
+    elif ord == -np.inf:
+        r = a.min(axis=dims, keepdims=keepdim)
+    elif ord == 0:
+        r = (a != 0).sum(axis=dims, keepdims=keepdim)
+    elif ord == 1:
+        r = a.sum(axis=dims, keepdims=keepdim)
+    elif ord == 2:
+        r = np.sqrt((a * a).sum(axis=dims, keepdims=keepdim))
+    else:
+        r = (a ** ord).sum(axis=dims, keepdims=keepdim) ** (1 / ord)
+    out = _out(r, _real_dtype(x._dtype))
+    if needs_grad(x):
+        def backward(g, x, r):
+            if not keepdim:
+                for d in sorted(dims):
+                    g, r = g.unsqueeze(d), r.unsqueeze(d)
+            if ord == 0:
+                return x * 0
+            if ord in (np.inf, -np.inf):
+                mask = (x.abs() == r).to(g.dtype)
+                return g * x.sgn() * mask / mask.sum(dims, keepdim=True)
+            if ord == 1:
+                return g * x.sgn()
+            scale = make(np.where(r._data == 0, 0, 1).astype(r._data.dtype), r._dtype)
+            safe = r + (1 - scale)  # a zero norm has a zero subgradient
+            if ord == 2:
+                return g * x / safe * scale
+            nonzero = (x != 0).to(x.dtype)
+            xa = x.abs() + (1 - nonzero)  # zero entries get a zero subgradient
+            return g * x.sgn() * nonzero * xa ** (ord - 1) / safe ** (ord - 1) * scale
+        record("LinalgVectorNormBackward0", (out,), (x,), backward, saved=(x,),
+               saved_outputs=(0,))
+    return out
+
+
+@defop(method=False, out=True, namespace="linalg")
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
+    """Matrix norms over ``dim``: 'fro', 'nuc', inf, -inf, 1, -1, 2, -2."""
+    _check_float(A, "linalg.matrix_norm")
+    if A.ndim < 2:
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 "
+                           "dimensions.")
+    if dtype is not None:
+        A = A.to(dtype)
+    d0, d1 = (wrap_dim(d, A.ndim) for d in dim)
+    if ord == "fro":
+        return vector_norm(A, 2, (d0, d1), keepdim)
+    if ord in ("nuc", 2, -2):
+        last = A.movedim((d0, d1), (-2, -1))
+        s = svdvals(last)
+        r = s.sum(-1) if ord == "nuc" else (s.amax(-1) if ord == 2 else s.amin(-1))
+    elif ord in (1, -1, np.inf, -np.inf):
+        inner, outer = (d0, d1) if ord in (1, -1) else (d1, d0)
+        sums = A.abs().sum(inner, keepdim=True)
+        r = sums.amax(outer, keepdim=True) if ord > 0 else sums.amin(outer, keepdim=True)
+        r = r.squeeze((d0, d1)) if not keepdim else r
+        return r
+    else:
+        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+    if keepdim:
+        r = r.unsqueeze(min(d0, d1)).unsqueeze(max(d0, d1))
+    return r
+
+
+@defop(method=False, out=True, namespace="linalg")
+def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
+    """:func:`vector_norm` or, for a string ``ord`` or two dims, :func:`matrix_norm`."""
+    if isinstance(dim, int):
+        dim = (dim,)
+    if isinstance(ord, str) or (dim is not None and len(dim) == 2) or \
+            (dim is None and ord is not None and A.ndim == 2):
+        return matrix_norm(A, "fro" if ord is None else ord, dim or (-2, -1), keepdim,
+                           dtype=dtype)
+    if ord is not None and dim is None and A.ndim != 1:
+        raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must "
+                           f"be 1D or 2D. Got {A.ndim}D.")
+    return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
+
+
+# ---- compositions --------------------------------------------------------------------------
+
+@defop(method=False, namespace="linalg")
+def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
+    """``torch.diagonal`` with the matrix dims last by default."""
+    return A.diagonal(offset, dim1, dim2)
+
+
+@defop(method=False, out=True, namespace="linalg")
+def cond(A, p=None):
+    """The condition number in norm ``p`` (default 2: the ratio of extreme singular values)."""
+    if p in (None, 2, -2):
+        s = svdvals(A)
+        return s[..., 0] / s[..., -1] if p != -2 else s[..., -1] / s[..., 0]
+    _check(A, "linalg.cond")
+    return matrix_norm(A, p) * matrix_norm(inv(A), p)
+
+
+@defop(method=False, namespace="linalg")
+def vander(x, *, N=None):
+    """The Vandermonde matrix ``x[..., i] ** j`` for ``j < N`` (default: len(x))."""
+    if x.ndim == 0:
+        x = x.unsqueeze(0)
+    n = x.shape[-1] if N is None else N
+    if n <= 1 and N is not None and n < 1:
+        raise RuntimeError("N must be greater than 1.")
+    powers = make(np.arange(n), _dtype.int64)
+    return x.unsqueeze(-1) ** powers
