@@ -331,6 +331,20 @@ def test_operators_and_reflected(op, dtype):
     compare(lambda lib, a: op(3, a), x)
 
 
+@pytest.mark.parametrize("op", [operator.add, operator.sub, operator.mul, operator.truediv,
+                                operator.pow, operator.floordiv, operator.mod],
+                         ids=lambda o: o.__name__)
+def test_float_overflow_and_zero_division_are_silent(op):
+    """torch gives inf and nan without a warning; NumPy would warn."""
+    import warnings
+    values = [3e38, -3e38, 0.0, 1.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        compare(lambda lib, a, b: op(a, b), np.array(values, np.float32),
+                np.array([3e38, 3e38, 0.0, 0.0], np.float32))
+        compare(lambda lib, a: op(a, 1e38), np.array(values, np.float32))
+
+
 @pytest.mark.parametrize("op", IN_PLACE, ids=lambda o: o.__name__)
 @pytest.mark.parametrize("dtype", ["float64", "int64"])
 def test_inplace_operators_keep_identity(op, dtype):

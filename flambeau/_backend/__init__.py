@@ -4,6 +4,8 @@ NumPy serves ``cpu``; CuPy would serve ``cuda``. Everything above this layer rea
 library through :func:`array_module` (or through NumPy ufuncs, which dispatch to CuPy arrays by
 themselves), so CPU and GPU share one code path.
 """
+import functools
+
 import numpy
 
 cupy = None
@@ -42,20 +44,30 @@ def to_host(array):
     return array.get()
 
 
-# torch computes 1/0 and log(-1) silently; NumPy warns. ``quietly`` runs a kernel with NumPy's
-# floating-point warnings off. NumPy 2 keeps that state in a context variable: setting it
-# directly costs a fraction of ``np.errstate``'s entry and exit, which matters per op.
+# torch computes 1/0 and log(-1) silently; NumPy warns. ``silence()`` turns NumPy's
+# floating-point warnings off until ``restore(token)``. NumPy 2 keeps that state in a context
+# variable: setting it directly costs a fraction of ``np.errstate``'s entry and exit, which
+# matters per op.
 try:
     from numpy._core._ufunc_config import _extobj_contextvar, _make_extobj
     _IGNORE_ALL = _make_extobj(all="ignore")
 
-    def quietly(fn, *args):
-        token = _extobj_contextvar.set(_IGNORE_ALL)
-        try:
-            return fn(*args)
-        finally:
-            _extobj_contextvar.reset(token)
+    silence = functools.partial(_extobj_contextvar.set, _IGNORE_ALL)  # no Python frame
+    restore = _extobj_contextvar.reset
 except ImportError:  # another NumPy layout: the public, slower way
-    def quietly(fn, *args):
-        with numpy.errstate(all="ignore"):
-            return fn(*args)
+    def silence():
+        state = numpy.errstate(all="ignore")
+        state.__enter__()
+        return state
+
+    def restore(state):
+        state.__exit__(None, None, None)
+
+
+def quietly(fn, *args):
+    """``fn(*args)`` with NumPy's floating-point warnings off."""
+    token = silence()
+    try:
+        return fn(*args)
+    finally:
+        restore(token)

@@ -13,24 +13,23 @@ _grad_state = grad_mode._state
 
 
 def needs_grad(*tensors):
-    """True when the op must record: grad mode is on and some tensor input requires grad."""
-    if not _grad_state.enabled:
-        return False
+    """True when the op must record: some tensor input requires grad and grad mode is on.
+    (The inputs are tested first: a slot is cheaper to read than the thread-local mode.)"""
     for t in tensors:
         if isinstance(t, Tensor) and t._requires_grad:
-            return True
+            return _grad_state.enabled
     return False
 
 
 def needs_grad1(t):
     """``needs_grad`` for one tensor (the hot path of unary ops and views)."""
-    return _grad_state.enabled and t._requires_grad
+    return t._requires_grad and _grad_state.enabled
 
 
 def needs_grad2(x, y):
     """``needs_grad`` for a binary op whose operands may be Python scalars."""
-    return _grad_state.enabled and (isinstance(x, Tensor) and x._requires_grad or
-                                    isinstance(y, Tensor) and y._requires_grad)
+    return (isinstance(x, Tensor) and x._requires_grad or
+            isinstance(y, Tensor) and y._requires_grad) and _grad_state.enabled
 
 
 def parse_size(size, fn_name="size"):

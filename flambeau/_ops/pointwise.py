@@ -23,6 +23,7 @@ _result_type_of = _dtype.result_type_of
 _SCALARS = (bool, int, float, complex)
 _errstate = np.errstate
 _quietly = _backend.quietly
+_silence, _restore = _backend.silence, _backend.restore
 _frexp_type = return_type("frexp", ["mantissa", "exponent"])
 
 
@@ -98,10 +99,15 @@ def broadcast_error(*arrays):
 
 
 def _apply(ufunc, a, b):
+    """``ufunc(a, b)`` without NumPy's floating-point warnings (torch gives inf and nan
+    silently) and with torch's error for shapes that do not broadcast."""
+    token = _silence()
     try:
         return ufunc(a, b)
     except ValueError:
         raise broadcast_error(a, b) from None
+    finally:
+        _restore(token)
 
 
 def _inputs(x, y, *more):
@@ -206,7 +212,7 @@ def _publish(op, name, doc, inplace, aliases, method, namespace, special):
 
 
 def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dtype=None,
-           inplace=True, doc=None, aliases=(), method=True, quiet=True, check=None,
+           inplace=True, doc=None, aliases=(), method=True, check=None,
            namespace="", special=(), tensors_only=False, refuse=None):
     """Defines a binary op from ``ufunc``.
 
@@ -214,8 +220,7 @@ def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dt
     back over broadcast dims); ``node`` is its name, or a function of the two operands giving
     it. ``to_float`` makes integer inputs compute in the default float dtype;
     ``result_dtype`` fixes the result's dtype (bool for comparisons); ``check(a, b, dtype)``
-    validates the cast operands; ``quiet`` silences NumPy's floating-point warnings;
-    ``tensors_only`` refuses Python scalars, as torch's signatures without a Scalar overload;
+    validates the cast operands; ``tensors_only`` refuses Python scalars, as torch's signatures without a Scalar overload;
     ``refuse=(kernel, categories)`` raises torch's NotImplementedError for result dtypes of
     those categories (0 bool, 1 integer, 2 float, 3 complex).
     """
@@ -243,7 +248,7 @@ def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dt
             a, b = operand(input, dtype), operand(other, dtype)
         if check is not None:
             check(a, b, dtype)
-        result = _quietly(_apply, ufunc, a, b) if quiet else _apply(ufunc, a, b)
+        result = _apply(ufunc, a, b)
         out = make(result, result_dtype or dtype)
         if derivative is not None and needs_grad2(input, other):
             inputs, backward = _inputs(input, other), derivative
@@ -447,7 +452,7 @@ def div(input, other, *, rounding_mode=None):
     ``rounding_mode='trunc'`` or ``'floor'`` (keeping integer dtypes)."""
     if rounding_mode is None:
         a, b, dtype = promote(input, other, to_float=True)
-        out = make(_quietly(_apply, np.true_divide, a, b), dtype)
+        out = make(_apply(np.true_divide, a, b), dtype)
         if needs_grad2(input, other):
             record("DivBackward0", (out,), _inputs(input, other), _div_derivative,
                    saved=(_saved(input), _saved(other)), saved_outputs=(0,))
@@ -972,9 +977,9 @@ def heaviside(input, values):
     return make(r.astype(a.dtype, copy=False), input._dtype)
 
 
-gcd = binary("gcd", np.gcd, refuse=("gcd_cpu", (0, 2, 3)), quiet=False, tensors_only=True,
+gcd = binary("gcd", np.gcd, refuse=("gcd_cpu", (0, 2, 3)), tensors_only=True,
              doc="The greatest common divisor (integer tensors).")
-lcm = binary("lcm", np.lcm, refuse=("lcm_cpu", (0, 2, 3)), quiet=False, tensors_only=True,
+lcm = binary("lcm", np.lcm, refuse=("lcm_cpu", (0, 2, 3)), tensors_only=True,
              doc="The least common multiple, non-negative (integer tensors).")
 
 
@@ -1060,11 +1065,11 @@ def _shift(ufunc, left):
 
 
 bitwise_and = binary("bitwise_and", np.bitwise_and, refuse=("bitwise_and_cpu", (2, 3)),
-                     quiet=False, doc="``input & other`` (integral and bool tensors).")
+                     doc="``input & other`` (integral and bool tensors).")
 bitwise_or = binary("bitwise_or", np.bitwise_or, refuse=("bitwise_or_cpu", (2, 3)),
-                    quiet=False, doc="``input | other`` (integral and bool tensors).")
+                    doc="``input | other`` (integral and bool tensors).")
 bitwise_xor = binary("bitwise_xor", np.bitwise_xor, refuse=("bitwise_xor_cpu", (2, 3)),
-                     quiet=False, doc="``input ^ other`` (integral and bool tensors).")
+                     doc="``input ^ other`` (integral and bool tensors).")
 bitwise_left_shift = binary("bitwise_left_shift", _shift(np.left_shift, True),
                             refuse=("lshift_cpu", (0, 2, 3)),
                             doc="``input << other``; shifting by the width or more gives 0.")

@@ -10,19 +10,19 @@ from .graph import AccumulateGrad, _fit
 
 
 def _dependencies(roots):
-    """How many edges lead into each node reachable from ``roots``."""
-    deps = {}
-    seen = {n for n in roots if n is not None}  # several roots may share one node
-    stack = list(seen)
+    """How many edges lead into each node reachable from ``roots`` (a root starts at 0)."""
+    deps = dict.fromkeys(roots, 0)  # several roots may share a node
+    stack = list(deps)
     while stack:
-        node = stack.pop()
-        for child in node._inputs[::4]:
+        for child in stack.pop()._inputs[::4]:
             if child is None:
                 continue
-            deps[child] = deps.get(child, 0) + 1
-            if child not in seen:
-                seen.add(child)
+            n = deps.get(child)
+            if n is None:  # first reached: visit it once
+                deps[child] = 1
                 stack.append(child)
+            else:
+                deps[child] = n + 1
     return deps
 
 
@@ -61,7 +61,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
             wanted.setdefault((node, t._output_nr if t._grad_fn is not None else 0), []).append(i)
     results = [None] * (len(inputs) if inputs is not None else 0)
 
-    ready = [n for n in set(roots) if deps.get(n, 0) == 0]
+    ready = [n for n, count in deps.items() if count == 0]
     check_anomalies = anomaly_mode.enabled
     with grad_mode.set_grad_enabled(create_graph):
         while ready:
