@@ -10,6 +10,7 @@ RNG = np.random.default_rng(0)
 A = RNG.standard_normal((3, 4, 5))
 TIES = np.array([[1., 3., 3.], [2., 2., 0.]])
 ZEROS = np.array([[1., 0., 2.], [0., 0., 3.], [2., 3., 4.]])
+BIG = RNG.standard_normal((256, 256))  # past the BLAS fast paths' size thresholds
 
 # (name, call, input array, also check gradient)
 CASES = [
@@ -41,6 +42,9 @@ CASES = [
     ("norm_1", lambda m, x: m.norm(x, 1), A, True),
     ("norm_nuc", lambda m, x: m.norm(x, "nuc"), A[0], True),
     ("logsumexp", lambda m, x: m.logsumexp(x * 300, 1), A, True),
+    ("norm_big", lambda m, x: m.norm(x), BIG, True),
+    ("logsumexp_big", lambda m, x: m.logsumexp(x, 1), BIG, True),
+    ("std_big", lambda m, x: m.std(x, 0), BIG, True),
     ("cumsum", lambda m, x: m.cumsum(x, 1), A, True),
     ("cumsum_dtype", lambda m, x: m.cumsum(x.int(), 0, dtype=m.int32), A, False),
     ("cumprod", lambda m, x: m.cumprod(x, -1), A, True),

@@ -61,3 +61,13 @@ def test_scalar_and_empty(name):
         got = resolve(flambeau, name)(flambeau.tensor(a)).numpy()
         assert got.shape == expected.shape and got.dtype == expected.dtype
         np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+def test_erf_float32_blocks():
+    """float32 erf over several of its cache-sized blocks, non-contiguous input included."""
+    a = RNG.uniform(-6, 6, (3, 70001)).astype(np.float32)
+    for x in (a, a[:, ::2], a.T):
+        expected = torch.erf(torch.tensor(x)).numpy()
+        got = flambeau.erf(flambeau.tensor(x)).numpy()
+        assert got.shape == expected.shape and got.dtype == expected.dtype
+        np.testing.assert_allclose(got, expected, rtol=1.3e-6, atol=1e-7)

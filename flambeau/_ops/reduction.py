@@ -280,10 +280,16 @@ def _moments(input, dim, unbiased, keepdim, correction, name):
 
 
 def _var_kernel(a, dims, n, dof, keepdim):
-    m = _add_reduce(a, dims, None, None, True) / n
+    m = _add_reduce(a, dims, None, None, True)
+    m /= n
     d = a - m
-    sq = (d * d.conj()).real if d.dtype.kind == "c" else d * d
-    return _add_reduce(sq, dims, None, None, keepdim) / dof, m
+    if d.dtype.kind == "c":
+        d = (d * d.conj()).real
+    else:
+        d *= d
+    v = _add_reduce(d, dims, None, None, keepdim)
+    v /= dof
+    return v, m
 
 
 def _var_grad(g, x, dims, keepdim, dof):
@@ -483,6 +489,11 @@ def count_nonzero(input, dim=None):
 def _vector_norm(a, p, dims, keepdim):
     axis = None if len(dims) == a.ndim else dims
     if p == 2 and a.dtype.kind == "f":
+        if axis is None and a.size >= 1024 and a.flags.c_contiguous and a.dtype.itemsize >= 4:
+            flat = a.reshape(-1)  # a BLAS dot: one pass, no temporary
+            with np.errstate(over="ignore"):  # to inf, silently as in torch
+                r = np.sqrt(np.dot(flat, flat))
+            return np.reshape(r, (1,) * a.ndim) if keepdim else r
         return np.sqrt(_add_reduce(a * a, axis, None, None, keepdim))
     absa = np.abs(a)
     if p == math.inf:
@@ -622,7 +633,9 @@ def _logsumexp_kernel(a, axis, keepdim):
         m = np.where(np.isinf(m), 0, m)
     else:
         m = np.zeros(kept_shape(a.shape, range(a.ndim) if axis is None else axis), a.dtype)
-    r = np.log(_add_reduce(np.exp(a - m), axis, None, None, True)) + m
+    e = a - m
+    e = np.exp(e, out=e) if a.ndim else np.exp(e)  # in place: one large temporary, not two
+    r = np.log(_add_reduce_fast(e, axis, e.dtype, True)) + m
     return r if keepdim else r.squeeze(axis)
 
 

@@ -79,8 +79,9 @@ _ERFC_ZERO = {np.dtype(np.float32): 10.1, np.dtype(_F64): 27.3}
 _SPLITTER = {np.dtype(np.float32): 4097.0, np.dtype(_F64): 134217729.0}
 
 
-def _horner(t, coeffs):
-    p = coeffs[0] * t + coeffs[1]
+def _horner(t, coeffs, out=None):
+    p = np.multiply(t, coeffs[0], out=out)
+    p += coeffs[1]
     for c in coeffs[2:]:
         p *= t
         p += c
@@ -163,6 +164,25 @@ _ERF32 = ((-2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06,
 
 
 _SMALL = 256  # below this many elements, the exact math.erf per element beats ~40 ufunc calls
+_BLOCK = 1 << 16  # elements per block of a many-pass kernel: its temporaries stay in cache
+
+
+def _erf32(x):
+    """Eigen's float32 erf, ``c P(c^2) / Q(c^2)`` for ``c`` = ``x`` clipped to [-4, 4], computed
+    block by block in cache-sized buffers (one pass over a block per Horner step)."""
+    flat = x.reshape(-1)
+    out = np.empty(flat.shape, np.float32)
+    t, p, q = np.empty((3, min(flat.size, _BLOCK)), np.float32)
+    for i in range(0, flat.size, _BLOCK):
+        c = out[i:i + _BLOCK]
+        m = c.size
+        np.maximum(flat[i:i + _BLOCK], -4, out=c)
+        np.minimum(c, 4, out=c)
+        np.multiply(c, c, out=t[:m])
+        num = _horner(t[:m], _ERF32[0], p[:m])
+        num /= _horner(t[:m], _ERF32[1], q[:m])
+        c *= num
+    return out.reshape(x.shape)
 
 
 def _each(fn, x):
@@ -175,8 +195,7 @@ def erf(x):
     if x.size <= _SMALL:
         return _each(math.erf, x)
     if x.dtype == np.float32:
-        c = np.clip(x, -4, 4)
-        return c * _ratio(c * c, _ERF32)
+        return _erf32(x)
     return _by_size(x, _erf_small,
                     lambda v: np.copysign(1 - _erfc_pos(np.abs(v)), v))
 
@@ -417,7 +436,7 @@ _TWO_OVER_SQRT_PI = 2 / _SQRT_PI
 _F = dict(compute=_F64)
 
 erf_ = unary("erf", erf, lambda g, x, out: g * _TWO_OVER_SQRT_PI * (-x * x).exp(),
-             special=("erf",), doc="The error function.")
+             special=("erf",), quiet=False, doc="The error function.")  # erf never warns
 erfc_ = unary("erfc", erfc, lambda g, x, out: -g * _TWO_OVER_SQRT_PI * (-x * x).exp(),
               special=("erfc",), doc="``1 - erf(input)``, accurate in the right tail.")
 erfinv_ = unary("erfinv", erfinv, lambda g, x, out: g * (_SQRT_PI / 2) * (out * out).exp(),
