@@ -159,6 +159,8 @@ FAMILY = [
                                                                 .expand(2, 2, 4))),
     ("take", lambda lib, x, y: x.take(L(lib, [[0, -1], [5, 5]]))),
     ("take_along_dim", lambda lib, x, y: lib.take_along_dim(x, L(lib, [[0], [3], [1]]), 1)),
+    ("take_along_dim_wrap", lambda lib, x, y: lib.take_along_dim(x, L(lib, [[-1], [4], [-9]]),
+                                                                1)),
     ("take_along_dim_flat", lambda lib, x, y: lib.take_along_dim(x, L(lib, [3, 3, 11]))),
     ("put", lambda lib, x, y: x.put(L(lib, [0, 5, 11]), y[0, :3])),
     ("put_acc", lambda lib, x, y: x.put(L(lib, [5, 5, 1]), y[1, :3], accumulate=True)),
@@ -244,6 +246,11 @@ ERRORS = [
     "x.gather(0, T([[0]]).float())", "x.gather(0, T([[5]]))", "x.gather(0, T([0]))",
     "x.gather(0, T([[0, 0, 0, 0, 0, 0]]))",
     "x.index_select(0, T([5]))", "x.index_select(0, T([1.0]))", "x.index_select(0, T([[1]]))",
+    "x.index_select(1, T([0, 7, -1]))", "x.index_select(2, T([2, -7]).int())",
+    "lib.zeros(3, 0).index_select(1, T([0]))", "lib.zeros(0, 2).index_select(0, T([-1]))",
+    "lib.zeros(2, 0).index_select(0, T([5]))", "lib.zeros(0).index_select(0, T([0]))",
+    "x[T([0, -4])]", "x[T([[1], [3]])]", "x.gather(2, T([[[0, -1]]]).expand(3, 4, 2))",
+    "x.take_along_dim(T([-61]))",
     "x.take(T([60]))", "x.take(T([1]).int())",
     "x.scatter(0, T([[5]]), 1.0)", "x.scatter(0, T([[0]]), T([[1]]))",
     "x.scatter_reduce(0, T([[0]]), x, 'foo')",
@@ -278,10 +285,11 @@ def test_errors(expr):
 
 @pytest.mark.parametrize("shape,dim,index_shape", [
     ((40, 30), 1, (40, 12)), ((40, 30), 0, (35, 30)), ((6, 7, 8), 1, (5, 9, 8)),
-    ((6, 7, 8), 2, (6, 7, 8)), ((600,), 0, (700,))])
+    ((6, 7, 8), 2, (6, 7, 8)), ((600,), 0, (700,)), ((8, 8), 1, (8, 2)),
+    ((3, 1, 4), 0, (2, 1, 3))])
 @pytest.mark.parametrize("expanded", [False, True])
 def test_gather_large(shape, dim, index_shape, expanded):
-    """gather through flat offsets (256 indices and more) matches torch, with gradients."""
+    """gather through flat offsets (of contiguous inputs) matches torch, with gradients."""
     g = torch.Generator().manual_seed(1)
     t = torch.randn(shape, dtype=torch.float64, generator=g)
     if expanded:  # a broadcast index: stride 0 along its first dim

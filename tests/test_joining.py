@@ -83,6 +83,8 @@ CASES = {
     "cat0": (lambda L, a, b: L.cat([a, b]), [(2, 3), (4, 3)]),
     "cat1": (lambda L, a, b: L.cat((a, b), dim=-1), [(2, 3), (2, 1)]),
     "cat_skip_empty": (lambda L, a, b: L.cat([a, b], 1), [(0,), (2, 3)]),
+    "cat_skip_empty_neg": (lambda L, a, b, c: L.cat([a, b, c], -1), [(0,), (2, 3), (2, 1)]),
+    "cat_empty_1d": (lambda L, a, b: L.cat([a, b], -1), [(0,), (3,)]),
     "cat_promote": (lambda L, a, b: L.cat([a, b]), [((2,), "int32"), (3,)]),
     "cat_bool_int": (lambda L, a, b: L.cat([a, b]), [((2,), "bool"), ((3,), "int32")]),
     "cat_mixed_float": (lambda L, a, b: L.cat([a, b.float()]), [(2,), (3,)]),
@@ -90,6 +92,8 @@ CASES = {
     "concatenate": (lambda L, a, b: L.concatenate([a, b], axis=1), [(2, 3), (2, 2)]),
     "stack": (lambda L, a, b: L.stack([a, b], 1), [(2, 3), (2, 3)]),
     "stack_last": (lambda L, a, b: L.stack([a, b], -1), [(2, 3), ((2, 3), "int64")]),
+    "stack0_promote": (lambda L, a, b: L.stack((a, b)), [((2, 3), "int32"), (2, 3)]),
+    "stack_tuple_t": (lambda L, a, b: L.stack((a.t(), b), 0), [(3, 2), (2, 3)]),
     "hstack": (lambda L, a, b: L.hstack([a, b]), [(2, 3), (2, 1)]),
     "hstack1": (lambda L, a, b: L.hstack([a, b]), [(3,), ()]),
     "vstack": (lambda L, a, b: L.vstack([a, b]), [(3,), (2, 3)]),
@@ -211,6 +215,10 @@ ERRORS = {
     "cat_tensor": (lambda L, a: L.cat(a), [(2,)]),
     "stack_empty": (lambda L: L.stack([]), []),
     "stack_sizes": (lambda L, a, b: L.stack([a, b]), [(2, 3), (3,)]),
+    "stack_tensor": (lambda L, a: L.stack(a), [(2, 3)]),
+    "stack_sizes_and_dim": (lambda L, a, b: L.stack([a, b], 5), [(2, 3), (3,)]),
+    "cat_empty_then_dim": (lambda L, a, b: L.cat([a, b], 1), [(0,), (3,)]),
+    "cat_sizes_neg": (lambda L, a, b, c: L.cat([a, b, c], -1), [(2, 3), (0,), (3, 3)]),
     "fliplr": (lambda L, a: L.fliplr(a), [(3,)]),
     "flip_dup": (lambda L, a: L.flip(a, [0, -2]), [(3, 3)]),
     "roll_align": (lambda L, a: L.roll(a, [1, 2], [0]), [(3, 3)]),
@@ -243,3 +251,21 @@ ERRORS = {
 def test_errors_match_torch(name):
     fn, specs = ERRORS[name]
     compare_error(fn, specs)
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int8", "int16", "float16", "float32", "float64",
+                                   "complex64", "complex128"])
+@pytest.mark.parametrize("name", ["tril", "triu"])
+def test_triangles_keep_every_value(name, dtype):
+    """The masked triangles keep inf, nan and -0.0 and zero the rest, for every element size,
+    batched and transposed (non-contiguous) inputs included."""
+    t = torch.randn(2, 4, 5, dtype=torch.float64).to(getattr(torch, dtype))
+    if t.is_floating_point() or t.is_complex():
+        t[0, 1, :3] = torch.tensor([float("inf"), float("nan"), -0.0]).to(t.dtype)
+    x = flambeau.from_numpy(t.numpy().copy())
+    for diagonal in (-5, -1, 0, 2, 7):
+        for a, b in ((x, t), (x.transpose(1, 2), t.transpose(1, 2))):
+            got, want = getattr(a, name)(diagonal).numpy(), getattr(b, name)(diagonal).numpy()
+            assert got.dtype == want.dtype
+            np.testing.assert_array_equal(got, want)
+            np.testing.assert_array_equal(np.signbit(got.real), np.signbit(want.real))

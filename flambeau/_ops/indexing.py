@@ -5,6 +5,8 @@ view (torch's order), and the advanced indices (int/bool tensors, lists, arrays)
 view: so ``x[0, :, [1, 2]]`` has shape ``(n1, 2)`` where NumPy gives ``(2, n1)``. Negative steps
 raise. Out-of-range indices raise torch's IndexError rather than NumPy's.
 """
+import functools
+
 import numpy as np
 
 from .. import _dtype, _naming
@@ -38,12 +40,19 @@ def _as_index_array(k):
     raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
 
 
-_min_reduce, _max_reduce = np.minimum.reduce, np.maximum.reduce  # a.min() without dispatch
+_UNSIGNED = {8: np.uint64, 4: np.uint32, 2: np.uint16, 1: np.uint8}
+
+
+def _beyond(a, size):
+    """Whether some element of the non-empty integer array ``a`` lies outside ``[0, size)``:
+    seen as unsigned, negative elements are too large, so one argmax finds both kinds."""
+    u = a.view(_UNSIGNED[a.itemsize])
+    return u.flat[u.argmax()] >= size
 
 
 def _check_bounds(a, size, dim, error=IndexError, message=None):
     """torch's out-of-range error for the first index of ``a`` outside ``[-size, size)``."""
-    if a.size and (_min_reduce(a, None) < -size or _max_reduce(a, None) >= size):
+    if a.size and (a.flat[a.argmin()] < -size or a.flat[a.argmax()] >= size):
         bad = int(a[(a < -size) | (a >= size)].reshape(-1)[0])
         raise error(message or f"index {bad} is out of bounds for dimension {dim} with size "
                                f"{size}")
@@ -161,11 +170,16 @@ def _shape_mismatch(advanced):
 
 
 def _advanced(t, key):
-    """``t`` indexed by an advanced key (a copy), recording IndexBackward0."""
+    """``t`` indexed by an advanced key (a copy)."""
     try:
         out = make(np.ascontiguousarray(t._data[key]), t._dtype)
     except IndexError:
         raise _shape_mismatch(key) from None
+    return _indexed(t, out, key)
+
+
+def _indexed(t, out, key):
+    """``out``, the values of ``t`` at an advanced ``key``, with IndexBackward0 recorded."""
     if needs_grad1(t):
         shape = t._data.shape
         record("IndexBackward0", (out,), (t,), lambda g: _accumulated(g, shape, key))
@@ -195,8 +209,12 @@ def getitem(self, key):
     if cls is Tensor and key._data.ndim and self._data.ndim:  # fast paths: x[long], x[mask]
         k = key._data
         if key._dtype is _int64:
-            _check_bounds(k, self._data.shape[0], 0)
-            return _advanced(self, (k,))
+            try:  # NumPy's take checks the bounds (negative indices wrap, as in torch)
+                array = self._data.take(k, 0)
+            except IndexError:
+                _check_bounds(k, self._data.shape[0], 0)  # raises torch's message
+                raise
+            return _indexed(self, make(array, self._dtype), (k,))
         if key._dtype is _dtype.bool and k.shape == self._data.shape[:k.ndim]:
             return _advanced(self, (k,))
     basic, advanced, name, _, nones = _parse(self, key)
@@ -310,15 +328,16 @@ def _check_sizes(input, idx, dim, src=None, name="self"):
                                f"size than src {list(src)}")
     size = a.shape[dim] if a.ndim else 1
     c = _compressed(idx)
-    if c.size and (_min_reduce(c, None) < 0 or _max_reduce(c, None) >= size):  # no wrapping
+    if c.size and _beyond(c, size):  # no wrapping
         bad = int(c[(c < 0) | (c >= size)][0])
         raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
 
 
 def _compressed(a):
-    """``a`` with its broadcast (stride-0) dims cut to length 1: its distinct elements, in order."""
-    if 0 in a.strides:
-        return a[tuple(slice(None) if s else slice(1) for s in a.strides)]
+    """``a`` with its broadcast (stride-0) dims cut to length 1: its distinct elements, in order
+    (small arrays come back whole: cutting them costs more than it saves)."""
+    if a.size > 256 and 0 in a.strides:
+        return a[tuple([slice(None) if s else slice(1) for s in a.strides])]
     return a
 
 
@@ -326,19 +345,20 @@ def _flat(a):
     return a.reshape(1) if a.ndim == 0 else a
 
 
-def _linear(idx, dim, strides):
-    """Flat element offsets into a C-contiguous array of item ``strides`` of the along-``dim``
-    index ``idx``: one ``take`` then gathers faster than NumPy's multi-array indexing."""
-    n = idx.ndim
-    lin = idx * strides[dim] if strides[dim] != 1 else idx
-    for d, s in enumerate(idx.shape):
+@functools.lru_cache(maxsize=32)
+def _offsets(shape, dim, a_shape):
+    """For an along-``dim`` index of ``shape`` into a C-contiguous array of ``a_shape``: the
+    stride of ``dim`` and the flat offsets of the positions in the other dims (broadcastable
+    to ``shape``), so that one ``take`` gathers (faster than NumPy's multi-array indexing)."""
+    strides = np.cumprod((1,) + a_shape[:0:-1])[::-1].tolist()
+    n = len(shape)
+    offsets = np.zeros((1,) * n, np.int64)
+    for d, s in enumerate(shape):
         if d != dim and s > 1:
-            lin = lin + np.arange(0, s * strides[d], strides[d]).reshape(
+            offsets = offsets + np.arange(0, s * strides[d], strides[d]).reshape(
                 (1,) * d + (s,) + (1,) * (n - d - 1))
-    return lin
-
-
-_TAKE = 256  # from this many indices, gather through flat offsets and ``take``
+    offsets.flags.writeable = False
+    return strides[dim], offsets
 
 
 @defop(out=True)
@@ -348,9 +368,10 @@ def gather(input, dim, index, *, sparse_grad=False):
     dim = wrap_dim(dim, input._data.ndim)
     _check_sizes(input, idx, dim, name="input")
     a, i = _flat(input._data), _flat(idx)
-    if i.size >= _TAKE and a.flags.c_contiguous:
-        strides = [s // a.itemsize for s in a.strides]
-        out = make(a.reshape(-1).take(_linear(i, dim, strides)).reshape(idx.shape), input._dtype)
+    if i.size and a.flags.c_contiguous:
+        stride, offsets = _offsets(i.shape, dim, a.shape)
+        lin = i * stride + offsets if stride != 1 else i + offsets
+        out = make(a.reshape(-1).take(lin).reshape(idx.shape), input._dtype)
     elif i.size:  # the other dims run over the index's extent (at most the input's)
         out = make(a[_coords(i, dim)].reshape(idx.shape), input._dtype)
     else:
@@ -525,14 +546,24 @@ def index_select(input, dim, index):
                           message="index_select(): Expected dtype int32 or int64 for index")
     a = input._data
     size = a.shape[dim] if a.ndim else 1
-    if idx.size and (_min_reduce(idx) < 0 or _max_reduce(idx) >= size):
-        raise IndexError("index out of range in self")
+    if idx.size and _beyond(idx, size):
+        raise _index_select_error(a, dim, idx, size)
     out = make(a.take(idx, dim) if a.ndim else a.reshape(1).take(idx).reshape(()), input._dtype)
     if needs_grad1(input):
         shape = a.shape
         record("IndexSelectBackward0", (out,), (input,),
                lambda g: _zeros(shape, g).index_add(dim, index, g))
     return out
+
+
+def _index_select_error(a, dim, idx, size):
+    """torch's error for indices outside ``[0, size)``, worded as its kernels word it."""
+    if a.ndim > 1 and not size:
+        return RuntimeError("index_select(): self indexing axis dim should be positive")
+    if a.ndim > 1 and (dim == 1 or not a.size):
+        bad = int(idx[(idx < 0) | (idx >= size)][0])
+        return RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}")
+    return IndexError("index out of range in self")
 
 
 def _check_source(input, dim, idx, source, fn):
@@ -795,7 +826,8 @@ def put(input, index, source, accumulate=False):
 @defop(out=True)
 def take_along_dim(input, indices, dim=None):
     """``gather`` after broadcasting ``input`` and ``indices`` in every dim but ``dim``
-    (the flattened input when ``dim`` is None)."""
+    (the flattened input when ``dim`` is None). Along a given ``dim``, indices wrap around
+    modulo its size, as in torch."""
     if indices._dtype is not _int64:
         raise RuntimeError("torch.take_along_dim(): dtype of indices should be Long but got "
                            f"{type_name(indices._dtype)}")
@@ -807,6 +839,9 @@ def take_along_dim(input, indices, dim=None):
                            f"number of dimensions, but got {n} dimensions for input, and "
                            f"{indices._data.ndim} dimensions for indices")
     dim = wrap_dim(dim, n)
+    size, k = input._data.shape[dim], indices._data
+    if size and k.size and _beyond(k, size):
+        indices = make(np.remainder(k, size), _int64)
     a, i = list(input._data.shape), list(indices._data.shape)
     a[dim] = i[dim] = 1
     shape = list(np.broadcast_shapes(tuple(a), tuple(i)))

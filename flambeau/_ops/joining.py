@@ -6,6 +6,7 @@ unless torch returns views (``broadcast_to``, ``meshgrid``, ``atleast_*d``), whi
 the view ops. Dtypes of several inputs are promoted as torch promotes them; ``cat`` skips
 legacy 1-d empty tensors of shape ``(0,)`` whatever the other shapes are.
 """
+import functools
 import warnings
 
 import numpy as np
@@ -15,6 +16,7 @@ from .._size import Size
 from .._tensor import Tensor, make
 from ..autograd.graph import record
 from ._util import needs_grad, needs_grad1, wrap_dim, wrap_dims
+from .indexing import _UNSIGNED
 from .registry import defop, register, type_name
 
 _result_type_of = _dtype.result_type_of
@@ -22,14 +24,16 @@ _result_type_of = _dtype.result_type_of
 
 def _tensor_list(tensors, fn_name):
     """The tensors of a list argument; torch's TypeError for anything else."""
-    if isinstance(tensors, Tensor):
-        raise TypeError(f"{fn_name}(): argument 'tensors' (position 1) must be tuple of Tensors, "
-                        "not Tensor")
-    tensors = list(tensors)
-    for i, t in enumerate(tensors):
+    if type(tensors) is not list:
+        if isinstance(tensors, Tensor):
+            raise TypeError(f"{fn_name}(): argument 'tensors' (position 1) must be tuple of "
+                            "Tensors, not Tensor")
+        tensors = list(tensors)
+    for t in tensors:
         if not isinstance(t, Tensor):
+            i, bad = next((i, t) for i, t in enumerate(tensors) if not isinstance(t, Tensor))
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
-                            f"{type(t).__name__}")
+                            f"{type(bad).__name__}")
     return tensors
 
 
@@ -56,15 +60,25 @@ def cat(tensors, dim=0):
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     dtype = _common_dtype(tensors)
-    kept = [t._data for t in tensors if t._data.shape != (0,)]
-    if kept:
-        dim = _check_cat(tensors, kept[0], dim)
-        array = np.concatenate(kept, dim, dtype=dtype._np, casting="unsafe")
-    else:
-        array = np.empty((0,), dtype._np)
+    arrays = [t._data for t in tensors]
+    n = arrays[0].ndim
+    array = None
+    if n and -n <= dim < n:  # common case: NumPy's own checks pass, torch's then pass too
+        try:
+            array = np.concatenate(arrays, dim, dtype=dtype._np, casting="unsafe")
+            dim %= n
+        except ValueError:
+            pass
+    if array is None:
+        kept = [a for a in arrays if a.shape != (0,)]
+        if kept:
+            dim = _check_cat(tensors, kept[0], dim)
+            array = np.concatenate(kept, dim, dtype=dtype._np, casting="unsafe")
+        else:
+            array = np.empty((0,), dtype._np)
     out = make(array, dtype)
     if needs_grad(*tensors):
-        sizes = [t._data.shape[dim] if t._data.shape != (0,) else None for t in tensors]
+        sizes = [a.shape[dim] if a.shape != (0,) else None for a in arrays]
         dtypes = [t._dtype for t in tensors]
         record("CatBackward0", (out,), tensors, lambda g: _cat_backward(g, dim, sizes, dtypes))
     return out
@@ -120,25 +134,29 @@ def stack(tensors, dim=0):
     Used for the gradient of ``unbind``: ``None`` entries there stand for zeros shaped like
     the other entries.
     """
-    tensors = list(tensors)
-    for t in tensors:
-        if t is None:
-            like = next(t for t in tensors if t is not None)
-            tensors = [t if t is not None else like.new_zeros(like.shape) for t in tensors]
-            break
+    if type(tensors) is tuple or type(tensors) is list:  # unbind's gradients may hold None
+        for t in tensors:
+            if t is None:
+                like = next(t for t in tensors if t is not None)
+                tensors = [t if t is not None else like.new_zeros(like.shape) for t in tensors]
+                break
     tensors = _tensor_list(tensors, "stack")
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
-    shape = tensors[0]._data.shape
-    for i, t in enumerate(tensors):
-        if t._data.shape != shape:
-            raise RuntimeError(f"stack expects each tensor to be equal size, but got "
-                               f"{list(shape)} at entry 0 and {list(t._data.shape)} at entry {i}")
+    arrays = [t._data for t in tensors]
+    shape = arrays[0].shape
     dim = wrap_dim(dim, len(shape) + 1)
+    for i, a in enumerate(arrays):
+        if a.shape != shape:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got "
+                               f"{list(shape)} at entry 0 and {list(a.shape)} at entry {i}")
     dtype = _common_dtype(tensors)
-    key = (slice(None),) * dim + (None,)  # np.stack without its Python-level checks
-    out = make(np.concatenate([t._data[key] for t in tensors], axis=dim, dtype=dtype._np,
-                              casting="unsafe"), dtype)
+    if dim == 0:  # np.array stacks along a new first dim fastest (copies, never views)
+        out = make(np.array(arrays, dtype._np), dtype)
+    else:
+        key = (slice(None),) * dim + (None,)  # np.stack without its Python-level checks
+        out = make(np.concatenate([a[key] for a in arrays], axis=dim, dtype=dtype._np,
+                                  casting="unsafe"), dtype)
     if needs_grad(*tensors):
         dtypes = [t._dtype for t in tensors]
         record("StackBackward0", (out,), tensors,
@@ -200,22 +218,32 @@ atleast_1d, atleast_2d, atleast_3d = _atleast(1), _atleast(2), _atleast(3)
 
 # ---- flips, rolls, rotations ---------------------------------------------------------------
 
+_REVERSED = slice(None, None, -1)
+
+
 @defop
 def flip(input, *args, dims=None):
     """The input reversed along ``dims`` (a copy, as in torch)."""
     if dims is None:
         dims = tuple(args[0]) if len(args) == 1 and not isinstance(args[0], int) else args
     a = input._data
-    if not a.ndim:
-        dims = ()
-    elif isinstance(dims, int):
-        dims = (wrap_dim(dims, a.ndim),)
+    n = a.ndim
+    if type(dims) is tuple and len(dims) == 1 and type(dims[0]) is int and -n <= dims[0] < n:
+        d = dims[0] % n
+        dims = (d,)
+        array = a[(slice(None),) * d + (_REVERSED,)].copy()
     else:
-        dims = wrap_dims(tuple(dims), a.ndim)
-    key = [slice(None)] * a.ndim
-    for d in dims:
-        key[d] = slice(None, None, -1)
-    out = make(a[tuple(key)].copy(), input._dtype)
+        if not n:
+            dims = ()
+        elif isinstance(dims, int):
+            dims = (wrap_dim(dims, n),)
+        else:
+            dims = wrap_dims(tuple(dims), n)
+        key = [slice(None)] * n
+        for d in dims:
+            key[d] = _REVERSED
+        array = a[tuple(key)].copy()
+    out = make(array, input._dtype)
     if needs_grad1(input):
         record("FlipBackward0", (out,), (input,), lambda g: g.flip(dims))
     return out
@@ -377,26 +405,45 @@ def index_sum(g, dim, index, n):
 
 # ---- triangles and diagonals ---------------------------------------------------------------
 
-def _triangle(name, keep):
+@functools.lru_cache(maxsize=8)
+def _triangle_mask(lower, rows, cols, diagonal, itemsize):
+    """For ``itemsize`` 0: the boolean mask of the kept triangle; otherwise that mask as
+    unsigned integers of ``itemsize`` bytes, all bits set where kept (for ``bitwise_and``)."""
+    keep = np.less_equal if lower else np.greater_equal  # column <= row + diagonal for tril
+    mask = keep(np.arange(cols), np.arange(diagonal, rows + diagonal).reshape(-1, 1))
+    if itemsize:
+        mask = mask * _UNSIGNED[itemsize](-1 % 2 ** (8 * itemsize))
+    mask.flags.writeable = False
+    return mask
+
+
+def _triangle(name):
+    lower = name == "tril"
+
     def op(input, diagonal=0):
         a = input._data
         if a.ndim < 2:
             raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
-        rows, cols = a.shape[-2:]  # np.tril/np.triu, without their Python-level layers
-        mask = keep(np.arange(cols), np.arange(diagonal, rows + diagonal).reshape(-1, 1))
-        out = make(np.where(mask, a, np.zeros((), a.dtype)), input._dtype)
+        rows, cols = a.shape[-2:]
+        unsigned = _UNSIGNED.get(a.itemsize) if type(a) is np.ndarray else None
+        if unsigned is not None:  # zeroing by masking the bits: several times np.where's speed
+            mask = _triangle_mask(lower, rows, cols, diagonal, a.itemsize)
+            array = np.bitwise_and(a.view(unsigned), mask).view(a.dtype)
+        else:
+            mask = _triangle_mask(lower, rows, cols, diagonal, 0)
+            array = np.where(mask, a, np.zeros((), a.dtype))
+        out = make(array, input._dtype)
         if needs_grad1(input):
             record(name.capitalize() + "Backward0", (out,), (input,),
                    lambda g: op(g, diagonal))
         return out
     op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"The {'lower' if name == 'tril' else 'upper'} triangle of the last two dims " \
-                 "from ``diagonal`` on, the rest zeroed."
+    op.__doc__ = f"The {'lower' if lower else 'upper'} triangle of the last two dims from " \
+                 "``diagonal`` on, the rest zeroed."
     return defop(op, inplace=True, out=True)
 
 
-tril = _triangle("tril", np.less_equal)  # keep column <= row + diagonal
-triu = _triangle("triu", np.greater_equal)
+tril, triu = _triangle("tril"), _triangle("triu")
 
 
 def _triangle_indices(name, np_fn):

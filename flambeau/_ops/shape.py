@@ -338,23 +338,21 @@ def expand(input, *sizes):
                            f"({len(sizes)}) must be greater or equal to the number of dimensions "
                            f"in the tensor ({a.ndim})")
     lead = len(sizes) - a.ndim
-    target = []
-    for i, s in enumerate(sizes):
-        have = a.shape[i - lead] if i >= lead else None
-        if s == -1:
-            if have is None:
-                raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a "
-                                   f"leading, non-existing dimension {i}")
-            s = have
-        elif have is not None and have != s and have != 1:
+    for i in range(lead):
+        if sizes[i] == -1:
+            raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a "
+                               f"leading, non-existing dimension {i}")
+    # NumPy 2 gives new empty arrays zero strides: take torch's from Tensor.stride() then
+    kept = a.strides if a.size else [st * a.itemsize for st in input.stride()]
+    target, strides = list(sizes), [0] * len(sizes)
+    for i in range(lead, len(sizes)):
+        s, have = sizes[i], a.shape[i - lead]
+        if s == have or s == -1:
+            target[i], strides[i] = have, kept[i - lead]
+        elif have != 1:
             raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing "
                                f"size ({have}) at non-singleton dimension {i}.  Target sizes: "
                                f"{list(sizes)}.  Tensor sizes: {list(a.shape)}")
-        target.append(s)
-    # NumPy 2 gives new empty arrays zero strides: take torch's from Tensor.stride() then
-    kept = a.strides if a.size else [st * a.itemsize for st in input.stride()]
-    strides = [0] * lead + [0 if n == 1 and t != 1 else st
-                            for n, t, st in zip(a.shape, target[lead:], kept)]
     if a.flags.c_contiguous:  # a writable stride-0 view over a's own buffer, made directly
         array = np.ndarray(target, a.dtype, a, 0, strides)
     else:
