@@ -170,27 +170,52 @@ def type_name(d):
 
 
 def with_out(fn):
-    @functools.wraps(fn)
-    def public(*args, out=None, **kwargs):
-        if out is None:
-            return fn(*args, **kwargs)
-        if isinstance(out, (tuple, list)):
-            results = fn(*args, **kwargs)
-            for o, r in zip(out, results):
-                write_out(o, r)
-            return type(results)(*out) if hasattr(results, "_fields") else tuple(out)
-        return write_out(out, fn(*args, **kwargs))
-    public.__signature__ = _signature_with_out(fn)
+    """``fn`` with the keyword-only ``out=`` of torch's functional form.
+
+    The wrapper is generated with ``fn``'s own parameters (as ``dataclasses`` generates
+    ``__init__``), so a call costs one extra frame and no ``*args``/``**kwargs`` packing; a
+    signature with ``*args``, ``**kwargs`` or positional-only parameters gets a generic one.
+    """
+    sig = inspect.signature(fn)
+    params = list(sig.parameters.values())
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.POSITIONAL_ONLY) for p in params):
+        def public(*args, out=None, **kwargs):
+            result = fn(*args, **kwargs)
+            return result if out is None else _write_outs(out, result)
+    else:
+        namespace = {"_op": fn, "_write_outs": _write_outs}
+        heads, passes, keyword_only = [], [], False
+        for i, p in enumerate(params):
+            if p.kind is p.KEYWORD_ONLY and not keyword_only:
+                heads.append("*")
+                keyword_only = True
+            default = ""
+            if p.default is not p.empty:
+                namespace[f"_default{i}"] = p.default
+                default = f"=_default{i}"
+            heads.append(p.name + default)
+            passes.append(f"{p.name}={p.name}" if keyword_only else p.name)
+        heads += [] if keyword_only else ["*"]
+        heads.append("out=None")
+        exec(f"def public({', '.join(heads)}):\n"
+             f"    _result = _op({', '.join(passes)})\n"
+             f"    return _result if out is None else _write_outs(out, _result)\n", namespace)
+        public = namespace["public"]
+    public = functools.wraps(fn)(public)
+    public.__signature__ = sig.replace(
+        parameters=[p for p in params if p.kind is not p.VAR_KEYWORD] +
+        [inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None)] +
+        [p for p in params if p.kind is p.VAR_KEYWORD])
     return public
 
 
-def _signature_with_out(fn):
-    """``fn``'s signature plus the keyword-only ``out=None`` the wrapper accepts."""
-    sig = inspect.signature(fn)
-    params = [p for p in sig.parameters.values() if p.kind is not p.VAR_KEYWORD]
-    params.append(inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None))
-    params += [p for p in sig.parameters.values() if p.kind is p.VAR_KEYWORD]
-    return sig.replace(parameters=params)
+def _write_outs(out, result):
+    """Writes ``result`` (a tensor, or a tuple of them) into ``out``; returns what torch does."""
+    if isinstance(out, (tuple, list)):
+        for o, r in zip(out, result):
+            write_out(o, r)
+        return type(result)(*out) if hasattr(result, "_fields") else tuple(out)
+    return write_out(out, result)
 
 
 def write_out(out, result):
