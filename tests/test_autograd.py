@@ -112,6 +112,78 @@ def test_errors_match_torch(fn, as_torch):
     raises_like(lambda: fn(flambeau), lambda: fn(torch))
 
 
+def _grad_sharing_scenarios(L):
+    """Backward passes after which torch's .grad must not share memory with any tensor the
+    user can still see; each returns the tensors to compare after mutating .grad in place."""
+    def user_gradient():
+        x, g = L.ones(3, requires_grad=True), L.full((3,), 2.)
+        x.backward(g)
+        (x * 1).backward(g)  # accumulates into the first .grad in place
+        return x, [g]
+
+    def passed_through():
+        x, g = L.ones(3, requires_grad=True), L.full((3,), 2.)
+        (x + 0).backward(g)
+        return x, [g]
+
+    def retained():
+        x = L.ones(3, requires_grad=True)
+        z = x * 1
+        z.retain_grad()
+        (z + 0).backward(L.full((3,), 2.))
+        return x, [z.grad]
+
+    def two_leaves():
+        x, y = L.ones(3, requires_grad=True), L.ones(3, requires_grad=True)
+        (x * 3 + y).sum().backward()
+        return x, [y.grad]
+
+    def hook_keeps_it():
+        x, seen = L.ones(3, requires_grad=True), []
+        x.register_hook(lambda grad: seen.append(grad))
+        (x * 2).sum().backward()
+        return x, seen
+
+    def node_hook_keeps_it():
+        x, seen = L.ones(3, requires_grad=True), []
+        y = x * 2
+        y.grad_fn.register_hook(
+            lambda grad_inputs, grad_outputs: seen.extend(g for g in grad_inputs if g is not None))
+        y.sum().backward()
+        return x, seen
+
+    return [user_gradient, passed_through, retained, two_leaves, hook_keeps_it,
+            node_hook_keeps_it]
+
+
+@pytest.mark.parametrize("i", range(6))
+def test_leaf_grad_never_aliases_visible_tensors(i):
+    results = []
+    for L in (flambeau, torch):
+        leaf, visible = _grad_sharing_scenarios(L)[i]()
+        leaf.grad.mul_(10)
+        results.append([t.tolist() for t in [leaf.grad] + visible])
+    assert results[0] == results[1]
+
+
+def test_fresh_gradient_buffer_becomes_leaf_grad():
+    """Like torch's AccumulateGrad, the engine keeps a gradient nothing else holds (no copy)."""
+    from flambeau.autograd import engine
+    if engine._ENGINE_REFERENCES < 0:
+        pytest.skip("gradient buffers are always copied on this Python")
+    kept = []
+    original = engine._store_grad
+    engine._store_grad = lambda t, grad, create_graph, owned=False: (
+        kept.append(owned), original(t, grad, create_graph, owned))
+    try:
+        x = flambeau.ones(3, 4, requires_grad=True)
+        w = flambeau.ones(4, 5, requires_grad=True)
+        (x @ w).sum().backward()
+    finally:
+        engine._store_grad = original
+    assert kept == [True, True]
+
+
 def test_retain_graph_allows_second_backward():
     x = flambeau.ones(2, requires_grad=True)
     y = (x * x).sum()

@@ -4,6 +4,10 @@ Gradients arriving at a node are summed per output before the node runs; a node 
 the nodes that feed it have run, so each gradient is complete when used. Derivatives run with
 grad mode off unless ``create_graph=True``, in which case they record a graph of their own.
 """
+import sys
+
+import sys
+
 from .. import _backend, _tensor
 from . import anomaly_mode, grad_mode
 from .graph import AccumulateGrad, _fit
@@ -106,6 +110,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                 deps[child] = left
                 if left == 0:
                     ready.append(child)
+            g = grad_inputs = None  # the buffers alone hold the gradients now (see _owned)
     return results
 
 
@@ -145,10 +150,17 @@ def _leaf_node(t):
     return grad_accumulator(t)
 
 
-def _store_grad(t, grad, create_graph):
-    """Adds ``grad`` to ``t.grad`` (a leaf's, or a tensor's that retains its gradient)."""
-    if t._grad is None:  # a copy of its own: the incoming gradient may be shared elsewhere
-        t._grad = grad if create_graph else _tensor.make(grad._data.copy(), grad._dtype)
+def _store_grad(t, grad, create_graph, owned=False):
+    """Adds ``grad`` to ``t.grad`` (a leaf's, or a tensor's that retains its gradient).
+
+    A new ``.grad`` is a copy, as the incoming gradient may be seen elsewhere, unless ``owned``
+    says nothing else holds it: then its buffer is kept, as torch's AccumulateGrad steals it.
+    """
+    if t._grad is None:
+        if create_graph:
+            t._grad = grad
+        else:
+            t._grad = _tensor.make(grad._data if owned else grad._data.copy(), grad._dtype)
     elif create_graph:
         t._grad = t._grad + grad
     else:
@@ -162,7 +174,26 @@ def _accumulate_into_leaf(t, grad, create_graph):
             new = hook(grad)
             if new is not None:
                 grad = new
-    _store_grad(t, grad, create_graph)
+        _store_grad(t, grad, create_graph)
+    else:
+        owned = _owned(grad, t)
+        _store_grad(t, grad, create_graph, owned)
     if m is not None and m.post_accumulate_hooks:
         for hook in list(m.post_accumulate_hooks.values()):
             hook(t)
+
+
+# References to an incoming gradient while the engine alone holds it: the buffer list of its
+# node, the argument of _accumulate_into_leaf, that of _owned and that of sys.getrefcount.
+# Counted for CPython up to 3.13 (3.14 may borrow references): elsewhere gradients are copied.
+_ENGINE_REFERENCES = 4 if sys.implementation.name == "cpython" and sys.version_info < (3, 14) \
+    else -1
+
+
+def _owned(grad, leaf):
+    """Whether the engine alone holds ``grad``, a C-contiguous array of its own like ``leaf``'s:
+    its buffer can then become ``leaf.grad`` without a copy."""
+    a = grad._data
+    return (sys.getrefcount(grad) == _ENGINE_REFERENCES and grad._storage is None and
+            a.base is None and sys.getrefcount(a) == 3 and a.flags.c_contiguous and
+            leaf._data.flags.c_contiguous)
