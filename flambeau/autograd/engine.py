@@ -6,8 +6,6 @@ grad mode off unless ``create_graph=True``, in which case they record a graph of
 """
 import sys
 
-import sys
-
 from .. import _backend, _tensor
 from . import anomaly_mode, grad_mode
 from .graph import AccumulateGrad, _fit
