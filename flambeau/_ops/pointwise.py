@@ -147,18 +147,12 @@ def _reads(fn, n):
 
 
 def _saving(derivative, n):
-    """What an op saves for ``derivative(grad, *n values)``: a function of the operands that
-    returns ``(saved, saved_outputs)`` for :func:`record`. The values the derivative does not
-    read are saved as the ``_NONE`` placeholder, so that the derivative needs no adapter."""
-    *operands, result = _reads(derivative, n)
-    tail, outputs = ((), (0,)) if result else ((_NONE,), ())
-    if n == 2:  # unary: the operand is a tensor
-        if operands[0]:
-            return lambda x: ((x,) + tail, outputs)
-        return lambda x: ((_NONE,) + tail, outputs)
-    first, second = operands
-    return lambda x, y: ((_saved(x) if first else _NONE, _saved(y) if second else _NONE) + tail,
-                         outputs)
+    """What an op saves for ``derivative(grad, *n values)``: ``(keeps, tail, saved_outputs)``,
+    whether each operand is saved, what follows the operands among the saved values, and the
+    ``saved_outputs`` for :func:`record`. The values the derivative does not read are saved as
+    the ``_NONE`` placeholder, so that the derivative needs no adapter."""
+    *keeps, result = _reads(derivative, n)
+    return (*keeps, *(((), (0,)) if result else ((_NONE,), ())))
 
 
 def _pick(derivative, i):
@@ -226,7 +220,7 @@ def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dt
     """
     node = node or name.capitalize() + "Backward0"
     if derivative is not None:
-        saving = _saving(derivative, 3)
+        keep_x, keep_y, tail, saved_outputs = _saving(derivative, 3)
         only = (_pick(derivative, 0), _pick(derivative, 1))  # for a Python scalar operand
 
     def op(input, other):
@@ -255,9 +249,9 @@ def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dt
             if None in inputs:  # a Python scalar operand is no input of the node (torch's
                 i = 1 - inputs.index(None)  # Scalar overloads), only a constant
                 inputs, backward = (inputs[i],), only[i]
-            saved, saved_outputs = saving(input, other)
+            saved = (_saved(input) if keep_x else _NONE, _saved(other) if keep_y else _NONE)
             record(node if isinstance(node, str) else node(input, other), (out,), inputs,
-                   backward, saved=saved, saved_outputs=saved_outputs)
+                   backward, saved + tail, saved_outputs)
         return out
 
     return _publish(op, name, doc, inplace, aliases, method, namespace, special)
@@ -277,7 +271,8 @@ def unary(name, kernel, derivative=None, *, node=None, to_float=True, inplace=Tr
     complex inputs give real results (abs, angle).
     """
     node = node or name.capitalize() + "Backward0"
-    saving = _saving(derivative, 2) if derivative is not None else None
+    if derivative is not None:
+        keep_x, tail, saved_outputs = _saving(derivative, 2)
 
     def op(input):
         dtype = input._dtype
@@ -297,8 +292,8 @@ def unary(name, kernel, derivative=None, *, node=None, to_float=True, inplace=Tr
             result = result.astype(dtype._np)
         out = make(result, dtype)
         if derivative is not None and needs_grad1(input):
-            saved, saved_outputs = saving(input)
-            record(node, (out,), (input,), derivative, saved=saved, saved_outputs=saved_outputs)
+            record(node, (out,), (input,), derivative, (input if keep_x else _NONE,) + tail,
+                   saved_outputs)
         return out
 
     return _publish(op, name, doc, inplace, aliases, method, namespace, special)
