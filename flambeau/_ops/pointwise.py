@@ -735,12 +735,11 @@ rad2deg = unary("rad2deg", np.rad2deg, lambda g, x, out: g * (180 / math.pi),
 
 
 def _sigmoid(a):
-    """``1 / (1 + exp(-a))`` in place on one temporary; where ``exp`` overflows the result is
-    the correct limit 0 (the kernel runs with warnings off)."""
-    e = np.negative(a, out=np.empty_like(a))  # an array even for 0-d input
-    np.exp(e, out=e)
-    e += 1
-    return np.reciprocal(e, out=e)
+    """``1 / (1 + exp(-a))``; where ``exp`` overflows the result is the correct limit 0 (the
+    kernel runs with warnings off). The 1 is of a's type: NumPy adds it faster."""
+    e = np.exp(np.negative(a))
+    e += a.dtype.type(1)
+    return np.reciprocal(e)
 
 
 sigmoid = unary("sigmoid", _sigmoid, lambda g, x, out: g * (out * (1 - out)).conj(),
