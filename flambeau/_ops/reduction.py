@@ -6,6 +6,7 @@ uint8 tensor stays uint8, ``argmax`` is int64), in reducing over a tuple of dims
 gradients: ``max``/``min`` over everything share the gradient evenly among ties, over ``dim``
 they route it to the chosen index.
 """
+import functools
 import math
 import warnings
 
@@ -36,6 +37,8 @@ def kept_shape(shape, dims):
 
 _add_reduce = np.add.reduce  # np.sum without its Python-level dispatch
 _max_reduce = np.maximum.reduce
+_max_accumulate = np.maximum.accumulate
+_vecdot = getattr(np, "vecdot", None)  # NumPy >= 2
 
 
 _BLAS_SUM = 1 << 16  # from this many float elements, sums along the last dim use matmul
@@ -96,6 +99,28 @@ def _check_nonempty(input, dims, name, full):
 
 # ---- scatter/gather along a dim, a mutually adjoint pair used by value-selecting derivatives --
 
+@functools.lru_cache(maxsize=64)
+def _grid(shape, dim):
+    """Broadcastable position arrays for every axis of ``shape`` but ``dim`` (None there);
+    read-only, so sharing them between calls is safe."""
+    nd = len(shape)
+    key = []
+    for i, n in enumerate(shape):
+        if i == dim:
+            key.append(None)
+            continue
+        key.append(_positions(n, nd - i - 1))
+    return key
+
+
+@functools.lru_cache(maxsize=64)
+def _positions(n, trailing):
+    """``arange(n)`` as a read-only column with ``trailing`` unit axes after it."""
+    pos = np.arange(n).reshape((n,) + (1,) * trailing)
+    pos.flags.writeable = False
+    return pos
+
+
 def along(shape, index, dim):
     """The NumPy key that picks ``index`` along ``dim`` of an array of ``shape``: what
     ``np.take_along_axis``/``np.put_along_axis`` build, without their per-call checks."""
@@ -104,10 +129,8 @@ def along(shape, index, dim):
         return index
     if dim < 0:
         dim += nd
-    key = []
-    for i, n in enumerate(shape):
-        key.append(index if i == dim else
-                   np.arange(n).reshape((1,) * i + (n,) + (1,) * (nd - i - 1)))
+    key = _grid(tuple(shape), dim).copy()
+    key[dim] = index
     return tuple(key)
 
 
@@ -280,11 +303,17 @@ def _moments(input, dim, unbiased, keepdim, correction, name):
 
 
 def _var_kernel(a, dims, n, dof, keepdim):
+    """Two passes: the mean, then the sum of squared deviations (one ``vecdot`` over a single
+    real dim, when it is the last or the input small: strided dots are slow on big inputs)."""
     m = _add_reduce(a, dims, None, None, True)
     m /= n
     d = a - m
     if d.dtype.kind == "c":
         d = (d * d.conj()).real
+    elif _vecdot is not None and len(dims) == 1 and (dims[0] == d.ndim - 1 or d.size <= 4096):
+        v = _vecdot(d, d, axis=dims[0], keepdims=keepdim)
+        v /= dof
+        return v, m
     else:
         d *= d
     v = _add_reduce(d, dims, None, None, keepdim)
@@ -702,25 +731,29 @@ def _cumprod_backward(g, x, out, d):
 
 def _cumext(name, ufunc, better):
     values_indices = return_type(name, ["values", "indices"])
+    accumulate = ufunc.accumulate
 
     def op(input, dim):
-        shape = input._data.shape
-        a = input._data.reshape(shape or (1,))
+        a = input._data
+        shape = a.shape
+        if not shape:
+            a = a.reshape(1)
         d = wrap_dim(dim, a.ndim)
-        values = ufunc.accumulate(a, axis=d)
+        values = accumulate(a, d)
         # the index of the running extremum: the last position that reached it (a NaN always
         # does), carried forward with a running maximum of positions
         hit = better(a, values)
         if a.dtype.kind in "fc":
-            hit |= np.isnan(a)
-        pos = np.arange(a.shape[d]).reshape((-1,) + (1,) * (a.ndim - d - 1))
-        index = np.maximum.accumulate(hit * pos, d)
-        out = make(values.reshape(shape), input._dtype)
+            hit |= a != a
+        index = _max_accumulate(_positions(a.shape[d], a.ndim - d - 1) * hit, d)
+        if not shape:
+            values, index = values.reshape(()), index.reshape(())
+        out = make(values, input._dtype)
         if needs_grad1(input):
             record(name.capitalize() + "Backward0", (out,), (input,),
-                   lambda g: put_along(g.reshape(a.shape), d, index, a.shape,
+                   lambda g: put_along(g.reshape(a.shape), d, index.reshape(a.shape), a.shape,
                                        accumulate=True).reshape(shape))
-        return values_indices(out, make(index.reshape(shape), _int64))
+        return values_indices(out, make(index, _int64))
     op.__name__ = op.__qualname__ = name
     op.__doc__ = (f"``return_types.{name}(values, indices)``: the running {name[3:]}imum along "
                   "``dim`` and where it was last reached.")

@@ -12,16 +12,23 @@ from .._tensor import Tensor, make
 from ..autograd.graph import record
 from ..return_types import return_type
 from ._util import needs_grad, needs_grad1, wrap_dim
-from .reduction import along, flipped, put_along, select_backward, take_along
+from .reduction import _max_reduce, along, flipped, put_along, select_backward, take_along
 from .registry import defop
 
 _int64 = _dtype.int64
 
 
 def _argsort(a, d, descending):
-    """A stable argsort along ``d``; descending keeps equal elements in their original order."""
+    """A stable argsort along ``d``; descending keeps equal elements in their original order
+    (an ascending sort of the order-reversed values: ``~a`` for integers and bools, ``-a`` for
+    floats without NaN)."""
     if not descending:
         return a.argsort(d, kind="stable")
+    kind = a.dtype.kind
+    if kind in "iub":
+        return (~a).argsort(d, kind="stable")
+    if kind == "f" and a.size and not np.isnan(_max_reduce(a, None)):
+        return (-a).argsort(d, kind="stable")
     return flipped(a.shape[d] - 1 - flipped(a, d).argsort(d, kind="stable"), d)
 
 
