@@ -174,11 +174,11 @@ def with_out(fn):
 
     The wrapper is generated with ``fn``'s own parameters (as ``dataclasses`` generates
     ``__init__``), so a call costs one extra frame and no ``*args``/``**kwargs`` packing; a
-    signature with ``*args``, ``**kwargs`` or positional-only parameters gets a generic one.
+    signature with ``**kwargs`` or positional-only parameters gets a generic one.
     """
     sig = inspect.signature(fn)
     params = list(sig.parameters.values())
-    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.POSITIONAL_ONLY) for p in params):
+    if any(p.kind in (p.VAR_KEYWORD, p.POSITIONAL_ONLY) for p in params):
         def public(*args, out=None, **kwargs):
             result = fn(*args, **kwargs)
             return result if out is None else _write_outs(out, result)
@@ -186,6 +186,11 @@ def with_out(fn):
         namespace = {"_op": fn, "_write_outs": _write_outs}
         heads, passes, keyword_only = [], [], False
         for i, p in enumerate(params):
+            if p.kind is p.VAR_POSITIONAL:
+                heads.append("*" + p.name)
+                passes.append("*" + p.name)
+                keyword_only = True
+                continue
             if p.kind is p.KEYWORD_ONLY and not keyword_only:
                 heads.append("*")
                 keyword_only = True
