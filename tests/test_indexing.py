@@ -287,13 +287,16 @@ def test_errors(expr):
     ((40, 30), 1, (40, 12)), ((40, 30), 0, (35, 30)), ((6, 7, 8), 1, (5, 9, 8)),
     ((6, 7, 8), 2, (6, 7, 8)), ((600,), 0, (700,)), ((8, 8), 1, (8, 2)),
     ((3, 1, 4), 0, (2, 1, 3))])
-@pytest.mark.parametrize("expanded", [False, True])
+@pytest.mark.parametrize("expanded", [None, "first", "dim"])
 def test_gather_large(shape, dim, index_shape, expanded):
-    """gather through flat offsets (of contiguous inputs) matches torch, with gradients."""
+    """gather through flat offsets (of contiguous inputs) matches torch, with gradients; an
+    index broadcast along ``dim`` is gathered once per distinct column."""
     g = torch.Generator().manual_seed(1)
     t = torch.randn(shape, dtype=torch.float64, generator=g)
-    if expanded:  # a broadcast index: stride 0 along its first dim
-        idx = torch.randint(0, shape[dim], (1,) + index_shape[1:], generator=g).expand(index_shape)
+    if expanded:  # a broadcast index: stride 0 along its first dim or along dim
+        along = 0 if expanded == "first" else dim
+        base = index_shape[:along] + (1,) + index_shape[along + 1:]
+        idx = torch.randint(0, shape[dim], base, generator=g).expand(index_shape)
     else:
         idx = torch.randint(0, shape[dim], index_shape, generator=g)
     x = flambeau.tensor(t.numpy(), requires_grad=True)

@@ -40,14 +40,15 @@ def _as_index_array(k):
     raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
 
 
-_UNSIGNED = {8: np.uint64, 4: np.uint32, 2: np.uint16, 1: np.uint8}
+_UNSIGNED = {n: np.dtype(t) for n, t in ((8, np.uint64), (4, np.uint32), (2, np.uint16),
+                                          (1, np.uint8))}
 
 
 def _beyond(a, size):
     """Whether some element of the non-empty integer array ``a`` lies outside ``[0, size)``:
     seen as unsigned, negative elements are too large, so one argmax finds both kinds."""
     u = a.view(_UNSIGNED[a.itemsize])
-    return u.flat[u.argmax()] >= size
+    return u.item(u.argmax()) >= size
 
 
 def _check_bounds(a, size, dim, error=IndexError, message=None):
@@ -306,29 +307,41 @@ def _coords(idx, dim):
 
 
 def _check_sizes(input, idx, dim, src=None, name="self"):
-    """torch's shape checks of gather / scatter (``src``: the source's shape, if any)."""
-    a, idx = _flat(input._data), _flat(idx)  # 0-d tensors count as 1-d here
-    if idx.ndim != a.ndim and idx.size:
+    """torch's shape and range checks of gather / scatter (``src``: the source's shape, if
+    any); returns the input's and the index's arrays, 0-d ones made 1-d (as torch sees them)."""
+    a, idx = _flat(input._data), _flat(idx)
+    if idx.size:
+        _check_shapes(a.shape, idx.shape, dim, src, name)
+        _check_range(_compressed(idx), dim, a.shape[dim])
+    return a, idx
+
+
+@functools.lru_cache(maxsize=64)
+def _check_shapes(a_shape, shape, dim, src, name):
+    """The shape half of ``_check_sizes`` (a pure function of shapes, so cached)."""
+    if len(shape) != len(a_shape):
         raise RuntimeError(f"Index tensor must have the same number of dimensions as {name} "
                            "tensor")
     if src is not None:
         src = src or (1,)
-        if idx.ndim != len(src) and idx.size:
+        if len(shape) != len(src):
             raise RuntimeError("Index tensor must have the same number of dimensions as src "
                                "tensor")
-    for d in range(idx.ndim if idx.size else 0):
-        too_big = d != dim and idx.shape[d] > a.shape[d]
-        if too_big or (src is not None and idx.shape[d] > src[d]):
+    for d, n in enumerate(shape):
+        if (d != dim and n > a_shape[d]) or (src is not None and n > src[d]):
             if src is None:
                 raise RuntimeError(f"Size does not match at dimension {d} expected index "
-                                   f"{list(idx.shape)} to be no larger than self "
-                                   f"{list(a.shape)} apart from dimension {dim}")
-            raise RuntimeError(f"Expected index {list(idx.shape)} to be no larger than self "
-                               f"{list(a.shape)} apart from dimension {dim} and to be no larger "
+                                   f"{list(shape)} to be no larger than self "
+                                   f"{list(a_shape)} apart from dimension {dim}")
+            raise RuntimeError(f"Expected index {list(shape)} to be no larger than self "
+                               f"{list(a_shape)} apart from dimension {dim} and to be no larger "
                                f"size than src {list(src)}")
-    size = a.shape[dim] if a.ndim else 1
-    c = _compressed(idx)
-    if c.size and _beyond(c, size):  # no wrapping
+
+
+def _check_range(c, dim, size):
+    """torch's error for the first element of the non-empty index ``c`` outside
+    ``[0, size)`` (no wrapping)."""
+    if _beyond(c, size):
         bad = int(c[(c < 0) | (c >= size)][0])
         raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
 
@@ -366,12 +379,15 @@ def gather(input, dim, index, *, sparse_grad=False):
     """Values along ``dim`` at ``index``: ``out[i][j] = input[index[i][j]][j]`` for dim 0."""
     idx = _index(index, "gather")
     dim = wrap_dim(dim, input._data.ndim)
-    _check_sizes(input, idx, dim, name="input")
-    a, i = _flat(input._data), _flat(idx)
+    a, i = _check_sizes(input, idx, dim, name="input")
     if i.size and a.flags.c_contiguous:
+        spread = i.strides[dim] == 0 and i.shape[dim] > 1 and i.size > 256
+        if spread:  # an index expanded along dim: gather its distinct column, then broadcast
+            i = i[(slice(None),) * dim + (slice(1),)]
         stride, offsets = _offsets(i.shape, dim, a.shape)
-        lin = i * stride + offsets if stride != 1 else i + offsets
-        out = make(a.reshape(-1).take(lin).reshape(idx.shape), input._dtype)
+        result = a.reshape(-1).take(i * stride + offsets if stride != 1 else i + offsets)
+        result = result.repeat(idx.shape[dim], dim) if spread else result.reshape(idx.shape)
+        out = make(result, input._dtype)
     elif i.size:  # the other dims run over the index's extent (at most the input's)
         out = make(a[_coords(i, dim)].reshape(idx.shape), input._dtype)
     else:
@@ -542,9 +558,12 @@ def _at(dim, idx):
 @defop(out=True)
 def index_select(input, dim, index):
     """The slices of ``dim`` at ``index`` (a vector)."""
-    dim, idx = _dim_index(input, dim, index, "index_select",
-                          message="index_select(): Expected dtype int32 or int64 for index")
     a = input._data
+    if isinstance(index, Tensor) and index._dtype is _int64 and index._data.ndim == 1:
+        dim, idx = wrap_dim(dim, a.ndim), index._data  # the common case, checked directly
+    else:
+        dim, idx = _dim_index(input, dim, index, "index_select",
+                              message="index_select(): Expected dtype int32 or int64 for index")
     size = a.shape[dim] if a.ndim else 1
     if idx.size and _beyond(idx, size):
         raise _index_select_error(a, dim, idx, size)
@@ -724,8 +743,10 @@ def masked_fill(input, mask, value):
         c_type = _C_NAMES.get(input._dtype._name) if input._dtype.is_floating_point else \
             input._dtype._name + "_t"
         raise RuntimeError(f"value cannot be converted to type {c_type} without overflow")
-    v = np.asarray(value._data if is_tensor else value).astype(input._data.dtype)
-    a, m = _broadcast(input._data, m)
+    a = input._data
+    v = np.asarray(value._data if is_tensor else value).astype(a.dtype)
+    if m.shape != a.shape:
+        a, m = _broadcast(a, m)
     out = make(np.where(m, v, a), input._dtype)
     if needs_grad(input, value):
         if is_tensor:

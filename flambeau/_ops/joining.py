@@ -146,17 +146,22 @@ def stack(tensors, dim=0):
     arrays = [t._data for t in tensors]
     shape = arrays[0].shape
     dim = wrap_dim(dim, len(shape) + 1)
-    for i, a in enumerate(arrays):
-        if a.shape != shape:
-            raise RuntimeError(f"stack expects each tensor to be equal size, but got "
-                               f"{list(shape)} at entry 0 and {list(a.shape)} at entry {i}")
     dtype = _common_dtype(tensors)
-    if dim == 0:  # np.array stacks along a new first dim fastest (copies, never views)
-        out = make(np.array(arrays, dtype._np), dtype)
-    else:
-        key = (slice(None),) * dim + (None,)  # np.stack without its Python-level checks
-        out = make(np.concatenate([a[key] for a in arrays], axis=dim, dtype=dtype._np,
-                                  casting="unsafe"), dtype)
+    try:  # NumPy refuses unequal shapes too: torch's message is then found below
+        if dim == 0:  # np.array stacks along a new first dim fastest (copies, never views)
+            array = np.array(arrays, dtype._np)
+        else:
+            key = (slice(None),) * dim + (None,)  # np.stack without its Python-level checks
+            array = np.concatenate([a[key] for a in arrays], axis=dim, dtype=dtype._np,
+                                   casting="unsafe")
+    except ValueError:
+        for i, a in enumerate(arrays):
+            if a.shape != shape:
+                raise RuntimeError(f"stack expects each tensor to be equal size, but got "
+                                   f"{list(shape)} at entry 0 and {list(a.shape)} at entry "
+                                   f"{i}") from None
+        raise
+    out = make(array, dtype)
     if needs_grad(*tensors):
         dtypes = [t._dtype for t in tensors]
         record("StackBackward0", (out,), tensors,
@@ -412,7 +417,7 @@ def _triangle_mask(lower, rows, cols, diagonal, itemsize):
     keep = np.less_equal if lower else np.greater_equal  # column <= row + diagonal for tril
     mask = keep(np.arange(cols), np.arange(diagonal, rows + diagonal).reshape(-1, 1))
     if itemsize:
-        mask = mask * _UNSIGNED[itemsize](-1 % 2 ** (8 * itemsize))
+        mask = mask * _UNSIGNED[itemsize].type(-1 % 2 ** (8 * itemsize))
     mask.flags.writeable = False
     return mask
 

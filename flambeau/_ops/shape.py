@@ -4,6 +4,7 @@ Each result shares its input's storage (``make_view``), so writes show through, 
 node named as PyTorch names it. ``view`` follows torch's stride rule: it fails (rather than
 copying, as NumPy's reshape would) when the new shape cannot be expressed over the old strides.
 """
+import functools
 import warnings
 
 import numpy as np
@@ -337,27 +338,35 @@ def expand(input, *sizes):
                            "the number of sizes provided "
                            f"({len(sizes)}) must be greater or equal to the number of dimensions "
                            f"in the tensor ({a.ndim})")
-    lead = len(sizes) - a.ndim
-    for i in range(lead):
-        if sizes[i] == -1:
-            raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a "
-                               f"leading, non-existing dimension {i}")
     # NumPy 2 gives new empty arrays zero strides: take torch's from Tensor.stride() then
-    kept = a.strides if a.size else [st * a.itemsize for st in input.stride()]
-    target, strides = list(sizes), [0] * len(sizes)
-    for i in range(lead, len(sizes)):
-        s, have = sizes[i], a.shape[i - lead]
-        if s == have or s == -1:
-            target[i], strides[i] = have, kept[i - lead]
-        elif have != 1:
-            raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing "
-                               f"size ({have}) at non-singleton dimension {i}.  Target sizes: "
-                               f"{list(sizes)}.  Tensor sizes: {list(a.shape)}")
+    kept = a.strides if a.size else tuple(st * a.itemsize for st in input.stride())
+    target, strides = _expanded(a.shape, kept, sizes)
     if a.flags.c_contiguous:  # a writable stride-0 view over a's own buffer, made directly
         array = np.ndarray(target, a.dtype, a, 0, strides)
     else:
         array = np.lib.stride_tricks.as_strided(a, target, strides)
     return _view(input, array, "ExpandBackward0", lambda g: g)
+
+
+@functools.lru_cache(maxsize=256)
+def _expanded(shape, kept, sizes):
+    """The shape and byte strides of ``expand(sizes)`` over an array of ``shape`` and byte
+    strides ``kept`` (shapes only, so cached); torch's errors."""
+    lead = len(sizes) - len(shape)
+    for i in range(lead):
+        if sizes[i] == -1:
+            raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a "
+                               f"leading, non-existing dimension {i}")
+    target, strides = list(sizes), [0] * len(sizes)
+    for i in range(lead, len(sizes)):
+        s, have = sizes[i], shape[i - lead]
+        if s == have or s == -1:
+            target[i], strides[i] = have, kept[i - lead]
+        elif have != 1:
+            raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing "
+                               f"size ({have}) at non-singleton dimension {i}.  Target sizes: "
+                               f"{list(sizes)}.  Tensor sizes: {list(shape)}")
+    return tuple(target), tuple(strides)
 
 
 def expand_as(self, other):
