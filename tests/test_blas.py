@@ -2,7 +2,10 @@
 einsum (values, dtypes, node names, float64 gradients, error messages)."""
 import pytest
 
+import torch
+
 import flambeau
+from conftest import raises_like
 from test_joining import compare, compare_error
 
 MATMUL_SHAPES = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)),
@@ -161,3 +164,9 @@ ERRORS = {
 def test_errors_match_torch(name):
     fn, specs = ERRORS[name]
     compare_error(fn, specs)
+
+
+@pytest.mark.parametrize("other", [3, 2.5, None, "x"])
+def test_matmul_operator_with_a_non_tensor(other):
+    raises_like(lambda: flambeau.ones(2, 2) @ other, lambda: torch.ones(2, 2) @ other)
+    raises_like(lambda: other @ flambeau.ones(2, 2), lambda: other @ torch.ones(2, 2))

@@ -235,8 +235,18 @@ def _broadcast_batch(a, b):
         raise broadcast_error(np.empty(a, np.int8), np.empty(b, np.int8)) from None
 
 
-register("", "__matmul__", matmul, method=True)
-register("", "__rmatmul__", lambda self, other: matmul(other, self), method=True)
+def _matmul_operator(self, other):
+    """``self @ other``: NotImplemented for a non-tensor, as every binary operator."""
+    return _matmul_op(self, other) if isinstance(other, Tensor) else NotImplemented
+
+
+def _rmatmul_operator(self, other):
+    return _matmul_op(other, self) if isinstance(other, Tensor) else NotImplemented
+
+
+_matmul_op = matmul.__wrapped__  # operators take no out=: skip its wrapper
+register("", "__matmul__", _matmul_operator, method=True)
+register("", "__rmatmul__", _rmatmul_operator, method=True)
 
 
 # ---- products added to an input ------------------------------------------------------------

@@ -1167,13 +1167,6 @@ def _rtruediv(self, other):
     return reciprocal(self) * other
 
 
-def _matmul(reflected):
-    def dunder(self, other):
-        import flambeau
-        return flambeau.matmul(other, self) if reflected else flambeau.matmul(self, other)
-    return dunder
-
-
 _BINARY_OPERATORS = {"add": add, "sub": sub, "mul": mul, "truediv": div,
                      "floordiv": floor_divide, "mod": remainder, "pow": pow,
                      "and": bitwise_and, "or": bitwise_or, "xor": bitwise_xor,
@@ -1200,8 +1193,7 @@ def _invert(self):
 
 
 for _name, _fn in {"__neg__": neg, "__abs__": abs, "__pos__": positive,
-                   "__invert__": _invert, "__matmul__": _matmul(False),
-                   "__rmatmul__": _matmul(True)}.items():
+                   "__invert__": _invert}.items():
     register("", _name, _fn, method=True)
 
 
