@@ -1,7 +1,6 @@
 """Matrix products against torch: every matmul rank case, the add* forms, tensordot and
 einsum (values, dtypes, node names, float64 gradients, error messages)."""
 import pytest
-
 import torch
 
 import flambeau
