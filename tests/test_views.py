@@ -203,3 +203,33 @@ def test_fills_into_overlapping_memory_are_allowed():
         assert base.sum().item() == 0
         base.expand(3, 1).add_(1)  # no dim actually repeats: an ordinary write
         assert base.sum().item() == 3
+
+
+INPLACE_VIEWS = [lambda y: y.squeeze_(), lambda y: y.squeeze_(1), lambda y: y.squeeze_((1,)),
+                 lambda y: y.unsqueeze_(0), lambda y: y.transpose_(0, 2),
+                 lambda y: y.swapaxes_(0, 2), lambda y: y.swapdims_(2, 0),
+                 lambda y: y.as_strided_((2, 3), (3, 1)), lambda y: y.squeeze_(1).t_()]
+
+
+@pytest.mark.parametrize("i", range(len(INPLACE_VIEWS)))
+def test_inplace_view_ops(i):
+    """The tensor itself takes the view's shape and strides and the node torch names."""
+    seen = []
+    for lib in (flambeau, torch):
+        x = lib.arange(6., requires_grad=True)
+        y = x.view(2, 1, 3) * 1
+        version = y._version
+        result = INPLACE_VIEWS[i](y)
+        assert result is y
+        (y * lib.arange(6.).view(y.shape)).sum().backward()
+        seen.append((y.shape, y.stride(), y.grad_fn.name(), y._version > version,
+                     x.grad.tolist()))
+    assert seen[0] == seen[1]
+
+
+def test_inplace_view_on_a_leaf_and_adjoint(as_torch):
+    raises_like(lambda: flambeau.ones(2, 1, requires_grad=True).squeeze_(),
+                lambda: torch.ones(2, 1, requires_grad=True).squeeze_())
+    for lib in (flambeau, torch):
+        z = lib.tensor([[1 + 2j, 3j]])
+        assert lib.adjoint(z).tolist() == z.adjoint().tolist() == z.mH.tolist()

@@ -244,6 +244,7 @@ def _rmatmul_operator(self, other):
     return _matmul_op(other, self) if isinstance(other, Tensor) else NotImplemented
 
 
+register("linalg", "matmul", matmul)
 _matmul_op = matmul.__wrapped__  # operators take no out=: skip its wrapper
 register("", "__matmul__", _matmul_operator, method=True)
 register("", "__rmatmul__", _rmatmul_operator, method=True)

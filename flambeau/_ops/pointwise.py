@@ -1129,7 +1129,7 @@ def conj(input):
 
 
 defop(conj, inplace=False)
-register("", "conj_physical", conj)
+defop(conj, name="conj_physical", inplace=True, out=True)  # flambeau keeps no lazy conj bit
 
 
 def _identity(input):

@@ -613,7 +613,7 @@ def dist(input, other, p=2):
     return out
 
 
-@defop(inplace=True)
+@defop(inplace=True, out=True)
 def renorm(input, p, dim, maxnorm):
     """Each slice along ``dim`` rescaled so that its ``p``-norm is at most ``maxnorm``."""
     d = wrap_dim(dim, input._data.ndim)
@@ -780,7 +780,7 @@ def logcumsumexp(input, dim):
     return out
 
 
-@defop
+@defop(out=True)
 def diff(input, n=1, dim=-1, prepend=None, append=None):
     """The ``n``-th forward difference along ``dim`` (``!=`` for bool), after optionally
     joining ``prepend`` and ``append``."""

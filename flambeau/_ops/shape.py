@@ -11,10 +11,10 @@ import numpy as np
 
 from .. import _dtype, _naming
 from .._tensor import Tensor, make, make_view
-from ..autograd.graph import record
+from ..autograd.graph import node_class, record
 from ._util import needs_grad, needs_grad1, wrap_dim, wrap_dims
 from . import conversion
-from .registry import check_no_overlap, defop, register, type_name
+from .registry import check_inplace, check_no_overlap, defop, register, type_name
 
 
 def _view(base, array, name, backward):
@@ -800,3 +800,45 @@ _COPY_VARIANTS = {
 }
 for _name, (_fn, _node) in _COPY_VARIANTS.items():
     defop(_copy_variant(_name, _fn, _node), method=_name == "narrow_copy", out=True)
+
+
+# ---- in-place view ops: the tensor itself becomes the view -----------------------------------
+
+_INPLACE_NODES = {"SqueezeBackward0": "SqueezeBackward3", "SqueezeBackward1": "SqueezeBackward4",
+                  "SqueezeBackward2": "SqueezeBackward5", "UnsqueezeBackward0": "UnsqueezeBackward1",
+                  "TransposeBackward0": "TransposeBackward1", "TBackward0": "TBackward1",
+                  "AsStridedBackward0": "AsStridedBackward1"}
+
+
+def _inplace_view(view_fn, name):
+    """``Tensor.<name>``: the tensor takes the shape and strides of ``view_fn``'s view of itself
+    (a new version, as in torch), and the view's node under torch's name for the in-place form."""
+    def inplace(self, *args, **kwargs):
+        check_inplace(self)
+        view = view_fn(self, *args, **kwargs)
+        self._data = view._data
+        self._bump_version()
+        node = view._grad_fn
+        if node is not None:  # same slots: the node is only renamed
+            node.__class__ = node_class(_INPLACE_NODES[type(node).__name__])
+            self._grad_fn, self._output_nr = node, 0
+        return self
+    inplace.__name__ = inplace.__qualname__ = name
+    inplace.__doc__ = f"In-place version of :meth:`Tensor.{name[:-1]}` (the tensor's own view)."
+    return inplace
+
+
+for _name, _fn in {"squeeze_": squeeze, "unsqueeze_": unsqueeze, "transpose_": transpose,
+                   "swapaxes_": transpose, "swapdims_": transpose, "t_": t,
+                   "as_strided_": as_strided}.items():
+    register("", _name, _inplace_view(_fn.__wrapped__ if hasattr(_fn, "__wrapped__") else _fn,
+                                      _name), method=True)
+
+
+def adjoint(input):
+    """The conjugate transpose of the last two dims (``input.mH``, a view for real tensors)."""
+    return _mH(input)
+
+
+register("", "adjoint", adjoint)
+register("", "adjoint", adjoint, method=True)

@@ -593,9 +593,7 @@ def multigammaln(input, p):
     return (input.unsqueeze(-1) + j).lgamma().sum(-1) + p * (p - 1) / 4 * math.log(math.pi)
 
 
-register("special", "multigammaln", multigammaln)
-register("", "mvlgamma", multigammaln)
-register("", "mvlgamma", multigammaln, method=True)
+register("special", "multigammaln", defop(multigammaln, name="mvlgamma", inplace=True, out=True))
 
 
 def _forward(name, target=None):
