@@ -269,3 +269,15 @@ def test_triangles_keep_every_value(name, dtype):
             assert got.dtype == want.dtype
             np.testing.assert_array_equal(got, want)
             np.testing.assert_array_equal(np.signbit(got.real), np.signbit(want.real))
+
+
+@pytest.mark.parametrize("pad", [(1, 2), (1, 1, 2, 0), (-1, 1), (0, 1, -1, 2), (2, -3, 1, 1)])
+def test_constant_pad_nd(pad):
+    compare(lambda lib, x: lib.constant_pad_nd(x, pad, 0.5), [(3, 4)])
+    strides = [lib.constant_pad_nd(lib.ones(3, 4).t(), pad).stride() for lib in (flambeau, torch)]
+    assert strides[0] == strides[1]
+
+
+@pytest.mark.parametrize("pad", [(1, 2, 3), (0,) * 6, (-2, -3)])
+def test_constant_pad_nd_errors(pad):
+    compare_error(lambda lib, x: lib.constant_pad_nd(x, pad), [(2, 4)])

@@ -310,6 +310,35 @@ def rot90(input, k=1, dims=(0, 1)):
     return out
 
 
+# ---- padding -------------------------------------------------------------------------------
+
+@defop(method=False, out=True)
+def constant_pad_nd(input, pad, value=0):
+    """``input`` with ``value`` around it: ``pad`` gives (before, after) widths for the last
+    dim, then the one before it...; a negative width crops instead."""
+    a = input._data
+    if len(pad) % 2:
+        raise RuntimeError(f"Length of pad must be even but instead it equals {len(pad)}")
+    n = len(pad) // 2
+    if n > a.ndim:  # (torch's message lacks these two spaces)
+        raise RuntimeError(f"Length of pad should be no more than twice the number of dimensions "
+                           f"of the input. Pad length is {len(pad)}while the input has "
+                           f"{a.ndim}dimensions.")
+    widths = [(0, 0)] * (a.ndim - n) + [(pad[2 * i], pad[2 * i + 1]) for i in reversed(range(n))]
+    if any(size + min(lo, 0) + min(hi, 0) < 0 for size, (lo, hi) in zip(a.shape, widths)):
+        raise RuntimeError("narrow(): length must be non-negative.")
+    kept = a[tuple(slice(-min(lo, 0), size + min(hi, 0))
+                   for size, (lo, hi) in zip(a.shape, widths))]
+    grown = [(max(lo, 0), max(hi, 0)) for lo, hi in widths]
+    array = np.full([n + lo + hi for n, (lo, hi) in zip(kept.shape, grown)], value, a.dtype)
+    array[tuple(slice(lo, lo + n) for n, (lo, hi) in zip(kept.shape, grown))] = kept
+    out = make(array, input._dtype)
+    if needs_grad1(input):
+        record("ConstantPadNdBackward0", (out,), (input,),
+               lambda g: constant_pad_nd(g, [-w for w in pad]))
+    return out
+
+
 # ---- repetition ----------------------------------------------------------------------------
 
 def repeat(self, *sizes):
