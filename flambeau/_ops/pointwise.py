@@ -22,8 +22,8 @@ from .registry import defop, inplace_variant, register, type_name
 _result_type_of = _dtype.result_type_of
 _SCALARS = (bool, int, float, complex)
 _errstate = np.errstate
-_quietly = _backend.quietly
 _silence, _restore = _backend.silence, _backend.restore
+_BOOL = _dtype.bool
 _frexp_type = return_type("frexp", ["mantissa", "exponent"])
 
 
@@ -287,7 +287,14 @@ def unary(name, kernel, derivative=None, *, node=None, to_float=True, inplace=Tr
             a = a.astype(compute, copy=False)
         if real:
             dtype = dtype.to_real()
-        result = _quietly(kernel, a) if quiet else kernel(a)
+        if quiet:
+            token = _silence()
+            try:
+                result = kernel(a)
+            finally:
+                _restore(token)
+        else:
+            result = kernel(a)
         if result.dtype != dtype._np:
             result = result.astype(dtype._np)
         out = make(result, dtype)
@@ -311,9 +318,6 @@ def _check_int_zero_division(a, b, dtype):
 
 
 def _check_not_bool_sub(x, y):
-    if x.__class__ is Tensor and y.__class__ is Tensor and x._dtype is not _dtype.bool \
-            and y._dtype is not _dtype.bool:
-        return
     x_bool = x._dtype is _dtype.bool if isinstance(x, Tensor) else isinstance(x, bool)
     y_bool = y._dtype is _dtype.bool if isinstance(y, Tensor) else isinstance(y, bool)
     if x_bool and y_bool:
@@ -335,7 +339,8 @@ def _scaled(ufunc, input, other, alpha, bool_check=False):
     """``ufunc(input, alpha * other)`` with torch's promotion and alpha checks: the forward of
     add, sub and rsub (which swaps the operands)."""
     a, b, dtype = promote(input, other)
-    if bool_check:
+    if bool_check and not (input.__class__ is Tensor and other.__class__ is Tensor and
+                           input._dtype is not _BOOL and other._dtype is not _BOOL):
         _check_not_bool_sub(input, other)
     if alpha != 1:
         _check_alpha(alpha, dtype)
