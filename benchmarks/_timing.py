@@ -21,7 +21,9 @@ def setup(threads):
 
 def compare(cases_f, cases_t, repeat):
     """Rows (name, flambeau seconds, torch seconds, ratio): each case's two callables are timed
-    alternately ``repeat`` times and the medians compared."""
+    alternately ``repeat`` times, with the garbage collector on as in a real program (timeit
+    turns it off); the times are medians, the ratio the median of the paired ratios (each pair
+    timed back to back, so a slow spell of the machine weighs on both)."""
     rows = []
     for (name, f), (_, t) in zip(cases_f, cases_t):
         f(), t()  # warm up
@@ -29,10 +31,10 @@ def compare(cases_f, cases_t, repeat):
         number = max(1, int(0.02 / max(one, 1e-7)))
         times_f, times_t = [], []
         for _ in range(repeat):
-            times_f.append(timeit.timeit(f, number=number) / number)
-            times_t.append(timeit.timeit(t, number=number) / number)
-        tf, tt = statistics.median(times_f), statistics.median(times_t)
-        rows.append((name, tf, tt, tf / tt))
+            times_f.append(timeit.timeit(f, "gc.enable()", number=number) / number)
+            times_t.append(timeit.timeit(t, "gc.enable()", number=number) / number)
+        ratio = statistics.median(a / b for a, b in zip(times_f, times_t))
+        rows.append((name, statistics.median(times_f), statistics.median(times_t), ratio))
     return rows
 
 

@@ -1,31 +1,20 @@
 """The backward engine: runs graph nodes in dependency order, without recursion.
 
-Gradients arriving at a node are summed per output before the node runs; a node runs once all
-the nodes that feed it have run, so each gradient is complete when used. Derivatives run with
-grad mode off unless ``create_graph=True``, in which case they record a graph of their own.
+Gradients arriving at a node are summed per output before the node runs. The nodes a gradient
+has reached wait in a heap, newest first: every node is numbered when recorded, after the nodes
+of its inputs, so by the time a node is taken all the nodes that feed it have run and each
+gradient is complete (the order PyTorch's sequence numbers give, without a pass counting
+dependencies). Derivatives run with grad mode off unless ``create_graph=True``, in which case
+they record a graph of their own.
 """
+import heapq
 import sys
 
 from .. import _backend, _tensor
 from . import anomaly_mode, grad_mode
 from .graph import AccumulateGrad, _fit
 
-
-def _dependencies(roots):
-    """How many edges lead into each node reachable from ``roots`` (a root starts at 0)."""
-    deps = dict.fromkeys(roots, 0)  # several roots may share a node
-    stack = list(deps)
-    while stack:
-        for child in stack.pop()._inputs[::4]:
-            if child is None:
-                continue
-            n = deps.get(child)
-            if n is None:  # first reached: visit it once
-                deps[child] = 1
-                stack.append(child)
-            else:
-                deps[child] = n + 1
-    return deps
+heappop, heappush = heapq.heappop, heapq.heappush
 
 
 def _accumulate(buffers, node, nr, grad, create_graph):
@@ -50,10 +39,13 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     gradients reaching ``inputs`` are returned (``autograd.grad``).
     """
     roots = [t._grad_fn if t._grad_fn is not None else _leaf_node(t) for t in tensors]
-    deps = _dependencies(roots)
     buffers = {}
     for t, root, g in zip(tensors, roots, grad_tensors):
         _accumulate(buffers, root, t._output_nr, g, create_graph)
+    # the nodes that a gradient reached, newest first: a node's consumers are all newer than
+    # it, so each gradient is complete when its node runs (no pass counting dependencies)
+    queue = [(-node._seq, node) for node in buffers]
+    heapq.heapify(queue)
 
     # where the wanted gradients arrive: (node, output_nr) for each input
     wanted = {}
@@ -63,12 +55,11 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
             wanted.setdefault((node, t._output_nr if t._grad_fn is not None else 0), []).append(i)
     results = [None] * (len(inputs) if inputs is not None else 0)
 
-    ready = [n for n, count in deps.items() if count == 0]
     check_anomalies = anomaly_mode.enabled
     with grad_mode.set_grad_enabled(create_graph):
-        while ready:
-            node = ready.pop()
-            grads = buffers.pop(node, None) or [None] * node._n_outputs
+        while queue:
+            node = heappop(queue)[1]
+            grads = buffers.pop(node)
             if wanted:
                 for (target, nr), places in wanted.items():
                     if target is node:
@@ -94,20 +85,16 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
             entries = iter(node._inputs)
             for child, nr, shape, dtype, g in zip(entries, entries, entries, entries,
                                                   grad_inputs):
-                if child is None:
+                if child is None or g is None:
                     continue
-                if g is not None:
-                    if g._data.shape != shape or g._dtype is not dtype:
-                        g = _fit(g, shape, dtype)
-                    slot = buffers.get(child)
-                    if slot is None and child._n_outputs == 1:  # the common case, inline
+                if g._data.shape != shape or g._dtype is not dtype:
+                    g = _fit(g, shape, dtype)
+                if child not in buffers:  # first reached: queued once
+                    heappush(queue, (-child._seq, child))
+                    if child._n_outputs == 1:  # the common case, inline
                         buffers[child] = [g]
-                    else:
-                        _accumulate(buffers, child, nr, g, create_graph)
-                left = deps[child] - 1
-                deps[child] = left
-                if left == 0:
-                    ready.append(child)
+                        continue
+                _accumulate(buffers, child, nr, g, create_graph)
             g = grad_inputs = None  # the buffers alone hold the gradients now (see _owned)
     return results
 

@@ -10,7 +10,7 @@ import functools
 from .. import _naming
 from .._tensor import Tensor
 from . import grad_mode
-from .graph import Node, SavedTensor, input_entries, raise_freed
+from .graph import Node, SavedTensor, input_entries, next_sequence_nr, raise_freed
 
 
 class FunctionCtx:
@@ -137,6 +137,7 @@ def _connect(ctx, args, tensor_args, outs):
     """Makes ``ctx`` the grad_fn of the Function's tensor outputs."""
     ctx._arg_is_tensor = tuple(isinstance(a, Tensor) for a in args)
     ctx._inputs = input_entries(tensor_args)
+    ctx._seq = next_sequence_nr()
     ctx._n_outputs = len(outs)
     ctx._outputs_like = [o._data if isinstance(o, Tensor) else None for o in outs]
     non_diff = {id(t) for t in getattr(ctx, "_non_differentiable", ())}

@@ -6,6 +6,7 @@ to: the input's own ``grad_fn``, an :class:`AccumulateGrad` for a leaf that requ
 ``None``. The derivative is a Python function of the output gradient(s) and the saved tensors,
 written with flambeau operations so that it can itself be differentiated.
 """
+import itertools
 import weakref
 
 from .. import _naming
@@ -22,7 +23,7 @@ class Node:
     four entries per input (the node its gradient goes to and that node's output number,
     the input's shape and dtype), ``_saved`` two per saved tensor (the tensor, its version).
     """
-    __slots__ = ("_inputs", "_backward", "_saved", "__dict__", "__weakref__")
+    __slots__ = ("_inputs", "_backward", "_saved", "_seq", "__dict__", "__weakref__")
     # set per node only when used (hooks, notes, several outputs): one store less per op
     _hooks = _pre_hooks = _metadata = None
     _n_outputs = 1
@@ -45,6 +46,10 @@ class Node:
 
     def name(self):
         return type(self).__name__
+
+    def _sequence_nr(self):
+        """The order of creation: the nodes of a node's inputs are all older (smaller)."""
+        return self._seq
 
     def __repr__(self):
         return f"<{type(self).__name__} object at {id(self):#x}>"
@@ -138,6 +143,7 @@ class AccumulateGrad(Node):
         self.variable = variable
         self._inputs = ()
         self._backward = self._saved = None
+        self._seq = -next_sequence_nr()  # below every op's node: it runs after them
 
     def apply(self, *grads):
         return ()
@@ -267,6 +273,7 @@ def record(name, outputs, inputs, backward, saved=(), saved_outputs=()):
     """
     node = _new_node(_node_classes.get(name) or node_class(name))
     node._inputs = input_entries(inputs)
+    node._seq = next_sequence_nr()
     node._backward = backward
     if len(outputs) == 1:
         out = outputs[0]
@@ -292,6 +299,7 @@ def record(name, outputs, inputs, backward, saved=(), saved_outputs=()):
 
 _new_node = object.__new__
 _NO_INPUT = (None, 0, None, None)
+next_sequence_nr = itertools.count(1).__next__
 
 
 def _output_alias(t, output_nr):
