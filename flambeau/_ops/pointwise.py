@@ -116,6 +116,14 @@ def _inputs(x, y, *more):
     return pair + tuple(z if isinstance(z, Tensor) else None for z in more) if more else pair
 
 
+def _check_tensors(name, input, other):
+    """torch's TypeError for a Python scalar given to an op with no Scalar overload."""
+    for i, (arg, value) in enumerate((("input", input), ("other", other))):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{name}(): argument '{arg}' (position {i + 1}) must be Tensor, "
+                            f"not {type(value).__name__}")
+
+
 def _not_implemented(name, dtype):
     return NotImplementedError(f'"{name}" not implemented for \'{type_name(dtype)}\'')
 
@@ -224,12 +232,8 @@ def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dt
         only = (_pick(derivative, 0), _pick(derivative, 1))  # for a Python scalar operand
 
     def op(input, other):
-        if tensors_only and not isinstance(input, Tensor):
-            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
-                            f"{type(input).__name__}")
-        if tensors_only and not isinstance(other, Tensor):
-            raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not "
-                            f"{type(other).__name__}")
+        if tensors_only:
+            _check_tensors(name, input, other)
         a, b, dtype = promote(input, other)
         if refuse is not None and dtype._category in refuse[1]:
             try:  # torch checks the shapes first
@@ -1012,12 +1016,8 @@ defop(frexp, out=True)
 
 def _comparison(name, ufunc, aliases=(), tensors_only=False):
     def op(input, other):
-        if tensors_only and not isinstance(input, Tensor):
-            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
-                            f"{type(input).__name__}")
-        if tensors_only and not isinstance(other, Tensor):
-            raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not "
-                            f"{type(other).__name__}")
+        if tensors_only:
+            _check_tensors(name, input, other)
         a, b, _ = promote(input, other)
         return make(_apply(ufunc, a, b), _dtype.bool)
     op.__name__ = op.__qualname__ = name

@@ -831,8 +831,7 @@ def _inplace_view(view_fn, name):
 for _name, _fn in {"squeeze_": squeeze, "unsqueeze_": unsqueeze, "transpose_": transpose,
                    "swapaxes_": transpose, "swapdims_": transpose, "t_": t,
                    "as_strided_": as_strided}.items():
-    register("", _name, _inplace_view(_fn.__wrapped__ if hasattr(_fn, "__wrapped__") else _fn,
-                                      _name), method=True)
+    register("", _name, _inplace_view(_fn, _name), method=True)
 
 
 def adjoint(input):

@@ -14,7 +14,7 @@ from .. import _backend, _tensor
 from . import anomaly_mode, grad_mode
 from .graph import AccumulateGrad, _fit
 
-heappop, heappush = heapq.heappop, heapq.heappush
+heapify, heappop, heappush = heapq.heapify, heapq.heappop, heapq.heappush
 
 
 def _accumulate(buffers, node, nr, grad, create_graph):
@@ -45,7 +45,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     # the nodes that a gradient reached, newest first: a node's consumers are all newer than
     # it, so each gradient is complete when its node runs (no pass counting dependencies)
     queue = [(-node._seq, node) for node in buffers]
-    heapq.heapify(queue)
+    heapify(queue)
 
     # where the wanted gradients arrive: (node, output_nr) for each input
     wanted = {}
@@ -71,7 +71,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                 if accumulate and (inputs is None or (node, 0) in wanted):
                     _accumulate_into_leaf(node.variable, grads[0], create_graph)
                 continue
-            if grads[0] is None or node._n_outputs > 1:
+            if node._n_outputs > 1:  # an output no gradient reached gets zeros
                 for i, g in enumerate(grads):
                     if g is None:
                         grads[i] = _zeros_for(node, i)
