@@ -110,12 +110,6 @@ def _apply(ufunc, a, b):
         _restore(token)
 
 
-def _inputs(x, y, *more):
-    """The tensor operands, ``None`` for Python scalars (the node's inputs)."""
-    pair = (x if isinstance(x, Tensor) else None, y if isinstance(y, Tensor) else None)
-    return pair + tuple(z if isinstance(z, Tensor) else None for z in more) if more else pair
-
-
 def _check_tensors(name, input, other):
     """torch's TypeError for a Python scalar given to an op with no Scalar overload."""
     for i, (arg, value) in enumerate((("input", input), ("other", other))):
@@ -249,10 +243,11 @@ def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dt
         result = _apply(ufunc, a, b)
         out = make(result, result_dtype or dtype)
         if derivative is not None and needs_grad2(input, other):
-            inputs, backward = _inputs(input, other), derivative
-            if None in inputs:  # a Python scalar operand is no input of the node (torch's
-                i = 1 - inputs.index(None)  # Scalar overloads), only a constant
-                inputs, backward = (inputs[i],), only[i]
+            inputs, backward = (input, other), derivative
+            if not isinstance(other, Tensor):  # a Python scalar operand is no input of the
+                inputs, backward = (input,), only[0]  # node (torch's Scalar overloads),
+            elif not isinstance(input, Tensor):  # only a constant
+                inputs, backward = (other,), only[1]
             saved = (_saved(input) if keep_x else _NONE, _saved(other) if keep_y else _NONE)
             record(node if isinstance(node, str) else node(input, other), (out,), inputs,
                    backward, saved + tail, saved_outputs)
@@ -357,7 +352,7 @@ def add(input, other, *, alpha=1):
     """``input + alpha * other``, with torch's type promotion."""
     out = _scaled(np.add, input, other, alpha)
     if needs_grad2(input, other):
-        record("AddBackward0", (out,), _inputs(input, other), _scaled_derivative(other, alpha))
+        record("AddBackward0", (out,), (input, other), _scaled_derivative(other, alpha))
     return out
 
 
@@ -366,7 +361,7 @@ def sub(input, other, *, alpha=1):
     """``input - alpha * other``."""
     out = _scaled(np.subtract, input, other, alpha, bool_check=True)
     if needs_grad2(input, other):
-        record("SubBackward0", (out,), _inputs(input, other), _scaled_derivative(other, -alpha))
+        record("SubBackward0", (out,), (input, other), _scaled_derivative(other, -alpha))
     return out
 
 
@@ -413,7 +408,7 @@ def mul(input, other):
     out = make(_apply(np.multiply, a, b), dtype)
     if needs_grad2(input, other):
         # save only what the wanted gradients use, so that `x.mul_(2)` stays differentiable
-        record("MulBackward0", (out,), _inputs(input, other), _mul_derivative,
+        record("MulBackward0", (out,), (input, other), _mul_derivative,
                saved=(_saved(input) if _wants(other) else _NONE,
                       _saved(other) if _wants(input) else _NONE))
     return out
@@ -458,7 +453,7 @@ def div(input, other, *, rounding_mode=None):
         a, b, dtype = promote(input, other, to_float=True)
         out = make(_apply(np.true_divide, a, b), dtype)
         if needs_grad2(input, other):
-            record("DivBackward0", (out,), _inputs(input, other), _div_derivative,
+            record("DivBackward0", (out,), (input, other), _div_derivative,
                    saved=(_saved(input), _saved(other)), saved_outputs=(0,))
         return out
     if rounding_mode not in ("trunc", "floor"):
@@ -468,7 +463,7 @@ def div(input, other, *, rounding_mode=None):
     out = make(np.asarray(_divide(a, b, dtype, rounding_mode)).astype(dtype._np, copy=False),
                dtype)
     if needs_grad2(input, other):
-        record("DivBackward2", (out,), _inputs(input, other), lambda g: (g * 0, None))
+        record("DivBackward2", (out,), (input, other), lambda g: (g * 0, None))
     return out
 
 
@@ -486,7 +481,7 @@ def floor_divide(input, other):
         raise _not_implemented("div_floor_cpu", dtype)
     out = make(np.asarray(_divide(a, b, dtype, "floor")).astype(dtype._np, copy=False), dtype)
     if needs_grad2(input, other):
-        record("torch::autograd::NotImplemented", (out,), _inputs(input, other),
+        record("torch::autograd::NotImplemented", (out,), (input, other),
                _not_implemented_derivative("floor_divide"))
     return out
 
@@ -823,7 +818,7 @@ def _clamp(input, lo, hi, scalar_node, tensor_node):
         if any(isinstance(v, Tensor) for v in bounds):
             # clamp's node has an edge for input, min and max; clamp_min/max's for the one bound
             slots = (0, 1, 2) if scalar_node == "ClampBackward1" else (0, 1 if hi is None else 2)
-            record(tensor_node, (out,), tuple(_inputs(input, lo, hi)[i] for i in slots),
+            record(tensor_node, (out,), tuple((input, lo, hi)[i] for i in slots),
                    lambda *args: tuple(derivative(*args)[i] for i in slots), saved=saved)
         else:
             record(scalar_node, (out,), (input,), _pick(derivative, 0), saved=saved)

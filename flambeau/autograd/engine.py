@@ -12,7 +12,7 @@ import sys
 
 from .. import _backend, _tensor
 from . import anomaly_mode, grad_mode
-from .graph import AccumulateGrad, _fit
+from .graph import AccumulateGrad, _fit, raise_freed
 
 heapify, heappop, heappush = heapq.heapify, heapq.heappop, heapq.heappush
 
@@ -65,23 +65,24 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                     if target is node:
                         for i in places:
                             results[i] = grads[nr]
-            if node._pre_hooks or node._metadata:
-                grads = _before_node(node, grads, create_graph)
-            if node.__class__ is AccumulateGrad:
-                if accumulate and (inputs is None or (node, 0) in wanted):
-                    _accumulate_into_leaf(node.variable, grads[0], create_graph)
-                continue
-            if node._n_outputs > 1:  # an output no gradient reached gets zeros
-                for i, g in enumerate(grads):
-                    if g is None:
-                        grads[i] = _zeros_for(node, i)
-            grad_inputs = node._run(grads)
-            if check_anomalies:
-                anomaly_mode.check_gradients(node, grad_inputs)
-            if node._hooks:
-                grad_inputs = _after_node(node, grad_inputs, grads)
-            if not retain_graph:
-                node.release()
+            if node._plain:  # the common case: Node._run inlined, for one output
+                backward = node._backward
+                if backward is None:
+                    raise_freed()
+                grad_inputs = backward(grads[0], *node._unpack_saved()) if node._saved \
+                    else backward(grads[0])
+                if grad_inputs.__class__ is not tuple:
+                    grad_inputs = (grad_inputs,)
+                if check_anomalies:
+                    anomaly_mode.check_gradients(node, grad_inputs)
+                if not retain_graph:
+                    node._backward = None
+                    node._saved = ()
+            else:
+                grad_inputs = _run_node(node, grads, create_graph, retain_graph, accumulate,
+                                        inputs is None or (node, 0) in wanted, check_anomalies)
+                if grad_inputs is None:
+                    continue
             entries = iter(node._inputs)
             for child, nr, shape, dtype, g in zip(entries, entries, entries, entries,
                                                   grad_inputs):
@@ -97,6 +98,29 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                 _accumulate(buffers, child, nr, g, create_graph)
             g = grad_inputs = None  # the buffers alone hold the gradients now (see _owned)
     return results
+
+
+def _run_node(node, grads, create_graph, retain_graph, accumulate, wanted, check_anomalies):
+    """Runs a node the engine's inline path does not take: a leaf's AccumulateGrad (returns
+    None), a node with hooks, notes or several outputs, or a custom Function's."""
+    if node._pre_hooks or node._metadata:
+        grads = _before_node(node, grads, create_graph)
+    if node.__class__ is AccumulateGrad:
+        if accumulate and wanted:
+            _accumulate_into_leaf(node.variable, grads[0], create_graph)
+        return None
+    if node._n_outputs > 1:  # an output no gradient reached gets zeros
+        for i, g in enumerate(grads):
+            if g is None:
+                grads[i] = _zeros_for(node, i)
+    grad_inputs = node._run(grads)
+    if check_anomalies:
+        anomaly_mode.check_gradients(node, grad_inputs)
+    if node._hooks:
+        grad_inputs = _after_node(node, grad_inputs, grads)
+    if not retain_graph:
+        node.release()
+    return grad_inputs
 
 
 def _before_node(node, grads, create_graph):

@@ -46,6 +46,7 @@ class FunctionCtx:
 class BackwardCFunction(Node, FunctionCtx):
     """The node of one call of a custom Function; it is also that call's ``ctx``."""
     _forward_cls = None
+    _plain = False  # the engine runs it through _run
 
     def __repr__(self):
         return f"<{_naming.public_name}.autograd.function.{type(self).__name__} object at " \

@@ -11,7 +11,7 @@ import weakref
 
 from .. import _naming
 from . import anomaly_mode
-from .._tensor import _alias
+from .._tensor import Tensor, _alias
 
 _node_classes = {}
 
@@ -27,6 +27,9 @@ class Node:
     # set per node only when used (hooks, notes, several outputs): one store less per op
     _hooks = _pre_hooks = _metadata = None
     _n_outputs = 1
+    # whether the engine may run the node inline: one output, no hooks and no metadata (which
+    # several outputs also use); set False as soon as one of these is there
+    _plain = True
     # from this index of the saved tensors on, the node's own outputs (kept as aliases without
     # grad_fn, so that the node and its outputs form no reference cycle)
     _outputs_saved_at = None
@@ -42,6 +45,7 @@ class Node:
         """A dict for the user's (and anomaly mode's) notes about this node."""
         if self._metadata is None:
             self._metadata = {}
+            self._plain = False
         return self._metadata
 
     def name(self):
@@ -102,12 +106,14 @@ class Node:
         """``fn(grad_inputs, grad_outputs)`` runs after the node; it may return new grad_inputs."""
         if self._hooks is None:
             self._hooks = {}
+            self._plain = False
         return _Handle(self._hooks, fn)
 
     def register_prehook(self, fn):
         """``fn(grad_outputs)`` runs before the node; it may return new grad_outputs."""
         if self._pre_hooks is None:
             self._pre_hooks = {}
+            self._plain = False
         return _Handle(self._pre_hooks, fn)
 
     @property
@@ -138,6 +144,7 @@ def node_class(name):
 class AccumulateGrad(Node):
     """The node that adds an incoming gradient to a leaf tensor's ``.grad``."""
     __slots__ = ("variable",)
+    _plain = False
 
     def __init__(self, variable):
         self.variable = variable
@@ -247,11 +254,12 @@ def grad_accumulator(t):
     return node
 
 
-def input_entries(tensors):
-    """The flat ``Node._inputs`` of these inputs (``None`` for arguments that are not tensors)."""
+def input_entries(inputs):
+    """The flat ``Node._inputs`` of an op's inputs (arguments that are not tensors, Python
+    scalars or ``None``, are no input of the node)."""
     entries = ()  # concatenated tuples: cheaper than a list for the usual one or two inputs
-    for t in tensors:
-        if t is None:
+    for t in inputs:
+        if not isinstance(t, Tensor):
             entries += _NO_INPUT
             continue
         fn = t._grad_fn
@@ -266,7 +274,7 @@ def input_entries(tensors):
 def record(name, outputs, inputs, backward, saved=(), saved_outputs=()):
     """Attaches a new ``name`` node to ``outputs``.
 
-    ``inputs`` are the operation's tensor inputs (``None`` for arguments that are not tensors);
+    ``inputs`` are the operation's inputs (arguments that are not tensors are not the node's);
     ``backward(grad, *saved)`` returns one gradient per input (``None`` where there is none);
     ``saved`` are input tensors it needs, ``saved_outputs`` indices of outputs it needs (appended
     after ``saved``). Callers check ``needs_grad`` first, so this runs only when recording.
