@@ -79,8 +79,9 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                     node._backward = None
                     node._saved = ()
             else:
-                grad_inputs = _run_node(node, grads, create_graph, retain_graph, accumulate,
-                                        inputs is None or (node, 0) in wanted, check_anomalies)
+                into_leaf = accumulate and (inputs is None or (node, 0) in wanted)
+                grad_inputs = _run_node(node, grads, create_graph, retain_graph, into_leaf,
+                                        check_anomalies)
                 if grad_inputs is None:
                     continue
             entries = iter(node._inputs)
@@ -100,13 +101,14 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     return results
 
 
-def _run_node(node, grads, create_graph, retain_graph, accumulate, wanted, check_anomalies):
-    """Runs a node the engine's inline path does not take: a leaf's AccumulateGrad (returns
-    None), a node with hooks, notes or several outputs, or a custom Function's."""
+def _run_node(node, grads, create_graph, retain_graph, into_leaf, check_anomalies):
+    """Runs a node the engine's inline path does not take: a leaf's AccumulateGrad (adds to
+    ``.grad`` if ``into_leaf``, returns None), a node with hooks, metadata or several outputs,
+    or a custom Function's."""
     if node._pre_hooks or node._metadata:
         grads = _before_node(node, grads, create_graph)
     if node.__class__ is AccumulateGrad:
-        if accumulate and wanted:
+        if into_leaf:
             _accumulate_into_leaf(node.variable, grads[0], create_graph)
         return None
     if node._n_outputs > 1:  # an output no gradient reached gets zeros
