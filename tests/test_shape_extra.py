@@ -6,6 +6,7 @@ import pytest
 import torch
 
 import flambeau
+from conftest import raises_like
 
 X = np.random.default_rng(0).standard_normal((3, 4))
 
@@ -243,3 +244,32 @@ def test_isin():
          flambeau.isin(flambeau.tensor(a), flambeau.tensor([2., 3.5])))
     with pytest.raises(RuntimeError, match="Unsupported input type encountered for isin"):
         flambeau.isin(flambeau.tensor(a), flambeau.tensor([True]))
+
+
+# torch's methods take a list of ints also spread out (x.flip(0, 1)); its functions do not
+SPREAD_CALLS = [
+    "x.flip(0, 1)", "x.flip(1)", "x.flip((0, 2))", "x.flip(torch.tensor(1))", "flip(x, [1])",
+    "flip(x, 1)", "flip(x, 0, 1)", "x.flip(dims=(1,))",
+    "x.permute(2, 0, 1)", "x.permute([2, 0, 1])", "permute(x, (1, 0, 2))", "permute(x, 1)",
+    "x.tile(2, 1)", "x.tile(2)", "x.tile((2,))", "tile(x, (2, 1))", "tile(x, 2)",
+    "x.reshape(6, -1)", "x.reshape(-1)", "x.reshape((4, 6))", "reshape(x, [24])",
+    "reshape(x, 24)", "reshape(x, 4, 6)",
+    "x.squeeze(0, 1)", "x[:1].squeeze(0)", "squeeze(x[:1], (0, 1))",
+    "x.count_nonzero(0, 1)", "x.count_nonzero(0)",
+    "x.hsplit(1, 2)", "x.hsplit(3)", "x.vsplit(1)", "x.dsplit(1, 3)", "x.dsplit(2)",
+]
+
+
+@pytest.mark.parametrize("call", SPREAD_CALLS)
+def test_int_lists_spread_in_methods_only(call):
+    def run(lib):
+        x = lib.arange(24.0).reshape(2, 3, 4)
+        return eval(call, {"x": x, "torch": lib, **{n: getattr(lib, n) for n in
+                                                     ("flip", "permute", "tile", "reshape",
+                                                      "squeeze")}})
+    try:
+        theirs = run(torch)
+    except Exception:
+        raises_like(lambda: run(flambeau), lambda: run(torch))
+        return
+    same(theirs, run(flambeau))

@@ -52,6 +52,15 @@ def parse_size(size, fn_name="size"):
     return size
 
 
+def int_list(value, fn_name, arg, position=2):
+    """A list-of-ints argument as a tuple; torch's TypeError for a lone number (``flip(x, 1)``:
+    only the method form takes ints one by one)."""
+    if isinstance(value, (int, float, complex)) or isinstance(value, Tensor) and value.ndim == 0:
+        raise TypeError(f"{fn_name}(): argument '{arg}' (position {position}) must be tuple of "
+                        f"ints, not {type(value).__name__}")
+    return tuple(value)
+
+
 def wrap_dims(dims, ndim):
     """An int, tuple or list of dims made non-negative (duplicates raise as in torch)."""
     if isinstance(dims, int):

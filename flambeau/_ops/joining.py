@@ -15,7 +15,7 @@ from .. import _dtype
 from .._size import Size
 from .._tensor import Tensor, make
 from ..autograd.graph import record
-from ._util import needs_grad, needs_grad1, wrap_dim, wrap_dims
+from ._util import int_list, needs_grad, needs_grad1, wrap_dim, wrap_dims
 from .indexing import _UNSIGNED
 from .registry import defop, register, type_name
 
@@ -226,24 +226,18 @@ atleast_1d, atleast_2d, atleast_3d = _atleast(1), _atleast(2), _atleast(3)
 _REVERSED = slice(None, None, -1)
 
 
-@defop
-def flip(input, *args, dims=None):
+@defop(spread="list")
+def flip(input, dims):
     """The input reversed along ``dims`` (a copy, as in torch)."""
-    if dims is None:
-        dims = tuple(args[0]) if len(args) == 1 and not isinstance(args[0], int) else args
+    dims = int_list(dims, "flip", "dims")
     a = input._data
     n = a.ndim
-    if type(dims) is tuple and len(dims) == 1 and type(dims[0]) is int and -n <= dims[0] < n:
+    if len(dims) == 1 and type(dims[0]) is int and -n <= dims[0] < n:
         d = dims[0] % n
         dims = (d,)
         array = a[(slice(None),) * d + (_REVERSED,)].copy()
     else:
-        if not n:
-            dims = ()
-        elif isinstance(dims, int):
-            dims = (wrap_dim(dims, n),)
-        else:
-            dims = wrap_dims(tuple(dims), n)
+        dims = wrap_dims(dims, n) if n else ()
         key = [slice(None)] * n
         for d in dims:
             key[d] = _REVERSED
@@ -368,10 +362,10 @@ def repeat(self, *sizes):
 register("", "repeat", repeat, method=True)
 
 
-@defop
+@defop(spread="list")
 def tile(input, dims):
     """``repeat`` with missing leading repeats taken as 1."""
-    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    dims = int_list(dims, "tile", "dims")
     return repeat(input, (1,) * (input._data.ndim - len(dims)) + dims)
 
 
@@ -701,7 +695,7 @@ def cartesian_prod(*tensors):
     return stack([g.reshape(-1) for g in grids], 1)
 
 
-@defop
+@defop(method=False)
 def combinations(input, r=2, with_replacement=False):
     """The length-``r`` combinations of a 1-d tensor's elements, as rows, in lexicographic
     order of positions."""

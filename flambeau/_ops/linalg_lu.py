@@ -156,7 +156,7 @@ def _legacy_lu(A, pivot=True, get_infos=False):
     return lu_with_info_type(LU, pivots, info) if get_infos else (LU, pivots)
 
 
-@defop(out=True)
+@defop(out=True, method=False)
 def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
     """(P, L, U) of a packed LU from :func:`lu_factor`; the parts not unpacked are empty."""
     if LU_pivots._dtype != _dtype.int32:

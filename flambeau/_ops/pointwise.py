@@ -918,13 +918,13 @@ logaddexp = binary("logaddexp", np.logaddexp,
                    lambda g, x, y, out: (g / (1 + (_value(y) - _value(x)).exp()),
                                          g / (1 + (_value(x) - _value(y)).exp())),
                    to_float=True, refuse=("logaddexp_cpu", (0, 1)), tensors_only=True,
-                   doc="``log(exp(input) + exp(other))`` without overflow.")
+                   inplace=False, doc="``log(exp(input) + exp(other))`` without overflow.")
 logaddexp2 = binary("logaddexp2", np.logaddexp2,
                     lambda g, x, y, out: (g / (1 + (_value(y) - _value(x)).exp2()),
                                           g / (1 + (_value(x) - _value(y)).exp2())),
                     to_float=True, node="Logaddexp2Backward0",
                     refuse=("logaddexp2_cpu", (0, 1)), tensors_only=True,
-                    doc="``log2(2**input + 2**other)`` without overflow.")
+                    inplace=False, doc="``log2(2**input + 2**other)`` without overflow.")
 
 
 def _xlog(log):

@@ -507,7 +507,7 @@ all = _logical("all", np.all)
 any = _logical("any", np.any)
 
 
-@defop
+@defop(spread="overload")
 def count_nonzero(input, dim=None):
     """The number of non-zero elements over ``dim`` (int64)."""
     return make(np.count_nonzero(input._data, axis=reduce_dims(input, dim)), _int64)

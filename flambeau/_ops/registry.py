@@ -26,18 +26,26 @@ OPS = []  # (namespace, public name, function, is Tensor method)
 
 
 def defop(fn=None, *, name=None, method=True, function=True, inplace=False, out=False,
-          aliases=(), namespace=""):
-    """Registers an op; see the module docstring."""
+          aliases=(), namespace="", spread=None):
+    """Registers an op; see the module docstring.
+
+    ``spread`` is for an op whose one argument after the tensor is a list of ints: torch's
+    method then also takes the ints spread out (``x.flip(0, 1)``), its function does not.
+    ``spread="list"``: a single int is a list of one (``x.flip(1)``); ``spread="overload"``:
+    a single int is the op's int overload, left as it is (``x.hsplit(2)``).
+    """
     if fn is None:
         return functools.partial(defop, name=name, method=method, function=function,
-                                 inplace=inplace, out=out, aliases=aliases, namespace=namespace)
+                                 inplace=inplace, out=out, aliases=aliases, namespace=namespace,
+                                 spread=spread)
     name = name or fn.__name__
     public = with_out(fn) if out else fn
+    bound = spread_method(fn, spread == "list") if spread else fn
     for n in (name,) + tuple(aliases):
         if function:
             OPS.append((namespace, n, public, False))
         if method:
-            OPS.append((namespace, n, fn, True))
+            OPS.append((namespace, n, bound, True))
         if inplace:
             OPS.append((namespace, n + "_", inplace_variant(fn, n + "_"), True))
     return public
@@ -46,6 +54,20 @@ def defop(fn=None, *, name=None, method=True, function=True, inplace=False, out=
 def register(namespace, name, fn, method=False):
     """Adds an already-built callable (a class, a property) to a namespace or to Tensor."""
     OPS.append((namespace, name, fn, method))
+
+
+def spread_method(fn, single_int_is_list):
+    """The method form of ``fn(input, ints)`` that also takes the ints as separate arguments."""
+    @functools.wraps(fn)
+    def method(self, *args, **kwargs):
+        if len(args) > 1 or single_int_is_list and args and _is_int(args[0]):
+            args = (args,)
+        return fn(self, *args, **kwargs)
+    return method
+
+
+def _is_int(value):
+    return isinstance(value, int) or isinstance(value, Tensor) and value.ndim == 0
 
 
 # ---- in-place and out= variants ------------------------------------------------------------

@@ -12,7 +12,7 @@ import numpy as np
 from .. import _dtype, _naming
 from .._tensor import Tensor, make, make_view
 from ..autograd.graph import node_class, record
-from ._util import needs_grad, needs_grad1, wrap_dim, wrap_dims
+from ._util import int_list, needs_grad, needs_grad1, wrap_dim, wrap_dims
 from . import conversion
 from .registry import check_inplace, check_no_overlap, defop, register, type_name
 
@@ -154,10 +154,10 @@ def view_as(self, other):
 register("", "view_as", view_as, method=True)
 
 
-@defop
-def reshape(input, *shape):
+@defop(spread="list")
+def reshape(input, shape):
     """``view`` when the strides allow it, else a copy."""
-    shape = infer_size(shape, input._data.size)
+    shape = infer_size(int_list(shape, "reshape", "shape"), input._data.size)
     array = _reshaped_view(input, shape)
     old = input._data.shape
     if array is not None:
@@ -226,11 +226,10 @@ def t(input):
     return _view(input, input._data.T, "TBackward0", lambda g: g.t())
 
 
-@defop
-def permute(input, *dims):
+@defop(spread="list")
+def permute(input, dims):
     """Dims reordered: result dim ``i`` is input dim ``dims[i]``."""
-    if len(dims) == 1 and not isinstance(dims[0], int):
-        dims = tuple(dims[0])
+    dims = int_list(dims, "permute", "dims")
     n = input._data.ndim
     if len(dims) != n:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does "
@@ -309,7 +308,7 @@ def unsqueeze(input, dim):
     return _view(input, array, "UnsqueezeBackward0", lambda g: g.squeeze(dim))
 
 
-@defop
+@defop(spread="overload")
 def squeeze(input, dim=None):
     """Size-1 dims removed (all, or those among ``dim``)."""
     a = input._data
@@ -326,7 +325,7 @@ def squeeze(input, dim=None):
 
 # ---- broadcasting --------------------------------------------------------------------------
 
-@defop
+@defop(function=False)  # a method only, as in torch
 def expand(input, *sizes):
     """Size-1 dims repeated to ``sizes`` without copying (-1 keeps a size); stride 0."""
     if len(sizes) == 1 and not isinstance(sizes[0], int):
@@ -524,7 +523,7 @@ def _diagonal_backward(g, shape, offset, d1, d2):
     return full
 
 
-@defop
+@defop(function=False)  # a method only, as in torch
 def unfold(input, dimension, size, step):
     """All windows of ``size`` along ``dimension``, ``step`` apart, as a new last dim."""
     a = input._data
@@ -600,7 +599,7 @@ def _numpy_split(name, dim, min_dims):
         return tensor_split(input, indices_or_sections, d)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"``tensor_split`` along dim {dim}, sections required to divide it evenly."
-    return defop(fn)
+    return defop(fn, spread="overload")
 
 
 hsplit = _numpy_split("hsplit", 1, 1)

@@ -421,7 +421,7 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     return make(result[seq2.size:].reshape(values.shape).astype(dtype._np), dtype)
 
 
-@defop(method=True, out=True)
+@defop(method=False, out=True)
 def bucketize(input, boundaries, *, out_int32=False, right=False):
     """The bucket of each element given 1-d ``boundaries`` (``searchsorted`` with the two
     arguments swapped)."""
