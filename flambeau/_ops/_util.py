@@ -34,9 +34,17 @@ def needs_grad2(x, y):
 
 def parse_size(size, fn_name="size"):
     """``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])``, ``f(torch.Size(...))`` -> a tuple of ints."""
-    if len(size) == 1 and not isinstance(size[0], int) and hasattr(size[0], "__iter__") \
+    if len(size) == 1 and size[0].__class__ is not int and hasattr(size[0], "__iter__") \
             and not isinstance(size[0], Tensor):
         size = tuple(size[0])
+    for s in size:  # the common case, non-negative ints, needs no conversion
+        if s.__class__ is not int or s < 0:
+            return _checked_size(size, fn_name)
+    return size
+
+
+def _checked_size(size, fn_name):
+    """A size with an element that is not a non-negative int: converted, or torch's error."""
     for i, s in enumerate(size):
         if type(s) is not int:
             if not hasattr(s, "__index__"):
