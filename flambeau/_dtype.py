@@ -22,7 +22,7 @@ _BOOL, _INT, _FLOAT, _COMPLEX = range(4)  # categories, in promotion order
 @_naming.public_class
 class dtype:
     __slots__ = ("_name", "_np", "itemsize", "is_floating_point", "is_complex", "is_signed",
-                 "_category")
+                 "_category", "_scalar_name", "_cpp_name")
 
     def __init__(self, name, np_dtype, category, itemsize, is_signed):
         self._name = name
@@ -52,23 +52,29 @@ class dtype:
         return self._np
 
 
-def _make(name, np_name, category, itemsize, is_signed=True):
+def _make(name, np_name, category, itemsize, scalar_name, cpp_name, is_signed=True):
     np_dtype = np.dtype(np_name) if np_name else None
-    return dtype(name, np_dtype, category, itemsize, is_signed)
+    d = dtype(name, np_dtype, category, itemsize, is_signed)
+    d._scalar_name, d._cpp_name = scalar_name, cpp_name
+    return d
 
 
-bool = _make("bool", "bool", _BOOL, 1, False)
-uint8 = _make("uint8", "uint8", _INT, 1, False)
-int8 = _make("int8", "int8", _INT, 1)
-int16 = _make("int16", "int16", _INT, 2)
-int32 = _make("int32", "int32", _INT, 4)
-int64 = _make("int64", "int64", _INT, 8)
-float16 = _make("float16", "float16", _FLOAT, 2)
-bfloat16 = _make("bfloat16", ml_dtypes.bfloat16 if ml_dtypes else None, _FLOAT, 2)
-float32 = _make("float32", "float32", _FLOAT, 4)
-float64 = _make("float64", "float64", _FLOAT, 8)
-complex64 = _make("complex64", "complex64", _COMPLEX, 8)
-complex128 = _make("complex128", "complex128", _COMPLEX, 16)
+# torch's two names of each dtype in its messages: the ScalarType ("not implemented for
+# 'Float'", "torch.FloatTensor") and the C++ type ("a gradient with dtype 'float'")
+bool = _make("bool", "bool", _BOOL, 1, "Bool", "bool", False)
+uint8 = _make("uint8", "uint8", _INT, 1, "Byte", "unsigned char", False)
+int8 = _make("int8", "int8", _INT, 1, "Char", "signed char")
+int16 = _make("int16", "int16", _INT, 2, "Short", "short int")
+int32 = _make("int32", "int32", _INT, 4, "Int", "int")
+int64 = _make("int64", "int64", _INT, 8, "Long", "long int")
+float16 = _make("float16", "float16", _FLOAT, 2, "Half", "c10::Half")
+bfloat16 = _make("bfloat16", ml_dtypes.bfloat16 if ml_dtypes else None, _FLOAT, 2, "BFloat16",
+                 "c10::BFloat16")
+float32 = _make("float32", "float32", _FLOAT, 4, "Float", "float")
+float64 = _make("float64", "float64", _FLOAT, 8, "Double", "double")
+complex64 = _make("complex64", "complex64", _COMPLEX, 8, "ComplexFloat", "c10::complex<float>")
+complex128 = _make("complex128", "complex128", _COMPLEX, 16, "ComplexDouble",
+                   "c10::complex<double>")
 
 all_dtypes = (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
               complex64, complex128)

@@ -19,8 +19,5 @@ def _legacy(name, dtype):
     return _LegacyType(name, (), {"dtype": dtype, "__doc__": f"A tensor of {dtype._name}."})
 
 
-TYPES = {name: _legacy(name, getattr(_dtype, d)) for d, name in {
-    "float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
-    "bfloat16": "BFloat16Tensor", "int64": "LongTensor", "int32": "IntTensor",
-    "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
-    "bool": "BoolTensor"}.items()}
+TYPES = {d._scalar_name + "Tensor": _legacy(d._scalar_name + "Tensor", d)
+         for d in _dtype.all_dtypes if not d.is_complex}  # FloatTensor, LongTensor ...

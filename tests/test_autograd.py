@@ -90,7 +90,20 @@ ERRORS = [
     lambda m: m.autograd.grad(m.ones(2, requires_grad=True).sum(), m.ones(2, requires_grad=True)),
     lambda m: (m.ones(2, requires_grad=True) * 1).requires_grad_(False),
     lambda m: m.ones(2).register_hook(lambda g: g),
+    lambda m: m.ones(2, requires_grad=True)[:1].detach_(),
+    lambda m: m.ones(3)[1:].detach_(),
+    lambda m: _assign_grad(m, m.zeros(3)),
+    lambda m: _assign_grad(m, m.zeros(1, 2)),
+    *(lambda m, d=d: _assign_grad(m, m.zeros(2, dtype=getattr(m, d)))
+      for d in ("float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool",
+                "complex64", "complex128")),
+    lambda m: _assign_grad(m, 3),
 ]
+
+
+def _assign_grad(m, value):
+    x = m.ones(2, requires_grad=True)
+    x.grad = value
 
 
 def _twice(m):

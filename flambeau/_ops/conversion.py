@@ -12,13 +12,6 @@ from ..autograd.graph import record
 from ._util import needs_grad
 from .registry import check_inplace, commit_inplace, defop, register
 
-_TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
-               "bfloat16": "BFloat16Tensor", "int64": "LongTensor", "int32": "IntTensor",
-               "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
-               "bool": "BoolTensor", "complex64": "ComplexFloatTensor",
-               "complex128": "ComplexDoubleTensor"}
-
-
 def _convert(t, dtype, device, copy):
     """``t`` in ``dtype`` on ``device``; ``t`` itself when nothing changes and no copy is asked."""
     dtype = dtype or t._dtype
@@ -105,13 +98,13 @@ def type_(self, dtype=None, non_blocking=False, **kwargs):
     """Without arguments, the legacy type name (``'torch.FloatTensor'``); else a conversion to
     a dtype, a type name string, or a legacy tensor type."""
     if dtype is None:
-        return f"{_naming.public_name}.{_TYPE_NAMES[self._dtype._name]}"
+        return f"{_naming.public_name}.{self._dtype._scalar_name}Tensor"
     if isinstance(dtype, str):
         name = dtype.rsplit(".", 1)[-1]
-        matches = [d for d, n in _TYPE_NAMES.items() if n == name]
+        matches = [d for d in _dtype.all_dtypes if d._scalar_name + "Tensor" == name]
         if not matches:
             raise ValueError(f"invalid type: '{dtype}'")
-        dtype = getattr(_dtype, matches[0])
+        dtype = matches[0]
     elif isinstance(dtype, type) and hasattr(dtype, "dtype"):
         dtype = dtype.dtype
     return _convert(self, dtype, None, False)
@@ -151,6 +144,13 @@ def detach(input):
 
 
 def detach_(self):
+    if self._base is not None:
+        raise RuntimeError(
+            "Can't detach views in-place. Use detach() instead. If you are using "
+            "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set as "
+            "True, gradients are views of DDP buckets, and hence detach_() cannot be called on "
+            "these gradients. To fix this error, please refer to the Optimizer.zero_grad() "
+            f"function in {_naming.public_name}/optim/optimizer.py as the solution.")
     self._grad_fn, self._requires_grad = None, False
     return self
 

@@ -13,7 +13,6 @@ from .. import _dtype, _naming
 from .._tensor import make
 from ..autograd.graph import record
 from ._util import needs_grad, wrap_dim
-from .conversion import _TYPE_NAMES
 from .registry import defop
 
 _NORMS = ("backward", "ortho", "forward")
@@ -225,9 +224,9 @@ def _stft_params(name, x, n_fft, hop_length, win_length, window, normalized, one
     """torch's argument checks, worded as its ``name(...) : expected ...`` errors."""
     def fail(msg):
         win = "None" if window is None else \
-            f"{_naming.public_name}.{_TENSOR_NAME[window._dtype._name]}{{{list(window.shape)}}}"
+            f"{_naming.public_name}.{window._dtype._scalar_name}Tensor{{{list(window.shape)}}}"
         raise RuntimeError(
-            f"{name}({_naming.public_name}.{_TENSOR_NAME[x._dtype._name]}{shape}, "
+            f"{name}({_naming.public_name}.{x._dtype._scalar_name}Tensor{shape}, "
             f"n_fft={n_fft}, "
             f"hop_length={hop}, win_length={win_length}, window={win}, "
             f"normalized={int(normalized)}, onesided={_opt(onesided)}, "
@@ -236,9 +235,6 @@ def _stft_params(name, x, n_fft, hop_length, win_length, window, normalized, one
     hop = n_fft // 4 if hop_length is None else hop_length
     win_length = n_fft if win_length is None else win_length
     return fail, hop, win_length
-
-
-_TENSOR_NAME = _TYPE_NAMES
 
 
 def _opt(v):

@@ -185,10 +185,7 @@ def check_cast(result_dtype, out_dtype):
 
 def type_name(d):
     """torch's ScalarType name of a dtype, as its error messages spell it: Float, Long..."""
-    return {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
-            "int64": "Long", "float16": "Half", "bfloat16": "BFloat16", "float32": "Float",
-            "float64": "Double", "complex64": "ComplexFloat",
-            "complex128": "ComplexDouble"}[d._name]
+    return d._scalar_name
 
 
 def with_out(fn):

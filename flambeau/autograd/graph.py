@@ -191,18 +191,15 @@ class SavedTensor:
 def raise_modified(t, producer, output_nr, expected):
     """torch's error for a saved tensor modified in place before backward used it."""
     import re
-    type_name = {"float32": "Float", "float64": "Double", "float16": "Half",
-                 "complex64": "ComplexFloat", "complex128": "ComplexDouble",
-                 "bfloat16": "BFloat16"}.get(t._dtype._name, t._dtype._name)
     shape = ", ".join(map(str, t._data.shape))
     which = ""
     if producer is not None:  # torch names the node without its "Backward0" suffix
         which = f", which is output {output_nr} of {re.sub(r'Backward[0-9]*$', '', producer.name())}"
     raise RuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace "
-        f"operation: [{_naming.public_name}.{type_name}Tensor [{shape}]]{which}, is at version "
-        f"{t._version}; expected version {expected} instead. Hint: enable anomaly detection to "
-        "find the operation that failed to compute its gradient, with "
+        f"operation: [{_naming.public_name}.{t._dtype._scalar_name}Tensor [{shape}]]{which}, is "
+        f"at version {t._version}; expected version {expected} instead. Hint: enable anomaly "
+        "detection to find the operation that failed to compute its gradient, with "
         "torch.autograd.set_detect_anomaly(True, check_nan=False).")
 
 
