@@ -16,7 +16,8 @@ from ._storage import TypedStorage, UntypedStorage
 from ._tensor import Tensor
 from ._tensor_str import set_printoptions
 from . import autograd
-from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
+                       no_grad, set_grad_enabled)
 from . import _ops
 from ._ops.registry import OPS as _OPS
 from . import cuda, fft, linalg, random, return_types, special
@@ -73,6 +74,9 @@ _publish()
 
 def is_tensor(obj):
     return isinstance(obj, Tensor)
+
+
+is_inference = Tensor.is_inference
 
 
 def is_storage(obj):

@@ -140,6 +140,8 @@ class Tensor:
 
     @property
     def _version(self):
+        if self.is_inference():
+            raise RuntimeError("Inference tensors do not track version counter.")
         storage = self._storage
         return 0 if storage is None else storage._version
 
@@ -269,6 +271,9 @@ class Tensor:
                                "require differentiation use var_no_grad = var.detach().")
         if requires_grad and not (self._dtype.is_floating_point or self._dtype.is_complex):
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if requires_grad and self.is_inference() and not _in_inference_mode():
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside "
+                               "InferenceMode is not allowed.")
         self._requires_grad = bool(requires_grad)
         return self
 
@@ -339,7 +344,8 @@ class Tensor:
         return bool(self._meta and self._meta.retains_grad)
 
     def is_inference(self):
-        return False
+        """Whether the tensor was made in inference mode (or views one that was)."""
+        return self._meta is not None and self._meta.inference
 
     @classmethod
     def _make_subclass(cls, subclass, data, require_grad=False):
@@ -375,6 +381,45 @@ def _init_from(t, array, dtype, storage=None):
 _new_tensor = Tensor.__new__
 
 
+class _Meta:
+    """Rarely-set autograd state of a tensor, kept out of the tensor's slots."""
+    __slots__ = ("retains_grad", "hooks", "post_accumulate_hooks", "accumulator", "name",
+                 "inference")
+
+    def __init__(self):
+        self.retains_grad = False
+        self.hooks = None
+        self.post_accumulate_hooks = None
+        self.accumulator = None
+        self.name = None
+        self.inference = False
+
+
+# inference_mode blocks open in any thread (autograd.grad_mode counts them): while there are
+# none, making a tensor costs one test for them; and whether an inference tensor was ever made
+# (until then, recording an op need not look for one among the tensors it saves)
+_inference_blocks = 0
+inference_made = False
+
+
+def _in_inference_mode():
+    from .autograd.grad_mode import is_inference_mode_enabled  # (autograd imports this module)
+    return is_inference_mode_enabled()
+
+
+def _mark_inference(t):
+    """Makes ``t`` an inference tensor if this thread is in inference mode."""
+    if _in_inference_mode():
+        _set_inference(t)
+
+
+def _set_inference(t):
+    """Makes ``t`` an inference tensor."""
+    global inference_made
+    t._meta = _Meta()
+    t._meta.inference = inference_made = True
+
+
 def make(array, dtype=None):
     """A new tensor around a backend array (NumPy scalars become 0-d arrays)."""
     if type(array) is not _ndarray and not hasattr(array, "__cuda_array_interface__"):
@@ -389,13 +434,18 @@ def make(array, dtype=None):
     t._output_nr = 0
     t._base = None
     t._meta = None
+    if _inference_blocks:
+        _mark_inference(t)
     return t
 
 
 def make_view(base, array):
-    """A tensor viewing ``array``, which views ``base``'s memory: it shares base's storage."""
+    """A tensor viewing ``array``, which views ``base``'s memory: it shares base's storage (and
+    is an inference tensor if base is one)."""
     t = make(array, base._dtype)
     t._storage = base._get_storage()
+    if base._meta is not None and base._meta.inference and t._meta is None:
+        _set_inference(t)
     return t
 
 

@@ -341,6 +341,45 @@ def test_grad_modes_as_decorators_and_threads():
     assert seen == [True]
 
 
+def _inference_observations(m):
+    """What a program sees of inference mode and inference tensors (flags, then errors)."""
+    seen = []
+    with m.no_grad(), m.inference_mode(False):
+        seen += [m.is_grad_enabled(), m.is_inference_mode_enabled()]
+    with m.inference_mode():
+        seen += [m.is_grad_enabled(), m.is_inference_mode_enabled()]
+        with m.inference_mode(False):
+            seen += [m.is_grad_enabled(), m.is_inference_mode_enabled(), m.ones(1).is_inference()]
+        with m.enable_grad():
+            seen += [m.is_grad_enabled(), m.ones(1).is_inference()]
+        inner = m.ones(2)
+        seen += [inner[0].is_inference(), inner.requires_grad_().requires_grad]
+        inner.requires_grad_(False).add_(1)  # in-place is allowed inside
+    x = m.ones(2, requires_grad=True)
+    seen += [inner.is_inference(), inner[0].is_inference(), inner.detach().is_inference(),
+             inner.clone().is_inference(), (inner * 2).is_inference(), m.is_inference(inner),
+             inner.tolist()]
+    (inner.detach() + x).sum().backward()  # nothing saved: allowed
+    seen.append(m.inference_mode(lambda: m.is_inference_mode_enabled())())
+
+    def setitem(t):
+        t[0] = 1
+
+    for attempt in (lambda: inner._version, lambda: (inner * x).sum(),
+                    lambda: inner.requires_grad_(), lambda: inner.add_(1),
+                    lambda: setitem(inner), lambda: inner.fill_(2)):
+        try:
+            attempt()
+            seen.append("no error")
+        except RuntimeError as e:
+            seen.append(str(e).replace(m.__name__, "torch"))
+    return seen
+
+
+def test_inference_mode_and_inference_tensors():
+    assert _inference_observations(flambeau) == _inference_observations(torch)
+
+
 def test_variable_is_a_tensor():
     v = flambeau.autograd.Variable(flambeau.ones(2), requires_grad=True)
     assert isinstance(v, flambeau.Tensor) and v.requires_grad

@@ -94,10 +94,16 @@ def snapshot(t):
 
 
 def check_inplace(t):
-    """torch refuses in-place ops on leaves that require grad while grad mode is on."""
+    """torch refuses in-place ops on leaves that require grad while grad mode is on, and on
+    inference tensors outside inference mode."""
     if t._requires_grad and t._grad_fn is None and grad_mode.is_grad_enabled():
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
                            "operation.")
+    if t._meta is not None and t._meta.inference and not grad_mode.is_inference_mode_enabled():
+        raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not "
+                           "allowed.You can make a clone to get a normal tensor before doing "
+                           "inplace update.See https://github.com/pytorch/rfcs/pull/17 for more "
+                           "details.")
 
 
 def check_no_overlap(t):

@@ -4,6 +4,7 @@ import threading
 
 class _State(threading.local):
     enabled = True  # every thread starts with grad enabled
+    inference = False
 
 
 _state = _State()
@@ -78,22 +79,32 @@ class set_grad_enabled(_DecoratorContextManager):
 
 
 class inference_mode(_DecoratorContextManager):
-    """Like ``no_grad`` (flambeau has no separate inference tensors)."""
+    """Like ``no_grad``, and the tensors made inside are inference tensors: outside the mode
+    they cannot be saved for backward, require grad or be modified in place.
+    ``inference_mode(False)`` turns it off (and grad mode on) inside an inference block."""
+
+    def __new__(cls, mode=True):
+        if isinstance(mode, bool):
+            return super().__new__(cls)
+        return cls()(mode)  # @inference_mode, without parentheses
 
     def __init__(self, mode=True):
         self.mode = mode
 
     def __enter__(self):
-        self.prev = is_grad_enabled()
-        if self.mode:
-            _set_enabled(False)
+        from .. import _tensor
+        self.prev = _state.enabled, _state.inference
+        _state.enabled, _state.inference = not self.mode, self.mode
+        _tensor._inference_blocks += 1
 
     def __exit__(self, *exc):
-        _set_enabled(self.prev)
+        from .. import _tensor
+        _state.enabled, _state.inference = self.prev
+        _tensor._inference_blocks -= 1
 
     def clone(self):
         return self.__class__(self.mode)
 
 
 def is_inference_mode_enabled():
-    return False
+    return _state.inference

@@ -9,9 +9,9 @@ written with flambeau operations so that it can itself be differentiated.
 import itertools
 import weakref
 
-from .. import _naming
+from .. import _naming, _tensor
 from . import anomaly_mode
-from .._tensor import Tensor, _alias
+from .._tensor import Tensor, _alias, _Meta
 
 _node_classes = {}
 
@@ -121,6 +121,20 @@ class Node:
         return tuple(self._unpack_saved())
 
 
+def check_savable(tensors):
+    """torch's error for an inference tensor saved for backward."""
+    if any(isinstance(t, Tensor) and t.is_inference() for t in tensors):
+        raise_inference_saved()
+
+
+def raise_inference_saved():
+    raise RuntimeError(
+        "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+        "inference mode in computation tracked by autograd. To work around this, you can make a "
+        f"clone to get a normal tensor and use it in autograd, or use `{_naming.public_name}."
+        f"no_grad()` instead of `{_naming.public_name}.inference_mode()`.")
+
+
 def raise_freed():
     raise RuntimeError(
         "Trying to backward through the graph a second time (or directly access saved "
@@ -172,6 +186,7 @@ class SavedTensor:
     __slots__ = ("tensor", "version", "is_output", "output_nr")
 
     def __init__(self, tensor, is_output=False):
+        check_savable((tensor,))
         self.tensor = _alias(tensor) if is_output else tensor
         self.version = version(tensor)
         self.is_output = is_output
@@ -221,18 +236,6 @@ class _Handle:
 
     def __exit__(self, *exc):
         self.remove()
-
-
-class _Meta:
-    """Rarely-set autograd state of a tensor, kept out of the tensor's slots."""
-    __slots__ = ("retains_grad", "hooks", "post_accumulate_hooks", "accumulator", "name")
-
-    def __init__(self):
-        self.retains_grad = False
-        self.hooks = None
-        self.post_accumulate_hooks = None
-        self.accumulator = None
-        self.name = None
 
 
 def meta(t):
@@ -288,6 +291,8 @@ def record(name, outputs, inputs, backward, saved=(), saved_outputs=()):
         for i, out in enumerate(outputs):
             out._grad_fn, out._output_nr, out._requires_grad = node, i, True
         node.metadata["outputs_like"] = [o._data for o in outputs]
+    if _tensor.inference_made:
+        check_savable(saved)
     entries = ()  # a loop, not a comprehension: no function object per op
     for t in saved:
         storage = t._storage
