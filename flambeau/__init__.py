@@ -18,6 +18,8 @@ from ._tensor_str import set_printoptions
 from . import autograd
 from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
                        no_grad, set_grad_enabled)
+from .autograd.anomaly_mode import (is_anomaly_check_nan_enabled, is_anomaly_enabled,
+                                    set_anomaly_enabled)
 from . import _ops
 from ._ops.registry import OPS as _OPS
 from . import cuda, fft, linalg, random, return_types, special

@@ -291,7 +291,8 @@ class Tensor:
 
     @property
     def grad(self):
-        if self._grad_fn is not None and not (self._meta and self._meta.retains_grad):
+        if self._grad is None and self._grad_fn is not None and not (
+                self._meta and self._meta.retains_grad):
             import warnings
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "

@@ -98,7 +98,21 @@ ERRORS = [
       for d in ("float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool",
                 "complex64", "complex128")),
     lambda m: _assign_grad(m, 3),
+    lambda m: (lambda x: m.autograd.grad([(x * 2).sum(), x.sum()], x, grad_outputs=[None]))(
+        m.ones(2, requires_grad=True)),
+    lambda m: (m.ones(2, requires_grad=True) * 2).sum().backward(inputs=[]),
+    lambda m: m.autograd.grad((m.ones(2, requires_grad=True) * 2).sum(), []),
+    lambda m: _hooked(m, lambda g: g.double(), leaf=False),
+    lambda m: _hooked(m, lambda g: g[:1], leaf=False),
+    lambda m: _hooked(m, lambda g: g.reshape(1, 2), leaf=True),
 ]
+
+
+def _hooked(m, hook, leaf):
+    x = m.ones(2, requires_grad=True)
+    y = x if leaf else x * 2
+    y.register_hook(hook)
+    (y * 3).sum().backward()
 
 
 def _assign_grad(m, value):
@@ -378,6 +392,37 @@ def _inference_observations(m):
 
 def test_inference_mode_and_inference_tensors():
     assert _inference_observations(flambeau) == _inference_observations(torch)
+
+
+def _engine_observations(m):
+    """Gradients and graph structure of less common engine paths, as plain values."""
+    seen = []
+    x = m.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    (y * 3).sum().backward(inputs=[y])  # a non-leaf input gets its .grad, x does not
+    seen += [y.grad.tolist(), x.grad]
+    rows = m.autograd.grad([x * 2, x.sum()], [x], [m.ones(3, 2), m.arange(3.0)],
+                           is_grads_batched=True)
+    seen.append(rows[0].tolist())
+    calls = []
+    z = x * 3
+    z.grad_fn.next_functions[0][0].register_hook(lambda gi, go: calls.append((gi, go[0].tolist())))
+    z.sum().backward()
+    seen.append(calls)
+    x.grad = None
+    (x ** 2).sum().backward(create_graph=True)  # the leaf keeps a recorded copy
+    seen.append([type(x.grad.grad_fn).__name__, len(x.grad.grad_fn.next_functions)])
+    x.grad = None
+    a = x * 1
+    a.copy_(m.ones(2))  # a's old history gets zeros through CopyBackwards
+    seen.append([type(a.grad_fn).__name__, [f is None for f, _ in a.grad_fn.next_functions]])
+    a.sum().backward()
+    seen.append(x.grad.tolist())
+    return seen
+
+
+def test_engine_paths_match_torch():
+    assert _engine_observations(flambeau) == _engine_observations(torch)
 
 
 def test_variable_is_a_tensor():

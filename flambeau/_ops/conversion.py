@@ -173,9 +173,10 @@ def copy_(self, src, non_blocking=False):
         from .pointwise import broadcast_error
         raise broadcast_error(self._data, array) from None
     result = make(array.astype(self._dtype.numpy_dtype), self._dtype)
-    if needs_grad(src):
+    if needs_grad(self, src):  # self's old history gets zeros: its values are gone
         source = src._dtype
-        record("CopyBackwards", (result,), (src,), lambda g: g.to(source))
+        record("CopyBackwards", (result,), (self, src),
+               lambda g: (g.new_zeros(g.shape), g.to(source)))
     return commit_inplace(self, result)
 
 

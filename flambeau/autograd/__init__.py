@@ -1,17 +1,20 @@
 """``flambeau.autograd``: reverse-mode differentiation of tensor operations."""
+import warnings
+
 from .. import _backend, _tensor
 from .._tensor import Tensor
-from . import graph
+from . import engine, graph
 from .engine import run_backward
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                         is_inference_mode_enabled, no_grad, set_grad_enabled)
-from .anomaly_mode import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
+from .anomaly_mode import (detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled,
+                           set_detect_anomaly)
 from .function import Function, FunctionCtx, InplaceFunction, once_differentiable
 
 
 def _make_grads(outputs, grad_outputs):
     grads = []
-    for out, g in zip(outputs, grad_outputs):
+    for out, g in zip(outputs, grad_outputs):  # extra gradients are ignored, as in torch
         if g is None:
             if out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
@@ -27,6 +30,8 @@ def _make_grads(outputs, grad_outputs):
             raise RuntimeError(f"Mismatch in shape: grad_output[{len(grads)}] has a shape of "
                                f"{g.shape} and output[{len(grads)}] has a shape of {out.shape}.")
         grads.append(g)
+    if len(grads) != len(outputs):
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(grads)} gradients")
     return grads
 
 
@@ -44,15 +49,39 @@ def _check_differentiable(outputs):
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
-    """Accumulates into the leaves' ``.grad`` the gradients of ``tensors``."""
+    """Accumulates into the leaves' ``.grad`` the gradients of ``tensors`` (into the ``.grad`` of
+    ``inputs`` instead, leaves or not, when given)."""
     tensors = _as_tuple(tensors)
     grad_tensors = _as_tuple(grad_tensors) or (None,) * len(tensors)
+    inputs = _as_tuple(inputs)
+    if inputs is not None and not inputs:
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     _check_differentiable(tensors)
     grads = _make_grads(tensors, grad_tensors)
     if retain_graph is None:
         retain_graph = create_graph
-    inputs = _as_tuple(inputs)
-    run_backward(tensors, grads, retain_graph, create_graph, inputs=inputs, accumulate=True)
+    if create_graph:
+        _warn_create_graph_cycle()
+    results = run_backward(tensors, grads, retain_graph, create_graph, inputs=inputs,
+                           accumulate=True)
+    for t, g in zip(inputs or (), results):
+        if t._grad_fn is not None and g is not None:  # leaves were accumulated by the engine
+            engine._store_grad(t, g, create_graph)
+
+
+_warned_create_graph = False
+
+
+def _warn_create_graph_cycle():
+    global _warned_create_graph
+    if not _warned_create_graph:
+        _warned_create_graph = True
+        warnings.warn(
+            "Using backward() with create_graph=True will create a reference cycle between the "
+            "parameter and its gradient which can cause a memory leak. We recommend using "
+            "autograd.grad when creating the graph to avoid this. If you have to use this "
+            "function, make sure to reset the .grad fields of your parameters to None after use "
+            "to break the cycle and avoid the leak.", UserWarning, stacklevel=3)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
@@ -60,7 +89,12 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     """The gradients of ``outputs`` with respect to ``inputs``, returned (not accumulated)."""
     outputs = _as_tuple(outputs)
     inputs = _as_tuple(inputs)
+    if not inputs:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     grad_outputs = _as_tuple(grad_outputs) or (None,) * len(outputs)
+    if is_grads_batched:
+        return _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
+                             allow_unused, materialize_grads)
     _check_differentiable(outputs)
     for i, t in enumerate(inputs):
         if not t._requires_grad:
@@ -82,6 +116,20 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                                    "been used in the graph. Set allow_unused=True if this is the "
                                    "desired behavior.")
     return tuple(results)
+
+
+def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused,
+                  materialize_grads):
+    """``grad`` for each row of the ``grad_outputs`` (which share a first, batch dim), the
+    results stacked: what torch computes with vmap, as a loop over the rows."""
+    from .._ops.joining import stack
+    n = len(grad_outputs[0])
+    last = create_graph if retain_graph is None else retain_graph
+    rows = [grad(outputs, inputs, [g[i] for g in grad_outputs],
+                 retain_graph=True if i < n - 1 else last, create_graph=create_graph,
+                 allow_unused=allow_unused, materialize_grads=materialize_grads)
+            for i in range(n)]
+    return tuple(None if column[0] is None else stack(column) for column in zip(*rows))
 
 
 def _tensor_backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
@@ -106,7 +154,7 @@ def _register_hook(self, hook):
         new = hook(grads[nr])
         if new is None:
             return None
-        return grads[:nr] + (new,) + grads[nr + 1:]
+        return grads[:nr] + (engine.checked_hook_result(hook, grads[nr], new),) + grads[nr + 1:]
     return self._grad_fn.register_prehook(pre_hook)
 
 

@@ -17,6 +17,11 @@ def is_anomaly_check_nan_enabled():
     return check_nan
 
 
+def set_anomaly_enabled(mode, check_nan=True):
+    """Turns anomaly detection on or off (``torch.set_anomaly_enabled``)."""
+    _set(mode, check_nan)
+
+
 def _set(mode, nan):
     global enabled, check_nan
     enabled, check_nan = bool(mode), bool(nan)

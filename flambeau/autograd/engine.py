@@ -10,7 +10,7 @@ they record a graph of their own.
 import heapq
 import sys
 
-from .. import _backend, _tensor
+from .. import _backend, _naming, _tensor
 from . import anomaly_mode, grad_mode
 from .graph import AccumulateGrad, _fit, raise_freed
 
@@ -110,6 +110,8 @@ def _run_node(node, grads, create_graph, retain_graph, into_leaf, check_anomalie
     if node.__class__ is AccumulateGrad:
         if into_leaf:
             _accumulate_into_leaf(node.variable, grads[0], create_graph)
+        if node._hooks:
+            _after_node(node, (), grads)
         return None
     if node._n_outputs > 1:  # an output no gradient reached gets zeros
         for i, g in enumerate(grads):
@@ -150,6 +152,19 @@ def _after_node(node, grad_inputs, grads):
     return grad_inputs
 
 
+def checked_hook_result(hook, grad, new):
+    """The gradient a tensor hook returned, after torch's checks that it kept type and size."""
+    name = getattr(hook, "__name__", type(hook).__name__)
+    if new._dtype is not grad._dtype:
+        public = _naming.public_name
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was "
+                           f"{public}.{grad._dtype._scalar_name}Tensor got "
+                           f"{public}.{new._dtype._scalar_name}Tensor)")
+    if new._data.shape != grad._data.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
+    return new
+
+
 def _zeros_for(node, i):
     """A zero gradient for an output of a multi-output node that received none."""
     like = node.metadata["outputs_like"][i]
@@ -168,8 +183,9 @@ def _store_grad(t, grad, create_graph, owned=False):
     says nothing else holds it: then its buffer is kept, as torch's AccumulateGrad steals it.
     """
     if t._grad is None:
-        if create_graph:
-            t._grad = grad
+        if create_graph:  # a recorded copy (CopyBackwards), as torch keeps
+            empty = _backend.array_module(grad._data).empty_like(grad._data)
+            t._grad = _tensor.make(empty, grad._dtype).copy_(grad)
         else:
             t._grad = _tensor.make(grad._data if owned else grad._data.copy(), grad._dtype)
     elif create_graph:
@@ -184,7 +200,7 @@ def _accumulate_into_leaf(t, grad, create_graph):
         for hook in list(m.hooks.values()):
             new = hook(grad)
             if new is not None:
-                grad = new
+                grad = checked_hook_result(hook, grad, new)
         _store_grad(t, grad, create_graph)
     else:
         owned = _owned(grad, t)
