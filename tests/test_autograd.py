@@ -425,6 +425,101 @@ def test_engine_paths_match_torch():
     assert _engine_observations(flambeau) == _engine_observations(torch)
 
 
+def _functions(m):
+    """Custom Functions that misbehave or take the less common paths, in library ``m``."""
+    class Many(m.autograd.Function):  # one gradient too many
+        @staticmethod
+        def forward(ctx, a):
+            return a * 1
+
+        @staticmethod
+        def backward(ctx, g):
+            return g, g
+
+    class WrongShape(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a * 1
+
+        @staticmethod
+        def backward(ctx, g):
+            return m.ones(3)
+
+    class Broadcast(m.autograd.Function):  # a gradient that sums back to the input's shape
+        @staticmethod
+        def forward(ctx, a):
+            return a * 1
+
+        @staticmethod
+        def backward(ctx, g):
+            return g.expand(4, 2)
+
+    class Two(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, materialize):
+            ctx.set_materialize_grads(materialize)
+            return a * 2, a * 3
+
+        @staticmethod
+        def backward(ctx, g1, g2):
+            ctx.seen = (g1 is None, g2 is None)
+            return (g1 if g1 is not None else 0) + (g2 if g2 is not None else 0), None
+
+    class Dirty(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            a.mul_(2)
+            ctx.mark_dirty(a)
+            return a
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    class Identity(m.autograd.Function):  # returns its input unchanged
+        @staticmethod
+        def forward(ctx, a):
+            return a
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 5
+
+    return Many, WrongShape, Broadcast, Two, Dirty, Identity
+
+
+FUNCTION_ERRORS = [
+    lambda m: _functions(m)[0].apply(m.ones(2, requires_grad=True)).sum().backward(),
+    lambda m: _functions(m)[1].apply(m.ones(2, requires_grad=True)).sum().backward(),
+    lambda m: _functions(m)[4].apply(m.ones(2, requires_grad=True)),
+]
+
+
+@pytest.mark.parametrize("fn", FUNCTION_ERRORS)
+def test_custom_function_errors_match_torch(fn):
+    raises_like(lambda: fn(flambeau), lambda: fn(torch))
+
+
+def _function_observations(m):
+    _, _, broadcast, two, dirty, identity = _functions(m)
+    x = m.tensor([1.0, 2.0], requires_grad=True)
+    seen = [m.autograd.grad(broadcast.apply(x).sum(), x)[0].tolist()]
+    for materialize in (True, False):
+        a, _ = two.apply(x, materialize)
+        seen.append(m.autograd.grad(a.sum(), x)[0].tolist())
+        seen.append(a.grad_fn.seen)
+    y = dirty.apply(x * 1)
+    seen.append([type(y.grad_fn).__name__, m.autograd.grad(y.sum(), x)[0].tolist()])
+    z = identity.apply(x)
+    seen.append([z is x, z._base is x, type(z.grad_fn).__name__,
+                 m.autograd.grad(z.sum(), x)[0].tolist()])
+    return seen
+
+
+def test_custom_function_paths_match_torch():
+    assert _function_observations(flambeau) == _function_observations(torch)
+
+
 def test_variable_is_a_tensor():
     v = flambeau.autograd.Variable(flambeau.ones(2), requires_grad=True)
     assert isinstance(v, flambeau.Tensor) and v.requires_grad

@@ -113,10 +113,6 @@ def _run_node(node, grads, create_graph, retain_graph, into_leaf, check_anomalie
         if node._hooks:
             _after_node(node, (), grads)
         return None
-    if node._n_outputs > 1:  # an output no gradient reached gets zeros
-        for i, g in enumerate(grads):
-            if g is None:
-                grads[i] = _zeros_for(node, i)
     grad_inputs = node._run(grads)
     if check_anomalies:
         anomaly_mode.check_gradients(node, grad_inputs)
@@ -163,12 +159,6 @@ def checked_hook_result(hook, grad, new):
     if new._data.shape != grad._data.shape:
         raise RuntimeError(f"hook '{name}' has changed the size of value")
     return new
-
-
-def _zeros_for(node, i):
-    """A zero gradient for an output of a multi-output node that received none."""
-    like = node.metadata["outputs_like"][i]
-    return _tensor.make(_backend.array_module(like).zeros(like.shape, like.dtype))
 
 
 def _leaf_node(t):

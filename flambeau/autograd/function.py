@@ -8,9 +8,10 @@ class, ``MyReLUBackward``, which is also the ``ctx`` object, as in PyTorch.
 import functools
 
 from .. import _naming
-from .._tensor import Tensor
+from .._tensor import Tensor, make_view
 from . import grad_mode
-from .graph import Node, SavedTensor, input_entries, next_sequence_nr, raise_freed
+from .graph import (Node, SavedTensor, input_entries, next_sequence_nr, raise_freed,
+                    zeros_like_array)
 
 
 class FunctionCtx:
@@ -56,25 +57,33 @@ class BackwardCFunction(Node, FunctionCtx):
         if getattr(self, "_released", False):
             raise_freed()
         if getattr(self, "materialize_grads", True):
-            grads = tuple(g if g is not None else _zeros_like(like)
+            grads = tuple(g if g is not None else zeros_like_array(like)
                           for g, like in zip(grads, self._outputs_like))
         result = self._forward_cls.backward(self, *grads)
         if not isinstance(result, tuple):
             result = (result,)
-        if len(result) < len(self._arg_is_tensor):
+        expected = len(self._arg_is_tensor)
+        if len(result) < expected or any(g is not None for g in result[expected:]):
             raise RuntimeError(f"function {type(self).__name__} returned an incorrect number of "
-                               f"gradients (expected {len(self._arg_is_tensor)}, got "
-                               f"{len(result)})")
-        return tuple(g for g, is_tensor in zip(result, self._arg_is_tensor) if is_tensor)
+                               f"gradients (expected {expected}, got {len(result)})")
+        grads = tuple(g for g, is_tensor in zip(result, self._arg_is_tensor) if is_tensor)
+        for i, (g, shape) in enumerate(zip(grads, self._inputs[2::4])):
+            if g is not None and g._data.shape != shape and not _expandable(shape, g._data.shape):
+                raise RuntimeError(f"Function {type(self).__name__} returned an invalid gradient "
+                                   f"at index {i} - got {list(g._data.shape)} but expected shape "
+                                   f"compatible with {list(shape)}")
+        return grads
 
     def release(self):
         self._released = True
         self._saved_slots = None
 
 
-def _zeros_like(array):
-    from .. import _backend, _tensor
-    return _tensor.make(_backend.array_module(array).zeros_like(array))
+def _expandable(shape, to):
+    """Whether ``shape`` broadcasts to ``to`` (a gradient of that shape sums back to it)."""
+    if len(shape) > len(to):
+        return False
+    return all(s == t or s == 1 for s, t in zip(shape[::-1], to[::-1]))
 
 
 class FunctionMeta(type):
@@ -127,30 +136,40 @@ class Function(metaclass=FunctionMeta):
             else:
                 outputs = cls.forward(ctx, *args, **kwargs)
         record = grad_mode.is_grad_enabled() and any(t._requires_grad for t in tensor_args)
+        if not record:
+            return outputs
         single = not isinstance(outputs, tuple)
-        outs = (outputs,) if single else outputs
-        if record:
-            _connect(ctx, args, tensor_args, outs)
-        return outputs
+        outs = _connect(ctx, args, tensor_args, (outputs,) if single else outputs)
+        return outs[0] if single else outs
 
 
 def _connect(ctx, args, tensor_args, outs):
-    """Makes ``ctx`` the grad_fn of the Function's tensor outputs."""
+    """Makes ``ctx`` the grad_fn of the Function's tensor outputs, which it returns: an input
+    returned unchanged (not marked dirty) comes back as a new view of it, as in torch."""
     ctx._arg_is_tensor = tuple(isinstance(a, Tensor) for a in args)
+    dirty = {id(t) for t in getattr(ctx, "_dirty", ())}
+    for t in tensor_args:
+        if id(t) in dirty and t._requires_grad and t._grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad has been used in an in-place "
+                               "operation.")
     ctx._inputs = input_entries(tensor_args)
     ctx._seq = next_sequence_nr()
     ctx._n_outputs = len(outs)
     ctx._outputs_like = [o._data if isinstance(o, Tensor) else None for o in outs]
     non_diff = {id(t) for t in getattr(ctx, "_non_differentiable", ())}
     inputs = {id(t) for t in tensor_args}
+    outs = list(outs)
     for i, out in enumerate(outs):
         if not isinstance(out, Tensor) or id(out) in non_diff:
             continue
-        if id(out) in inputs and out not in getattr(ctx, "_dirty", ()):
-            continue  # an input returned unchanged keeps its own history (torch makes a view)
+        if id(out) in inputs and id(out) not in dirty:
+            view = outs[i] = make_view(out, out._data)
+            view._base = out if out._base is None else out._base
+            out = view
         out._grad_fn, out._output_nr, out._requires_grad = ctx, i, True
     ctx._saved_slots = [SavedTensor(t, is_output=t._grad_fn is ctx) if t is not None else None
                         for t in getattr(ctx, "_to_save", ())]
+    return tuple(outs)
 
 
 def once_differentiable(fn):

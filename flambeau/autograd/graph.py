@@ -72,7 +72,11 @@ class Node:
         backward = self._backward
         if backward is None:
             raise_freed()
-        grad = grads[0] if self._n_outputs == 1 else tuple(grads)
+        if self._n_outputs == 1:
+            grad = grads[0]
+        else:  # an output no gradient reached gets zeros
+            grad = tuple(g if g is not None else zeros_like_array(like)
+                         for g, like in zip(grads, self.metadata["outputs_like"]))
         result = backward(grad, *self._unpack_saved()) if self._saved else backward(grad)
         return result if result.__class__ is tuple else (result,)
 
@@ -125,6 +129,12 @@ def check_savable(tensors):
     """torch's error for an inference tensor saved for backward."""
     if any(isinstance(t, Tensor) and t.is_inference() for t in tensors):
         raise_inference_saved()
+
+
+def zeros_like_array(array):
+    """A zero gradient like an output's backend array."""
+    from .. import _backend
+    return _tensor.make(_backend.array_module(array).zeros_like(array))
 
 
 def raise_inference_saved():
