@@ -1,6 +1,7 @@
 """Autograd against torch: node names and graph structure, engine behaviour, errors, hooks,
 custom Functions, grad modes and the checking tools."""
 import threading
+import warnings
 
 import numpy as np
 import pytest
@@ -518,6 +519,34 @@ def _function_observations(m):
 
 def test_custom_function_paths_match_torch():
     assert _function_observations(flambeau) == _function_observations(torch)
+
+
+def _functional(m, name):
+    return getattr(m.autograd.functional, name)
+
+
+FUNCTIONAL_ERRORS = [
+    lambda m: _functional(m, "jacobian")(lambda a: m.ones(2), m.ones(2), strict=True),
+    lambda m: _functional(m, "jacobian")(lambda a: a[:1] * 2, (m.ones(2), m.ones(2)),
+                                         strict=True),
+    lambda m: _functional(m, "jacobian")(lambda a: 3, m.ones(2)),
+    lambda m: _functional(m, "jacobian")(lambda a: a, [m.ones(2)]),
+    lambda m: _functional(m, "vjp")(lambda a: a * 2, m.ones(2)),
+    lambda m: _functional(m, "vjp")(lambda a: a * 2, m.ones(2), v=(1.0,)),
+    lambda m: _functional(m, "jvp")(lambda a: a * 2, m.ones(2)),
+    lambda m: _functional(m, "hvp")(lambda a: a * 2, m.ones(2), m.ones(2)),
+    lambda m: _functional(m, "vhp")(lambda a: (a.sum(), a.sum()), m.ones(2), m.ones(2)),
+    lambda m: _functional(m, "hessian")(lambda a: a * 2, m.ones(2)),
+    lambda m: m.autograd.gradcheck(lambda a: a * 2, m.ones(2, dtype=m.float64)),
+    lambda m: m.autograd.gradcheck(lambda a: a.detach() * 2 + a, m.ones(2, requires_grad=True)),
+]
+
+
+@pytest.mark.parametrize("fn", FUNCTIONAL_ERRORS)
+def test_functional_errors_match_torch(fn, as_torch):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        raises_like(lambda: fn(flambeau), lambda: fn(torch))
 
 
 def test_variable_is_a_tensor():

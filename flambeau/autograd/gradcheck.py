@@ -65,6 +65,9 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     differences; otherwise raises (or returns False with ``raise_exception=False``)."""
     inputs = _as_tuple(inputs)
     wanted = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t._requires_grad]
+    if not wanted:
+        raise ValueError("gradcheck expects at least one input tensor to require gradient, but "
+                         "none of them have requires_grad=True.")
     for i in wanted:
         if inputs[i]._dtype._name not in ("float64", "complex128"):
             import warnings
@@ -79,10 +82,11 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
             if not np.allclose(analytical, numerical, rtol=rtol, atol=atol):
                 if not raise_exception:
                     return False
+                shown = inputs[i]._dtype.to_real()._np  # printed in the input's precision
                 raise GradcheckError(
                     f"Jacobian mismatch for output {o_index} with respect to input {i},\n"
-                    f"numerical:{_tensor.make(numerical.real)}\n"
-                    f"analytical:{_tensor.make(analytical.real)}\n")
+                    f"numerical:{_tensor.make(numerical.real.astype(shown))}\n"
+                    f"analytical:{_tensor.make(analytical.real.astype(shown))}\n")
     return True
 
 
