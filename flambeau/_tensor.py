@@ -377,6 +377,8 @@ def _init_from(t, array, dtype, storage=None):
     t._output_nr = 0
     t._base = None
     t._meta = None
+    if _inference_blocks:
+        _mark_inference(t)
 
 
 _new_tensor = Tensor.__new__
