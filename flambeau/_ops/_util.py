@@ -63,6 +63,8 @@ def _checked_size(size, fn_name):
 def int_list(value, fn_name, arg, position=2):
     """A list-of-ints argument as a tuple; torch's TypeError for a lone number (``flip(x, 1)``:
     only the method form takes ints one by one)."""
+    if value.__class__ is tuple:  # the common case, and what the method form passes
+        return value
     if isinstance(value, (int, float, complex)) or isinstance(value, Tensor) and value.ndim == 0:
         raise TypeError(f"{fn_name}(): argument '{arg}' (position {position}) must be tuple of "
                         f"ints, not {type(value).__name__}")

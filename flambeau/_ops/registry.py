@@ -60,9 +60,14 @@ def spread_method(fn, single_int_is_list):
     """The method form of ``fn(input, ints)`` that also takes the ints as separate arguments."""
     @functools.wraps(fn)
     def method(self, *args, **kwargs):
-        if len(args) > 1 or single_int_is_list and args and _is_int(args[0]):
-            args = (args,)
-        return fn(self, *args, **kwargs)
+        if kwargs or not args:
+            return fn(self, *args, **kwargs)
+        if len(args) > 1:
+            return fn(self, args)
+        ints = args[0]
+        if single_int_is_list and (ints.__class__ is int or _is_int(ints)):
+            return fn(self, args)
+        return fn(self, ints)
     return method
 
 
@@ -99,7 +104,7 @@ def check_inplace(t):
     if t._requires_grad and t._grad_fn is None and grad_mode.is_grad_enabled():
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
                            "operation.")
-    if t._meta is not None and t._meta.inference and not grad_mode.is_inference_mode_enabled():
+    if t.is_inference() and not grad_mode.is_inference_mode_enabled():
         raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not "
                            "allowed.You can make a clone to get a normal tensor before doing "
                            "inplace update.See https://github.com/pytorch/rfcs/pull/17 for more "
