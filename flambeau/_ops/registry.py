@@ -26,8 +26,14 @@ OPS = []  # (namespace, public name, function, is Tensor method)
 
 
 def defop(fn=None, *, name=None, method=True, function=True, inplace=False, out=False,
-          aliases=(), namespace="", spread=None):
+          aliases=(), namespace="", spread=None, signature=None):
     """Registers an op; see the module docstring.
+
+    ``signature`` is torch's Python signature of the op, one string per overload, in the words
+    of torch's argument parser: ``"add(Tensor input, Tensor other, *, Scalar alpha=1, Tensor?
+    out=None)"`` (types Tensor, Scalar, int, float, complex, bool, int[], int[N], float[],
+    Tensor[], Scalar[], ScalarType, Layout, Device, MemoryFormat, Generator, str, object;
+    ``?`` admits None).
 
     ``spread`` is for an op whose one argument after the tensor is a list of ints: torch's
     method then also takes the ints spread out (``x.flip(0, 1)``), its function does not.
@@ -37,7 +43,7 @@ def defop(fn=None, *, name=None, method=True, function=True, inplace=False, out=
     if fn is None:
         return functools.partial(defop, name=name, method=method, function=function,
                                  inplace=inplace, out=out, aliases=aliases, namespace=namespace,
-                                 spread=spread)
+                                 spread=spread, signature=signature)
     name = name or fn.__name__
     public = with_out(fn) if out else fn
     bound = spread_method(fn, spread == "list") if spread else fn
