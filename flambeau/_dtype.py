@@ -11,11 +11,6 @@ import numpy as np
 
 from . import _naming
 
-try:
-    import ml_dtypes
-except ImportError:  # bfloat16 is an optional extra: pip install flambeau[bfloat16]
-    ml_dtypes = None
-
 _BOOL, _INT, _FLOAT, _COMPLEX = range(4)  # categories, in promotion order
 
 
@@ -26,7 +21,8 @@ class dtype:
 
     def __init__(self, name, np_dtype, category, itemsize, is_signed):
         self._name = name
-        self._np = np_dtype
+        if np_dtype is not None:  # (bfloat16's comes later, see _LazyDtype)
+            self._np = np_dtype
         self._category = category
         self.itemsize = itemsize
         self.is_floating_point = category == _FLOAT
@@ -47,14 +43,37 @@ class dtype:
 
     @property
     def numpy_dtype(self):
-        if self._np is None:
-            raise TypeError("bfloat16 needs the ml_dtypes package: pip install flambeau[bfloat16]")
         return self._np
 
 
+@_naming.public_class
+class _LazyDtype(dtype):
+    """bfloat16: its NumPy type comes from the optional ``ml_dtypes`` package (the bfloat16
+    extra), imported on first use because importing it takes half a second."""
+    __slots__ = ()
+
+    @property
+    def _np(self):
+        return _bfloat16_numpy()
+
+
+_LazyDtype.__name__ = _LazyDtype.__qualname__ = "dtype"  # prints as torch.dtype
+
+@functools.cache
+def _bfloat16_numpy():
+    try:
+        import ml_dtypes
+    except ImportError:
+        raise TypeError("bfloat16 needs the ml_dtypes package: pip install flambeau[bfloat16]") \
+            from None
+    np_dtype = np.dtype(ml_dtypes.bfloat16)
+    _from_numpy[np_dtype] = bfloat16
+    return np_dtype
+
+
 def _make(name, np_name, category, itemsize, scalar_name, cpp_name, is_signed=True):
-    np_dtype = np.dtype(np_name) if np_name else None
-    d = dtype(name, np_dtype, category, itemsize, is_signed)
+    d = (dtype if np_name else _LazyDtype)(name, np_name and np.dtype(np_name), category,
+                                           itemsize, is_signed)
     d._scalar_name, d._cpp_name = scalar_name, cpp_name
     return d
 
@@ -68,8 +87,7 @@ int16 = _make("int16", "int16", _INT, 2, "Short", "short int")
 int32 = _make("int32", "int32", _INT, 4, "Int", "int")
 int64 = _make("int64", "int64", _INT, 8, "Long", "long int")
 float16 = _make("float16", "float16", _FLOAT, 2, "Half", "c10::Half")
-bfloat16 = _make("bfloat16", ml_dtypes.bfloat16 if ml_dtypes else None, _FLOAT, 2, "BFloat16",
-                 "c10::BFloat16")
+bfloat16 = _make("bfloat16", None, _FLOAT, 2, "BFloat16", "c10::BFloat16")
 float32 = _make("float32", "float32", _FLOAT, 4, "Float", "float")
 float64 = _make("float64", "float64", _FLOAT, 8, "Double", "double")
 complex64 = _make("complex64", "complex64", _COMPLEX, 8, "ComplexFloat", "c10::complex<float>")
@@ -82,7 +100,7 @@ all_dtypes = (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32
 aliases = {"float": float32, "double": float64, "half": float16, "cfloat": complex64,
            "cdouble": complex128, "long": int64, "int": int32, "short": int16}
 
-_from_numpy = {d._np: d for d in all_dtypes if d._np is not None}
+_from_numpy = {d._np: d for d in all_dtypes if d is not bfloat16}  # bfloat16's: on first use
 
 
 def from_numpy_dtype(np_dtype):
@@ -210,7 +228,11 @@ class finfo:
             raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo "
                             "to handle 'torch.finfo'")
         real = type.to_real().numpy_dtype
-        info = ml_dtypes.finfo(real) if type is bfloat16 else np.finfo(real)
+        if type is bfloat16:
+            import ml_dtypes
+            info = ml_dtypes.finfo(real)
+        else:
+            info = np.finfo(real)
         self.bits = info.bits
         self.eps = float(info.eps)
         self.max = float(info.max)

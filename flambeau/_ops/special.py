@@ -962,16 +962,11 @@ for _name, _upper, _alias in (("igamma", False, "gammainc"), ("igammac", True, "
 
 # ---- forward-only Bessel and Airy functions (torch defines no derivative for them) --------
 
-_HALF_TYPES = {np.dtype(np.float16): _dtype.float16}
-if _dtype.bfloat16._np is not None:
-    _HALF_TYPES[np.dtype(_dtype.bfloat16._np)] = _dtype.bfloat16
-
-
 def _float_kernel(name, fn):
     """``fn`` in float64, refusing the half-precision dtypes as torch's CPU kernels do."""
     def kernel(x):
-        if x.dtype in _HALF_TYPES:
-            raise _not_implemented(f"{name}_cpu", _HALF_TYPES[x.dtype])
+        if x.itemsize == 2 and x.dtype.kind in "fV":  # float16, or ml_dtypes' bfloat16
+            raise _not_implemented(f"{name}_cpu", _dtype._from_numpy[x.dtype])
         x = x.astype(_F64, copy=False)
         return fn(x.reshape(1)).reshape(()) if x.ndim == 0 else fn(x)
     kernel.__name__ = kernel.__qualname__ = name
