@@ -1,0 +1,63 @@
+"""Adadelta."""
+from .._backend import array_module
+from .optimizer import (Optimizer, _closure_loss, _to_scalar, _use_grad_for_differentiable,
+                        add_scaled_, addcmul_, bump, check_lr_eps, check_nonneg, effective_grad,
+                        increment, new_scalar, real_view, scratch, zeros_state)
+
+__all__ = ["Adadelta"]
+
+
+class Adadelta(Optimizer):
+    """Implements Adadelta, as torch.optim.Adadelta."""
+    _group_defaults = {"foreach": None, "maximize": False, "differentiable": False,
+                       "capturable": False}
+    _capturable_devices = ["cuda", "xpu", "hpu", "privateuseone"]
+
+    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *,
+                 capturable=False, maximize=False, differentiable=False):
+        check_lr_eps(lr, 0)
+        if not 0.0 <= rho <= 1.0:
+            raise ValueError(f"Invalid rho value: {rho}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        check_nonneg(weight_decay=weight_decay)
+        defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
+                        capturable=capturable, foreach=foreach, differentiable=differentiable)
+        super().__init__(params, defaults)
+
+    @_use_grad_for_differentiable
+    def step(self, closure=None):
+        """Performs a single optimization step."""
+        loss = _closure_loss(closure)
+        for group in self.param_groups:
+            params = self._grads(group)
+            if params:
+                self._check_capturable(group)
+            lr = _to_scalar(group["lr"])
+            rho, eps = group["rho"], group["eps"]
+            for p, g in params:
+                state = self.state[p]
+                if not state:
+                    state["step"] = new_scalar(0.0)
+                    state["square_avg"] = zeros_state(p)
+                    state["acc_delta"] = zeros_state(p)
+                increment(state["step"])
+                data = p._data
+                xp = array_module(data)
+                d = effective_grad(data, g._data, group["weight_decay"], group["maximize"], xp)
+                sq, acc = state["square_avg"]._data, state["acc_delta"]._data
+                rd, rsq, racc = real_view(d), real_view(sq), real_view(acc)
+                rsq *= rho
+                addcmul_(rsq, rd, rd, 1 - rho, xp, 1)
+                std = xp.add(rsq, eps, out=scratch(rsq, 2))
+                xp.sqrt(std, out=std)
+                delta = xp.add(racc, eps, out=scratch(rsq, 3))
+                xp.sqrt(delta, out=delta)
+                delta /= std
+                delta *= rd
+                racc *= rho
+                addcmul_(racc, delta, delta, 1 - rho, xp, 1)
+                add_scaled_(data, delta.view(d.dtype)[..., 0] if d is not rd else delta, -lr,
+                            xp, 1, True)
+                bump(p), bump(state["square_avg"]), bump(state["acc_delta"])
+        return loss

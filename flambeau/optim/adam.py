@@ -1,0 +1,98 @@
+"""Adam, with AMSGrad, maximize and (decoupled) weight decay."""
+from .._backend import array_module
+from .._dtype import float32
+from .._tensor import Tensor
+from .optimizer import (Optimizer, _closure_loss, _to_scalar, _use_grad_for_differentiable,
+                        addcmul_, bump, check_betas, check_fused, check_lr_eps, effective_grad,
+                        increment, lerp_, new_scalar, real_view, scratch, zeros_state)
+
+__all__ = ["Adam"]
+
+
+class Adam(Optimizer):
+    """Implements Adam, as torch.optim.Adam (``decoupled_weight_decay=True`` is AdamW).
+
+    ``foreach`` and ``fused`` are accepted and run the same in-place kernel; ``capturable=True``
+    raises at ``step`` as torch does for CPU parameters.
+    """
+    _group_defaults = {"amsgrad": False, "maximize": False, "foreach": None, "capturable": False,
+                       "differentiable": False, "decoupled_weight_decay": False, "fused": None}
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+                 amsgrad=False, *, foreach=None, maximize=False, capturable=False,
+                 differentiable=False, fused=None, decoupled_weight_decay=False):
+        if isinstance(lr, Tensor):
+            if foreach and not capturable:
+                raise ValueError("lr as a Tensor is not supported for capturable=False and "
+                                 "foreach=True")
+        check_lr_eps(lr, eps)
+        check_betas(betas)
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not (isinstance(betas[0], float) and isinstance(betas[1], float)
+                or isinstance(betas[0], Tensor) and isinstance(betas[1], Tensor)):
+            raise ValueError("betas must be either both floats or both Tensors")
+        for i in (0, 1):
+            if isinstance(betas[i], Tensor):
+                if not capturable and foreach:
+                    raise ValueError(f"betas[{i}] as a Tensor is not supported for "
+                                     "capturable=False and foreach=True")
+                if betas[i].numel() != 1:
+                    raise ValueError(f"Tensor betas[{i}] must be 1-element")
+        betas = tuple(b.squeeze() if isinstance(b, Tensor) and b.dim() else b for b in betas)
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                        maximize=maximize, foreach=foreach, capturable=capturable,
+                        differentiable=differentiable, fused=fused,
+                        decoupled_weight_decay=decoupled_weight_decay)
+        super().__init__(params, defaults)
+        check_fused(fused, foreach, differentiable)
+
+    @_use_grad_for_differentiable
+    def step(self, closure=None):
+        """Performs a single optimization step."""
+        loss = _closure_loss(closure)
+        for group in self.param_groups:
+            params = self._grads(group)
+            if not params:
+                continue
+            self._check_capturable(group)
+            beta1, beta2 = (float(b) for b in group["betas"])
+            lr = _to_scalar(group["lr"])
+            weight_decay, eps, maximize = group["weight_decay"], group["eps"], group["maximize"]
+            amsgrad, decoupled = group["amsgrad"], group["decoupled_weight_decay"]
+            step_dtype = float32 if group["fused"] else None
+            for p, g in params:
+                state = self.state[p]
+                if not state:
+                    state["step"] = new_scalar(0.0, step_dtype)
+                    state["exp_avg"] = zeros_state(p)
+                    state["exp_avg_sq"] = zeros_state(p)
+                    if amsgrad:
+                        state["max_exp_avg_sq"] = zeros_state(p)
+                step = increment(state["step"])
+                data = p._data
+                xp = array_module(data)
+                if weight_decay != 0 and decoupled:
+                    data *= 1 - lr * weight_decay
+                    d = effective_grad(data, g._data, 0, maximize, xp)
+                else:
+                    d = effective_grad(data, g._data, weight_decay, maximize, xp)
+                data, d = real_view(data), real_view(d)
+                m, v = real_view(state["exp_avg"]._data), real_view(state["exp_avg_sq"]._data)
+                lerp_(m, d, 1 - beta1, xp, 1)
+                v *= beta2
+                addcmul_(v, d, d, 1 - beta2, xp, 1)
+                if amsgrad:
+                    vmax = real_view(state["max_exp_avg_sq"]._data)
+                    xp.maximum(vmax, v, out=vmax)
+                    bump(state["max_exp_avg_sq"])
+                    v = vmax
+                step_size = lr / (1 - beta1 ** step)
+                denom = xp.sqrt(v, out=scratch(data, 1))
+                denom /= (1 - beta2 ** step) ** 0.5
+                denom += eps
+                upd = xp.divide(m, denom, out=denom)
+                upd *= -step_size
+                data += upd
+                bump(p), bump(state["exp_avg"]), bump(state["exp_avg_sq"])
+        return loss
