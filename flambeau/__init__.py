@@ -103,15 +103,10 @@ def result_type(tensor1, tensor2):
     return result_type_of(tensor1, tensor2)
 
 
-from . import nn  # noqa: E402
 from . import optim  # noqa: E402
 from . import compat as _compat  # noqa: E402  (imported before __getattr__ exists)
 
 
 def __getattr__(name):
-    """``torch.X`` that flambeau lacks: an AttributeError that says so. ``utils`` (data
-    loading and its multiprocessing) is imported when first used."""
-    if name == "utils":
-        import importlib
-        return importlib.import_module(".utils", __name__)
+    """``torch.X`` that flambeau lacks: an AttributeError that says so."""
     raise _compat.missing_attribute(__name__, name)
