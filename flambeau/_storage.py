@@ -37,12 +37,67 @@ class Storage:
     def nbytes(self):
         return self.bytes().size
 
+    def strided(self, size, stride, offset, np_dtype):
+        """An array of ``size`` and element ``stride`` from element ``offset`` of this memory;
+        torch's errors when it would reach outside the storage (so it never can)."""
+        size, stride = tuple(size), tuple(stride)
+        item = np_dtype.itemsize
+        check_strided(size, stride, offset, item, self.nbytes())
+        memory = self.bytes()
+        start = min(offset * item, memory.size)  # (an empty view may start past the end)
+        return np.ndarray(size, np_dtype, memory, start, tuple(s * item for s in stride))
+
     def offset_of(self, array):
         """Element offset of a view's first element from the start of the storage."""
         if array.size == 0 and self.nbytes() == 0:
             return 0
         start = self.bytes().__array_interface__["data"][0]
         return (array.__array_interface__["data"][0] - start) // array.itemsize
+
+
+_INT64_MAX = 2 ** 63 - 1
+
+
+def check_strided(size, stride, offset, itemsize, nbytes):
+    """torch's checks that a view of ``size``/``stride`` (in elements) from element ``offset``
+    stays inside ``nbytes`` bytes of storage."""
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    if any(st < 0 for st in stride):
+        raise RuntimeError("as_strided: Negative strides are not supported at the moment, got "
+                           f"strides: {list(stride)}")
+    if offset < 0:
+        raise RuntimeError(f"Tensor: invalid storage offset {offset}")
+    extent = 1 + sum((n - 1) * st for n, st in zip(size, stride))
+    if any(n < 0 for n in size) or extent * itemsize > _INT64_MAX:
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and "
+                           f"strides={list(stride)}")
+    needed = (offset + extent) * itemsize
+    if all(size) and needed > nbytes:
+        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage "
+                           f"offset {offset}, and itemsize {itemsize} requiring a storage size of "
+                           f"{needed} are out of bounds for storage of size {nbytes}")
+
+
+def allocation_error(error, size, itemsize, stride=None):
+    """torch's RuntimeError for NumPy's ``error`` (MemoryError, or ValueError for an array too
+    big to address) making an array of ``size`` (and ``stride``): a size overflow or a failed
+    allocation, in torch's words; None when ``error`` was about something else."""
+    if stride is None:
+        numel, shown = 1, f"sizes={list(size)}"
+        for n in size:
+            numel *= n
+        nbytes = numel * itemsize
+    else:
+        nbytes = (1 + sum((n - 1) * st for n, st in zip(size, stride))) * itemsize
+        shown = f"sizes={list(size)} and strides={list(stride)}"
+    if nbytes > _INT64_MAX:
+        return RuntimeError(f"Storage size calculation overflowed with {shown}")
+    if isinstance(error, MemoryError) or "too big" in str(error):
+        return RuntimeError("[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: "
+                            f"can't allocate memory: you tried to allocate {nbytes} bytes. "
+                            "Error code 12 (Cannot allocate memory)")
+    return None
 
 
 def _device_of(array):

@@ -26,7 +26,9 @@ def _convert(t, dtype, device, copy):
         warnings.warn("Casting complex values to real discards the imaginary part",
                       UserWarning, stacklevel=3)
         array = array.real
-    array = array.astype(dtype.numpy_dtype, copy=copy or array is t._data)
+    # (out-of-range values cast as torch casts them, without NumPy's RuntimeWarning)
+    array = _backend.quietly(array.astype, dtype.numpy_dtype, "K", "unsafe", True,
+                             copy or array is t._data)
     out = make(array, dtype)
     if needs_grad(t) and (dtype.is_floating_point or dtype.is_complex):
         source = t._dtype
@@ -172,7 +174,7 @@ def copy_(self, src, non_blocking=False):
     except ValueError:
         from .pointwise import broadcast_error
         raise broadcast_error(self._data, array) from None
-    result = make(array.astype(self._dtype.numpy_dtype), self._dtype)
+    result = make(_backend.quietly(array.astype, self._dtype.numpy_dtype), self._dtype)
     if needs_grad(self, src):  # self's old history gets zeros: its values are gone
         source = src._dtype
         record("CopyBackwards", (result,), (self, src),

@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import _dtype
 from .._device import as_device
+from .._storage import allocation_error
 from .._tensor import Tensor, make
 from ._util import parse_size, scalar_dtype, xp_for
 from .registry import defop, register
@@ -150,13 +151,16 @@ def _filled(fill, size, dtype, device, requires_grad, fn_name):
     dtype = dtype or _dtype.get_default_dtype()
     np_dtype = dtype._np or dtype.numpy_dtype  # (the property explains a missing bfloat16)
     xp = np if device is None else xp_for(device)
-    if fill is None:
-        array = xp.empty(size, np_dtype)
-    elif fill == 0 and fill.__class__ is not complex:
-        array = xp.zeros(size, np_dtype)
-    else:
-        array = xp.empty(size, np_dtype)
-        array.fill(fill)
+    try:
+        if fill is None:
+            array = xp.empty(size, np_dtype)
+        elif fill == 0 and fill.__class__ is not complex:
+            array = xp.zeros(size, np_dtype)
+        else:
+            array = xp.empty(size, np_dtype)
+            array.fill(fill)
+    except (MemoryError, ValueError) as error:
+        raise allocation_error(error, size, np_dtype.itemsize) or error from None
     if requires_grad:
         return _finish(array, dtype, requires_grad)
     return make(array, dtype)
@@ -267,12 +271,20 @@ def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
 def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False):
     """An uninitialised tensor with the given strides (over a buffer just large enough)."""
     dtype = dtype or _dtype.get_default_dtype()
+    size, stride = parse_size((size,), "empty_strided"), tuple(stride)
+    if len(size) != len(stride):
+        raise RuntimeError(f"dimensionality of sizes ({len(size)}) must match dimensionality of "
+                           f"strides ({len(stride)})")
+    if any(s < 0 for s in stride):
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and "
+                           f"strides={list(stride)}")
     extent = 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
-    buffer = xp_for(device).empty(extent, dtype=dtype.numpy_dtype)
-    array = np.lib.stride_tricks.as_strided(buffer, tuple(size),
-                                            tuple(s * dtype.itemsize for s in stride))
-    t = make(array, dtype)
-    t._storage = make(buffer, dtype)._get_storage()
+    try:
+        buffer = xp_for(device).empty(extent, dtype=dtype.numpy_dtype)
+    except (MemoryError, ValueError) as error:
+        raise allocation_error(error, size, dtype.itemsize, stride) or error from None
+    t = make(buffer, dtype)
+    t._data = t._get_storage().strided(size, stride, 0, buffer.dtype)
     return t.requires_grad_(requires_grad) if requires_grad else t
 
 

@@ -22,7 +22,7 @@ from .registry import defop, inplace_variant, register, type_name
 _result_type_of = _dtype.result_type_of
 _SCALARS = (bool, int, float, complex)
 _errstate = np.errstate
-_silence, _restore = _backend.silence, _backend.restore
+_silence, _restore, _quietly = _backend.silence, _backend.restore, _backend.quietly
 _BOOL = _dtype.bool
 _frexp_type = return_type("frexp", ["mantissa", "exponent"])
 
@@ -304,8 +304,8 @@ def unary(name, kernel, derivative=None, *, node=None, to_float=True, inplace=Tr
                 _restore(token)
         else:
             result = kernel(a)
-        if result.dtype != dtype._np:
-            result = result.astype(dtype._np)
+        if result.dtype != dtype._np:  # (a float64 result out of float16's range is inf)
+            result = _quietly(result.astype, dtype._np)
         out = make(result, dtype)
         if derivative is not None and needs_grad1(input):
             record(node, (out,), (input,), derivative, (input if keep_x else _NONE,) + tail,

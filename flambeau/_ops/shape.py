@@ -5,11 +5,13 @@ node named as PyTorch names it. ``view`` follows torch's stride rule: it fails (
 copying, as NumPy's reshape would) when the new shape cannot be expressed over the old strides.
 """
 import functools
+import math
 import warnings
 
 import numpy as np
 
 from .. import _dtype, _naming
+from .._storage import allocation_error
 from .._tensor import Tensor, make, make_view
 from ..autograd.graph import node_class, record
 from ._util import int_list, needs_grad, needs_grad1, wrap_dim, wrap_dims
@@ -45,12 +47,13 @@ def infer_size(shape, numel):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
     shape = tuple(s if type(s) is int else int(s) for s in shape)
+    for i, s in enumerate(shape):
+        if s < -1:
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape "
+                               f"{list(shape)}")
     infer = [i for i, s in enumerate(shape) if s == -1]
     if len(infer) > 1:
         raise RuntimeError("only one dimension can be inferred")
-    for s in shape:
-        if s < -1:
-            raise RuntimeError(f"invalid shape dimension {s}")
     known = 1
     for s in shape:
         if s != -1:
@@ -125,6 +128,8 @@ def view(self, *shape):
         except (ValueError, TypeError):
             infer_size(shape, a.size)  # raises torch's message
             raise
+        if array.shape != shape and -1 not in shape:  # NumPy infers any negative size
+            infer_size(shape, a.size)
     else:
         array = _reshaped_view(self, infer_size(shape, a.size))
         if array is None:
@@ -399,6 +404,8 @@ def narrow(input, dim, start, length):
     a = input._data
     dim = wrap_dim(dim, a.ndim)
     start = int(start)
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
     size = a.shape[dim]
     if not -size <= start <= size:
         raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but "
@@ -559,11 +566,8 @@ def _unfold_backward(g, shape, dim, size, step):
 def as_strided(input, size, stride, storage_offset=None):
     """An arbitrary strided view of the input's storage."""
     storage = input._get_storage()
-    base = storage.bytes().view(input._dtype.numpy_dtype)
     offset = input.storage_offset() if storage_offset is None else storage_offset
-    item = input._dtype.itemsize
-    array = np.lib.stride_tricks.as_strided(base[offset:], tuple(size),
-                                            tuple(s * item for s in stride))
+    array = storage.strided(size, stride, offset, input._dtype.numpy_dtype)
     in_shape = input._data.shape
     return _view(input, array, "AsStridedBackward0",
                  lambda g: _as_strided_backward(g, in_shape, size, stride, offset))
@@ -701,16 +705,24 @@ def resize_(self, *sizes, memory_format=None):
     """Reshapes in place to contiguous ``sizes`` over the same storage, keeping its values;
     a larger size grows the storage (new elements zero; other views keep the old memory)."""
     from ._util import parse_size
-    sizes = parse_size(sizes)
+    try:
+        sizes = parse_size(sizes)
+    except RuntimeError:  # a negative size: torch's resize_ reports it as an overflow
+        raise RuntimeError("numel: integer multiplication overflow") from None
     if self._requires_grad:
         raise RuntimeError("cannot resize variables that require grad")
     storage = self._get_storage()
     offset, item = self.storage_offset(), self._dtype.itemsize
-    numel = int(np.prod(sizes))
+    numel = math.prod(sizes)
+    if numel >= 2 ** 63:
+        raise RuntimeError("numel: integer multiplication overflow")
     end = (offset + numel) * item
     memory = storage.bytes()
     if end > memory.size:
-        grown = np.zeros(end, dtype=np.uint8)
+        try:
+            grown = np.zeros(end, dtype=np.uint8)
+        except (MemoryError, ValueError) as error:
+            raise allocation_error(error, (offset + numel,), item) or error from None
         grown[:memory.size] = memory
         version, memory = storage._version, grown
         self._storage = None
@@ -739,9 +751,7 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None):
     may not repeat an element through a zero stride)."""
     out = make(np.array(input._data, order="C"), input._dtype)
     offset = storage_offset or 0
-    target = make(np.lib.stride_tricks.as_strided(
-        out._data.reshape(-1)[offset:], tuple(size),
-        tuple(s * out._data.itemsize for s in stride)))
+    target = make(out._get_storage().strided(size, stride, offset, out._data.dtype))
     if target._data.shape != src._data.shape:
         raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
                            f"{list(src._data.shape)}, slice size = {list(target._data.shape)}")
