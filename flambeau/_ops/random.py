@@ -1,14 +1,12 @@
 """Random sampling: generators, seeding, random tensors and the in-place samplers.
 
-A :class:`Generator` wraps a NumPy ``Generator`` (PCG64), so streams are reproducible under
-``manual_seed`` but differ from torch's (Mersenne Twister) values. States are JSON bytes in a
-uint8 tensor (never pickles, so a state read from a file cannot run code). float32 and smaller
-floats are drawn in float32 directly; complex tensors draw their real and imaginary parts
-independently (``randn`` gives each part variance 1/2, as torch does). Samplers are not
-differentiable: their gradient is zero, through nodes named as torch names them.
+Generators are torch's CPU generator (``_mt19937``) and the samplers are torch's kernels
+(``_distributions``), so after the same seed flambeau draws torch's numbers. Complex tensors draw
+their real and imaginary parts in turn, as torch's real view does (``randn`` gives each part
+variance 1/2). Samplers are not differentiable: their gradient is zero, through nodes named as
+torch names them.
 """
 import functools
-import json
 import operator
 import os
 import warnings
@@ -19,6 +17,8 @@ from .. import _backend, _dtype, _naming
 from .._device import as_device
 from .._tensor import Tensor, make
 from ..autograd.graph import record
+from . import _distributions as dist
+from ._mt19937 import MT19937, STATE_SIZE
 from ._util import needs_grad, parse_size
 from .pointwise import broadcast_error
 from .registry import check_inplace, defop, register, type_name, write_out
@@ -28,12 +28,22 @@ _DEFAULT_SEED = 67280421310721  # torch's default seed for a fresh CPU generator
 
 @_naming.public_class
 class Generator:
-    """``flambeau.Generator(device='cpu')``: a seedable stream of random numbers."""
-    __slots__ = ("_device", "_seed", "_rng")
+    """``flambeau.Generator(device='cpu')``: torch's CPU generator, a Mersenne Twister seeded
+    with the low 32 bits of the seed; after the same seed every sampler draws torch's numbers
+    and leaves the generator in torch's state.
+
+    Where torch's result depends on the machine, flambeau follows torch at one thread on an
+    AVX2 or AVX-512 x86 CPU from AMD: on Intel CPUs torch's MKL build draws ``bernoulli_`` with
+    a float ``p`` (so also dropout) from MKL's own stream seeded by one 32-bit draw, which
+    flambeau does not reproduce; float64 values that pass through ``log1p`` (the small or
+    non-contiguous ``normal_`` path, ``exponential_``, ``log_normal_``) may differ from torch's
+    by one ulp, NumPy's ``log1p`` not being the C library's.
+    """
+    __slots__ = ("_device", "_engine")
 
     def __init__(self, device="cpu"):
         self._device = as_device(device)
-        self.manual_seed(_DEFAULT_SEED)
+        self._engine = MT19937(_DEFAULT_SEED)
 
     @property
     def device(self):
@@ -46,8 +56,7 @@ class Generator:
             raise RuntimeError(f"manual_seed expected a long, but got {type(seed).__name__}")
         if not -2 ** 63 <= seed < 2 ** 64:
             raise ValueError("Overflow when unpacking long long")
-        self._seed = seed % 2 ** 64
-        self._rng = np.random.Generator(np.random.PCG64(self._seed))
+        self._engine.manual_seed(seed % 2 ** 64)
         return self
 
     def seed(self):
@@ -57,27 +66,25 @@ class Generator:
         return seed
 
     def initial_seed(self):
-        return self._seed
+        return self._engine.seed
 
     def get_state(self):
-        """The state as a uint8 tensor (JSON bytes of the seed and the PCG64 state)."""
-        data = json.dumps([self._seed, self._rng.bit_generator.state]).encode()
-        return make(np.frombuffer(data, np.uint8).copy(), _dtype.uint8)
+        """The state as torch lays it out: a uint8 tensor of 5056 bytes."""
+        return make(self._engine.get_state(), _dtype.uint8)
 
     def set_state(self, new_state):
         if not isinstance(new_state, Tensor):
             raise TypeError(f"expected a torch.ByteTensor, but got {type(new_state).__name__}")
         if new_state._dtype is not _dtype.uint8:
             raise TypeError("RNG state must be a torch.ByteTensor")
+        data = _backend.to_host(new_state._data)
+        if data.size != STATE_SIZE:
+            raise RuntimeError(f"Expected a CPUGeneratorImplState of size {STATE_SIZE} but found "
+                               f"the input RNG state size to be {data.size}")
         try:
-            seed, state = json.loads(_backend.to_host(new_state._data).tobytes())
-            bit_generator = np.random.PCG64()
-            bit_generator.state = state
-        except (ValueError, TypeError, KeyError):
-            raise RuntimeError("Expected a state made by Generator.get_state() but found an "
-                               f"input RNG state of size {new_state._data.size}") from None
-        self._seed = seed
-        self._rng = np.random.Generator(bit_generator)
+            self._engine.set_state(data.reshape(-1))
+        except ValueError as e:
+            raise RuntimeError(str(e)) from None
         return self
 
     def __repr__(self):
@@ -116,8 +123,8 @@ for _name, _obj in (("Generator", Generator), ("default_generator", default_gene
 
 # ---- drawing arrays ------------------------------------------------------------------------
 
-def _rng(generator):
-    return (generator or default_generator)._rng
+def _engine(generator):
+    return (generator or default_generator)._engine
 
 
 # C++ names of scalar types, as some of torch's messages spell them
@@ -125,51 +132,63 @@ _CTYPE = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int1
           "int32": "int", "int64": "long int", "float16": "c10::Half",
           "bfloat16": "c10::BFloat16", "float32": "float", "float64": "double",
           "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
-_DIGITS = {"float16": 11, "bfloat16": 8, "float32": 24, "float64": 53}  # exact integer range
+_DIGITS = dist.DIGITS  # also the exact integer range of each float dtype
 
 
 def _not_implemented(kernel, dtype):
     return NotImplementedError(f'"{kernel}" not implemented for \'{type_name(dtype)}\'')
 
 
-def _draw(shape, dtype, sample, kernel):
-    """``sample(shape, work_dtype)`` in the float dtype that ``dtype`` is drawn in, cast to it;
-    complex dtypes draw both parts. Non-float dtypes raise NotImplementedError for ``kernel``."""
+def _in_order(flat, data):
+    """``flat`` values, in the order torch's kernels visit ``data``'s elements (memory order),
+    shaped as ``data``."""
+    if data.ndim < 2 or data.flags.c_contiguous:
+        return flat.reshape(data.shape)
+    axes = _visit_axes(data)
+    return flat.reshape([data.shape[d] for d in axes]).transpose(np.argsort(axes))
+
+
+def _visit_axes(data):
+    """``data``'s axes from the outermost in memory (largest stride) to the innermost."""
+    return sorted(range(data.ndim), key=lambda d: -abs(data.strides[d]))
+
+
+def _real(shape, dtype, sample, kernel):
+    """``sample(n, float_dtype)`` for a float ``dtype``, or for both parts of a complex one
+    (interleaved, as torch samples a complex tensor's real view); other dtypes raise
+    NotImplementedError for ``kernel``. Flat, in drawing order."""
+    n = _numel(shape)
     if dtype.is_complex:
-        work = np.float64 if dtype is _dtype.complex128 else np.float32
-        return sample(shape + (2,), work).view(dtype.numpy_dtype)[..., 0]
+        part = _dtype.float64 if dtype is _dtype.complex128 else _dtype.float32
+        return sample(2 * n, part).view(dtype.numpy_dtype)
     if not dtype.is_floating_point:
         raise _not_implemented(kernel, dtype)
-    work = np.float64 if dtype is _dtype.float64 else np.float32
-    return sample(shape, work).astype(dtype.numpy_dtype, copy=False)
+    return sample(n, dtype)
 
 
-def _uniform(rng, shape, dtype, low=0.0, high=1.0):
-    def sample(shape, work):
-        u = rng.random(shape, dtype=work)
-        if low != 0.0 or high != 1.0:
-            u *= high - low
-            u += low
-        return u
-    return _draw(shape, dtype, sample, "check_uniform_bounds")
+def _numel(shape):
+    n = 1
+    for size in shape:
+        n *= size
+    return n
 
 
-def _normal(rng, shape, dtype, mean=0.0, std=1.0):
+def _uniform(engine, shape, dtype, low=0.0, high=1.0):
+    return _real(shape, dtype, lambda n, real: dist.uniform(engine, n, real, low, high),
+                 "check_uniform_bounds")
+
+
+def _normal(engine, shape, dtype, mean=0.0, std=1.0, contiguous=True):
     if dtype.is_complex:
         std = std * 0.5 ** 0.5
-
-    def sample(shape, work):
-        z = rng.standard_normal(shape, dtype=work)
-        if mean != 0.0 or std != 1.0:
-            z *= std
-            z += mean
-        return z
-    return _draw(shape, dtype, sample, "normal_kernel_cpu")
+    return _real(shape, dtype,
+                 lambda n, real: dist.normal(engine, n, real, mean, std, contiguous),
+                 "normal_kernel_cpu")
 
 
-def _integers(rng, shape, dtype, low, high_inclusive):
-    return rng.integers(low, high_inclusive, shape, dtype=np.int64,
-                        endpoint=True).astype(dtype.numpy_dtype, copy=False)
+def _from_to(engine, shape, dtype, low, high):
+    """``random_(low, high)`` values (high exclusive), flat."""
+    return dist.from_to(engine, _numel(shape), dtype, high - low, low)
 
 
 @functools.lru_cache(maxsize=None)
@@ -251,13 +270,15 @@ def _creation(name, draw, doc):
     def factory(*args, size=None, generator=None, out=None, dtype=None, layout=None,
                 device=None, requires_grad=False, pin_memory=False):
         dtype = dtype or (out._dtype if out is not None else _dtype.get_default_dtype())
-        array = draw(_rng(generator), parse_size(args if size is None else (size,), name), dtype)
+        shape = parse_size(args if size is None else (size,), name)
+        array = draw(_engine(generator), shape, dtype).reshape(shape)
         return _result(array, dtype, device, requires_grad, out)
 
     def like(input, *, generator=None, dtype=None, layout=None, device=None,
              requires_grad=False, memory_format=None):
         dtype = dtype or input._dtype
-        array = draw(_rng(generator), input._data.shape, dtype)
+        shape = input._data.shape
+        array = draw(_engine(generator), shape, dtype).reshape(shape)
         return _result(array, dtype, _like_device(input, device), requires_grad)
 
     factory.__name__ = factory.__qualname__ = name
@@ -321,7 +342,8 @@ def randint(*args, low=None, high=None, size=None, generator=None, out=None, dty
         size = rest[0]
     dtype = dtype or (out._dtype if out is not None else _dtype.int64)
     _check_from_to(low, high, dtype)
-    array = _integers(_rng(generator), parse_size((size,), "randint"), dtype, low, high - 1)
+    shape = parse_size((size,), "randint")
+    array = _from_to(_engine(generator), shape, dtype, low, high).reshape(shape)
     return _result(array, dtype, device, requires_grad, out)
 
 
@@ -332,7 +354,8 @@ def randint_like(input, *args, low=None, high=None, generator=None, dtype=None, 
     low, high, rest = _randint_bounds("randint_like", args, low, high)
     dtype = dtype or input._dtype
     _check_from_to(low, high, dtype)
-    array = _integers(_rng(generator), input._data.shape, dtype, low, high - 1)
+    shape = input._data.shape
+    array = _from_to(_engine(generator), shape, dtype, low, high).reshape(shape)
     return _result(array, dtype, _like_device(input, device), requires_grad)
 
 
@@ -352,7 +375,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
                                f"{type_name(dtype)} type.")
     elif n - 1 > _bounds(dtype)[1]:
         raise RuntimeError(f"value cannot be converted to type {dtype._name}_t without overflow")
-    array = _rng(generator).permutation(n).astype(dtype.numpy_dtype, copy=False)
+    array = dist.randperm(_engine(generator), n).astype(dtype.numpy_dtype, copy=False)
     return _result(array, dtype, device, requires_grad, out)
 
 
@@ -381,11 +404,12 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
                         for a in (mean, std, size) if a is not None)
         raise TypeError(f"normal() received an invalid combination of arguments - got ({got}), "
                         "but expected one of:\n" + _NORMAL_SIGNATURES)
-    rng = _rng(generator)
+    engine = _engine(generator)
     if size is not None:
         _check_std(std)
         dtype = dtype or (out._dtype if out is not None else _dtype.get_default_dtype())
-        array = _normal(rng, parse_size((size,), "normal"), dtype, mean, std)
+        shape = parse_size((size,), "normal")
+        array = _normal(engine, shape, dtype, mean, std).reshape(shape)
         return _result(array, dtype, device, requires_grad, out)
     dtype = mean._dtype if mean_t else std._dtype
     m = mean._data if mean_t else mean
@@ -399,8 +423,12 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
         shape = np.broadcast_shapes(np.shape(m), np.shape(s))
     except ValueError:
         raise broadcast_error(m, s) from None
-    z = _normal(rng, shape, dtype)
-    result = make((z * s + m).astype(dtype.numpy_dtype, copy=False), dtype)
+    # torch draws N(0, std) for a float std, N(0, 1) times the std tensor, then adds the mean
+    z = _normal(engine, shape, dtype, 0.0, 1.0 if std_t else s).reshape(shape)
+    if std_t:
+        z *= s
+    z += m
+    result = make(z, dtype)
     if needs_grad(mean, std):
         node = "NormalBackward3" if mean_t and std_t else \
             "NormalBackward1" if mean_t else "NormalBackward2"
@@ -411,13 +439,6 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
 def _check_probability(p, name="bernoulli_"):
     if not 0 <= p <= 1:
         raise RuntimeError(f"{name} expects p to be in [0, 1], but got p={p:g}")
-
-
-def _draw_below(rng, p, shape):
-    """Booleans that are True with probability ``p`` (an array broadcast to ``shape`` or a
-    float), drawn in float32 unless ``p`` is float64."""
-    work = np.float64 if getattr(p, "dtype", None) == np.float64 else np.float32
-    return rng.random(shape, dtype=work) < p
 
 
 _P_ERROR = ("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error "
@@ -445,11 +466,13 @@ def bernoulli(input, p=None, *, generator=None, out=None):
                             "Tensor out = None)\n"
                             " * (Tensor input, float p, *, torch.Generator generator = None)\n")
         _check_probability(p)
-        return make(_draw_below(_rng(generator), p, input._data.shape).astype(
-            input._dtype.numpy_dtype), input._dtype)
+        shape = input._data.shape
+        return make(dist.bernoulli(_engine(generator), input._data.size, p,
+                                   input._dtype.numpy_dtype).reshape(shape), input._dtype)
     probs = _check_probabilities(input, "bernoulli_tensor_cpu_p_")
     dtype = out._dtype if out is not None else input._dtype
-    array = _draw_below(_rng(generator), probs, probs.shape).astype(dtype.numpy_dtype)
+    array = dist.bernoulli_tensor(_engine(generator), _backend.to_host(probs).reshape(-1),
+                                  dtype.numpy_dtype).reshape(probs.shape)
     if out is not None:
         return _result(array, dtype, out=out)
     result = make(array, dtype)
@@ -474,28 +497,34 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     if not replacement and num_samples > k:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
                            "replacement")
-    probs = _backend.to_host(input._data).astype(np.float64).reshape(-1, k)
+    probs = _backend.to_host(input._data).reshape(-1, k)
     if probs.size and not (np.isfinite(probs).all() and (probs >= 0).all()):
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
-    total = probs.sum(-1, keepdims=True)
-    if probs.size and (total <= 0).any():
+    if probs.size and (probs.sum(-1, dtype=np.float64) <= 0).any():
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-    rng = _rng(generator)
+    engine = _engine(generator)
     rows = probs.shape[0]
     if rows == 0:
         picks = np.empty((0, num_samples), np.int64)
-    elif replacement:  # inverse CDF, all rows at once: row i's CDF is shifted to [i, i + 1]
-        offset = np.arange(rows)[:, None]
-        cdf = np.cumsum(probs / total, axis=-1)
-        cdf[:, -1] = 1.0
-        u = rng.random((rows, num_samples)) + offset
-        flat = np.searchsorted((cdf + offset).ravel(), u.ravel(), side="right")
-        picks = np.minimum(flat.reshape(rows, num_samples) - offset * k, k - 1)
-    else:  # the largest p / Exp(1) keys: sampling without replacement in one sort
-        keys = probs / rng.standard_exponential(probs.shape)
+    elif replacement and num_samples > 1:  # torch's inverse CDF, row after row
+        picks = _multinomial_cdf(engine, probs, num_samples)
+    else:  # the largest p / Exp(1) keys (torch's top-k of p / exponential_())
+        keys = dist.exponential(engine, probs.size, 1.0).astype(probs.dtype).reshape(probs.shape)
+        np.divide(probs, keys, out=keys)
         picks = np.argsort(-keys, axis=-1, kind="stable")[:, :num_samples]
     picks = picks.reshape(input._data.shape[:-1] + (num_samples,))
     return _result(picks.astype(np.int64, copy=False), _dtype.int64, input.device, out=out)
+
+
+def _multinomial_cdf(engine, probs, num_samples):
+    """Each row's running sum (float32 for floats narrower than float32) divided by its total,
+    its last entry set to 1, searched for the first entry >= each 53-bit uniform."""
+    cdf = np.cumsum(probs, axis=-1, dtype=np.float64 if probs.dtype == np.float64 else
+                    np.float32)
+    cdf /= cdf[:, -1:]
+    cdf[:, -1] = 1
+    u = engine.uniform(probs.shape[0] * num_samples, 53).reshape(-1, num_samples)
+    return np.stack([np.searchsorted(row, draws) for row, draws in zip(cdf, u)])
 
 
 @defop(method=False)
@@ -506,10 +535,45 @@ def poisson(input, generator=None):
     rates = input._data
     if rates.size and not (rates >= 0).all():
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
-    result = make(_rng(generator).poisson(rates).astype(input._dtype.numpy_dtype), input._dtype)
+    counts = dist.poisson(_engine(generator), _backend.to_host(rates).reshape(-1))
+    result = make(counts.astype(input._dtype.numpy_dtype).reshape(rates.shape), input._dtype)
     if needs_grad(input):
         _record_zero("PoissonBackward0", result, (input,))
     return result
+
+
+def _concentrations(input, kernel):
+    if input._dtype not in (_dtype.float32, _dtype.float64):
+        raise _not_implemented(kernel, input._dtype)
+    return _backend.to_host(input._data).reshape(-1)
+
+
+@defop(method=False)
+def _standard_gamma(input, generator=None):
+    """Gamma(input, 1) samples, in input's dtype (float32 or float64), at least the dtype's
+    smallest normal number. Not differentiable in flambeau (torch's implicit
+    reparameterisation gradient is missing)."""
+    alphas = _concentrations(input, "gamma_cpu")
+    dtype = input._dtype
+    samples = dist.gamma(_engine(generator), alphas, dtype is _dtype.float32)
+    samples = samples.astype(dtype.numpy_dtype)
+    np.maximum(samples, np.finfo(samples.dtype).tiny, out=samples)
+    return make(samples.reshape(input._data.shape), dtype)
+
+
+@defop(method=False)
+def _sample_dirichlet(input, generator=None):
+    """Dirichlet samples with concentrations ``input`` along the last dimension: float64 gamma
+    samples divided by their sum, kept inside (0, 1) in input's dtype."""
+    alphas = _concentrations(input, "dirichlet")
+    dtype = input._dtype
+    samples = dist.gamma(_engine(generator), alphas).reshape(input._data.shape)
+    np.maximum(samples, np.finfo(np.float64).tiny, out=samples)
+    samples /= samples.sum(-1, keepdims=True)
+    samples = samples.astype(dtype.numpy_dtype)
+    kind = samples.dtype.type
+    np.clip(samples, np.finfo(samples.dtype).tiny, np.nextafter(kind(1), kind(0)), out=samples)
+    return make(samples, dtype)
 
 
 # ---- in-place samplers and fills -----------------------------------------------------------
@@ -525,6 +589,11 @@ def _write(self, array, node, inputs=(), backward=None):
     if needs_grad(self, *inputs):
         _record_zero(node, self, (self,) + inputs, backward)
     return self
+
+
+def _write_drawn(self, flat, node, inputs=()):
+    """``_write`` of values drawn in torch's visiting order of self's elements."""
+    return _write(self, _in_order(flat, self._data), node, inputs)
 
 
 def _check_continuous(self, name, type_names):
@@ -549,16 +618,17 @@ def uniform_(self, from_=0.0, to=1.0, *, generator=None, **kwargs):
         for name, value in (("from", from_), ("to", to)):
             if not low <= value <= high:
                 raise RuntimeError(f"{name} is out of bounds for {_CTYPE[dtype._name]}")
-    return _write(self, _uniform(_rng(generator), self._data.shape, dtype, from_, to),
-                  "UniformBackward0")
+    return _write_drawn(self, _uniform(_engine(generator), self._data.shape, dtype, from_, to),
+                        "UniformBackward0")
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     """Fills with normal samples of the given mean and standard deviation."""
     check_inplace(self)
     _check_std(std)
-    return _write(self, _normal(_rng(generator), self._data.shape, self._dtype, mean, std),
-                  "NormalBackward0")
+    data = self._data
+    return _write_drawn(self, _normal(_engine(generator), data.shape, self._dtype, mean, std,
+                                      data.flags.c_contiguous), "NormalBackward0")
 
 
 def random_(self, *args, generator=None, **kwargs):
@@ -578,14 +648,17 @@ def random_(self, *args, generator=None, **kwargs):
     dtype = self._dtype
     if dtype.is_complex:
         raise _not_implemented("random_kernel_cpu", dtype)
+    engine, n = _engine(generator), self._data.size
     if to is not None:
         _check_from_to(frm, to, dtype)
-        top = to - 1
+        values = dist.from_to(engine, n, dtype, to - frm, frm)
+    elif form == 2:
+        values = dist.random(engine, n, dtype)
     else:
-        top = _default_top(dtype)
         _check_in_range(dtype, ("from", frm))
-    return _write(self, _integers(_rng(generator), self._data.shape, dtype, frm, top),
-                  f"RandomBackward{form}")
+        values = dist.full_range(engine, n, dtype) if frm == -2 ** 63 else \
+            dist.from_to(engine, n, dtype, _default_top(dtype) - frm + 1, frm)
+    return _write_drawn(self, values, f"RandomBackward{form}")
 
 
 def exponential_(self, lambd=1.0, *, generator=None):
@@ -594,10 +667,8 @@ def exponential_(self, lambd=1.0, *, generator=None):
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}")
     _check_continuous(self, "Exponential", None)
-    rng = _rng(generator)
-    return _write(self, _draw(self._data.shape, self._dtype,
-                              lambda shape, work: rng.standard_exponential(shape, dtype=work)
-                              / lambd, ""), "ExponentialBackward0")
+    return _write_drawn(self, dist.exponential(_engine(generator), self._data.size, lambd),
+                        "ExponentialBackward0")
 
 
 def geometric_(self, p, *, generator=None):
@@ -607,8 +678,8 @@ def geometric_(self, p, *, generator=None):
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p:g}")
     if self._dtype is _dtype.bool or self._dtype.is_complex:
         raise _not_implemented("geometric_cpu", self._dtype)
-    array = _rng(generator).geometric(p, self._data.shape)
-    return _write(self, array.astype(self._dtype.numpy_dtype), "GeometricBackward0")
+    array = dist.geometric(_engine(generator), self._data.size, p)
+    return _write_drawn(self, array.astype(self._dtype.numpy_dtype), "GeometricBackward0")
 
 
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
@@ -618,8 +689,8 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std:g}")
     if not self._dtype.is_floating_point:
         raise _not_implemented("log_normal_cpu", self._dtype)
-    z = _normal(_rng(generator), self._data.shape, self._dtype, mean, std)
-    return _write(self, np.exp(z), "LogNormalBackward0")
+    return _write_drawn(self, dist.log_normal(_engine(generator), self._data.size, mean, std),
+                        "LogNormalBackward0")
 
 
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
@@ -628,11 +699,8 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     if not sigma > 0:
         raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma:g}")
     _check_continuous(self, "Cauchy", _CTYPE)
-    rng = _rng(generator)
-
-    def sample(shape, work):
-        return median + sigma * np.tan(np.pi * (rng.random(shape, dtype=work) - 0.5))
-    return _write(self, _draw(self._data.shape, self._dtype, sample, ""), "CauchyBackward0")
+    return _write_drawn(self, dist.cauchy(_engine(generator), self._data.size, median, sigma),
+                        "CauchyBackward0")
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
@@ -642,13 +710,18 @@ def bernoulli_(self, p=0.5, *, generator=None):
         kernel = "bernoulli_tensor_cpu_self_" if isinstance(p, Tensor) else \
             "bernoulli_scalar_cpu_"
         raise _not_implemented(kernel, self._dtype)
-    shape = self._data.shape
+    data = self._data
+    numpy_dtype = self._dtype.numpy_dtype
     if isinstance(p, Tensor):
-        probs = _check_probabilities(p.expand(shape), "bernoulli_tensor_cpu_p_")
-        return _write(self, _draw_below(_rng(generator), probs, shape), "BernoulliBackward1",
-                      (p,))
+        probs = _check_probabilities(p.expand(data.shape), "bernoulli_tensor_cpu_p_")
+        probs = _backend.to_host(probs)
+        if not data.flags.c_contiguous:  # p in the order self's elements are visited
+            probs = probs.transpose(_visit_axes(data))
+        return _write_drawn(self, dist.bernoulli_tensor(_engine(generator), probs.reshape(-1),
+                                                        numpy_dtype), "BernoulliBackward1", (p,))
     _check_probability(p)
-    return _write(self, _draw_below(_rng(generator), p, shape), "BernoulliBackward2")
+    return _write_drawn(self, dist.bernoulli(_engine(generator), data.size, p, numpy_dtype),
+                        "BernoulliBackward2")
 
 
 def zero_(self):

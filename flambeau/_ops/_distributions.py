@@ -1,0 +1,262 @@
+"""torch's CPU sampling kernels on flat NumPy arrays, drawing from an :class:`MT19937` engine.
+
+Each function returns the ``n`` values torch's kernel writes, in the order it writes them (the
+caller lays them out in memory order), consuming the engine's stream exactly as torch does, so
+the values and the generator's state afterwards are torch's. Floating-point steps follow the
+kernels' own precision, including the multiply-adds the compiler fuses.
+"""
+import math
+
+import numpy as np
+
+from . import _avx_mathfun
+from ._fma import fma32, fma64
+from ._mt19937 import Scalars
+
+DIGITS = {"float16": 11, "bfloat16": 8, "float32": 24, "float64": 53}  # mantissa digits
+_WIDE_FROM = {"int32": 2 ** 28, "int64": 2 ** 28, "float64": 2 ** 28, "float32": 2 ** 32,
+              "bfloat16": 2 ** 32}  # the spans from which random_ takes 64-bit draws
+_TWO_PI32 = np.float32(2.0 * math.pi)
+_THIRD, _SQUEEZE = float(np.float32(1 / 3)), float(np.float32(0.0331))  # torch's float literals
+
+
+def uniform(engine, n, dtype, low=0.0, high=1.0):
+    """``uniform_(low, high)``: ``u * (high - low) + low`` in float32 from 24-bit uniforms for
+    every dtype but float64 (53-bit, in float64), cast to the dtype; a value that rounds up to
+    ``high`` becomes ``low``."""
+    if dtype._name == "float64":
+        u = engine.uniform(n, 53)
+        out = u if low == 0.0 and high == 1.0 else fma64(u, high - low, low)
+    else:
+        u = engine.uniform(n, 24)
+        if low == 0.0 and high == 1.0:
+            if dtype._name == "float32":
+                return u
+            out = u.astype(dtype.numpy_dtype)
+        else:
+            low32 = np.float32(low)
+            out = fma32(u, np.float32(high) - low32, low32).astype(dtype.numpy_dtype,
+                                                                   copy=False)
+    kind = dtype.numpy_dtype.type
+    out[out == kind(high)] = kind(low)
+    return out
+
+
+def normal(engine, n, dtype, mean=0.0, std=1.0, contiguous=True):
+    """``normal_(mean, std)``: torch's vectorised fill for contiguous tensors of 16 or more
+    elements, its scalar path (float64 Box-Muller with a cached sample) otherwise."""
+    if n >= 16 and contiguous:
+        return _normal_fill(engine, n, dtype, mean, std)
+    z = engine.normal(n)
+    if mean != 0.0 or std != 1.0:
+        z = fma64(z, std, mean)
+    return z.astype(dtype.numpy_dtype, copy=False)
+
+
+def _normal_fill(engine, n, dtype, mean, std):
+    """Uniforms for all n, Box-Muller on blocks of 16 (first 8 give the radius, last 8 the
+    angle); when 16 does not divide n, 16 fresh uniforms redo the last 16 values. float32 uses
+    torch's AVX2 approximations, float64 its own precision, float16 and bfloat16 float32 (and
+    draw uniforms only for the whole blocks before the redrawn one)."""
+    tail = n % 16
+    wide = dtype._name == "float64"
+    if dtype._name in ("float32", "float64"):
+        u = engine.uniform(n + 16 * (tail > 0), 53 if wide else 24)
+        if tail:
+            u = np.concatenate((u[:n - tail], u[n:]))
+    else:  # torch draws no uniforms for the elements that the redrawn block covers
+        u = engine.uniform(n - tail + 16 * (tail > 0), 24)
+    u = u.reshape(-1, 2, 8)
+    if dtype._name == "float32":
+        radius = _avx_mathfun.log(1 - u[:, 0])
+        sin, cos = _avx_mathfun.sincos(_TWO_PI32 * u[:, 1])
+    else:
+        radius = np.log(1 - u[:, 0])
+        theta = (2.0 * math.pi if wide else _TWO_PI32) * u[:, 1]
+        sin, cos = np.sin(theta), np.cos(theta)
+    radius *= -2
+    np.sqrt(radius, out=radius)
+    z = np.empty(u.shape, u.dtype)
+    np.multiply(radius, cos, out=z[:, 0])
+    np.multiply(radius, sin, out=z[:, 1])
+    z = z.reshape(-1)
+    if mean != 0.0 or std != 1.0:
+        z = fma64(z, std, mean) if wide else fma32(z, np.float32(std), np.float32(mean))
+    if tail:  # the redrawn block replaces the last 16 values
+        z = np.concatenate((z[:n - 16], z[-16:]))
+    return z.astype(dtype.numpy_dtype, copy=False)
+
+
+def from_to(engine, n, dtype, span, base):
+    """``random_(from, to)``: ``draw % span + base``, a 64-bit draw from a span of 2^28 for
+    int32, int64 and float64 and of 2^32 for float32 and bfloat16 (torch's thresholds), else a
+    32-bit one."""
+    wide = _WIDE_FROM.get(dtype._name)
+    draws = engine.random64(n) if wide and span >= wide else engine.random(n)
+    draws %= np.uint64(span)
+    out = draws.view(np.int64)
+    out += base
+    return out.astype(dtype.numpy_dtype, copy=False)
+
+
+def full_range(engine, n, dtype):
+    """``random_(-2^63)`` on int64 (and the floats torch allows): 64-bit draws as int64."""
+    return engine.random64(n).view(np.int64).astype(dtype.numpy_dtype, copy=False)
+
+
+def random(engine, n, dtype):
+    """``random_()``: a 32-bit draw (64-bit for int64 and float64) modulo the dtype's range:
+    ``max + 1`` for integers, ``2^digits + 1`` for floats, the lowest bit for bool."""
+    name = dtype._name
+    draws = engine.random64(n) if name in ("int64", "float64") else engine.random(n)
+    if name == "bool":
+        draws &= 1
+    elif name in DIGITS:
+        draws %= np.uint64(2 ** DIGITS[name] + 1)
+    else:
+        draws %= np.uint64(int(np.iinfo(dtype.numpy_dtype).max) + 1)
+    return draws.astype(dtype.numpy_dtype, copy=False)
+
+
+def bernoulli(engine, n, p, numpy_dtype):
+    """``bernoulli_(p)`` with a float p: a 53-bit uniform below p. (torch on Intel CPUs with
+    MKL uses MKL's own stream instead; see :class:`flambeau.Generator`.)"""
+    return (engine.uniform(n, 53) < p).astype(numpy_dtype, copy=False)
+
+
+def bernoulli_tensor(engine, probs, numpy_dtype):
+    """``bernoulli_(p)`` with a tensor p (flat, one per element): float64 p compares a 53-bit
+    uniform, any other a float32 one."""
+    if probs.dtype == np.float64:
+        hits = engine.uniform(probs.size, 53) < probs
+    else:
+        hits = engine.uniform(probs.size, 24) < probs.astype(np.float32, copy=False)
+    return hits.astype(numpy_dtype, copy=False)
+
+
+def exponential(engine, n, lambd):
+    """``exponential_(lambd)``: ``-1/lambd * log1p(-u)``, float64."""
+    out = np.log1p(-engine.uniform(n, 53))
+    out *= -1.0 / lambd
+    return out
+
+
+def cauchy(engine, n, median, sigma):
+    """``cauchy_(median, sigma)``: ``median + sigma * tan(pi * (u - 0.5))``, float64."""
+    u = engine.uniform(n, 53)
+    u -= 0.5
+    u *= math.pi
+    return fma64(np.tan(u), sigma, median)
+
+
+def geometric(engine, n, p):
+    """``geometric_(p)``: ``ceil(log(u) / log1p(-p))``, float64."""
+    out = np.log(engine.uniform(n, 53))
+    out /= math.log1p(-p)
+    return np.ceil(out, out=out)
+
+
+def log_normal(engine, n, mean, std):
+    """``log_normal_(mean, std)``: exp of torch's scalar normal path, float64."""
+    return np.exp(fma64(engine.normal(n), std, mean))
+
+
+def randperm(engine, n):
+    """torch's shuffle of ``0 .. n-1`` (int64): for n below 2^32 / 20, Fisher-Yates swapping
+    position i with ``i + random() % (n - i)``; above, the inside-out variant with 64-bit
+    draws. The swaps are sequential: a Python loop over a list."""
+    perm = list(range(n))
+    if n < 2 ** 32 // 20:
+        if n > 1:
+            draws = engine.random(n - 1)
+            draws %= np.arange(n, 1, -1, dtype=np.uint64)
+            offsets = draws.tolist()
+            for i in range(n - 1):
+                j = i + offsets[i]
+                perm[i], perm[j] = perm[j], perm[i]
+        return np.array(perm, np.int64)
+    draws = engine.random64(n)
+    draws %= np.arange(1, n + 1, dtype=np.uint64)
+    for i, j in enumerate(draws.tolist()):
+        perm[i] = perm[j]
+        perm[j] = i
+    return np.array(perm, np.int64)
+
+
+def poisson(engine, rates):
+    """Poisson counts (float64) for the flat float64 ``rates``, one rejection loop each, as
+    torch's ``sample_poisson``: Hoermann's transformed rejection for rates of 10 or more, the
+    product of uniforms below."""
+    draws = Scalars(engine)
+    try:
+        return np.array([_poisson_one(rate, draws.uniform) for rate in rates.tolist()],
+                        np.float64)
+    finally:
+        draws.close()
+
+
+def _poisson_one(rate, uniform):
+    if rate >= 10:
+        slam, loglam = math.sqrt(rate), math.log(rate)
+        b = 0.931 + 2.53 * slam
+        a = -0.059 + 0.02483 * b
+        invalpha = 1.1239 + 1.1328 / (b - 3.4)
+        vr = 0.9277 - 3.6224 / (b - 2)
+        while True:
+            u = uniform() - 0.5
+            v = uniform()
+            us = 0.5 - abs(u)
+            k = math.floor((2 * a / us + b) * u + rate + 0.43)
+            if us >= 0.07 and v <= vr:
+                return k
+            if k < 0 or (us < 0.013 and v > us):
+                continue
+            if (math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b)
+                    <= -rate + k * loglam - math.lgamma(k + 1.0)):
+                return k
+    if rate == 0:
+        return 0
+    count, prod, limit = 0, 1.0, math.exp(-rate)
+    while True:
+        prod *= uniform()
+        if prod <= limit:
+            return count
+        count += 1
+
+
+def gamma(engine, alphas, single=False):
+    """Standard gamma samples (float64) for the flat ``alphas``, as torch's ``sample_gamma``:
+    Marsaglia and Tsang's rejection, boosted for alpha < 1, from float64 uniforms and the scalar
+    normal path (whose cached sample it shares). ``single``: the alphas are float32, and the
+    steps torch writes on them round to float32."""
+    draws = Scalars(engine)
+    rounded = np.float32 if single else float
+    try:
+        return np.array([_gamma_one(alpha, draws, rounded) for alpha in alphas.tolist()],
+                        np.float64)
+    finally:
+        draws.close()
+
+
+def _gamma_one(alpha, draws, rounded):
+    scale = 1.0
+    if alpha < 1.0:
+        if alpha == 0.0:
+            return 0.0
+        scale *= (1 - draws.uniform()) ** float(rounded(1.0) / rounded(alpha))
+        alpha = rounded(alpha) + rounded(1.0)
+    d = float(rounded(alpha) - rounded(_THIRD))
+    c = 1.0 / math.sqrt(9.0 * d)
+    while True:
+        while True:
+            x = draws.normal()
+            y = 1.0 + c * x
+            if y > 0:
+                break
+        v = y * y * y
+        u = 1 - draws.uniform()
+        xx = x * x
+        if u < 1.0 - _SQUEEZE * xx * xx:
+            return scale * d * v
+        if math.log(u) < 0.5 * xx + d * (1.0 - v + math.log(v)):
+            return scale * d * v

@@ -1,0 +1,177 @@
+"""torch's CPU generator: a Mersenne Twister (mt19937) and the ways torch's kernels read it.
+
+NumPy's ``MT19937`` bit generator, seeded by the classic ``init_genrand`` with the low 32 bits
+of the seed, yields the same raw 32-bit stream as torch's engine; this module keeps it together
+with the two cached normal samples torch's generator holds, converts the state to and from
+torch's 5056-byte layout, and draws the numbers torch's samplers are built on:
+
+- ``random(n)``: n raw 32-bit draws; ``random64(n)``: n 64-bit draws, each two 32-bit ones,
+  the first in the high half;
+- ``uniform(n, digits)``: ``(raw & (2^digits - 1)) / 2^digits``, 24 digits (float32, from
+  ``random``), 11 (float16), 8 (bfloat16) or 53 (float64, from ``random64``);
+- ``normal(n)``: torch's scalar normal (``normal_distribution<double>``): Box-Muller on two
+  53-bit uniforms, the sine half cached for the next call;
+- :class:`Scalars`: a Python-level reader for the samplers whose number of draws depends on
+  the values (rejection loops).
+"""
+import math
+
+import numpy as np
+
+STATE_SIZE = 5056
+_N = 624  # words of mt19937 state
+_STATE = np.dtype({  # torch's CPUGeneratorImplState, little-endian, C layout with its padding
+    "names": ["seed", "left", "seeded", "next", "state", "normal_x", "normal_y", "normal_rho",
+              "normal_is_valid", "next_float", "float_is_valid"],
+    "formats": ["<u8", "<i4", "<i4", "<u8", ("<u8", _N), "<f8", "<f8", "<f8", "<i4", "<f4",
+                "u1"],
+    "offsets": [0, 8, 12, 16, 24, 5016, 5024, 5032, 5040, 5048, 5052],
+    "itemsize": STATE_SIZE})
+_MASK53 = np.uint64(2 ** 53 - 1)
+
+
+def _seeded_key(seed):
+    """mt19937's state words after ``init_genrand(seed & 0xffffffff)``."""
+    return np.random.RandomState(seed & 0xFFFFFFFF).get_state()[1]
+
+
+class MT19937:
+    """The engine and normal caches of one torch CPU generator."""
+    __slots__ = ("seed", "bits", "raw", "normal_double", "normal_float")
+
+    def __init__(self, seed):
+        self.bits = np.random.MT19937()
+        self.raw = self.bits.random_raw
+        self.manual_seed(seed)
+
+    def manual_seed(self, seed):
+        """Seeds as torch does: ``seed`` (0 <= seed < 2^64) is kept, its low 32 bits seed the
+        engine, and both cached normals are dropped."""
+        self.seed = seed
+        self._set(_seeded_key(seed), _N)
+        self.normal_double = self.normal_float = None
+
+    def _set(self, key, pos):
+        self.bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": pos}}
+
+    # ---- torch's state bytes ---------------------------------------------------------------
+
+    def get_state(self):
+        """torch's 5056 state bytes (uint8 array)."""
+        state = self.bits.state["state"]
+        key, pos = state["key"], state["pos"]
+        record = np.zeros((), _STATE)
+        record["seed"], record["seeded"], record["state"] = self.seed, 1, key
+        # torch counts the words left before it regenerates and the index of the next one;
+        # right after seeding it has regenerated nothing yet (next 0, left 1)
+        fresh = pos == _N and np.array_equal(key, _seeded_key(self.seed))
+        record["next"], record["left"] = (0, 1) if fresh else (pos, _N + 1 - pos)
+        if self.normal_double is not None:
+            record["normal_is_valid"], record["normal_y"] = 1, self.normal_double
+        if self.normal_float is not None:
+            record["float_is_valid"], record["next_float"] = 1, self.normal_float
+        return np.frombuffer(record.tobytes(), np.uint8).copy()
+
+    def set_state(self, data):
+        """Restores from torch's state bytes; raises ValueError for an invalid mt19937 state."""
+        record = np.frombuffer(np.ascontiguousarray(data, np.uint8).tobytes(), _STATE)[0]
+        left, nxt = int(record["left"]), int(record["next"])
+        if not (record["seeded"] and 0 < left <= _N and nxt <= _N):
+            raise ValueError("Invalid mt19937 state")
+        self._set(record["state"].astype(np.uint32), _N + 1 - left)
+        self.seed = int(record["seed"])
+        self.normal_double = float(record["normal_y"]) if record["normal_is_valid"] else None
+        self.normal_float = float(record["next_float"]) if record["float_is_valid"] else None
+
+    # ---- draws -----------------------------------------------------------------------------
+
+    def random(self, n):
+        """n raw 32-bit draws (uint64 array)."""
+        return self.raw(n)
+
+    def random64(self, n):
+        """n 64-bit draws: two 32-bit ones each, the first in the high half (uint64 array)."""
+        pairs = self.raw(2 * n).reshape(n, 2)
+        high = pairs[:, 0]
+        high <<= 32
+        high |= pairs[:, 1]
+        return high
+
+    def uniform(self, n, digits):
+        """n uniforms on [0, 1) from ``digits`` random bits, as torch's
+        ``uniform_real_distribution``: float32 (digits <= 24, from ``random``) or float64
+        (53, from ``random64``)."""
+        if digits == 53:
+            pairs = self.raw(2 * n).reshape(n, 2)
+            high = pairs[:, 0].view(np.int64)  # (random64 & (2^53 - 1)) as an exact double
+            high &= 0x1FFFFF
+            out = high.astype(np.float64)
+            out *= 2.0 ** 32
+            out += pairs[:, 1]
+            out *= 2.0 ** -53
+            return out
+        bits = self.raw(n).view(np.int64)
+        bits &= (1 << digits) - 1
+        out = bits.astype(np.float32)
+        out *= np.float32(2.0 ** -digits)
+        return out
+
+    def normal(self, n):
+        """n standard normals as torch's scalar path draws them (float64): the cached sample
+        first, then Box-Muller pairs (cosine half, sine half) from two 53-bit uniforms each;
+        an unused sine half stays cached. The C library's functions through ``math`` (NumPy's
+        ``log1p`` differs), in a Python loop: torch takes this path below 16 elements."""
+        cached = self.normal_double
+        need = n - (cached is not None)
+        u = self.uniform(need + need % 2, 53).tolist()
+        out = [] if cached is None else [cached]
+        log1p, sqrt, cos, sin, two_pi = math.log1p, math.sqrt, math.cos, math.sin, 2 * math.pi
+        for u1, u2 in zip(u[::2], u[1::2]):
+            radius = sqrt(-2.0 * log1p(-u2))
+            out += (radius * cos(two_pi * u1), radius * sin(two_pi * u1))
+        self.normal_double = out.pop() if need % 2 else None
+        return np.array(out, np.float64)
+
+
+class Scalars:
+    """Reads the stream one number at a time, in Python, for samplers whose number of draws
+    depends on the values drawn (torch's rejection loops). Draws a block ahead; ``close()``
+    rewinds the engine to just after the last number used."""
+    __slots__ = ("_engine", "_start", "_block", "_buffer", "_used")
+
+    def __init__(self, engine, block=256):
+        self._engine = engine
+        self._start = engine.bits.state
+        self._block = block
+        self._buffer = []
+        self._used = 0  # raw words used before the buffer
+
+    def _word(self):
+        if not self._buffer:
+            self._buffer = self._engine.raw(self._block).tolist()
+            self._buffer.reverse()
+        self._used += 1
+        return self._buffer.pop()
+
+    def uniform(self):
+        """A 53-bit uniform double, as ``uniform_real_distribution<double>``."""
+        high = self._word()
+        return ((high & 0x1FFFFF) * 4294967296.0 + self._word()) * 2.0 ** -53
+
+    def normal(self):
+        """A standard normal as ``normal_distribution<double>``, sharing the engine's cache."""
+        engine = self._engine
+        if engine.normal_double is not None:
+            value, engine.normal_double = engine.normal_double, None
+            return value
+        u1, u2 = self.uniform(), self.uniform()
+        radius = math.sqrt(-2.0 * math.log1p(-u2))
+        theta = 2.0 * math.pi * u1
+        engine.normal_double = radius * math.sin(theta)
+        return radius * math.cos(theta)
+
+    def close(self):
+        engine = self._engine
+        engine.bits.state = self._start
+        if self._used:
+            engine.raw(self._used)
