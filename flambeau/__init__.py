@@ -108,5 +108,9 @@ from . import compat as _compat  # noqa: E402  (imported before __getattr__ exis
 
 
 def __getattr__(name):
-    """``torch.X`` that flambeau lacks: an AttributeError that says so."""
+    """``torch.X`` that flambeau lacks: an AttributeError that says so. ``utils`` (data
+    loading and its multiprocessing) is imported when first used."""
+    if name == "utils":
+        import importlib
+        return importlib.import_module(".utils", __name__)
     raise _compat.missing_attribute(__name__, name)

@@ -1,0 +1,297 @@
+"""DataLoader worker processes: batches, seeding, sharding, errors, dying workers, shutdown
+and shared-memory transport. Each test finishes in seconds; a hang aborts the run."""
+import faulthandler
+import gc
+import glob
+import multiprocessing
+import os
+import pickle
+import signal
+import time
+from multiprocessing.reduction import ForkingPickler
+
+import numpy as np
+import pytest
+import torch
+import torch.utils.data as tdata
+
+import flambeau
+import flambeau.utils.data as fdata
+from flambeau.utils.data._utils import shared_memory
+
+X = np.arange(120, dtype=np.float32).reshape(20, 6)
+
+
+class Rows(fdata.Dataset):
+    """X's rows, by __getitem__ (collated by default_collate in the worker)."""
+
+    def __getitem__(self, i):
+        return flambeau.from_numpy(X[i].copy()), i
+
+    def __len__(self):
+        return len(X)
+
+
+class WhoAmI(fdata.Dataset):
+    """(pid, worker id, worker seed, Python/NumPy/flambeau draws) of the worker fetching."""
+
+    def __getitem__(self, i):
+        info = fdata.get_worker_info()
+        return [os.getpid(), info.id, info.num_workers, info.seed, info.dataset is self]
+
+    def __len__(self):
+        return 8
+
+
+class Failing(fdata.Dataset):
+    def __init__(self, error):
+        self.error = error
+
+    def __getitem__(self, i):
+        if i == 3:
+            raise self.error
+        return i
+
+    def __len__(self):
+        return 6
+
+
+class Killed(fdata.Dataset):
+    def __getitem__(self, i):
+        if i == 2:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return i
+
+    def __len__(self):
+        return 6
+
+
+class Exits(fdata.Dataset):
+    def __getitem__(self, i):
+        os._exit(3)
+
+    def __len__(self):
+        return 2
+
+
+class Slow(fdata.Dataset):
+    def __init__(self, delays):
+        self.delays = delays
+
+    def __getitem__(self, i):
+        time.sleep(self.delays.get(i, 0))
+        return i
+
+    def __len__(self):
+        return 8
+
+
+class Range(fdata.IterableDataset):
+    """range(start, end), split between the workers through get_worker_info()."""
+
+    def __init__(self, start, end, shard=True):
+        self.start, self.end, self.shard = start, end, shard
+
+    def __iter__(self):
+        info = fdata.get_worker_info()
+        if info is None or not self.shard:
+            return iter(range(self.start, self.end))
+        return iter(range(self.start + info.id, self.end, info.num_workers))
+
+
+def init_worker(worker_id):
+    info = fdata.get_worker_info()
+    info.dataset.offset = 100 * (worker_id + 1)
+
+
+class Offset(fdata.Dataset):
+    offset = 0
+
+    def __getitem__(self, i):
+        return self.offset + i
+
+    def __len__(self):
+        return 4
+
+
+@pytest.fixture(autouse=True)
+def no_hang():
+    """Abort with every thread's traceback rather than hang; check nothing is left behind."""
+    faulthandler.dump_traceback_later(60, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
+    gc.collect()  # an iterator kept by a caught exception's traceback stops its workers
+    for child in multiprocessing.active_children():
+        child.join(5)
+    assert not multiprocessing.active_children()
+
+
+def segments(pids):
+    return [p for pid in pids for p in glob.glob(f"{shared_memory._DIR}/flambeau_{pid}_*")]
+
+
+def flat(batches):
+    return [x for b in batches for x in b.tolist()]
+
+
+@pytest.mark.parametrize("context", ["fork", "spawn"])
+def test_batches_as_in_the_main_process(context):
+    dataset = fdata.TensorDataset(flambeau.from_numpy(X), flambeau.arange(20))
+    expected = list(fdata.DataLoader(dataset, batch_size=3))
+    workers = 2 if context == "fork" else 1  # a spawned worker takes a second to start
+    got = list(fdata.DataLoader(dataset, batch_size=3, num_workers=workers,
+                                multiprocessing_context=context))
+    assert len(got) == len(expected)
+    for (x, y), (ex, ey) in zip(got, expected):
+        assert x.tolist() == ex.tolist() and y.tolist() == ey.tolist()
+        assert x.dtype == flambeau.float32 and y.dtype == flambeau.int64
+    general = list(fdata.DataLoader(Rows(), batch_size=3, num_workers=2))
+    assert [x.tolist() for x, _ in general] == [x.tolist() for x, _ in expected]
+
+
+def test_batches_arrive_in_shared_memory():
+    batch = next(iter(fdata.DataLoader(Rows(), batch_size=4, num_workers=1)))
+    x = batch[0]
+    assert isinstance(x._data.base, shared_memory._Segment)
+    assert x._data.base.name is None  # taken over: the file is gone
+    x.add_(1)  # writable, like any tensor
+    big = flambeau.zeros(1000, 1000)
+    assert len(ForkingPickler.dumps(big)) < 1000  # the name and layout, not the values
+    assert len(pickle.dumps(big)) > 4_000_000  # plain pickle still carries the values
+    view = flambeau.arange(40.).view(5, 8)[::2, 1:3]
+    back = pickle.loads(ForkingPickler.dumps(view))  # a copy of the view's elements
+    assert back.tolist() == view.tolist() and back.is_contiguous()
+
+
+def test_worker_info_and_seeds():
+    flambeau.manual_seed(0)
+    loader = fdata.DataLoader(WhoAmI(), batch_size=None, num_workers=2)
+    rows = list(loader)
+    assert [r[1] for r in rows] == [0, 1] * 4  # round-robin, delivered in order
+    assert all(r[2] == 2 and r[4] for r in rows)
+    pids = {r[1]: r[0] for r in rows}
+    assert len(set(pids.values())) == 2 and os.getpid() not in pids.values()
+    seeds = {r[1]: r[3] for r in rows}
+    assert seeds[1] == seeds[0] + 1
+    flambeau.manual_seed(0)
+    base_seed = flambeau.empty((), dtype=flambeau.int64).random_().item()
+    assert seeds[0] == base_seed
+    assert fdata.get_worker_info() is None
+
+
+def test_numpy_seed_as_torch():
+    from flambeau.utils.data._utils.worker import _generate_state as ours
+    from torch.utils.data._utils.worker import _generate_state as theirs
+    for base_seed in (0, 1, 2**32 + 5, 2**63 - 1, 123456789123):
+        for worker_id in range(3):
+            assert ours(base_seed, worker_id) == theirs(base_seed, worker_id)
+
+
+def test_worker_init_fn():
+    loader = fdata.DataLoader(Offset(), num_workers=2, worker_init_fn=init_worker)
+    assert flat(loader) == [100, 201, 102, 203]
+
+
+def test_iterable_dataset_sharding():
+    loader = fdata.DataLoader(Range(0, 11), batch_size=2, num_workers=2)
+    assert sorted(flat(loader)) == list(range(11))
+    duplicated = fdata.DataLoader(Range(0, 4, shard=False), num_workers=2)
+    assert sorted(flat(duplicated)) == [0, 0, 1, 1, 2, 2, 3, 3]  # as torch: each worker all
+
+
+def test_in_order_and_out_of_order():
+    slow_first = Slow({0: 1.0})
+    assert flat(fdata.DataLoader(slow_first, num_workers=2)) == list(range(8))
+    unordered = flat(fdata.DataLoader(slow_first, num_workers=2, in_order=False))
+    assert sorted(unordered) == list(range(8)) and unordered[0] != 0
+
+
+def test_persistent_workers_and_prefetch_factor():
+    loader = fdata.DataLoader(WhoAmI(), batch_size=None, num_workers=2,
+                              persistent_workers=True, prefetch_factor=1)
+    first = {row[0] for row in loader}
+    second = {row[0] for row in loader}
+    assert first == second and len(first) == 2
+    workers = loader._iterator._workers
+    del loader
+    for w in workers:
+        w.join(5)
+        assert not w.is_alive()
+
+
+def test_worker_exception_reraised_with_traceback():
+    with pytest.raises(ValueError) as caught:
+        list(fdata.DataLoader(Failing(ValueError("bad sample")), num_workers=2))
+    message = str(caught.value)
+    assert message.startswith("Caught ValueError in DataLoader worker process 1.\n"
+                              "Original Traceback (most recent call last):\n")
+    assert "raise self.error" in message and message.endswith("ValueError: bad sample\n")
+    with pytest.raises(KeyError) as caught:
+        list(fdata.DataLoader(Failing(KeyError("k")), num_workers=1))
+    assert str(caught.value).startswith("Caught KeyError in DataLoader worker process 0.")
+
+
+def test_worker_exception_message_as_torch():
+    class TorchFailing(tdata.Dataset):
+        def __getitem__(self, i):
+            raise ValueError("bad")
+
+        def __len__(self):
+            return 2
+    torch_iterator = iter(tdata.DataLoader(TorchFailing(), num_workers=1))
+    with pytest.raises(ValueError) as theirs:
+        next(torch_iterator)
+    torch_iterator._shutdown_workers()  # torch's, collected with the traceback, takes 5 s
+    with pytest.raises(ValueError) as ours:
+        list(fdata.DataLoader(Failing(ValueError("bad")), sampler=[3], num_workers=1))
+    first_line = str(theirs.value).split("\n")[:2]
+    assert str(ours.value).split("\n")[:2] == first_line
+
+
+def test_killed_worker_raises_within_seconds():
+    start = time.monotonic()
+    loader = fdata.DataLoader(Killed(), batch_size=1, num_workers=1)
+    with pytest.raises(RuntimeError) as caught:
+        list(loader)
+    assert time.monotonic() - start < 5
+    assert "exited unexpectedly" in str(caught.value) or "killed by signal" in str(caught.value)
+    cause = caught.value.__cause__ or caught.value
+    assert "is killed by signal: Killed." in str(cause), str(cause)
+
+
+def test_worker_exit_code_reported():
+    with pytest.raises(RuntimeError) as caught:
+        list(fdata.DataLoader(Exits(), num_workers=1))
+    cause = str(caught.value.__cause__ or caught.value)
+    assert "exited unexpectedly with exit code 3" in cause
+
+
+def test_timeout():
+    loader = fdata.DataLoader(Slow({0: 2.0}), num_workers=1, timeout=0.5)
+    start = time.monotonic()
+    with pytest.raises(RuntimeError, match=r"^DataLoader timed out after 0.5 seconds$"):
+        next(iter(loader))
+    assert time.monotonic() - start < 4.5
+
+
+def test_break_shuts_workers_down():
+    dataset = fdata.TensorDataset(flambeau.zeros(400, 16))
+    it = iter(fdata.DataLoader(dataset, batch_size=4, num_workers=2))
+    next(it)
+    workers = list(it._workers)
+    for batch in it:
+        break
+    del it, batch
+    for w in workers:
+        w.join(5)
+        assert not w.is_alive()
+    assert segments(w.pid for w in workers) == []
+
+
+def test_full_epoch_leaves_no_segments():
+    loader = fdata.DataLoader(Rows(), batch_size=3, num_workers=2, persistent_workers=True)
+    list(loader)
+    pids = [w.pid for w in loader._iterator._workers]
+    list(loader)
+    del loader
+    assert segments(pids) == []
