@@ -167,6 +167,15 @@ class Tensor:
         array = self.numpy(force=self._requires_grad)
         return array if dtype is None else array.astype(dtype, copy=False)
 
+    # NumPy defers to Tensor: ``array + tensor`` asks Tensor first, and a ufunc on a tensor
+    # (``np.sin(t)``) gives a tensor back
+    __array_priority__ = 1000
+
+    def __array_wrap__(self, array, context=None, return_scalar=False):
+        if array.dtype == np.bool_:  # as torch's own wrapper does
+            array = array.astype(np.uint8)
+        return make(np.asarray(array))
+
     def tolist(self):
         return _backend.to_host(self._data).tolist()
 

@@ -9,7 +9,7 @@ import warnings
 
 import numpy as np
 
-from .. import _dtype
+from .. import _backend, _dtype
 from .._device import as_device
 from .._storage import allocation_error
 from .._tensor import Tensor, make
@@ -43,7 +43,7 @@ def _infer_array(data):
         return np.asarray(data), _dtype.from_numpy_dtype(data.dtype)
     if isinstance(data, (bool, int, float, complex)):
         dtype = scalar_dtype(data)
-        return np.array(data, dtype=dtype.numpy_dtype), dtype
+        return _backend.quietly(np.array, data, dtype.numpy_dtype), dtype
     try:
         array = np.array(data)
     except ValueError:
@@ -106,7 +106,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     else:
         array, inferred = _infer_array(data)
     dtype = dtype or inferred
-    array = np.array(array, dtype=dtype.numpy_dtype, copy=True)
+    array = _backend.quietly(np.array, array, dtype.numpy_dtype)  # (1e40 -> inf as in torch)
     return _finish(_to_device(array, device), dtype, requires_grad)
 
 

@@ -1188,8 +1188,19 @@ for _name, _fn in _BINARY_OPERATORS.items():
              method=True)
 for _name, _fn in {"rsub": rsub, "rtruediv": _rtruediv, "rdiv": _rtruediv}.items():
     register("", f"__{_name}__", _operator(_fn), method=True)
-for _name, _fn in {"eq": eq, "ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge}.items():
+for _name, _fn in {"ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge}.items():
     register("", f"__{_name}__", _operator(_fn), method=True)
+_eq_operator = _operator(eq)
+
+
+def _eq_dunder(self, other):
+    """``==``, which in torch (unlike the other operators) also takes a NumPy array."""
+    if other.__class__ is np.ndarray and other.dtype in _dtype._from_numpy:
+        other = make(other)
+    return _eq_operator(self, other)
+
+
+register("", "__eq__", _eq_dunder, method=True)
 # in-place operators beyond the arithmetic ones flambeau/__init__.py binds
 for _name, _fn in {"mod": remainder, "and": bitwise_and, "or": bitwise_or, "xor": bitwise_xor,
                    "lshift": bitwise_left_shift, "rshift": bitwise_right_shift}.items():

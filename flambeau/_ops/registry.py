@@ -107,9 +107,14 @@ def snapshot(t):
 def check_inplace(t):
     """torch refuses in-place ops on leaves that require grad while grad mode is on, and on
     inference tensors outside inference mode."""
-    if t._requires_grad and t._grad_fn is None and grad_mode.is_grad_enabled():
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
-                           "operation.")
+    if t._requires_grad and grad_mode.is_grad_enabled():
+        if t._grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
+                               "operation.")
+        base = t._base
+        if base is not None and base._grad_fn is None and base._requires_grad:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
+                               "in-place operation.")
     if t.is_inference() and not grad_mode.is_inference_mode_enabled():
         raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not "
                            "allowed.You can make a clone to get a normal tensor before doing "
