@@ -103,6 +103,7 @@ def result_type(tensor1, tensor2):
     return result_type_of(tensor1, tensor2)
 
 
+from . import nn  # noqa: E402
 from . import optim  # noqa: E402
 from . import compat as _compat  # noqa: E402  (imported before __getattr__ exists)
 

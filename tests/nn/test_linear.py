@@ -1,0 +1,196 @@
+"""Dense layers and nn.functional.linear/bilinear against torch: outputs, input and parameter
+gradients (float64 tight, float32 loose), graph node names, reprs, initial distributions,
+lazy initialisation and errors."""
+import math
+
+import numpy as np
+import pytest
+import torch
+
+import flambeau
+from conftest import raises_like, to_numpy
+
+RNG = np.random.default_rng(0)
+TOL = {"float32": dict(rtol=1e-5, atol=1e-5), "float64": dict(rtol=1e-10, atol=1e-12)}
+
+
+@pytest.fixture(autouse=True)
+def _printed_as_torch(as_torch):
+    """Reprs and messages print torch's names."""
+
+
+def arrays(*shapes, dtype="float64"):
+    return [RNG.standard_normal(s).astype(dtype) for s in shapes]
+
+
+def run_both(fn, inputs, dtype):
+    """``fn(lib, *tensors)`` in both libraries on the same values; the outputs and the
+    gradients of every input (all require grad) are compared."""
+    results = []
+    for lib in (torch, flambeau):
+        ts = [lib.tensor(a, requires_grad=True) for a in inputs]
+        out = fn(lib, *ts)
+        out.backward(lib.tensor(np.cos(np.arange(out.numel())).reshape(out.shape)
+                                .astype(dtype)))
+        results.append((out, [t.grad for t in ts]))
+    (ot, gt), (of, gf) = results
+    np.testing.assert_allclose(to_numpy(of), to_numpy(ot), **TOL[dtype])
+    for a, b in zip(gf, gt):
+        np.testing.assert_allclose(to_numpy(a), to_numpy(b), **TOL[dtype])
+    assert type(of.grad_fn).__name__ == type(ot.grad_fn).__name__
+    return of, ot
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("x_shape", [(5,), (4, 5), (2, 3, 5), (0, 5), (2, 1, 3, 5)])
+@pytest.mark.parametrize("bias", [True, False])
+def test_functional_linear(x_shape, bias, dtype):
+    inputs = arrays(x_shape, (3, 5), *([(3,)] if bias else []), dtype=dtype)
+    run_both(lambda lib, *t: lib.nn.functional.linear(*t), inputs, dtype)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shapes", [((4, 3), (4, 2)), ((3,), (2,)), ((2, 5, 3), (2, 5, 2)),
+                                    ((0, 3), (0, 2))])
+@pytest.mark.parametrize("bias", [True, False])
+def test_functional_bilinear(shapes, bias, dtype):
+    inputs = arrays(*shapes, (6, 3, 2), *([(6,)] if bias else []), dtype=dtype)
+    run_both(lambda lib, *t: lib.nn.functional.bilinear(*t), inputs, dtype)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.nn.functional.linear(lib.ones(2, 3), lib.ones(4, 5)),
+    lambda lib: lib.nn.functional.linear(lib.ones(2, 3), lib.ones(4, 5), lib.ones(4)),
+    lambda lib: lib.nn.functional.linear(lib.ones(7, 2, 3), lib.ones(4, 5), lib.ones(4)),
+    lambda lib: lib.nn.functional.linear(lib.ones(7, 2, 3), lib.ones(4, 5)),
+    lambda lib: lib.nn.functional.linear(lib.ones(2, 3), lib.ones(4, 3), lib.ones(5)),
+    lambda lib: lib.nn.functional.linear(lib.ones(()), lib.ones(4, 3), lib.ones(4)),
+    lambda lib: lib.nn.functional.bilinear(lib.ones(2, 3), lib.ones(3, 4), lib.ones(5, 3, 4)),
+    lambda lib: lib.nn.functional.bilinear(lib.ones(2, 3), lib.ones(2, 4), lib.ones(5, 2, 4)),
+    lambda lib: lib.nn.functional.bilinear(lib.ones(2, 3), lib.ones(2, 4), lib.ones(5, 3, 5)),
+    lambda lib: lib.nn.functional.bilinear(lib.ones(2, 3), lib.ones(2, 4), lib.ones(5, 3, 4),
+                                           lib.ones(4)),
+    lambda lib: lib.nn.functional.bilinear(lib.ones(2, 3), lib.ones(2, 1, 4),
+                                           lib.ones(5, 3, 4)),
+    lambda lib: lib.nn.Linear(3, 2)(lib.ones(2, 4)),
+    lambda lib: lib.nn.Unflatten(1, 4),
+    lambda lib: lib.nn.Unflatten(1, (2, 2.0)),
+    lambda lib: lib.nn.Flatten(2)(lib.ones(2)),
+])
+def test_errors(call):
+    raises_like(lambda: call(flambeau), lambda: call(torch))
+
+
+def _copy(t_module, f_module):
+    f_module.load_state_dict({k: flambeau.tensor(v.detach().numpy())
+                              for k, v in t_module.state_dict().items()})
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("build, in_shapes", [
+    (lambda lib: lib.nn.Linear(5, 3), [(4, 5)]),
+    (lambda lib: lib.nn.Linear(5, 3, bias=False), [(2, 4, 5)]),
+    (lambda lib: lib.nn.Bilinear(3, 2, 4), [(5, 3), (5, 2)]),
+    (lambda lib: lib.nn.Bilinear(3, 2, 4, bias=False), [(3,), (2,)]),
+    (lambda lib: lib.nn.Identity(54, unused="x"), [(2, 3)]),
+    (lambda lib: lib.nn.Flatten(), [(2, 3, 4)]),
+    (lambda lib: lib.nn.Flatten(0, 1), [(2, 3, 4)]),
+    (lambda lib: lib.nn.Unflatten(1, (2, 3)), [(4, 6)]),
+    (lambda lib: lib.nn.Unflatten(-1, [3, -1]), [(4, 6)]),
+])
+def test_modules_match_torch(build, in_shapes, dtype):
+    torch.manual_seed(0)
+    t, f = build(torch), build(flambeau)
+    assert repr(f) == repr(t)
+    if dtype == "float64":
+        t, f = t.double(), f.double()
+    _copy(t, f)
+    assert [(n, tuple(p.shape)) for n, p in f.named_parameters()] == \
+        [(n, tuple(p.shape)) for n, p in t.named_parameters()]
+    of, ot = run_both(lambda lib, *x: (f if lib is flambeau else t)(*x),
+                      arrays(*in_shapes, dtype=dtype), dtype)
+    for (name, p), (_, q) in zip(f.named_parameters(), t.named_parameters()):
+        np.testing.assert_allclose(to_numpy(p.grad), q.grad.numpy(), **TOL[dtype],
+                                   err_msg=name)
+
+
+def test_identity_returns_its_input():
+    x = flambeau.ones(2)
+    assert flambeau.nn.Identity()(x) is x
+
+
+@pytest.mark.parametrize("build, fan_in", [
+    (lambda lib: lib.nn.Linear(400, 300), 400),
+    (lambda lib: lib.nn.Bilinear(200, 3, 300), 200),
+])
+def test_default_initialisation_is_uniform_with_torchs_bound(build, fan_in):
+    """Linear: weight and bias U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (kaiming_uniform_ with
+    a=sqrt(5) gives that bound); Bilinear: the same with in1_features."""
+    flambeau.manual_seed(0)
+    m = build(flambeau)
+    bound = 1 / math.sqrt(fan_in)
+    for name, p in m.named_parameters():
+        values = to_numpy(p).ravel()
+        assert values.min() >= -bound and values.max() <= bound, name
+        if values.size > 10000:  # moments of U(-b, b): mean 0, variance b^2 / 3
+            assert abs(values.mean()) < 0.02 * bound, name
+            assert abs(values.var() / (bound ** 2 / 3) - 1) < 0.02, name
+        assert p.requires_grad and isinstance(p, flambeau.nn.Parameter)
+
+
+def test_factory_arguments():
+    for lib in (torch, flambeau):
+        m = lib.nn.Linear(2, 3, dtype=lib.float64, device="cpu")
+        assert m.weight.dtype == lib.float64 and m.bias.dtype == lib.float64
+        b = lib.nn.Bilinear(2, 3, 1, bias=False, dtype=lib.float64)
+        assert b.weight.dtype == lib.float64 and b.bias is None
+
+
+def test_lazy_linear():
+    for lib in (torch, flambeau):
+        lib.manual_seed(0)
+        m = lib.nn.LazyLinear(3)
+        assert repr(m.weight) == "<UninitializedParameter>"
+        assert lib.nn.parameter.is_lazy(m.weight) and m.has_uninitialized_params()
+        assert repr(m) == "LazyLinear(in_features=0, out_features=3, bias=True)"
+        assert list(m.state_dict()) == ["weight", "bias"]
+        with pytest.raises(RuntimeError, match="Can't access the shape"):
+            m.weight.shape
+        y = m(lib.ones(2, 5))
+        assert type(m) is lib.nn.Linear and tuple(y.shape) == (2, 3)
+        assert repr(m) == "Linear(in_features=5, out_features=3, bias=True)"
+        assert type(m.weight) is lib.nn.Parameter and tuple(m.weight.shape) == (3, 5)
+        assert not m._forward_pre_hooks and not m._load_state_dict_pre_hooks
+        assert float(m.weight.detach().abs().max()) <= 1 / math.sqrt(5)
+
+
+def test_lazy_linear_loads_state_dict():
+    for lib in (torch, flambeau):
+        m = lib.nn.LazyLinear(2, bias=False)
+        m.load_state_dict({"weight": lib.ones(2, 4)})
+        assert tuple(m.weight.shape) == (2, 4) and type(m) is lib.nn.LazyLinear
+        assert m(lib.ones(1, 4)).tolist() == [[4.0, 4.0]]
+        assert type(m) is lib.nn.Linear
+
+
+def test_lazy_linear_in_sequential_then_trains():
+    torch.manual_seed(0)
+    f = flambeau.nn.Sequential(flambeau.nn.LazyLinear(4), flambeau.nn.LazyLinear(1))
+    f(flambeau.ones(3, 6)).sum().backward()
+    assert [tuple(p.grad.shape) for p in f.parameters()] == [(4, 6), (4,), (1, 4), (1,)]
+    assert repr(f) == ("Sequential(\n  (0): Linear(in_features=6, out_features=4, bias=True)\n"
+                       "  (1): Linear(in_features=4, out_features=1, bias=True)\n)")
+
+
+def test_module_call_overhead_is_small():
+    """Calling a Linear costs little more than calling F.linear (torch: about 4 us)."""
+    import timeit
+    m = flambeau.nn.Linear(8, 4)
+    x = flambeau.ones(2, 8)
+    w, b = m.weight, m.bias
+    F = flambeau.nn.functional
+    n = 2000
+    with flambeau.no_grad():
+        direct = min(timeit.repeat(lambda: F.linear(x, w, b), number=n, repeat=5))
+        module = min(timeit.repeat(lambda: m(x), number=n, repeat=5))
+    assert (module - direct) / n < 10e-6
