@@ -200,4 +200,7 @@ def test_same_values_as_torch_after_seeding(name, args, kwargs, use_generator):
         return to_numpy(fn(lib.empty(30, 20), *args, **kwargs))
     ours = draw(flambeau, getattr(init, name))
     theirs = draw(torch, getattr(torch.nn.init, name))
-    np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-7)
+    if name == "orthogonal_":  # same draws; QR by another LAPACK, in float32
+        np.testing.assert_allclose(ours, theirs, atol=1e-6)
+    else:
+        np.testing.assert_array_equal(ours, theirs)
