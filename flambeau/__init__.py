@@ -104,14 +104,13 @@ def result_type(tensor1, tensor2):
 
 
 from . import nn  # noqa: E402
-from . import optim  # noqa: E402
 from . import compat as _compat  # noqa: E402  (imported before __getattr__ exists)
 
 
 def __getattr__(name):
-    """``torch.X`` that flambeau lacks: an AttributeError that says so. ``utils`` (data
-    loading and its multiprocessing) is imported when first used."""
-    if name == "utils":
+    """``torch.X`` that flambeau lacks: an AttributeError that says so. ``optim`` and ``utils``
+    (data loading and its multiprocessing) are imported when first used."""
+    if name in ("optim", "utils"):
         import importlib
-        return importlib.import_module(".utils", __name__)
+        return importlib.import_module("." + name, __name__)
     raise _compat.missing_attribute(__name__, name)
