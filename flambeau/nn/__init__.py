@@ -3,14 +3,14 @@ from . import parameter
 from .parameter import (Buffer, Parameter, UninitializedBuffer, UninitializedParameter)
 from .modules import *  # noqa: F401,F403
 from .modules import __all__ as _modules_all
-from . import functional, init
+from . import functional, init, utils
 from .. import _naming
 
 _naming.public_classes([Buffer, Parameter, UninitializedBuffer, UninitializedParameter,
                         *(globals()[name] for name in _modules_all)])
 
 __all__ = ["Buffer", "Parameter", "UninitializedBuffer", "UninitializedParameter",
-           "functional", "init", "parameter", *_modules_all]
+           "functional", "init", "parameter", "utils", *_modules_all]
 
 
 def __getattr__(name):
