@@ -87,12 +87,11 @@ class Adam(Optimizer):
                     xp.maximum(vmax, v, out=vmax)
                     bump(state["max_exp_avg_sq"])
                     v = vmax
-                step_size = lr / (1 - beta1 ** step)
-                denom = xp.sqrt(v, out=scratch(data, 1))
-                denom /= (1 - beta2 ** step) ** 0.5
-                denom += eps
-                upd = xp.divide(m, denom, out=denom)
-                upd *= -step_size
-                data += upd
+                step_size_neg = -lr / (1 - beta1 ** step)
+                if step_size_neg:  # p += m / denom, step size folded into denom (5 passes)
+                    denom = xp.sqrt(v, out=scratch(data, 1))
+                    denom *= 1 / ((1 - beta2 ** step) ** 0.5 * step_size_neg)
+                    denom += eps / step_size_neg
+                    data += xp.divide(m, denom, out=denom)
                 bump(p), bump(state["exp_avg"]), bump(state["exp_avg_sq"])
         return loss

@@ -146,7 +146,7 @@ class LBFGS(Optimizer):
             if p.is_complex():
                 p = flambeau.view_as_real(p)
             numel = p.numel()
-            p.add_(update[offset:offset + numel].view_as(p), alpha=step_size)
+            p.add_(update[offset:offset + numel].view_as(p), alpha=float(step_size))
             offset += numel
 
     def _directional_evaluate(self, closure, x, t, d):
@@ -211,11 +211,11 @@ class LBFGS(Optimizer):
                 q = flat_grad.neg()
                 for i in range(num_old - 1, -1, -1):
                     al[i] = old_stps[i].dot(q) * ro[i]
-                    q.add_(old_dirs[i], alpha=-al[i])
+                    q.add_(old_dirs[i], alpha=-float(al[i]))
                 d = r = flambeau.mul(q, H_diag)
                 for i in range(num_old):
                     be_i = old_dirs[i].dot(r) * ro[i]
-                    r.add_(old_stps[i], alpha=al[i] - be_i)
+                    r.add_(old_stps[i], alpha=float(al[i] - be_i))
             if prev_flat_grad is None:
                 prev_flat_grad = flat_grad.clone()
             else:

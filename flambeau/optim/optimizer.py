@@ -6,6 +6,7 @@ with ufuncs and ``out=``, bumping each written tensor's version counter, so a st
 new tensors. ``differentiable=True`` (autograd through the step) is not supported.
 """
 import functools
+import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from copy import deepcopy
@@ -449,18 +450,29 @@ def increment(step):
     return float(data)
 
 
-_scratch = {}
+_scratch = threading.local()  # per thread: {(array type, dtype, k): flat buffer} and views
 
 
 def scratch(like, k=0):
     """A reusable work array shaped and typed like ``like`` (the ``k``-th of its kind): kernels
-    write temporaries here rather than allocating per step."""
-    key = (type(like), like.dtype, k)
-    buf = _scratch.get(key)
-    n = like.size
-    if buf is None or buf.size < n:
-        buf = _scratch[key] = _backend.array_module(like).empty(n, like.dtype)
-    return buf[:n].reshape(like.shape)
+    write temporaries here rather than allocating per step. Arrays of one ``k`` share memory,
+    so a kernel uses a different ``k`` for each temporary it keeps."""
+    try:
+        views = _scratch.views
+    except AttributeError:
+        views, _scratch.buffers = _scratch.views, _scratch.buffers = {}, {}
+    key = (type(like), like.dtype, k, like.shape)
+    view = views.get(key)
+    if view is None:
+        buffers = _scratch.buffers
+        n = like.size
+        buf = buffers.get(key[:3])
+        if buf is None or buf.size < n:
+            buf = buffers[key[:3]] = _backend.array_module(like).empty(n, like.dtype)
+            for old in [v for v in views if v[:3] == key[:3]]:
+                del views[old]
+        view = views[key] = buf[:n].reshape(like.shape)
+    return view
 
 
 def zeros_state(p, fill=0):
