@@ -1,4 +1,6 @@
 """Small helpers shared by the op families: argument parsing and the recording test."""
+import math
+
 import numpy as np
 
 from .. import _dtype
@@ -80,6 +82,56 @@ def wrap_dims(dims, ndim):
         dup = next(d for d in out if out.count(d) > 1)
         raise RuntimeError(f"dim {dup} appears multiple times in the list of dims")
     return out
+
+
+def like_layout(t, memory_format=None):
+    """The strides (in elements) torch gives a new tensor like ``t`` under ``memory_format``
+    (``preserve_format`` when None): ``t``'s own when they are dense and non-overlapping, else
+    dense strides in the order of ``t``'s. None means plain C order (the fast path)."""
+    a = t._data
+    if a.flags.c_contiguous and a.size and 1 not in a.shape or memory_format is not None and \
+            getattr(memory_format, "name", "") != "preserve_format":
+        return None
+    shape, strides = a.shape, t.stride()
+    return strides if _dense(shape, strides) else _dense_strides_like(shape, strides)
+
+
+def empty_strided_array(shape, strides, np_dtype):
+    """An uninitialised array of ``shape`` with dense ``strides`` (in elements)."""
+    numel = math.prod(shape)
+    item = np.dtype(np_dtype).itemsize
+    return np.ndarray(shape, np_dtype, np.empty(numel, np_dtype), 0,
+                      tuple(s * item for s in strides))
+
+
+def _dense(shape, strides):
+    """torch's is_non_overlapping_and_dense: the elements fill a block of memory, once each."""
+    required = 1
+    for d in sorted((d for d in range(len(shape)) if shape[d] > 1), key=strides.__getitem__):
+        if strides[d] != required:
+            return False
+        required *= shape[d]
+    return True
+
+
+def _dense_strides_like(shape, strides):
+    """torch's infer_dense_strides: contiguous strides for the dims ordered as ``strides``
+    orders them (innermost first; zero strides and ties keep their place)."""
+    perm = list(range(len(shape)))[::-1]
+    for i in range(1, len(perm)):  # insertion sort where zero strides compare as unordered
+        j = i
+        for k in range(i - 1, -1, -1):
+            a, b = perm[k], perm[j]
+            if strides[a] == 0 or strides[b] == 0 or strides[a] < strides[b]:
+                break
+            if strides[a] > strides[b] or shape[a] > shape[b]:
+                perm[k], perm[j] = perm[j], perm[k]
+                j = k
+    out, step = [0] * len(shape), 1
+    for d in perm:
+        out[d] = step
+        step *= shape[d]
+    return tuple(out)
 
 
 def xp_for(device):

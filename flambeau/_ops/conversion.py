@@ -9,7 +9,7 @@ from .. import _backend, _dtype, _naming
 from .._device import as_device, device as device_cls
 from .._tensor import Tensor, make, make_view
 from ..autograd.graph import record
-from ._util import needs_grad
+from ._util import empty_strided_array, like_layout, needs_grad
 from .registry import check_inplace, commit_inplace, defop, register
 
 def _convert(t, dtype, device, copy):
@@ -124,8 +124,20 @@ for _name, _fn in {"to": to, "cpu": cpu, "cuda": cuda, "type": type_, "type_as":
 
 @defop
 def clone(input, *, memory_format=None):
-    """A copy with its own memory (differentiable: ``CloneBackward0``)."""
-    out = make(input._data.copy(), input._dtype)
+    """A copy with its own memory (differentiable: ``CloneBackward0``), laid out as torch's
+    ``memory_format`` rule says (by default like the input: see ``like_layout``)."""
+    return _copy(input, like_layout(input, memory_format))
+
+
+def _copy(input, strides):
+    """``clone`` with the given strides (None: C order)."""
+    a = input._data
+    if strides is None:
+        array = a.copy()
+    else:
+        array = empty_strided_array(a.shape, strides, a.dtype)
+        array[...] = a
+    out = make(array, input._dtype)
     if needs_grad(input):
         record("CloneBackward0", (out,), (input,), lambda g: g)
     return out
@@ -136,7 +148,7 @@ def contiguous(self, memory_format=None):
     """The tensor itself when contiguous, else a contiguous copy."""
     if self._data.flags.c_contiguous:
         return self
-    return clone(self)
+    return _copy(self, None)
 
 
 @defop

@@ -13,7 +13,7 @@ from .. import _backend, _dtype
 from .._device import as_device
 from .._storage import allocation_error
 from .._tensor import Tensor, make
-from ._util import parse_size, scalar_dtype, xp_for
+from ._util import empty_strided_array, like_layout, parse_size, scalar_dtype, xp_for
 from .registry import defop, register
 
 
@@ -146,13 +146,17 @@ def from_numpy(ndarray):
 
 # ---- constant fills ------------------------------------------------------------------------
 
-def _filled(fill, size, dtype, device, requires_grad, fn_name):
+def _filled(fill, size, dtype, device, requires_grad, fn_name, strides=None):
     size = parse_size(size, fn_name)
     dtype = dtype or _dtype.get_default_dtype()
     np_dtype = dtype._np or dtype.numpy_dtype  # (the property explains a missing bfloat16)
     xp = np if device is None else xp_for(device)
     try:
-        if fill is None:
+        if strides is not None:  # a layout like another tensor's (see like_layout)
+            array = empty_strided_array(size, strides, np_dtype)
+            if fill is not None:
+                array.fill(fill)
+        elif fill is None:
             array = xp.empty(size, np_dtype)
         elif fill == 0 and fill.__class__ is not complex:
             array = xp.zeros(size, np_dtype)
@@ -194,7 +198,8 @@ def _like_factory(fill, name):
     def like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
              memory_format=None):
         return _filled(fill, input._data.shape, dtype or input._dtype,
-                       device if device is not None else input.device, requires_grad, name)
+                       device if device is not None else input.device, requires_grad, name,
+                       like_layout(input, memory_format))
     like.__name__ = like.__qualname__ = name
     like.__doc__ = f"Like :func:`{name[:-5]}` with the size (and default dtype, device) of input."
     return defop(like, method=False)
@@ -209,7 +214,8 @@ empty_like = _like_factory(None, "empty_like")
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
     return _filled(fill_value, input._data.shape, dtype or input._dtype,
-                   device if device is not None else input.device, requires_grad, "full_like")
+                   device if device is not None else input.device, requires_grad, "full_like",
+                   like_layout(input, memory_format))
 
 
 def _new_factory(fill, name):
