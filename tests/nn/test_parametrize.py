@@ -127,6 +127,13 @@ def test_register_one():
     same_module(ours, theirs)
 
 
+def test_classes_print_as_torch(as_torch):
+    ours, theirs = both(lambda lib, m: _parametrizations(lib).weight_norm(m))
+    for get in (type, lambda m: type(m.parametrizations.weight),
+                lambda m: type(m.parametrizations.weight[0])):
+        assert repr(get(ours)) == repr(get(theirs))
+
+
 def test_register_stacked_and_on_bias():
     ours, theirs = both(reg("Symmetric"), reg("Scale", "weight", 2.0), reg("Scale", "bias", 3.0))
     same_module(ours, theirs)

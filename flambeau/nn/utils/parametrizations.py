@@ -4,6 +4,7 @@
 from enum import Enum, auto
 
 import flambeau
+from ... import _naming
 from ..._tensor import Tensor
 from ..modules.module import Module
 from . import parametrize
@@ -219,3 +220,6 @@ def spectral_norm(module, name="weight", n_power_iterations=1, eps=1e-12, dim=No
     parametrize.register_parametrization(
         module, name, _SpectralNorm(weight, n_power_iterations, dim, eps))
     return module
+
+
+_naming.public_classes([_Orthogonal, _WeightNorm, _SpectralNorm])

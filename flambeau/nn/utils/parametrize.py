@@ -11,6 +11,7 @@ import contextlib
 import copy
 
 import flambeau
+from ... import _naming
 from ..._tensor import Tensor
 from ..modules.container import ModuleDict, ModuleList
 from ..modules.module import Module
@@ -152,6 +153,9 @@ class ParametrizationList(ModuleList):
         return x
 
 
+_naming.public_classes([ParametrizationList])
+
+
 def _check_unchanged(x, dtype, shape, template):
     """torch's ValueError when the parametrized ``x`` is no tensor or changes dtype or shape
     (``template`` takes the property's name, then name and value before and after)."""
@@ -184,6 +188,7 @@ def _inject_new_class(module):
     attrs = {"__getstate__": _serialization_refused}
     if not hasattr(cls, "__deepcopy__"):
         attrs["__deepcopy__"] = _deepcopy_dict
+    attrs["__module__"] = _naming.public_name + ".nn.utils.parametrize"  # as torch's prints
     module.__class__ = type(f"Parametrized{cls.__name__}", (cls,), attrs)
 
 
