@@ -84,6 +84,29 @@ def wrap_dims(dims, ndim):
     return out
 
 
+def sliced(t, key):
+    """``t``'s array indexed by a basic ``key`` (ints, slices, None, one Ellipsis). An empty
+    result starts where torch's view would (NumPy leaves an empty slice at its input's start,
+    so its storage offset would be lost)."""
+    a = t._data
+    array = a[key]
+    if array.size or not a.size:
+        return array
+    offset, dim = 0, 0
+    for k in key:
+        if k is None:
+            continue
+        if k is Ellipsis:
+            dim += a.ndim - sum(k is not None and k is not Ellipsis for k in key)
+            continue
+        n = a.shape[dim]
+        offset += (k.indices(n)[0] if k.__class__ is slice else k % n) * a.strides[dim]
+        dim += 1
+    memory = t._get_storage().bytes()
+    offset += a.__array_interface__["data"][0] - memory.__array_interface__["data"][0]
+    return np.ndarray(array.shape, a.dtype, memory, offset, array.strides)
+
+
 def like_layout(t, memory_format=None):
     """The strides (in elements) torch gives a new tensor like ``t`` under ``memory_format``
     (``preserve_format`` when None): ``t``'s own when they are dense and non-overlapping, else

@@ -13,7 +13,7 @@ from .. import _dtype, _naming
 from .._tensor import Tensor, _alias, make, make_view
 from ..autograd.graph import record
 from ..autograd.grad_mode import is_grad_enabled
-from ._util import needs_grad, needs_grad1, wrap_dim
+from ._util import needs_grad, needs_grad1, sliced, wrap_dim
 from .pointwise import broadcast_error
 from .registry import check_inplace, check_no_overlap, defop, rebase_history, register, type_name
 from .shape import _embed
@@ -150,7 +150,7 @@ def _parse(t, key):
 def _basic_view(t, basic, name, nones):
     """The view of ``t`` for a basic key, recording its node."""
     a = t._data
-    array = a[basic + (Ellipsis,)] if basic else a  # Ellipsis: a 0-d view, not a scalar
+    array = sliced(t, basic + (Ellipsis,)) if basic else a  # Ellipsis: a 0-d view, not a scalar
     if nones:  # NumPy gives inserted dims stride 0; torch the stride unsqueeze computes
         strides = list(array.strides)
         for pos, stride in nones:

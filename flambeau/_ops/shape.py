@@ -14,7 +14,7 @@ from .. import _dtype, _naming
 from .._storage import allocation_error
 from .._tensor import Tensor, make, make_view
 from ..autograd.graph import node_class, record
-from ._util import int_list, needs_grad, needs_grad1, wrap_dim, wrap_dims
+from ._util import int_list, needs_grad, needs_grad1, sliced, wrap_dim, wrap_dims
 from . import conversion
 from .registry import check_inplace, check_no_overlap, defop, register, type_name
 
@@ -415,7 +415,7 @@ def narrow(input, dim, start, length):
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
     key = (slice(None),) * dim + (slice(start, start + length),)
     shape = a.shape
-    return _view(input, a[key], "SliceBackward0", lambda g: _embed(g, shape, key))
+    return _view(input, sliced(input, key), "SliceBackward0", lambda g: _embed(g, shape, key))
 
 
 @defop
