@@ -46,6 +46,13 @@ OPS = {
         ("masked_fill", lambda m, a, b, i: a.masked_fill(a > 0, 0.0)),
         ("x[mask]", lambda m, a, b, i: a[a > 0]),
     ],
+    "random": [
+        ("rand", lambda m, a, b, i: m.rand(a.shape)),
+        ("randn", lambda m, a, b, i: m.randn(a.shape)),
+        ("randint", lambda m, a, b, i: m.randint(0, 1000, a.shape)),
+        ("randperm", lambda m, a, b, i: m.randperm(a.numel())),
+        ("bernoulli_ 0.5", lambda m, a, b, i: m.empty_like(a).bernoulli_(0.5)),
+    ],
     "blas": [
         ("matmul", lambda m, a, b, i: a @ b), ("mv", lambda m, a, b, i: a @ b[0]),
         ("einsum ij,jk", lambda m, a, b, i: m.einsum("ij,jk->ik", a, b)),

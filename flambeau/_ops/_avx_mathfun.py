@@ -9,60 +9,120 @@ is handled: ``log`` of (0, 1], ``sincos`` of [0, 2 pi).
 """
 import numpy as np
 
-from ._fma import fma32 as _fma
-
 _F = np.float32
-_LOG_P = tuple(_F(c) for c in (7.0376836292E-2, -1.1514610310E-1, 1.1676998740E-1,
-                               -1.2420140846E-1, 1.4249322787E-1, -1.6668057665E-1,
-                               2.0000714765E-1, -2.4999993993E-1, 3.3333331174E-1))
+_LOG_P = tuple(float(_F(c)) for c in (7.0376836292E-2, -1.1514610310E-1, 1.1676998740E-1,
+                                      -1.2420140846E-1, 1.4249322787E-1, -1.6668057665E-1,
+                                      2.0000714765E-1, -2.4999993993E-1, 3.3333331174E-1))
 _LOG_Q1, _LOG_Q2 = _F(-2.12194440e-4), _F(0.693359375)
 _SQRTHF = _F(0.707106781186547524)
 _FOPI = _F(1.27323954473516)  # 4 / pi
-_DP = (_F(-0.78515625), _F(-2.4187564849853515625e-4), _F(-3.77489497744594108e-8))
-_SIN_P = (_F(-1.9515295891E-4), _F(8.3321608736E-3), _F(-1.6666654611E-1))
-_COS_P = (_F(2.443315711809948E-005), _F(-1.388731625493765E-003), _F(4.166664568298827E-002))
-_HALF, _ONE = _F(0.5), _F(1.0)
+_TWO_PI = _F(6.283185307179586)
+_DP = tuple(float(_F(c)) for c in (-0.78515625, -2.4187564849853515625e-4,
+                                   -3.77489497744594108e-8))
+_SIN_P = tuple(float(_F(c)) for c in (-1.9515295891E-4, 8.3321608736E-3, -1.6666654611E-1))
+_COS_P = tuple(float(_F(c)) for c in (2.443315711809948E-005, -1.388731625493765E-003,
+                                      4.166664568298827E-002))
+
+
+class _Fused:
+    """float32 ``a * b + c`` rounded once, as the FMA instructions the compiler fuses into
+    torch's kernel: operands held in float64 (exactly), the product exact there, the float64
+    sum rounded to float32 (a double rounding only in vanishingly rare ties). Keeps float32 and
+    float64 scratch arrays so that no step allocates."""
+    __slots__ = ("wide", "narrow")
+
+    def __init__(self, shape):
+        self.wide = np.empty(shape)
+        self.narrow = np.empty(shape, _F)
+
+    def __call__(self, a, b, c, out):
+        """``out`` (float64) = fused ``a * b + c``, rounded to float32."""
+        np.multiply(a, b, out=self.wide)
+        np.add(self.wide, c, out=out)
+        np.copyto(self.narrow, out, casting="same_kind")
+        np.copyto(out, self.narrow)
+        return out
 
 
 def log(x):
-    """Natural logarithm of a float32 array of normal numbers in (0, 1]."""
+    """Natural logarithm of a float32 array of normal numbers in (0, 1] (overwritten), as
+    float64 holding float32 values."""
+    fused = _Fused(x.shape)
     bits = x.view(np.int32)
-    e = ((bits >> 23) - 126).astype(_F)  # exponent + 1 of the mantissa in [0.5, 1)
-    m = ((bits & ~0x7F800000) | 0x3F000000).view(_F)
-    small = m < _SQRTHF
-    e -= small  # below sqrt(1/2): one binade down, x = 2m - 1
-    x = m - _ONE
-    x += np.where(small, m, _F(0))
+    e = bits >> 23
+    e -= 126  # the exponent + 1 of the mantissa in [0.5, 1)
+    e = e.astype(_F)
+    bits &= ~0x7F800000
+    bits |= 0x3F000000
+    small = x < _SQRTHF
+    e -= small  # below sqrt(1/2): one binade down, x = 2m - 1 (adding 0 or m is exact)
+    shift = x * small
+    x -= 1
+    x += shift
     z = x * x
-    y = _fma(_LOG_P[0], x, _LOG_P[1])
+    x_wide, z_wide = x.astype(np.float64), z.astype(np.float64)
+    y = np.full(x.shape, _LOG_P[0])
+    fused(y, x_wide, _LOG_P[1], y)
     for c in _LOG_P[2:]:
-        y = _fma(y, x, c)
-    y *= x
-    y = _fma(y, z, e * _LOG_Q1)
-    y = _fma(z, -_HALF, y)
-    x += y
-    return _fma(e, _LOG_Q2, x)
+        fused(y, x_wide, c, y)
+    fused(y, x_wide, 0.0, y)  # a plain float32 product
+    fused(y, z_wide, e * _LOG_Q1, y)
+    fused(z_wide, -0.5, y, y)
+    fused(x_wide, 1.0, y, y)  # a plain float32 sum
+    return fused(e, float(_LOG_Q2), y, y)
 
 
 def sincos(x):
-    """(sine, cosine) of a float32 array in [0, 2 pi)."""
+    """(sine, cosine) of a float32 array in [0, 2 pi), as float64 holding float32 values."""
+    fused = _Fused(x.shape)
     j = (x * _FOPI).astype(np.int32)
     j += 1
     j &= ~1
-    y = j.astype(_F)
+    y = j.astype(np.float64)
+    x = x.astype(np.float64)
     for dp in _DP:
-        x = _fma(y, dp, x)
+        fused(y, dp, x, x)
     z = x * x
-    cos_poly = _fma(_fma(_COS_P[0], z, _COS_P[1]), z, _COS_P[2])
-    cos_poly *= z
-    cos_poly = _fma(cos_poly, z, -(z * _HALF))
-    cos_poly += _ONE
-    sin_poly = _fma(_fma(_SIN_P[0], z, _SIN_P[1]), z, _SIN_P[2])
-    sin_poly *= z
-    sin_poly = _fma(sin_poly, x, x)
-    first = (j & 2) == 0  # the octant decides which polynomial is the sine
-    sin = np.where(first, sin_poly, cos_poly)
-    cos = np.where(first, cos_poly, sin_poly)
-    np.negative(sin, out=sin, where=(j & 4) != 0)
-    np.negative(cos, out=cos, where=((j - 2) & 4) == 0)
+    fused(z, 1.0, 0.0, z)
+    cos = np.empty_like(x)
+    fused(z, _COS_P[0], _COS_P[1], cos)
+    fused(cos, z, _COS_P[2], cos)
+    fused(cos, z, 0.0, cos)
+    fused(cos, z, -0.5 * z, cos)  # z / 2 is exact
+    fused(cos, 1.0, 1.0, cos)
+    sin = np.empty_like(x)
+    fused(z, _SIN_P[0], _SIN_P[1], sin)
+    fused(sin, z, _SIN_P[2], sin)
+    fused(sin, z, 0.0, sin)
+    fused(sin, x, x, sin)
+    # the octant picks the polynomial and the signs: bit selects, as the AVX code does
+    sin_bits, cos_bits = sin.view(np.int64), cos.view(np.int64)
+    second = ((j & 2) != 0).astype(np.int64)
+    np.negative(second, out=second)  # all ones where the polynomials swap
+    swap = sin_bits ^ cos_bits
+    swap &= second
+    sin_bits ^= swap
+    cos_bits ^= swap
+    sin_bits ^= (j & 4).astype(np.int64) << 61  # float64 sign bit
+    j -= 2
+    cos_bits ^= (~j & 4).astype(np.int64) << 61
     return sin, cos
+
+
+_ROWS = 2048  # blocks per chunk: the scratch arrays stay in the CPU's cache
+
+
+def box_muller(u):
+    """torch's AVX2 ``normal_fill_16``: for uniforms ``u`` of shape (blocks, 2, 8), the radius
+    ``sqrt(-2 log(1 - u[:, 0]))`` times the cosine (into ``[:, 0]``) and the sine (into
+    ``[:, 1]``) of ``2 pi u[:, 1]``, float32, in chunks of blocks."""
+    z = np.empty(u.shape, _F)
+    for start in range(0, len(u), _ROWS):
+        chunk = u[start:start + _ROWS]
+        radius = log(1 - chunk[:, 0]).astype(_F)
+        radius *= -2
+        np.sqrt(radius, out=radius)
+        sin, cos = sincos(_TWO_PI * chunk[:, 1])
+        np.multiply(radius, cos, out=z[start:start + _ROWS, 0], casting="same_kind")
+        np.multiply(radius, sin, out=z[start:start + _ROWS, 1], casting="same_kind")
+    return z

@@ -68,17 +68,15 @@ def _normal_fill(engine, n, dtype, mean, std):
         u = engine.uniform(n - tail + 16 * (tail > 0), 24)
     u = u.reshape(-1, 2, 8)
     if dtype._name == "float32":
-        radius = _avx_mathfun.log(1 - u[:, 0])
-        sin, cos = _avx_mathfun.sincos(_TWO_PI32 * u[:, 1])
+        z = _avx_mathfun.box_muller(u)
     else:
         radius = np.log(1 - u[:, 0])
+        radius *= -2
+        np.sqrt(radius, out=radius)
         theta = (2.0 * math.pi if wide else _TWO_PI32) * u[:, 1]
-        sin, cos = np.sin(theta), np.cos(theta)
-    radius *= -2
-    np.sqrt(radius, out=radius)
-    z = np.empty(u.shape, u.dtype)
-    np.multiply(radius, cos, out=z[:, 0])
-    np.multiply(radius, sin, out=z[:, 1])
+        z = np.empty(u.shape, u.dtype)
+        np.multiply(radius, np.cos(theta), out=z[:, 0])
+        np.multiply(radius, np.sin(theta), out=z[:, 1])
     z = z.reshape(-1)
     if mean != 0.0 or std != 1.0:
         z = fma64(z, std, mean) if wide else fma32(z, np.float32(std), np.float32(mean))
@@ -163,24 +161,75 @@ def log_normal(engine, n, mean, std):
 
 def randperm(engine, n):
     """torch's shuffle of ``0 .. n-1`` (int64): for n below 2^32 / 20, Fisher-Yates swapping
-    position i with ``i + random() % (n - i)``; above, the inside-out variant with 64-bit
-    draws. The swaps are sequential: a Python loop over a list."""
-    perm = list(range(n))
+    position i with ``i + random() % (n - i)`` for i = 0 .. n-2; above, the inside-out variant
+    with 64-bit draws (a Python loop: n is then in the hundreds of millions)."""
     if n < 2 ** 32 // 20:
-        if n > 1:
-            draws = engine.random(n - 1)
-            draws %= np.arange(n, 1, -1, dtype=np.uint64)
-            offsets = draws.tolist()
-            for i in range(n - 1):
-                j = i + offsets[i]
-                perm[i], perm[j] = perm[j], perm[i]
-        return np.array(perm, np.int64)
+        if n < 2:
+            return np.arange(n)
+        targets = engine.random(n - 1)
+        targets %= np.arange(n, 1, -1, dtype=np.uint64)
+        targets = targets.view(np.int64)
+        targets += np.arange(n - 1)
+        return _swaps(targets) if n < _LOOP_BELOW else _swaps_at_once(targets)
+    perm = list(range(n))
     draws = engine.random64(n)
     draws %= np.arange(1, n + 1, dtype=np.uint64)
     for i, j in enumerate(draws.tolist()):
         perm[i] = perm[j]
         perm[j] = i
     return np.array(perm, np.int64)
+
+
+_LOOP_BELOW = 4096  # sizes for which the plain loop beats the vectorised equivalent
+
+
+def _swaps(targets):
+    """The identity permutation after swapping positions i and ``targets[i]`` in turn."""
+    perm = list(range(len(targets) + 1))
+    for i, j in enumerate(targets.tolist()):
+        perm[i], perm[j] = perm[j], perm[i]
+    return np.array(perm, np.int64)
+
+
+def _swaps_at_once(targets):
+    """:func:`_swaps` without a Python loop over the swaps (``targets[i] >= i``).
+
+    Position i ends with the value that position ``targets[i]`` held just before step i: the
+    value that the latest earlier step with the same target left there, or, if none, the
+    position's own initial value. And what step m leaves at its target is ``D[m]``, the value at
+    position m just before step m, which is in turn what the latest earlier step targeting m
+    left there (or m). So it takes: for each step, the previous step with the same target
+    (found by peeling the latest step per target, round after round, each round about half the
+    size of the one before), then D by pointer jumping along those chains.
+    """
+    n = len(targets) + 1
+    steps = np.arange(n - 1)
+    latest = np.full(n, -1)
+    np.maximum.at(latest, targets, steps)
+    writer = latest.copy()  # the latest step targeting each position, any time
+    before = np.full(n - 1, -1)  # the previous step with the same target
+    rest, rest_targets = steps, targets
+    while rest.size:
+        newest = latest[rest_targets] == rest
+        heads = rest[newest]
+        latest[rest_targets] = -1
+        keep = ~newest
+        rest, rest_targets = rest[keep], rest_targets[keep]
+        np.maximum.at(latest, rest_targets, rest)
+        before[heads] = latest[targets[heads]]
+    own = writer[:-1] == steps  # a step targeting its own position comes after itself
+    writer[:-1][own] = before[own]
+    value = np.arange(n)  # D, by pointer jumping to the position no earlier step targets
+    np.copyto(value, writer, where=writer >= 0)
+    while True:
+        jumped = value[value]
+        if np.array_equal(jumped, value):
+            break
+        value = jumped
+    out = np.empty(n, np.int64)
+    out[:-1] = np.where(before >= 0, value[before], targets)
+    out[-1] = value[-1]
+    return out
 
 
 def poisson(engine, rates):
