@@ -21,6 +21,7 @@ y.add_(x)
 print(y[:, 1])
 
 x = torch.randn(4, 4)
+print(x)
 y = x.view(16)
 z = x.view(-1, 8)
 print(x.size(), y.size(), z.size())
