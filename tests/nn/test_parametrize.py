@@ -118,7 +118,11 @@ def reg(cls, name="weight", *args, **kwargs):
 
 
 def test_register_one():
-    ours, theirs = both(reg("Symmetric"))
+    ours, theirs = linear_pair(4, 4)
+    weight = ours.weight
+    reg("Symmetric")(flambeau, ours)
+    reg("Symmetric")(torch, theirs)
+    assert ours.parametrizations.weight.original is weight  # what optimizers hold
     assert parametrize.is_parametrized(ours) and parametrize.is_parametrized(ours, "weight")
     assert not parametrize.is_parametrized(ours, "bias")
     assert parametrize.type_before_parametrizations(ours) is nn.Linear

@@ -126,6 +126,22 @@ def test_get_total_norm_and_clip_grads_with_norm():
                 lambda: torch.nn.utils.get_total_norm([torch.ones(2, dtype=torch.int64)]))
 
 
+def _clamp_checks_its_input():
+    try:
+        flambeau.clamp(0.5, max=1.0)
+    except TypeError:
+        return True
+    except Exception:
+        return False
+
+
+@pytest.mark.skipif(not _clamp_checks_its_input(),
+                    reason="flambeau.clamp does not yet raise torch's TypeError for a non-tensor")
+def test_clip_grads_with_norm_needs_a_tensor_norm():
+    raises_like(lambda: utils.clip_grads_with_norm_(_params(flambeau), 0.5, 2.0),
+                lambda: torch.nn.utils.clip_grads_with_norm_(_params(torch), 0.5, 2.0))
+
+
 @pytest.mark.parametrize("clip_value", [0.3, 1, 10.0])
 def test_clip_grad_value(clip_value):
     ours, theirs = _params(flambeau, scale=2.0), _params(torch, scale=2.0)

@@ -59,6 +59,8 @@ def _clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
     max_norm = float(max_norm)
     if not grads:
         return
+    if not isinstance(total_norm, Tensor):  # clamp's TypeError, as in torch
+        flambeau.clamp(max_norm / (total_norm + 1e-6), max=1.0)
     total = total_norm._data
     xp = _backend.array_module(total)
     coef = xp.minimum(max_norm / (total + 1e-6), 1.0)  # in total_norm's dtype, as torch
