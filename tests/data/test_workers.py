@@ -7,6 +7,8 @@ import multiprocessing
 import os
 import pickle
 import signal
+import subprocess
+import sys
 import time
 from multiprocessing.reduction import ForkingPickler
 
@@ -18,6 +20,7 @@ import torch.utils.data as tdata
 import flambeau
 import flambeau.utils.data as fdata
 from flambeau.utils.data._utils import shared_memory
+from test_sampler import same_streams
 
 X = np.arange(120, dtype=np.float32).reshape(20, 6)
 
@@ -38,6 +41,23 @@ class WhoAmI(fdata.Dataset):
     def __getitem__(self, i):
         info = fdata.get_worker_info()
         return [os.getpid(), info.id, info.num_workers, info.seed, info.dataset is self]
+
+    def __len__(self):
+        return 8
+
+
+class TorchWhoAmI(tdata.Dataset):
+    def __getitem__(self, i):
+        info = tdata.get_worker_info()
+        return [i, info.id, info.seed]
+
+    def __len__(self):
+        return 8
+
+
+class Seeds(fdata.Dataset):
+    def __getitem__(self, i):
+        return [i, fdata.get_worker_info().id, fdata.get_worker_info().seed]
 
     def __len__(self):
         return 8
@@ -179,6 +199,16 @@ def test_worker_info_and_seeds():
     assert fdata.get_worker_info() is None
 
 
+@same_streams
+def test_shuffled_order_and_worker_seeds_as_torch():
+    flambeau.manual_seed(2)
+    torch.manual_seed(2)
+    ours = fdata.DataLoader(Seeds(), batch_size=2, shuffle=True, num_workers=2)
+    theirs = tdata.DataLoader(TorchWhoAmI(), batch_size=2, shuffle=True, num_workers=2)
+    assert [[t.tolist() for t in batch] for batch in ours] == \
+        [[t.tolist() for t in batch] for batch in theirs]
+
+
 def test_numpy_seed_as_torch():
     from flambeau.utils.data._utils.worker import _generate_state as ours
     from torch.utils.data._utils.worker import _generate_state as theirs
@@ -200,7 +230,7 @@ def test_iterable_dataset_sharding():
 
 
 def test_in_order_and_out_of_order():
-    slow_first = Slow({0: 1.0})
+    slow_first = Slow({0: 0.5})
     assert flat(fdata.DataLoader(slow_first, num_workers=2)) == list(range(8))
     unordered = flat(fdata.DataLoader(slow_first, num_workers=2, in_order=False))
     assert sorted(unordered) == list(range(8)) and unordered[0] != 0
@@ -267,7 +297,7 @@ def test_worker_exit_code_reported():
 
 
 def test_timeout():
-    loader = fdata.DataLoader(Slow({0: 2.0}), num_workers=1, timeout=0.5)
+    loader = fdata.DataLoader(Slow({0: 1.5}), num_workers=1, timeout=0.5)
     start = time.monotonic()
     with pytest.raises(RuntimeError, match=r"^DataLoader timed out after 0.5 seconds$"):
         next(iter(loader))
@@ -295,3 +325,29 @@ def test_full_epoch_leaves_no_segments():
     list(loader)
     del loader
     assert segments(pids) == []
+
+
+EXIT_WITH_RUNNING_WORKERS = """
+import time
+import flambeau.utils.data as fdata
+
+class Slow(fdata.Dataset):
+    def __getitem__(self, i):
+        time.sleep(0.05)
+        return i
+
+    def __len__(self):
+        return 100
+
+it = iter(fdata.DataLoader(Slow(), num_workers=2, persistent_workers=True))
+next(it)
+print(*[w.pid for w in it._workers])
+"""
+
+
+def test_exit_with_running_workers_leaves_nothing():
+    done = subprocess.run([sys.executable, "-c", EXIT_WITH_RUNNING_WORKERS],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    pids = [int(pid) for pid in done.stdout.split()]
+    assert len(pids) == 2 and segments(pids) == []

@@ -8,6 +8,7 @@ traceback, a worker that dies raises an error within moments (``_utils/signal_ha
 and the workers are stopped when the iterator is dropped (the loop ends, or is left by
 ``break``).
 """
+import atexit
 import itertools
 import math
 import multiprocessing
@@ -15,6 +16,7 @@ import os
 import queue
 import time
 import warnings
+import weakref
 from typing import Generic, TypeVar
 
 from ... import cuda, empty, int64
@@ -326,7 +328,12 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         self._workers_done_event = context.Event()
         self._index_queues = []
         self._workers = []
+        self._workers_status = [True] * self._num_workers
         self._shutdown = False
+        if not _running:  # (again) after multiprocessing's handler, so that it runs before
+            atexit.unregister(_stop_workers_at_exit)
+            atexit.register(_stop_workers_at_exit)
+        _running.add(self)
         for i in range(self._num_workers):
             index_queue = context.Queue()
             index_queue.cancel_join_thread()
@@ -483,14 +490,30 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
                 q.cancel_join_thread()
                 q.close()
         finally:
-            if self._worker_pids_set:
-                signal_handling._remove_worker_pids(id(self))
-                self._worker_pids_set = False
-            for w in self._workers:
-                if w.is_alive():
-                    w.terminate()
-                    w.join(timeout=_utils.MP_STATUS_CHECK_INTERVAL)
-                shared_memory.remove_segments(w.pid)
+            self._stop_workers()
+
+    def _stop_workers(self):
+        """Terminates the workers still running and removes what they left in shared memory."""
+        self._shutdown = True
+        if self._worker_pids_set:
+            signal_handling._remove_worker_pids(id(self))
+            self._worker_pids_set = False
+        for w in self._workers:
+            if w.is_alive():
+                w.terminate()
+                w.join(timeout=_utils.MP_STATUS_CHECK_INTERVAL)
+            shared_memory.remove_segments(w.pid)
+        _running.discard(self)
 
     def __del__(self):
         self._shutdown_workers()
+
+
+_running = weakref.WeakSet()  # iterators whose workers may be running
+
+
+def _stop_workers_at_exit():
+    """Stops the workers still running at exit, and removes their batches from shared memory
+    (multiprocessing's own exit handler would terminate them, but leave those behind)."""
+    for iterator in list(_running):
+        iterator._stop_workers()
