@@ -1,8 +1,12 @@
 """nn.Module against torch: registration, traversal order, state dicts, conversions, hooks,
 printing, copying and pickling. Each test builds the same module tree in both libraries."""
 import copy
+import os
 import pickle
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -457,6 +461,8 @@ def test_global_hooks():
         handles = [
             mm.register_module_forward_pre_hook(lambda mod, args: log.append("pre")),
             mm.register_module_forward_hook(lambda mod, args, out: log.append("post")),
+            mm.register_module_forward_hook(
+                lambda mod, args, kwargs, out: log.append(("kw", kwargs)), with_kwargs=True),
             mm.register_module_full_backward_hook(lambda mod, gi, go: log.append("bw")),
             mm.register_module_full_backward_pre_hook(lambda mod, go: log.append("bw pre")),
             mm.register_module_module_registration_hook(
@@ -552,3 +558,47 @@ def test_subclass_without_hooks_calls_forward_directly():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         Echo().compile()
+
+
+# ---- as torch.nn -------------------------------------------------------------------------
+
+NN_SCRIPT = """
+import pickle
+import torch
+import torch.nn as nn
+from torch import nn as nn2
+from torch.nn import functional as F
+from torch.nn.parameter import Parameter
+
+class MLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Linear(4, 8), nn2.Identity(), nn.Flatten(),
+                                  nn.Linear(8, 2))
+        self.scale = Parameter(torch.ones(1))
+
+    def forward(self, x):
+        return F.linear(self.body(x), torch.eye(2)) * self.scale
+
+model = MLP()
+print(model)
+print(type(model.body[0]), type(model.scale), nn.Linear, nn is nn2)
+print(list(model.state_dict()), tuple(model(torch.ones(3, 4)).shape))
+print(repr(pickle.loads(pickle.dumps(model.body))) == repr(model.body))
+"""
+
+
+def test_runs_as_torch_nn(tmp_path):
+    script = tmp_path / "script.py"
+    script.write_text(NN_SCRIPT)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    runs = {}
+    for interpreter_args in (["-m", "flambeau", "run"], []):
+        out = subprocess.run([sys.executable, *interpreter_args, str(script)], cwd=tmp_path,
+                             env=env, capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        runs[bool(interpreter_args)] = out.stdout
+    assert runs[True] == runs[False]  # flambeau prints what torch prints
+    check = subprocess.run([sys.executable, "-m", "flambeau", "check", str(script)],
+                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0 and "flambeau has all" in check.stdout, check.stdout

@@ -102,7 +102,8 @@ def register_module_forward_pre_hook(hook):
 
 def register_module_forward_hook(hook, *, with_kwargs=False, always_call=False):
     """``hook(module, args, output)`` runs after every module's forward."""
-    handle = _add_hook(_global_forward_hooks, hook, extra=_global_forward_hooks_always_called)
+    handle = _add_hook(_global_forward_hooks, hook, extra=[_global_forward_hooks_always_called,
+                                                           _global_forward_hooks_with_kwargs])
     if with_kwargs:
         _global_forward_hooks_with_kwargs[handle.id] = True
     if always_call:
@@ -219,7 +220,7 @@ class Module:
             return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
 
-    _call_impl = __call__
+    _call_impl = _wrapped_call_impl = __call__
 
     def _call_with_hooks(self, args, kwargs):
         result = None
