@@ -82,6 +82,13 @@ def test_non_finite_norms(bad, norm_type):
     _same_grads(ours, theirs)
 
 
+@pytest.mark.filterwarnings("error")
+def test_overflowing_norm_is_inf_quietly():
+    big = [flambeau.full((4,), 1e20), flambeau.full((2,), 1.0)]
+    assert_same(utils.get_total_norm(big),
+                torch.nn.utils.get_total_norm([torch.full((4,), 1e20), torch.ones(2)]))
+
+
 def test_empty_inputs():
     assert_same(utils.clip_grad_norm_([], 1.0), torch.nn.utils.clip_grad_norm_([], 1.0))
     ours, theirs = _params(flambeau, grads=False), _params(torch, grads=False)

@@ -41,9 +41,12 @@ def _get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=No
     if math.isinf(norm_type) and any(t._data.size == 0 for t in tensors):
         raise RuntimeError("_foreach_norm cannot compute the infinity norm on an empty tensor "
                            "because the operation does not have an identity")
-    norms = [_norm(t, norm_type) for t in tensors]
     xp = _backend.array_module(tensors[0]._data)
-    total = _norm(make(xp.stack(norms)), norm_type)
+    token = _backend.silence()  # squares overflow to inf quietly, as in torch
+    try:
+        total = _norm(make(xp.stack([_norm(t, norm_type) for t in tensors])), norm_type)
+    finally:
+        _backend.restore(token)
     if error_if_nonfinite and not math.isfinite(total):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is "
