@@ -254,6 +254,11 @@ STATE_ERRORS = [
     lambda lib: lib.Generator().manual_seed(2 ** 64),
     lambda lib: lib.Generator().manual_seed(-2 ** 63 - 1),
     lambda lib: lib.Generator().manual_seed(1.5),
+    lambda lib: lib.Generator().set_state(lib.zeros(10, dtype=lib.uint8)),
+    lambda lib: lib.Generator().set_state(lib.zeros(5056, dtype=lib.uint8)),
+    lambda lib: lib.Generator().get_offset(),
+    lambda lib: lib.Generator().set_offset(1),
+    lambda lib: lib.Generator().graphsafe_get_state(),
 ]
 
 

@@ -184,8 +184,6 @@ def test_default_generator_and_interleaving():
     torch.manual_seed(2 ** 40 + 3)
     flambeau.manual_seed(2 ** 40 + 3)
     gen_t, gen_f = torch.Generator().manual_seed(4), flambeau.Generator().manual_seed(4)
-    for lib, g in ((torch, gen_t), (flambeau, gen_f)):
-        pass
     calls = (lambda lib, g: lib.randn(3), lambda lib, g: lib.rand(2, 2, generator=g),
              lambda lib, g: lib.randn(1, dtype=lib.float64), lambda lib, g: lib.randperm(7),
              lambda lib, g: lib.randn(5, generator=g), lambda lib, g: lib.randint(9, (4,)),
@@ -211,3 +209,17 @@ def test_state_round_trips_between_libraries():
     torch.set_rng_state(back.get_state())
     flambeau.set_rng_state(flambeau.tensor(back.get_state().numpy()))
     assert_same_values(flambeau.randn(2), torch.randn(2))
+
+
+def test_clone_state_and_pickle_continue_the_stream():
+    import pickle
+    gen_t, gen_f = torch.Generator().manual_seed(-5), flambeau.Generator().manual_seed(-5)
+    assert gen_f.initial_seed() == gen_t.initial_seed()
+    torch.randn(3, generator=gen_t)
+    flambeau.randn(3, generator=gen_f)
+    for copy_t, copy_f in ((gen_t.clone_state(), gen_f.clone_state()),
+                           (pickle.loads(pickle.dumps(gen_t)),
+                            pickle.loads(pickle.dumps(gen_f)))):
+        assert_same_values(flambeau.randn(5, generator=copy_f), torch.randn(5, generator=copy_t))
+        assert_same_state(copy_f, copy_t)
+    assert_same_state(gen_f, gen_t)

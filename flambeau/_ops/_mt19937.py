@@ -110,11 +110,9 @@ class MT19937:
             out += pairs[:, 1]
             out *= 2.0 ** -53
             return out
-        bits = self.raw(n).view(np.int64)
+        bits = self.raw(n).astype(np.int32)  # the low 32 bits
         bits &= (1 << digits) - 1
-        out = bits.astype(np.float32)
-        out *= np.float32(2.0 ** -digits)
-        return out
+        return np.multiply(bits, np.float32(2.0 ** -digits), dtype=np.float32)
 
     def normal(self, n):
         """n standard normals as torch's scalar path draws them (float64): the cached sample

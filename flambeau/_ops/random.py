@@ -87,6 +87,30 @@ class Generator:
             raise RuntimeError(str(e)) from None
         return self
 
+    def clone_state(self):
+        """A new generator in this one's state."""
+        clone = Generator(self._device)
+        clone._engine.set_state(self._engine.get_state())
+        return clone
+
+    def get_offset(self):
+        raise RuntimeError("CPU Generator does not use offset")
+
+    def set_offset(self, offset):
+        raise RuntimeError("CPU Generator does not use offset")
+
+    def graphsafe_get_state(self):
+        raise NotImplementedError("graphsafe_get_state is not supported in this Generator")
+
+    def graphsafe_set_state(self, state):
+        raise NotImplementedError("graphsafe_set_state is not supported in this Generator")
+
+    def __reduce__(self):
+        return Generator, (self._device,), (self.initial_seed(), None, self.get_state())
+
+    def __setstate__(self, state):
+        self.set_state(state[2])
+
     def __repr__(self):
         return f"<{_naming.public_name}.Generator object at {id(self):#x}>"
 
