@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 
 from . import _backend, _naming
+from . import _dtype as _dtypes
 from ._device import device as _device_cls
 
 
@@ -104,84 +105,62 @@ def _device_of(array):
     return _device_cls("cpu") if isinstance(array, np.ndarray) else _device_cls("cuda", 0)
 
 
-@_naming.public_class
-class UntypedStorage:
-    """The bytes of a storage, indexable like a sequence of ints (``tensor.untyped_storage()``)."""
+class _PublicStorage:
+    """What ``UntypedStorage`` and ``TypedStorage`` share: a :class:`Storage` seen as elements
+    (bytes, or values of a dtype), with torch's methods. ``resize_`` gives the storage new
+    memory; tensors made before keep viewing the old memory (torch moves them too)."""
+    _dtype = None  # the elements' dtype: bytes (uint8) for UntypedStorage
 
-    def __init__(self, storage):
-        self._storage = storage
+    @classmethod
+    def _wrap(cls, storage, dtype=None):
+        new = cls.__new__(cls)
+        new._storage = storage
+        if dtype is not None:
+            new._dtype = dtype
+        return new
+
+    def _elements(self):
+        memory = self._storage.bytes()
+        return memory if self._dtype is None else memory.view(self._dtype.numpy_dtype)
 
     @property
     def device(self):
         return _device_of(self._storage._array)
+
+    @property
+    def is_cuda(self):
+        return self.device.type == "cuda"
+
+    is_sparse = False
+
+    def is_shared(self):
+        return False
+
+    def is_pinned(self, device="cuda"):
+        return False
+
+    def resizable(self):
+        return True
 
     def nbytes(self):
         return self._storage.nbytes()
 
-    size = __len__ = nbytes
-
-    def element_size(self):
-        return 1
-
-    def data_ptr(self):
-        return self._storage.data_ptr()
-
-    def __getitem__(self, i):
-        return _backend.to_host(self._storage.bytes())[i].tolist()
-
-    def __setitem__(self, i, value):
-        self._storage.bytes()[i] = value
-
-    def tolist(self):
-        return _backend.to_host(self._storage.bytes()).tolist()
-
-    def __iter__(self):
-        return iter(self.tolist())
-
-    def __repr__(self):
-        return _storage_repr(self.tolist(), "UntypedStorage", f"device={self.device}")
-
-    __str__ = __repr__
-
-
-@_naming.public_class
-class TypedStorage:
-    """The elements of a storage in a dtype (``tensor.storage()``, deprecated in PyTorch)."""
-
-    def __init__(self, storage, dtype):
-        self._storage, self.dtype = storage, dtype
-
-    def _elements(self):
-        return self._storage.bytes().view(self.dtype.numpy_dtype)
-
-    @property
-    def device(self):
-        return _device_of(self._storage._array)
-
     def size(self):
-        return self._storage.nbytes() // self.dtype.itemsize
+        return self._storage.nbytes() // self.element_size()
 
     __len__ = size
 
     def element_size(self):
-        return self.dtype.itemsize
-
-    def nbytes(self):
-        return self._storage.nbytes()
+        return 1 if self._dtype is None else self._dtype.itemsize
 
     def data_ptr(self):
         return self._storage.data_ptr()
 
     def untyped(self):
-        return UntypedStorage(self._storage)
+        return UntypedStorage._wrap(self._storage)
 
-    _untyped_storage = property(untyped)
-
-    def __getitem__(self, i):
-        return _backend.to_host(self._elements())[i].tolist()
-
-    def __setitem__(self, i, value):
-        self._elements()[i] = value
+    def cpu(self):
+        return type(self)._wrap(self._storage, self._dtype)
 
     def tolist(self):
         return _backend.to_host(self._elements()).tolist()
@@ -189,13 +168,128 @@ class TypedStorage:
     def __iter__(self):
         return iter(self.tolist())
 
+    def __getitem__(self, i):
+        elements = self._elements()
+        if isinstance(i, int) and not -len(elements) <= i < len(elements):
+            shown = i + len(elements) if i < 0 else i  # (torch reports it wrapped)
+            raise IndexError(f"index {shown} out of range for storage of size {len(elements)}")
+        return _backend.to_host(elements)[i].tolist()
+
+    def __setitem__(self, i, value):
+        self._elements()[i] = value
+
+    def fill_(self, value):
+        # (bytes wrap around as torch's do: fill_(300) stores 44)
+        _backend.quietly(self._elements().fill, np.array(value).astype(self._elements().dtype))
+        return self
+
+    def copy_(self, source, non_blocking=None):
+        if not isinstance(source, _PublicStorage):
+            raise TypeError("copy_(): argument 'src' (position 1) must be "
+                            f"{_naming.public_name}.Storage, not {type(source).__name__}")
+        if source.nbytes() != self.nbytes():
+            raise RuntimeError(f"size does not match, self was {self.nbytes()} bytes but src was "
+                               f"{source.nbytes()} bytes")
+        self._storage.bytes()[...] = source._storage.bytes()
+        return self
+
+    def clone(self):
+        return type(self)._wrap(Storage(self._storage.bytes().copy()), self._dtype)
+
+    def resize_(self, size):
+        nbytes = size * self.element_size()
+        if nbytes < 0:
+            raise RuntimeError("[enforce fail at alloc_cpu.cpp:98] ((ptrdiff_t)nbytes) >= 0. "
+                               "alloc_cpu() seems to have been called with negative number: "
+                               f"{nbytes % 2 ** 64}")
+        old = self._storage.bytes()
+        try:
+            memory = np.zeros(nbytes, np.uint8)
+        except (MemoryError, ValueError) as error:
+            raise allocation_error(error, (nbytes,), 1) or error from None
+        keep = min(nbytes, old.size)
+        memory[:keep] = old[:keep]
+        self._storage._bytes = memory
+        return self if self._dtype is None else None  # (torch's TypedStorage returns None)
+
+    def _to(self, dtype):
+        """A new typed storage of the elements converted to ``dtype``."""
+        values = _backend.quietly(self._elements().astype, dtype.numpy_dtype)
+        return TypedStorage._wrap(Storage(values), dtype)
+
+    def __reduce__(self):
+        return _rebuild_storage, (type(self), self._storage.bytes().copy(),
+                                  self._dtype and self._dtype._name)
+
     def __repr__(self):
         from . import _tensor_str
         values = _backend.to_host(self._elements())
-        return _tensor_str.storage_repr(values, self.dtype,
-                                        f"dtype={self.dtype}, device={self.device}")
+        if self._dtype is None:
+            return _storage_repr(values.tolist(), "UntypedStorage", f"device={self.device}")
+        return _tensor_str.storage_repr(values, self._dtype,
+                                        f"dtype={self._dtype}, device={self.device}")
 
     __str__ = __repr__
+
+
+# storage.float(), .double() ...: the elements converted, as a TypedStorage
+for _name, _dtype_name in {"float": "float32", "double": "float64", "half": "float16",
+                           "bfloat16": "bfloat16", "int": "int32", "long": "int64",
+                           "short": "int16", "char": "int8", "byte": "uint8", "bool": "bool",
+                           "complex_float": "complex64", "complex_double": "complex128"}.items():
+    def _convert(self, _d=_dtype_name):
+        return self._to(getattr(_dtypes, _d))
+    _convert.__name__ = _convert.__qualname__ = _name
+    _convert.__doc__ = f"The elements as a ``{_dtype_name}`` TypedStorage (a copy)."
+    setattr(_PublicStorage, _name, _convert)
+
+
+def _rebuild_storage(cls, memory, dtype_name):
+    return cls._wrap(Storage(memory), dtype_name and getattr(_dtypes, dtype_name))
+
+
+@_naming.public_class
+class UntypedStorage(_PublicStorage):
+    """The bytes of a storage (``tensor.untyped_storage()``); ``UntypedStorage(n)`` makes ``n``
+    bytes, ``UntypedStorage([1, 2])`` bytes of those values."""
+
+    def __init__(self, data=0, *, device=None):
+        memory = np.zeros(data, np.uint8) if isinstance(data, int) else \
+            np.array(data, np.int64).astype(np.uint8)  # (wrapping around, as torch's)
+        self._storage = Storage(memory)
+
+    def type(self):
+        return f"{_naming.public_name}.storage.UntypedStorage"
+
+    def new(self):
+        return UntypedStorage()
+
+
+@_naming.public_class
+class TypedStorage(_PublicStorage):
+    """The elements of a storage in a dtype (``tensor.storage()``, deprecated in PyTorch);
+    ``TypedStorage(n, dtype=...)`` makes ``n`` elements, ``TypedStorage([1., 2.])`` holds those."""
+
+    def __init__(self, data=0, *, dtype=None, device=None, wrap_storage=None):
+        dtype = dtype or _dtypes.get_default_dtype()
+        if wrap_storage is not None:
+            self._storage, self._dtype = wrap_storage._storage, dtype
+            return
+        values = np.zeros(data, dtype.numpy_dtype) if isinstance(data, int) else \
+            np.array(data, dtype.numpy_dtype)
+        self._storage, self._dtype = Storage(values), dtype
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    def type(self):
+        return f"{_naming.public_name}.{self._dtype._scalar_name}Storage"
+
+    def pickle_storage_type(self):
+        return f"{self._dtype._scalar_name}Storage"
+
+    _untyped_storage = property(_PublicStorage.untyped)
 
 
 def _storage_repr(values, kind, details):

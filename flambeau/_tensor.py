@@ -132,11 +132,11 @@ class Tensor:
         return storage
 
     def untyped_storage(self):
-        return UntypedStorage(self._get_storage())
+        return UntypedStorage._wrap(self._get_storage())
 
     def storage(self):
         warn_typed_storage()
-        return TypedStorage(self._get_storage(), self._dtype)
+        return TypedStorage._wrap(self._get_storage(), self._dtype)
 
     @property
     def _version(self):
