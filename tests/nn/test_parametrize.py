@@ -11,6 +11,7 @@ import flambeau
 import flambeau.nn as nn
 from flambeau.nn.utils import parametrizations, parametrize
 from conftest import assert_same, raises_like, to_numpy
+from test_init import _streams_match
 
 TIGHT = dict(rtol=1e-10, atol=1e-12)
 
@@ -357,3 +358,23 @@ def test_orthogonal_assignment():
 def test_parametrization_errors(call, as_torch):
     ours, theirs = linear_pair(4, 4)
     raises_like(lambda: call(flambeau, ours), lambda: call(torch, theirs))
+
+
+@pytest.mark.skipif(not _streams_match(), reason="flambeau's random streams differ from torch's")
+@pytest.mark.filterwarnings("ignore:.*weight_norm` is deprecated:FutureWarning")
+@pytest.mark.parametrize("register", ["parametrizations.spectral_norm", "spectral_norm",
+                                      "parametrizations.orthogonal"])
+def test_random_state_equals_torch_after_seeding(register):
+    """spectral norm's u and v, orthogonal's completion of a non-square weight: same draws."""
+    states = []
+    for lib in (flambeau, torch):
+        lib.manual_seed(0)
+        m = lib.nn.Linear(3, 5)
+        fn = lib.nn.utils
+        for part in register.split("."):
+            fn = getattr(fn, part)
+        fn(m)
+        states.append(m.state_dict())
+    assert list(states[0]) == list(states[1])
+    for key, value in states[1].items():
+        assert_same(states[0][key], value, rtol=1e-6, atol=1e-6)
