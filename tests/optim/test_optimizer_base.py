@@ -12,7 +12,7 @@ import flambeau
 from conftest import raises_like
 from _problem import START, advance, convert, run, to_numpy
 
-ALL = ["SGD", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "RMSprop",
+ALL = ["Adafactor", "SGD", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "RMSprop",
        "Rprop", "ASGD", "LBFGS", "SparseAdam"]
 
 
@@ -38,7 +38,10 @@ BAD_ARGS = [
     ("RMSprop", dict(momentum=-1)), ("Rprop", dict(etas=(1.5, 1.2))),
     ("ASGD", dict(weight_decay=-1)), ("LBFGS", dict(lr=-1)), ("SparseAdam", dict(lr=0)),
     ("SparseAdam", dict(eps=0)), ("Adam", dict(fused=True, foreach=True)),
-    ("SGD", dict(fused=True, differentiable=True)),
+    ("SGD", dict(fused=True, differentiable=True)), ("Adafactor", dict(lr=-1)),
+    ("Adafactor", dict(beta2_decay=0.1)), ("Adafactor", dict(eps=(-1, 0.1))),
+    ("Adafactor", dict(eps=(None, -1))), ("Adafactor", dict(d=0.5)),
+    ("Adafactor", dict(weight_decay=-1)),
 ]
 
 

@@ -41,6 +41,9 @@ CASES = [
     ("Rprop", dict(lr=0.02, etas=(0.3, 1.5), step_sizes=(1e-3, 0.1), maximize=True)),
     ("ASGD", dict(lr=0.02)),
     ("ASGD", dict(lr=0.02, t0=5, lambd=0.01, alpha=0.5, weight_decay=0.1, maximize=True)),
+    ("Adafactor", dict(lr=0.05)),
+    ("Adafactor", dict(lr=0.05, weight_decay=0.1, eps=(1e-4, 1e-2), d=1.5, beta2_decay=-0.5,
+                       maximize=True)),
     ("LBFGS", dict(lr=0.5, max_iter=3)),
     ("LBFGS", dict(lr=1, max_iter=4, history_size=3, line_search_fn="strong_wolfe")),
 ]
