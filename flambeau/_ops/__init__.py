@@ -3,7 +3,7 @@
 import importlib
 
 FAMILIES = ("creation", "conversion", "shape", "pointwise", "special", "reduction", "sorting", "joining",
-            "blas", "indexing", "random", "linalg", "fft", "activation", "dropout")
+            "blas", "indexing", "random", "linalg", "fft", "activation", "dropout", "loss", "normalization")
 
 for _family in FAMILIES:
     importlib.import_module(f"{__name__}.{_family}")

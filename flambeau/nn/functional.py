@@ -289,3 +289,381 @@ def mish(input, inplace=False):
 def hardswish(input, inplace=False):
     """``input * clamp(input + 3, 0, 6) / 6`` (see :class:`~flambeau.nn.Hardswish`)."""
     return _act.hardswish_(input) if inplace else _act.hardswish(input)
+
+
+# ---- losses (the fused ones are ops in _ops/loss.py; torch's argument handling is here) ------
+
+from .._ops import loss as _loss  # noqa: E402
+from .._ops.loss import (binary_cross_entropy_with_logits as _bce_with_logits,  # noqa: E402
+                         cosine_embedding_loss as _cosine_embedding, ctc_loss as _ctc,
+                         hinge_embedding_loss as _hinge_embedding, kl_div as _kl_div,
+                         margin_ranking_loss as _margin_ranking, one_hot,
+                         poisson_nll_loss as _poisson_nll, triplet_margin_loss as _triplet)
+from .._ops.normalization import (batch_norm as _batch_norm,  # noqa: E402
+                                  cosine_similarity, group_norm as _group_norm,
+                                  instance_norm as _instance_norm, layer_norm as _layer_norm,
+                                  pairwise_distance, pdist, rms_norm as _rms_norm)
+from . import _reduction as _Reduction  # noqa: E402
+import math as _math  # noqa: E402
+import warnings as _warnings  # noqa: E402
+from .._size import Size as _Size  # noqa: E402
+from .._ops.joining import (broadcast_shapes as _broadcast_shapes,  # noqa: E402
+                            broadcast_tensors as _broadcast_tensors,
+                            constant_pad_nd as _constant_pad_nd)
+from .._ops.pointwise import div as _div  # noqa: E402
+from ..autograd.grad_mode import no_grad as _no_grad  # noqa: E402
+
+
+def _reduction_of(size_average, reduce, reduction):
+    """The reduction enum, from the deprecated pair (with torch's warning) when either is set."""
+    if size_average is not None or reduce is not None:
+        return _Reduction.legacy_get_enum(size_average, reduce)
+    return _Reduction.get_enum(reduction)
+
+
+def _warn_sizes(input, target):
+    if target.shape != input.shape:
+        _warnings.warn(f"Using a target size ({target.size()}) that is different to the input "
+                       f"size ({input.size()}). This will likely lead to incorrect results due "
+                       "to broadcasting. Please ensure they have the same size.", stacklevel=3)
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    """Negative log likelihood of log-probabilities (N, C, *) against class indices (N, *)."""
+    return _loss.nll_loss_nd(input, target, weight,
+                             _reduction_of(size_average, reduce, reduction), ignore_index)
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
+                  reduce=None, reduction="mean", label_smoothing=0.0):
+    """log_softmax then nll_loss (class indices), or the cross entropy with class
+    probabilities; ``label_smoothing`` mixes in the uniform distribution."""
+    return _loss.cross_entropy_loss(input, target, weight,
+                                    _reduction_of(size_average, reduce, reduction),
+                                    ignore_index, label_smoothing)
+
+
+def _weighted(loss, weight, input, reduction, mean_by_weight):
+    """An unreduced loss times ``weight`` (of the input's size), reduced as torch's
+    mse/l1/huber do: their mean divides by the total weight (huber's by the count)."""
+    if weight.shape != input.shape:
+        raise ValueError("Weights and input must have the same size.")
+    loss = loss * weight
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "mean":
+        return loss.sum() / weight.sum() if mean_by_weight else loss.mean()
+    raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', "
+                     "'sum'.")
+
+
+def _pointwise(op, input, target, size_average, reduce, reduction, weight, mean_by_weight,
+               *args):
+    _warn_sizes(input, target)
+    if size_average is not None or reduce is not None:
+        reduction = _Reduction.legacy_get_string(size_average, reduce)
+    if input.shape != target.shape:
+        input, target = _broadcast_tensors(input, target)
+    if weight is None:
+        return op(input, target, _Reduction.get_enum(reduction), *args)
+    return _weighted(op(input, target, 0, *args), weight, input, reduction, mean_by_weight)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean squared error (``weight``: per element, a weighted mean)."""
+    return _pointwise(_loss.mse_loss, input, target, size_average, reduce, reduction, weight,
+                      True)
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean absolute error (``weight``: per element, a weighted mean)."""
+    return _pointwise(_loss.l1_loss, input, target, size_average, reduce, reduction, weight,
+                      True)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """Squared error below ``beta``, absolute error above (``beta=0``: the L1 loss)."""
+    if beta == 0.0:
+        return _pointwise(_loss.l1_loss, input, target, size_average, reduce, reduction, None,
+                          True)
+    return _pointwise(_loss.smooth_l1_loss, input, target, size_average, reduce, reduction,
+                      None, True, beta)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """Squared error below ``delta``, ``delta`` times the absolute error above."""
+    return _pointwise(_loss.huber_loss, input, target, None, None, reduction, weight, False,
+                      delta)
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
+                         reduction="mean"):
+    """Binary cross entropy of probabilities; target and input must have the same size."""
+    reduction_enum = _reduction_of(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise ValueError(f"Using a target size ({target.size()}) that is different to the input "
+                         f"size ({input.size()}) is deprecated. Please ensure they have the same "
+                         "size.")
+    if weight is not None:
+        weight = weight.expand(_broadcast_shapes(target.shape, weight.shape))
+    return _loss.binary_cross_entropy(input, target, weight, reduction_enum)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,
+                                     reduce=None, reduction="mean", pos_weight=None):
+    """Binary cross entropy of logits (stable for large ones); ``pos_weight`` weights the
+    positive term per class."""
+    reduction_enum = _reduction_of(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise ValueError(f"Target size ({target.size()}) must be the same as input size "
+                         f"({input.size()})")
+    return _bce_with_logits(input, target, weight, pos_weight, reduction_enum)
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """KL divergence of ``target`` from ``input`` (log-probabilities); 'batchmean' divides the
+    sum by the batch size."""
+    if size_average is not None or reduce is not None:
+        reduction_enum = _Reduction.legacy_get_enum(size_average, reduce)
+    else:
+        if reduction == "mean":
+            _warnings.warn("reduction: 'mean' divides the total loss by both the batch size and "
+                           "the support size.'batchmean' divides only by the batch size, and "
+                           "aligns with the KL div math definition.'mean' will be changed to "
+                           "behave the same as 'batchmean' in the next major release.",
+                           stacklevel=2)
+        reduction_enum = _Reduction.get_enum("sum" if reduction == "batchmean" else reduction)
+    reduced = _kl_div(input, target, reduction_enum, log_target=log_target)
+    if reduction == "batchmean" and input.ndim != 0:
+        reduced = reduced / input.shape[0]
+    return reduced
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """log(1 + exp(-target * input))."""
+    return _loss.soft_margin_loss(input, target, _reduction_of(size_average, reduce, reduction))
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,
+                                reduction="mean"):
+    """Per-class logistic loss averaged over the classes."""
+    if size_average is not None or reduce is not None:
+        reduction = _Reduction.legacy_get_string(size_average, reduce)
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    class_dim = input.ndim - 1
+    loss = loss.sum(dim=class_dim) / input.size(class_dim)
+    if reduction == "none":
+        return loss
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    raise ValueError(reduction + " is not valid")
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """Multi-label hinge loss; each row of ``target`` lists class indices, ended by -1."""
+    return _loss.multilabel_margin_loss(input, target,
+                                        _reduction_of(size_average, reduce, reduction))
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,
+                      reduce=None, reduction="mean"):
+    """Multi-class hinge loss (p = 1 or 2)."""
+    reduction_enum = _reduction_of(size_average, reduce, reduction)
+    if p != 1 and p != 2:
+        raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and weight.ndim != 1:
+        raise ValueError("weight must be one-dimensional")
+    return _loss.multi_margin_loss(input, target, p, margin, weight, reduction_enum)
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None,
+                         reduction="mean"):
+    """input where target is 1, max(0, margin - input) where it is -1."""
+    return _hinge_embedding(input, target, margin, _reduction_of(size_average, reduce, reduction))
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
+                          reduction="mean"):
+    """1 - cos where target is 1, max(0, cos - margin) where it is -1."""
+    return _cosine_embedding(input1, input2, target, margin,
+                             _reduction_of(size_average, reduce, reduction))
+
+
+def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
+                        reduction="mean"):
+    """max(0, -target * (input1 - input2) + margin)."""
+    reduction_enum = _reduction_of(size_average, reduce, reduction)
+    if input1.ndim != input2.ndim or input1.ndim != target.ndim:
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension "
+                           f"but got sizes: input1: {input1.size()}, input2: {input2.size()}, "
+                           f"target: {target.size()} ")
+    return _margin_ranking(input1, input2, target, margin, reduction_enum)
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, swap=False,
+                        size_average=None, reduce=None, reduction="mean"):
+    """max(0, d(anchor, positive) - d(anchor, negative) + margin), p-norm distances."""
+    reduction_enum = _reduction_of(size_average, reduce, reduction)
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    return _triplet(anchor, positive, negative, margin, p, eps, swap, reduction_enum)
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None,
+                                      margin=1.0, swap=False, reduction="mean"):
+    """The triplet loss with any distance function (default: pairwise_distance)."""
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    dims = (anchor.ndim, positive.ndim, negative.ndim)
+    if len(set(dims)) != 1:
+        raise RuntimeError(
+            "The anchor, positive, and negative tensors are expected to have the same number of "
+            f"dimensions, but got: anchor {dims[0]}D, positive {dims[1]}D, and negative "
+            f"{dims[2]}D inputs")
+    distance = pairwise_distance if distance_function is None else distance_function
+    dist_pos = distance(anchor, positive)
+    dist_neg = distance(anchor, negative)
+    if swap:
+        dist_neg = dist_neg.minimum(distance(positive, negative))
+    loss = (margin + dist_pos - dist_neg).clamp_min(0)
+    return loss.sum() if reduction == "sum" else loss.mean() if reduction == "mean" else loss
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-08,
+                     reduce=None, reduction="mean"):
+    """Poisson negative log likelihood (``full`` adds Stirling's approximation term)."""
+    if size_average is not None or reduce is not None:
+        reduction = _Reduction.legacy_get_string(size_average, reduce)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not a valid value for reduction")
+    return _poisson_nll(input, target, log_input, full, eps, _Reduction.get_enum(reduction))
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-06, reduction="mean"):
+    """Gaussian negative log likelihood with predicted variance ``var`` (clamped to ``eps``
+    without gradient through the clamp, as in torch)."""
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = var * input.new_ones(input.shape)
+    elif (var < 0).any():
+        raise ValueError("var has negative entry/entries")
+    if var.shape != input.shape:
+        if input.shape[:-1] == var.shape:
+            var = var.unsqueeze(-1)
+        elif not (input.ndim == var.ndim and
+                  sum(y for x, y in zip(input.shape, var.shape) if x != y) == 1):
+            raise ValueError("var is of incorrect size")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    var = var.clone()
+    with _no_grad():
+        var.clamp_(min=eps)
+    loss = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * _math.log(2 * _math.pi)
+    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean",
+             zero_infinity=False):
+    """Connectionist temporal classification loss."""
+    return _ctc(log_probs, targets, input_lengths, target_lengths, blank,
+                _Reduction.get_enum(reduction), zero_infinity)
+
+
+# ---- normalization (the fused ones are ops in _ops/normalization.py) -------------------------
+
+def _verify_batch_size(size):
+    values = size[0]
+    for s in size[2:]:
+        values *= s
+    if values == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size "
+                         f"{size}")
+
+
+def _verify_spatial_size(size):
+    values = 1
+    for s in size[2:]:
+        values *= s
+    if values == 1:
+        raise ValueError(f"Expected more than 1 spatial element when training, got input size "
+                         f"{size}")
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-05):
+    """Batch norm over dim 1 with batch statistics (training) or the running ones."""
+    if training:
+        _verify_batch_size(input.size())
+        if eps <= 0.0:
+            raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
+    elif eps < 0.0:
+        raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
+    return _batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps,
+                       False)
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
+                  use_input_stats=True, momentum=0.1, eps=1e-05):
+    """Normalizes each channel of each sample over its spatial dims."""
+    if use_input_stats:
+        _verify_spatial_size(input.size())
+    return _instance_norm(input, weight, bias, running_mean, running_var, use_input_stats,
+                          momentum, eps, False)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
+    """Normalizes over the trailing ``normalized_shape`` dims."""
+    return _layer_norm(input, normalized_shape, weight, bias, eps, False)
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
+    """Normalizes each group of channels of each sample."""
+    if input.ndim < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
+                           f"{input.ndim}")
+    _verify_batch_size(_Size([input.size(0) * input.size(1) // num_groups, num_groups] +
+                             list(input.size()[2:])))
+    return _group_norm(input, num_groups, weight, bias, eps, False)
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    """Divides by the root mean square over the trailing ``normalized_shape`` dims."""
+    return _rms_norm(input, normalized_shape, weight, eps)
+
+
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    """input / (k + alpha * mean of squares over ``size`` neighbouring channels) ** beta (the
+    window zero-padded at the edges, as torch's average pooling counts it)."""
+    dim = input.ndim
+    if dim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality                          input "
+                         f"(got {dim} dimensions)")
+    if input.numel() == 0:
+        return input
+    channels = input.shape[1]
+    padded = _constant_pad_nd(input.mul(input).movedim(1, -1), (size // 2, (size - 1) // 2))
+    window = padded[..., 0:channels]
+    for i in range(1, size):
+        window = window + padded[..., i:i + channels]
+    div = (window.movedim(-1, 1) * (alpha / size)).add(k).pow(beta)
+    return input / div
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """input divided by its p-norm along ``dim`` (at least ``eps``)."""
+    denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    if out is None:
+        return input / denom
+    return _div(input, denom, out=out)

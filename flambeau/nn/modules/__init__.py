@@ -10,6 +10,12 @@ from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Seq
 from .flatten import Flatten, Unflatten
 from .lazy import LazyModuleMixin
 from .linear import Bilinear, Identity, LazyLinear, Linear
+from . import batchnorm, distance, instancenorm, loss, normalization
+from .batchnorm import *  # noqa: F401,F403
+from .distance import *  # noqa: F401,F403
+from .instancenorm import *  # noqa: F401,F403
+from .loss import *  # noqa: F401,F403
+from .normalization import *  # noqa: F401,F403
 
 __all__ = ["AlphaDropout", "CELU", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "ELU",
            "FeatureAlphaDropout", "GELU", "GLU", "Hardshrink", "Hardsigmoid", "Hardswish",
@@ -19,3 +25,5 @@ __all__ = ["AlphaDropout", "CELU", "Dropout", "Dropout1d", "Dropout2d", "Dropout
            "Bilinear", "Flatten", "Identity", "LazyLinear", "LazyModuleMixin", "Linear",
            "Module", "ModuleDict", "ModuleList", "ParameterDict", "ParameterList", "Sequential",
            "Unflatten"]
+__all__ += [*batchnorm.__all__, *distance.__all__, *instancenorm.__all__, *loss.__all__,
+            *normalization.__all__]

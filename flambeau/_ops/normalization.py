@@ -1,0 +1,431 @@
+"""Normalization (batch, layer, group, instance, RMS) and the distances torch.nn uses
+(``pdist``, ``cosine_similarity``, ``pairwise_distance``).
+
+batch, layer and group norm are fused: the forward computes the statistics and the normalized
+output in a few NumPy passes and records one node (``NativeBatchNormBackward0``...), whose
+derivative is the matching ``native_*_norm_backward`` op, as in torch. Their backward ops are
+first-order: a graph built through them (``create_graph=True``) stops there.
+"""
+import numpy as np
+
+from .._tensor import Tensor, make
+from ..autograd import grad_mode
+from ..autograd.graph import record
+from ._util import needs_grad, wrap_dim
+from .registry import defop, type_name
+
+_einsum = np.einsum
+
+
+def _channel_sum(a3):
+    """Sums of an (N, C, L) array per channel (einsum: several times NumPy's two-axis sum)."""
+    return _einsum("ncl->c", a3)
+
+
+def _channel_dot(a3, b3):
+    """Per-channel sums of ``a3 * b3`` in one pass, without the product's temporary."""
+    return _einsum("ncl,ncl->c", a3, b3)
+
+
+def _check_float(name, input):
+    if not input._dtype.is_floating_point:
+        raise RuntimeError(f'"{name}" not implemented for \'{type_name(input._dtype)}\'')
+
+
+# ---- batch norm ------------------------------------------------------------------------------
+
+@defop(method=False,
+       signature="native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, "
+                 "Tensor? running_mean, Tensor? running_var, bool training, double momentum, "
+                 "double eps)")
+def native_batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps):
+    """Batch norm over dim 1; returns (output, saved mean, saved inverse std), the saved
+    statistics empty in evaluation mode. In training, running stats are updated in place."""
+    _check_float("batch_norm", input)
+    x = input._data
+    c = x.shape[1] if x.ndim > 1 else 1
+    for name, t in (("running_mean", running_mean), ("running_var", running_var),
+                    ("weight", weight), ("bias", bias)):
+        if t is not None and t._data.size != c:
+            raise RuntimeError(f"{name} should contain {c} elements not {t._data.size}")
+        if t is not None and t._dtype is not input._dtype and x.dtype.itemsize >= 4:
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+    x3 = x.reshape(x.shape[0], c, -1)
+    dtype = x.dtype
+    use_batch = training or running_mean is None
+    if use_batch:
+        count = max(x3.shape[0] * x3.shape[2], 1)
+        mean = _channel_sum(x3) / count
+        d = x3 - mean[:, None]
+        var = _channel_dot(d, d) / count
+        invstd = 1.0 / np.sqrt(var + eps)
+        if training and running_mean is not None:
+            _update_running(running_mean, running_var, mean, var, count, momentum)
+        scale = invstd if weight is None else invstd * weight._data
+        out = np.multiply(d, scale[:, None], out=d)
+        save_mean, save_invstd = mean, invstd
+    else:
+        invstd = 1.0 / np.sqrt(running_var._data + eps)
+        scale = invstd if weight is None else invstd * weight._data
+        out = x3 * scale.astype(dtype, copy=False)[:, None]
+        out -= (running_mean._data * scale).astype(dtype, copy=False)[:, None]
+        save_mean = save_invstd = np.zeros(0, dtype)
+    if bias is not None:
+        out += bias._data[:, None]
+    result = make(out.reshape(x.shape).astype(dtype, copy=False), input._dtype)
+    saved_mean = make(save_mean.astype(dtype, copy=False), input._dtype)
+    saved_invstd = make(save_invstd.astype(dtype, copy=False), input._dtype)
+    if needs_grad(input, weight, bias):
+        mask = (input._requires_grad, _wants(weight), _wants(bias))
+        stats = (running_mean, running_var, saved_mean, saved_invstd)
+
+        def backward(g, x, w=None):
+            return native_batch_norm_backward(g, x, w, *stats, use_batch, eps, mask)
+        record("NativeBatchNormBackward0", (result,), (input, weight, bias), backward,
+               saved=(input, weight) if weight is not None else (input,))
+    return result, saved_mean, saved_invstd
+
+
+def _wants(t):
+    return t is not None and t._requires_grad
+
+
+def _update_running(running_mean, running_var, mean, var, count, momentum):
+    """running = (1 - momentum) * running + momentum * batch statistic (unbiased variance),
+    in place, as an in-place op under no_grad."""
+    rm, rv = running_mean._data, running_var._data
+    keep = 1.0 - momentum
+    rm *= keep
+    rm += (momentum * mean).astype(rm.dtype, copy=False)
+    rv *= keep
+    rv += (momentum * count / max(count - 1, 1) * var).astype(rv.dtype, copy=False)
+    running_mean._bump_version()
+    running_var._bump_version()
+
+
+@defop(method=False,
+       signature="native_batch_norm_backward(Tensor grad_out, Tensor input, Tensor? weight, "
+                 "Tensor? running_mean, Tensor? running_var, Tensor? save_mean, "
+                 "Tensor? save_invstd, bool train, double eps, bool[3] output_mask)")
+def native_batch_norm_backward(grad_out, input, weight, running_mean, running_var, save_mean,
+                               save_invstd, train, eps, output_mask):
+    """The gradients of batch norm's input, weight and bias (None where the mask is False)."""
+    x = input._data
+    c = x.shape[1] if x.ndim > 1 else 1
+    x3 = x.reshape(x.shape[0], c, -1)
+    g = grad_out._data.reshape(x3.shape)
+    if train:
+        mean, invstd = save_mean._data, save_invstd._data
+    else:
+        mean = running_mean._data
+        invstd = (1.0 / np.sqrt(running_var._data + eps)).astype(x.dtype)
+    d = x3 - mean[:, None]
+    sum_g = _channel_sum(g)
+    sum_gd = _channel_dot(g, d)
+    scale = invstd if weight is None else invstd * weight._data
+    gx = gw = gb = None
+    if output_mask[0]:
+        if train:  # (g - mean(g) - xhat * mean(g * xhat)) * invstd * weight
+            count = x3.shape[0] * x3.shape[2]
+            d *= (invstd * invstd * sum_gd / count)[:, None]
+            gx = np.subtract(g, (sum_g / count)[:, None])
+            gx -= d
+            gx *= scale[:, None]
+        else:
+            gx = g * scale[:, None]
+        gx = make(gx.reshape(x.shape).astype(x.dtype, copy=False), input._dtype)
+    if output_mask[1]:
+        gw = make((sum_gd * invstd).astype(x.dtype, copy=False), input._dtype)
+    if output_mask[2]:
+        gb = make(sum_g.astype(x.dtype, copy=False), input._dtype)
+    return gx, gw, gb
+
+
+@defop(method=False,
+       signature="batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, "
+                 "Tensor? running_var, bool training, double momentum, double eps, "
+                 "bool cudnn_enabled)")
+def batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps,
+               cudnn_enabled):
+    """Batch norm's output alone."""
+    return native_batch_norm(input, weight, bias, running_mean, running_var, training,
+                             momentum, eps)[0]
+
+
+@defop(method=False,
+       signature="instance_norm(Tensor input, Tensor? weight, Tensor? bias, "
+                 "Tensor? running_mean, Tensor? running_var, bool use_input_stats, "
+                 "double momentum, double eps, bool cudnn_enabled)")
+def instance_norm(input, weight, bias, running_mean, running_var, use_input_stats, momentum,
+                  eps, cudnn_enabled):
+    """Batch norm of the (1, N * C, ...) view: statistics per sample and channel; running
+    stats get the average over the batch."""
+    shape = input._data.shape
+    n, c = shape[0], shape[1]
+    folded = input.contiguous().view((1, n * c) + shape[2:])
+    rm = running_mean.repeat(n) if running_mean is not None else None
+    rv = running_var.repeat(n) if running_var is not None else None
+    w = weight.repeat(n) if weight is not None else None
+    b = bias.repeat(n) if bias is not None else None
+    out = batch_norm(folded, w, b, rm, rv, use_input_stats, momentum, eps, cudnn_enabled)
+    if running_mean is not None and use_input_stats:
+        with grad_mode.no_grad():
+            running_mean.copy_(rm.view(n, c).mean(0))
+        with grad_mode.no_grad():
+            running_var.copy_(rv.view(n, c).mean(0))
+    return out.view(shape)
+
+
+# ---- layer norm and group norm ---------------------------------------------------------------
+# Both normalize the rows of a 2-d view (one row per sample, or per sample and group); the
+# forward keeps the normalized rows (xhat) for the backward, which then needs no pass to
+# recompute them.
+
+def _normalize_rows(x2, eps):
+    """(x - mean) * rstd for each row of a 2-d array; returns it with mean and rstd (1-d)."""
+    k = max(x2.shape[1], 1)
+    mean = _einsum("mk->m", x2) / k
+    xhat = x2 - mean[:, None]
+    rstd = 1.0 / np.sqrt(_einsum("mk,mk->m", xhat, xhat) / k + eps)
+    xhat *= rstd[:, None]
+    return xhat, mean, rstd
+
+
+def _rows_backward(gxhat, xhat, rstd):
+    """d loss / d x of rows normalized to ``xhat``, given d loss / d xhat:
+    (gxhat - mean(gxhat) - xhat * mean(gxhat * xhat)) * rstd."""
+    k = xhat.shape[1]
+    gx = np.subtract(gxhat, (_einsum("mk->m", gxhat) / k)[:, None])
+    gx *= rstd[:, None]
+    gx -= xhat * (_einsum("mk,mk->m", gxhat, xhat) * rstd / k)[:, None]
+    return gx
+
+
+def _normalized_shape(normalized_shape):
+    return (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+
+
+def _affine(xhat, weight, bias, shape):
+    """xhat * weight + bias (parameters reshaped to ``shape``) in a new array, xhat kept."""
+    out = xhat * weight._data.reshape(shape) if weight is not None else xhat.copy()
+    if bias is not None:
+        out += bias._data.reshape(shape)
+    return out
+
+
+@defop(method=False,
+       signature="native_layer_norm(Tensor input, SymIntArrayRef normalized_shape, "
+                 "Tensor? weight, Tensor? bias, double eps)")
+def native_layer_norm(input, normalized_shape, weight, bias, eps):
+    """Layer norm over the trailing ``normalized_shape``; returns (output, mean, rstd), the
+    statistics shaped like the input with the normalized dims kept as 1."""
+    normalized_shape = _normalized_shape(normalized_shape)
+    x = input._data
+    k = len(normalized_shape)
+    if x.shape[x.ndim - k:] != normalized_shape or x.ndim < k:
+        raise RuntimeError(
+            f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
+            f"[*, {', '.join(map(str, normalized_shape))}], but got input of size"
+            f"{list(x.shape)}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and t._data.shape != normalized_shape:
+            raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got "
+                               f"{name} of shape {list(t._data.shape)} and normalized_shape = "
+                               f"{list(normalized_shape)}")
+    _check_float("LayerNormKernelImpl", input)
+    inner = int(np.prod(normalized_shape))
+    xhat, mean, rstd = _normalize_rows(x.reshape(-1, inner), eps)
+    dtype = input._dtype
+    result = make(_affine(xhat, weight, bias, (inner,)).reshape(x.shape), dtype)
+    stat_shape = x.shape[:x.ndim - k] + (1,) * k
+    mean_t = make(mean.reshape(stat_shape).astype(x.dtype, copy=False), dtype)
+    rstd_t = make(rstd.reshape(stat_shape).astype(x.dtype, copy=False), dtype)
+    if needs_grad(input, weight, bias):
+        mask = (input._requires_grad, _wants(weight), _wants(bias))
+
+        def backward(g, w=None):
+            return _layer_norm_grads(g, xhat, rstd, w, bias, mask, input._data.shape, dtype)
+        record("NativeLayerNormBackward0", (result,), (input, weight, bias), backward,
+               saved=(weight,) if weight is not None else ())
+    return result, mean_t, rstd_t
+
+
+def _layer_norm_grads(grad_out, xhat, rstd, weight, bias, mask, shape, dtype):
+    g = grad_out._data.reshape(xhat.shape)
+    gx = gw = gb = None
+    if mask[0]:
+        gxhat = g if weight is None else g * weight._data.reshape(-1)
+        gx = make(_rows_backward(gxhat, xhat, rstd).reshape(shape), dtype)
+    if mask[1] and weight is not None:
+        gw = make(_einsum("mk,mk->k", g, xhat).reshape(weight._data.shape), dtype)
+    if mask[2] and bias is not None:
+        gb = make(_einsum("mk->k", g).reshape(bias._data.shape), dtype)
+    return gx, gw, gb
+
+
+@defop(method=False,
+       signature="native_layer_norm_backward(Tensor grad_out, Tensor input, "
+                 "SymIntArrayRef normalized_shape, Tensor mean, Tensor rstd, Tensor? weight, "
+                 "Tensor? bias, bool[3] output_mask)")
+def native_layer_norm_backward(grad_out, input, normalized_shape, mean, rstd, weight, bias,
+                               output_mask):
+    """The gradients of layer norm's input, weight and bias (None where the mask is False)."""
+    inner = int(np.prod(_normalized_shape(normalized_shape)))
+    m, r = mean._data.reshape(-1), rstd._data.reshape(-1)
+    xhat = (input._data.reshape(-1, inner) - m[:, None]) * r[:, None]
+    return _layer_norm_grads(grad_out, xhat, r, weight, bias, output_mask, input._data.shape,
+                             input._dtype)
+
+
+@defop(method=False,
+       signature="layer_norm(Tensor input, SymIntArrayRef normalized_shape, "
+                 "Tensor? weight=None, Tensor? bias=None, double eps=1e-05, "
+                 "bool cudnn_enable=True)")
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn_enable=True):
+    """Layer norm's output alone."""
+    return native_layer_norm(input, normalized_shape, weight, bias, eps)[0]
+
+
+@defop(method=False,
+       signature="native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, "
+                 "SymInt C, SymInt HxW, int64_t group, double eps)")
+def native_group_norm(input, weight, bias, N, C, HxW, group, eps):
+    """Group norm of an (N, C, *) input; returns (output, mean, rstd), the statistics (N, group)."""
+    _check_float("GroupNormKernelImpl", input)
+    x = input._data
+    xhat, mean, rstd = _normalize_rows(x.reshape(N * group, -1), eps)
+    dtype = input._dtype
+    result = make(_affine(xhat.reshape(N, C, -1), weight, bias, (1, C, 1)).reshape(x.shape),
+                  dtype)
+    mean_t = make(mean.reshape(N, group).astype(x.dtype, copy=False), dtype)
+    rstd_t = make(rstd.reshape(N, group).astype(x.dtype, copy=False), dtype)
+    if needs_grad(input, weight, bias):
+        mask = (input._requires_grad, _wants(weight), _wants(bias))
+
+        def backward(g, w=None):
+            return _group_norm_grads(g, xhat, rstd, w, N, C, mask, input._data.shape, dtype)
+        record("NativeGroupNormBackward0", (result,), (input, weight, bias), backward,
+               saved=(weight,) if weight is not None else ())
+    return result, mean_t, rstd_t
+
+
+def _group_norm_grads(grad_out, xhat, rstd, weight, N, C, mask, shape, dtype):
+    g = grad_out._data.reshape(N, C, -1)
+    gx = gw = gb = None
+    if mask[0]:
+        gxhat = g if weight is None else g * weight._data.reshape(1, C, 1)
+        gx = make(_rows_backward(gxhat.reshape(xhat.shape), xhat, rstd).reshape(shape), dtype)
+    if mask[1]:
+        gw = make(_channel_dot(g, xhat.reshape(g.shape)), dtype)
+    if mask[2]:
+        gb = make(_channel_sum(g), dtype)
+    return gx, gw, gb
+
+
+@defop(method=False,
+       signature="native_group_norm_backward(Tensor grad_out, Tensor input, Tensor mean, "
+                 "Tensor rstd, Tensor? weight, SymInt N, SymInt C, SymInt HxW, int64_t group, "
+                 "bool[3] output_mask)")
+def native_group_norm_backward(grad_out, input, mean, rstd, weight, N, C, HxW, group,
+                               output_mask):
+    """The gradients of group norm's input, weight and bias (None where the mask is False)."""
+    m, r = mean._data.reshape(-1), rstd._data.reshape(-1)
+    xhat = (input._data.reshape(N * group, -1) - m[:, None]) * r[:, None]
+    return _group_norm_grads(grad_out, xhat, r, weight, N, C, output_mask, input._data.shape,
+                             input._dtype)
+
+
+@defop(method=False,
+       signature="group_norm(Tensor input, int64_t num_groups, Tensor? weight=None, "
+                 "Tensor? bias=None, double eps=1e-05, bool cudnn_enabled=True)")
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True):
+    """Group norm's output alone, with torch's checks of the channel count."""
+    shape = input._data.shape
+    n, c = shape[0], shape[1] if len(shape) > 1 else 1
+    if c % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, "
+                           f"but got input of shape {list(shape)} and num_groups={num_groups}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and (t._data.ndim != 1 or t._data.size != c):
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of "
+                               f"channels in input, but got {name} of shape "
+                               f"{list(t._data.shape)} and input of shape {list(shape)}")
+    hxw = int(np.prod(shape[2:])) if len(shape) > 2 else 1
+    return native_group_norm(input, weight, bias, n, c, hxw, num_groups, eps)[0]
+
+
+@defop(method=False,
+       signature="rms_norm(Tensor input, SymIntArrayRef normalized_shape, Tensor? weight=None, "
+                 "double? eps=None)")
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    """x / sqrt(mean(x^2) + eps) over the trailing ``normalized_shape``, times ``weight``;
+    ``eps`` defaults to the dtype's machine epsilon."""
+    normalized_shape = _normalized_shape(normalized_shape)
+    shape = input._data.shape
+    k = len(normalized_shape)
+    if shape[len(shape) - k:] != normalized_shape or len(shape) < k:
+        raise RuntimeError(
+            f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
+            f"[*, {', '.join(map(str, normalized_shape))}], but got input of size{list(shape)}")
+    if eps is None:
+        eps = float(np.finfo(input._data.dtype).eps)
+    dims = tuple(range(-k, 0))
+    out = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
+    return out * weight if weight is not None else out
+
+
+# ---- distances -------------------------------------------------------------------------------
+
+@defop(method=False, signature="pdist(Tensor input, double p=2)")
+def pdist(input, p=2.0):
+    """The p-norm distances between each pair of rows i < j, in row-major order."""
+    from .reduction import _cdist_weights
+    x = input._data
+    if x.ndim != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {x.ndim}D")
+    if p < 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    _check_float("pdist", input)
+    i, j = np.triu_indices(x.shape[0], 1)
+    diff = x[i] - x[j]
+    if p == 0:
+        r = (diff != 0).sum(1).astype(x.dtype)
+    elif np.isinf(p):
+        r = np.abs(diff).max(1, initial=0)
+    elif p == 2:
+        r = np.sqrt(_einsum("pk,pk->p", diff, diff))
+    else:
+        r = (np.abs(diff) ** p).sum(1) ** (1.0 / p)
+    out = make(r.astype(x.dtype, copy=False), input._dtype)
+    if needs_grad(input):
+        rows, cols = make(i), make(j)
+
+        def backward(g, x, dist):
+            diff = x[rows] - x[cols]
+            pair = _cdist_weights(diff, dist, p) * g.unsqueeze(-1)
+            return x.new_zeros(x.shape).index_add(0, rows, pair).index_add(0, cols, -pair)
+        record("PdistBackward0", (out,), (input,), backward, saved=(input,),
+               saved_outputs=(0,))
+    return out
+
+
+@defop(method=False,
+       signature="cosine_similarity(Tensor x1, Tensor x2, int64_t dim=1, double eps=1e-08)")
+def cosine_similarity(x1, x2, dim=1, eps=1e-08):
+    """<x1, x2> / (max(|x1|, eps) * max(|x2|, eps)) along ``dim``, after broadcasting."""
+    from .linalg_products import vector_norm
+    n = max(x1._data.ndim, x2._data.ndim)
+    d = wrap_dim(dim, n)
+    n1 = vector_norm(x1, 2, d, True).clamp_min(eps)
+    n2 = vector_norm(x2, 2, d, True).clamp_min(eps)
+    return ((x1 / n1) * (x2 / n2)).sum(d)
+
+
+@defop(method=False,
+       signature="pairwise_distance(Tensor x1, Tensor x2, double p=2, double eps=1e-06, "
+                 "bool keepdim=False)")
+def pairwise_distance(x1, x2, p=2.0, eps=1e-06, keepdim=False):
+    """The p-norm of x1 - x2 + eps along the last dim."""
+    from .reduction import norm
+    n = max(x1._data.ndim, x2._data.ndim)
+    return norm(x1 - x2 + eps, p, n - 1 if n else None, keepdim)
