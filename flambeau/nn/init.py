@@ -75,9 +75,13 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     """Fills ``tensor`` from N(mean, std^2) restricted to [a, b]: redrawing values outside the
     bounds when they hold most of the mass, rejection sampling from U(a, b) otherwise."""
+    return _no_grad_trunc_normal_(tensor, mean, std, a, b, generator)
+
+
+def _no_grad_trunc_normal_(tensor, mean, std, a, b, generator=None):
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
-                      "The distribution of values may be incorrect.", stacklevel=2)
+                      "The distribution of values may be incorrect.", stacklevel=3)
     with flambeau.no_grad():
         mass = _norm_cdf((b - mean) / std) - _norm_cdf((a - mean) / std)
         if mass > 0.3:

@@ -204,3 +204,13 @@ def test_same_values_as_torch_after_seeding(name, args, kwargs, use_generator):
         np.testing.assert_allclose(ours, theirs, atol=1e-6)
     else:
         np.testing.assert_array_equal(ours, theirs)
+
+
+def test_private_helpers_that_libraries_call():
+    """timm and others call these torch internals directly."""
+    t = init._no_grad_trunc_normal_(flambeau.empty(1000, requires_grad=True), 0.0, 1.0, -0.5, 0.5)
+    assert t.requires_grad and t.grad_fn is None and t.abs().max().item() <= 0.5
+    assert init._no_grad_uniform_(flambeau.empty(100), 2.0, 3.0).min().item() >= 2.0
+    assert init._no_grad_normal_(flambeau.empty(100), 5.0, 0.01).mean().item() > 4.9
+    assert init._no_grad_fill_(flambeau.empty(3), 2.5).tolist() == [2.5] * 3
+    assert init._no_grad_zero_(flambeau.empty(3)).tolist() == [0.0] * 3
