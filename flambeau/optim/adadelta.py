@@ -1,7 +1,7 @@
 """Adadelta."""
 from .._backend import array_module
 from .optimizer import (Optimizer, _closure_loss, _to_scalar, _use_grad_for_differentiable,
-                        add_scaled_, addcmul_, bump, check_lr_eps, check_nonneg, effective_grad,
+                        add_scaled_, addcmul_, bump, check_eps, check_lr, check_nonneg, effective_grad,
                         increment, new_scalar, real_view, scratch, zeros_state)
 
 __all__ = ["Adadelta"]
@@ -15,11 +15,10 @@ class Adadelta(Optimizer):
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *,
                  capturable=False, maximize=False, differentiable=False):
-        check_lr_eps(lr, 0)
+        check_lr(lr)
         if not 0.0 <= rho <= 1.0:
             raise ValueError(f"Invalid rho value: {rho}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
+        check_eps(eps)
         check_nonneg(weight_decay=weight_decay)
         defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
                         capturable=capturable, foreach=foreach, differentiable=differentiable)
@@ -44,20 +43,20 @@ class Adadelta(Optimizer):
                 increment(state["step"])
                 data = p._data
                 xp = array_module(data)
-                d = effective_grad(data, g._data, group["weight_decay"], group["maximize"], xp)
-                sq, acc = state["square_avg"]._data, state["acc_delta"]._data
-                rd, rsq, racc = real_view(d), real_view(sq), real_view(acc)
-                rsq *= rho
-                addcmul_(rsq, rd, rd, 1 - rho, xp, 1)
-                std = xp.add(rsq, eps, out=scratch(rsq, 2))
+                d = real_view(effective_grad(data, g._data, group["weight_decay"],
+                                             group["maximize"], xp))
+                data = real_view(data)
+                sq, acc = real_view(state["square_avg"]._data), real_view(state["acc_delta"]._data)
+                sq *= rho
+                addcmul_(sq, d, d, 1 - rho, xp, 1)
+                std = xp.add(sq, eps, out=scratch(sq, 2))
                 xp.sqrt(std, out=std)
-                delta = xp.add(racc, eps, out=scratch(rsq, 3))
+                delta = xp.add(acc, eps, out=scratch(sq, 3))
                 xp.sqrt(delta, out=delta)
                 delta /= std
-                delta *= rd
-                racc *= rho
-                addcmul_(racc, delta, delta, 1 - rho, xp, 1)
-                add_scaled_(data, delta.view(d.dtype)[..., 0] if d is not rd else delta, -lr,
-                            xp, 1, True)
+                delta *= d
+                acc *= rho
+                addcmul_(acc, delta, delta, 1 - rho, xp, 1)
+                add_scaled_(data, delta, -lr, xp, 1, True)
                 bump(p), bump(state["square_avg"]), bump(state["acc_delta"])
         return loss

@@ -2,7 +2,7 @@
 from .._backend import array_module
 from .._dtype import float32
 from .optimizer import (Optimizer, _closure_loss, _to_scalar, _use_grad_for_differentiable,
-                        addcmul_, bump, check_fused, check_lr_eps, check_nonneg, effective_grad,
+                        addcmul_, bump, check_fused, check_eps, check_lr, check_nonneg, effective_grad,
                         increment, new_scalar, real_view, scratch, zeros_state)
 
 __all__ = ["Adagrad"]
@@ -16,11 +16,10 @@ class Adagrad(Optimizer):
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
                  eps=1e-10, foreach=None, *, maximize=False, differentiable=False, fused=None):
-        check_lr_eps(lr, 0)
+        check_lr(lr)
         check_nonneg(lr_decay=lr_decay, weight_decay=weight_decay,
                      initial_accumulator_value=initial_accumulator_value)
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
+        check_eps(eps)
         defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
                         initial_accumulator_value=initial_accumulator_value, foreach=foreach,
                         maximize=maximize, differentiable=differentiable, fused=fused)

@@ -2,7 +2,7 @@
 from .._backend import array_module
 from .._dtype import get_default_dtype
 from .optimizer import (Optimizer, _closure_loss, _to_scalar, _use_grad_for_differentiable,
-                        add_scaled_, bump, check_lr_eps, check_nonneg, effective_grad, increment,
+                        add_scaled_, bump, check_lr, check_nonneg, effective_grad, increment,
                         new_scalar, real_view, scratch, zeros_state)
 
 __all__ = ["ASGD"]
@@ -17,7 +17,7 @@ class ASGD(Optimizer):
 
     def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0,
                  foreach=None, maximize=False, differentiable=False, capturable=False):
-        check_lr_eps(lr, 0)
+        check_lr(lr)
         check_nonneg(weight_decay=weight_decay)
         defaults = dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay,
                         foreach=foreach, maximize=maximize, differentiable=differentiable,

@@ -406,13 +406,21 @@ def check_betas(betas):
             raise ValueError(f"Invalid beta parameter at index {i}: {betas[i]}")
 
 
-def check_lr_eps(lr, eps):
+def check_lr(lr):
     if isinstance(lr, Tensor) and lr.numel() != 1:
         raise ValueError("Tensor lr must be 1-element")
     if not 0.0 <= lr:
         raise ValueError(f"Invalid learning rate: {lr}")
+
+
+def check_eps(eps):
     if not 0.0 <= eps:
         raise ValueError(f"Invalid epsilon value: {eps}")
+
+
+def check_lr_eps(lr, eps):
+    check_lr(lr)
+    check_eps(eps)
 
 
 def check_nonneg(**values):

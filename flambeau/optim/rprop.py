@@ -1,8 +1,7 @@
 """Rprop: resilient backpropagation (the sign of the gradient, per-element step sizes)."""
 from .._backend import array_module
-from .._tensor import make
 from .optimizer import (Optimizer, _closure_loss, _to_scalar, _use_grad_for_differentiable,
-                        bump, check_lr_eps, increment, new_scalar, real_view, scratch,
+                        bump, check_lr, increment, new_scalar, real_view, scratch,
                         zeros_state)
 
 __all__ = ["Rprop"]
@@ -15,7 +14,7 @@ class Rprop(Optimizer):
 
     def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *,
                  capturable=False, foreach=None, maximize=False, differentiable=False):
-        check_lr_eps(lr, 0)
+        check_lr(lr)
         if not 0.0 < etas[0] < 1.0 < etas[1]:
             raise ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}")
         defaults = dict(lr=lr, etas=etas, step_sizes=step_sizes, foreach=foreach,
@@ -37,9 +36,7 @@ class Rprop(Optimizer):
                 if not state:
                     state["step"] = new_scalar(0.0)
                     state["prev"] = zeros_state(p)
-                    lr = _to_scalar(group["lr"])
-                    state["step_size"] = make(array_module(g._data).full_like(
-                        g._data, complex(lr, lr) if p._dtype.is_complex else lr), g._dtype)
+                    state["step_size"] = zeros_state(g, _to_scalar(group["lr"]))
                 increment(state["step"])
                 data = p._data
                 xp = array_module(data)

@@ -10,7 +10,7 @@ import torch
 
 import flambeau
 from conftest import raises_like
-from _problem import START, advance, convert, run, to_numpy
+from _problem import START, convert, run, to_numpy
 
 ALL = ["Adafactor", "SGD", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "RMSprop",
        "Rprop", "ASGD", "LBFGS", "SparseAdam"]

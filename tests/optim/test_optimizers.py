@@ -3,7 +3,6 @@ import pytest
 import torch
 
 import flambeau
-from conftest import raises_like
 from _problem import START, advance, convert, run, to_numpy
 
 CASES = [
