@@ -26,27 +26,21 @@ _COS_P = tuple(float(_F(c)) for c in (2.443315711809948E-005, -1.388731625493765
 
 class _Fused:
     """float32 ``a * b + c`` rounded once, as the FMA instructions the compiler fuses into
-    torch's kernel: operands held in float64 (exactly), the product exact there, the float64
-    sum rounded to float32 (a double rounding only in vanishingly rare ties). Keeps float32 and
-    float64 scratch arrays so that no step allocates."""
-    __slots__ = ("wide", "narrow")
+    torch's kernel: the product of two float32 numbers is exact in float64, and the float64 sum
+    stored to float32 rounds once (twice only in vanishingly rare ties). Two NumPy calls into
+    a kept float64 scratch array."""
+    __slots__ = ("wide",)
 
     def __init__(self, shape):
         self.wide = np.empty(shape)
-        self.narrow = np.empty(shape, _F)
 
     def __call__(self, a, b, c, out):
-        """``out`` (float64) = fused ``a * b + c``, rounded to float32."""
-        np.multiply(a, b, out=self.wide)
-        np.add(self.wide, c, out=out)
-        np.copyto(self.narrow, out, casting="same_kind")
-        np.copyto(out, self.narrow)
-        return out
+        np.multiply(a, b, out=self.wide, dtype=np.float64)
+        return np.add(self.wide, c, out=out, casting="same_kind")
 
 
 def log(x):
-    """Natural logarithm of a float32 array of normal numbers in (0, 1] (overwritten), as
-    float64 holding float32 values."""
+    """Natural logarithm of a float32 array of normal numbers in (0, 1] (overwritten)."""
     fused = _Fused(x.shape)
     bits = x.view(np.int32)
     e = bits >> 23
@@ -60,52 +54,46 @@ def log(x):
     x -= 1
     x += shift
     z = x * x
-    x_wide, z_wide = x.astype(np.float64), z.astype(np.float64)
-    y = np.full(x.shape, _LOG_P[0])
-    fused(y, x_wide, _LOG_P[1], y)
+    y = np.empty_like(x)
+    fused(x, _LOG_P[0], _LOG_P[1], y)
     for c in _LOG_P[2:]:
-        fused(y, x_wide, c, y)
-    fused(y, x_wide, 0.0, y)  # a plain float32 product
-    fused(y, z_wide, e * _LOG_Q1, y)
-    fused(z_wide, -0.5, y, y)
-    fused(x_wide, 1.0, y, y)  # a plain float32 sum
-    return fused(e, float(_LOG_Q2), y, y)
+        fused(y, x, c, y)
+    y *= x
+    fused(y, z, e * _LOG_Q1, y)
+    fused(z, -0.5, y, y)
+    x += y
+    return fused(e, _LOG_Q2, x, x)
 
 
 def sincos(x):
-    """(sine, cosine) of a float32 array in [0, 2 pi), as float64 holding float32 values."""
+    """(sine, cosine) of a float32 array in [0, 2 pi) (overwritten)."""
     fused = _Fused(x.shape)
     j = (x * _FOPI).astype(np.int32)
     j += 1
     j &= ~1
-    y = j.astype(np.float64)
-    x = x.astype(np.float64)
+    y = j.astype(_F)
     for dp in _DP:
         fused(y, dp, x, x)
     z = x * x
-    fused(z, 1.0, 0.0, z)
-    cos = np.empty_like(x)
+    cos, sin = np.empty_like(x), np.empty_like(x)
     fused(z, _COS_P[0], _COS_P[1], cos)
     fused(cos, z, _COS_P[2], cos)
-    fused(cos, z, 0.0, cos)
-    fused(cos, z, -0.5 * z, cos)  # z / 2 is exact
-    fused(cos, 1.0, 1.0, cos)
-    sin = np.empty_like(x)
+    cos *= z
+    fused(cos, z, z * _F(-0.5), cos)
+    cos += 1
     fused(z, _SIN_P[0], _SIN_P[1], sin)
     fused(sin, z, _SIN_P[2], sin)
-    fused(sin, z, 0.0, sin)
+    sin *= z
     fused(sin, x, x, sin)
     # the octant picks the polynomial and the signs: bit selects, as the AVX code does
-    sin_bits, cos_bits = sin.view(np.int64), cos.view(np.int64)
-    second = ((j & 2) != 0).astype(np.int64)
-    np.negative(second, out=second)  # all ones where the polynomials swap
+    sin_bits, cos_bits = sin.view(np.int32), cos.view(np.int32)
     swap = sin_bits ^ cos_bits
-    swap &= second
+    swap &= -((j >> 1) & 1)  # all ones where the polynomials trade places
     sin_bits ^= swap
     cos_bits ^= swap
-    sin_bits ^= (j & 4).astype(np.int64) << 61  # float64 sign bit
+    sin_bits ^= (j & 4) << 29  # the sign bit
     j -= 2
-    cos_bits ^= (~j & 4).astype(np.int64) << 61
+    cos_bits ^= (~j & 4) << 29
     return sin, cos
 
 
@@ -119,7 +107,7 @@ def box_muller(u):
     z = np.empty(u.shape, _F)
     for start in range(0, len(u), _ROWS):
         chunk = u[start:start + _ROWS]
-        radius = log(1 - chunk[:, 0]).astype(_F)
+        radius = log(1 - chunk[:, 0])
         radius *= -2
         np.sqrt(radius, out=radius)
         sin, cos = sincos(_TWO_PI * chunk[:, 1])

@@ -33,11 +33,13 @@ class Generator:
     and leaves the generator in torch's state.
 
     Where torch's result depends on the machine, flambeau follows torch at one thread on an
-    AVX2 or AVX-512 x86 CPU from AMD: on Intel CPUs torch's MKL build draws ``bernoulli_`` with
-    a float ``p`` (so also dropout) from MKL's own stream seeded by one 32-bit draw, which
-    flambeau does not reproduce; float64 values that pass through ``log1p`` (the small or
-    non-contiguous ``normal_`` path, ``exponential_``, ``log_normal_``) may differ from torch's
-    by one ulp, NumPy's ``log1p`` not being the C library's.
+    AVX2 or AVX-512 x86 CPU from AMD (float32 ``normal_`` on 16 or more contiguous elements
+    uses torch's AVX2 kernel, which no thread count changes). The exceptions: on Intel CPUs
+    torch's MKL build draws ``bernoulli_`` with a float ``p`` (so also dropout) from MKL's own
+    stream seeded by one 32-bit draw, which flambeau does not reproduce; and float64 samples
+    that pass through a vectorised logarithm, exponential or tangent (float64 ``normal_`` on 16
+    or more elements, ``exponential_``, ``log_normal_``, ``cauchy_``, ``geometric_``) may differ
+    from torch's in the last bit or two, NumPy's functions not being the C library's.
     """
     __slots__ = ("_device", "_engine")
 
