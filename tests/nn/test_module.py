@@ -416,6 +416,40 @@ def test_forward_and_full_backward_hooks():
     assert _hooked_run(flambeau) == _hooked_run(torch)
 
 
+def _multi_io_run(lib):
+    """Backward hooks of modules with several inputs (one without grad) and outputs (one not
+    a tensor)."""
+    m = lib.nn.Bilinear(2, 3, 2).double()
+    with lib.no_grad():
+        m.weight.copy_(lib.arange(12.0).reshape(2, 2, 3))
+        m.bias.fill_(1)
+    log = []
+
+    def listed(grads):
+        return [None if g is None else g.tolist() for g in grads]
+
+    m.register_full_backward_hook(lambda mod, gi, go: log.append((listed(gi), listed(go))))
+    m.register_full_backward_pre_hook(lambda mod, go: (go[0] * 2,))
+    a = lib.tensor([[1.0, 2.0]], dtype=lib.float64, requires_grad=True)
+    m(a, lib.tensor([[1.0, 0.0, -1.0]], dtype=lib.float64)).sum().backward()
+    log.append(a.grad.tolist())
+
+    class Two(lib.nn.Module):
+        def forward(self, x, k):
+            return x * 2, k, x * 3
+
+    two = Two()
+    two.register_full_backward_hook(lambda mod, gi, go: log.append((listed(gi), listed(go))))
+    x = lib.ones(2, requires_grad=True, dtype=lib.float64)
+    o1, _, o3 = two(x, 5)
+    (o1.sum() + o3.sum() * 2).backward()
+    return log + [x.grad.tolist()]
+
+
+def test_backward_hooks_with_several_inputs_and_outputs():
+    assert _multi_io_run(flambeau) == _multi_io_run(torch)
+
+
 def test_backward_hooks_without_input_grad_warn():
     logs = []
     for lib in LIBS:
