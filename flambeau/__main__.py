@@ -134,14 +134,17 @@ def check(args):
     except (OSError, SyntaxError, ValueError) as error:
         print(f"flambeau check: {path}: {error}", file=sys.stderr)
         return 2
+    from .compat import in_torch
     uses = torch_uses(tree)
     missing = 0
     for name, line in sorted(uses.items(), key=lambda item: (item[1], item[0])):
         lacking = not available(name)
         missing += lacking
-        if lacking or verbose:
-            print(f"{path}:{line}: {name}" + (" is not implemented in flambeau" if lacking
-                                              else " ok"))
+        if lacking:
+            print(f"{path}:{line}: {name} is not implemented in flambeau" if in_torch(name) else
+                  f"{path}:{line}: {name} is not in torch either (a typo?)")
+        elif verbose:
+            print(f"{path}:{line}: {name} ok")
     if missing:
         print(f"{missing} of the {len(uses)} torch APIs {path} uses are missing from flambeau")
     else:

@@ -15,6 +15,7 @@ installed, flambeau prints itself as torch (``torch.float32``, ``torch.Size([2, 
 ``forkserver`` (``DataLoader`` workers) install the aliases too. Call :func:`install` before
 anything imports the real torch; :func:`uninstall` undoes it.
 """
+import functools
 import importlib
 import importlib.machinery
 import sys
@@ -41,15 +42,34 @@ def to_public(name):
     """The printed name of a flambeau module: ``'flambeau.nn'``, or ``'torch.nn'`` once
     installed."""
     public = _naming.public_name
-    if public != "flambeau":  # the longer target first: flambeau.vision is torchvision
-        for alias, target in sorted(aliases(public).items(), key=lambda item: -len(item[1])):
-            if name == target or name.startswith(target + "."):
-                return alias + name[len(target):]
+    return name if public == "flambeau" else to_torch(name, public)
+
+
+def to_torch(name, public_name="torch"):
+    """``'flambeau.nn'`` -> ``'torch.nn'``, ``'flambeau.vision.io'`` -> ``'torchvision.io'``."""
+    # the longer target first: flambeau.vision is torchvision
+    for alias, target in sorted(aliases(public_name).items(), key=lambda item: -len(item[1])):
+        if name == target or name.startswith(target + "."):
+            return alias + name[len(target):]
     return name
 
 
+def in_torch(name):
+    """Whether ``name`` (``'torch.nn.Conv2d'``) is a public name of torch (of the version
+    tools/torch_names.py read): a torch API flambeau may lack, rather than a typo."""
+    module, _, attribute = name.rpartition(".")
+    return attribute in _torch_names().get(module, ()) or name in _torch_names()
+
+
+@functools.cache
+def _torch_names():
+    from ._torch_names import NAMES
+    return {module: frozenset("".join(chunks).split()) for module, chunks in NAMES.items()}
+
+
 def missing_attribute(module_name, name):
-    """The AttributeError a flambeau module's ``__getattr__`` raises for a name it lacks::
+    """The AttributeError a flambeau module's ``__getattr__`` raises for a name it lacks: for a
+    torch API, one that says flambeau lacks it; for a name torch lacks too, torch's own::
 
         def __getattr__(name):
             raise compat.missing_attribute(__name__, name)
@@ -58,8 +78,24 @@ def missing_attribute(module_name, name):
     message = f"module {public!r} has no attribute {name!r}"
     if name.startswith("__"):  # protocol probes (__path__, __wrapped__ ...): plain and quick
         return AttributeError(message)
-    return AttributeError(f"{message} ({public}.{name} is not implemented in flambeau)",
-                          name=name, obj=sys.modules.get(module_name))
+    if in_torch(f"{to_torch(module_name)}.{name}"):
+        message += f" ({public}.{name} is not implemented in flambeau)"
+    return AttributeError(message, name=name, obj=sys.modules.get(module_name))
+
+
+def _missing_import(fullname):
+    """The ImportError for ``from torch.X import name`` where flambeau.X lacks ``name``
+    (the import system asks for the submodule ``flambeau.X.name`` then): flambeau's message
+    for a torch API it lacks, torch's for a name torch lacks too."""
+    parent, _, name = fullname.rpartition(".")
+    public = to_public(parent)
+    message = f"cannot import name {name!r} from {public!r}"
+    if in_torch(f"{to_torch(parent)}.{name}"):
+        return ImportError(f"{message} ({public}.{name} is not implemented in flambeau)",
+                           name=public)
+    module = sys.modules.get(parent)
+    return ImportError(f"{message} ({getattr(module, '__file__', 'unknown location')})",
+                       name=public)
 
 
 class _AliasLoader:
@@ -81,11 +117,21 @@ class _AliasFinder:
 
     def __init__(self, public_name):
         self.public_name = public_name
+        self.importing = set()  # the flambeau modules being imported under a torch name
 
     def find_spec(self, fullname, path=None, target=None):
         name = to_flambeau(fullname, self.public_name)
         if name is None:
+            if fullname.startswith("flambeau.") and fullname not in self.importing and \
+                    fullname.rpartition(".")[0] in sys.modules:
+                # ``from torch import X`` where flambeau has no X: the import system tries the
+                # submodule flambeau.X; answer for it unless it exists
+                spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+                if spec is None:
+                    raise _missing_import(fullname)
+                return spec
             return None
+        self.importing.add(name)  # (the branch above is for from-imports only)
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as error:
@@ -93,6 +139,8 @@ class _AliasFinder:
                 raise  # a module missing inside flambeau's own code: report it as it is
             raise ModuleNotFoundError(f"No module named {fullname!r}: flambeau does not "
                                       f"implement {fullname} yet", name=fullname) from None
+        finally:
+            self.importing.discard(name)
         return importlib.machinery.ModuleSpec(fullname, _AliasLoader(module),
                                               is_package=hasattr(module, "__path__"))
 

@@ -187,19 +187,24 @@ def test_missing_attribute_names_torch(tmp_path):
         except AttributeError as error:
             print(error)
         print(hasattr(torch, "foo_bar"), hasattr(torch, "__wrapped__"))
-        torch.foo_bar
+        torch.quantize_per_tensor
     """)
     result = flambeau_cli("run", "script.py", cwd=tmp_path)
-    message = ("module 'torch' has no attribute 'foo_bar' "
-               "(torch.foo_bar is not implemented in flambeau)")
-    assert result.stdout.splitlines() == [message, "False False"]
+    message = ("module 'torch' has no attribute 'quantize_per_tensor' "
+               "(torch.quantize_per_tensor is not implemented in flambeau)")
+    # a name torch lacks too (a typo) gets torch's own message
+    assert result.stdout.splitlines() == ["module 'torch' has no attribute 'foo_bar'",
+                                          "False False"]
     assert result.returncode == 1
     assert result.stderr.endswith(f"AttributeError: {message}\n")
 
 
 def test_missing_attribute_without_aliases():
-    with pytest.raises(AttributeError, match=r"^module 'flambeau' has no attribute 'foo_bar' "
-                                             r"\(flambeau.foo_bar is not implemented"):
+    with pytest.raises(AttributeError, match=r"^module 'flambeau' has no attribute "
+                                             r"'quantize_per_tensor' \(flambeau."
+                                             r"quantize_per_tensor is not implemented"):
+        flambeau.quantize_per_tensor
+    with pytest.raises(AttributeError, match=r"^module 'flambeau' has no attribute 'foo_bar'$"):
         flambeau.foo_bar
     error = compat.missing_attribute("flambeau", "__path__")
     assert str(error) == "module 'flambeau' has no attribute '__path__'"
@@ -223,7 +228,7 @@ def test_notebook_one_liner_and_uninstall(tmp_path):
         flambeau.compat.uninstall()
         print("torch" in sys.modules, "torch.autograd" in sys.modules, flambeau.float32)
         try:
-            torch.foo_bar
+            torch.quantize_per_tensor
         except AttributeError as error:
             print(error)
     """)
@@ -231,8 +236,8 @@ def test_notebook_one_liner_and_uninstall(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "True True torch.float32", "torchvision.models", "False False flambeau.float32",
-        "module 'flambeau' has no attribute 'foo_bar' "
-        "(flambeau.foo_bar is not implemented in flambeau)"]
+        "module 'flambeau' has no attribute 'quantize_per_tensor' "
+        "(flambeau.quantize_per_tensor is not implemented in flambeau)"]
 
 
 def test_install_refuses_after_the_real_torch(tmp_path):
@@ -293,14 +298,16 @@ def test_check_reports_missing_apis_without_running(tmp_path):
         open("ran", "w").close()
         x = torch.tensor([1.0], dtype=torch.float32)
         torch.no_such_api_y(x)
+        torch.quantize_per_tensor(x)
     """)
     result = flambeau_cli("check", "train.py", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     assert not (tmp_path / "ran").exists()
     assert result.stdout.splitlines() == [
-        "train.py:2: torch._no_such_module_x is not implemented in flambeau",
-        "train.py:5: torch.no_such_api_y is not implemented in flambeau",
-        "2 of the 5 torch APIs train.py uses are missing from flambeau"]
+        "train.py:2: torch._no_such_module_x is not in torch either (a typo?)",
+        "train.py:5: torch.no_such_api_y is not in torch either (a typo?)",
+        "train.py:6: torch.quantize_per_tensor is not implemented in flambeau",
+        "3 of the 6 torch APIs train.py uses are missing from flambeau"]
     verbose = flambeau_cli("check", "-v", "train.py", cwd=tmp_path)
     assert "train.py:4: torch.tensor ok" in verbose.stdout.splitlines()
 
