@@ -65,7 +65,7 @@ class Adafactor(Optimizer):
                 one_minus_beta2 = step ** beta2_decay
                 alpha = max(eps2, _rms(xp, data)) * min(lr, 1 / step ** 0.5)
                 if weight_decay != 0:
-                    data *= 1 - lr * weight_decay
+                    data *= float(1 - lr * weight_decay)
                 grad = effective_grad(data, g._data, 0, group["maximize"], xp)
                 if grad.ndim > 1:
                     row_var, col_var = state["row_var"]._data, state["col_var"]._data
@@ -86,6 +86,6 @@ class Adafactor(Optimizer):
                 xp.sqrt(update, out=update)
                 xp.divide(grad, update, out=update)
                 denom = max(1.0, _rms(xp, update) / d)
-                add_scaled_(data, update, -alpha / denom, xp, 3, True)
+                add_scaled_(data, update, float(-alpha / denom), xp, 3, True)
                 bump(p)
         return loss

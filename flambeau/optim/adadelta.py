@@ -57,6 +57,6 @@ class Adadelta(Optimizer):
                 delta *= d
                 acc *= rho
                 addcmul_(acc, delta, delta, 1 - rho, xp, 1)
-                add_scaled_(data, delta, -lr, xp, 1, True)
+                add_scaled_(data, delta, -float(lr), xp, 1, True)
                 bump(p), bump(state["square_avg"]), bump(state["acc_delta"])
         return loss

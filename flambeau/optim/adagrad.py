@@ -57,7 +57,7 @@ class Adagrad(Optimizer):
                 std = xp.sqrt(acc, out=scratch(data, 1))
                 std += eps
                 upd = xp.divide(d, std, out=std)
-                upd *= -clr
+                upd *= -float(clr)
                 data += upd
                 bump(p), bump(state["sum"])
         return loss

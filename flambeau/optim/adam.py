@@ -56,8 +56,9 @@ class Adam(Optimizer):
             if not params:
                 continue
             self._check_capturable(group)
-            beta1, beta2 = (float(b) for b in group["betas"])
+            beta1, beta2 = group["betas"]  # numbers or 0-d tensors, used as torch uses them
             lr = _to_scalar(group["lr"])
+            weight1, beta2_value, weight2 = 1 - float(beta1), float(beta2), float(1 - beta2)
             weight_decay, eps, maximize = group["weight_decay"], group["eps"], group["maximize"]
             amsgrad, decoupled = group["amsgrad"], group["decoupled_weight_decay"]
             step_dtype = float32 if group["fused"] else None
@@ -73,24 +74,24 @@ class Adam(Optimizer):
                 data = p._data
                 xp = array_module(data)
                 if weight_decay != 0 and decoupled:
-                    data *= 1 - lr * weight_decay
+                    data *= float(1 - lr * weight_decay)
                     d = effective_grad(data, g._data, 0, maximize, xp)
                 else:
                     d = effective_grad(data, g._data, weight_decay, maximize, xp)
                 data, d = real_view(data), real_view(d)
                 m, v = real_view(state["exp_avg"]._data), real_view(state["exp_avg_sq"]._data)
-                lerp_(m, d, 1 - beta1, xp, 1)
-                v *= beta2
-                addcmul_(v, d, d, 1 - beta2, xp, 1)
+                lerp_(m, d, weight1, xp, 1)
+                v *= beta2_value
+                addcmul_(v, d, d, weight2, xp, 1)
                 if amsgrad:
                     vmax = real_view(state["max_exp_avg_sq"]._data)
                     xp.maximum(vmax, v, out=vmax)
                     bump(state["max_exp_avg_sq"])
                     v = vmax
-                step_size_neg = -lr / (1 - beta1 ** step)
+                step_size_neg = -float(lr / (1 - beta1 ** step))
                 if step_size_neg:  # p += m / denom, step size folded into denom (5 passes)
                     denom = xp.sqrt(v, out=scratch(data, 1))
-                    denom *= 1 / ((1 - beta2 ** step) ** 0.5 * step_size_neg)
+                    denom *= 1 / (float((1 - beta2 ** step) ** 0.5) * step_size_neg)
                     denom += eps / step_size_neg
                     data += xp.divide(m, denom, out=denom)
                 bump(p), bump(state["exp_avg"]), bump(state["exp_avg_sq"])

@@ -50,7 +50,7 @@ class Adamax(Optimizer):
                 t += eps
                 xp.maximum(u, t, out=u)
                 upd = xp.divide(m, u, out=t)
-                upd *= -(lr / (1 - beta1 ** step))
+                upd *= -float(lr / (1 - beta1 ** step))
                 data += upd
                 bump(p), bump(state["exp_avg"]), bump(state["exp_inf"])
         return loss

@@ -39,7 +39,7 @@ class ASGD(Optimizer):
                 state = self.state[p]
                 if not state:
                     state["step"] = new_scalar(0.0)
-                    state["eta"] = new_scalar(lr)
+                    state["eta"] = new_scalar(float(lr))
                     state["mu"] = new_scalar(1.0)
                     state["ax"] = zeros_state(p)
                 step = increment(state["step"])
@@ -59,7 +59,7 @@ class ASGD(Optimizer):
                 else:
                     ax[...] = data
                 # torch goes through a tensor of the default dtype: round to it
-                eta._data[...] = rounded(lr / (1 + lambd * lr * step) ** alpha)
+                eta._data[...] = rounded(float(lr / (1 + lambd * lr * step) ** alpha))
                 mu._data[...] = rounded(1 / max(1, step - t0))
                 bump(p), bump(state["ax"]), bump(eta), bump(mu)
         return loss

@@ -49,7 +49,7 @@ class NAdam(Optimizer):
                 data = p._data
                 xp = array_module(data)
                 if weight_decay != 0 and decoupled:
-                    data *= 1 - lr * weight_decay
+                    data *= float(1 - lr * weight_decay)
                 d = effective_grad(data, g._data, 0 if decoupled else weight_decay,
                                    group["maximize"], xp)
                 data, d = real_view(data), real_view(d)
@@ -67,10 +67,10 @@ class NAdam(Optimizer):
                 xp.sqrt(denom, out=denom)
                 denom += eps
                 t = xp.divide(d, denom, out=scratch(data, 2))
-                t *= -lr * (1.0 - mu) / (1.0 - mu_product)
+                t *= float(-lr * (1.0 - mu) / (1.0 - mu_product))
                 data += t
                 t = xp.divide(m, denom, out=t)
-                t *= -lr * mu_next / (1.0 - mu_product * mu_next)
+                t *= float(-lr * mu_next / (1.0 - mu_product * mu_next))
                 data += t
                 bump(p), bump(state["exp_avg"]), bump(state["exp_avg_sq"])
         return loss

@@ -86,8 +86,10 @@ def _scalar_dtype():
 
 
 def _to_scalar(x):
-    """A hyper-parameter as a Python number (one-element tensors are read out)."""
-    return x.item() if isinstance(x, Tensor) else x
+    """A hyper-parameter as torch uses it: numbers as they are, one-element tensors as 0-d
+    tensors, so that scalars computed from them round as torch's do (``float()`` them where
+    they meet the arrays)."""
+    return x.squeeze() if isinstance(x, Tensor) and x.dim() != 0 else x
 
 
 class Optimizer:

@@ -46,7 +46,7 @@ class RAdam(Optimizer):
                 data = p._data
                 xp = array_module(data)
                 if weight_decay != 0 and decoupled:
-                    data *= 1 - lr * weight_decay
+                    data *= float(1 - lr * weight_decay)
                 d = effective_grad(data, g._data, 0 if decoupled else weight_decay,
                                    group["maximize"], xp)
                 data, d = real_view(data), real_view(d)
@@ -56,7 +56,7 @@ class RAdam(Optimizer):
                 addcmul_(v, d, d, 1 - beta2, xp, 1)
                 bias_correction2 = 1 - beta2 ** step
                 upd = xp.divide(m, 1 - beta1 ** step, out=scratch(data, 1))
-                upd *= lr
+                upd *= float(lr)
                 rho_t = rho_inf - 2 * step * beta2 ** step / bias_correction2
                 if rho_t > 5.0:
                     adaptive = xp.sqrt(v, out=scratch(data, 2))

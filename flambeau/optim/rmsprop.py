@@ -30,7 +30,7 @@ class RMSprop(Optimizer):
             params = self._grads(group)
             if params:
                 self._check_capturable(group)
-            lr, alpha, eps = _to_scalar(group["lr"]), group["alpha"], group["eps"]
+            lr, alpha, eps = float(_to_scalar(group["lr"])), group["alpha"], group["eps"]
             momentum, centered = group["momentum"], group["centered"]
             for p, g in params:
                 state = self.state[p]

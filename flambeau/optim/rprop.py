@@ -36,7 +36,7 @@ class Rprop(Optimizer):
                 if not state:
                     state["step"] = new_scalar(0.0)
                     state["prev"] = zeros_state(p)
-                    state["step_size"] = zeros_state(g, _to_scalar(group["lr"]))
+                    state["step_size"] = zeros_state(g, float(_to_scalar(group["lr"])))
                 increment(state["step"])
                 data = p._data
                 xp = array_module(data)

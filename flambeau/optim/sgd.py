@@ -42,8 +42,8 @@ class SGD(Optimizer):
         """Performs a single optimization step."""
         loss = _closure_loss(closure)
         for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
-            weight_decay = _to_scalar(group["weight_decay"])
+            lr = float(_to_scalar(group["lr"]))
+            weight_decay = float(_to_scalar(group["weight_decay"]))
             momentum, dampening = group["momentum"], group["dampening"]
             nesterov, maximize = group["nesterov"], group["maximize"]
             for p, g in self._grads(group):

@@ -103,3 +103,33 @@ def test_state_dict_round_trip(case):
     advance(torch, back, tparams, 10)
     for a, b in zip(params, tparams):
         np.testing.assert_allclose(to_numpy(a), to_numpy(b), rtol=0, atol=1e-10)
+
+
+TENSOR_HYPER = [
+    ("SGD", dict(lr=0.01, momentum=0.9, weight_decay=0.1)),
+    ("Adam", dict(lr=[0.05], weight_decay=0.1, decoupled_weight_decay=True)),
+    ("Adamax", dict(lr=0.05)), ("NAdam", dict(lr=0.05, weight_decay=0.1,
+                                              decoupled_weight_decay=True)),
+    ("RAdam", dict(lr=0.05, weight_decay=0.1, decoupled_weight_decay=True)),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.05)), ("Rprop", dict(lr=0.02)),
+    ("RMSprop", dict(lr=0.01, momentum=0.5)), ("Adadelta", dict(lr=0.5)),
+    ("Adafactor", dict(lr=0.05, weight_decay=0.1)), ("LBFGS", dict(lr=0.5, max_iter=3)),
+    # float32 powers of tensor hyper-parameters: flambeau's ** differs from torch's by an ulp
+    ("Adam", dict(lr=0.05, betas=(0.8, 0.99), atol=1e-7)),
+    ("ASGD", dict(lr=0.02, t0=3, atol=1e-7)),
+]
+
+
+@pytest.mark.parametrize("name, kwargs", TENSOR_HYPER, ids=[_ids(c) for c in TENSOR_HYPER])
+def test_tensor_hyper_parameters_round_as_torch(name, kwargs):
+    """A float32 tensor lr (or betas, weight_decay) makes torch compute the step's scalars in
+    float32: flambeau rounds them the same way."""
+    kwargs = dict(kwargs)
+    atol = kwargs.pop("atol", 1e-10)
+    tensors = {k: (torch.tensor(v) if k in ("lr", "weight_decay") else
+                   tuple(torch.tensor(b) for b in v) if k == "betas" else v)
+               for k, v in kwargs.items()}
+    ours, _ = run(flambeau, name, convert(tensors, flambeau))
+    theirs, _ = run(torch, name, tensors)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(to_numpy(a), to_numpy(b), rtol=0, atol=atol)
