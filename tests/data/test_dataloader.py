@@ -241,4 +241,6 @@ def test_exports():
                        "guaranteed_datapipes_determinism", "non_deterministic",
                        "runtime_validation", "runtime_validation_disabled"}
     assert flambeau.utils.data.DataLoader is fdata.DataLoader
+    with pytest.raises(AttributeError, match="IterDataPipe is not implemented in flambeau"):
+        fdata.IterDataPipe
     assert fdata.get_worker_info() is None

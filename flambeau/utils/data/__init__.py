@@ -1,4 +1,5 @@
 """torch.utils.data: datasets, samplers, collation and the DataLoader."""
+from ... import compat as _compat
 from .dataloader import (DataLoader, _DatasetKind, default_collate, default_convert,
                          get_worker_info)
 from .dataset import (ChainDataset, ConcatDataset, Dataset, IterableDataset, StackDataset,
@@ -12,3 +13,8 @@ __all__ = ["BatchSampler", "ChainDataset", "ConcatDataset", "DataLoader", "Datas
            "SequentialSampler", "StackDataset", "Subset", "SubsetRandomSampler",
            "TensorDataset", "WeightedRandomSampler", "_DatasetKind", "default_collate",
            "default_convert", "get_worker_info", "random_split"]
+
+
+def __getattr__(name):
+    """``torch.utils.data.X`` that flambeau lacks (the deprecated DataPipes): says so."""
+    raise _compat.missing_attribute(__name__, name)

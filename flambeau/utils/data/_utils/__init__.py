@@ -5,8 +5,6 @@ import atexit
 import sys
 import traceback
 
-IS_WINDOWS = sys.platform == "win32"
-
 MP_STATUS_CHECK_INTERVAL = 5.0
 """Seconds between checks that the other side of a queue is still alive."""
 
