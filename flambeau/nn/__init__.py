@@ -7,6 +7,7 @@ from . import functional, init, utils
 from .. import _naming
 
 _naming.public_classes([Buffer, Parameter, UninitializedBuffer, UninitializedParameter,
+                        modules.linear.NonDynamicallyQuantizableLinear,
                         *(globals()[name] for name in _modules_all)])
 
 __all__ = ["Buffer", "Parameter", "UninitializedBuffer", "UninitializedParameter",

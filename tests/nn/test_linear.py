@@ -183,7 +183,9 @@ def test_lazy_linear_in_sequential_then_trains():
 
 
 def test_module_call_overhead_is_small():
-    """Calling a Linear costs little more than calling F.linear (torch: about 4 us)."""
+    """Calling a Linear (hooks checked, two parameters read through __getattr__) costs less
+    than 1.8 calls of F.linear (about 1.45 here, 1.7 for torch); relative, as the machine's
+    load scales both."""
     import timeit
     m = flambeau.nn.Linear(8, 4)
     x = flambeau.ones(2, 8)
@@ -193,4 +195,11 @@ def test_module_call_overhead_is_small():
     with flambeau.no_grad():
         direct = min(timeit.repeat(lambda: F.linear(x, w, b), number=n, repeat=5))
         module = min(timeit.repeat(lambda: m(x), number=n, repeat=5))
-    assert (module - direct) / n < 10e-6
+    assert module < 1.8 * direct
+
+
+def test_non_dynamically_quantizable_linear():
+    from flambeau.nn.modules.linear import NonDynamicallyQuantizableLinear as Ours
+    from torch.nn.modules.linear import NonDynamicallyQuantizableLinear as Theirs
+    assert repr(Ours(2, 3, bias=False)) == repr(Theirs(2, 3, bias=False))
+    assert repr(Ours) == repr(Theirs) and issubclass(Ours, flambeau.nn.Linear)

@@ -60,6 +60,10 @@ class Linear(Module):
                f"bias={self.bias is not None}"
 
 
+class NonDynamicallyQuantizableLinear(Linear):
+    """A Linear under another name (MultiheadAttention's ``out_proj`` prints it)."""
+
+
 class LazyLinear(LazyModuleMixin, Linear):
     """A Linear whose ``in_features`` is taken from the last dim of its first input."""
     cls_to_become = Linear
