@@ -144,6 +144,51 @@ def from_numpy(ndarray):
     return make(ndarray, dtype)
 
 
+@defop(method=False)
+def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
+    """A 1-d tensor sharing memory with an object of the buffer protocol (``bytes``,
+    ``bytearray``, ``memoryview``, ``array.array``...): ``count`` elements from byte
+    ``offset`` (-1: all that follow)."""
+    try:
+        memory = np.frombuffer(buffer, np.uint8)
+    except TypeError:
+        raise ValueError("object does not implement Python buffer protocol.") from None
+    except BufferError:
+        raise RuntimeError("could not retrieve buffer from object") from None
+    length, item = memory.size, dtype.itemsize
+    if length == 0 or count == 0:
+        raise ValueError(f"both buffer length ({length}) and count ({count}) must not be 0")
+    if not 0 <= offset < length:
+        raise ValueError(f"offset ({offset} bytes) must be non-negative and no greater than "
+                         f"buffer length ({length} bytes) minus 1")
+    if count < 0:
+        if (length - offset) % item:
+            raise ValueError(f"buffer length ({length - offset} bytes) after offset ({offset} "
+                             f"bytes) must be a multiple of element size ({item})")
+        count = (length - offset) // item
+    elif offset + count * item > length:
+        raise ValueError(f"requested buffer length ({count} * {item} bytes) after offset "
+                         f"({offset} bytes) must not be greater than actual buffer length "
+                         f"({length} bytes)")
+    if not memory.flags.writeable:
+        _warn_once("The given buffer is not writable, and PyTorch does not support non-writable "
+                   "tensors. This means you can write to the underlying (supposedly "
+                   "non-writable) buffer using the tensor. You may want to copy the buffer to "
+                   "protect its data or make it writable before converting it to a tensor. This "
+                   "type of warning will be suppressed for the rest of this program.")
+    array = memory[offset:offset + count * item].view(dtype.numpy_dtype)
+    return _finish(array, dtype, requires_grad)
+
+
+_warned = set()
+
+
+def _warn_once(message):
+    if message not in _warned:
+        _warned.add(message)
+        warnings.warn(message, UserWarning, stacklevel=3)
+
+
 # ---- constant fills ------------------------------------------------------------------------
 
 def _filled(fill, size, dtype, device, requires_grad, fn_name, strides=None):

@@ -11,8 +11,8 @@ import warnings
 import numpy as np
 
 from .. import _dtype, _naming
-from .._storage import allocation_error
-from .._tensor import Tensor, make, make_view
+from .._storage import TypedStorage, UntypedStorage, allocation_error
+from .._tensor import Tensor, _contiguous_strides, make, make_view
 from ..autograd.graph import node_class, record
 from ._util import int_list, needs_grad, needs_grad1, sliced, wrap_dim, wrap_dims
 from . import conversion
@@ -740,7 +740,48 @@ def resize_as_(self, the_template, *, memory_format=None):
     return resize_(self, the_template._data.shape)
 
 
+def set_(self, source=None, storage_offset=0, size=None, stride=None):
+    """Makes this tensor view other memory: a tensor's (with its size, strides and offset
+    unless given), a storage's (by default all of it, as one dim), or none (empty). Where
+    torch grows a storage too small for the view, flambeau raises torch's setStorage error."""
+    check_inplace(self)
+    np_dtype = self._data.dtype
+    if source is None:
+        self._data, self._storage = np.empty(0, np_dtype), None
+        self._bump_version()
+        return self
+    if isinstance(source, Tensor):
+        if source._dtype is not self._dtype:
+            raise RuntimeError(f"Could not set tensor of type {source._dtype._cpp_name} to a "
+                               f"tensor of type {self._dtype._cpp_name}")
+        storage = source._get_storage()
+        if size is None and storage_offset == 0:  # the tensor's own view
+            self._data, self._storage = source._data, storage
+            self._bump_version()
+            return self
+    elif isinstance(source, (TypedStorage, UntypedStorage)):
+        if isinstance(source, TypedStorage) and source.dtype is not self._dtype:
+            raise RuntimeError(f"Expected a Storage of type {self._dtype._cpp_name} or an "
+                               f"UntypedStorage, but got type {source.dtype._scalar_name} for "
+                               "argument 1 'storage'")
+        storage = source._storage
+    else:
+        raise TypeError(f"set_() received an invalid combination of arguments - got "
+                        f"({type(source).__name__})")
+    size = (storage.nbytes() // np_dtype.itemsize,) if size is None else tuple(size)
+    if stride is None or not len(stride):
+        stride = _contiguous_strides(size)
+    if any(st < 0 for st in stride):
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and "
+                           f"strides={list(stride)}")
+    self._data = storage.strided(size, stride, storage_offset, np_dtype)
+    self._storage = storage
+    self._bump_version()
+    return self
+
+
 register("", "resize_", resize_, method=True)
+register("", "set_", set_, method=True)
 register("", "resize_as_", resize_as_)
 register("", "resize_as_", resize_as_, method=True)
 
