@@ -244,3 +244,12 @@ def test_exports():
     with pytest.raises(AttributeError, match="IterDataPipe is not implemented in flambeau"):
         fdata.IterDataPipe
     assert fdata.get_worker_info() is None
+
+
+def test_classes_print_as_torch(as_torch):
+    ours, theirs = tensor_datasets()
+    for a, b in [(ours, theirs), (fdata.DataLoader(ours), tdata.DataLoader(theirs)),
+                 (iter(fdata.DataLoader(ours)), iter(tdata.DataLoader(theirs))),
+                 (fdata.RandomSampler(ours), tdata.RandomSampler(theirs)),
+                 (fdata.DistributedSampler(ours, 2, 0), tdata.DistributedSampler(theirs, 2, 0))]:
+        assert repr(type(a)) == repr(type(b))

@@ -1,5 +1,6 @@
 """torch.utils.data: datasets, samplers, collation and the DataLoader."""
-from ... import compat as _compat
+from ... import _naming, compat as _compat
+from . import dataloader
 from .dataloader import (DataLoader, _DatasetKind, default_collate, default_convert,
                          get_worker_info)
 from .dataset import (ChainDataset, ConcatDataset, Dataset, IterableDataset, StackDataset,
@@ -13,6 +14,13 @@ __all__ = ["BatchSampler", "ChainDataset", "ConcatDataset", "DataLoader", "Datas
            "SequentialSampler", "StackDataset", "Subset", "SubsetRandomSampler",
            "TensorDataset", "WeightedRandomSampler", "_DatasetKind", "default_collate",
            "default_convert", "get_worker_info", "random_split"]
+
+_naming.public_classes([BatchSampler, ChainDataset, ConcatDataset, DataLoader, Dataset,
+                        DistributedSampler, IterableDataset, RandomSampler, Sampler,
+                        SequentialSampler, StackDataset, Subset, SubsetRandomSampler,
+                        TensorDataset, WeightedRandomSampler,
+                        dataloader._MultiProcessingDataLoaderIter,
+                        dataloader._SingleProcessDataLoaderIter])
 
 
 def __getattr__(name):
