@@ -3,8 +3,9 @@
 
 An elementwise activation is an :class:`_Activation`: a NumPy kernel that can write into the
 input's own buffer (``relu_`` is ``np.maximum(a, 0, out=a)``), a derivative, and torch's node
-names. Piecewise-linear derivatives multiply the gradient by a NumPy mask (:func:`_gated`);
-smooth ones are written with flambeau ops, so second derivatives work. Most of these ops are
+names. Its derivative is ``grad * slope(x)``, the slope computed in NumPy in one expression
+(:func:`_chain`); that product is itself differentiable (torch's ``EluBackwardBackward0`` ...),
+through the activation's ``curvature`` written with flambeau ops. Most of these ops are
 not public at torch's top level: they are declared with ``function=False, method=False`` and
 ``nn.functional`` imports them. What torch composes in Python (``softsign``, ``tanhshrink``,
 ``softmin``, ``relu6`` as ``hardtanh``) is in ``nn/functional.py``.
@@ -81,14 +82,41 @@ def _gated(g, factor, node="ThresholdBackwardBackward0"):
     return out
 
 
+def _chain(g, t, how):
+    """``g * slope(t)`` for the activation in ``how = (args, t_is_result, activation)``: the
+    derivative of every elementwise activation. When a second derivative is being recorded, the
+    product is a node of its own: linear in ``g``, and ``g * curvature(t)`` for ``t``."""
+    args, is_result, act = how
+    a = t._data
+    token = _silence()
+    try:
+        factor = act.slope(a.reshape(1) if a.ndim == 0 else a, args, is_result)
+        r = g._data * factor
+    finally:
+        _restore(token)
+    out = make(r.reshape(()) if a.ndim == 0 else r, g._dtype)
+    if needs_grad(g, t):
+        record(act.grad_node, (out,), (g, t), _chain_backward, (_Constant(how), g, t))
+    return out
+
+
+def _chain_backward(gg, how, g, t):
+    curvature = how[2].curvature
+    return _chain(gg, t, how), None if curvature is None else gg * g * curvature(t, *how[:2])
+
+
+def _backward(g, how, t):
+    return _chain(g, t, how)
+
+
 def _const(mask, like):
     """A constant tensor of ``like``'s dtype (a mask in a derivative formula)."""
     return make(np.asarray(mask, dtype=like._dtype._np), like._dtype)
 
 
 def _slopes(positive, slope, dtype):
-    """1 where ``positive``, ``slope`` elsewhere, as an array of ``dtype``."""
-    factor = positive.astype(dtype._np)
+    """1 where ``positive``, ``slope`` elsewhere, as an array of NumPy ``dtype``."""
+    factor = positive.astype(dtype)
     factor *= 1 - slope
     factor += slope
     return factor
@@ -106,17 +134,21 @@ class _Activation:
     """One elementwise activation.
 
     ``kernel(a, out, *args)`` computes on the input's array, into ``out`` when it is not None
-    (the in-place form passes the input's own array). ``backward(grad, how, saved)`` gets
-    ``how = (args, saved_is_result)`` and the saved input or result. ``keeps`` says whether
-    torch's node saves the result out of place and in place (otherwise it saves the input,
-    which the in-place form then snapshots).
+    (the in-place form passes the input's own array). ``slope(a, args, a_is_result)`` is the
+    derivative as a NumPy array, from the saved input or result; ``curvature(t, args,
+    t_is_result)`` its own derivative in flambeau ops (None: piecewise linear). ``keeps`` says
+    whether torch's node saves the result out of place and in place (otherwise it saves the
+    input, which the in-place form then snapshots); ``grad_node`` names the derivative's node.
     """
-    __slots__ = ("name", "kernel", "backward", "node", "inplace_node", "keeps", "check")
+    __slots__ = ("name", "kernel", "slope", "curvature", "check", "node", "inplace_node",
+                 "keeps", "grad_node")
 
-    def __init__(self, name, kernel, backward, check, node, inplace_node=None,
-                 keeps=(False, False)):
-        self.name, self.kernel, self.backward, self.check = name, kernel, backward, check
+    def __init__(self, name, kernel, slope, curvature, check, node, inplace_node=None,
+                 keeps=(False, False), grad_node=None):
+        self.name, self.kernel, self.check = name, kernel, check
+        self.slope, self.curvature = slope, curvature
         self.node, self.inplace_node, self.keeps = node, inplace_node or node, keeps
+        self.grad_node = grad_node or node[:-1] + "Backward0"
 
     def __call__(self, input, args=(), node=None, keep=None):
         """The out-of-place op."""
@@ -137,11 +169,11 @@ class _Activation:
         if needs_grad1(input):
             keep = self.keeps[0] if keep is None else keep
             if keep:
-                record(node or self.node, (out,), (input,), self.backward,
-                       (_Constant((args, True)),), (0,))
+                record(node or self.node, (out,), (input,), _backward,
+                       (_Constant((args, True, self)),), (0,))
             else:
-                record(node or self.node, (out,), (input,), self.backward,
-                       (_Constant((args, False)), input))
+                record(node or self.node, (out,), (input,), _backward,
+                       (_Constant((args, False, self)), input))
         return out
 
     def inplace(self, input, args=()):
@@ -170,8 +202,8 @@ class _Activation:
             a[...] = r
         input._bump_version()
         if grad:
-            record(self.inplace_node, (input,), (input,), self.backward,
-                   (_Constant((args, True)),), (0,))
+            record(self.inplace_node, (input,), (input,), _backward,
+                   (_Constant((args, True, self)),), (0,))
         return input
 
 
@@ -185,16 +217,36 @@ def _into(r, out):
 
 # ---- relu, hardtanh, threshold, leaky_relu, rrelu ---------------------------------------------
 
+_ROWS = {}
+
+
+def _row(a, value):
+    """``value`` repeated along ``a``'s last dim, in ``a``'s dtype: NumPy's maximum and minimum
+    against a scalar take a slow, branching loop, against an array a vectorized one (about 2x
+    to 5x faster on values of random sign). Cached per dtype, length and value."""
+    key = (a.dtype, a.shape[-1], value)
+    row = _ROWS.get(key)
+    if row is None:
+        row = _ROWS[key] = np.full(key[1], value, key[0])
+    return row
+
+
+def _clamp(a, lo, hi, out):
+    """``min(max(a, lo), hi)`` (``hi`` wins when ``lo > hi``, NaN propagates), vectorized."""
+    r = np.maximum(a, _row(a, lo), out=out)
+    return np.minimum(r, _row(a, hi), out=r)
+
+
 def _relu_kernel(a, out):
-    return np.maximum(a, a.dtype.type(0), out=out)
+    return np.maximum(a, _row(a, 0), out=out)
 
 
-def _relu_backward(g, how, result):
-    return _gated(g, result._data > 0)
+def _relu_slope(a, args, is_result):
+    return a > 0
 
 
-_RELU = _Activation("relu", _relu_kernel, _relu_backward, _clamping("relu", "Boolean"),
-                    "ReluBackward0", keeps=(True, True))
+_RELU = _Activation("relu", _relu_kernel, _relu_slope, None, _clamping("relu", "Boolean"),
+                    "ReluBackward0", keeps=(True, True), grad_node="ThresholdBackwardBackward0")
 
 
 @defop(signature="relu(Tensor input)")
@@ -211,16 +263,14 @@ def relu_(input):
 
 def _hardtanh_kernel(a, out, lo, hi):
     t = a.dtype.type
-    return np.clip(a, t(lo), t(hi), out=out)
+    return _clamp(a, t(lo), t(hi), out)
 
 
-def _hardtanh_backward(g, how, x):
-    (lo, hi), _ = how
-    x = x._data
-    return _gated(g, (x > lo) & (x < hi), "HardtanhBackwardBackward0")
+def _hardtanh_slope(a, bounds, is_result):
+    return (a > bounds[0]) & (a < bounds[1])
 
 
-_HARDTANH = _Activation("hardtanh", _hardtanh_kernel, _hardtanh_backward,
+_HARDTANH = _Activation("hardtanh", _hardtanh_kernel, _hardtanh_slope, None,
                         _clamping("hardtanh", "Bool"), "HardtanhBackward0", keeps=(False, True))
 
 
@@ -252,13 +302,12 @@ def _threshold_kernel(a, out, threshold, value):
     return out
 
 
-def _threshold_backward(g, how, x):
-    (threshold, _), _ = how
-    return _gated(g, x._data > threshold)
+def _threshold_slope(a, args, is_result):
+    return a > args[0]
 
 
-_THRESHOLD = _Activation("threshold", _threshold_kernel, _threshold_backward, _threshold_check,
-                         "ThresholdBackward0", "ThresholdBackward1")
+_THRESHOLD = _Activation("threshold", _threshold_kernel, _threshold_slope, None,
+                         _threshold_check, "ThresholdBackward0", "ThresholdBackward1")
 
 
 def _threshold_args(name, threshold, value):
@@ -284,21 +333,20 @@ def _leaky_kernel(a, out, slope):
     return _into(np.where(a > 0, a, a * slope), out)
 
 
-def _leaky_factor(how, t):
-    (slope,), is_result = how
+def _leaky_slope(a, args, is_result):
+    slope = args[0]
     if is_result and slope < 0:
         raise RuntimeError(_NEGATIVE_SLOPE_INPLACE.format("leakyReLu") + " File an issue at "
                            "https://github.com/pytorch/pytorch if you do require supporting "
                            "in-place leakRelu backward calculation with negative slope")
-    return _slopes(t._data > 0, slope, t._dtype)
+    if 0 <= slope <= 1:  # max([x > 0], slope): one pass besides the comparison
+        return np.maximum(a > 0, _row(a, slope))
+    return _slopes(a > 0, slope, a.dtype)
 
 
-def _leaky_backward(g, how, t):
-    return _gated(g, _leaky_factor(how, t), "LeakyReluBackwardBackward0")
-
-
-_LEAKY = _Activation("leaky_relu", _leaky_kernel, _leaky_backward, _floating("leaky_relu_cpu"),
-                     "LeakyReluBackward0", "LeakyReluBackward1", keeps=(False, True))
+_LEAKY = _Activation("leaky_relu", _leaky_kernel, _leaky_slope, None,
+                     _floating("leaky_relu_cpu"), "LeakyReluBackward0", "LeakyReluBackward1",
+                     keeps=(False, True))
 
 
 @defop(function=False, method=False, out=True,
@@ -321,17 +369,16 @@ def _rrelu_kernel(a, out, lower, upper, noise):
     return np.multiply(a, noise, out=out)
 
 
-def _rrelu_backward(g, how, t):
-    (lower, upper, noise), is_result = how
+def _rrelu_slope(a, args, is_result):
+    lower, upper, noise = args
     if noise is None:
-        return _gated(g, _leaky_factor((((lower + upper) / 2,), is_result), t),
-                      "RreluWithNoiseBackwardBackward0")
-    return _gated(g, noise, "RreluWithNoiseBackwardBackward0")
+        return _leaky_slope(a, ((lower + upper) / 2,), is_result)
+    return noise.reshape(a.shape)
 
 
-_RRELU = _Activation("rrelu", _rrelu_kernel, _rrelu_backward, lambda dtype: None,  # checked
-                     "RreluWithNoiseBackward0", "RreluWithNoiseBackward1",  # by mode, with
-                     keeps=(False, True))  # the arguments
+_RRELU = _Activation("rrelu", _rrelu_kernel, _rrelu_slope, None,
+                     lambda dtype: None,  # checked with the arguments, by mode
+                     "RreluWithNoiseBackward0", "RreluWithNoiseBackward1", keeps=(False, True))
 
 
 def _rrelu_args(name, input, lower, upper, training, generator):
@@ -386,39 +433,66 @@ def rrelu_(input, lower=0.125, upper=1.0 / 3, training=False, generator=None):
 # ---- elu, selu, celu -------------------------------------------------------------------------
 
 def _elu_kernel(a, out, alpha, scale, input_scale):
-    negative = np.minimum(a, 0)  # exp of the positives is never taken: no overflow
+    zero = _row(a, 0)
+    negative = np.minimum(a, zero)  # exp of the positives is never taken: no overflow
     negative *= input_scale
     np.expm1(negative, out=negative)
     negative *= alpha * scale
-    positive = np.maximum(a, 0, out=out)
+    positive = np.maximum(a, zero, out=out)
     if scale != 1:
         positive *= scale
     positive += negative
     return positive
 
 
-def _elu_backward(g, how, t):
-    (alpha, scale, input_scale), is_result = how
+def _elu_slope(a, args, is_result):
+    """``scale`` above 0; below, ``input_scale * (result + alpha * scale)`` from the result, or
+    ``input_scale * alpha * scale * exp(input_scale * x)`` from the input."""
+    alpha, scale, input_scale = args
+    if is_result and alpha < 0:
+        raise RuntimeError(_NEGATIVE_SLOPE_INPLACE.format("elu"))
+    factor = np.minimum(a, _row(a, 0))  # blended arithmetically: masked writes are slow
+    if is_result:
+        factor += alpha * scale
+        factor *= input_scale
+    else:
+        factor *= input_scale
+        np.exp(factor, out=factor)
+        factor *= input_scale * alpha * scale
+    factor *= a <= 0
+    factor += (a > 0) * a.dtype.type(scale)
+    return factor
+
+
+def _elu_curvature(t, args, is_result):
+    alpha, scale, input_scale = args
     below = _const(t._data <= 0, t)
     if is_result:
-        if alpha < 0:
-            raise RuntimeError(_NEGATIVE_SLOPE_INPLACE.format("elu"))
-        negative = (t + alpha * scale) * input_scale
-    else:
-        negative = (t.clamp(max=0) * input_scale).exp() * (input_scale * alpha * scale)
-    return g * (below * negative + (1 - below) * scale)
+        return below * input_scale
+    return below * (t.clamp(max=0) * input_scale).exp() * (input_scale ** 2 * alpha * scale)
 
 
-_ELU = _Activation("elu", _elu_kernel, _elu_backward, _floating("elu_cpu"), "EluBackward0",
-                   "EluBackward1", keeps=(False, True))
-def _celu_backward(g, how, t):
+_ELU = _Activation("elu", _elu_kernel, _elu_slope, _elu_curvature, _floating("elu_cpu"),
+                   "EluBackward0", "EluBackward1", keeps=(False, True))
+
+
+def _celu_slope(a, args, is_result):
     """elu's, with the input scale rounded as torch's derivative rounds it (1 / float(alpha))."""
-    (alpha, scale, _), is_result = how
-    return _elu_backward(g, ((alpha, scale, 1.0 / float(np.float32(alpha))), is_result), t)
+    return _elu_slope(a, _celu_derivative_args(args), is_result)
 
 
-_CELU = _Activation("celu", _elu_kernel, _celu_backward, _floating("elu_cpu"), "CeluBackward0",
-                    "CeluBackward1", keeps=(False, True))
+def _celu_curvature(t, args, is_result):
+    return _elu_curvature(t, _celu_derivative_args(args), is_result)
+
+
+def _celu_derivative_args(args):
+    alpha, scale, _ = args
+    return alpha, scale, 1.0 / float(np.float32(alpha))
+
+
+_CELU = _Activation("celu", _elu_kernel, _celu_slope, _celu_curvature, _floating("elu_cpu"),
+                    "CeluBackward0", "CeluBackward1", keeps=(False, True),
+                    grad_node="EluBackwardBackward0")
 
 
 def _elu_args(name, alpha, scale, input_scale):
@@ -480,6 +554,7 @@ def celu_(input, alpha=1.0):
 
 _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
 _KAPPA = 0.044715
+_ONE_OVER_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
 
 
 def _gelu_kernel(a, out, approximate):
@@ -498,21 +573,48 @@ def _gelu_kernel(a, out, approximate):
     return np.multiply(inner, 0.5, out=out)
 
 
-def _gelu_backward(g, how, x):
-    (approximate,), _ = how
-    if approximate == "tanh":
+def _gelu_slope(a, args, is_result):
+    if args[0] == "tanh":  # 0.5 (1 + T) + 0.5 x (1 - T^2) k (1 + 3 kappa x^2)
+        x2 = a * a
+        inner = x2 * (_KAPPA * _SQRT_2_OVER_PI)
+        inner += _SQRT_2_OVER_PI
+        inner *= a
+        t = np.tanh(inner, out=inner)
+        right = t * t
+        np.subtract(1, right, out=right)
+        right *= a
+        x2 *= 3 * _KAPPA
+        x2 += 1
+        right *= x2
+        right *= 0.5 * _SQRT_2_OVER_PI
+        t += 1
+        t *= 0.5
+        t += right
+        return t
+    pdf = a * a  # Phi(x) + x phi(x)
+    pdf *= -0.5
+    np.exp(pdf, out=pdf)
+    pdf *= a * _ONE_OVER_SQRT_2PI
+    cdf = _erf_kernel(a * math.sqrt(0.5))
+    if cdf.dtype != a.dtype:
+        cdf = cdf.astype(a.dtype)
+    cdf += 1
+    cdf *= 0.5
+    cdf += pdf
+    return cdf
+
+
+def _gelu_curvature(x, args, is_result):
+    if args[0] == "tanh":  # (1 - T^2) (u' - x T u'^2 + 3 k kappa x^2), u' = k (1 + 3 kappa x^2)
         x2 = x * x
-        tanh_inner = ((x + _KAPPA * x2 * x) * _SQRT_2_OVER_PI).tanh()
-        slope = (1 - tanh_inner * tanh_inner) * (_SQRT_2_OVER_PI * 0.5) * x * \
-            (1 + 3 * _KAPPA * x2)
-        return g * (0.5 * (1 + tanh_inner) + slope)
-    cdf = 0.5 * (1 + (x * math.sqrt(0.5)).erf())
-    pdf = (x * x * -0.5).exp() * (1 / math.sqrt(2 * math.pi))
-    return g * (cdf + x * pdf)
+        t = ((x + _KAPPA * x2 * x) * _SQRT_2_OVER_PI).tanh()
+        du = (1 + 3 * _KAPPA * x2) * _SQRT_2_OVER_PI
+        return (1 - t * t) * (du - x * t * du * du + 3 * _SQRT_2_OVER_PI * _KAPPA * x2)
+    return (x * x * -0.5).exp() * _ONE_OVER_SQRT_2PI * (2 - x * x)  # phi(x) (2 - x^2)
 
 
-_GELU = _Activation("gelu", _gelu_kernel, _gelu_backward, _floating("GeluKernelImpl"),
-                    "GeluBackward0")
+_GELU = _Activation("gelu", _gelu_kernel, _gelu_slope, _gelu_curvature,
+                    _floating("GeluKernelImpl"), "GeluBackward0")
 
 
 def _gelu_args(approximate):
@@ -541,63 +643,106 @@ def _silu_kernel(a, out):
     return np.divide(a, e, out=out)
 
 
-def _silu_backward(g, how, x):
+def _sigmoid(a):
+    e = np.exp(np.negative(a))
+    e += 1
+    return np.reciprocal(e, out=e)
+
+
+def _silu_slope(a, args, is_result):  # s (1 + x (1 - s)), conjugated for complex inputs
+    s = _sigmoid(a)
+    r = np.subtract(1, s)
+    r *= a
+    r += 1
+    r *= s
+    return np.conjugate(r, out=r) if r.dtype.kind == "c" else r
+
+
+def _silu_curvature(x, args, is_result):  # s (1 - s) (2 + x (1 - 2 s))
     s = x.sigmoid()
-    return g * (s * (1 + x * (1 - s))).conj()
+    return s * (1 - s) * (2 + x * (1 - 2 * s))
 
 
-_SILU = _Activation("silu", _silu_kernel, _silu_backward, _floating("silu_cpu", True),
-                    "SiluBackward0")
+_SILU = _Activation("silu", _silu_kernel, _silu_slope, _silu_curvature,
+                    _floating("silu_cpu", True), "SiluBackward0")
+
+
+def _tanh_softplus(a):
+    """``tanh(log(1 + e^x))`` as ``n (n + 2) / (n (n + 2) + 2)``, ``n = e^x`` (x capped at 20,
+    where it is 1 in every float type): no log, no tanh."""
+    n = np.minimum(a, _row(a, 20))
+    np.exp(n, out=n)
+    r = n + 2
+    r *= n
+    n[...] = r
+    n += 2
+    r /= n
+    return r
 
 
 def _mish_kernel(a, out):
-    r = np.logaddexp(0, a)
-    np.tanh(r, out=r)
-    return np.multiply(a, r, out=out)
+    return np.multiply(a, _tanh_softplus(a), out=out)
 
 
-def _mish_backward(g, how, x):
+def _mish_slope(a, args, is_result):  # tsp + x s (1 - tsp^2), tsp = tanh(softplus(x))
+    tsp = _tanh_softplus(a)
+    r = tsp * tsp
+    np.subtract(1, r, out=r)
+    r *= a
+    r *= _sigmoid(a)
+    r += tsp
+    return r
+
+
+def _mish_curvature(x, args, is_result):  # (1 - tsp^2) s (2 + x (1 - s) - 2 x s tsp)
     tsp = softplus(x).tanh()
-    return g * (tsp + x * x.sigmoid() * (1 - tsp * tsp))
+    s = x.sigmoid()
+    return (1 - tsp * tsp) * s * (2 + x * (1 - s) - 2 * x * s * tsp)
 
 
-_MISH = _Activation("mish", _mish_kernel, _mish_backward, _floating("mish_cpu"),
+_MISH = _Activation("mish", _mish_kernel, _mish_slope, _mish_curvature, _floating("mish_cpu"),
                     "MishBackward0")
 
 
 def _hardsigmoid_kernel(a, out):
     r = a + 3
-    np.clip(r, 0, 6, out=r)
+    _clamp(r, 0, 6, r)
     return np.divide(r, 6, out=out)
 
 
 _SIXTH = float(np.float32(1) / np.float32(6))  # torch's slope, a float constant for every dtype
 
 
-def _hardsigmoid_backward(g, how, x):
-    x = x._data
-    return _gated(g, ((x > -3) & (x < 3)) * x.dtype.type(_SIXTH), "HardsigmoidBackwardBackward0")
+def _hardsigmoid_slope(a, args, is_result):
+    return ((a > -3) & (a < 3)) * a.dtype.type(_SIXTH)
 
 
-_HARDSIGMOID = _Activation("hardsigmoid", _hardsigmoid_kernel, _hardsigmoid_backward,
+_HARDSIGMOID = _Activation("hardsigmoid", _hardsigmoid_kernel, _hardsigmoid_slope, None,
                            _floating("hardsigmoid_cpu"), "HardsigmoidBackward0")
 
 
 def _hardswish_kernel(a, out):
     r = a + 3
-    np.clip(r, 0, 6, out=r)
+    _clamp(r, 0, 6, r)
     r *= a
     return np.divide(r, 6, out=out)
 
 
-def _hardswish_backward(g, how, x):
+def _hardswish_slope(a, args, is_result):  # 0 up to -3, x / 3 + 1 / 2 up to 3, then 1
+    r = a / 3
+    r += 0.5
+    r *= (a > -3) & (a < 3)
+    r += a >= 3
+    return r
+
+
+def _hardswish_curvature(x, args, is_result):
     a = x._data
-    middle = _const((a > -3) & (a < 3), x)
-    return g * (middle * (x / 3 + 0.5) + _const(a >= 3, x))
+    return _const((a > -3) & (a < 3), x) / 3
 
 
-_HARDSWISH = _Activation("hardswish", _hardswish_kernel, _hardswish_backward,
-                         _floating("hardswish_cpu"), "HardswishBackward0")
+_HARDSWISH = _Activation("hardswish", _hardswish_kernel, _hardswish_slope,
+                         _hardswish_curvature, _floating("hardswish_cpu"), "HardswishBackward0")
 
 
 def _plain(activation, doc, complex_note=""):
@@ -632,13 +777,21 @@ def _softplus_kernel(a, out, beta, threshold):
     return _into(np.where(z > threshold, a, r), out)
 
 
-def _softplus_backward(g, how, x):
-    (beta, threshold), _ = how
-    linear = _const(x._data * beta > threshold, x)
-    return g * (linear + (1 - linear) * (x * beta).sigmoid())
+def _softplus_slope(a, args, is_result):  # sigmoid(beta x), 1 where linear
+    beta, threshold = args
+    z = a * beta
+    r = _sigmoid(z)
+    np.copyto(r, 1, where=z > threshold)
+    return r
 
 
-_SOFTPLUS = _Activation("softplus", _softplus_kernel, _softplus_backward,
+def _softplus_curvature(x, args, is_result):
+    beta, threshold = args
+    s = (x * beta).sigmoid()
+    return _const(x._data * beta <= threshold, x) * s * (1 - s) * beta
+
+
+_SOFTPLUS = _Activation("softplus", _softplus_kernel, _softplus_slope, _softplus_curvature,
                         _floating("softplus_cpu"), "SoftplusBackward0")
 
 
@@ -655,13 +808,11 @@ def _softshrink_kernel(a, out, lambd):
     return np.subtract(a, np.clip(a, -lambd, lambd), out=out)
 
 
-def _shrink_backward(g, how, x):
-    (lambd,), _ = how
-    x = x._data
-    return _gated(g, (x < -lambd) | (x > lambd), "ShrinkBackwardBackward0")
+def _shrink_slope(a, args, is_result):
+    return (a < -args[0]) | (a > args[0])
 
 
-_SOFTSHRINK = _Activation("softshrink", _softshrink_kernel, _shrink_backward,
+_SOFTSHRINK = _Activation("softshrink", _softshrink_kernel, _shrink_slope, None,
                           _floating("softshrink_check"), "SoftshrinkBackward0")
 
 
@@ -683,7 +834,7 @@ def _hardshrink_kernel(a, out, lambd):
     return np.multiply(a, (a < -lambd) | (a > lambd), out=out)
 
 
-_HARDSHRINK = _Activation("hardshrink", _hardshrink_kernel, _shrink_backward,
+_HARDSHRINK = _Activation("hardshrink", _hardshrink_kernel, _shrink_slope, None,
                           _floating("hardshrink_cpu"), "HardshrinkBackward0")
 
 
@@ -699,12 +850,18 @@ def _log_sigmoid_kernel(a, out):
     return np.subtract(np.minimum(a, 0), r, out=out)
 
 
-def _log_sigmoid_backward(g, how, x):
-    return g * (-x).sigmoid()
+def _log_sigmoid_slope(a, args, is_result):
+    return _sigmoid(np.negative(a))
 
 
-_LOG_SIGMOID = _Activation("log_sigmoid", _log_sigmoid_kernel, _log_sigmoid_backward,
-                           _floating("log_sigmoid_cpu"), "LogSigmoidBackward0")
+def _log_sigmoid_curvature(x, args, is_result):
+    s = x.sigmoid()
+    return s * (s - 1)
+
+
+_LOG_SIGMOID = _Activation("log_sigmoid", _log_sigmoid_kernel, _log_sigmoid_slope,
+                           _log_sigmoid_curvature, _floating("log_sigmoid_cpu"),
+                           "LogSigmoidBackward0")
 
 
 @defop(function=False, method=False, out=True,
@@ -756,8 +913,10 @@ def _prelu_kernel(input, weight):
     _floating("prelu_cpu")(input._dtype)
     a, w = input._data, weight._data
     token = _silence()
-    try:
-        out = make(np.where(a > 0, a, w * a), input._dtype)
+    try:  # a * (w + (1 - w) [a > 0]): a blend, not a (slow) masked write
+        factor = (a > 0) * (1 - w)
+        factor += w
+        out = make(np.multiply(a, factor, dtype=factor.dtype), input._dtype)
     finally:
         _restore(token)
     if needs_grad(input, weight):
