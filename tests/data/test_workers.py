@@ -351,3 +351,17 @@ def test_exit_with_running_workers_leaves_nothing():
     assert done.returncode == 0 and done.stderr == "", done.stderr
     pids = [int(pid) for pid in done.stdout.split()]
     assert len(pids) == 2 and segments(pids) == []
+
+
+class RequiresGrad(fdata.Dataset):
+    def __getitem__(self, i):
+        return flambeau.ones(2, requires_grad=True)
+
+    def __len__(self):
+        return 2
+
+
+def test_batch_requiring_grad_raises_as_torch():
+    with pytest.raises(RuntimeError, match=r"stack\(\): functions with out=\.\.\. arguments "
+                                           "don't support automatic differentiation"):
+        list(fdata.DataLoader(RequiresGrad(), batch_size=2, num_workers=1, timeout=10))

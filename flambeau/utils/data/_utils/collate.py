@@ -94,12 +94,12 @@ def collate_tensor_fn(batch, *, collate_fn_map=None):
     if worker._worker_info is not None:
         arrays = [t._data for t in batch]
         first = arrays[0]
-        if type(first) is np.ndarray and all(
-                type(a) is np.ndarray and a.shape == first.shape and a.dtype == first.dtype
-                for a in arrays) and not any(t._requires_grad for t in batch):
+        if all(type(a) is np.ndarray and a.shape == first.shape and a.dtype == first.dtype
+               for a in arrays):
             out = shared_memory.empty((len(arrays),) + first.shape, first.dtype)
-            np.stack(arrays, out=out)
-            return make(out, elem._dtype)
+            if any(t._requires_grad for t in batch):  # torch's error for out= with autograd
+                return stack(batch, 0, out=make(out, elem._dtype))
+            return make(np.stack(arrays, out=out), elem._dtype)
     return stack(batch, 0)
 
 
