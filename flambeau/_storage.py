@@ -80,10 +80,15 @@ def check_strided(size, stride, offset, itemsize, nbytes):
                            f"{needed} are out of bounds for storage of size {nbytes}")
 
 
-def allocation_error(error, size, itemsize, stride=None):
+def allocation_error(error, size=None, itemsize=None, stride=None):
     """torch's RuntimeError for NumPy's ``error`` (MemoryError, or ValueError for an array too
     big to address) making an array of ``size`` (and ``stride``): a size overflow or a failed
-    allocation, in torch's words; None when ``error`` was about something else."""
+    allocation, in torch's words; None when ``error`` was about something else. Without
+    ``size``, the shape and dtype NumPy's MemoryError carries are used."""
+    if size is None:
+        if not hasattr(error, "shape"):
+            return None
+        size, itemsize = error.shape, error.dtype.itemsize
     if stride is None:
         numel, shown = 1, f"sizes={list(size)}"
         for n in size:

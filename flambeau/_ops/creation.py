@@ -366,12 +366,15 @@ def arange(start, end=None, step=1, *, dtype=None, layout=None, device=None,
     if (end - start) * step < 0 and end != start:
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     length = max(math.ceil((end - start) / step), 0)
-    if dtype.is_floating_point or dtype.is_complex:
-        values = np.arange(length, dtype=np.float64) * step + start
-    else:
-        values = np.arange(length, dtype=np.int64) * int(step) + int(start) \
-            if all(isinstance(v, int) for v in (start, step)) \
-            else np.floor(np.arange(length) * step + start)
+    try:
+        if dtype.is_floating_point or dtype.is_complex:
+            values = np.arange(length, dtype=np.float64) * step + start
+        else:
+            values = np.arange(length, dtype=np.int64) * int(step) + int(start) \
+                if all(isinstance(v, int) for v in (start, step)) \
+                else np.floor(np.arange(length) * step + start)
+    except (MemoryError, ValueError) as error:
+        raise allocation_error(error, (length,), dtype.itemsize) or error from None
     array = _to_device(values.astype(dtype.numpy_dtype, copy=False), device)
     return _finish(array, dtype, requires_grad)
 
@@ -400,7 +403,10 @@ def linspace(start, end, steps, *, dtype=None, layout=None, device=None, require
     if dtype is None:
         dtype = _dtype.default_complex_dtype() if isinstance(start, complex) or \
             isinstance(end, complex) else _dtype.get_default_dtype()
-    values = _linspace(start, end, steps)
+    try:
+        values = _linspace(start, end, steps)
+    except (MemoryError, ValueError) as error:
+        raise allocation_error(error, (steps,), dtype.itemsize) or error from None
     if not (dtype.is_floating_point or dtype.is_complex):
         values = np.trunc(values.real)
     return _finish(_to_device(values.astype(dtype.numpy_dtype), device), dtype, requires_grad)
