@@ -1,7 +1,9 @@
 """Dense layers and nn.functional.linear/bilinear against torch: outputs, input and parameter
 gradients (float64 tight, float32 loose), graph node names, reprs, initial distributions,
 lazy initialisation and errors."""
+import copy
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -203,3 +205,13 @@ def test_non_dynamically_quantizable_linear():
     from torch.nn.modules.linear import NonDynamicallyQuantizableLinear as Theirs
     assert repr(Ours(2, 3, bias=False)) == repr(Theirs(2, 3, bias=False))
     assert repr(Ours) == repr(Theirs) and issubclass(Ours, flambeau.nn.Linear)
+
+
+def test_lazy_linear_copies_before_initialisation():
+    flambeau._naming.set_public_name("flambeau")  # pickles name classes by their module
+    for lib in (torch, flambeau):
+        m = lib.nn.LazyLinear(3)
+        for c in (copy.deepcopy(m), pickle.loads(pickle.dumps(m))):
+            c(lib.ones(2, 4))
+            assert type(c) is lib.nn.Linear and tuple(c.weight.shape) == (3, 4)
+        assert type(m) is lib.nn.LazyLinear and lib.nn.parameter.is_lazy(m.weight)
