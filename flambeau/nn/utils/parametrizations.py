@@ -6,9 +6,10 @@ from enum import Enum, auto
 import flambeau
 from ... import _naming
 from ..._tensor import Tensor
+from .. import functional as F
 from ..modules.module import Module
 from . import parametrize
-from .spectral_norm import _matrix, _normalize, _transposed_conv_dim
+from .spectral_norm import _matrix, _transposed_conv_dim
 from .weight_norm import _weight_norm, norm_except_dim
 
 __all__ = ["orthogonal", "spectral_norm", "weight_norm"]
@@ -184,8 +185,8 @@ class _SpectralNorm(Module):
             weight_mat = _matrix(weight, self.dim)
             h, w = weight_mat.size()
             with flambeau.no_grad():
-                u = _normalize(weight_mat.new_empty(h).normal_(0, 1), eps)
-                v = _normalize(weight_mat.new_empty(w).normal_(0, 1), eps)
+                u = F.normalize(weight_mat.new_empty(h).normal_(0, 1), dim=0, eps=eps)
+                v = F.normalize(weight_mat.new_empty(w).normal_(0, 1), dim=0, eps=eps)
             self.register_buffer("_u", u)
             self.register_buffer("_v", v)
             self._power_method(weight_mat, 15)
@@ -193,12 +194,13 @@ class _SpectralNorm(Module):
     def _power_method(self, weight_mat, n_power_iterations):
         with flambeau.no_grad():  # the buffers update in place
             for _ in range(n_power_iterations):
-                _normalize(flambeau.mv(weight_mat, self._v), self.eps, out=self._u)
-                _normalize(flambeau.mv(weight_mat.mH, self._u), self.eps, out=self._v)
+                F.normalize(flambeau.mv(weight_mat, self._v), dim=0, eps=self.eps, out=self._u)
+                F.normalize(flambeau.mv(weight_mat.mH, self._u), dim=0, eps=self.eps,
+                            out=self._v)
 
     def forward(self, weight):
         if weight.ndim == 1:
-            return _normalize(weight, self.eps)
+            return F.normalize(weight, dim=0, eps=self.eps)
         weight_mat = _matrix(weight, self.dim)
         if self.training:
             self._power_method(weight_mat, self.n_power_iterations)

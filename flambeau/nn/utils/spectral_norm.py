@@ -6,16 +6,11 @@ Unlike torch, ``remove_spectral_norm`` also removes the load_state_dict pre-hook
 stays behind and makes loading the module's own state dict fail).
 """
 import flambeau
+from .. import functional as F
 from ..parameter import Parameter, UninitializedParameter
 
 __all__ = ["SpectralNorm", "SpectralNormLoadStateDictPreHook", "SpectralNormStateDictHook",
            "spectral_norm", "remove_spectral_norm"]
-
-
-def _normalize(x, eps, out=None):
-    """``F.normalize(x, dim=0, eps=eps, out=out)`` for a vector."""
-    norm = flambeau.linalg.vector_norm(x, 2, dim=0, keepdim=True).clamp_min(eps)
-    return x / norm if out is None else flambeau.div(x, norm, out=out)
 
 
 def _matrix(weight, dim):
@@ -49,8 +44,8 @@ class SpectralNorm:
         if do_power_iteration:
             with flambeau.no_grad():  # u and v update in place, as torch's out= does
                 for _ in range(self.n_power_iterations):
-                    v = _normalize(flambeau.mv(weight_mat.t(), u), self.eps, out=v)
-                    u = _normalize(flambeau.mv(weight_mat, v), self.eps, out=u)
+                    v = F.normalize(flambeau.mv(weight_mat.t(), u), dim=0, eps=self.eps, out=v)
+                    u = F.normalize(flambeau.mv(weight_mat, v), dim=0, eps=self.eps, out=u)
                 u, v = u.clone(), v.clone()
         return weight / flambeau.dot(u, flambeau.mv(weight_mat, v))
 
@@ -86,8 +81,8 @@ class SpectralNorm:
                              "spectral normalization")
         with flambeau.no_grad():
             h, w = fn.reshape_weight_to_matrix(weight).size()
-            u = _normalize(weight.new_empty(h).normal_(0, 1), fn.eps)
-            v = _normalize(weight.new_empty(w).normal_(0, 1), fn.eps)
+            u = F.normalize(weight.new_empty(h).normal_(0, 1), dim=0, eps=fn.eps)
+            v = F.normalize(weight.new_empty(w).normal_(0, 1), dim=0, eps=fn.eps)
         delattr(module, fn.name)
         module.register_parameter(fn.name + "_orig", weight)
         setattr(module, fn.name, weight.data)
