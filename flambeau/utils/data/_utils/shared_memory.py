@@ -26,6 +26,7 @@ from .... import _tensor
 _DIR = "/dev/shm" if os.access("/dev/shm", os.W_OK) else tempfile.gettempdir()
 _PREFIX = "flambeau_"
 _cleanup_registered_for = None  # the pid whose exit handler is registered
+_reserve = getattr(os, "posix_fallocate", lambda fd, offset, nbytes: os.ftruncate(fd, nbytes))
 
 
 class _Segment(mmap.mmap):
@@ -37,8 +38,8 @@ def _map(name, nbytes, create):
     path = os.path.join(_DIR, name)
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL if create else os.O_RDWR, 0o600)
     try:
-        if create:
-            os.ftruncate(fd, nbytes)
+        if create:  # reserved now: a full /dev/shm raises OSError here, not SIGBUS later
+            _reserve(fd, 0, nbytes)
         return _Segment(fd, nbytes)
     finally:
         os.close(fd)
