@@ -378,3 +378,14 @@ def test_random_state_equals_torch_after_seeding(register):
     assert list(states[0]) == list(states[1])
     for key, value in states[1].items():
         assert_same(states[0][key], value, rtol=1e-6, atol=1e-6)
+
+
+def test_dtype_casts_keep_the_parametrization():
+    ours, theirs = both(lambda lib, m: _parametrizations(lib).weight_norm(m),
+                        lambda lib, m: _spectral(lib, m, name="bias"))
+    copy_state(ours, theirs)
+    original = ours.parametrizations.weight.original0
+    ours.float()
+    theirs.float()
+    assert ours.parametrizations.weight.original0 is original
+    same_module(ours, theirs, x=np.ones((2, 4), dtype=np.float32), rtol=1e-5, atol=1e-6)
