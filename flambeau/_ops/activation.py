@@ -19,8 +19,9 @@ from .._tensor import Tensor, make
 from ..autograd.graph import record
 from ._util import needs_grad, needs_grad1, wrap_dim
 from .joining import cat
-from .pointwise import _Constant
-from .registry import check_inplace, check_no_overlap, commit_inplace, defop, snapshot, type_name
+from .pointwise import _Constant, sigmoid, tanh
+from .registry import (check_inplace, check_no_overlap, commit_inplace, defop, inplace_variant,
+                       register, snapshot, type_name)
 from .special import erf as _erf_kernel
 
 _silence, _restore = _backend.silence, _backend.restore
@@ -955,3 +956,8 @@ def prelu(input, weight):
             shape[1] = n
         weight = weight.reshape(shape)
     return _prelu_kernel(input, weight)
+
+
+# torch.sigmoid_ and torch.tanh_: the in-place forms of pointwise's sigmoid and tanh, as functions
+for _op in (sigmoid, tanh):
+    register("", _op.__name__ + "_", inplace_variant(_op.__wrapped__, _op.__name__ + "_"))

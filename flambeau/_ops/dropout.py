@@ -15,6 +15,7 @@ from .._tensor import Tensor, make
 from ..autograd.graph import record
 from ._util import needs_grad1
 from .activation import _gated, _tensor_arg
+from .pointwise import _Constant
 from .registry import defop
 
 _ALPHA = 1.7580993408473766  # -SELU's negative saturation: alpha * scale
@@ -49,9 +50,13 @@ def native_dropout(input, p, train):
         out = make(input._data.copy(), input._dtype)
         mask = np.ones(input._data.shape, bool)
     if needs_grad1(input):
-        record("NativeDropoutBackward0", (out,), (input,),
-               lambda g: native_dropout_backward(g, mask, scale))
+        record("NativeDropoutBackward0", (out,), (input,), _native_dropout_derivative,
+               (_Constant((mask, scale)),))
     return out, make(mask, _dtype.bool)
+
+
+def _native_dropout_derivative(g, how):
+    return native_dropout_backward(g, *how)
 
 
 def native_dropout_backward(grad_output, mask, scale):

@@ -112,6 +112,9 @@ def threshold(input, threshold, value, inplace=False):
         _act.threshold(input, threshold, value)
 
 
+_threshold = threshold
+
+
 def relu(input, inplace=False):
     """``max(input, 0)`` (see :class:`~flambeau.nn.ReLU`)."""
     return _act.relu_(input) if inplace else _act.relu(input)

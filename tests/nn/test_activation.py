@@ -224,7 +224,9 @@ def test_top_level_functions(name, fn):
 @pytest.mark.parametrize("name,fn", [
     ("relu_", lambda m, x: m.relu_(x)), ("method_relu_", lambda m, x: x.relu_()),
     ("selu_", lambda m, x: m.selu_(x)), ("celu_", lambda m, x: m.celu_(x, 0.3)),
-    ("rrelu_", lambda m, x: m.rrelu_(x)), ("threshold_", lambda m, x: m.threshold_(x, 0., 2.))])
+    ("rrelu_", lambda m, x: m.rrelu_(x)), ("threshold_", lambda m, x: m.threshold_(x, 0., 2.)),
+    ("sigmoid_", lambda m, x: m.sigmoid_(x)), ("tanh_", lambda m, x: m.tanh_(x)),
+    ("F._threshold", lambda m, x: m.nn.functional._threshold(x, 0., 2., True))])
 def test_top_level_inplace(name, fn):
     xt, xf = _both(_input("float32", (3, 5)))
     assert fn(torch, xt) is xt and fn(flambeau, xf) is xf
