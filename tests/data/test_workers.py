@@ -40,6 +40,8 @@ class WhoAmI(fdata.Dataset):
 
     def __getitem__(self, i):
         info = fdata.get_worker_info()
+        assert repr(info).startswith(f"WorkerInfo(id={info.id}, num_workers=")
+        assert info.rng is None and info.worker_method == "multiprocessing"
         return [os.getpid(), info.id, info.num_workers, info.seed, info.dataset is self]
 
     def __len__(self):

@@ -19,14 +19,17 @@ reference cycle, the garbage collector may close those queues first; the done ev
 tells the workers instead."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WorkerInfo:
     """What a DataLoader worker knows about itself: ``id`` (0 to ``num_workers - 1``),
-    ``num_workers``, ``seed`` (``base_seed + id``) and ``dataset`` (this process's copy)."""
+    ``num_workers``, ``seed`` (``base_seed + id``), ``dataset`` (this process's copy), and as
+    in torch ``rng`` (None: a process's generators are its own) and ``worker_method``."""
     id: int
     num_workers: int
     seed: int
     dataset: object
+    rng: object = None
+    worker_method: str = "multiprocessing"
 
 
 def get_worker_info():
