@@ -74,16 +74,7 @@ def _threshold_check(dtype):
 
 # ---- derivative helpers ----------------------------------------------------------------------
 
-def _gated(g, factor, node="ThresholdBackwardBackward0"):
-    """``g * factor`` for a NumPy ``factor`` (a mask, or a piecewise-constant array): the
-    derivative of a piecewise-linear activation, itself linear in ``g``."""
-    out = make(g._data * factor, g._dtype)
-    if needs_grad1(g):
-        record(node, (out,), (g,), lambda gg: _gated(gg, factor, node))
-    return out
-
-
-def _chain(g, t, how):
+def _chain(g, how, t):
     """``g * slope(t)`` for the activation in ``how = (args, t_is_result, activation)``: the
     derivative of every elementwise activation. When a second derivative is being recorded, the
     product is a node of its own: linear in ``g``, and ``g * curvature(t)`` for ``t``."""
@@ -103,11 +94,7 @@ def _chain(g, t, how):
 
 def _chain_backward(gg, how, g, t):
     curvature = how[2].curvature
-    return _chain(gg, t, how), None if curvature is None else gg * g * curvature(t, *how[:2])
-
-
-def _backward(g, how, t):
-    return _chain(g, t, how)
+    return _chain(gg, how, t), None if curvature is None else gg * g * curvature(t, *how[:2])
 
 
 def _const(mask, like):
@@ -170,10 +157,10 @@ class _Activation:
         if needs_grad1(input):
             keep = self.keeps[0] if keep is None else keep
             if keep:
-                record(node or self.node, (out,), (input,), _backward,
+                record(node or self.node, (out,), (input,), _chain,
                        (_Constant((args, True, self)),), (0,))
             else:
-                record(node or self.node, (out,), (input,), _backward,
+                record(node or self.node, (out,), (input,), _chain,
                        (_Constant((args, False, self)), input))
         return out
 
@@ -203,7 +190,7 @@ class _Activation:
             a[...] = r
         input._bump_version()
         if grad:
-            record(self.inplace_node, (input,), (input,), _backward,
+            record(self.inplace_node, (input,), (input,), _chain,
                    (_Constant((args, True, self)),), (0,))
         return input
 

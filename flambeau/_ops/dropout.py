@@ -14,7 +14,7 @@ from .. import _dtype
 from .._tensor import Tensor, make
 from ..autograd.graph import record
 from ._util import needs_grad1
-from .activation import _gated, _tensor_arg
+from .activation import _tensor_arg
 from .pointwise import _Constant
 from .registry import defop
 
@@ -60,10 +60,15 @@ def _native_dropout_derivative(g, how):
 
 
 def native_dropout_backward(grad_output, mask, scale):
-    """``grad_output * mask * scale`` (``mask`` a NumPy bool array or a bool tensor)."""
+    """``grad_output * mask * scale`` (``mask`` a NumPy bool array or a bool tensor), itself
+    differentiable in ``grad_output``."""
     mask = mask._data if isinstance(mask, Tensor) else mask
-    return _gated(grad_output, mask * grad_output._dtype._np.type(scale),
-                  "NativeDropoutBackwardBackward0")
+    out = make(grad_output._data * mask * grad_output._dtype._np.type(scale),
+               grad_output._dtype)
+    if needs_grad1(grad_output):
+        record("NativeDropoutBackwardBackward0", (out,), (grad_output,),
+               _native_dropout_derivative, (_Constant((mask, scale)),))
+    return out
 
 
 def _dropout(name, input, p, train, feature, alpha, inplace):
