@@ -268,7 +268,7 @@ def _hardtanh_args(name, min_val, max_val):
 
 @defop(function=False, method=False, out=True,
        signature="hardtanh(Tensor input, Scalar min_val=-1, Scalar max_val=1, *, "
-                 "Tensor? out=None)")
+                 "Tensor out=None)")
 def hardtanh(input, min_val=-1, max_val=1):
     """``clamp(input, min_val, max_val)`` whose gradient is 0 at the bounds (a larger
     ``min_val`` gives ``max_val``, as in torch)."""
@@ -303,7 +303,7 @@ def _threshold_args(name, threshold, value):
 
 
 @defop(method=False, out=True,
-       signature="threshold(Tensor input, Scalar threshold, Scalar value, *, Tensor? out=None)")
+       signature="threshold(Tensor input, Scalar threshold, Scalar value, *, Tensor out=None)")
 def threshold(input, threshold, value):
     """``value`` where ``input <= threshold``, else ``input``."""
     return _THRESHOLD(input, _threshold_args("threshold", threshold, value))
@@ -338,7 +338,7 @@ _LEAKY = _Activation("leaky_relu", _leaky_kernel, _leaky_slope, None,
 
 
 @defop(function=False, method=False, out=True,
-       signature="leaky_relu(Tensor input, Scalar negative_slope=0.01, *, Tensor? out=None)")
+       signature="leaky_relu(Tensor input, Scalar negative_slope=0.01, *, Tensor out=None)")
 def leaky_relu(input, negative_slope=0.01):
     """``input`` where positive, ``negative_slope * input`` elsewhere."""
     return _LEAKY(input, (_number("leaky_relu", "negative_slope", 2, negative_slope),))
@@ -490,7 +490,7 @@ def _elu_args(name, alpha, scale, input_scale):
 
 @defop(function=False, method=False, out=True,
        signature="elu(Tensor input, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1, *, "
-                 "Tensor? out=None)")
+                 "Tensor out=None)")
 def elu(input, alpha=1, scale=1, input_scale=1):
     """``scale * input`` where positive, ``scale * alpha * (exp(input_scale * input) - 1)``
     elsewhere."""
@@ -612,14 +612,15 @@ def _gelu_args(approximate):
 
 
 @defop(function=False, method=False, out=True,
-       signature='gelu(Tensor input, *, str approximate="none", Tensor? out=None)')
+       signature='gelu(Tensor input, *, c10::string_view approximate="none", Tensor out=None)')
 def gelu(input, *, approximate="none"):
     """``x * Phi(x)`` (Phi the standard normal CDF); ``approximate="tanh"`` uses
     ``0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))``."""
     return _GELU(input, _gelu_args(approximate))
 
 
-@defop(function=False, method=False, signature='gelu_(Tensor input, *, str approximate="none")')
+@defop(function=False, method=False,
+       signature='gelu_(Tensor input, *, c10::string_view approximate="none")')
 def gelu_(input, *, approximate="none"):
     """``gelu`` written into ``input``."""
     return _GELU.inplace(input, _gelu_args(approximate))
@@ -746,7 +747,7 @@ def _plain(activation, doc, complex_note=""):
     op_.__name__ = op_.__qualname__ = name + "_"
     op.__doc__, op_.__doc__ = doc + complex_note, f"``{name}`` written into ``input``."
     return (defop(op, function=False, method=False, out=True,
-                  signature=f"{name}(Tensor input, *, Tensor? out=None)"),
+                  signature=f"{name}(Tensor input, *, Tensor out=None)"),
             defop(op_, function=False, method=False, signature=f"{name}_(Tensor input)"))
 
 
@@ -785,7 +786,7 @@ _SOFTPLUS = _Activation("softplus", _softplus_kernel, _softplus_slope, _softplus
 
 @defop(function=False, method=False, out=True,
        signature="softplus(Tensor input, Scalar beta=1, Scalar threshold=20, *, "
-                 "Tensor? out=None)")
+                 "Tensor out=None)")
 def softplus(input, beta=1, threshold=20):
     """``log(1 + exp(beta x)) / beta``, and ``x`` where ``beta x > threshold``."""
     return _SOFTPLUS(input, (_number("softplus", "beta", 2, beta),
@@ -805,7 +806,7 @@ _SOFTSHRINK = _Activation("softshrink", _softshrink_kernel, _shrink_slope, None,
 
 
 @defop(function=False, method=False, out=True,
-       signature="softshrink(Tensor input, Scalar lambd=0.5, *, Tensor? out=None)")
+       signature="softshrink(Tensor input, Scalar lambd=0.5, *, Tensor out=None)")
 def softshrink(input, lambd=0.5):
     """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, 0 between."""
     lambd = _number("softshrink", "lambd", 2, lambd)
@@ -826,7 +827,7 @@ _HARDSHRINK = _Activation("hardshrink", _hardshrink_kernel, _shrink_slope, None,
                           _floating("hardshrink_cpu"), "HardshrinkBackward0")
 
 
-@defop(out=True, signature="hardshrink(Tensor input, Scalar lambd=0.5, *, Tensor? out=None)")
+@defop(out=True, signature="hardshrink(Tensor input, Scalar lambd=0.5, *, Tensor out=None)")
 def hardshrink(input, lambd=0.5):
     """``x`` outside ``[-lambd, lambd]``, 0 inside."""
     return _HARDSHRINK(input, (_number("hardshrink", "lambd", 2, lambd),))
@@ -853,7 +854,7 @@ _LOG_SIGMOID = _Activation("log_sigmoid", _log_sigmoid_kernel, _log_sigmoid_slop
 
 
 @defop(function=False, method=False, out=True,
-       signature="log_sigmoid(Tensor input, *, Tensor? out=None)")
+       signature="log_sigmoid(Tensor input, *, Tensor out=None)")
 def log_sigmoid(input):
     """``log(sigmoid(x))``, computed without overflow."""
     return _LOG_SIGMOID(input)
@@ -862,7 +863,7 @@ def log_sigmoid(input):
 # ---- glu and prelu: two operands -------------------------------------------------------------
 
 @defop(function=False, method=False, out=True,
-       signature="glu(Tensor input, int dim=-1, *, Tensor? out=None)")
+       signature="glu(Tensor input, int64_t dim=-1, *, Tensor out=None)")
 def glu(input, dim=-1):
     """``a * sigmoid(b)`` for the halves ``a``, ``b`` of ``input`` along ``dim``."""
     _tensor_arg("glu", input)

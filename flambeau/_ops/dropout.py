@@ -33,7 +33,7 @@ def _check_p(name, p):
         raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p:g}")
 
 
-@defop(method=False, signature="native_dropout(Tensor input, float p, bool? train)")
+@defop(method=False, signature="native_dropout(Tensor input, double p, bool? train)")
 def native_dropout(input, p, train):
     """``(input * mask / (1 - p), mask)``, ``mask`` (bool) keeping each element with
     probability ``1 - p``; with ``train=False`` the input unchanged and an all-True mask."""
@@ -107,8 +107,8 @@ def _family(name, feature, alpha, doc):
     op.__name__ = op.__qualname__ = name
     op_.__name__ = op_.__qualname__ = name + "_"
     op.__doc__, op_.__doc__ = doc, f"``{name}`` written into ``input``."
-    return (defop(op, method=False, signature=f"{name}(Tensor input, float p, bool train)"),
-            defop(op_, method=False, signature=f"{name}_(Tensor input, float p, bool train)"))
+    return (defop(op, method=False, signature=f"{name}(Tensor input, double p, bool train)"),
+            defop(op_, method=False, signature=f"{name}_(Tensor input, double p, bool train)"))
 
 
 dropout, dropout_ = _family(
