@@ -473,6 +473,26 @@ def test_backward_hook_errors():
             m.register_backward_hook(lambda *a: None)
 
 
+def _non_full_hook_warnings(lib):
+    out = []
+    for build, x in ((lambda: lib.nn.Linear(2, 2), lib.ones(3, 2, requires_grad=True)),
+                     (lambda: lib.nn.Identity(), lib.ones(3, 2, requires_grad=True) * 2),
+                     (lambda: lib.nn.Linear(2, 2), lib.ones(3, 2))):
+        m = build()
+        seen = []
+        m.register_backward_hook(lambda mod, gi, go: seen.append(len(gi)))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            y = m(x)
+        y.sum().backward()
+        out.append(([(w.category.__name__, str(w.message)) for w in caught], seen))
+    return out
+
+
+def test_non_full_backward_hooks_run_and_warn_as_torch():
+    assert _non_full_hook_warnings(flambeau) == _non_full_hook_warnings(torch)
+
+
 def test_forward_hook_always_call_and_pre_hook_result_check():
     for lib in LIBS:
         m = lib.nn.Linear(2, 1)
