@@ -156,8 +156,8 @@ def _scatter_classes(shape, dtype, rows, classes, value):
 
 
 @defop(function=False, method=False,
-       signature="nll_loss(Tensor input, Tensor target, Tensor? weight=None, int reduction=Mean, "
-                 "SymInt ignore_index=-100)")
+       signature="nll_loss(Tensor input, Tensor target, Tensor? weight=None, "
+                 "int reduction=at::Reduction::Mean, SymInt ignore_index=-100)")
 def nll_loss(input, target, weight=None, reduction=MEAN, ignore_index=-100):
     """Negative log likelihood of 1-d (C) or 2-d (N, C) log-probabilities."""
     if input._data.ndim not in (1, 2):
@@ -173,7 +173,7 @@ def nll_loss(input, target, weight=None, reduction=MEAN, ignore_index=-100):
 
 @defop(function=False, method=False,
        signature="nll_loss2d(Tensor input, Tensor target, Tensor? weight=None, "
-                 "int reduction=Mean, SymInt ignore_index=-100)")
+                 "int reduction=at::Reduction::Mean, SymInt ignore_index=-100)")
 def nll_loss2d(input, target, weight=None, reduction=MEAN, ignore_index=-100):
     """Negative log likelihood of (N, C, H, W) log-probabilities against (N, H, W) classes."""
     if target._data.ndim != 3:
@@ -190,7 +190,7 @@ def nll_loss2d(input, target, weight=None, reduction=MEAN, ignore_index=-100):
 
 @defop(function=False, method=False,
        signature="nll_loss_nd(Tensor input, Tensor target, Tensor? weight=None, "
-                 "int reduction=Mean, SymInt ignore_index=-100)")
+                 "int reduction=at::Reduction::Mean, SymInt ignore_index=-100)")
 def nll_loss_nd(input, target, weight=None, reduction=MEAN, ignore_index=-100):
     """nll_loss for inputs of any rank: (N, C, d1, ..., dk) goes through ``nll_loss2d``."""
     ndim = input._data.ndim
@@ -219,7 +219,8 @@ def nll_loss_nd(input, target, weight=None, reduction=MEAN, ignore_index=-100):
 
 @defop(function=False, method=False,
        signature="cross_entropy_loss(Tensor input, Tensor target, Tensor? weight=None, "
-                 "int reduction=Mean, SymInt ignore_index=-100, float label_smoothing=0.0)")
+                 "int reduction=at::Reduction::Mean, SymInt ignore_index=-100, "
+                 "float label_smoothing=0.0)")
 def cross_entropy_loss(input, target, weight=None, reduction=MEAN, ignore_index=-100,
                        label_smoothing=0.0):
     """log_softmax over the class dim, then nll (class indices) or the cross entropy with
@@ -288,11 +289,11 @@ def _pair(input, target):
 
 
 @defop(function=False, method=False,
-       signature="mse_loss(Tensor input, Tensor target, int reduction=Mean)")
+       signature="mse_loss(Tensor input, Tensor target, int reduction=at::Reduction::Mean)")
 def mse_loss(input, target, reduction=MEAN):
     """Mean squared error."""
     a, b, dtype = _pair(input, target)
-    d = np.subtract(a, b)
+    d = np.asarray(np.subtract(a, b))  # an array even for 0-d operands
     if reduction == NONE:
         r = np.multiply(d, d, out=d)
     else:
@@ -312,7 +313,7 @@ def mse_loss(input, target, reduction=MEAN):
 
 
 @defop(function=False, method=False,
-       signature="l1_loss(Tensor input, Tensor target, int reduction=Mean)")
+       signature="l1_loss(Tensor input, Tensor target, int reduction=at::Reduction::Mean)")
 def l1_loss(input, target, reduction=MEAN):
     """Mean absolute error (torch composes it of sub, abs and the reduction)."""
     return _reduce_tensor((input - target).abs(), reduction)
@@ -357,7 +358,7 @@ _huber = _smooth("huber_loss", "HuberLossBackward0", _huber_kernel,
 
 
 @defop(function=False, method=False,
-       signature="smooth_l1_loss(Tensor input, Tensor target, int reduction=Mean, "
+       signature="smooth_l1_loss(Tensor input, Tensor target, int reduction=at::Reduction::Mean, "
                  "double beta=1.0)")
 def smooth_l1_loss(input, target, reduction=MEAN, beta=1.0):
     """Quadratic below ``beta``, absolute error above (``beta=0``: the L1 loss)."""
@@ -365,7 +366,7 @@ def smooth_l1_loss(input, target, reduction=MEAN, beta=1.0):
 
 
 @defop(function=False, method=False,
-       signature="huber_loss(Tensor input, Tensor target, int reduction=Mean, "
+       signature="huber_loss(Tensor input, Tensor target, int reduction=at::Reduction::Mean, "
                  "double delta=1.0)")
 def huber_loss(input, target, reduction=MEAN, delta=1.0):
     """Quadratic below ``delta``, ``delta`` times the absolute error above."""
@@ -380,7 +381,7 @@ def _log_clamped(a):
 
 @defop(function=False, method=False,
        signature="binary_cross_entropy(Tensor input, Tensor target, Tensor? weight=None, "
-                 "int reduction=Mean)")
+                 "int reduction=at::Reduction::Mean)")
 def binary_cross_entropy(input, target, weight=None, reduction=MEAN):
     """Binary cross entropy of probabilities, its logs floored at -100."""
     _check_no_grad("binary_cross_entropy", "weight", weight)
@@ -420,7 +421,7 @@ def _log_sigmoid(a):
 
 @defop(method=False,
        signature="binary_cross_entropy_with_logits(Tensor input, Tensor target, "
-                 "Tensor? weight=None, Tensor? pos_weight=None, int reduction=Mean)")
+                 "Tensor? weight=None, Tensor? pos_weight=None, int reduction=at::Reduction::Mean)")
 def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None,
                                      reduction=MEAN):
     """Binary cross entropy of logits, ``pos_weight`` weighting the positive term."""
@@ -461,7 +462,7 @@ def _tensor_log_sigmoid(x):
 
 
 @defop(function=False, method=False,
-       signature="soft_margin_loss(Tensor input, Tensor target, int reduction=Mean)")
+       signature="soft_margin_loss(Tensor input, Tensor target, int reduction=at::Reduction::Mean)")
 def soft_margin_loss(input, target, reduction=MEAN):
     """log(1 + exp(-target * input)), the two-class logistic loss."""
     _check_no_grad("soft_margin_loss", "target", target)
@@ -507,7 +508,7 @@ def _as_batch(input, target, name):
 
 @defop(function=False, method=False,
        signature="multi_margin_loss(Tensor input, Tensor target, Scalar p=1, Scalar margin=1, "
-                 "Tensor? weight=None, int reduction=Mean)")
+                 "Tensor? weight=None, int reduction=at::Reduction::Mean)")
 def multi_margin_loss(input, target, p=1, margin=1, weight=None, reduction=MEAN):
     """Multi-class hinge loss: sum over wrong classes i of max(0, margin - x[y] + x[i])^p / C."""
     if p not in (1, 2):
@@ -539,7 +540,8 @@ def multi_margin_loss(input, target, p=1, margin=1, weight=None, reduction=MEAN)
 
 
 @defop(function=False, method=False,
-       signature="multilabel_margin_loss(Tensor input, Tensor target, int reduction=Mean)")
+       signature="multilabel_margin_loss(Tensor input, Tensor target, "
+                 "int reduction=at::Reduction::Mean)")
 def multilabel_margin_loss(input, target, reduction=MEAN):
     """Multi-label hinge loss: the classes of each row of ``target`` up to the first -1 are the
     targets; each pays max(0, 1 - (x[j] - x[i])) against every non-target i, over C."""
@@ -571,7 +573,7 @@ def multilabel_margin_loss(input, target, reduction=MEAN):
 # ---- losses torch composes of other ops ------------------------------------------------------
 
 @defop(method=False,
-       signature="kl_div(Tensor input, Tensor target, int reduction=Mean, *, "
+       signature="kl_div(Tensor input, Tensor target, int reduction=at::Reduction::Mean, *, "
                  "bool log_target=False)")
 def kl_div(input, target, reduction=MEAN, *, log_target=False):
     """Pointwise KL divergence of ``target`` from ``input`` (log-probabilities)."""
@@ -584,7 +586,7 @@ def kl_div(input, target, reduction=MEAN, *, log_target=False):
 
 @defop(method=False,
        signature="hinge_embedding_loss(Tensor input, Tensor target, double margin=1.0, "
-                 "int reduction=Mean)")
+                 "int reduction=at::Reduction::Mean)")
 def hinge_embedding_loss(input, target, margin=1.0, reduction=MEAN):
     """x where target is 1, max(0, margin - x) where it is -1."""
     zeros = input.new_zeros(())
@@ -596,7 +598,7 @@ def hinge_embedding_loss(input, target, margin=1.0, reduction=MEAN):
 
 @defop(method=False,
        signature="cosine_embedding_loss(Tensor input1, Tensor input2, Tensor target, "
-                 "double margin=0.0, int reduction=Mean)")
+                 "double margin=0.0, int reduction=at::Reduction::Mean)")
 def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=MEAN):
     """1 - cos(x1, x2) where target is 1, max(0, cos(x1, x2) - margin) where it is -1."""
     nd = input1._data.ndim
@@ -624,7 +626,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=MEAN):
 
 @defop(method=False,
        signature="margin_ranking_loss(Tensor input1, Tensor input2, Tensor target, "
-                 "double margin=0.0, int reduction=Mean)")
+                 "double margin=0.0, int reduction=at::Reduction::Mean)")
 def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=MEAN):
     """max(0, -target * (x1 - x2) + margin)."""
     return _reduce_tensor((-target * (input1 - input2) + margin).clamp_min(0), reduction)
@@ -633,7 +635,7 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=MEAN):
 @defop(method=False,
        signature="triplet_margin_loss(Tensor anchor, Tensor positive, Tensor negative, "
                  "double margin=1.0, double p=2, double eps=1e-06, bool swap=False, "
-                 "int reduction=Mean)")
+                 "int reduction=at::Reduction::Mean)")
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, swap=False,
                         reduction=MEAN):
     """max(0, d(a, p) - d(a, n) + margin) with pairwise p-norm distances."""
@@ -721,10 +723,11 @@ def _ctc_lengths(lengths, name):
 
 @defop(method=False,
        signature=["ctc_loss(Tensor log_probs, Tensor targets, IntArrayRef input_lengths, "
-                  "IntArrayRef target_lengths, int64_t blank=0, int64_t reduction=Mean, "
+                  "IntArrayRef target_lengths, int64_t blank=0, "
+                  "int64_t reduction=at::Reduction::Mean, "
                   "bool zero_infinity=False)",
                   "ctc_loss(Tensor log_probs, Tensor targets, Tensor input_lengths, "
-                  "Tensor target_lengths, int64_t blank=0, int64_t reduction=Mean, "
+                  "Tensor target_lengths, int64_t blank=0, int64_t reduction=at::Reduction::Mean, "
                   "bool zero_infinity=False)"])
 def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=MEAN,
              zero_infinity=False):

@@ -43,14 +43,14 @@ def native_batch_norm(input, weight, bias, running_mean, running_var, training, 
     statistics empty in evaluation mode. In training, running stats are updated in place."""
     _check_float("batch_norm", input)
     x = input._data
-    c = x.shape[1] if x.ndim > 1 else 1
+    c = x.shape[1] if x.ndim > 1 else 0  # torch counts no channel in a 1-d input
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):
         if t is not None and t._data.size != c:
             raise RuntimeError(f"{name} should contain {c} elements not {t._data.size}")
         if t is not None and t._dtype is not input._dtype and x.dtype.itemsize >= 4:
             raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
-    x3 = x.reshape(x.shape[0], c, -1)
+    x3 = _as_3d(x)
     dtype = x.dtype
     use_batch = training or running_mean is None
     if use_batch:
@@ -59,7 +59,7 @@ def native_batch_norm(input, weight, bias, running_mean, running_var, training, 
         d = x3 - mean[:, None]
         var = _channel_dot(d, d) / count
         invstd = 1.0 / np.sqrt(var + eps)
-        if training and running_mean is not None:
+        if training and running_mean is not None and x.size:
             _update_running(running_mean, running_var, mean, var, count, momentum)
         scale = invstd if weight is None else invstd * weight._data
         out = np.multiply(d, scale[:, None], out=d)
@@ -84,6 +84,12 @@ def native_batch_norm(input, weight, bias, running_mean, running_var, training, 
         record("NativeBatchNormBackward0", (result,), (input, weight, bias), backward,
                saved=(input, weight) if weight is not None else (input,))
     return result, saved_mean, saved_invstd
+
+
+def _as_3d(x):
+    """The (N, C, L) view batch norm computes on (L: the trailing dims; C = 1 for 1-d)."""
+    return x.reshape(x.shape[0], x.shape[1] if x.ndim > 1 else 1,
+                     int(np.prod(x.shape[2:])) if x.ndim > 2 else 1)
 
 
 def _wants(t):
@@ -111,8 +117,7 @@ def native_batch_norm_backward(grad_out, input, weight, running_mean, running_va
                                save_invstd, train, eps, output_mask):
     """The gradients of batch norm's input, weight and bias (None where the mask is False)."""
     x = input._data
-    c = x.shape[1] if x.ndim > 1 else 1
-    x3 = x.reshape(x.shape[0], c, -1)
+    x3 = _as_3d(x)
     g = grad_out._data.reshape(x3.shape)
     if train:
         mean, invstd = save_mean._data, save_invstd._data
@@ -302,10 +307,18 @@ def native_group_norm(input, weight, bias, N, C, HxW, group, eps):
     if needs_grad(input, weight, bias):
         mask = (input._requires_grad, _wants(weight), _wants(bias))
 
-        def backward(g, w=None):
-            return _group_norm_grads(g, xhat, rstd, w, N, C, mask, input._data.shape, dtype)
-        record("NativeGroupNormBackward0", (result,), (input, weight, bias), backward,
-               saved=(weight,) if weight is not None else ())
+        def backward(grads, w=None):  # mean and rstd are differentiable outputs too
+            g, g_mean, g_rstd = grads
+            gx, gw, gb = _group_norm_grads(g, xhat, rstd, w, N, C, mask, input._data.shape,
+                                           dtype)
+            if gx is not None and (g_mean._data.any() or g_rstd._data.any()):
+                k = xhat.shape[1]  # d mean / dx = 1 / k, d rstd / dx = -rstd^2 xhat / k
+                extra = (g_mean._data.reshape(-1, 1) -
+                         g_rstd._data.reshape(-1, 1) * (rstd * rstd)[:, None] * xhat) / k
+                gx = make(gx._data + extra.reshape(gx._data.shape), dtype)
+            return gx, gw, gb
+        record("NativeGroupNormBackward0", (result, mean_t, rstd_t), (input, weight, bias),
+               backward, saved=(weight,) if weight is not None else ())
     return result, mean_t, rstd_t
 
 
@@ -413,9 +426,14 @@ def pdist(input, p=2.0):
        signature="cosine_similarity(Tensor x1, Tensor x2, int64_t dim=1, double eps=1e-08)")
 def cosine_similarity(x1, x2, dim=1, eps=1e-08):
     """<x1, x2> / (max(|x1|, eps) * max(|x2|, eps)) along ``dim``, after broadcasting."""
+    from .joining import broadcast_tensors
     from .linalg_products import vector_norm
-    n = max(x1._data.ndim, x2._data.ndim)
-    d = wrap_dim(dim, n)
+    if x1._data.shape != x2._data.shape:
+        x1, x2 = broadcast_tensors(x1, x2)
+    if x1._data.ndim == 0:  # two numbers: their signs' product
+        wrap_dim(dim, 0)
+        return cosine_similarity(x1.reshape(1), x2.reshape(1), 0, eps)
+    d = wrap_dim(dim, x1._data.ndim)
     n1 = vector_norm(x1, 2, d, True).clamp_min(eps)
     n2 = vector_norm(x2, 2, d, True).clamp_min(eps)
     return ((x1 / n1) * (x2 / n2)).sum(d)

@@ -862,8 +862,8 @@ def _softmax_op(name, log, node):
                 def backward(g, out):
                     if needs_grad(g, out):  # building a graph: written with ops
                         return g - out.exp() * g.sum(d, True)
-                    r = np.exp(out._data)  # else in place on NumPy, a third of the time
-                    r *= _add_reduce(g._data, d, None, None, True)
+                    r = np.exp(out._data, out=np.empty_like(out._data))  # else in place on
+                    r *= _add_reduce(g._data, d, None, None, True)  # NumPy: a third of the time
                     return make(np.subtract(g._data, r, out=r), out._dtype)
             else:
                 def backward(g, out):

@@ -450,6 +450,44 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     return _loss.soft_margin_loss(input, target, _reduction_of(size_average, reduce, reduction))
 
 
+def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None,
+                         reduction="mean", ignore_index=None, label_smoothing=0.0,
+                         options=None):
+    """``cross_entropy(linear(input, linear_weight, linear_bias), target, ...)``, with
+    ``linear_weight`` (C, d1, ..., dK, in_features) for K-dimensional logits. ``options``
+    (chunking, which only saves memory) is accepted; flambeau computes the reference."""
+    if input.ndim < 1 or input.ndim > 2:
+        raise RuntimeError(f"expected input with dimensionality 1 or 2, got {input.ndim}")
+    if linear_weight.ndim < 2:
+        raise RuntimeError(f"expected linear_weight with dimensionality at least 2, got "
+                           f"{linear_weight.ndim}")
+    batch, in_features = tuple(input.shape[:-1]), input.shape[-1]
+    if in_features != linear_weight.shape[-1]:
+        raise RuntimeError("expected equal input and linear_weight last dimensions "
+                           f"(in_features), got {input.shape[-1]} and "
+                           f"{linear_weight.shape[-1]}, respectively")
+    num_classes, out_features = linear_weight.shape[0], tuple(linear_weight.shape[1:-1])
+    if linear_bias is not None and tuple(linear_bias.shape) != (num_classes, *out_features):
+        raise RuntimeError(f"expected linear_bias shape {(num_classes, *out_features)}, got "
+                           f"{tuple(linear_bias.shape)}")
+    if out_features and not batch:
+        raise RuntimeError(f"K-dimensional loss defined by linear_weight shape "
+                           f"{tuple(linear_weight.shape)} requires batched input, (N, "
+                           f"{in_features}), got unbatched input with shape "
+                           f"{tuple(input.shape)}")
+    logits_shape = (*batch, num_classes, *out_features)
+    if tuple(target.shape) == logits_shape and ignore_index is not None:
+        raise RuntimeError("ignore_index cannot be specified when target contains probabilities")
+    if out_features:
+        rows = linear_weight.numel() // in_features
+        linear_weight = linear_weight.reshape(rows, in_features)
+        linear_bias = linear_bias.reshape(rows) if linear_bias is not None else None
+    logits = linear(input, linear_weight, linear_bias).reshape(logits_shape)
+    return cross_entropy(logits, target, weight=weight, reduction=reduction,
+                         ignore_index=-100 if ignore_index is None else ignore_index,
+                         label_smoothing=label_smoothing)
+
+
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,
                                 reduction="mean"):
     """Per-class logistic loss averaged over the classes."""
@@ -660,7 +698,10 @@ def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
     window = padded[..., 0:channels]
     for i in range(1, size):
         window = window + padded[..., i:i + channels]
-    div = (window.movedim(-1, 1) * (alpha / size)).add(k).pow(beta)
+    window = window.movedim(-1, 1)  # averaged as torch's avg_pool does (floored for ints)
+    average = window / size if input.is_floating_point() else window.div(size,
+                                                                          rounding_mode="floor")
+    div = average.mul(alpha).add(k).pow(beta)
     return input / div
 
 

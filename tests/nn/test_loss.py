@@ -267,3 +267,34 @@ def test_double_backward_of_mse():
     (gx_o * gx_o).sum().backward()
     (gx_t * gx_t).sum().backward()
     assert_same(x.grad, t.grad, rtol=1e-10)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_linear_cross_entropy(reduction):
+    x, w, b = both(randn(4, 6), grad=True), both(randn(5, 3, 6), grad=True), \
+        both(randn(5, 3), grad=True)
+    t = both(classes(4, 5, (3,)))
+    ours = F.linear_cross_entropy(x[0], w[0], t[0], linear_bias=b[0], reduction=reduction,
+                                  label_smoothing=0.1)
+    theirs = TF.linear_cross_entropy(x[1], w[1], t[1], linear_bias=b[1], reduction=reduction,
+                                     label_smoothing=0.1)
+    assert_same(ours, theirs, rtol=1e-10, atol=1e-10)
+    ours.sum().backward(), theirs.sum().backward()
+    for o, th in (x, w, b):
+        assert_same(o.grad, th.grad, rtol=1e-9, atol=1e-9)
+    module = flambeau.nn.LinearCrossEntropyLoss(6, 5, bias=True, dtype=flambeau.float64)
+    reference = torch.nn.LinearCrossEntropyLoss(6, 5, bias=True, dtype=torch.float64)
+    module.load_state_dict({k: flambeau.tensor(v.numpy()) for k, v in
+                            reference.state_dict().items()})
+    t = both(classes(4, 5))
+    assert_same(module(x[0], t[0]), reference(x[1], t[1]), rtol=1e-10, atol=1e-10)
+    raises_like(lambda: F.linear_cross_entropy(x[0], w[0][0], t[0]),
+                lambda: TF.linear_cross_entropy(x[1], w[1][0], t[1]))
+
+
+def test_scalar_losses():
+    x, t = both(np.array(0.3), grad=True)
+    y = both(np.array(-1.2))
+    for reduction in REDUCTIONS:
+        assert_same(F.mse_loss(x, y[0], reduction=reduction),
+                    TF.mse_loss(t, y[1], reduction=reduction), rtol=1e-12)

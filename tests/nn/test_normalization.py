@@ -321,3 +321,28 @@ def test_loss_modules_match_functions():
             assert_same(getattr(nn, name)()(*[a[0] for a in args]),
                         getattr(torch.nn, name)()(*[a[1] for a in args]), rtol=1e-10,
                         atol=1e-10)
+
+
+def test_group_norm_statistics_are_differentiable():
+    x = both(rng.standard_normal((2, 4, 3)), grad=True)
+    ours = flambeau.native_group_norm(x[0], None, None, 2, 4, 3, 2, 1e-5)
+    theirs = torch.native_group_norm(x[1], None, None, 2, 4, 3, 2, 1e-5)
+    assert [o.requires_grad for o in ours] == [t.requires_grad for t in theirs]
+    grads = [rng.standard_normal(tuple(t.shape)) for t in theirs]
+    sum((o * flambeau.tensor(g)).sum() for o, g in zip(ours, grads)).backward()
+    sum((t * torch.tensor(g)).sum() for t, g in zip(theirs, grads)).backward()
+    assert_same(x[0].grad, x[1].grad, rtol=1e-10, atol=1e-10)
+
+
+def test_broadcast_and_integer_edge_cases():
+    a, b = both(rng.standard_normal((1, 2, 3))), both(rng.standard_normal((2, 1, 3)))
+    assert_same(F.cosine_similarity(a[0], b[0], dim=-2), TF.cosine_similarity(a[1], b[1], dim=-2),
+                rtol=1e-10)
+    s, t = both(np.array(-2.0)), both(np.array(3.0))
+    assert_same(F.cosine_similarity(s[0], t[0], 0), TF.cosine_similarity(s[1], t[1], 0))
+    n = both(rng.integers(-9, 9, (1, 6, 3)))
+    assert_same(F.local_response_norm(n[0], 2, 3e-5, 0.5, 1.25),
+                TF.local_response_norm(n[1], 2, 3e-5, 0.5, 1.25), rtol=1e-6)
+    e = both(np.zeros(0, np.float32))
+    assert_same(F.batch_norm(e[0], e[0], e[0], training=True),
+                TF.batch_norm(e[1], e[1], e[1], training=True))

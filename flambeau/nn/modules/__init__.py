@@ -10,10 +10,11 @@ from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Seq
 from .flatten import Flatten, Unflatten
 from .lazy import LazyModuleMixin
 from .linear import Bilinear, Identity, LazyLinear, Linear
-from . import batchnorm, distance, instancenorm, loss, normalization
+from . import batchnorm, distance, instancenorm, linear_cross_entropy_options, loss, normalization
 from .batchnorm import *  # noqa: F401,F403
 from .distance import *  # noqa: F401,F403
 from .instancenorm import *  # noqa: F401,F403
+from .linear_cross_entropy_options import LinearCrossEntropyOptions
 from .loss import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
 
@@ -26,4 +27,4 @@ __all__ = ["AlphaDropout", "CELU", "Dropout", "Dropout1d", "Dropout2d", "Dropout
            "Module", "ModuleDict", "ModuleList", "ParameterDict", "ParameterList", "Sequential",
            "Unflatten"]
 __all__ += [*batchnorm.__all__, *distance.__all__, *instancenorm.__all__, *loss.__all__,
-            *normalization.__all__]
+            *normalization.__all__, "LinearCrossEntropyOptions"]
