@@ -82,13 +82,16 @@ def test_non_contiguous_tensors_fill_in_memory_order():
          ulps=1)
 
 
+@pytest.mark.filterwarnings("ignore:(from|to - 1) is out of bounds")
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("args, dtype", [
     ((10, (5, 4)), "int64"), ((-3, 3, (17,)), "int64"), ((0, 2 ** 40, (9,)), "int64"),
     ((-2 ** 62, 2 ** 62, (9,)), "int64"), ((0, 256, (30,)), "uint8"), ((-7, 7, (8,)), "int8"),
     ((0, 1000, (12,)), "int32"), ((0, 2, (10,)), "bool"), ((0, 100, (9,)), "float32"),
     ((0, 2 ** 24, (9,)), "float64"), ((0, 100, (9,)), "float16"), ((-5, 5, (9,)), "bfloat16"),
-    ((3, 10000, (2, 3)), "int16")])
+    ((3, 10000, (2, 3)), "int16"), ((0, 2 ** 28, (9,)), "int32"), ((0, 2 ** 28 - 1, (9,)), "int64"),
+    ((0, 2 ** 28, (9,)), "float32"), ((-2 ** 31, 2 ** 31 - 1, (9,)), "float32"),
+    ((-2 ** 28, 0, (9,)), "bfloat16"), ((5, 2 ** 33, (9,)), "float64")])
 def test_randint(seed, args, dtype):
     both(lambda lib, g: lib.randint(*args, generator=g, dtype=getattr(lib, dtype)), seed)
 
@@ -103,6 +106,18 @@ def test_random_(dtype):
                 _empty(lib, (11,), dtype).random_(1, None, generator=g)
                 if dtype != "bool" else _empty(lib, (1,), dtype).random_(generator=g))
     both(fn, 5)
+
+
+@pytest.mark.filterwarnings("ignore:from is out of bounds")
+def test_random_float_bounds_beyond_precision():
+    both(lambda lib, g: (_empty(lib, (9,), "float32").random_(-2 ** 25 - 7, None, generator=g),
+                         _empty(lib, (9,), "float16").random_(-3000, 2049, generator=g)), 8)
+    errors = []
+    for lib in (torch, flambeau):
+        with pytest.raises(RuntimeError) as error:
+            _empty(lib, (3,), "float32").random_(2 ** 25 + 1, None)
+        errors.append(str(error.value))
+    assert errors[0] == errors[1]
 
 
 def test_random_full_int64_range():

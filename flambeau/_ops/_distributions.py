@@ -14,8 +14,6 @@ from ._fma import fma32, fma64
 from ._mt19937 import Scalars
 
 DIGITS = {"float16": 11, "bfloat16": 8, "float32": 24, "float64": 53}  # mantissa digits
-_WIDE_FROM = {"int32": 2 ** 28, "int64": 2 ** 28, "float64": 2 ** 28, "float32": 2 ** 32,
-              "bfloat16": 2 ** 32}  # the spans from which random_ takes 64-bit draws
 _TWO_PI32 = np.float32(2.0 * math.pi)
 _THIRD, _SQUEEZE = float(np.float32(1 / 3)), float(np.float32(0.0331))  # torch's float literals
 
@@ -86,11 +84,9 @@ def _normal_fill(engine, n, dtype, mean, std):
 
 
 def from_to(engine, n, dtype, span, base):
-    """``random_(from, to)``: ``draw % span + base``, a 64-bit draw from a span of 2^28 for
-    int32, int64 and float64 and of 2^32 for float32 and bfloat16 (torch's thresholds), else a
-    32-bit one."""
-    wide = _WIDE_FROM.get(dtype._name)
-    if wide and span >= wide:
+    """``random_(from, to)``: ``draw % span + base``, from 64-bit draws for spans of 2^28 or
+    more (torch's threshold), else from 32-bit ones."""
+    if span >= 2 ** 28:
         out = _remainder(engine.random64(n), np.uint64(span)).view(np.int64)
     else:  # in 32 bits, where NumPy's division by a constant is fastest
         out = _remainder(engine.random(n).astype(np.uint32), np.uint32(span)).astype(np.int64)

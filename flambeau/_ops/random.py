@@ -7,6 +7,7 @@ variance 1/2). Samplers are not differentiable: their gradient is zero, through 
 torch names them.
 """
 import functools
+import math
 import operator
 import os
 import warnings
@@ -21,6 +22,7 @@ from . import _distributions as dist
 from ._mt19937 import MT19937, STATE_SIZE
 from ._util import needs_grad, parse_size
 from .pointwise import broadcast_error
+from . import signature
 from .registry import check_inplace, defop, register, type_name, write_out
 
 _DEFAULT_SEED = 67280421310721  # torch's default seed for a fresh CPU generator
@@ -117,6 +119,7 @@ class Generator:
         return f"<{_naming.public_name}.Generator object at {id(self):#x}>"
 
 
+signature.CLASSES["Generator"] = Generator
 default_generator = Generator()
 
 
@@ -229,11 +232,32 @@ def _bounds(dtype):
 
 
 def _check_from_to(frm, to, dtype):
-    """torch's checks of a ``random_(from, to)`` range (``to`` exclusive) for ``dtype``."""
+    """torch's checks of a ``random_(from, to)`` range (``to`` exclusive) for ``dtype``; returns
+    the range, for a float dtype with bounds that it cannot tell from their neighbours moved
+    inside (torch's ``update_from``, ``update_to``)."""
     if frm >= to:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={frm} >= "
                            f"to={to}")
+    if dtype.is_floating_point:
+        frm, to = _inside(frm, dtype, 1), _inside(to, dtype, -1)
+        if frm >= to:
+            raise RuntimeError("random_ expects 'from' casted to dtype to be less than 'to' "
+                               f"casted to dtype, but got from={frm} >= to={to}")
     _check_in_range(dtype, ("from", frm), ("to - 1", to - 1))
+    return frm, to
+
+
+def _inside(bound, dtype, step):
+    """``bound`` (from: ``step`` 1, to: -1), moved inside the range when its inner neighbour
+    rounds, in ``dtype``, onto or past it: to that rounded neighbour plus one spacing of the
+    dtype's numbers at its size."""
+    near = float(dtype.numpy_dtype.type(bound + step))
+    if not math.isfinite(near):
+        return bound  # out of the dtype's range: the range check that follows raises
+    near = int(near)
+    if (near < bound) if step > 0 else (near >= bound):
+        return near + step * (1 << (abs(bound + step).bit_length() - _DIGITS[dtype._name]))
+    return bound
 
 
 def _check_in_range(dtype, *named):
@@ -367,7 +391,7 @@ def randint(*args, low=None, high=None, size=None, generator=None, out=None, dty
             raise _randint_error("randint", args)
         size = rest[0]
     dtype = dtype or (out._dtype if out is not None else _dtype.int64)
-    _check_from_to(low, high, dtype)
+    low, high = _check_from_to(low, high, dtype)
     shape = parse_size((size,), "randint")
     array = _from_to(_engine(generator), shape, dtype, low, high).reshape(shape)
     return _result(array, dtype, device, requires_grad, out)
@@ -379,7 +403,7 @@ def randint_like(input, *args, low=None, high=None, generator=None, dtype=None, 
     """Like :func:`randint` with the size (and default dtype, device) of input."""
     low, high, rest = _randint_bounds("randint_like", args, low, high)
     dtype = dtype or input._dtype
-    _check_from_to(low, high, dtype)
+    low, high = _check_from_to(low, high, dtype)
     shape = input._data.shape
     array = _from_to(_engine(generator), shape, dtype, low, high).reshape(shape)
     return _result(array, dtype, _like_device(input, device), requires_grad)
@@ -676,11 +700,17 @@ def random_(self, *args, generator=None, **kwargs):
         raise _not_implemented("random_kernel_cpu", dtype)
     engine, n = _engine(generator), self._data.size
     if to is not None:
-        _check_from_to(frm, to, dtype)
+        frm, to = _check_from_to(frm, to, dtype)
         values = dist.from_to(engine, n, dtype, to - frm, frm)
     elif form == 2:
         values = dist.random(engine, n, dtype)
     else:
+        if dtype.is_floating_point:
+            frm = _inside(frm, dtype, 1)
+            if frm >= _default_top(dtype):
+                raise RuntimeError("random_ expects 'from' casted to dtype to be less than or "
+                                   "equal to 'to_inc' casted to dtype, but got from="
+                                   f"{frm} > to_inc={_default_top(dtype)}")
         _check_in_range(dtype, ("from", frm))
         values = dist.full_range(engine, n, dtype) if frm == -2 ** 63 else \
             dist.from_to(engine, n, dtype, _default_top(dtype) - frm + 1, frm)
