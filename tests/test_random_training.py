@@ -4,6 +4,7 @@ import numpy as np
 import torch
 
 import flambeau
+from test_random_streams import MKL_BERNOULLI
 
 
 def train(lib):
@@ -25,5 +26,6 @@ def train(lib):
     return losses
 
 
+@MKL_BERNOULLI
 def test_seeded_training_matches_torch_step_by_step():
     np.testing.assert_allclose(train(flambeau), train(torch), rtol=1e-5, atol=1e-6)
