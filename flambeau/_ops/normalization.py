@@ -3,8 +3,9 @@
 
 batch, layer and group norm are fused: the forward computes the statistics and the normalized
 output in a few NumPy passes and records one node (``NativeBatchNormBackward0``...), whose
-derivative is the matching ``native_*_norm_backward`` op, as in torch. Their backward ops are
-first-order: a graph built through them (``create_graph=True``) stops there.
+derivative is the matching ``native_*_norm_backward`` op, as in torch; when a graph of the
+gradients is asked for (``create_graph=True``) the derivative is written with flambeau ops
+instead, so higher orders are exact.
 """
 import numpy as np
 
@@ -30,6 +31,37 @@ def _channel_dot(a3, b3):
 def _check_float(name, input):
     if not input._dtype.is_floating_point:
         raise RuntimeError(f'"{name}" not implemented for \'{type_name(input._dtype)}\'')
+
+
+def _graph_grads(g, x, weight, param_shape, view, stat_dims, param_view, eps, mask,
+                 stats=None):
+    """The gradients of a normalization written with flambeau ops, the statistics recomputed
+    from ``x`` (or the given constant ``stats``, mean and rstd, as in evaluation), for when a
+    graph of them is asked for (``create_graph=True``): every higher order is then exact.
+
+    ``x`` and ``g`` are seen as ``view``; the statistics reduce ``stat_dims``; the parameters
+    (``param_shape``) broadcast as ``param_view``."""
+    x, g = x.reshape(view), g.reshape(view)
+    if stats is None:
+        mean = x.mean(stat_dims, keepdim=True)
+        centered = x - mean
+        rstd = ((centered * centered).mean(stat_dims, keepdim=True) + eps).rsqrt()
+    else:
+        centered, rstd = x - stats[0], stats[1]
+    xhat = centered * rstd
+    param_dims = tuple(i for i, n in enumerate(param_view) if n == 1)
+    gx = gw = gb = None
+    if mask[0]:
+        gxhat = g if weight is None else g * weight.reshape(param_view)
+        if stats is None:
+            gxhat = gxhat - gxhat.mean(stat_dims, True) - \
+                xhat * (gxhat * xhat).mean(stat_dims, True)
+        gx = gxhat * rstd
+    if mask[1] and weight is not None:
+        gw = (g * xhat).sum(param_dims).reshape(param_shape)
+    if mask[2]:
+        gb = g.sum(param_dims).reshape(param_shape)
+    return gx, gw, gb
 
 
 # ---- batch norm ------------------------------------------------------------------------------
@@ -80,6 +112,13 @@ def native_batch_norm(input, weight, bias, running_mean, running_var, training, 
         stats = (running_mean, running_var, saved_mean, saved_invstd)
 
         def backward(g, x, w=None):
+            if grad_mode.is_grad_enabled():  # create_graph
+                view = x3.shape
+                constants = None if use_batch else (
+                    running_mean.reshape(1, -1, 1), (running_var + eps).rsqrt().reshape(1, -1, 1))
+                gx, gw, gb = _graph_grads(g, x, w, (view[1],), view, (0, 2), (1, view[1], 1),
+                                          eps, mask, constants)
+                return (gx.reshape(x.shape) if gx is not None else None), gw, gb
             return native_batch_norm_backward(g, x, w, *stats, use_batch, eps, mask)
         record("NativeBatchNormBackward0", (result,), (input, weight, bias), backward,
                saved=(input, weight) if weight is not None else (input,))
@@ -249,6 +288,11 @@ def native_layer_norm(input, normalized_shape, weight, bias, eps):
         mask = (input._requires_grad, _wants(weight), _wants(bias))
 
         def backward(g, w=None):
+            if grad_mode.is_grad_enabled():  # create_graph
+                gx, gw, gb = _graph_grads(g, input, w, normalized_shape, xhat.shape, (1,),
+                                          (1, inner), eps, mask)
+                return (gx.reshape(x.shape) if gx is not None else None), gw, \
+                    (gb if bias is not None else None)
             return _layer_norm_grads(g, xhat, rstd, w, bias, mask, input._data.shape, dtype)
         record("NativeLayerNormBackward0", (result,), (input, weight, bias), backward,
                saved=(weight,) if weight is not None else ())
@@ -309,6 +353,11 @@ def native_group_norm(input, weight, bias, N, C, HxW, group, eps):
 
         def backward(grads, w=None):  # mean and rstd are differentiable outputs too
             g, g_mean, g_rstd = grads
+            if grad_mode.is_grad_enabled():  # create_graph
+                gx, gw, gb = _graph_grads(g, input, w, (C,), (N, group, C // group, -1),
+                                          (2, 3), (1, group, C // group, 1), eps, mask)
+                gx = gx.reshape(x.shape) if gx is not None else None
+                return gx, gw, (gb if bias is not None else None)
             gx, gw, gb = _group_norm_grads(g, xhat, rstd, w, N, C, mask, input._data.shape,
                                            dtype)
             if gx is not None and (g_mean._data.any() or g_rstd._data.any()):

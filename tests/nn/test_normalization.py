@@ -346,3 +346,31 @@ def test_broadcast_and_integer_edge_cases():
     e = both(np.zeros(0, np.float32))
     assert_same(F.batch_norm(e[0], e[0], e[0], training=True),
                 TF.batch_norm(e[1], e[1], e[1], training=True))
+
+
+@pytest.mark.parametrize("name", ["batch_norm", "batch_norm_eval", "layer_norm", "group_norm"])
+def test_double_backward(name):
+    x = both(rng.standard_normal((4, 6, 3)), grad=True)
+    w, b = both(rng.uniform(0.5, 1.5, 6), grad=True), both(rng.standard_normal(6), grad=True)
+    if name == "layer_norm":
+        w, b = both(rng.uniform(0.5, 1.5, 3), grad=True), both(rng.standard_normal(3), grad=True)
+
+    def run(lib_f, i):
+        if name.startswith("batch_norm"):
+            stats = (flambeau if i == 0 else torch).tensor(np.linspace(-1, 1, 6)), \
+                (flambeau if i == 0 else torch).tensor(np.linspace(0.5, 2, 6))
+            return lib_f.batch_norm(x[i], *stats, w[i], b[i], name == "batch_norm")
+        if name == "layer_norm":
+            return lib_f.layer_norm(x[i], (3,), w[i], b[i])
+        return lib_f.group_norm(x[i], 3, w[i], b[i])
+
+    g = rng.standard_normal((4, 6, 3))
+    results = []
+    for i, (lib, lib_f) in enumerate(((flambeau, F), (torch, TF))):
+        out = run(lib_f, i)
+        grads = lib.autograd.grad((out * lib.tensor(g) * out).sum(), (x[i], w[i]),
+                                  create_graph=True)
+        (grads[0].pow(2).sum() + grads[1].pow(2).sum()).backward()
+        results.append((x[i].grad, w[i].grad, b[i].grad))
+    for o, t in zip(*results):
+        assert_same(o, t, rtol=1e-9, atol=1e-9)
