@@ -8,7 +8,8 @@ torch's 5056-byte layout, and draws the numbers torch's samplers are built on:
 - ``random(n)``: n raw 32-bit draws; ``random64(n)``: n 64-bit draws, each two 32-bit ones,
   the first in the high half;
 - ``uniform(n, digits)``: ``(raw & (2^digits - 1)) / 2^digits``, 24 digits (float32, from
-  ``random``), 11 (float16), 8 (bfloat16) or 53 (float64, from ``random64``);
+  ``random``; torch draws float16 and bfloat16 this way too) or 53 (float64, from
+  ``random64``);
 - ``normal(n)``: torch's scalar normal (``normal_distribution<double>``): Box-Muller on two
   53-bit uniforms, the sine half cached for the next call;
 - :class:`Scalars`: a Python-level reader for the samplers whose number of draws depends on
@@ -27,7 +28,6 @@ _STATE = np.dtype({  # torch's CPUGeneratorImplState, little-endian, C layout wi
                 "u1"],
     "offsets": [0, 8, 12, 16, 24, 5016, 5024, 5032, 5040, 5048, 5052],
     "itemsize": STATE_SIZE})
-_MASK53 = np.uint64(2 ** 53 - 1)
 
 
 def _seeded_key(seed):
@@ -40,7 +40,7 @@ class MT19937:
     __slots__ = ("seed", "bits", "raw", "normal_double", "normal_float")
 
     def __init__(self, seed):
-        self.bits = np.random.MT19937()
+        self.bits = np.random.MT19937(0)  # any seed: manual_seed replaces the state
         self.raw = self.bits.random_raw
         self.manual_seed(seed)
 
