@@ -1,4 +1,5 @@
-"""``torch.func``: ``functional_call`` and ``stack_module_state``.
+"""``torch.func``: ``functional_call``, ``stack_module_state`` and
+``replace_all_batch_norm_modules_``.
 
 The function transforms (``grad``, ``vmap``, ``jacrev`` ...) are not provided.
 """
@@ -6,7 +7,7 @@ from collections.abc import Sequence
 
 import flambeau
 
-__all__ = ["functional_call", "stack_module_state"]
+__all__ = ["functional_call", "replace_all_batch_norm_modules_", "stack_module_state"]
 
 
 def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *,
@@ -60,3 +61,16 @@ def _stacked_leaf(tensors, name):
         raise RuntimeError(f"Expected {name} from each model to have the same .requires_grad")
     result = flambeau.stack(tensors)
     return result.detach().requires_grad_() if flags.pop() else result
+
+
+def replace_all_batch_norm_modules_(root):
+    """Makes every batch norm in ``root`` (``root`` included) use batch statistics only: no
+    running statistics, ``track_running_stats=False``. Returns ``root``."""
+    from ..nn.modules.batchnorm import _BatchNorm
+    for module in root.modules():
+        if isinstance(module, _BatchNorm) and module.track_running_stats:
+            module.running_mean = None
+            module.running_var = None
+            module.num_batches_tracked = None
+            module.track_running_stats = False
+    return root

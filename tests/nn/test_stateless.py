@@ -162,3 +162,19 @@ def test_stack_module_state():
                     else pairs[i] for i in pick]
         raises_like(lambda: flambeau.func.stack_module_state(models(flambeau, models_ours)),
                     lambda: torch.func.stack_module_state(models(torch, models_theirs)))
+
+
+def test_replace_all_batch_norm_modules():
+    def net(lib):
+        lib.manual_seed(0)
+        return lib.nn.Sequential(lib.nn.Linear(3, 4), lib.nn.BatchNorm1d(4),
+                                 lib.nn.Sequential(lib.nn.BatchNorm1d(4, affine=False)))
+    ours = flambeau.func.replace_all_batch_norm_modules_(net(flambeau))
+    theirs = torch.func.replace_all_batch_norm_modules_(net(torch))
+    assert repr(ours) == repr(theirs)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert ours[1].running_mean is None and ours[2][0].num_batches_tracked is None
+    ours.eval()
+    theirs.eval()  # batch statistics even in eval mode
+    x = X.astype(np.float32)
+    assert_same(ours(flambeau.tensor(x)), theirs(torch.tensor(x)), rtol=1e-5, atol=1e-5)
