@@ -1,8 +1,8 @@
 """Adadelta."""
 from .._backend import array_module
 from .optimizer import (Optimizer, _closure_loss, _to_scalar, _use_grad_for_differentiable,
-                        add_scaled_, addcmul_, bump, check_eps, check_lr, check_nonneg, effective_grad,
-                        increment, new_scalar, real_view, scratch, zeros_state)
+                        add_scaled_, addcmul_, bump, check_eps, check_lr, check_nonneg,
+                        effective_grad, increment, new_scalar, real_view, scratch, zeros_state)
 
 __all__ = ["Adadelta"]
 

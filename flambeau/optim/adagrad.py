@@ -2,8 +2,8 @@
 from .._backend import array_module
 from .._dtype import float32
 from .optimizer import (Optimizer, _closure_loss, _to_scalar, _use_grad_for_differentiable,
-                        addcmul_, bump, check_fused, check_eps, check_lr, check_nonneg, effective_grad,
-                        increment, new_scalar, real_view, scratch, zeros_state)
+                        addcmul_, bump, check_eps, check_fused, check_lr, check_nonneg,
+                        effective_grad, increment, new_scalar, real_view, scratch, zeros_state)
 
 __all__ = ["Adagrad"]
 

@@ -49,7 +49,9 @@ def _typename(obj):
     if isinstance(obj, Tensor):
         return obj.type()
     cls = type(obj)
-    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+    if cls.__module__ == "builtins":
+        return cls.__qualname__
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def _use_grad_for_differentiable(step):

@@ -12,8 +12,8 @@ import flambeau
 from conftest import raises_like
 from _problem import START, convert, run, to_numpy
 
-ALL = ["Adafactor", "SGD", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "RMSprop",
-       "Rprop", "ASGD", "LBFGS", "SparseAdam"]
+ALL = ["Adafactor", "SGD", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam",
+       "RMSprop", "Rprop", "ASGD", "LBFGS", "SparseAdam"]
 
 
 def _base(lib):
