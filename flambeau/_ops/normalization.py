@@ -69,7 +69,7 @@ def _graph_grads(g, x, weight, param_shape, view, stat_dims, param_view, eps, ma
 @defop(method=False,
        signature="native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, "
                  "Tensor? running_mean, Tensor? running_var, bool training, double momentum, "
-                 "double eps)")
+                 "double eps, *, Tensor[] out=None)")
 def native_batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps):
     """Batch norm over dim 1; returns (output, saved mean, saved inverse std), the saved
     statistics empty in evaluation mode. In training, running stats are updated in place."""
