@@ -715,7 +715,7 @@ class Module:
                     self._remove_from(name, d, self._parameters, self._modules)
                     self.register_buffer(name, value, persistent)
                 else:
-                    object.__setattr__(self, name, value)
+                    super().__setattr__(name, value)
 
     @staticmethod
     def _remove_from(name, *dicts_or_sets):
@@ -739,7 +739,7 @@ class Module:
                 del store[name]
                 self._non_persistent_buffers_set.discard(name)
                 return
-        object.__delattr__(self, name)
+        super().__delattr__(name)
 
     def __dir__(self):
         keys = [*dir(self.__class__), *self.__dict__, *self._parameters, *self._modules,
