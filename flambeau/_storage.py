@@ -80,6 +80,16 @@ def check_strided(size, stride, offset, itemsize, nbytes):
                            f"{needed} are out of bounds for storage of size {nbytes}")
 
 
+def check_size(size, itemsize):
+    """torch's RuntimeError when an array of ``size`` would need more bytes than an int64
+    counts (NumPy itself may crash computing some such shapes)."""
+    numel = 1
+    for n in size:
+        numel *= n
+    if numel * itemsize > _INT64_MAX:
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)}")
+
+
 def allocation_error(error, size=None, itemsize=None, stride=None):
     """torch's RuntimeError for NumPy's ``error`` (MemoryError, or ValueError for an array too
     big to address) making an array of ``size`` (and ``stride``): a size overflow or a failed

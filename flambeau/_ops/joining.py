@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import _dtype
 from .._size import Size
+from .._storage import allocation_error, check_size
 from .._tensor import Tensor, make
 from ..autograd.graph import record
 from ._util import int_list, needs_grad, needs_grad1, wrap_dim, wrap_dims
@@ -345,10 +346,15 @@ def repeat(self, *sizes):
     if len(sizes) < a.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
                            "of dimensions of tensor")
+    shape = [n * s for n, s in zip((1,) * (len(sizes) - a.ndim) + a.shape, sizes)]
     if any(s < 0 for s in sizes):
-        raise RuntimeError(f"Trying to create tensor with negative dimension "
-                           f"{min(sizes)}: {list(sizes)}")
-    out = make(np.tile(a, sizes), self._dtype)
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(shape)}: "
+                           f"{shape}")
+    check_size(shape, a.itemsize)  # (NumPy's tile crashes on sizes that overflow)
+    try:
+        out = make(np.tile(a, sizes) if all(shape) else np.empty(shape, a.dtype), self._dtype)
+    except MemoryError as error:
+        raise allocation_error(error) from None
     if needs_grad(self):
         padded = (1,) * (len(sizes) - a.ndim) + a.shape
         split = tuple(x for pair in zip(sizes, padded) for x in pair)

@@ -345,10 +345,14 @@ def expand(input, *sizes):
     # NumPy 2 gives new empty arrays zero strides: take torch's from Tensor.stride() then
     kept = a.strides if a.size else tuple(st * a.itemsize for st in input.stride())
     target, strides = _expanded(a.shape, kept, sizes)
-    if a.flags.c_contiguous:  # a writable stride-0 view over a's own buffer, made directly
-        array = np.ndarray(target, a.dtype, a, 0, strides)
-    else:
-        array = np.lib.stride_tricks.as_strided(a, target, strides)
+    try:
+        if a.flags.c_contiguous:  # a writable stride-0 view over a's own buffer, made directly
+            array = np.ndarray(target, a.dtype, a, 0, strides)
+        else:
+            array = np.lib.stride_tricks.as_strided(a, target, strides)
+    except ValueError:  # more elements than NumPy can count in bytes (torch's limit is higher)
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(target)}") \
+            from None
     return _view(input, array, "ExpandBackward0", lambda g: g)
 
 
@@ -370,6 +374,8 @@ def _expanded(shape, kept, sizes):
             raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing "
                                f"size ({have}) at non-singleton dimension {i}.  Target sizes: "
                                f"{list(sizes)}.  Tensor sizes: {list(shape)}")
+    if min(target, default=0) < 0:
+        raise RuntimeError("numel: integer multiplication overflow")
     return tuple(target), tuple(strides)
 
 
