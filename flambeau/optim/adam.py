@@ -75,9 +75,7 @@ class Adam(Optimizer):
                 xp = array_module(data)
                 if weight_decay != 0 and decoupled:
                     data *= float(1 - lr * weight_decay)
-                    d = effective_grad(data, g._data, 0, maximize, xp)
-                else:
-                    d = effective_grad(data, g._data, weight_decay, maximize, xp)
+                d = effective_grad(data, g._data, 0 if decoupled else weight_decay, maximize, xp)
                 data, d = real_view(data), real_view(d)
                 m, v = real_view(state["exp_avg"]._data), real_view(state["exp_avg_sq"]._data)
                 lerp_(m, d, weight1, xp, 1)

@@ -297,3 +297,20 @@ def test_parameters_without_grad_are_skipped():
     opt.step()
     assert b not in opt.state and b.tolist() == [1.0, 1.0, 1.0]
     assert list(opt.state_dict()["state"]) == [0]
+
+
+def test_classes_print_as_torch(as_torch):
+    names = [n for n in torch.optim.__all__ if n[0].isupper() and hasattr(flambeau.optim, n)]
+    assert len(names) == 15  # all but Muon
+    for lib_path in [f"optim.{n}" for n in names] + [
+            f"optim.lr_scheduler.{n}" for n in torch.optim.lr_scheduler.__all__] + [
+            "optim.swa_utils.AveragedModel", "optim.swa_utils.SWALR"]:
+        ours, theirs = flambeau, torch
+        for part in lib_path.split("."):
+            ours, theirs = getattr(ours, part), getattr(theirs, part)
+        assert repr(ours) == repr(theirs)
+
+
+def test_missing_name_says_so():
+    with pytest.raises(AttributeError, match="flambeau.optim.Muon is not implemented"):
+        flambeau.optim.Muon
