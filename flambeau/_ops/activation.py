@@ -82,14 +82,25 @@ def _chain(g, how, t):
     a = t._data
     token = _silence()
     try:
-        factor = act.slope(a.reshape(1) if a.ndim == 0 else a, args, is_result)
-        r = g._data * factor
+        r = g._data * act.slope(_working(a), args, is_result)
     finally:
         _restore(token)
+    if r.dtype != g._data.dtype:
+        r = r.astype(g._data.dtype)
     out = make(r.reshape(()) if a.ndim == 0 else r, g._dtype)
     if needs_grad(g, t):
         record(act.grad_node, (out,), (g, t), _chain_backward, (_Constant(how), g, t))
     return out
+
+
+def _working(a):
+    """The array a kernel computes on: a 0-d one as 1-d (NumPy makes scalars of 0-d results),
+    half precision in float32 (rounded once at the end, as torch computes it)."""
+    if a.ndim == 0:
+        a = a.reshape(1)
+    if a.dtype.itemsize == 2 and a.dtype.kind not in "iu":
+        a = a.astype(np.float32)
+    return a
 
 
 def _chain_backward(gg, how, g, t):
@@ -145,8 +156,8 @@ class _Activation:
         self.check(dtype)
         a = input._data
         token = _silence()
-        try:  # a 0-d input computes as 1-d: NumPy makes scalars, not arrays, of 0-d results
-            r = self.kernel(a.reshape(1) if a.ndim == 0 else a, None, *args)
+        try:
+            r = self.kernel(_working(a), None, *args)
         finally:
             _restore(token)
         if r.dtype != dtype._np:
@@ -179,15 +190,14 @@ class _Activation:
             grad = False
         check_no_overlap(input)
         a = input._data
-        if a.ndim == 0:
-            a = a.reshape(1)
+        w = _working(a)
         token = _silence()
         try:
-            r = self.kernel(a, a, *args)
+            r = self.kernel(w, w if w.dtype == a.dtype else None, *args)
         finally:
             _restore(token)
-        if r is not a:
-            a[...] = r
+        if r is not w:  # computed in float32 for a half-precision input
+            a[...] = r.reshape(a.shape)
         input._bump_version()
         if grad:
             record(self.inplace_node, (input,), (input,), _chain,

@@ -841,6 +841,8 @@ def _softmax_op(name, log, node):
         d = wrap_dim(dim, a.ndim) if a.ndim else 0
         if a.ndim == 0:
             a = a.reshape(1)
+        if a.dtype.itemsize == 2:  # half precision computes in float32, as torch's does
+            a = a.astype(np.float32)
         if a.size == 0:
             r = a.copy()
         else:
@@ -854,7 +856,8 @@ def _softmax_op(name, log, node):
                     r /= _add_reduce(r, d, None, None, True)
             finally:
                 _restore(token)
-        out = make(r.reshape(input._data.shape), input._dtype)
+        out = make(r.reshape(input._data.shape).astype(input._dtype._np, copy=False),
+                   input._dtype)
         if needs_grad(input):
             if a.ndim != input._data.ndim:
                 d = None  # a 0-d input: sums over "dim" are sums over everything

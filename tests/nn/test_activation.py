@@ -102,6 +102,18 @@ def test_functional_values_and_gradients(name, fn, ints, dtype):
     assert_same(xf.grad, xt.grad, **_tol(dtype))
 
 
+@pytest.mark.parametrize("name,fn,ints", FUNCTIONAL, ids=[c[0] for c in FUNCTIONAL])
+def test_half_precision_computes_in_float32(name, fn, ints):
+    a = _input("float16", (4, 3, 6)) / 4
+    xt, xf = _both(a, requires_grad=True)
+    yt, yf = fn(torch.nn.functional, xt), fn(flambeau.nn.functional, xf)
+    assert_same(yf, yt, rtol=5e-3, atol=5e-4)  # a half-precision ulp or so
+    g = torch.ones(yt.shape, dtype=yt.dtype)
+    yt.backward(g)
+    yf.backward(flambeau.tensor(g.numpy()))
+    assert_same(xf.grad, xt.grad, rtol=5e-3, atol=5e-4)
+
+
 @pytest.mark.parametrize("name,fn,ints", [c for c in FUNCTIONAL if c[2]],
                          ids=[c[0] for c in FUNCTIONAL if c[2]])
 def test_integer_inputs(name, fn, ints):
