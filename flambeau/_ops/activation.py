@@ -337,8 +337,6 @@ def _leaky_slope(a, args, is_result):
         raise RuntimeError(_NEGATIVE_SLOPE_INPLACE.format("leakyReLu") + " File an issue at "
                            "https://github.com/pytorch/pytorch if you do require supporting "
                            "in-place leakRelu backward calculation with negative slope")
-    if 0 <= slope <= 1:  # max([x > 0], slope): one pass besides the comparison
-        return np.maximum(a > 0, _row(a, slope))
     return _slopes(a > 0, slope, a.dtype)
 
 
