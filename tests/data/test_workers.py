@@ -171,18 +171,48 @@ def test_batches_as_in_the_main_process(context):
     assert [x.tolist() for x, _ in general] == [x.tolist() for x, _ in expected]
 
 
-def test_batches_arrive_in_shared_memory():
-    batch = next(iter(fdata.DataLoader(Rows(), batch_size=4, num_workers=1)))
-    x = batch[0]
-    assert isinstance(x._data.base, shared_memory._Segment)
-    assert x._data.base.name is None  # taken over: the file is gone
-    x.add_(1)  # writable, like any tensor
+def test_batches_arrive_in_shared_memory(monkeypatch):
+    received = []
+    rebuild = shared_memory._rebuild_tensor
+
+    def spy(cls, name, *args):
+        received.append(name)
+        return rebuild(cls, name, *args)
+    batches = iter(fdata.DataLoader(Rows(), batch_size=2, num_workers=1))
+    monkeypatch.setattr(shared_memory, "_rebuild_tensor", spy)  # here, not in the worker
+    batches = list(batches)
+    monkeypatch.undo()
+    assert [x.tolist() for x, _ in batches] == X.reshape(10, 2, 6).tolist()
+    assert len(received) == 20  # a segment per tensor: the rows, and the indices
+    assert len(set(received)) < 12  # the worker reuses the segments the batches came in
+    batches[0][0].add_(1)  # the batches are the main process's own memory
     big = flambeau.zeros(1000, 1000)
     assert len(ForkingPickler.dumps(big)) < 1000  # the name and layout, not the values
     assert len(pickle.dumps(big)) > 4_000_000  # plain pickle still carries the values
     view = flambeau.arange(40.).view(5, 8)[::2, 1:3]
     back = pickle.loads(ForkingPickler.dumps(view))  # a copy of the view's elements
     assert back.tolist() == view.tolist() and back.is_contiguous()
+    assert isinstance(back._data.base, shared_memory._Segment)  # taken over, not copied
+
+
+def test_returned_names_are_handed_over_once():
+    shared_memory.expect_returns(-5)
+    assert shared_memory.returns(-5) is None  # nothing, and never the live list
+    shared_memory._returns[-5].append("a")
+    sent = shared_memory.returns(-5)
+    shared_memory._returns[-5].append("b")  # a batch copied out before the message is sent
+    assert sent == ["a"] and shared_memory.returns(-5) == ["b"]
+    shared_memory.remove_segments(-5)
+    assert -5 not in shared_memory._returns
+
+
+def test_many_batches_through_reused_segments():
+    dataset = fdata.TensorDataset(flambeau.arange(3000.).view(1000, 3), flambeau.arange(1000))
+    loader = fdata.DataLoader(dataset, batch_size=3, shuffle=True, num_workers=2)
+    for _ in range(2):
+        rows = [(x.tolist(), y.tolist()) for x, y in loader]
+        assert sorted(y for _, ys in rows for y in ys) == list(range(1000))
+        assert all(x == [[3 * y, 3 * y + 1, 3 * y + 2] for y in ys] for x, ys in rows)
 
 
 def test_worker_info_and_seeds():
@@ -353,6 +383,20 @@ def test_exit_with_running_workers_leaves_nothing():
     assert done.returncode == 0 and done.stderr == "", done.stderr
     pids = [int(pid) for pid in done.stdout.split()]
     assert len(pids) == 2 and segments(pids) == []
+
+
+class Unpicklable(fdata.Dataset):
+    def __getitem__(self, i):
+        return lambda: i
+
+    def __len__(self):
+        return 2
+
+
+def test_unpicklable_batch_raises():
+    with pytest.raises(AttributeError, match="Caught AttributeError in DataLoader worker "
+                                             "process 0.(.|\n)*Can't pickle local object"):
+        list(fdata.DataLoader(Unpicklable(), batch_size=None, num_workers=1, timeout=10))
 
 
 class RequiresGrad(fdata.Dataset):

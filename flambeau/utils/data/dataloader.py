@@ -13,6 +13,7 @@ import itertools
 import math
 import multiprocessing
 import os
+import pickle
 import queue
 import time
 import warnings
@@ -348,6 +349,8 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
             self._index_queues.append(index_queue)
             self._workers.append(w)
         self._data_queue = self._worker_result_queue
+        for w in self._workers:
+            shared_memory.expect_returns(w.pid)
         signal_handling._set_worker_pids(id(self), [w.pid for w in self._workers])
         signal_handling._set_SIGCHLD_handler()
         self._worker_pids_set = True
@@ -420,6 +423,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
                 self._rcvd_idx += 1
                 return self._process_data(data, worker_id)
             idx, data = self._get_data()
+            data = pickle.loads(data)
             if isinstance(data, _worker._IterableDatasetStopIteration):
                 if self._persistent_workers:
                     self._workers_status[data.worker_id] = False
@@ -452,7 +456,8 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
                 break
         else:
             return
-        self._index_queues[worker_queue_idx].put((self._send_idx, index))
+        self._index_queues[worker_queue_idx].put(
+            (self._send_idx, index, shared_memory.returns(self._workers[worker_queue_idx].pid)))
         self._task_info[self._send_idx] = (worker_queue_idx,)
         self._workers_num_tasks[worker_queue_idx] += 1
         self._send_idx += 1

@@ -3,13 +3,21 @@
 A worker collates a batch straight into a *segment*: a file in ``/dev/shm`` (the temporary
 directory where there is none) mapped into memory. Pickling a tensor for a multiprocessing
 queue or a spawned process (:func:`install` registers the reducer) sends the segment's name
-and the tensor's layout; the receiver maps the same file and removes its name at once, so the
-memory is freed when the last process holding it lets it go. A tensor that does not live in
-a segment is copied into a new one when pickled.
+and the tensor's layout, never the values; a tensor that does not live in a segment is first
+copied into one. The receiver maps the same file, and then either
 
-Segment names carry their creator's pid: whatever a dead or stopped process left behind
-(batches still in a queue at shutdown) is removed with :func:`remove_segments`, which the
-DataLoader calls for its workers and each creating process calls for itself at exit.
+- takes it over (the general case): it removes the file's name at once, so the memory goes
+  when the last process holding it lets it go; or
+- copies the tensor out (a DataLoader worker's batch, *lent* to the main process), and the
+  DataLoader returns the name to the worker with its next task: the worker reuses the segment
+  for a later batch. Fresh shared pages cost far more to allocate than a batch costs to copy
+  (0.7 ms against 0.02 ms for 64 MNIST images), so a worker keeps up to ``_POOL_LIMIT`` free
+  segments of each size.
+
+Segment names carry their creator's pid: whatever a stopped process left behind (its pool, and
+batches still in a queue at shutdown) is removed with :func:`remove_segments`, which the
+DataLoader calls for its workers, an orphaned worker calls for itself, and each process that
+made segments calls for itself at exit.
 """
 import atexit
 import glob
@@ -17,6 +25,7 @@ import math
 import mmap
 import os
 import secrets
+import sys
 import tempfile
 
 import numpy as np
@@ -25,43 +34,55 @@ from .... import _tensor
 
 _DIR = "/dev/shm" if os.access("/dev/shm", os.W_OK) else tempfile.gettempdir()
 _PREFIX = "flambeau_"
-_cleanup_registered_for = None  # the pid whose exit handler is registered
+_POOL_LIMIT = 8
 _reserve = getattr(os, "posix_fallocate", lambda fd, offset, nbytes: os.ftruncate(fd, nbytes))
+
+_cleanup_registered_for = None  # the pid whose exit handler is registered
+_lending = False  # this process is a DataLoader worker: it lends its segments
+_pool = {}  # (worker) size in bytes -> free segments
+_lent = {}  # (worker) name -> segment lent to the main process
+_returns = {}  # (main process) worker pid -> names of its segments copied out since last told
 
 
 class _Segment(mmap.mmap):
-    """A mapped segment; ``name`` is its file's name until a receiver takes it over."""
+    """A mapped segment; ``name`` is its file's name while this process may send it."""
     name = None
 
 
-def _map(name, nbytes, create):
-    path = os.path.join(_DIR, name)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL if create else os.O_RDWR, 0o600)
+def _open(name, nbytes, create):
+    fd = os.open(os.path.join(_DIR, name),
+                 os.O_RDWR | os.O_CREAT | os.O_EXCL if create else os.O_RDWR, 0o600)
     try:
         if create:  # reserved now: a full /dev/shm raises OSError here, not SIGBUS later
             _reserve(fd, 0, nbytes)
         return _Segment(fd, nbytes)
     finally:
         os.close(fd)
-        if not create:
-            os.unlink(path)
 
 
-def empty(shape, dtype):
-    """An uninitialised NumPy array of ``shape`` and NumPy ``dtype`` in a new segment."""
+def _new_segment(nbytes):
     global _cleanup_registered_for
     pid = os.getpid()
     if _cleanup_registered_for != pid:
         atexit.register(remove_segments, pid)
         _cleanup_registered_for = pid
     name = f"{_PREFIX}{pid}_{secrets.token_hex(8)}"
-    segment = _map(name, max(math.prod(shape) * dtype.itemsize, 1), create=True)
+    segment = _open(name, nbytes, create=True)
     segment.name = name
-    return np.ndarray(shape, dtype, buffer=segment)
+    return segment
+
+
+def empty(shape, dtype):
+    """An uninitialised NumPy array of ``shape`` and NumPy ``dtype`` in a segment (a free one
+    of the right size when this worker has one)."""
+    nbytes = max(math.prod(shape) * dtype.itemsize, 1)
+    free = _pool.get(nbytes)
+    return np.ndarray(shape, dtype, buffer=free.pop() if free else _new_segment(nbytes))
 
 
 def remove_segments(pid):
-    """Removes the segment files process ``pid`` made that nobody has taken over."""
+    """Removes the segment files of process ``pid`` that no receiver has taken over."""
+    _returns.pop(pid, None)
     for path in glob.glob(os.path.join(_DIR, f"{_PREFIX}{pid}_*")):
         try:
             os.unlink(path)
@@ -74,8 +95,8 @@ def _address(array):
 
 
 def _reduce_tensor(t):
-    """Pickles ``t`` as (segment name, layout): its own segment's when it has one not yet
-    handed over, else a copy's."""
+    """Pickles ``t`` as (segment name, layout): its own segment's when it has one this
+    process may send, else a copy's."""
     if t._grad_fn is not None:
         raise RuntimeError(
             "Cowardly refusing to serialize non-leaf tensor which requires_grad, since "
@@ -93,16 +114,26 @@ def _reduce_tensor(t):
         root = array = empty(array.shape, array.dtype)
         np.copyto(array, t._data)
         segment = root.base
-    name, segment.name = segment.name, None  # one receiver takes the file over
+    name, segment.name = segment.name, None  # sent once: a second send makes a copy
+    lender = None
+    if _lending:
+        _lent[name] = segment
+        lender = os.getpid()
     return _rebuild_tensor, (type(t), name, len(segment), _address(array) - _address(root),
                              array.dtype, array.shape, array.strides, t._dtype._name,
-                             t._requires_grad, getattr(t, "__dict__", None))
+                             t._requires_grad, getattr(t, "__dict__", None), lender)
 
 
 def _rebuild_tensor(cls, name, nbytes, offset, np_dtype, shape, strides, dtype_name,
-                    requires_grad, state):
-    array = np.ndarray(shape, np_dtype, buffer=_map(name, nbytes, create=False),
+                    requires_grad, state, lender):
+    array = np.ndarray(shape, np_dtype, buffer=_open(name, nbytes, create=False),
                        offset=offset, strides=strides)
+    if lender is None:
+        os.unlink(os.path.join(_DIR, name))  # taken over
+    else:
+        array = array.copy()  # the segment goes back to its lender
+        if lender in _returns:
+            _returns[lender].append(name)
     return _tensor._rebuild(cls, array, dtype_name, requires_grad, state)
 
 
@@ -110,3 +141,37 @@ def install():
     """Makes multiprocessing pickle tensors through shared memory, in this process."""
     from multiprocessing.reduction import ForkingPickler
     ForkingPickler.register(_tensor.Tensor, _reduce_tensor)
+
+
+def lend_segments():
+    """This process is a DataLoader worker: its segments are lent to the main process."""
+    global _lending
+    _lending = True
+    install()
+
+
+def expect_returns(pid):
+    """(Main process) worker ``pid``'s segments will be returned to it by :func:`returns`."""
+    _returns[pid] = []
+
+
+def returns(pid):
+    """(Main process) the names of worker ``pid``'s segments copied out since last asked."""
+    names = _returns.get(pid)
+    if not names:
+        return None  # never the list itself: the queue sends it later, and it may grow
+    _returns[pid] = []
+    return names
+
+
+def reclaim(names):
+    """(Worker) the main process has copied these segments out: pool them for reuse (unless
+    this process still views one, or the pool is full)."""
+    for name in names or ():
+        segment = _lent.pop(name)
+        free = _pool.setdefault(len(segment), [])
+        if len(free) < _POOL_LIMIT and sys.getrefcount(segment) == 2:  # here and the call
+            segment.name = name
+            free.append(segment)
+        else:
+            os.unlink(os.path.join(_DIR, name))

@@ -1,9 +1,11 @@
 """The worker process: its loop, its seeding and what it knows about itself."""
 import faulthandler
+import io
 import os
 import queue
 import random
 from dataclasses import dataclass
+from multiprocessing.reduction import ForkingPickler
 
 import numpy as np
 
@@ -95,14 +97,29 @@ def _generate_state(base_seed, worker_id):
     return state
 
 
+def _pickled(data, worker_id):
+    """``data`` pickled here rather than by the queue's background thread, which would drop
+    a batch that cannot be pickled and leave the main process waiting for it: such a batch
+    raises in the main process instead."""
+    buffer = io.BytesIO()
+    try:
+        ForkingPickler(buffer).dump(data)
+    except Exception:
+        buffer = io.BytesIO()
+        ForkingPickler(buffer).dump(ExceptionWrapper(
+            where=f"in DataLoader worker process {worker_id}"))
+    return buffer.getvalue()
+
+
 def _worker_loop(is_iterable, dataset, index_queue, data_queue, done_event, auto_collation,
                  collate_fn, drop_last, base_seed, init_fn, worker_id, num_workers):
-    """Fetches the batches whose keys arrive on ``index_queue`` and puts ``(task, batch)``
-    (or the wrapped exception) on ``data_queue``, until told to stop (None) or orphaned."""
+    """Fetches the batches whose keys arrive on ``index_queue`` (as ``(task, keys, names of
+    segments returned)``) and puts ``(task, pickled batch)`` (or the wrapped exception) on
+    ``data_queue``, until told to stop (None) or orphaned."""
     global _worker_info
     try:
         faulthandler.enable()  # a crash prints the worker's traceback before it dies
-        shared_memory.install()
+        shared_memory.lend_segments()
         seed = base_seed + worker_id
         random.seed(seed)
         manual_seed(seed)
@@ -136,7 +153,8 @@ def _worker_loop(is_iterable, dataset, index_queue, data_queue, done_event, auto
                 break
             if done_event.is_set() or iteration_end:
                 continue
-            idx, index = r
+            idx, index, returned = r
+            shared_memory.reclaim(returned)
             if init_exception is not None:
                 data, init_exception = init_exception, None
             else:
@@ -151,8 +169,10 @@ def _worker_loop(is_iterable, dataset, index_queue, data_queue, done_event, auto
                         iteration_end = True
                 except Exception:
                     data = ExceptionWrapper(where=f"in DataLoader worker process {worker_id}")
-            data_queue.put((idx, data))
+            data_queue.put((idx, _pickled(data, worker_id)))
             del data, idx, index, r  # the batch's memory goes once the queue has sent it
+        if not watchdog.is_alive():  # orphaned: nobody else will remove this worker's files
+            shared_memory.remove_segments(os.getpid())
     except KeyboardInterrupt:
         pass  # the main process handles Ctrl-C
     if done_event.is_set():
