@@ -183,3 +183,35 @@ def test_parameters_to_vector_and_back():
 def test_vector_to_parameters_needs_a_tensor(arg, as_torch):
     raises_like(lambda: utils.vector_to_parameters(arg, _params(flambeau)),
                 lambda: torch.nn.utils.vector_to_parameters(arg, _params(torch)))
+
+
+@pytest.mark.parametrize("parametrize", [None, "weight_norm", "spectral_norm", "orthogonal"])
+def test_training_loop_with_clipping_matches_torch(parametrize):
+    """An MLP (optionally parametrized) trained with Adam and clip_grad_norm_ for a few steps:
+    losses, total norms and final parameters agree with torch's."""
+    def build(lib):
+        lib.manual_seed(0)
+        net = lib.nn.Sequential(lib.nn.Linear(6, 8, dtype=lib.float64), lib.nn.Tanh(),
+                                lib.nn.Linear(8, 8, dtype=lib.float64))
+        if parametrize:
+            for layer in (net[0], net[2]):
+                getattr(lib.nn.utils.parametrizations, parametrize)(layer)
+        return net
+    theirs = build(torch)
+    ours = build(flambeau)
+    ours.load_state_dict({k: flambeau.tensor(to_numpy(v)) for k, v in theirs.state_dict().items()})
+    x = np.random.default_rng(0).standard_normal((16, 6))
+    runs = []
+    for lib, net in ((flambeau, ours), (torch, theirs)):
+        opt = lib.optim.Adam(net.parameters(), lr=0.05)
+        log = []
+        for _ in range(5):
+            opt.zero_grad()
+            loss = (net(lib.tensor(x)) ** 2).mean()
+            loss.backward()
+            log.append((loss.item(), lib.nn.utils.clip_grad_norm_(net.parameters(), 0.1).item()))
+            opt.step()
+        runs.append((log, [to_numpy(p) for p in net.parameters()]))
+    np.testing.assert_allclose(runs[0][0], runs[1][0], rtol=1e-9)
+    for a, b in zip(runs[0][1], runs[1][1]):
+        np.testing.assert_allclose(a, b, rtol=1e-8, atol=1e-10)
