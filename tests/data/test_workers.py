@@ -360,29 +360,45 @@ def test_full_epoch_leaves_no_segments():
 
 
 EXIT_WITH_RUNNING_WORKERS = """
-import time
+import os, signal, sys, time
 import flambeau.utils.data as fdata
 
 class Slow(fdata.Dataset):
     def __getitem__(self, i):
-        time.sleep(0.05)
+        time.sleep(0.01)
         return i
 
     def __len__(self):
-        return 100
+        return 1000
 
 it = iter(fdata.DataLoader(Slow(), num_workers=2, persistent_workers=True))
-next(it)
-print(*[w.pid for w in it._workers])
+for _ in range(5):
+    next(it)
+print(*[w.pid for w in it._workers], flush=True)
+if sys.argv[1] == "killed":
+    os.kill(os.getpid(), signal.SIGKILL)
 """
 
 
-def test_exit_with_running_workers_leaves_nothing():
-    done = subprocess.run([sys.executable, "-c", EXIT_WITH_RUNNING_WORKERS],
+@pytest.mark.parametrize("how", ["exits", "killed"])
+def test_main_process_gone_leaves_nothing(how):
+    done = subprocess.run([sys.executable, "-c", EXIT_WITH_RUNNING_WORKERS, how],
                           capture_output=True, text=True, timeout=30)
-    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert done.returncode == (0 if how == "exits" else -signal.SIGKILL), done.stderr
+    assert done.stderr == ""
     pids = [int(pid) for pid in done.stdout.split()]
-    assert len(pids) == 2 and segments(pids) == []
+    deadline = time.monotonic() + 3  # orphaned workers notice within a tenth of a second
+    while time.monotonic() < deadline and (segments(pids) or any(_alive(p) for p in pids)):
+        time.sleep(0.05)
+    assert len(pids) == 2 and segments(pids) == [] and not any(_alive(p) for p in pids)
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 class Unpicklable(fdata.Dataset):
