@@ -187,7 +187,9 @@ def test_batches_arrive_in_shared_memory(monkeypatch):
     assert len(set(received)) < 12  # the worker reuses the segments the batches came in
     batches[0][0].add_(1)  # the batches are the main process's own memory
     big = flambeau.zeros(1000, 1000)
-    assert len(ForkingPickler.dumps(big)) < 1000  # the name and layout, not the values
+    payload = ForkingPickler.dumps(big)
+    assert len(payload) < 1000  # the name and layout, not the values
+    assert pickle.loads(payload).shape == (1000, 1000)  # (and the receiver removes the file)
     assert len(pickle.dumps(big)) > 4_000_000  # plain pickle still carries the values
     view = flambeau.arange(40.).view(5, 8)[::2, 1:3]
     back = pickle.loads(ForkingPickler.dumps(view))  # a copy of the view's elements
