@@ -1,9 +1,9 @@
 """DataLoader: batches from a dataset, loaded in the main process or in worker processes.
 
 With ``num_workers > 0`` each worker holds a copy of the dataset and fetches the batches whose
-keys the main process sends it, collating them into shared memory (see
-``_utils/shared_memory.py``); batches come back in order (or as they are ready, with
-``in_order=False``). A worker's exception is re-raised in the main process with its
+keys the main process sends it, collating them into shared memory that the main process copies
+them out of (see ``_utils/shared_memory.py``); batches come back in order (or as they are
+ready, with ``in_order=False``). A worker's exception is re-raised in the main process with its
 traceback, a worker that dies raises an error within moments (``_utils/signal_handling.py``),
 and the workers are stopped when the iterator is dropped (the loop ends, or is left by
 ``break``).

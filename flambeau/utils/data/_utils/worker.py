@@ -170,7 +170,7 @@ def _worker_loop(is_iterable, dataset, index_queue, data_queue, done_event, auto
                 except Exception:
                     data = ExceptionWrapper(where=f"in DataLoader worker process {worker_id}")
             data_queue.put((idx, _pickled(data, worker_id)))
-            del data, idx, index, r  # the batch's memory goes once the queue has sent it
+            del data, idx, index, r  # its segments are lent until the main process copies
         if not watchdog.is_alive():  # orphaned: nobody else will remove this worker's files
             shared_memory.remove_segments(os.getpid())
     except KeyboardInterrupt:
