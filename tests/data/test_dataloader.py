@@ -1,5 +1,7 @@
 """The DataLoader in the main process (num_workers=0), compared with torch's on the same
 data; worker processes are tested in test_workers.py."""
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -253,3 +255,26 @@ def test_classes_print_as_torch(as_torch):
                  (fdata.RandomSampler(ours), tdata.RandomSampler(theirs)),
                  (fdata.DistributedSampler(ours, 2, 0), tdata.DistributedSampler(theirs, 2, 0))]:
         assert repr(type(a)) == repr(type(b))
+
+
+TORCH_SCRIPT = """
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+if __name__ == "__main__":
+    data = TensorDataset(torch.arange(6.).view(3, 2), torch.arange(3))
+    print(list(DataLoader(data, batch_size=2)))
+    print(list(DataLoader(data, batch_size=2, num_workers=1)))
+    print(type(torch.utils.data.DataLoader(data)))
+"""
+
+
+def test_runs_as_torch_utils_data(tmp_path):
+    script = tmp_path / "train.py"
+    script.write_text(TORCH_SCRIPT)
+    done = subprocess.run([sys.executable, "-m", "flambeau", "run", str(script)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.stderr == ""
+    batches = ("[[tensor([[0., 1.],\n        [2., 3.]]), tensor([0, 1])], "
+               "[tensor([[4., 5.]]), tensor([2])]]\n")
+    assert done.stdout == batches * 2 + "<class 'torch.utils.data.dataloader.DataLoader'>\n"
