@@ -51,6 +51,7 @@ class memory_format(layout):
     """Memory formats (accepted for compatibility; results are contiguous)."""
 
 
+_ops.signature.CLASSES.update(Layout=layout, MemoryFormat=memory_format)
 strided = layout("strided")
 contiguous_format = memory_format("contiguous_format")
 channels_last = memory_format("channels_last")

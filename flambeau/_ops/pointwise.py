@@ -206,20 +206,23 @@ def _zero(g, *saved):
 
 # ---- factories -----------------------------------------------------------------------------
 
-def _publish(op, name, doc, inplace, aliases, method, namespace, special):
+def _publish(op, name, doc, inplace, aliases, method, namespace, special, signature):
     """Registers a factory-made op (and its ``torch.special`` names)."""
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc
     public = defop(op, name=name, inplace=inplace, out=True, aliases=aliases, method=method,
-                   namespace=namespace)
+                   namespace=namespace, signature=signature)
     for n in special:
-        register("special", n, public)
+        if signature is None:
+            register("special", n, public)
+        else:
+            defop(op, name=n, method=False, namespace="special", signature=signature)
     return public
 
 
 def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dtype=None,
            inplace=True, doc=None, aliases=(), method=True, check=None,
-           namespace="", special=(), tensors_only=False, refuse=None):
+           namespace="", special=(), tensors_only=False, refuse=None, signature=None):
     """Defines a binary op from ``ufunc``.
 
     ``derivative(grad, x, y, out)`` returns the gradients of both operands (the engine sums them
@@ -263,12 +266,13 @@ def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dt
                    backward, saved + tail, saved_outputs)
         return out
 
-    return _publish(op, name, doc, inplace, aliases, method, namespace, special)
+    return _publish(op, name, doc, inplace, aliases, method, namespace, special, signature)
 
 
 def unary(name, kernel, derivative=None, *, node=None, to_float=True, inplace=True, doc=None,
           aliases=(), quiet=True, compute=None, refuse=None, special=(),
-          namespace="", method=True, real=False):
+          namespace="", method=True, real=False,
+          signature="{name}(Tensor input, *, Tensor? out=None)"):
     """Defines a unary op from ``kernel``.
 
     Integer inputs become the default float dtype unless ``to_float`` is False.
@@ -312,7 +316,8 @@ def unary(name, kernel, derivative=None, *, node=None, to_float=True, inplace=Tr
                    saved_outputs)
         return out
 
-    return _publish(op, name, doc, inplace, aliases, method, namespace, special)
+    return _publish(op, name, doc, inplace, aliases, method, namespace, special,
+                    signature.format(name=name))
 
 
 # ---- arithmetic ----------------------------------------------------------------------------
@@ -572,6 +577,10 @@ def _pow_node(x, y):
 
 def _check_int_pow(a, b, dtype):
     if dtype is _dtype.bool and isinstance(b, np.ndarray):
+        try:  # torch reports shapes that do not broadcast first
+            np.broadcast_shapes(np.shape(a), b.shape)
+        except ValueError:
+            raise broadcast_error(a, b) from None
         raise _not_implemented("pow", dtype)
     if dtype._category < 2 and not isinstance(b, np.ndarray) and b < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
@@ -1183,9 +1192,10 @@ _BINARY_OPERATORS = {"add": add, "sub": sub, "mul": mul, "truediv": div,
                      "lshift": bitwise_left_shift, "rshift": bitwise_right_shift}
 for _name, _fn in _BINARY_OPERATORS.items():
     register("", f"__{_name}__", _operator(_fn), method=True)
-    # a + b and a * b commute: torch computes 2 * t as t * 2
-    register("", f"__r{_name}__", _operator(_fn, reflected=_name not in ("add", "mul")),
-             method=True)
+    if _name not in ("sub", "truediv"):  # those two have reflected ops of their own, below
+        # a + b and a * b commute: torch computes 2 * t as t * 2
+        register("", f"__r{_name}__", _operator(_fn, reflected=_name not in ("add", "mul")),
+                 method=True)
 for _name, _fn in {"rsub": rsub, "rtruediv": _rtruediv, "rdiv": _rtruediv}.items():
     register("", f"__{_name}__", _operator(_fn), method=True)
 for _name, _fn in {"ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge}.items():

@@ -21,6 +21,7 @@ import warnings
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd import grad_mode
+from .signature import checked
 
 OPS = []  # (namespace, public name, function, is Tensor method)
 
@@ -45,20 +46,56 @@ def defop(fn=None, *, name=None, method=True, function=True, inplace=False, out=
                                  inplace=inplace, out=out, aliases=aliases, namespace=namespace,
                                  spread=spread, signature=signature)
     name = name or fn.__name__
+    if signature is not None:
+        return _declared(fn, name, (signature,) if isinstance(signature, str) else signature,
+                         method, function, inplace, aliases, namespace)
     public = with_out(fn) if out else fn
     bound = spread_method(fn, spread == "list") if spread else fn
     for n in (name,) + tuple(aliases):
         if function:
-            OPS.append((namespace, n, public, False))
+            register(namespace, n, public)
         if method:
-            OPS.append((namespace, n, bound, True))
+            register(namespace, n, bound, True)
         if inplace:
-            OPS.append((namespace, n + "_", inplace_variant(fn, n + "_"), True))
+            register(namespace, n + "_", inplace_variant(fn, n + "_"), True)
     return public
 
 
+def _declared(fn, name, texts, method, function, inplace, aliases, namespace):
+    """The forms of an op declared with torch's signatures, each behind torch's checks."""
+    public = None
+    prefix = namespace + "_" if namespace else ""  # torch's parser says special_erf()
+    for n in (name,) + tuple(aliases):
+        named = [_renamed(t, prefix + n) for t in texts]
+        if function:
+            form = checked(fn, named, prefix + n, write_outs=_write_outs)
+            public = public or form
+            register(namespace, n, form)
+        if method:
+            register(namespace, n, checked(fn, named, n, method=True), True)
+        if inplace:
+            register(namespace, n + "_", checked(inplace_variant(fn, n + "_"),
+                                                 [_renamed(t, n + "_") for t in texts],
+                                                 n + "_", method=True), True)
+    return public or checked(fn, [_renamed(t, name) for t in texts], name,
+                             write_outs=_write_outs)
+
+
+def _renamed(text, name):
+    return name + text[text.index("("):]
+
+
+_KEYS = set()
+
+
 def register(namespace, name, fn, method=False):
-    """Adds an already-built callable (a class, a property) to a namespace or to Tensor."""
+    """Adds a callable (an op's form, a class, a property) to a namespace or to Tensor; a name
+    can be registered once."""
+    key = (namespace, name, method)
+    if key in _KEYS:
+        raise RuntimeError(f"{'Tensor.' if method else namespace or 'flambeau'}.{name} is "
+                           "registered twice")
+    _KEYS.add(key)
     OPS.append((namespace, name, fn, method))
 
 

@@ -487,7 +487,7 @@ entr_ = unary("entr", _entr, lambda g, x, out: -g * (1 + x.log()),
               doc="``-input * log(input)``, 0 at 0 and -inf below.", **_F)
 
 
-@defop(inplace=True, out=True)
+@defop(out=True, method=False)  # the method takes n after self: registered below
 def polygamma(n, input):
     """The ``n``-th derivative of digamma."""
     if n < 0:
@@ -617,7 +617,9 @@ def _spherical_j0(x):
 for _name, _kernel in (("modified_bessel_i0", i0_kernel), ("modified_bessel_i1", i1_kernel),
                        ("spherical_bessel_j0", _spherical_j0)):
     unary(_name, _kernel, namespace="special", method=False, inplace=False,
-          doc=f"``{_name}`` (forward only, as in torch).", **_F)
+          doc=f"``{_name}`` (forward only, as in torch).", **_F,
+          signature=f"{{name}}(Tensor {'x' if 'spherical' in _name else 'input'}, *, "
+                    "Tensor? out=None)")
 
 
 # ---- orthogonal polynomials: three-term recurrences p_{k+1} = (a x + b) p_k - c p_{k-1} ------
@@ -982,4 +984,6 @@ for _name, _kernel in (("bessel_j0", _bessel_jy(0)), ("bessel_j1", _bessel_jy(1)
                        ("airy_ai", airy_ai)):
     unary(_name, _float_kernel(_name, _kernel), namespace="special", method=False,
           inplace=False, refuse=(f"{_name}_cpu", (3,)),
+          signature=f"{{name}}(Tensor {'x' if 'scaled' in _name or 'airy' in _name else 'input'}"
+                    ", *, Tensor? out=None)",
           doc=f"``{_name}`` in float64 (forward only, as in torch).")

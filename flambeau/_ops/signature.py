@@ -1,0 +1,781 @@
+"""Declared signatures: torch's Python argument parser, for the ops of the registry.
+
+An op declares torch's Python signature(s) in the parser's own words::
+
+    sum(Tensor input, *, ScalarType? dtype=None)
+    sum(Tensor input, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, Tensor? out=None)
+
+Types: Tensor, Scalar, int, float, complex, bool, str, object, int[] (``int[N]`` also takes one
+int), float[], Scalar[], Tensor[], ScalarType, Layout, Device, MemoryFormat, Generator; ``?``
+admits None; a trailing ``|hidden`` keeps an overload out of the messages, as torch's
+deprecated overloads are. From these, :func:`checked` builds the public callable: generated
+Python code that binds the arguments natively, tests each against its declared type with a
+class check or two, and calls the op. Anything else (a wrong type, a missing or unknown
+argument, NumPy's ``axis=``/``keepdims=`` names, a NumPy integer or 0-d tensor where an int
+belongs, ``dtype=float``) takes the slow path, :meth:`Signatures.parse`, which follows torch's
+parser step for step: the same overload chosen, the same conversions, the same messages.
+"""
+import operator
+
+from .. import _dtype
+from .._device import device as _device_class
+from .._tensor import Tensor
+
+MISSING = type("Missing", (), {"__repr__": lambda self: "<missing>", "__slots__": ()})()
+
+# Python classes that stand for a type in a check; filled by the layers that define them
+# (Generator, layout, memory_format, device).
+CLASSES = {"Device": _device_class}
+
+_PRINTED = {"Tensor": "Tensor", "Scalar": "Number", "int": "int", "SymInt": "int",
+            "float": "float", "complex": "complex", "bool": "bool", "str": "str",
+            "object": "object", "int[]": "tuple of ints", "SymInt[]": "tuple of ints",
+            "float[]": "tuple of floats", "Scalar[]": "tuple of Scalars",
+            "Tensor[]": "tuple of Tensors", "Tensor?[]": "tuple of Tensors",
+            "bool[]": "tuple of bools",
+            "ScalarType": "torch.dtype", "Layout": "torch.layout", "Device": "torch.device",
+            "MemoryFormat": "torch.memory_format", "Generator": "torch.Generator"}
+
+# native_functions.yaml's and the C++ parser's words for the same types
+_SCHEMA_WORDS = {"double": "float", "int64_t": "int", "IntArrayRef": "int[]",
+                 "SymIntArrayRef": "SymInt[]", "TensorList": "Tensor[]", "Dimname": "str",
+                 "c10::string_view": "str", "std::string": "str", "PyObject*": "object",
+                 "ArrayRef<double>": "float[]", "ScalarList": "Scalar[]"}
+
+# torch lets NumPy's names stand for these parameters.
+NUMPY_NAMES = {"dim": ("axis",), "keepdim": ("keepdims",), "input": ("x", "a", "x1"),
+               "other": ("x2",)}
+
+# The ops whose Tensor parameters also take Python numbers (torch's own list).
+_NUMBERS_AS_TENSORS = {"add", "div", "divide", "mul", "multiply", "sub", "subtract",
+                       "true_divide", "floor_divide", "to", "copy_"}
+
+_PYTHON_SCALAR_TYPES = {float: _dtype.float64, int: _dtype.int64, bool: _dtype.bool,
+                        complex: _dtype.complex128}
+
+
+class Param:
+    """One declared parameter."""
+    __slots__ = ("type", "name", "default", "optional", "nullable", "keyword_only", "size",
+                 "numbers_as_tensors")
+
+    def __init__(self, text, keyword_only, numbers_as_tensors):
+        type_, _, rest = text.partition(" ")
+        name, eq, default = rest.partition("=")
+        self.nullable = type_.endswith("?") or "?[" in type_
+        type_ = type_.replace("?", "") if not type_.startswith("Tensor?[") else "Tensor?[]"
+        type_ = _SCHEMA_WORDS.get(type_, type_)
+        self.size = 0
+        if "[" in type_ and type_ not in _PRINTED:
+            base, _, size = type_.partition("[")
+            self.size = int(size[:-1])
+            type_ = base + "[]"
+        if type_ not in _PRINTED:
+            raise ValueError(f"unknown type {type_!r} in signature parameter {text!r}")
+        self.type, self.name = type_, name.strip()
+        self.optional = bool(eq)
+        self.default = _parse_default(default.strip(), type_) if eq else MISSING
+        self.keyword_only = keyword_only
+        self.numbers_as_tensors = numbers_as_tensors and type_ == "Tensor"
+
+    def printed(self):
+        text = f"{_PRINTED[self.type]} {self.name}"
+        if self.optional:
+            text += f" = {_print_default(self.default, self.type)}"
+        return text
+
+    def matches(self, value):
+        """torch's test of a value against this parameter's type (None handled by the caller)."""
+        t = self.type
+        if t == "Tensor":
+            return isinstance(value, Tensor) or self.numbers_as_tensors and _is_scalar(value)
+        if t == "Scalar":
+            return _is_scalar(value) or _is_float(value)
+        if t == "complex":
+            return isinstance(value, complex) or _is_float(value)
+        if t == "float":
+            return _is_float(value)
+        if t in ("int", "SymInt"):
+            return _is_int(value)
+        if t == "bool":
+            return value.__class__ is bool
+        if t in ("int[]", "SymInt[]"):
+            if isinstance(value, (tuple, list)):
+                return not value or hasattr(value[0], "__index__") and not isinstance(
+                    value[0], Tensor) or _is_int_tensor(value[0])
+            return self.size > 0 and _is_int(value)
+        if t in ("float[]", "Scalar[]"):
+            return isinstance(value, (tuple, list)) and (
+                not value or all(_is_scalar(v) for v in value))
+        if t in ("Tensor[]", "Tensor?[]"):
+            return isinstance(value, (tuple, list))
+        if t == "bool[]":
+            return isinstance(value, (tuple, list)) and all(v.__class__ is bool for v in value)
+        if t == "ScalarType":
+            return isinstance(value, _dtype.dtype) or value in _PYTHON_SCALAR_TYPES
+        if t == "str":
+            return isinstance(value, str)
+        if t == "Device":
+            return isinstance(value, (str, CLASSES["Device"])) or _is_int(value)
+        if t == "object":
+            return True
+        return isinstance(value, CLASSES[t])
+
+    def unpack(self, value, name, position):
+        """The value as the op receives it: torch's conversions after a match."""
+        t = self.type
+        if value is None:
+            return None
+        if t in ("int", "SymInt") and value.__class__ is not int:
+            return operator.index(value.item() if isinstance(value, Tensor) else value)
+        if t in ("float", "Scalar", "complex") and not isinstance(value, (int, float, complex)):
+            return value.item()
+        if t in ("int[]", "SymInt[]"):
+            if not isinstance(value, (tuple, list)):
+                return operator.index(value)
+            return _unpack_ints(value, name, self.name)
+        if t == "ScalarType" and not isinstance(value, _dtype.dtype):
+            return _PYTHON_SCALAR_TYPES[value]
+        if t in ("Tensor[]", "Tensor?[]"):
+            for i, v in enumerate(value):
+                if not isinstance(v, Tensor) and not (v is None and t == "Tensor?[]"):
+                    raise TypeError(f"expected Tensor as element {i} in argument {position}, "
+                                    f"but got {tp_name(v)}")
+            return value
+        return value
+
+
+def _unpack_ints(value, fn_name, param_name):
+    out = []
+    for i, v in enumerate(value):
+        if v.__class__ is int:
+            out.append(v)
+        elif hasattr(v, "__index__") and not isinstance(v, Tensor) or _is_int_tensor(v):
+            out.append(operator.index(v))
+        else:
+            raise TypeError(f"{fn_name}(): argument '{param_name}' failed to unpack the object "
+                            f"at pos {i + 1} with error \"type must be tuple of ints,but got "
+                            f"{tp_name(v)}\"")
+    return tuple(out)
+
+
+def _parse_default(text, type_):
+    if text == "None":
+        return None
+    if text in ("True", "False"):
+        return text == "True"
+    if type_ == "str":
+        return text.strip("\"'")
+    if text.startswith("torch."):
+        return getattr(_dtype, text[6:], text)
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return Symbolic(text)
+
+
+class Symbolic(str):
+    """A default torch names in C++ (``reduction=at::Reduction::Mean``): printed as written;
+    the op's own default stands for it."""
+
+
+def _print_default(value, type_):
+    if isinstance(value, _dtype.dtype):
+        return repr(value)
+    if type_ == "str" and value is not None:
+        return f'"{value}"'
+    return str(value)
+
+
+def _is_scalar(value):
+    c = value.__class__
+    return c in (int, float, bool, complex) or _is_numpy_scalar(value)
+
+
+def _is_float(value):
+    c = value.__class__
+    if c is float or c is int or c is bool or isinstance(value, (int, float)):
+        return True
+    if isinstance(value, Tensor):
+        return value.ndim == 0 and not value.requires_grad
+    return _is_numpy_scalar(value) and not isinstance(value, complex)
+
+
+def _is_int(value):
+    if isinstance(value, int):
+        return value.__class__ is not bool
+    if isinstance(value, Tensor):
+        return _is_int_tensor(value)
+    return _is_numpy_scalar(value) and hasattr(value, "__index__") and \
+        type(value).__name__ != "bool"
+
+
+def _is_int_tensor(value):
+    return isinstance(value, Tensor) and value.ndim == 0 and not value.requires_grad and \
+        value.dtype._category == 1
+
+
+def _is_numpy_scalar(value):
+    return type(value).__module__ == "numpy" and hasattr(value, "dtype") and \
+        getattr(value, "ndim", 1) == 0
+
+
+def tp_name(value):
+    """The name torch's messages give a value's type: C's ``tp_name`` (``numpy.int64``)."""
+    cls = type(value)
+    if cls.__flags__ & (1 << 9) or cls.__module__ == "builtins":  # a class written in Python
+        return cls.__name__
+    return f"{cls.__module__}.{cls.__name__}"
+
+
+class Signature:
+    """One overload: its name, parameters and whether messages show it."""
+    __slots__ = ("name", "params", "hidden", "min_args", "max_args", "max_pos_args")
+
+    def __init__(self, text, drop_self=False):
+        text, _, flag = text.partition("|")
+        self.hidden = flag in ("hidden", "deprecated")
+        self.name, _, body = text.partition("(")
+        body = body.rstrip()[:-1]
+        numbers = self.name.rstrip("_") in _NUMBERS_AS_TENSORS
+        self.params, keyword_only = [], False
+        for part in [p.strip() for p in body.split(", ")] if body.strip() else []:
+            if part == "*":
+                keyword_only = True
+            else:
+                self.params.append(Param(part, keyword_only, numbers))
+        if drop_self:  # a method: no self among the parameters, and no out=
+            self.params = [p for p in self.params[1:] if p.name != "out"]
+        self.min_args = sum(not p.optional for p in self.params)
+        self.max_args = len(self.params)
+        self.max_pos_args = sum(not p.keyword_only for p in self.params)
+
+    def printed(self):
+        parts, star = [], False
+        for p in self.params:
+            if p.keyword_only and not star:
+                parts.append("*")
+                star = True
+            parts.append(p.printed())
+        return "(" + ", ".join(parts) + ")"
+
+    def varargs_intlist(self):
+        """torch's ``x.view(2, 3)``: a lone positional int list may be given spread out."""
+        return self.max_pos_args == 1 and self.params[0].type in ("int[]", "SymInt[]")
+
+    def parse(self, args, kwargs, raise_error):
+        """The bound values (by name) for a call, or None (or torch's TypeError) on mismatch."""
+        nargs = len(args)
+        varargs = self.varargs_intlist()
+        if nargs > self.max_pos_args and not varargs:
+            if raise_error:
+                self._extra_args(nargs)
+            return None
+        bound, arg_pos, remaining = {}, 0, len(kwargs)
+        for i, p in enumerate(self.params):
+            is_kwd = False
+            if arg_pos < nargs:
+                if p.keyword_only:
+                    if raise_error:
+                        self._extra_args(nargs)
+                    return None
+                value = args[arg_pos]
+            else:
+                value = kwargs.get(p.name, MISSING)
+                for alias in NUMPY_NAMES.get(p.name, ()):
+                    if value is MISSING:
+                        value = kwargs.get(alias, MISSING)
+                is_kwd = True
+            if value is MISSING and p.optional:
+                bound_value = MISSING
+            elif value is None and p.nullable:
+                bound_value = None
+            elif value is MISSING:
+                if raise_error:
+                    self._missing(i)
+                return None
+            elif p.matches(value):
+                bound_value = value
+            elif varargs and i == 0 and not is_kwd and _is_int_list(args):
+                bound[p.name] = tuple(args)
+                arg_pos = nargs
+                continue
+            elif raise_error:
+                where = "" if is_kwd else f" (position {arg_pos + 1})"
+                if not is_kwd and varargs and i == 0 and isinstance(value, int):
+                    where = f" (position {arg_pos + 1})"
+                raise TypeError(f"{self.name}(): argument '{p.name}'{where} must be "
+                                f"{_PRINTED[p.type]}, not {tp_name(value)}")
+            else:
+                return None
+            if bound_value is not MISSING:
+                bound[p.name] = bound_value
+            if not is_kwd:
+                arg_pos += 1
+            elif value is not MISSING:
+                remaining -= 1
+        if remaining > 0:
+            if raise_error:
+                self._extra_kwargs(kwargs, nargs)
+            return None
+        return bound
+
+    def _extra_args(self, nargs):
+        if self.min_args != self.max_pos_args:
+            raise TypeError(f"{self.name}() takes from {self.min_args} to {self.max_pos_args} "
+                            f"positional arguments but {nargs} were given")
+        raise TypeError(f"{self.name}() takes {self.max_pos_args} positional argument"
+                        f"{'' if self.max_pos_args == 1 else 's'} but {nargs} "
+                        f"{'was' if nargs == 1 else 'were'} given")
+
+    def _missing(self, index):
+        names = [f'"{p.name}"' for p in self.params[index:] if not p.optional]
+        # torch's message says "arguments" for one missing argument and "argument" for more
+        raise TypeError(f"{self.name}() missing {len(names)} required positional argument"
+                        f"{'s' if len(names) == 1 else ''}: {', '.join(names)}")
+
+    def _extra_kwargs(self, kwargs, nargs):
+        names = [p.name for p in self.params]
+        for key in kwargs:
+            if not isinstance(key, str):
+                raise TypeError("keywords must be strings")
+            index = _find(names, key)
+            if index < 0:
+                raise TypeError(f"{self.name}() got an unexpected keyword argument '{key}'")
+            if index < nargs:
+                raise TypeError(f"{self.name}() got multiple values for argument '{key}'")
+        raise TypeError("invalid keyword arguments")
+
+
+def _find(names, key):
+    return names.index(key) if key in names else -1
+
+
+def _is_int_list(args):
+    return all(_is_int(a) for a in args)
+
+
+class Signatures:
+    """All overloads of one op (or of its method form), in torch's order of trial."""
+
+    def __init__(self, texts, method=False):
+        sigs = [Signature(t, drop_self=method) for t in texts]
+        # torch tries deprecated overloads last
+        self.overloads = [s for s in sigs if not s.hidden] + [s for s in sigs if s.hidden]
+        self.name = sigs[0].name
+
+    def parse(self, args, kwargs):
+        """``(overload, bound values)`` for a call, or torch's TypeError."""
+        if len(self.overloads) == 1:
+            only = self.overloads[0]
+            return only, self._unpack(only, only.parse(args, kwargs, True))
+        for sig in self.overloads:
+            bound = sig.parse(args, kwargs, False)
+            if bound is not None:
+                return sig, self._unpack(sig, bound)
+        n = len(args) + len(kwargs)
+        plausible = [s for s in self.overloads
+                     if s.min_args <= n <= s.max_args and not s.hidden]
+        if len(plausible) == 1:
+            plausible[0].parse(args, kwargs, True)
+        raise TypeError(self._invalid(args, kwargs))
+
+    def _unpack(self, sig, bound):
+        for position, p in enumerate(sig.params):
+            if p.name in bound:
+                bound[p.name] = p.unpack(bound[p.name], self.name, position)
+        return bound
+
+    def _invalid(self, args, kwargs):
+        """torch's "received an invalid combination of arguments" message."""
+        options = [s.printed() for s in self.overloads if not s.hidden]
+        msg = f"{self.name}() received an invalid combination of arguments - "
+        if len(options) == 1:
+            option = _Option(options[0])
+            unmatched = option.unmatched_kwargs(kwargs)
+            if unmatched:
+                return msg + "got unrecognized keyword arguments: " + ", ".join(unmatched)
+            got = option.describe(args, kwargs) if option.count_matches(args, kwargs) \
+                else _describe(args, kwargs)
+            return msg + f"got {got}, but expected {options[0]}"
+        msg += f"got {_describe(args, kwargs)}, but expected one of:\n"
+        for text in options:
+            option = _Option(text)
+            msg += f" * {text}\n"
+            if option.count_matches(args, kwargs):
+                unmatched = option.unmatched_kwargs(kwargs)
+                if unmatched:
+                    msg += ("      didn't match because some of the keywords were incorrect: "
+                            + ", ".join(unmatched) + "\n")
+                else:
+                    msg += ("      didn't match because some of the arguments have invalid "
+                            f"types: {option.describe(args, kwargs)}\n")
+        return msg
+
+
+class _Option:
+    """A printed overload as torch's message formatter reads it back: it splits the text at
+    ", " and takes each part's last word as the name (so ``bool keepdim = False`` is named
+    ``False`` and ``*`` counts as an argument) -- quirks kept, since they shape the text."""
+
+    def __init__(self, text):
+        self.args = []
+        for part in text[1:-1].split(", "):
+            end = part.rfind(" ")
+            if end < 0:
+                self.args.append((part, part))
+            else:
+                self.args.append((part[end + 1:], part[:end]))
+
+    def count_matches(self, args, kwargs):
+        return len(args) + len(kwargs) == len(self.args)
+
+    def unmatched_kwargs(self, kwargs):
+        start = max(len(self.args) - len(kwargs), 0)
+        names = {name for name, _ in self.args[start:]}
+        return [k for k in kwargs if k not in names]
+
+    def describe(self, args, kwargs):
+        parts = []
+        for i in range(len(args) + len(kwargs)):
+            is_kwarg = i >= len(args)
+            if is_kwarg:
+                name = self.args[i][0]
+                if name not in kwargs:
+                    return _describe(args, kwargs)
+                value = kwargs[name]
+            else:
+                value = args[i]
+            ok = i < len(self.args) and _type_matches(self.args[i][1], value)
+            text = (f"{self.args[i][0]}=" if is_kwarg else "") + _type_text(value, True)
+            parts.append(text if ok else f"!{text}!")
+        return _join(parts, bool(args))
+
+
+def _type_matches(printed_type, value):
+    name = tp_name(value)
+    if printed_type == "float":
+        return name in ("float", "int")
+    if printed_type == "int":
+        return name == "int"
+    return name == printed_type
+
+
+def _type_text(value, expand):
+    if expand and isinstance(value, (tuple, list)):
+        inner = ", ".join(tp_name(v) for v in value)
+        if isinstance(value, tuple):
+            return f"{tp_name(value)} of ({inner}{',' if len(value) == 1 else ''})"
+        return f"{tp_name(value)} of [{inner}]"
+    return tp_name(value)
+
+
+def _describe(args, kwargs):
+    parts = [tp_name(a) for a in args] + [f"{k}={tp_name(v)}" for k, v in kwargs.items()]
+    return _join(parts, bool(args))
+
+
+def _join(parts, had_positional):
+    # torch trims the last ", " only when some argument was positional: "(keepdim=bool, )"
+    return "(" + ", ".join(parts) + ("" if had_positional or not parts else ", ") + ")"
+
+
+# ---- the generated callables ---------------------------------------------------------------
+
+_FAST = {  # a cheap test of a value against a type; anything it refuses goes the slow way
+    "Tensor": "({v}.__class__ is _Tensor or isinstance({v}, _Tensor))",
+    "Scalar": "{v}.__class__ in _NUMBERS", "complex": "{v}.__class__ in _NUMBERS",
+    "float": "({v}.__class__ is float or {v}.__class__ is int)",
+    "int": "{v}.__class__ is int", "SymInt": "{v}.__class__ is int",
+    "bool": "{v}.__class__ is bool", "str": "{v}.__class__ is str", "object": "True",
+    "ScalarType": "{v}.__class__ is _dtype_class",
+    "int[]": "_ints({v})", "SymInt[]": "_ints({v})", "Tensor[]": "_tensors({v})",
+}
+
+
+def _ints(value):
+    if value.__class__ is not tuple and value.__class__ is not list:
+        return False
+    for v in value:
+        if v.__class__ is not int:
+            return False
+    return True
+
+
+def _tensors(value):
+    if value.__class__ is not tuple and value.__class__ is not list:
+        return False
+    for v in value:
+        if not isinstance(v, Tensor):
+            return False
+    return True
+
+
+def checked(impl, texts, name, method=False, write_outs=None):
+    """The public callable of an op: ``impl`` behind torch's argument checks.
+
+    ``texts`` are the function's signatures; ``method=True`` builds the Tensor method (the
+    first parameter is ``self``). ``impl`` takes the parameters by the declared names (the
+    union over the overloads), with the declared defaults; when it has no ``out`` parameter,
+    ``write_outs(out, result)`` writes the result into a given ``out``.
+    """
+    sigs = Signatures(texts, method=method)
+    impl_params = impl.__code__.co_varnames[:impl.__code__.co_argcount +
+                                            impl.__code__.co_kwonlyargcount]
+    positional, keyword = _union(sigs.overloads)
+    if method and not positional and not keyword:
+        return _no_arguments(impl, sigs)
+    if positional is None:  # overloads disagree on names or order: parse every call
+        return _generic(impl, sigs, method, write_outs, impl_params)
+    env = {"_N": MISSING, "_impl": impl, "_Tensor": Tensor, "_NUMBERS": {int, float, bool,
+           complex}, "_dtype_class": _dtype.dtype, "_ints": _ints, "_tensors": _tensors,
+           "_write_outs": write_outs, "_given_args": _given_args,
+           "_given_kwargs": _given_kwargs}
+    env["_slow"] = lambda *a: _slow(impl, sigs, method, write_outs, impl_params, *a)
+    defaults = _plain_defaults(sigs.overloads, env)
+    for n, d in defaults.items():
+        env[f"_D_{n}"] = d
+    first = 1 if method else 0
+    head = (["self"] if method else []) + positional
+
+    def default(n):
+        return f"_D_{n}" if n in defaults else "_N"
+
+    params = (["self"] if method else []) + [f"{p}={default(p)}" for p in positional]
+    params = params + ["/"] if params else []
+    params += ["*_more"] + [f"{p}={default(p)}" for p in keyword] + ["**_kw"]
+    self_arg = "self, " if method else ""
+    given = f"({', '.join(default(p) for p in positional)}{',' if positional else ''})"
+    kwonly = ", ".join(keyword)
+    lines = [f"def {name}({', '.join(params)}):"]
+    varargs = [s for s in sigs.overloads if s.varargs_intlist()]
+    if varargs and positional:
+        p0 = positional[0]
+        lines.append(f"    if {p0}.__class__ is int and not _kw and _ints(_more):")
+        lines.append(f"        {p0} = ({p0},) + _more")
+        lines.append(f"        _more = ()")
+    lines.append("    if _kw or _more:")
+    lines.append(f"        return _keywords({self_arg}{', '.join(positional + keyword)}"
+                 f"{', ' if positional + keyword else ''}_more, _kw)")
+    body = _dispatch(sigs, positional, keyword, impl_params, env, method, defaults)
+
+    kw_defaults = f"({', '.join(default(k) for k in keyword)}{',' if keyword else ''})"
+
+    def slow(values, more="()", extra="{}"):
+        """Source of the slow path's call, with the arguments as the caller gave them."""
+        return (f"return _slow({self_arg}_given_args({values}, {given}, {more}), "
+                f"_given_kwargs(({kwonly}{',' if keyword else ''}), {tuple(keyword)!r}, "
+                f"{kw_defaults}, {extra}))")
+
+    lines += body
+    lines.append("    " + slow(f"({', '.join(positional)}{',' if positional else ''})"))
+    # the keyword path: keywords for positional parameters (and NumPy's names) are moved to
+    # their places, then the same dispatch runs
+    kl = [f"def _keywords({self_arg}{', '.join(positional + keyword)}"
+          f"{', ' if positional + keyword else ''}_more, _kw):",
+          "    _given = dict(_kw)",
+          f"    _values = ({', '.join(positional)}{',' if positional else ''})",
+          "    if _more:",
+          "        " + slow("_values", "_more", "_given")]
+    for p in positional:
+        for key in (p,) + NUMPY_NAMES.get(p, ()):
+            kl.append(f"    if {key!r} in _kw:")
+            kl.append(f"        if {p} is not {default(p)}:")
+            kl.append("            " + slow("_values", "()", "_given"))
+            kl.append(f"        {p} = _kw.pop({key!r})")
+    kl.append("    if _kw:")
+    kl.append("        " + slow("_values", "()", "_given"))
+    kl += body
+    kl.append("    " + slow("_values", "()", "_given"))
+    source = "\n".join(kl) + "\n\n" + "\n".join(lines) + "\n"
+    exec(compile(source, f"<signature of {name}>", "exec"), env)
+    public = env[name]
+    public.__doc__ = impl.__doc__
+    public.__module__ = impl.__module__
+    public.__qualname__ = name
+    public.__wrapped__ = impl
+    public._signatures = sigs
+    return public
+
+
+def _union(overloads):
+    """The positional and keyword-only parameter names over all overloads, or (None, None)
+    when two overloads put different names at one position or disagree on keyword-ness."""
+    positional, keyword = [], []
+    for sig in overloads:
+        i = 0
+        for p in sig.params:
+            if p.keyword_only:
+                if p.name in positional:
+                    return None, None
+                if p.name not in keyword:
+                    keyword.append(p.name)
+                continue
+            if p.name in keyword:
+                return None, None
+            if i < len(positional):
+                if positional[i] != p.name:
+                    return None, None
+            else:
+                positional.append(p.name)
+            i += 1
+    return positional, keyword
+
+
+def _plain_defaults(overloads, env):
+    """The parameters whose default can stand in the generated signature itself: optional in
+    every overload, with one default that passes the fast test. (The others default to
+    ``_N``, so that the dispatch can tell whether they were given.)"""
+    found = {}
+    for sig in overloads:
+        for p in sig.params:
+            found.setdefault(p.name, []).append(p)
+    plain = {}
+    for name, params in found.items():
+        p = params[0]
+        if len(params) != len(overloads) or not all(
+                q.optional and q.default == p.default and type(q.default) is type(p.default)
+                for q in params):
+            continue
+        if eval(_check_source(p, "value", env, "default"), dict(env, value=p.default)):
+            plain[name] = p.default
+    return plain
+
+
+def _given_args(values, defaults, more):
+    """The positional values the caller gave: up to the last one that is not its default (all
+    of them when there are more)."""
+    n = len(values)
+    while n and not more and values[n - 1] is defaults[n - 1]:
+        n -= 1
+    return tuple(values[:n]) + tuple(more)
+
+
+def _given_kwargs(values, names, defaults, extra):
+    out = {k: v for k, v, d in zip(names, values, defaults) if v is not d}
+    out.update(extra)
+    return out
+
+
+def _dispatch(sigs, positional, keyword, impl_params, env, method, defaults):
+    """Source lines: for each overload in torch's order, the test that the given values fit it
+    and the call of the op with its defaults filled in."""
+    impl = env["_impl"]
+    impl_defaults = dict(zip(impl.__code__.co_varnames[impl.__code__.co_argcount -
+                                                       len(impl.__defaults__ or ()):],
+                             impl.__defaults__ or ()))
+    impl_defaults.update(impl.__kwdefaults__ or {})
+    lines = []
+    union = positional + keyword
+    self_arg = "self, " if method else ""
+    for k, sig in enumerate(sigs.overloads):
+        mine = {p.name: p for p in sig.params}
+        tests, call_pos, call_kw = [], [], []
+        for name in union:
+            p = mine.get(name)
+            if p is None:
+                if name not in defaults:
+                    tests.append(f"{name} is _N")
+                continue
+            check = _check_source(p, name, env, k)
+            if name in defaults:
+                tests.append(check)
+                value = name
+            elif p.optional:
+                tests.append(f"({name} is _N or {check})")
+                key = f"_d{k}_{name}"
+                env[key] = impl_defaults.get(name) if isinstance(p.default, Symbolic) \
+                    else p.default
+                value = f"({key} if {name} is _N else {name})"
+            else:
+                tests.append(check if p.type != "object" else f"{name} is not _N")
+                value = name
+            if name == "out" and "out" not in impl_params:
+                continue
+            if not p.keyword_only and len(call_kw) == 0 and name in positional and \
+                    positional.index(name) == len(call_pos):
+                call_pos.append(value)
+            else:
+                call_kw.append(f"{name}={value}")
+        call = f"_impl({self_arg}{', '.join(call_pos + call_kw)})"
+        lines.append(f"    if {' and '.join(tests) or 'True'}:")
+        if "out" in mine and "out" not in impl_params:
+            lines.append(f"        _r = {call}")
+            lines.append("        return _r if out is None or out is _N else "
+                         "_write_outs(out, _r)")
+        else:
+            lines.append(f"        return {call}")
+    return lines
+
+
+def _check_source(p, name, env, k):
+    fast = _FAST.get(p.type)
+    if p.type == "Tensor" and p.numbers_as_tensors:
+        fast = "({v}.__class__ in _NUMBERS or {v}.__class__ is _Tensor or isinstance({v}, _Tensor))"
+    if p.type in ("int[]", "SymInt[]") and p.size:
+        fast = "({v}.__class__ is int or _ints({v}))"
+    if fast is None:
+        key = f"_p{k}_{name}"
+        env[key] = p
+        fast = key + ".matches({v})"
+    check = fast.format(v=name)
+    if p.nullable:
+        check = f"({name} is None or {check})"
+    return check
+
+
+def _slow(impl, sigs, method, write_outs, impl_params, *call):
+    """A call the generated test did not pass: torch's parser decides, converts and reports."""
+    if method:
+        self, args, kwargs = call
+    else:
+        args, kwargs = call
+    sig, bound = sigs.parse(args, kwargs)
+    out = bound.pop("out", None) if "out" not in impl_params else None
+    positional, keywords = [self] if method else [], {}
+    for p in sig.params:  # positional ones by place (the op may name them otherwise)
+        if p.name not in bound:
+            continue
+        if p.keyword_only or keywords or len(positional) != sig.params.index(p) + method:
+            keywords[p.name] = bound[p.name]
+        else:
+            positional.append(bound[p.name])
+    result = impl(*positional, **keywords)
+    return result if out is None else write_outs(out, result)
+
+
+def _no_arguments(impl, sigs):
+    """A method without arguments, which torch binds as a plain C method (``x.relu()``)."""
+    name = sigs.name
+
+    def method(self, *args, **kwargs):
+        if kwargs:
+            raise TypeError(f"TensorBase.{name}() takes no keyword arguments")
+        if args:
+            raise TypeError(f"TensorBase.{name}() takes no arguments ({len(args)} given)")
+        return impl(self)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = impl.__doc__
+    method.__wrapped__ = impl
+    method._signatures = sigs
+    return method
+
+
+def _generic(impl, sigs, method, write_outs, impl_params):
+    """The callable for overloads that share no parameter layout: torch's parser every call."""
+    if method:
+        def public(self, *args, **kwargs):
+            return _slow(impl, sigs, True, write_outs, impl_params, self, args, kwargs)
+    else:
+        def public(*args, **kwargs):
+            return _slow(impl, sigs, False, write_outs, impl_params, args, kwargs)
+    public.__name__ = public.__qualname__ = sigs.name
+    public.__doc__ = impl.__doc__
+    public.__wrapped__ = impl
+    public._signatures = sigs
+    return public
