@@ -634,15 +634,22 @@ def gelu_(input, *, approximate="none"):
     return _GELU.inplace(input, _gelu_args(approximate))
 
 
+def _one_plus_exp(a, sign=-1):
+    """``1 + exp(-a)`` (or ``1 + exp(a)``) in one fresh buffer: every temporary of a large
+    tensor costs page faults, so kernels make few and work in place."""
+    e = np.negative(a) if sign < 0 else a.copy()
+    np.exp(e, out=e)
+    e += 1
+    return e
+
+
 def _silu_kernel(a, out):
-    e = np.exp(np.negative(a))
-    e += 1
-    return np.divide(a, e, out=out)
+    return np.divide(a, _one_plus_exp(a), out=out)
 
 
-def _sigmoid(a):
-    e = np.exp(np.negative(a))
-    e += 1
+def _sigmoid(a, sign=-1):
+    """``sigmoid(a)`` (``sigmoid(-a)`` with ``sign=1``)."""
+    e = _one_plus_exp(a, sign)
     return np.reciprocal(e, out=e)
 
 
@@ -769,7 +776,8 @@ hardswish, hardswish_ = _plain(_HARDSWISH, "``x * clamp(x + 3, 0, 6) / 6``.")
 
 def _softplus_kernel(a, out, beta, threshold):
     z = a * beta
-    r = np.log1p(np.exp(z))
+    r = np.exp(z)
+    np.log1p(r, out=r)
     r /= beta
     return _into(np.where(z > threshold, a, r), out)
 
@@ -842,13 +850,15 @@ def hardshrink(input, lambd=0.5):
 
 
 def _log_sigmoid_kernel(a, out):
-    r = np.exp(-np.abs(a))
+    r = np.abs(a)
+    np.negative(r, out=r)
+    np.exp(r, out=r)
     np.log1p(r, out=r)
     return np.subtract(np.minimum(a, 0), r, out=out)
 
 
 def _log_sigmoid_slope(a, args, is_result):
-    return _sigmoid(np.negative(a))
+    return _sigmoid(a, sign=1)
 
 
 def _log_sigmoid_curvature(x, args, is_result):
@@ -885,9 +895,7 @@ def glu(input, dim=-1):
     a, b = np.split(input._data, 2, axis=d)
     token = _silence()
     try:
-        e = np.exp(np.negative(b))
-        e += 1
-        out = make(np.divide(a, e), input._dtype)
+        out = make(np.divide(a, _one_plus_exp(b)), input._dtype)
     finally:
         _restore(token)
     if needs_grad1(input):
