@@ -198,32 +198,26 @@ def _swaps(targets):
 
 
 def _swaps_at_once(targets):
-    """:func:`_swaps` without a Python loop over the swaps (``targets[i] >= i``).
+    """:func:`_swaps` without a Python loop over the swaps (``targets[i] >= i``, n < 2^32).
 
     Position i ends with the value that position ``targets[i]`` held just before step i: the
     value that the latest earlier step with the same target left there, or, if none, the
     position's own initial value. And what step m leaves at its target is ``D[m]``, the value at
     position m just before step m, which is in turn what the latest earlier step targeting m
-    left there (or m). So it takes: for each step, the previous step with the same target
-    (found by peeling the latest step per target, round after round, each round about half the
-    size of the one before), then D by pointer jumping along those chains.
+    left there (or m). So it takes the steps grouped by target in step order (a stable sort:
+    two 16-bit radix passes), then D by pointer jumping along the chains of earlier writers.
     """
     n = len(targets) + 1
-    steps = np.arange(n - 1)
-    latest = np.full(n, -1)
-    np.maximum.at(latest, targets, steps)
-    writer = latest.copy()  # the latest step targeting each position, any time
+    order = np.argsort((targets & 0xFFFF).astype(np.uint16), kind="stable")
+    order = order[np.argsort((targets >> 16).astype(np.uint16)[order], kind="stable")]
+    grouped = targets[order]
+    same = grouped[1:] == grouped[:-1]
     before = np.full(n - 1, -1)  # the previous step with the same target
-    rest, rest_targets = steps, targets
-    while rest.size:
-        newest = latest[rest_targets] == rest
-        heads = rest[newest]
-        latest[rest_targets] = -1
-        keep = ~newest
-        rest, rest_targets = rest[keep], rest_targets[keep]
-        np.maximum.at(latest, rest_targets, rest)
-        before[heads] = latest[targets[heads]]
-    own = writer[:-1] == steps  # a step targeting its own position comes after itself
+    before[order[1:][same]] = order[:-1][same]
+    writer = np.full(n, -1)  # the latest step targeting each position
+    last = np.append(~same, True)
+    writer[grouped[last]] = order[last]
+    own = writer[:-1] == np.arange(n - 1)  # a step targeting its own position acts after it
     writer[:-1][own] = before[own]
     value = np.arange(n)  # D, by pointer jumping to the position no earlier step targets
     np.copyto(value, writer, where=writer >= 0)
