@@ -17,7 +17,7 @@ from .._tensor import Tensor, make, make_view
 from ..autograd.graph import record
 from ._util import needs_grad, needs_grad1, needs_grad2
 from ..return_types import return_type
-from .registry import defop, inplace_variant, register, type_name
+from .registry import check_no_overlap, defop, inplace_variant, register, type_name
 
 _result_type_of = _dtype.result_type_of
 _SCALARS = (bool, int, float, complex)
@@ -108,6 +108,33 @@ def _apply(ufunc, a, b):
         raise broadcast_error(a, b) from None
     finally:
         _restore(token)
+
+
+def _write_through(ufunc, self, other, scale=1, check=None):
+    """``self = ufunc(self, scale * other)`` in ``self``'s own buffer (NumPy's ``out=``), for an
+    in-place op with no graph to record and no cast: its ``direct`` writer (see
+    ``registry.inplace_variant``). None where that does not hold (the general path then
+    computes the result apart, and raises torch's errors)."""
+    if needs_grad2(self, other):
+        return None
+    a, b, dtype = promote(self, other)
+    if dtype is not self._dtype or dtype is _BOOL and ufunc is np.subtract:
+        return None
+    if check is not None:
+        check(a, b, dtype)
+    if scale != 1:
+        _check_alpha(scale, dtype)
+        b = b * scale
+    check_no_overlap(self)
+    token = _silence()
+    try:
+        ufunc(a, b, out=a)
+    except (ValueError, TypeError):  # grows self by broadcasting, or a cast NumPy refuses
+        return None
+    finally:
+        _restore(token)
+    self._bump_version()
+    return self
 
 
 def _check_tensors(name, input, other):
@@ -266,6 +293,9 @@ def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dt
                    backward, saved + tail, saved_outputs)
         return out
 
+    if inplace and result_dtype is None and refuse is None and not tensors_only:
+        def inplace(self, other):
+            return _write_through(ufunc, self, other, check=check)
     return _publish(op, name, doc, inplace, aliases, method, namespace, special, signature)
 
 
@@ -362,7 +392,8 @@ def _scaled(ufunc, input, other, alpha, bool_check=False):
     return make(_apply(ufunc, a, b), dtype)
 
 
-@defop(inplace=True, out=True)
+@defop(inplace=lambda self, other, *, alpha=1: _write_through(np.add, self, other, alpha),
+       out=True)
 def add(input, other, *, alpha=1):
     """``input + alpha * other``, with torch's type promotion."""
     out = _scaled(np.add, input, other, alpha)
@@ -371,7 +402,8 @@ def add(input, other, *, alpha=1):
     return out
 
 
-@defop(inplace=True, out=True, aliases=("subtract",))
+@defop(inplace=lambda self, other, *, alpha=1: _write_through(np.subtract, self, other, alpha),
+       out=True, aliases=("subtract",))
 def sub(input, other, *, alpha=1):
     """``input - alpha * other``."""
     out = _scaled(np.subtract, input, other, alpha, bool_check=True)
@@ -416,7 +448,8 @@ def _negated_second(g):
     return g, -g
 
 
-@defop(inplace=True, out=True, aliases=("multiply",))
+@defop(inplace=lambda self, other: _write_through(np.multiply, self, other), out=True,
+       aliases=("multiply",))
 def mul(input, other):
     """``input * other``, elementwise."""
     a, b, dtype = promote(input, other)
@@ -460,7 +493,8 @@ def _divide(a, b, dtype, rounding_mode):
         return q
 
 
-@defop(inplace=True, out=True, aliases=("divide",))
+@defop(inplace=lambda self, other, *, rounding_mode=None: None if rounding_mode is not None
+       else _write_through(np.true_divide, self, other), out=True, aliases=("divide",))
 def div(input, other, *, rounding_mode=None):
     """``input / other``: true division (always floating), or rounded with
     ``rounding_mode='trunc'`` or ``'floor'`` (keeping integer dtypes)."""

@@ -36,6 +36,8 @@ def defop(fn=None, *, name=None, method=True, function=True, inplace=False, out=
     Tensor[], Scalar[], ScalarType, Layout, Device, MemoryFormat, Generator, str, object;
     ``?`` admits None).
 
+    ``inplace`` may be a function, the op's ``direct`` writer (see :func:`inplace_variant`).
+
     ``spread`` is for an op whose one argument after the tensor is a list of ints: torch's
     method then also takes the ints spread out (``x.flip(0, 1)``), its function does not.
     ``spread="list"``: a single int is a list of one (``x.flip(1)``); ``spread="overload"``:
@@ -57,7 +59,7 @@ def defop(fn=None, *, name=None, method=True, function=True, inplace=False, out=
         if method:
             register(namespace, n, bound, True)
         if inplace:
-            register(namespace, n + "_", inplace_variant(fn, n + "_"), True)
+            register(namespace, n + "_", _inplace_form(fn, n, inplace), True)
     return public
 
 
@@ -74,11 +76,15 @@ def _declared(fn, name, texts, method, function, inplace, aliases, namespace):
         if method:
             register(namespace, n, checked(fn, named, n, method=True), True)
         if inplace:
-            register(namespace, n + "_", checked(inplace_variant(fn, n + "_"),
+            register(namespace, n + "_", checked(_inplace_form(fn, n, inplace),
                                                  [_renamed(t, n + "_") for t in texts],
                                                  n + "_", method=True), True)
     return public or checked(fn, [_renamed(t, name) for t in texts], name,
                              write_outs=_write_outs)
+
+
+def _inplace_form(fn, name, inplace):
+    return inplace_variant(fn, name + "_", None if inplace is True else inplace)
 
 
 def _renamed(text, name):
@@ -120,10 +126,18 @@ def _is_int(value):
 
 # ---- in-place and out= variants ------------------------------------------------------------
 
-def inplace_variant(fn, name):
+def inplace_variant(fn, name, direct=None):
+    """``self.name_(...)``: ``fn``'s result written into ``self``. ``direct(self, ...)``, when
+    given, writes straight into ``self``'s buffer (NumPy's ``out=``) and returns ``self``, or
+    returns None where it cannot (a graph to record, a cast, a broadcast that grows ``self``)
+    and the result is computed apart and copied in."""
     @functools.wraps(fn)
     def inplace(self, *args, **kwargs):
         check_inplace(self)
+        if direct is not None:
+            done = direct(self, *args, **kwargs)
+            if done is not None:
+                return done
         source = self
         if self._requires_grad and grad_mode.is_grad_enabled():
             source = snapshot(self)  # a derivative that saves the input needs its old values
