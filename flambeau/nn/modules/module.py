@@ -4,6 +4,9 @@ Parameters, buffers and submodules live in three dicts (``_parameters``, ``_buff
 ``_modules``) that ``__setattr__``/``__getattr__`` keep behind plain attributes, as in torch;
 traversal order, de-duplication, ``state_dict`` layout, printing and error messages are torch's.
 Calling a module without hooks costs one frame more than calling its ``forward``.
+Differences: conversions always replace a parameter's data in place (torch's
+``__future__`` swap/overwrite modes are not offered), ``memory_format`` is accepted and
+ignored, and there is no DataParallel replication or ipu/xpu/mtia move.
 """
 import functools
 import itertools
