@@ -148,7 +148,7 @@ def _update_running(running_mean, running_var, mean, var, count, momentum):
     running_var._bump_version()
 
 
-@defop(method=False,
+@defop(method=False, function=False,  # torch.ops.aten only
        signature="native_batch_norm_backward(Tensor grad_out, Tensor input, Tensor? weight, "
                  "Tensor? running_mean, Tensor? running_var, Tensor? save_mean, "
                  "Tensor? save_invstd, bool train, double eps, bool[3] output_mask)")
@@ -312,7 +312,7 @@ def _layer_norm_grads(grad_out, xhat, rstd, weight, bias, mask, shape, dtype):
     return gx, gw, gb
 
 
-@defop(method=False,
+@defop(method=False, function=False,  # torch.ops.aten only
        signature="native_layer_norm_backward(Tensor grad_out, Tensor input, "
                  "SymIntArrayRef normalized_shape, Tensor mean, Tensor rstd, Tensor? weight, "
                  "Tensor? bias, bool[3] output_mask)")
@@ -384,7 +384,7 @@ def _group_norm_grads(grad_out, xhat, rstd, weight, N, C, mask, shape, dtype):
     return gx, gw, gb
 
 
-@defop(method=False,
+@defop(method=False, function=False,  # torch.ops.aten only
        signature="native_group_norm_backward(Tensor grad_out, Tensor input, Tensor mean, "
                  "Tensor rstd, Tensor? weight, SymInt N, SymInt C, SymInt HxW, int64_t group, "
                  "bool[3] output_mask)")

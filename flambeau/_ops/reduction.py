@@ -863,10 +863,13 @@ def _softmax_op(name, log, node):
                 d = None  # a 0-d input: sums over "dim" are sums over everything
             if log:
                 def backward(g, out):
-                    if needs_grad(g, out):  # building a graph: written with ops
+                    if needs_grad(g, out) or out._data.dtype.itemsize < 4:
+                        # a graph of the gradient, or half precision (which the ops
+                        # compute in float32): written with ops
                         return g - out.exp() * g.sum(d, True)
-                    r = np.exp(out._data, out=np.empty_like(out._data))  # else in place on
-                    r *= _add_reduce(g._data, d, None, None, True)  # NumPy: a third of the time
+                    # else in place on NumPy arrays, in a third of the time
+                    r = np.exp(out._data, out=np.empty_like(out._data))
+                    r *= _add_reduce(g._data, d, None, None, True)
                     return make(np.subtract(g._data, r, out=r), out._dtype)
             else:
                 def backward(g, out):
