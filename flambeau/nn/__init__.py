@@ -3,7 +3,7 @@ from . import parameter
 from .parameter import (Buffer, Parameter, UninitializedBuffer, UninitializedParameter)
 from .modules import *  # noqa: F401,F403
 from .modules import __all__ as _modules_all
-from . import functional, init, utils
+from . import functional, init
 from .. import _naming
 
 _naming.public_classes([Buffer, Parameter, UninitializedBuffer, UninitializedParameter,
@@ -15,5 +15,9 @@ __all__ = ["Buffer", "Parameter", "UninitializedBuffer", "UninitializedParameter
 
 
 def __getattr__(name):
+    """``utils`` (clipping, parametrizations ...) is imported when first used."""
+    if name == "utils":
+        import importlib
+        return importlib.import_module(".utils", __name__)
     from .. import compat
     raise compat.missing_attribute(__name__, name)
