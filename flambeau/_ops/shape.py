@@ -159,7 +159,7 @@ def view_as(self, other):
 register("", "view_as", view_as, method=True)
 
 
-@defop(spread="list")
+@defop(signature="reshape(Tensor input, int[] shape)")
 def reshape(input, shape):
     """``view`` when the strides allow it, else a copy."""
     shape = infer_size(int_list(shape, "reshape", "shape"), input._data.size)
@@ -181,7 +181,7 @@ def reshape_as(self, other):
 register("", "reshape_as", reshape_as, method=True)
 
 
-@defop
+@defop(signature="flatten(Tensor input, int start_dim=0, int end_dim=-1)")
 def flatten(input, start_dim=0, end_dim=-1):
     """Dims ``start_dim`` to ``end_dim`` merged into one."""
     shape = input._data.shape
@@ -207,7 +207,7 @@ def unflatten(input, dim, sizes):
 
 # ---- dims reordered ------------------------------------------------------------------------
 
-@defop
+@defop(signature="transpose(Tensor input, int dim0, int dim1)")
 def transpose(input, dim0, dim1):
     """Dims ``dim0`` and ``dim1`` swapped (a view)."""
     n = input._data.ndim
@@ -216,10 +216,10 @@ def transpose(input, dim0, dim1):
     return _view(input, array, "TransposeBackward0", lambda g: g.transpose(d0, d1))
 
 
-register("", "swapaxes", transpose)
-register("", "swapaxes", transpose, method=True)
-register("", "swapdims", transpose)
-register("", "swapdims", transpose, method=True)
+defop(transpose.__wrapped__, name="swapaxes",
+      signature="swapaxes(Tensor input, int axis0, int axis1)")
+defop(transpose.__wrapped__, name="swapdims",
+      signature="swapdims(Tensor input, int dim0, int dim1)")
 
 
 @defop
@@ -231,7 +231,7 @@ def t(input):
     return _view(input, input._data.T, "TBackward0", lambda g: g.t())
 
 
-@defop(spread="list")
+@defop(signature="permute(Tensor input, int[] dims)")
 def permute(input, dims):
     """Dims reordered: result dim ``i`` is input dim ``dims[i]``."""
     dims = int_list(dims, "permute", "dims")
@@ -298,7 +298,7 @@ for _name, _fn in {"T": _T, "mT": _mT, "H": _H, "mH": _mH}.items():
 
 # ---- size-1 dims ---------------------------------------------------------------------------
 
-@defop
+@defop(signature="unsqueeze(Tensor input, int dim)")
 def unsqueeze(input, dim):
     """A size-1 dim inserted at ``dim``."""
     a = input._data

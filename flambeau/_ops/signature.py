@@ -318,6 +318,10 @@ class Signature:
                 arg_pos += 1
             elif value is not MISSING:
                 remaining -= 1
+        if arg_pos < nargs:  # x.view((2, 3), 4): a list given whole, then more
+            if raise_error:
+                self._extra_args(nargs)
+            return None
         if remaining > 0:
             if raise_error:
                 self._extra_kwargs(kwargs, nargs)
