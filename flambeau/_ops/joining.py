@@ -398,7 +398,13 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
         return index_take(input, dim, np.repeat(np.arange(n), counts))
     if repeats < 0:
         raise RuntimeError("Repeats must be non-negative")
-    out = make(np.repeat(a, repeats, axis=dim), input._dtype)
+    if a.size * repeats > 2 ** 63 - 1:  # (NumPy's repeat crashes on such counts)
+        raise RuntimeError("numel: integer multiplication overflow")
+    check_size(a.shape[:dim] + (n * repeats,) + a.shape[dim + 1:], a.itemsize)
+    try:
+        out = make(np.repeat(a, repeats, axis=dim), input._dtype)
+    except MemoryError as error:
+        raise allocation_error(error) from None
     if needs_grad(input):
         shape = a.shape
         split = shape[:dim + 1] + (repeats,) + shape[dim + 1:]
