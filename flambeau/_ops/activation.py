@@ -904,10 +904,36 @@ def glu(input, dim=-1):
 
 
 def _glu_backward(g, dim, x):
-    a, b = x.chunk(2, dim[0])
+    """``[g s, g a s (1 - s)]`` along ``dim`` (``s = sigmoid(b)``) in NumPy; differentiable
+    (``GluBackwardBackward0``) when a second derivative is recorded."""
+    d = dim[0]
+    a, b = np.split(x._data, 2, axis=d)
+    token = _silence()
+    try:
+        s = _sigmoid(b)
+        ga = g._data * s
+        gb = np.subtract(1, s, out=s)
+        gb *= a
+        gb *= ga
+        out = make(np.concatenate((ga, gb), axis=d), g._dtype)
+    finally:
+        _restore(token)
+    if needs_grad(g, x):
+        record("GluBackwardBackward0", (out,), (g, x), _glu_double_backward, (dim, g, x))
+    return out
+
+
+def _glu_double_backward(gg, dim, g, x):
+    """With ``x = [a, b]``, ``s = sigmoid(b)``, ``s' = s (1 - s)``: ``gg_a s + gg_b a s'`` for
+    ``g``; ``gg_b g s'`` for ``a`` and ``g s' (gg_a + gg_b a (1 - 2 s))`` for ``b``."""
+    d = dim[0]
+    a, b = x.chunk(2, d)
+    gg_a, gg_b = gg.chunk(2, d)
     s = b.sigmoid()
-    ga = g * s
-    return cat((ga, ga * a * (1 - s)), dim[0])
+    slope = s * (1 - s)
+    ds = g * slope
+    return (gg_a * s + gg_b * a * slope,
+            cat((gg_b * ds, ds * (gg_a + gg_b * a * (1 - 2 * s))), d))
 
 
 @defop(signature="_prelu_kernel(Tensor input, Tensor weight)", method=False)
@@ -930,8 +956,33 @@ def _prelu_kernel(input, weight):
 
 
 def _prelu_backward(g, x, w):
-    positive = _const(x._data > 0, x)
-    return g * (positive + (1 - positive) * w), g * x * (1 - positive)
+    """``g`` where ``x > 0`` else ``g w`` for the input, ``g x`` where ``x <= 0`` for the weight
+    (the engine sums it to the weight's shape); differentiable (``PreluKernelBackwardBackward0``)
+    when a second derivative is recorded."""
+    a = x._data
+    below = a <= 0
+    token = _silence()
+    try:
+        factor = below * (w._data - 1)
+        factor += 1
+        grad_input = make(np.multiply(g._data, factor, dtype=g._data.dtype), g._dtype)
+        grad_weight = make(g._data * (a * below), g._dtype)
+    finally:
+        _restore(token)
+    if needs_grad(g, x, w):
+        record("PreluKernelBackwardBackward0", (grad_input, grad_weight), (g, x, w),
+               _prelu_double_backward, (g, x, w))
+    return grad_input, grad_weight
+
+
+def _prelu_double_backward(grads, g, x, w):
+    """For ``g``: ``gg_input (1 or w) + gg_weight x [x <= 0]``; for ``x``: ``gg_weight g
+    [x <= 0]`` (the input's slope is piecewise constant); for ``w``: ``gg_input g [x <= 0]``."""
+    gg_input, gg_weight = grads
+    below = _const(x._data <= 0, x)
+    through = gg_weight * below
+    return (gg_input * (1 + below * (w - 1)) + through * x, through * g,
+            gg_input * g * below)
 
 
 @defop(signature="prelu(Tensor input, Tensor weight)")

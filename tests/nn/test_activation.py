@@ -283,10 +283,31 @@ def test_second_derivatives(name, fn):
         (h,) = lib.autograd.grad((g * g).sum(), x)
         return g, h
     (gf, hf), (gt, ht) = hessian_vector(flambeau), hessian_vector(torch)
-    if gt.grad_fn.name().endswith("BackwardBackward0") and name not in ("glu", "prelu"):
+    if gt.grad_fn.name().endswith("BackwardBackward0"):
         assert gf.grad_fn.name() == gt.grad_fn.name()
     assert_same(gf, gt, rtol=1e-10, atol=1e-10)
     assert_same(hf, ht, rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("weight_size", [4, 1])
+def test_prelu_second_derivatives_of_every_input(weight_size):
+    a = np.random.default_rng(5).standard_normal((3, 4, 2))
+    rng = np.random.default_rng(6)
+    upstream, r1, r2 = rng.standard_normal(a.shape), rng.standard_normal(a.shape), \
+        rng.standard_normal(weight_size)
+
+    def run(lib):
+        x = lib.tensor(a, requires_grad=True)
+        w = lib.tensor(np.linspace(-0.5, 0.7, weight_size), requires_grad=True)
+        g_out = lib.tensor(upstream, requires_grad=True)
+        gx, gw = lib.autograd.grad(lib.nn.functional.prelu(x, w), (x, w), g_out,
+                                   create_graph=True)
+        total = (gx * lib.tensor(r1)).sum() + (gw * lib.tensor(r2)).sum()
+        return (gx.grad_fn.name(), gx, gw) + lib.autograd.grad(total, (x, w, g_out))
+    ours, theirs = run(flambeau), run(torch)
+    assert ours[0] == theirs[0] == "PreluKernelBackwardBackward0"
+    for f, t in zip(ours[1:], theirs[1:]):
+        assert_same(f, t, rtol=1e-12, atol=1e-12)
 
 
 def test_zero_dim_and_empty_inputs():
