@@ -711,3 +711,29 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     if out is None:
         return input / denom
     return _div(input, denom, out=out)
+
+
+# ---- convolution and padding (ops in _ops/conv.py, _ops/padding.py) ----------------------------
+
+from .._ops.conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,  # noqa: E402
+                         conv_transpose3d)
+from .._ops import padding as _padding  # noqa: E402
+
+
+def pad(input, pad, mode="constant", value=None):
+    """``input`` padded by ``pad`` widths (last dim first) with a constant, or by reflection,
+    replication or wrapping around."""
+    if mode == "constant":
+        return _constant_pad_nd(input, pad, 0 if value is None else value)
+    if value is not None and value != 0:
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+    n = len(pad) // 2
+    if len(pad) % 2 or not 1 <= n <= 3 or input.dim() not in (n + 1, n + 2):
+        raise NotImplementedError(f"Only 2D, 3D, 4D, 5D padding with non-constant padding are "
+                                  f"supported for now")
+    if mode == "circular":
+        return _padding.pad_circular(input, pad)
+    kinds = {"reflect": "reflection", "replicate": "replication"}
+    if mode not in kinds:
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    return getattr(_padding, f"{kinds[mode]}_pad{n}d")(input, pad)

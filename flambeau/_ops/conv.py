@@ -1,0 +1,375 @@
+"""Convolution: ``convolution`` (one ``ConvolutionBackward0`` node, plain or transposed, 1-d to
+3-d, any groups), its fused derivative ``convolution_backward`` (itself differentiable, so
+second derivatives work) and the ``conv1d``... ``conv_transpose3d`` entry points.
+
+Kernels work on NumPy arrays: im2col is a strided window view of the padded input copied once
+into a column matrix, then one batched GEMM (per sample and group); the input gradient is the
+transposed product folded back by strided adds, one per kernel offset (col2im). A transposed
+convolution is the input gradient of the convolution whose weight it shares, and the reverse.
+"""
+import itertools
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from .._tensor import make
+from ..autograd import grad_mode
+from ..autograd.graph import record
+from ._util import needs_grad
+from .joining import constant_pad_nd
+from .registry import defop, type_name
+
+# ---- array kernels ---------------------------------------------------------------------------
+
+
+def windows(xp, kernel, stride, dilation, out):
+    """The read-only view ``(N, C, *kernel, *out)`` of the windows of a padded ``(N, C, *S)``
+    array."""
+    st = xp.strides
+    return as_strided(xp, xp.shape[:2] + tuple(kernel) + tuple(out),
+                      st[:2] + tuple(s * d for s, d in zip(st[2:], dilation)) +
+                      tuple(s * t for s, t in zip(st[2:], stride)), writeable=False)
+
+
+def pad_array(x, pads, value=0):
+    """``x`` with ``(lo, hi)`` widths around each spatial dim (x itself when there are none)."""
+    if not any(lo or hi for lo, hi in pads):
+        return x
+    xp = np.full(x.shape[:2] + tuple(n + lo + hi for n, (lo, hi) in zip(x.shape[2:], pads)),
+                 value, x.dtype)
+    xp[(slice(None), slice(None)) + tuple(slice(lo, lo + n) for n, (lo, _) in
+                                          zip(x.shape[2:], pads))] = x
+    return xp
+
+
+def out_sizes(sizes, kernel, stride, pads, dilation):
+    return tuple((n + lo + hi - d * (k - 1) - 1) // s + 1
+                 for n, k, s, (lo, hi), d in zip(sizes, kernel, stride, pads, dilation))
+
+
+def im2col(x, kernel, stride, pads, dilation):
+    """The windows of ``x`` as a contiguous ``(N, C, *kernel, *out)`` array, and ``out``."""
+    out = out_sizes(x.shape[2:], kernel, stride, pads, dilation)
+    if all(k == 1 for k in kernel) and all(s == 1 for s in stride) and not any(
+            lo or hi for lo, hi in pads):
+        return x.reshape(x.shape[:2] + (1,) * len(kernel) + out), out  # 1x1: no copy
+    return np.ascontiguousarray(windows(pad_array(x, pads), kernel, stride, dilation, out)), out
+
+
+def col2im(cols, sizes, stride, pads, dilation):
+    """The adjoint of :func:`im2col`: ``(N, C, *kernel, *out)`` columns summed back into an
+    ``(N, C, *sizes)`` array, one strided add per kernel offset."""
+    nd = len(sizes)
+    kernel, out = cols.shape[2:2 + nd], cols.shape[2 + nd:]
+    if all(k == 1 for k in kernel) and all(s == 1 for s in stride) and not any(
+            lo or hi for lo, hi in pads):
+        return cols.reshape(cols.shape[:2] + tuple(sizes))
+    padded = [max(n + lo + hi, d * (k - 1) + s * (m - 1) + 1) for n, (lo, hi), d, k, s, m in
+              zip(sizes, pads, dilation, kernel, stride, out)]
+    xp = np.zeros(cols.shape[:2] + tuple(padded), cols.dtype)
+    head = (slice(None), slice(None))
+    for offsets in itertools.product(*map(range, kernel)):
+        xp[head + tuple(slice(o * d, o * d + s * (m - 1) + 1, s) for o, d, s, m in
+                        zip(offsets, dilation, stride, out))] += cols[head + offsets]
+    return xp[head + tuple(slice(lo, lo + n) for n, (lo, _) in zip(sizes, pads))]
+
+
+def _grouped(w, groups):
+    """A weight ``(Cout, Cin/g, *k)`` as ``(g, Cout/g, Cin/g * K)``."""
+    return w.reshape(groups, w.shape[0] // groups, -1)
+
+
+def conv_forward(x, w, stride, pads, dilation, groups):
+    """The convolution of ``x`` by ``w`` (no bias), and the im2col columns it used."""
+    n = x.shape[0]
+    cols, out = im2col(x, w.shape[2:], stride, pads, dilation)
+    y = np.matmul(_grouped(w, groups),
+                  cols.reshape(n, groups, w[0].size, int(np.prod(out))))
+    return y.reshape((n, w.shape[0]) + out), cols
+
+
+def conv_input_grad(gy, w, sizes, stride, pads, dilation, groups):
+    """The gradient of the convolution's input of spatial ``sizes`` (the transposed
+    convolution of ``gy``)."""
+    n, out = gy.shape[0], gy.shape[2:]
+    cols = np.matmul(_grouped(w, groups).transpose(0, 2, 1),
+                     gy.reshape(n, groups, w.shape[0] // groups, int(np.prod(out))))
+    return col2im(cols.reshape((n, w.shape[1] * groups) + w.shape[2:] + out), sizes, stride,
+                  pads, dilation)
+
+
+def conv_weight_grad(gy, cols, wshape, groups):
+    """The gradient of the weight from the output gradient and the input's columns."""
+    n, size = gy.shape[0], int(np.prod(gy.shape[2:]))
+    gw = np.matmul(gy.reshape(n, groups, wshape[0] // groups, size),
+                   cols.reshape(n, groups, int(np.prod(wshape[1:])), size).transpose(0, 1, 3, 2))
+    return gw.sum(0).reshape(wshape) if n else np.zeros(wshape, gy.dtype)
+
+
+# ---- the op --------------------------------------------------------------------------------
+
+def _pairs(padding):
+    return [(p, p) for p in padding]
+
+
+def _expand(name, value, nd):
+    value = tuple(value) if isinstance(value, (tuple, list)) else (value,)
+    if len(value) == 1:
+        return value * nd
+    if len(value) != nd:
+        raise RuntimeError(f"expected {name} to be a single integer value or a list of {nd} "
+                           f"values to match the convolution dimensions, but got "
+                           f"{name}={list(value)}")
+    return value
+
+
+def _check(input, weight, bias, stride, padding, dilation, transposed, output_padding, groups):
+    """torch's checks of a convolution's arguments; the normalised (stride, padding, dilation,
+    output_padding)."""
+    x, w = input._data, weight._data
+    nd = w.ndim - 2
+    stride, padding, dilation = (_expand(n, v, nd) for n, v in (
+        ("stride", stride), ("padding", padding), ("dilation", dilation)))
+    output_padding = _expand("output_padding", output_padding, nd)
+    if min(stride) <= 0:
+        raise RuntimeError("non-positive stride is not supported")
+    if min(padding) < 0:
+        raise RuntimeError("negative padding is not supported")
+    if min(dilation) <= 0:
+        raise RuntimeError("dilation should be greater than zero")
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    if x.ndim != w.ndim:
+        raise RuntimeError(f"Expected {w.ndim}-dimensional input for {w.ndim}-dimensional "
+                           f"weight {list(w.shape)}, but got {x.ndim}-dimensional input of size "
+                           f"{list(x.shape)} instead")
+    if input._dtype is not weight._dtype:
+        raise RuntimeError(f"expected scalar type {type_name(input._dtype)} but found "
+                           f"{type_name(weight._dtype)}")
+    channels = w.shape[0] if transposed else w.shape[1] * groups
+    if x.shape[1] != channels:
+        if transposed:
+            raise RuntimeError(f"Given transposed=1, weight of size {list(w.shape)}, expected "
+                               f"input{list(x.shape)} to have {w.shape[0]} channels, but got "
+                               f"{x.shape[1]} channels instead")
+        raise RuntimeError(f"Given groups={groups}, weight of size {list(w.shape)}, expected "
+                           f"input{list(x.shape)} to have {channels} channels, but got "
+                           f"{x.shape[1]} channels instead")
+    if w.shape[0] % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} "
+                           f"at dimension 0, but got weight of size {list(w.shape)} instead")
+    out_channels = w.shape[1] * groups if transposed else w.shape[0]
+    if bias is not None and (bias._data.ndim != 1 or bias._data.shape[0] != out_channels):
+        raise RuntimeError(f"Given {'transposed=1, ' if transposed else ''}weight of size "
+                           f"{list(w.shape)}, expected bias to be 1-dimensional with "
+                           f"{out_channels} elements, but got bias of size "
+                           f"{list(bias._data.shape)} instead")
+    if transposed:
+        if any(op >= s and op >= d for op, s, d in zip(output_padding, stride, dilation)):
+            names = ("depth", "height", "width")[3 - nd:]
+            raise RuntimeError(
+                "output padding must be smaller than either stride or dilation, but got " +
+                " ".join(f"output_padding_{n}: {v}" for n, v in zip(names, output_padding)) +
+                " " + " ".join(f"stride_{n}: {v}" for n, v in zip(names, stride)) + " " +
+                " ".join(f"dilation_{n}: {v}" for n, v in zip(names, dilation)))
+    else:
+        padded = [n + 2 * p for n, p in zip(x.shape[2:], padding)]
+        extent = [d * (k - 1) + 1 for d, k in zip(dilation, w.shape[2:])]
+        if any(p < e for p, e in zip(padded, extent)):
+            raise RuntimeError(f"Calculated padded input size per channel: "
+                               f"({' x '.join(map(str, padded))}). Kernel size: "
+                               f"({' x '.join(map(str, extent))}). Kernel size can't be greater "
+                               "than actual input size")
+    return stride, padding, dilation, output_padding
+
+
+def _transposed_sizes(x, w, stride, padding, dilation, output_padding):
+    return tuple((n - 1) * s - 2 * p + d * (k - 1) + op + 1 for n, k, s, p, d, op in
+                 zip(x.shape[2:], w.shape[2:], stride, padding, dilation, output_padding))
+
+
+def _apply(x, w, stride, padding, dilation, transposed, output_padding, groups):
+    """The bilinear part of a convolution on arrays; the columns of ``x`` when it made them."""
+    if transposed:
+        sizes = _transposed_sizes(x, w, stride, padding, dilation, output_padding)
+        return conv_input_grad(x, w, sizes, stride, _pairs(padding), dilation, groups), None
+    return conv_forward(x, w, stride, _pairs(padding), dilation, groups)
+
+
+def _add_bias(y, bias):
+    if bias is not None:
+        y += bias._data.reshape((-1,) + (1,) * (y.ndim - 2))
+    return y
+
+
+def _convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding,
+                groups):
+    """N-d convolution (or transposed convolution) of a batched ``(N, C, *S)`` input."""
+    stride, padding, dilation, output_padding = _check(
+        input, weight, bias, stride, padding, dilation, transposed, output_padding, groups)
+    y, cols = _apply(input._data, weight._data, stride, padding, dilation, transposed,
+                     output_padding, groups)
+    out = make(_add_bias(y, bias), input._dtype)
+    if needs_grad(input, weight, bias):
+        options = (stride, padding, dilation, transposed, output_padding, groups)
+        mask = (input._requires_grad, weight._requires_grad,
+                bias is not None and bias._requires_grad)
+
+        def derivative(g, x, w):
+            if grad_mode.is_grad_enabled():  # create_graph: the differentiable op
+                return _convolution_backward(g, x, w, None, *options, mask)
+            return _backward(g._data, x, w, options, mask, cols)
+        record("ConvolutionBackward0", (out,), (input, weight, bias), derivative,
+               saved=(input, weight))
+    return out
+
+
+convolution = defop(_convolution, name="convolution", method=False, signature=(
+    "convolution(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, "
+    "int[] dilation, bool transposed, int[] output_padding, int groups)"))
+
+
+def _backward(gy, input, weight, options, mask, cols=None):
+    """The gradients (tensors, None where the mask is False) of input, weight and bias."""
+    stride, padding, dilation, transposed, output_padding, groups = options
+    x, w = input._data, weight._data
+    pads = _pairs(padding)
+    gx = gw = gb = None
+    if mask[0]:
+        gx = conv_forward(gy, w, stride, pads, dilation, groups)[0] if transposed else \
+            conv_input_grad(gy, w, x.shape[2:], stride, pads, dilation, groups)
+        gx = make(np.ascontiguousarray(gx), input._dtype)
+    if mask[1]:
+        if transposed:  # the weight's gradient of the convolution from gy's space to x's
+            gyc = im2col(gy, w.shape[2:], stride, pads, dilation)[0]
+            gw = conv_weight_grad(x, gyc, w.shape, groups)
+        else:
+            if cols is None:
+                cols = im2col(x, w.shape[2:], stride, pads, dilation)[0]
+            gw = conv_weight_grad(gy, cols, w.shape, groups)
+        gw = make(gw, weight._dtype)
+    if mask[2]:
+        gb = make(gy.sum((0,) + tuple(range(2, gy.ndim))), input._dtype)
+    return gx, gw, gb
+
+
+def _convolution_backward(grad_output, input, weight, bias_sizes, stride, padding, dilation,
+                         transposed, output_padding, groups, output_mask):
+    """The gradients of a convolution's input, weight and bias (None where the mask is
+    False), differentiable in ``grad_output``, ``input`` and ``weight``."""
+    options = (tuple(stride), tuple(padding), tuple(dilation), transposed,
+               tuple(output_padding), groups)
+    grads = _backward(grad_output._data, input, weight, options, output_mask)
+    if needs_grad(grad_output, input, weight):
+        outputs = tuple(g for g in grads if g is not None)
+
+        def derivative(gg, gy, x, w):
+            ggs = iter(gg if len(outputs) > 1 else (gg,))
+            ggx, ggw, ggb = (next(ggs) if g is not None else None for g in grads)
+            return _double_backward(ggx, ggw, ggb, gy, x, w, options)
+        record("ConvolutionBackwardBackward0", outputs, (grad_output, input, weight),
+               derivative, saved=(grad_output, input, weight))
+    return grads
+
+
+convolution_backward = defop(  # torch.ops.aten only
+    _convolution_backward, name="convolution_backward", method=False, function=False,
+    signature="convolution_backward(Tensor grad_output, Tensor input, Tensor weight, "
+              "int[]? bias_sizes, int[] stride, int[] padding, int[] dilation, "
+              "bool transposed, int[] output_padding, int groups, bool[3] output_mask)")
+
+
+def _double_backward(ggx, ggw, ggb, gy, x, w, options):
+    """Gradients of <ggx, gx> + <ggw, gw> + <ggb, gb> in (gy, x, w): the convolution being
+    bilinear, each is a convolution or a convolution's gradient again."""
+    g_gy = g_x = g_w = None
+    if ggx is not None:
+        g_gy = _convolution(ggx, w, None, *options)
+        g_w = _convolution_backward(gy, ggx, w, None, *options, (False, True, False))[1]
+    if ggw is not None:
+        term = _convolution(x, ggw, None, *options)
+        g_gy = term if g_gy is None else g_gy + term
+        g_x = _convolution_backward(gy, x, ggw, None, *options, (True, False, False))[0]
+    if ggb is not None:
+        term = ggb.reshape((-1,) + (1,) * (gy.ndim - 2))
+        g_gy = gy.new_zeros(gy.shape) + term if g_gy is None else g_gy + term
+    return g_gy, g_x, g_w
+
+
+# ---- conv1d ... conv_transpose3d ---------------------------------------------------------------
+
+def _batched(name, input, nd, weight):
+    """``input`` with a batch dim (and whether it had one); torch's error for a wrong rank."""
+    ndim = input._data.ndim
+    if ndim == nd + 2:
+        return input, True
+    if ndim == nd + 1:
+        return input.unsqueeze(0), False
+    raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {name}, "
+                       f"but got input of size: {list(input._data.shape)}")
+
+
+def _same_padding(input, weight, stride, dilation, nd):
+    """'same': the symmetric padding, and the input padded first where the total is odd."""
+    if any(s != 1 for s in _expand("stride", stride, nd)):
+        raise RuntimeError("padding='same' is not supported for strided convolutions")
+    dilation = _expand("dilation", dilation, nd)
+    totals = [d * (k - 1) for d, k in zip(dilation, weight._data.shape[2:])]
+    extra = []
+    for total in reversed(totals):
+        extra += [0, total % 2]
+    if any(extra):
+        input = constant_pad_nd(input, extra)
+    return [t // 2 for t in totals], input
+
+
+def _conv(name, nd, input, weight, bias, stride, padding, dilation, groups):
+    batch_input, batched = _batched(name, input, nd, weight)
+    if isinstance(padding, str):
+        if padding == "valid":
+            padding = 0
+        elif padding == "same":
+            padding, batch_input = _same_padding(batch_input, weight, stride, dilation, nd)
+        else:
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
+    out = _convolution(batch_input, weight, bias, stride, padding, dilation, False, (0,), groups)
+    return out if batched else out.squeeze(0)
+
+
+def _conv_transpose(name, nd, input, weight, bias, stride, padding, output_padding, groups,
+                    dilation):
+    batch_input, batched = _batched(name, input, nd, weight)
+    out = _convolution(batch_input, weight, bias, stride, padding, dilation, True,
+                      output_padding, groups)
+    return out if batched else out.squeeze(0)
+
+
+def _entry_points(nd):
+    conv_name, transpose_name = f"conv{nd}d", f"conv_transpose{nd}d"
+
+    def conv(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+        return _conv(conv_name, nd, input, weight, bias, stride, padding, dilation, groups)
+
+    def conv_transpose(input, weight, bias=None, stride=1, padding=0, output_padding=0,
+                       groups=1, dilation=1):
+        return _conv_transpose(transpose_name, nd, input, weight, bias, stride, padding,
+                               output_padding, groups, dilation)
+    conv.__name__ = conv.__qualname__ = conv_name
+    conv_transpose.__name__ = conv_transpose.__qualname__ = transpose_name
+    conv.__doc__ = f"{nd}-d convolution of an ``(N, C, ...)`` or unbatched input."
+    conv_transpose.__doc__ = f"{nd}-d transposed convolution (the adjoint of conv{nd}d)."
+    ints = f"int[{nd}]"
+    return (defop(conv, method=False, signature=[
+                f"{conv_name}(Tensor input, Tensor weight, Tensor? bias=None, {ints} stride=1, "
+                f"{ints} padding=0, {ints} dilation=1, int groups=1)",
+                f"{conv_name}(Tensor input, Tensor weight, Tensor? bias=None, {ints} stride=1, "
+                f"str padding=\"valid\", {ints} dilation=1, int groups=1)"]),
+            defop(conv_transpose, method=False, signature=(
+                f"{transpose_name}(Tensor input, Tensor weight, Tensor? bias=None, "
+                f"{ints} stride=1, {ints} padding=0, {ints} output_padding=0, int groups=1, "
+                f"{ints} dilation=1)")))
+
+
+conv1d, conv_transpose1d = _entry_points(1)
+conv2d, conv_transpose2d = _entry_points(2)
+conv3d, conv_transpose3d = _entry_points(3)
