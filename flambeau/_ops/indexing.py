@@ -374,7 +374,8 @@ def _offsets(shape, dim, a_shape):
     return strides[dim], offsets
 
 
-@defop(out=True)
+@defop(signature="gather(Tensor input, int dim, Tensor index, *, bool sparse_grad=False, "
+                 "Tensor? out=None)")
 def gather(input, dim, index, *, sparse_grad=False):
     """Values along ``dim`` at ``index``: ``out[i][j] = input[index[i][j]][j]`` for dim 0."""
     idx = _index(index, "gather")
@@ -478,7 +479,9 @@ def _not_implemented(name):
     raise RuntimeError(f"derivative for aten::{name} is not implemented")
 
 
-@defop(inplace=True, out=True)
+@defop(inplace=True,
+       signature="scatter_add(Tensor input, int dim, Tensor index, Tensor src, *, "
+                 "Tensor? out=None)")
 def scatter_add(input, dim, index, src):
     """``input`` with ``src`` added along ``dim`` at ``index`` (duplicates summed)."""
     if src._dtype is not input._dtype:
@@ -555,7 +558,7 @@ def _at(dim, idx):
     return (slice(None),) * dim + (idx,)
 
 
-@defop(out=True)
+@defop(signature="index_select(Tensor input, int dim, Tensor index, *, Tensor? out=None)")
 def index_select(input, dim, index):
     """The slices of ``dim`` at ``index`` (a vector)."""
     a = input._data
@@ -598,7 +601,9 @@ def _check_source(input, dim, idx, source, fn):
                            f"dimension 0.")
 
 
-@defop(inplace=True, out=True)
+@defop(inplace=True,
+       signature="index_add(Tensor input, int dim, Tensor index, Tensor source, *, "
+                 "Scalar alpha=1, Tensor? out=None)")
 def index_add(input, dim, index, source, *, alpha=1):
     """``input`` with ``alpha * source`` added to the slices of ``dim`` at ``index``."""
     dim, idx = _dim_index(input, dim, index, "index_add_", message=(
@@ -623,7 +628,9 @@ def _reshape(g, shape):
     return g if g.shape == shape else g.reshape(shape)
 
 
-@defop(inplace=True, out=True)
+@defop(inplace=True,
+       signature="index_copy(Tensor input, int dim, Tensor index, Tensor source, *, "
+                 "Tensor? out=None)")
 def index_copy(input, dim, index, source):
     """``input`` with the slices of ``dim`` at ``index`` replaced by ``source``'s."""
     dim, idx = _dim_index(input, dim, index, "index_copy_", kinds=("int64",), message=(
@@ -646,7 +653,8 @@ def index_copy(input, dim, index, source):
     return out
 
 
-@defop(inplace=True)
+@defop(inplace=True, signature=["index_fill(Tensor input, int dim, Tensor index, Tensor value)",
+                  "index_fill(Tensor input, int dim, Tensor index, Scalar value)"])
 def index_fill(input, dim, index, value):
     """``input`` with the slices of ``dim`` at ``index`` set to ``value`` (a scalar or a 0-d
     tensor)."""
@@ -731,7 +739,8 @@ def _broadcast(a, m):
         raise broadcast_error(a, m) from None
 
 
-@defop(inplace=True)
+@defop(inplace=True, signature=["masked_fill(Tensor input, Tensor mask, Tensor value)",
+                  "masked_fill(Tensor input, Tensor mask, Scalar value)"])
 def masked_fill(input, mask, value):
     """``input`` with ``value`` where ``mask`` is True (broadcast together)."""
     m = _mask(mask, "masked_fill")
@@ -757,7 +766,7 @@ def masked_fill(input, mask, value):
     return out
 
 
-@defop(inplace=True)
+@defop(inplace=True, signature="masked_scatter(Tensor input, Tensor mask, Tensor source)")
 def masked_scatter(input, mask, source):
     """``input`` with ``source``'s first elements written, in order, where ``mask`` is True."""
     m = _mask(mask, "masked_scatter")
@@ -779,7 +788,7 @@ def masked_scatter(input, mask, source):
     return out
 
 
-@defop(out=True)
+@defop(signature="masked_select(Tensor input, Tensor mask, *, Tensor? out=None)")
 def masked_select(input, mask):
     """The elements of ``input`` where ``mask`` is True, as a vector (broadcast together)."""
     m = _mask(mask, "masked_select")
@@ -805,7 +814,7 @@ def _flat_index(input, index, fn):
     return idx
 
 
-@defop(out=True)
+@defop(signature="take(Tensor input, Tensor index, *, Tensor? out=None)")
 def take(input, index):
     """The elements of ``input`` flattened, at ``index`` (the result has index's shape)."""
     idx = _flat_index(input, index, "take")
@@ -817,7 +826,8 @@ def take(input, index):
     return out
 
 
-@defop(inplace=True)
+@defop(inplace=True,
+       signature="put(Tensor input, Tensor index, Tensor source, bool accumulate=False)")
 def put(input, index, source, accumulate=False):
     """``input`` with ``source``'s elements written (or added) at flat ``index``."""
     idx = _flat_index(input, index, "put").reshape(-1)
@@ -844,7 +854,7 @@ def put(input, index, source, accumulate=False):
     return out
 
 
-@defop(out=True)
+@defop(signature="take_along_dim(Tensor input, Tensor indices, int? dim=None, *, Tensor? out=None)")
 def take_along_dim(input, indices, dim=None):
     """``gather`` after broadcasting ``input`` and ``indices`` in every dim but ``dim``
     (the flattened input when ``dim`` is None). Along a given ``dim``, indices wrap around
@@ -922,7 +932,7 @@ def nonzero(input, *, as_tuple=False):
     return make(stacked, _int64)
 
 
-@defop
+@defop(signature="argwhere(Tensor input)")
 def argwhere(input):
     """``nonzero(input)``: the positions of the nonzero elements as rows."""
     return nonzero(input)
@@ -1030,7 +1040,13 @@ def unravel_index(indices, shape):
     return tuple(make((flat // st) % max(s, 1), _int64) for s, st in zip(shape, strides))
 
 
-@defop(method=False, out=True)
+@defop(method=False,
+       signature=["isin(Tensor elements, Tensor test_elements, *, bool assume_unique=False, "
+                  "bool invert=False, Tensor? out=None)",
+                  "isin(Scalar element, Tensor test_elements, *, bool assume_unique=False, "
+                  "bool invert=False, Tensor? out=None)",
+                  "isin(Tensor elements, Scalar test_element, *, bool assume_unique=False, "
+                  "bool invert=False, Tensor? out=None)"])
 def isin(elements, test_elements, *, assume_unique=False, invert=False):
     """Whether each of ``elements`` is among ``test_elements`` (either may be a scalar)."""
     if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):

@@ -128,19 +128,9 @@ def concatenate(tensors, axis=0, out=None, *, dim=None):
 register("", "concatenate", concatenate)
 
 
-@defop(method=False, out=True)
+@defop(method=False, signature="stack(Tensor[] tensors, int dim=0, *, Tensor? out=None)")
 def stack(tensors, dim=0):
-    """The tensors, all of one shape, joined along a new dim ``dim``.
-
-    Used for the gradient of ``unbind``: ``None`` entries there stand for zeros shaped like
-    the other entries.
-    """
-    if type(tensors) is tuple or type(tensors) is list:  # unbind's gradients may hold None
-        for t in tensors:
-            if t is None:
-                like = next(t for t in tensors if t is not None)
-                tensors = [t if t is not None else like.new_zeros(like.shape) for t in tensors]
-                break
+    """The tensors, all of one shape, joined along a new dim ``dim``."""
     tensors = _tensor_list(tensors, "stack")
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
@@ -227,7 +217,7 @@ atleast_1d, atleast_2d, atleast_3d = _atleast(1), _atleast(2), _atleast(3)
 _REVERSED = slice(None, None, -1)
 
 
-@defop(spread="list")
+@defop(signature="flip(Tensor input, int[] dims)")
 def flip(input, dims):
     """The input reversed along ``dims`` (a copy, as in torch)."""
     dims = int_list(dims, "flip", "dims")
@@ -285,7 +275,7 @@ def roll(input, shifts, dims=None):
     return out
 
 
-@defop
+@defop(signature="rot90(Tensor input, int k=1, int[] dims=(0, 1))")
 def rot90(input, k=1, dims=(0, 1)):
     """A rotation by ``k`` quarter turns in the plane of ``dims``, from the first towards the
     second."""
@@ -307,7 +297,7 @@ def rot90(input, k=1, dims=(0, 1)):
 
 # ---- padding -------------------------------------------------------------------------------
 
-@defop(method=False, out=True)
+@defop(method=False, signature="constant_pad_nd(Tensor input, int[] pad, Scalar value=0)")
 def constant_pad_nd(input, pad, value=0):
     """``input`` with ``value`` around it: ``pad`` gives (before, after) widths for the last
     dim, then the one before it...; a negative width crops instead."""
@@ -368,7 +358,7 @@ def repeat(self, *sizes):
 register("", "repeat", repeat, method=True)
 
 
-@defop(spread="list")
+@defop(signature="tile(Tensor input, int[] dims)")
 def tile(input, dims):
     """``repeat`` with missing leading repeats taken as 1."""
     dims = int_list(dims, "tile", "dims")
@@ -530,7 +520,7 @@ def diag_copy(input, offset, d1, d2):
     return out
 
 
-@defop
+@defop(signature="diag_embed(Tensor input, int offset=0, int dim1=-2, int dim2=-1)")
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     """Square matrices along ``dim1``, ``dim2`` with the input's last dim on their diagonal
     ``offset``."""
@@ -546,7 +536,7 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     return _on_diagonal(input, tuple(batch), offset, d1, d2, "DiagEmbedBackward0")
 
 
-@defop(out=True)
+@defop(signature="diag(Tensor input, int diagonal=0, *, Tensor? out=None)")
 def diag(input, diagonal=0):
     """A 1-d tensor made the diagonal of a square matrix, or a matrix's diagonal (a copy)."""
     n = input._data.ndim
@@ -557,13 +547,13 @@ def diag(input, diagonal=0):
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {n}D")
 
 
-@defop
+@defop(signature="diagflat(Tensor input, int offset=0)")
 def diagflat(input, offset=0):
     """The flattened input on diagonal ``offset`` of a square matrix."""
     return diag_embed(input.reshape(-1), offset, 0, 1)
 
 
-@defop
+@defop(signature="trace(Tensor input)")
 def trace(input):
     """The sum of a matrix's diagonal (integer inputs give int64)."""
     a = input._data
@@ -584,7 +574,7 @@ def trace(input):
 
 # ---- products of shapes --------------------------------------------------------------------
 
-@defop(out=True)
+@defop(signature="kron(Tensor input, Tensor other, *, Tensor? out=None)")
 def kron(input, other):
     """The Kronecker product (shapes padded with leading 1s to the same length)."""
     a, b = input._data, other._data
@@ -689,7 +679,7 @@ def _broadcastable(a, b):
         return False
 
 
-@defop
+@defop(signature="broadcast_to(Tensor input, int[] size)")
 def broadcast_to(input, size):
     """``expand`` to ``size`` (a view)."""
     return input.expand(size)
@@ -752,7 +742,7 @@ def block_diag(*tensors):
     return out
 
 
-@defop(out=True)
+@defop(signature="cross(Tensor input, Tensor other, int? dim=None, *, Tensor? out=None)")
 def cross(input, other, dim=None):
     """The 3-vector cross product along ``dim`` (default: the first dim of size 3, with
     torch's deprecation warning); the shapes broadcast."""
@@ -785,7 +775,7 @@ def cross(input, other, dim=None):
     return out
 
 
-@defop(method=False)
+@defop(method=False, signature="vander(Tensor x, int? N=None, bool increasing=False)")
 def vander(x, N=None, increasing=False):
     """Columns of powers of a 1-d tensor, highest power first unless ``increasing``
     (integer and bool inputs give int64)."""

@@ -662,7 +662,9 @@ def _lerp_derivative(g, start, end, weight, out):
             g * (end - start) if _wants(w) else None)
 
 
-@defop(inplace=True, out=True)
+@defop(inplace=True,
+       signature=["lerp(Tensor input, Tensor end, Tensor weight, *, Tensor? out=None)",
+                  "lerp(Tensor input, Tensor end, Scalar weight, *, Tensor? out=None)"])
 def lerp(input, end, weight):
     """``input + weight * (end - input)``, computed from the nearer end as torch does."""
     dtype = _result_type_of(input, end)
@@ -898,13 +900,15 @@ def clamp(input, min=None, max=None):
     return _clamp(input, min, max, "ClampBackward1", "ClampBackward0")
 
 
-@defop(inplace=True, out=True)
+@defop(inplace=True, signature=["clamp_min(Tensor input, Tensor min, *, Tensor? out=None)",
+                  "clamp_min(Tensor input, Scalar min, *, Tensor? out=None)"])
 def clamp_min(input, min):
     """``max(input, min)`` elementwise."""
     return _clamp(input, min, None, "ClampMinBackward0", "ClampMinBackward1")
 
 
-@defop(inplace=True, out=True)
+@defop(inplace=True, signature=["clamp_max(Tensor input, Tensor max, *, Tensor? out=None)",
+                  "clamp_max(Tensor input, Scalar max, *, Tensor? out=None)"])
 def clamp_max(input, max):
     """``min(input, max)`` elementwise."""
     return _clamp(input, None, max, "ClampMaxBackward0", "ClampMaxBackward1")
@@ -1012,7 +1016,7 @@ xlogy = binary("xlogy", _xlog(np.log),
 heaviside_error = "heaviside is not yet implemented for tensors with different dtypes."
 
 
-@defop(inplace=True, out=True)
+@defop(inplace=True, signature="heaviside(Tensor input, Tensor values, *, Tensor? out=None)")
 def heaviside(input, values):
     """The Heaviside step: 0 below 0, 1 above, ``values`` at 0 (dtypes must match)."""
     if not isinstance(values, Tensor):
@@ -1288,7 +1292,7 @@ def complex_(real, imag):  # not ``complex``: this module uses the builtin
     return out
 
 
-@defop(method=False, out=True)
+@defop(method=False, signature="polar(Tensor abs, Tensor angle, *, Tensor? out=None)")
 def polar(abs, angle):
     """``abs * (cos(angle) + sin(angle) * 1j)`` (broadcast); both float tensors of one dtype."""
     dtype = _complex_inputs(abs, angle)

@@ -176,7 +176,8 @@ def select_backward(g, dim, index, shape, keepdim):
 # ---- sums and means ----------------------------------------------------------------------
 
 @defop(signature=["sum(Tensor input, *, ScalarType? dtype=None)",
-                  "sum(Tensor input, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, Tensor? out=None)"])
+                  "sum(Tensor input, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, "
+                  "Tensor? out=None)"])
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     """The sum over ``dim`` (all dims by default). Integer and bool inputs sum to int64."""
     dtype = dtype or _int_to_long(input._dtype)
@@ -217,7 +218,8 @@ def _check_mean_dtype(dtype, name):
 
 
 @defop(signature=["mean(Tensor input, *, ScalarType? dtype=None, Tensor? out=None)",
-                  "mean(Tensor input, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, Tensor? out=None)"])
+                  "mean(Tensor input, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, "
+                  "Tensor? out=None)"])
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     """The arithmetic mean over ``dim`` (all dims by default); needs a floating dtype."""
     dtype = dtype or input._dtype
@@ -252,7 +254,8 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
 # ---- products ----------------------------------------------------------------------------
 
 @defop(signature=["prod(Tensor input, *, ScalarType? dtype=None)",
-                  "prod(Tensor input, int dim, bool keepdim=False, *, ScalarType? dtype=None, Tensor? out=None)"])
+                  "prod(Tensor input, int dim, bool keepdim=False, *, ScalarType? dtype=None, "
+                  "Tensor? out=None)"])
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     """The product over all elements or over one ``dim``; the gradient is exact with zeros."""
     dtype = dtype or _int_to_long(input._dtype)
@@ -682,7 +685,8 @@ def _reverse_cumsum(t, dim):
     return out
 
 
-@defop(inplace=True, signature="cumsum(Tensor input, int dim, *, ScalarType? dtype=None, Tensor? out=None)")
+@defop(inplace=True,
+       signature="cumsum(Tensor input, int dim, *, ScalarType? dtype=None, Tensor? out=None)")
 def cumsum(input, dim, *, dtype=None):
     """The running sum along ``dim``; integer and bool inputs give int64."""
     dtype = dtype or _int_to_long(input._dtype)

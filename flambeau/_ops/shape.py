@@ -388,7 +388,7 @@ register("", "expand_as", expand_as, method=True)
 
 # ---- slices of one dim ---------------------------------------------------------------------
 
-@defop
+@defop(signature="select(Tensor input, int dim, int index)")
 def select(input, dim, index):
     """The slice at ``index`` along ``dim`` (that dim removed)."""
     a = input._data
@@ -404,7 +404,8 @@ def select(input, dim, index):
     return _view(input, a[key], "SelectBackward0", lambda g: _embed(g, shape, key))
 
 
-@defop
+@defop(signature=["narrow(Tensor input, int dim, Tensor start, int length)",
+                  "narrow(Tensor input, int dim, int start, int length)"])
 def narrow(input, dim, start, length):
     """``length`` elements of ``dim`` from ``start``."""
     a = input._data
@@ -424,7 +425,7 @@ def narrow(input, dim, start, length):
     return _view(input, sliced(input, key), "SliceBackward0", lambda g: _embed(g, shape, key))
 
 
-@defop
+@defop(signature="unbind(Tensor input, int dim=0)")
 def unbind(input, dim=0):
     """The slices along ``dim``, as a tuple of views."""
     a = input._data
@@ -443,8 +444,10 @@ def _as_tuple(grads):
 
 
 def stack_grads(grads, dim):
+    """unbind's derivative: the gradients stacked, ``None`` standing for zeros."""
     from . import joining
-    return joining.stack(grads, dim)
+    like = next(g for g in grads if g is not None)
+    return joining.stack([like.new_zeros(like.shape) if g is None else g for g in grads], dim)
 
 
 @defop
@@ -512,7 +515,7 @@ def tensor_split(input, indices_or_sections, dim=0):
     return tuple(narrow(input, dim, lo, max(hi - lo, 0)) for lo, hi in zip(bounds, bounds[1:]))
 
 
-@defop
+@defop(signature="diagonal(Tensor input, int offset=0, int dim1=0, int dim2=1)")
 def diagonal(input, offset=0, dim1=0, dim2=1):
     """The diagonal of dims ``dim1``, ``dim2`` as the last dim (a view)."""
     a = input._data
@@ -636,7 +639,7 @@ def unsafe_chunk(input, chunks, dim=0):
         if outs else outs
 
 
-@defop
+@defop(signature="ravel(Tensor input)")
 def ravel(input):
     """The elements as one dim: a view when contiguous, else a view of a contiguous copy."""
     return view(conversion.contiguous(input), -1)
@@ -665,7 +668,7 @@ register("", "sum_to_size", sum_to_size, method=True)
 
 # ---- complex numbers as pairs of reals -----------------------------------------------------
 
-@defop(method=False)
+@defop(method=False, signature="view_as_real(Tensor input)")
 def view_as_real(input):
     """A complex tensor seen as reals with a trailing dim of 2 (real, imag): same memory."""
     if not input._dtype.is_complex:
@@ -681,7 +684,7 @@ def view_as_real(input):
 _COMPLEX_OF = {_dtype.float32: _dtype.complex64, _dtype.float64: _dtype.complex128}
 
 
-@defop(method=False)
+@defop(method=False, signature="view_as_complex(Tensor input)")
 def view_as_complex(input):
     """Reals with a trailing dim of 2 seen as complex numbers: same memory (no complex32, so
     half tensors are refused)."""
@@ -792,7 +795,8 @@ register("", "resize_as_", resize_as_)
 register("", "resize_as_", resize_as_, method=True)
 
 
-@defop(out=True)
+@defop(signature="as_strided_scatter(Tensor input, Tensor src, int[] size, int[] stride, "
+                 "int? storage_offset=None)")
 def as_strided_scatter(input, src, size, stride, storage_offset=None):
     """A contiguous copy of ``input`` with ``src`` written into its ``as_strided`` view (which
     may not repeat an element through a zero stride)."""

@@ -15,6 +15,7 @@ argument, NumPy's ``axis=``/``keepdims=`` names, a NumPy integer or 0-d tensor w
 belongs, ``dtype=float``) takes the slow path, :meth:`Signatures.parse`, which follows torch's
 parser step for step: the same overload chosen, the same conversions, the same messages.
 """
+import ast
 import operator
 
 from .. import _dtype
@@ -166,6 +167,8 @@ def _parse_default(text, type_):
         return text == "True"
     if type_ == "str":
         return text.strip("\"'")
+    if text[:1] in "([":
+        return tuple(ast.literal_eval(text))
     if text.startswith("torch."):
         return getattr(_dtype, text[6:], text)
     try:
@@ -243,7 +246,7 @@ class Signature:
         body = body.rstrip()[:-1]
         numbers = self.name.rstrip("_") in _NUMBERS_AS_TENSORS
         self.params, keyword_only = [], False
-        for part in [p.strip() for p in body.split(", ")] if body.strip() else []:
+        for part in _split(body):
             if part == "*":
                 keyword_only = True
             else:
@@ -353,6 +356,18 @@ class Signature:
             if index < nargs:
                 raise TypeError(f"{self.name}() got multiple values for argument '{key}'")
         raise TypeError("invalid keyword arguments")
+
+
+def _split(body):
+    """The parameters of a signature's text: split at commas outside brackets."""
+    parts, depth, start = [], 0, 0
+    for i, c in enumerate(body):
+        depth += c in "([{" and 1 or c in ")]}" and -1 or 0
+        if c == "," and depth == 0:
+            parts.append(body[start:i].strip())
+            start = i + 1
+    last = body[start:].strip()
+    return parts + [last] if last else parts
 
 
 def _find(names, key):
@@ -535,10 +550,38 @@ def checked(impl, texts, name, method=False, write_outs=None):
         return _no_arguments(impl, sigs)
     if positional is None:  # overloads disagree on names or order: parse every call
         return _generic(impl, sigs, method, write_outs, impl_params)
-    env = {"_N": MISSING, "_impl": impl, "_Tensor": Tensor, "_NUMBERS": {int, float, bool,
+    # The code is generated on the first call (so that importing flambeau compiles none):
+    # until then the public function runs a stub, whose code the real one then replaces.
+    env = {}
+    exec(_STUB, env)
+    public = env["_stub"]
+
+    def build(args, kwargs):
+        real = _generate(impl, sigs, name, method, write_outs, impl_params, positional,
+                         keyword, env)
+        public.__code__ = real.__code__
+        public.__defaults__, public.__kwdefaults__ = real.__defaults__, real.__kwdefaults__
+        return public(*args, **kwargs)
+
+    env["_build"] = build
+    public.__name__ = public.__qualname__ = name
+    public.__doc__ = impl.__doc__
+    public.__module__ = impl.__module__
+    public.__wrapped__ = impl
+    public._signatures = sigs
+    return public
+
+
+_STUB = compile("def _stub(*args, **kwargs):\n    return _build(args, kwargs)\n",
+                "<signature stub>", "exec")
+
+
+def _generate(impl, sigs, name, method, write_outs, impl_params, positional, keyword, env):
+    """The checking function's source, compiled into ``env``; returns the function."""
+    env.update({"_N": MISSING, "_impl": impl, "_Tensor": Tensor, "_NUMBERS": {int, float, bool,
            complex}, "_dtype_class": _dtype.dtype, "_ints": _ints, "_tensors": _tensors,
            "_write_outs": write_outs, "_given_args": _given_args,
-           "_given_kwargs": _given_kwargs}
+           "_given_kwargs": _given_kwargs})
     env["_slow"] = lambda *a: _slow(impl, sigs, method, write_outs, impl_params, *a)
     defaults = _plain_defaults(sigs.overloads, env)
     for n, d in defaults.items():
@@ -597,13 +640,7 @@ def checked(impl, texts, name, method=False, write_outs=None):
     kl.append("    " + slow("_values", "()", "_given"))
     source = "\n".join(kl) + "\n\n" + "\n".join(lines) + "\n"
     exec(compile(source, f"<signature of {name}>", "exec"), env)
-    public = env[name]
-    public.__doc__ = impl.__doc__
-    public.__module__ = impl.__module__
-    public.__qualname__ = name
-    public.__wrapped__ = impl
-    public._signatures = sigs
-    return public
+    return env[name]
 
 
 def _union(overloads):

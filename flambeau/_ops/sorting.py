@@ -77,7 +77,7 @@ def argsort(input, dim=-1, descending=False, stable=False):
     return sort(input, dim, descending)[1]
 
 
-@defop(out=True)
+@defop(signature="msort(Tensor input, *, Tensor? out=None)")
 def msort(input):
     """The values of ``input`` sorted along dim 0."""
     return sort(input, 0)[0]
@@ -349,7 +349,8 @@ def bincount(input, weights=None, minlength=0):
     return make(np.bincount(a, weights._data, minlength).astype(dtype._np), dtype)
 
 
-@defop(out=True)
+@defop(signature="histc(Tensor input, int bins=100, Scalar min=0, Scalar max=0, *, "
+                 "Tensor? out=None)")
 def histc(input, bins=100, min=0, max=0):
     """A histogram of ``bins`` equal bins over [min, max] (the data's range when both are 0);
     elements outside are ignored."""
@@ -387,7 +388,11 @@ def histogram(input, bins, *, range=None, weight=None, density=False):
 
 # ---- binary search -----------------------------------------------------------------------
 
-@defop(method=False, out=True)
+@defop(method=False,
+       signature=["searchsorted(Tensor sorted_sequence, Tensor input, *, bool out_int32=False, "
+                  "bool right=False, str? side=None, Tensor? sorter=None, Tensor? out=None)",
+                  "searchsorted(Tensor sorted_sequence, Scalar self, *, bool out_int32=False, "
+                  "bool right=False, str? side=None, Tensor? sorter=None, Tensor? out=None)"])
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,
                  sorter=None):
     """Where ``input`` would be inserted in each (last-dim) row of ``sorted_sequence``."""
@@ -421,7 +426,11 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     return make(result[seq2.size:].reshape(values.shape).astype(dtype._np), dtype)
 
 
-@defop(method=False, out=True)
+@defop(method=False,
+       signature=["bucketize(Tensor input, Tensor boundaries, *, bool out_int32=False, "
+                  "bool right=False, Tensor? out=None)",
+                  "bucketize(Scalar self, Tensor boundaries, *, bool out_int32=False, "
+                  "bool right=False)"])
 def bucketize(input, boundaries, *, out_int32=False, right=False):
     """The bucket of each element given 1-d ``boundaries`` (``searchsorted`` with the two
     arguments swapped)."""
