@@ -106,6 +106,8 @@ def result_type(tensor1, tensor2):
 
 from . import nn  # noqa: E402
 from . import func  # noqa: E402
+from . import serialization  # noqa: E402
+from .serialization import load, save  # noqa: E402
 from . import compat as _compat  # noqa: E402  (imported before __getattr__ exists)
 
 

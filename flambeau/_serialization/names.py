@@ -1,0 +1,140 @@
+"""The objects a checkpoint names, under torch's names.
+
+A checkpoint calls ``torch._utils._rebuild_tensor_v2``, ``torch.FloatStorage`` and so on;
+flambeau's own versions of those live here, with the tables mapping torch's names to them
+(for loading) and them to torch's names (for saving).
+"""
+from collections import Counter, OrderedDict
+from _codecs import encode
+
+from .. import _dtype
+from .._device import device
+from .._size import Size
+from .._tensor import Tensor, _init_from, _new_tensor
+
+
+class StorageType:
+    """What ``torch.FloatStorage`` (and the other storage classes) stand for in a
+    checkpoint: the dtype of a saved storage."""
+    __slots__ = ("dtype", "name")
+
+    def __init__(self, dtype, name):
+        self.dtype, self.name = dtype, name
+
+    def __call__(self, *args):
+        raise TypeError(f"{self.name} can not be created from a checkpoint")
+
+    def __repr__(self):
+        return f"StorageType(dtype={self.dtype})"
+
+
+STORAGE_TYPES = {d: StorageType(d, f"{d._scalar_name}Storage") for d in _dtype.all_dtypes}
+
+
+class LoadedStorage:
+    """A storage read from a checkpoint: its memory and the dtype it was saved with."""
+    __slots__ = ("storage", "dtype")
+
+    def __init__(self, storage, dtype):
+        self.storage, self.dtype = storage, dtype
+
+
+def _check_ints(values, what):
+    if type(values) not in (tuple, list, Size) or not all(type(v) is int for v in values):
+        raise RuntimeError(f"invalid {what} in checkpoint: {values!r}")
+    return tuple(values)
+
+
+def _rebuild_tensor(storage, storage_offset, size, stride):
+    """A tensor viewing ``storage`` (as torch's ``_rebuild_tensor``)."""
+    if type(storage) is not LoadedStorage:
+        raise RuntimeError(f"expected a storage to rebuild a tensor from, got {type(storage)}")
+    size, stride = _check_ints(size, "size"), _check_ints(stride, "stride")
+    if type(storage_offset) is not int:
+        raise RuntimeError(f"invalid storage offset in checkpoint: {storage_offset!r}")
+    dtype = storage.dtype
+    array = storage.storage.strided(size, stride, storage_offset, dtype.numpy_dtype)
+    t = _new_tensor(Tensor)
+    _init_from(t, array, dtype, storage.storage)
+    return t
+
+
+def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks,
+                       metadata=None):
+    t = _rebuild_tensor(storage, storage_offset, size, stride)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _rebuild_parameter(data, requires_grad, backward_hooks):
+    from ..nn import Parameter
+    if not isinstance(data, Tensor):
+        raise RuntimeError(f"expected a tensor to rebuild a Parameter from, got {type(data)}")
+    return Parameter(data, requires_grad)
+
+
+def _rebuild_parameter_with_state(data, requires_grad, backward_hooks, state):
+    param = _rebuild_parameter(data, requires_grad, backward_hooks)
+    _set_state(param, state)
+    return param
+
+
+def _rebuild_from_type_v2(func, new_type, args, state):
+    """A tensor subclass: ``func(*args)`` made an instance of ``new_type``, given ``state``."""
+    result = func(*args)
+    if type(result) is not new_type:
+        result = Tensor._make_subclass(new_type, result, result.requires_grad)
+    _set_state(result, state)
+    return result
+
+
+def _set_state(obj, state):
+    if not state:
+        return
+    if isinstance(state, tuple) and len(state) == 2:  # (__dict__, slots)
+        state, slots = state
+        for key, value in (slots or {}).items():
+            setattr(obj, key, value)
+    if state:
+        obj.__dict__.update(state)
+
+
+def _get_layout(name):
+    import flambeau
+    return getattr(flambeau, name.rpartition(".")[2])
+
+
+def _dtype_names():
+    return {f"torch.{d._name}": d for d in _dtype.all_dtypes}
+
+
+# torch's name -> flambeau's object, for everything a weights-only load may meet
+def allowed_globals():
+    from ..nn import Parameter
+    names = {
+        "collections.OrderedDict": OrderedDict, "collections.Counter": Counter,
+        "torch.nn.parameter.Parameter": Parameter, "torch.Size": Size, "torch.Tensor": Tensor,
+        "torch.device": device, "_codecs.encode": encode, "builtins.bytearray": bytearray,
+        "builtins.set": set, "builtins.complex": complex,
+        "torch.serialization._get_layout": _get_layout,
+        "torch._tensor._rebuild_from_type_v2": _rebuild_from_type_v2,
+    }
+    names.update(_dtype_names())
+    names.update({f"torch.{t.name}": t for t in STORAGE_TYPES.values()})
+    for fn in (_rebuild_tensor, _rebuild_tensor_v2, _rebuild_parameter,
+               _rebuild_parameter_with_state):
+        names["torch._utils." + fn.__name__] = fn
+    return names
+
+
+# flambeau's object -> the (module, name) torch knows it by, where its own names differ
+def torch_names():
+    names = {id(fn): (module, fn.__name__) for module, fn in (
+        ("torch._utils", _rebuild_tensor), ("torch._utils", _rebuild_tensor_v2),
+        ("torch._utils", _rebuild_parameter), ("torch._utils", _rebuild_parameter_with_state),
+        ("torch._tensor", _rebuild_from_type_v2), ("torch.serialization", _get_layout))}
+    names.update({id(t): ("torch", t.name) for t in STORAGE_TYPES.values()})
+    names.update({id(d): ("torch", d._name) for d in _dtype.all_dtypes})
+    return names
+
