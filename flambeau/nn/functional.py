@@ -737,3 +737,92 @@ def pad(input, pad, mode="constant", value=None):
     if mode not in kinds:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
     return getattr(_padding, f"{kinds[mode]}_pad{n}d")(input, pad)
+
+
+# ---- pooling (ops in _ops/pooling.py) ----------------------------------------------------------
+
+from .._ops import pooling as _pool  # noqa: E402
+from .._ops.pooling import avg_pool1d, avg_pool2d, avg_pool3d  # noqa: E402,F401
+
+
+def _max_pool(nd, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
+    if stride is None:
+        stride = []
+    if return_indices:
+        return getattr(_pool, f"max_pool{nd}d_with_indices")(input, kernel_size, stride,
+                                                             padding, dilation, ceil_mode)
+    return getattr(_pool, f"max_pool{nd}d")(input, kernel_size, stride, padding, dilation,
+                                            ceil_mode)
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """1-d max pooling (with the flat input indices when ``return_indices``)."""
+    return _max_pool(1, input, kernel_size, stride, padding, dilation, ceil_mode,
+                     return_indices)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """2-d max pooling (with the flat input indices when ``return_indices``)."""
+    return _max_pool(2, input, kernel_size, stride, padding, dilation, ceil_mode,
+                     return_indices)
+
+
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """3-d max pooling (with the flat input indices when ``return_indices``)."""
+    return _max_pool(3, input, kernel_size, stride, padding, dilation, ceil_mode,
+                     return_indices)
+
+
+max_pool1d_with_indices, max_pool2d_with_indices, max_pool3d_with_indices = (
+    _pool.max_pool1d_with_indices, _pool.max_pool2d_with_indices, _pool.max_pool3d_with_indices)
+
+
+def _sizes(input, output_size, nd):
+    """``output_size`` with ``None`` entries taken from the input."""
+    if output_size is None or isinstance(output_size, int):
+        output_size = (output_size,) * nd
+    return [input.shape[input.dim() - nd + i] if o is None else o
+            for i, o in enumerate(output_size)]
+
+
+def _adaptive_avg(nd, input, output_size):
+    return getattr(_pool, f"adaptive_avg_pool{nd}d")(input, _sizes(input, output_size, nd))
+
+
+def _adaptive_max(nd, input, output_size, return_indices):
+    values, indices = getattr(_pool, f"adaptive_max_pool{nd}d")(input,
+                                                                 _sizes(input, output_size, nd))
+    return (values, indices) if return_indices else values
+
+
+def adaptive_avg_pool1d(input, output_size):
+    """1-d adaptive average pooling."""
+    return _adaptive_avg(1, input, output_size)
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """2-d adaptive average pooling (``None`` keeps that input size)."""
+    return _adaptive_avg(2, input, output_size)
+
+
+def adaptive_avg_pool3d(input, output_size):
+    """3-d adaptive average pooling (``None`` keeps that input size)."""
+    return _adaptive_avg(3, input, output_size)
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    """1-d adaptive max pooling."""
+    return _adaptive_max(1, input, output_size, return_indices)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    """2-d adaptive max pooling (``None`` keeps that input size)."""
+    return _adaptive_max(2, input, output_size, return_indices)
+
+
+def adaptive_max_pool3d(input, output_size, return_indices=False):
+    """3-d adaptive max pooling (``None`` keeps that input size)."""
+    return _adaptive_max(3, input, output_size, return_indices)

@@ -10,8 +10,9 @@ from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Seq
 from .flatten import Flatten, Unflatten
 from .lazy import LazyModuleMixin
 from .linear import Bilinear, Identity, LazyLinear, Linear
-from . import conv
+from . import conv, pooling
 from .conv import *  # noqa: F401,F403
+from .pooling import *  # noqa: F401,F403
 from . import batchnorm, distance, instancenorm, linear_cross_entropy_options, loss, normalization
 from .batchnorm import *  # noqa: F401,F403
 from .distance import *  # noqa: F401,F403
@@ -29,4 +30,5 @@ __all__ = ["AlphaDropout", "CELU", "Dropout", "Dropout1d", "Dropout2d", "Dropout
            "Module", "ModuleDict", "ModuleList", "ParameterDict", "ParameterList", "Sequential",
            "Unflatten"]
 __all__ += [*batchnorm.__all__, *distance.__all__, *instancenorm.__all__, *loss.__all__,
-            *normalization.__all__, "LinearCrossEntropyOptions", *conv.__all__]
+            *normalization.__all__, "LinearCrossEntropyOptions", *conv.__all__,
+            *pooling.__all__]

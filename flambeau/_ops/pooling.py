@@ -1,0 +1,370 @@
+"""Pooling: max pooling with indices (``MaxPool2DWithIndicesBackward0``...), average pooling
+(``AvgPool2DBackward0``...), adaptive average and max pooling, 2-d and 3-d; the 1-d forms run
+the 2-d op on an unsqueezed input, as torch does.
+
+Windows are strided views of the padded input (see ``conv.windows``); max pooling keeps the
+flat input position of each maximum, and its derivative adds the gradient there with one
+``bincount``; average pooling's derivative is the fold of ``conv.col2im``. Adaptive average
+pooling is separable: one averaging matrix per dim. Each derivative is differentiable again.
+"""
+import itertools
+
+import numpy as np
+
+from .. import _dtype
+from .._tensor import make
+from ..autograd.graph import record
+from ._util import needs_grad1
+from .conv import col2im, pad_array, windows
+from .registry import defop
+
+
+def _expand(value, nd, default=None):
+    if value is None or isinstance(value, (tuple, list)) and not value:
+        value = default
+    value = tuple(value) if isinstance(value, (tuple, list)) else (value,)
+    return value * nd if len(value) == 1 else value
+
+
+def _out_size(n, k, s, p, d, ceil_mode):
+    span = n + 2 * p - d * (k - 1) - 1
+    out = (span + (s - 1 if ceil_mode else 0)) // s + 1
+    if ceil_mode and (out - 1) * s >= n + p:
+        out -= 1
+    return out
+
+
+def _geometry(name, input, nd, kernel_size, stride, padding, dilation, ceil_mode):
+    """Batched (N, C, *S) array, whether batched, and kernel, stride, padding, dilation, out."""
+    a = input._data
+    if a.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(f"{name}: Expected {nd + 1}D or {nd + 2}D (batch mode) tensor for "
+                           f"input, but got: {list(a.shape)}" if nd == 3 else
+                           f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for "
+                           "input")
+    batched = a.ndim == nd + 2
+    a = a if batched else a[None]
+    kernel = _expand(kernel_size, nd)
+    stride = _expand(stride, nd, kernel)
+    padding, dilation = _expand(padding, nd), _expand(dilation, nd)
+    if any(p > k // 2 for p, k in zip(padding, kernel)):
+        raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
+                           f"pad={padding[0]}, kernel_size={kernel[0]} and dilation="
+                           f"{dilation[0]}")
+    out = tuple(_out_size(n, k, s, p, d, ceil_mode) for n, k, s, p, d in
+                zip(a.shape[2:], kernel, stride, padding, dilation))
+    if any(o <= 0 for o in out):
+        raise RuntimeError(f"Given input size: ({'x'.join(map(str, a.shape[1:]))}). Calculated "
+                           f"output size: ({'x'.join(map(str, (a.shape[1],) + out))}). Output "
+                           "size is too small")
+    return a, batched, kernel, stride, padding, dilation, out
+
+
+def _pads(sizes, kernel, stride, padding, dilation, out):
+    """(lo, hi) widths that hold every window (hi grows for ceil_mode)."""
+    return [(p, max(0, (o - 1) * s + d * (k - 1) + 1 - n - p))
+            for n, k, s, p, d, o in zip(sizes, kernel, stride, padding, dilation, out)]
+
+
+def _lowest(dtype):
+    return -np.inf if dtype.kind in "fc" else np.iinfo(dtype).min
+
+
+# ---- max pooling -----------------------------------------------------------------------------
+
+def _scatter(g, indices, sizes):
+    """Each gradient added at its flat input position (per sample and channel)."""
+    rows, size = g.shape[0] * g.shape[1], int(np.prod(sizes))
+    per_row = int(np.prod(indices.shape[2:]))
+    index = (np.arange(rows)[:, None] * size + indices.reshape(rows, per_row)).reshape(-1)
+    summed = np.bincount(index, g.reshape(-1), minlength=rows * size)
+    return summed.astype(g.dtype, copy=False).reshape(g.shape[:2] + tuple(sizes))
+
+
+def _gather(g, indices):
+    flat = g.reshape(g.shape[:2] + (int(np.prod(g.shape[2:])),))
+    per_row = int(np.prod(indices.shape[2:]))
+    return np.take_along_axis(flat, indices.reshape(indices.shape[:2] + (per_row,)), 2).reshape(
+        indices.shape)
+
+
+def _record_max(node, out, input, indices, batched):
+    """Records ``node`` on ``out``: the gradient goes to each maximum's position."""
+    index_array = indices if batched else indices[None]
+    sizes = input._data.shape[-(index_array.ndim - 2):]
+
+    def unpool(g):
+        gb = g._data if batched else g._data[None]
+        grad = make(_scatter(gb, index_array, sizes), g._dtype)
+        grad = grad if batched else grad.squeeze(0)
+        if needs_grad1(g):
+            record(node[:-1] + "Backward0", (grad,), (g,), lambda gg: make(
+                _gather(gg._data if batched else gg._data[None], index_array).reshape(
+                    g._data.shape), gg._dtype))
+        return grad
+    record(node, (out,), (input,), unpool)
+
+
+def _max_pool(nd, name, input, kernel_size, stride, padding, dilation, ceil_mode):
+    a, batched, kernel, stride, padding, dilation, out = _geometry(
+        name, input, nd, kernel_size, stride, padding, dilation, ceil_mode)
+    sizes = a.shape[2:]
+    xp = pad_array(a, _pads(sizes, kernel, stride, padding, dilation, out), _lowest(a.dtype))
+    win = windows(xp, kernel, stride, dilation, out)
+    order = (0, 1) + tuple(range(2 + nd, 2 + 2 * nd)) + tuple(range(2, 2 + nd))
+    flat = win.transpose(order).reshape(a.shape[:2] + out + (int(np.prod(kernel)),))
+    best = flat.argmax(-1) if flat.size else np.zeros(flat.shape[:-1], np.int64)
+    values = np.take_along_axis(flat, best[..., None], -1)[..., 0]
+    offsets = np.unravel_index(best, kernel)
+    positions = [np.arange(o).reshape((o,) + (1,) * (nd - 1 - i)) * s - p + off * d
+                 for i, (o, s, p, d, off) in enumerate(zip(out, stride, padding, dilation,
+                                                           offsets))]
+    indices = np.ravel_multi_index(positions, sizes, mode="clip") if a.size else \
+        np.zeros(values.shape, np.int64)
+    indices = indices.astype(np.int64, copy=False)
+    if not batched:
+        values, indices = values[0], indices[0]
+    result = make(np.ascontiguousarray(values), input._dtype)
+    if needs_grad1(input):
+        _record_max(f"MaxPool{nd}DWithIndicesBackward0", result, input, indices, batched)
+    return result, make(indices, _dtype.int64)
+
+
+def _max_family(nd):
+    name = f"max_pool{nd}d_with_indices"
+
+    def with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+        return _max_pool(nd, name, input, kernel_size, stride, padding, dilation, ceil_mode)
+
+    def values(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+        return _max_pool(nd, name, input, kernel_size, stride, padding, dilation, ceil_mode)[0]
+    with_indices.__name__ = with_indices.__qualname__ = name
+    values.__name__ = values.__qualname__ = f"max_pool{nd}d"
+    with_indices.__doc__ = f"{nd}-d max pooling: values and the flat input index of each."
+    values.__doc__ = f"{nd}-d max pooling."
+    ints = "int[1]"
+    return (defop(values, method=False, signature=(
+                f"max_pool{nd}d(Tensor input, {ints} kernel_size, {ints} stride=(), "
+                f"{ints} padding=0, {ints} dilation=1, bool ceil_mode=False)")),
+            defop(with_indices, method=False, function=False, signature=(
+                f"{name}(Tensor input, int[{nd}] kernel_size, int[{nd}] stride=[], "
+                f"int[{nd}] padding=0, int[{nd}] dilation=1, bool ceil_mode=False)")))
+
+
+max_pool2d, max_pool2d_with_indices = _max_family(2)
+max_pool3d, max_pool3d_with_indices = _max_family(3)
+
+
+@defop(method=False, signature="max_pool1d_with_indices(Tensor input, int[1] kernel_size, "
+                               "int[1] stride=(), int[1] padding=0, int[1] dilation=1, "
+                               "bool ceil_mode=False)")
+def max_pool1d_with_indices(input, kernel_size, stride=(), padding=0, dilation=1,
+                            ceil_mode=False):
+    """1-d max pooling with indices: the 2-d op on a height of one."""
+    if input._data.ndim not in (2, 3):
+        raise RuntimeError(f"max_pool1d() Expected 2D or 3D input tensor, but got "
+                           f"{list(input._data.shape)}")
+    k, s, p, d = (_expand(v, 1, _expand(kernel_size, 1))[0] for v in
+                  (kernel_size, stride, padding, dilation))
+    values, indices = _max_pool(2, "max_pool1d", input.unsqueeze(-2), (1, k), (1, s), (0, p),
+                                (1, d), ceil_mode)
+    return values.squeeze(-2), indices.squeeze(-2)
+
+
+@defop(method=False, signature="max_pool1d(Tensor input, int[1] kernel_size, int[1] stride=(), "
+                               "int[1] padding=0, int[1] dilation=1, bool ceil_mode=False)")
+def max_pool1d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    """1-d max pooling."""
+    return max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)[0]
+
+
+# ---- average pooling -------------------------------------------------------------------------
+
+def _divisors(sizes, kernel, stride, padding, out, count_include_pad, divisor_override):
+    if divisor_override:
+        return divisor_override
+    total = 1
+    for i, (n, k, s, p, o) in enumerate(zip(sizes, kernel, stride, padding, out)):
+        start = np.arange(o) * s - p
+        if count_include_pad:
+            length = np.minimum(start + k, n + p) - start
+        else:
+            length = np.minimum(start + k, n) - np.maximum(start, 0)
+        total = total * length.reshape((o,) + (1,) * (len(out) - 1 - i))
+    return total
+
+
+def _avg_pool(nd, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+              divisor_override):
+    name = f"avg_pool{nd}d"
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    a, batched, kernel, stride, padding, dilation, out = _geometry(
+        name, input, nd, kernel_size, stride, padding, 1, ceil_mode)
+    sizes = a.shape[2:]
+    pads = _pads(sizes, kernel, stride, padding, dilation, out)
+    divisor = _divisors(sizes, kernel, stride, padding, out, count_include_pad,
+                        divisor_override)
+    win = windows(pad_array(a, pads), kernel, stride, dilation, out)
+    total = win.sum(tuple(range(2, 2 + nd)))
+    values = (total / divisor).astype(a.dtype, copy=False) if a.dtype.kind in "fc" else \
+        total // divisor
+    result = make(values if batched else values[0], input._dtype)
+    if needs_grad1(input):
+        node = f"AvgPool{nd}DBackward0"
+
+        def spread(g, node=node):
+            gb = g._data if batched else g._data[None]
+            cols = np.broadcast_to((gb / divisor).astype(gb.dtype, copy=False)[
+                (slice(None), slice(None)) + (None,) * nd], gb.shape[:2] + kernel + out)
+            grad = np.ascontiguousarray(col2im(cols, sizes, stride, pads, dilation))
+            grad = make(grad if batched else grad[0], g._dtype)
+            if needs_grad1(g):
+                record(node[:-1] + "Backward0", (grad,), (g,), lambda gg: _avg_pool(
+                    nd, gg, kernel, stride, padding, ceil_mode, count_include_pad,
+                    divisor_override))
+            return grad
+        record(node, (result,), (input,), spread)
+    return result
+
+
+def _avg_family(nd):
+    name = f"avg_pool{nd}d"
+
+    def op(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+           divisor_override=None):
+        return _avg_pool(nd, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                         divisor_override)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"{nd}-d average pooling."
+    return defop(op, method=False, function=False, signature=(
+        f"{name}(Tensor input, int[{nd}] kernel_size, int[{nd}] stride=[], int[{nd}] padding=0, "
+        f"bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None)"))
+
+
+avg_pool2d, avg_pool3d = _avg_family(2), _avg_family(3)
+
+
+@defop(method=False, signature="avg_pool1d(Tensor input, int[1] kernel_size, int[1] stride=(), "
+                               "int[1] padding=0, bool ceil_mode=False, "
+                               "bool count_include_pad=True)")
+def avg_pool1d(input, kernel_size, stride=(), padding=0, ceil_mode=False,
+               count_include_pad=True):
+    """1-d average pooling: the 2-d op on a height of one."""
+    k, s, p = (_expand(v, 1, _expand(kernel_size, 1))[0] for v in
+               (kernel_size, stride, padding))
+    return _avg_pool(2, input.unsqueeze(-2), (1, k), (1, s), (0, p), ceil_mode,
+                     count_include_pad, None).squeeze(-2)
+
+
+# ---- adaptive pooling ------------------------------------------------------------------------
+
+def _bounds(n, o):
+    """torch's adaptive windows: [floor(i n / o), ceil((i + 1) n / o))."""
+    i = np.arange(o)
+    return i * n // o, -(-(i + 1) * n // o)
+
+
+def _adaptive_sizes(name, input, nd, output_size):
+    a = input._data
+    if a.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got "
+                           f"{list(a.shape)}")
+    out = _expand(output_size, nd)
+    return tuple(n if o is None else o for n, o in zip(a.shape[a.ndim - nd:], out))
+
+
+def _average_matrices(sizes, out, dtype):
+    mats = []
+    for n, o in zip(sizes, out):
+        start, end = _bounds(n, o)
+        j = np.arange(n)
+        inside = (j >= start[:, None]) & (j < end[:, None])
+        mats.append((inside / (end - start)[:, None]).astype(dtype))
+    return mats
+
+
+def _apply_matrices(a, mats):
+    nd = len(mats)
+    for i, m in enumerate(mats):
+        axis = a.ndim - nd + i
+        a = np.moveaxis(np.tensordot(a, m, axes=([axis], [1])), -1, axis)
+    return np.ascontiguousarray(a)
+
+
+def _separable(node, input, mats, back):
+    out = make(_apply_matrices(input._data, mats), input._dtype)
+    if needs_grad1(input):
+        record(node, (out,), (input,),
+               lambda g: _separable(back, g, [m.T for m in mats], node))
+    return out
+
+
+def _adaptive_avg(nd, input, output_size):
+    name = f"adaptive_avg_pool{nd}d"
+    out = _adaptive_sizes(name, input, nd, output_size)
+    dims = tuple(range(input._data.ndim - nd, input._data.ndim))
+    if all(o == 1 for o in out) and input._dtype.is_floating_point:
+        return input.mean(dims, keepdim=True)  # torch's fast path (MeanBackward1)
+    mats = _average_matrices(input._data.shape[-nd:], out, input._data.dtype)
+    node = f"AdaptiveAvgPool{nd}DBackward0"
+    return _separable(node, input, mats, node[:-1] + "Backward0")
+
+
+def _adaptive_max(nd, input, output_size):
+    name = f"adaptive_max_pool{nd}d"
+    out = _adaptive_sizes(name, input, nd, output_size)
+    a = input._data
+    batched = a.ndim == nd + 2
+    a = a if batched else a[None]
+    sizes = a.shape[2:]
+    values = np.empty(a.shape[:2] + out, a.dtype)
+    indices = np.empty(a.shape[:2] + out, np.int64)
+    bounds = [_bounds(n, o) for n, o in zip(sizes, out)]
+    for cell in itertools.product(*map(range, out)):
+        starts = [b[0][c] for b, c in zip(bounds, cell)]
+        ends = [b[1][c] for b, c in zip(bounds, cell)]
+        region = a[(slice(None), slice(None)) + tuple(map(slice, starts, ends))]
+        flat = region.reshape(a.shape[:2] + (-1,))
+        best = flat.argmax(-1)
+        values[(Ellipsis,) + cell] = np.take_along_axis(flat, best[..., None], -1)[..., 0]
+        local = np.unravel_index(best, [e - s for s, e in zip(starts, ends)])
+        indices[(Ellipsis,) + cell] = np.ravel_multi_index(
+            [p + s for p, s in zip(local, starts)], sizes)
+    if not batched:
+        values, indices = values[0], indices[0]
+    result = make(values, input._dtype)
+    if needs_grad1(input):
+        _record_max(f"AdaptiveMaxPool{nd}DBackward0", result, input, indices, batched)
+    return result, make(indices, _dtype.int64)
+
+
+def _adaptive_family(nd):
+    def avg(input, output_size):
+        if nd == 1:  # the 2-d op on a height of one, as torch does
+            _adaptive_sizes("adaptive_avg_pool1d", input, 1, output_size)
+            return _adaptive_avg(2, input.unsqueeze(-2), (1,) + _expand(output_size, 1)
+                                 ).squeeze(-2)
+        return _adaptive_avg(nd, input, output_size)
+
+    def max_(input, output_size):
+        if nd == 1:
+            _adaptive_sizes("adaptive_max_pool1d", input, 1, output_size)
+            values, indices = _adaptive_max(2, input.unsqueeze(-2),
+                                            (1,) + _expand(output_size, 1))
+            return values.squeeze(-2), indices.squeeze(-2)
+        return _adaptive_max(nd, input, output_size)
+    avg.__name__ = avg.__qualname__ = f"adaptive_avg_pool{nd}d"
+    max_.__name__ = max_.__qualname__ = f"adaptive_max_pool{nd}d"
+    avg.__doc__ = f"{nd}-d adaptive average pooling (``None`` keeps an input size)."
+    max_.__doc__ = f"{nd}-d adaptive max pooling: values and flat input indices."
+    top = nd == 1  # torch.adaptive_avg_pool1d; the others are torch._C._nn's
+    return (defop(avg, method=False, function=top,
+                  signature=f"{avg.__name__}(Tensor input, int[{nd}] output_size)"),
+            defop(max_, method=False, function=top,
+                  signature=f"{max_.__name__}(Tensor input, int[{nd}] output_size)"))
+
+
+adaptive_avg_pool1d, adaptive_max_pool1d = _adaptive_family(1)
+adaptive_avg_pool2d, adaptive_max_pool2d = _adaptive_family(2)
+adaptive_avg_pool3d, adaptive_max_pool3d = _adaptive_family(3)
