@@ -7,7 +7,6 @@ tensors, containers and numbers and nothing else. ``FullUnpickler`` (``weights_o
 is Python's unpickler with torch's names resolved to flambeau's: it runs whatever the file
 asks, as torch's does.
 """
-import _compat_pickle
 import functools
 import importlib
 import pickle
@@ -28,14 +27,35 @@ def default_globals():
     return names.allowed_globals()
 
 
-def global_name(module, name, proto):
-    """The name a GLOBAL opcode means, Python 2's names mapped as Python's unpickler does."""
-    if proto < 3:
-        if (module, name) in _compat_pickle.NAME_MAPPING:
-            module, name = _compat_pickle.NAME_MAPPING[(module, name)]
-        elif module in _compat_pickle.IMPORT_MAPPING:
-            module = _compat_pickle.IMPORT_MAPPING[module]
-    return module, name
+# Python 2's names a weights-only load reads as Python 3's (the few torch maps)
+_PY2_MODULES = {"__builtin__": "builtins", "copy_reg": "copyreg", "Queue": "queue",
+                "repr": "reprlib", "_abcoll": "collections.abc", "UserDict": "collections",
+                "UserList": "collections", "UserString": "collections", "whichdb": "dbm",
+                "StringIO": "io", "cStringIO": "io"}
+_PY2_NAMES = {("__builtin__", "xrange"): ("builtins", "range"),
+              ("__builtin__", "reduce"): ("functools", "reduce"),
+              ("__builtin__", "intern"): ("sys", "intern"),
+              ("__builtin__", "unichr"): ("builtins", "chr"),
+              ("__builtin__", "unicode"): ("builtins", "str"),
+              ("__builtin__", "long"): ("builtins", "int"),
+              ("__builtin__", "basestring"): ("builtins", "str"),
+              ("itertools", "izip"): ("builtins", "zip"),
+              ("itertools", "imap"): ("builtins", "map"),
+              ("itertools", "ifilter"): ("builtins", "filter"),
+              ("itertools", "ifilterfalse"): ("itertools", "filterfalse"),
+              ("itertools", "izip_longest"): ("itertools", "zip_longest"),
+              ("UserDict", "IterableUserDict"): ("collections", "UserDict"),
+              ("UserDict", "UserDict"): ("collections", "UserDict"),
+              ("UserList", "UserList"): ("collections", "UserList"),
+              ("UserString", "UserString"): ("collections", "UserString"),
+              ("exceptions", "StandardError"): ("builtins", "Exception")}
+
+
+def global_name(module, name):
+    """The name a GLOBAL opcode means, with torch's Python 2 renames."""
+    if (module, name) in _PY2_NAMES:
+        return _PY2_NAMES[(module, name)]
+    return _PY2_MODULES.get(module, module), name
 
 
 def unsupported(full_path):
@@ -101,7 +121,7 @@ class WeightsUnpickler:
         return items
 
     def _global(self):
-        module, name = global_name(self.readline(), self.readline(), self.proto)
+        module, name = global_name(self.readline(), self.readline())
         full_path = f"{module}.{name}"
         if module in _BLOCKED_MODULES or full_path not in self.allowed:
             raise unsupported(full_path)
@@ -205,6 +225,13 @@ class WeightsUnpickler:
 
     def _proto(self):
         self.proto = self.read(1)[0]
+        if self.proto != 2:
+            import warnings
+            warnings.warn(f"Detected pickle protocol {self.proto} in the checkpoint, which was "
+                          "not the default pickle protocol used by `torch.load` (2). The "
+                          "weights_only Unpickler might not support all instructions implemented "
+                          "by this protocol, please file an issue for adding support if you "
+                          "encounter this.", stacklevel=2)
 
     def _tuple(self):
         items = tuple(self.pop_mark())
@@ -277,13 +304,11 @@ class FullUnpickler(pickle.Unpickler):
 
 def globals_in(data):
     """``module.name`` of every GLOBAL opcode in the pickle ``data`` (read, not run)."""
+    import pickletools
     found = []
-    proto = 2
-    for opcode, arg, _ in __import__("pickletools").genops(bytes(data)):
-        if opcode.name == "PROTO":
-            proto = arg
-        elif opcode.name == "GLOBAL":
-            module, name = global_name(*arg.split(" ", 1), proto)
+    for opcode, arg, _ in pickletools.genops(bytes(data)):
+        if opcode.name == "GLOBAL":
+            module, name = global_name(*arg.split(" ", 1))
             found.append(f"{module}.{name}")
     return found
 
