@@ -8,8 +8,10 @@ here: views that shared a storage share it again, strides and offsets are kept.
 
 Differences from torch: storages are read and CRC-checked when loaded (torch reads them
 without checking); tensors always load on the CPU (``map_location`` may rename locations but
-not move data to a device flambeau lacks); the legacy non-zip format (torch <= 1.5) is read
-but not written.
+not move data to a device flambeau lacks).
+
+The legacy non-zip format (torch <= 1.5) is read, and written with
+``_use_new_zipfile_serialization=False``.
 """
 import io
 import os
@@ -28,25 +30,28 @@ _DOCS_MESSAGE = (
 
 def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL,
          _use_new_zipfile_serialization=True, _disable_byteorder_record=False):
-    """Saves ``obj`` to ``f`` (a path or a writable file object) in torch's zip format.
+    """Saves ``obj`` to ``f`` (a path or a writable file object) in torch's zip format (or its
+    legacy format with ``_use_new_zipfile_serialization=False``).
 
     A path is written through a temporary file in the same folder, flushed to disk and renamed
     over the target, so an interrupted save leaves the old file or the new one, never a
     truncated one. ``pickle_module`` is accepted for compatibility; flambeau's own pickler
     writes the file (it must name classes as torch's)."""
-    if not _use_new_zipfile_serialization:
-        raise NotImplementedError("flambeau writes only the zip checkpoint format "
-                                  "(_use_new_zipfile_serialization=True); it reads both")
+    if _use_new_zipfile_serialization:
+        def write(file, archive):
+            _write_zip(obj, file, archive, pickle_protocol, _disable_byteorder_record)
+    else:
+        def write(file, archive):
+            _write_legacy(obj, file, pickle_protocol)
     if isinstance(f, (str, os.PathLike)):
-        path = os.fspath(f)
-        _save_atomically(obj, path, pickle_protocol, _disable_byteorder_record)
+        _save_atomically(os.fspath(f), write)
     else:
         if not hasattr(f, "write"):
             raise AttributeError(f"'{type(f).__name__}' object has no attribute 'write'")
-        _write(obj, f, "archive", pickle_protocol, _disable_byteorder_record)
+        write(f, "archive")
 
 
-def _save_atomically(obj, path, protocol, no_byteorder):
+def _save_atomically(path, write):
     import tempfile
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
@@ -55,7 +60,7 @@ def _save_atomically(obj, path, protocol, no_byteorder):
     fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as file:
-            _write(obj, file, os.path.splitext(name)[0] or "archive", protocol, no_byteorder)
+            write(file, os.path.splitext(name)[0] or "archive")
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
@@ -74,7 +79,7 @@ def _save_atomically(obj, path, protocol, no_byteorder):
         os.close(directory)
 
 
-def _write(obj, file, archive, protocol, no_byteorder):
+def _write_zip(obj, file, archive, protocol, no_byteorder):
     import secrets
     import sys
     from ._serialization.pickler import Pickler
@@ -93,6 +98,29 @@ def _write(obj, file, archive, protocol, no_byteorder):
     writer.write_record("version", b"3\n")
     writer.write_record(".data/serialization_id", f"{secrets.randbelow(10 ** 40):040d}".encode())
     writer.close()
+
+
+def _write_legacy(obj, file, protocol):
+    """torch's format before 1.6: pickles of a magic number, the protocol version and system
+    facts, the object, the sorted storage keys, then each storage (an int64 element count and
+    its bytes)."""
+    import pickle
+    import struct
+    import sys
+    from ._serialization.loading import LEGACY_MAGIC, LEGACY_VERSION
+    from ._serialization.pickler import Pickler
+    sys_info = {"protocol_version": LEGACY_VERSION, "little_endian": sys.byteorder == "little",
+                "type_sizes": {"short": 2, "int": 4, "long": struct.calcsize("=l")}}
+    for header in (LEGACY_MAGIC, LEGACY_VERSION, sys_info):
+        pickle.dump(header, file, protocol=protocol)
+    pickler = Pickler(file, protocol, legacy=True)
+    pickler.dump(obj)
+    keys = sorted(pickler.storages)
+    pickle.dump(keys, file, protocol=protocol)
+    for key in keys:
+        memory = pickler.storages[key]
+        file.write(struct.pack("<q", memory.size // pickler.itemsizes[key]))
+        file.write(memory)
 
 
 def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None,

@@ -309,7 +309,7 @@ def test_mmap_maps_storages(tmp_path):
         flambeau.load(io.BytesIO((tmp_path / "m.pt").read_bytes()), mmap=True)
 
 
-def test_legacy_format_loads(tmp_path):
+def test_legacy_format_both_ways(tmp_path):
     t = torch.arange(12.).reshape(3, 4)
     torch.save({"t": t, "v": t[1:, 2:], "p": torch.nn.Parameter(torch.ones(2))},
                tmp_path / "legacy.pt", _use_new_zipfile_serialization=False)
@@ -320,6 +320,16 @@ def test_legacy_format_loads(tmp_path):
     assert isinstance(ours["p"], flambeau.nn.Parameter)
     with pytest.raises(RuntimeError, match="mmap can only be used"):
         flambeau.load(tmp_path / "legacy.pt", mmap=True)
+
+    ours["h"] = flambeau.arange(4, dtype=flambeau.float16)
+    flambeau.save(ours, tmp_path / "ours.pt", _use_new_zipfile_serialization=False)
+    assert not zipfile.is_zipfile(tmp_path / "ours.pt")
+    back = torch.load(tmp_path / "ours.pt")
+    assert torch.equal(back["v"], t[1:, 2:]) and back["v"].stride() == (4, 1)
+    assert back["v"].untyped_storage().data_ptr() == back["t"].untyped_storage().data_ptr()
+    assert type(back["p"]) is torch.nn.Parameter
+    assert torch.equal(back["h"], torch.arange(4, dtype=torch.float16))
+    _same(flambeau.load(tmp_path / "ours.pt")["v"], t[1:, 2:])
 
 
 def test_map_location_and_cuda_files(tmp_path):

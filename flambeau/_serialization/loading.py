@@ -20,7 +20,8 @@ from . import names
 from .unpickler import FullUnpickler, WeightsUnpickler
 from .zip import record_offset
 
-_LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
+LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
+LEGACY_VERSION = 1001
 _CUDA_MESSAGE = (
     "Attempting to deserialize object on a CUDA device but torch.cuda.is_available() is False. "
     "If you are running on a CPU-only machine, please use torch.load with "
@@ -225,10 +226,10 @@ def _load_legacy(file, map_location, weights_only, pickle_load_args):
         magic, pos = _unpickle(data, None, weights_only, pickle_load_args)
     except (UnpicklingError, EOFError, ValueError, IndexError) as error:
         raise UnpicklingError(f"invalid load key or not a checkpoint ({error})") from None
-    if magic != _LEGACY_MAGIC:
+    if magic != LEGACY_MAGIC:
         raise RuntimeError("Invalid magic number; corrupt file?")
     version, pos = _unpickle(data, None, weights_only, pickle_load_args, pos)
-    if version != 1001:
+    if version != LEGACY_VERSION:
         raise RuntimeError(f"Invalid protocol version: {version}")
     sys_info, pos = _unpickle(data, None, weights_only, pickle_load_args, pos)
     little = not isinstance(sys_info, dict) or sys_info.get("little_endian", True)

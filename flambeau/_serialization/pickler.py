@@ -25,12 +25,14 @@ class StorageRef:
 
 
 class Pickler(pickle._Pickler):
-    """Collects the storages it meets in ``storages`` (key -> flat uint8 array), in order."""
+    """Collects the storages it meets in ``storages`` (key -> flat uint8 array), in order, and
+    their element sizes in ``itemsizes``; ``legacy`` writes the persistent ids of torch's
+    format before 1.6."""
     dispatch = pickle._Pickler.dispatch.copy()
 
-    def __init__(self, file, protocol):
+    def __init__(self, file, protocol, legacy=False):
         super().__init__(file, protocol)
-        self.storages = {}
+        self.storages, self.itemsizes, self.legacy = {}, {}, legacy
         self._keys = {}  # id(Storage) -> (key, dtype, the Storage: kept alive for its id)
 
     def reducer_override(self, obj):
@@ -47,11 +49,13 @@ class Pickler(pickle._Pickler):
             key = str(len(self._keys))
             self._keys[id(storage)] = known = (key, dtype, storage)
             self.storages[key] = storage.bytes()
+            self.itemsizes[key] = dtype.itemsize
         elif known[1] is not dtype:
             raise RuntimeError("Cannot save multiple tensors or storages that view the same data "
                                "as different types")
-        return ("storage", names.STORAGE_TYPES[dtype], known[0], "cpu",
-                storage.nbytes() // dtype.itemsize)
+        pid = ("storage", names.STORAGE_TYPES[dtype], known[0], "cpu",
+               storage.nbytes() // dtype.itemsize)
+        return pid + (None,) if self.legacy else pid
 
     def save_global(self, obj, name=None):
         known = _TORCH_NAMES.get(id(obj))
