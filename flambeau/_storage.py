@@ -32,7 +32,7 @@ class Storage:
             a = self._array
             while not (a.flags.c_contiguous or a.base is None):  # a strided from_numpy array:
                 a = a.base                                         # address its owner's memory
-            self._bytes = a.reshape(-1).view(np.uint8)
+            self._bytes = a.ravel(order="K").view(np.uint8)  # memory order: never a copy
         return self._bytes
 
     def nbytes(self):

@@ -81,9 +81,26 @@ def _matmul_backward(g, a, b):
         if b._requires_grad:
             gb = _conj(a).unsqueeze(-1) * g.unsqueeze(-2)
     else:
-        ga = matmul(g, _h(b)) if a._requires_grad else None
-        gb = matmul(_h(a), g) if b._requires_grad else None
+        ga = _grad_mat1(g, a, b) if a._requires_grad else None
+        gb = _grad_mat2(g, a, b) if b._requires_grad else None
     return ga, gb
+
+
+def _transposed(t):
+    """Whether ``t`` is a column-major matrix (a ``weight.t()``)."""
+    d = t._data
+    return d.ndim == 2 and d.flags.f_contiguous and not d.flags.c_contiguous
+
+
+def _grad_mat1(g, a, b):
+    """``g @ b^H``, the gradient of ``a`` in ``a @ b``, laid out like ``a`` (as torch's mm
+    backward: the gradient of a transposed parameter then reaches ``.grad`` contiguous)."""
+    return _h(matmul(b, _h(g))) if _transposed(a) else matmul(g, _h(b))
+
+
+def _grad_mat2(g, a, b):
+    """``a^H @ g``, the gradient of ``b`` in ``a @ b``, laid out like ``b``."""
+    return _h(matmul(_h(g), a)) if _transposed(b) else matmul(_h(a), g)
 
 
 # ---- plain products ------------------------------------------------------------------------
@@ -268,7 +285,8 @@ def _fused(name, node, check, product, grad_a, grad_b, doc):
                 shape = np.broadcast_shapes(input._data.shape, p.shape)
                 result = p if shape == p.shape else np.broadcast_to(p, shape).copy()
             else:
-                result = p + (input._data if beta == 1 else beta * input._data)
+                result = np.add(p, input._data if beta == 1 else beta * input._data, out=p,
+                                casting="unsafe")
         except ValueError:
             raise RuntimeError(
                 f"The expanded size of the tensor ({p.shape[-1]}) must match the existing size "
@@ -299,8 +317,8 @@ def _check_add(check):
     return full_check
 
 
-addmm = _fused("addmm", "AddmmBackward0", _check_add(_check_mm), _matmul,
-               lambda g, x, y: matmul(g, _h(y)), lambda g, x, y: matmul(_h(x), g),
+addmm = _fused("addmm", "AddmmBackward0", _check_add(_check_mm), _matmul, _grad_mat1,
+               _grad_mat2,
                "``beta * input + alpha * (mat1 @ mat2)``.")
 baddbmm = _fused("baddbmm", "BaddbmmBackward0", _check_add(_check_bmm), _matmul,
                  lambda g, x, y: matmul(g, _h(y)), lambda g, x, y: matmul(_h(x), g),

@@ -177,11 +177,32 @@ def _store_grad(t, grad, create_graph, owned=False):
             empty = _backend.array_module(grad._data).empty_like(grad._data)
             t._grad = _tensor.make(empty, grad._dtype).copy_(grad)
         else:
-            t._grad = _tensor.make(grad._data if owned else grad._data.copy(), grad._dtype)
+            t._grad = _tensor.make(grad._data if owned else _copy_like(grad._data, t._data),
+                                   grad._dtype)
     elif create_graph:
         t._grad = t._grad + grad
     else:
         t._grad._data += grad._data
+
+
+def _copy_like(a, like):
+    """A copy of gradient array ``a`` with the strides of ``like`` where ``like`` is dense (in
+    any dim order), else C-contiguous: torch's layout for a new ``.grad``."""
+    xp = _backend.array_module(a)
+    out = xp.empty_like(like) if _dense(like) else xp.empty(a.shape, a.dtype)
+    out[...] = a
+    return out
+
+
+def _dense(a):
+    """Whether ``a``'s elements fill its memory without gaps or overlaps."""
+    expected = a.itemsize
+    for stride, size in sorted(zip(a.strides, a.shape)):
+        if size != 1:
+            if stride != expected:
+                return False
+            expected *= size
+    return True
 
 
 def _accumulate_into_leaf(t, grad, create_graph):
@@ -208,9 +229,8 @@ _ENGINE_REFERENCES = 4 if sys.implementation.name == "cpython" and sys.version_i
 
 
 def _owned(grad, leaf):
-    """Whether the engine alone holds ``grad``, a C-contiguous array of its own like ``leaf``'s:
+    """Whether the engine alone holds ``grad``, an array of its own laid out like ``leaf``'s:
     its buffer can then become ``leaf.grad`` without a copy."""
     a = grad._data
     return (sys.getrefcount(grad) == _ENGINE_REFERENCES and grad._storage is None and
-            a.base is None and sys.getrefcount(a) == 3 and a.flags.c_contiguous and
-            leaf._data.flags.c_contiguous)
+            a.base is None and sys.getrefcount(a) == 3 and a.strides == leaf._data.strides)
