@@ -105,23 +105,42 @@ def _record_max(node, out, input, indices, batched):
     record(node, (out,), (input,), unpool)
 
 
+def _window_max(win):
+    """The maximum over the kernel axes of a ``(N, C, *kernel, *out)`` window view and the tap
+    (flat kernel offset) of its first occurrence (a NaN counts as the maximum, as in torch):
+    a few elementwise passes per tap over strided views, no window copy."""
+    nd = (win.ndim - 2) // 2
+    head = (slice(None), slice(None))
+    views = [win[head + offsets] for offsets in itertools.product(*map(range, win.shape[2:2 + nd]))]
+    best = views[0].copy()
+    for v in views[1:]:
+        np.maximum(best, v, out=best)
+    taps = len(views)
+    kind = np.uint8 if taps < 255 else np.int64
+    key = np.zeros(best.shape, kind)  # the largest (taps - tap) of a tap holding the maximum
+    hit = np.empty(best.shape, bool)
+    scratch = np.empty(best.shape, kind)
+    for t, v in enumerate(views):
+        np.equal(v, best, out=hit)
+        if best.dtype.kind == "f":
+            hit |= np.isnan(v)
+        np.multiply(hit, kind(taps - t), out=scratch)
+        np.maximum(key, scratch, out=key)
+    return best, taps - key.astype(np.intp)
+
+
 def _max_pool(nd, name, input, kernel_size, stride, padding, dilation, ceil_mode):
     a, batched, kernel, stride, padding, dilation, out = _geometry(
         name, input, nd, kernel_size, stride, padding, dilation, ceil_mode)
     sizes = a.shape[2:]
     xp = pad_array(a, _pads(sizes, kernel, stride, padding, dilation, out), _lowest(a.dtype))
-    win = windows(xp, kernel, stride, dilation, out)
-    order = (0, 1) + tuple(range(2 + nd, 2 + 2 * nd)) + tuple(range(2, 2 + nd))
-    flat = win.transpose(order).reshape(a.shape[:2] + out + (int(np.prod(kernel)),))
-    best = flat.argmax(-1) if flat.size else np.zeros(flat.shape[:-1], np.int64)
-    values = np.take_along_axis(flat, best[..., None], -1)[..., 0]
-    offsets = np.unravel_index(best, kernel)
-    positions = [np.arange(o).reshape((o,) + (1,) * (nd - 1 - i)) * s - p + off * d
-                 for i, (o, s, p, d, off) in enumerate(zip(out, stride, padding, dilation,
-                                                           offsets))]
-    indices = np.ravel_multi_index(positions, sizes, mode="clip") if a.size else \
-        np.zeros(values.shape, np.int64)
-    indices = indices.astype(np.int64, copy=False)
+    values, taps = _window_max(windows(xp, kernel, stride, dilation, out))
+    place = np.cumprod((1,) + sizes[:0:-1])[::-1]  # row-major strides of the input plane
+    base = sum((np.arange(o) * s - p).reshape((o,) + (1,) * (nd - 1 - i)) * w
+               for i, (o, s, p, w) in enumerate(zip(out, stride, padding, place)))
+    table = sum(np.asarray(off) * d * w for off, d, w in zip(
+        np.unravel_index(np.arange(int(np.prod(kernel))), kernel), dilation, place))
+    indices = (base + table[taps]).astype(np.int64, copy=False)
     if not batched:
         values, indices = values[0], indices[0]
     result = make(np.ascontiguousarray(values), input._dtype)
