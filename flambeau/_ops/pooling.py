@@ -107,7 +107,7 @@ def _record_max(node, out, input, indices, batched):
 
 def _window_max(win):
     """The maximum over the kernel axes of a ``(N, C, *kernel, *out)`` window view and the tap
-    (flat kernel offset) of its first occurrence (a NaN counts as the maximum, as in torch):
+    (flat kernel offset) of its first occurrence (of its last NaN, as in torch):
     a few elementwise passes per tap over strided views, no window copy."""
     nd = (win.ndim - 2) // 2
     head = (slice(None), slice(None))
@@ -122,11 +122,14 @@ def _window_max(win):
     scratch = np.empty(best.shape, kind)
     for t, v in enumerate(views):
         np.equal(v, best, out=hit)
-        if best.dtype.kind == "f":
-            hit |= np.isnan(v)
         np.multiply(hit, kind(taps - t), out=scratch)
         np.maximum(key, scratch, out=key)
-    return best, taps - key.astype(np.intp)
+    arg = taps - key.astype(np.intp)
+    nans = np.isnan(best) if best.dtype.kind == "f" else None
+    if nans is not None and nans.any():  # torch keeps the last NaN of a window
+        for t, v in enumerate(views):
+            arg[nans & np.isnan(v)] = t
+    return best, arg
 
 
 def _max_pool(nd, name, input, kernel_size, stride, padding, dilation, ceil_mode):
