@@ -130,23 +130,20 @@ def _read_into(file, memory):
     return got
 
 
-def _location(location, map_location, storage):
-    """The device a saved ``location`` maps to (flambeau keeps the data on the CPU)."""
-    if map_location is None:
-        pass
-    elif isinstance(map_location, dict):
+def _check_location(location, map_location, storage):
+    """Whether the saved ``location``, mapped by ``map_location``, is a device flambeau can
+    load to (the data stay on the CPU): torch's error for CUDA without CUDA."""
+    if isinstance(map_location, dict):
         location = map_location.get(location, location)
     elif callable(map_location):
-        moved = map_location(TypedStorage._wrap(storage.storage, storage.dtype), location)
-        if moved is not None:
-            return "cpu"
-    else:
+        if map_location(TypedStorage._wrap(storage.storage, storage.dtype), location) is not None:
+            return
+    elif map_location is not None:
         location = str(map_location)
     if str(location).startswith("cuda"):
         from .. import cuda
         if not cuda.is_available():
             raise RuntimeError(_CUDA_MESSAGE)
-    return location
 
 
 def _storage_args(pid):
@@ -198,7 +195,7 @@ def load(f, map_location, weights_only, mmap, pickle_load_args):
                 memory = archive.read_into(f"data/{key}", numel * dtype.itemsize, mapped)
                 storage = loaded[key] = Storage(_byteswapped(memory, dtype, byteorder))
             result = names.LoadedStorage(storage, dtype)
-            _location(location, map_location, result)
+            _check_location(location, map_location, result)
             return result
 
         return _unpickle(archive.read("data.pkl"), persistent_load, weights_only,
@@ -243,7 +240,7 @@ def _load_legacy(file, map_location, weights_only, pickle_load_args):
         if key not in storages:
             storages[key] = (Storage(np.empty(numel * dtype.itemsize, np.uint8)), dtype)
         storage = names.LoadedStorage(*storages[key])
-        _location(location, map_location, storage)
+        _check_location(location, map_location, storage)
         view = pid[5] if len(pid) == 6 else None
         if view is not None:
             raise RuntimeError("legacy storage views are not supported")

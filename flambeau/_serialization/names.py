@@ -21,9 +21,6 @@ class StorageType:
     def __init__(self, dtype, name):
         self.dtype, self.name = dtype, name
 
-    def __call__(self, *args):
-        raise TypeError(f"{self.name} can not be created from a checkpoint")
-
     def __repr__(self):
         return f"StorageType(dtype={self.dtype})"
 
@@ -82,7 +79,11 @@ def _rebuild_parameter_with_state(data, requires_grad, backward_hooks, state):
 
 def _rebuild_from_type_v2(func, new_type, args, state):
     """A tensor subclass: ``func(*args)`` made an instance of ``new_type``, given ``state``."""
+    if not (isinstance(new_type, type) and issubclass(new_type, Tensor)):
+        raise RuntimeError(f"expected a Tensor subclass to rebuild, got {new_type!r}")
     result = func(*args)
+    if not isinstance(result, Tensor):
+        raise RuntimeError(f"expected a tensor to rebuild a {new_type.__name__} from")
     if type(result) is not new_type:
         result = Tensor._make_subclass(new_type, result, result.requires_grad)
     _set_state(result, state)
@@ -90,11 +91,15 @@ def _rebuild_from_type_v2(func, new_type, args, state):
 
 
 def _set_state(obj, state):
+    """Restores a saved ``__dict__`` (or ``(__dict__, slots)``); a tensor's own slots are
+    never written from a file."""
     if not state:
         return
-    if isinstance(state, tuple) and len(state) == 2:  # (__dict__, slots)
+    if isinstance(state, tuple) and len(state) == 2:
         state, slots = state
         for key, value in (slots or {}).items():
+            if key in Tensor.__slots__:
+                raise RuntimeError(f"a checkpoint may not set a tensor's {key}")
             setattr(obj, key, value)
     if state:
         obj.__dict__.update(state)
@@ -102,7 +107,10 @@ def _set_state(obj, state):
 
 def _get_layout(name):
     import flambeau
-    return getattr(flambeau, name.rpartition(".")[2])
+    layout = getattr(flambeau, str(name).rpartition(".")[2], None)
+    if not isinstance(layout, flambeau.layout):
+        raise RuntimeError(f"Unknown layout: {name}")
+    return layout
 
 
 def _dtype_names():
