@@ -235,13 +235,16 @@ def _backward(gy, input, weight, options, mask, cols=None):
     x, w = input._data, weight._data
     pads = _pairs(padding)
     gx = gw = gb = None
+    # a transposed convolution's gradient is a convolution of gy, cropped to x's sizes (an
+    # output_padding of a stride or more leaves positions no input reaches)
+    crop = (Ellipsis,) + tuple(slice(0, n) for n in x.shape[2:])
     if mask[0]:
-        gx = conv_forward(gy, w, stride, pads, dilation, groups)[0] if transposed else \
+        gx = conv_forward(gy, w, stride, pads, dilation, groups)[0][crop] if transposed else \
             conv_input_grad(gy, w, x.shape[2:], stride, pads, dilation, groups)
         gx = make(np.ascontiguousarray(gx), input._dtype)
     if mask[1]:
         if transposed:  # the weight's gradient of the convolution from gy's space to x's
-            gyc = im2col(gy, w.shape[2:], stride, pads, dilation)[0]
+            gyc = im2col(gy, w.shape[2:], stride, pads, dilation)[0][crop]
             gw = conv_weight_grad(x, gyc, w.shape, groups)
         else:
             if cols is None:

@@ -9,10 +9,17 @@ from ..autograd.graph import record
 from ._util import needs_grad1
 from .registry import defop
 
+def _circular(lo, hi, n):
+    """Negative widths crop first; the padding wraps around what is left, as torch's."""
+    start = max(-lo, 0)
+    kept = n - start - max(-hi, 0)
+    return np.arange(-max(lo, 0), kept + max(hi, 0)) % kept + start
+
+
 _SOURCE = {
-    "reflection": lambda j, n: np.abs(n - 1 - np.abs(j - (n - 1))),
-    "replication": lambda j, n: np.clip(j, 0, n - 1),
-    "circular": lambda j, n: j % n,
+    "reflection": lambda lo, hi, n: np.abs(n - 1 - np.abs(np.arange(-lo, n + hi) - (n - 1))),
+    "replication": lambda lo, hi, n: np.clip(np.arange(-lo, n + hi), 0, n - 1),
+    "circular": _circular,
 }
 
 
@@ -21,7 +28,7 @@ def _sources(kind, shape, pad):
     nd = len(pad) // 2
     spatial = shape[len(shape) - nd:]
     widths = [(pad[2 * i], pad[2 * i + 1]) for i in reversed(range(nd))]
-    return [_SOURCE[kind](np.arange(-lo, n + hi), n) for n, (lo, hi) in zip(spatial, widths)]
+    return [_SOURCE[kind](lo, hi, n) for n, (lo, hi) in zip(spatial, widths)]
 
 
 def _gather(a, sources):

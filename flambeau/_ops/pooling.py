@@ -229,8 +229,11 @@ def _avg_pool(nd, input, kernel_size, stride, padding, ceil_mode, count_include_
                         divisor_override)
     win = windows(pad_array(a, pads), kernel, stride, dilation, out)
     total = win.sum(tuple(range(2, 2 + nd)))
-    values = (total / divisor).astype(a.dtype, copy=False) if a.dtype.kind in "fc" else \
-        total // divisor
+    if a.dtype.kind in "fc":
+        values = (total / divisor).astype(a.dtype, copy=False)
+    else:  # integers: rounded toward zero, as C's division
+        values = np.abs(total) // np.abs(divisor)
+        values *= np.sign(total) * np.sign(divisor)
     result = make(values if batched else values[0], input._dtype)
     if needs_grad1(input):
         node = f"AvgPool{nd}DBackward0"

@@ -116,6 +116,14 @@ ERRORS = [
 ]
 
 
+@pytest.mark.parametrize("divisor", [None, 4, -3])
+def test_integer_average_rounds_toward_zero(divisor):
+    x = np.arange(-40, 41, 3).reshape(1, 1, 3, 9)
+    a = flambeau.nn.functional.avg_pool2d(flambeau.tensor(x), (2, 3), 1, divisor_override=divisor)
+    b = torch.nn.functional.avg_pool2d(torch.tensor(x), (2, 3), 1, divisor_override=divisor)
+    np.testing.assert_array_equal(to_numpy(a), to_numpy(b))
+
+
 @pytest.mark.parametrize("call", ERRORS)
 def test_errors(call):
     raises_like(lambda: call(flambeau), lambda: call(torch))
