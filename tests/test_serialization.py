@@ -13,7 +13,7 @@ import pytest
 import torch
 
 import flambeau
-from conftest import assert_same
+from conftest import assert_same, raises_like
 
 DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16", "float32",
           "float64", "complex64", "complex128"]
@@ -458,3 +458,11 @@ def test_tensor_subclass_with_state_round_trips(tmp_path):
         back = flambeau.load(tmp_path / "t.pt")
     assert type(back) is Tagged and back.tag == "kept" and back.stride() == (1, 2)
     assert flambeau.equal(back, t)
+
+
+def test_unseekable_file_objects_get_torchs_error():
+    class Stream:
+        def read(self, n=-1):
+            return b""
+
+    raises_like(lambda: flambeau.load(Stream()), lambda: torch.load(Stream()))

@@ -36,6 +36,8 @@ class _Opened:
         if mmap and self.path is None:
             raise ValueError("f must be a file path in order to use the mmap argument")
         self.file = open(self.path, "rb") if self.path is not None else f
+        if self.path is None:
+            _check_seekable(f)
 
     def __enter__(self):
         return self
@@ -43,6 +45,18 @@ class _Opened:
     def __exit__(self, *exc):
         if self.path is not None:
             self.file.close()
+
+
+def _check_seekable(f):
+    """torch's error for a file object it cannot seek in."""
+    try:
+        f.seek(f.tell())
+    except (io.UnsupportedOperation, AttributeError) as error:
+        if "seek" not in str(error) and "tell" not in str(error):
+            raise
+        raise type(error)(f"{error}. You can only torch.load from a file that is seekable. "
+                          "Please pre-load the data into a buffer like io.BytesIO and try to "
+                          "load from it instead.") from None
 
 
 def _is_zip(file):
