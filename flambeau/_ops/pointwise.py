@@ -555,11 +555,16 @@ def _rounding_derivative(rounder):
 remainder = binary("remainder", np.remainder, _rounding_derivative("floor"),
                    refuse=("remainder_cpu", (0,)),
                    node=_remainder_node, check=_check_int_zero_division,
-                   doc="Python's modulus: the result has the sign of the divisor.")
+                   doc="Python's modulus: the result has the sign of the divisor.",
+                   signature=["remainder(Tensor input, Tensor other, *, Tensor? out=None)",
+                              "remainder(Scalar self, Tensor other)",
+                              "remainder(Tensor input, Scalar other, *, Tensor? out=None)"])
 fmod = binary("fmod", np.fmod, _rounding_derivative("trunc"), refuse=("fmod_cpu", (0,)),
               node=lambda x, y: "FmodBackward1" if isinstance(y, Tensor) else "FmodBackward0",
               check=_check_int_zero_division,
-              doc="C's ``fmod``: the result has the sign of the dividend.")
+              doc="C's ``fmod``: the result has the sign of the dividend.",
+              signature=["fmod(Tensor input, Tensor other, *, Tensor? out=None)",
+                         "fmod(Tensor input, Scalar other, *, Tensor? out=None)"])
 
 
 @defop(inplace=True, out=True)
@@ -635,7 +640,10 @@ def _power(a, b):
 
 
 pow = binary("pow", _power, _pow_derivative, node=_pow_node, check=_check_int_pow,
-             doc="``input ** exponent`` (integers to negative scalar powers raise, as in torch).")
+             doc="``input ** exponent`` (integers to negative scalar powers raise, as in torch).",
+             signature=["pow(Tensor input, Tensor exponent, *, Tensor? out=None)",
+                        "pow(Scalar self, Tensor exponent, *, Tensor? out=None)",
+                        "pow(Tensor input, Scalar exponent, *, Tensor? out=None)"])
 
 
 @defop(inplace=True, out=True)
@@ -932,17 +940,22 @@ def _split(ties_half):
 
 
 maximum = binary("maximum", np.maximum, _split(True), inplace=False,
-                 tensors_only=True, doc="The elementwise maximum (NaN propagates).")
+                 tensors_only=True, doc="The elementwise maximum (NaN propagates).",
+                 signature=["maximum(Tensor input, Tensor other, *, Tensor? out=None)"])
 minimum = binary("minimum", np.minimum, _split(True), inplace=False,
-                 tensors_only=True, doc="The elementwise minimum (NaN propagates).")
+                 tensors_only=True, doc="The elementwise minimum (NaN propagates).",
+                 signature=["minimum(Tensor input, Tensor other, *, Tensor? out=None)"])
 fmax = binary("fmax", np.fmax, _split(False), inplace=False,
-              tensors_only=True, doc="The elementwise maximum, ignoring NaN.")
+              tensors_only=True, doc="The elementwise maximum, ignoring NaN.",
+              signature=["fmax(Tensor input, Tensor other, *, Tensor? out=None)"])
 fmin = binary("fmin", np.fmin, _split(False), inplace=False,
-              tensors_only=True, doc="The elementwise minimum, ignoring NaN.")
+              tensors_only=True, doc="The elementwise minimum, ignoring NaN.",
+              signature=["fmin(Tensor input, Tensor other, *, Tensor? out=None)"])
 hypot = binary("hypot", np.hypot,
                lambda g, x, y, out: (g * _value(x) / out, g * _value(y) / out), to_float=True,
                refuse=("hypot_cpu", (0, 1)), tensors_only=True,
-               doc="``sqrt(input**2 + other**2)`` without overflow.")
+               doc="``sqrt(input**2 + other**2)`` without overflow.",
+               signature=["hypot(Tensor input, Tensor other, *, Tensor? out=None)"])
 
 
 def _atan2_derivative(g, x, y, out):
@@ -964,24 +977,29 @@ def _copysign_derivative(g, x, y, out):
 copysign = binary("copysign", np.copysign, _copysign_derivative, to_float=True,
                   node=lambda x, y: "CopysignBackward0" if isinstance(y, Tensor)
                   else "CopysignBackward1",
-                  doc="``|input|`` with the sign of ``other``.")
+                  doc="``|input|`` with the sign of ``other``.",
+                  signature=["copysign(Tensor input, Tensor other, *, Tensor? out=None)",
+                             "copysign(Tensor input, Scalar other, *, Tensor? out=None)"])
 
 
 nextafter = binary("nextafter", np.nextafter, lambda g, x, y, out: (g, g * 0),
                    refuse=("nextafter_cpu", (0, 1, 3)),
                    tensors_only=True,
-                   doc="The next floating-point value after ``input`` toward ``other``.")
+                   doc="The next floating-point value after ``input`` toward ``other``.",
+                   signature=["nextafter(Tensor input, Tensor other, *, Tensor? out=None)"])
 logaddexp = binary("logaddexp", np.logaddexp,
                    lambda g, x, y, out: (g / (1 + (_value(y) - _value(x)).exp()),
                                          g / (1 + (_value(x) - _value(y)).exp())),
                    to_float=True, refuse=("logaddexp_cpu", (0, 1)), tensors_only=True,
-                   inplace=False, doc="``log(exp(input) + exp(other))`` without overflow.")
+                   inplace=False, doc="``log(exp(input) + exp(other))`` without overflow.",
+                   signature=["logaddexp(Tensor input, Tensor other, *, Tensor? out=None)"])
 logaddexp2 = binary("logaddexp2", np.logaddexp2,
                     lambda g, x, y, out: (g / (1 + (_value(y) - _value(x)).exp2()),
                                           g / (1 + (_value(x) - _value(y)).exp2())),
                     to_float=True, node="Logaddexp2Backward0",
                     refuse=("logaddexp2_cpu", (0, 1)), tensors_only=True,
-                    inplace=False, doc="``log2(2**input + 2**other)`` without overflow.")
+                    inplace=False, doc="``log2(2**input + 2**other)`` without overflow.",
+                    signature=["logaddexp2(Tensor input, Tensor other, *, Tensor? out=None)"])
 
 
 def _xlog(log):
@@ -1012,7 +1030,10 @@ xlogy = binary("xlogy", _xlog(np.log),
                _xlog_derivative(lambda y: y.log() if isinstance(y, Tensor) else np.log(y),
                                 lambda y: y),
                to_float=True, node=_xlog_node("XlogyBackward"), special=("xlogy",),
-               doc="``input * log(other)``, 0 where ``input`` is 0 (unless other is NaN).")
+               doc="``input * log(other)``, 0 where ``input`` is 0 (unless other is NaN).",
+               signature=["xlogy(Tensor input, Tensor other, *, Tensor? out=None)",
+                          "xlogy(Scalar self, Tensor other, *, Tensor? out=None)",
+                          "xlogy(Tensor input, Scalar other, *, Tensor? out=None)"])
 heaviside_error = "heaviside is not yet implemented for tensors with different dtypes."
 
 
@@ -1033,9 +1054,11 @@ def heaviside(input, values):
 
 
 gcd = binary("gcd", np.gcd, refuse=("gcd_cpu", (0, 2, 3)), tensors_only=True,
-             doc="The greatest common divisor (integer tensors).")
+             doc="The greatest common divisor (integer tensors).",
+             signature=["gcd(Tensor input, Tensor other, *, Tensor? out=None)"])
 lcm = binary("lcm", np.lcm, refuse=("lcm_cpu", (0, 2, 3)), tensors_only=True,
-             doc="The least common multiple, non-negative (integer tensors).")
+             doc="The least common multiple, non-negative (integer tensors).",
+             signature=["lcm(Tensor input, Tensor other, *, Tensor? out=None)"])
 
 
 def _ldexp_derivative(g, x, y, out):
@@ -1046,11 +1069,13 @@ def _ldexp_derivative(g, x, y, out):
 
 ldexp = binary("ldexp", lambda a, b: a * np.exp2(b), _ldexp_derivative, to_float=True,
                tensors_only=True,
-               doc="``input * 2 ** other`` (always floating).")
+               doc="``input * 2 ** other`` (always floating).",
+               signature=["ldexp(Tensor input, Tensor other, *, Tensor? out=None)"])
 
 
 def frexp(input):
-    """The mantissa in [0.5, 1) and the int32 exponent with ``input = mantissa * 2**exponent``."""
+    """The mantissa in [0.5, 1,
+               signature=["atan2(Tensor input, Tensor other, *, Tensor? out=None)"]) and the int32 exponent with ``input = mantissa * 2**exponent``."""
     if input._dtype._category != 2:
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     mantissa, exponent = np.frexp(input._data)
@@ -1116,17 +1141,36 @@ def _shift(ufunc, left):
 
 
 bitwise_and = binary("bitwise_and", np.bitwise_and, refuse=("bitwise_and_cpu", (2, 3)),
-                     doc="``input & other`` (integral and bool tensors).")
+                     doc="``input & other`` (integral and bool tensors).",
+                     signature=["bitwise_and(Tensor input, Tensor other, *, Tensor? out=None)",
+                                "bitwise_and(Scalar self, Tensor other)",
+                                "bitwise_and(Tensor input, Scalar other, *, Tensor? out=None)"])
 bitwise_or = binary("bitwise_or", np.bitwise_or, refuse=("bitwise_or_cpu", (2, 3)),
-                    doc="``input | other`` (integral and bool tensors).")
+                    doc="``input | other`` (integral and bool tensors).",
+                    signature=["bitwise_or(Tensor input, Tensor other, *, Tensor? out=None)",
+                               "bitwise_or(Scalar self, Tensor other)",
+                               "bitwise_or(Tensor input, Scalar other, *, Tensor? out=None)"])
 bitwise_xor = binary("bitwise_xor", np.bitwise_xor, refuse=("bitwise_xor_cpu", (2, 3)),
-                     doc="``input ^ other`` (integral and bool tensors).")
+                     doc="``input ^ other`` (integral and bool tensors).",
+                     signature=["bitwise_xor(Tensor input, Tensor other, *, Tensor? out=None)",
+                                "bitwise_xor(Scalar self, Tensor other)",
+                                "bitwise_xor(Tensor input, Scalar other, *, Tensor? out=None)"])
 bitwise_left_shift = binary("bitwise_left_shift", _shift(np.left_shift, True),
                             refuse=("lshift_cpu", (0, 2, 3)),
-                            doc="``input << other``; shifting by the width or more gives 0.")
+                            doc="``input << other``; shifting by the width or more gives 0.",
+                            signature=["bitwise_left_shift(Tensor input, Tensor other, *, "
+                                       "Tensor? out=None)",
+                                       "bitwise_left_shift(Scalar self, Tensor other)",
+                                       "bitwise_left_shift(Tensor input, Scalar other, *, "
+                                       "Tensor? out=None)"])
 bitwise_right_shift = binary("bitwise_right_shift", _shift(np.right_shift, False),
                              refuse=("rshift_cpu", (0, 2, 3)),
-                             doc="``input >> other`` (arithmetic for signed types).")
+                             doc="``input >> other`` (arithmetic for signed types).",
+                             signature=["bitwise_right_shift(Tensor input, Tensor other, *, "
+                                        "Tensor? out=None)",
+                                        "bitwise_right_shift(Scalar self, Tensor other)",
+                                        "bitwise_right_shift(Tensor input, Scalar other, *, "
+                                        "Tensor? out=None)"])
 bitwise_not = unary("bitwise_not", np.invert, to_float=False, quiet=False,
                     refuse=("bitwise_not_cpu", (2, 3)),
                     doc="``~input`` (logical not for bool).")
@@ -1228,6 +1272,8 @@ _BINARY_OPERATORS = {"add": add, "sub": sub, "mul": mul, "truediv": div,
                      "floordiv": floor_divide, "mod": remainder, "pow": pow,
                      "and": bitwise_and, "or": bitwise_or, "xor": bitwise_xor,
                      "lshift": bitwise_left_shift, "rshift": bitwise_right_shift}
+# the operators call the ops themselves: Python has already checked their two operands
+_BINARY_OPERATORS = {k: getattr(f, "__wrapped__", f) for k, f in _BINARY_OPERATORS.items()}
 for _name, _fn in _BINARY_OPERATORS.items():
     register("", f"__{_name}__", _operator(_fn), method=True)
     if _name not in ("sub", "truediv"):  # those two have reflected ops of their own, below

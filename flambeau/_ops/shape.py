@@ -102,6 +102,18 @@ def _view_strides(old_shape, old_strides, new_shape):
     return tuple(new_strides)
 
 
+def _reshape_contiguous(a, shape):
+    """A contiguous array ``a`` seen in ``shape`` (a tuple of ints), with torch's errors."""
+    try:
+        array = a.reshape(shape)
+    except (ValueError, TypeError):
+        infer_size(shape, a.size)  # raises torch's message
+        raise
+    if array.shape != shape and -1 not in shape:  # NumPy infers any negative size
+        infer_size(shape, a.size)
+    return array
+
+
 def _reshaped_view(t, shape):
     """A NumPy view of ``t`` in ``shape``, or None when the strides do not allow one."""
     a = t._data
@@ -123,13 +135,7 @@ def view(self, *shape):
     a = self._data
     old = a.shape
     if a.flags.c_contiguous:  # NumPy reshapes contiguous memory without copying
-        try:
-            array = a.reshape(shape)
-        except (ValueError, TypeError):
-            infer_size(shape, a.size)  # raises torch's message
-            raise
-        if array.shape != shape and -1 not in shape:  # NumPy infers any negative size
-            infer_size(shape, a.size)
+        array = _reshape_contiguous(a, shape)
     else:
         array = _reshaped_view(self, infer_size(shape, a.size))
         if array is None:
@@ -162,9 +168,13 @@ register("", "view_as", view_as, method=True)
 @defop(signature="reshape(Tensor input, int[] shape)")
 def reshape(input, shape):
     """``view`` when the strides allow it, else a copy."""
-    shape = infer_size(int_list(shape, "reshape", "shape"), input._data.size)
+    a = input._data
+    old = a.shape
+    if a.flags.c_contiguous:
+        return _view(input, _reshape_contiguous(a, tuple(shape)), "ViewBackward0",
+                     lambda g: g.reshape(old))
+    shape = infer_size(tuple(shape), a.size)
     array = _reshaped_view(input, shape)
-    old = input._data.shape
     if array is not None:
         return _view(input, array, "ViewBackward0", lambda g: g.reshape(old))
     copy = conversion.clone(input)  # torch: _unsafe_view(clone(input))

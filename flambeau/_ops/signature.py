@@ -382,7 +382,8 @@ class Signatures:
     """All overloads of one op (or of its method form), in torch's order of trial."""
 
     def __init__(self, texts, method=False):
-        sigs = [Signature(t, drop_self=method) for t in texts]
+        sigs = [Signature(t, drop_self=method) for t in texts
+                if not method or Signature(t).params[0].type == "Tensor"]  # x.pow(): x first
         # torch tries deprecated overloads last
         self.overloads = [s for s in sigs if not s.hidden] + [s for s in sigs if s.hidden]
         self.name = sigs[0].name
@@ -545,8 +546,8 @@ def checked(impl, texts, name, method=False, write_outs=None):
     sigs = Signatures(texts, method=method)
     impl_params = impl.__code__.co_varnames[:impl.__code__.co_argcount +
                                             impl.__code__.co_kwonlyargcount]
-    positional, keyword = _union(sigs.overloads)
-    if method and not positional and not keyword:
+    positional, keyword = _union(_fast_overloads(sigs))
+    if method and not positional and not keyword and len(sigs.overloads) == 1:
         return _no_arguments(impl, sigs)
     if positional is None:  # overloads disagree on names or order: parse every call
         return _generic(impl, sigs, method, write_outs, impl_params)
@@ -583,7 +584,8 @@ def _generate(impl, sigs, name, method, write_outs, impl_params, positional, key
            "_write_outs": write_outs, "_given_args": _given_args,
            "_given_kwargs": _given_kwargs})
     env["_slow"] = lambda *a: _slow(impl, sigs, method, write_outs, impl_params, *a)
-    defaults = _plain_defaults(sigs.overloads, env)
+    fast = _fast_overloads(sigs)
+    defaults = _plain_defaults(fast, env)
     for n, d in defaults.items():
         env[f"_D_{n}"] = d
     first = 1 if method else 0
@@ -599,7 +601,7 @@ def _generate(impl, sigs, name, method, write_outs, impl_params, positional, key
     given = f"({', '.join(default(p) for p in positional)}{',' if positional else ''})"
     kwonly = ", ".join(keyword)
     lines = [f"def {name}({', '.join(params)}):"]
-    varargs = [s for s in sigs.overloads if s.varargs_intlist()]
+    varargs = [s for s in fast if s.varargs_intlist()]
     if varargs and positional:
         p0 = positional[0]
         lines.append(f"    if {p0}.__class__ is int and not _kw and _ints(_more):")
@@ -641,6 +643,28 @@ def _generate(impl, sigs, name, method, write_outs, impl_params, positional, key
     source = "\n".join(kl) + "\n\n" + "\n".join(lines) + "\n"
     exec(compile(source, f"<signature of {name}>", "exec"), env)
     return env[name]
+
+
+def _fast_overloads(sigs):
+    """The overloads the generated code tests: the shown ones (hidden, deprecated overloads
+    are left to the parser), with a leading ``self`` (``pow(Scalar self, Tensor exponent)``)
+    named ``input`` like the others, since it stands in the same place."""
+    out = []
+    for sig in sigs.overloads:
+        if sig.hidden:
+            continue
+        if sig.params and sig.params[0].name == "self":
+            renamed = object.__new__(Signature)
+            for slot in Signature.__slots__:
+                setattr(renamed, slot, getattr(sig, slot))
+            first = object.__new__(Param)
+            for slot in Param.__slots__:
+                setattr(first, slot, getattr(sig.params[0], slot))
+            first.name = "input"
+            renamed.params = [first] + sig.params[1:]
+            sig = renamed
+        out.append(sig)
+    return out
 
 
 def _union(overloads):
@@ -713,7 +737,7 @@ def _dispatch(sigs, positional, keyword, impl_params, env, method, defaults):
     lines = []
     union = positional + keyword
     self_arg = "self, " if method else ""
-    for k, sig in enumerate(sigs.overloads):
+    for k, sig in enumerate(_fast_overloads(sigs)):
         mine = {p.name: p for p in sig.params}
         tests, call_pos, call_kw = [], [], []
         for name in union:
