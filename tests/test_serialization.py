@@ -466,3 +466,25 @@ def test_unseekable_file_objects_get_torchs_error():
             return b""
 
     raises_like(lambda: flambeau.load(Stream()), lambda: torch.load(Stream()))
+
+
+def test_save_errors_match_torch(tmp_path):
+    x, y = torch.ones(4), flambeau.ones(4)
+    raises_like(lambda: flambeau.save([y, y.view(flambeau.int32)], io.BytesIO()),
+                lambda: torch.save([x, x.view(torch.int32)], io.BytesIO()))
+    missing = str(tmp_path / "no" / "such.pt")
+    raises_like(lambda: flambeau.save(y, missing), lambda: torch.save(x, missing))
+
+
+@pytest.mark.filterwarnings("ignore:TypedStorage is deprecated")
+def test_bare_storages_both_ways(tmp_path):
+    torch.save([torch.arange(4.).untyped_storage(), torch.ones(2).storage()], tmp_path / "t.pt")
+    ours = flambeau.load(tmp_path / "t.pt")
+    assert [type(s).__name__ for s in ours] == ["TypedStorage", "TypedStorage"]  # as torch's
+    assert ours[0].dtype is flambeau.uint8 and ours[0].tolist()[4:8] == [0, 0, 128, 63]
+    assert ours[1].dtype is flambeau.float32 and ours[1].tolist() == [1.0, 1.0]
+    flambeau.save([flambeau.arange(4.).untyped_storage(), flambeau.ones(2).storage()],
+                  tmp_path / "f.pt")
+    back = torch.load(tmp_path / "f.pt")
+    assert back[0].dtype == torch.uint8 and back[0].tolist() == ours[0].tolist()
+    assert back[1].dtype == torch.float32 and back[1].tolist() == [1.0, 1.0]

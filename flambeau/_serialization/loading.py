@@ -150,7 +150,7 @@ def _check_location(location, map_location, storage):
     if isinstance(map_location, dict):
         location = map_location.get(location, location)
     elif callable(map_location):
-        if map_location(TypedStorage._wrap(storage.storage, storage.dtype), location) is not None:
+        if map_location(storage, location) is not None:
             return
     elif map_location is not None:
         location = str(map_location)
@@ -208,7 +208,7 @@ def load(f, map_location, weights_only, mmap, pickle_load_args):
             if storage is None:
                 memory = archive.read_into(f"data/{key}", numel * dtype.itemsize, mapped)
                 storage = loaded[key] = Storage(_byteswapped(memory, dtype, byteorder))
-            result = names.LoadedStorage(storage, dtype)
+            result = TypedStorage._wrap(storage, dtype)
             _check_location(location, map_location, result)
             return result
 
@@ -253,7 +253,7 @@ def _load_legacy(file, map_location, weights_only, pickle_load_args):
         dtype, key, location, numel = _storage_args(pid)
         if key not in storages:
             storages[key] = (Storage(np.empty(numel * dtype.itemsize, np.uint8)), dtype)
-        storage = names.LoadedStorage(*storages[key])
+        storage = TypedStorage._wrap(*storages[key])
         _check_location(location, map_location, storage)
         view = pid[5] if len(pid) == 6 else None
         if view is not None:

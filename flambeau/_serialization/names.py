@@ -10,6 +10,7 @@ from _codecs import encode
 from .. import _dtype
 from .._device import device
 from .._size import Size
+from .._storage import TypedStorage
 from .._tensor import Tensor, _init_from, _new_tensor
 
 
@@ -26,14 +27,7 @@ class StorageType:
 
 
 STORAGE_TYPES = {d: StorageType(d, f"{d._scalar_name}Storage") for d in _dtype.all_dtypes}
-
-
-class LoadedStorage:
-    """A storage read from a checkpoint: its memory and the dtype it was saved with."""
-    __slots__ = ("storage", "dtype")
-
-    def __init__(self, storage, dtype):
-        self.storage, self.dtype = storage, dtype
+UNTYPED = StorageType(_dtype.uint8, "UntypedStorage")  # (torch.storage.UntypedStorage)
 
 
 def _check_ints(values, what):
@@ -44,15 +38,15 @@ def _check_ints(values, what):
 
 def _rebuild_tensor(storage, storage_offset, size, stride):
     """A tensor viewing ``storage`` (as torch's ``_rebuild_tensor``)."""
-    if type(storage) is not LoadedStorage:
+    if type(storage) is not TypedStorage:
         raise RuntimeError(f"expected a storage to rebuild a tensor from, got {type(storage)}")
     size, stride = _check_ints(size, "size"), _check_ints(stride, "stride")
     if type(storage_offset) is not int:
         raise RuntimeError(f"invalid storage offset in checkpoint: {storage_offset!r}")
-    dtype = storage.dtype
-    array = storage.storage.strided(size, stride, storage_offset, dtype.numpy_dtype)
+    dtype, storage = storage._dtype, storage._storage
+    array = storage.strided(size, stride, storage_offset, dtype.numpy_dtype)
     t = _new_tensor(Tensor)
-    _init_from(t, array, dtype, storage.storage)
+    _init_from(t, array, dtype, storage)
     return t
 
 
@@ -127,6 +121,7 @@ def allowed_globals():
         "builtins.set": set, "builtins.complex": complex,
         "torch.serialization._get_layout": _get_layout,
         "torch._tensor._rebuild_from_type_v2": _rebuild_from_type_v2,
+        "torch.storage.UntypedStorage": UNTYPED,
     }
     names.update(_dtype_names())
     names.update({f"torch.{t.name}": t for t in STORAGE_TYPES.values()})
@@ -143,6 +138,7 @@ def torch_names():
         ("torch._utils", _rebuild_parameter), ("torch._utils", _rebuild_parameter_with_state),
         ("torch._tensor", _rebuild_from_type_v2), ("torch.serialization", _get_layout))}
     names.update({id(t): ("torch", t.name) for t in STORAGE_TYPES.values()})
+    names[id(UNTYPED)] = ("torch.storage", UNTYPED.name)
     names.update({id(d): ("torch", d._name) for d in _dtype.all_dtypes})
     return names
 

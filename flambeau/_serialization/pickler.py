@@ -10,18 +10,11 @@ import types
 from collections import OrderedDict
 
 from .. import _dtype, _naming, compat
+from .._storage import TypedStorage, UntypedStorage, _PublicStorage
 from .._tensor import Tensor
 from . import names
 
 _TORCH_NAMES = names.torch_names()
-
-
-class StorageRef:
-    """A tensor's storage, as the pickle refers to it (through ``persistent_id``)."""
-    __slots__ = ("storage", "dtype")
-
-    def __init__(self, storage, dtype):
-        self.storage, self.dtype = storage, dtype
 
 
 class Pickler(pickle._Pickler):
@@ -41,9 +34,9 @@ class Pickler(pickle._Pickler):
         return NotImplemented
 
     def persistent_id(self, obj):
-        if type(obj) is not StorageRef:
+        if not isinstance(obj, _PublicStorage):
             return None
-        storage, dtype = obj.storage, obj.dtype
+        storage, dtype = obj._storage, obj._dtype or _dtype.uint8
         known = self._keys.get(id(storage))
         if known is None:
             key = str(len(self._keys))
@@ -53,7 +46,8 @@ class Pickler(pickle._Pickler):
         elif known[1] is not dtype:
             raise RuntimeError("Cannot save multiple tensors or storages that view the same data "
                                "as different types")
-        pid = ("storage", names.STORAGE_TYPES[dtype], known[0], "cpu",
+        kind = names.UNTYPED if type(obj) is UntypedStorage else names.STORAGE_TYPES[dtype]
+        pid = ("storage", kind, known[0], "cpu",
                storage.nbytes() // dtype.itemsize)
         return pid + (None,) if self.legacy else pid
 
@@ -112,5 +106,5 @@ def _reduce_plain(t):
     if t._data.size and not start <= t._data.__array_interface__["data"][0] < start + memory.size:
         t = t.detach().clone()  # (its storage is not the memory it views: save a copy)
         storage = t._get_storage()
-    return names._rebuild_tensor_v2, (StorageRef(storage, t._dtype), t.storage_offset(),
+    return names._rebuild_tensor_v2, (TypedStorage._wrap(storage, t._dtype), t.storage_offset(),
                                       tuple(t.shape), t.stride(), t.requires_grad, OrderedDict())
