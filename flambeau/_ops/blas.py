@@ -95,12 +95,25 @@ def _transposed(t):
 def _grad_mat1(g, a, b):
     """``g @ b^H``, the gradient of ``a`` in ``a @ b``, laid out like ``a`` (as torch's mm
     backward: the gradient of a transposed parameter then reaches ``.grad`` contiguous)."""
-    return _h(matmul(b, _h(g))) if _transposed(a) else matmul(g, _h(b))
+    if g._dtype.is_complex or needs_grad2(g, b):  # complex, or differentiated again: ops
+        return _h(matmul(b, _h(g))) if _transposed(a) else matmul(g, _h(b))
+    gd, bd = g._data, b._data  # else one product of arrays, no view tensors
+    return make(_mt(_matmul(bd, _mt(gd))) if _transposed(a) else _matmul(gd, _mt(bd)),
+                g._dtype)
 
 
 def _grad_mat2(g, a, b):
     """``a^H @ g``, the gradient of ``b`` in ``a @ b``, laid out like ``b``."""
-    return _h(matmul(_h(g), a)) if _transposed(b) else matmul(_h(a), g)
+    if g._dtype.is_complex or needs_grad2(g, a):
+        return _h(matmul(_h(g), a)) if _transposed(b) else matmul(_h(a), g)
+    gd, ad = g._data, a._data
+    return make(_mt(_matmul(_mt(gd), ad)) if _transposed(b) else _matmul(_mt(ad), gd),
+                g._dtype)
+
+
+def _mt(a):
+    """The transpose of an array's last two dims (a view)."""
+    return a.swapaxes(-1, -2)
 
 
 # ---- plain products ------------------------------------------------------------------------

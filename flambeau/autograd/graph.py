@@ -341,10 +341,18 @@ def _fit(grad, shape, dtype):
 
 
 def _sum_to(grad, shape):
-    """Sums a broadcast gradient back to an input's shape."""
+    """Sums a broadcast gradient back to an input's shape: with ops when the gradient is being
+    differentiated, else on its array (a fresh one, which a leaf's ``.grad`` may keep)."""
     lead = grad.ndim - len(shape)
-    dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape)
-                                      if s == 1 and grad.shape[lead + i] != 1)
+    kept = tuple(i for i, s in enumerate(shape) if s == 1 and grad.shape[lead + i] != 1)
+    if not grad._requires_grad:
+        a = grad._data
+        if lead:
+            a = a.sum(tuple(range(lead)), a.dtype)
+        if kept:
+            a = a.sum(kept, a.dtype, keepdims=True)
+        return _tensor.make(a, grad._dtype)
+    dims = tuple(range(lead)) + tuple(lead + i for i in kept)
     if dims:
         grad = grad.sum(dims, keepdim=True)
         if lead:
