@@ -488,3 +488,12 @@ def test_bare_storages_both_ways(tmp_path):
     back = torch.load(tmp_path / "f.pt")
     assert back[0].dtype == torch.uint8 and back[0].tolist() == ours[0].tolist()
     assert back[1].dtype == torch.float32 and back[1].tolist() == [1.0, 1.0]
+
+
+def test_attributes_of_a_torch_tensor_are_dropped_with_a_warning(tmp_path):
+    x = torch.ones(2)
+    x.note = "torch keeps it"
+    torch.save({"x": x}, tmp_path / "x.pt")
+    with pytest.warns(UserWarning, match="hold no Python attributes"):
+        ours = flambeau.load(tmp_path / "x.pt")
+    assert flambeau.equal(ours["x"], flambeau.ones(2))

@@ -81,7 +81,7 @@ class _Archive:
             raise RuntimeError("PytorchStreamReader failed reading zip archive: not a checkpoint "
                                "(no records)")
         prefix = infos[0].filename.partition("/")[0] + "/"
-        self.file = file
+        self.file, self.size = file, file.seek(0, io.SEEK_END)
         self.records = {i.filename[len(prefix):]: i for i in infos
                         if i.filename.startswith(prefix)}
         if "constants.pkl" in self.records:
@@ -114,18 +114,16 @@ class _Archive:
                 raise RuntimeError(f"can not mmap the compressed record {name}")
             return np.frombuffer(bytearray(self.read(name)), np.uint8)
         start = record_offset(self.file, info)
+        if start + nbytes > self.size:  # (checked before anything is allocated)
+            raise RuntimeError(f"PytorchStreamReader failed reading file {name}: the file is "
+                               "truncated")
         if mapped is not None:
-            if start + nbytes > mapped.size:
-                raise RuntimeError(f"PytorchStreamReader failed reading file {name}: the file "
-                                   "is truncated")
             return mapped[start:start + nbytes]
         memory = np.empty(nbytes, np.uint8)
         self.file.seek(start)
-        got = _read_into(self.file, memory)
-        if got != nbytes or zlib.crc32(memory) != info.CRC:
-            raise RuntimeError(f"PytorchStreamReader failed reading file {name}: "
-                               + ("the file is truncated" if got != nbytes else
-                                  "invalid CRC-32 (the file is corrupted)"))
+        if _read_into(self.file, memory) != nbytes or zlib.crc32(memory) != info.CRC:
+            raise RuntimeError(f"PytorchStreamReader failed reading file {name}: invalid CRC-32 "
+                               "(the file is corrupted)")
         return memory
 
 

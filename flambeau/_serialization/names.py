@@ -80,6 +80,11 @@ def _rebuild_from_type_v2(func, new_type, args, state):
         raise RuntimeError(f"expected a tensor to rebuild a {new_type.__name__} from")
     if type(result) is not new_type:
         result = Tensor._make_subclass(new_type, result, result.requires_grad)
+    if new_type is Tensor and state:
+        import warnings
+        warnings.warn(f"flambeau's plain tensors hold no Python attributes: {sorted(state)!r} "
+                      "saved with a tensor are dropped", stacklevel=2)
+        return result
     _set_state(result, state)
     return result
 
@@ -107,10 +112,6 @@ def _get_layout(name):
     return layout
 
 
-def _dtype_names():
-    return {f"torch.{d._name}": d for d in _dtype.all_dtypes}
-
-
 # torch's name -> flambeau's object, for everything a weights-only load may meet
 def allowed_globals():
     from ..nn import Parameter
@@ -123,7 +124,7 @@ def allowed_globals():
         "torch._tensor._rebuild_from_type_v2": _rebuild_from_type_v2,
         "torch.storage.UntypedStorage": UNTYPED,
     }
-    names.update(_dtype_names())
+    names.update({f"torch.{d._name}": d for d in _dtype.all_dtypes})
     names.update({f"torch.{t.name}": t for t in STORAGE_TYPES.values()})
     for fn in (_rebuild_tensor, _rebuild_tensor_v2, _rebuild_parameter,
                _rebuild_parameter_with_state):

@@ -134,8 +134,8 @@ class WeightsUnpickler:
         from ..nn import Parameter
         args = self.stack.pop()
         cls = self.stack.pop()
-        if cls is Parameter:
-            self.stack.append(Parameter(*args))
+        if cls is Parameter or cls is Tensor:
+            self.stack.append(cls(*args))
         elif self._allowed(cls) and isinstance(cls, type):
             self.stack.append(cls.__new__(cls, *args))
         else:
