@@ -131,8 +131,8 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     ``weights_only=True`` (the default, as in torch 2.6+) reads tensors, containers, numbers
     and the globals of torch's allowlist or :func:`add_safe_globals`, and nothing else runs;
     ``weights_only=False`` unpickles anything, classes resolved to flambeau's (only for files
-    you trust). ``mmap=True`` maps the storages from the file (copy-on-write) instead of
-    reading them."""
+    you trust; a given ``pickle_module`` is accepted, flambeau's unpickler reads). ``mmap=True``
+    maps the storages from the file (copy-on-write) instead of reading them."""
     from ._serialization import loading
     true_values = ("1", "y", "yes", "true")
     forced = os.getenv("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "0").lower() in true_values
@@ -145,6 +145,9 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     weights_only = weights_only or forced
     if weights_only and pickle_module is not None:
         raise RuntimeError("Can not safely load weights when explicit pickle_module is specified")
+    if pickle_load_args and weights_only:
+        import warnings
+        warnings.warn("pickle_load_args only works if `weights_only=False`.", stacklevel=2)
     pickle_load_args.setdefault("encoding", "utf-8")
     try:
         return loading.load(f, map_location, weights_only, bool(mmap), pickle_load_args)

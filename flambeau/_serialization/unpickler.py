@@ -58,9 +58,9 @@ def global_name(module, name):
     return _PY2_MODULES.get(module, module), name
 
 
-def unsupported(full_path):
+def unsupported(module, name):
     """torch's message for a global a weights-only load refuses."""
-    module = full_path.rpartition(".")[0]
+    full_path = f"{module}.{name}"
     if module in _BLOCKED_MODULES:
         return UnpicklingError(f"Trying to load unsupported GLOBAL {full_path} whose module "
                                f"{module} is blocked.")
@@ -124,7 +124,7 @@ class WeightsUnpickler:
         module, name = global_name(self.readline(), self.readline())
         full_path = f"{module}.{name}"
         if module in _BLOCKED_MODULES or full_path not in self.allowed:
-            raise unsupported(full_path)
+            raise unsupported(module, name)
         self.stack.append(self.allowed[full_path])
 
     def _allowed(self, obj):
