@@ -826,3 +826,26 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
 def adaptive_max_pool3d(input, output_size, return_indices=False):
     """3-d adaptive max pooling (``None`` keeps that input size)."""
     return _adaptive_max(3, input, output_size, return_indices)
+
+
+# ---- embeddings (ops in _ops/embedding.py) ------------------------------------------------------
+
+from .._ops.embedding import embedding as _embedding, embedding_renorm_ as _renorm  # noqa: E402
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
+              scale_grad_by_freq=False, sparse=False):
+    """Rows of ``weight`` picked by ``input``; with ``max_norm`` the picked rows are first
+    renormalised in place (without gradient). ``sparse=True`` gives a dense gradient."""
+    rows = weight.size(0)
+    if padding_idx is None:
+        padding_idx = -1
+    elif padding_idx > 0:
+        assert padding_idx < rows, "Padding_idx must be within num_embeddings"
+    elif padding_idx < 0:
+        assert padding_idx >= -rows, "Padding_idx must be within num_embeddings"
+        padding_idx += rows
+    if max_norm is not None:
+        with _no_grad():
+            _renorm(weight, input.contiguous(), max_norm, norm_type)
+    return _embedding(weight, input, padding_idx, scale_grad_by_freq, sparse)

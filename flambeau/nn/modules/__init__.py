@@ -20,6 +20,8 @@ from .instancenorm import *  # noqa: F401,F403
 from .linear_cross_entropy_options import LinearCrossEntropyOptions
 from .loss import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
+from . import sparse
+from .sparse import *  # noqa: F401,F403
 
 __all__ = ["AlphaDropout", "CELU", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "ELU",
            "FeatureAlphaDropout", "GELU", "GLU", "Hardshrink", "Hardsigmoid", "Hardswish",
@@ -31,4 +33,4 @@ __all__ = ["AlphaDropout", "CELU", "Dropout", "Dropout1d", "Dropout2d", "Dropout
            "Unflatten"]
 __all__ += [*batchnorm.__all__, *distance.__all__, *instancenorm.__all__, *loss.__all__,
             *normalization.__all__, "LinearCrossEntropyOptions", *conv.__all__,
-            *pooling.__all__]
+            *pooling.__all__, *sparse.__all__]

@@ -1,0 +1,111 @@
+"""Embedding ops: ``embedding`` (one ``EmbeddingBackward0`` node: rows of a table picked by
+integer indices), its dense backward (itself differentiable in the incoming gradient) and
+``embedding_renorm_`` (rescales, in place, the picked rows whose norm exceeds ``max_norm``).
+
+``sparse=True`` is accepted; the weight's gradient is dense all the same (flambeau has no sparse
+tensors), which optimizers treat alike.
+"""
+import numpy as np
+
+from .. import _dtype
+from .._tensor import make
+from ..autograd.graph import record
+from ._util import needs_grad1
+from .pointwise import _Constant
+from .registry import defop
+
+_INDEX_TYPES = (_dtype.int64, _dtype.int32)
+
+
+def _indices(indices, fn):
+    if indices._dtype not in _INDEX_TYPES:
+        raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the "
+                           f"following scalar types: Long, Int; but got "
+                           f"{indices.type()} instead (while checking arguments for {fn})")
+    return indices._data
+
+
+def _in_range(idx, rows):
+    if idx.size and (idx.min() < 0 or idx.max() >= rows):
+        raise IndexError("index out of range in self")
+
+
+@defop(method=False, signature="embedding(Tensor weight, Tensor indices, int padding_idx=-1, "
+                               "bool scale_grad_by_freq=False, bool sparse=False)")
+def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=False):
+    """``weight[indices]``: the rows of a 2-D table; ``padding_idx``'s row gets no gradient."""
+    idx = _indices(indices, "embedding")
+    if weight._data.ndim != 2:
+        raise RuntimeError("'weight' must be 2-D")
+    _in_range(idx, weight._data.shape[0])
+    out = make(weight._data.take(idx, 0), weight._dtype)
+    if needs_grad1(weight):
+        record("EmbeddingBackward0", (out,), (weight,), _embedding_derivative,
+               (_Constant((idx, weight._data.shape[0], padding_idx, scale_grad_by_freq)),))
+    return out
+
+
+def _embedding_derivative(g, how):
+    return embedding_dense_backward(g, *how)
+
+
+def embedding_dense_backward(grad_output, indices, num_weights, padding_idx, scale_grad_by_freq):
+    """The table's gradient: ``grad_output``'s rows summed into the rows they were read from
+    (divided by each index's count with ``scale_grad_by_freq``), none into ``padding_idx``.
+    ``indices`` is a NumPy array; differentiable in ``grad_output``."""
+    dim = grad_output._data.shape[-1]
+    idx = indices.reshape(-1)
+    g = grad_output._data.reshape(-1, dim)
+    scale = _row_scale(idx, num_weights, padding_idx, scale_grad_by_freq, g.dtype)
+    if scale is not None:
+        g = g * scale[:, None]
+    out = np.zeros((num_weights, dim), g.dtype)
+    np.add.at(out, idx, g)
+    result = make(out, grad_output._dtype)
+    if needs_grad1(grad_output):
+        record("EmbeddingDenseBackwardBackward0", (result,), (grad_output,),
+               _dense_backward_derivative, (_Constant((indices, padding_idx)),))
+    return result
+
+
+def _dense_backward_derivative(gg, how):
+    indices, padding_idx = how
+    out = embedding(gg, make(indices, _dtype.int64))
+    # torch's double backward leaves out scale_grad_by_freq's factor; so does flambeau
+    scale = _row_scale(indices.reshape(-1), gg._data.shape[0], padding_idx, False,
+                       gg._data.dtype)
+    if scale is not None:
+        out = out * make(scale.reshape(indices.shape + (1,)), gg._dtype)
+    return out
+
+
+def _row_scale(idx, num_weights, padding_idx, scale_grad_by_freq, np_dtype):
+    """Each looked-up row's gradient factor (None when all are 1)."""
+    if not scale_grad_by_freq and padding_idx < 0:
+        return None
+    scale = np.ones(idx.shape, np_dtype)
+    if scale_grad_by_freq:
+        scale /= np.bincount(idx, minlength=num_weights)[idx]
+    if padding_idx >= 0:
+        scale[idx == padding_idx] = 0
+    return scale
+
+
+@defop(method=False, signature="embedding_renorm_(Tensor input, Tensor indices, float max_norm, "
+                               "float norm_type)")
+def embedding_renorm_(input, indices, max_norm, norm_type):
+    """Scales in place each row of ``input`` named in ``indices`` whose ``norm_type``-norm
+    exceeds ``max_norm`` to norm ``max_norm`` (times ``1 / (1 + 1e-7)``, as torch)."""
+    idx = _indices(indices, "embedding_renorm_")
+    _in_range(idx, input._data.shape[0])
+    rows = np.unique(idx)
+    table = input._data
+    picked = table[rows]
+    norms = np.linalg.norm(picked, ord=norm_type, axis=1) if norm_type != 2 else \
+        np.sqrt(np.einsum("ij,ij->i", picked, picked))
+    big = norms > max_norm
+    if big.any():
+        scale = (max_norm / (norms[big] + 1e-7)).astype(table.dtype)
+        table[rows[big]] = picked[big] * scale[:, None]
+        input._bump_version()
+    return input

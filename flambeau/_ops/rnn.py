@@ -1,0 +1,1 @@
+"""Recurrent layers fused over the sequence (see below)."""
