@@ -421,19 +421,26 @@ def test_run_resolves_torch_save(tmp_path):
 CRASH = """
 import sys, time, flambeau
 from flambeau._serialization import zip
-def stalled_close(self):  # killed here: the records are written, the directory is not
-    print("writing", flush=True)
-    time.sleep(60)
-zip.Writer.close = stalled_close
-flambeau.save({"w": flambeau.full((int(sys.argv[2]),), 2.0)}, sys.argv[1])
+path, size, stall_at = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+def stalling(method):
+    def stalled(self, *args):
+        if (args[0] if args else "close") == stall_at:  # the test kills the process here
+            print("writing", flush=True)
+            time.sleep(60)
+        return method(self, *args)
+    return stalled
+zip.Writer.write_record = stalling(zip.Writer.write_record)
+zip.Writer.close = stalling(zip.Writer.close)
+flambeau.save({"w": flambeau.full((size,), 2.0), "v": flambeau.ones(3)}, path)
 """
 
 
-def test_a_killed_save_leaves_the_old_file(tmp_path):
+@pytest.mark.parametrize("stall_at", ["data/1", "close"])  # mid-storages, before the directory
+def test_a_killed_save_leaves_the_old_file(tmp_path, stall_at):
     path = tmp_path / "ck.pt"
     flambeau.save({"w": flambeau.ones(1000)}, path)
     before = path.read_bytes()
-    child = subprocess.Popen([sys.executable, "-c", CRASH, str(path), "100000"],
+    child = subprocess.Popen([sys.executable, "-c", CRASH, str(path), "100000", stall_at],
                              stdout=subprocess.PIPE, text=True)
     assert child.stdout.readline().strip() == "writing"
     child.kill()
@@ -441,7 +448,7 @@ def test_a_killed_save_leaves_the_old_file(tmp_path):
     assert path.read_bytes() == before
     assert flambeau.load(path)["w"].sum().item() == 1000.0
     leftovers = [p for p in os.listdir(tmp_path) if p != "ck.pt"]
-    assert all(p.startswith(".ck.pt.") for p in leftovers)  # a temporary, never the target
+    assert len(leftovers) == 1 and leftovers[0].startswith(".ck.pt.")  # the half-written one
 
 
 class Tagged(flambeau.Tensor):
