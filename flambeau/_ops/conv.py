@@ -47,7 +47,7 @@ def out_sizes(sizes, kernel, stride, pads, dilation):
                  for n, k, s, (lo, hi), d in zip(sizes, kernel, stride, pads, dilation))
 
 
-def im2col(x, kernel, stride, pads, dilation):
+def unfold_array(x, kernel, stride, pads, dilation):
     """The windows of ``x`` as a contiguous ``(N, C, *kernel, *out)`` array, and ``out``."""
     out = out_sizes(x.shape[2:], kernel, stride, pads, dilation)
     if all(k == 1 for k in kernel) and all(s == 1 for s in stride) and not any(
@@ -56,9 +56,9 @@ def im2col(x, kernel, stride, pads, dilation):
     return np.ascontiguousarray(windows(pad_array(x, pads), kernel, stride, dilation, out)), out
 
 
-def col2im(cols, sizes, stride, pads, dilation):
-    """The adjoint of :func:`im2col`: ``(N, C, *kernel, *out)`` columns summed back into an
-    ``(N, C, *sizes)`` array, one strided add per kernel offset."""
+def fold_array(cols, sizes, stride, pads, dilation):
+    """The adjoint of :func:`unfold_array`: ``(N, C, *kernel, *out)`` columns summed back
+    into an ``(N, C, *sizes)`` array, one strided add per kernel offset."""
     nd = len(sizes)
     kernel, out = cols.shape[2:2 + nd], cols.shape[2 + nd:]
     if all(k == 1 for k in kernel) and all(s == 1 for s in stride) and not any(
@@ -82,7 +82,7 @@ def _grouped(w, groups):
 def conv_forward(x, w, stride, pads, dilation, groups):
     """The convolution of ``x`` by ``w`` (no bias), and the im2col columns it used."""
     n = x.shape[0]
-    cols, out = im2col(x, w.shape[2:], stride, pads, dilation)
+    cols, out = unfold_array(x, w.shape[2:], stride, pads, dilation)
     y = np.matmul(_grouped(w, groups),
                   cols.reshape(n, groups, w[0].size, int(np.prod(out))))
     return y.reshape((n, w.shape[0]) + out), cols
@@ -94,8 +94,8 @@ def conv_input_grad(gy, w, sizes, stride, pads, dilation, groups):
     n, out = gy.shape[0], gy.shape[2:]
     cols = np.matmul(_grouped(w, groups).transpose(0, 2, 1),
                      gy.reshape(n, groups, w.shape[0] // groups, int(np.prod(out))))
-    return col2im(cols.reshape((n, w.shape[1] * groups) + w.shape[2:] + out), sizes, stride,
-                  pads, dilation)
+    return fold_array(cols.reshape((n, w.shape[1] * groups) + w.shape[2:] + out), sizes,
+                      stride, pads, dilation)
 
 
 def conv_weight_grad(gy, cols, wshape, groups):
@@ -244,11 +244,11 @@ def _backward(gy, input, weight, options, mask, cols=None):
         gx = make(np.ascontiguousarray(gx), input._dtype)
     if mask[1]:
         if transposed:  # the weight's gradient of the convolution from gy's space to x's
-            gyc = im2col(gy, w.shape[2:], stride, pads, dilation)[0][crop]
+            gyc = unfold_array(gy, w.shape[2:], stride, pads, dilation)[0][crop]
             gw = conv_weight_grad(x, gyc, w.shape, groups)
         else:
             if cols is None:
-                cols = im2col(x, w.shape[2:], stride, pads, dilation)[0]
+                cols = unfold_array(x, w.shape[2:], stride, pads, dilation)[0]
             gw = conv_weight_grad(gy, cols, w.shape, groups)
         gw = make(gw, weight._dtype)
     if mask[2]:
@@ -376,3 +376,73 @@ def _entry_points(nd):
 conv1d, conv_transpose1d = _entry_points(1)
 conv2d, conv_transpose2d = _entry_points(2)
 conv3d, conv_transpose3d = _entry_points(3)
+
+
+# ---- im2col / col2im (F.unfold / F.fold) -----------------------------------------------------
+
+def _unbatched(input, ndim):
+    """``input`` with a batch dim, and whether it had one."""
+    return (input._data, True) if input._data.ndim == ndim else (input._data[None], False)
+
+
+@defop(method=False, function=False,
+       signature="im2col(Tensor input, int[2] kernel_size, int[2] dilation, int[2] padding, "
+                 "int[2] stride)")
+def im2col(input, kernel_size, dilation, padding, stride):
+    """The sliding blocks of a ``(N, C, H, W)`` (or ``(C, H, W)``) input as columns
+    ``(N, C * kh * kw, L)``."""
+    if input._data.ndim not in (3, 4):
+        raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with possibly 0 batch size "
+                           f"and other non-zero dimensions for input, but got: "
+                           f"{list(input._data.shape)}")
+    kernel, dilation, padding, stride = (_expand(n, v, 2) for n, v in (
+        ("kernel_size", kernel_size), ("dilation", dilation), ("padding", padding),
+        ("stride", stride)))
+    x, batched = _unbatched(input, 4)
+    cols, out = unfold_array(x, kernel, stride, _pairs(padding), dilation)
+    cols = cols.reshape(x.shape[0], x.shape[1] * kernel[0] * kernel[1], out[0] * out[1])
+    result = make(cols if batched else cols[0], input._dtype)
+    if needs_grad(input):
+        sizes = tuple(input._data.shape[-2:])
+        record("Im2ColBackward0", (result,), (input,),
+               lambda g: _col2im(g, sizes, kernel, dilation, padding, stride))
+    return result
+
+
+@defop(method=False, function=False,
+       signature="col2im(Tensor input, int[2] output_size, int[2] kernel_size, int[2] dilation, "
+                 "int[2] padding, int[2] stride)")
+def col2im(input, output_size, kernel_size, dilation, padding, stride):
+    """Columns ``(N, C * kh * kw, L)`` (or unbatched) summed back into ``(N, C, *output_size)``:
+    the adjoint of ``im2col``."""
+    if input._data.ndim not in (2, 3):
+        raise RuntimeError(f"Expected 2D or 3D (batch mode) tensor for input with possibly 0 "
+                           f"batch size and non-zero dimensions for input, but got: "
+                           f"{list(input._data.shape)}")
+    return _col2im(input, *(_expand(n, v, 2) for n, v in (
+        ("output_size", output_size), ("kernel_size", kernel_size), ("dilation", dilation),
+        ("padding", padding), ("stride", stride))))
+
+
+def _col2im(input, sizes, kernel, dilation, padding, stride):
+    cols, batched = _unbatched(input, 3)
+    out = out_sizes(sizes, kernel, stride, _pairs(padding), dilation)
+    blocks = kernel[0] * kernel[1]
+    if cols.shape[1] % blocks:
+        raise RuntimeError(f"Expected size of input's dimension 1 to be divisible by the product "
+                           f"of kernel_size, but got input.size(1)={cols.shape[1]} and "
+                           f"kernel_size={tuple(kernel)}.")
+    if cols.shape[2] != out[0] * out[1]:
+        raise RuntimeError(f"Given output_size={tuple(sizes)}, kernel_size={tuple(kernel)}, "
+                           f"dilation={tuple(dilation)}, padding={tuple(padding)}, "
+                           f"stride={tuple(stride)}, expected size of input's dimension 2 to "
+                           f"match the calculated number of sliding blocks {out[0]} * {out[1]} = "
+                           f"{out[0] * out[1]}, but got input.size(2)={cols.shape[2]}.")
+    folded = np.ascontiguousarray(fold_array(
+        cols.reshape((cols.shape[0], cols.shape[1] // blocks) + tuple(kernel) + out), sizes,
+        stride, _pairs(padding), dilation))
+    result = make(folded if batched else folded[0], input._dtype)
+    if needs_grad(input):
+        record("Col2ImBackward0", (result,), (input,),
+               lambda g: im2col(g, kernel, dilation, padding, stride))
+    return result

@@ -4,7 +4,7 @@ the 2-d op on an unsqueezed input, as torch does.
 
 Windows are strided views of the padded input (see ``conv.windows``); max pooling keeps the
 flat input position of each maximum, and its derivative adds the gradient there with one
-``bincount``; average pooling's derivative is the fold of ``conv.col2im``. Adaptive average
+``bincount``; average pooling's derivative is the fold of ``conv.fold_array``. Adaptive average
 pooling is separable: one averaging matrix per dim. Each derivative is differentiable again.
 """
 import itertools
@@ -15,7 +15,7 @@ from .. import _dtype
 from .._tensor import make
 from ..autograd.graph import record
 from ._util import needs_grad1
-from .conv import col2im, pad_array, windows
+from .conv import fold_array, pad_array, windows
 from .registry import defop
 
 
@@ -242,7 +242,7 @@ def _avg_pool(nd, input, kernel_size, stride, padding, ceil_mode, count_include_
             gb = g._data if batched else g._data[None]
             cols = np.broadcast_to((gb / divisor).astype(gb.dtype, copy=False)[
                 (slice(None), slice(None)) + (None,) * nd], gb.shape[:2] + kernel + out)
-            grad = np.ascontiguousarray(col2im(cols, sizes, stride, pads, dilation))
+            grad = np.ascontiguousarray(fold_array(cols, sizes, stride, pads, dilation))
             grad = make(grad if batched else grad[0], g._dtype)
             if needs_grad1(g):
                 record(node[:-1] + "Backward0", (grad,), (g,), lambda gg: _avg_pool(

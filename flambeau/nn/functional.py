@@ -717,7 +717,7 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
 
 from .._ops.conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,  # noqa: E402
                          conv_transpose3d)
-from .._ops import padding as _padding  # noqa: E402
+from .._ops import conv as _conv_ops, padding as _padding  # noqa: E402
 
 
 def pad(input, pad, mode="constant", value=None):
@@ -826,6 +826,107 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
 def adaptive_max_pool3d(input, output_size, return_indices=False):
     """3-d adaptive max pooling (``None`` keeps that input size)."""
     return _adaptive_max(3, input, output_size, return_indices)
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    """Sliding local blocks of a batched (or unbatched) image as columns (torch's im2col)."""
+    return _conv_ops.im2col(input, kernel_size, dilation, padding, stride)
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """Columns of sliding blocks summed back into an image (torch's col2im)."""
+    return _conv_ops.col2im(input, output_size, kernel_size, dilation, padding, stride)
+
+
+# ---- resampling (ops in _ops/resample.py) --------------------------------------------------------
+
+from .._ops import resample as _resample  # noqa: E402
+from .._ops.resample import pixel_shuffle, pixel_unshuffle  # noqa: E402,F401
+
+_LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3}
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                recompute_scale_factor=None, antialias=False):
+    """``input`` resized to ``size`` or by ``scale_factor`` (modes nearest, nearest-exact,
+    linear, bilinear, bicubic, trilinear, area; antialias is not provided)."""
+    nd = input.dim() - 2
+    if mode in ("nearest", "area", "nearest-exact"):
+        if align_corners is not None:
+            raise ValueError("align_corners option can only be set with the interpolating "
+                             "modes: linear | bilinear | bicubic | trilinear")
+    elif align_corners is None:
+        align_corners = False
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is None and scale_factor is None:
+        raise ValueError("either size or scale_factor should be defined")
+    if recompute_scale_factor and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+    output_size = scale_factors = None
+    if size is not None:
+        output_size = list(size) if isinstance(size, (list, tuple)) else [size] * nd
+        if len(output_size) != nd:
+            raise ValueError(f"Input and output must have the same number of spatial "
+                             f"dimensions, but got input with spatial dimensions of "
+                             f"{list(input.shape[2:])} and output size of {output_size}. "
+                             f"Please provide input tensor in (N, C, d1, d2, ...,dK) format "
+                             f"and output size in (o1, o2, ...,oK) format.")
+    else:
+        scale_factors = list(scale_factor) if isinstance(scale_factor, (list, tuple)) else \
+            [scale_factor] * nd
+        if mode == "area" or recompute_scale_factor:
+            output_size = [_math.floor(float(input.shape[i + 2]) * s)
+                           for i, s in enumerate(scale_factors)]
+            scale_factors = None
+    if antialias:
+        raise NotImplementedError("interpolate: antialias is not provided")
+    if mode == "area":
+        return _adaptive_avg(nd, input, output_size)
+    if mode == "bicubic":
+        if nd != 2:
+            raise NotImplementedError(f"Got {input.dim()}D input, but bicubic mode needs 4D "
+                                      "input")
+        return _resample.upsample_bicubic2d(input, output_size, align_corners, scale_factors)
+    if mode in _LINEAR:
+        if _LINEAR[mode] != nd:
+            raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs "
+                                      f"{_LINEAR[mode] + 2}D input")
+        op = getattr(_resample, ("upsample_linear1d", "upsample_bilinear2d",
+                                 "upsample_trilinear3d")[nd - 1])
+        return op(input, output_size, align_corners, scale_factors)
+    if mode not in ("nearest", "nearest-exact") or not 1 <= nd <= 3:
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported "
+                                  f"(got {input.dim()}D) for the modes: nearest | linear | "
+                                  f"bilinear | bicubic | trilinear | area | nearest-exact (got "
+                                  f"{mode})")
+    if mode == "nearest":
+        return getattr(_resample, f"upsample_nearest{nd}d")(input, output_size, scale_factors)
+    if output_size is None:
+        output_size = [_math.floor(float(input.shape[i + 2]) * s)
+                       for i, s in enumerate(scale_factors)]
+    return _resample.resample(mode, input, tuple(output_size), False, scale_factors)
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    """Deprecated name of :func:`interpolate`."""
+    _warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` "
+                   "instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    """Deprecated: ``interpolate(mode='nearest')``."""
+    _warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use "
+                   "`nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    """Deprecated: ``interpolate(mode='bilinear', align_corners=True)``."""
+    _warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use "
+                   "`nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 
 # ---- embeddings (ops in _ops/embedding.py) ------------------------------------------------------

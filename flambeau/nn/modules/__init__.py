@@ -10,9 +10,13 @@ from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Seq
 from .flatten import Flatten, Unflatten
 from .lazy import LazyModuleMixin
 from .linear import Bilinear, Identity, LazyLinear, Linear
-from . import conv, pooling
+from . import conv, fold, padding, pixelshuffle, pooling, upsampling
 from .conv import *  # noqa: F401,F403
+from .fold import *  # noqa: F401,F403
+from .padding import *  # noqa: F401,F403
+from .pixelshuffle import *  # noqa: F401,F403
 from .pooling import *  # noqa: F401,F403
+from .upsampling import *  # noqa: F401,F403
 from . import batchnorm, distance, instancenorm, linear_cross_entropy_options, loss, normalization
 from .batchnorm import *  # noqa: F401,F403
 from .distance import *  # noqa: F401,F403
@@ -33,4 +37,5 @@ __all__ = ["AlphaDropout", "CELU", "Dropout", "Dropout1d", "Dropout2d", "Dropout
            "Unflatten"]
 __all__ += [*batchnorm.__all__, *distance.__all__, *instancenorm.__all__, *loss.__all__,
             *normalization.__all__, "LinearCrossEntropyOptions", *conv.__all__,
-            *pooling.__all__, *sparse.__all__]
+            *fold.__all__, *padding.__all__, *pixelshuffle.__all__, *pooling.__all__,
+            *upsampling.__all__, *sparse.__all__]

@@ -1,0 +1,154 @@
+"""Resampling and rearranging: nearest, nearest-exact, (bi/tri)linear and bicubic resampling
+(``UpsampleBilinear2DBackward0``...), ``pixel_shuffle`` and ``pixel_unshuffle``.
+
+These resamplings are separable: one ``(out, in)`` matrix per resized dim, applied
+by ``tensordot`` (see ``pooling._separable``), so the derivative is the transposed matrices
+and every order of derivative exists. Source positions are computed in the input's precision,
+as torch's kernels compute them.
+"""
+import numpy as np
+
+from .._tensor import make
+from ..autograd.graph import record
+from ._util import needs_grad1
+from .pooling import _separable
+from .registry import defop
+
+
+def _matrix(mode, n, out, scale, align_corners, dtype):
+    """The ``(out, n)`` matrix taking a dim of size ``n`` to ``out`` samples."""
+    real = np.float64 if dtype == np.float64 else np.float32
+    d = np.arange(out, dtype=real)
+    m = np.zeros((out, n), dtype)
+    rows = np.arange(out)
+    if mode in ("nearest", "nearest-exact"):
+        step = real(1.0 / scale) if scale else real(n) / real(out)
+        src = np.floor((d + real(0.5)) * step if mode == "nearest-exact" else d * step)
+        m[rows, np.minimum(src.astype(np.int64), n - 1)] = 1
+        return m
+    if align_corners:
+        step = real(n - 1) / real(out - 1) if out > 1 else real(0)
+        src = d * step
+    else:
+        step = real(1.0 / scale) if scale else real(n) / real(out)
+        src = (d + real(0.5)) * step - real(0.5)
+        if mode == "linear":
+            src = np.maximum(src, real(0))
+    if mode == "cubic":
+        start = np.floor(src)
+        for tap, weight in enumerate(_cubic_weights(src - start)):
+            np.add.at(m, (rows, np.clip(start.astype(np.int64) - 1 + tap, 0, n - 1)), weight)
+        return m
+    low = np.minimum(src.astype(np.int64), n - 1)
+    high = np.minimum(low + 1, n - 1)
+    frac = src - low
+    np.add.at(m, (rows, low), 1 - frac)
+    np.add.at(m, (rows, high), frac)
+    return m
+
+
+def _cubic_weights(t, a=-0.75):
+    """Keys' cubic convolution weights of the taps at -1, 0, 1, 2 for a fraction ``t``."""
+    def near(x):
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x):
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+    return far(t + 1), near(t), near(1 - t), far(2 - t)
+
+
+_NODES = {("cubic", 2): "UpsampleBicubic2DBackward0", ("linear", 1): "UpsampleLinear1DBackward0", ("linear", 2): "UpsampleBilinear2DBackward0",
+          ("linear", 3): "UpsampleTrilinear3DBackward0"}
+_NODES.update({(mode, n): f"Upsample{word}{n}DBackward0" for n in (1, 2, 3) for mode, word in
+               (("nearest", "Nearest"), ("nearest-exact", "NearestExact"))})
+
+
+def resample(mode, input, output_size, align_corners, scale_factors):
+    """``input`` resized over its last ``len(output_size)`` dims."""
+    nd = len(output_size)
+    a = input._data
+    if a.ndim != nd + 2:
+        raise ValueError(f"Expected {nd + 2}D input, but got {a.ndim}D input")
+    scales = scale_factors or (None,) * nd
+    mats = [_matrix(mode, n, o, s, align_corners, a.dtype)
+            for n, o, s in zip(a.shape[2:], output_size, scales)]
+    node = _NODES[mode, nd]
+    return _separable(node, input, mats, node[:-1] + "Backward0")
+
+
+def _upsample_family(mode, nd, name):
+    linear = mode in ("linear", "cubic")
+
+    def op(input, output_size, *rest):
+        align_corners, scale_factors = rest if linear else (False, rest[0])
+        if output_size is None:
+            output_size = [int(np.floor(n * s)) for n, s in
+                           zip(input._data.shape[2:], scale_factors)]
+        return resample(mode, input, tuple(output_size), align_corners, scale_factors)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"{mode} resampling of the last {nd} dims to ``output_size``."
+    middle = "bool align_corners, " if linear else ""
+    return defop(op, method=False, function=False, signature=(
+        f"{name}(Tensor input, int[]? output_size, {middle}float[]? scale_factors)"))
+
+
+upsample_nearest1d = _upsample_family("nearest", 1, "upsample_nearest1d")
+upsample_nearest2d = _upsample_family("nearest", 2, "upsample_nearest2d")
+upsample_nearest3d = _upsample_family("nearest", 3, "upsample_nearest3d")
+upsample_linear1d = _upsample_family("linear", 1, "upsample_linear1d")
+upsample_bilinear2d = _upsample_family("linear", 2, "upsample_bilinear2d")
+upsample_trilinear3d = _upsample_family("linear", 3, "upsample_trilinear3d")
+upsample_bicubic2d = _upsample_family("cubic", 2, "upsample_bicubic2d")
+
+
+# ---- pixel shuffle ---------------------------------------------------------------------------
+
+def _shuffle(input, factor, up):
+    """``(*, C r^2, H, W) -> (*, C, H r, W r)`` when ``up``, else the reverse."""
+    name = "pixel_shuffle" if up else "pixel_unshuffle"
+    a = input._data
+    if a.ndim < 3:
+        raise RuntimeError(f"{name} expects input to have at least 3 dimensions, but got input "
+                           f"with {a.ndim} dimension(s)")
+    if factor <= 0:
+        raise RuntimeError(f"{name} expects {'upscale' if up else 'downscale'}_factor to be "
+                           f"greater than 0, but got: {factor}")
+    lead, (c, h, w) = a.shape[:-3], a.shape[-3:]
+    r = factor
+    if up:
+        if c % (r * r):
+            raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be "
+                               f"divisible by the square of upscale_factor, but input.size(-3)="
+                               f"{c} is not divisible by {r * r}")
+        b = a.reshape(lead + (c // (r * r), r, r, h, w))
+        k = len(lead)
+        out = b.transpose(tuple(range(k)) + (k, k + 3, k + 1, k + 4, k + 2)).reshape(
+            lead + (c // (r * r), h * r, w * r))
+    else:
+        for size, dim in ((h, "height"), (w, "width")):
+            if size % r:
+                where = -2 if dim == "height" else -1
+                raise RuntimeError(f"pixel_unshuffle expects {dim} to be divisible by "
+                                   f"downscale_factor, but input.size({where})={size} is not "
+                                   f"divisible by {r}")
+        b = a.reshape(lead + (c, h // r, r, w // r, r))
+        k = len(lead)
+        out = b.transpose(tuple(range(k)) + (k, k + 2, k + 4, k + 1, k + 3)).reshape(
+            lead + (c * r * r, h // r, w // r))
+    result = make(np.ascontiguousarray(out), input._dtype)
+    if needs_grad1(input):
+        record("PixelShuffleBackward0" if up else "PixelUnshuffleBackward0", (result,),
+               (input,), lambda g: _shuffle(g, factor, not up))
+    return result
+
+
+@defop(method=False, signature="pixel_shuffle(Tensor input, int upscale_factor)")
+def pixel_shuffle(input, upscale_factor):
+    """Moves blocks of ``r * r`` channels into ``r x r`` spatial blocks."""
+    return _shuffle(input, upscale_factor, True)
+
+
+@defop(method=False, signature="pixel_unshuffle(Tensor input, int downscale_factor)")
+def pixel_unshuffle(input, downscale_factor):
+    """The inverse of ``pixel_shuffle``."""
+    return _shuffle(input, downscale_factor, False)
