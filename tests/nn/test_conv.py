@@ -247,3 +247,17 @@ def test_lenet_trains_under_run(tmp_path):
     assert "(conv1): Conv2d(3, 6, kernel_size=(5, 5), stride=(1, 1))" in done.stdout
     losses = [float(v) for v in lines[-15:]]
     assert losses[-1] < losses[0] - 0.1
+
+
+@pytest.mark.parametrize("name,shape", [("LazyConv1d", (2, 6, 8)), ("LazyConv2d", (6, 8, 8)),
+                                        ("LazyConv3d", (1, 2, 5, 5, 5)),
+                                        ("LazyConvTranspose2d", (2, 6, 4, 4))])
+def test_lazy_modules(name, shape):
+    torch.manual_seed(0)
+    flambeau.manual_seed(0)
+    theirs, ours = getattr(torch.nn, name)(4, 3), getattr(flambeau.nn, name)(4, 3)
+    assert repr(ours) == repr(theirs)
+    x = RNG.standard_normal(shape).astype("float32")
+    np.testing.assert_allclose(to_numpy(ours(flambeau.tensor(x))),
+                               to_numpy(theirs(torch.tensor(x))), rtol=1e-4, atol=1e-5)
+    assert repr(ours) == repr(theirs) and type(ours).__name__ == type(theirs).__name__

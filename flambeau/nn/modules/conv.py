@@ -4,11 +4,14 @@ import math
 
 from ... import empty
 from .. import functional as F, init
-from ..parameter import Parameter
+from ...autograd import grad_mode
+from ..parameter import Parameter, UninitializedParameter
+from .lazy import LazyModuleMixin
 from .module import Module
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
-           "ConvTranspose3d"]
+           "ConvTranspose3d", "LazyConv1d", "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d",
+           "LazyConvTranspose2d", "LazyConvTranspose3d"]
 
 
 def _ntuple(value, n):
@@ -192,3 +195,50 @@ class ConvTranspose3d(_ConvTransposeNd):
     """3-d transposed convolution (``output_size=`` picks the output padding)."""
     _dims = 3
     _function = staticmethod(F.conv_transpose3d)
+
+
+class _LazyConvMixin(LazyModuleMixin):
+    """A convolution whose ``in_channels`` comes from its first input."""
+
+    def __init__(self, out_channels, *args, device=None, dtype=None, bias=True, **kwargs):
+        super().__init__(0, 0, *args, bias=False, **kwargs)
+        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        self.out_channels = out_channels
+        if bias:
+            self.bias = UninitializedParameter(device=device, dtype=dtype)
+
+    def reset_parameters(self):
+        if not self.has_uninitialized_params() and self.in_channels != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input, *args, **kwargs):
+        if not self.has_uninitialized_params():
+            return
+        n = self._dims
+        if input.dim() not in (n + 1, n + 2):
+            raise RuntimeError(f"Expected {n + 1}D (unbatched) or {n + 2}D (batched) input to "
+                               f"{self.__class__.__name__}, but got input of size: "
+                               f"{input.shape}")
+        self.in_channels = input.shape[1 if input.dim() == n + 2 else 0]
+        if self.in_channels % self.groups != 0:
+            raise ValueError("in_channels must be divisible by groups")
+        with grad_mode.no_grad():
+            self.weight.materialize(
+                (self.in_channels, self.out_channels // self.groups) + self.kernel_size
+                if self.transposed else
+                (self.out_channels, self.in_channels // self.groups) + self.kernel_size)
+            if self.bias is not None:
+                self.bias.materialize((self.out_channels,))
+            self.reset_parameters()
+
+
+def _lazy(cls):
+    lazy = type("Lazy" + cls.__name__, (_LazyConvMixin, cls), {
+        "cls_to_become": cls, "__module__": __name__,
+        "__doc__": f"A {cls.__name__} whose ``in_channels`` comes from its first input."})
+    return lazy
+
+
+LazyConv1d, LazyConv2d, LazyConv3d = (_lazy(c) for c in (Conv1d, Conv2d, Conv3d))
+LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d = (
+    _lazy(c) for c in (ConvTranspose1d, ConvTranspose2d, ConvTranspose3d))
