@@ -232,6 +232,14 @@ def _os_system_pickle(marker):
     return pickle.dumps({"x": Evil()}, protocol=2)
 
 
+def _replace_pickle(source, target, data):
+    """A copy of the checkpoint ``source`` at ``target`` whose data.pkl is ``data``."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, data if info.filename.endswith("/data.pkl")
+                         else src.read(info))
+
+
 def _zip_with_pickle(path, data):
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("archive/data.pkl", data)
@@ -341,10 +349,7 @@ def test_map_location_and_cuda_files(tmp_path):
     data = zipfile.ZipFile(tmp_path / "w.pt").read("w/data.pkl").replace(b"X\x03\x00\x00\x00cpu",
                                                                  b"X\x04\x00\x00\x00cuda")
     body = tmp_path / "cuda.pt"
-    with zipfile.ZipFile(tmp_path / "w.pt") as src, zipfile.ZipFile(body, "w") as dst:
-        for info in src.infolist():
-            dst.writestr(info.filename, data if info.filename.endswith("data.pkl")
-                         else src.read(info))
+    _replace_pickle(tmp_path / "w.pt", body, data)
     if not flambeau.cuda.is_available():
         with pytest.raises(RuntimeError, match="CUDA device but torch.cuda.is_available"):
             flambeau.load(body)
@@ -378,10 +383,7 @@ def test_oversized_view_in_hostile_file_is_refused(tmp_path):
     # the size tuple (4,) becomes (40,): a view past the storage's end
     hacked = data.replace(b"K\x04\x85", b"K\x28\x85", 1)
     assert hacked != data
-    with zipfile.ZipFile(tmp_path / "w.pt") as src, zipfile.ZipFile(tmp_path / "h.pt", "w") as dst:
-        for info in src.infolist():
-            dst.writestr(info.filename, hacked if info.filename.endswith("data.pkl")
-                         else src.read(info))
+    _replace_pickle(tmp_path / "w.pt", tmp_path / "h.pt", hacked)
     with pytest.raises(RuntimeError, match="out of bounds for storage"):
         flambeau.load(tmp_path / "h.pt")
 
@@ -504,3 +506,14 @@ def test_attributes_of_a_torch_tensor_are_dropped_with_a_warning(tmp_path):
     with pytest.warns(UserWarning, match="hold no Python attributes"):
         ours = flambeau.load(tmp_path / "x.pt")
     assert flambeau.equal(ours["x"], flambeau.ones(2))
+
+
+def test_a_torch_class_flambeau_lacks_is_named(tmp_path):
+    torch.save(torch.nn.Module(), tmp_path / "m.pt")
+    with zipfile.ZipFile(tmp_path / "m.pt") as z:
+        data = z.read("m/data.pkl")
+    hacked = data.replace(b"module\nModule\n", b"module\nNoSuch\n")
+    _replace_pickle(tmp_path / "m.pt", tmp_path / "h.pt", hacked)
+    with pytest.raises(AttributeError, match="needs torch.nn.modules.module.NoSuch, which "
+                                             "flambeau does not implement"):
+        flambeau.load(tmp_path / "h.pt", weights_only=False)

@@ -296,9 +296,13 @@ class FullUnpickler(pickle.Unpickler):
         target = compat.to_flambeau(module)
         if target is None:
             return super().find_class(module, name)
-        obj = importlib.import_module(target)
-        for part in name.split("."):
-            obj = getattr(obj, part)
+        try:
+            obj = importlib.import_module(target)
+            for part in name.split("."):
+                obj = getattr(obj, part)
+        except (ImportError, AttributeError):
+            raise AttributeError(f"the checkpoint needs {module}.{name}, which flambeau does not "
+                                 "implement") from None
         return obj
 
 
