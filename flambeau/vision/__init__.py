@@ -1,0 +1,17 @@
+"""torchvision 0.28 as ``flambeau.vision``: ``transforms``, ``datasets`` and ``utils``.
+
+Under ``python -m flambeau run``, ``import torchvision`` gives this package. Pillow (the
+``vision`` extra) is needed only by the features that make or read images.
+"""
+import importlib
+
+from .. import compat as _compat
+
+__version__ = "0.28.0"
+_SUBMODULES = ("transforms",)
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module("." + name, __name__)
+    raise _compat.missing_attribute(__name__, name)

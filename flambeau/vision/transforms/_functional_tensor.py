@@ -1,0 +1,239 @@
+"""The tensor side of ``transforms.functional``: images are ``[..., C, H, W]`` tensors, computed
+with flambeau's ops in the order torchvision computes them, so float results round alike."""
+import numpy as np
+
+import flambeau
+from flambeau.nn import functional as F
+
+
+def get_dimensions(img):
+    if img.ndim < 2:
+        raise TypeError("Tensor is not a torch image.")
+    channels = 1 if img.ndim == 2 else img.shape[-3]
+    return [channels, img.shape[-2], img.shape[-1]]
+
+
+def max_value(dtype):
+    """The value of full intensity: 1 for floats, the largest integer otherwise."""
+    if dtype.is_floating_point:
+        return 1.0
+    return flambeau.iinfo(dtype).max
+
+
+def convert_image_dtype(image, dtype):
+    if image.dtype == dtype:
+        return image
+    if image.is_floating_point():
+        if dtype.is_floating_point:
+            return image.to(dtype)
+        if (image.dtype == flambeau.float32 and dtype in (flambeau.int32, flambeau.int64)) or \
+                (image.dtype == flambeau.float64 and dtype == flambeau.int64):
+            raise RuntimeError(f"The cast from {image.dtype} to {dtype} cannot be performed "
+                               "safely.")
+        # just under max + 1, so that 1.0 maps to max and each bin has the same width
+        return image.mul(float(max_value(dtype)) + 1.0 - 1e-3).to(dtype)
+    top = float(max_value(image.dtype))
+    if dtype.is_floating_point:
+        return image.to(dtype) / top
+    out_top = float(max_value(dtype))
+    if top > out_top:
+        factor = int((top + 1) // (out_top + 1))
+        return flambeau.div(image, factor, rounding_mode="floor").to(dtype)
+    return image.to(dtype) * int((out_top + 1) // (top + 1))
+
+
+def hflip(img):
+    return img.flip(-1)
+
+
+def vflip(img):
+    return img.flip(-2)
+
+
+def pad(img, ltrb, fill=0, padding_mode="constant"):
+    """Pads (or crops, for negative widths) the last two dims; ``padding_mode`` is NumPy's
+    name ('constant', 'reflect', 'edge', 'symmetric')."""
+    left, top, right, bottom = ltrb
+    h, w = img.shape[-2:]
+    img = img[..., max(-top, 0):h - max(-bottom, 0), max(-left, 0):w - max(-right, 0)]
+    array = img.numpy()
+    widths = ((0, 0),) * (array.ndim - 2) + ((max(top, 0), max(bottom, 0)),
+                                              (max(left, 0), max(right, 0)))
+    if padding_mode == "constant":
+        value = 0 if fill is None else fill
+        out = np.pad(array, widths, "constant", constant_values=np.array(value).astype(
+            array.dtype))
+    else:
+        out = np.pad(array, widths, padding_mode)
+    return flambeau.from_numpy(out)
+
+
+def crop(img, top, left, height, width):
+    _, h, w = get_dimensions(img)
+    right, bottom = left + width, top + height
+    if left < 0 or top < 0 or right > w or bottom > h:
+        ltrb = [max(-left + min(0, right), 0), max(-top + min(0, bottom), 0),
+                max(right - max(w, left), 0), max(bottom - max(h, top), 0)]
+        return pad(img[..., max(top, 0):bottom, max(left, 0):right], ltrb)
+    return img[..., top:bottom, left:right]
+
+
+def _as_float(img, dtypes=(flambeau.float32, flambeau.float64)):
+    """``img`` batched to 4-d and cast to a float dtype when it is not one of ``dtypes``; with
+    what :func:`_restore` needs to undo it."""
+    squeeze = img.ndim == 3
+    if squeeze:
+        img = img.unsqueeze(0)
+    dtype = img.dtype
+    cast = dtype not in dtypes
+    if cast:
+        img = img.to(dtypes[0])
+    return img, (cast, squeeze, dtype)
+
+
+def _restore(img, how):
+    cast, squeeze, dtype = how
+    if squeeze:
+        img = img.squeeze(0)
+    if cast:
+        if dtype in (flambeau.uint8, flambeau.int8, flambeau.int16, flambeau.int32,
+                     flambeau.int64):
+            img = flambeau.round(img)
+        img = img.to(dtype)
+    return img
+
+
+def resize(img, size, interpolation="bilinear", antialias=True):
+    if interpolation not in ("bilinear", "bicubic"):
+        antialias = False
+    img, how = _as_float(img)
+    align = False if interpolation in ("bilinear", "bicubic") else None
+    img = F.interpolate(img, size=size, mode=interpolation, align_corners=align,
+                        antialias=bool(antialias))
+    if interpolation == "bicubic" and how[2] == flambeau.uint8:
+        img = img.clamp(min=0, max=255)
+    return _restore(img, how)
+
+
+def rgb_to_grayscale(img, num_output_channels=1):
+    channels = get_dimensions(img)[0]
+    if channels not in (1, 3):
+        raise TypeError(f"Input image tensor permitted channel values are [1, 3], but found "
+                        f"{channels}")
+    if channels == 3:
+        r, g, b = img.unbind(dim=-3)
+        gray = (0.2989 * r + 0.587 * g + 0.114 * b).to(img.dtype).unsqueeze(dim=-3)
+    else:
+        gray = img.clone()
+    return gray.expand(img.shape) if num_output_channels == 3 else gray
+
+
+def _blend(img1, img2, ratio):
+    bound = max_value(img1.dtype)
+    return (ratio * img1 + (1.0 - ratio) * img2).clamp(0, bound).to(img1.dtype)
+
+
+def adjust_brightness(img, factor):
+    return _blend(img, flambeau.zeros_like(img), factor)
+
+
+def adjust_contrast(img, factor):
+    dtype = img.dtype if img.is_floating_point() else flambeau.float32
+    source = rgb_to_grayscale(img) if get_dimensions(img)[0] == 3 else img
+    mean = flambeau.mean(source.to(dtype), dim=(-3, -2, -1), keepdim=True)
+    return _blend(img, mean, factor)
+
+
+def adjust_saturation(img, factor):
+    if get_dimensions(img)[0] == 1:
+        return img
+    return _blend(img, rgb_to_grayscale(img), factor)
+
+
+def _rgb_to_hsv(img):
+    r, g, b = img.unbind(dim=-3)
+    maxc = flambeau.max(img, dim=-3).values
+    minc = flambeau.min(img, dim=-3).values
+    flat = maxc == minc  # grey pixels: hue and saturation are 0 (no division by 0)
+    spread = maxc - minc
+    ones = flambeau.ones_like(maxc)
+    s = spread / flambeau.where(flat, ones, maxc)
+    divisor = flambeau.where(flat, ones, spread)
+    rc, gc, bc = ((maxc - c) / divisor for c in (r, g, b))
+    h = (maxc == r) * (bc - gc) + ((maxc == g) & (maxc != r)) * (2.0 + rc - bc) + \
+        ((maxc != g) & (maxc != r)) * (4.0 + gc - rc)
+    h = flambeau.fmod(h / 6.0 + 1.0, 1.0)
+    return flambeau.stack((h, s, maxc), dim=-3)
+
+
+def _hsv_to_rgb(img):
+    h, s, v = img.unbind(dim=-3)
+    sector = flambeau.floor(h * 6.0)
+    f = h * 6.0 - sector
+    sector = sector.to(dtype=flambeau.int32) % 6
+    p = flambeau.clamp(v * (1.0 - s), 0.0, 1.0)
+    q = flambeau.clamp(v * (1.0 - s * f), 0.0, 1.0)
+    t = flambeau.clamp(v * (1.0 - s * (1.0 - f)), 0.0, 1.0)
+    mask = (sector.unsqueeze(dim=-3) == flambeau.arange(6).view(-1, 1, 1)).to(img.dtype)
+    table = flambeau.stack((flambeau.stack((v, q, p, p, t, v), dim=-3),
+                            flambeau.stack((t, v, v, q, p, p), dim=-3),
+                            flambeau.stack((p, p, t, v, v, q), dim=-3)), dim=-4)
+    return flambeau.einsum("...ijk, ...xijk -> ...xjk", mask, table)
+
+
+def adjust_hue(img, factor):
+    if get_dimensions(img)[0] == 1:
+        return img
+    dtype = img.dtype
+    img = convert_image_dtype(img, flambeau.float32)
+    hsv = _rgb_to_hsv(img)
+    h, s, v = hsv.unbind(dim=-3)
+    h = (h + factor) % 1.0
+    rgb = _hsv_to_rgb(flambeau.stack((h, s, v), dim=-3))
+    return convert_image_dtype(rgb, dtype)
+
+
+def _gaussian_kernel1d(size, sigma, dtype):
+    half = (size - 1) * 0.5
+    x = flambeau.linspace(-half, half, steps=size, dtype=dtype)
+    pdf = flambeau.exp(-0.5 * (x / sigma).pow(2))
+    return pdf / pdf.sum()
+
+
+def gaussian_blur(img, kernel_size, sigma):
+    dtype = img.dtype if img.is_floating_point() else flambeau.float32
+    kernel = flambeau.mm(_gaussian_kernel1d(kernel_size[1], sigma[1], dtype)[:, None],
+                         _gaussian_kernel1d(kernel_size[0], sigma[0], dtype)[None, :])
+    kernel = kernel.expand(img.shape[-3], 1, kernel.shape[0], kernel.shape[1])
+    img, how = _as_float(img, (kernel.dtype,))
+    kx, ky = kernel_size[0] // 2, kernel_size[1] // 2
+    img = F.pad(img, [kx, kx, ky, ky], mode="reflect")
+    img = F.conv2d(img, kernel, groups=img.shape[-3])
+    return _restore(img, how)
+
+
+def normalize(tensor, mean, std, inplace=False):
+    if not tensor.is_floating_point():
+        raise TypeError(f"Input tensor should be a float tensor. Got {tensor.dtype}.")
+    if tensor.ndim < 3:
+        raise ValueError("Expected tensor to be a tensor image of size (..., C, H, W). Got "
+                         f"tensor.size() = {tensor.size()}")
+    if not inplace:
+        tensor = tensor.clone()
+    mean = flambeau.as_tensor(mean, dtype=tensor.dtype)
+    std = flambeau.as_tensor(std, dtype=tensor.dtype)
+    if (std == 0).any():
+        raise ValueError(f"std evaluated to zero after conversion to {tensor.dtype}, leading to "
+                         "division by zero.")
+    if mean.ndim == 1:
+        mean = mean.view(-1, 1, 1)
+    if std.ndim == 1:
+        std = std.view(-1, 1, 1)
+    return tensor.sub_(mean).div_(std)
+
+
+def erase(img, i, j, h, w, v, inplace=False):
+    if not inplace:
+        img = img.clone()
+    img[..., i:i + h, j:j + w] = v
+    return img
