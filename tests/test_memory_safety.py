@@ -73,6 +73,7 @@ CASES = {
     "frombuffer in bounds": "L.frombuffer(bytearray(b'abcdefgh'), dtype=L.int16, offset=2, count=2)",
     "frombuffer not a buffer": "L.frombuffer(5, dtype=L.float32)",
     "frombuffer strided": "L.frombuffer(memoryview(bytearray(8))[::2], dtype=L.uint8)",
+    "from_numpy big-endian": "L.from_numpy(np.arange(3, dtype='>f4'))",
     "from_numpy negative strides": "L.from_numpy(np.arange(6.)[::-1])",
     "from_numpy strided": "L.from_numpy(np.arange(6.)[::2])",
     "from_numpy unaligned": "L.from_numpy(np.frombuffer(bytearray(9), np.uint8)[1:].view(np.float64))",
