@@ -236,10 +236,20 @@ empty = _factory(None, "empty", "A tensor of the given size with uninitialised v
 def full(size, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False):
     """A tensor of ``size`` filled with ``fill_value``; the dtype follows the value's type."""
-    if isinstance(fill_value, Tensor):
-        fill_value = fill_value.item()
+    fill_value = _number(fill_value, "full")
     dtype = dtype or scalar_dtype(fill_value)
     return _filled(fill_value, (size,), dtype, device, requires_grad, "full")
+
+
+def _number(value, fn_name):
+    """A ``fill_value`` as torch's parser takes a Number (a one-element tensor gives its value);
+    None, which ``_filled`` reads as "uninitialised", is refused with the rest."""
+    if isinstance(value, Tensor):
+        value = value.item()
+    if not isinstance(value, (int, float, complex, np.number, np.bool_)):
+        raise TypeError(f"{fn_name}(): argument 'fill_value' (position 2) must be Number, not "
+                        f"{type(value).__name__}")
+    return value
 
 
 def _like_factory(fill, name):
@@ -261,7 +271,7 @@ empty_like = _like_factory(None, "empty_like")
 @defop(method=False)
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
-    return _filled(fill_value, input._data.shape, dtype or input._dtype,
+    return _filled(_number(fill_value, "full_like"), input._data.shape, dtype or input._dtype,
                    device if device is not None else input.device, requires_grad, "full_like",
                    like_layout(input, memory_format))
 
@@ -284,7 +294,7 @@ new_empty = _new_factory(None, "new_empty")
 
 def new_full(self, size, fill_value, *, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False):
-    return _filled(fill_value, (size,), dtype or self._dtype,
+    return _filled(_number(fill_value, "new_full"), (size,), dtype or self._dtype,
                    device if device is not None else self.device, requires_grad, "new_full")
 
 
