@@ -393,3 +393,63 @@ def _adaptive_family(nd):
 adaptive_avg_pool1d, adaptive_max_pool1d = _adaptive_family(1)
 adaptive_avg_pool2d, adaptive_max_pool2d = _adaptive_family(2)
 adaptive_avg_pool3d, adaptive_max_pool3d = _adaptive_family(3)
+
+
+# ---- max unpooling ---------------------------------------------------------------------------
+
+def _max_unpool(nd, input, indices, output_size):
+    """Each value written at its flat index of a zero ``(N, C, *output_size)`` output."""
+    name = f"max_unpool{nd}d"
+    a, idx = input._data, indices._data
+    if idx.dtype != np.int64:
+        raise RuntimeError(f"elements in indices should be type int64 but got: "
+                           f"{indices.dtype}")
+    if a.shape != idx.shape:
+        raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor "
+                           f"({list(a.shape)}) but got indices tensor with shape: "
+                           f"{list(idx.shape)}")
+    if a.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(f"{name}(): Expected input to have non-zero size for non-batch "
+                           f"dimensions, but got {list(a.shape)}")
+    batched = a.ndim == nd + 2
+    a, idx = (a, idx) if batched else (a[None], idx[None])
+    sizes = tuple(output_size)
+    size = int(np.prod(sizes))
+    flat_idx = idx.reshape(a.shape[:2] + (-1,)) if a.size else idx.reshape(a.shape[:2] + (0,))
+    if flat_idx.size and (flat_idx.min() < 0 or flat_idx.max() >= size):
+        bad = flat_idx.max() if flat_idx.max() >= size else flat_idx.min()
+        raise RuntimeError(f"Found an invalid max index: {bad} (output volumes are of size "
+                           f"{'x'.join(map(str, sizes))}")
+    out = np.zeros(a.shape[:2] + (size,), a.dtype)
+    np.put_along_axis(out, flat_idx, a.reshape(flat_idx.shape), 2)
+    out = out.reshape(a.shape[:2] + sizes)
+    result = make(out if batched else out[0], input._dtype)
+    if needs_grad1(input):
+        node = f"MaxUnpool{nd}DBackward0"
+        index_array = idx
+
+        def pick(g):
+            gb = g._data if batched else g._data[None]
+            grad = make(_gather(gb, index_array).reshape(input._data.shape), g._dtype)
+            if needs_grad1(g):
+                record(node[:-1] + "Backward0", (grad,), (g,), lambda gg: make(_scatter(
+                    gg._data.reshape(index_array.shape), index_array, sizes).reshape(
+                        g._data.shape), gg._dtype))
+            return grad
+        record(node, (result,), (input,), pick)
+    return result
+
+
+@defop(method=False, function=False,
+       signature="max_unpool2d(Tensor input, Tensor indices, int[2] output_size)")
+def max_unpool2d(input, indices, output_size):
+    """The partial inverse of ``max_pool2d``: values back at their indices, zeros elsewhere."""
+    return _max_unpool(2, input, indices, _expand(output_size, 2))
+
+
+@defop(method=False, function=False,
+       signature="max_unpool3d(Tensor input, Tensor indices, int[3] output_size, "
+                 "int[3] stride, int[3] padding)")
+def max_unpool3d(input, indices, output_size, stride, padding):
+    """The partial inverse of ``max_pool3d``."""
+    return _max_unpool(3, input, indices, _expand(output_size, 3))

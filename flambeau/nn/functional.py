@@ -950,3 +950,83 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
         with _no_grad():
             _renorm(weight, input.contiguous(), max_norm, norm_type)
     return _embedding(weight, input, padding_idx, scale_grad_by_freq, sparse)
+
+
+def _unpool_output_size(input, kernel_size, stride, padding, output_size):
+    """The output size of max unpooling: the pooled input's, or ``output_size`` checked."""
+    n = len(kernel_size)
+    default = [(input.size(-n + d) - 1) * stride[d] + kernel_size[d] - 2 * padding[d]
+               for d in range(n)]
+    if output_size is None:
+        return default
+    output_size = list(output_size)
+    if len(output_size) == n + 2:
+        output_size = output_size[2:]
+    if len(output_size) != n:
+        raise ValueError(f"output_size should be a sequence containing {n} or {n + 2} elements, "
+                         f"but it has a length of '{len(output_size)}'")
+    for d in range(n):
+        low, high = default[d] - stride[d], default[d] + stride[d]
+        if not low < output_size[d] < high:
+            raise ValueError(f'invalid output_size "{output_size}" (dim {d} must be between '
+                             f'{low} and {high})')
+    return output_size
+
+
+def _unpool_args(n, kernel_size, stride, padding):
+    def tup(v):
+        return tuple(v) if isinstance(v, (tuple, list)) else (v,) * n
+    kernel_size = tup(kernel_size)
+    return kernel_size, tup(stride) if stride is not None else kernel_size, tup(padding)
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The partial inverse of ``max_pool1d`` (the 2-d op on a width of one)."""
+    kernel_size, stride, padding = _unpool_args(1, kernel_size, stride, padding)
+    size = _unpool_output_size(input, kernel_size, stride, padding, output_size) + [1]
+    return _pool.max_unpool2d(input.unsqueeze(-1), indices.unsqueeze(-1), size).squeeze(-1)
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The partial inverse of ``max_pool2d``: values at their indices, zeros elsewhere."""
+    kernel_size, stride, padding = _unpool_args(2, kernel_size, stride, padding)
+    size = _unpool_output_size(input, kernel_size, stride, padding, output_size)
+    return _pool.max_unpool2d(input, indices, size)
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The partial inverse of ``max_pool3d``."""
+    kernel_size, stride, padding = _unpool_args(3, kernel_size, stride, padding)
+    size = _unpool_output_size(input, kernel_size, stride, padding, output_size)
+    return _pool.max_unpool3d(input, indices, size, stride, padding)
+
+
+def _lp_pool(nd, input, norm_type, kernel_size, stride, ceil_mode):
+    kernel = tuple(kernel_size) if isinstance(kernel_size, (tuple, list)) else \
+        (kernel_size,) * nd
+    max_pool, avg_pool = ((max_pool1d, avg_pool1d), (max_pool2d, avg_pool2d),
+                          (max_pool3d, avg_pool3d))[nd - 1]
+    if isinstance(norm_type, (int, float)) and abs(norm_type) == float("inf"):
+        if norm_type > 0:
+            return max_pool(input.abs(), kernel_size, stride, 0, 1, ceil_mode)
+        return -max_pool(-input.abs(), kernel_size, stride, 0, 1, ceil_mode)
+    if stride is not None:
+        out = avg_pool(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    else:
+        out = avg_pool(input.pow(norm_type), kernel_size, padding=0, ceil_mode=ceil_mode)
+    return (out.sign() * relu(out.abs())).mul(_math.prod(kernel)).pow(1.0 / norm_type)
+
+
+def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """Power-average pooling: ``(sum x^p)^(1/p)`` over 1-d windows."""
+    return _lp_pool(1, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """Power-average pooling over 2-d windows."""
+    return _lp_pool(2, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """Power-average pooling over 3-d windows."""
+    return _lp_pool(3, input, norm_type, kernel_size, stride, ceil_mode)

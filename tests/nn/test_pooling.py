@@ -60,6 +60,9 @@ CASES = [
     ("adaptive_max_pool2d", (2, 3, 9, 8), dict(output_size=(4, 3), return_indices=True)),
     ("adaptive_max_pool1d", (2, 3, 10), dict(output_size=3, return_indices=True)),
     ("adaptive_max_pool3d", (1, 2, 5, 6, 7), dict(output_size=(2, 3, 4))),
+    ("lp_pool2d", (2, 3, 9, 8), dict(norm_type=2, kernel_size=(3, 2), stride=2)),
+    ("lp_pool1d", (2, 3, 9), dict(norm_type=3.0, kernel_size=2, ceil_mode=True)),
+    ("lp_pool3d", (1, 2, 4, 6, 5), dict(norm_type=float("inf"), kernel_size=2)),
 ]
 
 
@@ -67,6 +70,22 @@ CASES = [
 @pytest.mark.parametrize("name,shape,options", CASES)
 def test_functional(name, shape, options, dtype):
     run_both(lambda lib, x: getattr(lib.nn.functional, name)(x, **options), shape, dtype)
+
+
+@pytest.mark.parametrize("nd,shape,options", [
+    (1, (2, 3, 9), dict(kernel_size=2)),
+    (2, (2, 3, 7, 7), dict(kernel_size=3, stride=2, padding=1)),
+    (2, (3, 8, 7), dict(kernel_size=2, output_size=(9, 7))),
+    (3, (1, 2, 4, 6, 4), dict(kernel_size=2)),
+])
+def test_max_unpool(nd, shape, options):
+    def unpool(lib, x):
+        pool = dict(options)
+        pool.pop("output_size", None)
+        F = lib.nn.functional
+        values, indices = getattr(F, f"max_pool{nd}d")(x, return_indices=True, **pool)
+        return getattr(F, f"max_unpool{nd}d")(values, indices, **options)
+    run_both(unpool, shape, "float64")
 
 
 def test_torch_namespace():
@@ -97,8 +116,11 @@ def test_second_derivatives(name, options):
     lambda nn: nn.AdaptiveAvgPool3d(1),
     lambda nn: nn.AdaptiveMaxPool2d(2, return_indices=True),
     lambda nn: nn.AdaptiveMaxPool1d(3),
+    lambda nn: nn.LPPool2d(2, 3, stride=2),
+    lambda nn: nn.LPPool1d(1.5, 2),
 ])
 def test_modules(make):
+    """Printing, constants and outputs."""
     theirs, ours = make(torch.nn), make(flambeau.nn)
     assert repr(ours) == repr(theirs)
     assert type(ours).__constants__ == type(theirs).__constants__
@@ -122,6 +144,12 @@ def test_integer_average_rounds_toward_zero(divisor):
     a = flambeau.nn.functional.avg_pool2d(flambeau.tensor(x), (2, 3), 1, divisor_override=divisor)
     b = torch.nn.functional.avg_pool2d(torch.tensor(x), (2, 3), 1, divisor_override=divisor)
     np.testing.assert_array_equal(to_numpy(a), to_numpy(b))
+
+
+def test_max_unpool_module_repr():
+    for n in (1, 2, 3):
+        assert repr(getattr(flambeau.nn, f"MaxUnpool{n}d")(2, padding=1)) == \
+            repr(getattr(torch.nn, f"MaxUnpool{n}d")(2, padding=1))
 
 
 @pytest.mark.parametrize("call", ERRORS)
