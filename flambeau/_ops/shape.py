@@ -238,7 +238,14 @@ def t(input):
     n = input._data.ndim
     if n > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {n}D")
-    return _view(input, input._data.T, "TBackward0", lambda g: g.t())
+    return _view(input, input._data.T, "TBackward0", _t_backward)
+
+
+def _t_backward(g):
+    """TBackward0's derivative: ``g.t()``, as a plain tensor on the transposed array when no
+    graph of it is recorded (no view tensor to make, and the engine may hand the buffer of a
+    transposed product to a ``.grad`` whole)."""
+    return g.t() if needs_grad1(g) else make(g._data.T, g._dtype)
 
 
 @defop(signature="permute(Tensor input, int[] dims)")

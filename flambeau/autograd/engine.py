@@ -229,8 +229,12 @@ _ENGINE_REFERENCES = 4 if sys.implementation.name == "cpython" and sys.version_i
 
 
 def _owned(grad, leaf):
-    """Whether the engine alone holds ``grad``, an array of its own laid out like ``leaf``'s:
-    its buffer can then become ``leaf.grad`` without a copy."""
+    """Whether the engine alone holds ``grad``, laid out like ``leaf``, and its buffer (an
+    array of its own, or a whole view, such as a transpose, of an array nothing else holds): the
+    buffer can then become ``leaf.grad`` without a copy."""
     a = grad._data
+    base = a.base
     return (sys.getrefcount(grad) == _ENGINE_REFERENCES and grad._storage is None and
-            a.base is None and sys.getrefcount(a) == 3 and a.strides == leaf._data.strides)
+            sys.getrefcount(a) == 3 and a.strides == leaf._data.strides and
+            (base is None or base.base is None and base.size == a.size and
+             sys.getrefcount(base) == 3))
