@@ -14,7 +14,8 @@ RAISING = [
     "x.view(-2)", "x.view(-1, -2)", "x.view(2, -3)", "x.t().view(-2)", "x.reshape(-2)",
     "x.narrow(0, 1, -1)", "x.narrow(0, 7, -1)", "x.narrow(0, 1, 10)",
     "L.empty(-1)", "L.zeros(2, -3)", "L.ones(2, foo=1)", "L.full((2, 2), None)",
-    "L.full((2,), 'a')", "L.full_like(x, None)", "x.new_full((2,), None)",
+    "L.full((2,), 'a')", "L.full_like(x, None)", "x.new_full((2,), None)", "L.ones()",
+    "L.zeros(dtype=L.int64)", "L.empty()", "L.ones(2, size=(3,))",
     "L.empty_strided((-2,), (1,))",
     "L.from_numpy(np.arange(6.)[::-1])",
     "w.view(3).add_(1)", "w[0].fill_(1)", "w.view(3).zero_()", "w.view(3).copy_(w)",
@@ -45,7 +46,8 @@ RESULTS = [
     "L.tensor(1e40).half()", "L.tensor(1e300).float()", "L.tensor(-1.).to(L.uint8)",
     "L.tensor(300).to(L.int8)", "L.i0(L.tensor(100.))", "L.special.i1(L.tensor(100.))",
     "L.ones(1).expand(10**12)[:3]", "L.full((2,), L.tensor(2.5))", "L.full((2,), np.float32(2))",
-    "L.full((2,), True)", "x.new_full((2,), 3)", "L.full_like(x, 2)", "x.as_strided((0,), (1,), 6)", "x.as_strided((2, 0), (1, 1), 3)",
+    "L.full((2,), True)", "x.new_full((2,), 3)", "L.full_like(x, 2)", "L.ones(size=(2, 3))",
+    "L.zeros(()) + 1", "L.ones([2, 1])", "x.as_strided((0,), (1,), 6)", "x.as_strided((2, 0), (1, 1), 3)",
     "L.empty_strided((2, 3), (1, 2)).fill_(1)", "L.ones(2, 3).t().contiguous()",
 ]
 

@@ -219,9 +219,15 @@ def _filled(fill, size, dtype, device, requires_grad, fn_name, strides=None):
 
 
 def _factory(fill, name, doc):
-    def factory(*size, dtype=None, layout=None, device=None, requires_grad=False,
+    def factory(*sizes, size=None, dtype=None, layout=None, device=None, requires_grad=False,
                 pin_memory=False, memory_format=None, names=None):
-        return _filled(fill, size, dtype, device, requires_grad, name)
+        if size is not None:  # size= as a keyword, as torch allows
+            if sizes:
+                raise TypeError(f"{name}() got multiple values for argument 'size'")
+            sizes = (size,)
+        elif not sizes:
+            raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
+        return _filled(fill, sizes, dtype, device, requires_grad, name)
     factory.__name__ = factory.__qualname__ = name
     factory.__doc__ = doc
     return defop(factory, method=False, out=True)
