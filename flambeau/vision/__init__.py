@@ -8,7 +8,7 @@ import importlib
 from .. import compat as _compat
 
 __version__ = "0.28.0"
-_SUBMODULES = ("datasets", "transforms")
+_SUBMODULES = ("datasets", "transforms", "utils")
 
 
 def __getattr__(name):

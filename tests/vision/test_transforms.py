@@ -121,6 +121,10 @@ def test_to_tensor_and_back(mode):
         ours, theirs = tensors(dtype)
         same(FF.to_pil_image(ours), TF.to_pil_image(theirs))
         same(FF.to_pil_image(ours[:1]), TF.to_pil_image(theirs[:1]))
+    for dtype, mode in (("int16", None), ("int32", None), ("float32", "F")):
+        array = np.arange(20, dtype=dtype).reshape(1, 4, 5) * 3
+        same(FF.to_pil_image(flambeau.from_numpy(array.copy()), mode),
+             TF.to_pil_image(torch.from_numpy(array.copy()), mode))
 
 
 def test_normalize_and_convert_dtype():

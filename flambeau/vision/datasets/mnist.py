@@ -84,7 +84,7 @@ class MNIST(VisionDataset):
                                                     f"{prefix}-labels-idx1-ubyte"))
 
     def __getitem__(self, index):
-        img = image_module().fromarray(self.data[index].numpy(), mode="L")
+        img = image_module().fromarray(self.data[index].numpy())
         return self._apply(img, int(self.targets[index]))
 
     def __len__(self):

@@ -143,7 +143,10 @@ def to_pil_image(pic, mode=None):
             mode = _MODES[channels].get(array.dtype.type)
     if mode is None:
         raise TypeError(f"Input type {array.dtype} is not supported")
-    return Image.fromarray(np.ascontiguousarray(array), mode=mode)
+    # frombuffer reads the bytes in ``mode`` whatever NumPy type they came in (fromarray no
+    # longer takes a mode)
+    array = np.ascontiguousarray(array)
+    return Image.frombuffer(mode, (array.shape[1], array.shape[0]), array, "raw", mode, 0, 1)
 
 
 def convert_image_dtype(image, dtype=flambeau.float32):
