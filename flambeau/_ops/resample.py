@@ -152,3 +152,30 @@ def pixel_shuffle(input, upscale_factor):
 def pixel_unshuffle(input, downscale_factor):
     """The inverse of ``pixel_shuffle``."""
     return _shuffle(input, downscale_factor, False)
+
+
+@defop(method=False, signature="channel_shuffle(Tensor input, int groups)")
+def channel_shuffle(input, groups):
+    """Channels ``(g, C/g)`` reordered as ``(C/g, g)``: the ShuffleNet interleaving."""
+    a = input._data
+    if a.ndim <= 2:
+        raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with "
+                           f"sizes {list(a.shape)}")
+    if groups <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of "
+                           f"groups:{groups}")
+    c = a.shape[1]
+    if c % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels "
+                           f"and {groups} groups.")
+    return _interleave(input, groups, c // groups)
+
+
+def _interleave(input, rows, cols):
+    a = input._data
+    out = a.reshape((a.shape[0], rows, cols) + a.shape[2:]).swapaxes(1, 2).reshape(a.shape)
+    result = make(np.ascontiguousarray(out), input._dtype)
+    if needs_grad1(input):
+        record("ChannelShuffleBackward0", (result,), (input,),
+               lambda g: _interleave(g, cols, rows))
+    return result

@@ -261,3 +261,24 @@ def test_lazy_modules(name, shape):
     np.testing.assert_allclose(to_numpy(ours(flambeau.tensor(x))),
                                to_numpy(theirs(torch.tensor(x))), rtol=1e-4, atol=1e-5)
     assert repr(ours) == repr(theirs) and type(ours).__name__ == type(theirs).__name__
+
+
+@pytest.mark.parametrize("transpose", [False, True])
+def test_fuse_conv_bn_eval(transpose):
+    x = RNG.standard_normal((2, 4, 6, 6)).astype("float32")
+    outs = []
+    for lib in (torch, flambeau):
+        lib.manual_seed(1)
+        conv = lib.nn.ConvTranspose2d(4, 3, 3) if transpose else lib.nn.Conv2d(4, 3, 3)
+        bn = lib.nn.BatchNorm2d(3)
+        bn(conv(lib.tensor(x)))
+        with lib.no_grad():
+            bn.weight.mul_(1.5)
+            bn.bias.add_(0.25)
+        conv.eval(), bn.eval()
+        fused = lib.nn.utils.fuse_conv_bn_eval(conv, bn, transpose=transpose)
+        outs.append((to_numpy(fused(lib.tensor(x))), to_numpy(bn(conv(lib.tensor(x)))),
+                     repr(fused)))
+    np.testing.assert_allclose(outs[1][0], outs[1][1], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(outs[1][0], outs[0][0], rtol=1e-4, atol=1e-5)
+    assert outs[1][2] == outs[0][2]

@@ -63,6 +63,12 @@ def test_pixel_shuffle(name, factor, shape):
     run_both(lambda lib, x: getattr(lib.nn.functional, name)(x, factor), shape)
 
 
+@pytest.mark.parametrize("groups,shape", [(2, (2, 6, 3)), (3, (1, 6, 2, 2)), (1, (2, 4, 3))])
+def test_channel_shuffle(groups, shape):
+    run_both(lambda lib, x: lib.nn.functional.channel_shuffle(x, groups), shape)
+    run_both(lambda lib, x: lib.channel_shuffle(x, groups), shape)
+
+
 def test_fold_unfold():
     options = dict(dilation=(1, 2), padding=1, stride=(2, 1))
     run_both(lambda lib, x: lib.nn.functional.unfold(x, (3, 2), **options), (2, 3, 7, 6))
@@ -90,6 +96,7 @@ def test_second_derivatives(fn):
     lambda nn: nn.UpsamplingBilinear2d(size=7),
     lambda nn: nn.PixelShuffle(2),
     lambda nn: nn.PixelUnshuffle(2),
+    lambda nn: nn.ChannelShuffle(2),
     lambda nn: nn.Unfold(2, padding=1),
     lambda nn: nn.Fold((4, 4), 2, stride=2),
     lambda nn: nn.ZeroPad2d((1, 2, 0, 1)),
@@ -119,6 +126,9 @@ ERRORS = [
     lambda lib: lib.nn.functional.interpolate(lib.ones(1, 1, 4, 4), size=2, mode="linear"),
     lambda lib: lib.nn.functional.pixel_shuffle(lib.ones(1, 5, 2, 2), 2),
     lambda lib: lib.nn.functional.pixel_shuffle(lib.ones(5, 2), 2),
+    lambda lib: lib.channel_shuffle(lib.ones(2, 6, 3), 4),
+    lambda lib: lib.channel_shuffle(lib.ones(2, 6, 3), 0),
+    lambda lib: lib.channel_shuffle(lib.ones(3), 1),
     lambda lib: lib.nn.functional.fold(lib.ones(1, 5, 4), (3, 3), 2),
     lambda lib: lib.nn.functional.fold(lib.ones(1, 8, 5), (3, 3), 2),
 ]

@@ -1,8 +1,8 @@
-"""PixelShuffle and PixelUnshuffle (``F.pixel_shuffle``, ``_ops/resample.py``)."""
+"""PixelShuffle, PixelUnshuffle and ChannelShuffle (``_ops/resample.py``)."""
 from .. import functional as F
 from .module import Module
 
-__all__ = ["PixelShuffle", "PixelUnshuffle"]
+__all__ = ["ChannelShuffle", "PixelShuffle", "PixelUnshuffle"]
 
 
 class PixelShuffle(Module):
@@ -33,3 +33,18 @@ class PixelUnshuffle(Module):
 
     def extra_repr(self):
         return f"downscale_factor={self.downscale_factor}"
+
+
+class ChannelShuffle(Module):
+    """Interleaves ``groups`` groups of channels (ShuffleNet)."""
+    __constants__ = ["groups"]
+
+    def __init__(self, groups):
+        super().__init__()
+        self.groups = groups
+
+    def forward(self, input):
+        return F.channel_shuffle(input, self.groups)
+
+    def extra_repr(self):
+        return f"groups={self.groups}"
