@@ -301,7 +301,7 @@ def _double_backward(ggx, ggw, ggb, gy, x, w, options):
 
 # ---- conv1d ... conv_transpose3d ---------------------------------------------------------------
 
-def _batched(name, input, nd, weight):
+def _batched(name, input, nd):
     """``input`` with a batch dim (and whether it had one); torch's error for a wrong rank."""
     ndim = input._data.ndim
     if ndim == nd + 2:
@@ -327,7 +327,7 @@ def _same_padding(input, weight, stride, dilation, nd):
 
 
 def _conv(name, nd, input, weight, bias, stride, padding, dilation, groups):
-    batch_input, batched = _batched(name, input, nd, weight)
+    batch_input, batched = _batched(name, input, nd)
     if isinstance(padding, str):
         if padding == "valid":
             padding = 0
@@ -341,7 +341,7 @@ def _conv(name, nd, input, weight, bias, stride, padding, dilation, groups):
 
 def _conv_transpose(name, nd, input, weight, bias, stride, padding, output_padding, groups,
                     dilation):
-    batch_input, batched = _batched(name, input, nd, weight)
+    batch_input, batched = _batched(name, input, nd)
     out = _convolution(batch_input, weight, bias, stride, padding, dilation, True,
                       output_padding, groups)
     return out if batched else out.squeeze(0)

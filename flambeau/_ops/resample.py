@@ -57,7 +57,8 @@ def _cubic_weights(t, a=-0.75):
     return far(t + 1), near(t), near(1 - t), far(2 - t)
 
 
-_NODES = {("cubic", 2): "UpsampleBicubic2DBackward0", ("linear", 1): "UpsampleLinear1DBackward0", ("linear", 2): "UpsampleBilinear2DBackward0",
+_NODES = {("cubic", 2): "UpsampleBicubic2DBackward0", ("linear", 1): "UpsampleLinear1DBackward0",
+          ("linear", 2): "UpsampleBilinear2DBackward0",
           ("linear", 3): "UpsampleTrilinear3DBackward0"}
 _NODES.update({(mode, n): f"Upsample{word}{n}DBackward0" for n in (1, 2, 3) for mode, word in
                (("nearest", "Nearest"), ("nearest-exact", "NearestExact"))})

@@ -67,20 +67,26 @@ class _AvgPoolNd(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-class AvgPool1d(_AvgPoolNd):
+class AvgPool1d(Module):
     """1-d average pooling (sizes kept as 1-tuples, as torch prints them)."""
     __constants__ = ["kernel_size", "stride", "padding", "ceil_mode", "count_include_pad"]
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
                  count_include_pad=True):
-        one = (lambda v: tuple(v) if isinstance(v, (tuple, list)) else (v,))
-        super().__init__(one(kernel_size), one(stride if stride is not None else kernel_size),
-                         one(padding), ceil_mode, count_include_pad)
-        del self.divisor_override
+        super().__init__()
+
+        def one(v):
+            return tuple(v) if isinstance(v, (tuple, list)) else (v,)
+        self.kernel_size = one(kernel_size)
+        self.stride = one(stride if stride is not None else kernel_size)
+        self.padding, self.ceil_mode = one(padding), ceil_mode
+        self.count_include_pad = count_include_pad
 
     def forward(self, input):
         return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                             self.count_include_pad)
+
+    extra_repr = _AvgPoolNd.extra_repr
 
 
 class AvgPool2d(_AvgPoolNd):
