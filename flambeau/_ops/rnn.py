@@ -1,1 +1,423 @@
-"""Recurrent layers fused over the sequence (see below)."""
+"""Recurrent layers: ``rnn_tanh``, ``rnn_relu``, ``lstm`` and ``gru`` (torch's ``_VF``
+functions, over a padded ``(T, B, I)`` input or a packed one given as data and batch sizes) and
+their one-step cells.
+
+Each layer and direction is ONE graph node over the whole sequence (torch's
+``MkldnnRnnLayerBackward0`` for the LSTM; ``RnnTanhLayerBackward0``, ``RnnReluLayerBackward0``
+and ``GruLayerBackward0``, names of flambeau's own, where torch composes small ops). The forward
+computes the input projections of all time steps in one matrix product, then loops over the
+steps doing only ``h @ W_hh^T`` and the gate arithmetic in place; the backward
+(backpropagation through time) loops back over the steps the same way and gets the weights'
+and the input's gradients in one matrix product each. Under ``create_graph=True`` the backward
+recomputes the layer from differentiable ops instead, so higher derivatives work.
+
+Sequences are handled in packed layout throughout: ``data`` holds the rows of every time step
+one after the other, ``batch_sizes[t]`` rows at step ``t`` (not increasing), so a padded input
+is the special case of equal batch sizes.
+"""
+import itertools
+
+import numpy as np
+
+from .._tensor import Tensor, make
+from ..autograd import grad_mode
+from ..autograd.graph import record
+from ._util import needs_grad
+from .pointwise import _Constant
+from .registry import defop
+
+_NODES = {"lstm": "MkldnnRnnLayerBackward0", "gru": "GruLayerBackward0",
+          "rnn_tanh": "RnnTanhLayerBackward0", "rnn_relu": "RnnReluLayerBackward0"}
+
+
+def _sigmoid_(a):
+    """The logistic function in place, as ``(tanh(a / 2) + 1) / 2`` (no overflow)."""
+    a *= 0.5
+    np.tanh(a, out=a)
+    a *= 0.5
+    a += 0.5
+
+
+def _steps(sizes, reverse):
+    """``(start, batch)`` of each time step of a packed sequence, in the order run."""
+    steps = list(zip(itertools.accumulate(sizes[:-1], initial=0), sizes))
+    return steps[::-1] if reverse else steps
+
+
+# ---- the step loops, on NumPy arrays ---------------------------------------------------------
+# forward(gx, h, c, w_hh, b_hh, w_hr, steps, tape) runs the recurrence over gx (the input
+# projections of all steps, turned in place into the gate activations), updating the states h
+# and c in place, and returns the output rows; with a tape (a dict) it keeps what the backward
+# needs. backward(dout, dh, dc, tape, w_hh, w_hr, steps) returns the gradients of the gate
+# pre-activations on the input side and on the hidden side (and of the projection's output),
+# leaving the initial states' gradients in dh and dc.
+
+def _lstm_forward(gx, h, c, w_hh, b_hh, w_hr, steps, tape):
+    n = c.shape[1]
+    out = np.empty((gx.shape[0], h.shape[1]), gx.dtype)
+    whh_t = w_hh.T
+    whr_t = None if w_hr is None else w_hr.T
+    for s, b in steps:
+        e = s + b
+        g = gx[s:e]
+        g += h[:b] @ whh_t
+        _sigmoid_(g[:, :2 * n])
+        np.tanh(g[:, 2 * n:3 * n], out=g[:, 2 * n:3 * n])
+        _sigmoid_(g[:, 3 * n:])
+        cb = c[:b]
+        if tape is not None:
+            tape["hp"][s:e] = h[:b]
+            tape["cp"][s:e] = cb
+        cb *= g[:, n:2 * n]
+        cb += g[:, :n] * g[:, 2 * n:3 * n]
+        tc = np.tanh(cb) if tape is None else np.tanh(cb, out=tape["tc"][s:e])
+        if whr_t is None:
+            h[:b] = np.multiply(g[:, 3 * n:], tc, out=out[s:e])
+        else:
+            raw = np.multiply(g[:, 3 * n:], tc, out=None if tape is None else tape["hr"][s:e])
+            h[:b] = np.matmul(raw, whr_t, out=out[s:e])
+    return out
+
+
+def _lstm_backward(dout, dh, dc, tape, w_hh, w_hr, steps):
+    gates = tape["g"]
+    n = dc.shape[1]
+    dg = np.empty_like(gates)
+    dhr = None if w_hr is None else np.empty((gates.shape[0], w_hr.shape[0]), gates.dtype)
+    for s, b in reversed(steps):
+        e = s + b
+        dhb = dh[:b]
+        if dout is not None:
+            dhb += dout[s:e]
+        if w_hr is not None:
+            dhr[s:e] = dhb
+            dhb = dhb @ w_hr
+        g, d, tc = gates[s:e], dg[s:e], tape["tc"][s:e]
+        i, f, gg, o = g[:, :n], g[:, n:2 * n], g[:, 2 * n:3 * n], g[:, 3 * n:]
+        dcb = dc[:b]
+        t = tc * tc
+        np.subtract(1, t, out=t)
+        t *= o
+        t *= dhb
+        dcb += t
+        np.multiply(dhb, tc, out=d[:, 3 * n:])
+        d[:, 3 * n:] *= o * (1 - o)
+        np.multiply(dcb, gg, out=d[:, :n])
+        d[:, :n] *= i * (1 - i)
+        np.multiply(dcb, tape["cp"][s:e], out=d[:, n:2 * n])
+        d[:, n:2 * n] *= f * (1 - f)
+        np.multiply(dcb, i, out=d[:, 2 * n:3 * n])
+        d[:, 2 * n:3 * n] *= 1 - gg * gg
+        dcb *= f
+        np.matmul(d, w_hh, out=dh[:b])
+    return dg, dg, dhr
+
+
+def _gru_forward(gx, h, c, w_hh, b_hh, w_hr, steps, tape):
+    n = h.shape[1]
+    out = np.empty((gx.shape[0], n), gx.dtype)
+    whh_t = w_hh.T
+    for s, b in steps:
+        e = s + b
+        g, hb = gx[s:e], h[:b]
+        gh = hb @ whh_t
+        if b_hh is not None:
+            gh += b_hh
+        rz = g[:, :2 * n]
+        rz += gh[:, :2 * n]
+        _sigmoid_(rz)
+        r, z, new, ghn = g[:, :n], g[:, n:2 * n], g[:, 2 * n:], gh[:, 2 * n:]
+        if tape is not None:
+            tape["hp"][s:e] = hb
+            tape["ghn"][s:e] = ghn
+        ghn *= r
+        new += ghn
+        np.tanh(new, out=new)
+        y = np.subtract(hb, new, out=out[s:e])  # h' = n + z (h - n)
+        y *= z
+        y += new
+        hb[...] = y
+    return out
+
+
+def _gru_backward(dout, dh, dc, tape, w_hh, w_hr, steps):
+    gates = tape["g"]
+    n = dh.shape[1]
+    dgx, dgh = np.empty_like(gates), np.empty_like(gates)
+    for s, b in reversed(steps):
+        e = s + b
+        dhb = dh[:b]
+        if dout is not None:
+            dhb += dout[s:e]
+        g, dx, dhh = gates[s:e], dgx[s:e], dgh[s:e]
+        r, z, new = g[:, :n], g[:, n:2 * n], g[:, 2 * n:]
+        dn, dz, dr = dx[:, 2 * n:], dx[:, n:2 * n], dx[:, :n]
+        np.multiply(dhb, 1 - z, out=dn)
+        dn *= 1 - new * new
+        np.subtract(tape["hp"][s:e], new, out=dz)
+        dz *= dhb
+        dz *= z * (1 - z)
+        np.multiply(dn, tape["ghn"][s:e], out=dr)
+        dr *= r * (1 - r)
+        dhh[:, :2 * n] = dx[:, :2 * n]
+        np.multiply(dn, r, out=dhh[:, 2 * n:])
+        direct = dhb * z
+        np.matmul(dhh, w_hh, out=dh[:b])
+        dh[:b] += direct
+    return dgx, dgh, None
+
+
+def _simple_forward(relu):
+    def forward(gx, h, c, w_hh, b_hh, w_hr, steps, tape):
+        whh_t = w_hh.T
+        for s, b in steps:
+            e = s + b
+            g = gx[s:e]
+            if tape is not None:
+                tape["hp"][s:e] = h[:b]
+            g += h[:b] @ whh_t
+            if relu:
+                np.maximum(g, 0, out=g)
+            else:
+                np.tanh(g, out=g)
+            h[:b] = g
+        return gx if tape is None else gx.copy()  # the tape keeps gx
+    return forward
+
+
+def _simple_backward(relu):
+    def backward(dout, dh, dc, tape, w_hh, w_hr, steps):
+        ys = tape["g"]
+        dg = np.empty_like(ys)
+        for s, b in reversed(steps):
+            e = s + b
+            dhb = dh[:b]
+            if dout is not None:
+                dhb += dout[s:e]
+            y, d = ys[s:e], dg[s:e]
+            if relu:
+                np.multiply(dhb, y > 0, out=d)
+            else:
+                np.multiply(y, y, out=d)
+                np.subtract(1, d, out=d)
+                d *= dhb
+            np.matmul(d, w_hh, out=dh[:b])
+        return dg, dg, None
+    return backward
+
+
+_LOOPS = {"lstm": (_lstm_forward, _lstm_backward), "gru": (_gru_forward, _gru_backward),
+          "rnn_tanh": (_simple_forward(False), _simple_backward(False)),
+          "rnn_relu": (_simple_forward(True), _simple_backward(True))}
+
+
+# ---- one layer, one direction: one node -------------------------------------------------------
+
+def _layer(mode, x, sizes, h0, c0, weights, reverse):
+    """``(output rows, h_n, c_n)`` of one direction of one layer over the packed rows ``x``
+    (``c_n`` None but for the LSTM)."""
+    w_ih, w_hh, b_ih, b_hh, w_hr = weights
+    inputs = (x, h0, c0) + tuple(weights)
+    steps = _steps(sizes, reverse)
+    grad = needs_grad(*inputs)
+    gx = x._data @ w_ih._data.T
+    if b_ih is not None:
+        gx += b_ih._data
+        if mode != "gru":  # the GRU's hidden bias sits inside the reset gate's product
+            gx += b_hh._data
+    h = h0._data.copy()
+    c = None if c0 is None else c0._data.copy()
+    tape = None
+    if grad:
+        rows, dt = gx.shape[0], gx.dtype
+        tape = {"g": gx, "hp": np.empty((rows, h.shape[1]), dt)}
+        if mode == "lstm":
+            tape.update(cp=np.empty((rows, c.shape[1]), dt), tc=np.empty((rows, c.shape[1]), dt),
+                        hr=None if w_hr is None else np.empty((rows, c.shape[1]), dt))
+        elif mode == "gru":
+            tape["ghn"] = np.empty((rows, h.shape[1]), dt)
+    out = _LOOPS[mode][0](gx, h, c, w_hh._data, None if b_hh is None else b_hh._data,
+                          None if w_hr is None else w_hr._data, steps, tape)
+    dtype = x._dtype
+    outputs = (make(out, dtype), make(h, dtype)) + (() if c is None else (make(c, dtype),))
+    if grad:
+        record(_NODES[mode], outputs, inputs, _layer_derivative,
+               (_Constant((mode, sizes, steps, tape, tuple(t is not None for t in inputs))),)
+               + tuple(t for t in inputs if t is not None))
+    return outputs if c is not None else outputs + (None,)
+
+
+def _layer_derivative(grads, how, *tensors):
+    mode, sizes, steps, tape, present = how
+    it = iter(tensors)
+    inputs = [next(it) if p else None for p in present]
+    if grad_mode.is_grad_enabled():  # create_graph: the differentiable composition
+        return _composed_derivative(mode, sizes, steps, inputs, grads)
+    x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr = inputs
+    dout, dh, dc = (tuple(grads) + (None,))[:3]
+    dh = dh._data.copy() if dh is not None else np.zeros(h0._data.shape, h0._data.dtype)
+    if c0 is not None:
+        dc = dc._data.copy() if dc is not None else np.zeros(c0._data.shape, c0._data.dtype)
+    dgx, dgh, dhr = _LOOPS[mode][1](None if dout is None else dout._data, dh, dc, tape,
+                                    w_hh._data, None if w_hr is None else w_hr._data, steps)
+    dtype = x._dtype
+
+    def wanted(t, fn):
+        return make(fn(), dtype) if t is not None and t._requires_grad else None
+    return (wanted(x, lambda: dgx @ w_ih._data), wanted(h0, lambda: dh),
+            wanted(c0, lambda: dc), wanted(w_ih, lambda: dgx.T @ x._data),
+            wanted(w_hh, lambda: dgh.T @ tape["hp"]), wanted(b_ih, lambda: dgx.sum(0)),
+            wanted(b_hh, lambda: dgh.sum(0)), wanted(w_hr, lambda: dhr.T @ tape["hr"]))
+
+
+def _composed_derivative(mode, sizes, steps, inputs, grads):
+    """The layer's gradients from the layer rebuilt of differentiable ops (double backward)."""
+    from ..autograd import grad as autograd_grad
+    wanted = [t for t in inputs if t is not None and t._requires_grad]
+    outputs = _composed_layer(mode, steps, *inputs)
+    pairs = [(o, g) for o, g in zip(outputs, grads) if o is not None and g is not None]
+    found = iter(autograd_grad([o for o, _ in pairs], wanted, [g for _, g in pairs],
+                               create_graph=True, allow_unused=True))
+    return tuple(next(found) if t is not None and t._requires_grad else None for t in inputs)
+
+
+def _composed_layer(mode, steps, x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr):
+    """``_layer``'s outputs computed with differentiable tensor ops, one step at a time."""
+    from .joining import cat
+    h, c, rows = h0, c0, {}
+    for s, b in steps:
+        gi, gh = x[s:s + b].matmul(w_ih.t()), h[:b].matmul(w_hh.t())
+        if b_ih is not None:
+            gi, gh = gi + b_ih, gh + b_hh
+        if mode == "lstm":
+            i, f, g, o = (gi + gh).chunk(4, 1)
+            cb = f.sigmoid() * c[:b] + i.sigmoid() * g.tanh()
+            y = o.sigmoid() * cb.tanh()
+            if w_hr is not None:
+                y = y.matmul(w_hr.t())
+            c = cat([cb, c[b:]]) if b < c.shape[0] else cb
+        elif mode == "gru":
+            (ir, iz, i_n), (hr, hz, hn) = gi.chunk(3, 1), gh.chunk(3, 1)
+            r, z = (ir + hr).sigmoid(), (iz + hz).sigmoid()
+            new = (i_n + r * hn).tanh()
+            y = new + z * (h[:b] - new)
+        else:
+            y = (gi + gh).relu() if mode == "rnn_relu" else (gi + gh).tanh()
+        rows[s] = y
+        h = cat([y, h[b:]]) if b < h.shape[0] else y
+    return cat([rows[s] for s in sorted(rows)]), h, c
+
+
+# ---- layers stacked and bidirectional: torch's _VF functions ----------------------------------
+
+def _weights(chunk, has_biases):
+    """``(w_ih, w_hh, b_ih, b_hh, w_hr)`` of one layer and direction, None where absent."""
+    biases = tuple(chunk[2:4]) if has_biases else (None, None)
+    rest = chunk[4:] if has_biases else chunk[2:]
+    return (chunk[0], chunk[1]) + biases + (rest[0] if rest else None,)
+
+
+def _stack(mode, data, sizes, h0, c0, params, has_biases, num_layers, dropout, train,
+           bidirectional):
+    """``(output rows, h_n, c_n)`` of ``num_layers`` layers over the packed rows ``data``."""
+    from .dropout import dropout as _dropout
+    from .joining import cat, stack
+    dirs = 2 if bidirectional else 1
+    per = len(params) // (num_layers * dirs)
+    x, hs, cs = data, [], []
+    for layer in range(num_layers):
+        outs = []
+        for d in range(dirs):
+            k = layer * dirs + d
+            out, h, c = _layer(mode, x, sizes, h0[k], None if c0 is None else c0[k],
+                               _weights(params[k * per:(k + 1) * per], has_biases), d == 1)
+            outs.append(out)
+            hs.append(h)
+            cs.append(c)
+        x = outs[0] if dirs == 1 else cat(outs, 1)
+        if dropout and train and layer + 1 < num_layers:
+            x = _dropout(x, dropout, True)
+    return x, stack(hs), None if c0 is None else stack(cs)
+
+
+def _sequence(mode, args):
+    """Either overload of a _VF function: ``(input, hx, params, has_biases, num_layers,
+    dropout, train, bidirectional, batch_first)`` or, packed, ``(data, batch_sizes, hx,
+    params, has_biases, num_layers, dropout, train, bidirectional)``."""
+    packed = not isinstance(args[3], bool)
+    if packed:
+        data, batch_sizes, hx, *options = args
+        sizes = tuple(batch_sizes.tolist())
+    else:
+        input, hx, *options, batch_first = args
+        seq = input.transpose(0, 1) if batch_first else input
+        sizes = (seq.shape[1],) * seq.shape[0]
+        data = seq.reshape(-1, seq.shape[2])
+    h0, c0 = (hx[0], hx[1]) if mode == "lstm" else (hx, None)
+    out, h, c = _stack(mode, data, sizes, h0, c0, *options)
+    if not packed:
+        out = out.view(seq.shape[0], seq.shape[1], -1)
+        out = out.transpose(0, 1) if batch_first else out
+    return (out, h) if c is None else (out, h, c)
+
+
+def _declare(mode, hx_type):
+    def fn(*args):
+        return _sequence(mode, args)
+    fn.__name__ = fn.__qualname__ = mode
+    fn.__doc__ = f"torch's ``_VF.{mode}``: the output, then the final states."
+    options = "bool has_biases, int num_layers, float dropout, bool train, bool bidirectional"
+    return defop(fn, method=False, signature=(
+        f"{mode}(Tensor data, Tensor batch_sizes, {hx_type} hx, Tensor[] params, {options})",
+        f"{mode}(Tensor input, {hx_type} hx, Tensor[] params, {options}, bool batch_first)"))
+
+
+lstm = _declare("lstm", "Tensor[]")
+gru = _declare("gru", "Tensor")
+rnn_tanh = _declare("rnn_tanh", "Tensor")
+rnn_relu = _declare("rnn_relu", "Tensor")
+
+
+# ---- cells: one time step -----------------------------------------------------------------------
+
+def _cell(mode, input, h, c, w_ih, w_hh, b_ih, b_hh):
+    if input.shape[1] != w_ih.shape[1]:
+        raise RuntimeError(f"input has inconsistent input_size: got {input.shape[1]} expected "
+                           f"{w_ih.shape[1]}")
+    for i, state in enumerate((h,) if c is None else (h, c)):
+        if state.shape[0] != input.shape[0]:
+            raise RuntimeError(f"Input batch size {input.shape[0]} doesn't match hidden{i} "
+                               f"batch size {state.shape[0]}")
+        if state.shape[1] != w_hh.shape[1]:
+            raise RuntimeError(f"hidden{i} has inconsistent hidden_size: got {state.shape[1]}, "
+                               f"expected {w_hh.shape[1]}")
+    _, h, c = _layer(mode, input, (input.shape[0],), h, c, (w_ih, w_hh, b_ih, b_hh, None),
+                     False)
+    return h if c is None else (h, c)
+
+
+_CELL_ARGS = "Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None"
+
+
+@defop(method=False, signature=f"lstm_cell(Tensor input, Tensor[] hx, {_CELL_ARGS})")
+def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
+    """One LSTM step: ``(h', c')`` from ``hx = (h, c)``."""
+    return _cell("lstm", input, hx[0], hx[1], w_ih, w_hh, b_ih, b_hh)
+
+
+@defop(method=False, signature=f"gru_cell(Tensor input, Tensor hx, {_CELL_ARGS})")
+def gru_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
+    """One GRU step: ``h'``."""
+    return _cell("gru", input, hx, None, w_ih, w_hh, b_ih, b_hh)
+
+
+@defop(method=False, signature=f"rnn_tanh_cell(Tensor input, Tensor hx, {_CELL_ARGS})")
+def rnn_tanh_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
+    """One Elman step: ``tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)``."""
+    return _cell("rnn_tanh", input, hx, None, w_ih, w_hh, b_ih, b_hh)
+
+
+@defop(method=False, signature=f"rnn_relu_cell(Tensor input, Tensor hx, {_CELL_ARGS})")
+def rnn_relu_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
+    """One Elman step with ReLU: ``relu(x W_ih^T + b_ih + h W_hh^T + b_hh)``."""
+    return _cell("rnn_relu", input, hx, None, w_ih, w_hh, b_ih, b_hh)

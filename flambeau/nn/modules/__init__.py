@@ -24,7 +24,8 @@ from .instancenorm import *  # noqa: F401,F403
 from .linear_cross_entropy_options import LinearCrossEntropyOptions
 from .loss import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
-from . import sparse
+from . import rnn, sparse
+from .rnn import *  # noqa: F401,F403
 from .sparse import *  # noqa: F401,F403
 
 __all__ = ["AlphaDropout", "CELU", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "ELU",
@@ -38,4 +39,4 @@ __all__ = ["AlphaDropout", "CELU", "Dropout", "Dropout1d", "Dropout2d", "Dropout
 __all__ += [*batchnorm.__all__, *distance.__all__, *instancenorm.__all__, *loss.__all__,
             *normalization.__all__, "LinearCrossEntropyOptions", *conv.__all__,
             *fold.__all__, *padding.__all__, *pixelshuffle.__all__, *pooling.__all__,
-            *upsampling.__all__, *sparse.__all__]
+            *upsampling.__all__, *rnn.__all__, *sparse.__all__]
