@@ -103,13 +103,62 @@ def _restore(img, how):
     return img
 
 
+def _aa_filter(mode, x):
+    """The antialiasing kernel at distances ``x``: the triangle, or Keys' cubic with a=-0.5."""
+    x = np.abs(x)
+    one = x.dtype.type(1)
+    if mode == "bilinear":
+        return np.where(x < one, one - x, 0).astype(x.dtype)
+    a = x.dtype.type(-0.5)
+    near = ((a + 2) * x - (a + 3)) * x * x + one
+    far = (((x - 5) * x + 8) * x - 4) * a
+    return np.where(x < one, near, np.where(x < 2, far, 0)).astype(x.dtype)
+
+
+def _aa_taps(mode, n_in, n_out, dtype):
+    """Per output index, the input indices and normalised weights of an antialiased resize
+    (the filter widened by the downscale factor), computed in ``dtype`` as torch does."""
+    f = dtype.type
+    scale = f(n_in) / f(n_out)
+    support = f(1 if mode == "bilinear" else 2) * (scale if scale >= 1 else f(1))
+    invscale = f(1) / scale if scale >= 1 else f(1)
+    center = scale * (np.arange(n_out, dtype=dtype) + f(0.5))
+    first = np.maximum((center - support + f(0.5)).astype(np.int64), 0)
+    count = np.minimum((center + support + f(0.5)).astype(np.int64), n_in) - first
+    j = np.arange(count.max())
+    offsets = (j + first[:, None]).astype(dtype) - center[:, None] + f(0.5)
+    weights = np.where(j < count[:, None], _aa_filter(mode, offsets * invscale), f(0))
+    total = np.zeros(n_out, dtype)
+    for k in j:  # summed tap by tap, as torch sums them
+        total += weights[:, k]
+    weights /= np.where(total == 0, f(1), total)[:, None]
+    return np.minimum(first[:, None] + j, n_in - 1), weights
+
+
+def _resize_antialias(array, size, mode):
+    """Antialiased resize of a float array ``(..., H, W)``: width first, then height, each pass
+    accumulating tap by tap (float results within an ulp or two of torch's)."""
+    for axis, n_out in ((-1, size[1]), (-2, size[0])):
+        if array.shape[axis] == n_out:
+            continue
+        index, weights = _aa_taps(mode, array.shape[axis], n_out, array.dtype)
+        moved = np.moveaxis(array, axis, -1)
+        out = moved[..., index[:, 0]] * weights[:, 0]
+        for k in range(1, index.shape[1]):
+            out += moved[..., index[:, k]] * weights[:, k]
+        array = np.moveaxis(out, -1, axis)
+    return np.ascontiguousarray(array)
+
+
 def resize(img, size, interpolation="bilinear", antialias=True):
     if interpolation not in ("bilinear", "bicubic"):
         antialias = False
     img, how = _as_float(img)
-    align = False if interpolation in ("bilinear", "bicubic") else None
-    img = F.interpolate(img, size=size, mode=interpolation, align_corners=align,
-                        antialias=bool(antialias))
+    if antialias:
+        img = flambeau.from_numpy(_resize_antialias(img.numpy(), size, interpolation))
+    else:
+        align = False if interpolation in ("bilinear", "bicubic") else None
+        img = F.interpolate(img, size=size, mode=interpolation, align_corners=align)
     if interpolation == "bicubic" and how[2] == flambeau.uint8:
         img = img.clamp(min=0, max=255)
     return _restore(img, how)
