@@ -393,7 +393,9 @@ def _scaled(ufunc, input, other, alpha, bool_check=False):
 
 
 @defop(inplace=lambda self, other, *, alpha=1: _write_through(np.add, self, other, alpha),
-       out=True)
+       signature=["add(Tensor input, Tensor other, *, Scalar alpha=1, Tensor? out=None)",
+                  "add(Tensor input, Scalar alpha, Tensor other)|deprecated",
+                  "add(Tensor input, Scalar alpha, Tensor other, *, Tensor out)|deprecated"])
 def add(input, other, *, alpha=1):
     """``input + alpha * other``, with torch's type promotion."""
     out = _scaled(np.add, input, other, alpha)
@@ -402,8 +404,14 @@ def add(input, other, *, alpha=1):
     return out
 
 
-@defop(inplace=lambda self, other, *, alpha=1: _write_through(np.subtract, self, other, alpha),
-       out=True, aliases=("subtract",))
+def _sub_into(self, other, *, alpha=1):
+    return _write_through(np.subtract, self, other, alpha)
+
+
+@defop(inplace=_sub_into,
+       signature=["sub(Tensor input, Tensor other, *, Scalar alpha=1, Tensor? out=None)",
+                  "sub(Tensor input, Scalar alpha, Tensor other)|deprecated",
+                  "sub(Tensor input, Scalar alpha, Tensor other, *, Tensor out)|deprecated"])
 def sub(input, other, *, alpha=1):
     """``input - alpha * other``."""
     out = _scaled(np.subtract, input, other, alpha, bool_check=True)
@@ -448,8 +456,11 @@ def _negated_second(g):
     return g, -g
 
 
-@defop(inplace=lambda self, other: _write_through(np.multiply, self, other), out=True,
-       aliases=("multiply",))
+def _mul_into(self, other):
+    return _write_through(np.multiply, self, other)
+
+
+@defop(inplace=_mul_into, signature="mul(Tensor input, Tensor other, *, Tensor? out=None)")
 def mul(input, other):
     """``input * other``, elementwise."""
     a, b, dtype = promote(input, other)
@@ -493,8 +504,14 @@ def _divide(a, b, dtype, rounding_mode):
         return q
 
 
-@defop(inplace=lambda self, other, *, rounding_mode=None: None if rounding_mode is not None
-       else _write_through(np.true_divide, self, other), out=True, aliases=("divide",))
+def _div_into(self, other, *, rounding_mode=None):
+    return None if rounding_mode is not None else _write_through(np.true_divide, self, other)
+
+
+@defop(inplace=_div_into,
+       signature=["div(Tensor input, Tensor other, *, Tensor? out=None)",
+                  "div(Tensor input, Tensor other, *, str? rounding_mode, Tensor? out=None)",
+                  "div(Tensor input, Scalar other, *, str? rounding_mode)"])
 def div(input, other, *, rounding_mode=None):
     """``input / other``: true division (always floating), or rounded with
     ``rounding_mode='trunc'`` or ``'floor'`` (keeping integer dtypes)."""
@@ -516,13 +533,29 @@ def div(input, other, *, rounding_mode=None):
     return out
 
 
-@defop(inplace=True, out=True)
+# torch's aliases take Python numbers through overloads of their own
+defop(sub.__wrapped__, name="subtract", inplace=_sub_into, signature=[
+    "subtract(Tensor input, Tensor other, *, Scalar alpha=1, Tensor? out=None)",
+    "subtract(Tensor input, Scalar other, Scalar alpha=1)"])
+defop(mul.__wrapped__, name="multiply", inplace=_mul_into, signature=[
+    "multiply(Tensor input, Tensor other, *, Tensor? out=None)",
+    "multiply(Tensor input, Scalar other)"])
+defop(div.__wrapped__, name="divide", inplace=_div_into, signature=[
+    "divide(Tensor input, Tensor other, *, Tensor? out=None)",
+    "divide(Tensor input, Tensor other, *, str? rounding_mode, Tensor? out=None)",
+    "divide(Tensor input, Scalar other)",
+    "divide(Tensor input, Scalar other, *, str? rounding_mode)"])
+
+
+@defop(inplace=True, signature=["true_divide(Tensor input, Tensor other, *, Tensor? out=None)",
+                               "true_divide(Tensor input, Scalar other)"])
 def true_divide(input, other):
     """``input / other`` (``div`` without rounding)."""
     return div(input, other)
 
 
-@defop(inplace=True, out=True)
+@defop(inplace=True, signature=["floor_divide(Tensor input, Tensor other, *, Tensor? out=None)",
+                               "floor_divide(Tensor input, Scalar other)"])
 def floor_divide(input, other):
     """``input // other`` rounded toward minus infinity."""
     a, b, dtype = promote(input, other)
@@ -900,7 +933,9 @@ def _clamp_derivative(g, x, lo, hi):
     return masked(g, above & below), g_lo, g_hi
 
 
-@defop(inplace=True, out=True, aliases=("clip",))
+@defop(inplace=True, aliases=("clip",),
+       signature=["clamp(Tensor input, Tensor? min=None, Tensor? max=None, *, Tensor? out=None)",
+                  "clamp(Tensor input, Scalar? min=None, Scalar? max=None, *, Tensor? out=None)"])
 def clamp(input, min=None, max=None):
     """Limits values to ``[min, max]`` (scalars or broadcastable tensors; min > max gives max)."""
     if min is None and max is None:

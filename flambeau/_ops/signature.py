@@ -805,7 +805,8 @@ def _slow(impl, sigs, method, write_outs, impl_params, *call):
     for p in sig.params:  # positional ones by place (the op may name them otherwise)
         if p.name not in bound:
             continue
-        if p.keyword_only or keywords or len(positional) != sig.params.index(p) + method:
+        if p.keyword_only or keywords or len(positional) != sig.params.index(p) + method or \
+                sig.hidden and positional:  # add(x, 2, y): a deprecated order, by name
             keywords[p.name] = bound[p.name]
         else:
             positional.append(bound[p.name])
