@@ -6,7 +6,6 @@ every view must stay inside its storage, so a corrupt or hostile file raises a c
 """
 import io
 import os
-import pickle
 import struct
 import sys
 import zipfile
@@ -249,6 +248,8 @@ def _load_legacy(file, map_location, weights_only, pickle_load_args):
             raise RuntimeError("legacy checkpoints of whole modules with source are not "
                                "supported")
         dtype, key, location, numel = _storage_args(pid)
+        if numel * dtype.itemsize > len(data):  # (checked before anything is allocated)
+            raise RuntimeError("invalid legacy checkpoint: a storage larger than the file")
         if key not in storages:
             storages[key] = (Storage(np.empty(numel * dtype.itemsize, np.uint8)), dtype)
         storage = TypedStorage._wrap(*storages[key])
