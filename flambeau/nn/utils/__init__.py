@@ -1,6 +1,6 @@
 """``nn.utils``: gradient clipping, parameter vectors, parametrizations, weight and spectral
 normalisation, and calling a module with other parameters."""
-from . import parametrizations, parametrize, stateless
+from . import parametrizations, parametrize, rnn, stateless
 from .clip_grad import (_clip_grads_with_norm_ as clip_grads_with_norm_,
                         _get_total_norm as get_total_norm, clip_grad_norm, clip_grad_norm_,
                         clip_grad_value_)
@@ -12,5 +12,5 @@ from .weight_norm import remove_weight_norm, weight_norm
 __all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grads_with_norm_", "clip_grad_value_",
            "fuse_conv_bn_eval", "fuse_conv_bn_weights",
            "get_total_norm", "parameters_to_vector", "parametrizations", "parametrize",
-           "remove_spectral_norm", "remove_weight_norm", "spectral_norm", "stateless",
+           "remove_spectral_norm", "remove_weight_norm", "rnn", "spectral_norm", "stateless",
            "vector_to_parameters", "weight_norm"]
