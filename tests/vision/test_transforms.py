@@ -153,6 +153,19 @@ def test_normalize_and_convert_dtype():
     theirs = torch.from_numpy(ours.numpy().copy())
     same(FF.convert_image_dtype(ours, flambeau.uint8), TF.convert_image_dtype(theirs,
                                                                                torch.uint8))
+    a, b = tensors("float32", shape=(2, 3, 4, 5))
+    a, b = a[:, :, ::2], b[:, :, ::2]  # a strided view, changed in place
+    FF.normalize(a, flambeau.tensor([0.4, 0.5, 0.6]), (0.2, 0.3, 0.1), inplace=True)
+    TF.normalize(b, torch.tensor([0.4, 0.5, 0.6]), (0.2, 0.3, 0.1), inplace=True)
+    same(a, b)
+    a, b = tensors("float32")
+    a.requires_grad_(), b.requires_grad_()
+    out, expected = FF.normalize(a, [0.5] * 3, [0.2] * 3), TF.normalize(b, [0.5] * 3, [0.2] * 3)
+    out.sum().backward(), expected.sum().backward()
+    np.testing.assert_array_equal(out.detach().numpy(), expected.detach().numpy())
+    np.testing.assert_array_equal(a.grad.numpy(), b.grad.numpy())
+    with pytest.raises(ValueError, match="std evaluated to zero"):
+        FF.normalize(a, [0.5], [0.0])
     with pytest.raises(TypeError, match="Input tensor should be a float tensor"):
         FF.normalize(tensors("uint8")[0], [0.5], [0.5])
 

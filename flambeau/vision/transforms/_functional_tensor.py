@@ -267,18 +267,21 @@ def normalize(tensor, mean, std, inplace=False):
     if tensor.ndim < 3:
         raise ValueError("Expected tensor to be a tensor image of size (..., C, H, W). Got "
                          f"tensor.size() = {tensor.size()}")
-    if not inplace:
-        tensor = tensor.clone()
-    mean = flambeau.as_tensor(mean, dtype=tensor.dtype)
-    std = flambeau.as_tensor(std, dtype=tensor.dtype)
+    dtype = tensor.dtype.numpy_dtype
+    mean, std = (np.asarray(v.numpy() if isinstance(v, flambeau.Tensor) else v, dtype)
+                 for v in (mean, std))
     if (std == 0).any():
         raise ValueError(f"std evaluated to zero after conversion to {tensor.dtype}, leading to "
                          "division by zero.")
-    if mean.ndim == 1:
-        mean = mean.view(-1, 1, 1)
-    if std.ndim == 1:
-        std = std.view(-1, 1, 1)
-    return tensor.sub_(mean).div_(std)
+    mean, std = (v.reshape(-1, 1, 1) if v.ndim == 1 else v for v in (mean, std))
+    if tensor.requires_grad:  # through flambeau's ops, so the graph is recorded
+        tensor = tensor if inplace else tensor.clone()
+        return tensor.sub_(flambeau.from_numpy(mean)).div_(flambeau.from_numpy(std))
+    source = tensor.numpy()
+    out = source if inplace else np.empty_like(source)
+    np.subtract(source, mean, out=out)
+    np.divide(out, std, out=out)
+    return tensor if inplace else flambeau.from_numpy(out)
 
 
 def erase(img, i, j, h, w, v, inplace=False):

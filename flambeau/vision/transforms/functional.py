@@ -83,10 +83,14 @@ def to_tensor(pic):
         if pic.mode == "1":
             array = array * np.uint8(255)
         array = array.reshape(pic.size[1], pic.size[0], len(pic.getbands()))
-    img = flambeau.from_numpy(np.ascontiguousarray(array.transpose(2, 0, 1)))
-    if img.dtype == flambeau.uint8:
-        return img.to(dtype=flambeau.get_default_dtype()).div(255)
-    return img
+    chw = array.transpose(2, 0, 1)
+    if array.dtype != np.uint8:
+        return flambeau.from_numpy(np.ascontiguousarray(chw))
+    # one pass: cast to the default float dtype and divide by 255 into the new CHW layout
+    dtype = np.dtype(flambeau.get_default_dtype().numpy_dtype)
+    out = np.empty(chw.shape, dtype)
+    np.divide(chw, dtype.type(255), out=out, dtype=dtype)
+    return flambeau.from_numpy(out)
 
 
 def pil_to_tensor(pic):
