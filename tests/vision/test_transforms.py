@@ -115,6 +115,22 @@ def test_resize_tensor_antialias(mode, size):
             np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=0, atol=5e-7)
 
 
+@pytest.mark.parametrize("dtype", ["uint8", "float32"])
+def test_rotate_tensor(dtype):
+    ours, theirs = tensors(dtype)
+    for args in [(30,), (-45, "BILINEAR"), (10, "NEAREST", True),
+                 (77, "BILINEAR", True, [3, 4], [9.0, 1.0, 2.0]),
+                 (20, "NEAREST", False, None, [5.0])]:
+        a = FF.rotate(ours, *[getattr(FF.InterpolationMode, x) if x in ("BILINEAR", "NEAREST")
+                              else x for x in args])
+        b = TF.rotate(theirs, *[getattr(TF.InterpolationMode, x) if x in ("BILINEAR", "NEAREST")
+                                else x for x in args])
+        if dtype == "float32" and "BILINEAR" in args:  # four weighted taps, summed in an order
+            np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=0, atol=1e-5)
+        else:
+            same(a, b)
+
+
 def test_rotate_pil():
     img = pil()
     for args in [(30,), (-45, TF.InterpolationMode.BILINEAR, True), (10, 0, False, [3, 4], 9)]:
@@ -212,11 +228,11 @@ def test_random_transforms_follow_the_seed(index):
 
 
 def test_random_rotation_and_erasing_follow_the_seed():
-    img = pil()
     ours, theirs = FT.RandomRotation(30, fill=4), TT.RandomRotation(30, fill=4)
     assert repr(ours) == repr(theirs)
-    for a, b in zip(run_seeded(FT, ours, img, 3)[0], run_seeded(TT, theirs, img, 3)[0]):
-        same(a, b)
+    for a_img, b_img in [(pil(), pil()), tensors("uint8")]:
+        for a, b in zip(run_seeded(FT, ours, a_img, 3)[0], run_seeded(TT, theirs, b_img, 3)[0]):
+            same(a, b)
     for value in (0, "random", (1.0, 2.0, 3.0)):
         ours, theirs = FT.RandomErasing(0.8, value=value), TT.RandomErasing(0.8, value=value)
         assert repr(ours) == repr(theirs)

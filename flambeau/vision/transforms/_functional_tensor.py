@@ -1,5 +1,7 @@
 """The tensor side of ``transforms.functional``: images are ``[..., C, H, W]`` tensors, computed
 with flambeau's ops in the order torchvision computes them, so float results round alike."""
+import math
+
 import numpy as np
 
 import flambeau
@@ -259,6 +261,79 @@ def gaussian_blur(img, kernel_size, sigma):
     img = F.pad(img, [kx, kx, ky, ky], mode="reflect")
     img = F.conv2d(img, kernel, groups=img.shape[-3])
     return _restore(img, how)
+
+
+def inverse_rotation_matrix(center, angle):
+    """The 2x3 matrix (flattened) taking output pixels to input pixels for a rotation by
+    ``angle`` degrees (clockwise in image coordinates: y points down) about ``center``."""
+    rad = math.radians(angle)
+    cos, sin = math.cos(rad), math.sin(rad)
+    cx, cy = center
+    # summed in torchvision's order, so the matrix is torchvision's to the last bit
+    return [cos, sin, (cos * -cx + sin * -cy) + cx, -sin, cos, (-sin * -cx + cos * -cy) + cy]
+
+
+def _affine_output_size(matrix, w, h):
+    """(width, height) of the box holding the whole transformed image (for ``expand``)."""
+    corners = flambeau.tensor([[-0.5 * w, -0.5 * h, 1.0], [-0.5 * w, 0.5 * h, 1.0],
+                               [0.5 * w, 0.5 * h, 1.0], [0.5 * w, -0.5 * h, 1.0]])
+    moved = flambeau.matmul(corners, flambeau.tensor(matrix, dtype=flambeau.float).view(2, 3).T)
+    low = moved.min(dim=0).values + flambeau.tensor((w * 0.5, h * 0.5))
+    high = moved.max(dim=0).values + flambeau.tensor((w * 0.5, h * 0.5))
+    tol = 1e-4  # corners a rounding error past an integer do not add a pixel
+    size = flambeau.ceil((high / tol).trunc_() * tol) - flambeau.floor((low / tol).trunc_() * tol)
+    return int(size[0]), int(size[1])
+
+
+def _grid_sample(array, gx, gy, mode):
+    """``array`` (N, C, H, W) sampled at normalised coordinates (gx, gy) of shape (oh, ow), as
+    grid_sample with align_corners=False and zeros outside."""
+    h, w = array.shape[-2:]
+    x = ((gx + 1) * w - 1) / 2
+    y = ((gy + 1) * h - 1) / 2
+
+    def tap(ix, iy):
+        inside = (ix >= 0) & (ix < w) & (iy >= 0) & (iy < h)
+        values = array[..., np.clip(iy, 0, h - 1), np.clip(ix, 0, w - 1)]
+        return np.where(inside, values, array.dtype.type(0))
+
+    if mode == "nearest":
+        return tap(np.rint(x).astype(np.int64), np.rint(y).astype(np.int64))
+    x0, y0 = np.floor(x), np.floor(y)
+    fx, fy = x - x0, y - y0
+    x0, y0 = x0.astype(np.int64), y0.astype(np.int64)
+    return (tap(x0, y0) * ((1 - fx) * (1 - fy)) + tap(x0 + 1, y0) * (fx * (1 - fy)) +
+            tap(x0, y0 + 1) * ((1 - fx) * fy) + tap(x0 + 1, y0 + 1) * (fx * fy))
+
+
+def rotate(img, matrix, interpolation="nearest", expand=False, fill=None):
+    """Resamples ``img`` at ``matrix`` (output -> input pixels, about the image centre); the
+    pixels from outside get ``fill`` (through a mask channel, as torchvision fills them)."""
+    w, h = img.shape[-1], img.shape[-2]
+    ow, oh = _affine_output_size(matrix, w, h) if expand else (w, h)
+    dtype = img.dtype if img.is_floating_point() else flambeau.float32
+    theta = flambeau.tensor(matrix, dtype=dtype).reshape(1, 2, 3)
+    base = flambeau.empty(1, oh, ow, 3, dtype=dtype)
+    base[..., 0].copy_(flambeau.linspace(-ow * 0.5 + 0.5, ow * 0.5 - 0.5, steps=ow))
+    base[..., 1].copy_(flambeau.linspace(-oh * 0.5 + 0.5, oh * 0.5 - 0.5,
+                                         steps=oh).unsqueeze_(-1))
+    base[..., 2].fill_(1)
+    scaled = theta.transpose(1, 2) / flambeau.tensor([0.5 * w, 0.5 * h], dtype=dtype)
+    grid = base.view(1, oh * ow, 3).bmm(scaled).view(oh, ow, 2).numpy()
+    img, how = _as_float(img, (dtype,))
+    array = img.numpy()
+    if fill is not None:
+        array = np.concatenate([array, np.ones_like(array[:, :1])], axis=1)
+    out = _grid_sample(array, grid[..., 0], grid[..., 1], interpolation)
+    if fill is not None:
+        out, mask = out[:, :-1], out[:, -1:]
+        colour = np.asarray(fill if isinstance(fill, (list, tuple)) else [float(fill)],
+                            out.dtype).reshape(1, -1, 1, 1)
+        if interpolation == "nearest":
+            out = np.where(mask < 0.5, colour, out)
+        else:
+            out = out * mask + (1.0 - mask) * colour
+    return _restore(flambeau.from_numpy(np.ascontiguousarray(out, dtype=array.dtype)), how)
 
 
 def normalize(tensor, mean, std, inplace=False):

@@ -267,15 +267,22 @@ def vflip(img):
 
 def rotate(img, angle, interpolation=InterpolationMode.NEAREST, expand=False, center=None,
            fill=None):
-    """Rotates counter-clockwise by ``angle`` degrees (PIL images only in flambeau)."""
+    """Rotates counter-clockwise by ``angle`` degrees."""
     interpolation = _interpolation(interpolation)
     if not isinstance(angle, (int, float)):
         raise TypeError("Argument angle should be int or float")
     if center is not None and not isinstance(center, (list, tuple)):
         raise TypeError("Argument center should be a sequence")
-    if not is_pil_image(img):
-        raise NotImplementedError("flambeau.vision: rotate is implemented for PIL images only")
-    return F_pil.rotate(img, angle, _PIL_FILTER[interpolation], expand, center, fill)
+    if is_pil_image(img):
+        return F_pil.rotate(img, angle, _PIL_FILTER[interpolation], expand, center, fill)
+    _kind(img)
+    if interpolation not in (InterpolationMode.NEAREST, InterpolationMode.BILINEAR):
+        raise ValueError(f"Interpolation mode '{interpolation.value}' is unsupported with "
+                         "Tensor input")
+    _, h, w = get_dimensions(img)
+    center = [0.0, 0.0] if center is None else [c - s * 0.5 for c, s in zip(center, [w, h])]
+    return F_t.rotate(img, F_t.inverse_rotation_matrix(center, -angle), interpolation.value,
+                      expand, fill)
 
 
 # ---- colour ----
