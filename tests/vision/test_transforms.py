@@ -282,7 +282,10 @@ def test_errors():
 def test_without_pillow():
     code = ("import sys; sys.modules['PIL'] = None\n"
             "import flambeau, flambeau.vision.transforms as T\n"
+            "from flambeau.vision import datasets, utils\n"
             "t = T.Normalize([0.5], [0.5])(flambeau.ones(1, 2, 2))\n"
-            "try:\n    T.ToPILImage()(t)\nexcept ImportError as e:\n    print(e)\n")
+            "for use in (lambda: T.ToPILImage()(t), lambda: datasets.FakeData(2)[0],\n"
+            "            lambda: utils.save_image(t, 'x.png')):\n"
+            "    try:\n        use()\n    except ImportError as e:\n        print(e)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert "pip install flambeau[vision]" in out.stdout, out.stderr
+    assert out.stdout.count("pip install flambeau[vision]") == 3, out.stderr
