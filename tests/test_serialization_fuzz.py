@@ -24,14 +24,19 @@ def _checkpoints():
     """Real checkpoints: written by torch (zip and legacy) and by flambeau."""
     torch.manual_seed(0)
     net = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.BatchNorm1d(3))
-    opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)
-    net(torch.randn(5, 4)).sum().backward()
-    opt.step()
+    net(torch.randn(5, 4))
+    # an SGD state dict as torch.optim writes it (torch.optim itself takes seconds to import)
+    optimizer = {"state": {i: {"momentum_buffer": torch.randn(p.shape)}
+                           for i, p in enumerate(net.parameters())},
+                 "param_groups": [{"lr": 0.1, "momentum": 0.9, "dampening": 0,
+                                   "weight_decay": 0, "nesterov": False, "maximize": False,
+                                   "foreach": None, "differentiable": False, "fused": None,
+                                   "params": [0, 1, 2, 3]}]}
     base = torch.arange(24.).reshape(4, 6)
     files = {}
     for name, obj, zip_format in (
             ("state_dict", net.state_dict(), True),
-            ("optimizer", opt.state_dict(), True),
+            ("optimizer", optimizer, True),
             ("views", {"base": base, "t": base.t(), "cut": base[1:, 2:5],
                        "p": torch.nn.Parameter(torch.ones(3)), "i": torch.arange(5)}, True),
             ("legacy", {"w": base, "v": base[2]}, False)):
