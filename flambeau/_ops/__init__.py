@@ -4,7 +4,8 @@ import importlib
 
 FAMILIES = ("creation", "conversion", "shape", "pointwise", "special", "reduction", "sorting", "joining",
             "blas", "indexing", "random", "linalg", "fft", "activation", "dropout", "loss", "normalization",
-            "conv", "padding", "pooling", "resample", "embedding", "rnn")
+            "conv", "padding", "pooling", "resample", "embedding", "rnn",
+            "sampling")
 
 for _family in FAMILIES:
     importlib.import_module(f"{__name__}.{_family}")

@@ -1030,3 +1030,54 @@ def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
 def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
     """Power-average pooling over 3-d windows."""
     return _lp_pool(3, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+# ---- spatial transformers (ops in _ops/sampling.py) ----------------------------------------------
+
+from .._ops import sampling as _sampling  # noqa: E402
+
+_ALIGN_WARNING = ("Default grid_sample and affine_grid behavior has changed to "
+                  "align_corners=False since 1.3.0. Please specify align_corners=True if the old "
+                  "behavior is desired. See the documentation of grid_sample for details.")
+
+
+def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
+    """``input`` sampled at the normalised points of ``grid`` (bilinear or nearest; zeros,
+    border or reflection padding; bicubic is not provided)."""
+    modes = {"bilinear": 0, "nearest": 1, "bicubic": 2}
+    paddings = {"zeros": 0, "border": 1, "reflection": 2}
+    if mode not in modes:
+        raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', "
+                         f"'nearest' or 'bicubic', but got: '{mode}'")
+    if padding_mode not in paddings:
+        raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', "
+                         f"'border', or 'reflection', but got: '{padding_mode}'")
+    if align_corners is None:
+        _warnings.warn(_ALIGN_WARNING, stacklevel=2)
+        align_corners = False
+    return _sampling.grid_sampler(input, grid, modes[mode], paddings[padding_mode],
+                                  align_corners)
+
+
+def affine_grid(theta, size, align_corners=None):
+    """The ``grid_sample`` grid of the affine maps ``theta`` for an output of ``size``."""
+    if align_corners is None:
+        _warnings.warn(_ALIGN_WARNING, stacklevel=2)
+        align_corners = False
+    if not theta.is_floating_point():
+        raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
+    nd = len(size) - 2
+    if nd not in (2, 3):
+        raise NotImplementedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D "
+                                  f"affine transforms, respectively. Got size {size}.")
+    if theta.dim() != 3 or theta.shape[-2] != nd or theta.shape[-1] != nd + 1:
+        raise ValueError(f"Expected a batch of {nd}D affine matrices of shape "
+                         f"Nx{nd}x{nd + 1} for size {size}. Got {theta.shape}.")
+    if align_corners and min(size[2:]) == 1:
+        _warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size "
+                       "grids when align_corners=True. This is not an intended use case of "
+                       "affine_grid. See the documentation of affine_grid for details.",
+                       stacklevel=2)
+    elif min(size) <= 0:
+        raise ValueError(f"Expected non-zero, positive output size. Got {size}")
+    return _sampling.affine_grid_generator(theta, list(size), align_corners)

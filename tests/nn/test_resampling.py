@@ -1,5 +1,5 @@
 """Resampling, rearranging and padding layers against torch: F.interpolate in every provided
-mode, pixel_shuffle/unshuffle, fold/unfold, padding modules (outputs, gradients, grad_fn
+mode, grid_sample/affine_grid, pixel_shuffle/unshuffle, fold/unfold, padding modules (outputs, gradients, grad_fn
 names, second derivatives, reprs, errors)."""
 import numpy as np
 import pytest
@@ -77,6 +77,31 @@ def test_fold_unfold():
     run_both(lambda lib, x: lib.nn.functional.fold(x, (4, 5), 2), (8, 12))
 
 
+@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+@pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
+@pytest.mark.parametrize("align_corners", [False, True])
+def test_grid_sample_of_affine_grid(mode, padding_mode, align_corners):
+    x = RNG.standard_normal((2, 3, 5, 6))
+    theta = RNG.standard_normal((2, 2, 3)) * 0.8
+    results = []
+    for lib in (torch, flambeau):
+        xt, tt = lib.tensor(x, requires_grad=True), lib.tensor(theta, requires_grad=True)
+        F = lib.nn.functional
+        grid = F.affine_grid(tt, (2, 3, 4, 7), align_corners=align_corners) * 1.3
+        out = F.grid_sample(xt, grid, mode=mode, padding_mode=padding_mode,
+                            align_corners=align_corners)
+        out.pow(2).sum().backward()
+        results.append((out, xt.grad, tt.grad))
+    for ours, theirs in zip(results[1], results[0]):
+        np.testing.assert_allclose(to_numpy(ours), to_numpy(theirs), rtol=1e-10, atol=1e-10)
+    assert type(results[1][0].grad_fn).__name__ == "GridSampler2DBackward0"
+
+
+def test_affine_grid_3d():
+    run_both(lambda lib, t: lib.nn.functional.affine_grid(t, (2, 1, 3, 4, 5),
+                                                          align_corners=False), (2, 3, 4))
+
+
 @pytest.mark.parametrize("fn", [
     lambda F, x: F.interpolate(x, scale_factor=2, mode="bilinear"),
     lambda F, x: F.interpolate(x, size=(3, 7), mode="bicubic"),
@@ -126,6 +151,10 @@ ERRORS = [
     lambda lib: lib.nn.functional.interpolate(lib.ones(1, 1, 4, 4), size=2, mode="linear"),
     lambda lib: lib.nn.functional.pixel_shuffle(lib.ones(1, 5, 2, 2), 2),
     lambda lib: lib.nn.functional.pixel_shuffle(lib.ones(5, 2), 2),
+    lambda lib: lib.nn.functional.grid_sample(lib.ones(1, 1, 3, 3), lib.ones(1, 2, 2, 2),
+                                              mode="cubic"),
+    lambda lib: lib.nn.functional.affine_grid(lib.ones(1, 2, 3), (1, 1, 2, 2, 2),
+                                              align_corners=False),
     lambda lib: lib.channel_shuffle(lib.ones(2, 6, 3), 4),
     lambda lib: lib.channel_shuffle(lib.ones(2, 6, 3), 0),
     lambda lib: lib.channel_shuffle(lib.ones(3), 1),
