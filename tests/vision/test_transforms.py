@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import flambeau
+from conftest import raises_like
 from flambeau.vision import transforms as FT
 from flambeau.vision.transforms import functional as FF
 
@@ -275,6 +276,11 @@ def test_errors():
         FT.ColorJitter(brightness=-1)
     with pytest.raises(ValueError, match=r"Required crop size \(20, 20\) is larger"):
         FT.RandomCrop(20)(pil())
+    for name in ("brightness", "contrast", "saturation"):  # tensors only, as torchvision
+        fn = getattr(FF, f"adjust_{name}")
+        fn(pil(), -0.5)
+        raises_like(lambda: fn(tensors()[0], -0.5),
+                    lambda: getattr(TF, f"adjust_{name}")(tensors()[1], -0.5))
     with pytest.raises(TypeError, match="img should be PIL Image or Tensor"):
         FF.hflip([1, 2])
 

@@ -1,7 +1,5 @@
 """The PIL-image side of ``transforms.functional``: Pillow's own operations, as torchvision
 uses them, so results are Pillow's pixels."""
-import numbers
-
 import numpy as np
 
 from .._pil import image_module
@@ -118,7 +116,3 @@ def adjust_hue(img, factor):
 
 def rotate(img, angle, interpolation, expand, center, fill):
     return img.rotate(angle, interpolation, expand, center, **parse_fill(fill, img))
-
-
-def is_number(x):
-    return isinstance(x, numbers.Number)

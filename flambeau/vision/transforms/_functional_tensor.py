@@ -184,11 +184,19 @@ def _blend(img1, img2, ratio):
     return (ratio * img1 + (1.0 - ratio) * img2).clamp(0, bound).to(img1.dtype)
 
 
+def _check_factor(name, factor):
+    """Tensors refuse negative factors (Pillow takes them, and so does the PIL path)."""
+    if factor < 0:
+        raise ValueError(f"{name} ({factor}) is not non-negative.")
+
+
 def adjust_brightness(img, factor):
+    _check_factor("brightness_factor", factor)
     return _blend(img, flambeau.zeros_like(img), factor)
 
 
 def adjust_contrast(img, factor):
+    _check_factor("contrast_factor", factor)
     dtype = img.dtype if img.is_floating_point() else flambeau.float32
     source = rgb_to_grayscale(img) if get_dimensions(img)[0] == 3 else img
     mean = flambeau.mean(source.to(dtype), dim=(-3, -2, -1), keepdim=True)
@@ -196,6 +204,7 @@ def adjust_contrast(img, factor):
 
 
 def adjust_saturation(img, factor):
+    _check_factor("saturation_factor", factor)
     if get_dimensions(img)[0] == 1:
         return img
     return _blend(img, rgb_to_grayscale(img), factor)

@@ -298,23 +298,15 @@ def rgb_to_grayscale(img, num_output_channels=1):
 to_grayscale = rgb_to_grayscale
 
 
-def _check_factor(name, factor, low=0):
-    if factor < low:
-        raise ValueError(f"{name} ({factor}) is not non-negative.")
-
-
 def adjust_brightness(img, brightness_factor):
-    _check_factor("brightness_factor", brightness_factor)
     return _kind(img).adjust_brightness(img, brightness_factor)
 
 
 def adjust_contrast(img, contrast_factor):
-    _check_factor("contrast_factor", contrast_factor)
     return _kind(img).adjust_contrast(img, contrast_factor)
 
 
 def adjust_saturation(img, saturation_factor):
-    _check_factor("saturation_factor", saturation_factor)
     return _kind(img).adjust_saturation(img, saturation_factor)
 
 
