@@ -5,7 +5,7 @@ import torch
 
 import flambeau
 
-OWN = {"compat"}  # flambeau's own helpers for running torch code unchanged
+OWN = {"compat", "vision"}  # helpers for running torch code unchanged; torchvision
 
 
 @pytest.mark.parametrize("path", ["", "Tensor", "linalg", "fft", "special"])
