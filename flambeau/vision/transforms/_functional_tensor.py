@@ -294,27 +294,6 @@ def _affine_output_size(matrix, w, h):
     return int(size[0]), int(size[1])
 
 
-def _grid_sample(array, gx, gy, mode):
-    """``array`` (N, C, H, W) sampled at normalised coordinates (gx, gy) of shape (oh, ow), as
-    grid_sample with align_corners=False and zeros outside."""
-    h, w = array.shape[-2:]
-    x = ((gx + 1) * w - 1) / 2
-    y = ((gy + 1) * h - 1) / 2
-
-    def tap(ix, iy):
-        inside = (ix >= 0) & (ix < w) & (iy >= 0) & (iy < h)
-        values = array[..., np.clip(iy, 0, h - 1), np.clip(ix, 0, w - 1)]
-        return np.where(inside, values, array.dtype.type(0))
-
-    if mode == "nearest":
-        return tap(np.rint(x).astype(np.int64), np.rint(y).astype(np.int64))
-    x0, y0 = np.floor(x), np.floor(y)
-    fx, fy = x - x0, y - y0
-    x0, y0 = x0.astype(np.int64), y0.astype(np.int64)
-    return (tap(x0, y0) * ((1 - fx) * (1 - fy)) + tap(x0 + 1, y0) * (fx * (1 - fy)) +
-            tap(x0, y0 + 1) * ((1 - fx) * fy) + tap(x0 + 1, y0 + 1) * (fx * fy))
-
-
 def rotate(img, matrix, interpolation="nearest", expand=False, fill=None):
     """Resamples ``img`` at ``matrix`` (output -> input pixels, about the image centre); the
     pixels from outside get ``fill`` (through a mask channel, as torchvision fills them)."""
@@ -328,12 +307,14 @@ def rotate(img, matrix, interpolation="nearest", expand=False, fill=None):
                                          steps=oh).unsqueeze_(-1))
     base[..., 2].fill_(1)
     scaled = theta.transpose(1, 2) / flambeau.tensor([0.5 * w, 0.5 * h], dtype=dtype)
-    grid = base.view(1, oh * ow, 3).bmm(scaled).view(oh, ow, 2).numpy()
+    grid = base.view(1, oh * ow, 3).bmm(scaled).view(1, oh, ow, 2)
     img, how = _as_float(img, (dtype,))
-    array = img.numpy()
+    if img.shape[0] > 1:
+        grid = grid.expand(img.shape[0], oh, ow, 2)
     if fill is not None:
-        array = np.concatenate([array, np.ones_like(array[:, :1])], axis=1)
-    out = _grid_sample(array, grid[..., 0], grid[..., 1], interpolation)
+        img = flambeau.cat((img, flambeau.ones_like(img[:, :1])), dim=1)
+    out = F.grid_sample(img, grid, mode=interpolation, padding_mode="zeros",
+                        align_corners=False).numpy()
     if fill is not None:
         out, mask = out[:, :-1], out[:, -1:]
         colour = np.asarray(fill if isinstance(fill, (list, tuple)) else [float(fill)],
@@ -342,7 +323,7 @@ def rotate(img, matrix, interpolation="nearest", expand=False, fill=None):
             out = np.where(mask < 0.5, colour, out)
         else:
             out = out * mask + (1.0 - mask) * colour
-    return _restore(flambeau.from_numpy(np.ascontiguousarray(out, dtype=array.dtype)), how)
+    return _restore(flambeau.from_numpy(np.ascontiguousarray(out)), how)
 
 
 def normalize(tensor, mean, std, inplace=False):
