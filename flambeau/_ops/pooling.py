@@ -453,3 +453,78 @@ def max_unpool2d(input, indices, output_size):
 def max_unpool3d(input, indices, output_size, stride, padding):
     """The partial inverse of ``max_pool3d``."""
     return _max_unpool(3, input, indices, _expand(output_size, 3))
+
+
+# ---- fractional max pooling ------------------------------------------------------------------
+
+def _intervals(sample, n, out, pool):
+    """torch's pseudo-random window starts: ``(N, C, out)`` from samples ``(N, C)``."""
+    alpha = sample.dtype.type((n - pool) / (out - 1)) if out > 1 else sample.dtype.type(0)
+    i = np.arange(out - 1, dtype=sample.dtype)
+    starts = ((i + sample[..., None]) * alpha).astype(np.int64) - \
+        (sample[..., None] * alpha).astype(np.int64)
+    last = np.full(sample.shape + (1,), n - pool, np.int64)
+    return np.concatenate([starts, last], -1)
+
+
+def _fractional_max_pool(nd, input, kernel_size, output_size, random_samples):
+    name = f"fractional_max_pool{nd}d"
+    a, s = input._data, random_samples._data
+    if a.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got: "
+                           f"{list(a.shape)}")
+    batched = a.ndim == nd + 2
+    a = a if batched else a[None]
+    s = s[:a.shape[0]]  # an unbatched input reads the first samples
+    kernel, out = _expand(kernel_size, nd), _expand(output_size, nd)
+    sizes = a.shape[2:]
+    for n, o, k, word in zip(sizes, out, kernel, ("time", "height", "width")[3 - nd:]):
+        if o + k - 1 > n:
+            raise RuntimeError(f"{name}(): pool {word} {k} too large relative to input {word} "
+                               f"{n}")
+    # torch's 2-d kernel reads the samples as (w, h), the 3-d one as (t, h, w)
+    order = (1, 0) if nd == 2 else (0, 1, 2)
+    starts = [_intervals(s[..., order[d]], sizes[d], out[d], kernel[d]) for d in range(nd)]
+    # positions (N, C, *out, *kernel) of every window element, per dim
+    positions = []
+    for d in range(nd):
+        shape = [a.shape[0], a.shape[1]] + [1] * (2 * nd)
+        shape[2 + d] = out[d]
+        offsets = [1] * (2 + 2 * nd)
+        offsets[2 + nd + d] = kernel[d]
+        positions.append(starts[d].reshape(shape) + np.arange(kernel[d]).reshape(offsets))
+    place = np.cumprod((1,) + sizes[:0:-1])[::-1]
+    flat = sum(p * w for p, w in zip(positions, place))
+    planes = a.reshape(a.shape[:2] + (-1,))
+    index = flat.reshape(a.shape[:2] + (-1,))
+    windows_ = np.take_along_axis(planes, index, 2).reshape(flat.shape[:2 + nd] + (-1,))
+    best = windows_.argmax(-1)[..., None]
+    values = np.take_along_axis(windows_, best, -1)[..., 0]
+    nans = np.isnan(windows_) if windows_.dtype.kind == "f" else None
+    if nans is not None and nans.any():  # torch keeps the last NaN of a window
+        last = windows_.shape[-1] - 1 - np.argmax(nans[..., ::-1], -1)
+        best = np.where(nans.any(-1), last, best[..., 0])[..., None]
+        values = np.take_along_axis(windows_, best, -1)[..., 0]
+    indices = np.take_along_axis(flat.reshape(flat.shape[:2 + nd] + (-1,)), best, -1)[..., 0]
+    if not batched:
+        values, indices = values[0], indices[0]
+    result = make(np.ascontiguousarray(values), input._dtype)
+    if needs_grad1(input):
+        _record_max(f"FractionalMaxPool{nd}DBackward0", result, input, indices, batched)
+    return result, make(np.ascontiguousarray(indices), _dtype.int64)
+
+
+@defop(method=False, function=False,
+       signature="fractional_max_pool2d(Tensor input, int[2] kernel_size, int[2] output_size, "
+                 "Tensor random_samples)")
+def fractional_max_pool2d(input, kernel_size, output_size, random_samples):
+    """Max pooling over pseudo-random windows (Graham's fractional max pooling)."""
+    return _fractional_max_pool(2, input, kernel_size, output_size, random_samples)
+
+
+@defop(method=False, function=False,
+       signature="fractional_max_pool3d(Tensor input, int[3] kernel_size, int[3] output_size, "
+                 "Tensor random_samples)")
+def fractional_max_pool3d(input, kernel_size, output_size, random_samples):
+    """3-d fractional max pooling."""
+    return _fractional_max_pool(3, input, kernel_size, output_size, random_samples)

@@ -88,6 +88,30 @@ def test_max_unpool(nd, shape, options):
     run_both(unpool, shape, "float64")
 
 
+@pytest.mark.parametrize("nd,shape,kernel,out", [(2, (2, 3, 11, 9), (3, 2), (4, 5)),
+                                                (2, (3, 10, 10), 2, (5, 3)),
+                                                (3, (1, 2, 7, 8, 6), (2, 3, 2), (3, 4, 3))])
+def test_fractional_max_pool_given_samples(nd, shape, kernel, out):
+    batch = shape[0] if len(shape) == nd + 2 else 1
+    samples = RNG.random((batch, shape[-nd - 1], nd))
+    run_both(lambda lib, x: getattr(lib.nn.functional, f"fractional_max_pool{nd}d")(
+        x, kernel, output_size=out, return_indices=True, _random_samples=lib.tensor(samples)),
+             shape, "float64")
+
+
+def test_fractional_max_pool_module():
+    for lib in (torch, flambeau):
+        lib.manual_seed(0)
+    x = RNG.standard_normal((2, 3, 10, 9)).astype("float32")
+    theirs = torch.nn.FractionalMaxPool2d(3, output_ratio=0.5)
+    ours = flambeau.nn.FractionalMaxPool2d(3, output_ratio=0.5)
+    assert repr(ours) == repr(theirs)
+    a, b = ours(flambeau.tensor(x)), theirs(torch.tensor(x))
+    assert tuple(a.shape) == tuple(b.shape) == (2, 3, 5, 4)
+    raises_like(lambda: flambeau.nn.FractionalMaxPool3d(2),
+                lambda: torch.nn.FractionalMaxPool3d(2))
+
+
 def test_torch_namespace():
     run_both(lambda lib, x: lib.max_pool2d(x, 3, 2, 1, 1, True), (2, 3, 8, 8), "float64")
     run_both(lambda lib, x: lib.avg_pool1d(x, 3, 2), (2, 3, 8), "float64")
