@@ -10,7 +10,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import make
 from ..autograd.graph import record
-from ._util import needs_grad1
+from ._util import needs_grad, needs_grad1
 from .pointwise import _Constant
 from .registry import defop
 
@@ -109,3 +109,80 @@ def embedding_renorm_(input, indices, max_norm, norm_type):
         table[rows[big]] = picked[big] * scale[:, None]
         input._bump_version()
     return input
+
+
+def embedding_bag(weight, indices, offsets, scale_grad_by_freq, mode, per_sample_weights,
+                  include_last_offset, padding_idx):
+    """Sums (``mode`` 0), means (1) or maxima (2) of the rows of ``weight`` named in each bag
+    of the 1-D ``indices`` (bag ``k`` starting at ``offsets[k]``), one ``EmbeddingBagBackward0``
+    node; ``padding_idx``'s entries are left out, an empty bag gives zeros. Called by
+    ``F.embedding_bag`` (flambeau has no ``torch.embedding_bag`` with its auxiliary outputs)."""
+    idx, offs = _indices(indices, "embedding_bag"), offsets._data.astype(np.int64)
+    table = weight._data
+    n = idx.shape[0]
+    if offs.size and offs[0] != 0:
+        raise RuntimeError(f"offsets[0] has to be 0, i.e., the first sequence in the mini-batch "
+                           f"has to start from position 0. However, got {offs[0]}")
+    if offs.size and offs[-1] > n:
+        raise RuntimeError(f"offsets[-1] can not be greater than input's length {n} but got "
+                           f"offsets[-1] of {offs[-1]}")
+    _in_range(idx, table.shape[0])
+    bags = max(offs.shape[0] - 1, 0) if include_last_offset else offs.shape[0]
+    # the last bag runs to the end of the input, whatever the last offset says (as torch's)
+    bag = np.searchsorted(offs[:bags], np.arange(n), side="right") - 1
+    keep = idx != (-1 if padding_idx is None else padding_idx)
+    rows, bag = idx[keep], bag[keep]
+    vals = table[rows]
+    if per_sample_weights is not None:
+        vals = vals * per_sample_weights._data.reshape(-1)[keep][:, None]
+    out = np.zeros((bags, table.shape[1]), table.dtype)
+    first = None
+    if mode == 2:
+        out.fill(-np.inf)
+        np.maximum.at(out, bag, vals)
+        out[np.bincount(bag, minlength=bags) == 0] = 0
+        # each maximum's first entry in its bag gets the gradient, as torch's scan
+        candidate = np.where(vals == out[bag], np.arange(rows.shape[0])[:, None], rows.shape[0])
+        first = np.full(out.shape, rows.shape[0])
+        np.minimum.at(first, bag, candidate)
+    else:
+        np.add.at(out, bag, vals)
+        if mode == 1:
+            out /= np.maximum(np.bincount(bag, minlength=bags), 1)[:, None]
+    result = make(out, weight._dtype)
+    if needs_grad(weight, per_sample_weights):
+        scale = np.ones(rows.shape, table.dtype)
+        if scale_grad_by_freq:
+            scale /= np.bincount(idx, minlength=table.shape[0])[rows]
+        if mode == 1:
+            scale /= np.bincount(bag, minlength=bags)[bag]
+        record("EmbeddingBagBackward0", (result,), (weight, per_sample_weights),
+               _embedding_bag_derivative,
+               (_Constant((rows, bag, keep, scale, first, mode)), weight)
+               + (() if per_sample_weights is None else (per_sample_weights,)))
+    return result
+
+
+def _embedding_bag_derivative(g, how, weight, per_sample_weights=None):
+    """The table's gradient (and the per-sample weights'), from differentiable ops."""
+    rows, bag, keep, scale, first, mode = how
+    dtype, shape = weight._dtype, weight._data.shape
+    if mode == 2:
+        hit = first < rows.shape[0]  # bags with entries
+        targets = rows[first[hit]] * shape[1] + np.nonzero(hit)[1]
+        flat = weight.new_zeros(shape[0] * shape[1]).index_add(
+            0, make(targets, _dtype.int64), g[make(hit, _dtype.bool)])
+        return flat.view(shape), None
+    picked = g.index_select(0, make(bag, _dtype.int64))
+    factor = make(scale, dtype)
+    if per_sample_weights is not None:
+        psw = per_sample_weights.reshape(-1)[make(np.nonzero(keep)[0], _dtype.int64)]
+        factor = factor * psw
+    grad_weight = weight.new_zeros(shape).index_add(
+        0, make(rows, _dtype.int64), picked * factor[:, None])
+    grad_psw = None
+    if per_sample_weights is not None and per_sample_weights._requires_grad:
+        dots = (picked * weight.index_select(0, make(rows, _dtype.int64))).sum(1)
+        grad_psw = per_sample_weights.new_zeros(keep.shape).index_put(
+            (make(np.nonzero(keep)[0], _dtype.int64),), dots).view(per_sample_weights.shape)
+    return grad_weight, grad_psw

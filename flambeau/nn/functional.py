@@ -931,7 +931,10 @@ def upsample_bilinear(input, size=None, scale_factor=None):
 
 # ---- embeddings (ops in _ops/embedding.py) ------------------------------------------------------
 
-from .._ops.embedding import embedding as _embedding, embedding_renorm_ as _renorm  # noqa: E402
+from .. import _dtype as _dtypes  # noqa: E402
+from .._ops.creation import arange as _arange  # noqa: E402
+from .._ops.embedding import (embedding as _embedding, embedding_bag as _embedding_bag,  # noqa: E402
+                              embedding_renorm_ as _renorm)
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
@@ -950,6 +953,62 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
         with _no_grad():
             _renorm(weight, input.contiguous(), max_norm, norm_type)
     return _embedding(weight, input, padding_idx, scale_grad_by_freq, sparse)
+
+
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2,
+                  scale_grad_by_freq=False, mode="mean", sparse=False, per_sample_weights=None,
+                  include_last_offset=False, padding_idx=None):
+    """Sums, means or maxima of bags of rows of ``weight``: the rows of a 2-D ``input``, or
+    the segments of a 1-D one starting at ``offsets``. ``sparse=True`` gives a dense gradient."""
+    if weight.dtype == _dtypes.int64 and input.is_floating_point():
+        _warnings.warn("Argument order of nn.functional.embedding_bag was changed. Usage "
+                       "`embedding_bag(weight, input, ...)` is deprecated, and should now be "
+                       "`embedding_bag(input, weight, ...)`.", stacklevel=2)
+        weight, input = input, weight
+    if per_sample_weights is not None and input.size() != per_sample_weights.size():
+        raise ValueError(f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) "
+                         f"is not None, then it must have the same shape as the input "
+                         f"({input.shape})")
+    if weight.dim() != 2:
+        raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension "
+                         f"{weight.dim()}")
+    if input.dim() == 2:
+        if offsets is not None:
+            raise ValueError("if input is 2D, then offsets has to be None, as input is treated "
+                             "is a mini-batch of fixed length sequences. However, found offsets "
+                             f"of type {type(offsets)}")
+        offsets = _arange(0, input.numel(), input.size(1), dtype=input.dtype)
+        include_last_offset = False
+        input = input.reshape(-1)
+        if per_sample_weights is not None:
+            per_sample_weights = per_sample_weights.reshape(-1)
+    elif input.dim() == 1:
+        if offsets is None:
+            raise ValueError("offsets has to be a 1D Tensor but got None")
+        if offsets.dim() != 1:
+            raise ValueError("offsets has to be a 1D Tensor")
+    else:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension "
+                         f"{input.dim()}")
+    if mode not in ("sum", "mean", "max"):
+        raise ValueError("mode has to be one of sum, mean or max")
+    if mode == "max" and scale_grad_by_freq:
+        raise ValueError("max mode does not support scaling the gradient by the frequency")
+    if mode == "max" and sparse:
+        raise ValueError("max mode does not support sparse weights")
+    if max_norm is not None:
+        with _no_grad():
+            _renorm(weight, input, max_norm, norm_type)
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError(
+            "embedding_bag: per_sample_weights was not None. per_sample_weights is only "
+            f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
+            "GitHub.")
+    if padding_idx is not None and padding_idx < 0:
+        padding_idx += weight.size(0)
+    return _embedding_bag(weight, input, offsets, scale_grad_by_freq,
+                          ("sum", "mean", "max").index(mode), per_sample_weights,
+                          include_last_offset, padding_idx)
 
 
 def _unpool_output_size(input, kernel_size, stride, padding, output_size):
