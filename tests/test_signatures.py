@@ -8,6 +8,7 @@ import torch
 
 import flambeau
 from flambeau._ops.registry import OPS
+from flambeau._ops.signature import signatures
 
 from conftest import raises_like
 
@@ -58,9 +59,9 @@ def _calls(sig):
 def _declared():
     cases = []
     for namespace, name, fn, method in OPS:
-        sigs = getattr(fn, "_signatures", None)
-        if sigs is None or name.startswith("__"):  # operators: the methods they stand for
-            continue
+        if not hasattr(fn, "_signature_texts") or name.startswith("__"):  # operators: the
+            continue  # methods they stand for
+        sigs = signatures(fn)
         theirs = torch if not namespace else getattr(torch, namespace)
         if method and not hasattr(torch.Tensor, name) or not method and \
                 not hasattr(theirs, name):

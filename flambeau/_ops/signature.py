@@ -542,24 +542,29 @@ def checked(impl, texts, name, method=False, write_outs=None):
     first parameter is ``self``). ``impl`` takes the parameters by the declared names (the
     union over the overloads), with the declared defaults; when it has no ``out`` parameter,
     ``write_outs(out, result)`` writes the result into a given ``out``.
+
+    Nothing is parsed or generated before the first call (so importing flambeau costs no
+    work per op): until then the callable runs a stub, whose code the generated function's
+    then replaces, so the callable object itself stays the same.
     """
-    sigs = Signatures(texts, method=method)
-    impl_params = impl.__code__.co_varnames[:impl.__code__.co_argcount +
-                                            impl.__code__.co_kwonlyargcount]
-    positional, keyword = _union(_fast_overloads(sigs))
-    if method and not positional and not keyword and len(sigs.overloads) == 1:
-        return _no_arguments(impl, sigs)
-    if positional is None:  # overloads disagree on names or order: parse every call
-        return _generic(impl, sigs, method, write_outs, impl_params)
-    # The code is generated on the first call (so that importing flambeau compiles none):
-    # until then the public function runs a stub, whose code the real one then replaces.
     env = {}
     exec(_STUB, env)
     public = env["_stub"]
 
     def build(args, kwargs):
-        real = _generate(impl, sigs, name, method, write_outs, impl_params, positional,
-                         keyword, env)
+        sigs = signatures(public)
+        impl_params = impl.__code__.co_varnames[:impl.__code__.co_argcount +
+                                                impl.__code__.co_kwonlyargcount]
+        env["_slow"] = lambda *a: _slow(impl, sigs, method, write_outs, impl_params, *a)
+        env["_impl"] = impl
+        positional, keyword = _union(_fast_overloads(sigs))
+        if method and not positional and not keyword and len(sigs.overloads) == 1:
+            real = _compiled(_NO_ARGUMENTS.format(name=name), name, env)
+        elif positional is None:  # overloads disagree on names or order: parse every call
+            real = _compiled(_GENERIC_METHOD if method else _GENERIC, name, env)
+        else:
+            real = _generate(impl, sigs, name, method, write_outs, impl_params, positional,
+                             keyword, env)
         public.__code__ = real.__code__
         public.__defaults__, public.__kwdefaults__ = real.__defaults__, real.__kwdefaults__
         return public(*args, **kwargs)
@@ -569,12 +574,39 @@ def checked(impl, texts, name, method=False, write_outs=None):
     public.__doc__ = impl.__doc__
     public.__module__ = impl.__module__
     public.__wrapped__ = impl
-    public._signatures = sigs
+    public._signature_texts = (tuple(texts), method)
     return public
+
+
+def signatures(public):
+    """The parsed :class:`Signatures` of a callable made by :func:`checked` (made once)."""
+    sigs = getattr(public, "_signatures", None)
+    if sigs is None:
+        texts, method = public._signature_texts
+        sigs = public._signatures = Signatures(texts, method=method)
+    return sigs
 
 
 _STUB = compile("def _stub(*args, **kwargs):\n    return _build(args, kwargs)\n",
                 "<signature stub>", "exec")
+
+# A method without arguments, which torch binds as a plain C method (``x.relu()``).
+_NO_ARGUMENTS = """def {name}(self, *args, **kwargs):
+    if kwargs:
+        raise TypeError("TensorBase.{name}() takes no keyword arguments")
+    if args:
+        raise TypeError(f"TensorBase.{name}() takes no arguments ({{len(args)}} given)")
+    return _impl(self)
+"""
+# Overloads that share no parameter layout: torch's parser on every call.
+_GENERIC = "def {name}(*args, **kwargs):\n    return _slow(args, kwargs)\n"
+_GENERIC_METHOD = "def {name}(self, *args, **kwargs):\n    return _slow(self, args, kwargs)\n"
+
+
+def _compiled(source, name, env):
+    exec(compile(source.format(name=name) if "{name}" in source else source,
+                 f"<signature of {name}>", "exec"), env)
+    return env[name]
 
 
 def _generate(impl, sigs, name, method, write_outs, impl_params, positional, keyword, env):
@@ -814,34 +846,3 @@ def _slow(impl, sigs, method, write_outs, impl_params, *call):
     return result if out is None else write_outs(out, result)
 
 
-def _no_arguments(impl, sigs):
-    """A method without arguments, which torch binds as a plain C method (``x.relu()``)."""
-    name = sigs.name
-
-    def method(self, *args, **kwargs):
-        if kwargs:
-            raise TypeError(f"TensorBase.{name}() takes no keyword arguments")
-        if args:
-            raise TypeError(f"TensorBase.{name}() takes no arguments ({len(args)} given)")
-        return impl(self)
-
-    method.__name__ = method.__qualname__ = name
-    method.__doc__ = impl.__doc__
-    method.__wrapped__ = impl
-    method._signatures = sigs
-    return method
-
-
-def _generic(impl, sigs, method, write_outs, impl_params):
-    """The callable for overloads that share no parameter layout: torch's parser every call."""
-    if method:
-        def public(self, *args, **kwargs):
-            return _slow(impl, sigs, True, write_outs, impl_params, self, args, kwargs)
-    else:
-        def public(*args, **kwargs):
-            return _slow(impl, sigs, False, write_outs, impl_params, args, kwargs)
-    public.__name__ = public.__qualname__ = sigs.name
-    public.__doc__ = impl.__doc__
-    public.__wrapped__ = impl
-    public._signatures = sigs
-    return public
