@@ -1,8 +1,9 @@
 """flambeau: PyTorch rebuilt in Python on NumPy.
 
 ``import flambeau as torch`` (or ``python -m flambeau run script.py``) gives PyTorch's API.
-Today: tensors with storage and views, the operator library (with ``linalg``, ``fft`` and
-``special``) and autograd. ``nn``, ``optim``, data loading and torchvision are to come.
+Tensors, the operator library (with ``linalg``, ``fft`` and ``special``), autograd, ``nn``,
+``optim``, ``utils.data``, ``save``/``load`` and torchvision as ``flambeau.vision``; see the
+README for what is not there yet.
 """
 __version__ = "0.1.0"
 
