@@ -189,6 +189,8 @@ ERRORS = [
                                                    output_padding=2),
     lambda lib: lib.nn.Conv2d(4, 6, 3, groups=4),
     lambda lib: lib.nn.Conv2d(4, 6, 3, groups=0),
+    lambda lib: lib.nn.Conv2d(4, 6, 3, padding_mode="zero"),
+    lambda lib: lib.nn.Conv2d(4, 6, 3, padding="full"),
     lambda lib: lib.nn.Conv2d(4, 6, 3, stride=2, padding="same"),
     lambda lib: lib.nn.ConvTranspose2d(4, 6, 3, padding_mode="reflect"),
     lambda lib: lib.nn.functional.pad(lib.ones(1, 1, 4, 4), (5, 5, 1, 1), mode="reflect"),
