@@ -470,7 +470,8 @@ def _triangle(name):
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"The {'lower' if lower else 'upper'} triangle of the last two dims from " \
                  "``diagonal`` on, the rest zeroed."
-    return defop(op, inplace=True, out=True)
+    return defop(op, inplace=True,
+                 signature=f"{name}(Tensor input, int diagonal=0, *, Tensor? out=None)")
 
 
 tril, triu = _triangle("tril"), _triangle("triu")
