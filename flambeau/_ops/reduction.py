@@ -447,7 +447,8 @@ def _amext(name, npfun):
         return out
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"The {name[1:]}imum over ``dim`` (all dims by default); ties share the gradient."
-    return defop(op, name=name, out=True)
+    return defop(op, name=name, signature=f"{name}(Tensor input, int[1] dim=(), "
+                                          "bool keepdim=False, *, Tensor? out=None)")
 
 
 amax = _amext("amax", np.maximum.reduce)
@@ -488,7 +489,8 @@ def _argop(name, npfun):
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"The int64 index of the first {name[3:]}imum (NaN counts as one), flattened " \
                  "when ``dim`` is None."
-    return defop(op, name=name, out=True)
+    return defop(op, name=name, signature=f"{name}(Tensor input, int? dim=None, "
+                                          "bool keepdim=False, *, Tensor? out=None)")
 
 
 argmax = _argop("argmax", np.ndarray.argmax)
@@ -506,7 +508,10 @@ def _logical(name, npfun):
         return make(out, _bool)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"``{name}`` over ``dim`` as bool (uint8 for uint8 input, as in torch)."
-    return defop(op, name=name, out=True)
+    return defop(op, name=name, signature=[
+        f"{name}(Tensor input, *, Tensor? out=None)",
+        f"{name}(Tensor input, int[]? dim=None, bool keepdim=False, *, Tensor? out=None)",
+        f"{name}(Tensor input, int dim, bool keepdim=False, *, Tensor? out=None)"])
 
 
 all = _logical("all", np.all)
