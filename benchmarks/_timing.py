@@ -1,4 +1,5 @@
 """Shared timing for the benchmarks: interleaved repetitions, medians, a ratio table."""
+import argparse
 import os
 import statistics
 import sys
@@ -47,3 +48,14 @@ def print_table(rows, threads):
 
 def _fmt(seconds):
     return f"{seconds * 1e6:.2f}us" if seconds < 1e-3 else f"{seconds * 1e3:.2f}ms"
+
+
+def main(doc, cases, repeat=5):
+    """The command line of a benchmark whose ``cases(module)`` gives (name, callable) pairs for
+    flambeau and for torch: ``--threads`` and ``--repeat``, then the ratio table."""
+    parser = argparse.ArgumentParser(description=doc)
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--repeat", type=int, default=repeat)
+    args = parser.parse_args()
+    flambeau, torch = setup(args.threads)
+    print_table(compare(cases(flambeau), cases(torch), args.repeat), args.threads)

@@ -4,9 +4,8 @@ F.elu, F.softplus, F.hardswish, F.dropout(p=0.5) in training mode.
 
     python benchmarks/activation.py [--threads 1] [--repeat 9]
 """
-import argparse
 
-from _timing import compare, print_table, setup
+from _timing import main
 
 
 def cases(m, shape=(256, 1024)):
@@ -33,15 +32,5 @@ def cases(m, shape=(256, 1024)):
             ("dropout 0.5", case(F.dropout))]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--threads", type=int, default=None)
-    parser.add_argument("--repeat", type=int, default=9)
-    args = parser.parse_args()
-    flambeau, torch = setup(args.threads)
-    rows = compare(cases(flambeau), cases(torch), args.repeat)
-    print_table(rows, args.threads)
-
-
 if __name__ == "__main__":
-    main()
+    main(__doc__, cases, repeat=9)

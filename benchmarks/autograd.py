@@ -5,9 +5,8 @@
 
     python benchmarks/autograd.py [--threads 1] [--repeat 5]
 """
-import argparse
 
-from _timing import compare, print_table, setup
+from _timing import main
 
 
 def cases(m):
@@ -37,15 +36,5 @@ def cases(m):
     return [("chain of 1,000 ops", chain), ("MLP 64x1000x100x10", mlp)]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--threads", type=int, default=None)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
-    flambeau, torch = setup(args.threads)
-    rows = compare(cases(flambeau), cases(torch), args.repeat)
-    print_table(rows, args.threads)
-
-
 if __name__ == "__main__":
-    main()
+    main(__doc__, cases, repeat=5)

@@ -4,9 +4,8 @@ BatchNorm2d(16) on (64, 16, 16, 16) in training mode, LayerNorm(512) on (64, 512
 
     python benchmarks/loss_norm.py [--threads 1] [--repeat 9]
 """
-import argparse
 
-from _timing import compare, print_table, setup
+from _timing import main
 
 
 def cases(m):
@@ -40,15 +39,5 @@ def cases(m):
             ("LayerNorm(512) 64x512", module_case(m.nn.LayerNorm(512), 64, 512))]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--threads", type=int, default=None)
-    parser.add_argument("--repeat", type=int, default=9)
-    args = parser.parse_args()
-    flambeau, torch = setup(args.threads)
-    rows = compare(cases(flambeau), cases(torch), args.repeat)
-    print_table(rows, args.threads)
-
-
 if __name__ == "__main__":
-    main()
+    main(__doc__, cases, repeat=9)

@@ -4,9 +4,8 @@ Adam, AdamW, SGD with momentum, SGD with Nesterov momentum and weight decay, RMS
 
     python benchmarks/optim_step.py [--threads 1] [--repeat 9]
 """
-import argparse
 
-from _timing import compare, print_table, setup
+from _timing import main
 
 SHAPES = [(1000, 64), (1000,), (100, 1000), (100,), (10, 100), (10,)]
 
@@ -33,15 +32,5 @@ def cases(m):
             ("RMSprop", stepper(o.RMSprop, lr=1e-3))]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--threads", type=int, default=None)
-    parser.add_argument("--repeat", type=int, default=9)
-    args = parser.parse_args()
-    flambeau, torch = setup(args.threads)
-    rows = compare(cases(flambeau), cases(torch), args.repeat)
-    print_table(rows, args.threads)
-
-
 if __name__ == "__main__":
-    main()
+    main(__doc__, cases, repeat=9)

@@ -34,8 +34,8 @@ def modules():
         yield name, path, parts[-1] == "__init__"
 
 
-def imports(name, path, is_package):
-    """The flambeau modules ``name`` imports at module level."""
+def imports(name, path, is_package, known):
+    """The flambeau modules ``name`` imports at module level (``known``: all module names)."""
     package = name if is_package else name.rpartition(".")[0]
     found = set()
     for node in ast.parse(path.read_text()).body:
@@ -51,8 +51,7 @@ def imports(name, path, is_package):
             if not target.startswith("flambeau"):
                 continue
             names = {target + "." + a.name for a in node.names}
-            known = {m for m, _, _ in modules()}
-            found.update(n for n in names if n in known)  # `from . import nn` imports a module
+            found.update(names & known)  # `from . import nn` imports a module
             if not names & known or node.module:
                 found.add(target)
     found.discard(name)
@@ -62,8 +61,10 @@ def imports(name, path, is_package):
 def graph():
     """Module -> the modules it imports, less a package's imports of its own submodules (a
     package publishes them: ``flambeau`` imports ``flambeau.nn``, as torch does)."""
-    return {name: {t for t in imports(name, path, pkg) if not t.startswith(name + ".")}
-            for name, path, pkg in modules()}
+    found = list(modules())
+    known = {name for name, _, _ in found}
+    return {name: {t for t in imports(name, path, pkg, known) if not t.startswith(name + ".")}
+            for name, path, pkg in found}
 
 
 # Known today (issue 9, item 5), each to be removed: the public namespaces and subpackages take

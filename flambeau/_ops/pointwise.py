@@ -1303,12 +1303,11 @@ def _rtruediv(self, other):
     return reciprocal(self) * other
 
 
-_BINARY_OPERATORS = {"add": add, "sub": sub, "mul": mul, "truediv": div,
-                     "floordiv": floor_divide, "mod": remainder, "pow": pow,
-                     "and": bitwise_and, "or": bitwise_or, "xor": bitwise_xor,
-                     "lshift": bitwise_left_shift, "rshift": bitwise_right_shift}
-# the operators call the ops themselves: Python has already checked their two operands
-_BINARY_OPERATORS = {k: getattr(f, "__wrapped__", f) for k, f in _BINARY_OPERATORS.items()}
+# the operators call the ops themselves (__wrapped__): Python has already checked their operands
+_BINARY_OPERATORS = {k: f.__wrapped__ for k, f in {
+    "add": add, "sub": sub, "mul": mul, "truediv": div, "floordiv": floor_divide,
+    "mod": remainder, "pow": pow, "and": bitwise_and, "or": bitwise_or, "xor": bitwise_xor,
+    "lshift": bitwise_left_shift, "rshift": bitwise_right_shift}.items()}
 for _name, _fn in _BINARY_OPERATORS.items():
     register("", f"__{_name}__", _operator(_fn), method=True)
     if _name not in ("sub", "truediv"):  # those two have reflected ops of their own, below

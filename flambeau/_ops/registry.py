@@ -34,7 +34,8 @@ def defop(fn=None, *, name=None, method=True, function=True, inplace=False, out=
     of torch's argument parser: ``"add(Tensor input, Tensor other, *, Scalar alpha=1, Tensor?
     out=None)"`` (types Tensor, Scalar, int, float, complex, bool, int[], int[N], float[],
     Tensor[], Scalar[], ScalarType, Layout, Device, MemoryFormat, Generator, str, object;
-    ``?`` admits None).
+    ``?`` admits None). A declared op's ``out=`` form and spread-out int lists follow from its
+    signatures, so ``out`` and ``spread`` are for ops not declared yet.
 
     ``inplace`` may be a function, the op's ``direct`` writer (see :func:`inplace_variant`).
 

@@ -239,7 +239,7 @@ class Signature:
     """One overload: its name, parameters and whether messages show it."""
     __slots__ = ("name", "params", "hidden", "min_args", "max_args", "max_pos_args")
 
-    def __init__(self, text, drop_self=False):
+    def __init__(self, text, method=False):
         text, _, flag = text.partition("|")
         self.hidden = flag in ("hidden", "deprecated")
         self.name, _, body = text.partition("(")
@@ -251,7 +251,7 @@ class Signature:
                 keyword_only = True
             else:
                 self.params.append(Param(part, keyword_only, numbers))
-        if drop_self:  # a method: no self among the parameters, and no out=
+        if method:  # no self among the parameters, and no out=
             self.params = [p for p in self.params[1:] if p.name != "out"]
         self.min_args = sum(not p.optional for p in self.params)
         self.max_args = len(self.params)
@@ -309,8 +309,6 @@ class Signature:
                 continue
             elif raise_error:
                 where = "" if is_kwd else f" (position {arg_pos + 1})"
-                if not is_kwd and varargs and i == 0 and isinstance(value, int):
-                    where = f" (position {arg_pos + 1})"
                 raise TypeError(f"{self.name}(): argument '{p.name}'{where} must be "
                                 f"{_PRINTED[p.type]}, not {tp_name(value)}")
             else:
@@ -350,7 +348,7 @@ class Signature:
         for key in kwargs:
             if not isinstance(key, str):
                 raise TypeError("keywords must be strings")
-            index = _find(names, key)
+            index = names.index(key) if key in names else -1
             if index < 0:
                 raise TypeError(f"{self.name}() got an unexpected keyword argument '{key}'")
             if index < nargs:
@@ -370,10 +368,6 @@ def _split(body):
     return parts + [last] if last else parts
 
 
-def _find(names, key):
-    return names.index(key) if key in names else -1
-
-
 def _is_int_list(args):
     return all(_is_int(a) for a in args)
 
@@ -382,8 +376,9 @@ class Signatures:
     """All overloads of one op (or of its method form), in torch's order of trial."""
 
     def __init__(self, texts, method=False):
-        sigs = [Signature(t, drop_self=method) for t in texts
-                if not method or Signature(t).params[0].type == "Tensor"]  # x.pow(): x first
+        # a method keeps the overloads whose first argument is a tensor (x.pow(2), not 2 ** x)
+        sigs = [Signature(t, method) for t in texts
+                if not method or t[t.index("(") + 1:].startswith("Tensor ")]
         # torch tries deprecated overloads last
         self.overloads = [s for s in sigs if not s.hidden] + [s for s in sigs if s.hidden]
         self.name = sigs[0].name
@@ -611,17 +606,14 @@ def _compiled(source, name, env):
 
 def _generate(impl, sigs, name, method, write_outs, impl_params, positional, keyword, env):
     """The checking function's source, compiled into ``env``; returns the function."""
-    env.update({"_N": MISSING, "_impl": impl, "_Tensor": Tensor, "_NUMBERS": {int, float, bool,
-           complex}, "_dtype_class": _dtype.dtype, "_ints": _ints, "_tensors": _tensors,
-           "_write_outs": write_outs, "_given_args": _given_args,
-           "_given_kwargs": _given_kwargs})
-    env["_slow"] = lambda *a: _slow(impl, sigs, method, write_outs, impl_params, *a)
+    env.update({"_N": MISSING, "_Tensor": Tensor, "_NUMBERS": {int, float, bool, complex},
+                "_dtype_class": _dtype.dtype, "_ints": _ints, "_tensors": _tensors,
+                "_write_outs": write_outs, "_given_args": _given_args,
+                "_given_kwargs": _given_kwargs})  # _impl and _slow: set by checked()
     fast = _fast_overloads(sigs)
     defaults = _plain_defaults(fast, env)
     for n, d in defaults.items():
         env[f"_D_{n}"] = d
-    first = 1 if method else 0
-    head = (["self"] if method else []) + positional
 
     def default(n):
         return f"_D_{n}" if n in defaults else "_N"

@@ -30,8 +30,6 @@ class Adadelta(Optimizer):
         loss = _closure_loss(closure)
         for group in self.param_groups:
             params = self._grads(group)
-            if params:
-                self._check_capturable(group)
             lr = _to_scalar(group["lr"])
             rho, eps = group["rho"], group["eps"]
             for p, g in params:

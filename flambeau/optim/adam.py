@@ -55,7 +55,6 @@ class Adam(Optimizer):
             params = self._grads(group)
             if not params:
                 continue
-            self._check_capturable(group)
             beta1, beta2 = group["betas"]  # numbers or 0-d tensors, used as torch uses them
             lr = _to_scalar(group["lr"])
             weight1, beta2_value, weight2 = 1 - float(beta1), float(beta2), float(1 - beta2)

@@ -27,8 +27,6 @@ class Adamax(Optimizer):
         loss = _closure_loss(closure)
         for group in self.param_groups:
             params = self._grads(group)
-            if params:
-                self._check_capturable(group)
             beta1, beta2 = group["betas"]
             lr, eps = _to_scalar(group["lr"]), group["eps"]
             for p, g in params:

@@ -30,8 +30,6 @@ class ASGD(Optimizer):
         loss = _closure_loss(closure)
         for group in self.param_groups:
             params = self._grads(group)
-            if params:
-                self._check_capturable(group)
             lr, lambd, alpha, t0 = _to_scalar(group["lr"]), group["lambd"], group["alpha"], \
                 group["t0"]
             rounded = get_default_dtype()._np.type

@@ -32,8 +32,6 @@ class NAdam(Optimizer):
         loss = _closure_loss(closure)
         for group in self.param_groups:
             params = self._grads(group)
-            if params:
-                self._check_capturable(group)
             beta1, beta2 = group["betas"]
             lr, eps, weight_decay = _to_scalar(group["lr"]), group["eps"], group["weight_decay"]
             momentum_decay = group["momentum_decay"]

@@ -398,8 +398,12 @@ class Optimizer:
                                  f"supported devices: {self._capturable_devices}.")
 
     def _grads(self, group):
-        """``(param, grad)`` for each parameter of the group that has a gradient."""
-        return [(p, p._grad) for p in group["params"] if p._grad is not None]
+        """``(param, grad)`` for each parameter of the group that has a gradient; torch's
+        error for ``capturable=True`` when there is any, as the parameters are on the CPU."""
+        params = [(p, p._grad) for p in group["params"] if p._grad is not None]
+        if params:
+            self._check_capturable(group)
+        return params
 
 
 # ---- argument checks shared by optimizers ---------------------------------------------------

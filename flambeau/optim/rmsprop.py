@@ -28,8 +28,6 @@ class RMSprop(Optimizer):
         loss = _closure_loss(closure)
         for group in self.param_groups:
             params = self._grads(group)
-            if params:
-                self._check_capturable(group)
             lr, alpha, eps = float(_to_scalar(group["lr"])), group["alpha"], group["eps"]
             momentum, centered = group["momentum"], group["centered"]
             for p, g in params:

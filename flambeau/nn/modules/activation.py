@@ -23,6 +23,21 @@ def _and_inplace(module):
     return ", inplace=True" if module.inplace else ""
 
 
+class _InplaceActivation(Module):
+    """An activation whose one option is ``inplace``: ``forward`` calls ``_function``."""
+    __constants__ = ["inplace"]
+
+    def __init__(self, inplace=False):
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input):
+        return self._function(input, self.inplace)
+
+    def extra_repr(self):
+        return _inplace_repr(self)
+
+
 class Threshold(Module):
     """``value`` where ``x <= threshold``, ``x`` elsewhere.
 
@@ -43,22 +58,12 @@ class Threshold(Module):
         return f"threshold={self.threshold}, value={self.value}{_and_inplace(self)}"
 
 
-class ReLU(Module):
+class ReLU(_InplaceActivation):
     """``max(0, x)``.
 
     Args: ``inplace`` (default False): overwrite the input.
     """
-    __constants__ = ["inplace"]
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input):
-        return F.relu(input, inplace=self.inplace)
-
-    def extra_repr(self):
-        return _inplace_repr(self)
+    _function = staticmethod(F.relu)
 
 
 class RReLU(Module):
@@ -135,19 +140,13 @@ class Sigmoid(Module):
         return sigmoid(input)
 
 
-class Hardsigmoid(Module):
+class Hardsigmoid(_InplaceActivation):
     """0 for ``x <= -3``, 1 for ``x >= 3``, ``x / 6 + 1 / 2`` between.
 
     Args: ``inplace`` (default False).
     """
-    __constants__ = ["inplace"]
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input):
-        return F.hardsigmoid(input, self.inplace)
+    _function = staticmethod(F.hardsigmoid)
+    extra_repr = Module.extra_repr  # torch prints no inplace here
 
 
 class Tanh(Module):
@@ -157,55 +156,29 @@ class Tanh(Module):
         return tanh(input)
 
 
-class SiLU(Module):
+class SiLU(_InplaceActivation):
     """``x * sigmoid(x)`` (swish).
 
     Args: ``inplace`` (default False).
     """
-    __constants__ = ["inplace"]
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input):
-        return F.silu(input, inplace=self.inplace)
-
-    def extra_repr(self):
-        return _inplace_repr(self)
+    _function = staticmethod(F.silu)
 
 
-class Mish(Module):
+class Mish(_InplaceActivation):
     """``x * tanh(softplus(x))``.
 
     Args: ``inplace`` (default False).
     """
-    __constants__ = ["inplace"]
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input):
-        return F.mish(input, inplace=self.inplace)
-
-    def extra_repr(self):
-        return _inplace_repr(self)
+    _function = staticmethod(F.mish)
 
 
-class Hardswish(Module):
+class Hardswish(_InplaceActivation):
     """0 for ``x <= -3``, ``x`` for ``x >= 3``, ``x (x + 3) / 6`` between.
 
     Args: ``inplace`` (default False).
     """
-    __constants__ = ["inplace"]
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input):
-        return F.hardswish(input, self.inplace)
+    _function = staticmethod(F.hardswish)
+    extra_repr = Module.extra_repr  # torch prints no inplace here
 
 
 class ELU(Module):
@@ -246,23 +219,13 @@ class CELU(Module):
         return f"alpha={self.alpha}{_and_inplace(self)}"
 
 
-class SELU(Module):
+class SELU(_InplaceActivation):
     """``scale * (max(0, x) + min(0, alpha * (exp(x) - 1)))`` with the self-normalizing
     constants alpha = 1.6732632423543772, scale = 1.0507009873554805.
 
     Args: ``inplace`` (default False).
     """
-    __constants__ = ["inplace"]
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input):
-        return F.selu(input, self.inplace)
-
-    def extra_repr(self):
-        return _inplace_repr(self)
+    _function = staticmethod(F.selu)
 
 
 class GLU(Module):
