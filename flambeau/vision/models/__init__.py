@@ -1,0 +1,4 @@
+"""torchvision.models: the classification models with torchvision's module structure, parameter
+names, initialisation and reprs, their weights enums, and the registry (``get_model``,
+``list_models`` ...)."""
+from ._api import get_model, get_model_builder, get_model_weights, get_weight, list_models, Weights, WeightsEnum
