@@ -114,8 +114,9 @@ from . import compat as _compat  # noqa: E402  (imported before __getattr__ exis
 
 def __getattr__(name):
     """``torch.X`` that flambeau lacks: an AttributeError that says so. ``optim`` and ``utils``
-    (data loading and its multiprocessing) are imported when first used."""
-    if name in ("optim", "utils"):
+    (data loading and its multiprocessing), ``hub`` and ``testing`` are imported when first
+    used."""
+    if name in ("optim", "utils", "hub", "testing"):
         import importlib
         return importlib.import_module("." + name, __name__)
     raise _compat.missing_attribute(__name__, name)
