@@ -820,9 +820,11 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         raise RuntimeError(f"{type_name(input._dtype)} did not match {type_name(other._dtype)}")
     a, b = input._data, other._data
     with np.errstate(invalid="ignore", over="ignore"):
-        close = (a == b) | ((np.abs(a - b) <= atol + rtol * np.abs(b)) & np.isfinite(a - b)) \
-            if a.dtype.kind in "fc" \
-            else np.abs(a.astype(np.float64) - b) <= atol + rtol * np.abs(b.astype(np.float64))
+        if a.dtype.kind in "fc":  # infinities are close only to themselves
+            error = np.abs(a - b)
+            close = (a == b) | ((error <= atol + rtol * np.abs(b)) & np.isfinite(error))
+        else:
+            close = np.abs(a.astype(np.float64) - b) <= atol + rtol * np.abs(b.astype(np.float64))
     if equal_nan and a.dtype.kind in "fc":
         close |= np.isnan(a) & np.isnan(b)
     return make(np.asarray(close), _bool)
