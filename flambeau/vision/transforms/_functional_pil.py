@@ -116,3 +116,52 @@ def adjust_hue(img, factor):
 
 def rotate(img, angle, interpolation, expand, center, fill):
     return img.rotate(angle, interpolation, expand, center, **parse_fill(fill, img))
+
+
+def affine(img, matrix, interpolation, fill):
+    Image = image_module()
+    return img.transform(img.size, Image.AFFINE, matrix, interpolation, **parse_fill(fill, img))
+
+
+def perspective(img, coeffs, interpolation, fill):
+    Image = image_module()
+    return img.transform(img.size, Image.PERSPECTIVE, coeffs, interpolation,
+                         **parse_fill(fill, img))
+
+
+def adjust_gamma(img, gamma, gain):
+    """A lookup table of ``gain * (v / 255) ** gamma`` on the RGB image."""
+    if gamma < 0:
+        raise ValueError("Gamma should be a non-negative real number")
+    mode = img.mode
+    table = [int((255 + 1 - 1e-3) * gain * pow(v / 255.0, gamma)) for v in range(256)] * 3
+    return img.convert("RGB").point(table).convert(mode)
+
+
+def _ops(name):
+    from PIL import ImageOps
+    return getattr(ImageOps, name)
+
+
+def invert(img):
+    return _ops("invert")(img)
+
+
+def posterize(img, bits):
+    return _ops("posterize")(img, bits)
+
+
+def solarize(img, threshold):
+    return _ops("solarize")(img, threshold)
+
+
+def autocontrast(img):
+    return _ops("autocontrast")(img)
+
+
+def equalize(img):
+    return _ops("equalize")(img)
+
+
+def adjust_sharpness(img, factor):
+    return _enhance("Sharpness", img, factor)

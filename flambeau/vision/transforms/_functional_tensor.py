@@ -272,16 +272,6 @@ def gaussian_blur(img, kernel_size, sigma):
     return _restore(img, how)
 
 
-def inverse_rotation_matrix(center, angle):
-    """The 2x3 matrix (flattened) taking output pixels to input pixels for a rotation by
-    ``angle`` degrees (clockwise in image coordinates: y points down) about ``center``."""
-    rad = math.radians(angle)
-    cos, sin = math.cos(rad), math.sin(rad)
-    cx, cy = center
-    # summed in torchvision's order, so the matrix is torchvision's to the last bit
-    return [cos, sin, (cos * -cx + sin * -cy) + cx, -sin, cos, (-sin * -cx + cos * -cy) + cy]
-
-
 def _affine_output_size(matrix, w, h):
     """(width, height) of the box holding the whole transformed image (for ``expand``)."""
     corners = flambeau.tensor([[-0.5 * w, -0.5 * h, 1.0], [-0.5 * w, 0.5 * h, 1.0],
@@ -294,23 +284,30 @@ def _affine_output_size(matrix, w, h):
     return int(size[0]), int(size[1])
 
 
-def rotate(img, matrix, interpolation="nearest", expand=False, fill=None):
-    """Resamples ``img`` at ``matrix`` (output -> input pixels, about the image centre); the
-    pixels from outside get ``fill`` (through a mask channel, as torchvision fills them)."""
-    w, h = img.shape[-1], img.shape[-2]
-    ow, oh = _affine_output_size(matrix, w, h) if expand else (w, h)
-    dtype = img.dtype if img.is_floating_point() else flambeau.float32
-    theta = flambeau.tensor(matrix, dtype=dtype).reshape(1, 2, 3)
+def _check_grid_inputs(img, interpolation, fill):
+    channels = get_dimensions(img)[0]
+    if isinstance(fill, (tuple, list)) and len(fill) > 1 and len(fill) != channels:
+        raise ValueError("The number of elements in 'fill' cannot broadcast to match the number "
+                         f"of channels of the image ({len(fill)} != {channels})")
+    if interpolation not in ("nearest", "bilinear"):
+        raise ValueError(f"Interpolation mode '{interpolation}' is unsupported with Tensor input")
+
+
+def _base_grid(ow, oh, dtype, start_x, start_y):
+    """``(1, oh, ow, 3)``: pixel centres from ``start`` in steps of one, then a column of ones."""
     base = flambeau.empty(1, oh, ow, 3, dtype=dtype)
-    base[..., 0].copy_(flambeau.linspace(-ow * 0.5 + 0.5, ow * 0.5 - 0.5, steps=ow))
-    base[..., 1].copy_(flambeau.linspace(-oh * 0.5 + 0.5, oh * 0.5 - 0.5,
-                                         steps=oh).unsqueeze_(-1))
+    base[..., 0].copy_(flambeau.linspace(start_x, start_x + ow - 1.0, steps=ow))
+    base[..., 1].copy_(flambeau.linspace(start_y, start_y + oh - 1.0, steps=oh).unsqueeze_(-1))
     base[..., 2].fill_(1)
-    scaled = theta.transpose(1, 2) / flambeau.tensor([0.5 * w, 0.5 * h], dtype=dtype)
-    grid = base.view(1, oh * ow, 3).bmm(scaled).view(1, oh, ow, 2)
-    img, how = _as_float(img, (dtype,))
+    return base.view(1, oh * ow, 3)
+
+
+def _grid_sample_fill(img, grid, interpolation, fill):
+    """Samples ``img`` at ``grid`` (normalised coordinates); the pixels from outside get
+    ``fill`` (through a mask channel, as torchvision fills them)."""
+    img, how = _as_float(img, (grid.dtype,))
     if img.shape[0] > 1:
-        grid = grid.expand(img.shape[0], oh, ow, 2)
+        grid = grid.expand(img.shape[0], *grid.shape[1:])
     if fill is not None:
         img = flambeau.cat((img, flambeau.ones_like(img[:, :1])), dim=1)
     out = F.grid_sample(img, grid, mode=interpolation, padding_mode="zeros",
@@ -324,6 +321,153 @@ def rotate(img, matrix, interpolation="nearest", expand=False, fill=None):
         else:
             out = out * mask + (1.0 - mask) * colour
     return _restore(flambeau.from_numpy(np.ascontiguousarray(out)), how)
+
+
+def _grid_dtype(img):
+    return img.dtype if img.is_floating_point() else flambeau.float32
+
+
+def affine(img, matrix, interpolation="nearest", fill=None, expand=False):
+    """Resamples ``img`` at ``matrix`` (output -> input pixels, about the image centre), in a
+    canvas grown to hold the whole image when ``expand``."""
+    _check_grid_inputs(img, interpolation, fill)
+    w, h = img.shape[-1], img.shape[-2]
+    ow, oh = _affine_output_size(matrix, w, h) if expand else (w, h)
+    dtype = _grid_dtype(img)
+    theta = flambeau.tensor(matrix, dtype=dtype).reshape(1, 2, 3)
+    scaled = theta.transpose(1, 2) / flambeau.tensor([0.5 * w, 0.5 * h], dtype=dtype)
+    grid = _base_grid(ow, oh, dtype, -ow * 0.5 + 0.5, -oh * 0.5 + 0.5).bmm(scaled)
+    return _grid_sample_fill(img, grid.view(1, oh, ow, 2), interpolation, fill)
+
+
+def perspective(img, coeffs, interpolation="bilinear", fill=None):
+    """Resamples ``img`` at ``((a x + b y + c) / (g x + h y + 1), (d x + e y + f) / (...))``."""
+    _check_grid_inputs(img, interpolation, fill)
+    ow, oh = img.shape[-1], img.shape[-2]
+    dtype = _grid_dtype(img)
+    theta1 = flambeau.tensor([[coeffs[0:3], coeffs[3:6]]], dtype=dtype)
+    theta2 = flambeau.tensor([[[coeffs[6], coeffs[7], 1.0]] * 2], dtype=dtype)
+    base = _base_grid(ow, oh, dtype, 0.5, 0.5)
+    grid1 = base.bmm(theta1.transpose(1, 2) / flambeau.tensor([0.5 * ow, 0.5 * oh], dtype=dtype))
+    grid = grid1 / base.bmm(theta2.transpose(1, 2)) - 1.0
+    return _grid_sample_fill(img, grid.view(1, oh, ow, 2), interpolation, fill)
+
+
+def elastic_transform(img, displacement, interpolation="bilinear", fill=None):
+    """Samples at the identity grid moved by ``displacement`` ``(1, H, W, 2)``."""
+    ys, xs = (flambeau.linspace((-s + 1) / s, (s - 1) / s, s) for s in img.shape[-2:])
+    grid_y, grid_x = flambeau.meshgrid(ys, xs, indexing="ij")
+    grid = flambeau.stack([grid_x, grid_y], -1).unsqueeze(0) + displacement
+    return _grid_sample_fill(img, grid, interpolation, fill)
+
+
+def _check_channels(img, permitted=(1, 3)):
+    channels = get_dimensions(img)[0]
+    if channels not in permitted:
+        raise TypeError(f"Input image tensor permitted channel values are {list(permitted)}, "
+                        f"but found {channels}")
+
+
+def _check_3d(img):
+    if img.ndim < 3:
+        raise TypeError("Input image tensor should have at least 3 dimensions, but found "
+                        f"{img.ndim}")
+    _check_channels(img)
+
+
+def _check_uint8(img):
+    if img.dtype != flambeau.uint8:
+        raise TypeError(f"Only torch.uint8 image tensors are supported, but found {img.dtype}")
+
+
+def invert(img):
+    _check_3d(img)
+    return max_value(img.dtype) - img
+
+
+def posterize(img, bits):
+    _check_3d(img)
+    _check_uint8(img)
+    return img & -int(2 ** (8 - bits))
+
+
+def solarize(img, threshold):
+    _check_3d(img)
+    if threshold > max_value(img.dtype):
+        raise TypeError("Threshold should be less than bound of img.")
+    return flambeau.where(img >= threshold, invert(img), img)
+
+
+def adjust_gamma(img, gamma, gain=1):
+    _check_channels(img)
+    if gamma < 0:
+        raise ValueError("Gamma should be a non-negative real number")
+    dtype = img.dtype
+    result = convert_image_dtype(img, flambeau.float32) if not img.is_floating_point() else img
+    return convert_image_dtype((gain * result.pow(gamma)).clamp(0, 1), dtype)
+
+
+def _smoothed(img):
+    """``img`` with its inner pixels replaced by Pillow's SMOOTH filter (1 1 1 / 1 5 1 / ...)."""
+    kernel = flambeau.ones((3, 3), dtype=_grid_dtype(img))
+    kernel[1, 1] = 5.0
+    kernel /= kernel.sum()
+    kernel = kernel.expand(img.shape[-3], 1, 3, 3)
+    smooth, how = _as_float(img, (kernel.dtype,))
+    smooth = _restore(F.conv2d(smooth, kernel, groups=smooth.shape[-3]), how)
+    result = img.clone()
+    result[..., 1:-1, 1:-1] = smooth
+    return result
+
+
+def adjust_sharpness(img, factor):
+    if factor < 0:
+        raise ValueError(f"sharpness_factor ({factor}) is not non-negative.")
+    _check_channels(img)
+    if img.shape[-1] <= 2 or img.shape[-2] <= 2:
+        return img
+    return _blend(img, _smoothed(img), factor)
+
+
+def autocontrast(img):
+    """Each channel stretched so that its darkest pixel is 0 and its brightest full intensity."""
+    _check_3d(img)
+    bound = max_value(img.dtype)
+    array = img.numpy()
+    dtype = array.dtype if img.is_floating_point() else np.dtype(np.float32)
+    low = array.min(axis=(-2, -1), keepdims=True).astype(dtype)
+    high = array.max(axis=(-2, -1), keepdims=True).astype(dtype)
+    with np.errstate(divide="ignore"):  # bound / t is reciprocal(t) * bound in torch
+        scale = np.reciprocal(high - low) * dtype.type(bound)
+    flat = ~np.isfinite(scale)
+    low[flat], scale[flat] = 0, 1
+    out = np.subtract(array, low, dtype=dtype)
+    out *= scale
+    np.clip(out, 0, bound, out=out)
+    return flambeau.from_numpy(out.astype(array.dtype))
+
+
+def equalize(img):
+    """Per channel, Pillow's histogram equalisation: a lookup table from the cumulative
+    histogram in steps of ``(pixels - pixels of the top value) // 255``."""
+    if not 3 <= img.ndim <= 4:
+        raise TypeError(f"Input image tensor should have 3 or 4 dimensions, but found {img.ndim}")
+    _check_uint8(img)
+    _check_channels(img)
+    array = img.numpy()
+    planes = array.reshape(-1, array.shape[-2] * array.shape[-1])
+    rows = planes.shape[0]
+    hist = np.bincount((planes + np.arange(rows)[:, None] * 256).ravel(),
+                       minlength=rows * 256).reshape(rows, 256)
+    top = hist[np.arange(rows), planes.max(axis=1)]
+    step = (planes.shape[1] - top) // 255
+    divisor = np.maximum(step, 1)[:, None]
+    lut = np.zeros((rows, 256), np.int64)
+    lut[:, 1:] = (np.cumsum(hist, axis=1)[:, :-1] + (step // 2)[:, None]) // divisor
+    np.clip(lut, 0, 255, out=lut)
+    out = np.take_along_axis(lut, planes.astype(np.int64), axis=1).astype(np.uint8)
+    out = np.where((step == 0)[:, None], planes, out)
+    return flambeau.from_numpy(out.reshape(array.shape))
 
 
 def normalize(tensor, mean, std, inplace=False):

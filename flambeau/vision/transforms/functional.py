@@ -2,6 +2,7 @@
 tensor and returns the same kind, with torchvision's pixels (Pillow's operations for PIL
 images, flambeau's ops in torchvision's order for tensors)."""
 import enum
+import math
 import numbers
 import warnings
 
@@ -265,6 +266,40 @@ def vflip(img):
     return _kind(img).vflip(img)
 
 
+def _inverse_affine_matrix(center, angle, translate, scale, shear, inverted=True):
+    """The 2x3 matrix (flattened) of rotating by ``angle`` degrees, scaling and shearing about
+    ``center`` then translating; ``inverted``: the matrix from output to input pixels, as
+    Pillow and the tensor sampler take it. Summed in torchvision's order (same bits)."""
+    rot, sx, sy = math.radians(angle), math.radians(shear[0]), math.radians(shear[1])
+    cx, cy = center
+    tx, ty = translate
+    a = math.cos(rot - sy) / math.cos(sy)
+    b = -math.cos(rot - sy) * math.tan(sx) / math.cos(sy) - math.sin(rot)
+    c = math.sin(rot - sy) / math.cos(sy)
+    d = -math.sin(rot - sy) * math.tan(sx) / math.cos(sy) + math.cos(rot)
+    if inverted:
+        m = [x / scale for x in (d, -b, 0.0, -c, a, 0.0)]
+        m[2] += m[0] * (-cx - tx) + m[1] * (-cy - ty)
+        m[5] += m[3] * (-cx - tx) + m[4] * (-cy - ty)
+        m[2] += cx
+        m[5] += cy
+    else:
+        m = [x * scale for x in (a, b, 0.0, c, d, 0.0)]
+        m[2] += m[0] * -cx + m[1] * -cy
+        m[5] += m[3] * -cx + m[4] * -cy
+        m[2] += cx + tx
+        m[5] += cy + ty
+    return m
+
+
+def _centre_offset(img, center):
+    """``center`` (pixels) relative to the image centre, as the tensor sampler takes it."""
+    if center is None:
+        return [0.0, 0.0]
+    _, h, w = get_dimensions(img)
+    return [1.0 * (c - s * 0.5) for c, s in zip(center, [w, h])]
+
+
 def rotate(img, angle, interpolation=InterpolationMode.NEAREST, expand=False, center=None,
            fill=None):
     """Rotates counter-clockwise by ``angle`` degrees."""
@@ -276,13 +311,114 @@ def rotate(img, angle, interpolation=InterpolationMode.NEAREST, expand=False, ce
     if is_pil_image(img):
         return F_pil.rotate(img, angle, _PIL_FILTER[interpolation], expand, center, fill)
     _kind(img)
-    if interpolation not in (InterpolationMode.NEAREST, InterpolationMode.BILINEAR):
-        raise ValueError(f"Interpolation mode '{interpolation.value}' is unsupported with "
-                         "Tensor input")
+    matrix = _inverse_affine_matrix(_centre_offset(img, center), -angle, [0.0, 0.0], 1.0,
+                                    [0.0, 0.0])
+    return F_t.affine(img, matrix, interpolation.value, fill, expand)
+
+
+def affine(img, angle, translate, scale, shear, interpolation=InterpolationMode.NEAREST,
+           fill=None, center=None):
+    """Rotation by ``angle`` degrees, scale and shear (degrees) about ``center`` (default the
+    image centre), then translation by ``translate`` pixels."""
+    interpolation = _interpolation(interpolation)
+    if not isinstance(angle, (int, float)):
+        raise TypeError("Argument angle should be int or float")
+    if not isinstance(translate, (list, tuple)):
+        raise TypeError("Argument translate should be a sequence")
+    if len(translate) != 2:
+        raise ValueError("Argument translate should be a sequence of length 2")
+    if scale <= 0.0:
+        raise ValueError("Argument scale should be positive")
+    if not isinstance(shear, (numbers.Number, list, tuple)):
+        raise TypeError("Shear should be either a single value or a sequence of two values")
+    if isinstance(shear, numbers.Number):
+        shear = [shear, 0.0]
+    shear = list(shear)
+    if len(shear) == 1:
+        shear = [shear[0], shear[0]]
+    if len(shear) != 2:
+        raise ValueError(f"Shear should be a sequence containing two values. Got {shear}")
+    if center is not None and not isinstance(center, (list, tuple)):
+        raise TypeError("Argument center should be a sequence")
+    _, height, width = get_dimensions(img)
+    angle = float(angle)
+    if is_pil_image(img):
+        center = [width * 0.5, height * 0.5] if center is None else center
+        matrix = _inverse_affine_matrix(center, angle, list(translate), scale, shear)
+        return F_pil.affine(img, matrix, _PIL_FILTER[interpolation], fill)
+    matrix = _inverse_affine_matrix(_centre_offset(img, center), angle,
+                                    [1.0 * t for t in translate], scale, shear)
+    return F_t.affine(img, matrix, interpolation.value, fill)
+
+
+def _perspective_coeffs(startpoints, endpoints):
+    """The eight coefficients taking ``endpoints`` to ``startpoints`` (output to input pixels),
+    solved in float64 and rounded to float32 as torchvision rounds them."""
+    if len(startpoints) != 4 or len(endpoints) != 4:
+        raise ValueError(f"Please provide exactly four corners, got {len(startpoints)} "
+                         f"startpoints and {len(endpoints)} endpoints.")
+    rows = []
+    for (x, y), (u, v) in zip(endpoints, startpoints):
+        rows += [[x, y, 1, 0, 0, 0, -u * x, -u * y], [0, 0, 0, x, y, 1, -v * x, -v * y]]
+    solution = np.linalg.lstsq(np.array(rows, np.float64),
+                               np.array(startpoints, np.float64).reshape(8), rcond=None)[0]
+    return solution.astype(np.float32).tolist()
+
+
+def perspective(img, startpoints, endpoints, interpolation=InterpolationMode.BILINEAR,
+                fill=None):
+    """Moves the four corners ``startpoints`` to ``endpoints`` ([top-left, top-right,
+    bottom-right, bottom-left], each ``[x, y]``)."""
+    coeffs = _perspective_coeffs(startpoints, endpoints)
+    interpolation = _interpolation(interpolation)
+    if is_pil_image(img):
+        return F_pil.perspective(img, coeffs, _PIL_FILTER[interpolation], fill)
+    _kind(img)
+    return F_t.perspective(img, coeffs, interpolation.value, fill)
+
+
+def elastic_transform(img, displacement, interpolation=InterpolationMode.BILINEAR, fill=None):
+    """Moves each pixel by ``displacement`` ``(1, H, W, 2)`` (in normalised coordinates)."""
+    if isinstance(interpolation, int):
+        warnings.warn("Argument interpolation should be of type InterpolationMode instead of "
+                      "int. Please, use InterpolationMode enum.")
+    interpolation = _interpolation(interpolation)
+    if not isinstance(displacement, flambeau.Tensor):
+        raise TypeError("Argument displacement should be a Tensor")
+    tensor = pil_to_tensor(img) if _kind(img) is F_pil else img
+    shape = (1,) + tuple(tensor.shape[-2:]) + (2,)
+    if shape != tuple(displacement.shape):
+        raise ValueError(f"Argument displacement shape should be {shape}, but given "
+                         f"{displacement.shape}")
+    out = F_t.elastic_transform(tensor, displacement, interpolation.value, fill)
+    return out if tensor is img else to_pil_image(out, mode=img.mode)
+
+
+def _crop_size(size):
+    if isinstance(size, numbers.Number):
+        size = (int(size), int(size))
+    elif isinstance(size, (tuple, list)) and len(size) == 1:
+        size = (size[0], size[0])
+    if len(size) != 2:
+        raise ValueError("Please provide only two dimensions (h, w) for size.")
+    return size
+
+
+def five_crop(img, size):
+    """The four corner crops and the centre crop: ``(tl, tr, bl, br, center)``."""
+    size = _crop_size(size)
     _, h, w = get_dimensions(img)
-    center = [0.0, 0.0] if center is None else [c - s * 0.5 for c, s in zip(center, [w, h])]
-    return F_t.rotate(img, F_t.inverse_rotation_matrix(center, -angle), interpolation.value,
-                      expand, fill)
+    ch, cw = size
+    if cw > w or ch > h:
+        raise ValueError(f"Requested crop size {size} is bigger than input size {(h, w)}")
+    return (crop(img, 0, 0, ch, cw), crop(img, 0, w - cw, ch, cw), crop(img, h - ch, 0, ch, cw),
+            crop(img, h - ch, w - cw, ch, cw), center_crop(img, [ch, cw]))
+
+
+def ten_crop(img, size, vertical_flip=False):
+    """:func:`five_crop` of the image, then of its horizontal (or vertical) mirror."""
+    size = _crop_size(size)
+    return five_crop(img, size) + five_crop(vflip(img) if vertical_flip else hflip(img), size)
 
 
 # ---- colour ----
@@ -351,3 +487,36 @@ def erase(img, i, j, h, w, v, inplace=False):
     if not isinstance(img, flambeau.Tensor):
         raise TypeError(f"img should be Tensor Image. Got {type(img)}")
     return F_t.erase(img, i, j, h, w, v, inplace)
+
+
+def adjust_gamma(img, gamma, gain=1):
+    """``gain * img ** gamma`` on intensities in [0, 1]."""
+    return _kind(img).adjust_gamma(img, gamma, gain)
+
+
+def invert(img):
+    return _kind(img).invert(img)
+
+
+def posterize(img, bits):
+    """Keeps the ``bits`` high bits of each uint8 value."""
+    if not 0 <= bits <= 8:
+        raise ValueError(f"The number if bits should be between 0 and 8. Got {bits}")
+    return _kind(img).posterize(img, bits)
+
+
+def solarize(img, threshold):
+    """Inverts the values at or above ``threshold``."""
+    return _kind(img).solarize(img, threshold)
+
+
+def adjust_sharpness(img, sharpness_factor):
+    return _kind(img).adjust_sharpness(img, sharpness_factor)
+
+
+def autocontrast(img):
+    return _kind(img).autocontrast(img)
+
+
+def equalize(img):
+    return _kind(img).equalize(img)

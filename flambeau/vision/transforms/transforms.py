@@ -12,11 +12,14 @@ from flambeau.nn import Module
 from . import functional as F
 from .functional import InterpolationMode, _interpolation
 
-__all__ = ["CenterCrop", "ColorJitter", "Compose", "ConvertImageDtype", "GaussianBlur",
-           "Grayscale", "InterpolationMode", "Lambda", "Normalize", "PILToTensor", "Pad",
-           "RandomApply", "RandomChoice", "RandomCrop", "RandomErasing", "RandomGrayscale",
-           "RandomHorizontalFlip", "RandomOrder", "RandomResizedCrop", "RandomRotation",
-           "RandomVerticalFlip", "Resize", "ToPILImage", "ToTensor"]
+__all__ = ["CenterCrop", "ColorJitter", "Compose", "ConvertImageDtype", "ElasticTransform",
+           "FiveCrop", "GaussianBlur", "Grayscale", "InterpolationMode", "Lambda",
+           "LinearTransformation", "Normalize", "PILToTensor", "Pad", "RandomAdjustSharpness",
+           "RandomAffine", "RandomApply", "RandomAutocontrast", "RandomChoice", "RandomCrop",
+           "RandomEqualize", "RandomErasing", "RandomGrayscale", "RandomHorizontalFlip",
+           "RandomInvert", "RandomOrder", "RandomPerspective", "RandomPosterize",
+           "RandomResizedCrop", "RandomRotation", "RandomSolarize", "RandomVerticalFlip",
+           "Resize", "TenCrop", "ToPILImage", "ToTensor"]
 
 
 def _listing(name, transforms, head=""):
@@ -227,24 +230,38 @@ class RandomCrop(Module):
         return f"{type(self).__name__}(size={self.size}, padding={self.padding})"
 
 
-class _RandomFlip(Module):
-    def __init__(self, p=0.5):
+class _RandomOp(Module):
+    """Applies ``_op`` (a functional taking the named ``_ARGS``) with probability ``p``."""
+    _ARGS = ()
+
+    def __init__(self, *args, p=0.5):
         super().__init__()
+        for name, value in zip(self._ARGS, args):
+            setattr(self, name, value)
         self.p = p
 
     def forward(self, img):
-        return self._flip(img) if _coin(self.p) else img
+        if _coin(self.p):
+            return self._op(img, *(getattr(self, name) for name in self._ARGS))
+        return img
 
     def __repr__(self):
-        return f"{type(self).__name__}(p={self.p})"
+        # torchvision writes no space before p when there are arguments
+        return (f"{type(self).__name__}("
+                + "".join(f"{n}={getattr(self, n)}," for n in self._ARGS) + f"p={self.p})")
 
 
-class RandomHorizontalFlip(_RandomFlip):
-    _flip = staticmethod(F.hflip)
+class _RandomPlainOp(_RandomOp):
+    def __init__(self, p=0.5):
+        super().__init__(p=p)
 
 
-class RandomVerticalFlip(_RandomFlip):
-    _flip = staticmethod(F.vflip)
+class RandomHorizontalFlip(_RandomPlainOp):
+    _op = staticmethod(F.hflip)
+
+
+class RandomVerticalFlip(_RandomPlainOp):
+    _op = staticmethod(F.vflip)
 
 
 class RandomResizedCrop(Module):
@@ -376,37 +393,51 @@ def _check_sequence(x, name, sizes):
         raise ValueError(f"{name} should be a sequence of length {lengths}.")
 
 
+def _setup_angle(x, name, sizes):
+    """``[-x, x]`` for a number, else the sequence (of a length in ``sizes``), as floats."""
+    if isinstance(x, numbers.Number):
+        if x < 0:
+            raise ValueError(f"If {name} is a single number, it must be positive.")
+        x = [-x, x]
+    else:
+        _check_sequence(x, name, sizes)
+    return [float(d) for d in x]
+
+
+def _check_fill(fill):
+    if fill is None:
+        return 0
+    if not isinstance(fill, (Sequence, numbers.Number)):
+        raise TypeError("Fill should be either a sequence or a number.")
+    return fill
+
+
+def _tensor_fill(fill, img):
+    """``fill`` as one float per channel for a tensor image (PIL images take it as it is)."""
+    if not isinstance(img, flambeau.Tensor):
+        return fill
+    if isinstance(fill, (int, float)):
+        return [float(fill)] * F.get_dimensions(img)[0]
+    return [float(f) for f in fill]
+
+
 class RandomRotation(Module):
     def __init__(self, degrees, interpolation=InterpolationMode.NEAREST, expand=False,
                  center=None, fill=0):
         super().__init__()
         self.interpolation = _interpolation(interpolation)
-        if isinstance(degrees, numbers.Number):
-            if degrees < 0:
-                raise ValueError("If degrees is a single number, it must be positive.")
-            degrees = [-degrees, degrees]
-        else:
-            _check_sequence(degrees, "degrees", (2,))
-        self.degrees = [float(d) for d in degrees]
+        self.degrees = _setup_angle(degrees, "degrees", (2,))
         if center is not None:
             _check_sequence(center, "center", (2,))
         self.center, self.expand = center, expand
-        if fill is None:
-            fill = 0
-        elif not isinstance(fill, (Sequence, numbers.Number)):
-            raise TypeError("Fill should be either a sequence or a number.")
-        self.fill = fill
+        self.fill = _check_fill(fill)
 
     @staticmethod
     def get_params(degrees):
         return float(_uniform(float(degrees[0]), float(degrees[1])))
 
     def forward(self, img):
-        fill = self.fill
-        if isinstance(img, flambeau.Tensor):
-            channels = F.get_dimensions(img)[0]
-            fill = [float(fill)] * channels if isinstance(fill, (int, float)) else \
-                [float(f) for f in fill]
+        fill = _tensor_fill(self.fill, img)
         angle = self.get_params(self.degrees)
         return F.rotate(img, angle, self.interpolation, self.expand, self.center, fill)
 
@@ -418,6 +449,258 @@ class RandomRotation(Module):
         if self.fill is not None:
             text += f", fill={self.fill}"
         return text + ")"
+
+
+class RandomAffine(Module):
+    """Rotation, translation (shares of the size), scale and shear drawn from ranges."""
+
+    def __init__(self, degrees, translate=None, scale=None, shear=None,
+                 interpolation=InterpolationMode.NEAREST, fill=0, center=None):
+        super().__init__()
+        self.interpolation = _interpolation(interpolation)
+        self.degrees = _setup_angle(degrees, "degrees", (2,))
+        if translate is not None:
+            _check_sequence(translate, "translate", (2,))
+            if not all(0.0 <= t <= 1.0 for t in translate):
+                raise ValueError("translation values should be between 0 and 1")
+        if scale is not None:
+            _check_sequence(scale, "scale", (2,))
+            if any(s <= 0 for s in scale):
+                raise ValueError("scale values should be positive")
+        self.translate, self.scale = translate, scale
+        self.shear = None if shear is None else _setup_angle(shear, "shear", (2, 4))
+        self.fill = _check_fill(fill)
+        if center is not None:
+            _check_sequence(center, "center", (2,))
+        self.center = center
+
+    @staticmethod
+    def get_params(degrees, translate, scale_ranges, shears, img_size):
+        """(angle, (tx, ty), scale, (shear_x, shear_y)) drawn in torchvision's order."""
+        angle = _uniform(float(degrees[0]), float(degrees[1]))
+        translations = (0, 0)
+        if translate is not None:
+            max_dx, max_dy = float(translate[0] * img_size[0]), float(translate[1] * img_size[1])
+            translations = (int(round(_uniform(-max_dx, max_dx))),
+                            int(round(_uniform(-max_dy, max_dy))))
+        scale = 1.0 if scale_ranges is None else _uniform(scale_ranges[0], scale_ranges[1])
+        shear_x = shear_y = 0.0
+        if shears is not None:
+            shear_x = _uniform(shears[0], shears[1])
+            if len(shears) == 4:
+                shear_y = _uniform(shears[2], shears[3])
+        return angle, translations, scale, (shear_x, shear_y)
+
+    def forward(self, img):
+        _, height, width = F.get_dimensions(img)
+        fill = _tensor_fill(self.fill, img)
+        params = self.get_params(self.degrees, self.translate, self.scale, self.shear,
+                                 [width, height])
+        return F.affine(img, *params, interpolation=self.interpolation, fill=fill,
+                        center=self.center)
+
+    def __repr__(self):
+        parts = [f"degrees={self.degrees}"]
+        parts += [f"{name}={getattr(self, name)}" for name in ("translate", "scale", "shear")
+                  if getattr(self, name) is not None]
+        if self.interpolation != InterpolationMode.NEAREST:
+            parts.append(f"interpolation={self.interpolation.value}")
+        if self.fill != 0:
+            parts.append(f"fill={self.fill}")
+        if self.center is not None:
+            parts.append(f"center={self.center}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+
+class RandomPerspective(Module):
+    """With probability ``p``, moves each corner inwards by up to ``distortion_scale`` of half
+    the size."""
+
+    def __init__(self, distortion_scale=0.5, p=0.5, interpolation=InterpolationMode.BILINEAR,
+                 fill=0):
+        super().__init__()
+        self.p, self.distortion_scale = p, distortion_scale
+        self.interpolation = _interpolation(interpolation)
+        self.fill = _check_fill(fill)
+
+    @staticmethod
+    def get_params(width, height, distortion_scale):
+        """(startpoints, endpoints): the image corners and where they move."""
+        dx, dy = int(distortion_scale * (width // 2)), int(distortion_scale * (height // 2))
+
+        def near(size, d):
+            return int(flambeau.randint(0, d + 1, size=(1,)).item())
+
+        def far(size, d):
+            return int(flambeau.randint(size - d - 1, size, size=(1,)).item())
+
+        top_left = [near(width, dx), near(height, dy)]
+        top_right = [far(width, dx), near(height, dy)]
+        bottom_right = [far(width, dx), far(height, dy)]
+        bottom_left = [near(width, dx), far(height, dy)]
+        start = [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]]
+        return start, [top_left, top_right, bottom_right, bottom_left]
+
+    def forward(self, img):
+        _, height, width = F.get_dimensions(img)
+        fill = _tensor_fill(self.fill, img)
+        if _coin(self.p):
+            start, end = self.get_params(width, height, self.distortion_scale)
+            return F.perspective(img, start, end, self.interpolation, fill)
+        return img
+
+    def __repr__(self):
+        return f"{type(self).__name__}(p={self.p})"
+
+
+class ElasticTransform(Module):
+    """Moves pixels by a random displacement field (uniform noise blurred with ``sigma``,
+    scaled by ``alpha``)."""
+
+    def __init__(self, alpha=50.0, sigma=5.0, interpolation=InterpolationMode.BILINEAR, fill=0):
+        super().__init__()
+        self.alpha = self._pair(alpha, "alpha")
+        self.sigma = self._pair(sigma, "sigma")
+        self.interpolation = _interpolation(interpolation)
+        if isinstance(fill, (int, float)):
+            fill = [float(fill)]
+        elif isinstance(fill, (list, tuple)):
+            fill = [float(f) for f in fill]
+        else:
+            raise TypeError(f"fill should be int or float or a list or tuple of them. Got "
+                            f"{type(fill)}")
+        self.fill = fill
+
+    @staticmethod
+    def _pair(value, name):
+        if not isinstance(value, (float, Sequence)):
+            raise TypeError(f"{name} should be float or a sequence of floats. Got {type(value)}")
+        if isinstance(value, Sequence):
+            if len(value) != 2:
+                raise ValueError(f"If {name} is a sequence its length should be 2. Got "
+                                 f"{len(value)}")
+            for element in value:
+                if not isinstance(element, float):
+                    raise TypeError(f"{name} should be a sequence of floats. Got "
+                                    f"{type(element)}")
+            return list(value)
+        return [float(value), float(value)]
+
+    @staticmethod
+    def get_params(alpha, sigma, size):
+        """The displacement ``(1, H, W, 2)``: x then y drawn, blurred and scaled."""
+        fields = []
+        for k in (0, 1):
+            d = flambeau.rand([1, 1] + list(size)) * 2 - 1
+            if sigma[k] > 0.0:
+                ks = int(8 * sigma[k] + 1)
+                ks += 1 - ks % 2
+                d = F.gaussian_blur(d, [ks, ks], sigma)
+            fields.append(d * alpha[k] / size[1 - k])
+        return flambeau.cat(fields, 1).permute([0, 2, 3, 1])
+
+    def forward(self, tensor):
+        _, height, width = F.get_dimensions(tensor)
+        displacement = self.get_params(self.alpha, self.sigma, [height, width])
+        return F.elastic_transform(tensor, displacement, self.interpolation, self.fill)
+
+    def __repr__(self):
+        return (f"{type(self).__name__}(alpha={self.alpha}, sigma={self.sigma}, "
+                f"interpolation={self.interpolation}, fill={self.fill})")
+
+
+class FiveCrop(Module):
+    """The four corner crops and the centre crop, as a tuple."""
+
+    def __init__(self, size):
+        super().__init__()
+        self.size = _setup_size(size, _SIZE_MESSAGE)
+
+    def forward(self, img):
+        return F.five_crop(img, self.size)
+
+    def __repr__(self):
+        return f"{type(self).__name__}(size={self.size})"
+
+
+class TenCrop(FiveCrop):
+    """:class:`FiveCrop` of the image and of its mirror image."""
+
+    def __init__(self, size, vertical_flip=False):
+        super().__init__(size)
+        self.vertical_flip = vertical_flip
+
+    def forward(self, img):
+        return F.ten_crop(img, self.size, self.vertical_flip)
+
+    def __repr__(self):
+        return f"{type(self).__name__}(size={self.size}, vertical_flip={self.vertical_flip})"
+
+
+class LinearTransformation(Module):
+    """``(x.flatten() - mean_vector) @ transformation_matrix`` per image (whitening)."""
+
+    def __init__(self, transformation_matrix, mean_vector):
+        super().__init__()
+        matrix, mean = transformation_matrix, mean_vector
+        if matrix.size(0) != matrix.size(1):
+            raise ValueError("transformation_matrix should be square. Got "
+                             f"{tuple(matrix.size())} rectangular matrix.")
+        if mean.size(0) != matrix.size(0):
+            raise ValueError(f"mean_vector should have the same length {mean.size(0)} as any "
+                             "one of the dimensions of the transformation_matrix "
+                             f"[{tuple(matrix.size())}]")
+        if matrix.dtype != mean.dtype:
+            raise ValueError(f"Input tensors should have the same dtype. Got {matrix.dtype} and "
+                             f"{mean.dtype}")
+        self.transformation_matrix, self.mean_vector = matrix, mean
+
+    def forward(self, tensor):
+        shape = tensor.shape
+        n = shape[-3] * shape[-2] * shape[-1]
+        if n != self.transformation_matrix.shape[0]:
+            raise ValueError("Input tensor and transformation matrix have incompatible shape."
+                             f"[{shape[-3]} x {shape[-2]} x {shape[-1]}] != "
+                             f"{self.transformation_matrix.shape[0]}")
+        flat = tensor.view(-1, n) - self.mean_vector
+        return flambeau.mm(flat, self.transformation_matrix.to(flat.dtype)).view(shape)
+
+    def __repr__(self):
+        return (f"{type(self).__name__}(transformation_matrix="
+                f"{self.transformation_matrix.tolist()}, mean_vector={self.mean_vector.tolist()})")
+
+
+class RandomInvert(_RandomPlainOp):
+    _op = staticmethod(F.invert)
+
+
+class RandomPosterize(_RandomOp):
+    _op, _ARGS = staticmethod(F.posterize), ("bits",)
+
+    def __init__(self, bits, p=0.5):
+        super().__init__(bits, p=p)
+
+
+class RandomSolarize(_RandomOp):
+    _op, _ARGS = staticmethod(F.solarize), ("threshold",)
+
+    def __init__(self, threshold, p=0.5):
+        super().__init__(threshold, p=p)
+
+
+class RandomAdjustSharpness(_RandomOp):
+    _op, _ARGS = staticmethod(F.adjust_sharpness), ("sharpness_factor",)
+
+    def __init__(self, sharpness_factor, p=0.5):
+        super().__init__(sharpness_factor, p=p)
+
+
+class RandomAutocontrast(_RandomPlainOp):
+    _op = staticmethod(F.autocontrast)
+
+
+class RandomEqualize(_RandomPlainOp):
+    _op = staticmethod(F.equalize)
 
 
 class GaussianBlur(Module):
