@@ -4,14 +4,16 @@ from .parameter import (Buffer, Parameter, UninitializedBuffer, UninitializedPar
 from .modules import *  # noqa: F401,F403
 from .modules import __all__ as _modules_all
 from . import functional, init
+from .parallel import DataParallel
 from .. import _naming
 
 _naming.public_classes([Buffer, Parameter, UninitializedBuffer, UninitializedParameter,
+                        DataParallel,
                         modules.linear.NonDynamicallyQuantizableLinear,
                         *(globals()[name] for name in _modules_all)])
 
-__all__ = ["Buffer", "Parameter", "UninitializedBuffer", "UninitializedParameter",
-           "functional", "init", "parameter", "utils", *_modules_all]
+__all__ = ["Buffer", "DataParallel", "Parameter", "UninitializedBuffer",
+           "UninitializedParameter", "functional", "init", "parameter", "utils", *_modules_all]
 
 
 def __getattr__(name):

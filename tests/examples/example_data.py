@@ -1,0 +1,139 @@
+"""Helpers of the example tests: small learnable data sets written the way the real ones ship
+(idx files, a text corpus, image folders), and two ways to run a script: as a user runs it on
+flambeau (``python -m flambeau run SCRIPT ARGS`` in a fresh process) and on real torch (in this
+process, which has torch imported already), with the printed numbers of both compared."""
+import os
+import re
+import runpy
+import struct
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EXAMPLES = os.path.join(REPO, "examples")
+SCRIPTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scripts")
+
+
+def run_flambeau(path, *args, cwd, timeout=120):
+    """Run ``path`` under ``python -m flambeau run`` in ``cwd``; its stdout."""
+    env = dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS="1")
+    done = subprocess.run([sys.executable, "-m", "flambeau", "run", path, *map(str, args)],
+                          cwd=cwd, env=env, timeout=timeout, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
+    return done.stdout
+
+
+def run_torch(path, *args, cwd, monkeypatch, capsys):
+    """Run ``path`` as ``__main__`` on real torch in ``cwd``; (its stdout, its globals)."""
+    assert "site-packages" in torch.__file__, "real torch expected"
+    monkeypatch.chdir(cwd)
+    monkeypatch.setattr(sys, "argv", [path, *map(str, args)])
+    capsys.readouterr()
+    names = runpy.run_path(path, run_name="__main__")
+    return capsys.readouterr().out, names
+
+
+_NUMBER = re.compile(r"-?\d+\.?\d*(?:e[-+]?\d+)?")
+
+
+def assert_same_numbers(ours, theirs, skip=("time", "ms/batch", "Namespace", "Training complete")):
+    """The two printouts show the same numbers, line by line, each within its last printed
+    digit (timing lines apart)."""
+    def numbers(text):
+        return [_NUMBER.findall(line) for line in text.splitlines()
+                if not any(word in line for word in skip)]
+    ours, theirs = numbers(ours), numbers(theirs)
+    assert len(ours) == len(theirs)
+    for line_ours, line_theirs in zip(ours, theirs):
+        assert len(line_ours) == len(line_theirs), (line_ours, line_theirs)
+        for a, b in zip(line_ours, line_theirs):
+            digits = len(b.partition(".")[2]) if "e" not in b else 6
+            assert float(a) == pytest.approx(float(b), rel=1e-4, abs=1.5 * 10.0 ** -digits), \
+                (line_ours, line_theirs)
+
+
+def floats_after(label, text):
+    """Every number printed right after ``label`` in ``text``."""
+    return [float(v) for v in re.findall(re.escape(label) + r"\s*(-?[0-9.]+)", text)]
+
+
+def write_idx(path, array):
+    """``array`` (uint8) as an idx file, the format MNIST ships in."""
+    with open(path, "wb") as f:
+        f.write(struct.pack(">BBBB", 0, 0, 8, array.ndim))
+        f.write(struct.pack(f">{array.ndim}I", *array.shape))
+        f.write(np.ascontiguousarray(array, dtype=np.uint8).tobytes())
+
+
+def digit_images(labels, rng, size=28):
+    """One bright block per class at its own place on a 3x4 grid, on noise: a stand-in for
+    MNIST's digits that a small network learns in a few steps."""
+    images = rng.integers(0, 60, (len(labels), size, size)).astype(np.uint8)
+    for image, label in zip(images, labels):
+        row, col = divmod(int(label), 4)
+        image[2 + 8 * row:9 + 8 * row, 1 + 7 * col:7 + 7 * col] = 255
+    return images
+
+
+def make_mnist(root, train=256, test=64):
+    """``root/MNIST/raw`` with the four idx files of MNIST; returns ``root``."""
+    raw = root / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    for prefix, count in (("train", train), ("t10k", test)):
+        labels = rng.integers(0, 10, count).astype(np.uint8)
+        write_idx(raw / f"{prefix}-images-idx3-ubyte", digit_images(labels, rng))
+        write_idx(raw / f"{prefix}-labels-idx1-ubyte", labels)
+    return root
+
+
+def make_corpus(folder, lines=(300, 40, 40)):
+    """``folder`` with train.txt/valid.txt/test.txt of short sentences from a small grammar."""
+    rng = np.random.default_rng(0)
+    subjects = ["the cat", "a dog", "the bird", "my friend", "the teacher"]
+    verbs = ["sees", "likes", "follows", "hears", "finds"]
+    objects = ["the ball", "a tree", "the house", "a river", "the sun"]
+    folder.mkdir(parents=True)
+    for name, count in zip(("train.txt", "valid.txt", "test.txt"), lines):
+        text = "".join(f" {rng.choice(subjects)} {rng.choice(verbs)} {rng.choice(objects)} . \n"
+                       for _ in range(count))
+        (folder / name).write_text(text)
+    return folder
+
+
+def make_image_folder(root, classes=("ants", "bees"), per_class=16, size=40, seed=0):
+    """``root/<class>/<n>.png``: class c's images are tinted by colour channel c."""
+    from PIL import Image
+    rng = np.random.default_rng(seed)
+    for c, name in enumerate(classes):
+        (root / name).mkdir(parents=True)
+        for n in range(per_class):
+            image = rng.integers(0, 90, (size, size, 3)).astype(np.uint8)
+            image[..., c % 3] += 160
+            Image.fromarray(image).save(root / name / f"{n}.png")
+    return root
+
+
+def assert_same_state(ours, theirs, atol=1e-4, stray_atol=None):
+    """Two state dicts (or files of them) hold the same names and values. Adam's steps move a
+    weight whose gradient is near zero by about lr whichever sign rounding gives it, so
+    ``stray_atol`` allows such strays (one in ten thousand at most)."""
+    ours = torch.load(ours) if isinstance(ours, (str, os.PathLike)) else ours
+    theirs = torch.load(theirs) if isinstance(theirs, (str, os.PathLike)) else theirs
+    assert list(ours) == list(theirs)
+    for name, value in theirs.items():
+        torch.testing.assert_close(ours[name], value, rtol=0, atol=stray_atol or atol)
+        strays = ((ours[name] - value).abs() > atol).sum().item()
+        assert strays <= value.numel() // 10000, (name, strays)
+
+
+def assert_same_image(ours, theirs):
+    """Two image files hold the same pixels, give or take one level of rounding."""
+    from PIL import Image
+    ours = np.asarray(Image.open(ours), dtype=int)
+    theirs = np.asarray(Image.open(theirs), dtype=int)
+    assert ours.shape == theirs.shape and np.abs(ours - theirs).max() <= 1
