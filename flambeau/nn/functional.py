@@ -1172,3 +1172,9 @@ def fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=Non
     return _fractional(3, input, kernel_size, output_size, output_ratio, return_indices,
                        _random_samples)
 
+
+# ---- attention (op in _ops/attention.py; multi-head attention composed in nn/_attention.py) --
+
+from .._ops.attention import scaled_dot_product_attention  # noqa: E402,F401
+from ._attention import (_canonical_mask, _in_projection, _in_projection_packed,  # noqa: E402,F401
+                         _mha_shape_check, _none_or_dtype, multi_head_attention_forward)

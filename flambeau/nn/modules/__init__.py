@@ -1,9 +1,9 @@
 """The module classes of ``nn``, one file per family as in torch.nn.modules."""
 from .module import Module
 from .activation import (CELU, ELU, GELU, GLU, Hardshrink, Hardsigmoid, Hardswish, Hardtanh,
-                         LeakyReLU, LogSigmoid, LogSoftmax, Mish, PReLU, ReLU, ReLU6, RReLU, SELU,
-                         SiLU, Sigmoid, Softmax, Softmax2d, Softmin, Softplus, Softshrink,
-                         Softsign, Tanh, Tanhshrink, Threshold)
+                         LeakyReLU, LogSigmoid, LogSoftmax, Mish, MultiheadAttention, PReLU, ReLU,
+                         ReLU6, RReLU, SELU, SiLU, Sigmoid, Softmax, Softmax2d, Softmin, Softplus,
+                         Softshrink, Softsign, Tanh, Tanhshrink, Threshold)
 from .dropout import (AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d,
                       FeatureAlphaDropout)
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
@@ -27,10 +27,13 @@ from .normalization import *  # noqa: F401,F403
 from . import rnn, sparse
 from .rnn import *  # noqa: F401,F403
 from .sparse import *  # noqa: F401,F403
+from . import transformer
+from .transformer import *  # noqa: F401,F403
 
 __all__ = ["AlphaDropout", "CELU", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "ELU",
            "FeatureAlphaDropout", "GELU", "GLU", "Hardshrink", "Hardsigmoid", "Hardswish",
-           "Hardtanh", "LeakyReLU", "LogSigmoid", "LogSoftmax", "Mish", "PReLU", "ReLU", "ReLU6",
+           "Hardtanh", "LeakyReLU", "LogSigmoid", "LogSoftmax", "Mish", "MultiheadAttention",
+           "PReLU", "ReLU", "ReLU6",
            "RReLU", "SELU", "SiLU", "Sigmoid", "Softmax", "Softmax2d", "Softmin", "Softplus",
            "Softshrink", "Softsign", "Tanh", "Tanhshrink", "Threshold",
            "Bilinear", "Flatten", "Identity", "LazyLinear", "LazyModuleMixin", "Linear",
@@ -39,4 +42,5 @@ __all__ = ["AlphaDropout", "CELU", "Dropout", "Dropout1d", "Dropout2d", "Dropout
 __all__ += [*batchnorm.__all__, *distance.__all__, *instancenorm.__all__, *loss.__all__,
             *normalization.__all__, "LinearCrossEntropyOptions", *conv.__all__,
             *fold.__all__, *padding.__all__, *pixelshuffle.__all__, *pooling.__all__,
-            *upsampling.__all__, *rnn.__all__, *sparse.__all__]
+            *upsampling.__all__, *rnn.__all__, *sparse.__all__,
+            *transformer.__all__]
