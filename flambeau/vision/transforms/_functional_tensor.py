@@ -293,13 +293,15 @@ def _check_grid_inputs(img, interpolation, fill):
         raise ValueError(f"Interpolation mode '{interpolation}' is unsupported with Tensor input")
 
 
-def _base_grid(ow, oh, dtype, start_x, start_y):
-    """``(1, oh, ow, 3)``: pixel centres from ``start`` in steps of one, then a column of ones."""
-    base = flambeau.empty(1, oh, ow, 3, dtype=dtype)
-    base[..., 0].copy_(flambeau.linspace(start_x, start_x + ow - 1.0, steps=ow))
-    base[..., 1].copy_(flambeau.linspace(start_y, start_y + oh - 1.0, steps=oh).unsqueeze_(-1))
-    base[..., 2].fill_(1)
-    return base.view(1, oh * ow, 3)
+def _grid(ow, oh, start_x, start_y, matrix):
+    """``(1, oh, ow, 2)``: ``[x, y, 1] @ matrix`` (a ``3 x 2`` array) at the pixel centres
+    ``start + 0, 1, ...``, summed in torch's order without fused multiply-adds (as torch's
+    batched product of the homogeneous grid rounds)."""
+    xs = flambeau.linspace(start_x, start_x + ow - 1.0, steps=ow).numpy().astype(matrix.dtype)
+    ys = flambeau.linspace(start_y, start_y + oh - 1.0, steps=oh).numpy().astype(matrix.dtype)
+    grid = xs[None, :, None] * matrix[0] + ys[:, None, None] * matrix[1]
+    grid += matrix[2]
+    return grid[None]
 
 
 def _grid_sample_fill(img, grid, interpolation, fill):
@@ -333,24 +335,21 @@ def affine(img, matrix, interpolation="nearest", fill=None, expand=False):
     _check_grid_inputs(img, interpolation, fill)
     w, h = img.shape[-1], img.shape[-2]
     ow, oh = _affine_output_size(matrix, w, h) if expand else (w, h)
-    dtype = _grid_dtype(img)
-    theta = flambeau.tensor(matrix, dtype=dtype).reshape(1, 2, 3)
-    scaled = theta.transpose(1, 2) / flambeau.tensor([0.5 * w, 0.5 * h], dtype=dtype)
-    grid = _base_grid(ow, oh, dtype, -ow * 0.5 + 0.5, -oh * 0.5 + 0.5).bmm(scaled)
-    return _grid_sample_fill(img, grid.view(1, oh, ow, 2), interpolation, fill)
+    dtype = _grid_dtype(img).numpy_dtype
+    scaled = np.array(matrix, dtype).reshape(2, 3).T / np.array([0.5 * w, 0.5 * h], dtype)
+    grid = _grid(ow, oh, -ow * 0.5 + 0.5, -oh * 0.5 + 0.5, scaled)
+    return _grid_sample_fill(img, flambeau.from_numpy(grid), interpolation, fill)
 
 
 def perspective(img, coeffs, interpolation="bilinear", fill=None):
     """Resamples ``img`` at ``((a x + b y + c) / (g x + h y + 1), (d x + e y + f) / (...))``."""
     _check_grid_inputs(img, interpolation, fill)
     ow, oh = img.shape[-1], img.shape[-2]
-    dtype = _grid_dtype(img)
-    theta1 = flambeau.tensor([[coeffs[0:3], coeffs[3:6]]], dtype=dtype)
-    theta2 = flambeau.tensor([[[coeffs[6], coeffs[7], 1.0]] * 2], dtype=dtype)
-    base = _base_grid(ow, oh, dtype, 0.5, 0.5)
-    grid1 = base.bmm(theta1.transpose(1, 2) / flambeau.tensor([0.5 * ow, 0.5 * oh], dtype=dtype))
-    grid = grid1 / base.bmm(theta2.transpose(1, 2)) - 1.0
-    return _grid_sample_fill(img, grid.view(1, oh, ow, 2), interpolation, fill)
+    dtype = _grid_dtype(img).numpy_dtype
+    theta1 = np.array(coeffs[:6], dtype).reshape(2, 3).T / np.array([0.5 * ow, 0.5 * oh], dtype)
+    theta2 = np.array([coeffs[6], coeffs[7], 1.0], dtype)[:, None].repeat(2, axis=1)
+    grid = _grid(ow, oh, 0.5, 0.5, theta1) / _grid(ow, oh, 0.5, 0.5, theta2) - dtype.type(1)
+    return _grid_sample_fill(img, flambeau.from_numpy(grid), interpolation, fill)
 
 
 def elastic_transform(img, displacement, interpolation="bilinear", fill=None):

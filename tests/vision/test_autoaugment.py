@@ -1,0 +1,60 @@
+"""AutoAugment, RandAugment, TrivialAugmentWide and AugMix against torchvision 0.28: the same
+operations and magnitudes under the same seed (same pixels on PIL images and uint8 tensors),
+reprs equal."""
+import numpy as np
+import pytest
+
+import flambeau
+from conftest import raises_like
+from flambeau.vision import transforms as FT
+from test_transforms import pil, same, tensors
+
+torch = pytest.importorskip("torch")
+torchvision = pytest.importorskip("torchvision")
+from torchvision import transforms as TT  # noqa: E402
+
+
+def augmenters(T):
+    return [
+        T.AutoAugment(), T.AutoAugment(T.AutoAugmentPolicy.CIFAR10, fill=[10, 20, 30]),
+        T.AutoAugment(T.AutoAugmentPolicy.SVHN, T.InterpolationMode.BILINEAR, fill=7),
+        T.RandAugment(), T.RandAugment(3, 5, 11, T.InterpolationMode.BILINEAR, fill=[3, 4, 5]),
+        T.TrivialAugmentWide(), T.TrivialAugmentWide(15, fill=128),
+        T.AugMix(), T.AugMix(5, 2, 2, 0.5, False, T.InterpolationMode.NEAREST, [50, 60, 70]),
+    ]
+
+
+@pytest.mark.parametrize("index", range(9))
+def test_augmenters_follow_the_seed(index):
+    ours_t, theirs_t = augmenters(FT)[index], augmenters(TT)[index]
+    assert repr(ours_t) == repr(theirs_t)
+    for kind in ("pil", "uint8", "batch"):
+        if kind == "pil":
+            img_ours = img_theirs = pil(seed=6)
+        else:
+            img_ours, img_theirs = tensors("uint8", (3, 13, 17) if kind == "uint8"
+                                           else (2, 3, 13, 17), seed=6)
+        for seed in range(4):
+            flambeau.manual_seed(seed)
+            ours = [ours_t(img_ours) for _ in range(6)] + [flambeau.rand(1).item()]
+            torch.manual_seed(seed)
+            theirs = [theirs_t(img_theirs) for _ in range(6)] + [torch.rand(1).item()]
+            assert ours[-1] == theirs[-1]  # the same number of draws
+            for a, b in zip(ours[:-1], theirs[:-1]):
+                if kind == "pil" and not isinstance(ours_t, FT.AugMix):
+                    same(a, b)  # Pillow's operations with the same parameters
+                elif ours_t.interpolation == FT.InterpolationMode.BILINEAR or \
+                        isinstance(ours_t, FT.AugMix):
+                    # a bilinear sample (or an AugMix weight) an ulp apart may round to the
+                    # next integer, and a later operation (equalize, posterize) spread it
+                    a, b = (np.asarray(x.numpy() if kind != "pil" else x) for x in (a, b))
+                    assert a.shape == b.shape and (a != b).mean() < 0.01
+                else:
+                    same(a, b)
+
+
+def test_errors():
+    raises_like(lambda: FT.AugMix(severity=11), lambda: TT.AugMix(severity=11))
+    raises_like(lambda: FT.AutoAugment("imagenet"), lambda: TT.AutoAugment("imagenet"))
+    raises_like(lambda: FT.autoaugment._apply_op(pil(), "Blur", 1.0, FT.InterpolationMode.NEAREST, None),
+                lambda: TT.autoaugment._apply_op(pil(), "Blur", 1.0, TT.InterpolationMode.NEAREST, None))
