@@ -44,6 +44,20 @@ FACTORIES = [
     lambda m: m.Tensor([1, 2]), lambda m: m.FloatTensor([[1, 2]]), lambda m: m.LongTensor([1]),
     lambda m: m.DoubleTensor([1.5]), lambda m: m.ByteTensor([1, 2]), lambda m: m.IntTensor([3]),
     lambda m: m.BoolTensor([1, 0]), lambda m: m.Tensor(),
+    # Python types as dtypes, sizes as torch.Size or by keyword, the generator given
+    lambda m: m.zeros(2, dtype=float), lambda m: m.ones(2, 3, dtype=int),
+    lambda m: m.full((2,), 1, dtype=bool), lambda m: m.empty(0, dtype=complex),
+    lambda m: m.arange(5, dtype=float), lambda m: m.arange(1, 4, 2, dtype=int),
+    lambda m: m.tensor([1, 0], dtype=bool), lambda m: m.eye(2, dtype=float),
+    lambda m: m.linspace(0, 1, 3, dtype=float), lambda m: m.zeros_like(m.ones(2), dtype=int),
+    lambda m: m.ones(m.ones(2, 3).shape), lambda m: m.zeros(size=(2, 3)),
+    lambda m: m.arange(start=1, end=3), lambda m: m.arange(end=3),
+    lambda m: m.linspace(m.tensor(0.), 1, 3), lambda m: m.full([2], m.tensor(1.5)),
+    lambda m: m.randint(3, 9, (4,), generator=m.Generator().manual_seed(1)),
+    lambda m: m.rand(2, 3, generator=m.Generator().manual_seed(2), dtype=float),
+    lambda m: m.randint_like(m.ones(3), 2, 7, generator=m.Generator().manual_seed(3)),
+    lambda m: m.randn_like(m.ones(3), generator=m.Generator().manual_seed(4)),
+    lambda m: m.normal(0., 1., (3,), generator=m.Generator().manual_seed(5)),
 ]
 
 
@@ -152,6 +166,11 @@ ERRORS = [
     lambda m: m.linspace(0, 1, -1),
     lambda m: m.tensor([1], requires_grad=True),
     lambda m: m.ones(-1, 2),
+    lambda m: m.zeros(2, dtype="float32"), lambda m: m.zeros(2, "x"), lambda m: m.zeros(2.0),
+    lambda m: m.arange("a"), lambda m: m.ones((2, 3), 4), lambda m: m.linspace(0, 1, "a"),
+    lambda m: m.randn(2, generator=3), lambda m: m.randint(5), lambda m: m.normal(0, 1),
+    lambda m: m.tensor(object()), lambda m: m.tensor([1, None]), lambda m: m.tensor({1: 2}),
+    lambda m: m.full(2, 1), lambda m: m.eye(2, 3, 4), lambda m: m.empty(2, memory_format=3),
 ]
 
 

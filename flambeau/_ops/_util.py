@@ -1,14 +1,29 @@
 """Small helpers shared by the op families: argument parsing and the recording test."""
 import math
+import os
+import sys
+import warnings
 
 import numpy as np
 
-from .. import _dtype
+from .. import _backend, _dtype
 from .._device import as_device
 from .._tensor import Tensor, _wrap_dim
 from ..autograd import grad_mode
 
 wrap_dim = _wrap_dim
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def warn_caller(message, category=UserWarning):
+    """``warnings.warn`` attributed to the user's line: the first caller outside flambeau and
+    the argument-checking code generated for declared ops (which adds frames of its own)."""
+    frame, level = sys._getframe(1), 2
+    while frame is not None and (frame.f_code.co_filename.startswith(_PACKAGE) or
+                                 frame.f_code.co_filename.startswith("<signature")):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
 
 
 _grad_state = grad_mode._state
@@ -159,7 +174,8 @@ def _dense_strides_like(shape, strides):
 
 def xp_for(device):
     """The array module for a ``device=`` argument (None: the CPU)."""
-    from .. import _backend
+    if device is None:
+        return np
     return _backend.module_for(as_device(device).type)
 
 

@@ -13,8 +13,14 @@ from .. import _backend, _dtype
 from .._device import as_device
 from .._storage import allocation_error
 from .._tensor import Tensor, make
-from ._util import empty_strided_array, like_layout, parse_size, scalar_dtype, xp_for
+from ._util import (empty_strided_array, like_layout, parse_size, scalar_dtype, warn_caller,
+                    xp_for)
 from .registry import defop, register
+
+# the options every factory takes, in the words of torch's signatures
+_OPTIONS = ("ScalarType? dtype=None, Layout? layout=None, Device? device=None, "
+            "bool? pin_memory=False, bool? requires_grad=False")
+_LIKE_OPTIONS = "MemoryFormat? memory_format=None, " + _OPTIONS
 
 
 def _finish(array, dtype, requires_grad):
@@ -74,8 +80,11 @@ def _holds_tensors(data):
     return isinstance(data, (Tensor, np.ndarray, np.generic))
 
 
-def _raise_ragged(data, dim=0):
-    """torch's message for nested sequences of unequal lengths."""
+def _raise_ragged(data):
+    """torch's message for data NumPy could not make a plain array of: a leaf of no numeric
+    type, or nested sequences of unequal lengths."""
+    _check_leaves(data)
+
     def walk(seq, depth):
         if not isinstance(seq, (list, tuple)):
             return
@@ -91,17 +100,28 @@ def _raise_ragged(data, dim=0):
     raise TypeError("new(): invalid data type")
 
 
-@defop(method=False)
-def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+def _check_leaves(data):
+    if isinstance(data, (list, tuple)):
+        for item in data:
+            _check_leaves(item)
+    elif isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    elif not isinstance(data, (bool, int, float, complex, np.generic, np.ndarray, Tensor)):
+        raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
+
+
+@defop(method=False, signature="tensor(object data, *, ScalarType? dtype=None, Device? device=None, "
+                                "bool pin_memory=False, bool requires_grad=False)")
+def tensor(data, *, dtype=None, device=None, pin_memory=False, requires_grad=False):
     """A new tensor holding a copy of ``data`` (nested lists, scalars, arrays or tensors).
 
     Python floats give the default dtype, ints int64, bools bool, as in PyTorch.
     """
     if isinstance(data, Tensor):
-        warnings.warn(
+        warn_caller(
             "To copy construct from a tensor, it is recommended to use sourceTensor.detach()."
             "clone() or sourceTensor.detach().clone().requires_grad_(True), rather than "
-            "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
+            "torch.tensor(sourceTensor).")
         array, inferred = data._data.copy(), data._dtype
     else:
         array, inferred = _infer_array(data)
@@ -110,8 +130,9 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     return _finish(_to_device(array, device), dtype, requires_grad)
 
 
-@defop(method=False)
-def as_tensor(data, dtype=None, device=None):
+@defop(method=False, signature="as_tensor(object data, *, ScalarType? dtype=None, "
+                                "Device? device=None)")
+def as_tensor(data, *, dtype=None, device=None):
     """``data`` as a tensor, sharing memory with it when no conversion is needed."""
     if isinstance(data, Tensor):
         if (dtype is None or dtype is data._dtype) and (device is None or
@@ -147,7 +168,8 @@ def from_numpy(ndarray):
     return make(ndarray, dtype)
 
 
-@defop(method=False)
+@defop(method=False, signature="frombuffer(object buffer, *, ScalarType dtype, int count=-1, "
+                                "int offset=0, bool requires_grad=False)")
 def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
     """A 1-d tensor sharing memory with an object of the buffer protocol (``bytes``,
     ``bytearray``, ``memoryview``, ``array.array``...): ``count`` elements from byte
@@ -189,7 +211,7 @@ _warned = set()
 def _warn_once(message):
     if message not in _warned:
         _warned.add(message)
-        warnings.warn(message, UserWarning, stacklevel=3)
+        warn_caller(message)
 
 
 # ---- constant fills ------------------------------------------------------------------------
@@ -218,31 +240,27 @@ def _filled(fill, size, dtype, device, requires_grad, fn_name, strides=None):
     return make(array, dtype)
 
 
-def _factory(fill, name, doc):
-    def factory(*sizes, size=None, dtype=None, layout=None, device=None, requires_grad=False,
-                pin_memory=False, memory_format=None, names=None):
-        if size is not None:  # size= as a keyword, as torch allows
-            if sizes:
-                raise TypeError(f"{name}() got multiple values for argument 'size'")
-            sizes = (size,)
-        elif not sizes:
-            raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
-        return _filled(fill, sizes, dtype, device, requires_grad, name)
+def _factory(fill, name, doc, options=""):
+    def factory(size, *, memory_format=None, dtype=None, layout=None, device=None,
+                pin_memory=False, requires_grad=False):
+        return _filled(fill, (size,), dtype, device, requires_grad, name)
     factory.__name__ = factory.__qualname__ = name
     factory.__doc__ = doc
-    return defop(factory, method=False, out=True)
+    return defop(factory, method=False,
+                 signature=f"{name}(int[] size, *, {options}Tensor? out=None, {_OPTIONS})")
 
 
 zeros = _factory(0, "zeros", "A tensor of the given size filled with 0.")
 ones = _factory(1, "ones", "A tensor of the given size filled with 1.")
-empty = _factory(None, "empty", "A tensor of the given size with uninitialised values.")
+empty = _factory(None, "empty", "A tensor of the given size with uninitialised values.",
+                 "MemoryFormat? memory_format=None, ")
 
 
-@defop(method=False, out=True)
-def full(size, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
-         pin_memory=False):
+@defop(method=False, signature="full(int[] size, Scalar fill_value, *, Tensor? out=None, "
+                                + _OPTIONS + ")")
+def full(size, fill_value, *, dtype=None, layout=None, device=None, pin_memory=False,
+         requires_grad=False):
     """A tensor of ``size`` filled with ``fill_value``; the dtype follows the value's type."""
-    fill_value = _number(fill_value, "full")
     dtype = dtype or scalar_dtype(fill_value)
     return _filled(fill_value, (size,), dtype, device, requires_grad, "full")
 
@@ -259,14 +277,14 @@ def _number(value, fn_name):
 
 
 def _like_factory(fill, name):
-    def like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
-             memory_format=None):
+    def like(input, *, memory_format=None, dtype=None, layout=None, device=None,
+             pin_memory=False, requires_grad=False):
         return _filled(fill, input._data.shape, dtype or input._dtype,
                        device if device is not None else input.device, requires_grad, name,
                        like_layout(input, memory_format))
     like.__name__ = like.__qualname__ = name
     like.__doc__ = f"Like :func:`{name[:-5]}` with the size (and default dtype, device) of input."
-    return defop(like, method=False)
+    return defop(like, method=False, signature=f"{name}(Tensor input, *, {_LIKE_OPTIONS})")
 
 
 zeros_like = _like_factory(0, "zeros_like")
@@ -274,10 +292,11 @@ ones_like = _like_factory(1, "ones_like")
 empty_like = _like_factory(None, "empty_like")
 
 
-@defop(method=False)
-def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
-              memory_format=None):
-    return _filled(_number(fill_value, "full_like"), input._data.shape, dtype or input._dtype,
+@defop(method=False, signature="full_like(Tensor input, Scalar fill_value, *, "
+                                + _LIKE_OPTIONS + ")")
+def full_like(input, fill_value, *, memory_format=None, dtype=None, layout=None, device=None,
+              pin_memory=False, requires_grad=False):
+    return _filled(fill_value, input._data.shape, dtype or input._dtype,
                    device if device is not None else input.device, requires_grad, "full_like",
                    like_layout(input, memory_format))
 
@@ -331,14 +350,16 @@ def legacy_new(args, dtype, device):
     return _filled(None, args or (0,), dtype, device, False, "new")
 
 
-@defop(method=False)
-def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
+@defop(method=False, signature="scalar_tensor(Scalar s, *, " + _OPTIONS + ")")
+def scalar_tensor(s, *, dtype=None, layout=None, device=None, pin_memory=False,
+                  requires_grad=False):
     return tensor(s, dtype=dtype or _dtype.get_default_dtype(), device=device,
                   requires_grad=requires_grad)
 
 
-@defop(method=False)
-def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False):
+@defop(method=False, signature="empty_strided(int[] size, int[] stride, *, " + _OPTIONS + ")")
+def empty_strided(size, stride, *, dtype=None, layout=None, device=None, pin_memory=False,
+                  requires_grad=False):
     """An uninitialised tensor with the given strides (over a buffer just large enough)."""
     dtype = dtype or _dtype.get_default_dtype()
     size, stride = parse_size((size,), "empty_strided"), tuple(stride)
@@ -364,23 +385,25 @@ def _scalar(x):
     return x.item() if isinstance(x, Tensor) else x
 
 
-@defop(method=False, out=True)
-def arange(start, end=None, step=1, *, dtype=None, layout=None, device=None,
+@defop(method=False, signature=[
+    "arange(Scalar end, *, Tensor? out=None, " + _OPTIONS + ")",
+    "arange(Scalar start, Scalar end, *, " + _OPTIONS + ")",
+    "arange(Scalar start, Scalar end, Scalar step=1, *, Tensor? out=None, " + _OPTIONS + ")"])
+def arange(start, end=None, step=1, *, dtype=None, layout=None, device=None, pin_memory=False,
            requires_grad=False):
     """Values from ``start`` to ``end`` (excluded) by ``step``.
 
     The length is ``ceil((end - start) / step)`` computed in double precision, as in torch;
     the dtype is int64 when all bounds are integers, else the default float dtype.
     """
-    start, end, step = map(_scalar, (start, end, step))
     if end is None:
         start, end = 0, start
+    integral = isinstance(start, int) and isinstance(end, int) and isinstance(step, int)
     if dtype is None:
-        floating = any(isinstance(v, float) for v in (start, end, step))
-        dtype = _dtype.get_default_dtype() if floating else _dtype.int64
+        dtype = _dtype.int64 if integral else _dtype.get_default_dtype()
     if step == 0:
         raise RuntimeError("step must be nonzero")
-    if any(isinstance(v, float) and not math.isfinite(v) for v in (start, end)):
+    if not integral and not (math.isfinite(start) and math.isfinite(end)):
         raise RuntimeError(f"unsupported range: {start} -> {end}")
     if (end - start) * step < 0 and end != start:
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
@@ -388,33 +411,40 @@ def arange(start, end=None, step=1, *, dtype=None, layout=None, device=None,
     try:
         if dtype.is_floating_point or dtype.is_complex:
             values = np.arange(length, dtype=np.float64) * step + start
+        elif isinstance(start, int) and isinstance(step, int):
+            values = np.arange(start, start + length * step, step, dtype=np.int64)
         else:
-            values = np.arange(length, dtype=np.int64) * int(step) + int(start) \
-                if all(isinstance(v, int) for v in (start, step)) \
-                else np.floor(np.arange(length) * step + start)
+            values = np.floor(np.arange(length) * step + start)
     except (MemoryError, ValueError) as error:
         raise allocation_error(error, (length,), dtype.itemsize) or error from None
     array = _to_device(values.astype(dtype.numpy_dtype, copy=False), device)
     return _finish(array, dtype, requires_grad)
 
 
-@defop(method=False, name="range")
-def range_(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
+@defop(method=False, name="range", signature=(
+    "range(Scalar start, Scalar end, Scalar step=1, *, Tensor? out=None, ScalarType? dtype=None, "
+    "Device? device=None, bool requires_grad=False)"))
+def range_(start, end, step=1, *, dtype=None, device=None, requires_grad=False):
     """Deprecated torch.range: like arange but ``end`` is included; float by default."""
-    warnings.warn("torch.range is deprecated and will be removed in a future release because "
-                  "its behavior is inconsistent with Python's range builtin. Instead, use "
-                  "torch.arange, which produces values in [start, end).", UserWarning,
-                  stacklevel=2)
-    if end is None:
-        start, end = 0, start
+    warn_caller("torch.range is deprecated and will be removed in a future release because its "
+                "behavior is inconsistent with Python's range builtin. Instead, use "
+                "torch.arange, which produces values in [start, end).")
     dtype = dtype or _dtype.get_default_dtype()
     length = math.floor((end - start) / step) + 1
     values = np.arange(length, dtype=np.float64) * step + start
     return _finish(_to_device(values.astype(dtype.numpy_dtype), device), dtype, requires_grad)
 
 
-@defop(method=False, out=True)
-def linspace(start, end, steps, *, dtype=None, layout=None, device=None, requires_grad=False):
+def _space(name, extra=""):
+    """The signatures of linspace and logspace: start and end each a Tensor or a Number."""
+    return [f"{name}({a} start, {b} end, int steps, {extra}*, Tensor? out=None, {_OPTIONS})"
+            for a, b in (("Tensor", "Tensor"), ("Scalar", "Tensor"), ("Tensor", "Scalar"),
+                         ("Scalar", "Scalar"))]
+
+
+@defop(method=False, signature=_space("linspace"))
+def linspace(start, end, steps, *, dtype=None, layout=None, device=None, pin_memory=False,
+             requires_grad=False):
     """``steps`` values evenly spaced from ``start`` to ``end`` inclusive."""
     start, end = _scalar(start), _scalar(end)
     if steps < 0:
@@ -423,7 +453,7 @@ def linspace(start, end, steps, *, dtype=None, layout=None, device=None, require
         dtype = _dtype.default_complex_dtype() if isinstance(start, complex) or \
             isinstance(end, complex) else _dtype.get_default_dtype()
     try:
-        values = _linspace(start, end, steps)
+        values = _linspace(start, end, steps, dtype.numpy_dtype)
     except (MemoryError, ValueError) as error:
         raise allocation_error(error, (steps,), dtype.itemsize) or error from None
     if not (dtype.is_floating_point or dtype.is_complex):
@@ -431,19 +461,27 @@ def linspace(start, end, steps, *, dtype=None, layout=None, device=None, require
     return _finish(_to_device(values.astype(dtype.numpy_dtype), device), dtype, requires_grad)
 
 
-def _linspace(start, end, steps):
-    """torch's linspace: the first half counts up from start, the second half down from end."""
+def _linspace(start, end, steps, dtype=None):
+    """torch's linspace: the first half counts up from start, the second half down from end.
+    For float32/float64 results, computed as torch's kernel does: in that dtype, each value one
+    fused multiply-add (``start + step * i`` rounded once; long double stands in for the fma)."""
     if steps == 1:
         return np.array([start], dtype=np.result_type(float, type(start)))
-    step = (end - start) / (steps - 1)
     i = np.arange(steps)
     half = steps // 2
+    if dtype in (np.float32, np.float64) and not isinstance(start + end, complex):
+        f = np.dtype(dtype).type
+        step = (f(end) - f(start)) / f(steps - 1)
+        counts = np.where(i < half, i, i - (steps - 1)).astype(np.longdouble)
+        base = np.where(i < half, f(start), f(end)).astype(np.longdouble)
+        return (base + counts * np.longdouble(step)).astype(dtype)
+    step = (end - start) / (steps - 1)
     return np.where(i < half, start + i * step, end - (steps - 1 - i) * step)
 
 
-@defop(method=False, out=True)
+@defop(method=False, signature=_space("logspace", "float base=10.0, "))
 def logspace(start, end, steps, base=10.0, *, dtype=None, layout=None, device=None,
-             requires_grad=False):
+             pin_memory=False, requires_grad=False):
     """``base ** linspace(start, end, steps)``."""
     dtype = dtype or _dtype.get_default_dtype()
     values = np.power(base, _linspace(_scalar(start), _scalar(end), steps))
@@ -452,8 +490,10 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, layout=None, device=No
     return _finish(_to_device(values.astype(dtype.numpy_dtype), device), dtype, requires_grad)
 
 
-@defop(method=False, out=True)
-def eye(n, m=None, *, dtype=None, layout=None, device=None, requires_grad=False):
+@defop(method=False, signature=["eye(int n, *, Tensor? out=None, " + _OPTIONS + ")",
+                                "eye(int n, int m, *, Tensor? out=None, " + _OPTIONS + ")"])
+def eye(n, m=None, *, dtype=None, layout=None, device=None, pin_memory=False,
+        requires_grad=False):
     """A 2-d tensor with ones on the diagonal."""
     if n < 0:
         raise RuntimeError(f"n must be greater or equal to 0, got {n}")
@@ -473,9 +513,10 @@ def new_empty_strided(self, size, stride, *, dtype=None, layout=None, device=Non
 register("", "new_empty_strided", new_empty_strided, method=True)
 
 
-@defop(method=False)
+@defop(method=False, signature="empty_permuted(int[] size, int[] physical_layout, *, " +
+                                _OPTIONS + ")")
 def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None,
-                   requires_grad=False, pin_memory=False):
+                   pin_memory=False, requires_grad=False):
     """An uninitialised tensor whose memory holds dims in ``physical_layout`` order."""
     size, order = tuple(size), tuple(physical_layout)
     if len(size) != len(order):

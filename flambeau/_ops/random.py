@@ -316,16 +316,29 @@ def _like_device(input, device):
 
 # ---- random tensors ------------------------------------------------------------------------
 
+# the options of the random factories, in the words of torch's signatures (each has one
+# overload with a generator, which must then be given, and one without)
+_OPTIONS = ("ScalarType? dtype=None, Layout? layout=None, Device? device=None, "
+            "bool? pin_memory=False, bool? requires_grad=False")
+_OUT_OPTIONS = "Tensor? out=None, " + _OPTIONS
+_LIKE_OPTIONS = "MemoryFormat? memory_format=None, " + _OPTIONS
+
+
+def _overloads(head, options):
+    """``name(params, *, Generator? generator, options)`` and the same without a generator."""
+    return [f"{head}, *, Generator? generator, {options})", f"{head}, *, {options})"]
+
+
 def _creation(name, draw, doc):
-    def factory(*args, size=None, generator=None, out=None, dtype=None, layout=None,
-                device=None, requires_grad=False, pin_memory=False):
+    def factory(size, *, generator=None, out=None, dtype=None, layout=None, device=None,
+                pin_memory=False, requires_grad=False):
         dtype = dtype or (out._dtype if out is not None else _dtype.get_default_dtype())
-        shape = parse_size(args if size is None else (size,), name)
+        shape = parse_size((size,), name)
         array = draw(_engine(generator), shape, dtype).reshape(shape)
         return _result(array, dtype, device, requires_grad, out)
 
-    def like(input, *, generator=None, dtype=None, layout=None, device=None,
-             requires_grad=False, memory_format=None):
+    def like(input, *, generator=None, memory_format=None, dtype=None, layout=None, device=None,
+             pin_memory=False, requires_grad=False):
         dtype = dtype or input._dtype
         shape = input._data.shape
         array = draw(_engine(generator), shape, dtype).reshape(shape)
@@ -335,61 +348,24 @@ def _creation(name, draw, doc):
     like.__name__ = like.__qualname__ = name + "_like"
     factory.__doc__ = doc
     like.__doc__ = f"Like :func:`{name}` with the size (and default dtype, device) of input."
-    return defop(factory, method=False), defop(like, method=False)
+    return (defop(factory, method=False,
+                  signature=_overloads(f"{name}(int[] size", _OUT_OPTIONS)),
+            defop(like, method=False,
+                  signature=_overloads(f"{name}_like(Tensor input", _LIKE_OPTIONS)))
 
 
 rand, rand_like = _creation("rand", _uniform, "Uniform samples on [0, 1).")
 randn, randn_like = _creation("randn", _normal, "Standard normal samples.")
 
 
-_RANDINT_SIGNATURES = (
-    " * (int high, tuple of ints size, *, torch.Generator generator, Tensor out = None, "
-    "torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, "
-    "bool pin_memory = False, bool requires_grad = False)\n"
-    " * (int low, int high, tuple of ints size, *, torch.Generator generator, Tensor out = None, "
-    "torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, "
-    "bool pin_memory = False, bool requires_grad = False)\n")
-
-
-def _as_int(value):
-    if isinstance(value, int):
-        return value
-    if isinstance(value, Tensor) or isinstance(value, np.integer):
-        return operator.index(value)
-    raise TypeError
-
-
-def _randint_error(name, args):
-    got = ", ".join("Tensor" if isinstance(a, Tensor) else type(a).__name__ for a in args)
-    return TypeError(f"{name}() received an invalid combination of arguments - got ({got}), "
-                     "but expected one of:\n" + _RANDINT_SIGNATURES)
-
-
-def _randint_bounds(name, args, kwargs_low, kwargs_high):
-    """(low, high, rest) from randint's ``(high, ...)`` / ``(low, high, ...)`` forms."""
-    try:
-        if kwargs_high is not None:
-            return _as_int(kwargs_low or 0), _as_int(kwargs_high), args
-        ints = 0
-        while ints < len(args) and ints < 2 and not isinstance(args[ints], (tuple, list)):
-            ints += 1
-        if ints == 1:
-            return 0, _as_int(args[0]), args[1:]
-        return _as_int(args[0]), _as_int(args[1]), args[2:]
-    except (TypeError, IndexError):
-        raise _randint_error(name, args) from None
-
-
-@defop(method=False)
-def randint(*args, low=None, high=None, size=None, generator=None, out=None, dtype=None,
-            layout=None, device=None, requires_grad=False, pin_memory=False):
+@defop(method=False, signature=_overloads("randint(int high, int[] size", _OUT_OPTIONS) +
+       _overloads("randint(int low, int high, int[] size", _OUT_OPTIONS))
+def randint(low, high, size=None, *, generator=None, out=None, dtype=None, layout=None,
+            device=None, pin_memory=False, requires_grad=False):
     """Integers drawn uniformly from ``[low, high)``: ``randint(high, size)`` or
     ``randint(low, high, size)``; int64 unless ``dtype`` says otherwise."""
-    low, high, rest = _randint_bounds("randint", args, low, high)
-    if size is None:
-        if len(rest) != 1 or not hasattr(rest[0], "__iter__"):
-            raise _randint_error("randint", args)
-        size = rest[0]
+    if size is None:  # randint(high, size)
+        low, high, size = 0, low, high
     dtype = dtype or (out._dtype if out is not None else _dtype.int64)
     low, high = _check_from_to(low, high, dtype)
     shape = parse_size((size,), "randint")
@@ -397,11 +373,15 @@ def randint(*args, low=None, high=None, size=None, generator=None, out=None, dty
     return _result(array, dtype, device, requires_grad, out)
 
 
-@defop(method=False)
-def randint_like(input, *args, low=None, high=None, generator=None, dtype=None, layout=None,
-                 device=None, requires_grad=False, memory_format=None):
+@defop(method=False, signature=(
+    _overloads("randint_like(Tensor input, int low, int high", _LIKE_OPTIONS) +
+    _overloads("randint_like(Tensor input, Tensor high", _LIKE_OPTIONS) +
+    _overloads("randint_like(Tensor input, int high", _LIKE_OPTIONS)))
+def randint_like(input, low, high=None, *, generator=None, memory_format=None, dtype=None,
+                 layout=None, device=None, pin_memory=False, requires_grad=False):
     """Like :func:`randint` with the size (and default dtype, device) of input."""
-    low, high, rest = _randint_bounds("randint_like", args, low, high)
+    if high is None:  # randint_like(input, high)
+        low, high = 0, operator.index(low.item() if isinstance(low, Tensor) else low)
     dtype = dtype or input._dtype
     low, high = _check_from_to(low, high, dtype)
     shape = input._data.shape
@@ -409,11 +389,10 @@ def randint_like(input, *args, low=None, high=None, generator=None, dtype=None, 
     return _result(array, dtype, _like_device(input, device), requires_grad)
 
 
-@defop(method=False)
+@defop(method=False, signature=_overloads("randperm(int n", _OUT_OPTIONS))
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
-             requires_grad=False, pin_memory=False):
+             pin_memory=False, requires_grad=False):
     """A random permutation of ``0 .. n-1`` (int64 by default)."""
-    n = operator.index(n)
     dtype = dtype or (out._dtype if out is not None else _dtype.int64)
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
@@ -429,31 +408,22 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     return _result(array, dtype, device, requires_grad, out)
 
 
-_NORMAL_SIGNATURES = (
-    " * (Tensor mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)\n"
-    " * (Tensor mean, float std = 1, *, torch.Generator generator = None, Tensor out = None)\n"
-    " * (float mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)\n"
-    " * (float mean, float std, tuple of ints size, *, torch.Generator generator = None, "
-    "Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, "
-    "torch.device device = None, bool pin_memory = False, bool requires_grad = False)\n")
-
-
 def _check_std(std):
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
 
 
-@defop(method=False)
-def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
+@defop(method=False, signature=[
+    "normal(Tensor mean, Tensor std, *, Generator? generator=None, Tensor? out=None)",
+    "normal(Tensor mean, float std=1, *, Generator? generator=None, Tensor? out=None)",
+    "normal(float mean, Tensor std, *, Generator? generator=None, Tensor? out=None)",
+    "normal(float mean, float std, int[] size, *, Generator? generator=None, " + _OUT_OPTIONS +
+    ")"])
+def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
            device=None, pin_memory=False, requires_grad=False):
     """Normal samples: element-wise for tensor ``mean``/``std`` (broadcast together), or of
     ``size`` for two floats."""
     mean_t, std_t = isinstance(mean, Tensor), isinstance(std, Tensor)
-    if (size is not None) == (mean_t or std_t):
-        got = ", ".join("Tensor" if isinstance(a, Tensor) else type(a).__name__
-                        for a in (mean, std, size) if a is not None)
-        raise TypeError(f"normal() received an invalid combination of arguments - got ({got}), "
-                        "but expected one of:\n" + _NORMAL_SIGNATURES)
     engine = _engine(generator)
     if size is not None:
         _check_std(std)

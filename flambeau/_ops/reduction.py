@@ -361,7 +361,14 @@ def _moment_op(name, sqrt, with_mean):
     what = "standard deviation" if sqrt else "variance"
     op.__doc__ = (f"The {what}{' and the mean' if with_mean else ''} over ``dim`` with "
                   "``correction`` (1 by default: Bessel's); dof <= 0 warns and gives nan/inf.")
-    return defop(op, name=name, method=not with_mean, out=not with_mean)
+    if with_mean:
+        return defop(op, name=name, method=False)
+    return defop(op, name=name, signature=[
+        f"{name}(Tensor input, int[1]? dim, bool unbiased=True, bool keepdim=False, *, "
+        "Tensor? out=None)",
+        f"{name}(Tensor input, int[1]? dim=None, *, Scalar? correction=None, "
+        "bool keepdim=False, Tensor? out=None)",
+        f"{name}(Tensor input, bool unbiased=True)"])
 
 
 std = _moment_op("std", True, False)
@@ -428,7 +435,10 @@ def _extremum(name, npfun, argfun, binary):
     op.__name__ = op.__qualname__ = name
     op.__doc__ = (f"The {name}imum of all elements, or ``return_types.{name}(values, indices)`` "
                   f"over ``dim``; ``{name}(a, b)`` is ``{binary}``.")
-    return defop(op, name=name, out=True)
+    return defop(op, name=name, signature=[
+        f"{name}(Tensor input, *, Tensor? out=None)",
+        f"{name}(Tensor input, Tensor other, *, Tensor? out=None)",
+        f"{name}(Tensor input, int dim, bool keepdim=False, *, Tensor[]? out=None)"])
 
 
 max = _extremum("max", np.maximum.reduce, np.ndarray.argmax, "maximum")  # NaN wins both

@@ -16,11 +16,11 @@ and, when an input requires grad, records its derivative next to the forward (se
 """
 import functools
 import inspect
-import warnings
 
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd import grad_mode
+from ._util import warn_caller
 from .signature import checked
 
 OPS = []  # (namespace, public name, function, is Tensor method)
@@ -327,13 +327,13 @@ def write_out(out, result):
     check_cast(result._dtype, out._dtype)
     if out._data.shape != result._data.shape:
         if out._data.size != 0:
-            warnings.warn(
+            warn_caller(
                 f"An output with one or more elements was resized since it had shape "
                 f"{list(out._data.shape)}, which does not match the required output shape "
                 f"{list(result._data.shape)}. This behavior is deprecated, and in a future "
                 "PyTorch release outputs will not be resized unless they have zero elements. "
                 "You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
-                "elements with t.resize_(0).", UserWarning, stacklevel=3)
+                "elements with t.resize_(0).")
         out._data = result._data.astype(out._dtype.numpy_dtype, copy=True)
         out._storage = None
     else:

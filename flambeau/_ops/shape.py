@@ -330,7 +330,8 @@ def unsqueeze(input, dim):
     return _view(input, array, "UnsqueezeBackward0", lambda g: g.squeeze(dim))
 
 
-@defop(spread="overload")
+@defop(signature=["squeeze(Tensor input)", "squeeze(Tensor input, int dim)",
+                  "squeeze(Tensor input, int[] dim)"])
 def squeeze(input, dim=None):
     """Size-1 dims removed (all, or those among ``dim``)."""
     a = input._data

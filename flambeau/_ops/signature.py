@@ -20,6 +20,7 @@ import operator
 
 from .. import _dtype
 from .._device import device as _device_class
+from .._size import Size
 from .._tensor import Tensor
 
 MISSING = type("Missing", (), {"__repr__": lambda self: "<missing>", "__slots__": ()})()
@@ -369,7 +370,8 @@ def _split(body):
 
 
 def _is_int_list(args):
-    return all(_is_int(a) for a in args)
+    """torch looks at the first element only; the others fail when unpacked."""
+    return not args or _is_int(args[0])
 
 
 class Signatures:
@@ -513,7 +515,8 @@ _FAST = {  # a cheap test of a value against a type; anything it refuses goes th
 
 
 def _ints(value):
-    if value.__class__ is not tuple and value.__class__ is not list:
+    if value.__class__ is not tuple and value.__class__ is not list and \
+            value.__class__ is not Size:
         return False
     for v in value:
         if v.__class__ is not int:
@@ -555,8 +558,8 @@ def checked(impl, texts, name, method=False, write_outs=None):
         positional, keyword = _union(_fast_overloads(sigs))
         if method and not positional and not keyword and len(sigs.overloads) == 1:
             real = _compiled(_NO_ARGUMENTS.format(name=name), name, env)
-        elif positional is None:  # overloads disagree on names or order: parse every call
-            real = _compiled(_GENERIC_METHOD if method else _GENERIC, name, env)
+        elif positional is None:  # overloads disagree on names or order
+            real = _generate_by_arity(sigs, name, method, impl_params, env)
         else:
             real = _generate(impl, sigs, name, method, write_outs, impl_params, positional,
                              keyword, env)
@@ -593,9 +596,6 @@ _NO_ARGUMENTS = """def {name}(self, *args, **kwargs):
         raise TypeError(f"TensorBase.{name}() takes no arguments ({{len(args)}} given)")
     return _impl(self)
 """
-# Overloads that share no parameter layout: torch's parser on every call.
-_GENERIC = "def {name}(*args, **kwargs):\n    return _slow(args, kwargs)\n"
-_GENERIC_METHOD = "def {name}(self, *args, **kwargs):\n    return _slow(self, args, kwargs)\n"
 
 
 def _compiled(source, name, env):
@@ -626,16 +626,6 @@ def _generate(impl, sigs, name, method, write_outs, impl_params, positional, key
     kwonly = ", ".join(keyword)
     lines = [f"def {name}({', '.join(params)}):"]
     varargs = [s for s in fast if s.varargs_intlist()]
-    if varargs and positional:
-        p0 = positional[0]
-        lines.append(f"    if {p0}.__class__ is int and not _kw and _ints(_more):")
-        lines.append(f"        {p0} = ({p0},) + _more")
-        lines.append(f"        _more = ()")
-    lines.append("    if _kw or _more:")
-    lines.append(f"        return _keywords({self_arg}{', '.join(positional + keyword)}"
-                 f"{', ' if positional + keyword else ''}_more, _kw)")
-    body = _dispatch(sigs, positional, keyword, impl_params, env, method, defaults)
-
     kw_defaults = f"({', '.join(default(k) for k in keyword)}{',' if keyword else ''})"
 
     def slow(values, more="()", extra="{}"):
@@ -644,7 +634,26 @@ def _generate(impl, sigs, name, method, write_outs, impl_params, positional, key
                 f"_given_kwargs(({kwonly}{',' if keyword else ''}), {tuple(keyword)!r}, "
                 f"{kw_defaults}, {extra}))")
 
+    spread = varargs and positional
+    if spread:  # x.view(2, 3): the ints gathered into the list (and kept for the parser)
+        p0 = positional[0]
+        # a lone int stays one when an overload takes an int there (x.squeeze(2))
+        lone = any(sig.params and not sig.params[0].keyword_only and
+                   sig.params[0].type in ("int", "SymInt") for sig in fast)
+        more = "_more and " if lone else ""
+        lines.append(f"    if {p0}.__class__ is int and not _kw and {more}_ints(_more):")
+        lines.append(f"        {p0} = _spread = ({p0},) + _more")
+        lines.append("        _more = ()")
+        lines.append("    else:")
+        lines.append("        _spread = None")
+    lines.append("    if _kw or _more:")
+    lines.append(f"        return _keywords({self_arg}{', '.join(positional + keyword)}"
+                 f"{', ' if positional + keyword else ''}_more, _kw)")
+    body = _dispatch(sigs, positional, keyword, impl_params, env, method, defaults)
     lines += body
+    if spread:
+        lines.append("    if _spread is not None:")
+        lines.append("        " + slow("()", "_spread"))
     lines.append("    " + slow(f"({', '.join(positional)}{',' if positional else ''})"))
     # the keyword path: keywords for positional parameters (and NumPy's names) are moved to
     # their places, then the same dispatch runs
@@ -667,6 +676,86 @@ def _generate(impl, sigs, name, method, write_outs, impl_params, positional, key
     source = "\n".join(kl) + "\n\n" + "\n".join(lines) + "\n"
     exec(compile(source, f"<signature of {name}>", "exec"), env)
     return env[name]
+
+
+def _generate_by_arity(sigs, name, method, impl_params, env):
+    """The checking function of an op whose overloads put different names at one position
+    (``arange(end)``, ``arange(start, end)``): the overloads that take as many positional
+    arguments as given are tested in torch's order, each with the quick class checks, and the
+    first that passes is called with the arguments as given. An overload that fails its quick
+    test may still fit after torch's conversions; the next is tried only when the call surely
+    cannot fit it (a number where it wants a tensor, a keyword it lacks), else the parser
+    decides."""
+    env.update({"_N": MISSING, "_Tensor": Tensor, "_NUMBERS": {int, float, bool, complex},
+                "_dtype_class": _dtype.dtype, "_ints": _ints, "_tensors": _tensors})
+    head = "self, " if method else ""
+    slow = f"return _slow({head}args, kwargs)"
+    lines = [f"def {name}({head}*args, **kwargs):", "    n = len(args)"]
+    overloads = _fast_overloads(sigs)
+    for n in range(max(s.max_pos_args for s in overloads) + 1):
+        names = [f"a{i}" for i in range(n)]
+        lines.append(f"    if n == {n}:")
+        if n:
+            lines.append(f"        {', '.join(names)}, = args")
+        candidates = [(k, sig) for k, sig in enumerate(overloads) if n <= sig.max_pos_args]
+        for k, sig in candidates:
+            if sig.varargs_intlist():
+                break
+            key = f"_kw{n}_{k}"
+            env[key] = _keyword_test(sig, n, impl_params, method, env, f"{n}_{k}")
+            tests = [_check_source(p, a, env, f"{n}_{k}") for p, a in zip(sig.params, names)]
+            tests.append(f"(not kwargs and {key}.plain or {key}(kwargs))")
+            lines.append(f"        if {' and '.join(tests)}:")
+            lines.append(f"            return _impl({head}*args, **kwargs)")
+            refused = _refusals(sig, names)
+            if not refused or sig is candidates[-1][1]:
+                break
+            lines.append(f"        if not ({' or '.join(refused)} or {key}.refuses(kwargs)):")
+            lines.append(f"            {slow}")
+        lines.append(f"        {slow}")
+    lines.append(f"    {slow}")
+    return _compiled("\n".join(lines) + "\n", name, env)
+
+
+def _keyword_test(sig, n, impl_params, method, env, k):
+    """A test that the keyword arguments of a call with ``n`` positional ones fit ``sig``
+    without conversion, the op taking them by the same names in the same places (``out``
+    goes the slow way unless the op takes it); ``.plain``: whether no keywords fit;
+    ``.refuses(kwargs)``: whether they surely do not fit, whatever the conversions."""
+    rest = sig.params[n:]
+    places = {name: i - method for i, name in enumerate(impl_params)}
+    keyword = [p for i, p in enumerate(sig.params) if i >= n and p.name in places and
+               (p.keyword_only or places[p.name] == i)]
+    taken = {p.name for p in keyword}
+    required = [p.name for p in rest if not p.optional]
+    lines = ["def test(kwargs):", "    for k, v in kwargs.items():"]
+    for p in keyword:
+        lines.append(f"        if k == {p.name!r}:")
+        lines.append(f"            if not {_check_source(p, 'v', env, k + p.name)}:")
+        lines.append("                return False")
+        lines.append("            continue")
+    lines.append("        return False")
+    lines.append(f"    return {' and '.join(f'{r!r} in kwargs' for r in required) or 'True'}"
+                 if taken.issuperset(required) else "    return False")
+    exec(compile("\n".join(lines) + "\n", f"<signature of {sig.name}>", "exec"), env)
+    test = env.pop("test")
+    test.plain = not required
+    known = {p.name for p in sig.params} | {a for p in sig.params
+                                              for a in NUMPY_NAMES.get(p.name, ())}
+    test.refuses = lambda kwargs: any(r not in kwargs for r in required) or \
+        not kwargs.keys() <= known
+    return test
+
+
+def _refusals(sig, names):
+    """Source of tests that a positional argument surely cannot fit ``sig``."""
+    out = []
+    for p, a in zip(sig.params, names):
+        if p.type == "Tensor" and not p.numbers_as_tensors:
+            out.append(f"{a}.__class__ in _NUMBERS")
+        if not p.nullable and p.type != "object":
+            out.append(f"{a} is None")
+    return out
 
 
 def _fast_overloads(sigs):

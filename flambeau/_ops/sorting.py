@@ -55,11 +55,11 @@ def _selected(name, input, index, d, keepdim, node, result):
 _sort_t = return_type("sort", ["values", "indices"])
 
 
-@defop(out=True)
+@defop(signature=["sort(Tensor input, *, bool? stable, int dim=-1, bool descending=False, "
+                  "Tensor[]? out=None)",
+                  "sort(Tensor input, int dim=-1, bool descending=False, *, Tensor[]? out=None)"])
 def sort(input, dim=-1, descending=False, stable=False):
     """``return_types.sort(values, indices)`` along ``dim``; always stable."""
-    if isinstance(dim, bool):  # sort(x, True): descending
-        dim, descending = -1, dim
     a = _as_1d(input)
     d = wrap_dim(dim, a.ndim)
     index = _argsort(a, d, descending)
