@@ -57,8 +57,8 @@ class BackwardCFunction(Node, FunctionCtx):
         if getattr(self, "_released", False):
             raise_freed()
         if getattr(self, "materialize_grads", True):
-            grads = tuple(g if g is not None else zeros_like_array(like)
-                          for g, like in zip(grads, self._outputs_like))
+            grads = tuple(g if g is not None or like is None else zeros_like_array(like)
+                          for g, like in zip(grads, self._outputs_like))  # None: no tensor
         result = self._forward_cls.backward(self, *grads)
         if not isinstance(result, tuple):
             result = (result,)
