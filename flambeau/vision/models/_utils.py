@@ -1,11 +1,14 @@
 """Helpers shared by the model builders (torchvision's ``models._utils``)."""
 import functools
 import inspect
+import typing
 import warnings
 from collections import OrderedDict
 
 from ... import nn
-from ._api import WeightsEnum
+from ..transforms._presets import ImageClassification
+from ._api import register_model, Weights, WeightsEnum
+from ._meta import _IMAGENET_CATEGORIES
 
 
 class IntermediateLayerGetter(nn.ModuleDict):
@@ -141,3 +144,45 @@ def _ovewrite_value_param(param, actual, expected):
     if actual is not None and actual != expected:
         raise ValueError(f"The parameter '{param}' expected value {expected} but got {actual} instead.")
     return expected
+
+
+def _imagenet_weights(url, acc1, acc5, *, preset=None, categories=_IMAGENET_CATEGORIES, **meta):
+    """Weights of an ImageNet-1K classifier: its ``ImageClassification`` preset (``crop_size=224``
+    unless ``preset`` says otherwise), top-1/top-5 accuracies and the rest of ``meta``."""
+    return Weights(url=url, transforms=functools.partial(ImageClassification, **{"crop_size": 224, **(preset or {})}),
+                   meta={"categories": categories, **meta,
+                         "_metrics": {"ImageNet-1K": {"acc@1": acc1, "acc@5": acc5}}})
+
+
+def _builder(name, weights_enum, build, *args, doc, **fixed):
+    """The registered model builder ``name(*, weights=None, progress=True, **kwargs)``, with
+    torchvision's legacy ``pretrained=`` interface (``pretrained=True`` means
+    ``weights_enum.IMAGENET1K_V1``): it checks ``weights`` against ``weights_enum``, refuses values
+    other than ``fixed``'s for those keyword arguments, and returns
+    ``build(*args, weights, progress, **fixed, **kwargs)``. Its docstring is ``doc`` and the
+    arguments."""
+    def builder(*, weights=None, progress=True, **kwargs):
+        weights = weights_enum.verify(weights)
+        for key, value in fixed.items():
+            _ovewrite_named_param(kwargs, key, value)
+        return build(*args, weights, progress, **kwargs)
+
+    builder.__name__ = builder.__qualname__ = name
+    builder.__module__ = weights_enum.__module__
+    builder.__doc__ = f"""{doc}
+
+    Args:
+        weights: the pretrained weights to load (a member of :class:`{weights_enum.__name__}` or its name), or
+            ``None`` (random initialisation).
+        progress: show a progress bar while downloading the weights.
+        **kwargs: passed to the model's class.
+"""
+    builder.__annotations__ = {"weights": typing.Optional[weights_enum], "progress": bool}
+    legacy = handle_legacy_interface(weights=("pretrained", weights_enum.IMAGENET1K_V1))
+    return register_model()(legacy(builder))
+
+
+def _load_weights(model, weights, progress):
+    """``model`` with the state dict of ``weights`` (read with its hash checked) loaded strictly."""
+    model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
+    return model
