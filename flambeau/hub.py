@@ -274,9 +274,28 @@ def _get_cache_or_reload(github, force_reload, trust_repo, verbose=True, skip_va
         if verbose:
             sys.stderr.write(f"Using cache found in {repo_dir}\n")
         return repo_dir
+    cached_zip = os.path.join(hub_dir, branch + ".zip")
+    try:
+        _download_repo(owner, name, ref, cached_zip, skip_validation)
+    except HTTPError:
+        raise
+    except URLError as error:
+        raise URLError(f"{github} is not in the hub cache ({repo_dir}): {error.reason}") from error
+    with zipfile.ZipFile(cached_zip) as archive:
+        extracted = os.path.join(hub_dir, archive.infolist()[0].filename)
+        _remove_if_exists(extracted)
+        _safe_extract_zip(archive, hub_dir)
+    _remove_if_exists(cached_zip)
+    _remove_if_exists(repo_dir)
+    shutil.move(extracted, repo_dir)
+    return repo_dir
+
+
+def _download_repo(owner, name, ref, cached_zip, skip_validation):
+    """GitHub's zipball of ``ref`` into ``cached_zip`` (after checking that ``ref`` belongs to
+    the repository, unless ``skip_validation``)."""
     if not skip_validation:
         _validate_not_a_forked_repo(owner, name, ref)
-    cached_zip = os.path.join(hub_dir, branch + ".zip")
     _remove_if_exists(cached_zip)
     url = f"https://github.com/{owner}/{name}/zipball/{ref}"
     sys.stdout.write(f'Downloading: "{url}" to {cached_zip}\n')
@@ -289,17 +308,9 @@ def _get_cache_or_reload(github, force_reload, trust_repo, verbose=True, skip_va
                       "repo? Torchhub will now assume that it's a branch. You can disambiguate "
                       "tags and branches by explicitly passing refs/heads/branch_name or "
                       "refs/tags/tag_name as the ref. That might require using "
-                      "skip_validation=True.", stacklevel=2)
+                      "skip_validation=True.", stacklevel=4)
         url = f"https://github.com/{owner}/{name}/zipball/refs/heads/{ref}"
         download_url_to_file(url, cached_zip, progress=False)
-    with zipfile.ZipFile(cached_zip) as archive:
-        extracted = os.path.join(hub_dir, archive.infolist()[0].filename)
-        _remove_if_exists(extracted)
-        _safe_extract_zip(archive, hub_dir)
-    _remove_if_exists(cached_zip)
-    _remove_if_exists(repo_dir)
-    shutil.move(extracted, repo_dir)
-    return repo_dir
 
 
 def _remove_if_exists(path):

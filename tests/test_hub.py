@@ -212,6 +212,16 @@ def test_github_absent_offline(hub_dirs, offline):
                 lambda: torch.hub.load("someone/absent", "m", trust_repo=True))
 
 
+@pytest.mark.parametrize("skip_validation, url", [
+    (False, "https://api.github.com/repos/someone/absent/branches?per_page=100&page=1"),
+    (True, "https://github.com/someone/absent/zipball/v2")])
+def test_github_ref_absent_offline(hub_dirs, offline, skip_validation, url):
+    with pytest.raises(URLError) as error:
+        hub.load("someone/absent:v2", "m", trust_repo=True, skip_validation=skip_validation)
+    assert str(hub_dirs / "someone_absent_v2") in str(error.value) and url in str(error.value)
+    assert sorted(os.listdir(hub_dirs)) == ["trusted_list"]
+
+
 def test_trust_prompt(hub_dirs, offline, monkeypatch):
     _write_repo(hub_dirs / "someone_tool_main")
     answers = iter(["n", "n", "maybe", "maybe", "yes"])
