@@ -147,6 +147,15 @@ def test_sdpa_errors_as_torch(case):
     raises_like(_sdpa_call(flambeau, **case), _sdpa_call(torch, **case))
 
 
+@pytest.mark.parametrize("call", [lambda F, q: F.scaled_dot_product_attention(q, q, "x"),
+                                  lambda F, q: F.scaled_dot_product_attention(q, q, q,
+                                                                              dropout_p="a"),
+                                  lambda F, q: F.scaled_dot_product_attention(q, q, q, foo=1),
+                                  lambda F, q: F.scaled_dot_product_attention(q, q)])
+def test_sdpa_wrong_calls_as_torch(call):
+    raises_like(lambda: call(F, flambeau.ones(2, 3, 4)), lambda: call(TF, torch.ones(2, 3, 4)))
+
+
 def test_sdpa_causal_and_mask_together_on_torchs_fused_path():
     (q, tq), (k, tk), (v, tv) = (_pair((1, 2, 3, 4), seed=i) for i in range(3))
     m, tm = _mask((3, 3), "bool")
