@@ -31,11 +31,12 @@ def main(argv=None):
         from . import __version__
         print(f"flambeau {__version__}")
         return 0
-    if command in (None, "-h", "--help", "help") or args in (["-h"], ["--help"]):
+    if command in ("-h", "--help", "help") or args in (["-h"], ["--help"]):
         print(USAGE, end="")
         return 0
     print(USAGE, end="", file=sys.stderr)
-    print(f"flambeau: unknown command or missing argument: {' '.join(argv)}", file=sys.stderr)
+    print("flambeau: " + (f"unknown command or missing argument: {' '.join(argv)}" if argv
+                          else "a command is required"), file=sys.stderr)
     return 2
 
 

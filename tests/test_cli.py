@@ -335,11 +335,18 @@ def test_info(tmp_path):
     assert "blas:" in result.stdout and "devices:  cpu" in result.stdout
 
 
-@pytest.mark.parametrize("args", [[], ["--help"], ["run", "-h"]])
+@pytest.mark.parametrize("args", [["--help"], ["-h"], ["help"], ["run", "-h"]])
 def test_help(tmp_path, args):
     result = flambeau_cli(*args, cwd=tmp_path)
-    assert result.returncode == 0
+    assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.startswith("usage: python -m flambeau")
+
+
+def test_no_command_prints_usage_and_fails(tmp_path):
+    result = flambeau_cli(cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith("usage: python -m flambeau")
+    assert result.stderr.endswith("flambeau: a command is required\n")
 
 
 def test_unknown_command(tmp_path):
