@@ -112,11 +112,33 @@ from .serialization import load, save  # noqa: E402
 from . import compat as _compat  # noqa: E402  (imported before __getattr__ exists)
 
 
+_LAZY_MODULES = ("optim", "utils", "hub", "testing", "backends", "jit", "accelerator", "mps",
+                 "cpu")
+_LAZY_NAMES = {  # name -> the module defining it, imported on first use
+    "compile": "._compile",
+    **dict.fromkeys(("set_num_threads", "get_num_threads", "set_num_interop_threads",
+                     "get_num_interop_threads"), "._threads"),
+    **dict.fromkeys(("use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
+                     "is_deterministic_algorithms_warn_only_enabled",
+                     "set_deterministic_debug_mode", "get_deterministic_debug_mode",
+                     "set_float32_matmul_precision", "get_float32_matmul_precision"),
+                    ".backends._context"),
+    **dict.fromkeys(("autocast", "is_autocast_enabled", "set_autocast_enabled",
+                     "get_autocast_dtype", "set_autocast_dtype", "is_autocast_cache_enabled",
+                     "set_autocast_cache_enabled", "clear_autocast_cache",
+                     "autocast_increment_nesting", "autocast_decrement_nesting"),
+                    ".amp.autocast_mode"),
+}
+
+
 def __getattr__(name):
-    """``torch.X`` that flambeau lacks: an AttributeError that says so. ``optim`` and ``utils``
-    (data loading and its multiprocessing), ``hub`` and ``testing`` are imported when first
-    used."""
-    if name in ("optim", "utils", "hub", "testing"):
-        import importlib
+    """``torch.X`` that flambeau lacks: an AttributeError that says so. Submodules few
+    programs use (``optim``, ``utils`` with data loading and its multiprocessing, ``hub``,
+    ``testing``, ``backends``, ``jit`` ...) and the names of ``_LAZY_NAMES`` are imported when
+    first used."""
+    import importlib
+    if name in _LAZY_MODULES:
         return importlib.import_module("." + name, __name__)
+    if name in _LAZY_NAMES:
+        return getattr(importlib.import_module(_LAZY_NAMES[name], __name__), name)
     raise _compat.missing_attribute(__name__, name)

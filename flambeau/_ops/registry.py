@@ -19,6 +19,7 @@ import inspect
 
 from .. import _dtype
 from .._tensor import Tensor
+from ..amp import autocast_mode
 from ..autograd import grad_mode
 from ._util import warn_caller
 from .signature import checked
@@ -49,11 +50,14 @@ def defop(fn=None, *, name=None, method=True, function=True, inplace=False, out=
                                  inplace=inplace, out=out, aliases=aliases, namespace=namespace,
                                  spread=spread, signature=signature)
     name = name or fn.__name__
+    how = autocast_mode.policy(namespace, name)  # in-place forms are never autocast
+    cast = fn if how is None else autocast_form(fn, how)
     if signature is not None:
-        return _declared(fn, name, (signature,) if isinstance(signature, str) else signature,
+        return _declared(fn, cast, name,
+                         (signature,) if isinstance(signature, str) else signature,
                          method, function, inplace, aliases, namespace)
-    public = with_out(fn) if out else fn
-    bound = spread_method(fn, spread == "list") if spread else fn
+    public = with_out(cast) if out else cast
+    bound = spread_method(cast, spread == "list") if spread else cast
     for n in (name,) + tuple(aliases):
         if function:
             register(namespace, n, public)
@@ -64,23 +68,24 @@ def defop(fn=None, *, name=None, method=True, function=True, inplace=False, out=
     return public
 
 
-def _declared(fn, name, texts, method, function, inplace, aliases, namespace):
-    """The forms of an op declared with torch's signatures, each behind torch's checks."""
+def _declared(fn, cast, name, texts, method, function, inplace, aliases, namespace):
+    """The forms of an op declared with torch's signatures, each behind torch's checks
+    (``cast``: ``fn`` under autocast)."""
     public = None
     prefix = namespace + "_" if namespace else ""  # torch's parser says special_erf()
     for n in (name,) + tuple(aliases):
         named = [_renamed(t, prefix + n) for t in texts]
         if function:
-            form = checked(fn, named, prefix + n, write_outs=_write_outs)
+            form = checked(cast, named, prefix + n, write_outs=_write_outs)
             public = public or form
             register(namespace, n, form)
         if method:
-            register(namespace, n, checked(fn, named, n, method=True), True)
+            register(namespace, n, checked(cast, named, n, method=True), True)
         if inplace:
             register(namespace, n + "_", checked(_inplace_form(fn, n, inplace),
                                                  [_renamed(t, n + "_") for t in texts],
                                                  n + "_", method=True), True)
-    return public or checked(fn, [_renamed(t, name) for t in texts], name,
+    return public or checked(cast, [_renamed(t, name) for t in texts], name,
                              write_outs=_write_outs)
 
 
@@ -277,22 +282,7 @@ def with_out(fn):
             return result if out is None else _write_outs(out, result)
     else:
         namespace = {"_op": fn, "_write_outs": _write_outs}
-        heads, passes, keyword_only = [], [], False
-        for i, p in enumerate(params):
-            if p.kind is p.VAR_POSITIONAL:
-                heads.append("*" + p.name)
-                passes.append("*" + p.name)
-                keyword_only = True
-                continue
-            if p.kind is p.KEYWORD_ONLY and not keyword_only:
-                heads.append("*")
-                keyword_only = True
-            default = ""
-            if p.default is not p.empty:
-                namespace[f"_default{i}"] = p.default
-                default = f"=_default{i}"
-            heads.append(p.name + default)
-            passes.append(f"{p.name}={p.name}" if keyword_only else p.name)
+        heads, passes, keyword_only = _parameter_texts(params, namespace)
         heads += [] if keyword_only else ["*"]
         heads.append("out=None")
         exec(f"def public({', '.join(heads)}):\n"
@@ -305,6 +295,50 @@ def with_out(fn):
         [inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None)] +
         [p for p in params if p.kind is p.VAR_KEYWORD])
     return public
+
+
+def _parameter_texts(params, namespace):
+    """A function's parameters as the head of a ``def`` of the same parameters, as the
+    arguments that pass them on (defaults go into ``namespace``), and whether the head ends
+    with keyword-only parameters."""
+    heads, passes, keyword_only = [], [], False
+    for i, p in enumerate(params):
+        if p.kind is p.VAR_POSITIONAL:
+            heads.append("*" + p.name)
+            passes.append("*" + p.name)
+            keyword_only = True
+            continue
+        if p.kind is p.KEYWORD_ONLY and not keyword_only:
+            heads.append("*")
+            keyword_only = True
+        default = ""
+        if p.default is not p.empty:
+            namespace[f"_default{i}"] = p.default
+            default = f"=_default{i}"
+        heads.append(p.name + default)
+        passes.append(f"{p.name}={p.name}" if keyword_only else p.name)
+    return heads, passes, keyword_only
+
+
+def autocast_form(fn, how):
+    """``fn`` that, while ``torch.autocast`` is on, casts its inputs as ``how`` says
+    (``amp.autocast_mode.call``); generated with ``fn``'s parameters, so that when autocast is
+    off a call costs one frame and one test of a global."""
+    params = list(inspect.signature(fn).parameters.values())
+    namespace = {}
+    if any(p.kind in (p.VAR_KEYWORD, p.POSITIONAL_ONLY) for p in params):
+        heads, passes = ["*args", "**kwargs"], ["*args", "**kwargs"]
+    else:
+        heads, passes, _ = _parameter_texts(params, namespace)
+    arguments = ", ".join(passes)
+    exec(f"def _make(_op, _how, {', '.join(namespace)}):\n"
+         f"    def form({', '.join(heads)}):\n"
+         f"        if _on:\n"
+         f"            return _call(_op, _how, {arguments})\n"
+         f"        return _op({arguments})\n"
+         f"    return form\n", autocast_mode.FORMS_ENV)
+    form = autocast_mode.FORMS_ENV.pop("_make")(fn, how, *namespace.values())
+    return functools.wraps(fn)(form)
 
 
 def _write_outs(out, result):
