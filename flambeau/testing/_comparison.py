@@ -36,13 +36,13 @@ class _Failure(Exception):
         return self.type(msg(text) if callable(msg) else text)
 
 
-def _tolerances(dtypes, rtol, atol, id):
+def _tolerances(dtypes, rtol, atol, id, precisions=_PRECISIONS):
     if (rtol is None) != (atol is None):
         raise _Failure(ValueError, "Both 'rtol' and 'atol' must be either specified or omitted, "
                        f"but got no {'rtol' if rtol is None else 'atol'}.", id)
     if rtol is not None:
         return rtol, atol
-    rtols, atols = zip(*(_PRECISIONS.get(dtype, (0.0, 0.0)) for dtype in dtypes))
+    rtols, atols = zip(*(precisions.get(dtype, (0.0, 0.0)) for dtype in dtypes))
     return max(rtols), max(atols)
 
 
@@ -243,7 +243,6 @@ def assert_allclose(actual, expected, rtol=None, atol=None, equal_nan=True, msg=
     if rtol is None and atol is None:
         loose = {flambeau.float16: (1e-3, 1e-3), flambeau.float32: (1e-4, 1e-5),
                  flambeau.float64: (1e-5, 1e-8)}
-        rtol = max(loose.get(t.dtype, (0.0, 0.0))[0] for t in (actual, expected))
-        atol = max(loose.get(t.dtype, (0.0, 0.0))[1] for t in (actual, expected))
+        rtol, atol = _tolerances([actual.dtype, expected.dtype], None, None, (), loose)
     assert_close(actual, expected, rtol=rtol, atol=atol, equal_nan=equal_nan, check_device=True,
                  check_dtype=False, check_stride=False, msg=msg or None)
