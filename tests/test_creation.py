@@ -66,6 +66,17 @@ def test_factories(fn):
     assert_same(fn(flambeau), fn(torch), rtol=1e-6, atol=1e-6)
 
 
+def test_linspace_rounds_as_torch():
+    """Each value is one fused multiply-add in the result's dtype, as torch's kernel rounds."""
+    rng = np.random.default_rng(0)
+    for start, end, steps in zip(rng.uniform(-300, 300, 200), rng.uniform(-300, 300, 200),
+                                 rng.integers(2, 70, 200)):
+        for dtype in ("float32", "float64"):
+            ours = flambeau.linspace(start, end, int(steps), dtype=getattr(flambeau, dtype))
+            theirs = torch.linspace(start, end, int(steps), dtype=getattr(torch, dtype))
+            np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
 def test_uninitialised_shapes():
     for fn in [lambda m: m.Tensor(2, 3), lambda m: m.empty(4, 2, dtype=m.int64),
                lambda m: m.LongTensor(3), lambda m: m.empty_like(m.zeros(2, 2)),

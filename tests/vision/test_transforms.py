@@ -140,7 +140,7 @@ def test_rotate_pil():
         same(ours, TF.rotate(img, *args))
 
 
-@pytest.mark.parametrize("mode", ["RGB", "L", "F", "I", "1"])
+@pytest.mark.parametrize("mode", ["RGB", "L", "F", "I", "1", "P", "RGBA", "LA"])
 def test_to_tensor_and_back(mode):
     img = pil("RGB" if mode == "RGB" else "L").convert(mode)
     same(FF.to_tensor(img), TF.to_tensor(img))

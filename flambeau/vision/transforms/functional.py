@@ -70,6 +70,21 @@ def get_image_num_channels(img):
 
 # ---- conversions ----
 
+_BYTE_MODES = ("L", "RGB", "RGBA", "P")  # one byte per band in Pillow's raw bytes
+
+
+def _pil_array(pic):
+    """The image as an ``(H, W, bands)`` array in ``to_tensor``'s dtype (mode 1 as 0/255)."""
+    if pic.mode in _BYTE_MODES:  # the raw bytes: faster than NumPy's array interface
+        array = np.frombuffer(pic.tobytes(), np.uint8)
+    else:
+        dtype = {"I": np.int32, "I;16": np.int16, "F": np.float32}.get(pic.mode, np.uint8)
+        array = np.array(pic, dtype, copy=True)
+        if pic.mode == "1":
+            array = array * np.uint8(255)
+    return array.reshape(pic.size[1], pic.size[0], len(pic.getbands()))
+
+
 def to_tensor(pic):
     """A PIL image or HWC ndarray as a CHW tensor; uint8 becomes float in [0, 1]."""
     if not (is_pil_image(pic) or isinstance(pic, np.ndarray)):
@@ -79,11 +94,7 @@ def to_tensor(pic):
             raise ValueError(f"pic should be 2/3 dimensional. Got {pic.ndim} dimensions.")
         array = pic[:, :, None] if pic.ndim == 2 else pic
     else:
-        dtype = {"I": np.int32, "I;16": np.int16, "F": np.float32}.get(pic.mode, np.uint8)
-        array = np.array(pic, dtype, copy=True)
-        if pic.mode == "1":
-            array = array * np.uint8(255)
-        array = array.reshape(pic.size[1], pic.size[0], len(pic.getbands()))
+        array = _pil_array(pic)
     chw = array.transpose(2, 0, 1)
     if array.dtype != np.uint8:
         return flambeau.from_numpy(np.ascontiguousarray(chw))
@@ -98,9 +109,11 @@ def pil_to_tensor(pic):
     """A PIL image as a CHW tensor of its own dtype (no scaling)."""
     if not is_pil_image(pic):
         raise TypeError(f"pic should be PIL Image. Got {type(pic)}")
-    array = np.array(pic, copy=True)
-    if array.ndim == 2:
-        array = array[:, :, None]
+    if pic.mode in _BYTE_MODES:
+        array = _pil_array(pic)
+    else:
+        array = np.array(pic, copy=True)
+        array = array[:, :, None] if array.ndim == 2 else array
     return flambeau.from_numpy(np.ascontiguousarray(array.transpose(2, 0, 1)))
 
 

@@ -7,6 +7,8 @@ import random
 import warnings
 from collections.abc import Sequence
 
+import numpy as np
+
 import flambeau
 from flambeau.nn import Module
 from . import functional as F
@@ -40,9 +42,15 @@ def _setup_size(size, message):
 _SIZE_MESSAGE = "Please provide only two dimensions (h, w) for size."
 
 
+# the draws of torchvision's random transforms, through the ops' implementations (their
+# arguments need no parsing: a draw costs a third of the public call)
+_rand, _randint_op = flambeau.rand.__wrapped__, flambeau.randint.__wrapped__
+
+
 def _coin(p):
-    """One draw of ``rand(1) < p``, as torchvision's random transforms flip their coin."""
-    return bool(flambeau.rand(1) < p)
+    """One draw of ``rand(1) < p``, as torchvision's random transforms flip their coin (torch
+    compares in float32)."""
+    return bool(_rand((1,)).item() < np.float32(p))
 
 
 def _uniform(low, high):
@@ -50,7 +58,7 @@ def _uniform(low, high):
 
 
 def _randint(high):
-    return flambeau.randint(0, high, size=(1,)).item()
+    return _randint_op(0, high, (1,)).item()
 
 
 def _area_and_ratio(area, scale, ratio):
