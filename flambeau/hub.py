@@ -248,10 +248,10 @@ def _check_repo_is_trusted(owner, name, owner_name_branch, trust_repo):
         response = input(
             f"The repository {owner_name} does not belong to the list of trusted repositories "
             "and as such cannot be downloaded. Do you trust this repository and wish to add it "
-            "to the trusted list of repositories (y/N)?").lower()
-        if response in ("n", "no", ""):
+            "to the trusted list of repositories (y/N)?")
+        if response.lower() in ("n", "no", ""):
             raise Exception("Untrusted repository.")
-        if response not in ("y", "yes"):
+        if response.lower() not in ("y", "yes"):
             raise ValueError(f"Unrecognized response {response}.")
         if is_trusted:
             print("The repository is already trusted.")
@@ -321,8 +321,9 @@ def _remove_if_exists(path):
 
 
 def _hubconf(folder):
-    """Runs ``folder/hubconf.py`` (``folder`` first on ``sys.path`` meanwhile) and returns it."""
-    spec = importlib.util.spec_from_file_location("hubconf", os.path.join(folder, "hubconf.py"))
+    """Runs ``folder/hubconf.py`` (``folder`` first on ``sys.path`` meanwhile) and returns it
+    (named ``hubconf.py``, as torch names it)."""
+    spec = importlib.util.spec_from_file_location("hubconf.py", os.path.join(folder, "hubconf.py"))
     module = importlib.util.module_from_spec(spec)
     with _on_sys_path(folder):
         spec.loader.exec_module(module)

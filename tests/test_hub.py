@@ -222,15 +222,17 @@ def test_github_ref_absent_offline(hub_dirs, offline, skip_validation, url):
     assert sorted(os.listdir(hub_dirs)) == ["trusted_list"]
 
 
-def test_trust_prompt(hub_dirs, offline, monkeypatch):
+def test_trust_prompt(hub_dirs, offline, monkeypatch, capsys):
     _write_repo(hub_dirs / "someone_tool_main")
-    answers = iter(["n", "n", "maybe", "maybe", "yes"])
-    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    answers, prompts = iter(["n", "n", "Maybe", "Maybe", "YES"]), []
+    monkeypatch.setattr("builtins.input", lambda prompt: prompts.append(prompt) or next(answers))
     raises_like(lambda: hub.load("someone/tool:main", "double", 1, trust_repo=False),
                 lambda: torch.hub.load("someone/tool:main", "double", 1, trust_repo=False))
     raises_like(lambda: hub.list("someone/tool:main", trust_repo=False),
                 lambda: torch.hub.list("someone/tool:main", trust_repo=False))
-    assert hub.load("someone/tool:main", "double", 1, trust_repo=False) == 2
+    assert prompts[0] == prompts[1] == prompts[2] == prompts[3]
+    assert hub.load("someone/tool:main", "double", 1, trust_repo=False, verbose=False) == 2
+    assert capsys.readouterr().out == "The repository is already trusted.\n"
 
 
 def _github_on(server, monkeypatch, module):
