@@ -6,7 +6,8 @@ draws the same masks) to get the gradients.
 
 Both of torch's variants are one custom ``autograd.Function`` here. ``use_reentrant=True``
 (still torch's default, with its warning when not passed) behaves as torch's: gradients reach
-the tensors passed as arguments and, accumulated directly, everything else the function uses.
+the tensors passed as arguments and, accumulated directly, everything else the function uses
+(under ``autograd.grad``, which torch refuses here, that accumulation still happens).
 ``use_reentrant=False`` also takes keyword arguments and makes the parameters of the modules
 the function is, is bound to or closes over inputs of the graph node, so ``autograd.grad`` and
 ``backward(inputs=...)`` see their gradients; other leaves the function reaches have their
