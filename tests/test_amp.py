@@ -58,6 +58,8 @@ OPS = {  # name: (fn(lib, *inputs), input shapes)
     "add (not listed)": (lambda L, a, b: a + b, [(3,), (3,)]),
     "softmax (not listed)": (lambda L, a: L.softmax(a, 1), [(3, 4)]),
     "prod": (lambda L, a: L.prod(a.to(L.bfloat16)), [(3, 4)]),
+    "max_pool2d (not listed)": (lambda L, x, w: L.nn.functional.max_pool2d(
+        L.nn.functional.conv2d(x, w), 2), [(1, 2, 7, 7), (3, 2, 2, 2)]),
     "cat": (lambda L, a, b: L.cat([a.to(L.bfloat16), b]), [(2, 3), (2, 3)]),
     "stack of halves": (lambda L, a, b: L.stack([a.to(L.bfloat16), b.to(L.bfloat16)]),
                         [(2, 3), (2, 3)]),

@@ -67,7 +67,7 @@ def _pads(sizes, kernel, stride, padding, dilation, out):
 
 
 def _lowest(dtype):
-    return -np.inf if dtype.kind in "fc" else np.iinfo(dtype).min
+    return np.iinfo(dtype).min if dtype.kind in "iu" else -np.inf  # bfloat16's kind is "V"
 
 
 # ---- max pooling -----------------------------------------------------------------------------

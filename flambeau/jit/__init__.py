@@ -13,8 +13,10 @@ from ..nn import Module
 
 
 def _deprecated(name, instead="`torch.compile` or `torch.export`"):
+    """torch's warning, raised from inside the package as torch's is, so that Python's default
+    filters hide it from scripts."""
     warnings.warn(f"`torch.jit.{name}` is deprecated. Please switch to {instead}.",
-                  DeprecationWarning, stacklevel=3)
+                  DeprecationWarning, stacklevel=2)
 
 
 def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
