@@ -118,11 +118,11 @@ def _mt(a):
 
 # ---- plain products ------------------------------------------------------------------------
 
-@defop(out=True)
-def dot(input, other):
+@defop(signature="dot(Tensor input, Tensor tensor, *, Tensor? out=None)")
+def dot(input, tensor):
     """The inner product of two 1-d tensors of one dtype (no conjugation)."""
-    _check_vectors(input, other, "dot")
-    return _product(input, other, "DotBackward0")
+    _check_vectors(input, tensor, "dot")
+    return _product(input, tensor, "DotBackward0")
 
 
 def _check_vectors(a, b, name):
@@ -194,7 +194,7 @@ def _check_batches(sa, sb):
                            f"[{sa[0]}, {sa[-1]}] but got: [{sb[0]}, {sb[-2]}].")
 
 
-@defop(out=True)
+@defop(signature="mv(Tensor input, Tensor vec, *, Tensor? out=None)")
 def mv(input, vec):
     """A matrix times a vector."""
     _check_mv(input, vec)
@@ -212,7 +212,7 @@ def _check_mv(a, v):
     _no_bool(a, "addmv_impl_cpu")
 
 
-@defop(out=True)
+@defop(signature="matmul(Tensor input, Tensor other, *, Tensor? out=None)")
 def matmul(input, other):
     """The matrix product with NumPy's rank rules: 1-d operands are vectors, batch dims
     broadcast. Shape errors are those of the mm/mv/bmm torch folds the product into."""
@@ -257,6 +257,10 @@ def matmul(input, other):
     return _product(input, other, "CloneBackward0" if na == 2 else "UnsafeViewBackward0")
 
 
+defop(matmul.__wrapped__, namespace="linalg", method=False,
+      signature="matmul(Tensor input, Tensor other, *, Tensor? out=None)")
+
+
 def _broadcast_batch(a, b):
     try:
         return np.broadcast_shapes(a, b)
@@ -274,7 +278,6 @@ def _rmatmul_operator(self, other):
     return _matmul_op(other, self) if isinstance(other, Tensor) else NotImplemented
 
 
-register("linalg", "matmul", matmul)
 _matmul_op = matmul.__wrapped__  # operators take no out=: skip its wrapper
 register("", "__matmul__", _matmul_operator, method=True)
 register("", "__rmatmul__", _rmatmul_operator, method=True)
@@ -358,7 +361,7 @@ addr = _fused("addr", "AddrBackward0", _check_add(_check_outer), np.multiply.out
               "``beta * input + alpha * outer(vec1, vec2)``.")
 
 
-@defop(out=True, aliases=("ger",))
+@defop(aliases=("ger",), signature="outer(Tensor input, Tensor vec2, *, Tensor? out=None)")
 def outer(input, vec2):
     """The outer product of two 1-d tensors (dtypes promoted, as ``*`` does)."""
     _check_outer(input, vec2)

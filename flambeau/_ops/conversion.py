@@ -122,7 +122,7 @@ for _name, _fn in {"to": to, "cpu": cpu, "cuda": cuda, "type": type_, "type_as":
 
 # ---- copies --------------------------------------------------------------------------------
 
-@defop
+@defop(signature="clone(Tensor input, *, MemoryFormat? memory_format=None)")
 def clone(input, *, memory_format=None):
     """A copy with its own memory (differentiable: ``CloneBackward0``), laid out as torch's
     ``memory_format`` rule says (by default like the input: see ``like_layout``)."""

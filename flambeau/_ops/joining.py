@@ -53,7 +53,8 @@ def _cast_back(g, dtype):
 
 # ---- cat and stack -------------------------------------------------------------------------
 
-@defop(method=False, out=True, aliases=("concat",))
+@defop(method=False, aliases=("concat", "concatenate"),
+       signature="cat(Tensor[] tensors, int dim=0, *, Tensor? out=None)")
 def cat(tensors, dim=0):
     """Concatenation along ``dim``; dtypes are promoted, and 1-d tensors of shape ``(0,)`` are
     skipped whatever the other shapes (torch's legacy rule)."""
@@ -119,13 +120,6 @@ def _cat_backward(g, dim, sizes, dtypes):
         start += size
     return tuple(grads)
 
-
-def concatenate(tensors, axis=0, out=None, *, dim=None):
-    """Alias of :func:`cat` with NumPy's ``axis`` name."""
-    return cat(tensors, axis if dim is None else dim, out=out)
-
-
-register("", "concatenate", concatenate)
 
 
 @defop(method=False, signature="stack(Tensor[] tensors, int dim=0, *, Tensor? out=None)")

@@ -1001,7 +1001,8 @@ def _atan2_derivative(g, x, y, out):
 
 atan2 = binary("atan2", np.arctan2, _atan2_derivative, to_float=True, aliases=("arctan2",),
                tensors_only=True,
-               doc="The angle of the point ``(other, input)``, in ``(-pi, pi]``.")
+               doc="The angle of the point ``(other, input)``, in ``(-pi, pi]``.",
+               signature=["atan2(Tensor input, Tensor other, *, Tensor? out=None)"])
 
 
 def _copysign_derivative(g, x, y, out):
@@ -1109,8 +1110,7 @@ ldexp = binary("ldexp", lambda a, b: a * np.exp2(b), _ldexp_derivative, to_float
 
 
 def frexp(input):
-    """The mantissa in [0.5, 1,
-               signature=["atan2(Tensor input, Tensor other, *, Tensor? out=None)"]) and the int32 exponent with ``input = mantissa * 2**exponent``."""
+    """The mantissa in [0.5, 1) and the int32 exponent with ``input = mantissa * 2**exponent``."""
     if input._dtype._category != 2:
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     mantissa, exponent = np.frexp(input._data)
@@ -1134,7 +1134,10 @@ def _comparison(name, ufunc, aliases=(), tensors_only=False):
         return make(_apply(ufunc, a, b), _dtype.bool)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"Elementwise ``{name}`` as a bool tensor."
-    return defop(op, name=name, inplace=True, out=True, aliases=aliases)
+    signature = [f"{name}(Tensor input, Tensor other, *, Tensor? out=None)"]
+    if not tensors_only:
+        signature.append(f"{name}(Tensor input, Scalar other, *, Tensor? out=None)")
+    return defop(op, name=name, inplace=True, aliases=aliases, signature=signature)
 
 
 eq = _comparison("eq", np.equal)
@@ -1148,23 +1151,24 @@ logical_or = _comparison("logical_or", np.logical_or, tensors_only=True)
 logical_xor = _comparison("logical_xor", np.logical_xor, tensors_only=True)
 
 
-def _predicate(name, kernel, inplace=False, doc=None):
+def _predicate(name, kernel, inplace=False, doc=None, out=True):
     def op(input):
         return make(kernel(input._data), _dtype.bool)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc or f"``{name}`` elementwise, as a bool tensor."
-    return defop(op, name=name, inplace=inplace, out=True)
+    return defop(op, name=name, inplace=inplace,
+                 signature=f"{name}(Tensor input{', *, Tensor? out=None' if out else ''})")
 
 
 logical_not = _predicate("logical_not", np.logical_not, inplace=True)
-isnan = _predicate("isnan", np.isnan)
-isinf = _predicate("isinf", np.isinf)
-isfinite = _predicate("isfinite", np.isfinite)
+isnan = _predicate("isnan", np.isnan, out=False)
+isinf = _predicate("isinf", np.isinf, out=False)
+isfinite = _predicate("isfinite", np.isfinite, out=False)
 isposinf = _predicate("isposinf", lambda a: a == np.inf)
 isneginf = _predicate("isneginf", lambda a: a == -np.inf)
 signbit = _predicate("signbit", np.signbit)
 isreal = _predicate("isreal", lambda a: a.imag == 0 if a.dtype.kind == "c" else
-                    np.ones(a.shape, bool), doc="True where the imaginary part is 0.")
+                    np.ones(a.shape, bool), doc="True where the imaginary part is 0.", out=False)
 
 
 def _shift(ufunc, left):

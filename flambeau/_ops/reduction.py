@@ -714,7 +714,8 @@ def cumsum(input, dim, *, dtype=None):
     return out
 
 
-@defop(inplace=True, out=True)
+@defop(inplace=True,
+       signature="cumprod(Tensor input, int dim, *, ScalarType? dtype=None, Tensor? out=None)")
 def cumprod(input, dim, *, dtype=None):
     """The running product along ``dim``; its gradient is exact where inputs are zero."""
     dtype = dtype or _int_to_long(input._dtype)

@@ -504,7 +504,7 @@ def split_with_sizes(input, split_sizes, dim=0):
     return split(input, list(split_sizes), dim)
 
 
-@defop
+@defop(signature="chunk(Tensor input, int chunks, int dim=0)")
 def chunk(input, chunks, dim=0):
     """At most ``chunks`` equal pieces along ``dim`` (the last may be smaller)."""
     if chunks <= 0:

@@ -663,9 +663,9 @@ def _generate(impl, sigs, name, method, write_outs, impl_params, positional, key
           f"    _values = ({', '.join(positional)}{',' if positional else ''})",
           "    if _more:",
           "        " + slow("_values", "_more", "_given")]
-    for p in positional:
-        for key in (p,) + NUMPY_NAMES.get(p, ()):
-            kl.append(f"    if {key!r} in _kw:")
+    for p in positional:  # (both dim= and axis=: axis is left over, and refused)
+        for i, key in enumerate((p,) + NUMPY_NAMES.get(p, ())):
+            kl.append(f"    {'el' if i else ''}if {key!r} in _kw:")
             kl.append(f"        if {p} is not {default(p)}:")
             kl.append("            " + slow("_values", "()", "_given"))
             kl.append(f"        {p} = _kw.pop({key!r})")
