@@ -1,4 +1,5 @@
-"""torchvision 0.28 as ``flambeau.vision``: ``transforms``, ``datasets``, ``models``, ``utils`` and ``io``.
+"""torchvision 0.28 as ``flambeau.vision``: ``transforms``, ``datasets``, ``models``, ``ops``, ``utils``
+and ``io``.
 
 Under ``python -m flambeau run``, ``import torchvision`` gives this package. Pillow (the
 ``vision`` extra) is needed only by the features that make or read images.
@@ -8,7 +9,7 @@ import importlib
 from .. import compat as _compat
 
 __version__ = "0.28.0"
-_SUBMODULES = ("datasets", "io", "models", "transforms", "utils")
+_SUBMODULES = ("datasets", "io", "models", "ops", "transforms", "utils")
 
 
 def __getattr__(name):

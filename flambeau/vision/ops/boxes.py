@@ -1,0 +1,167 @@
+"""torchvision.ops.boxes: box formats, areas, IoU and non-maximum suppression."""
+import math
+
+import numpy as np
+
+import flambeau
+
+__all__ = ["nms", "batched_nms", "remove_small_boxes", "clip_boxes_to_image", "box_convert",
+           "box_area", "box_iou"]
+
+
+def _check_nms(boxes, scores):
+    if boxes.dim() != 2 or boxes.size(1) != 4:
+        raise RuntimeError(f"boxes should have 4 elements in dimension 1, got {boxes.size(-1)}")
+    if scores.dim() != 1:
+        raise RuntimeError(f"scores should be a 1d tensor, got {scores.dim()}D")
+    if boxes.size(0) != scores.size(0):
+        raise RuntimeError("boxes and scores should have same number of elements in dimension 0, "
+                           f"got {boxes.size(0)} and {scores.size(0)}")
+
+
+def nms(boxes, scores, iou_threshold):
+    """Indices (int64) of the boxes kept by non-maximum suppression, by decreasing score.
+
+    Boxes are ``(x1, y1, x2, y2)``; a box is dropped when its IoU with a kept, higher-scoring box
+    exceeds ``iou_threshold``. Equal scores keep their input order, as torchvision's CPU kernel.
+    """
+    _check_nms(boxes, scores)
+    b = boxes.detach().numpy()
+    order = np.argsort(-scores.detach().numpy(), kind="stable")
+    x1, y1, x2, y2 = b[order].T
+    areas = (x2 - x1) * (y2 - y1)
+    alive = np.ones(len(order), bool)
+    keep = []
+    for i in range(len(order)):
+        if not alive[i]:
+            continue
+        keep.append(order[i])
+        rest = slice(i + 1, None)
+        w = np.maximum(np.minimum(x2[i], x2[rest]) - np.maximum(x1[i], x1[rest]), 0)
+        h = np.maximum(np.minimum(y2[i], y2[rest]) - np.maximum(y1[i], y1[rest]), 0)
+        inter = w * h
+        alive[rest] &= ~(inter / (areas[i] + areas[rest] - inter) > iou_threshold)
+    return flambeau.tensor(np.array(keep, np.int64), dtype=flambeau.int64)
+
+
+def batched_nms(boxes, scores, idxs, iou_threshold):
+    """:func:`nms` run separately for each category in ``idxs``; indices by decreasing score."""
+    if boxes.numel() == 0:
+        return flambeau.empty((0,), dtype=flambeau.int64)
+    offsets = idxs.to(boxes.dtype) * (boxes.max() + 1)
+    return nms(boxes + offsets[:, None], scores, iou_threshold)
+
+
+def remove_small_boxes(boxes, min_size):
+    """Indices of the ``(x1, y1, x2, y2)`` boxes whose width and height are both ``>= min_size``."""
+    keep = (boxes[..., 2] - boxes[..., 0] >= min_size) & (boxes[..., 3] - boxes[..., 1] >= min_size)
+    return flambeau.where(keep)[0]
+
+
+def clip_boxes_to_image(boxes, size):
+    """``(x1, y1, x2, y2)`` boxes clamped inside an image of ``size`` ``(height, width)``."""
+    height, width = size
+    xs = boxes[..., 0::2].clamp(min=0, max=width)
+    ys = boxes[..., 1::2].clamp(min=0, max=height)
+    return flambeau.stack((xs, ys), dim=boxes.dim()).reshape(boxes.shape)
+
+
+_AXIS_ALIGNED = ("xyxy", "xywh", "cxcywh")
+_ROTATED = ("xywhr", "cxcywhr", "xyxyxyxy")
+
+
+def _to_xyxy(boxes, fmt):
+    a, b, c, d = boxes.unbind(-1)
+    if fmt == "xywh":
+        return flambeau.stack((a, b, a + c, b + d), dim=-1)
+    return flambeau.stack((a - 0.5 * c, b - 0.5 * d, a + 0.5 * c, b + 0.5 * d), dim=-1)
+
+
+def _from_xyxy(boxes, fmt):
+    x1, y1, x2, y2 = boxes.unbind(-1)
+    if fmt == "xywh":
+        return flambeau.stack((x1, y1, x2 - x1, y2 - y1), dim=-1)
+    return flambeau.stack(((x1 + x2) / 2, (y1 + y2) / 2, x2 - x1, y2 - y1), dim=-1)
+
+
+def _rotated(boxes, columns):
+    """Stacks the computed columns; integer boxes are rounded back to their dtype."""
+    out = flambeau.stack(columns, dim=-1)
+    if not boxes.is_floating_point():
+        out = out.round_().to(boxes.dtype)
+    return out
+
+
+def _cos_sin(r):
+    rad = r * math.pi / 180.0
+    return rad.cos(), rad.sin()
+
+
+def _to_xywhr(boxes, fmt):
+    if fmt == "cxcywhr":
+        cx, cy, w, h, r = boxes.unbind(-1)
+        cos, sin = _cos_sin(r)
+        return _rotated(boxes, (cx - w / 2 * cos - h / 2 * sin, cy - h / 2 * cos + w / 2 * sin, w, h, r))
+    x1, y1, x2, y2, x3, y3, _, _ = boxes.unbind(-1)
+    return _rotated(boxes, (x1, y1, ((x2 - x1) ** 2 + (y1 - y2) ** 2).sqrt(),
+                            ((x3 - x2) ** 2 + (y3 - y2) ** 2).sqrt(),
+                            flambeau.atan2(y1 - y2, x2 - x1) * 180 / math.pi))
+
+
+def _from_xywhr(boxes, fmt):
+    x1, y1, w, h, r = boxes.unbind(-1)
+    cos, sin = _cos_sin(r)
+    if fmt == "cxcywhr":
+        return _rotated(boxes, (x1 + w / 2 * cos + h / 2 * sin, y1 - w / 2 * sin + h / 2 * cos, w, h, r))
+    x2, y2 = x1 + w * cos, y1 - w * sin
+    return _rotated(boxes, (x1, y1, x2, y2, x2 + h * sin, y2 + h * cos, x1 + h * sin, y1 + h * cos))
+
+
+def box_convert(boxes, in_fmt, out_fmt):
+    """Boxes ``(..., K)`` converted from ``in_fmt`` to ``out_fmt``: 'xyxy', 'xywh', 'cxcywh'
+    (K = 4), 'xywhr', 'cxcywhr' (K = 5, angle in degrees counter-clockwise), 'xyxyxyxy' (K = 8).
+    Axis-aligned and rotated formats do not convert into each other (as in torchvision)."""
+    if in_fmt not in _AXIS_ALIGNED + _ROTATED or out_fmt not in _AXIS_ALIGNED + _ROTATED:
+        raise ValueError(f"Unsupported Bounding Box Conversions for given in_fmt {in_fmt} and out_fmt {out_fmt}")
+    if in_fmt == out_fmt:
+        return boxes.clone()
+    for family, hub, to_hub, from_hub in ((_AXIS_ALIGNED, "xyxy", _to_xyxy, _from_xyxy),
+                                          (_ROTATED, "xywhr", _to_xywhr, _from_xywhr)):
+        if in_fmt in family and out_fmt in family:
+            if in_fmt != hub:
+                boxes = to_hub(boxes, in_fmt)
+            return boxes if out_fmt == hub else from_hub(boxes, out_fmt)
+    raise NotImplementedError(f"Unsupported Bounding Box Conversions for given in_fmt {in_fmt} and out_fmt {out_fmt}")
+
+
+def _upcast(t):
+    """float16/bfloat16 to float32 and small integers to int32, against overflow in products."""
+    if t.is_floating_point():
+        return t if t.dtype in (flambeau.float32, flambeau.float64) else t.float()
+    return t if t.dtype in (flambeau.int32, flambeau.int64) else t.int()
+
+
+def box_area(boxes, fmt="xyxy"):
+    """Areas of boxes ``(..., 4)`` given as 'xyxy', 'xywh' or 'cxcywh'."""
+    if fmt not in _AXIS_ALIGNED:
+        raise ValueError(f"Unsupported Bounding Box area for given format {fmt}")
+    boxes = _upcast(boxes)
+    if fmt == "xyxy":
+        return (boxes[..., 2] - boxes[..., 0]) * (boxes[..., 3] - boxes[..., 1])
+    return boxes[..., 2] * boxes[..., 3]
+
+
+def box_iou(boxes1, boxes2, fmt="xyxy"):
+    """Pairwise intersection over union ``(..., N, M)`` of boxes ``(..., N, 4)`` and ``(..., M, 4)``
+    in an axis-aligned format ('xyxy', 'xywh', 'cxcywh'); rotated formats are not supported."""
+    if fmt not in _AXIS_ALIGNED:
+        raise ValueError(f"Unsupported format '{fmt}'. Supported axis-aligned formats: {_AXIS_ALIGNED}. "
+                         f"Supported rotated formats: ('cxcywhr', 'xywhr', 'xyxyxyxy').")
+    area1, area2 = box_area(boxes1, fmt), box_area(boxes2, fmt)
+    if fmt != "xyxy":
+        boxes1, boxes2 = _to_xyxy(boxes1, fmt), _to_xyxy(boxes2, fmt)
+    lt = flambeau.max(boxes1[..., None, :2], boxes2[..., None, :, :2])
+    rb = flambeau.min(boxes1[..., None, 2:], boxes2[..., None, :, 2:])
+    wh = _upcast(rb - lt).clamp(min=0)
+    inter = wh[..., 0] * wh[..., 1]
+    return inter / (area1[..., None] + area2[..., None, :] - inter)
