@@ -1,5 +1,7 @@
-"""torchvision.utils: ``make_grid`` and ``save_image``."""
+"""torchvision.utils: ``make_grid``, ``save_image``, ``draw_bounding_boxes`` and
+``draw_segmentation_masks``."""
 import math
+import warnings
 
 import flambeau
 from ._pil import image_module
@@ -58,3 +60,153 @@ def save_image(tensor, fp, format=None, **kwargs):
         array = grid.mul(255).add_(0.5).clamp_(0, 255).permute(1, 2, 0).to(
             "cpu", flambeau.uint8).numpy()
     Image.fromarray(array).save(fp, format=format)
+
+
+def _pil_modules():
+    """``ImageColor``, ``ImageDraw`` and ``ImageFont`` (Pillow needed)."""
+    image_module()
+    from PIL import ImageColor, ImageDraw, ImageFont
+    return ImageColor, ImageDraw, ImageFont
+
+
+def _parse_colors(colors, *, num_objects, dtype=flambeau.uint8):
+    """One RGB tuple per object from ``colors``: ``None`` (torchvision's palette), one colour (a
+    Pillow colour string or an RGB tuple) for all, or a list of at least ``num_objects`` of them;
+    in [0, 1] for floating ``dtype``."""
+    if colors is None:
+        colors = [tuple(i * p % 255 for p in (2 ** 25 - 1, 2 ** 15 - 1, 2 ** 21 - 1)) for i in range(num_objects)]
+    elif isinstance(colors, list):
+        if len(colors) < num_objects:
+            raise ValueError(f"Number of colors must be equal or larger than the number of objects, but got "
+                             f"{len(colors)} < {num_objects}.")
+    elif not isinstance(colors, (tuple, str)):
+        raise ValueError(f"colors must be a tuple or a string, or a list thereof, but got {colors}.")
+    elif isinstance(colors, tuple) and len(colors) != 3:
+        raise ValueError(f"If passed as tuple, colors should be an RGB triplet, but got {colors}.")
+    else:
+        colors = [colors] * num_objects
+    ImageColor = _pil_modules()[0]
+    colors = [ImageColor.getrgb(c) if isinstance(c, str) else c for c in colors]
+    if dtype.is_floating_point:
+        colors = [tuple(v / 255 for v in c) for c in colors]
+    return colors
+
+
+def _check_image(image, channels, channels_message, type_message):
+    if not isinstance(image, flambeau.Tensor):
+        raise TypeError(type_message)
+    if not (image.dtype == flambeau.uint8 or image.is_floating_point()):
+        raise ValueError(f"The image dtype must be uint8 or float, got {image.dtype}")
+    if image.dim() != 3:
+        raise ValueError("Pass individual images, not batches")
+    if image.size(0) not in channels:
+        raise ValueError(channels_message)
+
+
+def _dashed_line(draw, start, end, fill, width, dash_length=5):
+    """Dashes of ``dash_length`` pixels with equal gaps from ``start`` to ``end``."""
+    (x1, y1), (x2, y2) = start, end
+    remaining = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
+    dash = True
+    while remaining > 0:
+        step = min(remaining, dash_length)
+        angle = math.atan2(y2 - y1, x2 - x1)  # from the current point, as torchvision rounds
+        end_x, end_y = x1 + math.cos(angle) * step, y1 + math.sin(angle) * step
+        if dash:
+            draw.line([(x1, y1), (end_x, end_y)], fill, width, None)
+        remaining -= step
+        x1, y1, dash = end_x, end_y, not dash
+
+
+def _oriented_rectangle(draw, xy, fill, outline, width):
+    """A rotated box ``(x1, y1, ..., x4, y4)``: its first side dashed, the others solid."""
+    _dashed_line(draw, (xy[0], xy[1]), (xy[2], xy[3]), outline, width)
+    for i in range(2, len(xy), 2):
+        draw.line(((xy[i], xy[i + 1]), (xy[(i + 2) % len(xy)], xy[(i + 3) % len(xy)])), width=width, fill=outline)
+    draw.polygon(xy, fill=fill, outline=None, width=0)
+
+
+def draw_bounding_boxes(image, boxes, labels=None, colors=None, fill=False, width=1, font=None, font_size=None,
+                        label_colors=None, label_background_colors=None, fill_labels=False):
+    """Draws ``boxes`` (``(N, 4)`` as ``xmin, ymin, xmax, ymax``, or ``(N, 8)`` corners of rotated
+    boxes, the first side dashed) on a ``(C, H, W)`` uint8 or float image with Pillow, with
+    optional ``labels`` in ``font`` (Pillow's default font otherwise); returns a new image of the
+    input's dtype, pixel for pixel as torchvision draws it."""
+    from .transforms import functional as F
+    _check_image(image, (1, 3), "Only grayscale and RGB images are supported",
+                 f"Tensor expected, got {type(image)}")
+    if boxes.shape[-1] == 4 and bool(((boxes[:, 0] > boxes[:, 2]) | (boxes[:, 1] > boxes[:, 3])).any()):
+        raise ValueError("Boxes need to be in (xmin, ymin, xmax, ymax) format. Use torchvision.ops.box_convert "
+                         "to convert them")
+    count = boxes.shape[0]
+    if count == 0:
+        warnings.warn("boxes doesn't contain any box. No box was drawn")
+        return image
+    if labels is None:
+        labels = [None] * count
+    elif len(labels) != count:
+        raise ValueError(f"Number of boxes ({count}) and labels ({len(labels)}) mismatch. Please specify labels "
+                         "for each box.")
+    colors = _parse_colors(colors, num_objects=count)
+    if label_colors or fill_labels:
+        label_colors = _parse_colors(label_colors if label_colors else "black", num_objects=count)
+    else:
+        label_colors = colors
+    if fill_labels and label_background_colors:
+        label_background_colors = _parse_colors(label_background_colors, num_objects=count)
+    else:
+        label_background_colors = colors
+    _, ImageDraw, ImageFont = _pil_modules()
+    if font is None:
+        if font_size is not None:
+            warnings.warn("Argument 'font_size' will be ignored since 'font' is not set.")
+        text_font = ImageFont.load_default()
+    else:
+        text_font = ImageFont.truetype(font=font, size=font_size or 10)
+    if image.size(0) == 1:
+        image = image.repeat(3, 1, 1)
+    dtype = image.dtype
+    if dtype.is_floating_point:  # scaled as transforms.v2's to_dtype (unlike v1's convert_image_dtype)
+        image = image.mul(255 + 1.0 - 1e-3).to(flambeau.uint8)
+    canvas = F.to_pil_image(image)
+    draw = ImageDraw.Draw(canvas, "RGBA" if fill else None)
+    for box, color, label, label_color, background in zip(boxes.to(flambeau.int64).tolist(), colors, labels,
+                                                          label_colors, label_background_colors):
+        fill_color = tuple(color) + (100,) if fill else None
+        if len(box) > 4:
+            _oriented_rectangle(draw, box, fill=fill_color, outline=color, width=width)
+        else:
+            draw.rectangle(box, width=width, outline=color, fill=fill_color)
+        if label is not None:
+            margin = width + 1
+            if fill_labels:
+                left, top, right, bottom = draw.textbbox((box[0] + margin, box[1] + margin), label, font=text_font)
+                draw.rectangle((left - 1, top - 1, right + 1, bottom + 1), fill=background)
+            draw.text((box[0] + margin, box[1] + margin), label, fill=label_color, font=text_font)
+    out = F.pil_to_tensor(canvas)
+    return out.to(dtype).mul_(1.0 / 255) if dtype.is_floating_point else out
+
+
+def draw_segmentation_masks(image, masks, alpha=0.8, colors=None):
+    """Blends boolean ``masks`` (``(N, H, W)`` or ``(H, W)``) in their colours over a ``(3, H, W)``
+    uint8 or float image with opacity ``alpha``; pixels under several masks turn black."""
+    _check_image(image, (3,), "Pass an RGB image. Other Image formats are not supported",
+                  f"The image must be a tensor, got {type(image)}")
+    if masks.ndim == 2:
+        masks = masks[None, :, :]
+    if masks.ndim != 3:
+        raise ValueError("masks must be of shape (H, W) or (batch_size, H, W)")
+    if masks.dtype != flambeau.bool:
+        raise ValueError(f"The masks must be of dtype bool. Got {masks.dtype}")
+    if masks.shape[-2:] != image.shape[-2:]:
+        raise ValueError("The image and the masks must have the same height and width")
+    if masks.size(0) == 0:
+        warnings.warn("masks doesn't contain any mask. No mask was drawn")
+        return image
+    dtype = image.dtype
+    with flambeau.no_grad():
+        painted = image.detach().clone()
+        for mask, color in zip(masks, _parse_colors(colors, num_objects=masks.size(0), dtype=dtype)):
+            painted[:, mask] = flambeau.tensor(color, dtype=dtype)[:, None]
+        painted[:, masks.sum(dim=0) > 1] = 0
+        return (image * (1 - alpha) + painted * alpha).to(dtype)
