@@ -9,7 +9,7 @@ import importlib
 from .. import compat as _compat
 
 __version__ = "0.28.0"
-_SUBMODULES = ("datasets", "io", "models", "ops", "transforms", "utils")
+_SUBMODULES = ("datasets", "io", "models", "ops", "transforms", "tv_tensors", "utils")
 
 
 def __getattr__(name):

@@ -1,6 +1,5 @@
 """The tensor side of ``transforms.functional``: images are ``[..., C, H, W]`` tensors, computed
 with flambeau's ops in the order torchvision computes them, so float results round alike."""
-import math
 
 import numpy as np
 

@@ -272,6 +272,24 @@ class RandomVerticalFlip(_RandomPlainOp):
     _op = staticmethod(F.vflip)
 
 
+def _resized_crop_params(height, width, scale, ratio):
+    """(top, left, h, w) of RandomResizedCrop: up to ten draws of an area and aspect ratio that
+    fit, else the centre crop of the ratio nearest the image's."""
+    for _ in range(10):
+        area, aspect = _area_and_ratio(height * width, scale, ratio)
+        w = int(round(math.sqrt(area * aspect)))
+        h = int(round(math.sqrt(area / aspect)))
+        if 0 < w <= width and 0 < h <= height:
+            return _randint(height - h + 1), _randint(width - w + 1), h, w
+    in_ratio = float(width) / float(height)
+    w, h = width, height
+    if in_ratio < min(ratio):
+        h = int(round(w / min(ratio)))
+    elif in_ratio > max(ratio):
+        w = int(round(h * max(ratio)))
+    return (height - h) // 2, (width - w) // 2, h, w
+
+
 class RandomResizedCrop(Module):
     """Crops a random area (share ``scale``, aspect ``ratio``) and resizes it to ``size``."""
 
@@ -291,20 +309,7 @@ class RandomResizedCrop(Module):
     @staticmethod
     def get_params(img, scale, ratio):
         _, height, width = F.get_dimensions(img)
-        for _ in range(10):
-            area, aspect = _area_and_ratio(height * width, scale, ratio)
-            w = int(round(math.sqrt(area * aspect)))
-            h = int(round(math.sqrt(area / aspect)))
-            if 0 < w <= width and 0 < h <= height:
-                return _randint(height - h + 1), _randint(width - w + 1), h, w
-        # ten misses: the centre crop of the ratio nearest the image's
-        in_ratio = float(width) / float(height)
-        w, h = width, height
-        if in_ratio < min(ratio):
-            h = int(round(w / min(ratio)))
-        elif in_ratio > max(ratio):
-            w = int(round(h * max(ratio)))
-        return (height - h) // 2, (width - w) // 2, h, w
+        return _resized_crop_params(height, width, scale, ratio)
 
     def forward(self, img):
         i, j, h, w = self.get_params(img, self.scale, self.ratio)
@@ -741,24 +746,29 @@ class GaussianBlur(Module):
         return f"{type(self).__name__}(kernel_size={self.kernel_size}, sigma={self.sigma})"
 
 
+def _check_erasing(scale, ratio, value):
+    """RandomErasing's argument checks (v1 and v2)."""
+    if not isinstance(value, (numbers.Number, str, tuple, list)):
+        raise TypeError("Argument value should be either a number or str or a sequence")
+    if isinstance(value, str) and value != "random":
+        raise ValueError("If value is str, it should be 'random'")
+    if not isinstance(scale, Sequence):
+        raise TypeError("Scale should be a sequence")
+    if not isinstance(ratio, Sequence):
+        raise TypeError("Ratio should be a sequence")
+    if scale[0] > scale[1] or ratio[0] > ratio[1]:
+        warnings.warn("Scale and ratio should be of kind (min, max)")
+    if scale[0] < 0 or scale[1] > 1:
+        raise ValueError("Scale should be between 0 and 1")
+
+
 class RandomErasing(Module):
     """Erases a random rectangle of a tensor image (with ``value``, or normal noise for
     ``'random'``) with probability ``p``."""
 
     def __init__(self, p=0.5, scale=(0.02, 0.33), ratio=(0.3, 3.3), value=0, inplace=False):
         super().__init__()
-        if not isinstance(value, (numbers.Number, str, tuple, list)):
-            raise TypeError("Argument value should be either a number or str or a sequence")
-        if isinstance(value, str) and value != "random":
-            raise ValueError("If value is str, it should be 'random'")
-        if not isinstance(scale, Sequence):
-            raise TypeError("Scale should be a sequence")
-        if not isinstance(ratio, Sequence):
-            raise TypeError("Ratio should be a sequence")
-        if scale[0] > scale[1] or ratio[0] > ratio[1]:
-            warnings.warn("Scale and ratio should be of kind (min, max)")
-        if scale[0] < 0 or scale[1] > 1:
-            raise ValueError("Scale should be between 0 and 1")
+        _check_erasing(scale, ratio, value)
         if p < 0 or p > 1:
             raise ValueError("Random erasing probability should be between 0 and 1")
         self.p, self.scale, self.ratio, self.value, self.inplace = p, scale, ratio, value, inplace

@@ -1,0 +1,198 @@
+"""v2 geometric transforms: flips, resizes, crops, padding, rotations and affine maps, applied
+alike to the images, videos, masks and bounding boxes of a sample."""
+import warnings
+from collections.abc import Sequence
+
+import flambeau
+from .. import transforms as _v1
+from ..transforms import _setup_angle, _setup_size, _check_sequence, _SIZE_MESSAGE, _uniform
+from . import functional as F
+from ._transform import Transform, _RandomApplyTransform, query_size
+from ._utils import check_padding, get_fill, parse_padding, setup_fill
+
+__all__ = ["RandomHorizontalFlip", "RandomVerticalFlip", "Resize", "CenterCrop",
+           "RandomResizedCrop", "RandomCrop", "Pad", "RandomRotation", "RandomAffine",
+           "FiveCrop", "TenCrop"]
+
+
+class RandomHorizontalFlip(_RandomApplyTransform):
+    def transform(self, inpt, params):
+        return self._call_kernel(F.horizontal_flip, inpt)
+
+
+class RandomVerticalFlip(_RandomApplyTransform):
+    def transform(self, inpt, params):
+        return self._call_kernel(F.vertical_flip, inpt)
+
+
+class Resize(Transform):
+    def __init__(self, size, interpolation="bilinear", max_size=None, antialias=True):
+        super().__init__()
+        if isinstance(size, int):
+            size = [size]
+        elif isinstance(size, Sequence) and len(size) in (1, 2):
+            size = list(size)
+        else:
+            raise ValueError("size can be an integer, a sequence of one or two integers, or None, "
+                             f"but got {size} instead.")
+        self.size, self.interpolation, self.max_size, self.antialias = size, interpolation, \
+            max_size, antialias
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.resize, inpt, self.size, interpolation=self.interpolation,
+                                 max_size=self.max_size, antialias=self.antialias)
+
+
+class CenterCrop(Transform):
+    def __init__(self, size):
+        super().__init__()
+        self.size = _setup_size(size, _SIZE_MESSAGE)
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.center_crop, inpt, output_size=self.size)
+
+
+class RandomResizedCrop(Transform):
+    def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0),
+                 interpolation="bilinear", antialias=True):
+        super().__init__()
+        self.size = _setup_size(size, _SIZE_MESSAGE)
+        if not isinstance(scale, Sequence) or len(scale) != 2:
+            raise TypeError("Scale should be a sequence of two floats.")
+        if not isinstance(ratio, Sequence) or len(ratio) != 2:
+            raise TypeError("Ratio should be a sequence of two floats.")
+        if scale[0] > scale[1] or ratio[0] > ratio[1]:
+            warnings.warn("Scale and ratio should be of kind (min, max)")
+        self.scale, self.ratio, self.interpolation, self.antialias = scale, ratio, \
+            interpolation, antialias
+
+    def make_params(self, flat_inputs):
+        top, left, height, width = _v1._resized_crop_params(*query_size(flat_inputs), self.scale,
+                                                            self.ratio)
+        return dict(top=top, left=left, height=height, width=width)
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.resized_crop, inpt, **params, size=self.size,
+                                 interpolation=self.interpolation, antialias=self.antialias)
+
+
+class RandomCrop(Transform):
+    """Pads (``padding``, and up to ``size`` when ``pad_if_needed``), then crops at a random
+    place (each axis drawn only when it has room)."""
+
+    def __init__(self, size, padding=None, pad_if_needed=False, fill=0, padding_mode="constant"):
+        super().__init__()
+        self.size = _setup_size(size, _SIZE_MESSAGE)
+        if pad_if_needed or padding is not None:
+            if padding is not None:
+                check_padding(padding)
+            if padding_mode not in ("constant", "edge", "reflect", "symmetric"):
+                raise ValueError("Padding mode should be either constant, edge, reflect or "
+                                 "symmetric")
+        self.padding = parse_padding(padding) if padding else None
+        self.pad_if_needed, self.fill, self._fill = pad_if_needed, fill, setup_fill(fill)
+        self.padding_mode = padding_mode
+
+    def make_params(self, flat_inputs):
+        height, width = query_size(flat_inputs)
+        left, right, top, bottom = self.padding or (0, 0, 0, 0)
+        height, width = height + top + bottom, width + left + right
+        crop_h, crop_w = self.size
+        if self.pad_if_needed:
+            if height < crop_h:
+                diff = crop_h - height
+                top, bottom, height = top + diff, bottom + diff, height + 2 * diff
+            if width < crop_w:
+                diff = crop_w - width
+                left, right, width = left + diff, right + diff, width + 2 * diff
+        if height < crop_h or width < crop_w:
+            raise ValueError(f"Required crop size {(crop_h, crop_w)} is larger than "
+                             f"{'padded ' if self.padding is not None else ''}input image size "
+                             f"{(height, width)}.")
+        i = int(flambeau.randint(0, height - crop_h + 1, size=())) if height > crop_h else 0
+        j = int(flambeau.randint(0, width - crop_w + 1, size=())) if width > crop_w else 0
+        padding = [left, top, right, bottom]
+        return dict(needs_crop=height > crop_h or width > crop_w, top=i, left=j, height=crop_h,
+                    width=crop_w, needs_pad=any(padding), padding=padding)
+
+    def transform(self, inpt, params):
+        if params["needs_pad"]:
+            inpt = self._call_kernel(F.pad, inpt, padding=params["padding"],
+                                     fill=get_fill(self._fill, inpt),
+                                     padding_mode=self.padding_mode)
+        if params["needs_crop"]:
+            inpt = self._call_kernel(F.crop, inpt, top=params["top"], left=params["left"],
+                                     height=params["height"], width=params["width"])
+        return inpt
+
+
+class Pad(Transform):
+    def __init__(self, padding, fill=0, padding_mode="constant"):
+        super().__init__()
+        check_padding(padding)
+        if padding_mode not in ("constant", "edge", "reflect", "symmetric"):
+            raise ValueError("Padding mode should be either constant, edge, reflect or symmetric")
+        self.padding = padding if isinstance(padding, int) else list(padding)
+        self.fill, self._fill, self.padding_mode = fill, setup_fill(fill), padding_mode
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.pad, inpt, padding=self.padding,
+                                 fill=get_fill(self._fill, inpt), padding_mode=self.padding_mode)
+
+
+class RandomRotation(Transform):
+    def __init__(self, degrees, interpolation="nearest", expand=False, center=None, fill=0):
+        super().__init__()
+        self.degrees = _setup_angle(degrees, "degrees", (2,))
+        self.interpolation, self.expand = interpolation, expand
+        self.fill, self._fill = fill, setup_fill(fill)
+        if center is not None:
+            _check_sequence(center, "center", (2,))
+        self.center = center
+
+    def make_params(self, flat_inputs):
+        return dict(angle=_uniform(self.degrees[0], self.degrees[1]))
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.rotate, inpt, **params, interpolation=self.interpolation,
+                                 expand=self.expand, center=self.center,
+                                 fill=get_fill(self._fill, inpt))
+
+
+class RandomAffine(Transform):
+    def __init__(self, degrees, translate=None, scale=None, shear=None, interpolation="nearest",
+                 fill=0, center=None):
+        super().__init__()
+        checked = _v1.RandomAffine(degrees, translate, scale, shear, center=center)
+        self.degrees, self.translate, self.scale, self.shear = checked.degrees, translate, \
+            scale, checked.shear
+        self.interpolation, self.fill, self._fill = interpolation, fill, setup_fill(fill)
+        self.center = center
+
+    def make_params(self, flat_inputs):
+        height, width = query_size(flat_inputs)
+        angle, translate, scale, shear = _v1.RandomAffine.get_params(
+            self.degrees, self.translate, self.scale, self.shear, [width, height])
+        return dict(angle=angle, translate=translate, scale=scale, shear=shear)
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.affine, inpt, **params, interpolation=self.interpolation,
+                                 fill=get_fill(self._fill, inpt), center=self.center)
+
+
+class FiveCrop(Transform):
+    def __init__(self, size):
+        super().__init__()
+        self.size = _setup_size(size, _SIZE_MESSAGE)
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.five_crop, inpt, self.size)
+
+
+class TenCrop(Transform):
+    def __init__(self, size, vertical_flip=False):
+        super().__init__()
+        self.size, self.vertical_flip = _setup_size(size, _SIZE_MESSAGE), vertical_flip
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.ten_crop, inpt, self.size, self.vertical_flip)

@@ -1,0 +1,426 @@
+"""torchvision.transforms.v2.functional: each function takes a PIL image, a plain tensor (an
+image) or a tv_tensor and returns the same kind: images, videos and masks through the v1
+kernels (masks with nearest sampling), bounding boxes moved with the pixels and re-wrapped with
+their new canvas size. A tv_tensor type an operation does not handle raises TypeError here and
+passes through unchanged inside a v2 transform."""
+import numbers
+
+import flambeau
+from ... import functional as F1
+from ...functional import InterpolationMode
+from .... import tv_tensors
+from ...._pil import is_pil_image
+
+__all__ = ["InterpolationMode", "center_crop", "convert_bounding_box_format", "crop",
+           "clamp_bounding_boxes", "erase", "five_crop", "gaussian_blur", "get_dimensions",
+           "get_size", "hflip", "horizontal_flip", "normalize", "pad", "pil_to_tensor",
+           "resize", "resized_crop", "rotate", "affine", "perspective", "rgb_to_grayscale",
+           "ten_crop", "to_dtype", "to_image", "to_pil_image", "to_pure_tensor", "vertical_flip",
+           "vflip", "adjust_brightness", "adjust_contrast", "adjust_saturation", "adjust_hue",
+           "adjust_gamma", "adjust_sharpness", "autocontrast", "equalize", "invert",
+           "posterize", "solarize", "grayscale_to_rgb"]
+
+pil_to_tensor, to_pil_image = F1.pil_to_tensor, F1.to_pil_image
+
+
+def _plain(t):
+    """A tv_tensor's data as a plain tensor (same memory)."""
+    return t if type(t) is flambeau.Tensor else flambeau.Tensor._make_subclass(flambeau.Tensor, t)
+
+
+def _mode(interpolation):
+    """An InterpolationMode from a mode, its name ('bilinear') or a Pillow constant."""
+    if isinstance(interpolation, str):
+        return InterpolationMode(interpolation.lower())
+    return F1._interpolation(interpolation)
+
+
+def _nearest_mask(kernel):
+    """The image kernel on a mask: nearest sampling, a channel added to 2-d masks."""
+    def run(mask, *args, **kwargs):
+        kwargs["interpolation"] = InterpolationMode.NEAREST
+        squeeze = mask.ndim < 3
+        out = kernel(mask.unsqueeze(0) if squeeze else mask, *args, **kwargs)
+        return out.squeeze(0) if squeeze else out
+    return run
+
+
+def _dispatcher(image, boxes=None, mask=None, videos=True):
+    """The functional for ``image`` (PIL images and image tensors), ``boxes`` (a kernel taking
+    and returning BoundingBoxes) and ``mask`` (default: none)."""
+    def functional(inpt, *args, **kwargs):
+        if isinstance(inpt, tv_tensors.BoundingBoxes):
+            if boxes is None:
+                raise _unsupported(functional, inpt)
+            return boxes(inpt, *args, **kwargs)
+        if isinstance(inpt, tv_tensors.Mask):
+            if mask is None:
+                raise _unsupported(functional, inpt)
+            return tv_tensors.wrap(mask(_plain(inpt), *args, **kwargs), like=inpt)
+        if isinstance(inpt, (tv_tensors.Image, tv_tensors.Video)):
+            if isinstance(inpt, tv_tensors.Video) and not videos:
+                raise _unsupported(functional, inpt)
+            return tv_tensors.wrap(image(_plain(inpt), *args, **kwargs), like=inpt)
+        if isinstance(inpt, flambeau.Tensor) or is_pil_image(inpt):
+            return image(inpt, *args, **kwargs)
+        raise _unsupported(functional, inpt)
+
+    functional.handles = lambda inpt: not (
+        (boxes is None and isinstance(inpt, tv_tensors.BoundingBoxes))
+        or (mask is None and isinstance(inpt, tv_tensors.Mask))
+        or not (isinstance(inpt, flambeau.Tensor) or is_pil_image(inpt)))
+    functional.__doc__ = image.__doc__
+    return functional
+
+
+def _unsupported(functional, inpt):
+    return TypeError(f"{functional.__name__}() received an input of type {type(inpt).__name__}, "
+                     "which is not supported by this function.")
+
+
+# ---- bounding boxes ----
+
+def _to_xyxy(boxes, format):
+    """``boxes`` (a float array copy) as XYXY."""
+    if format == tv_tensors.BoundingBoxFormat.XYWH:
+        boxes[..., 2:] += boxes[..., :2]
+    elif format == tv_tensors.BoundingBoxFormat.CXCYWH:
+        half = boxes[..., 2:] / 2
+        boxes[..., 2:] = boxes[..., :2] + half
+        boxes[..., :2] -= half
+    return boxes
+
+
+def _from_xyxy(boxes, format):
+    if format == tv_tensors.BoundingBoxFormat.XYWH:
+        boxes[..., 2:] -= boxes[..., :2]
+    elif format == tv_tensors.BoundingBoxFormat.CXCYWH:
+        boxes[..., 2:] -= boxes[..., :2]
+        boxes[..., :2] += boxes[..., 2:] / 2
+    return boxes
+
+
+def convert_bounding_box_format(inpt, old_format=None, new_format=None, inplace=False):
+    """Boxes from ``old_format`` (default: the tv_tensor's) to ``new_format``."""
+    if new_format is None:
+        raise TypeError("convert_bounding_box_format() missing 1 required argument: "
+                        "'new_format'")
+    is_boxes = isinstance(inpt, tv_tensors.BoundingBoxes)
+    if is_boxes:
+        if old_format is not None:
+            raise ValueError("For bounding box tv_tensor inputs, `old_format` must not be "
+                             "passed.")
+        old_format = inpt.format
+    elif old_format is None:
+        raise ValueError("For pure tensor inputs, `old_format` has to be passed.")
+    old_format, new_format = (tv_tensors.BoundingBoxFormat[f.upper()] if isinstance(f, str) else f
+                              for f in (old_format, new_format))
+    array = _plain(inpt).numpy()
+    work = array.astype(float if array.dtype.kind != "f" else array.dtype, copy=True)
+    out = _from_xyxy(_to_xyxy(work, old_format), new_format).astype(array.dtype)
+    if inplace:
+        array[...] = out
+        out = array
+    out = flambeau.from_numpy(out)
+    return tv_tensors.wrap(out, like=inpt, format=new_format) if is_boxes else out
+
+
+def _clamped(xyxy, canvas_size, clamping_mode):
+    if clamping_mode is not None:
+        xyxy[..., 0::2] = xyxy[..., 0::2].clip(0, canvas_size[1])
+        xyxy[..., 1::2] = xyxy[..., 1::2].clip(0, canvas_size[0])
+    return xyxy
+
+
+def clamp_bounding_boxes(inpt, format=None, canvas_size=None, clamping_mode="auto"):
+    """Boxes clamped to their canvas."""
+    if isinstance(inpt, tv_tensors.BoundingBoxes):
+        if format is not None or canvas_size is not None:
+            raise ValueError("For bounding box tv_tensor inputs, `format` and `canvas_size` must "
+                             "not be passed.")
+        mode = inpt.clamping_mode if clamping_mode == "auto" else clamping_mode
+        return _boxes_op(inpt, lambda xyxy: (_clamped(xyxy, inpt.canvas_size, mode),
+                                             inpt.canvas_size))
+    if format is None or canvas_size is None or clamping_mode == "auto":
+        raise ValueError("For pure tensor inputs, `format`, `canvas_size` and `clamping_mode` "
+                         "have to be passed.")
+    like = tv_tensors.BoundingBoxes(inpt, format=format, canvas_size=canvas_size,
+                                    clamping_mode=clamping_mode)
+    return _plain(clamp_bounding_boxes(like, clamping_mode=clamping_mode))
+
+
+def _boxes_op(boxes, move, clamp=False):
+    """``move(xyxy float array) -> (xyxy, canvas_size)`` applied to BoundingBoxes in their own
+    format and dtype (integer boxes are truncated back, as torchvision casts them)."""
+    array = _plain(boxes).numpy()
+    work = _to_xyxy(array.astype(float if array.dtype.kind != "f" else array.dtype), boxes.format)
+    work, canvas = move(work)
+    if clamp:
+        work = _clamped(work, canvas, boxes.clamping_mode)
+    out = _from_xyxy(work, boxes.format).astype(array.dtype)
+    return tv_tensors.wrap(flambeau.from_numpy(out), like=boxes, canvas_size=tuple(canvas))
+
+
+def _hflip_boxes(boxes):
+    def move(xyxy):
+        xyxy[..., [0, 2]] = boxes.canvas_size[1] - xyxy[..., [2, 0]]
+        return xyxy, boxes.canvas_size
+    return _boxes_op(boxes, move)
+
+
+def _vflip_boxes(boxes):
+    def move(xyxy):
+        xyxy[..., [1, 3]] = boxes.canvas_size[0] - xyxy[..., [3, 1]]
+        return xyxy, boxes.canvas_size
+    return _boxes_op(boxes, move)
+
+
+def _resized_canvas(canvas_size, size, max_size):
+    height, width = canvas_size
+    size = [size] if isinstance(size, int) else list(size)
+    return tuple(F1._resized_size(height, width, size, max_size))
+
+
+def _resize_boxes(boxes, size, interpolation=None, max_size=None, antialias=None):
+    def move(xyxy):
+        new = _resized_canvas(boxes.canvas_size, size, max_size)
+        if new == tuple(boxes.canvas_size):
+            return xyxy, new
+        xyxy *= [new[1] / boxes.canvas_size[1], new[0] / boxes.canvas_size[0]] * 2
+        return xyxy, new
+    return _boxes_op(boxes, move)
+
+
+def _crop_boxes(boxes, top, left, height, width):
+    def move(xyxy):
+        xyxy -= [left, top, left, top]
+        return xyxy, (height, width)
+    return _boxes_op(boxes, move, clamp=True)
+
+
+def _pad_boxes(boxes, padding, fill=None, padding_mode="constant"):
+    if padding_mode != "constant":
+        raise ValueError(f"Padding mode '{padding_mode}' is not supported with bounding boxes")
+    left, top, right, bottom = F1._ltrb(padding)
+
+    def move(xyxy):
+        xyxy += [left, top, left, top]
+        height, width = boxes.canvas_size
+        return xyxy, (height + top + bottom, width + left + right)
+    return _boxes_op(boxes, move, clamp=True)
+
+
+def _crop_anchor(canvas_size, output_size):
+    if isinstance(output_size, numbers.Number):
+        output_size = (int(output_size), int(output_size))
+    elif len(output_size) == 1:
+        output_size = (output_size[0], output_size[0])
+    height, width = canvas_size
+    th, tw = output_size
+    return int(round((height - th) / 2.0)), int(round((width - tw) / 2.0)), th, tw
+
+
+def _center_crop_boxes(boxes, output_size):
+    return _crop_boxes(boxes, *_crop_anchor(boxes.canvas_size, output_size))
+
+
+def _resized_crop_boxes(boxes, top, left, height, width, size, interpolation=None,
+                        antialias=None):
+    return _resize_boxes(_crop_boxes(boxes, top, left, height, width), size)
+
+
+def _affine_boxes(boxes, angle, translate, scale, shear, center=None, expand=False):
+    """The boxes holding the moved corners of each box (clamped to the new canvas)."""
+    import numpy as np
+    from ... import _functional_tensor as F_t
+    if isinstance(shear, numbers.Number):
+        shear = [shear, 0.0]
+    shear = list(shear) * (2 if len(shear) == 1 else 1)
+    height, width = boxes.canvas_size
+    center = [width * 0.5, height * 0.5] if center is None else [float(c) for c in center]
+    angle = float(angle)
+
+    def move(xyxy):
+        forward = F1._inverse_affine_matrix(center, angle, list(translate), scale, shear,
+                                            inverted=False)
+        matrix = np.array(forward, xyxy.dtype).reshape(2, 3).T
+        corners = xyxy[:, [[0, 1], [2, 1], [2, 3], [0, 3]]].reshape(-1, 2)
+        moved = (np.concatenate([corners, np.ones_like(corners[:, :1])], -1) @ matrix)
+        moved = moved.reshape(-1, 4, 2)
+        out = np.concatenate([moved.min(axis=1), moved.max(axis=1)], axis=1)
+        canvas = boxes.canvas_size
+        if expand:
+            frame = np.array([[0.0, 0.0, 1.0], [0.0, height, 1.0], [width, height, 1.0],
+                              [width, 0.0, 1.0]], xyxy.dtype) @ matrix
+            out -= np.tile(frame.min(axis=0), 2)
+            inverse = F1._inverse_affine_matrix(center, angle, list(translate), scale, shear)
+            new_width, new_height = F_t._affine_output_size(inverse, width, height)
+            canvas = (new_height, new_width)
+        return out, canvas
+    return _boxes_op(boxes, move, clamp=True)
+
+
+def _rotate_boxes(boxes, angle, interpolation=None, expand=False, center=None, fill=None):
+    return _affine_boxes(boxes, -angle, [0.0, 0.0], 1.0, [0.0, 0.0], center, expand)
+
+
+def _affine_boxes_kernel(boxes, angle, translate, scale, shear, interpolation=None, fill=None,
+                         center=None):
+    return _affine_boxes(boxes, angle, translate, scale, shear, center)
+
+
+# ---- the functionals ----
+
+def _resize_image(img, size, interpolation=InterpolationMode.BILINEAR, max_size=None,
+                  antialias=True):
+    return F1.resize(img, size, _mode(interpolation), max_size, bool(antialias))
+
+
+def _resized_crop_image(img, top, left, height, width, size,
+                        interpolation=InterpolationMode.BILINEAR, antialias=True):
+    return F1.resized_crop(img, top, left, height, width, size, _mode(interpolation),
+                           bool(antialias))
+
+
+def _rotate_image(img, angle, interpolation=InterpolationMode.NEAREST, expand=False,
+                  center=None, fill=None):
+    return F1.rotate(img, angle, _mode(interpolation), expand, center, _fill_for(img, fill))
+
+
+def _affine_image(img, angle, translate, scale, shear, interpolation=InterpolationMode.NEAREST,
+                  fill=None, center=None):
+    return F1.affine(img, angle, translate, scale, shear, _mode(interpolation),
+                     _fill_for(img, fill), center)
+
+
+def _perspective_image(img, startpoints, endpoints, interpolation=InterpolationMode.BILINEAR,
+                       fill=None):
+    return F1.perspective(img, startpoints, endpoints, _mode(interpolation), _fill_for(img, fill))
+
+
+def _fill_for(img, fill):
+    """Tensor kernels sample a fill of one value per channel."""
+    if fill is None or not isinstance(img, flambeau.Tensor):
+        return fill
+    if isinstance(fill, (int, float)):
+        return [float(fill)] * F1.get_dimensions(img)[0]
+    return [float(f) for f in fill]
+
+
+def _pad_image(img, padding, fill=None, padding_mode="constant"):
+    return F1.pad(img, padding, 0 if fill is None else fill, padding_mode)
+
+
+horizontal_flip = hflip = _dispatcher(F1.hflip, _hflip_boxes, F1.hflip)
+vertical_flip = vflip = _dispatcher(F1.vflip, _vflip_boxes, F1.vflip)
+resize = _dispatcher(_resize_image, _resize_boxes, _nearest_mask(_resize_image))
+crop = _dispatcher(F1.crop, _crop_boxes, F1.crop)
+center_crop = _dispatcher(F1.center_crop, _center_crop_boxes, F1.center_crop)
+resized_crop = _dispatcher(_resized_crop_image, _resized_crop_boxes,
+                           _nearest_mask(_resized_crop_image))
+pad = _dispatcher(_pad_image, _pad_boxes, _pad_image)
+rotate = _dispatcher(_rotate_image, _rotate_boxes, _nearest_mask(_rotate_image))
+affine = _dispatcher(_affine_image, _affine_boxes_kernel, _nearest_mask(_affine_image))
+perspective = _dispatcher(_perspective_image, mask=_nearest_mask(_perspective_image))
+five_crop = _dispatcher(F1.five_crop)
+ten_crop = _dispatcher(F1.ten_crop)
+rgb_to_grayscale = _dispatcher(F1.rgb_to_grayscale)
+to_grayscale = rgb_to_grayscale
+adjust_brightness = _dispatcher(F1.adjust_brightness)
+adjust_contrast = _dispatcher(F1.adjust_contrast)
+adjust_saturation = _dispatcher(F1.adjust_saturation)
+adjust_hue = _dispatcher(F1.adjust_hue)
+adjust_gamma = _dispatcher(F1.adjust_gamma)
+adjust_sharpness = _dispatcher(F1.adjust_sharpness)
+autocontrast = _dispatcher(F1.autocontrast)
+equalize = _dispatcher(F1.equalize)
+invert = _dispatcher(F1.invert)
+posterize = _dispatcher(F1.posterize)
+solarize = _dispatcher(F1.solarize)
+gaussian_blur = _dispatcher(F1.gaussian_blur)
+
+
+def _grayscale_to_rgb_image(img):
+    if F1.get_dimensions(img)[0] == 3:
+        return img
+    return F1.rgb_to_grayscale(img, 3) if is_pil_image(img) else \
+        img.expand(*img.shape[:-3], 3, *img.shape[-2:]).clone()
+
+
+grayscale_to_rgb = _dispatcher(_grayscale_to_rgb_image)
+
+
+def _tensor_only(name, kernel):
+    def image(img, *args, **kwargs):
+        if is_pil_image(img):
+            raise TypeError(f"{name}() received an input of type Image, which is not supported "
+                            "by this function.")
+        return kernel(img, *args, **kwargs)
+    return image
+
+
+normalize = _dispatcher(_tensor_only("normalize", F1.normalize))
+
+
+def _erase_image(img, i, j, h, w, v, inplace=False):
+    return F1.erase(img, i, j, h, w, v, inplace)
+
+
+erase = _dispatcher(_tensor_only("erase", _erase_image))
+
+
+def _to_dtype_image(img, dtype=flambeau.float32, scale=False):
+    return F1.convert_image_dtype(img, dtype) if scale else img.to(dtype)
+
+
+def to_dtype(inpt, dtype=flambeau.float32, scale=False):
+    """``inpt.to(dtype)``; with ``scale``, images and videos also rescale their values."""
+    if isinstance(inpt, (tv_tensors.Image, tv_tensors.Video)) or \
+            type(inpt) is flambeau.Tensor:
+        out = _to_dtype_image(_plain(inpt), dtype, scale)
+        return out if type(inpt) is flambeau.Tensor else tv_tensors.wrap(out, like=inpt)
+    if isinstance(inpt, flambeau.Tensor):
+        return tv_tensors.wrap(_plain(inpt).to(dtype), like=inpt)
+    raise _unsupported(to_dtype, inpt)
+
+
+def get_dimensions(inpt):
+    if isinstance(inpt, (tv_tensors.BoundingBoxes, tv_tensors.Mask)):
+        raise _unsupported(get_dimensions, inpt)
+    return F1.get_dimensions(inpt)
+
+
+def get_size(inpt):
+    """``[height, width]`` of an image, video, mask or the canvas of bounding boxes."""
+    if isinstance(inpt, tv_tensors.BoundingBoxes):
+        return list(inpt.canvas_size)
+    if isinstance(inpt, flambeau.Tensor):
+        return list(inpt.shape[-2:])
+    if is_pil_image(inpt):
+        return [inpt.height, inpt.width]
+    raise _unsupported(get_size, inpt)
+
+
+def to_image(inpt):
+    """A tv_tensors.Image from a PIL image, an HWC ndarray or a CHW tensor."""
+    import numpy as np
+    if isinstance(inpt, np.ndarray):
+        array = inpt[:, :, None] if inpt.ndim == 2 else inpt
+        return tv_tensors.Image(flambeau.from_numpy(np.ascontiguousarray(
+            array.transpose(2, 0, 1))))
+    if is_pil_image(inpt):
+        return tv_tensors.Image(F1.pil_to_tensor(inpt))
+    if isinstance(inpt, flambeau.Tensor):
+        return tv_tensors.Image(_plain(inpt))
+    raise TypeError(f"Input can either be a pure Tensor, a numpy array, or a PIL image, but got "
+                    f"{type(inpt)} instead.")
+
+
+def to_pure_tensor(inpt):
+    return _plain(inpt)
+
+
+for _name, _fn in list(globals().items()):  # the dispatchers answer to their own names
+    if getattr(_fn, "__name__", None) == "functional" and _name not in ("hflip", "vflip",
+                                                                         "to_grayscale"):
+        _fn.__name__ = _fn.__qualname__ = _name
