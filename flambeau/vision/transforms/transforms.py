@@ -272,6 +272,15 @@ class RandomVerticalFlip(_RandomPlainOp):
     _op = staticmethod(F.vflip)
 
 
+def _check_scale_ratio(scale, ratio):
+    if not isinstance(scale, Sequence):
+        raise TypeError("Scale should be a sequence")
+    if not isinstance(ratio, Sequence):
+        raise TypeError("Ratio should be a sequence")
+    if scale[0] > scale[1] or ratio[0] > ratio[1]:
+        warnings.warn("Scale and ratio should be of kind (min, max)")
+
+
 def _resized_crop_params(height, width, scale, ratio):
     """(top, left, h, w) of RandomResizedCrop: up to ten draws of an area and aspect ratio that
     fit, else the centre crop of the ratio nearest the image's."""
@@ -297,12 +306,7 @@ class RandomResizedCrop(Module):
                  interpolation=InterpolationMode.BILINEAR, antialias=True):
         super().__init__()
         self.size = _setup_size(size, _SIZE_MESSAGE)
-        if not isinstance(scale, Sequence):
-            raise TypeError("Scale should be a sequence")
-        if not isinstance(ratio, Sequence):
-            raise TypeError("Ratio should be a sequence")
-        if scale[0] > scale[1] or ratio[0] > ratio[1]:
-            warnings.warn("Scale and ratio should be of kind (min, max)")
+        _check_scale_ratio(scale, ratio)
         self.interpolation = _interpolation(interpolation)
         self.antialias, self.scale, self.ratio = antialias, scale, ratio
 
@@ -752,12 +756,7 @@ def _check_erasing(scale, ratio, value):
         raise TypeError("Argument value should be either a number or str or a sequence")
     if isinstance(value, str) and value != "random":
         raise ValueError("If value is str, it should be 'random'")
-    if not isinstance(scale, Sequence):
-        raise TypeError("Scale should be a sequence")
-    if not isinstance(ratio, Sequence):
-        raise TypeError("Ratio should be a sequence")
-    if scale[0] > scale[1] or ratio[0] > ratio[1]:
-        warnings.warn("Scale and ratio should be of kind (min, max)")
+    _check_scale_ratio(scale, ratio)
     if scale[0] < 0 or scale[1] > 1:
         raise ValueError("Scale should be between 0 and 1")
 
