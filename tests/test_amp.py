@@ -13,6 +13,15 @@ from conftest import raises_like, to_numpy
 rng = np.random.default_rng(0)
 
 
+@pytest.fixture(autouse=True)
+def keep_global_generators():
+    """The tests seed the global generators; later tests find them as they were."""
+    states = flambeau.get_rng_state(), torch.get_rng_state()
+    yield
+    flambeau.set_rng_state(states[0])
+    torch.set_rng_state(states[1])
+
+
 def pair(*shape, dtype="float32"):
     a = rng.standard_normal(shape).astype(np.float32)
     return (flambeau.tensor(a).to(getattr(flambeau, dtype)),
@@ -58,6 +67,12 @@ OPS = {  # name: (fn(lib, *inputs), input shapes)
     "add (not listed)": (lambda L, a, b: a + b, [(3,), (3,)]),
     "softmax (not listed)": (lambda L, a: L.softmax(a, 1), [(3, 4)]),
     "prod": (lambda L, a: L.prod(a.to(L.bfloat16)), [(3, 4)]),
+    "batch_norm after conv2d": (lambda L, x, w: L.nn.functional.batch_norm(
+        L.nn.functional.conv2d(x, w), None, None, training=True), [(2, 2, 5, 5), (3, 2, 2, 2)]),
+    "layer_norm after linear": (lambda L, x, w, b: L.nn.functional.layer_norm(
+        L.nn.functional.linear(x, w), [4], b, b), [(3, 5), (4, 5), (4,)]),
+    "group_norm after conv1d": (lambda L, x, w: L.nn.functional.group_norm(
+        L.nn.functional.conv1d(x, w), 2), [(2, 3, 6), (4, 3, 2)]),
     "max_pool2d (not listed)": (lambda L, x, w: L.nn.functional.max_pool2d(
         L.nn.functional.conv2d(x, w), 2), [(1, 2, 7, 7), (3, 2, 2, 2)]),
     "cat": (lambda L, a, b: L.cat([a.to(L.bfloat16), b]), [(2, 3), (2, 3)]),
@@ -103,8 +118,8 @@ def test_training_step_gradients_stay_float32():
     results = []
     for lib in (flambeau, torch):
         lib.manual_seed(0)
-        model = lib.nn.Sequential(lib.nn.Conv2d(2, 3, 3), lib.nn.ReLU(), lib.nn.Flatten(),
-                                  lib.nn.Linear(12, 4))
+        model = lib.nn.Sequential(lib.nn.Conv2d(2, 3, 3), lib.nn.BatchNorm2d(3), lib.nn.ReLU(),
+                                  lib.nn.Flatten(), lib.nn.Linear(12, 4), lib.nn.LayerNorm(4))
         x = lib.ones(5, 2, 4, 4)
         with lib.autocast("cpu"):
             out = model(x)

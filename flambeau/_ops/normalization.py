@@ -9,6 +9,7 @@ instead, so higher orders are exact.
 """
 import numpy as np
 
+from .. import _dtype
 from .._tensor import Tensor, make
 from ..autograd import grad_mode
 from ..autograd.graph import record
@@ -26,6 +27,15 @@ def _channel_sum(a3):
 def _channel_dot(a3, b3):
     """Per-channel sums of ``a3 * b3`` in one pass, without the product's temporary."""
     return _einsum("ncl,ncl->c", a3, b3)
+
+
+_HALVES = (_dtype.float16, _dtype.bfloat16)
+
+
+def _float32(*tensors):
+    """float32 copies of half tensors (None stays None): torch's CPU kernels normalize float16
+    and bfloat16 in float32, and NumPy's einsum has no bfloat16 loop."""
+    return [t if t is None or t._dtype not in _HALVES else t.float() for t in tensors]
 
 
 def _check_float(name, input):
@@ -191,7 +201,16 @@ def native_batch_norm_backward(grad_out, input, weight, running_mean, running_va
                  "bool cudnn_enabled)")
 def batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps,
                cudnn_enabled):
-    """Batch norm's output alone."""
+    """Batch norm's output alone (half inputs computed in float32, the result cast back: its
+    ``grad_fn`` is then a ToCopyBackward0)."""
+    if input._dtype in _HALVES:
+        x, w, b, rm, rv = _float32(input, weight, bias, running_mean, running_var)
+        out = native_batch_norm(x, w, b, rm, rv, training, momentum, eps)[0]
+        for stat, updated in ((running_mean, rm), (running_var, rv)):
+            if training and stat is not updated:
+                with grad_mode.no_grad():
+                    stat.copy_(updated)
+        return out.to(input._dtype)
     return native_batch_norm(input, weight, bias, running_mean, running_var, training,
                              momentum, eps)[0]
 
@@ -331,7 +350,10 @@ def native_layer_norm_backward(grad_out, input, normalized_shape, mean, rstd, we
                  "Tensor? weight=None, Tensor? bias=None, double eps=1e-05, "
                  "bool cudnn_enable=True)")
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn_enable=True):
-    """Layer norm's output alone."""
+    """Layer norm's output alone (half inputs as in :func:`batch_norm`)."""
+    if input._dtype in _HALVES:
+        x, w, b = _float32(input, weight, bias)
+        return native_layer_norm(x, normalized_shape, w, b, eps)[0].to(input._dtype)
     return native_layer_norm(input, normalized_shape, weight, bias, eps)[0]
 
 
@@ -413,6 +435,9 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabl
                                f"channels in input, but got {name} of shape "
                                f"{list(t._data.shape)} and input of shape {list(shape)}")
     hxw = int(np.prod(shape[2:])) if len(shape) > 2 else 1
+    if input._dtype in _HALVES:  # as in batch_norm
+        x, w, b = _float32(input, weight, bias)
+        return native_group_norm(x, w, b, n, c, hxw, num_groups, eps)[0].to(input._dtype)
     return native_group_norm(input, weight, bias, n, c, hxw, num_groups, eps)[0]
 
 
