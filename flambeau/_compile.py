@@ -8,6 +8,7 @@ checked as torch checks them and otherwise ignored.
 """
 import functools
 
+from . import _naming
 from .nn import Module  # imported when torch.compile is first used, after flambeau.nn
 
 _MODES = ("default", "lite", "reduce-overhead", "max-autotune-no-cudagraphs", "max-autotune")
@@ -52,3 +53,6 @@ class OptimizedModule(Module):
             return super().__getattr__(name)
         except AttributeError:
             return getattr(self._modules["_orig_mod"], name)
+
+
+_naming.public_classes([OptimizedModule])

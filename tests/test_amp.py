@@ -144,6 +144,12 @@ def test_weight_cast_is_cached_until_the_outermost_exit():
             assert y[0][0] is not y[1][0]
 
 
+def test_classes_print_as_torchs(as_torch):
+    assert repr(flambeau.amp.autocast) == repr(torch.amp.autocast)
+    assert repr(flambeau.amp.GradScaler) == repr(torch.amp.GradScaler)
+    assert repr(flambeau.cpu.amp.autocast) == "<class 'torch.cpu.amp.autocast'>"
+
+
 def test_state_queries(as_torch):
     for lib in (flambeau, torch):
         assert not lib.is_autocast_enabled("cpu")

@@ -58,8 +58,12 @@ def test_values_as_torch(path):
     same(path)
 
 
-def test_mkldnn_is_not_used():
-    assert flambeau.backends.mkldnn.is_available() is False  # NumPy, not oneDNN
+def test_libraries_flambeau_does_not_use():
+    # NumPy and its OpenBLAS: no oneDNN, MKL or OpenMP (torch's CPU build has them)
+    for name in ("mkldnn", "mkl", "openmp"):
+        assert getattr(flambeau.backends, name).is_available() is False
+    with flambeau.backends.mkl.verbose(flambeau.backends.mkl.VERBOSE_ON):
+        pass
 
 
 @pytest.mark.parametrize("path", ["cudnn.benchmark", "cudnn.deterministic", "cudnn.enabled",

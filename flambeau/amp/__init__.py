@@ -2,8 +2,11 @@
 (``GradScaler``)."""
 import warnings
 
+from .. import _naming
 from .autocast_mode import autocast, custom_bwd, custom_fwd, is_autocast_available
 from .grad_scaler import GradScaler
+
+_naming.public_classes([autocast, GradScaler])  # printed as torch.amp... under `run`
 
 __all__ = ["autocast", "custom_bwd", "custom_fwd", "is_autocast_available", "GradScaler"]
 
@@ -32,4 +35,5 @@ def deprecated_spellings(device_type, default_dtype, module):
         cls.__name__ = cls.__qualname__ = name
         cls.__module__ = module
         cls.__doc__ = f"``torch.amp.{name}('{device_type}', ...)``, deprecated."
+    _naming.public_classes([Autocast, Scaler])
     return Autocast, Scaler

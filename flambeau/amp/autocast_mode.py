@@ -8,6 +8,9 @@ floating inputs to the autocast dtype (bfloat16 by default), the ops torch keeps
 forms are left alone, as in torch. Casts of leaf parameters are cached until the outermost
 autocast block exits, so a weight is converted once per forward.
 
+Ops flambeau computes in one kernel where torch's CPU build calls oneDNN keep float32:
+``nn.LSTM`` gives float32 under autocast (torch's, through ``mkldnn_rnn``, bfloat16).
+
 The op registry (``_ops/registry.py``) asks :func:`policy` for each op it defines and, for
 the listed ones, calls through :func:`call` when autocast is on: one test of a global flag
 when it is off. The state is per thread, as torch's. Without a GPU, ``autocast("cuda")``

@@ -9,7 +9,7 @@ import importlib
 import sys
 import types
 
-_SUBMODULES = ("cpu", "cuda", "cudnn", "mkldnn", "mps", "opt_einsum")
+_SUBMODULES = ("cpu", "cuda", "cudnn", "mkl", "mkldnn", "mps", "openmp", "opt_einsum")
 
 
 class FlagModule(types.ModuleType):

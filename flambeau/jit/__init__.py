@@ -9,6 +9,7 @@ deprecated, as torch 2.13's do.
 import typing
 import warnings
 
+from .. import _naming
 from ..nn import Module
 
 
@@ -63,6 +64,9 @@ def load(f, map_location=None, _extra_files=None, _restore_shapes=False):
 
 class ScriptModule(Module):
     """A base class for modules written for TorchScript; here a plain ``nn.Module``."""
+
+
+_naming.public_classes([ScriptModule])
 
 
 def script_method(fn):
