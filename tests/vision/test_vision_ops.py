@@ -241,3 +241,48 @@ def test_stochastic_depth_errors():
     x = flambeau.ones(4, 3)
     raises_like(lambda: ops.stochastic_depth(x, 1.5, "row"), lambda: tvo.stochastic_depth(torch.ones(2), 1.5, "row"))
     raises_like(lambda: ops.stochastic_depth(x, 0.5, "col"), lambda: tvo.stochastic_depth(torch.ones(2), 0.5, "col"))
+
+
+def _kernel_roi_pool(x, rois, ph, pw, scale):
+    """torchvision's RoI Pool CPU kernel transcribed bin by bin: outputs and argmax (flat h * W + w)."""
+    n, c, height, width = x.shape
+    out, argmax = np.zeros((len(rois), c, ph, pw)), np.full((len(rois), c, ph, pw), -1)
+    for k, (b, *corners) in enumerate(rois):
+        x1, y1, x2, y2 = [int(np.sign(v * scale) * np.floor(abs(v * scale) + 0.5)) for v in corners]
+        bh, bw = max(y2 - y1 + 1, 1) / ph, max(x2 - x1 + 1, 1) / pw
+        for i, j in itertools.product(range(ph), range(pw)):
+            hs, he = [min(max(v + y1, 0), height) for v in (int(np.floor(i * bh)), int(np.ceil((i + 1) * bh)))]
+            ws, we = [min(max(v + x1, 0), width) for v in (int(np.floor(j * bw)), int(np.ceil((j + 1) * bw)))]
+            for ch in range(c):
+                best, where = (0.0, -1) if he <= hs or we <= ws else (-np.inf, -1)
+                for h, w in itertools.product(range(hs, he), range(ws, we)):
+                    if x[int(b), ch, h, w] > best:
+                        best, where = x[int(b), ch, h, w], h * width + w
+                out[k, ch, i, j], argmax[k, ch, i, j] = best, where
+    return out, argmax
+
+
+@pytest.mark.parametrize("output_size,scale", [((3, 2), 1.0), (2, 0.6), (4, 1.3)])
+def test_roi_pool_forward_and_gradient(output_size, scale):
+    x, rois = _roi_case(6, inside=False)
+    ph, pw = (output_size, output_size) if isinstance(output_size, int) else output_size
+    expected, argmax = _kernel_roi_pool(x.numpy(), rois.numpy(), ph, pw, scale)
+    ours_x = _f(x).requires_grad_()
+    got = ops.roi_pool(ours_x, _f(rois), output_size, scale)
+    np.testing.assert_array_equal(got.detach().numpy(), expected)
+    grad = np.random.default_rng(0).standard_normal(expected.shape)
+    got.backward(flambeau.tensor(grad))
+    want = np.zeros(x.shape)
+    for (k, ch, i, j), where in np.ndenumerate(argmax):
+        if where >= 0:
+            want[int(rois[k, 0]), ch].reshape(-1)[where] += grad[k, ch, i, j]
+    np.testing.assert_allclose(ours_x.grad.numpy(), want, rtol=1e-12, atol=1e-12)
+
+
+def test_roi_pool_module_and_list_boxes():
+    x, rois = _roi_case(7)
+    per_image = [_f(rois[rois[:, 0] == i, 1:]) for i in range(2)]
+    module, theirs = ops.RoIPool((2, 3), 0.5), tvo.RoIPool((2, 3), 0.5)
+    assert repr(module) == repr(theirs)
+    ordered = flambeau.cat([_f(rois[rois[:, 0] == i]) for i in range(2)])
+    assert_same(module(_f(x), per_image), ops.roi_pool(_f(x), ordered, (2, 3), 0.5))

@@ -1,6 +1,8 @@
-"""torchvision.ops: box utilities, RoI Align and the layers torchvision's models are built from."""
+"""torchvision.ops: box utilities, RoI Align and RoI Pool, and the layers torchvision's models are
+built from."""
 from .boxes import (batched_nms, box_area, box_convert, box_iou, clip_boxes_to_image, nms,
                     remove_small_boxes)
 from .misc import Conv2dNormActivation, Conv3dNormActivation, FrozenBatchNorm2d, MLP, Permute, SqueezeExcitation
 from .roi_align import RoIAlign, roi_align
+from .roi_pool import RoIPool, roi_pool
 from .stochastic_depth import StochasticDepth, stochastic_depth

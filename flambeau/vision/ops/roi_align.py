@@ -22,6 +22,10 @@ def _rois(boxes):
     return boxes
 
 
+def _output_size(size):
+    return (size, size) if isinstance(size, int) else tuple(size)
+
+
 def _axis(start, size, pooled, grid, limit, dtype):
     """Per-roi sample positions along one axis as (corner indices, corner weights), each of shape
     ``(K, pooled, grid, 2)``; samples outside ``[-1, limit]`` weigh nothing (torchvision's kernel)."""
@@ -49,7 +53,7 @@ def roi_align(input, boxes, output_size, spatial_scale=1.0, sampling_ratio=-1, a
     ``ceil(roi_size / output_size)``; ``aligned=True`` shifts boxes by -0.5 pixel. Gradients flow
     to ``input`` only, as with torchvision's kernel (boxes are treated as constants).
     """
-    ph, pw = (output_size, output_size) if isinstance(output_size, int) else output_size
+    ph, pw = _output_size(output_size)
     rois = _rois(boxes).detach().numpy()
     n, c, height, width = input.shape
     dtype = input.detach().numpy().dtype.type
