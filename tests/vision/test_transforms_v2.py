@@ -209,3 +209,36 @@ def test_sanitize_and_conversions():
         same(F2.ToTensor()(img), T2.ToTensor()(img))
     assert "deprecated" in str(caught[0].message)
     raises_like(lambda: F2.Normalize([0.5], [0.5])(img), lambda: T2.Normalize([0.5], [0.5])(img))
+
+
+def augmenters(T):
+    return [T.AutoAugment(), T.AutoAugment(T.AutoAugmentPolicy.CIFAR10, fill=[10, 20, 30]),
+            T.AutoAugment(T.AutoAugmentPolicy.SVHN), T.RandAugment(),
+            T.RandAugment(3, 5, 11, fill=7), T.TrivialAugmentWide(),
+            T.TrivialAugmentWide(15, fill=128), T.AugMix(),
+            T.AugMix(5, 2, 2, 0.5, False, T.InterpolationMode.NEAREST, [50, 60, 70])]
+
+
+@pytest.mark.parametrize("index", range(9))
+def test_augmenters_follow_the_seed(index):
+    ours_t, theirs_t = augmenters(F2)[index], augmenters(T2)[index]
+    assert repr(ours_t) == repr(theirs_t)
+    for seed in range(3):
+        for kind in ("sample", "pil"):
+            flambeau.manual_seed(seed)
+            torch.manual_seed(seed)
+            for _ in range(3):
+                if kind == "sample":
+                    ours = ours_t({"image": sample(FV)["image"], "label": 3})
+                    theirs = theirs_t({"image": sample(TV)["image"], "label": 3})
+                else:
+                    ours, theirs = ours_t(pil(seed=seed)), theirs_t(pil(seed=seed))
+                if isinstance(ours_t, F2.AugMix):
+                    # float weights times images, summed; a bilinear sample an ulp apart
+                    pair = [x["image"].numpy() if kind == "sample" else np.asarray(x)
+                            for x in (ours, theirs)]
+                    assert (pair[0] != pair[1]).mean() < 0.02
+                else:
+                    same(ours, theirs)
+            assert flambeau.rand(1).item() == torch.rand(1).item()
+    raises_like(lambda: ours_t(sample(FV)), lambda: theirs_t(sample(TV)))

@@ -13,50 +13,51 @@ from .transforms import _tensor_fill
 __all__ = ["AutoAugmentPolicy", "AutoAugment", "RandAugment", "TrivialAugmentWide", "AugMix"]
 
 
-def _shear(axis):
-    def op(img, magnitude, interpolation, fill):
-        shear = [0.0, 0.0]
-        shear[axis] = math.degrees(math.atan(magnitude))
-        return F.affine(img, angle=0.0, translate=[0, 0], scale=1.0, shear=shear,
-                        interpolation=interpolation, fill=fill, center=[0, 0])
-    return op
+def _operations(F):
+    """The operations by name, through the functional module ``F`` (v1's or v2's)."""
+    def shear(axis):
+        def op(img, magnitude, interpolation, fill):
+            angles = [0.0, 0.0]
+            angles[axis] = math.degrees(math.atan(magnitude))
+            return F.affine(img, angle=0.0, translate=[0, 0], scale=1.0, shear=angles,
+                            interpolation=interpolation, fill=fill, center=[0, 0])
+        return op
+
+    def translate(axis):
+        def op(img, magnitude, interpolation, fill):
+            shift = [0, 0]
+            shift[axis] = int(magnitude)
+            return F.affine(img, angle=0.0, translate=shift, scale=1.0, shear=[0.0, 0.0],
+                            interpolation=interpolation, fill=fill)
+        return op
+
+    def enhance(adjust):
+        return lambda img, magnitude, interpolation, fill: adjust(img, 1.0 + magnitude)
+
+    def plain(fn):
+        return lambda img, magnitude, interpolation, fill: fn(img)
+
+    return {
+        "ShearX": shear(0), "ShearY": shear(1), "TranslateX": translate(0),
+        "TranslateY": translate(1),
+        "Rotate": lambda img, magnitude, interpolation, fill: F.rotate(
+            img, magnitude, interpolation=interpolation, fill=fill),
+        "Brightness": enhance(F.adjust_brightness), "Color": enhance(F.adjust_saturation),
+        "Contrast": enhance(F.adjust_contrast), "Sharpness": enhance(F.adjust_sharpness),
+        "Posterize": lambda img, magnitude, interpolation, fill: F.posterize(img, int(magnitude)),
+        "Solarize": lambda img, magnitude, interpolation, fill: F.solarize(img, magnitude),
+        "AutoContrast": plain(F.autocontrast), "Equalize": plain(F.equalize),
+        "Invert": plain(F.invert), "Identity": plain(lambda img: img),
+    }
 
 
-def _translate(axis):
-    def op(img, magnitude, interpolation, fill):
-        translate = [0, 0]
-        translate[axis] = int(magnitude)
-        return F.affine(img, angle=0.0, translate=translate, scale=1.0, shear=[0.0, 0.0],
-                        interpolation=interpolation, fill=fill)
-    return op
+_OPS = _operations(F)
 
 
-def _enhance(adjust):
-    return lambda img, magnitude, interpolation, fill: adjust(img, 1.0 + magnitude)
-
-
-def _plain(fn):
-    return lambda img, magnitude, interpolation, fill: fn(img)
-
-
-_OPS = {
-    "ShearX": _shear(0), "ShearY": _shear(1), "TranslateX": _translate(0),
-    "TranslateY": _translate(1),
-    "Rotate": lambda img, magnitude, interpolation, fill: F.rotate(
-        img, magnitude, interpolation=interpolation, fill=fill),
-    "Brightness": _enhance(F.adjust_brightness), "Color": _enhance(F.adjust_saturation),
-    "Contrast": _enhance(F.adjust_contrast), "Sharpness": _enhance(F.adjust_sharpness),
-    "Posterize": lambda img, magnitude, interpolation, fill: F.posterize(img, int(magnitude)),
-    "Solarize": lambda img, magnitude, interpolation, fill: F.solarize(img, magnitude),
-    "AutoContrast": _plain(F.autocontrast), "Equalize": _plain(F.equalize),
-    "Invert": _plain(F.invert), "Identity": _plain(lambda img: img),
-}
-
-
-def _apply_op(img, op_name, magnitude, interpolation, fill):
-    if op_name not in _OPS:
+def _apply_op(img, op_name, magnitude, interpolation, fill, ops=_OPS):
+    if op_name not in ops:
         raise ValueError(f"The provided operator {op_name} is not recognized.")
-    return _OPS[op_name](img, magnitude, interpolation, fill)
+    return ops[op_name](img, magnitude, interpolation, fill)
 
 
 def _signed(top, num_bins):
@@ -73,8 +74,9 @@ def _unsigned_none():
     return flambeau.tensor(0.0), False
 
 
-def _space(num_bins, shear, translate, rotate, enhance, bits, steps, extra=()):
-    """The operations and their magnitude bins, in torchvision's order (its draws index it)."""
+def _space(num_bins, shear, translate, rotate, enhance, bits, steps, extra=(), solarize=255.0):
+    """The operations and their magnitude bins, in torchvision's order (its draws index it);
+    v2 gives Solarize's thresholds as shares of full intensity (``solarize=1.0``)."""
     return {
         "ShearX": _signed(shear, num_bins), "ShearY": _signed(shear, num_bins),
         "TranslateX": _signed(translate[1], num_bins),
@@ -83,7 +85,7 @@ def _space(num_bins, shear, translate, rotate, enhance, bits, steps, extra=()):
         **{name: _signed(enhance, num_bins)
            for name in ("Brightness", "Color", "Contrast", "Sharpness") if enhance},
         "Posterize": _bits(bits, num_bins, steps),
-        "Solarize": (flambeau.linspace(255.0, 0.0, num_bins), False),
+        "Solarize": (flambeau.linspace(solarize, 0.0, num_bins), False),
         "AutoContrast": _unsigned_none(), "Equalize": _unsigned_none(),
         **{name: _unsigned_none() for name in extra},
     }
@@ -196,6 +198,12 @@ _POLICIES = {
 }
 
 
+def _get_policies(policy):
+    if policy not in _POLICIES:
+        raise ValueError(f"The provided policy {policy} is not recognized.")
+    return _POLICIES[policy]
+
+
 class AutoAugment(Module):
     """One of the policy's sub-policies (two operations, each applied with its probability)."""
 
@@ -206,9 +214,7 @@ class AutoAugment(Module):
         self.policies = self._get_policies(policy)
 
     def _get_policies(self, policy):
-        if policy not in _POLICIES:
-            raise ValueError(f"The provided policy {policy} is not recognized.")
-        return _POLICIES[policy]
+        return _get_policies(policy)
 
     def _augmentation_space(self, num_bins, image_size):
         return _space(num_bins, 0.3, [150.0 / 331.0 * s for s in image_size], 30.0, 0.9, 8, 4,

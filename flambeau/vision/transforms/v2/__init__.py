@@ -11,3 +11,4 @@ from ._geometry import *  # noqa: F401,F403
 from ._misc import *  # noqa: F401,F403
 from ._transform import Transform
 from ._type_conversion import *  # noqa: F401,F403
+from ._auto_augment import *  # noqa: F401,F403

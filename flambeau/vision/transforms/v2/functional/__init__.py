@@ -10,6 +10,7 @@ from ... import functional as F1
 from ...functional import InterpolationMode
 from .... import tv_tensors
 from ...._pil import is_pil_image
+from . import _color
 
 __all__ = ["InterpolationMode", "center_crop", "convert_bounding_box_format", "crop",
            "clamp_bounding_boxes", "erase", "five_crop", "gaussian_blur", "get_dimensions",
@@ -324,15 +325,15 @@ affine = _dispatcher(_affine_image, _affine_boxes_kernel, _nearest_mask(_affine_
 perspective = _dispatcher(_perspective_image, mask=_nearest_mask(_perspective_image))
 five_crop = _dispatcher(F1.five_crop)
 ten_crop = _dispatcher(F1.ten_crop)
-rgb_to_grayscale = _dispatcher(F1.rgb_to_grayscale)
+rgb_to_grayscale = _dispatcher(_color.rgb_to_grayscale)
 to_grayscale = rgb_to_grayscale
-adjust_brightness = _dispatcher(F1.adjust_brightness)
-adjust_contrast = _dispatcher(F1.adjust_contrast)
-adjust_saturation = _dispatcher(F1.adjust_saturation)
+adjust_brightness = _dispatcher(_color.adjust_brightness)
+adjust_contrast = _dispatcher(_color.adjust_contrast)
+adjust_saturation = _dispatcher(_color.adjust_saturation)
 adjust_hue = _dispatcher(F1.adjust_hue)
 adjust_gamma = _dispatcher(F1.adjust_gamma)
-adjust_sharpness = _dispatcher(F1.adjust_sharpness)
-autocontrast = _dispatcher(F1.autocontrast)
+adjust_sharpness = _dispatcher(_color.adjust_sharpness)
+autocontrast = _dispatcher(_color.autocontrast)
 equalize = _dispatcher(F1.equalize)
 invert = _dispatcher(F1.invert)
 posterize = _dispatcher(F1.posterize)
