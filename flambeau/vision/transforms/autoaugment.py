@@ -297,6 +297,17 @@ class TrivialAugmentWide(Module):
                 f"interpolation={self.interpolation}, fill={self.fill})")
 
 
+def _set_augmix_args(augmix, severity, mixture_width, chain_depth, alpha, all_ops):
+    """AugMix's checked arguments as attributes (v1 and v2)."""
+    augmix._PARAMETER_MAX = 10
+    if not 1 <= severity <= augmix._PARAMETER_MAX:
+        raise ValueError(f"The severity must be between [1, {augmix._PARAMETER_MAX}]. Got "
+                         f"{severity} instead.")
+    augmix.severity, augmix.mixture_width, augmix.chain_depth = severity, mixture_width, \
+        chain_depth
+    augmix.alpha, augmix.all_ops = alpha, all_ops
+
+
 class AugMix(Module):
     """A Dirichlet-weighted mix of ``mixture_width`` chains of random operations, blended with
     the image by Beta-distributed weights (through a uint8 tensor for PIL images)."""
@@ -304,14 +315,8 @@ class AugMix(Module):
     def __init__(self, severity=3, mixture_width=3, chain_depth=-1, alpha=1.0, all_ops=True,
                  interpolation=InterpolationMode.BILINEAR, fill=None):
         super().__init__()
-        self._PARAMETER_MAX = 10
-        if not 1 <= severity <= self._PARAMETER_MAX:
-            raise ValueError(f"The severity must be between [1, {self._PARAMETER_MAX}]. Got "
-                             f"{severity} instead.")
-        self.severity, self.mixture_width, self.chain_depth = severity, mixture_width, \
-            chain_depth
-        self.alpha, self.all_ops, self.interpolation, self.fill = alpha, all_ops, \
-            interpolation, fill
+        _set_augmix_args(self, severity, mixture_width, chain_depth, alpha, all_ops)
+        self.interpolation, self.fill = interpolation, fill
 
     def _augmentation_space(self, num_bins, image_size):
         space = _space(num_bins, 0.3, [s / 3.0 for s in image_size], 30.0, 0.0, 4, 4)

@@ -126,13 +126,7 @@ class AugMix(_AutoAugmentBase):
     def __init__(self, severity=3, mixture_width=3, chain_depth=-1, alpha=1.0, all_ops=True,
                  interpolation="bilinear", fill=None):
         super().__init__(interpolation=interpolation, fill=fill)
-        self._PARAMETER_MAX = 10
-        if not 1 <= severity <= self._PARAMETER_MAX:
-            raise ValueError(f"The severity must be between [1, {self._PARAMETER_MAX}]. Got "
-                             f"{severity} instead.")
-        self.severity, self.mixture_width, self.chain_depth = severity, mixture_width, \
-            chain_depth
-        self.alpha, self.all_ops = alpha, all_ops
+        _v1._set_augmix_args(self, severity, mixture_width, chain_depth, alpha, all_ops)
 
     def _augment(self, orig):
         height, width = F.get_size(orig)
