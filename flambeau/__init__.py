@@ -53,6 +53,7 @@ class memory_format(layout):
 
 
 _ops.signature.CLASSES.update(Layout=layout, MemoryFormat=memory_format)
+_ops.signature.C_TYPE_NAMES.update({layout: "layout", memory_format: "memory_format"})
 strided = layout("strided")
 contiguous_format = memory_format("contiguous_format")
 channels_last = memory_format("channels_last")

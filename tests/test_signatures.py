@@ -83,7 +83,7 @@ def _id(case):
 
 
 @pytest.mark.parametrize("case", _CASES, ids=[_id(c) for c in _CASES])
-def test_wrong_call_raises_as_torch(case):
+def test_wrong_call_raises_as_torch(case, as_torch):
     namespace, name, method, args, kwargs = case
     if method:
         ours = lambda: getattr(flambeau.ones(2, 3), name)(*args, **kwargs)  # noqa: E731

@@ -151,9 +151,26 @@ def vdot(input, other):
     return out
 
 
-@defop(out=True)
-def mm(input, mat2):
+def _with_out_dtype(fn):
+    """``torch.mm`` and ``torch.bmm`` have an ``out_dtype`` overload (which torch's CPU build
+    lacks); their methods do not."""
+    name = fn.__name__
+    defop(fn, function=False, signature=f"{name}(Tensor input, Tensor mat2)")
+    return defop(fn, method=False, signature=[
+        f"{name}(Tensor input, Tensor mat2, *, Tensor? out=None)",
+        f"{name}(Tensor input, Tensor mat2, ScalarType out_dtype, *, Tensor? out=None)"])
+
+
+def _check_no_out_dtype(out_dtype, name):
+    if out_dtype is not None:
+        raise NotImplementedError(f"Could not run 'aten::{name}.dtype' with arguments from the "
+                                  "'CPU' backend.")
+
+
+@_with_out_dtype
+def mm(input, mat2, out_dtype=None):
     """The product of two matrices."""
+    _check_no_out_dtype(out_dtype, "mm")
     _check_mm(input, mat2)
     return _product(input, mat2, "MmBackward0")
 
@@ -170,9 +187,10 @@ def _check_mm(a, b):
     _no_bool(a, "addmm_impl_cpu_")
 
 
-@defop(out=True)
-def bmm(input, mat2):
+@_with_out_dtype
+def bmm(input, mat2, out_dtype=None):
     """Matrix products of two batches of matrices of one batch size."""
+    _check_no_out_dtype(out_dtype, "bmm")
     _check_bmm(input, mat2)
     return _product(input, mat2, "BmmBackward0")
 

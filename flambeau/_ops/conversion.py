@@ -112,11 +112,12 @@ def type_(self, dtype=None, non_blocking=False, **kwargs):
     return _convert(self, dtype, None, False)
 
 
+@defop(function=False, signature="type_as(Tensor input, Tensor other)")
 def type_as(self, other):
     return _convert(self, other._dtype, other.device, False)
 
 
-for _name, _fn in {"to": to, "cpu": cpu, "cuda": cuda, "type": type_, "type_as": type_as}.items():
+for _name, _fn in {"to": to, "cpu": cpu, "cuda": cuda, "type": type_}.items():
     register("", _name, _fn, method=True)
 
 

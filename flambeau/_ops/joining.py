@@ -320,12 +320,11 @@ def constant_pad_nd(input, pad, value=0):
 
 # ---- repetition ----------------------------------------------------------------------------
 
-def repeat(self, *sizes):
-    """The tensor tiled ``sizes[i]`` times along each dim (NumPy's ``tile``); extra leading
+@defop(function=False, signature="repeat(Tensor input, int[] repeats)")
+def repeat(self, repeats):
+    """The tensor tiled ``repeats[i]`` times along each dim (NumPy's ``tile``); extra leading
     sizes add dims."""
-    if len(sizes) == 1 and not isinstance(sizes[0], int):
-        sizes = tuple(sizes[0])
-    sizes = tuple(int(s) for s in sizes)
+    sizes = tuple(repeats)
     a = self._data
     if len(sizes) < a.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
@@ -349,14 +348,13 @@ def repeat(self, *sizes):
     return out
 
 
-register("", "repeat", repeat, method=True)
 
 
 @defop(signature="tile(Tensor input, int[] dims)")
 def tile(input, dims):
     """``repeat`` with missing leading repeats taken as 1."""
     dims = int_list(dims, "tile", "dims")
-    return repeat(input, (1,) * (input._data.ndim - len(dims)) + dims)
+    return repeat.__wrapped__(input, (1,) * (input._data.ndim - len(dims)) + dims)
 
 
 @defop

@@ -120,6 +120,7 @@ class Generator:
 
 
 signature.CLASSES["Generator"] = Generator
+signature.C_TYPE_NAMES[Generator] = "_C.Generator"
 default_generator = Generator()
 
 

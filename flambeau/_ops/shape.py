@@ -126,12 +126,13 @@ def _reshaped_view(t, shape):
     return np.lib.stride_tricks.as_strided(a, shape, tuple(s * item for s in strides))
 
 
-def view(self, *shape):
+@defop(function=False, signature=["view(Tensor input, ScalarType dtype)",
+                                  "view(Tensor input, int[] size)"])
+def view(self, size):
     """The same memory seen with another shape (or, given a dtype, another dtype)."""
-    if len(shape) == 1 and not isinstance(shape[0], int):
-        if isinstance(shape[0], _dtype.dtype):
-            return _view_dtype(self, shape[0])
-        shape = tuple(shape[0])
+    if size.__class__ is _dtype.dtype:
+        return _view_dtype(self, size)
+    shape = tuple(size)
     a = self._data
     old = a.shape
     if a.flags.c_contiguous:  # NumPy reshapes contiguous memory without copying
@@ -155,14 +156,9 @@ def _view_dtype(self, dtype):
     return out
 
 
-register("", "view", view, method=True)
-
-
+@defop(function=False, signature="view_as(Tensor input, Tensor other)")
 def view_as(self, other):
-    return view(self, other._data.shape)
-
-
-register("", "view_as", view_as, method=True)
+    return view.__wrapped__(self, other._data.shape)
 
 
 @defop(signature="reshape(Tensor input, int[] shape)")
@@ -184,11 +180,9 @@ def reshape(input, shape):
     return out
 
 
+@defop(function=False, signature="reshape_as(Tensor input, Tensor other)")
 def reshape_as(self, other):
-    return reshape(self, other._data.shape)
-
-
-register("", "reshape_as", reshape_as, method=True)
+    return reshape.__wrapped__(self, other._data.shape)
 
 
 @defop(signature="flatten(Tensor input, int start_dim=0, int end_dim=-1)")
@@ -212,7 +206,7 @@ def unflatten(input, dim, sizes):
     shape = input._data.shape
     dim = wrap_dim(dim, len(shape))
     sizes = infer_size(tuple(sizes), shape[dim])
-    return view(input, shape[:dim] + sizes + shape[dim + 1:])
+    return view.__wrapped__(input, shape[:dim] + sizes + shape[dim + 1:])
 
 
 # ---- dims reordered ------------------------------------------------------------------------
@@ -232,7 +226,7 @@ defop(transpose.__wrapped__, name="swapdims",
       signature="swapdims(Tensor input, int dim0, int dim1)")
 
 
-@defop
+@defop(signature="t(Tensor input)")
 def t(input):
     """The transpose of a tensor of at most 2 dims."""
     n = input._data.ndim
@@ -348,11 +342,10 @@ def squeeze(input, dim=None):
 
 # ---- broadcasting --------------------------------------------------------------------------
 
-@defop(function=False)  # a method only, as in torch
-def expand(input, *sizes):
-    """Size-1 dims repeated to ``sizes`` without copying (-1 keeps a size); stride 0."""
-    if len(sizes) == 1 and not isinstance(sizes[0], int):
-        sizes = tuple(sizes[0])
+@defop(function=False, signature="expand(Tensor input, int[] size, *, bool implicit=False)")
+def expand(input, size, *, implicit=False):
+    """Size-1 dims repeated to ``size`` without copying (-1 keeps a size); stride 0."""
+    sizes = tuple(size)
     a = input._data
     if len(sizes) < a.ndim:
         raise RuntimeError(f"expand({_naming.public_name}.{type_name(input._dtype)}Tensor"
@@ -397,11 +390,9 @@ def _expanded(shape, kept, sizes):
     return tuple(target), tuple(strides)
 
 
+@defop(function=False, signature="expand_as(Tensor input, Tensor other)")
 def expand_as(self, other):
-    return expand(self, other._data.shape)
-
-
-register("", "expand_as", expand_as, method=True)
+    return expand.__wrapped__(self, other._data.shape)
 
 
 # ---- slices of one dim ---------------------------------------------------------------------
@@ -660,7 +651,7 @@ def unsafe_chunk(input, chunks, dim=0):
 @defop(signature="ravel(Tensor input)")
 def ravel(input):
     """The elements as one dim: a view when contiguous, else a view of a contiguous copy."""
-    return view(conversion.contiguous(input), -1)
+    return view.__wrapped__(conversion.contiguous(input), (-1,))
 
 
 def sum_to_size(self, *size):

@@ -18,7 +18,7 @@ parser step for step: the same overload chosen, the same conversions, the same m
 import ast
 import operator
 
-from .. import _dtype
+from .. import _dtype, _naming
 from .._device import device as _device_class
 from .._size import Size
 from .._tensor import Tensor
@@ -228,9 +228,18 @@ def _is_numpy_scalar(value):
         getattr(value, "ndim", 1) == 0
 
 
+# flambeau's classes for torch's C types, named in messages as torch's tp_name names them
+C_TYPE_NAMES = {_dtype.dtype: "dtype", _dtype.finfo: "finfo", _dtype.iinfo: "iinfo",
+                _device_class: "device", Size: "Size"}
+
+
 def tp_name(value):
-    """The name torch's messages give a value's type: C's ``tp_name`` (``numpy.int64``)."""
+    """The name torch's messages give a value's type: C's ``tp_name`` (``numpy.int64``,
+    ``torch.dtype``)."""
     cls = type(value)
+    c_name = C_TYPE_NAMES.get(cls)
+    if c_name is not None:
+        return f"{_naming.public_name}.{c_name}"
     if cls.__flags__ & (1 << 9) or cls.__module__ == "builtins":  # a class written in Python
         return cls.__name__
     return f"{cls.__module__}.{cls.__name__}"
@@ -687,7 +696,8 @@ def _generate_by_arity(sigs, name, method, impl_params, env):
     cannot fit it (a number where it wants a tensor, a keyword it lacks), else the parser
     decides."""
     env.update({"_N": MISSING, "_Tensor": Tensor, "_NUMBERS": {int, float, bool, complex},
-                "_dtype_class": _dtype.dtype, "_ints": _ints, "_tensors": _tensors})
+                "_SEQUENCES": {tuple, list, Size}, "_dtype_class": _dtype.dtype,
+                "_ints": _ints, "_tensors": _tensors})
     head = "self, " if method else ""
     slow = f"return _slow({head}args, kwargs)"
     lines = [f"def {name}({head}*args, **kwargs):", "    n = len(args)"]
@@ -699,7 +709,13 @@ def _generate_by_arity(sigs, name, method, impl_params, env):
             lines.append(f"        {', '.join(names)}, = args")
         candidates = [(k, sig) for k, sig in enumerate(overloads) if n <= sig.max_pos_args]
         for k, sig in candidates:
-            if sig.varargs_intlist():
+            if sig.varargs_intlist():  # x.view(2, 3), x.view((2, 3)); the rest: the parser
+                if n == 1:
+                    lines.append("        if not kwargs and _ints(a0):")
+                    lines.append(f"            return _impl({head}a0)")
+                if n:
+                    lines.append("        if not kwargs and _ints(args):")
+                    lines.append(f"            return _impl({head}args)")
                 break
             key = f"_kw{n}_{k}"
             env[key] = _keyword_test(sig, n, impl_params, method, env, f"{n}_{k}")
@@ -753,6 +769,10 @@ def _refusals(sig, names):
     for p, a in zip(sig.params, names):
         if p.type == "Tensor" and not p.numbers_as_tensors:
             out.append(f"{a}.__class__ in _NUMBERS")
+        elif p.type in ("ScalarType", "int"):  # (the Python type int is a dtype)
+            out.append(f"{a}.__class__ in _SEQUENCES")
+            if p.type == "ScalarType":
+                out.append(f"{a}.__class__ is int")
         if not p.nullable and p.type != "object":
             out.append(f"{a} is None")
     return out

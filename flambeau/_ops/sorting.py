@@ -112,7 +112,8 @@ def _top_few(a, k, d, largest):
     return np.concatenate(picks, d)
 
 
-@defop(out=True)
+@defop(signature="topk(Tensor input, int k, int dim=-1, bool largest=True, bool sorted=True, *, "
+                 "Tensor[]? out=None)")
 def topk(input, k, dim=-1, largest=True, sorted=True):
     """``return_types.topk(values, indices)``: the ``k`` largest (or smallest) along ``dim``."""
     a = _as_1d(input)
