@@ -707,7 +707,8 @@ def _generate_by_arity(sigs, name, method, impl_params, env):
         lines.append(f"    if n == {n}:")
         if n:
             lines.append(f"        {', '.join(names)}, = args")
-        candidates = [(k, sig) for k, sig in enumerate(overloads) if n <= sig.max_pos_args]
+        candidates = [(k, sig) for k, sig in enumerate(overloads)
+                      if n <= sig.max_pos_args or n and sig.varargs_intlist()]
         for k, sig in candidates:
             if sig.varargs_intlist():  # x.view(2, 3), x.view((2, 3)); the rest: the parser
                 if n == 1:
@@ -729,6 +730,9 @@ def _generate_by_arity(sigs, name, method, impl_params, env):
             lines.append(f"        if not ({' or '.join(refused)} or {key}.refuses(kwargs)):")
             lines.append(f"            {slow}")
         lines.append(f"        {slow}")
+    if any(sig.varargs_intlist() for sig in overloads):  # more ints than any overload takes
+        lines.append("    if not kwargs and _ints(args):")
+        lines.append(f"        return _impl({head}args)")
     lines.append(f"    {slow}")
     return _compiled("\n".join(lines) + "\n", name, env)
 
