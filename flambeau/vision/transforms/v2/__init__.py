@@ -8,6 +8,7 @@ from ._augment import *  # noqa: F401,F403
 from ._color import *  # noqa: F401,F403
 from ._container import *  # noqa: F401,F403
 from ._geometry import *  # noqa: F401,F403
+from ._meta import *  # noqa: F401,F403
 from ._misc import *  # noqa: F401,F403
 from ._transform import Transform
 from ._type_conversion import *  # noqa: F401,F403

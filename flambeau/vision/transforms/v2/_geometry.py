@@ -4,6 +4,7 @@ import warnings
 from collections.abc import Sequence
 
 import flambeau
+from .. import functional as F1
 from .. import transforms as _v1
 from ..transforms import _setup_angle, _setup_size, _check_sequence, _SIZE_MESSAGE, _uniform
 from . import functional as F
@@ -12,7 +13,7 @@ from ._utils import check_padding, get_fill, parse_padding, setup_fill
 
 __all__ = ["RandomHorizontalFlip", "RandomVerticalFlip", "Resize", "CenterCrop",
            "RandomResizedCrop", "RandomCrop", "Pad", "RandomRotation", "RandomAffine",
-           "FiveCrop", "TenCrop"]
+           "FiveCrop", "TenCrop", "RandomPerspective", "ElasticTransform"]
 
 
 class RandomHorizontalFlip(_RandomApplyTransform):
@@ -196,3 +197,71 @@ class TenCrop(Transform):
 
     def transform(self, inpt, params):
         return self._call_kernel(F.ten_crop, inpt, self.size, self.vertical_flip)
+
+
+def _refuse_boxes(transform, flat_inputs):
+    """Bounding boxes are not moved by this transform in flambeau yet: refuse them rather than
+    pass them through unchanged."""
+    from ... import tv_tensors
+    if any(isinstance(inpt, tv_tensors.BoundingBoxes) for inpt in flat_inputs):
+        raise TypeError(f"{type(transform).__name__}() does not move bounding boxes in "
+                        "flambeau yet")
+
+
+class RandomPerspective(_RandomApplyTransform):
+    """With probability ``p``, moves each corner inwards by up to ``distortion_scale`` of half
+    the size."""
+
+    def __init__(self, distortion_scale=0.5, p=0.5, interpolation="bilinear", fill=0):
+        super().__init__(p=p)
+        if not 0 <= distortion_scale <= 1:
+            raise ValueError("Argument distortion_scale value should be between 0 and 1")
+        self.distortion_scale, self.interpolation = distortion_scale, interpolation
+        self.fill, self._fill = fill, setup_fill(fill)
+
+    def check_inputs(self, flat_inputs):
+        _refuse_boxes(self, flat_inputs)
+
+    def make_params(self, flat_inputs):
+        height, width = query_size(flat_inputs)
+        start, end = _v1.RandomPerspective.get_params(width, height, self.distortion_scale)
+        return dict(coefficients=F1._perspective_coeffs(start, end))
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.perspective, inpt, None, None, fill=get_fill(self._fill, inpt),
+                                 interpolation=self.interpolation, **params)
+
+
+class ElasticTransform(Transform):
+    """Moves pixels by a random displacement field (uniform noise blurred with ``sigma``,
+    scaled by ``alpha``)."""
+
+    def __init__(self, alpha=50.0, sigma=5.0, interpolation="bilinear", fill=0):
+        super().__init__()
+        self.alpha = _number_or_pair(alpha, "alpha")
+        self.sigma = _number_or_pair(sigma, "sigma")
+        self.interpolation, self.fill, self._fill = interpolation, fill, setup_fill(fill)
+
+    def check_inputs(self, flat_inputs):
+        _refuse_boxes(self, flat_inputs)
+
+    def make_params(self, flat_inputs):
+        size = list(query_size(flat_inputs))
+        return dict(displacement=_v1.ElasticTransform.get_params(self.alpha, self.sigma, size))
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.elastic, inpt, **params, fill=get_fill(self._fill, inpt),
+                                 interpolation=self.interpolation)
+
+
+def _number_or_pair(arg, name):
+    if not isinstance(arg, (int, float, Sequence)):
+        raise TypeError(f"{name} should be a number or a sequence of numbers. Got {type(arg)}")
+    if isinstance(arg, Sequence) and len(arg) not in (1, 2):
+        raise ValueError(f"If {name} is a sequence its length should be 1 or 2. Got {len(arg)}")
+    if isinstance(arg, Sequence):
+        for element in arg:
+            if not isinstance(element, (int, float)):
+                raise ValueError(f"{name} should be a sequence of numbers. Got {type(element)}")
+        return [float(arg[0]), float(arg[-1])]
+    return [float(arg), float(arg)]

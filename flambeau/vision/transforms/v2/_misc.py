@@ -3,11 +3,18 @@ import flambeau
 from ..._pil import is_pil_image
 from ... import tv_tensors
 from ..transforms import GaussianBlur as _GaussianBlurV1, _uniform
+from ..transforms import LinearTransformation as _LinearTransformationV1
 from . import functional as F
 from ._transform import Transform, is_pure_tensor, tree_flatten
 from ._utils import get_bounding_boxes, labels_getter as _parse_labels_getter
 
-__all__ = ["Lambda", "Normalize", "GaussianBlur", "ToDtype", "SanitizeBoundingBoxes"]
+__all__ = ["ConvertImageDtype", "GaussianBlur", "Identity", "Lambda", "LinearTransformation",
+           "Normalize", "SanitizeBoundingBoxes", "ToDtype"]
+
+
+class Identity(Transform):
+    def transform(self, inpt, params):
+        return inpt
 
 
 class Lambda(Transform):
@@ -123,19 +130,10 @@ class SanitizeBoundingBoxes(Transform):
             if boxes.shape[0] != label.shape[0]:
                 raise ValueError(f"Number of boxes (shape={boxes.shape}) and must match the "
                                  f"number of labels.Found labels with shape={label.shape}).")
-        valid = self._valid(boxes)
+        _, valid = F.sanitize_bounding_boxes(boxes, min_size=self.min_size,
+                                             min_area=self.min_area)
         params = dict(valid=valid, labels=labels)
         return rebuild([self.transform(inpt, params) for inpt in flat_inputs])
-
-    def _valid(self, boxes):
-        xyxy = F.convert_bounding_box_format(boxes, new_format="XYXY").numpy()
-        height, width = boxes.canvas_size
-        ws, hs = xyxy[:, 2] - xyxy[:, 0], xyxy[:, 3] - xyxy[:, 1]
-        valid = (ws >= self.min_size) & (hs >= self.min_size) & (xyxy >= 0).all(axis=-1) & \
-            (ws * hs >= self.min_area)
-        valid &= (xyxy[:, 0] <= width) & (xyxy[:, 2] <= width)
-        valid &= (xyxy[:, 1] <= height) & (xyxy[:, 3] <= height)
-        return flambeau.from_numpy(valid)
 
     def transform(self, inpt, params):
         is_label = params["labels"] is not None and any(inpt is label
@@ -147,3 +145,33 @@ class SanitizeBoundingBoxes(Transform):
         except IndexError:
             return inpt
         return output if is_label else tv_tensors.wrap(output, like=inpt)
+
+
+class ConvertImageDtype(Transform):
+    def __init__(self, dtype=flambeau.float32):
+        super().__init__()
+        self.dtype = dtype
+
+    def transform(self, inpt, params):
+        if not (is_pure_tensor(inpt) or isinstance(inpt, (tv_tensors.Image, tv_tensors.Video))):
+            return inpt
+        return F.to_dtype(inpt, dtype=self.dtype, scale=True)
+
+
+class LinearTransformation(Transform):
+    """``(x.flatten() - mean_vector) @ transformation_matrix`` per image or video frame."""
+    _transformed_types = (is_pure_tensor, tv_tensors.Image, tv_tensors.Video)
+
+    def __init__(self, transformation_matrix, mean_vector):
+        super().__init__()
+        checked = _LinearTransformationV1(transformation_matrix, mean_vector)
+        self.transformation_matrix, self.mean_vector = checked.transformation_matrix, \
+            checked.mean_vector
+
+    def check_inputs(self, flat_inputs):
+        if any(is_pil_image(inpt) for inpt in flat_inputs):
+            raise TypeError(f"{type(self).__name__}() does not support PIL images.")
+
+    def transform(self, inpt, params):
+        output = _LinearTransformationV1.forward(self, F._plain(inpt))
+        return output if is_pure_tensor(inpt) else tv_tensors.wrap(output, like=inpt)

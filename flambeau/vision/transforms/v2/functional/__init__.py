@@ -19,7 +19,9 @@ __all__ = ["InterpolationMode", "center_crop", "convert_bounding_box_format", "c
            "ten_crop", "to_dtype", "to_image", "to_pil_image", "to_pure_tensor", "vertical_flip",
            "vflip", "adjust_brightness", "adjust_contrast", "adjust_saturation", "adjust_hue",
            "adjust_gamma", "adjust_sharpness", "autocontrast", "equalize", "invert",
-           "posterize", "solarize", "grayscale_to_rgb"]
+           "posterize", "solarize", "grayscale_to_rgb", "convert_image_dtype", "elastic",
+           "elastic_transform", "get_image_num_channels", "get_image_size", "get_num_channels",
+           "is_pure_tensor", "permute_channels", "sanitize_bounding_boxes", "to_tensor"]
 
 pil_to_tensor, to_pil_image = F1.pil_to_tensor, F1.to_pil_image
 
@@ -295,8 +297,32 @@ def _affine_image(img, angle, translate, scale, shear, interpolation=Interpolati
 
 
 def _perspective_image(img, startpoints, endpoints, interpolation=InterpolationMode.BILINEAR,
-                       fill=None):
-    return F1.perspective(img, startpoints, endpoints, _mode(interpolation), _fill_for(img, fill))
+                       fill=None, coefficients=None):
+    """v1's perspective, or the eight ``coefficients`` given directly (then no points)."""
+    if coefficients is None:
+        if startpoints is None or endpoints is None:
+            raise ValueError("The perspective transform needs either startpoints and endpoints "
+                             "or coefficients.")
+        coefficients = F1._perspective_coeffs(startpoints, endpoints)
+    elif startpoints is not None or endpoints is not None:
+        raise ValueError("The startpoints/endpoints and the coefficients shouldn't be defined "
+                         "concurrently.")
+    elif len(coefficients) != 8:
+        raise ValueError("Argument coefficients should have 8 float values")
+    mode, fill = _mode(interpolation), _fill_for(img, fill)
+    if is_pil_image(img):
+        return F1.F_pil.perspective(img, coefficients, F1._PIL_FILTER[mode], fill)
+    return F1.F_t.perspective(img, coefficients, mode.value, fill)
+
+
+def _elastic_image(img, displacement, interpolation=InterpolationMode.BILINEAR, fill=None):
+    return F1.elastic_transform(img, displacement, _mode(interpolation), _fill_for(img, fill))
+
+
+def _permute_channels_image(img, permutation):
+    if is_pil_image(img):
+        return F1.to_pil_image(_permute_channels_image(F1.pil_to_tensor(img), permutation))
+    return img[..., list(permutation), :, :]
 
 
 def _fill_for(img, fill):
@@ -323,6 +349,8 @@ pad = _dispatcher(_pad_image, _pad_boxes, _pad_image)
 rotate = _dispatcher(_rotate_image, _rotate_boxes, _nearest_mask(_rotate_image))
 affine = _dispatcher(_affine_image, _affine_boxes_kernel, _nearest_mask(_affine_image))
 perspective = _dispatcher(_perspective_image, mask=_nearest_mask(_perspective_image))
+elastic = elastic_transform = _dispatcher(_elastic_image, mask=_nearest_mask(_elastic_image))
+permute_channels = _dispatcher(_permute_channels_image)
 five_crop = _dispatcher(F1.five_crop)
 ten_crop = _dispatcher(F1.ten_crop)
 rgb_to_grayscale = _dispatcher(_color.rgb_to_grayscale)
@@ -391,6 +419,57 @@ def get_dimensions(inpt):
     return F1.get_dimensions(inpt)
 
 
+def get_num_channels(inpt):
+    return get_dimensions(inpt)[0]
+
+
+get_image_num_channels = get_num_channels
+
+
+def get_image_size(inpt):
+    """``[width, height]`` (deprecated in torchvision for :func:`get_size`)."""
+    return F1.get_image_size(inpt)
+
+
+def convert_image_dtype(image, dtype=flambeau.float32):
+    """Deprecated for :func:`to_dtype`: a plain tensor, values rescaled."""
+    return _to_dtype_image(_plain(image), dtype, scale=True)
+
+
+to_tensor = F1.to_tensor
+
+
+def is_pure_tensor(inpt):
+    return isinstance(inpt, flambeau.Tensor) and not isinstance(inpt, tv_tensors.TVTensor)
+
+
+def sanitize_bounding_boxes(bounding_boxes, format=None, canvas_size=None, min_size=1.0,
+                            min_area=1.0):
+    """(boxes kept, their mask): drops boxes under ``min_size``/``min_area`` or off canvas."""
+    if isinstance(bounding_boxes, tv_tensors.BoundingBoxes):
+        if format is not None or canvas_size is not None:
+            raise ValueError("format and canvas_size must be None when bounding_boxes is a "
+                             "tv_tensors.BoundingBoxes instance. Got format="
+                             f"{format} and canvas_size={canvas_size}.")
+        boxes = bounding_boxes
+    else:
+        if format is None or canvas_size is None:
+            raise ValueError("format and canvas_size cannot be None if bounding_boxes is a pure "
+                             "tensor.")
+        boxes = tv_tensors.BoundingBoxes(bounding_boxes, format=format, canvas_size=canvas_size)
+    xyxy = convert_bounding_box_format(boxes, new_format="XYXY").numpy()
+    height, width = boxes.canvas_size
+    ws, hs = xyxy[:, 2] - xyxy[:, 0], xyxy[:, 3] - xyxy[:, 1]
+    valid = (ws >= min_size) & (hs >= min_size) & (xyxy >= 0).all(axis=-1) & (ws * hs >= min_area)
+    valid &= (xyxy[:, 0] <= width) & (xyxy[:, 2] <= width)
+    valid &= (xyxy[:, 1] <= height) & (xyxy[:, 3] <= height)
+    valid = flambeau.from_numpy(valid)
+    kept = _plain(bounding_boxes)[valid]
+    if isinstance(bounding_boxes, tv_tensors.BoundingBoxes):
+        kept = tv_tensors.wrap(kept, like=bounding_boxes)
+    return kept, valid
+
+
 def get_size(inpt):
     """``[height, width]`` of an image, video, mask or the canvas of bounding boxes."""
     if isinstance(inpt, tv_tensors.BoundingBoxes):
@@ -422,6 +501,6 @@ def to_pure_tensor(inpt):
 
 
 for _name, _fn in list(globals().items()):  # the dispatchers answer to their own names
-    if getattr(_fn, "__name__", None) == "functional" and _name not in ("hflip", "vflip",
-                                                                         "to_grayscale"):
+    if getattr(_fn, "__name__", None) == "functional" and _name not in (
+            "hflip", "vflip", "to_grayscale", "elastic_transform"):
         _fn.__name__ = _fn.__qualname__ = _name
