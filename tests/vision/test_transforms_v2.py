@@ -298,4 +298,7 @@ def test_box_metadata_transforms_and_functionals():
     assert F2.functional.get_num_channels(image_ours) == T2.functional.get_num_channels(
         image_theirs)
     with pytest.raises(TypeError, match="does not move bounding boxes"):
-        F2.RandomPerspective(p=1.0)(sample(FV))
+        F2.ElasticTransform()(sample(FV))
+    corners = ([[0, 0], [16, 0], [16, 12], [0, 12]], [[2, 1], [15, 0], [13, 11], [1, 12]])
+    same(F2.functional.perspective(sample(FV, "XYWH")["boxes"], *corners),
+         T2.functional.perspective(sample(TV, "XYWH")["boxes"], *corners))

@@ -4,6 +4,7 @@ import warnings
 from collections.abc import Sequence
 
 import flambeau
+from ... import tv_tensors
 from .. import functional as F1
 from .. import transforms as _v1
 from ..transforms import _setup_angle, _setup_size, _check_sequence, _SIZE_MESSAGE, _uniform
@@ -199,15 +200,6 @@ class TenCrop(Transform):
         return self._call_kernel(F.ten_crop, inpt, self.size, self.vertical_flip)
 
 
-def _refuse_boxes(transform, flat_inputs):
-    """Bounding boxes are not moved by this transform in flambeau yet: refuse them rather than
-    pass them through unchanged."""
-    from ... import tv_tensors
-    if any(isinstance(inpt, tv_tensors.BoundingBoxes) for inpt in flat_inputs):
-        raise TypeError(f"{type(transform).__name__}() does not move bounding boxes in "
-                        "flambeau yet")
-
-
 class RandomPerspective(_RandomApplyTransform):
     """With probability ``p``, moves each corner inwards by up to ``distortion_scale`` of half
     the size."""
@@ -218,9 +210,6 @@ class RandomPerspective(_RandomApplyTransform):
             raise ValueError("Argument distortion_scale value should be between 0 and 1")
         self.distortion_scale, self.interpolation = distortion_scale, interpolation
         self.fill, self._fill = fill, setup_fill(fill)
-
-    def check_inputs(self, flat_inputs):
-        _refuse_boxes(self, flat_inputs)
 
     def make_params(self, flat_inputs):
         height, width = query_size(flat_inputs)
@@ -243,7 +232,11 @@ class ElasticTransform(Transform):
         self.interpolation, self.fill, self._fill = interpolation, fill, setup_fill(fill)
 
     def check_inputs(self, flat_inputs):
-        _refuse_boxes(self, flat_inputs)
+        """Bounding boxes are not moved by the elastic field in flambeau yet: refused rather
+        than passed through unchanged."""
+        if any(isinstance(inpt, tv_tensors.BoundingBoxes) for inpt in flat_inputs):
+            raise TypeError(f"{type(self).__name__}() does not move bounding boxes in flambeau "
+                            "yet")
 
     def make_params(self, flat_inputs):
         size = list(query_size(flat_inputs))

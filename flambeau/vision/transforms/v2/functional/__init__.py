@@ -263,6 +263,32 @@ def _affine_boxes(boxes, angle, translate, scale, shear, center=None, expand=Fal
     return _boxes_op(boxes, move, clamp=True)
 
 
+def _perspective_boxes(boxes, startpoints, endpoints, interpolation=None, fill=None,
+                       coefficients=None):
+    """The boxes holding each box's corners moved by the perspective (the inverse of the
+    coefficients, which map output to input pixels)."""
+    import numpy as np
+    c = _coefficients(startpoints, endpoints, coefficients)
+    denom = c[0] * c[4] - c[1] * c[3]
+    if denom == 0:
+        raise RuntimeError(f"Provided perspective_coeffs {c} can not be inverted to transform "
+                           f"bounding boxes. Denominator is zero, denom={denom}")
+    inverse = [(c[4] - c[5] * c[7]) / denom, (-c[1] + c[2] * c[7]) / denom,
+               (c[1] * c[5] - c[2] * c[4]) / denom, (-c[3] + c[5] * c[6]) / denom,
+               (c[0] - c[2] * c[6]) / denom, (-c[0] * c[5] + c[2] * c[3]) / denom,
+               (-c[4] * c[6] + c[3] * c[7]) / denom, (-c[0] * c[7] + c[1] * c[6]) / denom]
+
+    def move(xyxy):
+        dtype = xyxy.dtype if xyxy.dtype.kind == "f" else np.float32
+        numer = np.array([inverse[0:3], inverse[3:6]], dtype)
+        denominator = np.array([inverse[6], inverse[7], 1.0], dtype)
+        corners = xyxy[:, [[0, 1], [2, 1], [2, 3], [0, 3]]].reshape(-1, 2).astype(dtype)
+        points = np.concatenate([corners, np.ones_like(corners[:, :1])], -1)
+        moved = ((points @ numer.T) / (points @ denominator)[:, None]).reshape(-1, 4, 2)
+        return np.concatenate([moved.min(axis=1), moved.max(axis=1)], axis=1), boxes.canvas_size
+    return _boxes_op(boxes, move, clamp=True)
+
+
 def _rotate_boxes(boxes, angle, interpolation=None, expand=False, center=None, fill=None):
     return _affine_boxes(boxes, -angle, [0.0, 0.0], 1.0, [0.0, 0.0], center, expand)
 
@@ -296,19 +322,25 @@ def _affine_image(img, angle, translate, scale, shear, interpolation=Interpolati
                      _fill_for(img, fill), center)
 
 
+def _coefficients(startpoints, endpoints, coefficients):
+    """The perspective's eight coefficients, given or solved from the corners."""
+    if coefficients is not None:
+        if startpoints is not None and endpoints is not None:
+            raise ValueError("The startpoints/endpoints and the coefficients shouldn't be "
+                             "defined concurrently.")
+        if len(coefficients) != 8:
+            raise ValueError("Argument coefficients should have 8 float values")
+        return coefficients
+    if startpoints is not None and endpoints is not None:
+        return F1._perspective_coeffs(startpoints, endpoints)
+    raise ValueError("Either the startpoints/endpoints or the coefficients must have non `None` "
+                     "values.")
+
+
 def _perspective_image(img, startpoints, endpoints, interpolation=InterpolationMode.BILINEAR,
                        fill=None, coefficients=None):
     """v1's perspective, or the eight ``coefficients`` given directly (then no points)."""
-    if coefficients is None:
-        if startpoints is None or endpoints is None:
-            raise ValueError("The perspective transform needs either startpoints and endpoints "
-                             "or coefficients.")
-        coefficients = F1._perspective_coeffs(startpoints, endpoints)
-    elif startpoints is not None or endpoints is not None:
-        raise ValueError("The startpoints/endpoints and the coefficients shouldn't be defined "
-                         "concurrently.")
-    elif len(coefficients) != 8:
-        raise ValueError("Argument coefficients should have 8 float values")
+    coefficients = _coefficients(startpoints, endpoints, coefficients)
     mode, fill = _mode(interpolation), _fill_for(img, fill)
     if is_pil_image(img):
         return F1.F_pil.perspective(img, coefficients, F1._PIL_FILTER[mode], fill)
@@ -348,7 +380,8 @@ resized_crop = _dispatcher(_resized_crop_image, _resized_crop_boxes,
 pad = _dispatcher(_pad_image, _pad_boxes, _pad_image)
 rotate = _dispatcher(_rotate_image, _rotate_boxes, _nearest_mask(_rotate_image))
 affine = _dispatcher(_affine_image, _affine_boxes_kernel, _nearest_mask(_affine_image))
-perspective = _dispatcher(_perspective_image, mask=_nearest_mask(_perspective_image))
+perspective = _dispatcher(_perspective_image, _perspective_boxes,
+                          _nearest_mask(_perspective_image))
 elastic = elastic_transform = _dispatcher(_elastic_image, mask=_nearest_mask(_elastic_image))
 permute_channels = _dispatcher(_permute_channels_image)
 five_crop = _dispatcher(F1.five_crop)
