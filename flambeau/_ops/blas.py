@@ -175,6 +175,10 @@ def mm(input, mat2, out_dtype=None):
     return _product(input, mat2, "MmBackward0")
 
 
+# torch.spmm (sparse by dense) is mm's binding under a second name; flambeau has no sparse layout
+register("", "spmm", mm)
+
+
 def _check_mm(a, b):
     if a._data.ndim != 2:
         raise RuntimeError("self must be a matrix")

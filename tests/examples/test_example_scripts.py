@@ -1,0 +1,105 @@
+"""Training programs written for PyTorch by others' recipes (tests/examples/scripts: super-
+resolution, a graph network, ImageNet-style training, fast neural style), run unchanged under
+`python -m flambeau run` as a new user runs them: each trains, its loss falls, and what it
+prints and saves is what the same program prints and saves on real torch."""
+import os
+import sys
+
+import torch
+import torchvision
+
+from example_data import (SCRIPTS, assert_same_image, assert_same_numbers, assert_same_state,
+                          floats_after, make_cora, make_image_folder, make_images,
+                          run_flambeau, run_torch)
+
+
+def folders(tmp_path, *names):
+    for name in names:
+        (tmp_path / name).mkdir()
+    return [tmp_path / name for name in names]
+
+
+def test_super_resolution(tmp_path, monkeypatch, capsys):
+    script = os.path.join(SCRIPTS, "super_resolution.py")
+    make_images(tmp_path / "bsds" / "train", 12, size=48, tint=0, seed=0)
+    make_images(tmp_path / "bsds" / "test", 4, size=48, tint=1, seed=1)
+    args = ["--upscale_factor", 2, "--data", tmp_path / "bsds", "--crop_size", 32,
+            "--batchSize", 4, "--testBatchSize", 4, "--nEpochs", 3,
+            "--input_image", tmp_path / "bsds" / "test" / "0.png"]
+    ours, theirs = folders(tmp_path, "ours", "theirs")
+    printed = run_flambeau(script, *args, "--threads", 2, cwd=ours)
+    losses = floats_after("Avg. Loss:", printed)
+    assert len(losses) == 3 and losses[-1] < losses[0]
+    expected, names = run_torch(script, *args, "--threads", 0, cwd=theirs,
+                                monkeypatch=monkeypatch, capsys=capsys)
+    assert_same_numbers(printed, expected)
+    assert_same_image(ours / "out.png", theirs / "out.png")
+    # the whole model, pickled under torch's names, loads in torch
+    monkeypatch.setattr(sys.modules["__main__"], "Net", names["Net"], raising=False)
+    model = torch.load(ours / "model_epoch_3.pth", weights_only=False)
+    assert type(model.pixel_shuffle) is torch.nn.PixelShuffle
+    assert_same_state(model.state_dict(), names["model"].state_dict(), stray_atol=2e-2)  # lr 1e-2
+
+
+def test_gcn(tmp_path, monkeypatch, capsys):
+    script = os.path.join(SCRIPTS, "gcn.py")
+    args = ["--data", make_cora(tmp_path / "cora"), "--epochs", 60, "--val-every", 10,
+            "--include-bias", "--save-model"]
+    ours, theirs = folders(tmp_path, "ours", "theirs")
+    printed = run_flambeau(script, *args, cwd=ours)
+    losses = floats_after("loss_train:", printed)
+    assert len(losses) == 6 and losses[-1] < losses[0] / 2
+    assert floats_after("accuracy", printed)[0] > 0.8
+    expected, _ = run_torch(script, *args, cwd=theirs, monkeypatch=monkeypatch, capsys=capsys)
+    assert_same_numbers(printed, expected)
+    assert_same_state(ours / "gcn.pt", theirs / "gcn.pt", stray_atol=2e-2)
+
+
+def test_imagenet_training_resumes_and_evaluates(tmp_path):
+    script = os.path.join(SCRIPTS, "imagenet.py")
+    data = tmp_path / "imagenet"
+    make_image_folder(data / "train", per_class=16, seed=0)
+    make_image_folder(data / "val", per_class=4, seed=5)
+    args = [data, "-a", "resnet18", "-b", 8, "--lr", 0.01, "-j", 2, "-p", 1, "--image-size", 32,
+            "--seed", 0]
+    printed = run_flambeau(script, *args, "--epochs", 2, cwd=tmp_path)
+    losses = floats_after("Loss", printed.split("Test:")[0])  # epoch 0's four steps
+    assert len(losses) == 4 and losses[-1] < losses[0] / 2
+    assert os.path.exists(tmp_path / "model_best.pth.tar")
+    # the checkpoint loads in real torch, model and optimizer
+    checkpoint = torch.load(tmp_path / "checkpoint.pth.tar")
+    assert checkpoint["epoch"] == 2 and checkpoint["arch"] == "resnet18"
+    model = torchvision.models.resnet18()
+    model.load_state_dict(checkpoint["state_dict"])
+    optimizer = torch.optim.SGD(model.parameters(), 0.01, momentum=0.9, weight_decay=1e-4)
+    optimizer.load_state_dict(checkpoint["optimizer"])
+    resumed = run_flambeau(script, *args, "--resume", "checkpoint.pth.tar", "--evaluate",
+                           cwd=tmp_path)
+    assert "=> loaded checkpoint 'checkpoint.pth.tar' (epoch 2)" in resumed
+    assert floats_after("* Acc@1", resumed) == floats_after("* Acc@1", printed)[-1:]
+
+
+def test_fast_neural_style(tmp_path, monkeypatch, capsys):
+    script = os.path.join(SCRIPTS, "neural_style.py")
+    images = make_image_folder(tmp_path / "coco", per_class=4, size=40)
+    style = make_images(tmp_path / "style", 1, size=32, tint=2, seed=9) / "0.png"
+    train = ["train", "--dataset", images, "--style-image", style, "--save-model-dir", "models",
+             "--image-size", 32, "--style-size", 32, "--batch-size", 4, "--epochs", 1,
+             "--cuda", 0, "--log-interval", 1, "--untrained-vgg", "--content-weight", 1,
+             "--style-weight", 1e5]
+    ours, theirs = folders(tmp_path, "ours", "theirs")
+    printed = run_flambeau(script, *train, cwd=ours)
+    totals = floats_after("total:", printed)
+    assert len(totals) == 2 and totals[-1] < totals[0]
+    expected, _ = run_torch(script, *train, cwd=theirs, monkeypatch=monkeypatch, capsys=capsys)
+    assert_same_numbers(printed, expected)
+    model = "models/epoch_1_1.0_100000.0.model"
+    # the convolutions before InstanceNorm have biases whose true gradient is zero: Adam moves
+    # them by +-lr on rounding noise, in torch as here
+    assert_same_state(ours / model, theirs / model, atol=4e-3)  # 2 steps, lr 1e-3
+    # stylizing with the model real torch trained gives torch's image
+    stylize = ["eval", "--content-image", images / "bees" / "0.png", "--model", theirs / model,
+               "--output-image", "out.png"]
+    run_flambeau(script, *stylize, cwd=ours)
+    run_torch(script, *stylize, cwd=theirs, monkeypatch=monkeypatch, capsys=capsys)
+    assert_same_image(ours / "out.png", theirs / "out.png")
