@@ -5,7 +5,7 @@ import importlib
 FAMILIES = ("creation", "conversion", "shape", "pointwise", "special", "reduction", "sorting", "joining",
             "blas", "indexing", "random", "linalg", "fft", "activation", "dropout", "loss", "normalization",
             "conv", "padding", "pooling", "resample", "embedding", "rnn",
-            "sampling", "attention")
+            "sampling", "attention", "window")
 
 for _family in FAMILIES:
     importlib.import_module(f"{__name__}.{_family}")
