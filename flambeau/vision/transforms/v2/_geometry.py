@@ -14,7 +14,8 @@ from ._utils import check_padding, get_fill, parse_padding, setup_fill
 
 __all__ = ["RandomHorizontalFlip", "RandomVerticalFlip", "Resize", "CenterCrop",
            "RandomResizedCrop", "RandomCrop", "Pad", "RandomRotation", "RandomAffine",
-           "FiveCrop", "TenCrop", "RandomPerspective", "ElasticTransform"]
+           "FiveCrop", "TenCrop", "RandomPerspective", "ElasticTransform", "RandomZoomOut",
+           "ScaleJitter", "RandomShortestSize", "RandomResize"]
 
 
 class RandomHorizontalFlip(_RandomApplyTransform):
@@ -258,3 +259,81 @@ def _number_or_pair(arg, name):
                 raise ValueError(f"{name} should be a sequence of numbers. Got {type(element)}")
         return [float(arg[0]), float(arg[-1])]
     return [float(arg), float(arg)]
+
+
+class RandomZoomOut(_RandomApplyTransform):
+    """With probability ``p``, places the sample on a canvas ``side_range`` times larger."""
+
+    def __init__(self, fill=0, side_range=(1.0, 4.0), p=0.5):
+        super().__init__(p=p)
+        self.fill, self._fill = fill, setup_fill(fill)
+        _check_sequence(side_range, "side_range", (2,))
+        self.side_range = side_range
+        if side_range[0] < 1.0 or side_range[0] > side_range[1]:
+            raise ValueError(f"Invalid side range provided {side_range}.")
+
+    def make_params(self, flat_inputs):
+        # float32 tensor arithmetic, as torchvision computes the canvas
+        height, width = query_size(flat_inputs)
+        r = self.side_range[0] + flambeau.rand(1) * (self.side_range[1] - self.side_range[0])
+        canvas_width, canvas_height = int(width * r), int(height * r)
+        r = flambeau.rand(2)
+        left = int((canvas_width - width) * r[0])
+        top = int((canvas_height - height) * r[1])
+        return dict(padding=[left, top, canvas_width - (left + width),
+                             canvas_height - (top + height)])
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.pad, inpt, **params, fill=get_fill(self._fill, inpt))
+
+
+class _RandomResizeBase(Transform):
+    def transform(self, inpt, params):
+        return self._call_kernel(F.resize, inpt, params["size"], interpolation=self.interpolation,
+                                 antialias=self.antialias)
+
+
+class ScaleJitter(_RandomResizeBase):
+    """Resizes to fit ``target_size`` (width, height) times a scale drawn in ``scale_range``."""
+
+    def __init__(self, target_size, scale_range=(0.1, 2.0), interpolation="bilinear",
+                 antialias=True):
+        super().__init__()
+        self.target_size, self.scale_range = target_size, scale_range
+        self.interpolation, self.antialias = interpolation, antialias
+
+    def make_params(self, flat_inputs):
+        height, width = query_size(flat_inputs)
+        scale = self.scale_range[0] + flambeau.rand(1) * (self.scale_range[1] -
+                                                          self.scale_range[0])
+        r = min(self.target_size[1] / height, self.target_size[0] / width) * scale
+        return dict(size=(int(height * r), int(width * r)))
+
+
+class RandomShortestSize(_RandomResizeBase):
+    """Resizes the shorter side to one of ``min_size`` (drawn), the longer one at most
+    ``max_size``."""
+
+    def __init__(self, min_size, max_size=None, interpolation="bilinear", antialias=True):
+        super().__init__()
+        self.min_size = [min_size] if isinstance(min_size, int) else list(min_size)
+        self.max_size, self.interpolation, self.antialias = max_size, interpolation, antialias
+
+    def make_params(self, flat_inputs):
+        height, width = query_size(flat_inputs)
+        r = self.min_size[int(flambeau.randint(len(self.min_size), ()))] / min(height, width)
+        if self.max_size is not None:
+            r = min(r, self.max_size / max(height, width))
+        return dict(size=(int(height * r), int(width * r)))
+
+
+class RandomResize(_RandomResizeBase):
+    """Resizes the shorter side to a size drawn in ``[min_size, max_size)``."""
+
+    def __init__(self, min_size, max_size, interpolation="bilinear", antialias=True):
+        super().__init__()
+        self.min_size, self.max_size = min_size, max_size
+        self.interpolation, self.antialias = interpolation, antialias
+
+    def make_params(self, flat_inputs):
+        return dict(size=[int(flambeau.randint(self.min_size, self.max_size, ()))])
