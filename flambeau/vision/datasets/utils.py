@@ -1,6 +1,7 @@
 """Checking, downloading and unpacking data set files (standard library only)."""
 import gzip
 import hashlib
+import lzma
 import os
 import shutil
 import tarfile
@@ -59,11 +60,12 @@ def download_url(urls, root, filename, md5=None, timeout=30, needed=None):
 
 
 def extract_archive(from_path, to_path=None, remove_finished=False):
-    """Unpacks a .tar(.gz) into ``to_path`` or gunzips a .gz beside it; returns ``to_path``."""
+    """Unpacks a .tar(.gz) into ``to_path`` or a .gz or .xz beside it; returns ``to_path``."""
     to_path = os.path.dirname(from_path) if to_path is None else to_path
-    if from_path.endswith(".gz") and not tarfile.is_tarfile(from_path):
+    if from_path.endswith((".gz", ".xz")) and not tarfile.is_tarfile(from_path):
         target = os.path.join(to_path, os.path.basename(from_path)[:-3])
-        with gzip.open(from_path, "rb") as src, open(target, "wb") as dst:
+        opener = gzip.open if from_path.endswith(".gz") else lzma.open
+        with opener(from_path, "rb") as src, open(target, "wb") as dst:
             shutil.copyfileobj(src, dst)
     else:
         with tarfile.open(from_path) as archive:
@@ -78,3 +80,18 @@ def download_and_extract_archive(urls, download_root, extract_root=None, filenam
     filename = filename or os.path.basename(urls if isinstance(urls, str) else urls[0])
     path = download_url(urls, download_root, filename, md5, needed=needed)
     extract_archive(path, extract_root or download_root, remove_finished)
+
+
+def iterable_to_str(iterable):
+    return "'" + "', '".join(str(item) for item in iterable) + "'"
+
+
+def verify_str_arg(value, arg=None, valid_values=None, custom_msg=None):
+    """``value`` when it is a string among ``valid_values``; else torchvision's ValueError."""
+    if not isinstance(value, str):
+        raise ValueError(f"Expected type str{'' if arg is None else f' for argument {arg}'}, "
+                         f"but got type {type(value)}.")
+    if valid_values is not None and value not in valid_values:
+        raise ValueError(custom_msg or f"Unknown value '{value}' for argument {arg}. Valid "
+                         f"values are {{{iterable_to_str(valid_values)}}}.")
+    return value
