@@ -50,12 +50,12 @@ def progress(epoch, step, steps, loss, width=30):
     sys.stderr.flush()
 
 
-def train(model, loader, optimizer, epoch):
+def train(model, loader, criterion, optimizer, epoch):
     model.train()
     total = 0.0
     for step, (images, labels) in enumerate(loader, 1):
         optimizer.zero_grad()
-        loss = F.cross_entropy(model(images), labels)
+        loss = criterion(model(images), labels)
         loss.backward()
         optimizer.step()
         total += loss.item()
@@ -92,11 +92,12 @@ def main():
           f"{len(train_data.classes)} classes")
 
     model = Net()
+    criterion = nn.CrossEntropyLoss()
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs)
     start = time.perf_counter()
     for epoch in range(1, args.epochs + 1):
-        loss = train(model, train_loader, optimizer, epoch)
+        loss = train(model, train_loader, criterion, optimizer, epoch)
         accuracy = test(model, test_loader)
         scheduler.step()
         print(f"epoch {epoch}: loss {loss:.4f}, test accuracy {accuracy:.1%} "

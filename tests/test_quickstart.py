@@ -56,6 +56,18 @@ def test_trains_to_95_percent(trained):
     assert lines[-1] == "saved quickstart.pt" and (folder / "quickstart.pt").is_file()
 
 
+def test_readme_runs_this_and_shows_its_output(trained):
+    with open(os.path.join(ROOT, "README.md")) as file:
+        readme = file.read().splitlines()
+    commands = [line.strip() for line in readme if line.startswith("    pip install")]
+    assert commands[0] == "pip install -e . && python -m flambeau run examples/quickstart.py"
+    stdout = trained[0].splitlines()
+    start = readme.index("    " + stdout[0])
+    shown = [line[4:] for line in readme[start:start + len(stdout)]]
+    assert [shown[0], shown[-1]] == [stdout[0], stdout[-1]]
+    assert [line.split(":")[0] for line in shown] == [line.split(":")[0] for line in stdout]
+
+
 def test_real_torch_loads_the_checkpoint(trained):
     torch = pytest.importorskip("torch")
     _, folder = trained
