@@ -1,0 +1,2 @@
+"""``flambeau.signal``: signal-processing helpers (``signal.windows``), as ``torch.signal``."""
+from . import windows  # noqa: F401
