@@ -361,13 +361,12 @@ def _moment_op(name, sqrt, with_mean):
     what = "standard deviation" if sqrt else "variance"
     op.__doc__ = (f"The {what}{' and the mean' if with_mean else ''} over ``dim`` with "
                   "``correction`` (1 by default: Bessel's); dof <= 0 warns and gives nan/inf.")
-    if with_mean:
-        return defop(op, name=name, method=False)
-    return defop(op, name=name, signature=[
-        f"{name}(Tensor input, int[1]? dim, bool unbiased=True, bool keepdim=False, *, "
-        "Tensor? out=None)",
+    out = "" if with_mean else ", Tensor? out=None"
+    return defop(op, name=name, method=not with_mean, signature=[
+        f"{name}(Tensor input, int[1]? dim, bool unbiased=True, bool keepdim=False"
+        f"{', *' if out else ''}{out})",
         f"{name}(Tensor input, int[1]? dim=None, *, Scalar? correction=None, "
-        "bool keepdim=False, Tensor? out=None)",
+        f"bool keepdim=False{out})",
         f"{name}(Tensor input, bool unbiased=True)"])
 
 
