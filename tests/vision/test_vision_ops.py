@@ -286,3 +286,28 @@ def test_roi_pool_module_and_list_boxes():
     assert repr(module) == repr(theirs)
     ordered = flambeau.cat([_f(rois[rois[:, 0] == i]) for i in range(2)])
     assert_same(module(_f(x), per_image), ops.roi_pool(_f(x), ordered, (2, 3), 0.5))
+
+
+@pytest.mark.parametrize("name", ["generalized_box_iou", "distance_box_iou", "complete_box_iou"])
+def test_iou_variants_values_and_gradients(name):
+    a, b = _boxes(5, 8).double(), _boxes(3, 9).double()
+    a.requires_grad_()
+    expected = getattr(tvo, name)(a, b)
+    ours_a = _f(a.detach()).requires_grad_()
+    got = getattr(ops, name)(ours_a, _f(b))
+    assert_same(got, expected.detach(), rtol=1e-12, atol=1e-12)
+    expected.sum().backward()
+    got.sum().backward()
+    assert_same(ours_a.grad, a.grad, rtol=1e-10, atol=1e-12)
+    batched = _boxes(6, 10, dtype=torch.int32).view(2, 3, 4)
+    assert_same(getattr(ops, name)(_f(batched), _f(batched)), getattr(tvo, name)(batched, batched), rtol=1e-6)
+
+
+def test_masks_to_boxes():
+    masks = torch.zeros(4, 9, 11, dtype=torch.bool)
+    masks[0, 2:5, 3:8] = True
+    masks[1, 4, 6] = True
+    masks[3] = torch.rand(9, 11, generator=torch.Generator().manual_seed(3)) > 0.7
+    assert_same(ops.masks_to_boxes(_f(masks)), tvo.masks_to_boxes(masks))
+    assert_same(ops.masks_to_boxes(_f(masks.to(torch.uint8))), tvo.masks_to_boxes(masks.to(torch.uint8)))
+    assert_same(ops.masks_to_boxes(flambeau.zeros(0, 3, 3)), tvo.masks_to_boxes(torch.zeros(0, 3, 3)))

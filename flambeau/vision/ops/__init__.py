@@ -1,7 +1,7 @@
 """torchvision.ops: box utilities, RoI Align and RoI Pool, and the layers torchvision's models are
 built from."""
-from .boxes import (batched_nms, box_area, box_convert, box_iou, clip_boxes_to_image, nms,
-                    remove_small_boxes)
+from .boxes import (batched_nms, box_area, box_convert, box_iou, clip_boxes_to_image, complete_box_iou,
+                    distance_box_iou, generalized_box_iou, masks_to_boxes, nms, remove_small_boxes)
 from .misc import Conv2dNormActivation, Conv3dNormActivation, FrozenBatchNorm2d, MLP, Permute, SqueezeExcitation
 from .roi_align import RoIAlign, roi_align
 from .roi_pool import RoIPool, roi_pool

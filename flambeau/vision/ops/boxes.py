@@ -6,7 +6,7 @@ import numpy as np
 import flambeau
 
 __all__ = ["nms", "batched_nms", "remove_small_boxes", "clip_boxes_to_image", "box_convert",
-           "box_area", "box_iou"]
+           "box_area", "box_iou", "generalized_box_iou", "distance_box_iou", "complete_box_iou", "masks_to_boxes"]
 
 
 def _check_nms(boxes, scores):
@@ -151,17 +151,80 @@ def box_area(boxes, fmt="xyxy"):
     return boxes[..., 2] * boxes[..., 3]
 
 
+def _pairwise_wh(boxes1, boxes2, enclosing):
+    """Width and height ``(..., N, M, 2)`` of each pair's intersection, or of the smallest box
+    enclosing both (``xyxy`` boxes)."""
+    low, high = (flambeau.min, flambeau.max) if enclosing else (flambeau.max, flambeau.min)
+    lt = low(boxes1[..., None, :2], boxes2[..., None, :, :2])
+    rb = high(boxes1[..., None, 2:], boxes2[..., None, :, 2:])
+    return _upcast(rb - lt).clamp(min=0)
+
+
+def _inter_union(boxes1, boxes2, fmt="xyxy"):
+    area1, area2 = box_area(boxes1, fmt), box_area(boxes2, fmt)
+    if fmt != "xyxy":
+        boxes1, boxes2 = _to_xyxy(boxes1, fmt), _to_xyxy(boxes2, fmt)
+    wh = _pairwise_wh(boxes1, boxes2, enclosing=False)
+    inter = wh[..., 0] * wh[..., 1]
+    return inter, area1[..., None] + area2[..., None, :] - inter
+
+
 def box_iou(boxes1, boxes2, fmt="xyxy"):
     """Pairwise intersection over union ``(..., N, M)`` of boxes ``(..., N, 4)`` and ``(..., M, 4)``
     in an axis-aligned format ('xyxy', 'xywh', 'cxcywh'); rotated formats are not supported."""
     if fmt not in _AXIS_ALIGNED:
         raise ValueError(f"Unsupported format '{fmt}'. Supported axis-aligned formats: {_AXIS_ALIGNED}. "
                          f"Supported rotated formats: ('cxcywhr', 'xywhr', 'xyxyxyxy').")
-    area1, area2 = box_area(boxes1, fmt), box_area(boxes2, fmt)
-    if fmt != "xyxy":
-        boxes1, boxes2 = _to_xyxy(boxes1, fmt), _to_xyxy(boxes2, fmt)
-    lt = flambeau.max(boxes1[..., None, :2], boxes2[..., None, :, :2])
-    rb = flambeau.min(boxes1[..., None, 2:], boxes2[..., None, :, 2:])
-    wh = _upcast(rb - lt).clamp(min=0)
-    inter = wh[..., 0] * wh[..., 1]
-    return inter / (area1[..., None] + area2[..., None, :] - inter)
+    inter, union = _inter_union(boxes1, boxes2, fmt)
+    return inter / union
+
+
+def generalized_box_iou(boxes1, boxes2):
+    """Pairwise generalized IoU of ``xyxy`` boxes: IoU less the part of the enclosing box that the
+    union does not cover."""
+    inter, union = _inter_union(boxes1, boxes2)
+    wh = _pairwise_wh(boxes1, boxes2, enclosing=True)
+    enclosing = wh[..., 0] * wh[..., 1]
+    return inter / union - (enclosing - union) / enclosing
+
+
+def _diou_iou(boxes1, boxes2, eps):
+    iou = box_iou(boxes1, boxes2)
+    wh = _pairwise_wh(boxes1, boxes2, enclosing=True)
+    diagonal = wh[..., 0] ** 2 + wh[..., 1] ** 2 + eps
+    cx1, cy1 = (boxes1[..., 0] + boxes1[..., 2]) / 2, (boxes1[..., 1] + boxes1[..., 3]) / 2
+    cx2, cy2 = (boxes2[..., 0] + boxes2[..., 2]) / 2, (boxes2[..., 1] + boxes2[..., 3]) / 2
+    centres = _upcast(cx1[..., None] - cx2[..., None, :]) ** 2 + _upcast(cy1[..., None] - cy2[..., None, :]) ** 2
+    return iou - centres / diagonal, iou
+
+
+def distance_box_iou(boxes1, boxes2, eps=1e-7):
+    """Pairwise distance IoU of ``xyxy`` boxes: IoU less the squared distance of the centres over
+    the squared diagonal of the enclosing box."""
+    return _diou_iou(_upcast(boxes1), _upcast(boxes2), eps)[0]
+
+
+def complete_box_iou(boxes1, boxes2, eps=1e-7):
+    """Pairwise complete IoU of ``xyxy`` boxes: distance IoU less an aspect-ratio consistency term
+    (its weight ``alpha`` is not differentiated, as in torchvision)."""
+    boxes1, boxes2 = _upcast(boxes1), _upcast(boxes2)
+    diou, iou = _diou_iou(boxes1, boxes2, eps)
+    ratio1 = (boxes1[..., None, 2] - boxes1[..., None, 0]) / (boxes1[..., None, 3] - boxes1[..., None, 1])
+    ratio2 = (boxes2[..., None, :, 2] - boxes2[..., None, :, 0]) / (boxes2[..., None, :, 3] - boxes2[..., None, :, 1])
+    v = (4 / math.pi ** 2) * (ratio1.atan() - ratio2.atan()) ** 2
+    with flambeau.no_grad():
+        alpha = v / (1 - iou + v + eps)
+    return diou - alpha * v
+
+
+def masks_to_boxes(masks):
+    """The ``xyxy`` float boxes ``(N, 4)`` around the nonzero pixels of masks ``(N, H, W)``; an
+    empty mask gives ``[0, 0, 0, 0]``."""
+    if masks.numel() == 0:
+        return flambeau.zeros((0, 4), dtype=flambeau.float32)
+    m = masks.detach().numpy().astype(bool)
+    rows, cols = m.any(2), m.any(1)
+    boxes = np.stack([cols.argmax(1), rows.argmax(1), m.shape[2] - 1 - cols[:, ::-1].argmax(1),
+                      m.shape[1] - 1 - rows[:, ::-1].argmax(1)], axis=1).astype(np.float32)
+    boxes[~rows.any(1)] = 0
+    return flambeau.from_numpy(boxes)
