@@ -8,6 +8,7 @@ import numbers
 import flambeau
 from ... import functional as F1
 from ...functional import InterpolationMode
+from ... import _functional_tensor as F_t
 from .... import tv_tensors
 from ...._pil import is_pil_image
 from . import _color
@@ -235,7 +236,6 @@ def _resized_crop_boxes(boxes, top, left, height, width, size, interpolation=Non
 def _affine_boxes(boxes, angle, translate, scale, shear, center=None, expand=False):
     """The boxes holding the moved corners of each box (clamped to the new canvas)."""
     import numpy as np
-    from ... import _functional_tensor as F_t
     if isinstance(shear, numbers.Number):
         shear = [shear, 0.0]
     shear = list(shear) * (2 if len(shear) == 1 else 1)
@@ -302,13 +302,22 @@ def _affine_boxes_kernel(boxes, angle, translate, scale, shear, interpolation=No
 
 def _resize_image(img, size, interpolation=InterpolationMode.BILINEAR, max_size=None,
                   antialias=True):
-    return F1.resize(img, size, _mode(interpolation), max_size, bool(antialias))
+    """v1's resize, except uint8 tensors with antialiasing: v2 resizes them in integers."""
+    mode = _mode(interpolation)
+    if antialias and isinstance(img, flambeau.Tensor) and img.dtype == flambeau.uint8 and \
+            mode in (InterpolationMode.BILINEAR, InterpolationMode.BICUBIC):
+        height, width = img.shape[-2:]
+        size = [size] if isinstance(size, int) else list(size)
+        out = F1._resized_size(height, width, size, max_size)
+        if out != [height, width]:
+            return flambeau.from_numpy(F_t.resize_uint8_antialias(img.numpy(), out, mode.value))
+    return F1.resize(img, size, mode, max_size, bool(antialias))
 
 
 def _resized_crop_image(img, top, left, height, width, size,
                         interpolation=InterpolationMode.BILINEAR, antialias=True):
-    return F1.resized_crop(img, top, left, height, width, size, _mode(interpolation),
-                           bool(antialias))
+    return _resize_image(F1.crop(img, top, left, height, width), size, interpolation,
+                         antialias=antialias)
 
 
 def _rotate_image(img, angle, interpolation=InterpolationMode.NEAREST, expand=False,
