@@ -35,10 +35,15 @@ def run_torch(path, *args, cwd, monkeypatch, capsys):
     capsys.readouterr()
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # as the flambeau run, and fair to the other tests' processes
-    try:
-        names = runpy.run_path(path, run_name="__main__")
-    finally:
-        torch.set_num_threads(threads)
+    cudnn = torch.backends.cudnn
+    flags = cudnn.benchmark, cudnn.deterministic
+    # torch's own test helpers (imported by other tests) freeze the cudnn flags scripts set
+    with getattr(torch.backends, "__allow_nonbracketed_mutation")():
+        try:
+            names = runpy.run_path(path, run_name="__main__")
+        finally:
+            torch.set_num_threads(threads)
+            cudnn.benchmark, cudnn.deterministic = flags
     return capsys.readouterr().out, names
 
 
