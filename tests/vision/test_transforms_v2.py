@@ -102,6 +102,8 @@ GEOMETRY = [  # (name, args, kwargs) on every kind of input
     ("resize", (10,), {"interpolation": "NEAREST"}), ("crop", (2, 3, 8, 9), {}),
     ("crop", (-1, 12, 9, 8), {}), ("center_crop", ([7, 20],), {}), ("pad", ([1, 2, 3, 4],), {}),
     ("pad", (2,), {"fill": 9}), ("resized_crop", (1, 2, 9, 10, [6, 5]), {}),
+    ("resize", ([20, 11],), {"antialias": False}),
+    ("resize", ([9, 30],), {"interpolation": "BICUBIC"}),
     ("rotate", (30.0,), {"expand": True}), ("rotate", (-50.0,), {"center": [3, 4], "fill": 5}),
     ("affine", (20.0, [2, -1], 1.1, [5.0, 3.0]), {}),
 ]

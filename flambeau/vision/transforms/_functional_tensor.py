@@ -116,13 +116,14 @@ def _aa_filter(mode, x):
     return np.where(x < one, near, np.where(x < 2, far, 0)).astype(x.dtype)
 
 
-def _aa_taps(mode, n_in, n_out, dtype):
-    """Per output index, the input indices and normalised weights of an antialiased resize
-    (the filter widened by the downscale factor), computed in ``dtype`` as torch does."""
+def _aa_taps(mode, n_in, n_out, dtype, antialias=True):
+    """Per output index, the input indices and normalised weights of a resize (antialiased:
+    the filter widened by the downscale factor), computed in ``dtype`` as torch does."""
     f = dtype.type
     scale = f(n_in) / f(n_out)
-    support = f(1 if mode == "bilinear" else 2) * (scale if scale >= 1 else f(1))
-    invscale = f(1) / scale if scale >= 1 else f(1)
+    widen = antialias and scale >= 1
+    support = f(1 if mode == "bilinear" else 2) * (scale if widen else f(1))
+    invscale = f(1) / scale if widen else f(1)
     center = scale * (np.arange(n_out, dtype=dtype) + f(0.5))
     first = np.maximum((center - support + f(0.5)).astype(np.int64), 0)
     count = np.minimum((center + support + f(0.5)).astype(np.int64), n_in) - first
@@ -498,14 +499,16 @@ def erase(img, i, j, h, w, v, inplace=False):
     return img
 
 
-def resize_uint8_antialias(array, size, mode):
-    """Antialiased resize of a uint8 array ``(..., H, W)`` as torch's native uint8 kernel does
-    it (torchvision v2 uses it): float64 weights rescaled to int16 with the most bits that fit,
-    integer sums rounded by a half and shifted, width first, each pass back to uint8."""
+def resize_uint8(array, size, mode, antialias=True):
+    """Resize of a uint8 array ``(..., H, W)`` as torch's native uint8 kernel does it
+    (torchvision v2 uses it; bicubic only antialiased): float64 weights rescaled to int16 with
+    the most bits that fit, integer sums rounded by a half and shifted, width first, each pass
+    back to uint8."""
     for axis, n_out in ((-1, size[1]), (-2, size[0])):
         if array.shape[axis] == n_out:
             continue
-        index, weights = _aa_taps(mode, array.shape[axis], n_out, np.dtype(np.float64))
+        index, weights = _aa_taps(mode, array.shape[axis], n_out, np.dtype(np.float64),
+                                  antialias)
         w_max = weights.max()
         bits = 0
         while bits < 22 and int(0.5 + w_max * (1 << (bits + 1))) < (1 << 15):

@@ -302,15 +302,17 @@ def _affine_boxes_kernel(boxes, angle, translate, scale, shear, interpolation=No
 
 def _resize_image(img, size, interpolation=InterpolationMode.BILINEAR, max_size=None,
                   antialias=True):
-    """v1's resize, except uint8 tensors with antialiasing: v2 resizes them in integers."""
+    """v1's resize, except bilinear (and antialiased bicubic) uint8 tensors: v2 resizes them
+    in integers."""
     mode = _mode(interpolation)
-    if antialias and isinstance(img, flambeau.Tensor) and img.dtype == flambeau.uint8 and \
-            mode in (InterpolationMode.BILINEAR, InterpolationMode.BICUBIC):
+    if isinstance(img, flambeau.Tensor) and img.dtype == flambeau.uint8 and (
+            mode == InterpolationMode.BILINEAR or antialias and mode == InterpolationMode.BICUBIC):
         height, width = img.shape[-2:]
         size = [size] if isinstance(size, int) else list(size)
         out = F1._resized_size(height, width, size, max_size)
         if out != [height, width]:
-            return flambeau.from_numpy(F_t.resize_uint8_antialias(img.numpy(), out, mode.value))
+            return flambeau.from_numpy(F_t.resize_uint8(img.numpy(), out, mode.value,
+                                                        bool(antialias)))
     return F1.resize(img, size, mode, max_size, bool(antialias))
 
 
