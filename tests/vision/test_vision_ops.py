@@ -311,3 +311,46 @@ def test_masks_to_boxes():
     assert_same(ops.masks_to_boxes(_f(masks)), tvo.masks_to_boxes(masks))
     assert_same(ops.masks_to_boxes(_f(masks.to(torch.uint8))), tvo.masks_to_boxes(masks.to(torch.uint8)))
     assert_same(ops.masks_to_boxes(flambeau.zeros(0, 3, 3)), tvo.masks_to_boxes(torch.zeros(0, 3, 3)))
+
+
+@pytest.mark.parametrize("name", ["generalized_box_iou_loss", "distance_box_iou_loss", "complete_box_iou_loss"])
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_box_losses_values_and_gradients(name, reduction):
+    a, b = _boxes(9, 11).double(), _boxes(9, 12).double()
+    b[:3] = a[:3] + 0.5  # overlapping pairs as well as disjoint ones
+    a.requires_grad_()
+    expected = getattr(tvo, name)(a, b, reduction)
+    ours_a = _f(a.detach()).requires_grad_()
+    got = getattr(ops, name)(ours_a, _f(b), reduction)
+    assert_same(got, expected.detach(), rtol=1e-12, atol=1e-12)
+    expected.sum().backward()
+    got.sum().backward()
+    assert_same(ours_a.grad, a.grad, rtol=1e-10, atol=1e-12)
+    ints = _boxes(4, 13, dtype=torch.int64)
+    assert_same(getattr(ops, name)(_f(ints), _f(ints.flip(0)), reduction),
+                getattr(tvo, name)(ints, ints.flip(0), reduction), rtol=1e-6)
+    empty = torch.zeros(0, 4)
+    assert_same(getattr(ops, name)(_f(empty), _f(empty), reduction), getattr(tvo, name)(empty, empty, reduction))
+
+
+@pytest.mark.parametrize("alpha,gamma,reduction", [(0.25, 2, "none"), (-1, 1.5, "mean"), (0.7, 0, "sum")])
+def test_sigmoid_focal_loss(alpha, gamma, reduction):
+    g = torch.Generator().manual_seed(14)
+    inputs = torch.randn(6, 5, generator=g, dtype=torch.float64, requires_grad=True)
+    targets = (torch.rand(6, 5, generator=g) > 0.5).double()
+    expected = tvo.sigmoid_focal_loss(inputs, targets, alpha, gamma, reduction)
+    ours = _f(inputs.detach()).requires_grad_()
+    got = ops.sigmoid_focal_loss(ours, _f(targets), alpha, gamma, reduction)
+    assert_same(got, expected.detach(), rtol=1e-12, atol=1e-12)
+    expected.sum().backward()
+    got.sum().backward()
+    assert_same(ours.grad, inputs.grad, rtol=1e-10, atol=1e-12)
+
+
+def test_loss_errors():
+    x = torch.zeros(2, 4)
+    raises_like(lambda: ops.sigmoid_focal_loss(_f(x), _f(x), alpha=2), lambda: tvo.sigmoid_focal_loss(x, x, alpha=2))
+    raises_like(lambda: ops.sigmoid_focal_loss(_f(x), _f(x), reduction="max"),
+                lambda: tvo.sigmoid_focal_loss(x, x, reduction="max"))
+    raises_like(lambda: ops.generalized_box_iou_loss(_f(x), _f(x), "max"),
+                lambda: tvo.generalized_box_iou_loss(x, x, "max"))
