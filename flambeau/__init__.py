@@ -114,7 +114,7 @@ from . import compat as _compat  # noqa: E402  (imported before __getattr__ exis
 
 
 _LAZY_MODULES = ("optim", "utils", "hub", "testing", "backends", "jit", "accelerator", "mps",
-                 "cpu", "signal")
+                 "cpu", "signal", "masked")
 _LAZY_NAMES = {  # name -> the module defining it, imported on first use
     "compile": "._compile",
     **dict.fromkeys(("set_num_threads", "get_num_threads", "set_num_interop_threads",

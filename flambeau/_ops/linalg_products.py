@@ -125,10 +125,12 @@ def multi_dot(tensors):
 # ---- norms ---------------------------------------------------------------------------------
 
 def _norm_dims(x, dim):
+    """The NumPy axes of ``dim`` (a 0-d tensor takes dim 0 or -1, and has no axis)."""
     if dim is None:
         return tuple(range(x.ndim))
-    return (wrap_dim(dim, x.ndim),) if isinstance(dim, int) else \
+    dims = (wrap_dim(dim, x.ndim),) if isinstance(dim, int) else \
         tuple(wrap_dim(d, x.ndim) for d in dim)
+    return dims if x.ndim else ()
 
 
 @defop(method=False, out=True, namespace="linalg")
