@@ -26,8 +26,6 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import urlparse
 from urllib.request import Request, urlopen
 
-from . import compat as _compat
-
 __all__ = ["download_url_to_file", "get_dir", "help", "list", "load",
            "load_state_dict_from_url", "set_dir"]
 
@@ -340,7 +338,8 @@ def _on_sys_path(folder):
 
 
 def _is_installed(package):
-    flambeau_name = _compat.to_flambeau(package)  # torch and torchvision: flambeau
+    from .compat import to_flambeau  # (layer 9: imported when needed)
+    flambeau_name = to_flambeau(package)  # torch and torchvision: flambeau
     return importlib.util.find_spec(flambeau_name or package) is not None
 
 
