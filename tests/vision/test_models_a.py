@@ -121,6 +121,31 @@ def test_resnet18_training_step_gradients(tmp_path, no_random_init):
         _close(buffer, t_buffers[key])
 
 
+@pytest.mark.parametrize("memory_efficient", [False, True])
+def test_densenet_training_with_dropout_and_checkpointing(memory_efficient, tmp_path):
+    options = dict(growth_rate=8, block_config=(2, 3, 2, 2), num_init_features=16, bn_size=2, drop_rate=0.2,
+                   memory_efficient=memory_efficient, num_classes=5)
+    torch.manual_seed(0)
+    theirs = tvm.DenseNet(**options).train()
+    path = tmp_path / "densenet.pt"
+    torch.save(theirs.state_dict(), path)
+    ours = fvm.DenseNet(**options).train()
+    ours.load_state_dict(flambeau.load(path))
+    x = _input((2, 3, 32, 32))
+    torch.manual_seed(1)
+    t_out = theirs(torch.tensor(x))
+    flambeau.manual_seed(1)
+    o_out = ours(flambeau.tensor(x))
+    _close(o_out, t_out)  # the same dropout masks
+    t_out.square().sum().backward()
+    o_out.square().sum().backward()
+    t_state = dict(theirs.named_parameters(), **dict(theirs.named_buffers()))
+    for key, value in [*ours.named_parameters(), *ours.named_buffers()]:
+        _close(value, t_state[key])  # running statistics updated as often as in torch
+        if value.requires_grad:
+            _close(value.grad, t_state[key].grad, tol=1e-3)
+
+
 def test_errors_as_torchvision(no_random_init):
     raises_like(lambda: fvm.SqueezeNet("2_0"), lambda: tvm.SqueezeNet("2_0"))
     raises_like(lambda: fvm.resnet18(groups=2), lambda: tvm.resnet18(groups=2))

@@ -2,8 +2,9 @@
 import re
 from collections import OrderedDict
 
-from ... import cat, flatten, nn
+from ... import cat, flatten, nn, Tensor
 from ...nn import functional as F
+from ...utils.checkpoint import checkpoint
 from ._api import WeightsEnum
 from ._utils import _builder, _imagenet_weights, _ovewrite_named_param
 
@@ -13,8 +14,8 @@ __all__ = ["DenseNet", "DenseNet121_Weights", "DenseNet161_Weights", "DenseNet16
 
 class _DenseLayer(nn.Module):
     """BN-ReLU-1x1 conv then BN-ReLU-3x3 conv on the concatenation of all earlier features,
-    giving ``growth_rate`` new channels. ``memory_efficient`` is accepted and changes nothing:
-    flambeau has no checkpointing, so the concatenation is kept for the backward pass."""
+    giving ``growth_rate`` new channels. ``memory_efficient`` checkpoints the first half: its
+    concatenation is recomputed in the backward pass instead of kept."""
 
     def __init__(self, num_input_features, growth_rate, bn_size, drop_rate, memory_efficient=False):
         super().__init__()
@@ -30,9 +31,19 @@ class _DenseLayer(nn.Module):
     def bn_function(self, inputs):
         return self.conv1(self.relu1(self.norm1(cat(inputs, 1))))
 
+    def any_requires_grad(self, input):
+        return any(tensor.requires_grad for tensor in input)
+
+    def call_checkpoint_bottleneck(self, input):
+        return checkpoint(lambda *inputs: self.bn_function(inputs), *input, use_reentrant=False)
+
     def forward(self, input):
-        prev_features = list(input) if isinstance(input, (list, tuple)) else [input]
-        new_features = self.conv2(self.relu2(self.norm2(self.bn_function(prev_features))))
+        prev_features = [input] if isinstance(input, Tensor) else input
+        if self.memory_efficient and self.any_requires_grad(prev_features):
+            bottleneck_output = self.call_checkpoint_bottleneck(prev_features)
+        else:
+            bottleneck_output = self.bn_function(prev_features)
+        new_features = self.conv2(self.relu2(self.norm2(bottleneck_output)))
         if self.drop_rate > 0:
             new_features = F.dropout(new_features, p=self.drop_rate, training=self.training)
         return new_features
