@@ -354,3 +354,14 @@ def test_loss_errors():
                 lambda: tvo.sigmoid_focal_loss(x, x, reduction="max"))
     raises_like(lambda: ops.generalized_box_iou_loss(_f(x), _f(x), "max"),
                 lambda: tvo.generalized_box_iou_loss(x, x, "max"))
+
+
+def test_conv_norm_activation_blocks():
+    for kwargs in [{}, {"kernel_size": (3, 1, 5), "dilation": 2, "activation_layer": None}]:
+        torch.manual_seed(0)
+        flambeau.manual_seed(0)
+        assert repr(ops.Conv3dNormActivation(2, 4, **kwargs)) == repr(tvo.Conv3dNormActivation(2, 4, **kwargs))
+    with pytest.warns(UserWarning, match="Don't use ConvNormActivation directly"):
+        ops.misc.ConvNormActivation(2, 4)
+    assert repr(ops.Permute([0, 2, 1])) == repr(tvo.Permute([0, 2, 1]))
+    assert tuple(ops.Permute([0, 2, 1])(flambeau.zeros(2, 3, 4)).shape) == (2, 4, 3)

@@ -1,4 +1,6 @@
 """torchvision.ops.misc: the building blocks torchvision's models share."""
+import warnings
+
 from ... import nn, ones, zeros
 
 __all__ = ["FrozenBatchNorm2d", "Conv2dNormActivation", "Conv3dNormActivation", "SqueezeExcitation",
@@ -64,6 +66,9 @@ class ConvNormActivation(nn.Sequential):
             layers.append(activation_layer(**({} if inplace is None else {"inplace": inplace})))
         super().__init__(*layers)
         self.out_channels = out_channels
+        if type(self) is ConvNormActivation:
+            warnings.warn("Don't use ConvNormActivation directly, please use Conv2dNormActivation and "
+                          "Conv3dNormActivation instead.")
 
 
 def _ntuple(value, n):
