@@ -82,7 +82,7 @@ def test_utils_helpers():
     kw = {}
     _utils._ovewrite_named_param(kw, "a", 2)
     assert kw == {"a": 2} and _utils._ovewrite_value_param("a", None, 5) == 5
-    for n in (2, 3):
+    for n in (1, 2, 3):
         def f(a, *, b=0, c=0, d=0):
             return a, b, c, d
         assert _warnings(lambda: _utils.kwonly_to_pos_or_kw(f)(*range(n + 1))) == \
