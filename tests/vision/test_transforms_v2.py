@@ -307,3 +307,23 @@ def test_box_metadata_transforms_and_functionals():
     corners = ([[0, 0], [16, 0], [16, 12], [0, 12]], [[2, 1], [15, 0], [13, 11], [1, 12]])
     same(F2.functional.perspective(sample(FV, "XYWH")["boxes"], *corners),
          T2.functional.perspective(sample(TV, "XYWH")["boxes"], *corners))
+
+
+def test_noise_and_video_subsampling():
+    for dtype in (np.uint8, np.float32):
+        rng = np.random.default_rng(0)
+        array = rng.integers(0, 256, (2, 3, 5, 6)).astype(dtype) / (1 if dtype == np.uint8 else 255)
+        array = array.astype(dtype)
+        flambeau.manual_seed(3)
+        torch.manual_seed(3)
+        same(F2.GaussianNoise(0.1, 0.2)(FV.Image(flambeau.from_numpy(array.copy()))),
+             T2.GaussianNoise(0.1, 0.2)(TV.Image(torch.from_numpy(array.copy()))), atol=1e-6)
+    video = np.arange(7 * 2 * 3 * 4, dtype=np.uint8).reshape(7, 2, 3, 4)
+    same(F2.UniformTemporalSubsample(3)(FV.Video(flambeau.from_numpy(video.copy()))),
+         T2.UniformTemporalSubsample(3)(TV.Video(torch.from_numpy(video.copy()))))
+    assert F2.functional.get_num_frames(FV.Video(flambeau.from_numpy(video.copy()))) == 7
+    flat_ours, flat_theirs = [sample(FV)["image"], 3], [sample(TV)["image"], 3]
+    assert F2.has_any(flat_ours, FV.Mask) == T2.has_any(flat_theirs, TV.Mask) is False
+    assert F2.has_all(flat_ours, FV.Image, int) == T2.has_all(flat_theirs, TV.Image, int) is True
+    assert F2.query_chw(flat_ours) == T2.query_chw(flat_theirs)
+    raises_like(lambda: F2.GaussianNoise()(pil()), lambda: T2.GaussianNoise()(pil()))

@@ -6,7 +6,8 @@ from enum import Enum
 import flambeau
 from .._pil import is_pil_image
 
-__all__ = ["TVTensor", "Image", "Video", "Mask", "BoundingBoxes", "BoundingBoxFormat", "wrap"]
+__all__ = ["TVTensor", "Image", "Video", "Mask", "BoundingBoxes", "BoundingBoxFormat", "wrap",
+           "is_rotated_bounding_format"]
 
 
 class TVTensor(flambeau.Tensor):
@@ -84,6 +85,15 @@ class BoundingBoxFormat(Enum):
     XYXY = "XYXY"
     XYWH = "XYWH"
     CXCYWH = "CXCYWH"
+
+
+def is_rotated_bounding_format(format):
+    """Whether ``format`` is one of torchvision's rotated formats (which flambeau lacks)."""
+    if isinstance(format, BoundingBoxFormat):
+        return False
+    if isinstance(format, str):
+        return format in ("XYWHR", "CXCYWHR", "XYXYXYXY")
+    raise ValueError(f"format should be str or BoundingBoxFormat, got {type(format)}")
 
 
 class BoundingBoxes(TVTensor):

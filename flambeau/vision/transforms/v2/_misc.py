@@ -8,8 +8,8 @@ from . import functional as F
 from ._transform import Transform, is_pure_tensor, tree_flatten
 from ._utils import get_bounding_boxes, labels_getter as _parse_labels_getter
 
-__all__ = ["ConvertImageDtype", "GaussianBlur", "Identity", "Lambda", "LinearTransformation",
-           "Normalize", "SanitizeBoundingBoxes", "ToDtype"]
+__all__ = ["ConvertImageDtype", "GaussianBlur", "GaussianNoise", "Identity", "Lambda", "LinearTransformation",
+           "Normalize", "SanitizeBoundingBoxes", "ToDtype", "UniformTemporalSubsample"]
 
 
 class Identity(Transform):
@@ -175,3 +175,27 @@ class LinearTransformation(Transform):
     def transform(self, inpt, params):
         output = _LinearTransformationV1.forward(self, F._plain(inpt))
         return output if is_pure_tensor(inpt) else tv_tensors.wrap(output, like=inpt)
+
+
+class GaussianNoise(Transform):
+    """Adds ``mean + sigma * N(0, 1)`` noise (on the [0, 1] scale for uint8 images too)."""
+
+    def __init__(self, mean=0.0, sigma=0.1, clip=True):
+        super().__init__()
+        self.mean, self.sigma, self.clip = mean, sigma, clip
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.gaussian_noise, inpt, mean=self.mean, sigma=self.sigma,
+                                 clip=self.clip)
+
+
+class UniformTemporalSubsample(Transform):
+    """``num_samples`` evenly spaced frames of videos."""
+    _transformed_types = (flambeau.Tensor,)
+
+    def __init__(self, num_samples):
+        super().__init__()
+        self.num_samples = num_samples
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.uniform_temporal_subsample, inpt, self.num_samples)

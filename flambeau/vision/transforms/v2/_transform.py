@@ -43,6 +43,16 @@ def _is_image_like(inpt):
     return isinstance(inpt, _IMAGES) or is_pil_image(inpt)
 
 
+def has_any(flat_inputs, *types):
+    """Whether one input is of one of ``types`` (classes or predicates)."""
+    return any(check_type(inpt, types) for inpt in flat_inputs)
+
+
+def has_all(flat_inputs, *types):
+    """Whether each of ``types`` matches one input at least."""
+    return all(any(check_type(inpt, (t,)) for inpt in flat_inputs) for t in types)
+
+
 def query_size(flat_inputs):
     """The one ``(height, width)`` of the sample's images, videos, masks and boxes."""
     sizes = {tuple(F.get_size(inpt)) for inpt in flat_inputs

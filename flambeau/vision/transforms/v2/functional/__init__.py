@@ -22,7 +22,8 @@ __all__ = ["InterpolationMode", "center_crop", "convert_bounding_box_format", "c
            "adjust_gamma", "adjust_sharpness", "autocontrast", "equalize", "invert",
            "posterize", "solarize", "grayscale_to_rgb", "convert_image_dtype", "elastic",
            "elastic_transform", "get_image_num_channels", "get_image_size", "get_num_channels",
-           "is_pure_tensor", "permute_channels", "sanitize_bounding_boxes", "to_tensor"]
+           "is_pure_tensor", "permute_channels", "sanitize_bounding_boxes", "to_tensor",
+           "gaussian_noise", "get_num_frames", "uniform_temporal_subsample"]
 
 pil_to_tensor, to_pil_image = F1.pil_to_tensor, F1.to_pil_image
 
@@ -421,6 +422,37 @@ def _grayscale_to_rgb_image(img):
 
 
 grayscale_to_rgb = _dispatcher(_grayscale_to_rgb_image)
+
+
+def _gaussian_noise_image(img, mean=0.0, sigma=0.1, clip=True):
+    if is_pil_image(img):
+        raise ValueError("Gaussian Noise is not implemented for PIL images.")
+    if sigma < 0:
+        raise ValueError(f"sigma shouldn't be negative. Got {sigma}")
+    if img.is_floating_point():
+        out = img + (mean + flambeau.randn_like(img) * sigma)
+        return flambeau.clamp(out, 0, 1) if clip else out
+    if img.dtype != flambeau.uint8:
+        raise ValueError("Input tensor is expected to be in uint8 or float dtype, got "
+                         f"dtype={img.dtype}")
+    noise = ((mean * 255) + flambeau.randn_like(img, dtype=flambeau.float32) * (sigma * 255))
+    out = img + noise.to(flambeau.int16)
+    return (flambeau.clamp(out, 0, 255) if clip else out).to(flambeau.uint8)
+
+
+def _uniform_temporal_subsample_video(video, num_samples):
+    indices = flambeau.linspace(0, video.shape[-4] - 1, num_samples).long()
+    return flambeau.index_select(video, -4, indices)
+
+
+gaussian_noise = _dispatcher(_gaussian_noise_image)
+uniform_temporal_subsample = _dispatcher(_uniform_temporal_subsample_video)
+
+
+def get_num_frames(inpt):
+    if isinstance(inpt, tv_tensors.Video) or is_pure_tensor(inpt):
+        return inpt.shape[-4]
+    raise _unsupported(get_num_frames, inpt)
 
 
 def _tensor_only(name, kernel):
