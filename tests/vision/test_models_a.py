@@ -241,3 +241,7 @@ def test_missing_weights_without_network_names_path_and_url(tmp_path, monkeypatc
     path = tmp_path / "hub" / "checkpoints" / "squeezenet1_1-b8a52dc0.pth"
     assert str(path) in str(error.value) and weights.url in str(error.value)
     assert not path.exists()
+
+
+def test_missing_model_attribute_as_torchvision(as_torch):
+    raises_like(lambda: fvm.no_such_model, lambda: tvm.no_such_model)
