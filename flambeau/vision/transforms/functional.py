@@ -112,9 +112,10 @@ def pil_to_tensor(pic):
     if pic.mode in _BYTE_MODES:
         array = _pil_array(pic)
     else:
-        array = np.array(pic, copy=True)
+        array = np.asarray(pic)
         array = array[:, :, None] if array.ndim == 2 else array
-    return flambeau.from_numpy(np.ascontiguousarray(array.transpose(2, 0, 1)))
+    # one copy, always: Pillow's bytes are read-only, and the tensor is the caller's to change
+    return flambeau.from_numpy(np.array(array.transpose(2, 0, 1), order="C"))
 
 
 _MODES = {1: {np.uint8: "L", np.int16: "I;16", np.int32: "I", np.float32: "F"},
