@@ -91,6 +91,13 @@ class _Progress:
             sys.stderr.write("\n")
 
 
+def _read_chunk(response, what):
+    try:
+        return response.read(_READ_CHUNK)
+    except OSError as error:  # a timeout or a reset connection
+        raise URLError(f"{what} broke off: {error}") from error
+
+
 def download_url_to_file(url, dst, hash_prefix=None, progress=True):
     """Downloads ``url`` to the path ``dst``, through a ``<dst>.<uuid>.partial`` file renamed
     when complete (a broken download never replaces a good file). With ``hash_prefix`` the
@@ -105,13 +112,11 @@ def download_url_to_file(url, dst, hash_prefix=None, progress=True):
                 length = response.info().get_all("Content-Length")
                 bar = _Progress(int(length[0]) if length else None, progress)
                 try:
-                    while buffer := response.read(_READ_CHUNK):
+                    while buffer := _read_chunk(response, f"download of {url} to {dst}"):
                         file.write(buffer)
                         if sha256 is not None:
                             sha256.update(buffer)
                         bar.update(len(buffer))
-                except OSError as error:
-                    raise URLError(f"download of {url} to {dst} broke off: {error}") from error
                 finally:
                     bar.close()
         if sha256 is not None:

@@ -275,3 +275,25 @@ def test_github_download(lib, server, tmp_path, monkeypatch, capfd):
     assert sorted(os.listdir(tmp_path / "hub")) == ["someone_tool_main", "trusted_list"]
     assert (tmp_path / "hub/trusted_list").read_text() == "someone_tool\n"
     assert sorted(os.listdir(tmp_path / "hub/someone_tool_main")) == ["helper.py", "hubconf.py"]
+
+
+def test_download_broken_off(tmp_path, monkeypatch):
+    """A connection that stalls mid-file: a URLError naming the URL and the path, and no file."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def serve():
+        connection, _ = listener.accept()
+        connection.recv(4096)
+        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + b"x" * 10)
+        threading.Event().wait(5)  # then silence
+        connection.close()
+    threading.Thread(target=serve, daemon=True).start()
+    monkeypatch.setattr(hub, "TIMEOUT", 0.5)
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/big.pth"
+    with pytest.raises(URLError, match="broke off") as error:
+        hub.download_url_to_file(url, str(tmp_path / "big.pth"), progress=False)
+    assert url in str(error.value) and str(tmp_path / "big.pth") in str(error.value)
+    assert os.listdir(tmp_path) == []
+    listener.close()
