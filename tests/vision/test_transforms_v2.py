@@ -327,3 +327,28 @@ def test_noise_and_video_subsampling():
     assert F2.has_all(flat_ours, FV.Image, int) == T2.has_all(flat_theirs, TV.Image, int) is True
     assert F2.query_chw(flat_ours) == T2.query_chw(flat_theirs)
     raises_like(lambda: F2.GaussianNoise()(pil()), lambda: T2.GaussianNoise()(pil()))
+
+
+def test_register_kernel_for_a_custom_tv_tensor():
+    def build(lib, T):
+        class Points(lib.TVTensor):
+            pass
+
+        @T.functional.register_kernel(T.functional.horizontal_flip, Points)
+        def flip(points):
+            return lib.wrap(points * -1, like=points)
+
+        return Points
+    ours_cls, theirs_cls = build(FV, F2), build(TV, T2)
+    ours = F2.RandomHorizontalFlip(1.0)({"p": ours_cls(flambeau.tensor([1.0, 2.0])),
+                                         "q": ours_cls(flambeau.tensor([3.0]))})
+    theirs = T2.RandomHorizontalFlip(1.0)({"p": theirs_cls(torch.tensor([1.0, 2.0])),
+                                           "q": theirs_cls(torch.tensor([3.0]))})
+    np.testing.assert_array_equal(ours["p"].numpy(), theirs["p"].numpy())
+    # no kernel: passed through by transforms, refused by the functional
+    unknown_ours, unknown_theirs = ours_cls(flambeau.tensor([1.0])), theirs_cls(torch.tensor([1.0]))
+    np.testing.assert_array_equal(F2.RandomVerticalFlip(1.0)(unknown_ours).numpy(), [1.0])
+    with pytest.raises(TypeError, match="Functional F.vertical_flip supports inputs of type"):
+        F2.functional.vertical_flip(unknown_ours)
+    with pytest.raises(ValueError, match="cannot be registered for the builtin tv_tensor"):
+        F2.functional.register_kernel(F2.functional.resize, FV.Image)

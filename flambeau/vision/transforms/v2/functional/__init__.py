@@ -23,7 +23,7 @@ __all__ = ["InterpolationMode", "center_crop", "convert_bounding_box_format", "c
            "posterize", "solarize", "grayscale_to_rgb", "convert_image_dtype", "elastic",
            "elastic_transform", "get_image_num_channels", "get_image_size", "get_num_channels",
            "is_pure_tensor", "permute_channels", "sanitize_bounding_boxes", "to_tensor",
-           "gaussian_noise", "get_num_frames", "uniform_temporal_subsample"]
+           "gaussian_noise", "get_num_frames", "uniform_temporal_subsample", "register_kernel"]
 
 pil_to_tensor, to_pil_image = F1.pil_to_tensor, F1.to_pil_image
 
@@ -54,6 +54,11 @@ def _dispatcher(image, boxes=None, mask=None, videos=True):
     """The functional for ``image`` (PIL images and image tensors), ``boxes`` (a kernel taking
     and returning BoundingBoxes) and ``mask`` (default: none)."""
     def functional(inpt, *args, **kwargs):
+        kernel = _registered(functional, inpt)
+        if kernel is not None:
+            return kernel(inpt, *args, **kwargs)
+        if isinstance(inpt, tv_tensors.TVTensor) and not isinstance(inpt, _BUILTIN):
+            raise _unsupported(functional, inpt)
         if isinstance(inpt, tv_tensors.BoundingBoxes):
             if boxes is None:
                 raise _unsupported(functional, inpt)
@@ -70,17 +75,58 @@ def _dispatcher(image, boxes=None, mask=None, videos=True):
             return image(inpt, *args, **kwargs)
         raise _unsupported(functional, inpt)
 
-    functional.handles = lambda inpt: not (
+    functional.kernels = {}
+    functional.types = ["Image", "Tensor", "PIL.Image.Image"] + ["Mask"] * (mask is not None) + \
+        ["BoundingBoxes"] * (boxes is not None) + ["Video"] * videos
+    functional.handles = lambda inpt: _registered(functional, inpt) is not None or not (
         (boxes is None and isinstance(inpt, tv_tensors.BoundingBoxes))
         or (mask is None and isinstance(inpt, tv_tensors.Mask))
+        or (isinstance(inpt, tv_tensors.TVTensor) and not isinstance(inpt, _BUILTIN))
         or not (isinstance(inpt, flambeau.Tensor) or is_pil_image(inpt)))
     functional.__doc__ = image.__doc__
     return functional
 
 
+_BUILTIN = (tv_tensors.Image, tv_tensors.Video, tv_tensors.Mask, tv_tensors.BoundingBoxes)
+
+
+def _registered(functional, inpt):
+    """The kernel registered for ``inpt``'s class (or a base below TVTensor), if any."""
+    if functional.kernels and isinstance(inpt, tv_tensors.TVTensor):
+        for cls in type(inpt).__mro__:
+            if cls is tv_tensors.TVTensor:
+                break
+            if cls in functional.kernels:
+                return functional.kernels[cls]
+    return None
+
+
+def register_kernel(functional, tv_tensor_cls):
+    """A decorator registering a kernel of ``functional`` (or its name) for a user-defined
+    tv_tensor class; the kernel gets the tv_tensor itself and returns what it likes."""
+    if isinstance(functional, str):
+        functional = globals().get(functional)
+    if not (callable(functional) and hasattr(functional, "kernels")):
+        raise ValueError("Kernels can only be registered on functionals from the "
+                         f"torchvision.transforms.v2.functional namespace, but got {functional}.")
+    if not (isinstance(tv_tensor_cls, type) and issubclass(tv_tensor_cls, tv_tensors.TVTensor)):
+        raise ValueError("Kernels can only be registered for subclasses of "
+                         f"torchvision.tv_tensors.TVTensor, but got {tv_tensor_cls}.")
+    if tv_tensor_cls in _BUILTIN:
+        raise ValueError("Kernels cannot be registered for the builtin tv_tensor classes, but got "
+                         f"{tv_tensor_cls}")
+
+    def register(kernel):
+        functional.kernels[tv_tensor_cls] = kernel
+        return kernel
+    return register
+
+
 def _unsupported(functional, inpt):
-    return TypeError(f"{functional.__name__}() received an input of type {type(inpt).__name__}, "
-                     "which is not supported by this function.")
+    """torchvision's TypeError, the supported types named (not printed as classes)."""
+    types = getattr(functional, "types", ["Tensor"])
+    return TypeError(f"Functional F.{functional.__name__} supports inputs of type "
+                     f"[{', '.join(types)}], but got {type(inpt)} instead.")
 
 
 # ---- bounding boxes ----
