@@ -121,6 +121,17 @@ def test_resnet18_training_step_gradients(tmp_path, no_random_init):
         _close(buffer, t_buffers[key])
 
 
+@pytest.mark.parametrize("name", ["alexnet", "squeezenet1_1"])
+def test_training_mode_dropout_as_torchvision(name, tmp_path, no_random_init):
+    theirs = _torch_model(name).train()
+    ours = _loaded(name, theirs, tmp_path).train()
+    x = _input((2, 3, 64, 64))
+    torch.manual_seed(3)
+    expected = theirs(torch.tensor(x))
+    flambeau.manual_seed(3)
+    _close(ours(flambeau.tensor(x)), expected)
+
+
 @pytest.mark.parametrize("memory_efficient", [False, True])
 def test_densenet_training_with_dropout_and_checkpointing(memory_efficient, tmp_path):
     options = dict(growth_rate=8, block_config=(2, 3, 2, 2), num_init_features=16, bn_size=2, drop_rate=0.2,
