@@ -4,18 +4,20 @@ import warnings
 from collections.abc import Sequence
 
 import flambeau
+from ..._pil import is_pil_image
 from ... import tv_tensors
 from .. import functional as F1
 from .. import transforms as _v1
 from ..transforms import _setup_angle, _setup_size, _check_sequence, _SIZE_MESSAGE, _uniform
 from . import functional as F
-from ._transform import Transform, _RandomApplyTransform, query_size
-from ._utils import check_padding, get_fill, parse_padding, setup_fill
+from ._transform import Transform, _RandomApplyTransform, has_all, has_any, is_pure_tensor, \
+    query_size
+from ._utils import check_padding, get_bounding_boxes, get_fill, parse_padding, setup_fill
 
 __all__ = ["RandomHorizontalFlip", "RandomVerticalFlip", "Resize", "CenterCrop",
            "RandomResizedCrop", "RandomCrop", "Pad", "RandomRotation", "RandomAffine",
            "FiveCrop", "TenCrop", "RandomPerspective", "ElasticTransform", "RandomZoomOut",
-           "ScaleJitter", "RandomShortestSize", "RandomResize"]
+           "ScaleJitter", "RandomShortestSize", "RandomResize", "RandomIoUCrop"]
 
 
 class RandomHorizontalFlip(_RandomApplyTransform):
@@ -337,3 +339,62 @@ class RandomResize(_RandomResizeBase):
 
     def make_params(self, flat_inputs):
         return dict(size=[int(flambeau.randint(self.min_size, self.max_size, ()))])
+
+
+class RandomIoUCrop(Transform):
+    """SSD's crop: draws a minimum overlap among ``sampler_options`` (1: no crop), then up to
+    ``trials`` crops until one holds box centres and overlaps a box by that much; boxes whose
+    centre is outside are zeroed."""
+
+    def __init__(self, min_scale=0.3, max_scale=1.0, min_aspect_ratio=0.5, max_aspect_ratio=2.0,
+                 sampler_options=None, trials=40):
+        super().__init__()
+        self.min_scale, self.max_scale = min_scale, max_scale
+        self.min_aspect_ratio, self.max_aspect_ratio = min_aspect_ratio, max_aspect_ratio
+        self.options = [0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0] if sampler_options is None \
+            else sampler_options
+        self.trials = trials
+
+    def check_inputs(self, flat_inputs):
+        if not (has_all(flat_inputs, tv_tensors.BoundingBoxes) and
+                has_any(flat_inputs, is_pil_image, tv_tensors.Image, is_pure_tensor)):
+            raise TypeError(f"{type(self).__name__}() requires input sample to contain tensor or "
+                            "PIL images and bounding boxes. Sample can also contain masks.")
+
+    def make_params(self, flat_inputs):
+        from ...ops import box_iou
+        height, width = query_size(flat_inputs)
+        xyxy = F._plain(F.convert_bounding_box_format(get_bounding_boxes(flat_inputs),
+                                                      new_format="XYXY"))
+        cx, cy = 0.5 * (xyxy[..., 0] + xyxy[..., 2]), 0.5 * (xyxy[..., 1] + xyxy[..., 3])
+        while True:
+            min_overlap = self.options[int(flambeau.randint(low=0, high=len(self.options),
+                                                            size=(1,)))]
+            if min_overlap >= 1.0:
+                return {}
+            for _ in range(self.trials):
+                r = self.min_scale + (self.max_scale - self.min_scale) * flambeau.rand(2)
+                new_w, new_h = int(width * r[0]), int(height * r[1])
+                if not self.min_aspect_ratio <= new_w / new_h <= self.max_aspect_ratio:
+                    continue
+                r = flambeau.rand(2)
+                left, top = int((width - new_w) * r[0]), int((height - new_h) * r[1])
+                right, bottom = left + new_w, top + new_h
+                if left == right or top == bottom:
+                    continue
+                inside = (left < cx) & (cx < right) & (top < cy) & (cy < bottom)
+                if not inside.any():
+                    continue
+                crop = flambeau.tensor([[left, top, right, bottom]], dtype=xyxy.dtype)
+                if box_iou(xyxy[inside], crop).max() < min_overlap:
+                    continue
+                return dict(top=top, left=left, height=new_h, width=new_w, inside=inside)
+
+    def transform(self, inpt, params):
+        if not params:
+            return inpt
+        output = self._call_kernel(F.crop, inpt, top=params["top"], left=params["left"],
+                                   height=params["height"], width=params["width"])
+        if isinstance(output, tv_tensors.BoundingBoxes):
+            output[~params["inside"]] = 0
+        return output
