@@ -291,3 +291,19 @@ def test_grad_scaler_state_dict_and_pickle():
         assert scaler.get_scale() == 2.0
         raises_like(lambda: other.load_state_dict({}),
                     lambda: torch.amp.GradScaler("cpu").load_state_dict({}))
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize("op", ["mm", "addmm", "conv2d"])
+def test_half_products_accumulate_in_float32_as_torch(op, dtype):
+    """NumPy's own half matmul accumulates in half precision: nearly every element would
+    differ from torch's; computed in float32 and rounded once, they agree but for ties."""
+    calls = {"mm": (lambda L, a, b, c: L.mm(a, b), [(32, 64), (64, 16), (16,)]),
+             "addmm": (lambda L, a, b, c: L.addmm(c, a, b), [(32, 64), (64, 16), (16,)]),
+             "conv2d": (lambda L, x, w, c: L.nn.functional.conv2d(x, w), [(2, 3, 9, 9),
+                                                                          (4, 3, 3, 3), (1,)])}
+    fn, shapes = calls[op]
+    inputs = [pair(*s, dtype=dtype) for s in shapes]
+    ours, theirs = (to_numpy(fn(lib, *[t[i] for t in inputs]).float())
+                    for i, lib in enumerate((flambeau, torch)))
+    assert (ours != theirs).mean() < 0.01

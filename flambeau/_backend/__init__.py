@@ -41,6 +41,17 @@ def _reuse_freed_memory():
 _reuse_freed_memory()
 
 
+def matmul(a, b):
+    """``numpy.matmul``, with float16 and bfloat16 operands multiplied in float32 by BLAS and
+    the product rounded once, as torch's CPU kernels accumulate them: NumPy has no BLAS loop
+    for the half types, and its own is some 50 times slower and accumulates in half precision.
+    """
+    dtype = a.dtype
+    if dtype.itemsize == 2 and dtype.kind in "fV":  # float16, or ml_dtypes' bfloat16
+        return numpy.matmul(a.astype(numpy.float32), b.astype(numpy.float32)).astype(dtype)
+    return numpy.matmul(a, b)
+
+
 def array_module(array):
     """NumPy for host arrays, CuPy for device arrays."""
     if cupy is not None and isinstance(array, cupy.ndarray):

@@ -1,8 +1,9 @@
 """Matrix products: dot, mv, mm, bmm, matmul and their fused ``add*`` forms, tensordot, einsum.
 
-Every product goes straight to ``np.matmul`` (BLAS for float and complex) on the inputs'
-arrays, without copies; gradients are products with transposed views, written with flambeau
-ops so that they are differentiable again. Unlike NumPy, torch does not promote: both
+Every product goes straight to ``np.matmul`` (BLAS for float and complex; float16 and
+bfloat16 through float32, see ``_backend.matmul``) on the inputs' arrays, without copies;
+gradients are products with transposed views, written with flambeau ops so that they are
+differentiable again. Unlike NumPy, torch does not promote: both
 operands must have one dtype (integers stay integers, bool is refused), and shape errors use
 torch's words. ``matmul`` records the node torch's own decomposition leaves on its result
 (``MmBackward0``, ``UnsafeViewBackward0``...).
@@ -12,13 +13,14 @@ import warnings
 
 import numpy as np
 
-from .. import _dtype
+from .. import _backend, _dtype
 from .._tensor import Tensor, make
 from ..autograd.graph import record
 from ._util import needs_grad, needs_grad2
 from .registry import defop, register, type_name
 
-_matmul = np.matmul
+_matmul = _backend.matmul  # half types in float32
+_HALVES = (_dtype.float16, _dtype.bfloat16)
 
 # C++ spellings of scalar types in some of torch's messages
 _C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half",
@@ -315,7 +317,10 @@ def _fused(name, node, check, product, grad_a, grad_b, doc):
         if not (input._dtype.is_floating_point or input._dtype.is_complex):
             cast = bool if input._dtype is _dtype.bool else int  # torch casts the scalars
             beta, alpha = cast(beta), cast(alpha)
-        p = product(a._data, b._data)
+        x, y = a._data, b._data
+        if a._dtype in _HALVES:  # summed with input in float32, rounded once, as torch's
+            x, y = x.astype(np.float32), y.astype(np.float32)
+        p = product(x, y)
         if alpha != 1:
             p = p * alpha
         try:

@@ -12,6 +12,7 @@ import itertools
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from .. import _backend
 from .._tensor import make
 from ..autograd import grad_mode
 from ..autograd.graph import record
@@ -83,8 +84,8 @@ def conv_forward(x, w, stride, pads, dilation, groups):
     """The convolution of ``x`` by ``w`` (no bias), and the im2col columns it used."""
     n = x.shape[0]
     cols, out = unfold_array(x, w.shape[2:], stride, pads, dilation)
-    y = np.matmul(_grouped(w, groups),
-                  cols.reshape(n, groups, w[0].size, int(np.prod(out))))
+    y = _backend.matmul(_grouped(w, groups),
+                        cols.reshape(n, groups, w[0].size, int(np.prod(out))))
     return y.reshape((n, w.shape[0]) + out), cols
 
 
@@ -92,8 +93,8 @@ def conv_input_grad(gy, w, sizes, stride, pads, dilation, groups):
     """The gradient of the convolution's input of spatial ``sizes`` (the transposed
     convolution of ``gy``)."""
     n, out = gy.shape[0], gy.shape[2:]
-    cols = np.matmul(_grouped(w, groups).transpose(0, 2, 1),
-                     gy.reshape(n, groups, w.shape[0] // groups, int(np.prod(out))))
+    cols = _backend.matmul(_grouped(w, groups).transpose(0, 2, 1),
+                           gy.reshape(n, groups, w.shape[0] // groups, int(np.prod(out))))
     return fold_array(cols.reshape((n, w.shape[1] * groups) + w.shape[2:] + out), sizes,
                       stride, pads, dilation)
 
@@ -101,8 +102,9 @@ def conv_input_grad(gy, w, sizes, stride, pads, dilation, groups):
 def conv_weight_grad(gy, cols, wshape, groups):
     """The gradient of the weight from the output gradient and the input's columns."""
     n, size = gy.shape[0], int(np.prod(gy.shape[2:]))
-    gw = np.matmul(gy.reshape(n, groups, wshape[0] // groups, size),
-                   cols.reshape(n, groups, int(np.prod(wshape[1:])), size).transpose(0, 1, 3, 2))
+    gw = _backend.matmul(gy.reshape(n, groups, wshape[0] // groups, size),
+                         cols.reshape(n, groups, int(np.prod(wshape[1:])), size).transpose(
+                             0, 1, 3, 2))
     return gw.sum(0).reshape(wshape) if n else np.zeros(wshape, gy.dtype)
 
 
