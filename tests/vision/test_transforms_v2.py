@@ -353,3 +353,23 @@ def test_register_kernel_for_a_custom_tv_tensor():
         F2.functional.vertical_flip(unknown_ours)
     with pytest.raises(ValueError, match="cannot be registered for the builtin tv_tensor"):
         F2.functional.register_kernel(F2.functional.resize, FV.Image)
+
+
+VIDEO_OPS = [("resize", ([7, 9],), {}), ("rotate", (30.0,), {}),
+             ("affine", (10.0, [1, 2], 1.1, [3.0, 0.0]), {}), ("gaussian_blur", ([3, 3],), {}),
+             ("adjust_contrast", (1.3,), {}), ("equalize", (), {}), ("pad", (2,), {}),
+             ("perspective", ([[0, 0], [16, 0], [16, 12], [0, 12]],
+                              [[2, 1], [15, 0], [13, 11], [1, 12]]), {}),
+             ("adjust_sharpness", (2.0,), {}), ("five_crop", (5,), {}),
+             ("uniform_temporal_subsample", (2,), {})]
+
+
+@pytest.mark.parametrize("name,args,kwargs", VIDEO_OPS)
+def test_video_kernels(name, args, kwargs):
+    """Videos (and batches of them) fold their leading dimensions as v2's kernels do."""
+    video = np.random.default_rng(0).integers(0, 256, (2, 4, 3, 13, 17), dtype=np.uint8)
+    same(getattr(F2.functional, name)(FV.Video(flambeau.from_numpy(video.copy())), *args,
+                                      **kwargs),
+         getattr(T2.functional, name)(TV.Video(torch.from_numpy(video.copy())), *args, **kwargs))
+    with pytest.raises(TypeError, match="Functional F.rgb_to_grayscale supports inputs of type"):
+        F2.functional.rgb_to_grayscale(FV.Video(flambeau.from_numpy(video)))

@@ -50,9 +50,13 @@ def _nearest_mask(kernel):
     return run
 
 
-def _dispatcher(image, boxes=None, mask=None, videos=True):
-    """The functional for ``image`` (PIL images and image tensors), ``boxes`` (a kernel taking
-    and returning BoundingBoxes) and ``mask`` (default: none)."""
+def _dispatcher(image, boxes=None, mask=None, videos=True, fold=True):
+    """The functional for ``image`` (PIL images and image tensors, leading dimensions folded
+    into one unless not ``fold``), ``boxes`` (a kernel taking and returning BoundingBoxes) and
+    ``mask`` (default: none)."""
+    run = (lambda img, args, kwargs: _batched(image, img, args, kwargs)) if fold else \
+        (lambda img, args, kwargs: image(img, *args, **kwargs))
+
     def functional(inpt, *args, **kwargs):
         kernel = _registered(functional, inpt)
         if kernel is not None:
@@ -66,12 +70,14 @@ def _dispatcher(image, boxes=None, mask=None, videos=True):
         if isinstance(inpt, tv_tensors.Mask):
             if mask is None:
                 raise _unsupported(functional, inpt)
-            return tv_tensors.wrap(mask(_plain(inpt), *args, **kwargs), like=inpt)
+            return _wrap_like(mask(_plain(inpt), *args, **kwargs), inpt)
         if isinstance(inpt, (tv_tensors.Image, tv_tensors.Video)):
             if isinstance(inpt, tv_tensors.Video) and not videos:
                 raise _unsupported(functional, inpt)
-            return tv_tensors.wrap(image(_plain(inpt), *args, **kwargs), like=inpt)
-        if isinstance(inpt, flambeau.Tensor) or is_pil_image(inpt):
+            return _wrap_like(run(_plain(inpt), args, kwargs), inpt)
+        if isinstance(inpt, flambeau.Tensor):
+            return run(inpt, args, kwargs)
+        if is_pil_image(inpt):
             return image(inpt, *args, **kwargs)
         raise _unsupported(functional, inpt)
 
@@ -85,6 +91,24 @@ def _dispatcher(image, boxes=None, mask=None, videos=True):
         or not (isinstance(inpt, flambeau.Tensor) or is_pil_image(inpt)))
     functional.__doc__ = image.__doc__
     return functional
+
+
+def _wrap_like(out, like):
+    """``out`` (or each of a tuple of outputs) as ``like``'s tv_tensor type."""
+    if isinstance(out, tuple):
+        return tuple(tv_tensors.wrap(o, like=like) for o in out)
+    return tv_tensors.wrap(out, like=like)
+
+
+def _batched(kernel, img, args, kwargs):
+    """``kernel`` on ``img``, its leading dimensions (videos, batches of them) folded into one
+    batch dimension as v2's kernels fold them."""
+    if img.ndim <= 4:
+        return kernel(img, *args, **kwargs)
+    out = kernel(img.reshape(-1, *img.shape[-3:]), *args, **kwargs)
+    if not isinstance(out, flambeau.Tensor):  # the crops of five_crop/ten_crop
+        return type(out)(o.reshape(*img.shape[:-3], *o.shape[-3:]) for o in out)
+    return out.reshape(*img.shape[:-3], *out.shape[-3:])
 
 
 _BUILTIN = (tv_tensors.Image, tv_tensors.Video, tv_tensors.Mask, tv_tensors.BoundingBoxes)
@@ -444,7 +468,7 @@ elastic = elastic_transform = _dispatcher(_elastic_image, mask=_nearest_mask(_el
 permute_channels = _dispatcher(_permute_channels_image)
 five_crop = _dispatcher(F1.five_crop)
 ten_crop = _dispatcher(F1.ten_crop)
-rgb_to_grayscale = _dispatcher(_color.rgb_to_grayscale)
+rgb_to_grayscale = _dispatcher(_color.rgb_to_grayscale, videos=False)
 to_grayscale = rgb_to_grayscale
 adjust_brightness = _dispatcher(_color.adjust_brightness)
 adjust_contrast = _dispatcher(_color.adjust_contrast)
@@ -467,7 +491,7 @@ def _grayscale_to_rgb_image(img):
         img.expand(*img.shape[:-3], 3, *img.shape[-2:]).clone()
 
 
-grayscale_to_rgb = _dispatcher(_grayscale_to_rgb_image)
+grayscale_to_rgb = _dispatcher(_grayscale_to_rgb_image, videos=False)
 
 
 def _gaussian_noise_image(img, mean=0.0, sigma=0.1, clip=True):
@@ -492,7 +516,7 @@ def _uniform_temporal_subsample_video(video, num_samples):
 
 
 gaussian_noise = _dispatcher(_gaussian_noise_image)
-uniform_temporal_subsample = _dispatcher(_uniform_temporal_subsample_video)
+uniform_temporal_subsample = _dispatcher(_uniform_temporal_subsample_video, fold=False)
 
 
 def get_num_frames(inpt):
