@@ -50,6 +50,8 @@ def test_split_and_attributes(parts):
         assert part.classes == MNIST.classes and part.class_to_idx["3 - three"] == 3
     assert repr(train) == "Dataset Digits\n    Number of datapoints: 1442\n    Split: Train"
     assert repr(test).splitlines()[-1] == "    Split: Test"
+    with pytest.raises(TypeError):
+        Digits("data")  # no root: a MNIST-style call fails instead of reading "data" as train
 
 
 def test_items_and_transforms(parts):

@@ -20,12 +20,12 @@ class Digits(VisionDataset):
     int64. Unlike torchvision's data sets, items are not PIL images (Pillow is not needed):
     an item is ``(image, target)`` with ``image`` a float32 tensor (1, 8, 8) in [0, 1]
     (``data / 16``), what ``ToTensor`` gives, so tensor transforms such as ``Normalize``
-    apply directly.
+    apply directly. The arguments are keyword-only: there is no ``root`` to pass.
     """
 
     classes = MNIST.classes
 
-    def __init__(self, train=True, transform=None, target_transform=None):
+    def __init__(self, *, train=True, transform=None, target_transform=None):
         super().__init__(None, transform=transform, target_transform=target_transform)
         self.train = train
         labels = read_label_file(os.path.join(_DATA, "digits-labels-idx1-ubyte")).numpy()
