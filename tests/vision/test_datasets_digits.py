@@ -67,6 +67,10 @@ def test_items_and_transforms(parts):
     np.testing.assert_array_equal(image2.numpy(), train[7][0].numpy() * 2 - 1)
     assert label2 == label + 10
     assert "StandardTransform" in repr(shifted)
+    subset = Digits()
+    subset.data, subset.targets = train.data[7:9], train.targets[7:9]
+    assert len(subset) == 2 and subset[0][1] == label
+    np.testing.assert_array_equal(subset[0][0].numpy(), train[7][0].numpy())
     images, labels = next(iter(DataLoader(train, batch_size=16)))
     assert images.shape == (16, 1, 8, 8) and labels.tolist() == train.targets[:16].tolist()
 

@@ -16,8 +16,9 @@ class Digits(VisionDataset):
 
     ``train=False`` gives every fifth image of each digit in file order (the 5th, 10th, ...
     "0", and so on: 355 images), ``train=True`` the other 1,442: always the same split, with
-    all digits in both parts in the same proportions. ``data`` is (N, 8, 8) uint8 with the original values 0..16, ``targets``
-    int64. Unlike torchvision's data sets, items are not PIL images (Pillow is not needed):
+    all digits in both parts in the same proportions. ``data`` is (N, 8, 8) uint8 with the
+    original values 0..16, ``targets`` int64; items are read from them (changing them, as
+    one does to take a subset, changes the items). Unlike torchvision's data sets, items are not PIL images (Pillow is not needed):
     an item is ``(image, target)`` with ``image`` a float32 tensor (1, 8, 8) in [0, 1]
     (``data / 16``), what ``ToTensor`` gives, so tensor transforms such as ``Normalize``
     apply directly. The arguments are keyword-only: there is no ``root`` to pass.
@@ -32,18 +33,16 @@ class Digits(VisionDataset):
         order = np.argsort(labels, kind="stable")
         rank = np.empty_like(order)  # each image's position among the images of its digit
         rank[order] = np.arange(len(order)) - np.searchsorted(labels[order], labels[order])
-        part = flambeau.from_numpy(np.flatnonzero((rank % 5 == 4) != train))
+        part = flambeau.from_numpy(np.flatnonzero((rank % 5 == 4) != bool(train)))
         self.data = read_image_file(os.path.join(_DATA, "digits-images-idx3-ubyte"))[part]
         self.targets = flambeau.from_numpy(labels)[part]
-        # the items' pixels, scaled once: an item is then a copy of 64 floats
-        self._images = np.divide(self.data.numpy()[:, None], np.float32(16), dtype=np.float32)
-        self._labels = self.targets.tolist()
 
     def __getitem__(self, index):
-        return self._apply(flambeau.from_numpy(self._images[index].copy()), self._labels[index])
+        image = np.divide(self.data.numpy()[index, None], np.float32(16), dtype=np.float32)
+        return self._apply(flambeau.from_numpy(image), int(self.targets.numpy()[index]))
 
     def __len__(self):
-        return len(self._labels)
+        return len(self.data)
 
     @property
     def class_to_idx(self):
