@@ -373,3 +373,20 @@ def test_video_kernels(name, args, kwargs):
          getattr(T2.functional, name)(TV.Video(torch.from_numpy(video.copy())), *args, **kwargs))
     with pytest.raises(TypeError, match="Functional F.rgb_to_grayscale supports inputs of type"):
         F2.functional.rgb_to_grayscale(FV.Video(flambeau.from_numpy(video)))
+
+
+def test_constructor_errors():
+    for args, kwargs in [((), {"brightness": [1, 2, 3]}), ((), {"hue": (0.3, 0.1)}),
+                         ((), {"contrast": -1})]:
+        raises_like(lambda: F2.ColorJitter(*args, **kwargs),
+                    lambda: T2.ColorJitter(*args, **kwargs))
+    raises_like(lambda: F2.RandomCrop(5, padding=[1, 2, 3]),
+                lambda: T2.RandomCrop(5, padding=[1, 2, 3]))
+    raises_like(lambda: F2.Resize([1, 2, 3]), lambda: T2.Resize([1, 2, 3]))
+    raises_like(lambda: F2.RandomApply([]), lambda: T2.RandomApply([]))
+    raises_like(lambda: F2.RandomChoice([F2.Grayscale()], p=[1, 2]),
+                lambda: T2.RandomChoice([T2.Grayscale()], p=[1, 2]))
+    raises_like(lambda: F2.RandomZoomOut(side_range=(0.5, 2)),
+                lambda: T2.RandomZoomOut(side_range=(0.5, 2)))
+    raises_like(lambda: F2.SanitizeBoundingBoxes(min_size=0.5),
+                lambda: T2.SanitizeBoundingBoxes(min_size=0.5))

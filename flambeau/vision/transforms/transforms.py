@@ -364,20 +364,26 @@ class ColorJitter(Module):
                                      clip_first_on_zero=False)
 
     @staticmethod
-    def _check_input(value, name, center=1, bound=(0, float("inf")), clip_first_on_zero=True):
-        """A (low, high) range from a number (center -/+ value) or a pair; None for no change."""
+    def _check_input(value, name, center=1, bound=(0, float("inf")), clip_first_on_zero=True,
+                     v2=False):
+        """A (low, high) range from a number (center -/+ value) or a pair; None for no change.
+        ``v2``: any sequence is taken, with v2's messages."""
         if isinstance(value, numbers.Number):
             if value < 0:
                 raise ValueError(f"If {name} is a single number, it must be non negative.")
             value = [center - float(value), center + float(value)]
             if clip_first_on_zero:
                 value[0] = max(value[0], 0.0)
-        elif isinstance(value, (tuple, list)) and len(value) == 2:
+        elif isinstance(value, Sequence if v2 else (tuple, list)) and len(value) == 2:
             value = [float(value[0]), float(value[1])]
+        elif v2:
+            raise TypeError(f"{name}={value} should be a single number or a sequence with "
+                            "length 2.")
         else:
             raise TypeError(f"{name} should be a single number or a list/tuple with length 2.")
         if not bound[0] <= value[0] <= value[1] <= bound[1]:
-            raise ValueError(f"{name} values should be between {bound}, but got {value}.")
+            raise ValueError(f"{name} values should be between {bound}"
+                             f"{' and increasing' if v2 else ''}, but got {value}.")
         return None if value[0] == value[1] == center else tuple(value)
 
     @staticmethod

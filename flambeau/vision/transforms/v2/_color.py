@@ -36,12 +36,13 @@ class ColorJitter(Transform):
 
     def __init__(self, brightness=None, contrast=None, saturation=None, hue=None):
         super().__init__()
-        check = _ColorJitterV1._check_input
-        self.brightness = None if brightness is None else check(brightness, "brightness")
-        self.contrast = None if contrast is None else check(contrast, "contrast")
-        self.saturation = None if saturation is None else check(saturation, "saturation")
-        self.hue = None if hue is None else check(hue, "hue", center=0, bound=(-0.5, 0.5),
-                                                  clip_first_on_zero=False)
+        def check(value, name, **kwargs):
+            return None if value is None else _ColorJitterV1._check_input(value, name, v2=True,
+                                                                          **kwargs)
+        self.brightness = check(brightness, "brightness")
+        self.contrast = check(contrast, "contrast")
+        self.saturation = check(saturation, "saturation")
+        self.hue = check(hue, "hue", center=0, bound=(-0.5, 0.5), clip_first_on_zero=False)
 
     def make_params(self, flat_inputs):
         fn_idx = flambeau.randperm(4)
