@@ -1,12 +1,15 @@
 """EMNIST and QMNIST against torchvision 0.28 on small files written here in their published
 formats (idx3 ubyte images; idx1 ubyte labels for EMNIST, idx2 int32 label rows for QMNIST)."""
 import gzip
+import hashlib
+import io
+import lzma
 import urllib.request
+import zipfile
 
 import numpy as np
 import pytest
 
-import flambeau
 from flambeau.vision import datasets as FD, transforms as FT
 
 torch = pytest.importorskip("torch")
@@ -98,6 +101,29 @@ def test_emnist_missing_files_without_network(tmp_path, monkeypatch):
         assert text in str(error.value)
 
 
+def serve(monkeypatch, files):
+    """urlopen answers each URL whose last part names a file of ``files`` with its bytes."""
+    def urlopen(request, timeout=None):
+        return io.BytesIO(files[request.full_url.rsplit("/", 1)[1]])
+    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
+
+
+def test_emnist_download_unpacks_nist_zip(emnist_root, tmp_path, monkeypatch):
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in sorted((emnist_root / "EMNIST" / "raw").iterdir()):
+            zipped.writestr(f"gzip/{path.name}.gz", gzip.compress(path.read_bytes()))
+    data = archive.getvalue()
+    serve(monkeypatch, {"gzip.zip": data})
+    emnist = type("EMNIST", (FD.EMNIST,), {"md5": hashlib.md5(data).hexdigest()})
+    ours = emnist(str(tmp_path), "balanced", train=False, download=True)
+    theirs = TD.EMNIST(str(emnist_root), "balanced", train=False)
+    np.testing.assert_array_equal(ours.data.numpy(), theirs.data.numpy())
+    raw = tmp_path / "EMNIST" / "raw"
+    assert sorted(p.name for p in raw.iterdir()) == sorted(
+        [p.name for p in (emnist_root / "EMNIST" / "raw").iterdir()] + ["gzip.zip"])
+
+
 # ------------------------------------------------------------------------------- QMNIST
 
 @pytest.fixture(scope="module")
@@ -130,19 +156,29 @@ def test_qmnist(qmnist_root, what, compat):
     assert_same(ours, theirs, [0, 1, len(theirs) - 1])
 
 
-def test_qmnist_reads_xz_and_gz_and_rejects_bad_what(qmnist_root, tmp_path):
-    import lzma
+def test_qmnist_download_unpacks_xz(qmnist_root, tmp_path, monkeypatch):
+    names = ("xnist-images-idx3-ubyte", "xnist-labels-idx2-int")
+    files = {name + ".xz": lzma.compress((qmnist_root / "QMNIST" / "raw" / name).read_bytes())
+             for name in names}
+    serve(monkeypatch, files)
+    resources = dict(FD.QMNIST.resources, nist=[
+        (url, hashlib.md5(files[url.rsplit("/", 1)[1]]).hexdigest())
+        for url, _ in FD.QMNIST.resources["nist"]])
+    qmnist = type("QMNIST", (FD.QMNIST,), {"resources": resources})
+    ours = qmnist(str(tmp_path), what="nist", compat=False, download=True)
+    theirs = TD.QMNIST(str(qmnist_root), what="nist", compat=False)
+    np.testing.assert_array_equal(ours.targets.numpy(), theirs.targets.numpy())
+    np.testing.assert_array_equal(ours.data.numpy(), theirs.data.numpy())
+
+
+def test_qmnist_reads_gz_and_rejects_bad_what(qmnist_root, tmp_path):
     raw = tmp_path / "QMNIST" / "raw"
     raw.mkdir(parents=True)
-    for name in ("xnist-images-idx3-ubyte", "xnist-labels-idx2-int"):
+    for name in ("qmnist-train-images-idx3-ubyte", "qmnist-train-labels-idx2-int"):
         data = (qmnist_root / "QMNIST" / "raw" / name).read_bytes()
-        (raw / (name + ".xz")).write_bytes(lzma.compress(data))
-    FD.utils.extract_archive(str(raw / "xnist-images-idx3-ubyte.xz"))  # unpacked beside it
-    labels = raw / "xnist-labels-idx2-int"
-    (raw / (labels.name + ".gz")).write_bytes(gzip.compress(lzma.decompress(
-        (raw / (labels.name + ".xz")).read_bytes())))
-    ours = FD.QMNIST(str(tmp_path), what="nist", download=True)  # present: nothing fetched
-    theirs = TD.QMNIST(str(qmnist_root), what="nist")
+        (raw / (name + ".gz")).write_bytes(gzip.compress(data))
+    ours = FD.QMNIST(str(tmp_path), download=True)  # present: nothing fetched
+    theirs = TD.QMNIST(str(qmnist_root))  # torchvision reads the unpacked files only
     np.testing.assert_array_equal(ours.targets.numpy(), theirs.targets.numpy())
     np.testing.assert_array_equal(ours.data.numpy(), theirs.data.numpy())
     for what in ("valid", 10):
@@ -150,4 +186,4 @@ def test_qmnist_reads_xz_and_gz_and_rejects_bad_what(qmnist_root, tmp_path):
             TD.QMNIST(str(qmnist_root), what=what)
         with pytest.raises(ValueError, match=f"^{error.value}$".replace("{", r"\{")):
             FD.QMNIST(str(qmnist_root), what=what)
-    assert flambeau.vision.datasets.QMNIST.classes == TD.QMNIST.classes
+    assert FD.QMNIST.classes == TD.QMNIST.classes
