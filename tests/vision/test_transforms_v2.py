@@ -390,3 +390,15 @@ def test_constructor_errors():
                 lambda: T2.RandomZoomOut(side_range=(0.5, 2)))
     raises_like(lambda: F2.SanitizeBoundingBoxes(min_size=0.5),
                 lambda: T2.SanitizeBoundingBoxes(min_size=0.5))
+
+
+def test_v1_get_params_on_v2_classes():
+    for name in ("RandomCrop", "RandomResizedCrop", "RandomRotation", "RandomAffine",
+                 "RandomPerspective", "ElasticTransform", "ColorJitter", "GaussianBlur",
+                 "RandomErasing", "AutoAugment"):
+        assert getattr(F2, name).get_params is getattr(
+            __import__("flambeau.vision.transforms", fromlist=[name]), name).get_params
+        assert hasattr(getattr(T2, name), "get_params")
+    flambeau.manual_seed(0)
+    torch.manual_seed(0)
+    assert F2.RandomCrop.get_params(pil(), (5, 6)) == T2.RandomCrop.get_params(pil(), (5, 6))

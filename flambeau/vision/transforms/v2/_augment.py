@@ -6,7 +6,8 @@ import flambeau
 from flambeau.nn import functional as nnF
 from ..._pil import is_pil_image
 from ... import tv_tensors
-from ..transforms import _area_and_ratio, _check_erasing, _randint
+from ..transforms import RandomErasing as _RandomErasingV1, _area_and_ratio, _check_erasing, \
+    _randint
 from . import functional as F
 from ._transform import Transform, _RandomApplyTransform, is_pure_tensor, query_chw, \
     query_size, tree_flatten
@@ -18,6 +19,7 @@ __all__ = ["RandomErasing", "MixUp", "CutMix"]
 class RandomErasing(_RandomApplyTransform):
     """Erases a random rectangle of the images and videos (``value``, or normal noise for
     ``'random'``) with probability ``p``."""
+    _v1_transform_cls = _RandomErasingV1
 
     def __init__(self, p=0.5, scale=(0.02, 0.33), ratio=(0.3, 3.3), value=0.0, inplace=False):
         super().__init__(p=p)

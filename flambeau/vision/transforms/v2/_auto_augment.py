@@ -60,6 +60,8 @@ class _AutoAugmentBase(Transform):
 
 
 class AutoAugment(_AutoAugmentBase):
+    _v1_transform_cls = _v1.AutoAugment
+
     def __init__(self, policy=AutoAugmentPolicy.IMAGENET, interpolation="nearest", fill=None):
         super().__init__(interpolation=interpolation, fill=fill)
         self.policy = policy

@@ -33,6 +33,7 @@ class RandomGrayscale(_RandomApplyTransform):
 
 class ColorJitter(Transform):
     """Brightness, contrast, saturation and hue changed by random factors, in random order."""
+    _v1_transform_cls = _ColorJitterV1
 
     def __init__(self, brightness=None, contrast=None, saturation=None, hue=None):
         super().__init__()

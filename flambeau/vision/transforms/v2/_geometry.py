@@ -58,6 +58,8 @@ class CenterCrop(Transform):
 
 
 class RandomResizedCrop(Transform):
+    _v1_transform_cls = _v1.RandomResizedCrop
+
     def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0),
                  interpolation="bilinear", antialias=True):
         super().__init__()
@@ -84,6 +86,7 @@ class RandomResizedCrop(Transform):
 class RandomCrop(Transform):
     """Pads (``padding``, and up to ``size`` when ``pad_if_needed``), then crops at a random
     place (each axis drawn only when it has room)."""
+    _v1_transform_cls = _v1.RandomCrop
 
     def __init__(self, size, padding=None, pad_if_needed=False, fill=0, padding_mode="constant"):
         super().__init__()
@@ -146,6 +149,8 @@ class Pad(Transform):
 
 
 class RandomRotation(Transform):
+    _v1_transform_cls = _v1.RandomRotation
+
     def __init__(self, degrees, interpolation="nearest", expand=False, center=None, fill=0):
         super().__init__()
         self.degrees = _setup_angle(degrees, "degrees", (2,))
@@ -165,6 +170,8 @@ class RandomRotation(Transform):
 
 
 class RandomAffine(Transform):
+    _v1_transform_cls = _v1.RandomAffine
+
     def __init__(self, degrees, translate=None, scale=None, shear=None, interpolation="nearest",
                  fill=0, center=None):
         super().__init__()
@@ -206,6 +213,7 @@ class TenCrop(Transform):
 class RandomPerspective(_RandomApplyTransform):
     """With probability ``p``, moves each corner inwards by up to ``distortion_scale`` of half
     the size."""
+    _v1_transform_cls = _v1.RandomPerspective
 
     def __init__(self, distortion_scale=0.5, p=0.5, interpolation="bilinear", fill=0):
         super().__init__(p=p)
@@ -227,6 +235,7 @@ class RandomPerspective(_RandomApplyTransform):
 class ElasticTransform(Transform):
     """Moves pixels by a random displacement field (uniform noise blurred with ``sigma``,
     scaled by ``alpha``)."""
+    _v1_transform_cls = _v1.ElasticTransform
 
     def __init__(self, alpha=50.0, sigma=5.0, interpolation="bilinear", fill=0):
         super().__init__()

@@ -49,6 +49,8 @@ class Normalize(Transform):
 
 
 class GaussianBlur(Transform):
+    _v1_transform_cls = _GaussianBlurV1
+
     def __init__(self, kernel_size, sigma=(0.1, 2.0)):
         super().__init__()
         checked = _GaussianBlurV1(kernel_size, sigma)

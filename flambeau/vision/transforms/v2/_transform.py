@@ -87,6 +87,12 @@ class Transform(Module):
     """Subclasses draw in ``make_params(flat_inputs)`` and apply in ``transform(inpt, params)``
     to the inputs of ``_transformed_types``."""
     _transformed_types = (flambeau.Tensor, is_pil_image)
+    _v1_transform_cls = None  # the v1 class whose static get_params the subclass offers too
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls._v1_transform_cls is not None and hasattr(cls._v1_transform_cls, "get_params"):
+            cls.get_params = staticmethod(cls._v1_transform_cls.get_params)
 
     def check_inputs(self, flat_inputs):
         pass
