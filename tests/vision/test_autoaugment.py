@@ -56,5 +56,6 @@ def test_augmenters_follow_the_seed(index):
 def test_errors():
     raises_like(lambda: FT.AugMix(severity=11), lambda: TT.AugMix(severity=11))
     raises_like(lambda: FT.AutoAugment("imagenet"), lambda: TT.AutoAugment("imagenet"))
-    raises_like(lambda: FT.autoaugment._apply_op(pil(), "Blur", 1.0, FT.InterpolationMode.NEAREST, None),
-                lambda: TT.autoaugment._apply_op(pil(), "Blur", 1.0, TT.InterpolationMode.NEAREST, None))
+    nearest = FT.InterpolationMode.NEAREST, TT.InterpolationMode.NEAREST
+    raises_like(lambda: FT.autoaugment._apply_op(pil(), "Blur", 1.0, nearest[0], None),
+                lambda: TT.autoaugment._apply_op(pil(), "Blur", 1.0, nearest[1], None))

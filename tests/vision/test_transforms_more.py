@@ -77,8 +77,8 @@ def test_functional_tensor(name, args, kwargs, dtype, shape):
     ours, theirs = tensors(dtype, shape, seed=4)
     kw_ours, kw_theirs = modes(kwargs)
     # float sums (a sampler's weights, a convolution, a power) may round in another order
-    compare(getattr(FF, name)(ours, *args, **kw_ours), getattr(TF, name)(theirs, *args, **kw_theirs),
-            float_tolerance=2e-6)
+    compare(getattr(FF, name)(ours, *args, **kw_ours),
+            getattr(TF, name)(theirs, *args, **kw_theirs), float_tolerance=2e-6)
 
 
 def test_elastic_transform_same_displacement():
@@ -100,7 +100,8 @@ def test_functional_errors(as_torch):
     raises_like(lambda: FF.posterize(pil(), 9), lambda: TF.posterize(pil(), 9))
     raises_like(lambda: FF.equalize(ours), lambda: TF.equalize(theirs))
     raises_like(lambda: FF.solarize(ours, 2.0), lambda: TF.solarize(theirs, 2.0))
-    raises_like(lambda: FF.affine(ours, 0.0, [1], 1.0, 0.0), lambda: TF.affine(theirs, 0.0, [1], 1.0, 0.0))
+    raises_like(lambda: FF.affine(ours, 0.0, [1], 1.0, 0.0),
+                lambda: TF.affine(theirs, 0.0, [1], 1.0, 0.0))
     raises_like(lambda: FF.affine(ours, 0.0, [1, 1], 0.0, 0.0),
                 lambda: TF.affine(theirs, 0.0, [1, 1], 0.0, 0.0))
     raises_like(lambda: FF.rotate(ours, 10.0, fill=[1.0, 2.0]),
@@ -168,7 +169,8 @@ def test_crops_and_linear_transformation():
     assert repr(FT.TenCrop([4, 5], True)) == repr(TT.TenCrop([4, 5], True))
     compare(FT.TenCrop([4, 5], True)(img), TT.TenCrop([4, 5], True)(img))
     rng = np.random.default_rng(0)
-    matrix, mean, x = (rng.standard_normal(s).astype(np.float32) for s in ((12, 12), 12, (3, 4, 1, 3)))
+    matrix, mean, x = (rng.standard_normal(s).astype(np.float32)
+                       for s in ((12, 12), 12, (3, 4, 1, 3)))
     ours = FT.LinearTransformation(flambeau.from_numpy(matrix), flambeau.from_numpy(mean))
     theirs = TT.LinearTransformation(torch.from_numpy(matrix), torch.from_numpy(mean))
     assert repr(ours) == repr(theirs)
@@ -180,9 +182,10 @@ def test_crops_and_linear_transformation():
 
 
 def test_constructor_errors():
-    for args, kwargs in [((-3,), {}), ((10,), {"translate": (0.2, 1.5)}), ((10,), {"scale": (0, 1)}),
-                         ((10,), {"shear": (1, 2, 3)}), ((10,), {"fill": {}}),
-                         (([1, 2, 3],), {})]:
-        raises_like(lambda: FT.RandomAffine(*args, **kwargs), lambda: TT.RandomAffine(*args, **kwargs))
+    for args, kwargs in [((-3,), {}), ((10,), {"translate": (0.2, 1.5)}),
+                         ((10,), {"scale": (0, 1)}), ((10,), {"shear": (1, 2, 3)}),
+                         ((10,), {"fill": {}}), (([1, 2, 3],), {})]:
+        raises_like(lambda: FT.RandomAffine(*args, **kwargs),
+                    lambda: TT.RandomAffine(*args, **kwargs))
     raises_like(lambda: FT.ElasticTransform(alpha=3), lambda: TT.ElasticTransform(alpha=3))
     raises_like(lambda: FT.ElasticTransform(sigma=[1.0]), lambda: TT.ElasticTransform(sigma=[1.0]))

@@ -71,7 +71,8 @@ def test_tv_tensors_reprs_and_wrap(as_torch):
     assert type(ours["image"] + 1).__name__ == type(theirs["image"] + 1).__name__ == "Tensor"
     wrapped = FV.wrap(flambeau.zeros(1, 4), like=ours["boxes"])
     assert isinstance(wrapped, FV.BoundingBoxes) and wrapped.canvas_size == (13, 17)
-    raises_like(lambda: FV.BoundingBoxes(flambeau.zeros(1, 1, 4), format="XYXY", canvas_size=(1, 1)),
+    raises_like(lambda: FV.BoundingBoxes(flambeau.zeros(1, 1, 4), format="XYXY",
+                                         canvas_size=(1, 1)),
                 lambda: TV.BoundingBoxes(torch.zeros(1, 1, 4), format="XYXY", canvas_size=(1, 1)))
     raises_like(lambda: FV.Image(flambeau.zeros(3)), lambda: TV.Image(torch.zeros(3)))
 

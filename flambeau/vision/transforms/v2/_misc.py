@@ -8,8 +8,9 @@ from . import functional as F
 from ._transform import Transform, is_pure_tensor, tree_flatten
 from ._utils import get_bounding_boxes, labels_getter as _parse_labels_getter
 
-__all__ = ["ConvertImageDtype", "GaussianBlur", "GaussianNoise", "Identity", "Lambda", "LinearTransformation",
-           "Normalize", "SanitizeBoundingBoxes", "ToDtype", "UniformTemporalSubsample"]
+__all__ = ["ConvertImageDtype", "GaussianBlur", "GaussianNoise", "Identity", "Lambda",
+           "LinearTransformation", "Normalize", "SanitizeBoundingBoxes", "ToDtype",
+           "UniformTemporalSubsample"]
 
 
 class Identity(Transform):
