@@ -103,7 +103,8 @@ GEOMETRY = [  # (name, args, kwargs) on every kind of input
     ("resize", (10,), {"interpolation": "NEAREST"}), ("crop", (2, 3, 8, 9), {}),
     ("crop", (-1, 12, 9, 8), {}), ("center_crop", ([7, 20],), {}), ("pad", ([1, 2, 3, 4],), {}),
     ("pad", (2,), {"fill": 9}), ("resized_crop", (1, 2, 9, 10, [6, 5]), {}),
-    ("resize", ([20, 11],), {"antialias": False}),
+    ("resize", ([20, 11],), {"antialias": False}), ("resize", (None,), {"max_size": 10}),
+    ("resize", ([8],), {"max_size": 10}),
     ("resize", ([9, 30],), {"interpolation": "BICUBIC"}),
     ("rotate", (30.0,), {"expand": True}), ("rotate", (-50.0,), {"center": [3, 4], "fill": 5}),
     ("affine", (20.0, [2, -1], 1.1, [5.0, 3.0]), {}),
@@ -384,6 +385,9 @@ def test_constructor_errors():
     raises_like(lambda: F2.RandomCrop(5, padding=[1, 2, 3]),
                 lambda: T2.RandomCrop(5, padding=[1, 2, 3]))
     raises_like(lambda: F2.Resize([1, 2, 3]), lambda: T2.Resize([1, 2, 3]))
+    raises_like(lambda: F2.Resize(None), lambda: T2.Resize(None))
+    raises_like(lambda: F2.functional.resize(sample(FV)["image"], [3, 4], max_size=5),
+                lambda: T2.functional.resize(sample(TV)["image"], [3, 4], max_size=5))
     raises_like(lambda: F2.RandomApply([]), lambda: T2.RandomApply([]))
     raises_like(lambda: F2.RandomChoice([F2.Grayscale()], p=[1, 2]),
                 lambda: T2.RandomChoice([T2.Grayscale()], p=[1, 2]))

@@ -37,6 +37,10 @@ class Resize(Transform):
             size = [size]
         elif isinstance(size, Sequence) and len(size) in (1, 2):
             size = list(size)
+        elif size is None:
+            if not isinstance(max_size, int):
+                raise ValueError(f"max_size must be an integer when size is None, but got "
+                                 f"{max_size} instead.")
         else:
             raise ValueError("size can be an integer, a sequence of one or two integers, or None, "
                              f"but got {size} instead.")

@@ -251,9 +251,22 @@ def _vflip_boxes(boxes):
 
 
 def _resized_canvas(canvas_size, size, max_size):
+    """``(height, width)`` after resizing to ``size``; size None: the longer side ``max_size``."""
     height, width = canvas_size
-    size = [size] if isinstance(size, int) else list(size)
-    return tuple(F1._resized_size(height, width, size, max_size))
+    if size is None:
+        if not isinstance(max_size, int):
+            raise ValueError(f"max_size must be an integer when size is None, but got "
+                             f"{max_size} instead.")
+        short, long = (width, height) if width <= height else (height, width)
+        new_short = int(max_size * short / long)
+        return (max_size, new_short) if width <= height else (new_short, max_size)
+    if isinstance(size, int):
+        size = [size]
+    elif max_size is not None and len(size) != 1:
+        raise ValueError("max_size should only be passed if size is None or specifies the length "
+                         "of the smaller edge, i.e. size should be an int or a sequence of length "
+                         "1 in torchscript mode.")
+    return tuple(F1._resized_size(height, width, list(size), max_size))
 
 
 def _resize_boxes(boxes, size, interpolation=None, max_size=None, antialias=None):
@@ -376,15 +389,15 @@ def _resize_image(img, size, interpolation=InterpolationMode.BILINEAR, max_size=
     """v1's resize, except bilinear (and antialiased bicubic) uint8 tensors: v2 resizes them
     in integers."""
     mode = _mode(interpolation)
+    _, height, width = F1.get_dimensions(img)
+    out = list(_resized_canvas((height, width), size, max_size))
+    if out == [height, width]:
+        return img
     if isinstance(img, flambeau.Tensor) and img.dtype == flambeau.uint8 and (
             mode == InterpolationMode.BILINEAR or antialias and mode == InterpolationMode.BICUBIC):
-        height, width = img.shape[-2:]
-        size = [size] if isinstance(size, int) else list(size)
-        out = F1._resized_size(height, width, size, max_size)
-        if out != [height, width]:
-            return flambeau.from_numpy(F_t.resize_uint8(img.numpy(), out, mode.value,
-                                                        bool(antialias)))
-    return F1.resize(img, size, mode, max_size, bool(antialias))
+        return flambeau.from_numpy(F_t.resize_uint8(img.numpy(), out, mode.value,
+                                                    bool(antialias)))
+    return F1.resize(img, out, mode, None, bool(antialias))
 
 
 def _resized_crop_image(img, top, left, height, width, size,
