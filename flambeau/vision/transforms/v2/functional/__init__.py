@@ -5,6 +5,8 @@ their new canvas size. A tv_tensor type an operation does not handle raises Type
 passes through unchanged inside a v2 transform."""
 import numbers
 
+import numpy as np
+
 import flambeau
 from ... import functional as F1
 from ...functional import InterpolationMode
@@ -319,7 +321,6 @@ def _resized_crop_boxes(boxes, top, left, height, width, size, interpolation=Non
 
 def _affine_boxes(boxes, angle, translate, scale, shear, center=None, expand=False):
     """The boxes holding the moved corners of each box (clamped to the new canvas)."""
-    import numpy as np
     if isinstance(shear, numbers.Number):
         shear = [shear, 0.0]
     shear = list(shear) * (2 if len(shear) == 1 else 1)
@@ -351,7 +352,6 @@ def _perspective_boxes(boxes, startpoints, endpoints, interpolation=None, fill=N
                        coefficients=None):
     """The boxes holding each box's corners moved by the perspective (the inverse of the
     coefficients, which map output to input pixels)."""
-    import numpy as np
     c = _coefficients(startpoints, endpoints, coefficients)
     denom = c[0] * c[4] - c[1] * c[3]
     if denom == 0:
@@ -642,7 +642,6 @@ def get_size(inpt):
 
 def to_image(inpt):
     """A tv_tensors.Image from a PIL image, an HWC ndarray or a CHW tensor."""
-    import numpy as np
     if isinstance(inpt, np.ndarray):
         array = inpt[:, :, None] if inpt.ndim == 2 else inpt
         return tv_tensors.Image(flambeau.from_numpy(np.ascontiguousarray(
