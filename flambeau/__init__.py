@@ -110,7 +110,7 @@ from . import nn  # noqa: E402
 from . import func  # noqa: E402
 from . import serialization  # noqa: E402
 from .serialization import load, save  # noqa: E402
-from . import compat as _compat  # noqa: E402  (imported before __getattr__ exists)
+from . import compat  # noqa: E402,F401  (torch's names for flambeau: flambeau.compat.install)
 
 
 _LAZY_MODULES = ("optim", "utils", "hub", "testing", "backends", "jit", "accelerator", "mps",
@@ -142,4 +142,4 @@ def __getattr__(name):
         return importlib.import_module("." + name, __name__)
     if name in _LAZY_NAMES:
         return getattr(importlib.import_module(_LAZY_NAMES[name], __name__), name)
-    raise _compat.missing_attribute(__name__, name)
+    raise _naming.missing_attribute(__name__, name)

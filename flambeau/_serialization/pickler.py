@@ -9,7 +9,7 @@ import pickle
 import types
 from collections import OrderedDict
 
-from .. import _dtype, _naming, compat
+from .. import _dtype, _naming
 from .._storage import TypedStorage, UntypedStorage, _PublicStorage
 from .._tensor import Tensor
 from . import names
@@ -57,7 +57,7 @@ class Pickler(pickle._Pickler):
             module = getattr(obj, "__module__", None) or ""
             root = module.partition(".")[0]
             if root == "flambeau":
-                module = compat.to_torch(module)
+                module = _naming.to_torch(module)
             elif root not in ("torch", "torchvision") or _naming.public_name != "torch":
                 return super().save_global(obj, name)
             known = module, name or obj.__qualname__

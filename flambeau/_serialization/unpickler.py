@@ -14,7 +14,7 @@ import struct
 from collections import Counter, OrderedDict
 from pickle import UnpicklingError
 
-from .. import compat, serialization
+from .. import _naming, serialization
 from .._tensor import Tensor
 from . import names
 
@@ -293,7 +293,7 @@ class FullUnpickler(pickle.Unpickler):
         known = default_globals().get(f"{module}.{name}")
         if known is not None:
             return known
-        target = compat.to_flambeau(module)
+        target = _naming.to_flambeau(module)
         if target is None:
             return super().find_class(module, name)
         try:

@@ -9,6 +9,8 @@ import importlib
 import sys
 import types
 
+from .. import _naming
+
 _SUBMODULES = ("cpu", "cuda", "cudnn", "mkl", "mkldnn", "mps", "openmp", "opt_einsum")
 
 
@@ -54,5 +56,4 @@ def flags_set(module_name, **values):
 def __getattr__(name):
     if name in _SUBMODULES:
         return importlib.import_module("." + name, __name__)
-    from .. import compat
-    raise compat.missing_attribute(__name__, name)
+    raise _naming.missing_attribute(__name__, name)

@@ -3,7 +3,7 @@ CPU build does (``is_available()`` False, memory counters 0, device calls raise 
 ``AssertionError``)."""
 import collections
 
-from .. import _backend
+from .. import _backend, _naming
 
 
 def is_available():
@@ -140,5 +140,4 @@ def __getattr__(name):
     if name == "amp":
         import importlib
         return importlib.import_module(".amp", __name__)
-    from .. import compat
-    raise compat.missing_attribute(__name__, name)
+    raise _naming.missing_attribute(__name__, name)

@@ -21,5 +21,4 @@ def __getattr__(name):
     if name == "utils":
         import importlib
         return importlib.import_module(".utils", __name__)
-    from .. import compat
-    raise compat.missing_attribute(__name__, name)
+    raise _naming.missing_attribute(__name__, name)

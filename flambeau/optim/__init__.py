@@ -1,6 +1,6 @@
 """torch.optim: optimizers and learning-rate schedulers, updating parameters in place."""
 from .. import _naming
-from .. import compat as _compat
+from .. import _naming
 from . import lr_scheduler, swa_utils
 from ._adafactor import Adafactor
 from .adadelta import Adadelta
@@ -30,4 +30,4 @@ _naming.public_classes([*(globals()[name] for name in __all__ if name[0].isupper
 
 def __getattr__(name):
     """``torch.optim.X`` that flambeau lacks: an AttributeError that says so."""
-    raise _compat.missing_attribute(__name__, name)
+    raise _naming.missing_attribute(__name__, name)

@@ -1,7 +1,7 @@
 """torch.utils: its submodules (``flambeau.utils.data`` ...) are imported when first used."""
 import importlib
 
-from .. import compat as _compat
+from .. import _naming
 
 
 def __getattr__(name):
@@ -10,4 +10,4 @@ def __getattr__(name):
     except ModuleNotFoundError as error:
         if error.name != f"{__name__}.{name}":
             raise
-    raise _compat.missing_attribute(__name__, name)
+    raise _naming.missing_attribute(__name__, name)

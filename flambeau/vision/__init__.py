@@ -6,7 +6,7 @@ Under ``python -m flambeau run``, ``import torchvision`` gives this package. Pil
 """
 import importlib
 
-from .. import compat as _compat
+from .. import _naming
 
 __version__ = "0.28.0"
 _SUBMODULES = ("datasets", "io", "models", "ops", "transforms", "tv_tensors", "utils")
@@ -15,4 +15,4 @@ _SUBMODULES = ("datasets", "io", "models", "ops", "transforms", "tv_tensors", "u
 def __getattr__(name):
     if name in _SUBMODULES:
         return importlib.import_module("." + name, __name__)
-    raise _compat.missing_attribute(__name__, name)
+    raise _naming.missing_attribute(__name__, name)

@@ -1,5 +1,5 @@
 """torch.utils.data: datasets, samplers, collation and the DataLoader."""
-from ... import _naming, compat as _compat
+from ... import _naming
 from . import dataloader
 from .dataloader import (DataLoader, _DatasetKind, default_collate, default_convert,
                          get_worker_info)
@@ -25,4 +25,4 @@ _naming.public_classes([BatchSampler, ChainDataset, ConcatDataset, DataLoader, D
 
 def __getattr__(name):
     """``torch.utils.data.X`` that flambeau lacks (the deprecated DataPipes): says so."""
-    raise _compat.missing_attribute(__name__, name)
+    raise _naming.missing_attribute(__name__, name)

@@ -14,8 +14,8 @@ from .shufflenetv2 import *  # noqa: F401,F403
 from .squeezenet import *  # noqa: F401,F403
 from .vgg import *  # noqa: F401,F403
 
-from ... import compat as _compat
+from ... import _naming
 
 
 def __getattr__(name):
-    raise _compat.missing_attribute(__name__, name)
+    raise _naming.missing_attribute(__name__, name)
