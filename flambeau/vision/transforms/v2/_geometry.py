@@ -8,7 +8,8 @@ from ..._pil import is_pil_image
 from ... import tv_tensors
 from .. import functional as F1
 from .. import transforms as _v1
-from ..transforms import _setup_angle, _setup_size, _check_sequence, _SIZE_MESSAGE, _uniform
+from ..transforms import _setup_angle, _setup_size, _check_sequence, _SIZE_MESSAGE, _randint, \
+    _uniform
 from . import functional as F
 from ._transform import Transform, _RandomApplyTransform, has_all, has_any, is_pure_tensor, \
     query_size
@@ -121,8 +122,8 @@ class RandomCrop(Transform):
             raise ValueError(f"Required crop size {(crop_h, crop_w)} is larger than "
                              f"{'padded ' if self.padding is not None else ''}input image size "
                              f"{(height, width)}.")
-        i = int(flambeau.randint(0, height - crop_h + 1, size=())) if height > crop_h else 0
-        j = int(flambeau.randint(0, width - crop_w + 1, size=())) if width > crop_w else 0
+        i = _randint(height - crop_h + 1) if height > crop_h else 0
+        j = _randint(width - crop_w + 1) if width > crop_w else 0
         padding = [left, top, right, bottom]
         return dict(needs_crop=height > crop_h or width > crop_w, top=i, left=j, height=crop_h,
                     width=crop_w, needs_pad=any(padding), padding=padding)

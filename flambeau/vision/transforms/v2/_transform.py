@@ -7,6 +7,7 @@ import flambeau
 from flambeau.nn import Module
 from ..._pil import is_pil_image
 from ... import tv_tensors
+from ..transforms import _coin
 from . import functional as F
 
 _IMAGES = (tv_tensors.Image, tv_tensors.Video)
@@ -150,6 +151,6 @@ class _RandomApplyTransform(Transform):
         inputs = inputs if len(inputs) > 1 else inputs[0]
         flat_inputs, rebuild = tree_flatten(inputs)
         self.check_inputs(flat_inputs)
-        if flambeau.rand(1) >= self.p:
+        if not _coin(self.p):
             return inputs
         return self._apply(flat_inputs, rebuild)
