@@ -12,7 +12,14 @@ BOTH = (torch, flambeau)
 
 
 @pytest.fixture(autouse=True)
-def restore_switches():
+def torch_flags_mutable():
+    """torch's test utilities (imported by other tests) freeze its backend flags."""
+    with getattr(torch.backends, "__allow_nonbracketed_mutation")():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def restore_switches(torch_flags_mutable):
     saved = [(lib.backends.cudnn.benchmark, lib.backends.cudnn.enabled,
               lib.get_float32_matmul_precision(), lib.get_deterministic_debug_mode())
              for lib in BOTH]

@@ -19,7 +19,7 @@ import inspect
 
 from .. import _dtype
 from .._tensor import Tensor
-from ..amp import autocast_mode
+from . import autocast
 from ..autograd import grad_mode
 from ._util import warn_caller
 from .signature import checked
@@ -50,7 +50,7 @@ def defop(fn=None, *, name=None, method=True, function=True, inplace=False, out=
                                  inplace=inplace, out=out, aliases=aliases, namespace=namespace,
                                  spread=spread, signature=signature)
     name = name or fn.__name__
-    how = autocast_mode.policy(namespace, name)  # in-place forms are never autocast
+    how = autocast.policy(namespace, name)  # in-place forms are never autocast
     cast = fn if how is None else autocast_form(fn, how)
     if signature is not None:
         return _declared(fn, cast, name,
@@ -322,8 +322,8 @@ def _parameter_texts(params, namespace):
 
 def autocast_form(fn, how):
     """``fn`` that, while ``torch.autocast`` is on, casts its inputs as ``how`` says
-    (``amp.autocast_mode.call``); generated with ``fn``'s parameters, so that when autocast is
-    off a call costs one frame and one test of a global."""
+    (``autocast.call``); generated with ``fn``'s parameters, so that when autocast is off a
+    call costs one frame and one test of a global."""
     params = list(inspect.signature(fn).parameters.values())
     namespace = {}
     if any(p.kind in (p.VAR_KEYWORD, p.POSITIONAL_ONLY) for p in params):
@@ -336,8 +336,8 @@ def autocast_form(fn, how):
          f"        if _on:\n"
          f"            return _call(_op, _how, {arguments})\n"
          f"        return _op({arguments})\n"
-         f"    return form\n", autocast_mode.FORMS_ENV)
-    form = autocast_mode.FORMS_ENV.pop("_make")(fn, how, *namespace.values())
+         f"    return form\n", autocast.FORMS_ENV)
+    form = autocast.FORMS_ENV.pop("_make")(fn, how, *namespace.values())
     return functools.wraps(fn)(form)
 
 
