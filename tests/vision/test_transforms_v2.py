@@ -407,3 +407,14 @@ def test_v1_get_params_on_v2_classes():
     flambeau.manual_seed(0)
     torch.manual_seed(0)
     assert F2.RandomCrop.get_params(pil(), (5, 6)) == T2.RandomCrop.get_params(pil(), (5, 6))
+
+
+def test_tv_tensors_keep_their_type_through_clone_to_detach():
+    import copy
+    ours, theirs = sample(FV), sample(TV)
+    for key in ("image", "boxes"):
+        for op in (lambda x: x.clone(), lambda x: x.detach(), copy.deepcopy,
+                   lambda x: x.to(torch.float64 if isinstance(x, torch.Tensor) else
+                                  flambeau.float64),
+                   lambda x: x.float(), lambda x: x * 2, lambda x: x[0]):
+            same(op(ours[key]), op(theirs[key]))

@@ -41,6 +41,38 @@ class TVTensor(flambeau.Tensor):
         return self.detach().clone().requires_grad_(self.requires_grad)
 
 
+def _keeps_type(name):
+    """``Tensor.name`` returning the same tv_tensor type and metadata (as torchvision's clone,
+    to and detach do; other operations return plain tensors)."""
+    method = getattr(flambeau.Tensor, name)
+
+    def keep(self, *args, **kwargs):
+        out = method(self, *args, **kwargs)
+        return out if out is self else wrap(flambeau.Tensor._make_subclass(
+            flambeau.Tensor, out, out.requires_grad), like=self)
+    keep.__name__ = keep.__qualname__ = name
+    return keep
+
+
+def _plain_result(name):
+    """``Tensor.name`` on the plain data (the dtype shortcuts go through ``to`` in flambeau,
+    but return plain tensors in torchvision)."""
+    method = getattr(flambeau.Tensor, name)
+
+    def plain(self, *args, **kwargs):
+        return method(flambeau.Tensor._make_subclass(flambeau.Tensor, self, self.requires_grad),
+                      *args, **kwargs)
+    plain.__name__ = plain.__qualname__ = name
+    return plain
+
+
+for _name in ("clone", "detach", "to"):
+    setattr(TVTensor, _name, _keeps_type(_name))
+for _name in ("float", "double", "half", "bfloat16", "int", "long", "short", "char", "byte",
+              "bool"):
+    setattr(TVTensor, _name, _plain_result(_name))
+
+
 def _image_data(data):
     if is_pil_image(data):
         from ..transforms.functional import pil_to_tensor
