@@ -114,7 +114,7 @@ from . import compat  # noqa: E402,F401  (torch's names for flambeau: flambeau.c
 
 
 _LAZY_MODULES = ("optim", "utils", "hub", "testing", "backends", "jit", "accelerator", "mps",
-                 "cpu", "signal", "masked")
+                 "cpu", "signal", "masked", "amp")
 _LAZY_NAMES = {  # name -> the module defining it, imported on first use
     "compile": "._compile",
     **dict.fromkeys(("set_num_threads", "get_num_threads", "set_num_interop_threads",

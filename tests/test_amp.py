@@ -307,3 +307,12 @@ def test_half_products_accumulate_in_float32_as_torch(op, dtype):
     ours, theirs = (to_numpy(fn(lib, *[t[i] for t in inputs]).float())
                     for i, lib in enumerate((flambeau, torch)))
     assert (ours != theirs).mean() < 0.01
+
+
+def test_fresh_interpreter_reaches_torch_amp():
+    import subprocess
+    import sys
+    code = ("import flambeau; s = flambeau.amp.GradScaler('cpu'); print(s.get_scale(), "
+            "flambeau.is_autocast_enabled('cpu'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.split() == ["65536.0", "False"], out.stderr

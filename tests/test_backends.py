@@ -216,3 +216,17 @@ def test_scripts_import_the_submodules():
     import flambeau.cpu.amp  # noqa: F401
     cudnn.benchmark = True
     assert flambeau.backends.cudnn.benchmark is True
+
+
+def test_fresh_interpreter_reaches_every_name():
+    import subprocess
+    import sys
+    names = ["backends.cudnn.benchmark", "backends.mps.is_available", "backends.opt_einsum",
+             "backends.mkldnn", "backends.cuda.matmul", "backends.cpu", "accelerator", "mps",
+             "cpu.amp.autocast", "cuda.amp.GradScaler", "amp.GradScaler", "autocast", "jit.script",
+             "compile", "set_num_threads", "use_deterministic_algorithms",
+             "set_float32_matmul_precision", "get_autocast_dtype"]
+    code = "import flambeau\nfor n in %r:\n    obj = flambeau\n    for part in n.split('.'):\n" \
+           "        obj = getattr(obj, part)\nprint('ok')" % (names,)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "ok", out.stderr
