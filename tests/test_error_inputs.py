@@ -22,9 +22,7 @@ nn.functional.rms_norm nn.functional.multi_margin_loss nn.functional.multilabel_
 nn.functional.max_pool1d nn.functional.max_pool2d nn.functional.max_pool3d narrow narrow_copy
 view_copy ormqr roll rsub hsplit vsplit reshape gather index_select index_add take
 empty_permuted multinomial bernoulli bucketize cat unbind unbind_copy movedim renorm
-nn.functional.embedding amax amin mean nn.functional.huber_loss fft.fft fft.fft2 fft.fftn
-fft.hfft fft.hfft2 fft.hfftn fft.rfft fft.rfft2 fft.rfftn fft.ifft fft.ifft2 fft.ifftn
-fft.ihfft fft.ihfft2 fft.ihfftn fft.irfft fft.irfft2 fft.irfftn special.xlog1py special.zeta
+nn.functional.embedding amax amin mean nn.functional.huber_loss special.xlog1py special.zeta
 special.chebyshev_polynomial_t special.chebyshev_polynomial_u special.chebyshev_polynomial_v
 special.chebyshev_polynomial_w special.hermite_polynomial_h special.hermite_polynomial_he
 special.laguerre_polynomial_l special.legendre_polynomial_p

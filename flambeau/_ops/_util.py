@@ -13,6 +13,14 @@ from ..autograd import grad_mode
 
 wrap_dim = _wrap_dim
 
+
+def wrap_dim_of_dims(dim, ndim):
+    """``wrap_dim`` for ops that refuse a 0-d tensor (fft, unbind, roll): torch's IndexError
+    naming the dim, where ``wrap_dim`` lets 0-d tensors take dims -1 and 0."""
+    if ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    return _wrap_dim(dim, ndim)
+
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from .. import _dtype, _naming
 from .._tensor import make
 from ..autograd.graph import record
-from ._util import needs_grad, wrap_dim
+from ._util import needs_grad, wrap_dim, wrap_dim_of_dims
 from .registry import defop
 
 _NORMS = ("backward", "ortho", "forward")
@@ -51,11 +51,14 @@ def _dims_and_sizes(x, s, dim, name):
         if s is None:
             dims = tuple(range(ndim))
         else:
+            if len(s) > ndim:
+                raise RuntimeError(f"Got shape with {len(s)} values but input tensor only has "
+                                   f"{ndim} dimensions.")
             dims = tuple(range(ndim - len(s), ndim))
     elif isinstance(dim, int):
-        dims = (wrap_dim(dim, ndim),)
+        dims = (wrap_dim_of_dims(dim, ndim),)
     else:
-        dims = tuple(wrap_dim(d, ndim) for d in dim)
+        dims = tuple(wrap_dim_of_dims(d, ndim) for d in dim)
         if len(set(dims)) != len(dims):
             raise RuntimeError(f"{name} dims must be unique")
     if s is None:
