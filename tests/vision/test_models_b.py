@@ -177,3 +177,22 @@ def test_builder_errors_as_torchvision():
         models.Inception3(inception_blocks=[None], init_weights=False)
     with pytest.warns(FutureWarning, match="default weight initialization of GoogleNet"):
         models.GoogLeNet(aux_logits=False, num_classes=3)
+
+
+@pytest.mark.parametrize("name,kwargs", [("shufflenet_v2_x0_5", {"num_classes": 5}),
+                                         ("mobilenet_v3_small", {"num_classes": 5, "dropout": 0.0})])
+def test_training_step_gradients_equal_torchvisions(name, kwargs):
+    """In float64: in float32 the batch-norm layers amplify rounding differences through the depth.
+    The biases of norms followed by a convolution and another norm have zero gradient, hence one
+    tolerance from the largest gradient for every parameter."""
+    theirs, ours = _build(torch, name, kwargs).double(), _build(flambeau, name, kwargs).double()
+    x = torch.randn(4, 3, 32, 32, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
+    theirs(x).square().mean().backward()
+    ours(flambeau.tensor(x.numpy())).square().mean().backward()
+    expected = dict(theirs.named_parameters())
+    scale = max(float(p.grad.abs().max()) for p in expected.values())
+    for key, param in ours.named_parameters():
+        np.testing.assert_allclose(param.grad.numpy(), expected[key].grad.numpy(), rtol=1e-7, atol=1e-9 * scale,
+                                   err_msg=key)
+    for key, buffer in ours.named_buffers():  # batch statistics updated as torch's
+        np.testing.assert_allclose(buffer.numpy(), dict(theirs.named_buffers())[key].numpy(), rtol=1e-9, atol=1e-12)
