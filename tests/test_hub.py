@@ -297,3 +297,18 @@ def test_download_broken_off(tmp_path, monkeypatch):
     assert url in str(error.value) and str(tmp_path / "big.pth") in str(error.value)
     assert os.listdir(tmp_path) == []
     listener.close()
+
+
+def test_vision_weights_from_torch_cache(hub_dirs, offline):
+    """Weights written by torch into torch's cache under the URL's file name load into
+    flambeau.vision's model offline."""
+    import flambeau.vision.models as models
+    url = models.SqueezeNet1_1_Weights.DEFAULT.url
+    torch.manual_seed(0)
+    state = {name: torch.randn(tuple(value.shape))
+             for name, value in models.squeezenet1_1().state_dict().items()}
+    (hub_dirs / "checkpoints").mkdir(parents=True)
+    torch.save(state, hub_dirs / "checkpoints" / os.path.basename(url))
+    ours = models.squeezenet1_1(weights="DEFAULT").state_dict()
+    for name, value in state.items():
+        assert_same(ours[name], value, rtol=0, atol=0)
