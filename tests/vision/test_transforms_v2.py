@@ -305,8 +305,12 @@ def test_box_metadata_transforms_and_functionals():
          T2.functional.convert_image_dtype(image_theirs, torch.float64))
     assert F2.functional.get_num_channels(image_ours) == T2.functional.get_num_channels(
         image_theirs)
-    with pytest.raises(TypeError, match="does not move bounding boxes"):
-        F2.ElasticTransform()(sample(FV))
+    displacement = np.random.default_rng(0).uniform(-0.3, 0.3, (1, 13, 17, 2)).astype(np.float32)
+    for fmt, dtype in (("XYWH", np.float32), ("XYXY", np.int64)):
+        same(F2.functional.elastic(sample(FV, fmt, dtype)["boxes"],
+                                   flambeau.from_numpy(displacement.copy())),
+             T2.functional.elastic(sample(TV, fmt, dtype)["boxes"],
+                                   torch.from_numpy(displacement.copy())))
     corners = ([[0, 0], [16, 0], [16, 12], [0, 12]], [[2, 1], [15, 0], [13, 11], [1, 12]])
     same(F2.functional.perspective(sample(FV, "XYWH")["boxes"], *corners),
          T2.functional.perspective(sample(TV, "XYWH")["boxes"], *corners))

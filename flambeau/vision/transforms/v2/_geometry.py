@@ -248,13 +248,6 @@ class ElasticTransform(Transform):
         self.sigma = _number_or_pair(sigma, "sigma")
         self.interpolation, self.fill, self._fill = interpolation, fill, setup_fill(fill)
 
-    def check_inputs(self, flat_inputs):
-        """Bounding boxes are not moved by the elastic field in flambeau yet: refused rather
-        than passed through unchanged."""
-        if any(isinstance(inpt, tv_tensors.BoundingBoxes) for inpt in flat_inputs):
-            raise TypeError(f"{type(self).__name__}() does not move bounding boxes in flambeau "
-                            "yet")
-
     def make_params(self, flat_inputs):
         size = list(query_size(flat_inputs))
         return dict(displacement=_v1.ElasticTransform.get_params(self.alpha, self.sigma, size))

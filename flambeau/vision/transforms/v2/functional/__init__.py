@@ -373,6 +373,35 @@ def _perspective_boxes(boxes, startpoints, endpoints, interpolation=None, fill=N
     return _boxes_op(boxes, move, clamp=True)
 
 
+def _elastic_boxes(boxes, displacement, interpolation=None, fill=None):
+    """Each corner moved by the displacement found at its (ceiled) pixel; the boxes holding
+    the moved corners."""
+    height, width = boxes.canvas_size
+    expected = (1, height, width, 2)
+    if not isinstance(displacement, flambeau.Tensor):
+        raise TypeError("Argument displacement should be a Tensor")
+    if tuple(displacement.shape) != expected:
+        raise ValueError(f"Argument displacement shape should be {expected}, but given "
+                         f"{displacement.shape}")
+
+    def move(xyxy):
+        dtype = xyxy.dtype if boxes.is_floating_point() else np.dtype(np.float32)
+        xs, ys = (flambeau.linspace((-n + 1) / n, (n - 1) / n, n, dtype=flambeau.float64 if
+                                    dtype == np.float64 else flambeau.float32).numpy()
+                  for n in (width, height))
+        grid = np.empty((height, width, 2), dtype)
+        grid[..., 0], grid[..., 1] = xs, ys[:, None]
+        grid -= displacement.numpy()[0].astype(dtype)
+        corners = np.ceil(xyxy[:, [[0, 1], [2, 1], [2, 3], [0, 3]]].reshape(-1, 2))
+        ix = corners[:, 0].astype(np.int64).clip(0, width - 1)
+        iy = corners[:, 1].astype(np.int64).clip(0, height - 1)
+        scale = dtype.type(0.5) * np.array([width, height], dtype)
+        moved = ((grid[iy, ix] + dtype.type(1)) * scale - dtype.type(0.5)).reshape(-1, 4, 2)
+        out = np.concatenate([moved.min(axis=1), moved.max(axis=1)], axis=1)
+        return (out if boxes.is_floating_point() else np.trunc(out)), boxes.canvas_size
+    return _boxes_op(boxes, move, clamp=True)
+
+
 def _rotate_boxes(boxes, angle, interpolation=None, expand=False, center=None, fill=None):
     return _affine_boxes(boxes, -angle, [0.0, 0.0], 1.0, [0.0, 0.0], center, expand)
 
@@ -477,7 +506,8 @@ rotate = _dispatcher(_rotate_image, _rotate_boxes, _nearest_mask(_rotate_image))
 affine = _dispatcher(_affine_image, _affine_boxes_kernel, _nearest_mask(_affine_image))
 perspective = _dispatcher(_perspective_image, _perspective_boxes,
                           _nearest_mask(_perspective_image))
-elastic = elastic_transform = _dispatcher(_elastic_image, mask=_nearest_mask(_elastic_image))
+elastic = elastic_transform = _dispatcher(_elastic_image, _elastic_boxes,
+                                          _nearest_mask(_elastic_image))
 permute_channels = _dispatcher(_permute_channels_image)
 five_crop = _dispatcher(F1.five_crop)
 ten_crop = _dispatcher(F1.ten_crop)
