@@ -97,20 +97,14 @@ def sincos(x):
     return sin, cos
 
 
-_ROWS = 2048  # blocks per chunk: the scratch arrays stay in the CPU's cache
-
-
-def box_muller(u):
+def box_muller(u, out):
     """torch's AVX2 ``normal_fill_16``: for uniforms ``u`` of shape (blocks, 2, 8), the radius
-    ``sqrt(-2 log(1 - u[:, 0]))`` times the cosine (into ``[:, 0]``) and the sine (into
-    ``[:, 1]``) of ``2 pi u[:, 1]``, float32, in chunks of blocks."""
-    z = np.empty(u.shape, _F)
-    for start in range(0, len(u), _ROWS):
-        chunk = u[start:start + _ROWS]
-        radius = log(1 - chunk[:, 0])
-        radius *= -2
-        np.sqrt(radius, out=radius)
-        sin, cos = sincos(_TWO_PI * chunk[:, 1])
-        np.multiply(radius, cos, out=z[start:start + _ROWS, 0], casting="same_kind")
-        np.multiply(radius, sin, out=z[start:start + _ROWS, 1], casting="same_kind")
-    return z
+    ``sqrt(-2 log(1 - u[:, 0]))`` times the cosine (into ``out[:, 0]``) and the sine (into
+    ``out[:, 1]``) of ``2 pi u[:, 1]``, float32."""
+    radius = log(1 - u[:, 0])
+    radius *= -2
+    np.sqrt(radius, out=radius)
+    sin, cos = sincos(_TWO_PI * u[:, 1])
+    np.multiply(radius, cos, out=out[:, 0], casting="same_kind")
+    np.multiply(radius, sin, out=out[:, 1], casting="same_kind")
+    return out

@@ -18,69 +18,100 @@ _TWO_PI32 = np.float32(2.0 * math.pi)
 _THIRD, _SQUEEZE = float(np.float32(1 / 3)), float(np.float32(0.0331))  # torch's float literals
 
 
-def uniform(engine, n, dtype, low=0.0, high=1.0):
-    """``uniform_(low, high)``: ``u * (high - low) + low`` in float32 from 24-bit uniforms for
-    every dtype but float64 (53-bit, in float64), cast to the dtype; a value that rounds up to
-    ``high`` becomes ``low``."""
-    if dtype._name == "float64":
-        u = engine.uniform(n, 53)
-        out = u if low == 0.0 and high == 1.0 else fma64(u, high - low, low)
-    else:
-        u = engine.uniform(n, 24)
-        if low == 0.0 and high == 1.0:
-            if dtype._name == "float32":
-                return u
-            out = u.astype(dtype.numpy_dtype)
-        else:
-            low32 = np.float32(low)
-            out = fma32(u, np.float32(high) - low32, low32).astype(dtype.numpy_dtype,
-                                                                   copy=False)
+_CHUNK = 1 << 15  # elements drawn at a time: the scratch arrays stay in the CPU's cache
+
+
+def _chunks(n, size=_CHUNK):
+    return ((start, min(start + size, n)) for start in range(0, n, size))
+
+
+def uniform(engine, n, dtype, low=0.0, high=1.0, out=None):
+    """``uniform_(low, high)`` into ``out`` (flat, of the dtype; a new array if None), a chunk
+    at a time: ``u * (high - low) + low`` in float32 from 24-bit uniforms for every dtype but
+    float64 (53-bit, in float64), cast to the dtype; a value that rounds up to ``high``
+    becomes ``low``."""
+    name = dtype._name
+    if out is None:
+        out = np.empty(n, dtype.numpy_dtype)
+    plain = low == 0.0 and high == 1.0
     kind = dtype.numpy_dtype.type
-    out[out == kind(high)] = kind(low)
+    for start, stop in _chunks(n):
+        part = out[start:stop]
+        if name == "float64":
+            engine.uniform(stop - start, 53, part)
+            if not plain:
+                part[...] = fma64(part, high - low, low)
+        elif name == "float32" and plain:
+            engine.uniform(stop - start, 24, part)
+        else:  # k 2^-24 (high - low) + low: the product is exact in float64, one rounding
+            low32 = np.float32(low)
+            scale = float(np.float32(high) - low32) * 2.0 ** -24
+            wide = np.multiply(engine.low_bits(stop - start, 24), scale)
+            if low32:
+                wide += low32
+            if name == "float32":
+                np.copyto(part, wide, casting="same_kind")
+            else:  # rounded to float32 first, as torch computes in float32
+                part[...] = wide.astype(np.float32)
+        if not (plain and name in ("float32", "float64")):
+            part[part == kind(high)] = kind(low)
     return out
 
 
-def normal(engine, n, dtype, mean=0.0, std=1.0, contiguous=True):
-    """``normal_(mean, std)``: torch's vectorised fill for contiguous tensors of 16 or more
-    elements, its scalar path (float64 Box-Muller with a cached sample) otherwise."""
+def normal(engine, n, dtype, mean=0.0, std=1.0, contiguous=True, out=None):
+    """``normal_(mean, std)`` into ``out`` (flat, of the dtype; a new array if None): torch's
+    vectorised fill for contiguous tensors of 16 or more elements, its scalar path (float64
+    Box-Muller with a cached sample) otherwise."""
+    if out is None:
+        out = np.empty(n, dtype.numpy_dtype)
     if n >= 16 and contiguous:
-        return _normal_fill(engine, n, dtype, mean, std)
+        return _normal_fill(engine, n, dtype._name, mean, std, out)
     z = engine.normal(n)
     if mean != 0.0 or std != 1.0:
         z = fma64(z, std, mean)
-    return z.astype(dtype.numpy_dtype, copy=False)
+    out[...] = z
+    return out
 
 
-def _normal_fill(engine, n, dtype, mean, std):
+def _normal_fill(engine, n, name, mean, std, out):
     """Uniforms for all n, Box-Muller on blocks of 16 (first 8 give the radius, last 8 the
-    angle); when 16 does not divide n, 16 fresh uniforms redo the last 16 values. float32 uses
-    torch's AVX2 approximations, float64 its own precision, float16 and bfloat16 float32 (and
-    draw uniforms only for the whole blocks before the redrawn one)."""
-    tail = n % 16
-    wide = dtype._name == "float64"
-    if dtype._name in ("float32", "float64"):
-        u = engine.uniform(n + 16 * (tail > 0), 53 if wide else 24)
-        if tail:
-            u = np.concatenate((u[:n - tail], u[n:]))
-    else:  # torch draws no uniforms for the elements that the redrawn block covers
-        u = engine.uniform(n - tail + 16 * (tail > 0), 24)
+    angle), a chunk of blocks at a time; when 16 does not divide n, 16 fresh uniforms redo the
+    last 16 values. float32 uses torch's AVX2 approximations, float64 its own precision,
+    float16 and bfloat16 float32 (and draw no uniforms for the elements past the last whole
+    block)."""
+    digits = 53 if name == "float64" else 24
+    whole = n - n % 16
+    for start, stop in _chunks(whole):
+        _normal_16(engine.uniform(stop - start, digits), out[start:stop], name, mean, std)
+    if whole < n:
+        if name in ("float32", "float64"):  # torch drew these uniforms before the redraw
+            engine.raw((n - whole) * (2 if digits == 53 else 1))
+        _normal_16(engine.uniform(16, digits), out[n - 16:], name, mean, std)
+    return out
+
+
+def _normal_16(u, out, name, mean, std):
+    """Normals from the uniforms ``u`` (blocks of 16), written into ``out`` (of the dtype)."""
     u = u.reshape(-1, 2, 8)
-    if dtype._name == "float32":
-        z = _avx_mathfun.box_muller(u)
-    else:
-        radius = np.log(1 - u[:, 0])
-        radius *= -2
-        np.sqrt(radius, out=radius)
-        theta = (2.0 * math.pi if wide else _TWO_PI32) * u[:, 1]
-        z = np.empty(u.shape, u.dtype)
-        np.multiply(radius, np.cos(theta), out=z[:, 0])
-        np.multiply(radius, np.sin(theta), out=z[:, 1])
+    scaled = mean != 0.0 or std != 1.0
+    if name == "float32":
+        z = _avx_mathfun.box_muller(u, out.reshape(u.shape))
+        if scaled:
+            fma32(z, np.float32(std), np.float32(mean), out=z)
+        return
+    wide = name == "float64"
+    radius = np.log(1 - u[:, 0])
+    radius *= -2
+    np.sqrt(radius, out=radius)
+    theta = (2.0 * math.pi if wide else _TWO_PI32) * u[:, 1]
+    z = out.reshape(u.shape) if wide else np.empty(u.shape, np.float32)
+    np.multiply(radius, np.cos(theta), out=z[:, 0])
+    np.multiply(radius, np.sin(theta), out=z[:, 1])
     z = z.reshape(-1)
-    if mean != 0.0 or std != 1.0:
+    if scaled:
         z = fma64(z, std, mean) if wide else fma32(z, np.float32(std), np.float32(mean))
-    if tail:  # the redrawn block replaces the last 16 values
-        z = np.concatenate((z[:n - 16], z[-16:]))
-    return z.astype(dtype.numpy_dtype, copy=False)
+    if z is not out:
+        out[...] = z
 
 
 def from_to(engine, n, dtype, span, base):

@@ -6,12 +6,15 @@ into one, so reproducing their results bit for bit needs the single rounding.
 import numpy as np
 
 
-def fma32(a, b, c):
-    """float32 ``a * b + c``: the product is exact in float64, so only the float64 sum rounds
-    before the float32 result (a double rounding that is vanishingly rare)."""
-    out = np.multiply(a, b, dtype=np.float64)
-    out += c
-    return out.astype(np.float32)
+def fma32(a, b, c, out=None):
+    """float32 ``a * b + c`` (into the float32 ``out`` if given): the product is exact in
+    float64, so only the float64 sum rounds before the float32 result (a double rounding that
+    is vanishingly rare)."""
+    wide = np.multiply(a, b, dtype=np.float64)
+    if out is None:
+        wide += c
+        return wide.astype(np.float32)
+    return np.add(wide, c, out=out, casting="same_kind")  # a float64 sum, rounded on storing
 
 
 def _split(x):

@@ -97,22 +97,27 @@ class MT19937:
         high |= pairs[:, 1]
         return high
 
-    def uniform(self, n, digits):
+    def low_bits(self, n, digits):
+        """The low ``digits`` (< 32) bits of n raw draws (int32 array), in one pass over the
+        draws' low halves."""
+        return np.bitwise_and(self.raw(n).view(np.uint32)[::2], (1 << digits) - 1,
+                              dtype=np.int32, casting="unsafe")
+
+    def uniform(self, n, digits, out=None):
         """n uniforms on [0, 1) from ``digits`` random bits, as torch's
         ``uniform_real_distribution``: float32 (digits <= 24, from ``random``) or float64
-        (53, from ``random64``)."""
+        (53, from ``random64``); written into ``out`` (float32 or float64 as digits say) if
+        given."""
         if digits == 53:
             pairs = self.raw(2 * n).reshape(n, 2)
-            high = pairs[:, 0].view(np.int64)  # (random64 & (2^53 - 1)) as an exact double
+            high = pairs[:, 0]  # (random64 & (2^53 - 1)) as an exact double
             high &= 0x1FFFFF
-            out = high.astype(np.float64)
-            out *= 2.0 ** 32
+            out = np.multiply(high, 2.0 ** 32, out=out)
             out += pairs[:, 1]
             out *= 2.0 ** -53
             return out
-        bits = self.raw(n).astype(np.int32)  # the low 32 bits
-        bits &= (1 << digits) - 1
-        return np.multiply(bits, np.float32(2.0 ** -digits), dtype=np.float32)
+        return np.multiply(self.low_bits(n, digits), np.float32(2.0 ** -digits),
+                           dtype=np.float32, out=out)
 
     def normal(self, n):
         """n standard normals as torch's scalar path draws them (float64): the cached sample

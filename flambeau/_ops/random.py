@@ -183,17 +183,19 @@ def _visit_axes(data):
     return sorted(range(data.ndim), key=lambda d: -abs(data.strides[d]))
 
 
-def _real(shape, dtype, sample, kernel):
-    """``sample(n, float_dtype)`` for a float ``dtype``, or for both parts of a complex one
+def _real(shape, dtype, sample, kernel, out=None):
+    """``sample(n, float_dtype, out)`` for a float ``dtype``, or for both parts of a complex one
     (interleaved, as torch samples a complex tensor's real view); other dtypes raise
-    NotImplementedError for ``kernel``. Flat, in drawing order."""
+    NotImplementedError for ``kernel``. Flat, in drawing order, written into the flat array
+    ``out`` of the dtype if given."""
     n = _numel(shape)
     if dtype.is_complex:
         part = _dtype.float64 if dtype is _dtype.complex128 else _dtype.float32
-        return sample(2 * n, part).view(dtype.numpy_dtype)
+        out = None if out is None else out.view(part.numpy_dtype)
+        return sample(2 * n, part, out).view(dtype.numpy_dtype)
     if not dtype.is_floating_point:
         raise _not_implemented(kernel, dtype)
-    return sample(n, dtype)
+    return sample(n, dtype, out)
 
 
 def _numel(shape):
@@ -203,17 +205,17 @@ def _numel(shape):
     return n
 
 
-def _uniform(engine, shape, dtype, low=0.0, high=1.0):
-    return _real(shape, dtype, lambda n, real: dist.uniform(engine, n, real, low, high),
-                 "check_uniform_bounds")
+def _uniform(engine, shape, dtype, low=0.0, high=1.0, out=None):
+    return _real(shape, dtype, lambda n, real, o: dist.uniform(engine, n, real, low, high, o),
+                 "check_uniform_bounds", out)
 
 
-def _normal(engine, shape, dtype, mean=0.0, std=1.0, contiguous=True):
+def _normal(engine, shape, dtype, mean=0.0, std=1.0, contiguous=True, out=None):
     if dtype.is_complex:
         std = std * 0.5 ** 0.5
     return _real(shape, dtype,
-                 lambda n, real: dist.normal(engine, n, real, mean, std, contiguous),
-                 "normal_kernel_cpu")
+                 lambda n, real, o: dist.normal(engine, n, real, mean, std, contiguous, o),
+                 "normal_kernel_cpu", out)
 
 
 def _from_to(engine, shape, dtype, low, high):
@@ -606,6 +608,11 @@ def _write(self, array, node, inputs=(), backward=None):
     if type(data) is not type(array) and type(array) is np.ndarray:
         array = _backend.array_module(data).asarray(array)
     data[...] = array
+    return _written(self, node, inputs, backward)
+
+
+def _written(self, node, inputs=(), backward=None):
+    """Completes an in-place op whose values are in ``self``: a new version, the derivative."""
     self._bump_version()
     if needs_grad(self, *inputs):
         _record_zero(node, self, (self,) + inputs, backward)
@@ -615,6 +622,17 @@ def _write(self, array, node, inputs=(), backward=None):
 def _write_drawn(self, flat, node, inputs=()):
     """``_write`` of values drawn in torch's visiting order of self's elements."""
     return _write(self, _in_order(flat, self._data), node, inputs)
+
+
+def _fill_drawn(self, draw, node):
+    """``draw(out)`` writes values in torch's visiting order into the flat array ``out``, or
+    returns them for None: straight into self's buffer when that order is its memory order (a
+    C-contiguous host array), so no temporary of self's size is made."""
+    data = self._data
+    if type(data) is np.ndarray and data.flags.c_contiguous:
+        draw(data.reshape(-1))
+        return _written(self, node)
+    return _write_drawn(self, draw(None), node)
 
 
 def _check_continuous(self, name, type_names):
@@ -639,17 +657,19 @@ def uniform_(self, from_=0.0, to=1.0, *, generator=None, **kwargs):
         for name, value in (("from", from_), ("to", to)):
             if not low <= value <= high:
                 raise RuntimeError(f"{name} is out of bounds for {_CTYPE[dtype._name]}")
-    return _write_drawn(self, _uniform(_engine(generator), self._data.shape, dtype, from_, to),
-                        "UniformBackward0")
+    engine, shape = _engine(generator), self._data.shape
+    return _fill_drawn(self, lambda out: _uniform(engine, shape, dtype, from_, to, out),
+                       "UniformBackward0")
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     """Fills with normal samples of the given mean and standard deviation."""
     check_inplace(self)
     _check_std(std)
-    data = self._data
-    return _write_drawn(self, _normal(_engine(generator), data.shape, self._dtype, mean, std,
-                                      data.flags.c_contiguous), "NormalBackward0")
+    data, engine = self._data, _engine(generator)
+    return _fill_drawn(self, lambda out: _normal(engine, data.shape, self._dtype, mean, std,
+                                                 data.flags.c_contiguous, out),
+                       "NormalBackward0")
 
 
 def random_(self, *args, generator=None, **kwargs):
