@@ -420,8 +420,10 @@ def sub(input, other, *, alpha=1):
     return out
 
 
-@defop(inplace=False, out=True, method=False)
-def rsub(input, other, *, alpha=1):
+@defop(inplace=False, method=False,
+       signature=["rsub(Tensor input, Tensor other, *, Scalar alpha=1)",
+                  "rsub(Tensor input, Scalar other, Scalar alpha=1)"])
+def rsub(input, other, alpha=1):
     """``other - alpha * input`` (what ``scalar - tensor`` computes)."""
     out = _scaled(np.subtract, other, input, alpha, bool_check=True)
     if needs_grad2(input, other):

@@ -548,6 +548,13 @@ logit = defop(_logit, name="logit", inplace=True, out=True)
 register("special", "logit", logit)
 
 
+def _special_binary(name, x="input", n="other"):
+    """torch's three overloads of a binary special function: no two Python numbers."""
+    return [f"{name}(Tensor {x}, Tensor {n}, *, Tensor? out=None)",
+            f"{name}(Scalar {'self' if x == 'input' else x}, Tensor {n}, *, Tensor? out=None)",
+            f"{name}(Tensor {x}, Scalar {n}, *, Tensor? out=None)"]
+
+
 def _xlog1py_derivative(g, x, y, out):
     x, y = _value(x), _value(y)
     gx = None
@@ -561,6 +568,7 @@ def _xlog1py_derivative(g, x, y, out):
 
 binary("xlog1py", lambda x, y: np.where((x == 0) & ~np.isnan(y), 0, x * np.log1p(y)),
        _xlog1py_derivative, to_float=True, namespace="special", method=False, inplace=False,
+       signature=_special_binary("xlog1py"),
        node=lambda x, y: "SpecialXlog1PyBackward" + (
            "0" if isinstance(x, Tensor) and isinstance(y, Tensor)
            else "2" if isinstance(x, Tensor) else "1"),
@@ -575,6 +583,7 @@ binary("zeta", _zeta,
        lambda g, x, q, out: (None, -g * _value(x) * zeta_op(_value(x) + 1, _value(q))
                              if _wants(_value(q)) else None),
        to_float=True, namespace="special", method=False, inplace=False,
+       signature=_special_binary("zeta"),
        node=lambda x, q: "SpecialZetaBackward" + ("0" if isinstance(x, Tensor) and
                                                   isinstance(q, Tensor) else
                                                   "1" if isinstance(q, Tensor) else "2"),
@@ -654,10 +663,12 @@ _POLYNOMIALS = {
 }
 for _name, (_p1, _step) in _POLYNOMIALS.items():
     binary(_name, _recurrence(_p1, _step), to_float=True, namespace="special", method=False,
-           inplace=False, doc=f"The {_name.replace('_', ' ')} of degree ``n`` at ``input``.")
+           inplace=False, signature=_special_binary(_name, "x", "n"),
+           doc=f"The {_name.replace('_', ' ')} of degree ``n`` at ``input``.")
     if _name.startswith("chebyshev"):
         binary("shifted_" + _name, _recurrence(_p1, _step, shift=True), to_float=True,
                namespace="special", method=False, inplace=False,
+               signature=_special_binary("shifted_" + _name, "x", "n"),
                doc=f"The shifted {_name.replace('_', ' ')} (at ``2 input - 1``).")
 
 
