@@ -22,6 +22,7 @@ _DP = tuple(float(_F(c)) for c in (-0.78515625, -2.4187564849853515625e-4,
 _SIN_P = tuple(float(_F(c)) for c in (-1.9515295891E-4, 8.3321608736E-3, -1.6666654611E-1))
 _COS_P = tuple(float(_F(c)) for c in (2.443315711809948E-005, -1.388731625493765E-003,
                                       4.166664568298827E-002))
+_SIN_COS_P = np.array(list(zip(_COS_P, _SIN_P)))  # per step: (cos, sin)
 
 
 class _Fused:
@@ -40,21 +41,16 @@ class _Fused:
 
 
 def log(x):
-    """Natural logarithm of a float32 array of normal numbers in (0, 1] (overwritten)."""
+    """Natural logarithm of a float32 array of normal numbers in (0, 1]."""
     fused = _Fused(x.shape)
-    bits = x.view(np.int32)
-    e = bits >> 23
-    e -= 126  # the exponent + 1 of the mantissa in [0.5, 1)
-    e = e.astype(_F)
-    bits &= ~0x7F800000
-    bits |= 0x3F000000
+    x, e = np.frexp(x)  # x in [0.5, 1), e the exponent + 1 of torch's code
     small = x < _SQRTHF
-    e -= small  # below sqrt(1/2): one binade down, x = 2m - 1 (adding 0 or m is exact)
-    shift = x * small
+    e = np.subtract(e, small, dtype=_F)  # below sqrt(1/2): one binade down, x = 2m - 1
+    shift = x * small  # (adding 0 or m is exact)
     x -= 1
     x += shift
     z = x * x
-    y = np.empty_like(x)
+    y = shift
     fused(x, _LOG_P[0], _LOG_P[1], y)
     for c in _LOG_P[2:]:
         fused(y, x, c, y)
@@ -66,35 +62,33 @@ def log(x):
 
 
 def sincos(x):
-    """(sine, cosine) of a float32 array in [0, 2 pi) (overwritten)."""
+    """(q, polynomials) for a float32 array ``x`` in [0, 2 pi): q = (trunc(x 4/pi) + 1) // 2
+    (0 .. 4) and the cosine and sine polynomials of x - q pi/2 (shape (2,) + x.shape); q picks which
+    polynomial gives the sine and cosine of x (swapped for odd q) and their signs (the sine's
+    negative for q = 2, 3; the cosine's for q = 1, 2)."""
     fused = _Fused(x.shape)
-    j = (x * _FOPI).astype(np.int32)
-    j += 1
-    j &= ~1
-    y = j.astype(_F)
-    for dp in _DP:
-        fused(y, dp, x, x)
-    z = x * x
-    cos, sin = np.empty_like(x), np.empty_like(x)
-    fused(z, _COS_P[0], _COS_P[1], cos)
-    fused(cos, z, _COS_P[2], cos)
-    cos *= z
-    fused(cos, z, z * _F(-0.5), cos)
-    cos += 1
-    fused(z, _SIN_P[0], _SIN_P[1], sin)
-    fused(sin, z, _SIN_P[2], sin)
-    sin *= z
-    fused(sin, x, x, sin)
-    # the octant picks the polynomial and the signs: bit selects, as the AVX code does
-    sin_bits, cos_bits = sin.view(np.int32), cos.view(np.int32)
-    swap = sin_bits ^ cos_bits
-    swap &= -((j >> 1) & 1)  # all ones where the polynomials trade places
-    sin_bits ^= swap
-    cos_bits ^= swap
-    sin_bits ^= (j & 4) << 29  # the sign bit
-    j -= 2
-    cos_bits ^= (~j & 4) << 29
-    return sin, cos
+    q = np.multiply(x, _FOPI).astype(np.int32)
+    q += 1
+    q >>= 1
+    y = np.multiply(q, 2, dtype=_F)
+    zx = np.empty((2,) + x.shape, _F)  # z = x^2 and the reduced x
+    reduced = zx[1]
+    fused(y, _DP[0], x, reduced)
+    for dp in _DP[1:]:
+        fused(y, dp, reduced, reduced)
+    z = np.multiply(reduced, reduced, out=zx[0])
+    both = _Fused(zx.shape)
+    poly = np.empty_like(zx)
+    coefficients = _SIN_COS_P.reshape((3, 2) + (1,) * x.ndim)
+    both(z, coefficients[0], coefficients[1], poly)
+    both(poly, z, coefficients[2], poly)
+    poly *= z
+    last = np.empty_like(zx)  # cos: poly z - z / 2, then + 1; sin: poly x + x
+    np.multiply(z, _F(-0.5), out=last[0])
+    last[1] = reduced
+    both(poly, zx, last, poly)
+    poly[0] += 1
+    return q, poly
 
 
 def box_muller(u, out):
@@ -104,7 +98,19 @@ def box_muller(u, out):
     radius = log(1 - u[:, 0])
     radius *= -2
     np.sqrt(radius, out=radius)
-    sin, cos = sincos(_TWO_PI * u[:, 1])
-    np.multiply(radius, cos, out=out[:, 0], casting="same_kind")
-    np.multiply(radius, sin, out=out[:, 1], casting="same_kind")
+    q, (cos, sin) = sincos(_TWO_PI * u[:, 1])
+    # odd octants swap the polynomials; the signs go onto the (non-negative) radius
+    cos_bits, sin_bits = cos.view(np.int32), sin.view(np.int32)
+    swap = cos_bits ^ sin_bits
+    swap &= -(q & 1)
+    cos_bits ^= swap
+    sin_bits ^= swap
+    radius_bits = radius.view(np.int32)
+    sign = q & 2  # sine negative in octants 2 and 3
+    sign <<= 30
+    np.multiply((radius_bits | sign).view(_F), sin, out=out[:, 1])
+    q += 1  # cosine negative in octants 1 and 2
+    q &= 2
+    q <<= 30
+    np.multiply((radius_bits | q).view(_F), cos, out=out[:, 0])
     return out

@@ -21,10 +21,6 @@ _THIRD, _SQUEEZE = float(np.float32(1 / 3)), float(np.float32(0.0331))  # torch'
 _CHUNK = 1 << 15  # elements drawn at a time: the scratch arrays stay in the CPU's cache
 
 
-def _chunks(n, size=_CHUNK):
-    return ((start, min(start + size, n)) for start in range(0, n, size))
-
-
 def uniform(engine, n, dtype, low=0.0, high=1.0, out=None):
     """``uniform_(low, high)`` into ``out`` (flat, of the dtype; a new array if None), a chunk
     at a time: ``u * (high - low) + low`` in float32 from 24-bit uniforms for every dtype but
@@ -35,18 +31,18 @@ def uniform(engine, n, dtype, low=0.0, high=1.0, out=None):
         out = np.empty(n, dtype.numpy_dtype)
     plain = low == 0.0 and high == 1.0
     kind = dtype.numpy_dtype.type
-    for start, stop in _chunks(n):
-        part = out[start:stop]
+    for start in range(0, n, _CHUNK):
+        part = out[start:start + _CHUNK]
         if name == "float64":
-            engine.uniform(stop - start, 53, part)
+            engine.uniform(part.size, 53, part)
             if not plain:
                 part[...] = fma64(part, high - low, low)
         elif name == "float32" and plain:
-            engine.uniform(stop - start, 24, part)
+            engine.uniform(part.size, 24, part)
         else:  # k 2^-24 (high - low) + low: the product is exact in float64, one rounding
             low32 = np.float32(low)
             scale = float(np.float32(high) - low32) * 2.0 ** -24
-            wide = np.multiply(engine.low_bits(stop - start, 24), scale)
+            wide = np.multiply(engine.low_bits(part.size, 24), scale)
             if low32:
                 wide += low32
             if name == "float32":
@@ -81,8 +77,9 @@ def _normal_fill(engine, n, name, mean, std, out):
     block)."""
     digits = 53 if name == "float64" else 24
     whole = n - n % 16
-    for start, stop in _chunks(whole):
-        _normal_16(engine.uniform(stop - start, digits), out[start:stop], name, mean, std)
+    for start in range(0, whole, _CHUNK):
+        part = out[start:min(start + _CHUNK, whole)]
+        _normal_16(engine.uniform(part.size, digits), part, name, mean, std)
     if whole < n:
         if name in ("float32", "float64"):  # torch drew these uniforms before the redraw
             engine.raw((n - whole) * (2 if digits == 53 else 1))
