@@ -31,6 +31,13 @@ def uniform(engine, n, dtype, low=0.0, high=1.0, out=None):
         out = np.empty(n, dtype.numpy_dtype)
     plain = low == 0.0 and high == 1.0
     kind = dtype.numpy_dtype.type
+    if name == "float64":
+        reach = not plain
+    else:  # k 2^-24 (high - low) + low: the product is exact in float64, one rounding
+        low32 = np.float32(low)
+        scale = float(np.float32(high) - low32) * 2.0 ** -24
+        # whether the largest value rounds up to high (the values rise with k)
+        reach = kind(np.float32((2 ** 24 - 1) * scale + low32)) >= kind(high)
     for start in range(0, n, _CHUNK):
         part = out[start:start + _CHUNK]
         if name == "float64":
@@ -39,9 +46,7 @@ def uniform(engine, n, dtype, low=0.0, high=1.0, out=None):
                 part[...] = fma64(part, high - low, low)
         elif name == "float32" and plain:
             engine.uniform(part.size, 24, part)
-        else:  # k 2^-24 (high - low) + low: the product is exact in float64, one rounding
-            low32 = np.float32(low)
-            scale = float(np.float32(high) - low32) * 2.0 ** -24
+        else:
             wide = np.multiply(engine.low_bits(part.size, 24), scale)
             if low32:
                 wide += low32
@@ -49,7 +54,7 @@ def uniform(engine, n, dtype, low=0.0, high=1.0, out=None):
                 np.copyto(part, wide, casting="same_kind")
             else:  # rounded to float32 first, as torch computes in float32
                 part[...] = wide.astype(np.float32)
-        if not (plain and name in ("float32", "float64")):
+        if reach:
             part[part == kind(high)] = kind(low)
     return out
 
