@@ -2,6 +2,7 @@
 tensor's buffer are torch's, bit for bit (float64 normals within a few ulps, see
 flambeau.Generator), across chunk boundaries and partial blocks, and no temporary of the
 tensor's size is made."""
+import platform
 import tracemalloc
 
 import numpy as np
@@ -55,12 +56,32 @@ def test_normal_in_place(n, dtype, params):
           n + 5, ulps)
 
 
+def _intel_cpu():
+    try:
+        with open("/proc/cpuinfo") as f:
+            return "GenuineIntel" in f.read()
+    except OSError:
+        return "Intel" in platform.processor()
+
+
+MKL_BERNOULLI = pytest.mark.skipif(_intel_cpu() and torch.backends.mkl.is_available(),
+                                   reason="torch draws bernoulli_(p) from MKL on Intel CPUs")
+
+
+@MKL_BERNOULLI
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("dtype", ("float32", "float16", "bfloat16", "bool", "int64"))
+def test_bernoulli_in_place(n, dtype):
+    _same(lambda m, g: m.empty(n, dtype=getattr(m, dtype)).bernoulli_(0.3, generator=g), n)
+
+
 @pytest.mark.parametrize("draw", ["rand", "randn"])
 def test_factories_across_chunks(draw):
     _same(lambda m, g: getattr(m, draw)(3, CHUNK + 7, generator=g), 11)
 
 
-@pytest.mark.parametrize("sampler", [("uniform_", -1.0, 1.0), ("normal_", 0.0, 2.0)])
+@pytest.mark.parametrize("sampler", [("uniform_", -1.0, 1.0), ("normal_", 0.0, 2.0),
+                                     pytest.param(("bernoulli_", 0.4), marks=MKL_BERNOULLI)])
 def test_contiguous_view_is_written_in_place(sampler):
     """A contiguous slice of a larger tensor is drawn into where it lies; the rest is kept."""
     name, *args = sampler
@@ -79,7 +100,8 @@ def test_strided_view_keeps_torch_order(sampler):
     _same(lambda m, g: getattr(m.zeros(40, 30).t()[::2], name)(*args, generator=g), 4)
 
 
-@pytest.mark.parametrize("sampler", [("uniform_", -0.1, 0.1), ("normal_", 0.0, 0.01)])
+@pytest.mark.parametrize("sampler", [("uniform_", -0.1, 0.1), ("normal_", 0.0, 0.01),
+                                     ("bernoulli_", 0.9)])
 def test_large_draw_makes_no_full_size_temporary(sampler):
     name, *args = sampler
     t = flambeau.empty(1 << 22)  # 16 MiB

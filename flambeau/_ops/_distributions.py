@@ -155,10 +155,16 @@ def random(engine, n, dtype):
     return draws.astype(dtype.numpy_dtype, copy=False)
 
 
-def bernoulli(engine, n, p, numpy_dtype):
-    """``bernoulli_(p)`` with a float p: a 53-bit uniform below p. (torch on Intel CPUs with
-    MKL uses MKL's own stream instead; see :class:`flambeau.Generator`.)"""
-    return (engine.uniform(n, 53) < p).astype(numpy_dtype, copy=False)
+def bernoulli(engine, n, p, numpy_dtype, out=None):
+    """``bernoulli_(p)`` with a float p into ``out`` (flat; a new array if None), a chunk at a
+    time: a 53-bit uniform below p. (torch on Intel CPUs with MKL uses MKL's own stream
+    instead; see :class:`flambeau.Generator`.)"""
+    if out is None:
+        out = np.empty(n, numpy_dtype)
+    for start in range(0, n, _CHUNK):
+        part = out[start:start + _CHUNK]
+        part[...] = engine.uniform(part.size, 53) < p
+    return out
 
 
 def bernoulli_tensor(engine, probs, numpy_dtype):

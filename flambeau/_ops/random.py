@@ -767,8 +767,9 @@ def bernoulli_(self, p=0.5, *, generator=None):
         return _write_drawn(self, dist.bernoulli_tensor(_engine(generator), probs.reshape(-1),
                                                         numpy_dtype), "BernoulliBackward1", (p,))
     _check_probability(p)
-    return _write_drawn(self, dist.bernoulli(_engine(generator), data.size, p, numpy_dtype),
-                        "BernoulliBackward2")
+    engine = _engine(generator)
+    return _fill_drawn(self, lambda out: dist.bernoulli(engine, data.size, p, numpy_dtype, out),
+                       "BernoulliBackward2")
 
 
 def zero_(self):
