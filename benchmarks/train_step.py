@@ -1,17 +1,25 @@
-"""One training step (zero_grad, forward, loss, backward, optimizer step), flambeau vs torch in
-one run, float32, from the same initial weights (torch's, copied through NumPy) on the same
-batches:
+"""One training step, flambeau vs torch in one run, float32, from the same initial weights
+(torch's, copied through NumPy) on the same batches:
 
 - MLP 64x1000x100x10 (ReLU), CrossEntropyLoss, Adam(lr=1e-3), batch 64;
-- MLP 784x1024x10 (ReLU), CrossEntropyLoss, SGD(lr=0.01, momentum=0.9), batch 256.
+- MLP 784x1024x10 (ReLU), CrossEntropyLoss, SGD(lr=0.01, momentum=0.9), batch 256;
+- LeNet-5 (two Conv2d, two max-pools, three Linear), CrossEntropyLoss, SGD(lr=0.01,
+  momentum=0.9), batch 64x3x32x32;
+- ResNet-18 (torchvision's layout, written here), CrossEntropyLoss, SGD(lr=0.01, momentum=0.9),
+  batch 8x3x64x64;
+- DCGAN generator (ConvTranspose2d + BatchNorm) and discriminator (Conv2d + BatchNorm), one
+  discriminator and one generator update with BCEWithLogitsLoss and Adam(lr=2e-4,
+  betas=(0.5, 0.999)), batch 64x1x28x28.
 
-The losses of every step both libraries ran are compared (the benchmark fails if they part), so
-the timings are of the same computation. Peak memory is the most that three steps, after two
-warm-up steps, hold at once of what they allocate (gradients, activations, temporaries; not the
-parameters or the optimizer state): counted by tracemalloc for flambeau (NumPy reports its
-buffers to it) and by the profiler's memory events for torch.
+A step is zero_grad, forward, loss, backward, optimizer step. The losses of the first steps are
+compared (the benchmark fails if they part), so the timings are of the same computation; later
+steps are not, as float32 rounding makes deep batch-normalised networks trained on random labels
+drift apart after a few steps in any two implementations. Peak memory is the most that three
+steps, after two warm-up steps, hold at once of what they allocate (gradients, activations,
+temporaries; not the parameters or the optimizer state): counted by tracemalloc for flambeau
+(NumPy reports its buffers to it) and by the profiler's memory events for torch.
 
-    python benchmarks/train_step.py [--threads 1] [--repeat 9]
+    python benchmarks/train_step.py [--threads 1] [--repeat 9] [--only LeNet]
 """
 import argparse
 import tracemalloc
@@ -19,50 +27,148 @@ import tracemalloc
 from _timing import compare, print_table, setup
 
 BATCHES = 8
-MODELS = {"MLP 64-1000-100-10 Adam": ((64, 1000, 100, 10), 64, "Adam", {"lr": 1e-3}),
-          "MLP 784-1024-10 SGD mom.": ((784, 1024, 10), 256, "SGD",
-                                       {"lr": 0.01, "momentum": 0.9})}
+CHECKED = 4  # the steps whose losses must agree
+NOISE = 100  # the DCGAN generator's input size
 
 
-def _initial(torch, sizes, batch):
+def _mlp(sizes):
+    def build(m):
+        layers = []
+        for n_in, n_out in zip(sizes, sizes[1:]):
+            layers += [m.nn.Linear(n_in, n_out), m.nn.ReLU()]
+        return m.nn.Sequential(*layers[:-1])
+    return build
+
+
+def _lenet(m):
+    nn = m.nn
+    return nn.Sequential(nn.Conv2d(3, 6, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5),
+                         nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(400, 120),
+                         nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+
+
+def _resnet18(m):
+    nn = m.nn
+
+    class BasicBlock(nn.Module):
+        def __init__(self, n_in, n_out, stride):
+            super().__init__()
+            self.conv1 = nn.Conv2d(n_in, n_out, 3, stride, 1, bias=False)
+            self.bn1 = nn.BatchNorm2d(n_out)
+            self.relu = nn.ReLU(inplace=True)
+            self.conv2 = nn.Conv2d(n_out, n_out, 3, 1, 1, bias=False)
+            self.bn2 = nn.BatchNorm2d(n_out)
+            self.downsample = None if stride == 1 and n_in == n_out else nn.Sequential(
+                nn.Conv2d(n_in, n_out, 1, stride, bias=False), nn.BatchNorm2d(n_out))
+
+        def forward(self, x):
+            out = self.relu(self.bn1(self.conv1(x)))
+            out = self.bn2(self.conv2(out))
+            return self.relu(out + (x if self.downsample is None else self.downsample(x)))
+
+    layers = [nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(inplace=True),
+              nn.MaxPool2d(3, 2, 1)]
+    for n_in, n_out, stride in ((64, 64, 1), (64, 128, 2), (128, 256, 2), (256, 512, 2)):
+        layers.append(nn.Sequential(BasicBlock(n_in, n_out, stride),
+                                    BasicBlock(n_out, n_out, 1)))
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, 10))
+
+
+def _dcgan(m):
+    nn = m.nn
+    generator = nn.Sequential(
+        nn.ConvTranspose2d(NOISE, 128, 7, 1, 0, bias=False), nn.BatchNorm2d(128), nn.ReLU(True),
+        nn.ConvTranspose2d(128, 64, 4, 2, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU(True),
+        nn.ConvTranspose2d(64, 1, 4, 2, 1, bias=False), nn.Tanh())
+    discriminator = nn.Sequential(
+        nn.Conv2d(1, 64, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, True),
+        nn.Conv2d(64, 128, 4, 2, 1, bias=False), nn.BatchNorm2d(128), nn.LeakyReLU(0.2, True),
+        nn.Conv2d(128, 1, 7, 1, 0, bias=False), nn.Flatten())
+    return nn.ModuleDict({"generator": generator, "discriminator": discriminator})
+
+
+def _classifier(m, net, optimizer, options):
+    """A step on a batch (inputs, labels) returning the loss."""
+    opt = getattr(m.optim, optimizer)(net.parameters(), **options)
+    loss_fn = m.nn.CrossEntropyLoss()
+
+    def step(x, y):
+        opt.zero_grad()
+        loss = loss_fn(net(x), y)
+        loss.backward()
+        opt.step()
+        return loss.item()
+    return step
+
+
+def _gan(m, net, optimizer, options):
+    """A discriminator update then a generator update on a batch (images, noise); returns the
+    sum of their losses."""
+    gen, disc = net["generator"], net["discriminator"]
+    opt_g = getattr(m.optim, optimizer)(gen.parameters(), **options)
+    opt_d = getattr(m.optim, optimizer)(disc.parameters(), **options)
+    loss_fn = m.nn.BCEWithLogitsLoss()
+
+    def step(x, z):
+        ones, zeros = m.ones(x.shape[0], 1), m.zeros(x.shape[0], 1)
+        opt_d.zero_grad()
+        fake = gen(z)
+        loss_d = loss_fn(disc(x), ones) + loss_fn(disc(fake.detach()), zeros)
+        loss_d.backward()
+        opt_d.step()
+        opt_g.zero_grad()
+        loss_g = loss_fn(disc(fake), ones)
+        loss_g.backward()
+        opt_g.step()
+        return loss_d.item() + loss_g.item()
+    return step
+
+
+def _labels(shape, classes):
+    return lambda torch: (torch.randn(*shape), torch.randint(0, classes, (shape[0],)))
+
+
+# name: (network builder, batch maker (torch), step maker, optimizer, options)
+SGD_MOMENTUM = ("SGD", {"lr": 0.01, "momentum": 0.9})
+MODELS = {
+    "MLP 64-1000-100-10 Adam": (_mlp((64, 1000, 100, 10)), _labels((64, 64), 10), _classifier,
+                                "Adam", {"lr": 1e-3}),
+    "MLP 784-1024-10 SGD mom.": (_mlp((784, 1024, 10)), _labels((256, 784), 10), _classifier,
+                                 *SGD_MOMENTUM),
+    "LeNet 64x3x32x32 SGD mom.": (_lenet, _labels((64, 3, 32, 32), 10), _classifier,
+                                  *SGD_MOMENTUM),
+    "ResNet-18 8x3x64x64 SGD": (_resnet18, _labels((8, 3, 64, 64), 10), _classifier,
+                                *SGD_MOMENTUM),
+    "DCGAN 64x1x28x28 Adam": (_dcgan, lambda torch: (torch.rand(64, 1, 28, 28) * 2 - 1,
+                                                     torch.randn(64, NOISE, 1, 1)),
+                              _gan, "Adam", {"lr": 2e-4, "betas": (0.5, 0.999)}),
+}
+
+
+def _initial(torch, build, batch):
     """Torch's default initial weights and a few batches, as NumPy arrays."""
     torch.manual_seed(0)
-    model = _mlp(torch, sizes)
-    weights = {k: v.numpy().copy() for k, v in model.state_dict().items()}
-    data = [(torch.randn(batch, sizes[0]).numpy(),
-             torch.randint(0, sizes[-1], (batch,)).numpy()) for _ in range(BATCHES)]
+    weights = {k: v.numpy().copy() for k, v in build(torch).state_dict().items()}
+    data = [tuple(t.numpy() for t in batch(torch)) for _ in range(BATCHES)]
     return weights, data
 
 
-def _mlp(m, sizes):
-    layers = []
-    for n_in, n_out in zip(sizes, sizes[1:]):
-        layers += [m.nn.Linear(n_in, n_out), m.nn.ReLU()]
-    return m.nn.Sequential(*layers[:-1])
-
-
-def trainer(m, sizes, optimizer, options, weights, data):
+def trainer(m, build, stepper, optimizer, options, weights, data):
     """A step function over ``data`` (cycled) and the list it appends each step's loss to."""
-    model = _mlp(m, sizes)
-    model.load_state_dict({k: m.from_numpy(v.copy()) for k, v in weights.items()})
-    opt = getattr(m.optim, optimizer)(model.parameters(), **options)
-    loss_fn = m.nn.CrossEntropyLoss()
-    batches = [(m.from_numpy(x), m.from_numpy(y)) for x, y in data]
+    net = build(m)
+    net.load_state_dict({k: m.from_numpy(v.copy()) for k, v in weights.items()})
+    step_on = stepper(m, net, optimizer, options)
+    batches = [tuple(m.from_numpy(a) for a in arrays) for arrays in data]
     losses = []
 
     def step():
-        x, y = batches[len(losses) % BATCHES]
-        opt.zero_grad()
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        opt.step()
-        losses.append(loss.item())
+        losses.append(step_on(*batches[len(losses) % BATCHES]))
     return step, losses
 
 
 def check_losses(name, losses_f, losses_t):
-    """Raises unless both libraries' losses agree over the steps both ran."""
-    n = min(len(losses_f), len(losses_t))
+    """Raises unless both libraries' losses agree over the first steps both ran."""
+    n = min(len(losses_f), len(losses_t), CHECKED)
     for i, (a, b) in enumerate(zip(losses_f[:n], losses_t[:n])):
         if abs(a - b) > 1e-4 + 1e-3 * abs(b):
             raise AssertionError(f"{name}: step {i} loss {a} (flambeau) vs {b} (torch)")
@@ -95,13 +201,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--only", default="", help="run only the models whose name contains it")
     args = parser.parse_args()
     flambeau, torch = setup(args.threads)
     cases_f, cases_t, checks = [], [], []
-    for name, (sizes, batch, optimizer, options) in MODELS.items():
-        weights, data = _initial(torch, sizes, batch)
-        step_f, losses_f = trainer(flambeau, sizes, optimizer, options, weights, data)
-        step_t, losses_t = trainer(torch, sizes, optimizer, options, weights, data)
+    for name, (build, batch, stepper, optimizer, options) in MODELS.items():
+        if args.only not in name:
+            continue
+        weights, data = _initial(torch, build, batch)
+        step_f, losses_f = trainer(flambeau, build, stepper, optimizer, options, weights, data)
+        step_t, losses_t = trainer(torch, build, stepper, optimizer, options, weights, data)
         cases_f.append((name, step_f))
         cases_t.append((name, step_t))
         checks.append((name, step_f, losses_f, step_t, losses_t))

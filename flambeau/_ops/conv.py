@@ -3,9 +3,12 @@
 second derivatives work) and the ``conv1d``... ``conv_transpose3d`` entry points.
 
 Kernels work on NumPy arrays: im2col is a strided window view of the padded input copied once
-into a column matrix, then one batched GEMM (per sample and group); the input gradient is the
-transposed product folded back by strided adds, one per kernel offset (col2im). A transposed
-convolution is the input gradient of the convolution whose weight it shares, and the reverse.
+into a channel-first column matrix ``(C * K, N * out)``, so each product is one GEMM per group
+with the batch folded into its columns (the weight gradient too: no per-sample products to sum).
+The input gradient at stride 1 is a convolution again (of the output gradient by the flipped
+weight); at larger strides it is the transposed product folded back by strided adds, one per
+kernel offset (col2im). A transposed convolution is the input gradient of the convolution whose
+weight it shares, and the reverse.
 """
 import itertools
 
@@ -48,17 +51,36 @@ def out_sizes(sizes, kernel, stride, pads, dilation):
                  for n, k, s, (lo, hi), d in zip(sizes, kernel, stride, pads, dilation))
 
 
-def unfold_array(x, kernel, stride, pads, dilation):
-    """The windows of ``x`` as a contiguous ``(N, C, *kernel, *out)`` array, and ``out``."""
+def per_sample(n, out):
+    """Whether a product over ``n`` samples with ``out`` output positions each runs one GEMM
+    per sample (large planes: the layout of the arrays, no transposing copies; a single GEMM
+    whose reduction runs over the whole batch is several times slower there in OpenBLAS) rather
+    than one over the batch (small planes with many channels, where per-sample GEMMs are tiny)."""
+    return n > 1 and np.prod(out) >= 512
+
+
+def columns(x, kernel, stride, pads, dilation, batch_first=True):
+    """im2col: the windows of ``x`` copied once from a strided view, as a contiguous
+    ``(N, C, *kernel, *out)`` array (or ``(C, *kernel, N, *out)`` when not ``batch_first``, for
+    one GEMM over the whole batch), and ``out``."""
     out = out_sizes(x.shape[2:], kernel, stride, pads, dilation)
-    if all(k == 1 for k in kernel) and all(s == 1 for s in stride) and not any(
-            lo or hi for lo, hi in pads):
-        return x.reshape(x.shape[:2] + (1,) * len(kernel) + out), out  # 1x1: no copy
-    return np.ascontiguousarray(windows(pad_array(x, pads), kernel, stride, dilation, out)), out
+    win = windows(pad_array(x, pads), kernel, stride, dilation, out)
+    if not batch_first:
+        nd = len(kernel)
+        win = win.transpose((1,) + tuple(range(2, 2 + nd)) + (0,) +
+                            tuple(range(2 + nd, 2 + 2 * nd)))
+    return np.ascontiguousarray(win), out
+
+
+def channels_first(a):
+    """An ``(N, C, *S)`` array as a contiguous ``(C, N, *S)`` one (a copy unless N or C is 1)."""
+    if 1 in a.shape[:2]:  # a reshape keeps the order, and gives row-major strides
+        return np.ascontiguousarray(a).reshape((a.shape[1], a.shape[0]) + a.shape[2:])
+    return np.ascontiguousarray(a.swapaxes(0, 1))
 
 
 def fold_array(cols, sizes, stride, pads, dilation):
-    """The adjoint of :func:`unfold_array`: ``(N, C, *kernel, *out)`` columns summed back
+    """The adjoint of :func:`columns`: ``(N, C, *kernel, *out)`` columns summed back
     into an ``(N, C, *sizes)`` array, one strided add per kernel offset."""
     nd = len(sizes)
     kernel, out = cols.shape[2:2 + nd], cols.shape[2 + nd:]
@@ -80,32 +102,74 @@ def _grouped(w, groups):
     return w.reshape(groups, w.shape[0] // groups, -1)
 
 
+def _matrices(a, groups, rows):
+    """Channel-first columns ``(C, ..., N, *out)`` as ``(g, rows, N * out)``."""
+    return a.reshape(groups, rows, a.size // (groups * rows) if a.size else 0)
+
+
 def conv_forward(x, w, stride, pads, dilation, groups):
-    """The convolution of ``x`` by ``w`` (no bias), and the im2col columns it used."""
-    n = x.shape[0]
-    cols, out = unfold_array(x, w.shape[2:], stride, pads, dilation)
-    y = _backend.matmul(_grouped(w, groups),
-                        cols.reshape(n, groups, w[0].size, int(np.prod(out))))
-    return y.reshape((n, w.shape[0]) + out), cols
+    """The convolution of ``x`` by ``w`` (no bias): one GEMM per group, over the whole batch or
+    per sample (see :func:`per_sample`)."""
+    n, rows = x.shape[0], w[0].size
+    out = out_sizes(x.shape[2:], w.shape[2:], stride, pads, dilation)
+    if per_sample(n, out):
+        cols = columns(x, w.shape[2:], stride, pads, dilation)[0]
+        y = _backend.matmul(_grouped(w, groups), cols.reshape(n, groups, rows, -1))
+        return y.reshape((n, w.shape[0]) + out)
+    cols = columns(x, w.shape[2:], stride, pads, dilation, batch_first=False)[0]
+    y = _backend.matmul(_grouped(w, groups), _matrices(cols, groups, rows))
+    return channels_first(y.reshape((w.shape[0], n) + out))
 
 
 def conv_input_grad(gy, w, sizes, stride, pads, dilation, groups):
     """The gradient of the convolution's input of spatial ``sizes`` (the transposed
-    convolution of ``gy``)."""
-    n, out = gy.shape[0], gy.shape[2:]
-    cols = _backend.matmul(_grouped(w, groups).transpose(0, 2, 1),
-                           gy.reshape(n, groups, w.shape[0] // groups, int(np.prod(out))))
-    return fold_array(cols.reshape((n, w.shape[1] * groups) + w.shape[2:] + out), sizes,
-                      stride, pads, dilation)
+    convolution) from the output gradient ``gy``.
+
+    At stride 1, where the input is no larger than the output (padding 'same'), this is the
+    convolution of ``gy``, padded to the full extent, by the flipped weight with its channel
+    dims swapped: an im2col copy and a GEMM as large as col2im's, without col2im's strided adds
+    (much slower than copies). Otherwise one GEMM per group (over the batch or per sample),
+    then col2im."""
+    n, out, nd = gy.shape[0], gy.shape[2:], len(sizes)
+    edges = [(d * (k - 1) - lo, m - o + lo) for d, k, (lo, _), m, o in
+             zip(dilation, w.shape[2:], pads, sizes, out)]
+    if all(s == 1 for s in stride) and min(min(e) for e in edges) >= 0 and \
+            np.prod(sizes) <= np.prod(out):
+        flipped = np.flip(w.reshape((groups, w.shape[0] // groups) + w.shape[1:]).swapaxes(1, 2),
+                          tuple(range(3, 3 + nd)))
+        flipped = flipped.reshape((w.shape[1] * groups, w.shape[0] // groups) + w.shape[2:])
+        return conv_forward(gy, flipped, stride, edges, dilation, groups)
+    wt = _grouped(w, groups).transpose(0, 2, 1)
+    if per_sample(n, out):
+        cols = _backend.matmul(wt, gy.reshape(n, groups, w.shape[0] // groups, -1))
+        cols = cols.reshape((n, w.shape[1] * groups) + w.shape[2:] + out)
+    else:
+        cols = _backend.matmul(wt, _matrices(channels_first(gy), groups, w.shape[0] // groups))
+        cols = np.moveaxis(cols.reshape((w.shape[1] * groups,) + w.shape[2:] + (n,) + out),
+                           nd + 1, 0)
+    return np.ascontiguousarray(fold_array(cols, sizes, stride, pads, dilation))
 
 
-def conv_weight_grad(gy, cols, wshape, groups):
-    """The gradient of the weight from the output gradient and the input's columns."""
-    n, size = gy.shape[0], int(np.prod(gy.shape[2:]))
-    gw = _backend.matmul(gy.reshape(n, groups, wshape[0] // groups, size),
-                         cols.reshape(n, groups, int(np.prod(wshape[1:])), size).transpose(
-                             0, 1, 3, 2))
-    return gw.sum(0).reshape(wshape) if n else np.zeros(wshape, gy.dtype)
+def conv_weight_grad(gy, x, wshape, stride, pads, dilation, groups, crop=None):
+    """The gradient of the weight from the output gradient ``gy`` and the input ``x`` (its
+    columns made again, cut by ``crop`` to gy's positions when given): ``gy @ cols.T`` per
+    group, summed over the samples or over the whole batch at once (see :func:`per_sample`);
+    computed as ``(cols @ gy.T).T`` where the reduction is the long side (OpenBLAS runs that
+    orientation several times faster there, and the other one faster for short ones)."""
+    n, out, rows = gy.shape[0], gy.shape[2:], int(np.prod(wshape[1:]))
+    crop = Ellipsis if crop is None else crop
+    if per_sample(n, out):
+        cols = columns(x, wshape[2:], stride, pads, dilation)[0][crop]
+        gw = _backend.matmul(gy.reshape(n, groups, wshape[0] // groups, -1),
+                             cols.reshape(n, groups, rows, -1).transpose(0, 1, 3, 2))
+        return gw.sum(0).reshape(wshape)
+    cols = columns(x, wshape[2:], stride, pads, dilation, batch_first=False)[0][crop]
+    gy, cols = _matrices(channels_first(gy), groups, wshape[0] // groups), \
+        _matrices(cols, groups, rows)
+    if gy.shape[2] >= rows:
+        return np.ascontiguousarray(_backend.matmul(cols, gy.transpose(0, 2, 1)).transpose(
+            0, 2, 1)).reshape(wshape)
+    return _backend.matmul(gy, cols.transpose(0, 2, 1)).reshape(wshape)
 
 
 # ---- the op --------------------------------------------------------------------------------
@@ -191,10 +255,10 @@ def _transposed_sizes(x, w, stride, padding, dilation, output_padding):
 
 
 def _apply(x, w, stride, padding, dilation, transposed, output_padding, groups):
-    """The bilinear part of a convolution on arrays; the columns of ``x`` when it made them."""
+    """The bilinear part of a convolution on arrays."""
     if transposed:
         sizes = _transposed_sizes(x, w, stride, padding, dilation, output_padding)
-        return conv_input_grad(x, w, sizes, stride, _pairs(padding), dilation, groups), None
+        return conv_input_grad(x, w, sizes, stride, _pairs(padding), dilation, groups)
     return conv_forward(x, w, stride, _pairs(padding), dilation, groups)
 
 
@@ -209,8 +273,8 @@ def _convolution(input, weight, bias, stride, padding, dilation, transposed, out
     """N-d convolution (or transposed convolution) of a batched ``(N, C, *S)`` input."""
     stride, padding, dilation, output_padding = _check(
         input, weight, bias, stride, padding, dilation, transposed, output_padding, groups)
-    y, cols = _apply(input._data, weight._data, stride, padding, dilation, transposed,
-                     output_padding, groups)
+    y = _apply(input._data, weight._data, stride, padding, dilation, transposed,
+               output_padding, groups)
     out = make(_add_bias(y, bias), input._dtype)
     if needs_grad(input, weight, bias):
         options = (stride, padding, dilation, transposed, output_padding, groups)
@@ -220,7 +284,7 @@ def _convolution(input, weight, bias, stride, padding, dilation, transposed, out
         def derivative(g, x, w):
             if grad_mode.is_grad_enabled():  # create_graph: the differentiable op
                 return _convolution_backward(g, x, w, None, *options, mask)
-            return _backward(g._data, x, w, options, mask, cols)
+            return _backward(g._data, x, w, options, mask)
         record("ConvolutionBackward0", (out,), (input, weight, bias), derivative,
                saved=(input, weight))
     return out
@@ -231,7 +295,7 @@ convolution = defop(_convolution, name="convolution", method=False, signature=(
     "int[] dilation, bool transposed, int[] output_padding, int groups)"))
 
 
-def _backward(gy, input, weight, options, mask, cols=None):
+def _backward(gy, input, weight, options, mask):
     """The gradients (tensors, None where the mask is False) of input, weight and bias."""
     stride, padding, dilation, transposed, output_padding, groups = options
     x, w = input._data, weight._data
@@ -241,18 +305,16 @@ def _backward(gy, input, weight, options, mask, cols=None):
     # output_padding of a stride or more leaves positions no input reaches)
     crop = (Ellipsis,) + tuple(slice(0, n) for n in x.shape[2:])
     if mask[0]:
-        gx = conv_forward(gy, w, stride, pads, dilation, groups)[0][crop] if transposed else \
+        gx = conv_forward(gy, w, stride, pads, dilation, groups)[crop] if transposed else \
             conv_input_grad(gy, w, x.shape[2:], stride, pads, dilation, groups)
         gx = make(np.ascontiguousarray(gx), input._dtype)
     if mask[1]:
-        if transposed:  # the weight's gradient of the convolution from gy's space to x's
-            gyc = unfold_array(gy, w.shape[2:], stride, pads, dilation)[0][crop]
-            gw = conv_weight_grad(x, gyc, w.shape, groups)
-        else:
-            if cols is None:
-                cols = unfold_array(x, w.shape[2:], stride, pads, dilation)[0]
-            gw = conv_weight_grad(gy, cols, w.shape, groups)
-        gw = make(gw, weight._dtype)
+        # a transposed convolution's weight gradient is that of the convolution from gy's
+        # space to x's
+        gw = make(conv_weight_grad(x, gy, w.shape, stride, pads, dilation, groups, crop)
+                  if transposed else
+                  conv_weight_grad(gy, x, w.shape, stride, pads, dilation, groups),
+                  weight._dtype)
     if mask[2]:
         gb = make(gy.sum((0,) + tuple(range(2, gy.ndim))), input._dtype)
     return gx, gw, gb
@@ -401,7 +463,7 @@ def im2col(input, kernel_size, dilation, padding, stride):
         ("kernel_size", kernel_size), ("dilation", dilation), ("padding", padding),
         ("stride", stride)))
     x, batched = _unbatched(input, 4)
-    cols, out = unfold_array(x, kernel, stride, _pairs(padding), dilation)
+    cols, out = columns(x, kernel, stride, _pairs(padding), dilation)
     cols = cols.reshape(x.shape[0], x.shape[1] * kernel[0] * kernel[1], out[0] * out[1])
     result = make(cols if batched else cols[0], input._dtype)
     if needs_grad(input):
