@@ -1,6 +1,6 @@
 """Random sampling, flambeau vs torch in one run: small and large draws, the in-place samplers
 on a 4M-element tensor, and the initialisation of a 4096x4096 Linear; with ``--memory``, the
-peak memory (RSS) and time of building ``nn.Linear(25088, 4096)`` (VGG's first classifier
+peak memory (RSS) and CPU time of building ``nn.Linear(25088, 4096)`` (VGG's first classifier
 layer), each library in a fresh process.
 
     python benchmarks/random_draws.py [--threads 1] [--repeat 5] [--memory]
@@ -44,17 +44,18 @@ def peak():  # this process's own high-water mark (ru_maxrss would include the p
 
 m.set_num_threads({threads})
 before = peak()
-start = time.perf_counter()
+start = time.process_time()  # CPU time: a busy machine's other work is not counted
 layer = m.nn.Linear(25088, 4096)
-seconds = time.perf_counter() - start
+seconds = time.process_time() - start
 print(json.dumps([seconds, before, peak()]))
 """
 
 
 def memory(threads):
-    """Time, RSS before and peak RSS (GiB) of building nn.Linear(25088, 4096) in each library."""
+    """CPU time, RSS before and peak RSS (GiB) of building nn.Linear(25088, 4096) in each
+    library."""
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-    print(f"{'nn.Linear(25088, 4096)':<28}{'seconds':>10}{'RSS before':>12}{'peak RSS':>10}")
+    print(f"{'nn.Linear(25088, 4096)':<28}{'CPU s':>10}{'RSS before':>12}{'peak RSS':>10}")
     for module in ("flambeau", "torch"):
         code = _BUILD.format(root=root, module=module, threads=threads or 1)
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
