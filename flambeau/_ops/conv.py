@@ -79,22 +79,24 @@ def channels_first(a):
     return np.ascontiguousarray(a.swapaxes(0, 1))
 
 
-def fold_array(cols, sizes, stride, pads, dilation):
-    """The adjoint of :func:`columns`: ``(N, C, *kernel, *out)`` columns summed back
-    into an ``(N, C, *sizes)`` array, one strided add per kernel offset."""
+def fold_array(cols, sizes, stride, pads, dilation, lead=2):
+    """col2im, the adjoint of :func:`columns`: ``(*lead, *kernel, *out, *rest)`` columns (``lead``
+    dims before the kernel's) summed back into a ``(*lead, *sizes, *rest)`` array, one strided
+    add per kernel offset (a view of a padded array)."""
     nd = len(sizes)
-    kernel, out = cols.shape[2:2 + nd], cols.shape[2 + nd:]
+    kernel, out = cols.shape[lead:lead + nd], cols.shape[lead + nd:lead + 2 * nd]
+    head, rest = cols.shape[:lead], cols.shape[lead + 2 * nd:]
     if all(k == 1 for k in kernel) and all(s == 1 for s in stride) and not any(
             lo or hi for lo, hi in pads):
-        return cols.reshape(cols.shape[:2] + tuple(sizes))
+        return cols.reshape(head + tuple(sizes) + rest)
     padded = [max(n + lo + hi, d * (k - 1) + s * (m - 1) + 1) for n, (lo, hi), d, k, s, m in
               zip(sizes, pads, dilation, kernel, stride, out)]
-    xp = np.zeros(cols.shape[:2] + tuple(padded), cols.dtype)
-    head = (slice(None), slice(None))
+    xp = np.zeros(head + tuple(padded) + rest, cols.dtype)
+    lead = (slice(None),) * lead
     for offsets in itertools.product(*map(range, kernel)):
-        xp[head + tuple(slice(o * d, o * d + s * (m - 1) + 1, s) for o, d, s, m in
-                        zip(offsets, dilation, stride, out))] += cols[head + offsets]
-    return xp[head + tuple(slice(lo, lo + n) for n, (lo, _) in zip(sizes, pads))]
+        xp[lead + tuple(slice(o * d, o * d + s * (m - 1) + 1, s) for o, d, s, m in
+                        zip(offsets, dilation, stride, out))] += cols[lead + offsets]
+    return xp[lead + tuple(slice(lo, lo + n) for n, (lo, _) in zip(sizes, pads))]
 
 
 def _grouped(w, groups):
@@ -140,14 +142,16 @@ def conv_input_grad(gy, w, sizes, stride, pads, dilation, groups):
         flipped = flipped.reshape((w.shape[1] * groups, w.shape[0] // groups) + w.shape[2:])
         return conv_forward(gy, flipped, stride, edges, dilation, groups)
     wt = _grouped(w, groups).transpose(0, 2, 1)
-    if per_sample(n, out):
+    if n == 1 or per_sample(n, out):
         cols = _backend.matmul(wt, gy.reshape(n, groups, w.shape[0] // groups, -1))
         cols = cols.reshape((n, w.shape[1] * groups) + w.shape[2:] + out)
-    else:
-        cols = _backend.matmul(wt, _matrices(channels_first(gy), groups, w.shape[0] // groups))
-        cols = np.moveaxis(cols.reshape((w.shape[1] * groups,) + w.shape[2:] + (n,) + out),
-                           nd + 1, 0)
-    return np.ascontiguousarray(fold_array(cols, sizes, stride, pads, dilation))
+        return np.ascontiguousarray(fold_array(cols, sizes, stride, pads, dilation))
+    # the batch last: col2im's strided adds then run over rows of N, not of the output's width
+    cols = _backend.matmul(wt, _matrices(np.ascontiguousarray(np.moveaxis(gy, 0, -1)), groups,
+                                         w.shape[0] // groups))
+    cols = cols.reshape((w.shape[1] * groups,) + w.shape[2:] + out + (n,))
+    return np.ascontiguousarray(np.moveaxis(fold_array(cols, sizes, stride, pads, dilation, 1),
+                                            -1, 0))
 
 
 def conv_weight_grad(gy, x, wshape, stride, pads, dilation, groups, crop=None):
