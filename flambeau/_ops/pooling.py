@@ -38,19 +38,22 @@ def _geometry(name, input, nd, kernel_size, stride, padding, dilation, ceil_mode
     """Batched (N, C, *S) array, whether batched, and kernel, stride, padding, dilation, out."""
     a = input._data
     if a.ndim not in (nd + 1, nd + 2):
-        raise RuntimeError(f"{name}: Expected {nd + 1}D or {nd + 2}D (batch mode) tensor for "
-                           f"input, but got: {list(a.shape)}" if nd == 3 else
-                           f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for "
+        raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for "
                            "input")
     batched = a.ndim == nd + 2
+    shape = a.shape
     a = a if batched else a[None]
     kernel = _expand(kernel_size, nd)
     stride = _expand(stride, nd, kernel)
     padding, dilation = _expand(padding, nd), _expand(dilation, nd)
-    if any(p > k // 2 for p, k in zip(padding, kernel)):
+    if min(stride) <= 0 or min(kernel) <= 0 or min(dilation) <= 0 or min(padding) < 0:
+        _bad_geometry(nd, kernel, stride, padding, dilation)
+    if any(2 * p > d * (k - 1) + 1 for p, k, d in zip(padding, kernel, dilation)):
         raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
                            f"pad={padding[0]}, kernel_size={kernel[0]} and dilation="
                            f"{dilation[0]}")
+    if 0 in shape[batched:]:
+        _empty_plane(name, nd, shape)
     out = tuple(_out_size(n, k, s, p, d, ceil_mode) for n, k, s, p, d in
                 zip(a.shape[2:], kernel, stride, padding, dilation))
     if any(o <= 0 for o in out):
@@ -58,6 +61,34 @@ def _geometry(name, input, nd, kernel_size, stride, padding, dilation, ceil_mode
                            f"output size: ({'x'.join(map(str, (a.shape[1],) + out))}). Output "
                            "size is too small")
     return a, batched, kernel, stride, padding, dilation, out
+
+
+def _empty_plane(name, nd, shape):
+    """torch's error for an input with an empty dim other than the batch dim."""
+    if nd < 3:
+        raise RuntimeError(f"Expected {nd + 1}D or {nd + 2}D (batch mode) tensor with optional 0 "
+                           f"dim batch size for input, but got:{list(shape)}")
+    where = "max_pool3d_with_indices_out_cpu_template" if name.startswith("max") else name
+    raise RuntimeError(f"{where}(): Expected input's non-batch dimensions to have positive "
+                       f"length, but input has a shape of {list(shape)} and non-batch dimension "
+                       "0 has length zero!")
+
+
+def _bad_geometry(nd, kernel, stride, padding, dilation):
+    """torch's errors for a zero stride, kernel or dilation, or a negative padding."""
+    letters = ("T", "H", "W")[3 - nd:]
+    if min(stride) == 0:
+        raise RuntimeError("stride should not be zero")
+    if min(stride) < 0:
+        raise RuntimeError("stride should be greater than zero, but got " + " ".join(
+            f"d{c}: {s}" for c, s in zip(letters, stride)))
+    if min(kernel) <= 0:
+        raise RuntimeError("kernel size should be greater than zero, but got " + " ".join(
+            f"k{c}: {k}" for c, k in zip(letters, kernel)))
+    if min(dilation) <= 0:
+        raise RuntimeError("dilation should be greater than zero, but got " + " ".join(
+            f"dilation{c}: {d}" for c, d in zip(letters, dilation)))
+    raise RuntimeError(f"pad must be non-negative, but got pad: {min(padding)}")
 
 
 def _pads(sizes, kernel, stride, padding, dilation, out):
@@ -184,8 +215,9 @@ def max_pool1d_with_indices(input, kernel_size, stride=(), padding=0, dilation=1
                             ceil_mode=False):
     """1-d max pooling with indices: the 2-d op on a height of one."""
     if input._data.ndim not in (2, 3):
-        raise RuntimeError(f"max_pool1d() Expected 2D or 3D input tensor, but got "
-                           f"{list(input._data.shape)}")
+        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input._data.ndim}-dimensional "
+                           "tensor for argument #1 'self' (while checking arguments for "
+                           "max_pool1d)")
     k, s, p, d = (_expand(v, 1, _expand(kernel_size, 1))[0] for v in
                   (kernel_size, stride, padding, dilation))
     values, indices = _max_pool(2, "max_pool1d", input.unsqueeze(-2), (1, k), (1, s), (0, p),
@@ -197,6 +229,25 @@ def max_pool1d_with_indices(input, kernel_size, stride=(), padding=0, dilation=1
                                "int[1] padding=0, int[1] dilation=1, bool ceil_mode=False)")
 def max_pool1d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
     """1-d max pooling."""
+    a = input._data
+    if a.ndim not in (2, 3) or 0 in a.shape[a.ndim - 2:]:
+        raise RuntimeError(f"max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 "
+                           f"dim batch size for input, but got:{list(a.shape)}")
+    k, s, p, d = (_expand(v, 1, _expand(kernel_size, 1))[0] for v in
+                  (kernel_size, stride, padding, dilation))
+    for what, value in (("kernel_size", k), ("stride", s)):
+        if value <= 0:
+            raise RuntimeError(f"max_pool1d() {what} must be greater than zero, but got {value}")
+    if p < 0:
+        raise RuntimeError(f"max_pool1d() padding must be non-negative, but got {p}")
+    if 2 * p > k:
+        raise RuntimeError(f"max_pool1d() padding should be at most half of kernel size, but "
+                           f"got padding={p} and kernel_size={k}")
+    if d <= 0:
+        raise RuntimeError(f"max_pool1d() dilation must be greater than zero, but got {d}")
+    out = _out_size(a.shape[-1], k, s, p, d, ceil_mode)
+    if out <= 0:
+        raise RuntimeError(f"max_pool1d() Invalid computed output size: {out}")
     return max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)[0]
 
 
@@ -291,12 +342,26 @@ def _bounds(n, o):
 
 
 def _adaptive_sizes(name, input, nd, output_size):
+    """The output sizes (``None`` keeps the input's), after torch's checks of them."""
     a = input._data
+    given = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * nd
+    average = name.startswith("adaptive_avg")
+    if len(given) != nd:
+        raise RuntimeError(
+            f"{name}() argument 'output_size' should contain one int (got {len(given)})"
+            if nd == 1 else f"{name}: output_size must be {nd}" if average else
+            f"{name}(): internal error: output_size.size() must be {nd}")
+    if average and nd > 1 and any(o is not None and o < 0 for o in given):
+        raise RuntimeError(f"{name}: elements of output_size must be greater than or equal to "
+                           f"0 but received {{{', '.join(map(str, given))}}}")
     if a.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got "
                            f"{list(a.shape)}")
-    out = _expand(output_size, nd)
-    return tuple(n if o is None else o for n, o in zip(a.shape[a.ndim - nd:], out))
+    out = tuple(n if o is None else o for n, o in zip(a.shape[a.ndim - nd:], given))
+    if not average and min(out) < 0:  # torch fails allocating max pooling's output
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(out)}: "
+                           f"{list(a.shape[:a.ndim - nd]) + list(out)}")
+    return out
 
 
 def _average_matrices(sizes, out, dtype):

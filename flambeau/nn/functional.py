@@ -784,6 +784,8 @@ def _sizes(input, output_size, nd):
     """``output_size`` with ``None`` entries taken from the input."""
     if output_size is None or isinstance(output_size, int):
         output_size = (output_size,) * nd
+    elif nd > 1 and input.dim() <= len(output_size):
+        raise ValueError(f"Input dimension should be at least {len(output_size) + 1}")
     return [input.shape[input.dim() - nd + i] if o is None else o
             for i, o in enumerate(output_size)]
 
