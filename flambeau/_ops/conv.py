@@ -3,8 +3,9 @@
 second derivatives work) and the ``conv1d``... ``conv_transpose3d`` entry points.
 
 Kernels work on NumPy arrays: im2col is a strided window view of the padded input copied once
-into a channel-first column matrix ``(C * K, N * out)``, so each product is one GEMM per group
-with the batch folded into its columns (the weight gradient too: no per-sample products to sum).
+into a column matrix ``(C * K, out * N)``, so each product is one GEMM per group with the
+batch folded into its columns (the weight gradient too: no per-sample products to sum); large
+output planes keep one GEMM per sample, which is faster there.
 The input gradient at stride 1 is a convolution again (of the output gradient by the flipped
 weight); at larger strides it is the transposed product folded back by strided adds, one per
 kernel offset (col2im). A transposed convolution is the input gradient of the convolution whose
@@ -61,22 +62,41 @@ def per_sample(n, out):
 
 def columns(x, kernel, stride, pads, dilation, batch_first=True):
     """im2col: the windows of ``x`` copied once from a strided view, as a contiguous
-    ``(N, C, *kernel, *out)`` array (or ``(C, *kernel, N, *out)`` when not ``batch_first``, for
-    one GEMM over the whole batch), and ``out``."""
+    ``(N, C, *kernel, *out)`` array, or ``(C, *kernel, *out, N)`` when not ``batch_first`` (for
+    one GEMM over the whole batch; the batch last gives the copy rows of N to move, not rows of
+    the output's width), and ``out``."""
     out = out_sizes(x.shape[2:], kernel, stride, pads, dilation)
-    win = windows(pad_array(x, pads), kernel, stride, dilation, out)
-    if not batch_first:
-        nd = len(kernel)
-        win = win.transpose((1,) + tuple(range(2, 2 + nd)) + (0,) +
-                            tuple(range(2 + nd, 2 + 2 * nd)))
-    return np.ascontiguousarray(win), out
+    if batch_first:
+        return np.ascontiguousarray(windows(pad_array(x, pads), kernel, stride, dilation,
+                                            out)), out
+    if any(lo or hi for lo, hi in pads):  # one copy moves the batch last and pads
+        xp = np.zeros((x.shape[1],) + tuple(n + lo + hi for n, (lo, hi) in
+                                            zip(x.shape[2:], pads)) + x.shape[:1], x.dtype)
+        xp[(slice(None),) + tuple(slice(lo, lo + n) for n, (lo, _) in
+                                  zip(x.shape[2:], pads))] = np.moveaxis(x, 0, -1)
+    else:
+        xp = batch_last(x)
+    st = xp.strides
+    spatial = st[1:-1]
+    return np.ascontiguousarray(as_strided(
+        xp, xp.shape[:1] + tuple(kernel) + out + xp.shape[-1:],
+        st[:1] + tuple(t * d for t, d in zip(spatial, dilation)) +
+        tuple(t * s for t, s in zip(spatial, stride)) + st[-1:], writeable=False)), out
 
 
-def channels_first(a):
-    """An ``(N, C, *S)`` array as a contiguous ``(C, N, *S)`` one (a copy unless N or C is 1)."""
-    if 1 in a.shape[:2]:  # a reshape keeps the order, and gives row-major strides
-        return np.ascontiguousarray(a).reshape((a.shape[1], a.shape[0]) + a.shape[2:])
-    return np.ascontiguousarray(a.swapaxes(0, 1))
+def batch_last(a):
+    """An ``(N, C, *S)`` array as a contiguous ``(C, *S, N)`` one."""
+    if a.shape[0] == 1:  # a reshape keeps the order, and gives row-major strides
+        return np.ascontiguousarray(a).reshape(a.shape[1:] + (1,))
+    return np.ascontiguousarray(np.moveaxis(a, 0, -1))
+
+
+def batch_first(a):
+    """The inverse of :func:`batch_last`: a ``(C, *S, N)`` array as a contiguous
+    ``(N, C, *S)`` one."""
+    if a.shape[-1] == 1:
+        return np.ascontiguousarray(a).reshape((1,) + a.shape[:-1])
+    return np.ascontiguousarray(np.moveaxis(a, -1, 0))
 
 
 def fold_array(cols, sizes, stride, pads, dilation, lead=2):
@@ -120,7 +140,7 @@ def conv_forward(x, w, stride, pads, dilation, groups):
         return y.reshape((n, w.shape[0]) + out)
     cols = columns(x, w.shape[2:], stride, pads, dilation, batch_first=False)[0]
     y = _backend.matmul(_grouped(w, groups), _matrices(cols, groups, rows))
-    return channels_first(y.reshape((w.shape[0], n) + out))
+    return batch_first(y.reshape((w.shape[0],) + out + (n,)))
 
 
 def conv_input_grad(gy, w, sizes, stride, pads, dilation, groups):
@@ -147,29 +167,27 @@ def conv_input_grad(gy, w, sizes, stride, pads, dilation, groups):
         cols = cols.reshape((n, w.shape[1] * groups) + w.shape[2:] + out)
         return np.ascontiguousarray(fold_array(cols, sizes, stride, pads, dilation))
     # the batch last: col2im's strided adds then run over rows of N, not of the output's width
-    cols = _backend.matmul(wt, _matrices(np.ascontiguousarray(np.moveaxis(gy, 0, -1)), groups,
-                                         w.shape[0] // groups))
+    cols = _backend.matmul(wt, _matrices(batch_last(gy), groups, w.shape[0] // groups))
     cols = cols.reshape((w.shape[1] * groups,) + w.shape[2:] + out + (n,))
-    return np.ascontiguousarray(np.moveaxis(fold_array(cols, sizes, stride, pads, dilation, 1),
-                                            -1, 0))
+    return batch_first(fold_array(cols, sizes, stride, pads, dilation, 1))
 
 
-def conv_weight_grad(gy, x, wshape, stride, pads, dilation, groups, crop=None):
+def conv_weight_grad(gy, x, wshape, stride, pads, dilation, groups):
     """The gradient of the weight from the output gradient ``gy`` and the input ``x`` (its
-    columns made again, cut by ``crop`` to gy's positions when given): ``gy @ cols.T`` per
-    group, summed over the samples or over the whole batch at once (see :func:`per_sample`);
-    computed as ``(cols @ gy.T).T`` where the reduction is the long side (OpenBLAS runs that
-    orientation several times faster there, and the other one faster for short ones)."""
+    columns made again, cut to gy's positions): ``gy @ cols.T`` per group, summed over the
+    samples or over the whole batch at once (see :func:`per_sample`); computed as
+    ``(cols @ gy.T).T`` where the reduction is the long side (OpenBLAS runs that orientation
+    several times faster there, and the other one faster for short ones)."""
     n, out, rows = gy.shape[0], gy.shape[2:], int(np.prod(wshape[1:]))
-    crop = Ellipsis if crop is None else crop
+    crop = tuple(slice(0, m) for m in out)
     if per_sample(n, out):
-        cols = columns(x, wshape[2:], stride, pads, dilation)[0][crop]
+        cols = columns(x, wshape[2:], stride, pads, dilation)[0][(Ellipsis,) + crop]
         gw = _backend.matmul(gy.reshape(n, groups, wshape[0] // groups, -1),
                              cols.reshape(n, groups, rows, -1).transpose(0, 1, 3, 2))
         return gw.sum(0).reshape(wshape)
-    cols = columns(x, wshape[2:], stride, pads, dilation, batch_first=False)[0][crop]
-    gy, cols = _matrices(channels_first(gy), groups, wshape[0] // groups), \
-        _matrices(cols, groups, rows)
+    cols = columns(x, wshape[2:], stride, pads, dilation, batch_first=False)[0]
+    cols = _matrices(cols[(Ellipsis,) + crop + (slice(None),)], groups, rows)
+    gy = _matrices(batch_last(gy), groups, wshape[0] // groups)
     if gy.shape[2] >= rows:
         return np.ascontiguousarray(_backend.matmul(cols, gy.transpose(0, 2, 1)).transpose(
             0, 2, 1)).reshape(wshape)
@@ -315,7 +333,7 @@ def _backward(gy, input, weight, options, mask):
     if mask[1]:
         # a transposed convolution's weight gradient is that of the convolution from gy's
         # space to x's
-        gw = make(conv_weight_grad(x, gy, w.shape, stride, pads, dilation, groups, crop)
+        gw = make(conv_weight_grad(x, gy, w.shape, stride, pads, dilation, groups)
                   if transposed else
                   conv_weight_grad(gy, x, w.shape, stride, pads, dilation, groups),
                   weight._dtype)
