@@ -16,7 +16,7 @@ from .._size import Size
 from .._storage import allocation_error, check_size
 from .._tensor import Tensor, make
 from ..autograd.graph import record
-from ._util import int_list, needs_grad, needs_grad1, wrap_dim, wrap_dims
+from ._util import int_list, needs_grad, needs_grad1, wrap_dim, wrap_dim_of_dims, wrap_dims
 from .indexing import _UNSIGNED
 from .registry import defop, register, type_name
 
@@ -253,12 +253,14 @@ def roll(input, shifts, dims=None):
     wrapping around."""
     shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
     dims = () if dims is None else (dims,) if isinstance(dims, int) else tuple(dims)
+    if not shifts:
+        raise RuntimeError("`shifts` required")
     if len(shifts) != len(dims) and not (not dims and len(shifts) == 1):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
                            f"dims:{len(dims)}")
     a = input._data
     if dims:
-        dims = tuple(wrap_dim(d, a.ndim) for d in dims)
+        dims = tuple(wrap_dim_of_dims(d, a.ndim) for d in dims)
         array = np.roll(a, shifts, dims)
     else:
         array = np.roll(a.reshape(-1), shifts[0]).reshape(a.shape)

@@ -636,6 +636,9 @@ def dist(input, other, p=2):
 @defop(inplace=True, out=True)
 def renorm(input, p, dim, maxnorm):
     """Each slice along ``dim`` rescaled so that its ``p``-norm is at most ``maxnorm``."""
+    if input._data.ndim < 2:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got "
+                           f"{input._data.ndim} dimensions")
     d = wrap_dim(dim, input._data.ndim)
     dims = tuple(i for i in range(input._data.ndim) if i != d)
     norms = _vector_norm(input._data, p, dims, True)
@@ -806,6 +809,8 @@ def logcumsumexp(input, dim):
 def diff(input, n=1, dim=-1, prepend=None, append=None):
     """The ``n``-th forward difference along ``dim`` (``!=`` for bool), after optionally
     joining ``prepend`` and ``append``."""
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
     d = wrap_dim(dim, input._data.ndim)
     if prepend is not None or append is not None:
         import flambeau
@@ -828,6 +833,10 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """``|input - other| <= atol + rtol * |other|`` elementwise (infinities equal themselves)."""
     if input._dtype is not other._dtype:
         raise RuntimeError(f"{type_name(input._dtype)} did not match {type_name(other._dtype)}")
+    for name, tolerance in (("rtol", rtol), ("atol", atol)):
+        if tolerance < 0:
+            raise RuntimeError(f"{name} must be greater than or equal to zero, but got "
+                               f"{tolerance}")
     a, b = input._data, other._data
     with np.errstate(invalid="ignore", over="ignore"):
         if a.dtype.kind in "fc":  # infinities are close only to themselves

@@ -14,7 +14,8 @@ from .. import _dtype, _naming
 from .._storage import TypedStorage, UntypedStorage, allocation_error
 from .._tensor import Tensor, _contiguous_strides, make, make_view
 from ..autograd.graph import node_class, record
-from ._util import int_list, needs_grad, needs_grad1, sliced, wrap_dim, wrap_dims
+from ._util import (int_list, needs_grad, needs_grad1, sliced, wrap_dim, wrap_dim_of_dims,
+                    wrap_dims)
 from . import conversion
 from .registry import check_inplace, check_no_overlap, defop, register, type_name
 
@@ -60,7 +61,7 @@ def infer_size(shape, numel):
             known *= s
     if infer:
         if known == 0 or numel % known:
-            if known == 0:
+            if known == 0 == numel:
                 raise RuntimeError(f"cannot reshape tensor of {numel} elements into shape "
                                    f"{list(shape)} because the unspecified dimension size -1 "
                                    "can be any value and is ambiguous")
@@ -261,12 +262,16 @@ def permute(input, dims):
 def movedim(input, source, destination):
     """Dims moved from ``source`` to ``destination`` positions, the others keeping order."""
     n = input._data.ndim
-    source = wrap_dims(source, n)
-    destination = wrap_dims(destination, n)
-    if len(source) != len(destination):
-        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(source)}"
-                           f" dims) should contain the same number of dims as destination "
-                           f"({list(destination)} dims)")
+    given = [(source,) if isinstance(source, int) else tuple(source),
+             (destination,) if isinstance(destination, int) else tuple(destination)]
+    if len(given[0]) != len(given[1]):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source "
+                           f"({list(given[0])} dims) should contain the same number of dims as "
+                           f"destination ({list(given[1])} dims)")
+    source, destination = (tuple(wrap_dim(d, n) for d in dims) for dims in given)
+    for word, dims, wrapped in zip(("source", "destination"), given, (source, destination)):
+        if len(set(wrapped)) != len(wrapped):
+            raise RuntimeError(f"movedim: repeated dim in `{word}` ({list(dims)})")
     order = [d for d in range(n) if d not in source]
     for dst, src in sorted(zip(destination, source)):
         order.insert(dst, src)
@@ -418,8 +423,13 @@ def select(input, dim, index):
 def narrow(input, dim, start, length):
     """``length`` elements of ``dim`` from ``start``."""
     a = input._data
+    if not a.ndim:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     dim = wrap_dim(dim, a.ndim)
-    start = int(start)
+    if isinstance(start, Tensor):
+        if start._data.ndim or start._dtype._category != 1:
+            raise RuntimeError("start must be an 0-dim integral Tensor.")
+        start = int(start)
     if length < 0:
         raise RuntimeError("narrow(): length must be non-negative.")
     size = a.shape[dim]
@@ -438,7 +448,7 @@ def narrow(input, dim, start, length):
 def unbind(input, dim=0):
     """The slices along ``dim``, as a tuple of views."""
     a = input._data
-    dim = wrap_dim(dim, a.ndim)
+    dim = wrap_dim_of_dims(dim, a.ndim)
     outs = tuple(make_view(input, a[(slice(None),) * dim + (i, Ellipsis)])
                  for i in range(a.shape[dim]))
     if needs_grad(input):
