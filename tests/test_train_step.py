@@ -16,15 +16,17 @@ import train_step  # noqa: E402
 
 @pytest.mark.parametrize("name", list(train_step.MODELS))
 def test_benchmark_losses_follow_torch(name):
-    sizes, batch, optimizer, options = train_step.MODELS[name]
-    weights, data = train_step._initial(torch, sizes, batch)
-    steps = [train_step.trainer(m, sizes, optimizer, options, weights, data)
+    build, batch, stepper, optimizer, options = train_step.MODELS[name]
+    weights, data = train_step._initial(torch, build, batch)
+    steps = [train_step.trainer(m, build, stepper, optimizer, options, weights, data)
              for m in (flambeau, torch)]
-    for _ in range(12):
+    learns = name.startswith(("MLP", "LeNet"))  # on random labels the deeper nets' loss wanders
+    for _ in range(12 if learns else train_step.CHECKED):
         for step, _ in steps:
             step()
-    assert train_step.check_losses(name, steps[0][1], steps[1][1]) == 12
-    assert steps[0][1][-1] < steps[0][1][0]
+    assert train_step.check_losses(name, steps[0][1], steps[1][1]) == train_step.CHECKED
+    if learns:
+        assert steps[0][1][-1] < steps[0][1][0]
 
 
 def _leaves(m, dtype, transposed_a, transposed_b):

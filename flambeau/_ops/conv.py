@@ -125,7 +125,7 @@ def _grouped(w, groups):
 
 
 def _matrices(a, groups, rows):
-    """Channel-first columns ``(C, ..., N, *out)`` as ``(g, rows, N * out)``."""
+    """Batch-last columns ``(C, ..., *out, N)`` as ``(g, rows, out * N)``."""
     return a.reshape(groups, rows, a.size // (groups * rows) if a.size else 0)
 
 
