@@ -381,8 +381,14 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None, pin_mem
 
 # ---- ranges --------------------------------------------------------------------------------
 
-def _scalar(x):
-    return x.item() if isinstance(x, Tensor) else x
+def _ends(name, start, end):
+    """linspace's and logspace's ends as numbers (torch takes 0-d tensors only)."""
+    ranks = [x._data.ndim if isinstance(x, Tensor) else 0 for x in (start, end)]
+    if any(ranks):
+        raise RuntimeError(f"{name} only supports 0-dimensional start and end tensors, but got "
+                           f"start with {ranks[0]} dimension(s) and end with {ranks[1]} "
+                           "dimension(s).")
+    return [x.item() if isinstance(x, Tensor) else x for x in (start, end)]
 
 
 @defop(method=False, signature=[
@@ -446,7 +452,7 @@ def _space(name, extra=""):
 def linspace(start, end, steps, *, dtype=None, layout=None, device=None, pin_memory=False,
              requires_grad=False):
     """``steps`` values evenly spaced from ``start`` to ``end`` inclusive."""
-    start, end = _scalar(start), _scalar(end)
+    start, end = _ends("linspace", start, end)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     if dtype is None:
@@ -483,8 +489,11 @@ def _linspace(start, end, steps, dtype=None):
 def logspace(start, end, steps, base=10.0, *, dtype=None, layout=None, device=None,
              pin_memory=False, requires_grad=False):
     """``base ** linspace(start, end, steps)``."""
+    start, end = _ends("logspace", start, end)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
     dtype = dtype or _dtype.get_default_dtype()
-    values = np.power(base, _linspace(_scalar(start), _scalar(end), steps))
+    values = np.power(base, _linspace(start, end, steps))
     if not (dtype.is_floating_point or dtype.is_complex):
         values = np.trunc(values)
     return _finish(_to_device(values.astype(dtype.numpy_dtype), device), dtype, requires_grad)

@@ -345,6 +345,9 @@ def geqrf(input):
 def ormqr(input, tau, other, left=True, transpose=False):
     """``Q @ other`` (``left=False``: ``other @ Q``; ``transpose``: ``Q^H``) with ``Q`` the
     full product of the Householder reflectors of :func:`geqrf`."""
+    for what, t in (("input", input), ("other", other)):
+        if t.ndim < 2:
+            raise RuntimeError(f"torch.ormqr: {what} must have at least 2 dimensions.")
     mn = other.shape[-2] if left else other.shape[-1]
     if tau.shape[-1] != min(mn, input.shape[-1]):
         raise RuntimeError("torch.ormqr: tau.shape[-1] must be equal to min(other.shape[-2], "

@@ -322,11 +322,10 @@ def l1_loss(input, target, reduction=MEAN):
 def _smooth(name, node, kernel, derivative):
     """smooth_l1_loss and huber_loss: a quadratic inside ``param`` and linear outside."""
     def op(input, target, reduction=MEAN, param=1.0):
-        if param < 0:
-            raise RuntimeError(f"{name} does not support negative values for "
-                               f"{'beta' if name == 'smooth_l1_loss' else 'delta'}.")
-        if name == "huber_loss" and param == 0:
+        if name == "huber_loss" and param <= 0:
             raise RuntimeError("huber_loss does not support non-positive values for delta.")
+        if param < 0:
+            raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
         a, b, dtype = _pair(input, target)
         d = np.abs(a - b)
         out = make(_reduce(kernel(d, param), reduction), dtype)

@@ -265,7 +265,11 @@ def _rows_backward(gxhat, xhat, rstd):
 
 
 def _normalized_shape(normalized_shape):
-    return (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if not shape:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., "
+                           "containing at least one element, but got normalized_shape = []")
+    return shape
 
 
 def _affine(xhat, weight, bias, shape):
@@ -454,6 +458,10 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
         raise RuntimeError(
             f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
             f"[*, {', '.join(map(str, normalized_shape))}], but got input of size{list(shape)}")
+    if weight is not None and weight._data.shape != normalized_shape:
+        raise RuntimeError(f"Expected weight to be of same shape as normalized_shape, but got "
+                           f"weight of shape {list(weight._data.shape)} and normalized_shape = "
+                           f"{list(normalized_shape)}")
     if eps is None:
         eps = float(np.finfo(input._data.dtype).eps)
     dims = tuple(range(-k, 0))

@@ -208,11 +208,12 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
     return out
 
 
-def _check_mean_dtype(dtype, name):
+def _check_mean_dtype(dtype, name, given=False):
     if not _is_float(dtype):
         if name == "mean":
-            raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either "
-                               "a floating point or complex dtype. Got: " + type_name(dtype))
+            raise RuntimeError(f"mean(): could not infer output dtype. "
+                               f"{'Optional' if given else 'Input'} dtype must be either a "
+                               f"floating point or complex dtype. Got: {type_name(dtype)}")
         raise RuntimeError(f"{name}(): expected input to have floating point or complex dtype "
                            f"but got {type_name(dtype)}")
 
@@ -222,8 +223,8 @@ def _check_mean_dtype(dtype, name):
                   "Tensor? out=None)"])
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     """The arithmetic mean over ``dim`` (all dims by default); needs a floating dtype."""
+    _check_mean_dtype(dtype or input._dtype, "mean", dtype is not None)
     dtype = dtype or input._dtype
-    _check_mean_dtype(dtype, "mean")
     dims = reduce_dims(input, dim)
     count = _count(input._data.shape, dims)
     total = _add_reduce_fast(input._data, _axis(dims, input), dtype._np, keepdim)
