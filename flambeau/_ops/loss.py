@@ -496,10 +496,15 @@ def _margin_result(loss, coeff, input, target, node, reduction, squeeze):
     return out
 
 
+def _check_long(target):
+    if target._dtype is not _dtype.int64:
+        raise RuntimeError(f"expected scalar type Long but found {type_name(target._dtype)}")
+
+
 def _as_batch(input, target, name):
     x, t = input._data, target._data
     squeeze = x.ndim <= 1
-    if x.ndim > 2:
+    if x.ndim > 2 or (x.size if squeeze else x.shape[1]) == 0:
         raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch size, "
                            f"but got: {list(x.shape)}")
     return x.reshape(1, -1) if squeeze else x, t, squeeze
@@ -516,9 +521,18 @@ def multi_margin_loss(input, target, p=1, margin=1, weight=None, reduction=MEAN)
     x, t, squeeze = _as_batch(input, target, "multi_margin_loss")
     n, c = x.shape
     t = t.reshape(-1)
-    if t.size != n:
-        raise RuntimeError(f"inconsistent target size, expected {n} but got "
-                           f"{list(target._data.shape)}")
+    if t.size != n or target._data.ndim > 1:
+        raise RuntimeError(f"multi_margin_loss: target tensor should be 1-D with size equal to "
+                           f"the number of input samples (batch size). Expected target size "
+                           f"[{n}], but got {list(target._data.shape)}. Input has shape "
+                           f"{list(input._data.shape)}.")
+    if weight is not None:
+        if weight._data.ndim != 1:
+            raise RuntimeError("weight must be one-dimensional")
+        if weight._data.size != c:
+            raise RuntimeError(f"inconsistent weight size, expected {c} but got "
+                               f"{list(weight._data.shape)}")
+    _check_long(target)
     if t.size and (t.min() < 0 or t.max() >= c):
         raise RuntimeError("target out of range")
     rows = np.arange(n)
@@ -549,6 +563,7 @@ def multilabel_margin_loss(input, target, reduction=MEAN):
     if t.shape != input._data.shape:
         raise RuntimeError(f"inconsistent target size: {list(t.shape)} for input of size: "
                            f"{list(input._data.shape)}")
+    _check_long(target)
     t = t.reshape(x.shape)
     n, c = x.shape
     listed = np.cumprod(t != -1, axis=1).astype(bool)
