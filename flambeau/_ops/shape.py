@@ -18,6 +18,7 @@ from ._util import (int_list, needs_grad, needs_grad1, sliced, wrap_dim, wrap_di
                     wrap_dims)
 from . import conversion
 from .registry import check_inplace, check_no_overlap, defop, register, type_name
+from .signature import Signatures
 
 
 def _view(base, array, name, backward):
@@ -616,7 +617,11 @@ def _as_strided_backward(g, shape, size, stride, offset):
 # ---- splits in numpy's style ---------------------------------------------------------------
 
 def _numpy_split(name, dim, min_dims):
+    texts = [f"{name}(Tensor input, int sections)", f"{name}(Tensor input, int[] indices)"]
+
     def fn(input, indices_or_sections):
+        if not isinstance(indices_or_sections, (int, tuple, list)):  # torch's TypeError
+            Signatures(texts).parse((input, indices_or_sections), {})
         n = input._data.ndim
         if n < min_dims:
             raise RuntimeError(f"torch.{name} requires a tensor with at least {min_dims} "
