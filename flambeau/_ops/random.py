@@ -517,12 +517,17 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     if num_samples <= 0:
         raise RuntimeError("cannot sample n_sample <= 0 samples")
     k = input._data.shape[-1]
+    if k > 1 << 24:
+        raise RuntimeError("number of categories cannot exceed 2^24")
     if not replacement and num_samples > k:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
                            "replacement")
     probs = _backend.to_host(input._data).reshape(-1, k)
     if probs.size and not (np.isfinite(probs).all() and (probs >= 0).all()):
-        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+        if not replacement:
+            raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+        raise RuntimeError("invalid multinomial distribution (encountering probability entry " +
+                           ("< 0)" if (probs < 0).any() else "= infinity or NaN)"))
     if probs.size and (probs.sum(-1, dtype=np.float64) <= 0).any():
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     engine = _engine(generator)

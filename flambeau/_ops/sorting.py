@@ -435,4 +435,7 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
 def bucketize(input, boundaries, *, out_int32=False, right=False):
     """The bucket of each element given 1-d ``boundaries`` (``searchsorted`` with the two
     arguments swapped)."""
+    if boundaries._data.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim("
+                           f"{boundaries._data.ndim})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
