@@ -588,6 +588,15 @@ def _index_select_error(a, dim, idx, size):
     return IndexError("index out of range in self")
 
 
+def _index_add_mismatch(a, s, dim, n):
+    """index_add's own words for a source of the wrong shape."""
+    if len(s) == len(a) and s[:dim] + s[dim + 1:] == a[:dim] + a[dim + 1:]:
+        raise RuntimeError(f"index_add_(): Number of indices ({n}) should be equal to "
+                           f"source.size(dim): ({s[dim]}), for dim: {dim}")
+    raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the "
+                       f"specified dimension. Got self.shape = {list(a)} source.shape = {list(s)}")
+
+
 def _check_source(input, dim, idx, source, fn):
     if source._dtype is not input._dtype:
         raise RuntimeError(f"{fn}(): self ({type_name(input._dtype)}) and source "
@@ -595,6 +604,8 @@ def _check_source(input, dim, idx, source, fn):
     a, s = input._data.shape, source._data.shape
     expected = a[:dim] + (len(idx),) + a[dim + 1:] if a else ()
     if s != expected and not (source._data.size == idx.size == 1 and not s):
+        if fn == "index_add_":
+            _index_add_mismatch(a, s, dim, len(idx))
         raise RuntimeError(f"{fn}(): Source/destination tensor must have same slice shapes. "
                            f"Destination slice shape: {list(a[:dim] + a[dim + 1:])} at dimension "
                            f"{dim} and source slice shape: {list(s[:dim] + s[dim + 1:])} at "
