@@ -7,21 +7,9 @@ import torch
 from torch.testing._internal.common_methods_invocations import op_db
 
 import flambeau
+from test_gradcheck import _to_flambeau
 
 MASKED = [op for op in op_db if op.name.startswith("masked.")]
-
-
-def _to_flambeau(x):
-    if isinstance(x, torch.Tensor):
-        t = flambeau.tensor(x.detach().numpy())
-        return t.requires_grad_() if x.requires_grad else t
-    if isinstance(x, (list, tuple)):
-        return type(x)(_to_flambeau(v) for v in x)
-    if isinstance(x, dict):
-        return {k: _to_flambeau(v) for k, v in x.items()}
-    if isinstance(x, torch.dtype):
-        return getattr(flambeau, str(x).split(".")[1])
-    return x
 
 
 def _samples(op, dtype, requires_grad=False):

@@ -2,7 +2,6 @@
 tensor's buffer are torch's, bit for bit (float64 normals within a few ulps, see
 flambeau.Generator), across chunk boundaries and partial blocks, and no temporary of the
 tensor's size is made."""
-import platform
 import tracemalloc
 
 import numpy as np
@@ -11,6 +10,7 @@ import torch
 
 import flambeau
 from flambeau._ops import _distributions
+from test_random_streams import MKL_BERNOULLI
 
 CHUNK = _distributions._CHUNK
 SIZES = (17, CHUNK, 2 * CHUNK + 5, 3 * CHUNK + 16)
@@ -56,16 +56,6 @@ def test_normal_in_place(n, dtype, params):
           n + 5, ulps)
 
 
-def _intel_cpu():
-    try:
-        with open("/proc/cpuinfo") as f:
-            return "GenuineIntel" in f.read()
-    except OSError:
-        return "Intel" in platform.processor()
-
-
-MKL_BERNOULLI = pytest.mark.skipif(_intel_cpu() and torch.backends.mkl.is_available(),
-                                   reason="torch draws bernoulli_(p) from MKL on Intel CPUs")
 
 
 @MKL_BERNOULLI
