@@ -1359,7 +1359,7 @@ def _complex_inputs(a, b):
         if a._dtype.is_floating_point and b._dtype.is_floating_point:
             raise RuntimeError(f"Expected object of scalar type {type_name(a._dtype)} but got "
                                f"scalar type {type_name(b._dtype)} for second argument")
-    if a._dtype not in _COMPLEX_FROM:
+    if a._dtype not in _COMPLEX_FROM or b._dtype not in _COMPLEX_FROM:
         raise RuntimeError(f"Expected both inputs to be Half, Float or Double tensors but got "
                            f"{type_name(a._dtype)} and {type_name(b._dtype)}")
     return _COMPLEX_FROM[a._dtype]
