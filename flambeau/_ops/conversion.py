@@ -9,7 +9,7 @@ from .. import _backend, _dtype, _naming
 from .._device import as_device, device as device_cls
 from .._tensor import Tensor, make, make_view
 from ..autograd.graph import record
-from ._util import empty_strided_array, like_layout, needs_grad
+from ._util import empty_strided_array, like_layout, needs_grad, warn_caller
 from .registry import check_inplace, commit_inplace, defop, register
 
 def _convert(t, dtype, device, copy):
@@ -142,6 +142,38 @@ def _copy(input, strides):
     if needs_grad(input):
         record("CloneBackward0", (out,), (input,), lambda g: g)
     return out
+
+
+def _pinning_device(name, device):
+    """torch's checks of the deprecated ``device`` argument of is_pinned/pin_memory: True for
+    the CPU, which pins nothing; an error where it names a GPU flambeau does not have."""
+    if device is None:
+        return None
+    warn_caller(f"The argument 'device' of Tensor.{name}() is deprecated. Please do not pass "
+                "this argument.", DeprecationWarning)
+    if as_device(device).type == "cpu":
+        return True
+    if not _backend.cuda_device_count():
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+    return False
+
+
+@defop(function=False, signature="is_pinned(Tensor input, Device? device=None)")
+def is_pinned(self, device=None):
+    """Whether the memory is page-locked for fast copies to a GPU: never in flambeau."""
+    _pinning_device("is_pinned", device)
+    return False
+
+
+@defop(function=False, signature="pin_memory(Tensor input, Device? device=None)")
+def pin_memory(self, device=None):
+    """Without a GPU this raises, as torch's CPU build does. With one (CuPy), flambeau does not
+    page-lock host memory: the tensor itself is returned, and copies to the GPU work as usual."""
+    if _pinning_device("pin_memory", device):
+        raise RuntimeError("CPU device type not an accelerator.")
+    if not _backend.cuda_device_count():
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+    return self
 
 
 @defop(function=False)
