@@ -22,13 +22,6 @@ from .registry import defop, register, type_name
 _matmul = _backend.matmul  # half types in float32
 _HALVES = (_dtype.float16, _dtype.bfloat16)
 
-# C++ spellings of scalar types in some of torch's messages
-_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half",
-            "bfloat16": "c10::BFloat16", "int64": "long int", "int32": "int",
-            "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-            "bool": "bool", "complex64": "c10::complex<float>",
-            "complex128": "c10::complex<double>"}
-
 
 def _h(t):
     """The conjugate transpose of the last two dims (a view for real tensors)."""
@@ -43,7 +36,7 @@ def _conj(t):
 def _same_dtype(a, b):
     if a._dtype is not b._dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
-                           f"{_C_NAMES[a._dtype._name]} != {_C_NAMES[b._dtype._name]}")
+                           f"{a._dtype._cpp_name} != {b._dtype._cpp_name}")
 
 
 def _no_bool(t, kernel):

@@ -724,13 +724,9 @@ def index_put(input, indices, values, accumulate=False):
 
 # ---- masks ---------------------------------------------------------------------------------
 
-_C_NAMES = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
-            "uint8": "unsigned char", "float32": "float", "float64": "double",
-            "float16": "c10::Half", "bfloat16": "c10::BFloat16"}
-
 _MASK_ERRORS = {  # torch words each op's refusal of a non-bool mask differently
     "masked_fill": lambda d: "masked_fill_ only supports boolean masks, but got mask with dtype "
-                             + _C_NAMES.get(d._name, d._name),
+                             + d._cpp_name,
     "masked_scatter": lambda d: "masked_scatter_ only supports boolean masks, but got mask with "
                                 "dtype " + type_name(d),
     "masked_select": lambda d: "masked_select: expected BoolTensor for mask",
@@ -760,7 +756,7 @@ def masked_fill(input, mask, value):
         raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
                            f"tensor with {value._data.ndim} dimension(s).")
     if isinstance(value, complex) and not input._dtype.is_complex:
-        c_type = _C_NAMES.get(input._dtype._name) if input._dtype.is_floating_point else \
+        c_type = input._dtype._cpp_name if input._dtype.is_floating_point else \
             input._dtype._name + "_t"
         raise RuntimeError(f"value cannot be converted to type {c_type} without overflow")
     a = input._data

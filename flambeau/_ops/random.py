@@ -21,6 +21,7 @@ from ..autograd.graph import record
 from . import _distributions as dist
 from ._mt19937 import MT19937, STATE_SIZE
 from ._util import needs_grad, parse_size
+from .creation import _LIKE_OPTIONS, _OPTIONS
 from .pointwise import broadcast_error
 from . import signature
 from .registry import check_inplace, defop, register, type_name, write_out
@@ -157,11 +158,6 @@ def _engine(generator):
     return (generator or default_generator)._engine
 
 
-# C++ names of scalar types, as some of torch's messages spell them
-_CTYPE = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int",
-          "int32": "int", "int64": "long int", "float16": "c10::Half",
-          "bfloat16": "c10::BFloat16", "float32": "float", "float64": "double",
-          "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
 _DIGITS = dist.DIGITS  # also the exact integer range of each float dtype
 
 
@@ -271,10 +267,10 @@ def _check_in_range(dtype, *named):
     digits = _DIGITS.get(dtype._name)
     for name, value in named:
         if not low <= value <= high:
-            raise RuntimeError(f"{name} is out of bounds for {_CTYPE[dtype._name]}")
+            raise RuntimeError(f"{name} is out of bounds for {dtype._cpp_name}")
         if digits and not -2 ** digits <= value <= 2 ** digits:
             warnings.warn(f"{name} is out of bounds [-(2^{digits}), 2^{digits}]. Due to precision "
-                          f"limitations {_CTYPE[dtype._name]} can support discrete uniform "
+                          f"limitations {dtype._cpp_name} can support discrete uniform "
                           "distribution only within this range. This warning will become an "
                           "error in version 1.7 release, please fix the code in advance",
                           UserWarning, stacklevel=4)
@@ -319,12 +315,9 @@ def _like_device(input, device):
 
 # ---- random tensors ------------------------------------------------------------------------
 
-# the options of the random factories, in the words of torch's signatures (each has one
-# overload with a generator, which must then be given, and one without)
-_OPTIONS = ("ScalarType? dtype=None, Layout? layout=None, Device? device=None, "
-            "bool? pin_memory=False, bool? requires_grad=False")
+# each random factory has one overload with a generator, which must then be given, and one
+# without
 _OUT_OPTIONS = "Tensor? out=None, " + _OPTIONS
-_LIKE_OPTIONS = "MemoryFormat? memory_format=None, " + _OPTIONS
 
 
 def _overloads(head, options):
@@ -640,11 +633,11 @@ def _fill_drawn(self, draw, node):
     return _write_drawn(self, draw(None), node)
 
 
-def _check_continuous(self, name, type_names):
+def _check_continuous(self, name, cpp_names):
+    """torch's refusal of a non-float tensor; some samplers spell its dtype in C++."""
     dtype = self._dtype
     if not dtype.is_floating_point:
-        spelled = type_names.get(dtype._name, type_name(dtype)) if type_names else \
-            type_name(dtype)
+        spelled = dtype._cpp_name if cpp_names else type_name(dtype)
         raise RuntimeError(f"{name} distribution is a continuous probability distribution. "
                            f"dtype must be a floating point but you specified {spelled}")
 
@@ -661,7 +654,7 @@ def uniform_(self, from_=0.0, to=1.0, *, generator=None, **kwargs):
         low, high = _bounds(dtype)
         for name, value in (("from", from_), ("to", to)):
             if not low <= value <= high:
-                raise RuntimeError(f"{name} is out of bounds for {_CTYPE[dtype._name]}")
+                raise RuntimeError(f"{name} is out of bounds for {dtype._cpp_name}")
     engine, shape = _engine(generator), self._data.shape
     return _fill_drawn(self, lambda out: _uniform(engine, shape, dtype, from_, to, out),
                        "UniformBackward0")
@@ -718,7 +711,7 @@ def exponential_(self, lambd=1.0, *, generator=None):
     check_inplace(self)
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}")
-    _check_continuous(self, "Exponential", None)
+    _check_continuous(self, "Exponential", False)
     return _write_drawn(self, dist.exponential(_engine(generator), self._data.size, lambd),
                         "ExponentialBackward0")
 
@@ -750,7 +743,7 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     check_inplace(self)
     if not sigma > 0:
         raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma:g}")
-    _check_continuous(self, "Cauchy", _CTYPE)
+    _check_continuous(self, "Cauchy", True)
     return _write_drawn(self, dist.cauchy(_engine(generator), self._data.size, median, sigma),
                         "CauchyBackward0")
 

@@ -12,10 +12,8 @@ import numpy as np
 from .. import _dtype
 from .._tensor import make
 from ._util import xp_for
+from .creation import _OPTIONS
 from .registry import defop
-
-_OPTIONS = ("ScalarType? dtype=None, Layout? layout=None, Device? device=None, "
-            "bool? pin_memory=False, bool? requires_grad=False")
 
 
 def _signatures(name, *extra):
@@ -40,7 +38,7 @@ def _window(name, kernel, *extra):
                                f"window_length={window_length}")
         if not dtype.is_floating_point:
             raise RuntimeError(f"{name} expects floating point dtypes, got: TensorOptions(dtype="
-                               f"{_C_NAMES.get(dtype._name, dtype._name)}, device=cpu, layout="
+                               f"{dtype._cpp_name}, device=cpu, layout="
                                "Strided (default), requires_grad=false (default), "
                                "pinned_memory=false, memory_format=(nullopt))")
         np_dtype = dtype._np or np.float32  # (half precision windows computed in float32)
@@ -55,11 +53,6 @@ def _window(name, kernel, *extra):
     op.__name__ = op.__qualname__ = name
     op.__doc__ = kernel.__doc__
     return defop(op, method=False, signature=_signatures(name, *extra))
-
-
-_C_NAMES = {"uint8": "unsigned char", "int8": "signed char", "int16": "short int",
-            "int32": "int", "int64": "long int", "bool": "bool",
-            "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
 
 
 def _cosine_sum(n, length, alpha=0.54, beta=0.46):
