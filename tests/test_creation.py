@@ -182,6 +182,7 @@ ERRORS = [
     lambda m: m.randn(2, generator=3), lambda m: m.randint(5), lambda m: m.normal(0, 1),
     lambda m: m.tensor(object()), lambda m: m.tensor([1, None]), lambda m: m.tensor({1: 2}),
     lambda m: m.full(2, 1), lambda m: m.eye(2, 3, 4), lambda m: m.empty(2, memory_format=3),
+    lambda m: m.randn(2 ** 62), lambda m: m.rand_like(m.ones(2), dtype=m.int64),
 ]
 
 

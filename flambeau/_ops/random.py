@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import _backend, _dtype, _naming
 from .._device import as_device
+from .._storage import allocation_error
 from .._tensor import Tensor, make
 from ..autograd.graph import record
 from . import _distributions as dist
@@ -325,19 +326,25 @@ def _overloads(head, options):
     return [f"{head}, *, Generator? generator, {options})", f"{head}, *, {options})"]
 
 
+def _drawn(draw, generator, shape, dtype):
+    """``draw``'s array of ``shape``; torch's RuntimeError for a size too big to allocate."""
+    try:
+        return draw(_engine(generator), shape, dtype).reshape(shape)
+    except (MemoryError, ValueError) as error:
+        raise allocation_error(error, shape, dtype.itemsize) or error from None
+
+
 def _creation(name, draw, doc):
     def factory(size, *, generator=None, out=None, dtype=None, layout=None, device=None,
                 pin_memory=False, requires_grad=False):
         dtype = dtype or (out._dtype if out is not None else _dtype.get_default_dtype())
-        shape = parse_size((size,), name)
-        array = draw(_engine(generator), shape, dtype).reshape(shape)
+        array = _drawn(draw, generator, parse_size((size,), name), dtype)
         return _result(array, dtype, device, requires_grad, out)
 
     def like(input, *, generator=None, memory_format=None, dtype=None, layout=None, device=None,
              pin_memory=False, requires_grad=False):
         dtype = dtype or input._dtype
-        shape = input._data.shape
-        array = draw(_engine(generator), shape, dtype).reshape(shape)
+        array = _drawn(draw, generator, input._data.shape, dtype)
         return _result(array, dtype, _like_device(input, device), requires_grad)
 
     factory.__name__ = factory.__qualname__ = name

@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from .. import _dtype
+from .._storage import allocation_error
 from .._tensor import make
 from ._util import xp_for
 from .creation import _OPTIONS
@@ -46,7 +47,11 @@ def _window(name, kernel, *extra):
             values = np.ones(window_length, np_dtype)
         else:
             length = window_length + 1 if periodic else window_length
-            values = kernel(np.arange(length, dtype=np_dtype), length, *params)[:window_length]
+            try:
+                positions = np.arange(length, dtype=np_dtype)
+            except (MemoryError, ValueError) as error:
+                raise allocation_error(error, (window_length,), dtype.itemsize) or error from None
+            values = kernel(positions, length, *params)[:window_length]
         out = make(xp_for(device).asarray(values.astype(dtype.numpy_dtype, copy=False)), dtype)
         return out.requires_grad_() if requires_grad else out
 
