@@ -16,14 +16,13 @@ LinAlgError.__module__ = "flambeau.linalg"
 register("linalg", "LinAlgError", LinAlgError)
 
 
-def linop(fn=None, *, legacy=None, method=False):
-    """Registers ``fn`` as ``flambeau.linalg.<name>`` (and ``legacy`` as ``flambeau.<legacy>``
-    and, with ``method``, a Tensor method)."""
+def linop(fn=None, *, legacy, signature):
+    """Registers ``fn`` as ``flambeau.linalg.<name>`` and as ``flambeau.<legacy>`` with its
+    Tensor method; ``signature``: torch's signatures of the two, in that order."""
     if fn is None:
-        return lambda f: linop(f, legacy=legacy, method=method)
-    defop(fn, method=False, out=True, namespace="linalg")
-    if legacy:
-        defop(fn, name=legacy, method=method, out=True)
+        return lambda f: linop(f, legacy=legacy, signature=signature)
+    defop(fn, method=False, namespace="linalg", signature=signature[0])
+    defop(fn, name=legacy, signature=signature[1])
     return fn
 
 

@@ -14,7 +14,8 @@ from .registry import defop
 
 # ---- products and powers -------------------------------------------------------------------
 
-@linop(legacy="matrix_power", method=True)
+@linop(legacy="matrix_power",
+       signature=("matrix_power(Tensor input, int n, *, Tensor? out=None)",) * 2)
 def matrix_power(A, n):
     """``A`` to the integer power ``n`` by repeated squaring (negative: of the inverse)."""
     _check(A, "linalg.matrix_power", floating=n < 0)
@@ -59,7 +60,7 @@ def _expm(a):
     return r
 
 
-@linop(legacy="matrix_exp", method=True)
+@linop(legacy="matrix_exp", signature=("matrix_exp(Tensor input)",) * 2)
 def matrix_exp(A):
     """The matrix exponential of each matrix of ``A``."""
     a = _check(A, "linalg.matrix_exp")
@@ -76,7 +77,8 @@ def matrix_exp(A):
     return out
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="cross(Tensor input, Tensor other, *, int dim=-1, Tensor? out=None)")
 def cross(input, other, *, dim=-1):
     """The cross product of 3-vectors along ``dim`` (inputs broadcast)."""
     a, b = input._data, other._data
@@ -95,13 +97,15 @@ def cross(input, other, *, dim=-1):
     return out
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="vecdot(Tensor x, Tensor y, *, int dim=-1, Tensor? out=None)")
 def vecdot(x, y, *, dim=-1):
     """``sum(conj(x) * y, dim)``."""
     return (x.conj() * y).sum(dim)
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="multi_dot(Tensor[] tensors, *, Tensor? out=None)")
 def multi_dot(tensors):
     """The product of a chain of matrices; the first and last may be vectors."""
     if len(tensors) < 2:
@@ -133,7 +137,9 @@ def _norm_dims(x, dim):
     return dims if x.ndim else ()
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="vector_norm(Tensor input, Scalar ord=2, int[1]? dim=None, bool keepdim=False, "
+                 "*, ScalarType? dtype=None, Tensor? out=None)")
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     """``sum(|x|^ord)^(1/ord)`` over ``dim`` (all dims by default); ord may be inf, -inf, 0."""
     _check_float(x, "linalg.vector_norm")
@@ -179,7 +185,9 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     return out
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg", signature=[
+    f"matrix_norm(Tensor input, {o}, int[] dim=[-2, -1], bool keepdim=False, *, "
+    "ScalarType? dtype=None, Tensor? out=None)" for o in ("Scalar ord", 'str ord="fro"')])
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     """Matrix norms over ``dim``: 'fro', 'nuc', inf, -inf, 1, -1, 2, -2."""
     _check_float(A, "linalg.matrix_norm")
@@ -208,7 +216,9 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     return r
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg", signature=[
+    f"norm(Tensor input, {o}, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, "
+    "Tensor? out=None)" for o in ("Scalar? ord=None", "str ord")])
 def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
     """:func:`vector_norm` or, for a string ``ord`` or two dims, :func:`matrix_norm`."""
     if isinstance(dim, int):
@@ -225,13 +235,16 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
 
 # ---- compositions --------------------------------------------------------------------------
 
-@defop(method=False, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="diagonal(Tensor A, *, int offset=0, int dim1=-2, int dim2=-1)")
 def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
     """``torch.diagonal`` with the matrix dims last by default."""
     return A.diagonal(offset, dim1, dim2)
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg", signature=[
+    "cond(Tensor input, Scalar? p=None, *, Tensor? out=None)",
+    "cond(Tensor input, str p, *, Tensor? out=None)"])
 def cond(A, p=None):
     """The condition number in norm ``p`` (default 2: the ratio of extreme singular values)."""
     if p in (None, 2, -2):
@@ -241,7 +254,7 @@ def cond(A, p=None):
     return matrix_norm(A, p) * matrix_norm(inv(A), p)
 
 
-@defop(method=False, namespace="linalg")
+@defop(method=False, namespace="linalg", signature="vander(Tensor x, *, int? N=None)")
 def vander(x, *, N=None):
     """The Vandermonde matrix ``x[..., i] ** j`` for ``j < N`` (default: len(x))."""
     if x.ndim == 0:

@@ -14,7 +14,7 @@ from .registry import defop
 
 # ---- determinants and inverses -------------------------------------------------------------
 
-@linop(legacy="det", method=True)
+@linop(legacy="det", signature=("det(Tensor A, *, Tensor? out=None)", "det(Tensor input)"))
 def det(A):
     """The determinant of each matrix of ``A``."""
     a = _check(A, "linalg.det")
@@ -40,16 +40,17 @@ def _slogdet(A, name, result_type):
     return result_type(sign, logabs)
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg", signature="slogdet(Tensor A, *, Tensor[2]? out=None)")
 def slogdet(A):
     """(sign, log|det|) of each matrix of ``A``."""
     return _slogdet(A, "linalg.slogdet", linalg_slogdet_type)
 
 
-defop(lambda input: _slogdet(input, "linalg.slogdet", slogdet_type), name="slogdet", out=True)
+defop(lambda input: _slogdet(input, "linalg.slogdet", slogdet_type), name="slogdet",
+      signature="slogdet(Tensor input, *, Tensor[2]? out=None)")
 
 
-@defop
+@defop(signature="logdet(Tensor input)")
 def logdet(input):
     """``log(det(A))``: nan for a negative determinant, -inf for zero."""
     sign, logabs = _slogdet(input, "linalg.slogdet", slogdet_type)
@@ -80,13 +81,15 @@ def _inv(A, name, check_errors):
     return out, make(info, _dtype.int32)
 
 
-@linop(legacy="inverse", method=True)
+@linop(legacy="inverse", signature=("inv(Tensor A, *, Tensor? out=None)",
+                                      "inverse(Tensor input, *, Tensor? out=None)"))
 def inv(A):
     """The inverse of each matrix of ``A``; a singular one raises."""
     return _inv(A, "linalg.inv", True)[0]
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="inv_ex(Tensor A, *, bool check_errors=False, Tensor[2]? out=None)")
 def inv_ex(A, *, check_errors=False):
     """(inverse, info): info is the failing pivot (1-based) of singular matrices, else 0."""
     return inv_ex_type(*_inv(A, "linalg.inv_ex", check_errors))
@@ -132,14 +135,17 @@ def _solve(A, B, left, check_errors, name="torch.linalg.solve"):
     return out, make(info, _dtype.int32)
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="solve(Tensor A, Tensor B, *, bool left=True, Tensor? out=None)")
 def solve(A, B, *, left=True):
     """``X`` with ``A @ X = B`` (``X @ A = B`` with ``left=False``); B may be a batch of
     vectors."""
     return _solve(A, B, left, True)[0]
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="solve_ex(Tensor A, Tensor B, *, bool left=True, bool check_errors=False, "
+                 "Tensor[2]? out=None)")
 def solve_ex(A, B, *, left=True, check_errors=False):
     """(result, info) of :func:`solve`."""
     return solve_ex_type(*_solve(A, B, left, check_errors))
@@ -158,6 +164,15 @@ def _tolerances(s, m, n, atol, rtol, dtype):
     return np.maximum(atol, value(rtol) * smax)
 
 
+def _tolerance_overloads(name, legacy):
+    """torch's four overloads of pinv and matrix_rank: tolerances as tensors or floats, given
+    by keyword or as the one legacy positional ``legacy``."""
+    return [f"{name}(Tensor input, *, {t}? atol=None, {t}? rtol=None, bool hermitian=False, "
+            "Tensor? out=None)" for t in ("Tensor", "float")] + \
+        [f"{name}(Tensor input, {t} {legacy}, bool hermitian=False, *, Tensor? out=None)"
+         for t in ("Tensor", "float")]
+
+
 def _pinv_backward(g, A, P):
     """The gradient of the pseudo-inverse ``P`` of a full-rank ``A``."""
     gh = g.mH
@@ -165,10 +180,12 @@ def _pinv_backward(g, A, P):
         + (P.mH @ P) @ (gh - (gh @ P) @ A)
 
 
-@defop(method=False, out=True, namespace="linalg")
-def pinv(A, *, atol=None, rtol=None, hermitian=False):
+@defop(method=False, namespace="linalg", signature=_tolerance_overloads("pinv", "rcond"))
+def pinv(A, rcond=None, hermitian=False, *, atol=None, rtol=None):
     """The Moore-Penrose pseudo-inverse; singular values under max(atol, rtol * s_max) are
-    dropped."""
+    dropped (``rcond`` is ``rtol`` with ``atol=0``)."""
+    if rcond is not None:
+        atol, rtol = 0.0, rcond
     a = _check(A, "linalg.pinv", square=False)
     m, n = a.shape[-2:]
     dtype = _real_dtype(A._dtype)
@@ -191,7 +208,7 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False):
     return out
 
 
-@defop
+@defop(signature="pinverse(Tensor input, float rcond=1e-15)")
 def pinverse(input, rcond=1e-15):
     """``torch.pinverse``: :func:`linalg.pinv` with ``rtol=rcond``."""
     return pinv(input, rtol=rcond)
@@ -200,7 +217,9 @@ def pinverse(input, rcond=1e-15):
 lstsq_type = return_type("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="lstsq(Tensor input, Tensor b, float? rcond=None, *, str? driver=None, "
+                 "Tensor[4]? out=None)")
 def lstsq(A, B, rcond=None, *, driver=None):
     """The least-squares solution of ``A X = B``; which extras are filled follows the driver
     (gelsy by default: rank only; gelsd/gelss: rank and singular values; gels: none)."""
@@ -250,11 +269,13 @@ def lstsq(A, B, rcond=None, *, driver=None):
     return lstsq_type(out, residuals, rank_t, sv)
 
 
-@defop(method=False, out=True, namespace="linalg")
-def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None):
-    """The number of singular values above max(atol, rtol * s_max); ``tol`` is ``atol``."""
+@defop(method=False, namespace="linalg", signature=_tolerance_overloads("matrix_rank", "tol"))
+def matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None):
+    """The number of singular values above max(atol, rtol * s_max); ``tol`` is ``atol`` with
+    ``rtol=0``."""
     a = _check(A, "linalg.matrix_rank", square=False)
-    atol = tol if tol is not None else atol
+    if tol is not None:
+        atol, rtol = tol, 0.0
     s = np.abs(np.linalg.eigvalsh(a)) if hermitian else np.linalg.svd(a, compute_uv=False)
     cut = _tolerances(s, *a.shape[-2:], atol, rtol, _real_dtype(A._dtype))
     return make((s > cut).sum(-1).astype(np.int64), _dtype.int64)
@@ -262,7 +283,8 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None):
 
 # ---- tensor inverses and solves ------------------------------------------------------------
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="tensorinv(Tensor input, int ind=2, *, Tensor? out=None)")
 def tensorinv(A, ind=2):
     """The inverse of ``A`` seen as a matrix of its first ``ind`` dims by the rest."""
     if ind <= 0:
@@ -272,7 +294,8 @@ def tensorinv(A, ind=2):
     return inv(A.reshape(rows, -1)).reshape(*in_shape, *out_shape)
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="tensorsolve(Tensor input, Tensor other, int[]? dims=None, *, Tensor? out=None)")
 def tensorsolve(A, B, dims=None):
     """``X`` with ``tensordot(A, X, X.ndim) = B``."""
     if dims is not None:

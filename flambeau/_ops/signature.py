@@ -16,6 +16,8 @@ belongs, ``dtype=float``) takes the slow path, :meth:`Signatures.parse`, which f
 parser step for step: the same overload chosen, the same conversions, the same messages.
 """
 import ast
+import inspect
+import keyword
 import operator
 
 from .. import _dtype, _naming
@@ -190,6 +192,8 @@ class Symbolic(str):
 def _print_default(value, type_):
     if isinstance(value, _dtype.dtype):
         return repr(value)
+    if isinstance(value, tuple):  # as C++ writes a list: {-2,-1}
+        return "{" + ",".join(map(str, value)) + "}"
     if type_ == "str" and value is not None:
         return f'"{value}"'
     return str(value)
@@ -582,6 +586,7 @@ def checked(impl, texts, name, method=False, write_outs=None):
     public.__module__ = impl.__module__
     public.__wrapped__ = impl
     public._signature_texts = (tuple(texts), method)
+    public.__signature__ = DeclaredSignature(public=public)
     return public
 
 
@@ -592,6 +597,48 @@ def signatures(public):
         texts, method = public._signature_texts
         sigs = public._signatures = Signatures(texts, method=method)
     return sigs
+
+
+class DeclaredSignature(inspect.Signature):
+    """What ``inspect.signature`` shows for a declared op's form (``out=`` included): the
+    parameters of its declaration, made when first asked for."""
+    __slots__ = ("_public",)
+
+    def __init__(self, parameters=None, *, return_annotation=inspect.Signature.empty,
+                 public=None):
+        super().__init__(parameters, return_annotation=return_annotation)
+        self._public = public
+
+    @property
+    def parameters(self):
+        if self._public is not None:
+            super().__init__(_python_parameters(self._public))
+            self._public = None
+        return super().parameters
+
+
+def _python_parameters(public):
+    """The parameters a Python ``def`` of the op's form would have: the overloads' names in
+    their places (a parameter some overload can do without gets a default, as do the ones after
+    it), or ``*args, **kwargs`` where overloads put different names in one place."""
+    sigs = signatures(public)
+    P = inspect.Parameter
+    head = [P("self", P.POSITIONAL_OR_KEYWORD)] if public._signature_texts[1] else []
+    overloads = _fast_overloads(sigs)
+    positional, keyword_only = _union(overloads)
+    names = (positional or []) + (keyword_only or [])
+    if positional is None or any(keyword.iskeyword(n) for n in names):
+        return head + [P("args", P.VAR_POSITIONAL), P("kwargs", P.VAR_KEYWORD)]
+    params, optional = [], False
+    for name in names:
+        declared = [p for s in overloads for p in s.params if p.name == name]
+        kind = P.KEYWORD_ONLY if name in keyword_only else P.POSITIONAL_OR_KEYWORD
+        optional = optional and kind is P.POSITIONAL_OR_KEYWORD or \
+            len(declared) < len(overloads) or any(p.optional for p in declared)
+        defaults = [p.default for p in declared if p.default is not MISSING]
+        default = (defaults[0] if defaults else None) if optional else P.empty
+        params.append(P(name, kind, default=default))
+    return head + params
 
 
 _STUB = compile("def _stub(*args, **kwargs):\n    return _build(args, kwargs)\n",
