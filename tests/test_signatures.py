@@ -2,6 +2,8 @@
 word: a wrong type in each position and each keyword, an unknown keyword, too many and too few
 arguments, for the function and the method forms. The calls are made from the declarations
 themselves, so a new declared op is tested by declaring it."""
+import inspect
+
 import numpy as np
 import pytest
 import torch
@@ -120,3 +122,18 @@ def test_wrong_call_raises_as_torch(case, as_torch):
 
 def test_cases_exist():
     assert len(_CASES) > 100
+
+
+def test_inspect_signature_shows_the_declaration():
+    """inspect.signature reads a declared form's parameters (out= included) from its
+    declaration, before any call."""
+    assert str(inspect.signature(flambeau.cumsum)) == "(input, dim, *, dtype=None, out=None)"
+    assert str(inspect.signature(flambeau.Tensor.add_)) == "(self, other, *, alpha=1)"
+    assert str(inspect.signature(flambeau.arange)) == "(*args, **kwargs)"  # overloads differ
+    for namespace, name, fn, method in OPS:
+        if hasattr(fn, "_signature_texts"):
+            params = inspect.signature(fn).parameters
+            if any(p.name == "out" for sig in signatures(fn).overloads for p in sig.params):
+                assert "out" in params or "kwargs" in params, name
+            else:
+                assert "out" not in params, name

@@ -602,7 +602,7 @@ fmod = binary("fmod", np.fmod, _rounding_derivative("trunc"), refuse=("fmod_cpu"
                          "fmod(Tensor input, Scalar other, *, Tensor? out=None)"])
 
 
-@defop(inplace=True, out=True)
+@defop(inplace=True, aliases=("negative",), signature="neg(Tensor input, *, Tensor? out=None)")
 def neg(input):
     """``-input``."""
     if input._dtype is _dtype.bool:
@@ -615,11 +615,6 @@ def neg(input):
     return out
 
 
-register("", "negative", neg)
-register("", "negative", neg, method=True)
-register("", "negative_", inplace_variant(neg.__wrapped__, "negative_"), method=True)
-
-
 def positive(input):
     """The input itself (bool tensors refuse, as in torch)."""
     if input._dtype is _dtype.bool:
@@ -627,7 +622,7 @@ def positive(input):
     return input
 
 
-defop(positive)
+defop(positive, signature="positive(Tensor input)")
 
 
 def _pow_derivative(g, x, y, out):
@@ -681,7 +676,9 @@ pow = binary("pow", _power, _pow_derivative, node=_pow_node, check=_check_int_po
                         "pow(Tensor input, Scalar exponent, *, Tensor? out=None)"])
 
 
-@defop(inplace=True, out=True)
+@defop(inplace=True, signature=["float_power(Tensor input, Tensor exponent, *, Tensor? out=None)",
+                                "float_power(Scalar self, Tensor exponent, *, Tensor? out=None)",
+                                "float_power(Tensor input, Scalar exponent, *, Tensor? out=None)"])
 def float_power(input, exponent):
     """``input ** exponent`` computed in double precision (float64 or complex128)."""
     dtype = _result_type_of(input, exponent)
@@ -696,7 +693,7 @@ def square(input):
     return pow(input.long() if input._dtype is _dtype.bool else input, 2)
 
 
-defop(square, inplace=True, out=True)
+defop(square, inplace=True, signature="square(Tensor input, *, Tensor? out=None)")
 
 
 def _lerp_derivative(g, start, end, weight, out):
@@ -756,7 +753,11 @@ def _addc(name, combine, derivative):
         return out
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"``input + value * tensor1 {'*' if name == 'addcmul' else '/'} tensor2``."
-    return defop(op, inplace=True, out=True)
+    return defop(op, inplace=True, signature=[
+        f"{name}(Tensor input, Tensor tensor1, Tensor tensor2, *, Scalar value=1, Tensor? out=None)",
+        f"{name}(Tensor self, Scalar value, Tensor tensor1, Tensor tensor2)|deprecated",
+        f"{name}(Tensor self, Scalar value, Tensor tensor1, Tensor tensor2, *, Tensor out)"
+        "|deprecated"])
 
 
 addcmul = _addc("addcmul", np.multiply,
@@ -887,7 +888,10 @@ def round(input, *, decimals=0):
     return out
 
 
-register("special", "round", defop(round, inplace=True, out=True))
+defop(round, inplace=True, signature=["round(Tensor input, *, Tensor? out=None)",
+                                      "round(Tensor input, *, int decimals, Tensor? out=None)"])
+defop(round, method=False, namespace="special",
+      signature="round(Tensor input, *, int decimals=0, Tensor? out=None)")
 
 
 # ---- clamping ------------------------------------------------------------------------------
@@ -1123,7 +1127,7 @@ def frexp(input):
     return _frexp_type(mantissa, exponent)
 
 
-defop(frexp, out=True)
+defop(frexp, signature="frexp(Tensor input, *, Tensor[2]? out=None)")
 
 
 # ---- comparisons, logic and bits -----------------------------------------------------------
@@ -1219,12 +1223,14 @@ bitwise_not = unary("bitwise_not", np.invert, to_float=False, quiet=False,
 
 # ---- NaN, complex parts --------------------------------------------------------------------
 
-@defop(inplace=True, out=True)
-def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
-    """NaN to ``nan``, infinities to ``posinf``/``neginf`` (the dtype's extremes by default)."""
+@defop(inplace=True, signature="nan_to_num(Tensor input, float? nan=None, float? posinf=None, "
+                                "float? neginf=None, *, Tensor? out=None)")
+def nan_to_num(input, nan=None, posinf=None, neginf=None):
+    """NaN to ``nan`` (0), infinities to ``posinf``/``neginf`` (the dtype's extremes)."""
     if input._dtype._category < 2:
         return make(input._data.copy(), input._dtype)
-    out = make(np.nan_to_num(input._data, nan=nan, posinf=posinf, neginf=neginf),
+    out = make(np.nan_to_num(input._data, nan=0.0 if nan is None else nan, posinf=posinf,
+                             neginf=neginf),
                input._dtype)
     if needs_grad(input):
         record("NanToNumBackward0", (out,), (input,),
@@ -1249,7 +1255,7 @@ def _part(name, attr):
         return view
     part.__name__ = part.__qualname__ = name
     part.__doc__ = f"The {name} part, a view sharing the tensor's memory."
-    register("", name, part)
+    defop(part, method=False, signature=f"{name}(Tensor input)")
     register("", name, property(part), method=True)
     return part
 
@@ -1270,8 +1276,9 @@ def conj(input):
     return out
 
 
-defop(conj, inplace=False)
-defop(conj, name="conj_physical", inplace=True, out=True)  # flambeau keeps no lazy conj bit
+defop(conj, signature="conj(Tensor input)")
+defop(conj, name="conj_physical", inplace=True,  # flambeau keeps no lazy conj bit
+      signature="conj_physical(Tensor input, *, Tensor? out=None)")
 
 
 def _identity(input):
@@ -1280,8 +1287,7 @@ def _identity(input):
 
 
 for _name in ("resolve_conj", "resolve_neg"):
-    register("", _name, _identity)
-    register("", _name, _identity, method=True)
+    defop(_identity, name=_name, signature=f"{_name}(Tensor input)")
 
 
 # ---- Python operators ----------------------------------------------------------------------
@@ -1368,7 +1374,8 @@ def _complex_inputs(a, b):
 _COMPLEX_FROM = {_dtype.float32: _dtype.complex64, _dtype.float64: _dtype.complex128}
 
 
-@defop(method=False, out=True, name="complex")
+@defop(method=False, name="complex",
+       signature="complex(Tensor real, Tensor imag, *, Tensor? out=None)")
 def complex_(real, imag):  # not ``complex``: this module uses the builtin
     """``real + imag * 1j`` (broadcast); both float tensors of one dtype."""
     dtype = _complex_inputs(real, imag)
