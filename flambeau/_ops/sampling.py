@@ -11,6 +11,7 @@ import numpy as np
 
 from .._tensor import make
 from ..autograd.graph import record
+from ._fma import fma32, fma64
 from ._util import needs_grad, needs_grad1
 from .registry import defop
 
@@ -49,10 +50,24 @@ def affine_grid_generator(theta, size, align_corners):
 # ---- grid sampling ---------------------------------------------------------------------------
 
 def _unnormalize(coord, size, align_corners):
-    """Pixel coordinates of normalised ones, and d(pixel)/d(normalised)."""
+    """Pixel coordinates of normalised ones, and d(pixel)/d(normalised): ``(coord + 1) *
+    scale`` (less 0.5 in the same rounding without align_corners), as torch's vectorised
+    kernel computes them."""
     if align_corners:
-        return (coord + 1) / 2 * (size - 1), (size - 1) / 2
-    return ((coord + 1) * size - 1) / 2, size / 2
+        return (coord + 1) * coord.dtype.type((size - 1) / 2), (size - 1) / 2
+    return _fma(coord + 1, coord.dtype.type(size / 2), coord.dtype.type(-0.5)), size / 2
+
+
+def _fma(a, b, c, out=None):
+    """``a * b + c`` rounded once for float32 and float64 (the compiler fuses torch's), into
+    ``out`` when given."""
+    if a.dtype == np.float32:
+        return fma32(a, b, c, out=out)
+    result = fma64(a, b, c) if a.dtype == np.float64 else a * b + c
+    if out is None:
+        return result
+    out[...] = result
+    return out
 
 
 def _reflect(coord, twice_low, twice_high):
@@ -105,7 +120,10 @@ def _sample(a, ix, iy, mode):
         valid = (x >= 0) & (x < w) & (y >= 0) & (y < h)
         xs, ys = np.where(valid, x, 0), np.where(valid, y, 0)
         values = a[batch, :, ys, xs].transpose(0, 3, 1, 2) * valid[:, None]  # (N, C, Ho, Wo)
-        out += values if weight is None else values * weight[:, None].astype(a.dtype)
+        if weight is None:
+            out += values
+        else:  # summed as torch's kernel: each weighted tap fused into the running sum
+            _fma(values, weight[:, None].astype(a.dtype), out, out=out)
         taps.append((xs, ys, valid, weight, values))
     return out, taps
 

@@ -1,7 +1,6 @@
 """AutoAugment, RandAugment, TrivialAugmentWide and AugMix against torchvision 0.28: the same
 operations and magnitudes under the same seed (same pixels on PIL images and uint8 tensors),
 reprs equal."""
-import numpy as np
 import pytest
 
 import flambeau
@@ -34,23 +33,14 @@ def test_augmenters_follow_the_seed(index):
         else:
             img_ours, img_theirs = tensors("uint8", (3, 13, 17) if kind == "uint8"
                                            else (2, 3, 13, 17), seed=6)
-        for seed in range(4):
+        for seed in range(6):
             flambeau.manual_seed(seed)
             ours = [ours_t(img_ours) for _ in range(6)] + [flambeau.rand(1).item()]
             torch.manual_seed(seed)
             theirs = [theirs_t(img_theirs) for _ in range(6)] + [torch.rand(1).item()]
             assert ours[-1] == theirs[-1]  # the same number of draws
             for a, b in zip(ours[:-1], theirs[:-1]):
-                if kind == "pil" and not isinstance(ours_t, FT.AugMix):
-                    same(a, b)  # Pillow's operations with the same parameters
-                elif ours_t.interpolation == FT.InterpolationMode.BILINEAR or \
-                        isinstance(ours_t, FT.AugMix):
-                    # a bilinear sample (or an AugMix weight) an ulp apart may round to the
-                    # next integer, and a later operation (equalize, posterize) spread it
-                    a, b = (np.asarray(x.numpy() if kind != "pil" else x) for x in (a, b))
-                    assert a.shape == b.shape and (a != b).mean() < 0.01
-                else:
-                    same(a, b)
+                same(a, b)
 
 
 def test_errors():

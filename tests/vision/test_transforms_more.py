@@ -153,10 +153,6 @@ def test_random_transforms_follow_the_seed(index):
                     np.testing.assert_allclose(np.asarray(a.numpy() if kind != "pil" else a),
                                                np.asarray(b.numpy() if kind != "pil" else b),
                                                rtol=0, atol=1)
-                elif isinstance(ours_t, FT.RandomPerspective) and kind != "pil":
-                    # torch solves for the coefficients with MKL, flambeau with NumPy's LAPACK:
-                    # the last bits differ, and a sample point on a pixel boundary may move
-                    assert (a.numpy() != b.numpy()).mean() < 0.01
                 else:
                     same(a, b)
 

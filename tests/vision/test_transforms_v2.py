@@ -275,9 +275,8 @@ def test_more_transforms_follow_the_seed(index):
             else:
                 ours = [ours_t(pil(seed=5)) for _ in range(3)]
                 theirs = [theirs_t(pil(seed=5)) for _ in range(3)]
-            if isinstance(ours_t, F2.ElasticTransform) or \
-                    isinstance(ours_t, F2.RandomPerspective) and kind == "sample":
-                # solved coefficients (MKL vs LAPACK) and blurred noise: last bits differ
+            if isinstance(ours_t, F2.ElasticTransform):
+                # blurred noise (exp and the convolution's sum): last bits differ
                 for a, b in zip(ours, theirs):
                     pair = [(x["image"].numpy() if kind == "sample" else np.asarray(x))
                             .astype(int) for x in (a, b)]
