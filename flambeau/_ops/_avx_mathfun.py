@@ -91,26 +91,39 @@ def sincos(x):
     return q, poly
 
 
-def box_muller(u, out):
-    """torch's AVX2 ``normal_fill_16``: for uniforms ``u`` of shape (blocks, 2, 8), the radius
-    ``sqrt(-2 log(1 - u[:, 0]))`` times the cosine (into ``out[:, 0]``) and the sine (into
-    ``out[:, 1]``) of ``2 pi u[:, 1]``, float32."""
-    radius = log(1 - u[:, 0])
-    radius *= -2
-    np.sqrt(radius, out=radius)
-    q, (cos, sin) = sincos(_TWO_PI * u[:, 1])
-    # odd octants swap the polynomials; the signs go onto the (non-negative) radius
+def radius(u):
+    """``sqrt(-2 log(1 - u))`` for float32 uniforms ``u`` in [0, 1), float32."""
+    r = log(1 - u)
+    r *= -2
+    return np.sqrt(r, out=r)
+
+
+def cos_sin(u):
+    """The cosine and sine of ``2 pi u`` for float32 uniforms ``u`` in [0, 1), float32: the
+    polynomials of :func:`sincos`, swapped in odd octants, with their signs."""
+    q, (cos, sin) = sincos(_TWO_PI * u)
     cos_bits, sin_bits = cos.view(np.int32), sin.view(np.int32)
     swap = cos_bits ^ sin_bits
     swap &= -(q & 1)
     cos_bits ^= swap
     sin_bits ^= swap
-    radius_bits = radius.view(np.int32)
     sign = q & 2  # sine negative in octants 2 and 3
     sign <<= 30
-    np.multiply((radius_bits | sign).view(_F), sin, out=out[:, 1])
+    sin_bits ^= sign
     q += 1  # cosine negative in octants 1 and 2
     q &= 2
     q <<= 30
-    np.multiply((radius_bits | q).view(_F), cos, out=out[:, 0])
+    cos_bits ^= q
+    return cos, sin
+
+
+def box_muller(u, out):
+    """torch's AVX2 ``normal_fill_16``: for uniforms ``u`` of shape (blocks, 2, 8), the radius
+    of ``u[:, 0]`` times the cosine (into ``out[:, 0]``) and the sine (into ``out[:, 1]``) of
+    ``2 pi u[:, 1]``, float32. (torch puts the signs on the radius; a product's sign is the
+    same either way.)"""
+    r = radius(u[:, 0])
+    cos, sin = cos_sin(u[:, 1])
+    np.multiply(r, cos, out=out[:, 0])
+    np.multiply(r, sin, out=out[:, 1])
     return out

@@ -18,6 +18,7 @@ _TWO_PI32 = np.float32(2.0 * math.pi)
 _THIRD, _SQUEEZE = float(np.float32(1 / 3)), float(np.float32(0.0331))  # torch's float literals
 
 
+_PLAIN_DIGITS = {"float32": 24, "float64": 53}  # uniform_(0, 1) draws no more than u
 _CHUNK = 1 << 15  # elements drawn at a time: the scratch arrays stay in the CPU's cache
 
 
@@ -29,10 +30,14 @@ def uniform(engine, n, dtype, low=0.0, high=1.0, out=None):
     name = dtype._name
     if out is None:
         out = np.empty(n, dtype.numpy_dtype)
-    plain = low == 0.0 and high == 1.0
+    if low == 0.0 and high == 1.0 and name in _PLAIN_DIGITS:  # the uniforms themselves
+        digits = _PLAIN_DIGITS[name]
+        for start in range(0, n, _CHUNK):
+            engine.uniform(min(n - start, _CHUNK), digits, out[start:start + _CHUNK])
+        return out
     kind = dtype.numpy_dtype.type
     if name == "float64":
-        reach = not plain
+        reach = True
     else:  # k 2^-24 (high - low) + low: the product is exact in float64, one rounding
         low32 = np.float32(low)
         scale = float(np.float32(high) - low32) * 2.0 ** -24
@@ -42,10 +47,7 @@ def uniform(engine, n, dtype, low=0.0, high=1.0, out=None):
         part = out[start:start + _CHUNK]
         if name == "float64":
             engine.uniform(part.size, 53, part)
-            if not plain:
-                part[...] = fma64(part, high - low, low)
-        elif name == "float32" and plain:
-            engine.uniform(part.size, 24, part)
+            part[...] = fma64(part, high - low, low)
         else:
             wide = np.multiply(engine.low_bits(part.size, 24), scale)
             if low32:
@@ -80,8 +82,10 @@ def _normal_fill(engine, n, name, mean, std, out):
     last 16 values. float32 uses torch's AVX2 approximations, float64 its own precision,
     float16 and bfloat16 float32 (and draw no uniforms for the elements past the last whole
     block)."""
-    digits = 53 if name == "float64" else 24
     whole = n - n % 16
+    if name == "float32" and n <= _SMALL_NORMAL:
+        return _normal32_ahead(engine, n, whole, mean, std, out)
+    digits = 53 if name == "float64" else 24
     for start in range(0, whole, _CHUNK):
         part = out[start:min(start + _CHUNK, whole)]
         _normal_16(engine.uniform(part.size, digits), part, name, mean, std)
@@ -90,6 +94,26 @@ def _normal_fill(engine, n, name, mean, std, out):
             engine.raw((n - whole) * (2 if digits == 53 else 1))
         _normal_16(engine.uniform(16, digits), out[n - 16:], name, mean, std)
     return out
+
+
+_SMALL_NORMAL = 4096  # float32 fills up to this size take the parts the engine computed ahead
+
+
+def _normal32_ahead(engine, n, whole, mean, std, out):
+    """:func:`_normal_fill` for float32 from the normals the engine computed ahead."""
+    products = engine.normal32(n + 16 if whole < n else n)
+    _blocks(products[:, :whole], out[:whole])
+    if whole < n:
+        _blocks(products[:, n:], out[n - 16:])
+    if mean != 0.0 or std != 1.0:
+        fma32(out, np.float32(std), np.float32(mean), out=out)
+    return out
+
+
+def _blocks(products, out):
+    """The normals of the blocks of 16 draws that ``products`` (see ``MT19937.normal32``)
+    covers, written into ``out``."""
+    out.reshape(-1, 2, 8)[...] = products.reshape(2, -1, 16)[:, :, :8].transpose(1, 0, 2)
 
 
 def _normal_16(u, out, name, mean, std):
@@ -122,7 +146,7 @@ def from_to(engine, n, dtype, span, base):
     if span >= 2 ** 28:
         out = _remainder(engine.random64(n), np.uint64(span)).view(np.int64)
     else:  # in 32 bits, where NumPy's division by a constant is fastest
-        out = _remainder(engine.random(n).astype(np.uint32), np.uint32(span)).astype(np.int64)
+        out = _remainder(engine.raw(n).astype(np.uint32), np.uint32(span)).astype(np.int64)
     out += base
     return out.astype(dtype.numpy_dtype, copy=False)
 
@@ -145,7 +169,7 @@ def random(engine, n, dtype):
     """``random_()``: a 32-bit draw (64-bit for int64 and float64) modulo the dtype's range:
     ``max + 1`` for integers, ``2^digits + 1`` for floats, the lowest bit for bool."""
     name = dtype._name
-    draws = engine.random64(n) if name in ("int64", "float64") else engine.random(n)
+    draws = engine.random64(n) if name in ("int64", "float64") else engine.raw(n)
     if name == "bool":
         draws &= 1
     elif name in DIGITS:
@@ -211,7 +235,7 @@ def randperm(engine, n):
     if n < 2 ** 32 // 20:
         if n < 2:
             return np.arange(n)
-        targets = engine.random(n - 1)
+        targets = engine.raw(n - 1)
         targets %= np.arange(n, 1, -1, dtype=np.uint64)
         targets = targets.view(np.int64)
         targets += np.arange(n - 1)

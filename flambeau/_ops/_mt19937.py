@@ -5,19 +5,28 @@ of the seed, yields the same raw 32-bit stream as torch's engine; this module ke
 with the two cached normal samples torch's generator holds, converts the state to and from
 torch's 5056-byte layout, and draws the numbers torch's samplers are built on:
 
-- ``random(n)``: n raw 32-bit draws; ``random64(n)``: n 64-bit draws, each two 32-bit ones,
+- ``raw(n)``: n raw 32-bit draws; ``random64(n)``: n 64-bit draws, each two 32-bit ones,
   the first in the high half;
 - ``uniform(n, digits)``: ``(raw & (2^digits - 1)) / 2^digits``, 24 digits (float32, from
-  ``random``; torch draws float16 and bfloat16 this way too) or 53 (float64, from
+  ``raw``; torch draws float16 and bfloat16 this way too) or 53 (float64, from
   ``random64``);
 - ``normal(n)``: torch's scalar normal (``normal_distribution<double>``): Box-Muller on two
   53-bit uniforms, the sine half cached for the next call;
+- ``normal32(n)``: the parts of torch's float32 vectorised normals for the next n draws (see
+  :meth:`MT19937.normal32`);
 - :class:`Scalars`: a Python-level reader for the samplers whose number of draws depends on
   the values (rejection loops).
+
+Small float32 normal fills would cost a hundred NumPy calls each, so the engine may draw ahead:
+it keeps a block of future draws with their logarithm and sine/cosine parts computed together,
+serves every reader from that block first, and replays the stream from the block's start when
+the state is read.
 """
 import math
 
 import numpy as np
+
+from . import _avx_mathfun
 
 STATE_SIZE = 5056
 _N = 624  # words of mt19937 state
@@ -35,13 +44,20 @@ def _seeded_key(seed):
     return np.random.RandomState(seed & 0xFFFFFFFF).get_state()[1]
 
 
+_AHEAD = 1 << 14  # words drawn ahead for small float32 normal fills
+_REPLAY_LIMIT = 1 << 20  # words replayed at most to find the state inside the drawn-ahead block
+
+
 class MT19937:
     """The engine and normal caches of one torch CPU generator."""
-    __slots__ = ("seed", "bits", "raw", "normal_double", "normal_float")
+    __slots__ = ("seed", "bits", "fresh", "normal_double", "normal_float", "_ahead", "_used",
+                 "_parts", "_origin", "_skip")
 
     def __init__(self, seed):
         self.bits = np.random.MT19937(0)  # any seed: manual_seed replaces the state
-        self.raw = self.bits.random_raw
+        self.fresh = self.bits.random_raw
+        self._ahead = self._origin = self._parts = None
+        self._used = self._skip = 0
         self.manual_seed(seed)
 
     def manual_seed(self, seed):
@@ -52,13 +68,71 @@ class MT19937:
         self.normal_double = self.normal_float = None
 
     def _set(self, key, pos):
+        self._ahead = None
         self.bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": pos}}
+
+    # ---- drawing ahead ---------------------------------------------------------------------
+    # While a block is drawn ahead, ``bits`` stands at its end: the stream's true position is
+    # ``_skip + _used`` words after the bit generator state ``_origin``.
+
+    def _bits_state(self):
+        """The bit generator's state at the stream's true position."""
+        if self._ahead is None:
+            return self.bits.state
+        replay = np.random.MT19937(0)
+        replay.state = self._origin
+        replay.random_raw(self._skip + self._used)
+        return replay.state
+
+    def settle(self):
+        """Drops the drawn-ahead block, moving ``bits`` back to the stream's true position."""
+        if self._ahead is not None:
+            self.bits.state = self._bits_state()
+            self._ahead = None
+
+    def normal32(self, n):
+        """torch's float32 vectorised normals (``normal_fill_16``) for blocks of 16 draws
+        starting anywhere in the next n draws, as a float32 array of shape (2, n): column w
+        holds the radius ``sqrt(-2 log(1 - u))`` of draw w times the cosine (row 0) and the
+        sine (row 1) of ``2 pi u'``, u' the uniform of draw w + 8 (24-bit uniforms). A block
+        starting at draw b makes the 16 normals of columns b .. b+7, row 0 then row 1.
+        Computed ahead for a block of draws."""
+        ahead, used = self._ahead, self._used
+        if ahead is None or used + n + 8 > len(ahead):
+            if ahead is None or self._skip + used > _REPLAY_LIMIT:
+                self.settle()
+                self._origin, self._skip = self.bits.state, 0
+                rest = self.fresh(0)
+            else:  # the block's unused draws open the next one
+                self._skip += used
+                rest = ahead[used:]
+            ahead = self._ahead = np.concatenate((rest, self.fresh(max(_AHEAD, n + 8))))
+            u = np.bitwise_and(ahead, 0xFFFFFF).astype(np.float32)
+            u *= np.float32(2.0 ** -24)
+            radius = _avx_mathfun.radius(u[:-8])
+            products = self._parts = np.stack(_avx_mathfun.cos_sin(u[8:]))
+            products *= radius
+            self._used = used = 0
+        self._used = used + n
+        return self._parts[:, used:used + n]
+
+    def raw(self, n):
+        """n raw 32-bit draws (a new uint64 array), from the block drawn ahead first."""
+        ahead = self._ahead
+        if ahead is None:
+            return self.fresh(n)
+        used = self._used
+        if used + n <= len(ahead):
+            self._used = used + n
+            return ahead[used:used + n].copy()
+        self._ahead = None
+        return np.concatenate((ahead[used:], self.fresh(used + n - len(ahead))))
 
     # ---- torch's state bytes ---------------------------------------------------------------
 
     def get_state(self):
         """torch's 5056 state bytes (uint8 array)."""
-        state = self.bits.state["state"]
+        state = self._bits_state()["state"]
         key, pos = state["key"], state["pos"]
         record = np.zeros((), _STATE)
         record["seed"], record["seeded"], record["state"] = self.seed, 1, key
@@ -85,10 +159,6 @@ class MT19937:
 
     # ---- draws -----------------------------------------------------------------------------
 
-    def random(self, n):
-        """n raw 32-bit draws (uint64 array)."""
-        return self.raw(n)
-
     def random64(self, n):
         """n 64-bit draws: two 32-bit ones each, the first in the high half (uint64 array)."""
         pairs = self.raw(2 * n).reshape(n, 2)
@@ -105,7 +175,7 @@ class MT19937:
 
     def uniform(self, n, digits, out=None):
         """n uniforms on [0, 1) from ``digits`` random bits, as torch's
-        ``uniform_real_distribution``: float32 (digits <= 24, from ``random``) or float64
+        ``uniform_real_distribution``: float32 (digits <= 24, from ``raw``) or float64
         (53, from ``random64``); written into ``out`` (float32 or float64 as digits say) if
         given."""
         if digits == 53:
@@ -116,8 +186,14 @@ class MT19937:
             out += pairs[:, 1]
             out *= 2.0 ** -53
             return out
-        return np.multiply(self.low_bits(n, digits), np.float32(2.0 ** -digits),
-                           dtype=np.float32, out=out)
+        draws = self.raw(n)
+        draws &= (1 << digits) - 1
+        if out is None:
+            out = draws.astype(np.float32)  # exact: fewer than 25 digits
+        else:
+            out[...] = draws
+        out *= np.float32(2.0 ** -digits)
+        return out
 
     def normal(self, n):
         """n standard normals as torch's scalar path draws them (float64): the cached sample
@@ -143,6 +219,7 @@ class Scalars:
     __slots__ = ("_engine", "_start", "_block", "_buffer", "_used")
 
     def __init__(self, engine, block=256):
+        engine.settle()
         self._engine = engine
         self._start = engine.bits.state
         self._block = block
@@ -177,4 +254,4 @@ class Scalars:
         engine = self._engine
         engine.bits.state = self._start
         if self._used:
-            engine.raw(self._used)
+            engine.fresh(self._used)
