@@ -60,19 +60,23 @@ def _cholesky(A, upper, check_errors, name, node="LinalgCholeskyExBackward0"):
     return out, make(info.reshape(a.shape[:-2]), _dtype.int32)
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="cholesky(Tensor input, *, bool upper=False, Tensor? out=None)")
 def cholesky(A, *, upper=False):
     """The lower (``upper=True``: upper) Cholesky factor of each matrix of ``A``."""
     return _cholesky(A, upper, True, "linalg.cholesky")[0]
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="cholesky_ex(Tensor input, *, bool upper=False, bool check_errors=False, "
+                 "Tensor[2]? out=None)")
 def cholesky_ex(A, *, upper=False, check_errors=False):
     """(L, info): info is the order of the first non positive-definite leading minor."""
     return cholesky_ex_type(*_cholesky(A, upper, check_errors, "linalg.cholesky_ex"))
 
 
-@defop(name="cholesky", out=True)
+@defop(name="cholesky",
+       signature="cholesky(Tensor input, bool upper=False, *, Tensor? out=None)")
 def _legacy_cholesky(input, upper=False):
     """Deprecated ``torch.cholesky``."""
     warnings.warn("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be "
@@ -124,14 +128,15 @@ def _qr(A, mode, result_type):
     return result_type(Q, R)
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature='qr(Tensor A, str mode="reduced", *, Tensor[2]? out=None)')
 def qr(A, mode="reduced"):
     """``A = Q R`` with ``mode`` 'reduced', 'complete' or 'r' (Q empty)."""
     return _qr(A, mode, linalg_qr_type)
 
 
 defop(lambda input, some=True: _qr(input, "reduced" if some else "complete", qr_type),
-      name="qr", out=True)
+      name="qr", signature="qr(Tensor input, bool some=True, *, Tensor[2]? out=None)")
 
 
 eigh_type = return_type("linalg_eigh", ["eigenvalues", "eigenvectors"])
@@ -168,14 +173,16 @@ def _off_diagonal(X):
     return X * make(1 - np.eye(X.shape[-1], dtype=X._data.dtype), X._dtype)
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature='eigh(Tensor input, str UPLO="L", *, Tensor[2]? out=None)')
 def eigh(A, UPLO="L"):
     """Eigenvalues (ascending) and eigenvectors of Hermitian matrices, from the ``UPLO``
     triangle."""
     return eigh_type(*_eigh(A, UPLO, True, "linalg.eigh"))
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature='eigvalsh(Tensor input, str UPLO="L", *, Tensor? out=None)')
 def eigvalsh(A, UPLO="L"):
     """Eigenvalues (ascending) of Hermitian matrices."""
     return _eigh(A, UPLO, False, "linalg.eigvalsh")[0]
@@ -215,13 +222,15 @@ def _real(t):
     return flambeau.real(t)
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="eig(Tensor input, *, Tensor[2]? out=None)")
 def eig(A):
     """Eigenvalues and eigenvectors of general matrices, always complex."""
     return eig_type(*_eig(A, "linalg.eig", True))
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="eigvals(Tensor input, *, Tensor? out=None)")
 def eigvals(A):
     """Eigenvalues of general matrices, always complex."""
     return _eig(A, "linalg.eigvals", False)[0]
@@ -264,13 +273,16 @@ def _svd(A, full_matrices, name="linalg.svd"):
     return U, S, Vh
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="svd(Tensor A, bool full_matrices=True, *, str? driver=None, "
+                 "Tensor[3]? out=None)")
 def svd(A, full_matrices=True, *, driver=None):
     """``A = U diag(S) Vh``; singular values descending."""
     return linalg_svd_type(*_svd(A, full_matrices))
 
 
-@defop(name="svd", out=True)
+@defop(name="svd", signature="svd(Tensor input, bool some=True, bool compute_uv=True, *, "
+                             "Tensor[3]? out=None)")
 def _legacy_svd(input, some=True, compute_uv=True):
     """``torch.svd``: returns V (not Vh); ``some=False`` gives full U and V."""
     if not compute_uv:  # U and V come back zero-filled and square
@@ -282,7 +294,8 @@ def _legacy_svd(input, some=True, compute_uv=True):
     return svd_type(U, S, Vh.mH)
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="svdvals(Tensor A, *, str? driver=None, Tensor? out=None)")
 def svdvals(A, *, driver=None):
     """Singular values, descending."""
     a = _check(A, "linalg.svdvals", square=False)
@@ -293,7 +306,8 @@ def svdvals(A, *, driver=None):
 
 # ---- Householder QR ------------------------------------------------------------------------
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="householder_product(Tensor input, Tensor tau, *, Tensor? out=None)")
 def householder_product(A, tau):
     """The first n columns of ``H_1 ... H_k`` with ``H_i = I - tau_i v_i v_i^H`` and ``v_i`` the
     i-th column of ``A`` below the diagonal, with a unit diagonal entry."""
@@ -308,7 +322,8 @@ def householder_product(A, tau):
     return _renamed("LinalgHouseholderProductBackward0", (Q,))[0] if needs_grad(A, tau) else Q
 
 
-defop(lambda input, tau: householder_product(input, tau), name="orgqr", out=True)
+defop(lambda input, input2: householder_product(input, input2), name="orgqr",
+      signature="orgqr(Tensor input, Tensor input2, *, Tensor? out=None)")
 
 
 def _householder(A, tau, ncols):
@@ -326,7 +341,7 @@ def _householder(A, tau, ncols):
 geqrf_type = return_type("geqrf", ["a", "tau"])
 
 
-@defop(method=True, out=True)
+@defop(signature="geqrf(Tensor input, *, Tensor[2]? out=None)")
 def geqrf(input):
     """LAPACK's compact QR: ``R`` on and above the diagonal, the Householder vectors below it
     and their scales ``tau`` (see :func:`householder_product`)."""
@@ -341,7 +356,8 @@ def geqrf(input):
     return geqrf_type(a, tau)
 
 
-@defop(method=True, out=True)
+@defop(signature="ormqr(Tensor input, Tensor input2, Tensor input3, bool left=True, "
+                 "bool transpose=False, *, Tensor? out=None)")
 def ormqr(input, tau, other, left=True, transpose=False):
     """``Q @ other`` (``left=False``: ``other @ Q``; ``transpose``: ``Q^H``) with ``Q`` the
     full product of the Householder reflectors of :func:`geqrf`."""

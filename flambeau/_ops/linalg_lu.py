@@ -82,19 +82,23 @@ def _lu_factor(A, name):
     return out, make(pivots, _dtype.int32), make(info, _dtype.int32)
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="lu_factor(Tensor A, *, bool pivot=True, Tensor[2]? out=None)")
 def lu_factor(A, *, pivot=True):
     """The packed LU factorization with partial pivoting (LAPACK getrf's LU and pivots)."""
     return lu_factor_type(*_lu_factor(A, "linalg.lu_factor")[:2])
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="lu_factor_ex(Tensor A, *, bool pivot=True, bool check_errors=False, "
+                 "Tensor[3]? out=None)")
 def lu_factor_ex(A, *, pivot=True, check_errors=False):
     """(LU, pivots, info) of :func:`lu_factor`."""
     return lu_factor_ex_type(*_lu_factor(A, "linalg.lu_factor_ex"))
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="lu(Tensor A, *, bool pivot=True, Tensor[3]? out=None)")
 def lu(A, *, pivot=True):
     """``A = P @ L @ U`` with unit lower ``L``."""
     a = _check(A, "linalg.lu", square=False)
@@ -110,7 +114,9 @@ def lu(A, *, pivot=True):
     return lu_type(P, L, U)
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="solve_triangular(Tensor input, Tensor B, *, bool upper, bool left=True, "
+                 "bool unitriangular=False, Tensor? out=None)")
 def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     """``X`` with ``A @ X = B`` (or ``X @ A = B``), reading only ``A``'s triangle."""
     _check(A, "linalg.solve_triangular")
@@ -123,7 +129,9 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     return solve(T, B, left=left)
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="lu_solve(Tensor LU, Tensor pivots, Tensor B, *, bool left=True, "
+                 "bool adjoint=False, Tensor? out=None)")
 def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
     """Solves with the factors of :func:`lu_factor`."""
     n = LU.shape[-1]
@@ -156,7 +164,8 @@ def _legacy_lu(A, pivot=True, get_infos=False):
     return lu_with_info_type(LU, pivots, info) if get_infos else (LU, pivots)
 
 
-@defop(out=True, method=False)
+@defop(method=False, signature="lu_unpack(Tensor LU_data, Tensor LU_pivots, bool unpack_data=True, "
+                                "bool unpack_pivots=True, *, Tensor[3]? out=None)")
 def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
     """(P, L, U) of a packed LU from :func:`lu_factor`; the parts not unpacked are empty."""
     if LU_pivots._dtype != _dtype.int32:
@@ -189,7 +198,8 @@ def _legacy_lu_solve(b, LU_data, LU_pivots):
     return lu_solve(LU_data, LU_pivots, b)
 
 
-defop(_legacy_lu_solve, name="lu_solve", out=True)
+defop(_legacy_lu_solve, name="lu_solve",
+      signature="lu_solve(Tensor input, Tensor LU_data, Tensor LU_pivots, *, Tensor? out=None)")
 
 
 def _legacy_check(b, A, kernel):
@@ -219,7 +229,7 @@ def _chol_grad(gA, L, upper):
     return L @ S if upper else S @ L
 
 
-@defop(method=True, out=True)
+@defop(signature="cholesky_inverse(Tensor input, bool upper=False, *, Tensor? out=None)")
 def cholesky_inverse(L, upper=False):
     """The inverse of ``L L^H`` (``upper``: ``U^H U``) from a Cholesky factor."""
     l = _triangle(_check(L, "cholesky_inverse", floating=False), upper)
@@ -233,7 +243,8 @@ def cholesky_inverse(L, upper=False):
     return out
 
 
-@defop(method=True, out=True)
+@defop(signature="cholesky_solve(Tensor input, Tensor input2, bool upper=False, *, "
+                 "Tensor? out=None)")
 def cholesky_solve(B, L, upper=False):
     """``X`` with ``L L^H X = B`` (``upper``: ``U^H U X = B``); note ``B`` comes first."""
     l = _triangle(_legacy_check(B, L, "cholesky_solve_cpu"), upper)
@@ -248,7 +259,8 @@ def cholesky_solve(B, L, upper=False):
     return out
 
 
-@defop(method=True, out=True)
+@defop(signature="triangular_solve(Tensor input, Tensor A, bool upper=True, bool transpose=False, "
+                 "bool unitriangular=False, *, Tensor[2]? out=None)")
 def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False):
     """Deprecated: (``X`` with ``op(A) X = input``, a copy of ``A``), ``op`` the transpose
     when ``transpose``; reads only ``A``'s triangle."""
@@ -350,7 +362,8 @@ def _ldl_factor(A, hermitian, name):
     return out
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="ldl_factor(Tensor input, *, bool hermitian=False, Tensor[2]? out=None)")
 def ldl_factor(A, *, hermitian=False):
     """LAPACK sytrf's Bunch-Kaufman ``A = L D L^T`` (``hermitian``: ``L^H``) in compact form:
     ``L`` (unit diagonal) below, ``D``'s 1x1 and 2x2 blocks on and under the diagonal;
@@ -358,7 +371,9 @@ def ldl_factor(A, *, hermitian=False):
     return ldl_factor_type(*_ldl_factor(A, hermitian, "torch.linalg.ldl_factor")[:2])
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="ldl_factor_ex(Tensor input, *, bool hermitian=False, bool check_errors=False, "
+                 "Tensor[3]? out=None)")
 def ldl_factor_ex(A, *, hermitian=False, check_errors=False):
     """(LD, pivots, info) of :func:`ldl_factor`; info > 0 marks an exactly singular ``D``."""
     return ldl_factor_ex_type(*_ldl_factor(A, hermitian, "torch.linalg.ldl_factor_ex"))
@@ -388,7 +403,9 @@ def _ldl_matrix(ld, piv, hermitian):
     return M
 
 
-@defop(method=False, out=True, namespace="linalg")
+@defop(method=False, namespace="linalg",
+       signature="ldl_solve(Tensor LD, Tensor pivots, Tensor B, *, bool hermitian=False, "
+                 "Tensor? out=None)")
 def ldl_solve(LD, pivots, B, *, hermitian=False):
     """Solves ``A X = B`` with the factors of :func:`ldl_factor`."""
     ld, piv = _check(LD, "torch.linalg.ldl_solve"), pivots._data
