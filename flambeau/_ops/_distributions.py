@@ -143,21 +143,12 @@ def _normal_16(u, out, name, mean, std):
 def from_to(engine, n, dtype, span, base):
     """``random_(from, to)``: ``draw % span + base``, from 64-bit draws for spans of 2^28 or
     more (torch's threshold), else from 32-bit ones."""
-    if span >= 2 ** 28:
-        out = _remainder(engine.random64(n), np.uint64(span)).view(np.int64)
-    else:  # in 32 bits, where NumPy's division by a constant is fastest
-        out = _remainder(engine.raw(n).astype(np.uint32), np.uint32(span)).astype(np.int64)
-    out += base
+    draws = engine.random64(n) if span >= 2 ** 28 else engine.raw(n)
+    draws %= np.uint64(span)
+    out = draws.view(np.int64)
+    if base:
+        out += base
     return out.astype(dtype.numpy_dtype, copy=False)
-
-
-def _remainder(draws, span):
-    """``draws % span`` in place, through NumPy's floor division by a scalar (which divides by
-    multiplying; ``%`` divides element by element)."""
-    quotient = draws // span
-    quotient *= span
-    draws -= quotient
-    return draws
 
 
 def full_range(engine, n, dtype):
