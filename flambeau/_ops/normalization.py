@@ -469,6 +469,71 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     return out * weight if weight is not None else out
 
 
+# ---- Lua Torch's cross-map LRN (nn.CrossMapLRN2d) --------------------------------------------
+
+def cross_map_lrn2d(input, size, alpha, beta, k):
+    """``input * scale ** -beta`` over a 4-d input, ``scale = k + alpha / size * window`` with
+    Lua Torch's running-window sums of squares over channels, in which channel 0, once in the
+    window, never leaves it: channel c sums the squares of channels up to c + pre_pad - 1, less
+    those from 1 to c - pre_pad (``pre_pad = (size - 1) / 2 + 1``, rounded down).
+
+    The node, ``CrossMapLRN2dBackward``, computes torch's legacy gradient formula, which is not
+    the derivative of that forward (it windows the channels differently), so gradients agree
+    with torch's rather than with finite differences; like torch's, it cannot be differentiated
+    again."""
+    x = input._data
+    if not input._dtype.is_floating_point:
+        raise RuntimeError("result type Float can't be cast to the desired output type "
+                           f"{type_name(input._dtype)}")
+    channels = x.shape[1]
+    pre_pad = int((size - 1) / 2 + 1)
+    hi = [min(c + pre_pad - 1, channels - 1) for c in range(channels)]
+    lo = [0 if c <= pre_pad else c - pre_pad + 1 for c in range(channels)]
+    first = [0 if c <= pre_pad else 1 for c in range(channels)]
+    sums = np.cumsum(x * x, axis=1, dtype=x.dtype)
+    before = np.concatenate((np.zeros_like(sums[:, :1]), sums), axis=1)  # sums before c
+    scale = sums[:, hi]
+    scale -= before[:, lo]
+    scale += before[:, first]
+    scale *= alpha / size
+    scale += k
+    out = np.power(scale, -beta, dtype=x.dtype)
+    out *= x
+    result = make(out, input._dtype)
+    if needs_grad(input):
+        record("CrossMapLRN2dBackward", (result,), (input,),
+               lambda g, x, y: _cross_map_lrn2d_backward(g, x, y, scale, size, alpha, beta),
+               saved=(input, result))
+    return result
+
+
+def _cross_map_lrn2d_backward(g, input, output, scale, size, alpha, beta):
+    """torch's gradient: ``g * scale ** -beta - 2 alpha beta / size * x * window``, the window
+    summing ``g * output / scale`` over channels ``c - s .. c - s + size - 1`` (``s = size -
+    (size - 1) / 2``, rounded down)."""
+    if grad_mode.is_grad_enabled():  # create_graph: torch's backward writes with out=
+        raise RuntimeError("mul(): functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
+    x, gd = input._data, g._data
+    channels = x.shape[1]
+    shift = int(size - (size - 1) / 2)
+    if shift > size - 1:
+        raise RuntimeError(f"start ({shift}) + length ({channels}) exceeds dimension size "
+                           f"({channels + size - 1}).")
+    ratio = np.zeros((x.shape[0], channels + size) + x.shape[2:], x.dtype)  # 0, then padded
+    center = ratio[:, 1 + shift:1 + shift + channels]
+    np.multiply(gd, output._data, out=center)
+    center /= scale
+    np.cumsum(ratio, axis=1, out=ratio)
+    window = ratio[:, size:size + channels] - ratio[:, :channels]
+    window *= x
+    window *= -2 * alpha * beta / size
+    grad = np.power(scale, -beta, dtype=x.dtype)
+    grad *= gd
+    grad += window
+    return make(grad, g._dtype)
+
+
 # ---- distances -------------------------------------------------------------------------------
 
 @defop(method=False, signature="pdist(Tensor input, double p=2)")

@@ -2,7 +2,7 @@
 import numbers
 
 from ... import empty
-from ..._ops.joining import constant_pad_nd
+from ..._ops.normalization import cross_map_lrn2d
 from .. import functional as F, init
 from ..parameter import Parameter
 from .module import Module
@@ -34,9 +34,8 @@ class LocalResponseNorm(Module):
 
 class CrossMapLRN2d(Module):
     """Lua Torch's SpatialCrossMapLRN on 4-d inputs: like LocalResponseNorm, with torch's
-    running-window sums, in which channel 0, once in the window, never leaves it: channel c
-    sums the squares of channels up to c + pre_pad - 1, less those from 1 to c - pre_pad
-    (``pre_pad = (size - 1) / 2 + 1``, rounded down)."""
+    running-window sums and torch's own gradient formula (see
+    :func:`flambeau._ops.normalization.cross_map_lrn2d`)."""
 
     def __init__(self, size, alpha=1e-4, beta=0.75, k=1):
         super().__init__()
@@ -49,16 +48,7 @@ class CrossMapLRN2d(Module):
         if input.dim() != 4:
             raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.dim()}D "
                              "instead.")
-        channels = input.size(1)
-        pre_pad = int((self.size - 1) / 2 + 1)
-        hi = [min(c + pre_pad - 1, channels - 1) for c in range(channels)]
-        lo = [0 if c <= pre_pad else c - pre_pad + 1 for c in range(channels)]
-        first = [0 if c <= pre_pad else 1 for c in range(channels)]
-        sums = (input * input).cumsum(1)
-        before = constant_pad_nd(sums, (0, 0, 0, 0, 1, 0))  # sums of the channels before c
-        window = sums[:, hi] - (before[:, lo] - before[:, first])
-        scale = window * (self.alpha / self.size) + self.k
-        return input * scale.pow(-self.beta)
+        return cross_map_lrn2d(input, self.size, self.alpha, self.beta, self.k)
 
     def extra_repr(self):
         return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
