@@ -13,6 +13,7 @@ from .. import _backend, _dtype
 from .._device import as_device
 from .._storage import allocation_error
 from .._tensor import Tensor, make
+from .determinism import uninitialised_fill
 from ._util import (empty_strided_array, like_layout, parse_size, scalar_dtype, warn_caller,
                     xp_for)
 from .registry import defop, register
@@ -219,6 +220,8 @@ def _warn_once(message):
 def _filled(fill, size, dtype, device, requires_grad, fn_name, strides=None):
     size = parse_size(size, fn_name)
     dtype = dtype or _dtype.get_default_dtype()
+    if fill is None:  # uninitialised, unless deterministic algorithms say otherwise
+        fill = uninitialised_fill(dtype)
     np_dtype = dtype._np or dtype.numpy_dtype  # (the property explains a missing bfloat16)
     xp = np if device is None else xp_for(device)
     try:
@@ -238,6 +241,13 @@ def _filled(fill, size, dtype, device, requires_grad, fn_name, strides=None):
     if requires_grad:
         return _finish(array, dtype, requires_grad)
     return make(array, dtype)
+
+
+def _fill_uninitialised(array, dtype):
+    """Fills a new array as deterministic algorithms ask (see ``determinism``), if they do."""
+    fill = uninitialised_fill(dtype)
+    if fill is not None:
+        array.fill(fill)
 
 
 def _factory(fill, name, doc, options=""):
@@ -374,6 +384,7 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None, pin_mem
         buffer = xp_for(device).empty(extent, dtype=dtype.numpy_dtype)
     except (MemoryError, ValueError) as error:
         raise allocation_error(error, size, dtype.itemsize, stride) or error from None
+    _fill_uninitialised(buffer, dtype)
     t = make(buffer, dtype)
     t._data = t._get_storage().strided(size, stride, 0, buffer.dtype)
     return t.requires_grad_(requires_grad) if requires_grad else t
@@ -536,5 +547,6 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
         raise RuntimeError("Duplicate dim not allowed")
     dtype = dtype or _dtype.get_default_dtype()
     array = xp_for(device).empty([size[d] for d in order], dtype=dtype.numpy_dtype)
+    _fill_uninitialised(array, dtype)
     t = make(array.transpose(np.argsort(order)), dtype)
     return t.requires_grad_(requires_grad) if requires_grad else t

@@ -17,6 +17,7 @@ from ..autograd.graph import node_class, record
 from ._util import (int_list, needs_grad, needs_grad1, sliced, wrap_dim, wrap_dim_of_dims,
                     wrap_dims)
 from . import conversion
+from .determinism import uninitialised_fill
 from .registry import check_inplace, check_no_overlap, defop, register, type_name
 from .signature import Signatures
 
@@ -736,7 +737,8 @@ def view_as_complex(input):
 
 def resize_(self, *sizes, memory_format=None):
     """Reshapes in place to contiguous ``sizes`` over the same storage, keeping its values;
-    a larger size grows the storage (new elements zero; other views keep the old memory)."""
+    a larger size grows the storage (new elements zero, or as ``use_deterministic_algorithms``
+    fills them; other views keep the old memory)."""
     from ._util import parse_size
     try:
         sizes = parse_size(sizes)
@@ -757,6 +759,10 @@ def resize_(self, *sizes, memory_format=None):
         except (MemoryError, ValueError) as error:
             raise allocation_error(error, (offset + numel,), item) or error from None
         grown[:memory.size] = memory
+        fill = uninitialised_fill(self._dtype)
+        if fill is not None:  # the new elements, as deterministic algorithms ask
+            new = grown[memory.size - memory.size % item:].view(self._dtype.numpy_dtype)
+            new.fill(fill)
         version, memory = storage._version, grown
         self._storage = None
         self._get_storage()._bytes = memory

@@ -1,11 +1,16 @@
 """The process-wide switches torch keeps in its C++ context: the float32 matmul precision and
 deterministic algorithms (published as ``torch.set_float32_matmul_precision`` ...).
 
-flambeau's float32 products always run in float32 and its CPU kernels are deterministic, so
-the settings are recorded, checked as torch checks them, and reported back."""
+flambeau's float32 products always run in float32, so the precision is recorded, checked as
+torch checks it, and reported back; the deterministic switch lives with the ops it changes
+(``flambeau._ops.determinism``)."""
 import warnings
 
-_state = {"precision": "highest", "deterministic": False, "warn_only": False}
+from .._ops.determinism import (are_deterministic_algorithms_enabled,  # noqa: F401
+                                is_deterministic_algorithms_warn_only_enabled,
+                                state as _deterministic, use_deterministic_algorithms)
+
+_state = {"precision": "highest"}
 
 
 def set_float32_matmul_precision(precision):
@@ -22,23 +27,6 @@ def set_float32_matmul_precision(precision):
 
 def get_float32_matmul_precision():
     return _state["precision"]
-
-
-def use_deterministic_algorithms(mode, *, warn_only=False):
-    """Records the mode; flambeau's kernels are deterministic whatever it says."""
-    for name, value, where in (("mode", mode, " (position 1)"), ("warn_only", warn_only, "")):
-        if not isinstance(value, bool):
-            raise TypeError(f"_set_deterministic_algorithms(): argument '{name}'{where} must be "
-                            f"bool, not {type(value).__name__}")
-    _state["deterministic"], _state["warn_only"] = mode, warn_only
-
-
-def are_deterministic_algorithms_enabled():
-    return _state["deterministic"]
-
-
-def is_deterministic_algorithms_warn_only_enabled():
-    return _state["warn_only"]
 
 
 _DEBUG_MODES = ("default", "warn", "error")
@@ -61,6 +49,6 @@ def set_deterministic_debug_mode(debug_mode):
 
 
 def get_deterministic_debug_mode():
-    if not _state["deterministic"]:
+    if not _deterministic["enabled"]:
         return 0
-    return 1 if _state["warn_only"] else 2
+    return 1 if _deterministic["warn_only"] else 2
