@@ -39,7 +39,7 @@ globals().update(_LEGACY_TYPES)
 
 
 class layout:
-    """Memory layouts; flambeau tensors are all ``strided``."""
+    """Memory layouts: ``strided`` (dense tensors) and ``sparse_coo``."""
 
     def __init__(self, name):
         self.name = name
@@ -47,14 +47,20 @@ class layout:
     def __repr__(self):
         return f"{_naming.public_name}.{self.name}"
 
+    def __reduce__(self):  # as torch pickles a layout (checkpoints name it so)
+        from ._serialization.names import _get_layout
+        return _get_layout, (f"torch.{self.name}",)
+
 
 class memory_format(layout):
     """Memory formats (accepted for compatibility; results are contiguous)."""
+    __reduce__ = object.__reduce__
 
 
 _ops.signature.CLASSES.update(Layout=layout, MemoryFormat=memory_format)
 _ops.signature.C_TYPE_NAMES.update({layout: "layout", memory_format: "memory_format"})
 strided = layout("strided")
+sparse_coo = layout("sparse_coo")
 contiguous_format = memory_format("contiguous_format")
 channels_last = memory_format("channels_last")
 preserve_format = memory_format("preserve_format")
@@ -75,6 +81,10 @@ def _publish():
 
 
 _publish()
+
+from ._sparse import sparse_coo_tensor, DENSE_METHODS as _SPARSE_METHODS  # noqa: E402
+for _name, _method in _SPARSE_METHODS.items():
+    setattr(Tensor, _name, _method)
 
 
 def is_tensor(obj):
@@ -114,7 +124,7 @@ from . import compat  # noqa: E402,F401  (torch's names for flambeau: flambeau.c
 
 
 _LAZY_MODULES = ("optim", "utils", "hub", "testing", "backends", "jit", "accelerator", "mps",
-                 "cpu", "signal", "masked", "amp")
+                 "cpu", "signal", "masked", "amp", "sparse")
 _LAZY_NAMES = {  # name -> the module defining it, imported on first use
     "compile": "._compile",
     **dict.fromkeys(("set_num_threads", "get_num_threads", "set_num_interop_threads",

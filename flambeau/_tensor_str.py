@@ -199,14 +199,16 @@ def contents_str(t, indent):
 
 # ---- the whole repr ------------------------------------------------------------------------
 
-def _add_suffixes(text, suffixes, indent):
-    """Appends ``, suffix`` items, starting a new line when one would pass ``linewidth``."""
+def _add_suffixes(text, suffixes, indent, force_newline=False):
+    """Appends ``, suffix`` items, starting a new line when one would pass ``linewidth`` (and
+    for the first one with ``force_newline``)."""
     parts = [text]
     last_line_len = len(text) - text.rfind("\n") + 1  # PyTorch's count, quirks included
     for suffix in suffixes:
-        if last_line_len + len(suffix) + 2 > PRINT_OPTS.linewidth:
+        if force_newline or last_line_len + len(suffix) + 2 > PRINT_OPTS.linewidth:
             parts.append(",\n" + " " * indent + suffix)
             last_line_len = indent + len(suffix)
+            force_newline = False
         else:
             parts.append(", " + suffix)
             last_line_len += len(suffix) + 2
@@ -217,6 +219,37 @@ def _add_suffixes(text, suffixes, indent):
 def _grad_fn_name(grad_fn):
     name = getattr(grad_fn, "name", None)
     return name() if callable(name) else type(grad_fn).__name__
+
+
+def _has_default_dtype(dtype):
+    return dtype in (_dtype.get_default_dtype(), _dtype.default_complex_dtype(), _dtype.int64,
+                     _dtype.bool)
+
+
+def _autograd_suffixes(t, suffixes):
+    if t._grad_fn is not None:
+        suffixes.append(f"grad_fn=<{_grad_fn_name(t._grad_fn)}>")
+    elif t._requires_grad:
+        suffixes.append("requires_grad=True")
+
+
+def sparse_repr(t):
+    """``repr`` of a sparse COO tensor: its indices and values, then size, nnz and layout."""
+    prefix = "tensor("
+    indent = len(prefix)
+    suffixes = [f"size={tuple(t.shape)}", f"nnz={t._nnz()}"]
+    if not _has_default_dtype(t._dtype):
+        suffixes.append(f"dtype={t._dtype!r}")
+    parts = []
+    for name, part in (("indices", t._indices()), ("values", t._values())):
+        head = name + "=tensor("
+        body = contents_str(part, indent + len(head)) if part.numel() else \
+            f"[], size={tuple(part.shape)}"
+        parts.append(head + body + ")")
+    suffixes.append(f"layout={t.layout!r}")
+    _autograd_suffixes(t, suffixes)
+    return _add_suffixes(prefix + (",\n" + " " * indent).join(parts), suffixes, indent,
+                         force_newline=True)
 
 
 def tensor_repr(t, prefix="tensor(", *, tensor_contents=None):
@@ -241,13 +274,10 @@ def tensor_repr(t, prefix="tensor(", *, tensor_contents=None):
     else:
         if not PRINT_OPTS.edgeitems:
             suffixes.append(f"size={shape}")
-        if dtype not in (default, _dtype.default_complex_dtype(), _dtype.int64, _dtype.bool):
+        if not _has_default_dtype(dtype):
             suffixes.append(f"dtype={dtype!r}")
         body = contents_str(t, indent) if tensor_contents is None else tensor_contents
-    if t._grad_fn is not None:
-        suffixes.append(f"grad_fn=<{_grad_fn_name(t._grad_fn)}>")
-    elif t._requires_grad:
-        suffixes.append("requires_grad=True")
+    _autograd_suffixes(t, suffixes)
     return _add_suffixes(prefix + body, suffixes, indent)
 
 

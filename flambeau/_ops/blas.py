@@ -166,11 +166,19 @@ def _check_no_out_dtype(out_dtype, name):
 def mm(input, mat2, out_dtype=None):
     """The product of two matrices."""
     _check_no_out_dtype(out_dtype, "mm")
+    if input.is_sparse:
+        return _sparse_product(input, mat2)
     _check_mm(input, mat2)
     return _product(input, mat2, "MmBackward0")
 
 
-# torch.spmm (sparse by dense) is mm's binding under a second name; flambeau has no sparse layout
+def _sparse_product(input, other):
+    """A sparse COO ``input`` times a dense matrix (``MmBackward0``, as torch records it)."""
+    from .._sparse import spmm
+    return spmm(input, other, "MmBackward0")
+
+
+# torch.spmm (sparse by dense) is mm's binding under a second name
 register("", "spmm", mm)
 
 
@@ -233,6 +241,8 @@ def _check_mv(a, v):
 def matmul(input, other):
     """The matrix product with NumPy's rank rules: 1-d operands are vectors, batch dims
     broadcast. Shape errors are those of the mm/mv/bmm torch folds the product into."""
+    if input.is_sparse:
+        return _sparse_product(input, other)
     na, nb = input._data.ndim, other._data.ndim
     if na == 0 or nb == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "

@@ -2,8 +2,9 @@
 integer indices), its dense backward (itself differentiable in the incoming gradient) and
 ``embedding_renorm_`` (rescales, in place, the picked rows whose norm exceeds ``max_norm``).
 
-``sparse=True`` is accepted; the weight's gradient is dense all the same (flambeau has no sparse
-tensors), which optimizers treat alike.
+With ``sparse=True`` the table's gradient is a sparse COO tensor (``flambeau._sparse``) as
+torch's: one uncoalesced entry per looked-up row, in lookup order, none for ``padding_idx``
+(dense under ``create_graph=True``, so that it can be differentiated again).
 """
 import numpy as np
 
@@ -40,13 +41,37 @@ def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=
     _in_range(idx, weight._data.shape[0])
     out = make(weight._data.take(idx, 0), weight._dtype)
     if needs_grad1(weight):
-        record("EmbeddingBackward0", (out,), (weight,), _embedding_derivative,
+        record("EmbeddingBackward0", (out,), (weight,),
+               _embedding_sparse_derivative if sparse else _embedding_derivative,
                (_Constant((idx, weight._data.shape[0], padding_idx, scale_grad_by_freq)),))
     return out
 
 
 def _embedding_derivative(g, how):
     return embedding_dense_backward(g, *how)
+
+
+def _embedding_sparse_derivative(g, how):
+    if needs_grad1(g):  # create_graph: the dense gradient, which is differentiable
+        return embedding_dense_backward(g, *how)
+    idx, num_weights, padding_idx, scale_grad_by_freq = how
+    dim = g._data.shape[-1]
+    return _sparse_rows(idx.reshape(-1), g._data.reshape(-1, dim), num_weights, padding_idx,
+                        scale_grad_by_freq, g._dtype)
+
+
+def _sparse_rows(rows, values, num_weights, padding_idx, scale_grad_by_freq, dtype):
+    """The sparse table gradient torch's embedding_sparse_backward makes: ``values[k]`` for row
+    ``rows[k]``, the entries of ``padding_idx`` left out."""
+    from .._sparse import _make
+    if scale_grad_by_freq:
+        raise RuntimeError("embedding_backward: scale_grad_by_freq not supported with sparse "
+                           "gradients")
+    if padding_idx >= 0:
+        keep = rows != padding_idx
+        rows, values = rows[keep], values[keep]
+    return _make(rows.astype(np.int64).reshape(1, -1), values,
+                 (num_weights, values.shape[1]), rows.shape[0] < 2, dtype)
 
 
 def embedding_dense_backward(grad_output, indices, num_weights, padding_idx, scale_grad_by_freq):
@@ -112,11 +137,12 @@ def embedding_renorm_(input, indices, max_norm, norm_type):
 
 
 def embedding_bag(weight, indices, offsets, scale_grad_by_freq, mode, per_sample_weights,
-                  include_last_offset, padding_idx):
+                  include_last_offset, padding_idx, sparse=False):
     """Sums (``mode`` 0), means (1) or maxima (2) of the rows of ``weight`` named in each bag
     of the 1-D ``indices`` (bag ``k`` starting at ``offsets[k]``), one ``EmbeddingBagBackward0``
     node; ``padding_idx``'s entries are left out, an empty bag gives zeros. Called by
-    ``F.embedding_bag`` (flambeau has no ``torch.embedding_bag`` with its auxiliary outputs)."""
+    ``F.embedding_bag`` (flambeau has no ``torch.embedding_bag`` with its auxiliary outputs).
+    With ``sparse`` the table's gradient is sparse (one entry per kept index)."""
     idx, offs = _indices(indices, "embedding_bag"), offsets._data.astype(np.int64)
     table = weight._data
     n = idx.shape[0]
@@ -152,12 +178,12 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq, mode, per_sample
     result = make(out, weight._dtype)
     if needs_grad(weight, per_sample_weights):
         scale = np.ones(rows.shape, table.dtype)
-        if scale_grad_by_freq:
+        if scale_grad_by_freq and not sparse:  # (sparse: torch's error at backward)
             scale /= np.bincount(idx, minlength=table.shape[0])[rows]
         if mode == 1:
             scale /= np.bincount(bag, minlength=bags)[bag]
         record("EmbeddingBagBackward0", (result,), (weight, per_sample_weights),
-               _embedding_bag_derivative,
+               _embedding_bag_sparse_derivative if sparse else _embedding_bag_derivative,
                (_Constant((rows, bag, keep, scale, first, mode)), weight)
                + (() if per_sample_weights is None else (per_sample_weights,)))
     return result
@@ -186,3 +212,13 @@ def _embedding_bag_derivative(g, how, weight, per_sample_weights=None):
         grad_psw = per_sample_weights.new_zeros(keep.shape).index_put(
             (make(np.nonzero(keep)[0], _dtype.int64),), dots).view(per_sample_weights.shape)
     return grad_weight, grad_psw
+
+
+def _embedding_bag_sparse_derivative(g, how, weight, per_sample_weights=None):
+    """The sparse table gradient (its per-sample weights' gradient as in the dense case)."""
+    rows, bag, keep, scale, first, mode = how
+    values = g._data[bag] * scale[:, None]
+    if per_sample_weights is not None:
+        values *= per_sample_weights._data.reshape(-1)[keep][:, None]
+    grad_weight = _sparse_rows(rows, values, weight._data.shape[0], -1, False, weight._dtype)
+    return grad_weight, _embedding_bag_derivative(g, how, weight, per_sample_weights)[1]

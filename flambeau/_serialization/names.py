@@ -104,6 +104,19 @@ def _set_state(obj, state):
         obj.__dict__.update(state)
 
 
+def _rebuild_sparse_tensor(layout, data):
+    """A sparse COO tensor from ``(indices, values, size[, is_coalesced])``, its indices
+    checked against its size (torch validates the sparse tensors of a checkpoint too)."""
+    from .. import sparse_coo
+    from .._sparse import sparse_coo_tensor
+    if layout is not sparse_coo or type(data) is not tuple or len(data) not in (3, 4) or \
+            not all(isinstance(t, Tensor) for t in data[:2]):
+        raise RuntimeError(f"unsupported sparse tensor in checkpoint: layout {layout!r}")
+    indices, values, size = data[:3]
+    return sparse_coo_tensor(indices, values, _check_ints(size, "size"), check_invariants=True,
+                             is_coalesced=data[3] if len(data) == 4 else None)
+
+
 def _get_layout(name):
     import flambeau
     layout = getattr(flambeau, str(name).rpartition(".")[2], None)
@@ -127,7 +140,7 @@ def allowed_globals():
     names.update({f"torch.{d._name}": d for d in _dtype.all_dtypes})
     names.update({f"torch.{t.name}": t for t in STORAGE_TYPES.values()})
     for fn in (_rebuild_tensor, _rebuild_tensor_v2, _rebuild_parameter,
-               _rebuild_parameter_with_state):
+               _rebuild_parameter_with_state, _rebuild_sparse_tensor):
         names["torch._utils." + fn.__name__] = fn
     return names
 
@@ -137,6 +150,7 @@ def torch_names():
     names = {id(fn): (module, fn.__name__) for module, fn in (
         ("torch._utils", _rebuild_tensor), ("torch._utils", _rebuild_tensor_v2),
         ("torch._utils", _rebuild_parameter), ("torch._utils", _rebuild_parameter_with_state),
+        ("torch._utils", _rebuild_sparse_tensor),
         ("torch._tensor", _rebuild_from_type_v2), ("torch.serialization", _get_layout))}
     names.update({id(t): ("torch", t.name) for t in STORAGE_TYPES.values()})
     names[id(UNTYPED)] = ("torch.storage", UNTYPED.name)

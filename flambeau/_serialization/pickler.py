@@ -87,6 +87,9 @@ def _reduce_tensor(t):
     cls = type(t)
     if cls is Tensor or cls is Buffer:
         return _reduce_plain(t)
+    if t.is_sparse:
+        return names._rebuild_sparse_tensor, (t.layout, (t._indices(), t._values(),
+                                                         tuple(t.shape), t.is_coalesced()))
     state = getattr(t, "__dict__", None)
     if isinstance(t, Parameter):
         if state:

@@ -25,6 +25,9 @@ def _accumulate(buffers, node, nr, grad, create_graph):
     have = slot[nr]
     if have is None:
         slot[nr] = grad
+    elif have.is_sparse or grad.is_sparse:
+        from .._sparse import sum_grads
+        slot[nr] = sum_grads(have, grad)
     elif create_graph:
         slot[nr] = have + grad  # recorded, so that the sum is differentiable
     else:
@@ -172,6 +175,9 @@ def _store_grad(t, grad, create_graph, owned=False):
     A new ``.grad`` is a copy, as the incoming gradient may be seen elsewhere, unless ``owned``
     says nothing else holds it: then its buffer is kept, as torch's AccumulateGrad steals it.
     """
+    if grad.is_sparse or t.is_sparse or t._grad is not None and t._grad.is_sparse:
+        from .._sparse import accumulate_grad
+        return accumulate_grad(t, grad)
     if t._grad is None:
         if create_graph:  # a recorded copy (CopyBackwards), as torch keeps
             empty = _backend.array_module(grad._data).empty_like(grad._data)
@@ -214,7 +220,7 @@ def _accumulate_into_leaf(t, grad, create_graph):
                 grad = checked_hook_result(hook, grad, new)
         _store_grad(t, grad, create_graph)
     else:
-        owned = _owned(grad, t)
+        owned = not (grad.is_sparse or t.is_sparse) and _owned(grad, t)
         _store_grad(t, grad, create_graph, owned)
     if m is not None and m.post_accumulate_hooks:
         for hook in list(m.post_accumulate_hooks.values()):

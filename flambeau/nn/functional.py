@@ -942,7 +942,8 @@ from .._ops.embedding import (embedding as _embedding, embedding_bag as _embeddi
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
               scale_grad_by_freq=False, sparse=False):
     """Rows of ``weight`` picked by ``input``; with ``max_norm`` the picked rows are first
-    renormalised in place (without gradient). ``sparse=True`` gives a dense gradient."""
+    renormalised in place (without gradient). ``sparse=True`` gives ``weight`` a sparse
+    gradient."""
     rows = weight.size(0)
     if padding_idx is None:
         padding_idx = -1
@@ -961,7 +962,8 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2,
                   scale_grad_by_freq=False, mode="mean", sparse=False, per_sample_weights=None,
                   include_last_offset=False, padding_idx=None):
     """Sums, means or maxima of bags of rows of ``weight``: the rows of a 2-D ``input``, or
-    the segments of a 1-D one starting at ``offsets``. ``sparse=True`` gives a dense gradient."""
+    the segments of a 1-D one starting at ``offsets``. ``sparse=True`` gives ``weight`` a sparse
+    gradient."""
     if weight.dtype == _dtypes.int64 and input.is_floating_point():
         _warnings.warn("Argument order of nn.functional.embedding_bag was changed. Usage "
                        "`embedding_bag(weight, input, ...)` is deprecated, and should now be "
@@ -1010,7 +1012,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2,
         padding_idx += weight.size(0)
     return _embedding_bag(weight, input, offsets, scale_grad_by_freq,
                           ("sum", "mean", "max").index(mode), per_sample_weights,
-                          include_last_offset, padding_idx)
+                          include_last_offset, padding_idx, sparse)
 
 
 def _unpool_output_size(input, kernel_size, stride, padding, output_size):

@@ -1,4 +1,6 @@
 """Adagrad."""
+import numpy as np
+
 from .._backend import array_module
 from .._dtype import float32
 from .optimizer import (Optimizer, _closure_loss, _to_scalar, _use_grad_for_differentiable,
@@ -13,6 +15,7 @@ class Adagrad(Optimizer):
     run the same in-place kernel)."""
     _group_defaults = {"foreach": None, "maximize": False, "differentiable": False,
                        "fused": None}
+    _sparse_error = None
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
                  eps=1e-10, foreach=None, *, maximize=False, differentiable=False, fused=None):
@@ -48,6 +51,10 @@ class Adagrad(Optimizer):
                 if not state:
                     self._init_state(state, p, group)
                 step = increment(state["step"])
+                if g.is_sparse:
+                    _sparse_step(p, g, state["sum"], lr / (1 + (step - 1) * lr_decay),
+                                 weight_decay, eps, group["maximize"])
+                    continue
                 data = p._data
                 xp = array_module(data)
                 d = real_view(effective_grad(data, g._data, weight_decay, group["maximize"], xp))
@@ -61,3 +68,16 @@ class Adagrad(Optimizer):
                 data += upd
                 bump(p), bump(state["sum"])
         return loss
+
+
+def _sparse_step(p, g, state_sum, clr, weight_decay, eps, maximize):
+    """torch's step for a sparse gradient: the sum of squares and the parameter change at the
+    coalesced gradient's entries only."""
+    if weight_decay:
+        raise RuntimeError("weight_decay option is not compatible with sparse gradients")
+    g = (-g if maximize else g).coalesce()
+    at, values = tuple(g._ind), g._val
+    acc = state_sum._data
+    acc[at] += values * values
+    p._data[at] += -clr * (values / (np.sqrt(acc[at]) + eps))
+    bump(p), bump(state_sum)

@@ -1,5 +1,6 @@
 """Stochastic gradient descent, with momentum, dampening, Nesterov momentum and weight decay."""
 from .._backend import array_module
+from .._sparse import add_into
 from .._tensor import Tensor
 from .optimizer import (Optimizer, _closure_loss, _to_scalar, _use_grad_for_differentiable,
                         add_scaled_, effective_grad, bump, make, scratch)
@@ -14,6 +15,7 @@ class SGD(Optimizer):
     """
     _group_defaults = {"nesterov": False, "maximize": False, "foreach": None,
                        "differentiable": False, "fused": False}
+    _sparse_error = None
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False,
                  *, maximize=False, foreach=None, differentiable=False, fused=None):
@@ -47,6 +49,10 @@ class SGD(Optimizer):
             momentum, dampening = group["momentum"], group["dampening"]
             nesterov, maximize = group["nesterov"], group["maximize"]
             for p, g in self._grads(group):
+                if g.is_sparse:
+                    self._sparse_step(p, g, lr, weight_decay, momentum, dampening, nesterov,
+                                      maximize)
+                    continue
                 data = p._data
                 xp = array_module(data)
                 d = effective_grad(data, g._data, weight_decay, maximize, xp)
@@ -70,3 +76,22 @@ class SGD(Optimizer):
                 add_scaled_(data, d, -lr, xp, 2, fresh)
                 bump(p)
         return loss
+
+    def _sparse_step(self, p, g, lr, weight_decay, momentum, dampening, nesterov, maximize):
+        """torch's step for a sparse gradient: a sparse momentum buffer, the parameter
+        updated at the gradient's entries only (weight decay raises torch's error)."""
+        if maximize:
+            g = -g
+        if weight_decay:  # torch adds the dense parameter to the sparse gradient
+            raise RuntimeError("add(sparse, dense) is not supported. Use add(dense, sparse) "
+                               "instead.")
+        if momentum != 0:
+            state = self.state[p]
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                state["momentum_buffer"] = buf = g.clone()
+            else:
+                buf.mul_(momentum).add_(g, alpha=1 - dampening)
+            g = g.add(buf, alpha=momentum) if nesterov else buf
+        add_into(p._data, g, -lr)
+        bump(p)

@@ -1,12 +1,18 @@
 """SparseAdam: Adam for sparse gradients."""
-from .optimizer import Optimizer, _closure_loss, _use_grad_for_differentiable, check_betas
+import math
+
+import numpy as np
+
+from .optimizer import (Optimizer, _closure_loss, _use_grad_for_differentiable, bump,
+                        check_betas, zeros_state)
 
 __all__ = ["SparseAdam"]
 
 
 class SparseAdam(Optimizer):
-    """torch.optim.SparseAdam's interface and checks. flambeau has no sparse tensors, so every
-    gradient is dense, and ``step`` raises torch's error for dense gradients."""
+    """Implements torch.optim.SparseAdam: the moments and the parameter change only at the
+    entries of each (sparse) gradient; a dense gradient raises torch's error."""
+    _sparse_error = None
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, maximize=False):
         from .._tensor import Tensor
@@ -26,10 +32,38 @@ class SparseAdam(Optimizer):
 
     @_use_grad_for_differentiable
     def step(self, closure=None):
-        """Raises for the dense gradients flambeau produces (as torch does for them)."""
+        """Performs a single optimization step."""
         loss = _closure_loss(closure)
         for group in self.param_groups:
-            if self._grads(group):
-                raise RuntimeError("SparseAdam does not support dense gradients, please consider "
-                                   "Adam instead")
+            beta1, beta2 = group["betas"]
+            eps, lr = group["eps"], float(group["lr"])
+            for p, g in self._grads(group):
+                if not g.is_sparse:
+                    raise RuntimeError("SparseAdam does not support dense gradients, please "
+                                       "consider Adam instead")
+                state = self.state[p]
+                if not state:
+                    state["step"] = 0
+                    state["exp_avg"] = zeros_state(p)
+                    state["exp_avg_sq"] = zeros_state(p)
+                state["step"] += 1
+                _update(p, -g if group["maximize"] else g, state, beta1, beta2, eps, lr)
         return loss
+
+
+def _update(p, g, state, beta1, beta2, eps, lr):
+    """One step on the coalesced gradient's entries, in torch's order of operations."""
+    g = g.coalesce()
+    if g._nnz() == 0:
+        return
+    at, values = tuple(g._ind), g._val
+    m, v = state["exp_avg"], state["exp_avg_sq"]
+    old_m, old_v = m._data[at], v._data[at]
+    step_m = (values - old_m) * (1 - beta1)
+    step_v = (values ** 2 - old_v) * (1 - beta2)
+    m._data[at] = old_m + step_m
+    v._data[at] = old_v + step_v
+    step = state["step"]
+    step_size = lr * math.sqrt(1 - beta2 ** step) / (1 - beta1 ** step)
+    p._data[at] += -step_size * ((step_m + old_m) / (np.sqrt(step_v + old_v) + eps))
+    bump(p), bump(m), bump(v)

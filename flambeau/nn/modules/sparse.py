@@ -35,8 +35,8 @@ class Embedding(_Table):
 
     Args: ``num_embeddings``, ``embedding_dim``, ``padding_idx`` (its row starts at zero and
     gets no gradient), ``max_norm`` and ``norm_type`` (looked-up rows longer than ``max_norm``
-    are rescaled in place), ``scale_grad_by_freq``, ``sparse`` (accepted; the gradient is
-    dense, flambeau having no sparse tensors), ``device``, ``dtype``.
+    are rescaled in place), ``scale_grad_by_freq``, ``sparse`` (``weight`` gets a sparse COO
+    gradient, for SGD, Adagrad and SparseAdam), ``device``, ``dtype``.
     Shape: input ``(*)`` of int64/int32, output ``(*, embedding_dim)``.
     Attributes: ``weight`` drawn from N(0, 1), as in torch.
     """
@@ -96,8 +96,8 @@ class EmbeddingBag(_Table):
     """Sums, means or maxima of bags of embeddings, without making the looked-up rows.
 
     Args: ``num_embeddings``, ``embedding_dim``, ``max_norm``, ``norm_type``,
-    ``scale_grad_by_freq``, ``mode`` ('sum', 'mean' or 'max'), ``sparse`` (accepted; the
-    gradient is dense), ``include_last_offset``, ``padding_idx`` (its entries are left out of
+    ``scale_grad_by_freq``, ``mode`` ('sum', 'mean' or 'max'), ``sparse`` (a sparse COO
+    gradient for ``weight``), ``include_last_offset``, ``padding_idx`` (its entries are left out of
     their bags), ``device``, ``dtype``.
     Shape: input ``(B, N)`` (bags of fixed size) or ``(N)`` with ``offsets`` ``(B)``
     (``(B + 1)`` with ``include_last_offset``); output ``(B, embedding_dim)``.

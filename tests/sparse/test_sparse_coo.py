@@ -1,0 +1,315 @@
+"""Sparse COO tensors compared with torch's: construction, printing, coalescing, conversion,
+arithmetic, products with dense matrices and their gradients, embedding gradients and their
+accumulation, serialization both ways, and torch's errors."""
+import copy
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import flambeau
+from conftest import assert_same, raises_like
+
+warnings.filterwarnings("ignore", "Sparse invariant checks", UserWarning)
+
+INDICES = [[0, 1, 1, 0], [2, 0, 2, 2]]
+VALUES = [3., 4., 5., -1.]
+
+
+def both(fn):
+    """``fn(lib)`` for flambeau and torch."""
+    return fn(flambeau), fn(torch)
+
+
+def assert_same_sparse(ours, theirs, atol=1e-6):
+    assert ours.is_sparse and theirs.is_sparse
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    assert ours.is_coalesced() == theirs.is_coalesced()
+    assert ours.sparse_dim() == theirs.sparse_dim() and ours.dense_dim() == theirs.dense_dim()
+    np.testing.assert_array_equal(ours._indices().numpy(), theirs._indices().numpy())
+    assert str(ours.dtype).split(".")[1] == str(theirs.dtype).split(".")[1]
+    np.testing.assert_allclose(ours._values().detach().numpy(),
+                               theirs._values().detach().numpy(), atol=atol, rtol=1e-6)
+
+
+def example(lib, **kwargs):
+    return lib.sparse_coo_tensor(INDICES, VALUES, (2, 3), **kwargs)
+
+
+@pytest.mark.parametrize("make", [
+    example,
+    lambda lib: example(lib, requires_grad=True),
+    lambda lib: example(lib, dtype=lib.float64),
+    lambda lib: lib.sparse_coo_tensor(INDICES, VALUES),
+    lambda lib: lib.sparse_coo_tensor([[0, 3]], [[1, 2], [3, 4]], (5, 2)),
+    lambda lib: lib.sparse_coo_tensor(lib.zeros(2, 0, dtype=lib.int64), lib.zeros(0), (2, 3)),
+    lambda lib: lib.sparse_coo_tensor([[1]], [7.]),
+    lambda lib: example(lib).coalesce(),
+    lambda lib: lib.tensor([[0., 1.5], [2., 0.]]).to_sparse(),
+    lambda lib: lib.tensor([[0., 1.5], [0., 0.]]).to_sparse(1),
+    lambda lib: lib.tensor([[0, 1], [2, 0]]).to_sparse(),
+    lambda lib: lib.sparse.FloatTensor(lib.tensor([[0, 2]]), lib.tensor([1., 2.]),
+                                       lib.Size([4])),
+])
+def test_made_and_printed_as_torch(make, as_torch):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours, theirs = both(make)
+    assert_same_sparse(ours, theirs)
+    assert repr(ours) == repr(theirs)
+    assert repr(ours.layout) == repr(theirs.layout) == "torch.sparse_coo"
+    assert ours._nnz() == theirs._nnz() and ours.requires_grad == theirs.requires_grad
+    assert isinstance(ours, flambeau.Tensor) and ours.dtype == getattr(flambeau, str(
+        theirs.dtype).split(".")[1])
+
+
+def test_dense_conversions_and_queries():
+    ours, theirs = both(example)
+    assert_same(ours.to_dense(), theirs.to_dense())
+    assert_same_sparse(ours.coalesce(), theirs.coalesce())
+    assert_same(ours.coalesce().indices(), theirs.coalesce().indices())
+    assert_same(ours.coalesce().values(), theirs.coalesce().values())
+    assert not ours.is_contiguous() and ours.is_sparse and not flambeau.ones(1).is_sparse
+    assert (ours.dim(), ours.numel(), tuple(ours.size())) == (2, 6, (2, 3))
+    dense = both(lambda lib: lib.tensor([[0., 2.], [3., 0.]]))
+    assert dense[0].to_dense() is dense[0]
+    assert (dense[0].sparse_dim(), dense[0].dense_dim()) == (0, 2)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: example(lib).indices(),
+    lambda lib: example(lib).values(),
+    lambda lib: lib.ones(2).is_coalesced(),
+    lambda lib: lib.ones(2).coalesce(),
+    lambda lib: lib.ones(2).indices(),
+    lambda lib: lib.ones(2).values(),
+    lambda lib: lib.ones(2).to_sparse(3),
+    lambda lib: example(lib).to_sparse(1),
+    lambda lib: example(lib).numpy(),
+    lambda lib: example(lib) + 1,
+    lambda lib: example(lib) + lib.ones(2, 3),
+    lambda lib: lib.sparse_coo_tensor([[0, 3]], [1., 2.], (3,), check_invariants=True),
+    lambda lib: lib.sparse_coo_tensor([[0, -1]], [1., 2.], (3,), check_invariants=True),
+    lambda lib: lib.sparse_coo_tensor([[0, 1]], [1., 2., 3.], (3,)),
+    lambda lib: lib.sparse_coo_tensor([0, 1], [1., 2.], (3,)),
+    lambda lib: lib.sparse_coo_tensor([[0, 1]], [1., 2.], (3, 2)),
+    lambda lib: lib.sparse.mm(example(lib), lib.ones(2, 2)),
+    lambda lib: lib.sparse.mm(example(lib), lib.ones(3, 2, dtype=lib.float64)),
+    lambda lib: lib.mm(example(lib), lib.ones(2, 2)),
+])
+def test_errors_as_torch(call):
+    raises_like(lambda: call(flambeau), lambda: call(torch))
+
+
+def test_dense_ops_on_sparse_raise_not_implemented():
+    for call in (lambda s: s.exp(), lambda s: s.view(6), lambda s: flambeau.add(s, 1),
+                 lambda s: s[0]):
+        with pytest.raises(NotImplementedError, match="SparseCPU"):
+            call(example(flambeau))
+
+
+@pytest.mark.parametrize("op", [
+    lambda a, b: a + b,
+    lambda a, b: a - b,
+    lambda a, b: a.add(b, alpha=2.5),
+    lambda a, b: a.coalesce() + b.coalesce(),
+    lambda a, b: a.coalesce() + b,
+    lambda a, b: a + b.coalesce(),
+    lambda a, b: a + a,
+    lambda a, b: a * 2,
+    lambda a, b: 3 * a,
+    lambda a, b: a / 4,
+    lambda a, b: -a,
+    lambda a, b: a.double(),
+    lambda a, b: a.clone(),
+    lambda a, b: a.clone().zero_(),
+    lambda a, b: a.clone().mul_(2),
+    lambda a, b: a.clone().add_(b),
+])
+def test_arithmetic_as_torch(op):
+    def run(lib):
+        a = lib.sparse_coo_tensor([[0, 1, 0, 3]], [[1., 2.], [3., 4.], [5., 6.], [7., 8.]],
+                                  (4, 2))
+        b = lib.sparse_coo_tensor([[2, 1]], [[10., 20.], [30., 40.]], (4, 2))
+        return op(a, b)
+    assert_same_sparse(*both(run))
+
+
+@pytest.mark.parametrize("dim", [None, 0, 1, 2, (0, 1), (0, 2), (1, 2), -1])
+def test_sum_and_its_gradient_as_torch(dim):
+    def run(lib):
+        s = lib.sparse_coo_tensor([[0, 1, 1, 0], [2, 0, 2, 2]], lib.arange(8.).view(4, 2),
+                                  (2, 3, 2), requires_grad=True)
+        out = lib.sparse.sum(s) if dim is None else lib.sparse.sum(s, dim)
+        dense = out.to_dense() if out.is_sparse else out
+        (dense * lib.arange(float(dense.numel())).view(dense.shape)).sum().backward()
+        return out, s.grad
+    (out, grad), (out_t, grad_t) = both(run)
+    if out_t.is_sparse:
+        assert_same_sparse(out, out_t)
+    else:
+        assert_same(out, out_t)
+    assert_same_sparse(grad, grad_t)
+
+
+@pytest.mark.parametrize("product", [
+    lambda lib, s, x: lib.sparse.mm(s, x),
+    lambda lib, s, x: lib.spmm(s, x),
+    lambda lib, s, x: lib.mm(s, x),
+    lambda lib, s, x: s @ x,
+    lambda lib, s, x: lib.matmul(s, x),
+])
+@pytest.mark.parametrize("coalesced", [False, True])
+def test_sparse_dense_product_and_gradients_as_torch(product, coalesced):
+    rng = np.random.default_rng(0)
+    x0 = rng.normal(size=(5, 3))
+    g0 = rng.normal(size=(4, 3))
+    ind = np.stack([rng.integers(0, 4, 12), rng.integers(0, 5, 12)])
+    val = rng.normal(size=12)
+
+    def run(lib):
+        s = lib.sparse_coo_tensor(lib.tensor(ind), lib.tensor(val), (4, 5))
+        s = (s.coalesce() if coalesced else s).requires_grad_()
+        x = lib.tensor(x0, requires_grad=True)
+        out = product(lib, s, x)
+        out.backward(lib.tensor(g0))
+        return out, x.grad, s.grad
+    (out, gx, gs), (out_t, gx_t, gs_t) = both(run)
+    assert out.grad_fn.name() == out_t.grad_fn.name()
+    assert_same(out, out_t, atol=1e-12)
+    assert_same(gx, gx_t, atol=1e-12)
+    if gs_t.is_sparse:
+        assert_same_sparse(gs, gs_t, atol=1e-12)
+    else:
+        assert not gs.is_sparse
+        assert_same(gs, gs_t, atol=1e-12)
+
+
+def test_gradients_through_constructor_values_to_dense_and_coalesce():
+    def run(lib):
+        v = lib.tensor([1., 2., 3.], requires_grad=True)
+        s = lib.sparse_coo_tensor([[0, 1, 0], [0, 1, 2]], v, (3, 3))
+        (lib.sparse.mm(s, lib.arange(6.).view(3, 2)).sum() + (s.to_dense() * 2).sum() +
+         (s.coalesce().to_dense() ** 2).sum()).backward()
+        leaf = lib.sparse_coo_tensor([[0, 1, 0]], [1., 2., 3.], (3,), requires_grad=True)
+        leaf.to_dense().backward(lib.tensor([1., 2., 3.]))
+        dense = lib.tensor([[0., 1.], [2., 0.]], requires_grad=True)
+        (dense.to_sparse() * 3).to_dense().sum().backward()
+        return v.grad, leaf.grad, dense.grad
+    (v, leaf, dense), (v_t, leaf_t, dense_t) = both(run)
+    assert_same(v, v_t)
+    assert_same_sparse(leaf, leaf_t)
+    assert_same(dense, dense_t)
+
+
+def embedding_grad(lib, calls, **kwargs):
+    """The weight's gradient after ``calls``: [(indices, how the output is reduced)...],
+    each a backward pass of its own, or one pass for a list inside a tuple."""
+    weight = lib.tensor(np.arange(12.).reshape(6, 2) / 7, requires_grad=True)
+    for group in calls:
+        total = 0
+        for idx, scale in group:
+            out = lib.nn.functional.embedding(lib.tensor(idx), weight, sparse=True, **kwargs)
+            total = total + (out * scale).pow(2).sum()
+        total.backward()
+    return weight.grad
+
+
+@pytest.mark.parametrize("calls,kwargs", [
+    ([[([[1, 2], [1, 4]], 1)]], {}),
+    ([[([1, 2], 1)], [([0, 1, 5], 2)]], {}),  # accumulated over two backward passes
+    ([[([3, 1], 1), ([0], 10)]], {}),  # two lookups in one pass
+    ([[([3, 1, 1], 1)]], {"padding_idx": 1}),
+    ([[([1, 1], 1)]], {"padding_idx": 1}),
+])
+def test_embedding_sparse_gradient_as_torch(calls, kwargs):
+    assert_same_sparse(*both(lambda lib: embedding_grad(lib, calls, **kwargs)))
+
+
+def test_embedding_sparse_gradient_of_a_broadcast_sum_as_torch():
+    def run(lib):
+        w = lib.tensor(np.arange(10.).reshape(5, 2), requires_grad=True)
+        f = lib.nn.functional.embedding
+        (f(lib.tensor([3, 1]), w, sparse=True) + f(lib.tensor([0]), w, sparse=True)).sum() \
+            .backward()
+        return w.grad
+    assert_same_sparse(*both(run))
+
+
+def test_sparse_then_dense_gradients_accumulate_as_torch():
+    def run(lib, dense_first):
+        w = lib.ones(4, 2, requires_grad=True)
+        passes = [lambda: (w * 3).sum().backward(),
+                  lambda: lib.nn.functional.embedding(lib.tensor([2]), w, sparse=True)
+                  .sum().backward()]
+        for p in (passes if dense_first else passes[::-1]):
+            p()
+        return w.grad
+    for dense_first in (True, False):
+        ours, theirs = run(flambeau, dense_first), run(torch, dense_first)
+        assert not ours.is_sparse and not theirs.is_sparse
+        assert_same(ours, theirs)
+
+
+def test_second_sparse_gradient_merges_into_the_first_in_place():
+    def run(lib):
+        emb = lib.nn.Embedding(5, 2, sparse=True)
+        emb(lib.tensor([4, 1])).sum().backward()
+        first = emb.weight.grad
+        emb(lib.tensor([1, 0])).sum().backward()
+        return emb.weight.grad is first, emb.weight.grad
+    (same, ours), (same_t, theirs) = both(run)
+    assert same and same_t
+    assert_same_sparse(ours, theirs)
+
+
+@pytest.mark.parametrize("mode,kwargs", [("sum", {}), ("mean", {}),
+                                         ("sum", {"per_sample_weights": True}),
+                                         ("mean", {"padding_idx": 2})])
+def test_embedding_bag_sparse_gradient_as_torch(mode, kwargs):
+    def run(lib):
+        bag = lib.nn.EmbeddingBag(6, 3, mode=mode, sparse=True,
+                                  padding_idx=kwargs.get("padding_idx"))
+        with lib.no_grad():
+            bag.weight.copy_(lib.tensor(np.arange(18.).reshape(6, 3)))
+        psw = lib.tensor([1., 2., 3., 4., 5.]) if kwargs.get("per_sample_weights") else None
+        bag(lib.tensor([1, 2, 1, 4, 2]), lib.tensor([0, 2]), per_sample_weights=psw) \
+            .pow(2).sum().backward()
+        return bag.weight.grad
+    assert_same_sparse(*both(run))
+
+
+def test_scale_grad_by_freq_with_sparse_raises_as_torch():
+    raises_like(lambda: embedding_grad(flambeau, [[([1, 1], 1)]], scale_grad_by_freq=True),
+                lambda: embedding_grad(torch, [[([1, 1], 1)]], scale_grad_by_freq=True))
+
+
+def test_clip_grad_norm_on_sparse_gradients_raises_not_implemented():
+    for lib in (flambeau, torch):
+        emb = lib.nn.Embedding(5, 2, sparse=True)
+        emb(lib.tensor([1, 2])).sum().backward()
+        with pytest.raises(NotImplementedError):
+            lib.nn.utils.clip_grad_norm_(emb.parameters(), 0.5)
+
+
+@pytest.mark.parametrize("coalesce", [False, True])
+def test_saved_and_loaded_both_ways_with_torch(tmp_path, coalesce):
+    def make(lib):
+        s = lib.sparse_coo_tensor([[0, 2, 0], [1, 1, 1]], [[1., 2.], [3., 4.], [5., 6.]],
+                                  (3, 2, 2), dtype=lib.float64)
+        return s.coalesce() if coalesce else s
+    ours, theirs = both(make)
+    flambeau.save({"s": ours, "w": flambeau.ones(2)}, tmp_path / "ours.pt")
+    torch.save({"s": theirs, "w": torch.ones(2)}, tmp_path / "theirs.pt")
+    assert_same_sparse(torch.load(tmp_path / "ours.pt")["s"], theirs)
+    assert_same_sparse(flambeau.load(tmp_path / "theirs.pt")["s"], theirs)
+    assert_same_sparse(flambeau.load(tmp_path / "ours.pt")["s"], theirs)
+
+
+def test_pickle_and_deepcopy():
+    s = example(flambeau, requires_grad=True)
+    for copied in (pickle.loads(pickle.dumps(s)), copy.deepcopy(s)):
+        assert_same_sparse(copied, example(torch))
+        assert copied.requires_grad
