@@ -13,7 +13,7 @@ from .. import _dtype, _naming
 from .._tensor import make
 from ..autograd.graph import record
 from ._util import needs_grad, wrap_dim, wrap_dim_of_dims
-from .registry import defop
+from .registry import defop, register
 
 _NORMS = ("backward", "ortho", "forward")
 _DUAL = {"backward": "forward", "ortho": "ortho", "forward": "backward"}  # norm of the adjoint
@@ -153,12 +153,16 @@ def _transform(kind, name, forward, default_dim):
     if default_dim == -1:
         def op(input, n=None, dim=-1, norm=None):
             return _apply(kind, name, forward, input, None if n is None else [n], [dim], norm)
+        sizes = "int? n=None, int dim=-1"
     else:
         def op(input, s=None, dim=default_dim, norm=None):
             return _apply(kind, name, forward, input, s, dim, norm)
+        sizes = f"int[1]? s=None, int[1]{'?' if default_dim is None else ''} dim=" + \
+            str(list(default_dim) if default_dim else None)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"``torch.fft.{name}``; single precision stays single."
-    return defop(op, name=name, method=False, out=True, namespace="fft")
+    return defop(op, name=name, method=False, namespace="fft",
+                 signature=f"{name}(Tensor input, {sizes}, str? norm=None, *, Tensor? out=None)")
 
 
 def _apply(kind, name, forward, x, s, dim, norm):
@@ -189,13 +193,17 @@ for _suffix, _default in (("", -1), ("2", (-2, -1)), ("n", None)):
 # ---- frequencies and shifts ----------------------------------------------------------------
 
 def _freq(name, numpy_fn):
-    def op(n, d=1.0, *, dtype=None, layout=None, device=None, requires_grad=False):
+    def op(n, d=1.0, *, dtype=None, layout=None, device=None, pin_memory=False,
+           requires_grad=False):
         dtype = dtype or _dtype.get_default_dtype()
         out = make(numpy_fn(n, d).astype(dtype._np), dtype)
         return out.requires_grad_() if requires_grad else out
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"``torch.fft.{name}``: sample frequencies in the default dtype."
-    return defop(op, name=name, method=False, out=True, namespace="fft")
+    return defop(op, name=name, method=False, namespace="fft",
+                 signature=f"{name}(int n, float d=1.0, *, Tensor? out=None, "
+                           "ScalarType? dtype=None, Layout? layout=None, Device? device=None, "
+                           "bool pin_memory=False, bool requires_grad=False)")
 
 
 fftfreq = _freq("fftfreq", np.fft.fftfreq)
@@ -213,7 +221,8 @@ def _shift(name, sign):
         return input.roll(shifts, dims)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"``torch.fft.{name}``: a roll by half of each dim."
-    return defop(op, name=name, method=False, namespace="fft")
+    return defop(op, name=name, method=False, namespace="fft",
+                 signature=f"{name}(Tensor input, int[1]? dim=None)")
 
 
 fftshift = _shift("fftshift", 1)
@@ -335,7 +344,10 @@ def _is_floating(t):
     return t._dtype.is_floating_point or t._dtype.is_complex
 
 
-@defop(method=True)
+@defop(method=False,
+       signature="istft(Tensor input, int n_fft, int? hop_length=None, int? win_length=None, "
+                 "Tensor? window=None, bool center=True, bool normalized=False, "
+                 "bool? onesided=None, int? length=None, bool return_complex=False)")
 def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=True,
           normalized=False, onesided=None, length=None, return_complex=False):
     """The inverse of :func:`stft` by windowed overlap-add, divided by the summed squared
@@ -397,3 +409,15 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
         y = flambeau.cat([y, flambeau.zeros(y.shape[0], length - (end - start),
                                             dtype=y.dtype)], 1)
     return y.squeeze(0) if input._data.ndim == 2 else y
+
+
+def _istft_method(self, n_fft, hop_length=None, win_length=None, window=None, center=True,
+                  normalized=False, onesided=None, length=None, return_complex=False):
+    """``Tensor.istft``: as torch's, a Python method passing its arguments on to :func:`istft`
+    (so Python words its own argument errors)."""
+    return istft(self, n_fft, hop_length, win_length, window, center, normalized, onesided,
+                 length, return_complex=return_complex)
+
+
+_istft_method.__name__, _istft_method.__qualname__ = "istft", "Tensor.istft"
+register("", "istft", _istft_method, method=True)

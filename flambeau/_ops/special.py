@@ -17,7 +17,7 @@ from .._tensor import Tensor, make
 from ..autograd.graph import record
 from ._util import needs_grad
 from .pointwise import _not_implemented, _value, _wants, binary, masked, unary
-from .registry import defop, register
+from .registry import defop
 
 _F64 = np.float64
 _SQRT_PI = math.sqrt(math.pi)
@@ -487,7 +487,6 @@ entr_ = unary("entr", _entr, lambda g, x, out: -g * (1 + x.log()),
               doc="``-input * log(input)``, 0 at 0 and -inf below.", **_F)
 
 
-@defop(out=True, method=False)  # the method takes n after self: registered below
 def polygamma(n, input):
     """The ``n``-th derivative of digamma."""
     if n < 0:
@@ -506,19 +505,11 @@ def polygamma(n, input):
     return out
 
 
-def _polygamma_method(self, n):
-    return polygamma(n, self)
-
-
-def _polygamma_inplace(self, n):
-    from .registry import check_inplace, commit_inplace
-    check_inplace(self)
-    return commit_inplace(self, polygamma(n, self))
-
-
-register("", "polygamma", _polygamma_method, method=True)
-register("", "polygamma_", _polygamma_inplace, method=True)
-register("special", "polygamma", polygamma)
+for _namespace in ("", "special"):
+    defop(polygamma, method=False, namespace=_namespace,
+          signature="polygamma(int n, Tensor input, *, Tensor? out=None)")
+defop(lambda input, n: polygamma(n, input), name="polygamma", function=False, inplace=True,
+      signature="polygamma(Tensor input, int n)")  # the method takes n after self
 
 
 def _logit(input, eps=None):
@@ -544,8 +535,10 @@ def _logit(input, eps=None):
 
 
 _logit.__name__ = _logit.__qualname__ = "logit"
-logit = defop(_logit, name="logit", inplace=True, out=True)
-register("special", "logit", logit)
+logit = defop(_logit, name="logit", inplace=True,
+              signature="logit(Tensor input, float? eps=None, *, Tensor? out=None)")
+defop(_logit, name="logit", method=False, namespace="special",
+      signature="logit(Tensor input, float? eps=None, *, Tensor? out=None)")
 
 
 def _special_binary(name, x="input", n="other"):
@@ -602,21 +595,25 @@ def multigammaln(input, p):
     return (input.unsqueeze(-1) + j).lgamma().sum(-1) + p * (p - 1) / 4 * math.log(math.pi)
 
 
-register("special", "multigammaln", defop(multigammaln, name="mvlgamma", inplace=True, out=True))
+defop(multigammaln, name="mvlgamma", inplace=True,
+      signature="mvlgamma(Tensor input, int p, *, Tensor? out=None)")
+defop(multigammaln, method=False, namespace="special",
+      signature="multigammaln(Tensor input, int p, *, Tensor? out=None)")
 
 
-def _forward(name, target=None):
-    """A special-namespace function that calls the op of another family at call time."""
-    def fn(*args, **kwargs):
+def _forward(name, signature):
+    """A special-namespace op that calls the op of another family at call time."""
+    def fn(input, dim, *args, **kwargs):
         import flambeau
-        return getattr(flambeau, target or name)(*args, **kwargs)
+        return getattr(flambeau, name)(input, dim, *args, **kwargs)
     fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"``{target or name}`` (from ``flambeau.special``)."
-    return fn
+    fn.__doc__ = f"``{name}`` (from ``flambeau.special``)."
+    defop(fn, method=False, namespace="special", signature=f"{name}({signature})")
 
 
-for _name in ("softmax", "log_softmax", "logsumexp"):
-    register("special", _name, _forward(_name))
+_forward("softmax", "Tensor input, int dim, ScalarType? dtype=None")
+_forward("log_softmax", "Tensor input, int dim, *, ScalarType? dtype=None")
+_forward("logsumexp", "Tensor input, int[1] dim, bool keepdim=False, *, Tensor? out=None")
 
 
 def _spherical_j0(x):
