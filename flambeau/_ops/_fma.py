@@ -39,3 +39,15 @@ def fma64(a, b, c):
     err += (p - (s - back)) + (c - back)
     s += err
     return s
+
+
+def fma(a, b, c, out=None):
+    """``a * b + c`` rounded once for float32 and float64 arrays (``a``'s dtype; other dtypes
+    round twice), into ``out`` when given."""
+    if a.dtype == np.float32:
+        return fma32(a, b, c, out=out)
+    result = fma64(a, b, c) if a.dtype == np.float64 else a * b + c
+    if out is None:
+        return result
+    out[...] = result
+    return out

@@ -11,7 +11,7 @@ import numpy as np
 
 from .._tensor import make
 from ..autograd.graph import record
-from ._fma import fma32, fma64
+from ._fma import fma
 from ._util import needs_grad, needs_grad1
 from .registry import defop
 
@@ -55,19 +55,7 @@ def _unnormalize(coord, size, align_corners):
     kernel computes them."""
     if align_corners:
         return (coord + 1) * coord.dtype.type((size - 1) / 2), (size - 1) / 2
-    return _fma(coord + 1, coord.dtype.type(size / 2), coord.dtype.type(-0.5)), size / 2
-
-
-def _fma(a, b, c, out=None):
-    """``a * b + c`` rounded once for float32 and float64 (the compiler fuses torch's), into
-    ``out`` when given."""
-    if a.dtype == np.float32:
-        return fma32(a, b, c, out=out)
-    result = fma64(a, b, c) if a.dtype == np.float64 else a * b + c
-    if out is None:
-        return result
-    out[...] = result
-    return out
+    return fma(coord + 1, coord.dtype.type(size / 2), coord.dtype.type(-0.5)), size / 2
 
 
 def _reflect(coord, twice_low, twice_high):
@@ -123,7 +111,7 @@ def _sample(a, ix, iy, mode):
         if weight is None:
             out += values
         else:  # summed as torch's kernel: each weighted tap fused into the running sum
-            _fma(values, weight[:, None].astype(a.dtype), out, out=out)
+            fma(values, weight[:, None].astype(a.dtype), out, out=out)
         taps.append((xs, ys, valid, weight, values))
     return out, taps
 
