@@ -124,7 +124,7 @@ from . import compat  # noqa: E402,F401  (torch's names for flambeau: flambeau.c
 
 
 _LAZY_MODULES = ("optim", "utils", "hub", "testing", "backends", "jit", "accelerator", "mps",
-                 "cpu", "signal", "masked", "amp", "sparse")
+                 "cpu", "signal", "masked", "amp", "sparse", "distributed", "multiprocessing")
 _LAZY_NAMES = {  # name -> the module defining it, imported on first use
     "compile": "._compile",
     **dict.fromkeys(("set_num_threads", "get_num_threads", "set_num_interop_threads",

@@ -56,7 +56,7 @@ def test_gcn(tmp_path, monkeypatch, capsys):
 
 
 def test_imagenet_training_resumes_and_evaluates(tmp_path):
-    script = os.path.join(SCRIPTS, "imagenet.py")
+    script = os.path.join(SCRIPTS, "imagenet_main.py")
     data = tmp_path / "imagenet"
     make_image_folder(data / "train", per_class=16, seed=0)
     make_image_folder(data / "val", per_class=4, seed=5)

@@ -10,11 +10,8 @@ __all__ = ["DistributedSampler"]
 def _process_group_value(getter):
     """World size or rank from flambeau.distributed's default group, as torch does when the
     sampler is not told them."""
-    try:
-        from ... import distributed as dist
-    except ImportError:
-        dist = None
-    if dist is None or not dist.is_available():
+    from ... import distributed as dist
+    if not dist.is_available():
         raise RuntimeError("Requires distributed package to be available")
     return getattr(dist, getter)()
 

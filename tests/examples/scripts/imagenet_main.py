@@ -1,7 +1,14 @@
-"""ImageNet-style training of a torchvision classifier (after pytorch/examples' imagenet, in a
-single process): AverageMeter/ProgressMeter, top-1/top-5 accuracy, checkpoints with --resume and
---evaluate, cudnn flags and accelerator checks. Written for PyTorch; the example tests run it
-unchanged under flambeau."""
+"""pytorch/examples' imagenet/main.py as its authors structured it: single process, or
+distributed (--dist-url, --dist-backend, --world-size, --rank, --multiprocessing-distributed
+spawning one process per device with torch.multiprocessing), DistributedSampler,
+DistributedDataParallel, AverageMeter.all_reduce, --dummy FakeData, checkpoints with --resume
+and --evaluate. Written for PyTorch; the example tests run it unchanged under flambeau.
+
+What differs from the original, for CPU-only test machines: --image-size (the crop side),
+--dummy-train-size and --dummy-val-size (the FakeData lengths), and --procs-per-node (the
+processes per node when there is no GPU, where the original starts one); without a GPU a
+distributed run wraps the model in DistributedDataParallel (the original trains unwrapped
+replicas then)."""
 import argparse
 import os
 import random
@@ -12,10 +19,13 @@ from enum import Enum
 
 import torch
 import torch.backends.cudnn as cudnn
+import torch.distributed as dist
+import torch.multiprocessing as mp
 import torch.nn as nn
 import torch.nn.parallel
 import torch.optim
 import torch.utils.data
+import torch.utils.data.distributed
 import torchvision.datasets as datasets
 import torchvision.models as models
 import torchvision.transforms as transforms
@@ -58,15 +68,32 @@ parser.add_argument('-e', '--evaluate', dest='evaluate', action='store_true',
                     help='evaluate model on validation set')
 parser.add_argument('--pretrained', dest='pretrained', action='store_true',
                     help='use pre-trained model')
+parser.add_argument('--world-size', default=-1, type=int,
+                    help='number of nodes for distributed training')
+parser.add_argument('--rank', default=-1, type=int,
+                    help='node rank for distributed training')
+parser.add_argument('--dist-url', default='tcp://224.66.41.62:23456', type=str,
+                    help='url used to set up distributed training')
+parser.add_argument('--dist-backend', default='nccl', type=str,
+                    help='distributed backend')
 parser.add_argument('--seed', default=None, type=int,
                     help='seed for initializing training. ')
 parser.add_argument('--gpu', default=None, type=int,
                     help='GPU id to use.')
+parser.add_argument('--multiprocessing-distributed', action='store_true',
+                    help='Use multi-processing distributed training to launch '
+                         'N processes per node, which has N GPUs. This is the '
+                         'fastest way to use PyTorch for either single node or '
+                         'multi node data parallel training')
+parser.add_argument("--dummy", action="store_true", help="use fake data to benchmark")
 parser.add_argument('--image-size', default=224, type=int,
                     help='side of the training crops (default: 224)')
-parser.add_argument("--dummy", action="store_true", help="use fake data to benchmark")
-parser.add_argument('--dry-run', action='store_true',
-                    help='run one batch of training and validation')
+parser.add_argument('--dummy-train-size', default=1281167, type=int,
+                    help='number of fake training images (default: 1281167)')
+parser.add_argument('--dummy-val-size', default=50000, type=int,
+                    help='number of fake validation images (default: 50000)')
+parser.add_argument('--procs-per-node', default=1, type=int,
+                    help='processes per node without GPUs (default: 1)')
 
 best_acc1 = 0
 
@@ -89,15 +116,46 @@ def main():
         warnings.warn('You have chosen a specific GPU. This will completely '
                       'disable data parallelism.')
 
-    main_worker(args.gpu, args)
+    if args.dist_url == "env://" and args.world_size == -1:
+        args.world_size = int(os.environ["WORLD_SIZE"])
+
+    args.distributed = args.world_size > 1 or args.multiprocessing_distributed
+
+    if torch.cuda.is_available():
+        ngpus_per_node = torch.cuda.device_count()
+        if ngpus_per_node == 1 and args.dist_backend == "nccl":
+            warnings.warn("nccl backend >=2.5 requires GPU count>1, see "
+                          "https://github.com/NVIDIA/nccl/issues/103 perhaps use 'gloo'")
+    else:
+        ngpus_per_node = args.procs_per_node
+    if args.multiprocessing_distributed:
+        # Since we have ngpus_per_node processes per node, the total world_size
+        # needs to be adjusted accordingly
+        args.world_size = ngpus_per_node * args.world_size
+        # Use torch.multiprocessing.spawn to launch distributed processes: the
+        # main_worker process function
+        mp.spawn(main_worker, nprocs=ngpus_per_node, args=(ngpus_per_node, args))
+    else:
+        # Simply call main_worker function
+        main_worker(args.gpu, ngpus_per_node, args)
 
 
-def main_worker(gpu, args):
+def main_worker(gpu, ngpus_per_node, args):
     global best_acc1
     args.gpu = gpu
 
     if args.gpu is not None:
         print("Use GPU: {} for training".format(args.gpu))
+
+    if args.distributed:
+        if args.dist_url == "env://" and args.rank == -1:
+            args.rank = int(os.environ["RANK"])
+        if args.multiprocessing_distributed:
+            # For multiprocessing distributed training, rank needs to be the
+            # global rank among all the processes
+            args.rank = args.rank * ngpus_per_node + gpu
+        dist.init_process_group(backend=args.dist_backend, init_method=args.dist_url,
+                                world_size=args.world_size, rank=args.rank)
 
     # create model
     if args.pretrained:
@@ -109,6 +167,27 @@ def main_worker(gpu, args):
 
     if not torch.cuda.is_available() and not torch.backends.mps.is_available():
         print('using CPU, this will be slow')
+        if args.distributed:
+            model = torch.nn.parallel.DistributedDataParallel(model)
+    elif args.distributed:
+        # For multiprocessing distributed, DistributedDataParallel constructor
+        # should always set the single device scope, otherwise,
+        # DistributedDataParallel will use all available devices.
+        if torch.cuda.is_available():
+            if args.gpu is not None:
+                torch.cuda.set_device(args.gpu)
+                model.cuda(args.gpu)
+                # When using a single GPU per process and per
+                # DistributedDataParallel, we need to divide the batch size
+                # ourselves based on the total number of GPUs of the current node.
+                args.batch_size = int(args.batch_size / ngpus_per_node)
+                args.workers = int((args.workers + ngpus_per_node - 1) / ngpus_per_node)
+                model = torch.nn.parallel.DistributedDataParallel(model, device_ids=[args.gpu])
+            else:
+                model.cuda()
+                # DistributedDataParallel will divide and allocate batch_size to all
+                # available GPUs if device_ids are not set
+                model = torch.nn.parallel.DistributedDataParallel(model)
     elif args.gpu is not None and torch.cuda.is_available():
         torch.cuda.set_device(args.gpu)
         model = model.cuda(args.gpu)
@@ -168,9 +247,11 @@ def main_worker(gpu, args):
     # Data loading code
     if args.dummy:
         print("=> Dummy data is used!")
-        train_dataset = datasets.FakeData(64, (3, args.image_size, args.image_size), 1000,
+        train_dataset = datasets.FakeData(args.dummy_train_size,
+                                          (3, args.image_size, args.image_size), 1000,
                                           transforms.ToTensor())
-        val_dataset = datasets.FakeData(16, (3, args.image_size, args.image_size), 1000,
+        val_dataset = datasets.FakeData(args.dummy_val_size,
+                                        (3, args.image_size, args.image_size), 1000,
                                         transforms.ToTensor())
     else:
         traindir = os.path.join(args.data, 'train')
@@ -195,23 +276,32 @@ def main_worker(gpu, args):
                 transforms.ToTensor(),
                 normalize,
             ]))
-    if args.dry_run:
-        train_dataset = Subset(train_dataset, range(args.batch_size))
-        val_dataset = Subset(val_dataset, range(args.batch_size))
+
+    if args.distributed:
+        train_sampler = torch.utils.data.distributed.DistributedSampler(train_dataset)
+        val_sampler = torch.utils.data.distributed.DistributedSampler(val_dataset,
+                                                                      shuffle=False,
+                                                                      drop_last=True)
+    else:
+        train_sampler = None
+        val_sampler = None
 
     train_loader = torch.utils.data.DataLoader(
-        train_dataset, batch_size=args.batch_size, shuffle=True,
-        num_workers=args.workers, pin_memory=True)
+        train_dataset, batch_size=args.batch_size, shuffle=(train_sampler is None),
+        num_workers=args.workers, pin_memory=True, sampler=train_sampler)
 
     val_loader = torch.utils.data.DataLoader(
         val_dataset, batch_size=args.batch_size, shuffle=False,
-        num_workers=args.workers, pin_memory=True)
+        num_workers=args.workers, pin_memory=True, sampler=val_sampler)
 
     if args.evaluate:
         validate(val_loader, model, criterion, args)
         return
 
     for epoch in range(args.start_epoch, args.epochs):
+        if args.distributed:
+            train_sampler.set_epoch(epoch)
+
         # train for one epoch
         train(train_loader, model, criterion, optimizer, epoch, device, args)
 
@@ -224,14 +314,16 @@ def main_worker(gpu, args):
         is_best = acc1 > best_acc1
         best_acc1 = max(acc1, best_acc1)
 
-        save_checkpoint({
-            'epoch': epoch + 1,
-            'arch': args.arch,
-            'state_dict': model.state_dict(),
-            'best_acc1': best_acc1,
-            'optimizer': optimizer.state_dict(),
-            'scheduler': scheduler.state_dict()
-        }, is_best)
+        if not args.multiprocessing_distributed or (args.multiprocessing_distributed
+                                                    and args.rank % ngpus_per_node == 0):
+            save_checkpoint({
+                'epoch': epoch + 1,
+                'arch': args.arch,
+                'state_dict': model.state_dict(),
+                'best_acc1': best_acc1,
+                'optimizer': optimizer.state_dict(),
+                'scheduler': scheduler.state_dict()
+            }, is_best)
 
 
 def train(train_loader, model, criterion, optimizer, epoch, device, args):
@@ -325,6 +417,19 @@ def validate(val_loader, model, criterion, args):
     model.eval()
 
     run_validate(val_loader)
+    if args.distributed:
+        top1.all_reduce()
+        top5.all_reduce()
+
+    if args.distributed and (len(val_loader.sampler) * args.world_size
+                             < len(val_loader.dataset)):
+        aux_val_dataset = Subset(val_loader.dataset,
+                                 range(len(val_loader.sampler) * args.world_size,
+                                       len(val_loader.dataset)))
+        aux_val_loader = torch.utils.data.DataLoader(
+            aux_val_dataset, batch_size=args.batch_size, shuffle=False,
+            num_workers=args.workers, pin_memory=True)
+        run_validate(aux_val_loader, len(val_loader))
 
     progress.display_summary()
 
@@ -362,6 +467,18 @@ class AverageMeter(object):
         self.val = val
         self.sum += val * n
         self.count += n
+        self.avg = self.sum / self.count
+
+    def all_reduce(self):
+        if torch.cuda.is_available():
+            device = torch.device("cuda")
+        elif torch.backends.mps.is_available():
+            device = torch.device("mps")
+        else:
+            device = torch.device("cpu")
+        total = torch.tensor([self.sum, self.count], dtype=torch.float32, device=device)
+        dist.all_reduce(total, dist.ReduceOp.SUM, async_op=False)
+        self.sum, self.count = total.tolist()
         self.avg = self.sum / self.count
 
     def __str__(self):
