@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from . import _dtype
+from . import _dtype, _naming
 from ._ops._util import needs_grad, needs_grad1, wrap_dim
 from ._tensor import Tensor, _init_from, _new_tensor, make
 from .autograd.graph import record
@@ -65,7 +65,7 @@ class SparseTensor(Tensor):
     """A sparse COO tensor (``layout=torch.sparse_coo``), made by ``torch.sparse_coo_tensor``,
     ``Tensor.to_sparse`` or a sparse gradient. Only the methods defined here (and the size,
     dtype and autograd attributes of every tensor) work on it."""
-    __slots__ = ("_ind", "_val", "_coalesced")
+    __slots__ = ("_ind", "_val", "_coalesced", "_by")
     is_sparse = True
 
     @property
@@ -173,6 +173,42 @@ class SparseTensor(Tensor):
         return _make(self._ind, self._val.astype(dtype.numpy_dtype), self.shape,
                      self._coalesced, dtype)
 
+    def cpu(self, memory_format=None):
+        return self
+
+    def copy_(self, src, non_blocking=False):
+        """Takes a copy of sparse ``src``'s entries (and its size), as torch's sparse copy_."""
+        if not isinstance(src, Tensor) or not src.is_sparse:
+            raise RuntimeError(f"copy_() between dense and sparse Tensors is not implemented! "
+                               f"Found self type = {_naming.public_name}.sparse."
+                               f"{self._dtype._scalar_name}Tensor and src type = "
+                               f"{_naming.public_name}.{src._dtype._scalar_name}Tensor")
+        self._data = _SparseShape(tuple(src.shape), self._val.dtype)
+        return self._assign(_make(src._ind.copy(), src._val.astype(self._val.dtype),
+                                  src.shape, src._coalesced, self._dtype))
+
+    def transpose(self, dim0, dim1):
+        """Two sparse dims swapped (an uncoalesced result, as torch's)."""
+        n = self.sparse_dim()
+        dim0, dim1 = wrap_dim(dim0, self.dim()), wrap_dim(dim1, self.dim())
+        if dim0 >= n or dim1 >= n:
+            raise RuntimeError(f"sparse transpose: transposed dimensions must be sparse Got "
+                               f"sparse_dim: {n}, d0: {dim0}, d1: {dim1}")
+        order = list(range(self.dim()))
+        order[dim0], order[dim1] = dim1, dim0
+        out = _make(self._ind[order[:n]], self._val, [self.shape[d] for d in order], False,
+                    self._dtype)
+        if needs_grad1(self):
+            record("TransposeBackward0", (out,), (self,), lambda g: g.transpose(dim0, dim1))
+        return out
+
+    def t(self):
+        if self.sparse_dim() > 2 or self.dense_dim():
+            raise RuntimeError(f"t() expects a tensor with <= 2 sparse and 0 dense dimensions, "
+                               f"but got {self.sparse_dim()} sparse and {self.dense_dim()} "
+                               "dense dimensions")
+        return self.transpose(0, 1) if self.dim() == 2 else self
+
     def double(self):
         return self.to(_dtype.float64)
 
@@ -235,7 +271,7 @@ class SparseTensor(Tensor):
     __neg__ = neg
 
     def zero_(self):
-        self._ind = self._ind[:, :0]
+        self._ind, self._by = self._ind[:, :0], None
         self._val = self._val[:0]
         self._coalesced = True
         return self
@@ -246,6 +282,7 @@ class SparseTensor(Tensor):
             raise RuntimeError("flambeau: in-place ops on sparse tensors that require grad are "
                                "not supported")
         self._ind, self._val, self._coalesced = other._ind, other._val, other._coalesced
+        self._by = None
         return self
 
     def sum(self, dim=None, keepdim=False, *, dtype=None):
@@ -265,7 +302,7 @@ class SparseTensor(Tensor):
 def _make(ind, val, shape, coalesced, dtype):
     t = _new_tensor(SparseTensor)
     _init_from(t, _SparseShape(tuple(shape), val.dtype), dtype)
-    t._ind, t._val, t._coalesced = ind, val, coalesced
+    t._ind, t._val, t._coalesced, t._by = ind, val, coalesced, None
     return t
 
 
@@ -318,17 +355,32 @@ def _coalesce(ind, val):
     return ind[:, starts], np.add.reduceat(val, starts, axis=0)
 
 
-def _segment_rows(rows, products, n):
-    """``out[r] = sum of products[k] with rows[k] == r`` for an (n, ...) ``out``: one stable
-    sort by row and one ``np.add.reduceat`` (the CSR form of the product)."""
-    out = np.zeros((n,) + products.shape[1:], products.dtype)
-    if rows.shape[0] == 0:
-        return out
-    if (rows[1:] < rows[:-1]).any():
-        order = np.argsort(rows, kind="stable")
-        rows, products = rows[order], products[order]
-    starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
-    out[rows[starts]] = np.add.reduceat(products, starts, axis=0)
+def _grouped(s, axis):
+    """``s``'s entries sorted by their index along ``axis`` of a 2-D ``s`` (the CSR form for
+    axis 0, CSC for 1), kept on ``s`` while its indices stay: (the sorting order or None, the
+    other index of each entry in that order, the distinct indices, where each starts)."""
+    if s._by is None:
+        s._by = {}
+    found = s._by.get(axis)
+    if found is None:
+        keys, other = s._ind[axis], s._ind[1 - axis]
+        order = np.argsort(keys, kind="stable") if (keys[1:] < keys[:-1]).any() else None
+        if order is not None:
+            keys, other = keys[order], other[order]
+        starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        found = s._by[axis] = (order, other, keys[starts], starts)
+    return found
+
+
+def _product(s, axis, dense):
+    """``s @ dense`` (axis 0) or ``s.T @ dense`` (axis 1) for a 2-D ``s``: the products of
+    each entry with its row of ``dense``, summed per index along ``axis`` by one
+    ``np.add.reduceat``."""
+    out = np.zeros((s.shape[axis], dense.shape[1]), dense.dtype)
+    if s._ind.shape[1]:
+        order, other, keys, starts = _grouped(s, axis)
+        values = s._val if order is None else s._val[order]
+        out[keys] = np.add.reduceat(values[:, None] * dense[other], starts, axis=0)
     return out
 
 
@@ -464,17 +516,15 @@ def spmm(s, dense, name="SparseAddmmBackward0"):
     if dense._dtype is not s._dtype:
         raise RuntimeError(f"expected scalar type {s._dtype._scalar_name} but found "
                            f"{dense._dtype._scalar_name}")
-    rows, cols = s._ind
     d = dense._data
-    out = make(_segment_rows(rows, s._val[:, None] * d[cols], s.shape[0]), s._dtype)
+    out = make(_product(s, 0, d), s._dtype)
     if needs_grad(s, dense):
         record(name, (out,), (s, dense), lambda g: _spmm_backward(g._data, s, d, name))
     return out
 
 
 def _spmm_backward(g, s, d, name):
-    rows, cols = s._ind
-    grad_dense = make(_segment_rows(cols, s._val[:, None] * g[rows], s.shape[1]), s._dtype)
+    grad_dense = make(_product(s, 1, g), s._dtype)
     if not s._requires_grad:
         return None, grad_dense
     if name == "MmBackward0":
@@ -594,6 +644,7 @@ def accumulate_grad(t, grad):
     elif have.is_sparse and grad.is_sparse:
         merged = _add(have.detach(), grad.detach(), 1)
         have._ind, have._val, have._coalesced = merged._ind, merged._val, merged._coalesced
+        have._by = None
     elif have.is_sparse:
         t._grad = make(grad._data + _dense(have), grad._dtype)
     else:

@@ -313,3 +313,48 @@ def test_pickle_and_deepcopy():
     for copied in (pickle.loads(pickle.dumps(s)), copy.deepcopy(s)):
         assert_same_sparse(copied, example(torch))
         assert copied.requires_grad
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: example(lib).t(),
+    lambda lib: example(lib).coalesce().t(),
+    lambda lib: example(lib).transpose(1, 0),
+    lambda lib: lib.sparse_coo_tensor([[0, 2]], [1., 2.], (3,)).t(),
+    lambda lib: example(lib).cpu(),
+    lambda lib: example(lib).to("cpu", lib.float64),
+    lambda lib: example(lib).copy_(lib.sparse_coo_tensor([[1], [1]], [9.], (2, 3))),
+])
+def test_transpose_and_copies_as_torch(call):
+    assert_same_sparse(*both(call))
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.sparse_coo_tensor([[0, 1]], [[1., 2.], [3., 4.]], (2, 2)).t(),
+    lambda lib: lib.sparse_coo_tensor([[0, 1]], [[1., 2.], [3., 4.]], (2, 2)).transpose(0, 1),
+    lambda lib: example(lib).copy_(lib.ones(2, 3)),
+])
+def test_transpose_and_copy_errors_as_torch(call, as_torch):
+    raises_like(lambda: call(flambeau), lambda: call(torch))
+
+
+def test_transpose_gradient_and_sparse_buffers_in_modules(tmp_path):
+    def run(lib):
+        s = example(lib, requires_grad=True)
+        lib.sparse.mm(s.t(), lib.ones(2, 2, requires_grad=True)).sum().backward()
+        m = lib.nn.Linear(2, 2)
+        m.register_buffer("adj", example(lib))
+        m.double()
+        other = lib.nn.Linear(2, 2)
+        other.register_buffer("adj", lib.sparse_coo_tensor([[0], [0]], [5.], (2, 3)))
+        other.load_state_dict(copy.deepcopy(m).float().state_dict())
+        return s.grad, m.adj, other.adj
+    for ours, theirs in zip(*both(run)):
+        assert_same_sparse(ours, theirs)
+
+
+def test_clip_grad_value_on_sparse_gradients_raises_not_implemented():
+    for lib in (flambeau, torch):
+        emb = lib.nn.Embedding(5, 2, sparse=True)
+        emb(lib.tensor([1, 2])).sum().backward()
+        with pytest.raises(NotImplementedError):
+            lib.nn.utils.clip_grad_value_(emb.parameters(), 0.5)
