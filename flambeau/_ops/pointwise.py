@@ -1029,9 +1029,28 @@ nextafter = binary("nextafter", np.nextafter, lambda g, x, y, out: (g, g * 0),
                    tensors_only=True,
                    doc="The next floating-point value after ``input`` toward ``other``.",
                    signature=["nextafter(Tensor input, Tensor other, *, Tensor? out=None)"])
-logaddexp = binary("logaddexp", np.logaddexp,
-                   lambda g, x, y, out: (g / (1 + (_value(y) - _value(x)).exp()),
-                                         g / (1 + (_value(x) - _value(y)).exp())),
+def log_add_exp(a, b):
+    """``np.logaddexp``, also for complex arrays (which NumPy's lacks), as torch computes it:
+    ``log1p(exp(lo - hi)) + hi`` with hi the operand of larger real part; a NaN in either
+    part makes both NaN, two infinities of one sign in the real parts give ``-inf`` (the
+    smaller operand) or ``log(exp(a) + exp(b))``."""
+    if a.dtype.kind != "c" and b.dtype.kind != "c":
+        return np.logaddexp(a, b)
+    a, b = np.broadcast_arrays(a, b)
+    swap = a.real < b.real
+    lo, hi = np.where(swap, a, b), np.where(swap, b, a)
+    with np.errstate(all="ignore"):
+        out = np.log1p(np.exp(lo - hi)) + hi
+        infinite = ~np.isfinite(lo.real) & (lo.real == hi.real)
+        out = np.where(infinite, np.where(lo.real < 0, lo, np.log(np.exp(lo) + np.exp(hi))),
+                       out)
+    return np.where(np.isnan(lo.real) | np.isnan(lo.imag), np.complex64(complex("nan+nanj")),
+                    out).astype(out.dtype, copy=False)
+
+
+logaddexp = binary("logaddexp", log_add_exp,
+                   lambda g, x, y, out: (g / (1 + (_value(y) - _value(x)).exp()).conj(),
+                                         g / (1 + (_value(x) - _value(y)).exp()).conj()),
                    to_float=True, refuse=("logaddexp_cpu", (0, 1)), tensors_only=True,
                    inplace=False, doc="``log(exp(input) + exp(other))`` without overflow.",
                    signature=["logaddexp(Tensor input, Tensor other, *, Tensor? out=None)"])

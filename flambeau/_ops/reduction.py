@@ -18,6 +18,7 @@ from .._tensor import Tensor, make
 from ..autograd.graph import record
 from ..return_types import return_type
 from ._util import needs_grad, needs_grad1, wrap_dim, wrap_dims
+from .pointwise import log_add_exp
 from .registry import defop, type_name
 
 _int64, _bool = _dtype.int64, _dtype.bool
@@ -790,17 +791,28 @@ cummax = _cumext("cummax", np.maximum, np.greater_equal)
 cummin = _cumext("cummin", np.minimum, np.less_equal)
 
 
+def _log_cum_sum_exp(a, d):
+    """``np.logaddexp.accumulate`` along axis d, also for complex arrays (a step at a time)."""
+    if a.dtype.kind != "c":
+        return np.logaddexp.accumulate(a, axis=d)
+    out = a.copy()
+    steps = np.moveaxis(out, d, 0)
+    for k in range(1, len(steps)):
+        steps[k] = log_add_exp(steps[k - 1], steps[k])
+    return out
+
+
 @defop(out=True)
 def logcumsumexp(input, dim):
     """``log(cumsum(exp(input)))`` along ``dim`` without overflow."""
     d = wrap_dim(dim, input._data.ndim)
     a = input._data
-    out = make(np.logaddexp.accumulate(a, axis=d) if a.ndim else a.copy(), input._dtype)
+    out = make(_log_cum_sum_exp(a, d) if a.ndim else a.copy(), input._dtype)
     if needs_grad(input):
         def backward(g, x, out):
-            # grad_k = sum_{j>=k} g_j exp(x_k - out_j); shifting by the last (largest) out_j
+            # grad_k = sum_{j>=k} g_j conj(exp(x_k - out_j)); shifting by the last out_j
             last = out.narrow(d, out.shape[d] - 1, 1)
-            return (x - last).exp() * _reverse_cumsum(g * (last - out).exp(), d)
+            return (x - last).exp().conj() * _reverse_cumsum(g * (last - out).exp().conj(), d)
         record("LogcumsumexpBackward0", (out,), (input,), backward if a.ndim else
                (lambda g, x, out: g), saved=(input,), saved_outputs=(0,))
     return out
