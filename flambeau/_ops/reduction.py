@@ -195,7 +195,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     return out
 
 
-@defop(out=True)
+@defop(signature="nansum(Tensor input, int[1]? dim=None, bool keepdim=False, *, "
+                  "ScalarType? dtype=None, Tensor? out=None)")
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     """The sum over ``dim`` treating NaN as zero."""
     dtype = dtype or _int_to_long(input._dtype)
@@ -245,7 +246,8 @@ def _count(shape, dims):
     return math.prod(shape[d] for d in dims)
 
 
-@defop(out=True)
+@defop(signature="nanmean(Tensor input, int[1]? dim=None, bool keepdim=False, *, "
+                  "ScalarType? dtype=None, Tensor? out=None)")
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     """The mean of the non-NaN elements over ``dim``."""
     _check_mean_dtype(dtype or input._dtype, "nanmean")
@@ -467,7 +469,8 @@ amin = _amext("amin", np.minimum.reduce)
 _aminmax = return_type("aminmax", ["min", "max"])
 
 
-@defop(out=True)
+@defop(signature="aminmax(Tensor input, *, int? dim=None, bool keepdim=False, "
+                  "Tensor[2]? out=None)")
 def aminmax(input, *, dim=None, keepdim=False):
     """``return_types.aminmax(min, max)`` over ``dim`` (all elements by default)."""
     dims = reduce_dims(input, dim)
@@ -529,7 +532,8 @@ all = _logical("all", np.all)
 any = _logical("any", np.any)
 
 
-@defop(spread="overload")
+@defop(signature=["count_nonzero(Tensor input, int? dim=None)",
+                  "count_nonzero(Tensor input, int[] dim)"])
 def count_nonzero(input, dim=None):
     """The number of non-zero elements over ``dim`` (int64)."""
     return make(np.count_nonzero(input._data, axis=reduce_dims(input, dim)), _int64)
@@ -621,7 +625,7 @@ def _nuclear_norm(input, dim, keepdim):
     return out
 
 
-@defop
+@defop(signature="dist(Tensor input, Tensor other, Scalar p=2)")
 def dist(input, other, p=2):
     """``norm(input - other, p)``, broadcasting the two."""
     diff = input - other
@@ -635,7 +639,8 @@ def dist(input, other, p=2):
     return out
 
 
-@defop(inplace=True, out=True)
+@defop(inplace=True, signature="renorm(Tensor input, Scalar p, int dim, Scalar maxnorm, *, "
+                               "Tensor? out=None)")
 def renorm(input, p, dim, maxnorm):
     """Each slice along ``dim`` rescaled so that its ``p``-norm is at most ``maxnorm``."""
     if input._data.ndim < 2:
@@ -784,7 +789,7 @@ def _cumext(name, ufunc, better):
     op.__name__ = op.__qualname__ = name
     op.__doc__ = (f"``return_types.{name}(values, indices)``: the running {name[3:]}imum along "
                   "``dim`` and where it was last reached.")
-    return defop(op, name=name, out=True)
+    return defop(op, name=name, signature=f"{name}(Tensor input, int dim, *, Tensor[2]? out=None)")
 
 
 cummax = _cumext("cummax", np.maximum, np.greater_equal)
@@ -802,7 +807,7 @@ def _log_cum_sum_exp(a, d):
     return out
 
 
-@defop(out=True)
+@defop(signature="logcumsumexp(Tensor input, int dim, *, Tensor? out=None)")
 def logcumsumexp(input, dim):
     """``log(cumsum(exp(input)))`` along ``dim`` without overflow."""
     d = wrap_dim(dim, input._data.ndim)
@@ -818,7 +823,8 @@ def logcumsumexp(input, dim):
     return out
 
 
-@defop(out=True)
+@defop(signature="diff(Tensor input, int n=1, int dim=-1, Tensor? prepend=None, "
+                  "Tensor? append=None, *, Tensor? out=None)")
 def diff(input, n=1, dim=-1, prepend=None, append=None):
     """The ``n``-th forward difference along ``dim`` (``!=`` for bool), after optionally
     joining ``prepend`` and ``append``."""
@@ -841,7 +847,8 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
 
 # ---- closeness ---------------------------------------------------------------------------
 
-@defop
+@defop(signature="isclose(Tensor input, Tensor other, float rtol=1e-05, float atol=1e-08, "
+                  "bool equal_nan=False)")
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """``|input - other| <= atol + rtol * |other|`` elementwise (infinities equal themselves)."""
     if input._dtype is not other._dtype:
@@ -862,13 +869,14 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return make(np.asarray(close), _bool)
 
 
-@defop
+@defop(signature="allclose(Tensor input, Tensor other, float rtol=1e-05, float atol=1e-08, "
+                  "bool equal_nan=False)")
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """``isclose(...).all()`` as a Python bool."""
     return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
 
 
-@defop
+@defop(signature="equal(Tensor input, Tensor other)")
 def equal(input, other):
     """True when both have the same shape and elements."""
     return input._data.shape == other._data.shape and bool(np.all(input._data == other._data))
@@ -925,7 +933,8 @@ def _softmax_op(name, log, node):
         return out
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"``{name}`` over ``dim`` (required), computed in ``dtype`` when given."
-    return defop(op, name=name, out=True)
+    return defop(op, name=name, signature=f"{name}(Tensor input, int dim, ScalarType? dtype=None, "
+                                          "*, Tensor? out=None)")
 
 
 softmax = _softmax_op("softmax", False, "SoftmaxBackward0")
@@ -1020,7 +1029,8 @@ def _check_weights(w, kind, n, integral):
         raise RuntimeError(f"cov(): {kind} cannot be negative")
 
 
-@defop
+@defop(signature="cov(Tensor input, *, int correction=1, Tensor? fweights=None, "
+                  "Tensor? aweights=None)")
 def cov(input, *, correction=1, fweights=None, aweights=None):
     """The covariance matrix of the variables in the rows of ``input`` (observations in
     columns), with integer frequency and float observation weights."""
@@ -1051,7 +1061,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
     return c.squeeze()
 
 
-@defop
+@defop(signature="corrcoef(Tensor input)")
 def corrcoef(input):
     """Pearson correlation coefficients of the rows of ``input``, clipped into [-1, 1]."""
     c = cov(input)
@@ -1101,7 +1111,14 @@ def _gradient_along(x, d, h, edge_order):
     return flambeau.cat([first, mid, last], d)
 
 
-@defop(method=False)
+@defop(method=False, signature=[
+    "gradient(Tensor input, *, int[] dim, int edge_order=1)",
+    "gradient(Tensor input, *, Scalar spacing, int[] dim, int edge_order=1)",
+    "gradient(Tensor input, *, Scalar? spacing=None, int? dim=None, int edge_order=1)",
+    "gradient(Tensor input, *, Scalar[] spacing, int? dim=None, int edge_order=1)",
+    "gradient(Tensor input, *, Scalar[] spacing, int[] dim, int edge_order=1)",
+    "gradient(Tensor input, *, Tensor[] spacing, int? dim=None, int edge_order=1)",
+    "gradient(Tensor input, *, Tensor[] spacing, int[] dim, int edge_order=1)"])
 def gradient(input, *, spacing=None, dim=None, edge_order=1):
     """Central-difference derivatives of ``input`` along each dim of ``dim`` (all by default),
     as a tuple; ``spacing`` is a step, one step per dim, or one coordinate tensor per dim."""
@@ -1161,14 +1178,24 @@ def _trapezoid_op(name, cumulative):
     return op
 
 
-trapezoid = defop(_trapezoid_op("trapezoid", False), method=False, aliases=("trapz",))
-cumulative_trapezoid = defop(_trapezoid_op("cumulative_trapezoid", True), method=False)
+def _trapezoid_rule(name, cumulative, dx="Scalar"):
+    with_x = f"{name}(Tensor y, Tensor x, *, int dim=-1)"
+    with_dx = f"{name}(Tensor y, *, {dx} dx=1, int dim=-1)"  # (torch tries trapz's first)
+    return defop(_trapezoid_op(name, cumulative), method=False,
+                 signature=[with_dx, with_x] if dx == "float" else [with_x, with_dx])
+
+
+trapezoid = _trapezoid_rule("trapezoid", False)
+trapz = _trapezoid_rule("trapz", False, dx="float")
+cumulative_trapezoid = _trapezoid_rule("cumulative_trapezoid", True)
 
 _histogramdd = return_type("histogramdd", ["hist", "bin_edges"])
 
 
-@defop(method=False, out=True)
-def histogramdd(input, bins, *, range=None, weight=None, density=False):
+@defop(method=False, signature=[
+    f"histogramdd(Tensor input, {bins} bins, float[]? range=None, Tensor? weight=None, "
+    "bool density=False)" for bins in ("int", "int[]", "Tensor[]")])
+def histogramdd(input, bins, range=None, weight=None, density=False):
     """A D-dimensional histogram of the points in ``input``'s last dim (no gradient)."""
     if not input._dtype.is_floating_point:
         raise NotImplementedError(f"\"histogramdd\" not implemented for "

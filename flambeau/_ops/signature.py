@@ -316,6 +316,8 @@ class Signature:
                     self._missing(i)
                 return None
             elif p.matches(value):
+                if p.type == "Tensor[]":  # torch checks the elements while matching, and raises
+                    p.unpack(value, self.name, i)
                 bound_value = value
             elif varargs and i == 0 and not is_kwd and _is_int_list(args):
                 bound[p.name] = tuple(args)
@@ -953,9 +955,11 @@ def _dispatch(sigs, positional, keyword, impl_params, env, method, defaults):
         call = f"_impl({self_arg}{', '.join(call_pos + call_kw)})"
         lines.append(f"    if {' and '.join(tests) or 'True'}:")
         if "out" in mine and "out" not in impl_params:
+            inputs = "".join(f"{p.name}, " for p in sig.params
+                             if p.type in ("Tensor", "Tensor[]", "Tensor?[]") and p.name != "out")
             lines.append(f"        _r = {call}")
             lines.append("        return _r if out is None or out is _N else "
-                         "_write_outs(out, _r)")
+                         f"_write_outs(out, _r, ({self_arg}{inputs}))")
         else:
             lines.append(f"        return {call}")
     return lines
@@ -995,6 +999,6 @@ def _slow(impl, sigs, method, write_outs, impl_params, *call):
         else:
             positional.append(bound[p.name])
     result = impl(*positional, **keywords)
-    return result if out is None else write_outs(out, result)
+    return result if out is None else write_outs(out, result, positional + [keywords])
 
 
