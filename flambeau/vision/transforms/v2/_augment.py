@@ -1,4 +1,4 @@
-"""v2 RandomErasing, and MixUp / CutMix on batches with their labels."""
+"""v2 RandomErasing, MixUp / CutMix on batches with their labels, and JPEG."""
 import math
 import warnings
 
@@ -7,13 +7,13 @@ from flambeau.nn import functional as nnF
 from ..._pil import is_pil_image
 from ... import tv_tensors
 from ..transforms import RandomErasing as _RandomErasingV1, _area_and_ratio, _check_erasing, \
-    _randint
+    _check_sequence, _randint
 from . import functional as F
 from ._transform import Transform, _RandomApplyTransform, is_pure_tensor, query_chw, \
     query_size, tree_flatten
 from ._utils import labels_getter as _parse_labels_getter
 
-__all__ = ["RandomErasing", "MixUp", "CutMix"]
+__all__ = ["RandomErasing", "MixUp", "CutMix", "JPEG"]
 
 
 class RandomErasing(_RandomApplyTransform):
@@ -163,3 +163,27 @@ class CutMix(_BaseMixUpCutMix):
         output = batch.clone()
         output[..., y1:y2, x1:x2] = batch.roll(1, 0)[..., y1:y2, x1:x2]
         return output
+
+
+class JPEG(Transform):
+    """Compresses images and videos (uint8, 1 or 3 channels) to JPEG at a ``quality`` drawn
+    from ``[min, max]`` (or the one given) and decodes them again."""
+
+    def __init__(self, quality):
+        super().__init__()
+        if isinstance(quality, int):
+            if isinstance(quality, bool):
+                raise TypeError("quality can't be bool")
+            quality = [quality, quality]
+        else:
+            _check_sequence(quality, "quality", (2,))
+        if not (1 <= quality[0] <= quality[1] <= 100 and isinstance(quality[0], int)
+                and isinstance(quality[1], int)):
+            raise ValueError(f"quality must be an integer from 1 to 100, got {quality =}")
+        self.quality = quality
+
+    def make_params(self, flat_inputs):
+        return dict(quality=flambeau.randint(self.quality[0], self.quality[1] + 1, ()).item())
+
+    def transform(self, inpt, params):
+        return self._call_kernel(F.jpeg, inpt, quality=params["quality"])

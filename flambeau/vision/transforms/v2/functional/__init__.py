@@ -3,6 +3,7 @@ image) or a tv_tensor and returns the same kind: images, videos and masks throug
 kernels (masks with nearest sampling), bounding boxes moved with the pixels and re-wrapped with
 their new canvas size. A tv_tensor type an operation does not handle raises TypeError here and
 passes through unchanged inside a v2 transform."""
+import io
 import numbers
 
 import numpy as np
@@ -12,7 +13,8 @@ from ... import functional as F1
 from ...functional import InterpolationMode
 from ... import _functional_tensor as F_t
 from .... import tv_tensors
-from ...._pil import is_pil_image
+from ...._pil import image_module, is_pil_image
+from .... import io as _vio
 from . import _color
 
 __all__ = ["InterpolationMode", "center_crop", "convert_bounding_box_format", "crop",
@@ -25,7 +27,8 @@ __all__ = ["InterpolationMode", "center_crop", "convert_bounding_box_format", "c
            "posterize", "solarize", "grayscale_to_rgb", "convert_image_dtype", "elastic",
            "elastic_transform", "get_image_num_channels", "get_image_size", "get_num_channels",
            "is_pure_tensor", "permute_channels", "sanitize_bounding_boxes", "to_tensor",
-           "gaussian_noise", "get_num_frames", "uniform_temporal_subsample", "register_kernel"]
+           "gaussian_noise", "get_num_frames", "uniform_temporal_subsample", "register_kernel",
+           "jpeg"]
 
 pil_to_tensor, to_pil_image = F1.pil_to_tensor, F1.to_pil_image
 
@@ -551,6 +554,23 @@ def _gaussian_noise_image(img, mean=0.0, sigma=0.1, clip=True):
     noise = ((mean * 255) + flambeau.randn_like(img, dtype=flambeau.float32) * (sigma * 255))
     out = img + noise.to(flambeau.int16)
     return (flambeau.clamp(out, 0, 255) if clip else out).to(flambeau.uint8)
+
+
+def _jpeg_image(img, quality):
+    """``img`` through a JPEG encoding at ``quality`` and back (Pillow for both, as torchvision
+    does for PIL images; its tensors go through its own libjpeg, which gives the same bytes)."""
+    if is_pil_image(img):
+        raw = io.BytesIO()
+        img.save(raw, format="JPEG", quality=quality)
+        return image_module().open(raw).copy()
+    flat = img.reshape(-1, *img.shape[-3:])
+    if flat.shape[0] == 0:
+        return img.clone()
+    return flambeau.stack([_vio.decode_jpeg(_vio.encode_jpeg(image, quality=quality))
+                           for image in flat]).view(img.shape)
+
+
+jpeg = _dispatcher(_jpeg_image, fold=False)
 
 
 def _uniform_temporal_subsample_video(video, num_samples):
