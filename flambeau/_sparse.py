@@ -501,6 +501,50 @@ def _sum_backward(g, s, dims, kept, flagged):
                  s._dtype)
 
 
+def sparse_softmax(input, dim, dtype=None, log=False):
+    """torch.sparse.softmax (``log_softmax`` with ``log``): the softmax over ``dim`` of the
+    specified entries only (absent ones count as minus infinity), on coalesced ``input``."""
+    s = input.coalesce()
+    dim = wrap_dim(dim, s.dim())
+    val = s._val if dtype is None else s._val.astype(dtype.numpy_dtype)
+    group_sum = _group_sum(s, dim)
+    shifted = val - group_sum(val, np.maximum)
+    total = group_sum(np.exp(shifted))
+    out_val = shifted - np.log(total) if log else np.exp(shifted) / total
+    out = _make(s._ind, out_val, s.shape, True, dtype or s._dtype)
+    if needs_grad1(input):
+        record("SparseLogSoftmaxBackward0" if log else "SparseSoftmaxBackward0", (out,),
+               (input,), lambda g: _softmax_backward(g, out.detach(), group_sum, log))
+    return out
+
+
+def _group_sum(s, dim):
+    """A function summing an array of coalesced ``s``'s values over the entries that share
+    every index but the one along ``dim`` (over that axis of the values for a dense dim),
+    the sums given back per entry; ``reduce=np.maximum`` takes maxima instead."""
+    nd = s.sparse_dim()
+    if dim >= nd:
+        axis = dim - nd + 1
+        return lambda x, reduce=np.add: reduce.reduce(x, axis, keepdims=True)
+    others = np.delete(s._ind, dim, axis=0)
+    group = np.unique(others, axis=1, return_inverse=True)[1].reshape(-1) if others.shape[0] \
+        else np.zeros(s._ind.shape[1], np.int64)
+    count = int(group.max()) + 1 if group.shape[0] else 0
+
+    def total(x, reduce=np.add):
+        out = np.full((count,) + x.shape[1:], -np.inf if reduce is np.maximum else 0, x.dtype)
+        reduce.at(out, group, x)
+        return out[group]
+    return total
+
+
+def _softmax_backward(g, out, group_sum, log):
+    g = _gather(g.to_dense()._data if g.is_sparse else g._data, out._ind)
+    y = out._val
+    grad = g - np.exp(y) * group_sum(g) if log else y * (g - group_sum(g * y))
+    return _make(out._ind, grad, out.shape, False, out._dtype)
+
+
 def spmm(s, dense, name="SparseAddmmBackward0"):
     """``s @ dense`` for a 2-D sparse ``s`` (a dense result). The gradient of ``dense`` is
     ``s.T @ grad``; that of ``s`` is dense ``grad @ dense.T`` for ``mm`` (``MmBackward0``, as

@@ -4,10 +4,10 @@ constructors."""
 import warnings
 
 from .. import _dtype
-from .._sparse import SparseTensor, sparse_coo_tensor, sparse_sum, spmm
+from .._sparse import SparseTensor, sparse_coo_tensor, sparse_softmax, sparse_sum, spmm
 from .._tensor import Tensor
 
-__all__ = ["mm", "sum", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor",
+__all__ = ["mm", "sum", "softmax", "log_softmax", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor",
            "ShortTensor", "CharTensor", "ByteTensor"]
 
 
@@ -27,6 +27,17 @@ def sum(input, dim=None, dtype=None):
     if not input.is_sparse:
         return input.sum(dim, dtype=dtype) if dim is not None else input.sum(dtype=dtype)
     return sparse_sum(input, dim, dtype=dtype)
+
+
+def softmax(input, dim, *, dtype=None):
+    """The softmax over ``dim`` of a sparse tensor's specified entries (the absent ones count
+    as minus infinity: they stay absent)."""
+    return sparse_softmax(input, dim, dtype)
+
+
+def log_softmax(input, dim, *, dtype=None):
+    """The log of :func:`softmax`, computed stably."""
+    return sparse_softmax(input, dim, dtype, log=True)
 
 
 class _LegacySparseType(type):
