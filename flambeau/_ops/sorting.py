@@ -71,7 +71,9 @@ def sort(input, dim=-1, descending=False, stable=False):
     return _sort_t(out, make(index.reshape(input._data.shape), _int64))
 
 
-@defop
+@defop(signature=["argsort(Tensor input, *, bool stable, int dim=-1, bool descending=False, "
+                  "Tensor? out=None)",
+                  "argsort(Tensor input, int dim=-1, bool descending=False)"])
 def argsort(input, dim=-1, descending=False, stable=False):
     """The int64 indices that sort ``input`` along ``dim``."""
     return sort(input, dim, descending)[1]
@@ -139,7 +141,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
 _kth_t = return_type("kthvalue", ["values", "indices"])
 
 
-@defop(out=True)
+@defop(signature="kthvalue(Tensor input, int k, int dim=-1, bool keepdim=False, *, "
+                  "Tensor[2]? out=None)")
 def kthvalue(input, k, dim=-1, keepdim=False):
     """``return_types.kthvalue``: the ``k``-th smallest element along ``dim`` (1-based)."""
     a = _as_1d(input)
@@ -186,7 +189,9 @@ def _median_op(name, ignore_nan):
     op.__doc__ = ("The lower median (an element, not an average) of all elements, or "
                   f"``return_types.{name}(values, indices)`` along ``dim``"
                   + ("; NaNs are ignored." if ignore_nan else "; NaN if any element is."))
-    return defop(op, name=name, out=True)
+    return defop(op, name=name, signature=[
+        f"{name}(Tensor input)",
+        f"{name}(Tensor input, int dim, bool keepdim=False, *, Tensor[2]? out=None)"])
 
 
 median = _median_op("median", False)
@@ -194,7 +199,7 @@ nanmedian = _median_op("nanmedian", True)
 _mode_t = return_type("mode", ["values", "indices"])
 
 
-@defop(out=True)
+@defop(signature="mode(Tensor input, int dim=-1, bool keepdim=False, *, Tensor[2]? out=None)")
 def mode(input, dim=-1, keepdim=False):
     """``return_types.mode``: the most frequent value along ``dim`` (the smallest among ties)
     and its last index. Vectorised: sort, then measure runs of equal values."""
@@ -266,7 +271,9 @@ def _quantile(name, ignore_nan):
     op.__doc__ = ("The ``q``-quantiles over ``dim`` (all elements by default), ``q`` a float or "
                   "a 1-d tensor (its dim leads the result)"
                   + (", ignoring NaNs." if ignore_nan else "; NaN where a NaN is present."))
-    return defop(op, name=name, out=True)
+    return defop(op, name=name, signature=[
+        f"{name}(Tensor input, {q} q, int? dim=None, bool keepdim=False, *, "
+        "str interpolation='linear', Tensor? out=None)" for q in ("Tensor", "float")])
 
 
 quantile = _quantile("quantile", False)
@@ -338,11 +345,14 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
 
 # ---- counting and histograms -------------------------------------------------------------
 
-@defop
+@defop(signature="bincount(Tensor input, Tensor? weights=None, int minlength=0)")
 def bincount(input, weights=None, minlength=0):
     """Counts of each non-negative integer (sums of ``weights``: float stays, else double)."""
     a = input._data
-    if a.ndim != 1 or a.dtype.kind not in "iu" or (a.size and a.min() < 0):
+    if a.dtype.kind not in "iu":
+        raise NotImplementedError(f'"bincount_cpu" not implemented for '
+                                  f"'{_type_name(input._dtype)}'")
+    if a.ndim != 1 or (a.size and a.min() < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if weights is None:
         return make(np.bincount(a, minlength=minlength).astype(np.int64), _int64)
@@ -376,7 +386,10 @@ def _type_name(d):
 _histogram_t = return_type("histogram", ["hist", "bin_edges"])
 
 
-@defop(out=True)
+@defop(signature=["histogram(Tensor input, Tensor bins, *, Tensor? weight=None, "
+                  "bool density=False, Tensor[2]? out=None)",
+                  "histogram(Tensor input, int bins=100, *, float[]? range=None, "
+                  "Tensor? weight=None, bool density=False, Tensor[2]? out=None)"])
 def histogram(input, bins, *, range=None, weight=None, density=False):
     """``return_types.histogram(hist, bin_edges)``; ``bins`` is a count or a tensor of edges."""
     edges = bins._data if isinstance(bins, Tensor) else bins
