@@ -87,14 +87,13 @@ class Mesh:
         try:
             while True:
                 size, = struct.unpack("!Q", recv_exact(sock, 8))
-                header = json.loads(recv_exact(sock, size))
+                header = json.loads(bytes(recv_exact(sock, size)))
                 key = tuple(header["k"])
                 if "p" in header:
                     value = pickle.loads(recv_exact(sock, header["p"]))
                 else:
-                    value = [np.frombuffer(recv_exact(sock, np.dtype(d).itemsize *
-                                                       int(np.prod(s))), d).reshape(s)
-                             for d, s in header["a"]]
+                    value = [recv_exact(sock, np.dtype(d).itemsize * int(np.prod(s)))
+                             .view(d).reshape(s) for d, s in header["a"]]
                 self.inbox.put(peer, key, value)
         except (OSError, EOFError, ValueError):
             self.inbox.close(peer)

@@ -10,6 +10,8 @@ import struct
 import threading
 import time
 
+import numpy as np
+
 __all__ = ["DistError", "DistNetworkError", "DistStoreError", "Store", "TCPStore", "FileStore"]
 
 _DEFAULT_TIMEOUT = datetime.timedelta(seconds=300)
@@ -66,8 +68,9 @@ def _send(sock, header, value=b""):
 
 
 def recv_exact(sock, n):
-    """The next ``n`` bytes from ``sock`` (EOFError when it closes first)."""
-    buf = bytearray(n)
+    """The next ``n`` bytes from ``sock``, in a new uint8 array (EOFError when the
+    connection closes first)."""
+    buf = np.empty(n, np.uint8)
     view, pos = memoryview(buf), 0
     while pos < n:
         got = sock.recv_into(view[pos:])
@@ -79,7 +82,7 @@ def recv_exact(sock, n):
 
 def _recv(sock):
     n, m = struct.unpack("!II", recv_exact(sock, 8))
-    return json.loads(recv_exact(sock, n)), bytes(recv_exact(sock, m))
+    return json.loads(bytes(recv_exact(sock, n))), bytes(recv_exact(sock, m))
 
 
 class _Server:

@@ -423,8 +423,10 @@ def _root(pg, rank, group_rank, op_name):
 
 
 def _write(tensor, array):
-    """Puts ``array``'s values into ``tensor``, as an in-place op does."""
-    tensor._data[...] = array
+    """Puts ``array``'s values into ``tensor`` (unless it is its array), as an in-place op
+    does."""
+    if array is not tensor._data:
+        tensor._data[...] = array
     tensor._bump_version()
 
 
@@ -432,17 +434,19 @@ def _done(async_op, tensors=()):
     return Work(tensors) if async_op else None
 
 
-def _reduced(arrays_by_rank, op, size):
-    """The arrays of every rank reduced by ``op`` in rank order (into the first rank's)."""
+def _reduced(arrays_by_rank, op, size, inplace=False):
+    """The arrays of every rank reduced by ``op`` in rank order, into the first rank's arrays
+    (``inplace``) or copies of them."""
     fn = _REDUCE.get(op)
     if fn is None:
         raise ValueError(f"Unsupported reduction {op} with flambeau's gloo backend")
-    result = [a.copy() for a in arrays_by_rank[0]]
+    result = list(arrays_by_rank[0]) if inplace else [a.copy() for a in arrays_by_rank[0]]
     for arrays in arrays_by_rank[1:]:
         for out, a in zip(result, arrays):
             fn(out, a, out=out)
     if op is ReduceOp.AVG:
-        result = [(a / size).astype(a.dtype, copy=False) for a in result]
+        for out in result:
+            np.copyto(out, out / size, casting="unsafe")
     return result
 
 
@@ -455,10 +459,11 @@ def _check_op(op, tensors):
 
 # -------------------------------------------------------------- collectives
 
-def _all_reduce_arrays(pg, arrays, op):
-    """``arrays`` reduced over ``pg``: the same values on every rank."""
+def _all_reduce_arrays(pg, arrays, op, inplace=False):
+    """``arrays`` reduced over ``pg``: the same values on every rank (the first rank reduces
+    into its own ``arrays`` when ``inplace``)."""
     gathered = pg._gather(0, arrays)
-    return pg._bcast(0, _reduced(gathered, op, pg.size()) if gathered is not None else None)
+    return pg._bcast(0, None if gathered is None else _reduced(gathered, op, pg.size(), inplace))
 
 
 def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
@@ -469,7 +474,7 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
         return None
     _check_op(op, [tensor])
     if pg.size() > 1:
-        _write(tensor, _all_reduce_arrays(pg, [tensor._data], op)[0])
+        _write(tensor, _all_reduce_arrays(pg, [tensor._data], op, inplace=True)[0])
     return _done(async_op, [tensor])
 
 

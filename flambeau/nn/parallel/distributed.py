@@ -166,7 +166,7 @@ class DistributedDataParallel(Module):
         arrays = [p.grad._data if p.grad is not None else np.zeros(p.shape, p._data.dtype)
                   for p in self._params]
         arrays.append(np.array([p.grad is not None for p in self._params], np.int64))
-        summed = c10d._all_reduce_arrays(group, arrays, dist.ReduceOp.SUM)
+        summed = c10d._all_reduce_arrays(group, arrays, dist.ReduceOp.SUM, inplace=True)
         used = summed.pop()
         for p, total, count in zip(self._params, summed, used):
             if count == 0:
