@@ -212,8 +212,8 @@ class TCPStore(Store):
 
 class FileStore(Store):
     """A store kept in the file ``file_name`` (appended records, under an exclusive lock to
-    write): every rank opens the same path. Unlike torch's, the file stays when the ranks
-    are done; delete it before reusing the path."""
+    write): every rank opens the same path, which must not hold an earlier run's store
+    (``init_process_group`` removes a file:// rendezvous file once every rank has joined)."""
 
     def __init__(self, file_name, world_size=-1):
         super().__init__()

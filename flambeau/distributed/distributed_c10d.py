@@ -281,6 +281,7 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
     if name != Backend.GLOO:
         raise AssertionError(f"Unknown backend type {backend}")
     timeout = default_pg_timeout if timeout is None else timeout
+    created = store is None
     if store is not None:
         if world_size == -1 or rank == -1:
             raise ValueError("world_size and rank must be specified when store is given")
@@ -294,7 +295,9 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
     _state.world = ProcessGroup(list(range(world_size)), 0)
     _state.groups = [_state.world]
     if mesh is not None:
-        barrier()  # every rank is connected: the store can go with rank 0
+        barrier()  # every rank is connected: the store has done its work
+        if created and rank == 0 and isinstance(store, FileStore):
+            os.remove(store.path)  # as torch: a file:// rendezvous leaves no file behind
 
 
 def destroy_process_group(group=None):

@@ -136,6 +136,13 @@ def collectives(rank, world_size, url, folder):
     save(folder, rank, out)
 
 
+def rank_one_leaves(rank, world_size, url):
+    """Rank 1 returns after joining; rank 0's next collective must fail, not wait."""
+    init(rank, world_size, url)
+    if rank == 0:
+        dist.all_reduce(flambeau.ones(2))
+
+
 def env_rendezvous(rank, world_size, port, folder):
     """init_process_group with init_method env:// (the default)."""
     os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), RANK=str(rank),

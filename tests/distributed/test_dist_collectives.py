@@ -11,9 +11,10 @@ import torch.distributed as tdist
 
 import flambeau
 import flambeau.distributed as dist
+import flambeau.multiprocessing as mp
 from conftest import raises_like
 from dist_workers import (collectives, env_rendezvous, free_port, launch,  # noqa: F401
-                          one_rank, results)
+                          one_rank, rank_one_leaves, results)
 
 
 def test_collectives_on_three_ranks(tmp_path):
@@ -63,6 +64,13 @@ def test_file_rendezvous(tmp_path):
     launch(collectives, n, n, f"file://{tmp_path / 'store'}", str(tmp_path))
     for out in results(tmp_path, n):
         np.testing.assert_array_equal(out["SUM"], np.arange(4.0) * 2 + 10)
+    assert not (tmp_path / "store").exists()
+
+
+def test_a_rank_gone_fails_the_collective():
+    with pytest.raises(mp.ProcessRaisedException, match="Process 0 terminated") as info:
+        launch(rank_one_leaves, 2, 2, f"tcp://127.0.0.1:{free_port()}")
+    assert "RuntimeError: Connection closed by peer: rank 1 is gone" in str(info.value)
 
 
 def _before_init(lib):
