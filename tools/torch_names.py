@@ -1,7 +1,7 @@
-"""Writes flambeau/_torch_names.py: the public names of torch's namespaces, so that flambeau can
-tell a torch API it lacks from a name torch does not have either (a typo).
+"""Writes flambeau/_torch_names.py: the public names of torch's (and torchvision's) namespaces,
+so that flambeau can tell a torch API it lacks from a name torch does not have either (a typo).
 
-    python tools/torch_names.py        # with the torch of the test extra installed
+    python tools/torch_names.py        # with the torch and torchvision of the test extra
 
 Run it when the torch version flambeau follows changes; the output is committed.
 """
@@ -25,7 +25,12 @@ ROOTS = ["torch", "torch.nn", "torch.nn.functional", "torch.nn.init", "torch.nn.
          "torch.overrides", "torch.types", "torch.quantization", "torch.ao", "torch.mps",
          "torch.cpu", "torch.xpu", "torch.serialization", "torch.storage", "torch.return_types",
          "torch.version", "torch.backends.cudnn", "torch.backends.mps", "torch.futures",
-         "torch.package", "torch.fx", "torch.monitor", "torch.utils.tensorboard"]
+         "torch.package", "torch.fx", "torch.monitor", "torch.utils.tensorboard",
+         # torchvision's, which flambeau.vision stands for
+         "torchvision", "torchvision.transforms", "torchvision.transforms.functional",
+         "torchvision.transforms.v2", "torchvision.transforms.v2.functional",
+         "torchvision.datasets", "torchvision.models", "torchvision.ops", "torchvision.io",
+         "torchvision.utils", "torchvision.tv_tensors"]
 
 
 def public_names(module):

@@ -11,6 +11,7 @@ import io
 import numpy as np
 
 import flambeau
+from .. import _naming
 from ._pil import image_module
 
 
@@ -126,3 +127,7 @@ def encode_jpeg(input, quality=75):
 
 def write_jpeg(input, filename, quality=75):
     write_file(filename, encode_jpeg(input, quality))
+
+
+def __getattr__(name):
+    raise _naming.missing_attribute(__name__, name)

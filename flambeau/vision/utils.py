@@ -4,6 +4,7 @@ import math
 import warnings
 
 import flambeau
+from .. import _naming
 from ._pil import image_module
 
 
@@ -210,3 +211,7 @@ def draw_segmentation_masks(image, masks, alpha=0.8, colors=None):
             painted[:, mask] = flambeau.tensor(color, dtype=dtype)[:, None]
         painted[:, masks.sum(dim=0) > 1] = 0
         return (image * (1 - alpha) + painted * alpha).to(dtype)
+
+
+def __getattr__(name):
+    raise _naming.missing_attribute(__name__, name)

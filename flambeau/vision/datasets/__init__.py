@@ -8,7 +8,12 @@ from .folder import DatasetFolder, ImageFolder
 from .mnist import EMNIST, FashionMNIST, KMNIST, MNIST, QMNIST
 from .svhn import SVHN
 from .vision import StandardTransform, VisionDataset
+from ... import _naming
 
 __all__ = ["CIFAR10", "CIFAR100", "DatasetFolder", "Digits", "EMNIST", "FakeData",
            "FashionMNIST", "ImageFolder", "KMNIST", "MNIST", "QMNIST", "StandardTransform",
            "SVHN", "VisionDataset"]
+
+
+def __getattr__(name):
+    raise _naming.missing_attribute(__name__, name)

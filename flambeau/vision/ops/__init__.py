@@ -8,3 +8,8 @@ from .misc import Conv2dNormActivation, Conv3dNormActivation, FrozenBatchNorm2d,
 from .roi_align import RoIAlign, roi_align
 from .roi_pool import RoIPool, roi_pool
 from .stochastic_depth import StochasticDepth, stochastic_depth
+from ... import _naming
+
+
+def __getattr__(name):
+    raise _naming.missing_attribute(__name__, name)

@@ -11,6 +11,7 @@ import numpy as np
 import flambeau
 from .._pil import image_module, is_pil_image
 from . import _functional_pil as F_pil, _functional_tensor as F_t
+from ... import _naming
 
 
 class InterpolationMode(enum.Enum):
@@ -535,3 +536,7 @@ def autocontrast(img):
 
 def equalize(img):
     return _kind(img).equalize(img)
+
+
+def __getattr__(name):
+    raise _naming.missing_attribute(__name__, name)

@@ -5,6 +5,7 @@ from enum import Enum
 
 import flambeau
 from .._pil import is_pil_image
+from ... import _naming
 
 __all__ = ["TVTensor", "Image", "Video", "Mask", "BoundingBoxes", "BoundingBoxFormat", "wrap",
            "is_rotated_bounding_format"]
@@ -166,3 +167,7 @@ class BoundingBoxes(TVTensor):
 def wrap(wrappee, *, like, **kwargs):
     """``wrappee`` as the tv_tensor type of ``like`` (with its metadata unless overridden)."""
     return type(like).wrap(wrappee, like, **kwargs)
+
+
+def __getattr__(name):
+    raise _naming.missing_attribute(__name__, name)

@@ -4,6 +4,7 @@ boxes in them; PIL images and plain tensors work as in v1."""
 from ... import tv_tensors  # noqa: F401 (torchvision imports it with v2)
 from . import functional
 from ..functional import InterpolationMode
+from .... import _naming
 from ._augment import *  # noqa: F401,F403
 from ._color import *  # noqa: F401,F403
 from ._container import *  # noqa: F401,F403
@@ -14,3 +15,7 @@ from ._transform import Transform, check_type, has_all, has_any, query_chw, quer
 from ._type_conversion import *  # noqa: F401,F403
 from ._utils import get_bounding_boxes
 from ._auto_augment import *  # noqa: F401,F403
+
+
+def __getattr__(name):
+    raise _naming.missing_attribute(__name__, name)

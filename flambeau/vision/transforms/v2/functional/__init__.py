@@ -16,6 +16,7 @@ from .... import tv_tensors
 from ...._pil import image_module, is_pil_image
 from .... import io as _vio
 from . import _color
+from ..... import _naming
 
 __all__ = ["InterpolationMode", "center_crop", "convert_bounding_box_format", "crop",
            "clamp_bounding_boxes", "erase", "five_crop", "gaussian_blur", "get_dimensions",
@@ -712,3 +713,7 @@ for _name, _fn in list(globals().items()):  # the dispatchers answer to their ow
     if getattr(_fn, "__name__", None) == "functional" and _name not in (
             "hflip", "vflip", "to_grayscale", "elastic_transform"):
         _fn.__name__ = _fn.__qualname__ = _name
+
+
+def __getattr__(name):
+    raise _naming.missing_attribute(__name__, name)
