@@ -242,7 +242,11 @@ class SparseTensor(Tensor):
     def __sub__(self, other):
         return _add(self, other, -1)
 
-    __radd__ = __add__
+    def __radd__(self, other):  # (asked before a dense left operand's __add__)
+        return add_dense(other, self, 1) if _is_dense(other) else _add(self, other, 1)
+
+    def __rsub__(self, other):
+        return add_dense(other, self, -1) if _is_dense(other) else _add(-self, other, 1)
 
     def add_(self, other, *, alpha=1):
         return self._assign(_add(self, other, alpha))
@@ -297,6 +301,10 @@ class SparseTensor(Tensor):
 
     def __matmul__(self, other):
         return spmm(self, other, "MmBackward0") if isinstance(other, Tensor) else NotImplemented
+
+
+def _is_dense(x):
+    return isinstance(x, Tensor) and not x.is_sparse
 
 
 def _make(ind, val, shape, coalesced, dtype):
@@ -693,6 +701,23 @@ def accumulate_grad(t, grad):
         t._grad = make(grad._data + _dense(have), grad._dtype)
     else:
         add_into(have._data, grad)
+
+
+def add_dense(dense, s, alpha):
+    """``dense + alpha * s`` for a sparse ``s`` of the same size: a dense result (torch's
+    add(dense, sparse)); ``s``'s gradient is dense too, as torch's."""
+    if tuple(dense.shape) != tuple(s.shape):
+        raise RuntimeError(f"add: expected 'self' and 'other' to have same size, but self has "
+                           f"size {list(dense.shape)} while other has size {list(s.shape)} "
+                           "(FYI: dense-sparse addition does not currently support "
+                           "broadcasting)")
+    dtype = _dtype.promote_types(dense._dtype, s._dtype)
+    data = dense._data.astype(dtype.numpy_dtype)
+    add_into(data, s, alpha)
+    out = make(data, dtype)
+    if needs_grad(dense, s):
+        record("AddBackward0", (out,), (dense, s), lambda g: (g, g * alpha if alpha != 1 else g))
+    return out
 
 
 def add_into(dense, s, alpha=1):

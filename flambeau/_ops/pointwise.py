@@ -124,13 +124,12 @@ def _write_through(ufunc, self, other, scale=1, check=None):
         check(a, b, dtype)
     if scale != 1:
         _check_alpha(scale, dtype)
-        b = b * scale
     check_no_overlap(self)
     token = _silence()
     try:
-        ufunc(a, b, out=a)
-    except (ValueError, TypeError):  # grows self by broadcasting, or a cast NumPy refuses
-        return None
+        ufunc(a, b * scale if scale != 1 else b, out=a)
+    except (ValueError, TypeError, NotImplementedError):
+        return None  # grows self by broadcasting, a cast NumPy refuses, or a sparse operand
     finally:
         _restore(token)
     self._bump_version()
@@ -398,7 +397,10 @@ def _scaled(ufunc, input, other, alpha, bool_check=False):
                   "add(Tensor input, Scalar alpha, Tensor other, *, Tensor out)|deprecated"])
 def add(input, other, *, alpha=1):
     """``input + alpha * other``, with torch's type promotion."""
-    out = _scaled(np.add, input, other, alpha)
+    try:
+        out = _scaled(np.add, input, other, alpha)
+    except NotImplementedError:  # (a sparse operand: torch's dense + sparse is dense)
+        return _sparse_sum(input, other, alpha)
     if needs_grad2(input, other):
         record("AddBackward0", (out,), (input, other), _scaled_derivative(other, alpha))
     return out
@@ -414,7 +416,10 @@ def _sub_into(self, other, *, alpha=1):
                   "sub(Tensor input, Scalar alpha, Tensor other, *, Tensor out)|deprecated"])
 def sub(input, other, *, alpha=1):
     """``input - alpha * other``."""
-    out = _scaled(np.subtract, input, other, alpha, bool_check=True)
+    try:
+        out = _scaled(np.subtract, input, other, alpha, bool_check=True)
+    except NotImplementedError:
+        return _sparse_sum(input, other, -alpha)
     if needs_grad2(input, other):
         record("SubBackward0", (out,), (input, other), _scaled_derivative(other, -alpha))
     return out
@@ -433,6 +438,17 @@ def rsub(input, other, alpha=1):
         else:
             record("RsubBackward1", (out,), (input,), lambda g: derivative(g)[1])
     return out
+
+
+def _sparse_sum(input, other, alpha):
+    """``input + alpha * other`` where one is a sparse COO tensor (``flambeau._sparse``); else
+    the NotImplementedError being handled goes on."""
+    from .._sparse import _add, add_dense
+    if getattr(input, "is_sparse", False):
+        return _add(input, other, alpha)
+    if getattr(other, "is_sparse", False):
+        return add_dense(input, other, alpha)
+    raise
 
 
 def _scaled_derivative(other, factor):

@@ -104,7 +104,7 @@ def test_errors_as_torch(call):
 
 
 def test_dense_ops_on_sparse_raise_not_implemented():
-    for call in (lambda s: s.exp(), lambda s: s.view(6), lambda s: flambeau.add(s, 1),
+    for call in (lambda s: s.exp(), lambda s: s.view(6), lambda s: flambeau.relu(s),
                  lambda s: s[0]):
         with pytest.raises(NotImplementedError, match="SparseCPU"):
             call(example(flambeau))
@@ -380,3 +380,42 @@ def test_sparse_softmax_and_its_gradient_as_torch(name, dim):
 def test_sparse_softmax_dtype():
     ours, theirs = both(lambda lib: lib.sparse.softmax(example(lib), 1, dtype=lib.float64))
     assert_same_sparse(ours, theirs)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, d, s: d + s,
+    lambda lib, d, s: d - s,
+    lambda lib, d, s: lib.add(d, s, alpha=2),
+    lambda lib, d, s: lib.sub(d, s),
+    lambda lib, d, s: d.add_(s, alpha=-1.5),
+    lambda lib, d, s: d.sub_(s),
+    lambda lib, d, s: d.double() + s,
+    lambda lib, d, s: d.long() + s,
+])
+def test_dense_plus_sparse_is_dense_as_torch(call):
+    def run(lib):
+        d = lib.arange(6.).view(2, 3)
+        return call(lib, d, example(lib))
+    assert_same(*both(run))
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.ones(3, 3) + example(lib),
+    lambda lib: lib.add(example(lib), lib.ones(2, 3)),
+    lambda lib: 1 + example(lib),
+])
+def test_dense_plus_sparse_errors_as_torch(call):
+    raises_like(lambda: call(flambeau), lambda: call(torch))
+
+
+def test_dense_plus_sparse_gradients_as_torch():
+    def run(lib):
+        x = lib.ones(2, 3, requires_grad=True)
+        v = lib.tensor(VALUES, requires_grad=True)
+        leaf = example(lib, requires_grad=True)
+        ((x + lib.sparse_coo_tensor(INDICES, v, (2, 3))).pow(2).sum() +
+         (x - leaf).pow(3).sum()).backward()
+        return x.grad, v.grad, leaf.grad
+    for ours, theirs in zip(*both(run)):
+        assert not ours.is_sparse and not theirs.is_sparse
+        assert_same(ours, theirs)
