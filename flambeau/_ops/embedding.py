@@ -84,13 +84,26 @@ def embedding_dense_backward(grad_output, indices, num_weights, padding_idx, sca
     scale = _row_scale(idx, num_weights, padding_idx, scale_grad_by_freq, g.dtype)
     if scale is not None:
         g = g * scale[:, None]
-    out = np.zeros((num_weights, dim), g.dtype)
-    np.add.at(out, idx, g)
-    result = make(out, grad_output._dtype)
+    result = make(_sum_rows(idx, g, num_weights), grad_output._dtype)
     if needs_grad1(grad_output):
         record("EmbeddingDenseBackwardBackward0", (result,), (grad_output,),
                _dense_backward_derivative, (_Constant((indices, padding_idx)),))
     return result
+
+
+def _sum_rows(idx, rows, n):
+    """An (n, dim) array of zeros with each of ``rows`` added into row ``idx[k]``: the indices
+    sorted (stably), each run of equal ones summed in lookup order by one ``np.add.reduceat``
+    (several times faster than ``np.add.at`` on rows)."""
+    out = np.zeros((n, rows.shape[1]), rows.dtype)
+    if idx.shape[0] < 16:  # too few for the sort to pay
+        np.add.at(out, idx, rows)
+        return out
+    order = np.argsort(idx, kind="stable")
+    ordered = idx[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    out[ordered[starts]] = np.add.reduceat(rows[order], starts, axis=0)
+    return out
 
 
 def _dense_backward_derivative(gg, how):

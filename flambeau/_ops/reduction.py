@@ -18,7 +18,7 @@ from .._tensor import Tensor, make
 from ..autograd.graph import record
 from ..return_types import return_type
 from ._util import needs_grad, needs_grad1, wrap_dim, wrap_dims
-from .pointwise import log_add_exp
+from .pointwise import _Constant, log_add_exp
 from .registry import defop, type_name
 
 _int64, _bool = _dtype.int64, _dtype.bool
@@ -60,6 +60,17 @@ def _add_reduce_fast(a, axis, dtype, keepdim):
             r = a @ np.ones(a.shape[-1], dtype)
             return r[..., None] if keepdim else r
     return _add_reduce(a, axis, dtype, None, keepdim)
+
+
+def opmath(a):
+    """``a`` as torch's CPU kernels compute on it: float16 and bfloat16 in float32 (their
+    accumulate type; the result is rounded once at the end), other dtypes as they are."""
+    return a.astype(np.float32) if a.dtype.itemsize == 2 and a.dtype.kind in "fV" else a
+
+
+def _accumulated(dtype):
+    """The NumPy dtype a sum into ``dtype`` accumulates in (see :func:`opmath`)."""
+    return np.dtype(np.float32) if dtype.itemsize == 2 and dtype.kind in "fV" else dtype
 
 
 def _axis(dims, input):
@@ -187,7 +198,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     else:
         dims = reduce_dims(input, dim)
         axis = _axis(dims, input)
-    out = make(_add_reduce_fast(input._data, axis, dtype._np, keepdim), dtype)
+    total = _add_reduce_fast(input._data, axis, _accumulated(dtype._np), keepdim)
+    out = make(total.astype(dtype._np, copy=False), dtype)
     if needs_grad1(input):
         shape = input._data.shape
         record("SumBackward1" if dim is not None else "SumBackward0", (out,), (input,),
@@ -229,12 +241,9 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     dtype = dtype or input._dtype
     dims = reduce_dims(input, dim)
     count = _count(input._data.shape, dims)
-    total = _add_reduce_fast(input._data, _axis(dims, input), dtype._np, keepdim)
-    if count:
-        out = make(total / count, dtype)
-    else:  # the mean of nothing is nan, silently, as in torch
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out = make(total / count, dtype)
+    total = _add_reduce_fast(input._data, _axis(dims, input), _accumulated(dtype._np), keepdim)
+    with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing: nan, silently
+        out = make((total / count).astype(dtype._np, copy=False), dtype)
     if needs_grad(input):
         shape = input._data.shape
         record("MeanBackward1" if dim is not None else "MeanBackward0", (out,), (input,),
@@ -301,14 +310,15 @@ def _dof(input, dims, correction, unbiased, name):
 
 
 def _moments(input, dim, unbiased, keepdim, correction, name):
-    """(variance, mean, dims, dof) with torch's correction rules."""
+    """(variance, mean, dims, dof) with torch's correction rules (float32 for float16 and
+    bfloat16 inputs: see :func:`opmath`)."""
     if not _is_float(input._dtype):
         raise RuntimeError("std and var only support floating point and complex dtypes")
     if isinstance(dim, bool):  # std(x, True): the positional `unbiased`
         dim, unbiased = None, dim
     dims = reduce_dims(input, dim)
     n, dof = _dof(input, dims, correction, unbiased, name)
-    var, m = quietly(_var_kernel, input._data, dims, n, dof, keepdim)
+    var, m = quietly(_var_kernel, opmath(input._data), dims, n, dof, keepdim)
     return var, (m if keepdim else m.reshape(var.shape)), dims, dof
 
 
@@ -346,8 +356,10 @@ def _moment_op(name, sqrt, with_mean):
 
     def op(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
         var, m, dims, dof = _moments(input, dim, unbiased, keepdim, correction, name)
-        out = make(np.sqrt(var) if sqrt else var, input._dtype.to_real())
-        outs = (out, make(m, input._dtype)) if with_mean else (out,)
+        real = input._dtype.to_real()  # (computed in float32 for float16 and bfloat16)
+        out = make((np.sqrt(var) if sqrt else var).astype(real._np, copy=False), real)
+        outs = (out, make(m.astype(input._dtype._np, copy=False), input._dtype)) \
+            if with_mean else (out,)
         if needs_grad1(input):
             count = _count(input._data.shape, dims)
 
@@ -541,7 +553,15 @@ def count_nonzero(input, dim=None):
 
 # ---- norms -------------------------------------------------------------------------------
 
-def _vector_norm(a, p, dims, keepdim):
+def vector_norm_array(a, p, dims, keepdim, named=True):
+    """The p-norm of ``a`` over ``dims``, in ``a``'s real dtype (computed in float32 for
+    float16 and bfloat16); ``named``: whether the caller named the dims (torch's message for an
+    empty inf-norm differs)."""
+    if math.isinf(p) and a.size == 0:
+        _refuse_empty_extremum(a, p, dims, named)
+    wide = opmath(a)
+    if wide is not a:
+        return vector_norm_array(wide, p, dims, keepdim).astype(a.dtype, copy=False)
     axis = None if len(dims) == a.ndim else dims
     if p == 2 and a.dtype.kind == "f":
         if axis is None and a.size >= 1024 and a.flags.c_contiguous and a.dtype.itemsize >= 4:
@@ -564,7 +584,16 @@ def _vector_norm(a, p, dims, keepdim):
     return _add_reduce(absa ** p, axis, None, None, keepdim) ** (1.0 / p)
 
 
-def _norm_backward(g, x, out, p, dims, keepdim):
+def _refuse_empty_extremum(a, p, dims, named):
+    where = "an empty tensor because the operation" if not named else next(
+        (f"the dimension {d}because this dimension is empty and the operation"
+         for d in dims if a.shape[d] == 0), None)
+    if where is not None:
+        raise RuntimeError(f"linalg.vector_norm cannot compute the {p:g} norm on {where} does "
+                           "not have an identity")
+
+
+def norm_backward(g, x, out, p, dims, keepdim):
     """torch's vector-norm gradient; zero where the norm is zero (not NaN)."""
     shape = x._data.shape
     g = restore_shape(g, shape, dims, keepdim)
@@ -596,10 +625,11 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
         return _nuclear_norm(input, dim, keepdim)
     p = 2 if p == "fro" or p is None else p
     dims = reduce_dims(input, dim)
-    out = make(_vector_norm(input._data, p, dims, keepdim), input._dtype.to_real())
+    out = make(vector_norm_array(input._data, p, dims, keepdim, dim is not None),
+               input._dtype.to_real())
     if needs_grad1(input):
         record("LinalgVectorNormBackward0", (out,), (input,),
-               lambda g, x, out: _norm_backward(g, x, out, p, dims, keepdim),
+               lambda g, x, out: norm_backward(g, x, out, p, dims, keepdim),
                saved=(input,), saved_outputs=(0,))
     return out
 
@@ -629,12 +659,12 @@ def _nuclear_norm(input, dim, keepdim):
 def dist(input, other, p=2):
     """``norm(input - other, p)``, broadcasting the two."""
     diff = input - other
-    out = make(_vector_norm(diff._data, p, tuple(range(diff.ndim)), False),
+    out = make(vector_norm_array(diff._data, p, tuple(range(diff.ndim)), False, False),
                diff._dtype.to_real())
     if needs_grad(input, other):
         dims = tuple(range(diff.ndim))
         record("DistBackward0", (out,), (input, other),
-               lambda g, d, out: (lambda gx: (gx, -gx))(_norm_backward(g, d, out, p, dims, False)),
+               lambda g, d, out: (lambda gx: (gx, -gx))(norm_backward(g, d, out, p, dims, False)),
                saved=(diff,), saved_outputs=(0,))  # diff keeps its graph: gradgrad
     return out
 
@@ -648,7 +678,7 @@ def renorm(input, p, dim, maxnorm):
                            f"{input._data.ndim} dimensions")
     d = wrap_dim(dim, input._data.ndim)
     dims = tuple(i for i in range(input._data.ndim) if i != d)
-    norms = _vector_norm(input._data, p, dims, True)
+    norms = vector_norm_array(input._data, p, dims, True)
     over = norms > maxnorm
     with np.errstate(divide="ignore"):
         factor = np.where(over, maxnorm / (norms + 1e-7), 1.0).astype(input._data.dtype)
@@ -659,7 +689,7 @@ def renorm(input, p, dim, maxnorm):
             f = maxnorm / (n + 1e-7)
             # d(x * f)/dx with f depending on x through the norm (only where it was over)
             inner = (g * x.conj()).sum(dims, True)
-            gf = _norm_backward((inner.real if inner.is_complex() else inner) * (-maxnorm) /
+            gf = norm_backward((inner.real if inner.is_complex() else inner) * (-maxnorm) /
                                 (n + 1e-7) ** 2, x, n, p, dims, True)
             mask = _const(over, x)
             return g * (f * mask + (1 - mask)) + gf * mask
@@ -884,8 +914,69 @@ def equal(input, other):
 
 # ---- softmax, distances, covariance, numerical calculus, histograms -------------------------
 
+_SOFTMAX_BLOCK = 1 << 20  # bytes per block of rows: a block's temporaries stay in cache
+_SOFTMAX_SMALL = 64  # up to this many elements, log_softmax is a - logsumexp in two calls
+
+
+def _softmax_blocks(arrays, d):
+    """Pairs of (views of ``arrays`` for one block, axis): blocks of whole rows when the reduced
+    dim is the last of C-contiguous arrays (the row-wise temporaries then fit in the cache),
+    else the whole arrays reduced along ``d``."""
+    a = arrays[0]
+    if d != a.ndim - 1 or a.nbytes <= _SOFTMAX_BLOCK:
+        return [(arrays, d)]
+    for x in arrays:
+        if not x.flags.c_contiguous:
+            return [(arrays, d)]
+    c = a.shape[-1]
+    flat = [x.reshape(-1, c) for x in arrays]
+    step = _SOFTMAX_BLOCK // (c * a.itemsize) or 1  # (not max(): an op of this module)
+    return [([x[s:s + step] for x in flat], 1) for s in range(0, flat[0].shape[0], step)]
+
+
+def _row_sum(x, d):
+    """Sums along ``d`` kept as a dim (a matrix-vector product for long rows: SIMD)."""
+    if d == x.ndim - 1 and x.shape[d] >= 64 and x.dtype.kind == "f":
+        return (x @ np.ones(x.shape[d], x.dtype))[..., None]
+    return _add_reduce(x, d, None, None, True)
+
+
+def _softmax_forward(a, d, log):
+    """softmax or log_softmax of array ``a`` along ``d``, the max shifted out first."""
+    if log and a.size <= _SOFTMAX_SMALL:
+        return np.subtract(a, np.logaddexp.reduce(a, d, None, None, True), order="C")
+    r = np.empty(a.shape, a.dtype)  # C-contiguous whatever the input's layout, as torch's
+    tmp = None  # log_softmax's exponentials, one block at a time
+    for (x, o), axis in _softmax_blocks((a, r), d):
+        np.subtract(x, _max_reduce(x, axis, None, None, True), out=o)
+        if log:
+            tmp = np.empty_like(o) if tmp is None else tmp[:len(o)]
+            o -= np.log(_row_sum(np.exp(o, out=tmp), axis))
+        else:
+            np.exp(o, out=o)
+            o /= _row_sum(o, axis)
+    return r
+
+
+def _softmax_backward(g, y, d, log):
+    """The input's gradient of (log_)softmax from the output ``y`` and its gradient ``g``:
+    ``g - exp(y) sum(g)`` for log_softmax, ``y (g - sum(g y))`` for softmax."""
+    r = np.empty_like(y)
+    for (gb, yb, o), axis in _softmax_blocks((g, y, r), d):
+        if log:
+            np.exp(yb, out=o)
+            o *= _row_sum(gb, axis)
+            np.subtract(gb, o, out=o)
+        else:
+            np.multiply(gb, yb, out=o)
+            s = _row_sum(o, axis)
+            np.subtract(gb, s, out=o)
+            o *= yb
+    return r
+
+
 def _softmax_op(name, log, node):
-    """``softmax``/``log_softmax`` over ``dim``: one max-shift, exp and sum on NumPy temporaries."""
+    """``softmax``/``log_softmax`` over ``dim``: one max-shift, exp and sum per block of rows."""
     def op(input, dim, dtype=None):
         if dtype is not None and dtype is not input._dtype:
             input = input.to(dtype)
@@ -894,47 +985,42 @@ def _softmax_op(name, log, node):
                                       f"not implemented for '{type_name(input._dtype)}'")
         a = input._data
         d = wrap_dim(dim, a.ndim) if a.ndim else 0
-        if a.ndim == 0:
-            a = a.reshape(1)
         if a.dtype.itemsize == 2:  # half precision computes in float32, as torch's does
             a = a.astype(np.float32)
-        if a.size == 0:
-            r = a.copy()
-        else:
-            token = _silence()  # inf and nan inputs: torch's results, no warning
-            try:
-                r = a - _max_reduce(a, d, None, None, True)
-                if log:
-                    r -= np.log(_add_reduce(np.exp(r), d, None, None, True))
-                else:
-                    np.exp(r, out=r)
-                    r /= _add_reduce(r, d, None, None, True)
-            finally:
-                _restore(token)
-        out = make(r.reshape(input._data.shape).astype(input._dtype._np, copy=False),
-                   input._dtype)
+        token = _silence()  # inf and nan inputs: torch's results, no warning
+        try:
+            r = _softmax_forward(a.reshape(1) if a.ndim == 0 else a, d, log)
+        finally:
+            _restore(token)
+        out = make(r.reshape(a.shape).astype(input._dtype._np, copy=False), input._dtype)
         if needs_grad(input):
-            if a.ndim != input._data.ndim:
-                d = None  # a 0-d input: sums over "dim" are sums over everything
-            if log:
-                def backward(g, out):
-                    if needs_grad(g, out) or out._data.dtype.itemsize < 4:
-                        # a graph of the gradient, or half precision (which the ops
-                        # compute in float32): written with ops
-                        return g - out.exp() * g.sum(d, True)
-                    # else in place on NumPy arrays, in a third of the time
-                    r = np.exp(out._data, out=np.empty_like(out._data))
-                    r *= _add_reduce(g._data, d, None, None, True)
-                    return make(np.subtract(g._data, r, out=r), out._dtype)
-            else:
-                def backward(g, out):
-                    return out * (g - (g * out).sum(d, True))
-            record(node, (out,), (input,), backward, saved_outputs=(0,))
+            record(node, (out,), (input,), _softmax_derivative, saved=(_Constant((d, log)),),
+                   saved_outputs=(0,))
         return out
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"``{name}`` over ``dim`` (required), computed in ``dtype`` when given."
     return defop(op, name=name, signature=f"{name}(Tensor input, int dim, ScalarType? dtype=None, "
                                           "*, Tensor? out=None)")
+
+
+def _softmax_derivative(g, how, out):
+    d, log = how
+    if needs_grad(g, out) or out._data.dtype.itemsize < 4:
+        # a graph of the gradient, or half precision (which the ops compute in float32):
+        # written with ops (sums over everything for a 0-d output)
+        d = d if out._data.ndim else None
+        if log:
+            return g - out.exp() * g.sum(d, True)
+        return out * (g - (g * out).sum(d, True))
+    y, gd = out._data, g._data
+    if y.ndim == 0:
+        y, gd = y.reshape(1), gd.reshape(1)
+    token = _silence()
+    try:
+        r = _softmax_backward(gd, y, d, log)
+    finally:
+        _restore(token)
+    return make(r.reshape(out._data.shape), out._dtype)
 
 
 softmax = _softmax_op("softmax", False, "SoftmaxBackward0")

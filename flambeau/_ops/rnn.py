@@ -54,27 +54,27 @@ def _steps(sizes, reverse):
 # leaving the initial states' gradients in dh and dc. whh_t and whr_t are the transposed
 # weights made contiguous (a product with a transposed view is 2-3x slower in OpenBLAS).
 #
-# The LSTM loops keep the gates in the order (i, f, o, g), with the rows of the sigmoid gates'
-# weights halved, so that one tanh over all gates gives sigmoid(a) = (tanh(a / 2) + 1) / 2 for
-# the first three after two more in-place operations.
+# The LSTM's gates are in torch's order (i, f, g, o), the rows of the sigmoid gates' weights
+# halved, so that one tanh over all gates gives sigmoid(a) = (tanh(a / 2) + 1) / 2 for i, f
+# and o after a scale and a shift of whole rows.
 
 @functools.lru_cache(maxsize=None)
-def _lstm_layout(n):
-    """``(order, scale, inverse order)`` of the LSTM loops' gate rows, from torch's (i, f, g, o)."""
-    order = np.r_[0:2 * n, 3 * n:4 * n, 2 * n:3 * n]
-    scale = np.r_[np.full(3 * n, 0.5), np.ones(n)]
-    return order, scale, np.argsort(order)
+def _lstm_affine(n, dtype):
+    """``(scale, shift)`` per gate row: 1/2 and 1/2 for the sigmoid gates, 1 and 0 for g."""
+    scale, shift = np.full(4 * n, 0.5, dtype), np.full(4 * n, 0.5, dtype)
+    scale[2 * n:3 * n], shift[2 * n:3 * n] = 1, 0
+    return scale, shift
 
 
 def _lstm_forward(gx, h, c, whh_t, b_hh, whr_t, steps, tape):
     n = c.shape[1]
     out = np.empty((gx.shape[0], h.shape[1]), gx.dtype)
-    scale, shift = np.full(4 * n, 0.5, gx.dtype), np.full(4 * n, 0.5, gx.dtype)
-    scale[3 * n:], shift[3 * n:] = 1, 0  # whole rows: cheaper than the strided sigmoid block
+    scale, shift = _lstm_affine(n, gx.dtype)
+    recurrent = np.empty((h.shape[0], 4 * n), gx.dtype)
     for s, b in steps:
         e = s + b
         g = gx[s:e]
-        g += h[:b] @ whh_t
+        g += np.matmul(h[:b], whh_t, out=recurrent[:b])
         np.tanh(g, out=g)
         g *= scale
         g += shift
@@ -83,12 +83,12 @@ def _lstm_forward(gx, h, c, whh_t, b_hh, whr_t, steps, tape):
             tape["hp"][s:e] = h[:b]
             tape["cp"][s:e] = cb
         cb *= g[:, n:2 * n]
-        cb += g[:, :n] * g[:, 3 * n:]
+        cb += g[:, :n] * g[:, 2 * n:3 * n]
         tc = np.tanh(cb) if tape is None else np.tanh(cb, out=tape["tc"][s:e])
         if whr_t is None:
-            h[:b] = np.multiply(g[:, 2 * n:3 * n], tc, out=out[s:e])
+            h[:b] = np.multiply(g[:, 3 * n:], tc, out=out[s:e])
         else:
-            raw = np.multiply(g[:, 2 * n:3 * n], tc,
+            raw = np.multiply(g[:, 3 * n:], tc,
                               out=None if tape is None else tape["hr"][s:e])
             h[:b] = np.matmul(raw, whr_t, out=out[s:e])
     return out
@@ -100,11 +100,12 @@ def _lstm_backward(dout, dh, dc, tape, w_hh, w_hr, steps):
     # the factors that do not depend on the incoming gradient, for all steps at once: each
     # gate's derivative (s (1 - s) for the sigmoids, 1 - g^2 for g), and o (1 - tanh(c)^2)
     slope = np.multiply(gates, gates)
-    np.subtract(gates[:, :3 * n], slope[:, :3 * n], out=slope[:, :3 * n])
-    np.subtract(1, slope[:, 3 * n:], out=slope[:, 3 * n:])
+    for k in (slice(0, 2 * n), slice(3 * n, 4 * n)):
+        np.subtract(gates[:, k], slope[:, k], out=slope[:, k])
+    np.subtract(1, slope[:, 2 * n:3 * n], out=slope[:, 2 * n:3 * n])
     through = np.multiply(tc, tc)
     np.subtract(1, through, out=through)
-    through *= gates[:, 2 * n:3 * n]
+    through *= gates[:, 3 * n:]
     dg = np.empty_like(gates)
     dhr = None if w_hr is None else np.empty((gates.shape[0], w_hr.shape[0]), gates.dtype)
     for s, b in reversed(steps):
@@ -118,10 +119,10 @@ def _lstm_backward(dout, dh, dc, tape, w_hh, w_hr, steps):
         g, d = gates[s:e], dg[s:e]
         dcb = dc[:b]
         dcb += dhb * through[s:e]
-        np.multiply(dcb, g[:, 3 * n:], out=d[:, :n])
+        np.multiply(dcb, g[:, 2 * n:3 * n], out=d[:, :n])
         np.multiply(dcb, tape["cp"][s:e], out=d[:, n:2 * n])
-        np.multiply(dhb, tc[s:e], out=d[:, 2 * n:3 * n])
-        np.multiply(dcb, g[:, :n], out=d[:, 3 * n:])
+        np.multiply(dcb, g[:, :n], out=d[:, 2 * n:3 * n])
+        np.multiply(dhb, tc[s:e], out=d[:, 3 * n:])
         d *= slope[s:e]
         dcb *= g[:, n:2 * n]
         np.matmul(d, w_hh, out=dh[:b])
@@ -238,10 +239,9 @@ def _layer(mode, x, sizes, h0, c0, weights, reverse):
     if b_ih is not None:  # the GRU's hidden bias sits inside the reset gate's product
         bias = b_ih._data if mode == "gru" else b_ih._data + b_hh._data
     if mode == "lstm":
-        order, scale, _ = _lstm_layout(whh.shape[0] // 4)
-        scale = scale.astype(whh.dtype)
-        wih, whh = wih[order] * scale[:, None], whh[order] * scale[:, None]
-        bias = None if bias is None else bias[order] * scale
+        scale = _lstm_affine(whh.shape[0] // 4, whh.dtype)[0]
+        wih, whh = wih * scale[:, None], whh * scale[:, None]
+        bias = None if bias is None else bias * scale
     gx = x._data @ wih.T
     if bias is not None:
         gx += bias
@@ -281,11 +281,6 @@ def _layer_derivative(grads, how, *tensors):
     if c0 is not None:
         dc = dc._data.copy() if dc is not None else np.zeros(c0._data.shape, c0._data.dtype)
     wih, whh = w_ih._data, w_hh._data
-    if mode == "lstm":  # the loops' gate order; the gradients go back to torch's
-        order, _, inverse = _lstm_layout(whh.shape[0] // 4)
-        wih, whh = wih[order], whh[order]
-    else:
-        inverse = slice(None)
     dgx, dgh, dhr = _LOOPS[mode][1](None if dout is None else dout._data, dh, dc, tape, whh,
                                     None if w_hr is None else w_hr._data, steps)
     dtype = x._dtype
@@ -293,9 +288,9 @@ def _layer_derivative(grads, how, *tensors):
     def wanted(t, fn):
         return make(fn(), dtype) if t is not None and t._requires_grad else None
     return (wanted(x, lambda: dgx @ wih), wanted(h0, lambda: dh),
-            wanted(c0, lambda: dc), wanted(w_ih, lambda: (dgx.T @ x._data)[inverse]),
-            wanted(w_hh, lambda: (dgh.T @ tape["hp"])[inverse]),
-            wanted(b_ih, lambda: dgx.sum(0)[inverse]), wanted(b_hh, lambda: dgh.sum(0)[inverse]),
+            wanted(c0, lambda: dc), wanted(w_ih, lambda: dgx.T @ x._data),
+            wanted(w_hh, lambda: dgh.T @ tape["hp"]),
+            wanted(b_ih, lambda: dgx.sum(0)), wanted(b_hh, lambda: dgh.sum(0)),
             wanted(w_hr, lambda: dhr.T @ tape["hr"]))
 
 
