@@ -119,6 +119,44 @@ def fold_array(cols, sizes, stride, pads, dilation, lead=2):
     return xp[lead + tuple(slice(lo, lo + n) for n, (lo, _) in zip(sizes, pads))]
 
 
+def shifted(channels, wshape, out, groups):
+    """Whether a product runs on :func:`shifted_columns` (one GEMM per offset along the first
+    kernel dim) rather than on full columns: for few channels against a sizeable kernel (LeNet's
+    5x5 on 3 or 6 channels, where full columns are a copy 25 times the input's size), when each
+    of those GEMMs contracts at least as many rows as the output has channels (the price: one
+    add of the output per further offset) and the planes are large enough for per-sample GEMMs.
+    """
+    rows = channels // groups * int(np.prod(wshape[3:]))
+    return wshape[2] > 1 and wshape[0] // groups <= rows <= 256 and np.prod(out) >= 64
+
+
+def shifted_columns(x, kernel, stride, pads, dilation, out):
+    """Columns over every kernel dim but the first: ``(N, C, *kernel[1:], s, q, *out[1:])``,
+    the first spatial dim split as ``q * s + phase`` by its stride ``s`` (``q`` rows per phase),
+    so that the columns of each offset along the first kernel dim are one contiguous block of
+    rows: see :func:`shifted_block`."""
+    s, d, k = stride[0], dilation[0], kernel[0]
+    q = out[0] + (k - 1) * d // s
+    (lo, hi), size = pads[0], x.shape[2]
+    pads = [(lo, max(hi, q * s - size - lo))] + list(pads[1:])  # room for every phase's q rows
+    xp = pad_array(x, pads)
+    st = xp.strides
+    rest = st[3:]
+    return np.ascontiguousarray(as_strided(
+        xp, xp.shape[:2] + tuple(kernel[1:]) + (s, q) + tuple(out[1:]),
+        st[:2] + tuple(t * e for t, e in zip(rest, dilation[1:])) + (st[2], st[2] * s) +
+        tuple(t * e for t, e in zip(rest, stride[1:])), writeable=False))
+
+
+def shifted_block(cols, offset, stride, dilation, out, groups):
+    """The columns of one offset along the first kernel dim, as ``(N, g, rows, out)``
+    (a view)."""
+    shift = offset * dilation[0]
+    block = cols[(slice(None),) * (cols.ndim - len(out) - 1) + (
+        shift % stride[0], slice(shift // stride[0], shift // stride[0] + out[0]))]
+    return block.reshape(cols.shape[0], groups, -1, int(np.prod(out)))
+
+
 def _grouped(w, groups):
     """A weight ``(Cout, Cin/g, *k)`` as ``(g, Cout/g, Cin/g * K)``."""
     return w.reshape(groups, w.shape[0] // groups, -1)
@@ -134,6 +172,14 @@ def conv_forward(x, w, stride, pads, dilation, groups):
     per sample (see :func:`per_sample`)."""
     n, rows = x.shape[0], w[0].size
     out = out_sizes(x.shape[2:], w.shape[2:], stride, pads, dilation)
+    if shifted(x.shape[1], w.shape, out, groups):
+        cols = shifted_columns(x, w.shape[2:], stride, pads, dilation, out)
+        y = None
+        for offset in range(w.shape[2]):
+            term = _backend.matmul(_grouped(w[:, :, offset], groups),
+                                   shifted_block(cols, offset, stride, dilation, out, groups))
+            y = term if y is None else np.add(y, term, out=y)
+        return y.reshape((n, w.shape[0]) + out)
     if per_sample(n, out):
         cols = columns(x, w.shape[2:], stride, pads, dilation)[0]
         y = _backend.matmul(_grouped(w, groups), cols.reshape(n, groups, rows, -1))
@@ -147,20 +193,20 @@ def conv_input_grad(gy, w, sizes, stride, pads, dilation, groups):
     """The gradient of the convolution's input of spatial ``sizes`` (the transposed
     convolution) from the output gradient ``gy``.
 
-    At stride 1, where the input is no larger than the output (padding 'same'), this is the
-    convolution of ``gy``, padded to the full extent, by the flipped weight with its channel
-    dims swapped: an im2col copy and a GEMM as large as col2im's, without col2im's strided adds
-    (much slower than copies). Otherwise one GEMM per group (over the batch or per sample),
+    At stride 1, where the input is no larger than the output (padding 'same') or that
+    convolution runs on shifted columns, this is the convolution of ``gy``, padded to the full
+    extent, by the flipped weight with its channel dims swapped: an im2col copy and a GEMM as
+    large as col2im's, without col2im's strided adds (much slower than copies). Otherwise one GEMM per group (over the batch or per sample),
     then col2im."""
     n, out, nd = gy.shape[0], gy.shape[2:], len(sizes)
     edges = [(d * (k - 1) - lo, m - o + lo) for d, k, (lo, _), m, o in
              zip(dilation, w.shape[2:], pads, sizes, out)]
-    if all(s == 1 for s in stride) and min(min(e) for e in edges) >= 0 and \
-            np.prod(sizes) <= np.prod(out):
+    flipped_shape = (w.shape[1] * groups, w.shape[0] // groups) + w.shape[2:]
+    if all(s == 1 for s in stride) and min(min(e) for e in edges) >= 0 and (
+            np.prod(sizes) <= np.prod(out) or shifted(w.shape[0], flipped_shape, sizes, groups)):
         flipped = np.flip(w.reshape((groups, w.shape[0] // groups) + w.shape[1:]).swapaxes(1, 2),
                           tuple(range(3, 3 + nd)))
-        flipped = flipped.reshape((w.shape[1] * groups, w.shape[0] // groups) + w.shape[2:])
-        return conv_forward(gy, flipped, stride, edges, dilation, groups)
+        return conv_forward(gy, flipped.reshape(flipped_shape), stride, edges, dilation, groups)
     wt = _grouped(w, groups).transpose(0, 2, 1)
     if n == 1 or per_sample(n, out):
         cols = _backend.matmul(wt, gy.reshape(n, groups, w.shape[0] // groups, -1))
@@ -180,6 +226,15 @@ def conv_weight_grad(gy, x, wshape, stride, pads, dilation, groups):
     several times faster there, and the other one faster for short ones)."""
     n, out, rows = gy.shape[0], gy.shape[2:], int(np.prod(wshape[1:]))
     crop = tuple(slice(0, m) for m in out)
+    if shifted(x.shape[1], wshape, out, groups):
+        cols = shifted_columns(x, wshape[2:], stride, pads, dilation, out)
+        gy = gy.reshape(n, groups, wshape[0] // groups, -1)
+        gw = np.empty((wshape[2], wshape[0]) + wshape[1:2] + wshape[3:], gy.dtype)
+        for offset in range(wshape[2]):
+            block = shifted_block(cols, offset, stride, dilation, out, groups)
+            _backend.matmul(gy, block.transpose(0, 1, 3, 2)).sum(0, out=gw[offset].reshape(
+                groups, wshape[0] // groups, -1))
+        return np.ascontiguousarray(np.moveaxis(gw, 0, 2))
     if per_sample(n, out):
         cols = columns(x, wshape[2:], stride, pads, dilation)[0][(Ellipsis,) + crop]
         gw = _backend.matmul(gy.reshape(n, groups, wshape[0] // groups, -1),
@@ -215,6 +270,11 @@ def _check(input, weight, bias, stride, padding, dilation, transposed, output_pa
     """torch's checks of a convolution's arguments; the normalised (stride, padding, dilation,
     output_padding)."""
     x, w = input._data, weight._data
+    if not transposed and bias is not None and bias._dtype is not input._dtype:
+        raise RuntimeError(f"Input type ({input._dtype._cpp_name}) and bias type "
+                           f"({bias._dtype._cpp_name}) should be the same")
+    if w.ndim < 3:
+        raise RuntimeError("weight should have at least three dimensions")
     nd = w.ndim - 2
     stride, padding, dilation = (_expand(n, v, nd) for n, v in (
         ("stride", stride), ("padding", padding), ("dilation", dilation)))
@@ -231,9 +291,12 @@ def _check(input, weight, bias, stride, padding, dilation, transposed, output_pa
         raise RuntimeError(f"Expected {w.ndim}-dimensional input for {w.ndim}-dimensional "
                            f"weight {list(w.shape)}, but got {x.ndim}-dimensional input of size "
                            f"{list(x.shape)} instead")
-    if input._dtype is not weight._dtype:
-        raise RuntimeError(f"expected scalar type {type_name(input._dtype)} but found "
-                           f"{type_name(weight._dtype)}")
+    if w.shape[0] < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at "
+                           f"dimension 0, but got weight of size {list(w.shape)} instead")
+    if w.shape[0] % groups:  # (torch prints the size in double brackets here)
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} "
+                           f"at dimension 0, but got weight of size [{list(w.shape)}] instead")
     channels = w.shape[0] if transposed else w.shape[1] * groups
     if x.shape[1] != channels:
         if transposed:
@@ -243,9 +306,6 @@ def _check(input, weight, bias, stride, padding, dilation, transposed, output_pa
         raise RuntimeError(f"Given groups={groups}, weight of size {list(w.shape)}, expected "
                            f"input{list(x.shape)} to have {channels} channels, but got "
                            f"{x.shape[1]} channels instead")
-    if w.shape[0] % groups:
-        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} "
-                           f"at dimension 0, but got weight of size {list(w.shape)} instead")
     out_channels = w.shape[1] * groups if transposed else w.shape[0]
     if bias is not None and (bias._data.ndim != 1 or bias._data.shape[0] != out_channels):
         raise RuntimeError(f"Given {'transposed=1, ' if transposed else ''}weight of size "
@@ -268,6 +328,9 @@ def _check(input, weight, bias, stride, padding, dilation, transposed, output_pa
                                f"({' x '.join(map(str, padded))}). Kernel size: "
                                f"({' x '.join(map(str, extent))}). Kernel size can't be greater "
                                "than actual input size")
+    if input._dtype is not weight._dtype:
+        raise RuntimeError(f"expected scalar type {type_name(input._dtype)} but found "
+                           f"{type_name(weight._dtype)}")
     return stride, padding, dilation, output_padding
 
 

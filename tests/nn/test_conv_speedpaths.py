@@ -1,5 +1,6 @@
 """The convolution kernels' fast paths against torch: one GEMM over the whole batch or one per
-sample (forward, weight gradient, input gradient), the stride-1 input gradient computed as a
+sample (forward, weight gradient, input gradient), shifted columns (one GEMM per offset along
+the first kernel dim, stride phases included), the stride-1 input gradient computed as a
 convolution by the flipped weight (and the col2im fallback where the padding exceeds the
 kernel's reach or the stride is larger), for plain and transposed convolutions, groups,
 depthwise, 1x1 and 3-d; values, contiguous results, first and second derivatives, float32 and
@@ -10,6 +11,7 @@ import torch
 
 import flambeau
 from conftest import to_numpy
+from flambeau._ops import conv
 
 TOL = {"float32": dict(rtol=3e-4, atol=3e-4), "float64": dict(rtol=1e-10, atol=1e-10)}
 
@@ -30,6 +32,12 @@ CASES = [  # (transposed, input shape, weight shape, options)
     (False, (2, 3, 24, 24), (4, 3, 3, 3), dict(padding=1)),
     (False, (2, 4, 26, 26), (6, 2, 4, 4), dict(groups=2)),  # col2im
     (False, (3, 2, 50, 48), (4, 2, 3, 3), dict(stride=2, padding=(1, 2))),
+    # few channels against a sizeable kernel: shifted columns (stride phases, groups, 1-d, 3-d)
+    (False, (2, 3, 14, 13), (4, 3, 5, 5), {}),  # LeNet's shape: also the input gradient
+    (False, (2, 4, 23, 20), (6, 2, 3, 4), dict(stride=(3, 2), padding=(2, 1), dilation=(2, 1),
+                                                groups=2)),
+    (False, (2, 4, 150), (3, 4, 5), dict(stride=2, padding=1)),
+    (False, (2, 2, 9, 7, 8), (3, 2, 3, 2, 2), dict(stride=(2, 1, 1), padding=1)),
     (True, (2, 3, 23, 23), (3, 2, 3, 3), dict(stride=2, output_padding=1)),
     (True, (2, 6, 5, 5), (6, 2, 3, 3), dict(padding=1, groups=3)),  # stride 1
     (True, (2, 4, 5, 4), (4, 3, 3, 3), dict(dilation=2, output_padding=1)),
@@ -42,9 +50,12 @@ def _conv(lib, transposed, nd):
     return getattr(lib.nn.functional, f"conv_transpose{nd}d" if transposed else f"conv{nd}d")
 
 
+@pytest.mark.parametrize("shifted", [False, True])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("transposed,x,w,options", CASES)
-def test_fast_paths(transposed, x, w, options, dtype):
+def test_fast_paths(transposed, x, w, options, dtype, shifted, monkeypatch):
+    """Each case with shifted columns used everywhere, and nowhere."""
+    monkeypatch.setattr(conv, "shifted", lambda *args: shifted)
     rng = np.random.default_rng(len(x) + sum(w))
     out_channels = w[1] * options.get("groups", 1) if transposed else w[0]
     arrays = [rng.standard_normal(s).astype(dtype) for s in (x, w, (out_channels,))]
