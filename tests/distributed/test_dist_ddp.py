@@ -122,3 +122,12 @@ def test_errors_as_torch(one_rank):
                                                                      device_ids=[0, 1]),
                 lambda: torch.nn.parallel.DistributedDataParallel(torch.nn.Linear(1, 1),
                                                                   device_ids=[0, 1]))
+
+
+def test_sync_batch_norm_as_torch_on_cpu(one_rank):
+    # torch syncs batch statistics on GPUs only: training on CPU under a process group raises
+    ours, theirs = flambeau.nn.SyncBatchNorm(3), torch.nn.SyncBatchNorm(3)
+    raises_like(lambda: ours(flambeau.ones(2, 3)), lambda: theirs(torch.ones(2, 3)))
+    ours.eval()
+    theirs.eval()
+    assert ours(flambeau.ones(2, 3)).tolist() == theirs(torch.ones(2, 3)).tolist()

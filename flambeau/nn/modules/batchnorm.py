@@ -1,4 +1,6 @@
 """Batch normalization: BatchNorm1d/2d/3d, their Lazy forms and SyncBatchNorm (one process)."""
+import sys
+
 from ... import empty, ones, tensor, zeros
 from ... import int64 as _long
 from .. import functional as F, init
@@ -179,8 +181,9 @@ class LazyBatchNorm3d(_LazyNormBase, _BatchNorm):
 
 
 class SyncBatchNorm(_BatchNorm):
-    """Batch norm whose statistics would be shared by every process of ``process_group``; in a
-    single process (flambeau's case unless torch.distributed is set up) it is BatchNorm."""
+    """Batch norm whose statistics would be shared by every process of ``process_group``:
+    without a default process group it is BatchNorm; with one, training raises torch's CPU
+    error (torch syncs the statistics on GPUs only)."""
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
                  track_running_stats=True, process_group=None, device=None, dtype=None, *,
@@ -197,6 +200,10 @@ class SyncBatchNorm(_BatchNorm):
         self._check_input_dim(input)
         if input.size(1) == 0:
             raise ValueError("SyncBatchNorm number of input channels should be non-zero")
+        distributed = sys.modules.get("flambeau.distributed")  # not imported: no group
+        if self.training and distributed is not None and distributed.is_initialized():
+            raise ValueError("SyncBatchNorm expected input tensor to be on GPU or XPU or "
+                             "privateuseone")
         return super().forward(input)
 
     @classmethod
