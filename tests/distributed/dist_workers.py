@@ -231,3 +231,18 @@ def ddp_unused(rank, world_size, url, folder):
     save(folder, rank, {name: None if p.grad is None else p.grad.numpy()
                         for name, p in model.named_parameters()})
     dist.destroy_process_group()
+
+
+def ddp_buffers(rank, world_size, url, folder):
+    """BatchNorm running statistics: each rank's after a training forward, then rank 0's on
+    every rank after the next forward (DDP broadcasts the buffers first)."""
+    init(rank, world_size, url)
+    model = flambeau.nn.parallel.DistributedDataParallel(flambeau.nn.BatchNorm1d(2))
+    model(flambeau.full((4, 2), float(rank + 1)) + flambeau.arange(4.0)[:, None])
+    own = model.module.running_mean.clone()
+    model.eval()
+    with flambeau.no_grad():
+        model(flambeau.zeros(1, 2))
+    save(folder, rank, (own.numpy(), model.module.running_mean.numpy(),
+                        list(model.state_dict())))
+    dist.destroy_process_group()

@@ -8,8 +8,8 @@ import torch.distributed as tdist
 
 import flambeau
 from conftest import raises_like
-from dist_workers import (ddp_training, ddp_unused, free_port, launch,  # noqa: F401
-                          one_rank, results)
+from dist_workers import (ddp_buffers, ddp_training, ddp_unused, free_port,  # noqa: F401
+                          launch, one_rank, results)
 
 
 def torch_model():
@@ -69,6 +69,18 @@ def test_unused_parameters(tmp_path):
         np.testing.assert_array_equal(grads["module.a.weight"], [[1.5, 1.5]])
         np.testing.assert_array_equal(grads["module.b.weight"], [[0.5, 0.5]])
         assert grads["module.never.weight"] is None
+
+
+def test_buffers_broadcast_from_rank_zero_before_forward(tmp_path):
+    launch(ddp_buffers, 2, 2, f"tcp://127.0.0.1:{free_port()}", str(tmp_path))
+    (own0, after0, names), (own1, after1, _) = results(tmp_path, 2)
+    # momentum 0.1 times each rank's batch mean (rank + 1 + 1.5)
+    np.testing.assert_allclose(own0, [0.25, 0.25], rtol=1e-6)
+    np.testing.assert_allclose(own1, [0.35, 0.35], rtol=1e-6)
+    np.testing.assert_array_equal(after0, own0)
+    np.testing.assert_array_equal(after1, own0)
+    assert names == ["module.weight", "module.bias", "module.running_mean",
+                     "module.running_var", "module.num_batches_tracked"]
 
 
 class _Net:
