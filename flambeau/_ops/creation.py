@@ -42,15 +42,19 @@ def _to_device(array, device):
 
 # ---- tensors from data ---------------------------------------------------------------------
 
+_EXACT = {float: np.float64, complex: np.complex128}
+
+
 def _infer_array(data):
     """A NumPy array from nested Python data, typed as torch infers it."""
     if isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     if isinstance(data, (np.ndarray, np.generic)):  # before float: np.float64 is a float
         return np.asarray(data), _dtype.from_numpy_dtype(data.dtype)
-    if isinstance(data, (bool, int, float, complex)):
+    if isinstance(data, (bool, int, float, complex)):  # floats in double until cast once
         dtype = scalar_dtype(data)
-        return _backend.quietly(np.array, data, dtype.numpy_dtype), dtype
+        exact = _EXACT.get(data.__class__, dtype.numpy_dtype)
+        return _backend.quietly(np.array, data, exact), dtype
     try:
         array = np.array(data)
     except ValueError:

@@ -712,10 +712,15 @@ def square(input):
 defop(square, inplace=True, signature="square(Tensor input, *, Tensor? out=None)")
 
 
-def _lerp_derivative(g, start, end, weight, out):
+def _lerp_derivative(g, start, end, weight):
+    return (g * (1 - weight) if _wants(start) else None, g * weight if _wants(end) else None,
+            g * (end - start) if _wants(weight) else None)
+
+
+def _lerp_scalar_derivative(g, weight):
+    """(torch's LerpBackward0 keeps the weight alone: the input may change in place later)"""
     w = _value(weight)
-    return (g * (1 - w) if _wants(start) else None, g * w if _wants(end) else None,
-            g * (end - start) if _wants(w) else None)
+    return g * (1 - w), g * w
 
 
 @defop(inplace=True,
@@ -737,11 +742,10 @@ def lerp(input, end, weight):
     if needs_grad(input, end, weight):
         if isinstance(weight, Tensor):
             record("LerpBackward1", (out,), (input, end, weight), _lerp_derivative,
-                   saved=(input, end, weight), saved_outputs=(0,))
+                   saved=(input, end, weight))
         else:
-            record("LerpBackward0", (out,), (input, end),
-                   lambda *args: _lerp_derivative(*args)[:2],
-                   saved=(input, end, _Constant((weight,))), saved_outputs=(0,))
+            record("LerpBackward0", (out,), (input, end), _lerp_scalar_derivative,
+                   saved=(_Constant((weight,)),))
     return out
 
 

@@ -1,6 +1,7 @@
 """Adam, with AMSGrad, maximize and (decoupled) weight decay."""
 from .._backend import array_module
 from .._dtype import float32
+from .._ops.shape import view_as_real
 from .._tensor import Tensor
 from .optimizer import (Optimizer, _closure_loss, _to_scalar, _use_grad_for_differentiable,
                         addcmul_, bump, check_betas, check_fused, check_lr_eps, effective_grad,
@@ -13,10 +14,12 @@ class Adam(Optimizer):
     """Implements Adam, as torch.optim.Adam (``decoupled_weight_decay=True`` is AdamW).
 
     ``foreach`` and ``fused`` are accepted and run the same in-place kernel; ``capturable=True``
-    raises at ``step`` as torch does for CPU parameters.
+    raises at ``step`` as torch does for CPU parameters; ``differentiable=True`` runs torch's
+    update in flambeau ops, which autograd records.
     """
     _group_defaults = {"amsgrad": False, "maximize": False, "foreach": None, "capturable": False,
                        "differentiable": False, "decoupled_weight_decay": False, "fused": None}
+    _records_steps = True
     _sparse_error = "Adam does not support sparse gradients, please consider SparseAdam instead"
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
@@ -71,6 +74,9 @@ class Adam(Optimizer):
                     if amsgrad:
                         state["max_exp_avg_sq"] = zeros_state(p)
                 step = increment(state["step"])
+                if group["differentiable"]:
+                    _recorded_update(p, g, state, group, lr)
+                    continue
                 data = p._data
                 xp = array_module(data)
                 if weight_decay != 0 and decoupled:
@@ -94,3 +100,33 @@ class Adam(Optimizer):
                     data += xp.divide(m, denom, out=denom)
                 bump(p), bump(state["exp_avg"]), bump(state["exp_avg_sq"])
         return loss
+
+
+def _recorded_update(p, g, state, group, lr):
+    """``differentiable=True``: torch's for-loop update in flambeau ops, recorded by autograd
+    through the parameter, its gradient, the state and tensor hyper-parameters (a leaf that
+    requires grad raises torch's in-place error)."""
+    beta1, beta2 = group["betas"]
+    weight_decay, eps = group["weight_decay"], group["eps"]
+    grad = -g if group["maximize"] else g
+    if weight_decay != 0:
+        if group["decoupled_weight_decay"]:
+            p.mul_(1 - lr * weight_decay)
+        else:
+            grad = grad.add(p, alpha=weight_decay)
+    tensors = [p, grad, state["exp_avg"], state["exp_avg_sq"], state.get("max_exp_avg_sq")]
+    if p.is_complex():
+        tensors = [None if t is None else view_as_real(t) for t in tensors]
+    p, grad, m, v, vmax = tensors
+    m.lerp_(grad, 1 - beta1)
+    if isinstance(beta2, Tensor) and beta2.requires_grad:
+        v.lerp_(grad.square(), 1 - beta2)
+    else:
+        v.mul_(beta2).addcmul_(grad, grad, value=float(1 - beta2))
+    step = state["step"].clone()
+    step_size_neg = -(lr / (1 - beta1 ** step))
+    bias_correction2_sqrt = (1 - beta2 ** step).sqrt()
+    if vmax is not None:
+        vmax.copy_(vmax.clone().maximum(v))
+        v = vmax
+    p.addcdiv_(m.clone(), v.sqrt() / (bias_correction2_sqrt * step_size_neg) + eps / step_size_neg)

@@ -3,7 +3,9 @@ helpers.
 
 Optimizers here update parameters and their state in place on the backend arrays (``_data``)
 with ufuncs and ``out=``, bumping each written tensor's version counter, so a step makes no
-new tensors. ``differentiable=True`` (autograd through the step) is not supported.
+new tensors. With ``differentiable=True`` (SGD, Adam and AdamW) a step runs torch's for-loop
+update in flambeau ops under grad mode instead, so autograd records it; the other optimizers
+refuse it.
 """
 import functools
 import threading
@@ -55,16 +57,17 @@ def _typename(obj):
 
 
 def _use_grad_for_differentiable(step):
-    """Runs ``step`` under ``no_grad`` (closures re-enable grad themselves), with NumPy's
-    floating-point warnings off."""
+    """Runs ``step`` under ``no_grad`` (closures re-enable grad themselves), or with grad
+    enabled for ``differentiable=True``, with NumPy's floating-point warnings off."""
 
     @functools.wraps(step)
     def wrapper(self, *args, **kwargs):
-        if self.defaults.get("differentiable"):
-            raise RuntimeError("flambeau optimizers update parameters in place outside autograd: "
-                               "differentiable=True is not supported")
+        differentiable = bool(self.defaults.get("differentiable"))
+        if differentiable and not self._records_steps:
+            raise RuntimeError(f"flambeau's {type(self).__name__} updates parameters in place "
+                               "outside autograd: differentiable=True is not supported")
         prev = grad_mode._state.enabled
-        grad_mode._state.enabled = False
+        grad_mode._state.enabled = differentiable
         token = _backend.silence()  # inf and nan come out silently, as in torch
         try:
             return step(self, *args, **kwargs)
@@ -104,6 +107,8 @@ class Optimizer:
 
     # group keys that older pickled optimizers may lack, filled in by __setstate__
     _group_defaults = {}
+    # whether differentiable=True is supported (a step autograd records)
+    _records_steps = False
     # what the capturable-device error names
     _capturable_names = "params and state_steps"
     _capturable_devices = ["cuda", "xpu", "hpu", "privateuseone", "xla"]

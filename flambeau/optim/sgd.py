@@ -11,11 +11,13 @@ __all__ = ["SGD"]
 class SGD(Optimizer):
     """Implements stochastic gradient descent (optionally with momentum), as torch.optim.SGD.
 
-    ``foreach`` and ``fused`` are accepted; every form runs the same in-place NumPy kernel.
+    ``foreach`` and ``fused`` are accepted; every form runs the same in-place NumPy kernel;
+    ``differentiable=True`` runs torch's update in flambeau ops, which autograd records.
     """
     _group_defaults = {"nesterov": False, "maximize": False, "foreach": None,
                        "differentiable": False, "fused": False}
     _sparse_error = None
+    _records_steps = True
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False,
                  *, maximize=False, foreach=None, differentiable=False, fused=None):
@@ -49,9 +51,9 @@ class SGD(Optimizer):
             momentum, dampening = group["momentum"], group["dampening"]
             nesterov, maximize = group["nesterov"], group["maximize"]
             for p, g in self._grads(group):
-                if g.is_sparse:
-                    self._sparse_step(p, g, lr, weight_decay, momentum, dampening, nesterov,
-                                      maximize)
+                if g.is_sparse or group["differentiable"]:
+                    self._tensor_step(p, g, _to_scalar(group["lr"]), weight_decay, momentum,
+                                      dampening, nesterov, maximize)
                     continue
                 data = p._data
                 xp = array_module(data)
@@ -77,21 +79,29 @@ class SGD(Optimizer):
                 bump(p)
         return loss
 
-    def _sparse_step(self, p, g, lr, weight_decay, momentum, dampening, nesterov, maximize):
-        """torch's step for a sparse gradient: a sparse momentum buffer, the parameter
-        updated at the gradient's entries only (weight decay raises torch's error)."""
+    def _tensor_step(self, p, g, lr, weight_decay, momentum, dampening, nesterov, maximize):
+        """torch's for-loop step in flambeau ops: for a sparse gradient (a sparse momentum
+        buffer, the parameter updated at the gradient's entries only, weight decay raising
+        torch's error) and for ``differentiable=True`` (recorded by autograd)."""
         if maximize:
             g = -g
-        if weight_decay:  # torch adds the dense parameter to the sparse gradient
-            raise RuntimeError("add(sparse, dense) is not supported. Use add(dense, sparse) "
-                               "instead.")
+        if weight_decay:
+            if g.is_sparse:  # torch adds the dense parameter to the sparse gradient
+                raise RuntimeError("add(sparse, dense) is not supported. Use add(dense, sparse) "
+                                   "instead.")
+            g = g.add(p, alpha=weight_decay)
         if momentum != 0:
             state = self.state[p]
             buf = state.get("momentum_buffer")
             if buf is None:
-                state["momentum_buffer"] = buf = g.clone()
+                state["momentum_buffer"] = buf = g.clone() if g.is_sparse else g.detach().clone()
             else:
                 buf.mul_(momentum).add_(g, alpha=1 - dampening)
             g = g.add(buf, alpha=momentum) if nesterov else buf
-        add_into(p._data, g, -lr)
-        bump(p)
+        if g.is_sparse:
+            add_into(p._data, g, -float(lr))
+            bump(p)
+        elif isinstance(lr, Tensor) and lr.requires_grad:
+            p.addcmul_(g, lr, value=-1)
+        else:
+            p.add_(g, alpha=-float(lr))

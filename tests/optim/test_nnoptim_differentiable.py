@@ -1,0 +1,79 @@
+"""differentiable=True: the step is recorded by autograd, as torch's; gradients through several
+steps (to the initial parameters, the gradients fed in and the learning rate) agree."""
+import numpy as np
+import pytest
+import torch
+
+import flambeau
+from conftest import assert_same, raises_like
+
+CASES = [("Adam", {}), ("Adam", {"amsgrad": True}), ("Adam", {"weight_decay": 0.1}),
+         ("Adam", {"maximize": True, "betas": (0.8, 0.999)}),
+         ("Adam", {"weight_decay": 0.1, "decoupled_weight_decay": True}),
+         ("AdamW", {"amsgrad": True}), ("SGD", {}), ("SGD", {"momentum": 0.9}),
+         ("SGD", {"momentum": 0.9, "nesterov": True, "weight_decay": 0.1}),
+         ("SGD", {"momentum": 0.5, "dampening": 0.3, "maximize": True})]
+
+
+def _run(lib, name, kwargs, w0, grads, dtype):
+    """Two steps on a non-leaf parameter (a function of the leaf ``w``): a first from a constant
+    gradient, then one whose gradient depends on ``g`` and on the parameter (as in torch,
+    autograd through a state written by a later step raises); returns the parameter, the
+    leaves and the optimizer."""
+    w = lib.tensor(w0, dtype=dtype, requires_grad=True)
+    g = lib.tensor(grads, dtype=dtype, requires_grad=True)
+    lr = lib.tensor(0.05, dtype=dtype, requires_grad=True)
+    p = w * 1.0
+    opt = getattr(lib.optim, name)([p], lr=lr, differentiable=True, **kwargs)
+    p.grad = g[0].detach()
+    opt.step()
+    p.grad = g[1] + 0.5 * p  # (a product with p would save p, which the step changes)
+    opt.step()
+    return p, (w, g, lr), opt
+
+
+@pytest.mark.parametrize("name,kwargs", CASES)
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_gradients_through_steps_match_torch(name, kwargs, dtype):
+    rng = np.random.default_rng(3)
+    w0, grads = rng.standard_normal(4), rng.standard_normal((2, 4))
+    tol = 1e-10 if dtype == "float64" else 1e-5
+    ours, leaves_f, opt_f = _run(flambeau, name, kwargs, w0, grads, getattr(flambeau, dtype))
+    theirs, leaves_t, opt_t = _run(torch, name, kwargs, w0, grads, getattr(torch, dtype))
+    assert_same(ours, theirs, rtol=tol, atol=tol)
+    assert type(ours.grad_fn).__name__ == type(theirs.grad_fn).__name__
+    try:  # (torch refuses some: a buffer saved by the first step's graph changed in the second)
+        (theirs * theirs).sum().backward()
+    except RuntimeError as refused:
+        with pytest.raises(RuntimeError) as ours_refused:
+            (ours * ours).sum().backward()
+        assert str(ours_refused.value).replace("flambeau.", "torch.") == str(refused)
+        return
+    (ours * ours).sum().backward()
+    for a, b in zip(leaves_f, leaves_t):
+        assert_same(a.grad, b.grad, rtol=tol, atol=tol)
+    for key in opt_t.state[theirs]:
+        assert_same(opt_f.state[ours][key], opt_t.state[theirs][key], rtol=tol, atol=tol)
+
+
+def test_leaf_parameter_raises_as_torch():
+    def step(lib):
+        p = lib.nn.Parameter(lib.ones(3))
+        p.grad = lib.ones(3)
+        return lib.optim.Adam([p], differentiable=True).step
+    raises_like(step(flambeau), step(torch))
+
+
+def test_unsupported_optimizer_refuses():
+    p = flambeau.ones(3, requires_grad=True) * 1.0
+    p.grad = flambeau.ones(3)
+    with pytest.raises(RuntimeError, match="differentiable=True is not supported"):
+        flambeau.optim.RMSprop([p], differentiable=True).step()
+
+
+def test_tensor_of_a_python_float_is_exact_in_double():
+    """(a 0-d float64 learning rate was rounded through float32, which parted the steps)"""
+    assert flambeau.tensor(0.05, dtype=flambeau.float64).item() == \
+        torch.tensor(0.05, dtype=torch.float64).item() == 0.05
+    assert flambeau.tensor(0.1 + 0.2j, dtype=flambeau.complex128).item() == 0.1 + 0.2j
+    assert flambeau.tensor(1e40).item() == float("inf")
