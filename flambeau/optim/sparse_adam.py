@@ -46,7 +46,7 @@ class SparseAdam(Optimizer):
                     state["step"] = 0
                     state["exp_avg"] = zeros_state(p)
                     state["exp_avg_sq"] = zeros_state(p)
-                state["step"] += 1
+                state["step"] = int(state["step"]) + 1  # (an int, as torch's)
                 _update(p, -g if group["maximize"] else g, state, beta1, beta2, eps, lr)
         return loss
 

@@ -55,6 +55,9 @@ def _legacy(name, dtype):
             indices, values = args[0], args[1]
             shape = size if size is not None else (args[2] if len(args) > 2 else None)
             return sparse_coo_tensor(indices, values, shape)
+        warnings.warn("torch.sparse.SparseTensor(shape, *, device=) is deprecated.  Please use "
+                      "torch.sparse_coo_tensor(shape, dtype=, device=).", UserWarning,
+                      stacklevel=2)
         shape = tuple(args[0]) if len(args) == 1 and not isinstance(args[0], int) else args
         from .._ops.creation import empty, zeros
         return sparse_coo_tensor(zeros(len(shape), 0, dtype=_dtype.int64),

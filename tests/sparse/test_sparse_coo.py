@@ -419,3 +419,53 @@ def test_dense_plus_sparse_gradients_as_torch():
     for ours, theirs in zip(*both(run)):
         assert not ours.is_sparse and not theirs.is_sparse
         assert_same(ours, theirs)
+
+
+# torch warns once per process (TORCH_WARN_ONCE), so its texts are written out here
+SHAPE_FORM = ("torch.sparse.SparseTensor(shape, *, device=) is deprecated.  Please use "
+              "torch.sparse_coo_tensor(shape, dtype=, device=).")
+INDICES_FORM = ("torch.sparse.SparseTensor(indices, values, shape, *, device=) is deprecated.  "
+                "Please use torch.sparse_coo_tensor(indices, values, shape, dtype=, device=).")
+
+
+@pytest.mark.parametrize("args,said", [((2, 3), SHAPE_FORM), (("size",), SHAPE_FORM),
+                                       (("indices",), INDICES_FORM)])
+def test_legacy_constructors_as_torch(args, said):
+    def run(lib):
+        if args == ("size",):
+            call = (lib.Size([2, 3]),)
+        elif args == ("indices",):
+            call = (lib.tensor([[0, 2]]), lib.tensor([1., 2.]), lib.Size([4]))
+        else:
+            call = args
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            made = lib.sparse.FloatTensor(*call)
+        assert isinstance(made, lib.sparse.FloatTensor)
+        assert not isinstance(lib.ones(2), lib.sparse.FloatTensor)
+        return made, [str(w.message) for w in caught]
+    (ours, warned), (theirs, _) = both(run)
+    assert_same_sparse(ours, theirs)
+    assert warned == [said]
+
+
+def test_sparse_adam_state_dict_round_trips_with_torch(tmp_path):
+    def train(lib, steps, state=None):
+        emb = lib.nn.Embedding(6, 2, sparse=True).double()
+        with lib.no_grad():
+            emb.weight.copy_(lib.tensor(np.arange(12.).reshape(6, 2) / 10))
+        opt = lib.optim.SparseAdam(emb.parameters(), lr=0.1)
+        if state is not None:
+            opt.load_state_dict(state)
+        for k in range(steps):
+            opt.zero_grad()
+            emb(lib.tensor([k % 6, 2])).pow(2).sum().backward()
+            opt.step()
+        return opt
+    flambeau.save(train(flambeau, 3).state_dict(), tmp_path / "opt.pt")
+    theirs = train(torch, 2, torch.load(tmp_path / "opt.pt"))
+    torch.save(train(torch, 3).state_dict(), tmp_path / "opt_t.pt")
+    ours = train(flambeau, 2, flambeau.load(tmp_path / "opt_t.pt"))
+    for s_ours, s_theirs in zip(ours.state.values(), theirs.state.values()):
+        assert s_ours["step"] == s_theirs["step"] == 5
+        np.testing.assert_allclose(s_ours["exp_avg"].numpy(), s_theirs["exp_avg"].numpy())
