@@ -17,6 +17,8 @@ and, when an input requires grad, records its derivative next to the forward (se
 import functools
 import inspect
 
+import numpy as np
+
 from .. import _dtype
 from .._tensor import Tensor
 from . import autocast
@@ -28,7 +30,8 @@ OPS = []  # (namespace, public name, function, is Tensor method)
 
 
 def defop(fn=None, *, name=None, method=True, function=True, inplace=False, out=False,
-          aliases=(), namespace="", spread=None, signature=None):
+          aliases=(), namespace="", spread=None, signature=None, out_apart=False,
+          out_exact=None):
     """Registers an op; see the module docstring.
 
     ``signature`` is torch's Python signature of the op, one string per overload, in the words
@@ -40,6 +43,11 @@ def defop(fn=None, *, name=None, method=True, function=True, inplace=False, out=
 
     ``inplace`` may be a function, the op's ``direct`` writer (see :func:`inplace_variant`).
 
+    ``out_apart``: the op refuses an ``out=`` that is one of its inputs, as torch's ops
+    outside TensorIterator do (every op refuses one that partly overlaps an input).
+    ``out_exact``: the op refuses an ``out=`` of another dtype than its result's with this
+    message, formatted with the two dtypes as ``result`` and ``out``.
+
     ``spread`` is for an op whose one argument after the tensor is a list of ints: torch's
     method then also takes the ints spread out (``x.flip(0, 1)``), its function does not.
     ``spread="list"``: a single int is a list of one (``x.flip(1)``); ``spread="overload"``:
@@ -48,15 +56,18 @@ def defop(fn=None, *, name=None, method=True, function=True, inplace=False, out=
     if fn is None:
         return functools.partial(defop, name=name, method=method, function=function,
                                  inplace=inplace, out=out, aliases=aliases, namespace=namespace,
-                                 spread=spread, signature=signature)
+                                 spread=spread, signature=signature, out_apart=out_apart,
+                                 out_exact=out_exact)
     name = name or fn.__name__
     how = autocast.policy(namespace, name)  # in-place forms are never autocast
     cast = fn if how is None else autocast_form(fn, how)
+    writer = _write_outs if not (out_apart or out_exact) else \
+        functools.partial(_write_outs, apart=out_apart, exact=out_exact)
     if signature is not None:
         return _declared(fn, cast, name,
                          (signature,) if isinstance(signature, str) else signature,
-                         method, function, inplace, aliases, namespace)
-    public = with_out(cast) if out else cast
+                         method, function, inplace, aliases, namespace, writer)
+    public = with_out(cast, writer) if out else cast
     bound = spread_method(cast, spread == "list") if spread else cast
     for n in (name,) + tuple(aliases):
         if function:
@@ -68,15 +79,15 @@ def defop(fn=None, *, name=None, method=True, function=True, inplace=False, out=
     return public
 
 
-def _declared(fn, cast, name, texts, method, function, inplace, aliases, namespace):
+def _declared(fn, cast, name, texts, method, function, inplace, aliases, namespace, writer):
     """The forms of an op declared with torch's signatures, each behind torch's checks
-    (``cast``: ``fn`` under autocast)."""
+    (``cast``: ``fn`` under autocast; ``writer``: its out= writer)."""
     public = None
     prefix = namespace + "_" if namespace else ""  # torch's parser says special_erf()
     for n in (name,) + tuple(aliases):
         named = [_renamed(t, prefix + n) for t in texts]
         if function:
-            form = checked(cast, named, prefix + n, write_outs=_write_outs)
+            form = checked(cast, named, prefix + n, write_outs=writer)
             public = public or form
             register(namespace, n, form)
         if method:
@@ -86,7 +97,7 @@ def _declared(fn, cast, name, texts, method, function, inplace, aliases, namespa
                                                  [_renamed(t, n + "_") for t in texts],
                                                  n + "_", method=True), True)
     return public or checked(cast, [_renamed(t, name) for t in texts], name,
-                             write_outs=_write_outs)
+                             write_outs=writer)
 
 
 def _inplace_form(fn, name, inplace):
@@ -267,27 +278,31 @@ def type_name(d):
     return d._scalar_name
 
 
-def with_out(fn):
-    """``fn`` with the keyword-only ``out=`` of torch's functional form.
+def with_out(fn, writer=None):
+    """``fn`` with the keyword-only ``out=`` of torch's functional form (``writer``: the
+    op's :func:`_write_outs`, given the inputs).
 
     The wrapper is generated with ``fn``'s own parameters (as ``dataclasses`` generates
     ``__init__``), so a call costs one extra frame and no ``*args``/``**kwargs`` packing; a
     signature with ``**kwargs`` or positional-only parameters gets a generic one.
     """
+    writer = writer or _write_outs
     sig = inspect.signature(fn)
     params = list(sig.parameters.values())
     if any(p.kind in (p.VAR_KEYWORD, p.POSITIONAL_ONLY) for p in params):
         def public(*args, out=None, **kwargs):
             result = fn(*args, **kwargs)
-            return result if out is None else _write_outs(out, result)
+            return result if out is None else writer(out, result, args + (kwargs,))
     else:
-        namespace = {"_op": fn, "_write_outs": _write_outs}
+        namespace = {"_op": fn, "_write_outs": writer}
         heads, passes, keyword_only = _parameter_texts(params, namespace)
         heads += [] if keyword_only else ["*"]
         heads.append("out=None")
+        inputs = ", ".join(p.name for p in params) + ","
         exec(f"def public({', '.join(heads)}):\n"
              f"    _result = _op({', '.join(passes)})\n"
-             f"    return _result if out is None else _write_outs(out, _result)\n", namespace)
+             f"    return _result if out is None else _write_outs(out, _result, ({inputs}))\n",
+             namespace)
         public = namespace["public"]
     public = functools.wraps(fn)(public)
     public.__signature__ = sig.replace(
@@ -341,13 +356,77 @@ def autocast_form(fn, how):
     return functools.wraps(fn)(form)
 
 
-def _write_outs(out, result):
-    """Writes ``result`` (a tensor, or a tuple of them) into ``out``; returns what torch does."""
-    if isinstance(out, (tuple, list)):
-        for o, r in zip(out, result):
-            write_out(o, r)
+def _write_outs(out, result, inputs=(), apart=False, exact=None):
+    """Writes ``result`` (a tensor, or a tuple of them) into ``out``; returns what torch does.
+
+    ``inputs``: the op's arguments (tensors among them, or in lists or dicts among them), which
+    an out must not partly overlap (``apart``: nor be); ``exact``: see :func:`defop`."""
+    pairs = tuple(zip(out, result)) if isinstance(out, (tuple, list)) else ((out, result),)
+    for o, r in pairs:
+        if isinstance(o, Tensor):
+            if exact is not None and o._dtype is not r._dtype:
+                raise RuntimeError(exact.format(result=r._dtype, out=o._dtype))
+            _check_apart(o, r, inputs, apart)
+    for o, r in pairs:
+        write_out(o, r)
+    if out.__class__ is tuple or out.__class__ is list:
         return type(result)(*out) if hasattr(result, "_fields") else tuple(out)
-    return write_out(out, result)
+    return out
+
+
+def _check_apart(out, result, inputs, apart):
+    """torch's refusal of an ``out`` whose memory an input shares: in part (both dense, their
+    byte ranges crossing) or, when ``apart``, in whole (the same range and strides)."""
+    if apart:  # checked before out= is resized, as those ops do
+        check_no_overlap(out)
+    a = out._data
+    for t in _tensors(inputs):
+        if t is out:
+            overlap = "full"
+        else:
+            b = t._data
+            if not (a.size and b.size) or not np.may_share_memory(a, b):
+                continue
+            if a.shape != result._data.shape:  # out= is resized (contiguously) in place first
+                a = np.lib.stride_tricks.as_strided(a, result._data.shape,
+                                                    result._data.strides)
+            overlap = _overlap(a, b)
+        if overlap == "partial" or overlap == "full" and apart:
+            raise RuntimeError("unsupported operation: some elements of the input tensor and "
+                               "the written-to tensor refer to a single memory location. "
+                               "Please clone() the tensor before performing the operation.")
+
+
+def _tensors(values):
+    for v in values:
+        if isinstance(v, Tensor):
+            yield v
+        elif isinstance(v, (tuple, list)):
+            yield from _tensors(v)
+        elif isinstance(v, dict):
+            yield from _tensors(v.values())
+
+
+def _overlap(a, b):
+    """torch's overlap status of two arrays over one memory: "full", "partial", or None (none,
+    or one of them not dense, which torch leaves alone)."""
+    span_a, span_b = _dense_span(a), _dense_span(b)
+    if span_a is None or span_b is None:
+        return None
+    if span_a == span_b:
+        return "full" if a.strides == b.strides else "partial"
+    return "partial" if span_a[0] < span_b[1] and span_b[0] < span_a[1] else None
+
+
+def _dense_span(a):
+    """The byte range of an array whose elements fill it exactly, else None."""
+    expected = a.itemsize
+    for stride, n in sorted((abs(s), n) for s, n in zip(a.strides, a.shape) if n != 1):
+        if stride != expected:
+            return None
+        expected *= n
+    start = np.lib.array_utils.byte_bounds(a)[0]
+    return start, start + a.nbytes
 
 
 def write_out(out, result):
@@ -371,6 +450,7 @@ def write_out(out, result):
         out._data = result._data.astype(out._dtype.numpy_dtype, copy=True)
         out._storage = None
     else:
+        check_no_overlap(out)
         out._data[...] = result._data
     out._bump_version()
     return out
