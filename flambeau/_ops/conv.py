@@ -12,6 +12,7 @@ kernel offset (col2im). A transposed convolution is the input gradient of the co
 weight it shares, and the reverse.
 """
 import itertools
+import math
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -57,7 +58,7 @@ def per_sample(n, out):
     per sample (large planes: the layout of the arrays, no transposing copies; a single GEMM
     whose reduction runs over the whole batch is several times slower there in OpenBLAS) rather
     than one over the batch (small planes with many channels, where per-sample GEMMs are tiny)."""
-    return n > 1 and np.prod(out) >= 512
+    return n > 1 and math.prod(out) >= 512
 
 
 def columns(x, kernel, stride, pads, dilation, batch_first=True):
@@ -119,15 +120,23 @@ def fold_array(cols, sizes, stride, pads, dilation, lead=2):
     return xp[lead + tuple(slice(lo, lo + n) for n, (lo, _) in zip(sizes, pads))]
 
 
-def shifted(channels, wshape, out, groups):
+def shifted(channels, wshape, out, groups, fold=False):
     """Whether a product runs on :func:`shifted_columns` (one GEMM per offset along the first
     kernel dim) rather than on full columns: for few channels against a sizeable kernel (LeNet's
-    5x5 on 3 or 6 channels, where full columns are a copy 25 times the input's size), when each
-    of those GEMMs contracts at least as many rows as the output has channels (the price: one
-    add of the output per further offset) and the planes are large enough for per-sample GEMMs.
-    """
-    rows = channels // groups * int(np.prod(wshape[3:]))
-    return wshape[2] > 1 and wshape[0] // groups <= rows <= 256 and np.prod(out) >= 64
+    5x5 on 3 or 6 channels, where full columns are a copy 25 times the input's size) and planes
+    large enough for per-sample GEMMs. A convolution also needs each of those GEMMs to contract
+    at least as many rows as the output has channels (the price: one add of the output per
+    further offset); the input gradient (``fold``) needs few rows, its GEMMs making them anyway
+    and its col2im then adding one strided block per offset of the other kernel dims only."""
+    rows = channels // groups * math.prod(wshape[3:])
+    if wshape[2] == 1 or math.prod(out) < 64:
+        return False
+    return rows <= 128 if fold else wshape[0] // groups <= rows <= 256
+
+
+def phase_rows(kernel, stride, dilation, out):
+    """The rows per phase of the first spatial dim that :func:`shifted_columns` keeps."""
+    return out[0] + (kernel[0] - 1) * dilation[0] // stride[0]
 
 
 def shifted_columns(x, kernel, stride, pads, dilation, out):
@@ -135,8 +144,7 @@ def shifted_columns(x, kernel, stride, pads, dilation, out):
     the first spatial dim split as ``q * s + phase`` by its stride ``s`` (``q`` rows per phase),
     so that the columns of each offset along the first kernel dim are one contiguous block of
     rows: see :func:`shifted_block`."""
-    s, d, k = stride[0], dilation[0], kernel[0]
-    q = out[0] + (k - 1) * d // s
+    s, q = stride[0], phase_rows(kernel, stride, dilation, out)
     (lo, hi), size = pads[0], x.shape[2]
     pads = [(lo, max(hi, q * s - size - lo))] + list(pads[1:])  # room for every phase's q rows
     xp = pad_array(x, pads)
@@ -154,7 +162,21 @@ def shifted_block(cols, offset, stride, dilation, out, groups):
     shift = offset * dilation[0]
     block = cols[(slice(None),) * (cols.ndim - len(out) - 1) + (
         shift % stride[0], slice(shift // stride[0], shift // stride[0] + out[0]))]
-    return block.reshape(cols.shape[0], groups, -1, int(np.prod(out)))
+    return block.reshape(cols.shape[0], groups, -1, math.prod(out))
+
+
+def shifted_fold(cols, sizes, stride, pads, dilation):
+    """The adjoint of :func:`shifted_columns`: columns ``(N, C, *kernel[1:], s, q, *out[1:])``
+    summed back into an ``(N, C, *sizes)`` array: col2im over the other kernel dims, then the
+    phases of the first dim interleaved back into its rows."""
+    nd = len(sizes)
+    s, q = cols.shape[nd + 1:nd + 3]
+    folded = fold_array(np.moveaxis(cols, (nd + 1, nd + 2), (2, 3)), sizes[1:], stride[1:],
+                        pads[1:], dilation[1:], 4)
+    n, c, lo, size = cols.shape[0], cols.shape[1], pads[0][0], sizes[0]
+    x = np.zeros((n, c, max(q * s, lo + size)) + tuple(sizes[1:]), cols.dtype)
+    x[:, :, :q * s] = folded.swapaxes(2, 3).reshape((n, c, q * s) + folded.shape[4:])
+    return x[:, :, lo:lo + size]
 
 
 def _grouped(w, groups):
@@ -199,11 +221,19 @@ def conv_input_grad(gy, w, sizes, stride, pads, dilation, groups):
     large as col2im's, without col2im's strided adds (much slower than copies). Otherwise one GEMM per group (over the batch or per sample),
     then col2im."""
     n, out, nd = gy.shape[0], gy.shape[2:], len(sizes)
+    if shifted(w.shape[1] * groups, w.shape, out, groups, fold=True):
+        cols = np.zeros((n, w.shape[1] * groups) + w.shape[3:] + (
+            stride[0], phase_rows(w.shape[2:], stride, dilation, out)) + out[1:], gy.dtype)
+        gy = gy.reshape(n, groups, w.shape[0] // groups, -1)
+        for offset in range(w.shape[2]):
+            shifted_block(cols, offset, stride, dilation, out, groups)[...] += _backend.matmul(
+                _grouped(w[:, :, offset], groups).transpose(0, 2, 1), gy)
+        return np.ascontiguousarray(shifted_fold(cols, sizes, stride, pads, dilation))
     edges = [(d * (k - 1) - lo, m - o + lo) for d, k, (lo, _), m, o in
              zip(dilation, w.shape[2:], pads, sizes, out)]
     flipped_shape = (w.shape[1] * groups, w.shape[0] // groups) + w.shape[2:]
     if all(s == 1 for s in stride) and min(min(e) for e in edges) >= 0 and (
-            np.prod(sizes) <= np.prod(out) or shifted(w.shape[0], flipped_shape, sizes, groups)):
+            math.prod(sizes) <= math.prod(out) or shifted(w.shape[0], flipped_shape, sizes, groups)):
         flipped = np.flip(w.reshape((groups, w.shape[0] // groups) + w.shape[1:]).swapaxes(1, 2),
                           tuple(range(3, 3 + nd)))
         return conv_forward(gy, flipped.reshape(flipped_shape), stride, edges, dilation, groups)
@@ -224,7 +254,7 @@ def conv_weight_grad(gy, x, wshape, stride, pads, dilation, groups):
     samples or over the whole batch at once (see :func:`per_sample`); computed as
     ``(cols @ gy.T).T`` where the reduction is the long side (OpenBLAS runs that orientation
     several times faster there, and the other one faster for short ones)."""
-    n, out, rows = gy.shape[0], gy.shape[2:], int(np.prod(wshape[1:]))
+    n, out, rows = gy.shape[0], gy.shape[2:], math.prod(wshape[1:])
     crop = tuple(slice(0, m) for m in out)
     if shifted(x.shape[1], wshape, out, groups):
         cols = shifted_columns(x, wshape[2:], stride, pads, dilation, out)

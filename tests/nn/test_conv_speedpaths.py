@@ -55,7 +55,7 @@ def _conv(lib, transposed, nd):
 @pytest.mark.parametrize("transposed,x,w,options", CASES)
 def test_fast_paths(transposed, x, w, options, dtype, shifted, monkeypatch):
     """Each case with shifted columns used everywhere, and nowhere."""
-    monkeypatch.setattr(conv, "shifted", lambda *args: shifted)
+    monkeypatch.setattr(conv, "shifted", lambda *args, **kwargs: shifted)
     rng = np.random.default_rng(len(x) + sum(w))
     out_channels = w[1] * options.get("groups", 1) if transposed else w[0]
     arrays = [rng.standard_normal(s).astype(dtype) for s in (x, w, (out_channels,))]
