@@ -9,6 +9,7 @@ from ._linalg_utils import _check, _check_float, _eye_like, _out, _real_dtype, l
 from ._util import needs_grad, wrap_dim
 from .linalg_decompositions import svdvals
 from .linalg_solvers import inv
+from .reduction import norm_backward, vector_norm_array
 from .registry import defop
 
 
@@ -145,42 +146,12 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     _check_float(x, "linalg.vector_norm")
     if dtype is not None:
         x = x.to(dtype)
-    a = np.abs(x._data)
-    dims = _norm_dims(x, dim)
-    ord = float(ord)
-    if ord == np.inf:
-        r = a.max(axis=dims, keepdims=keepdim, initial=0)
-    elif ord == -np.inf:
-        r = a.min(axis=dims, keepdims=keepdim)
-    elif ord == 0:
-        r = (a != 0).sum(axis=dims, keepdims=keepdim)
-    elif ord == 1:
-        r = a.sum(axis=dims, keepdims=keepdim)
-    elif ord == 2:
-        r = np.sqrt((a * a).sum(axis=dims, keepdims=keepdim))
-    else:
-        r = (a ** ord).sum(axis=dims, keepdims=keepdim) ** (1 / ord)
-    out = _out(r, _real_dtype(x._dtype))
+    dims, ord = _norm_dims(x, dim), float(ord)
+    out = _out(vector_norm_array(x._data, ord, dims, keepdim, dim is not None),
+               _real_dtype(x._dtype))
     if needs_grad(x):
-        def backward(g, x, r):
-            if not keepdim:
-                for d in sorted(dims):
-                    g, r = g.unsqueeze(d), r.unsqueeze(d)
-            if ord == 0:
-                return x * 0
-            if ord in (np.inf, -np.inf):
-                mask = (x.abs() == r).to(g.dtype)
-                return g * x.sgn() * mask / mask.sum(dims, keepdim=True)
-            if ord == 1:
-                return g * x.sgn()
-            scale = make(np.where(r._data == 0, 0, 1).astype(r._data.dtype), r._dtype)
-            safe = r + (1 - scale)  # a zero norm has a zero subgradient
-            if ord == 2:
-                return g * x / safe * scale
-            nonzero = (x != 0).to(x.dtype)
-            xa = x.abs() + (1 - nonzero)  # zero entries get a zero subgradient
-            return g * x.sgn() * nonzero * xa ** (ord - 1) / safe ** (ord - 1) * scale
-        record("LinalgVectorNormBackward0", (out,), (x,), backward, saved=(x,),
+        record("LinalgVectorNormBackward0", (out,), (x,),
+               lambda g, x, r: norm_backward(g, x, r, ord, dims, keepdim), saved=(x,),
                saved_outputs=(0,))
     return out
 

@@ -450,7 +450,8 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabl
                  "double? eps=None)")
 def rms_norm(input, normalized_shape, weight=None, eps=None):
     """x / sqrt(mean(x^2) + eps) over the trailing ``normalized_shape``, times ``weight``;
-    ``eps`` defaults to the dtype's machine epsilon."""
+    ``eps`` defaults to the machine epsilon of the dtype it is computed in (float32 for float16
+    and bfloat16 inputs, as torch)."""
     normalized_shape = _normalized_shape(normalized_shape)
     shape = input._data.shape
     k = len(normalized_shape)
@@ -462,10 +463,11 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
         raise RuntimeError(f"Expected weight to be of same shape as normalized_shape, but got "
                            f"weight of shape {list(weight._data.shape)} and normalized_shape = "
                            f"{list(normalized_shape)}")
+    wide, = _float32(input)
     if eps is None:
-        eps = float(np.finfo(input._data.dtype).eps)
+        eps = float(np.finfo(wide._data.dtype).eps)
     dims = tuple(range(-k, 0))
-    out = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
+    out = (wide * (wide.pow(2).mean(dims, keepdim=True) + eps).rsqrt()).to(input._dtype)
     return out * weight if weight is not None else out
 
 

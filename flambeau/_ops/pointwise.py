@@ -497,7 +497,8 @@ def _mul_derivative(g, x, y):
             None if x is _NONE else g * _conj(_value(x)))
 
 
-def _div_derivative(g, x, y, out):
+def _div_derivative(g, x, y):
+    """(torch's DivBackward0 keeps the operands, not the quotient, which may change in place)"""
     x, y = _value(x), _value(y)
     gx = g / _conj(y)
     gy = -g * _conj(x / (y * y)) if _wants(y) else None
@@ -538,7 +539,7 @@ def div(input, other, *, rounding_mode=None):
         out = make(_apply(np.true_divide, a, b), dtype)
         if needs_grad2(input, other):
             record("DivBackward0", (out,), (input, other), _div_derivative,
-                   saved=(_saved(input), _saved(other)), saved_outputs=(0,))
+                   saved=(_saved(input), _saved(other)))
         return out
     if rounding_mode not in ("trunc", "floor"):
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "

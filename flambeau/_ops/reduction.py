@@ -213,7 +213,8 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
     """The sum over ``dim`` treating NaN as zero."""
     dtype = dtype or _int_to_long(input._dtype)
     dims = reduce_dims(input, dim)
-    out = make(np.nansum(input._data, axis=dims, dtype=dtype._np, keepdims=keepdim), dtype)
+    total = np.nansum(input._data, axis=dims, dtype=_accumulated(dtype._np), keepdims=keepdim)
+    out = make(total.astype(dtype._np, copy=False), dtype)
     if needs_grad(input):
         shape = input._data.shape
         mask = _const(~np.isnan(input._data), input)
@@ -742,11 +743,13 @@ def _reverse_cumsum(t, dim):
 @defop(inplace=True,
        signature="cumsum(Tensor input, int dim, *, ScalarType? dtype=None, Tensor? out=None)")
 def cumsum(input, dim, *, dtype=None):
-    """The running sum along ``dim``; integer and bool inputs give int64."""
+    """The running sum along ``dim``; integer and bool inputs give int64 (float16 and bfloat16
+    accumulate in float32, as torch)."""
     dtype = dtype or _int_to_long(input._dtype)
     a = input._data
     d = wrap_dim(dim, a.ndim)
-    out = make(np.add.accumulate(a, d, dtype._np) if a.ndim else a.astype(dtype._np), dtype)
+    running = np.add.accumulate(a, d, _accumulated(dtype._np)) if a.ndim else a.copy()
+    out = make(running.astype(dtype._np, copy=False), dtype)
     if needs_grad1(input):
         record("CumsumBackward0", (out,), (input,),
                lambda g: _reverse_cumsum(g, d) if g.ndim else g)
@@ -759,8 +762,9 @@ def cumprod(input, dim, *, dtype=None):
     """The running product along ``dim``; its gradient is exact where inputs are zero."""
     dtype = dtype or _int_to_long(input._dtype)
     d = wrap_dim(dim, input._data.ndim)
-    out = make(np.cumprod(input._data, axis=d if input._data.ndim else None, dtype=dtype._np)
-               .reshape(input._data.shape), dtype)
+    running = np.cumprod(input._data, axis=d if input._data.ndim else None,
+                         dtype=_accumulated(dtype._np))
+    out = make(running.astype(dtype._np, copy=False).reshape(input._data.shape), dtype)
     if needs_grad(input):
         record("CumprodBackward0", (out,), (input,),
                lambda g, x, out: _cumprod_backward(g, x, out, d) if g._data.size and g.ndim
