@@ -22,8 +22,9 @@ from .autograd.graph import record
 def _unsupported(*args, **kwargs):
     raise NotImplementedError(
         "Could not run this operator with arguments from the 'SparseCPU' backend: flambeau's "
-        "sparse COO tensors support construction, coalesce, to_dense, add/sub/mul by a scalar "
-        "or a sparse tensor, sum and products with a dense matrix; call .to_dense() first.")
+        "sparse COO tensors support construction, coalesce, to_dense, transpose, sums with "
+        "sparse or dense tensors, products with a scalar or a dense matrix, sum and softmax; "
+        "call .to_dense() first.")
 
 
 class _SparseShape:
@@ -110,7 +111,7 @@ class SparseTensor(Tensor):
                                ".coalesce() first")
         out = make(self._val, self._dtype)
         if needs_grad1(self):
-            record("ValuesBackward0", (out,), (self,), lambda g: _like(self, g._data))
+            record("ValuesBackward0", (out,), (self,), lambda g: _masked(self, g._data))
         return out
 
     def numpy(self, *, force=False):
@@ -118,7 +119,7 @@ class SparseTensor(Tensor):
                         "first.")
 
     def tolist(self):
-        self.numpy()
+        raise RuntimeError("Cannot access data pointer of Tensor that doesn't have storage")
 
     def __repr__(self, *, tensor_contents=None):
         from ._tensor_str import sparse_repr
@@ -132,8 +133,8 @@ class SparseTensor(Tensor):
             return self
         ind, val = _coalesce(self._ind, self._val)
         out = _make(ind, val, self.shape, True, self._dtype)
-        if needs_grad1(self):  # each entry's gradient is its coalesced entry's
-            record("CoalesceBackward0", (out,), (self,), _gather_backward, saved=(self,))
+        if needs_grad1(self):  # (the coalesced gradient stands for the entries summed)
+            record("CoalesceBackward0", (out,), (self,), _same)
         return out
 
     def to_dense(self, dtype=None, *, masked_grad=None):
@@ -159,7 +160,7 @@ class SparseTensor(Tensor):
     def clone(self, *, memory_format=None):
         out = _make(self._ind.copy(), self._val.copy(), self.shape, self._coalesced, self._dtype)
         if needs_grad1(self):
-            record("CloneBackward0", (out,), (self,), lambda g: g)
+            record("CloneBackward0", (out,), (self,), _same)
         return out
 
     def to(self, *args, **kwargs):
@@ -342,6 +343,10 @@ def _dense(s):
 def _gather(dense, ind):
     """The entries (or dense slices) of ``dense`` at each column of ``ind``."""
     return dense[tuple(ind)]
+
+
+def _same(g):
+    return g
 
 
 def _gather_backward(g, s):

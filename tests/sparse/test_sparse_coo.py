@@ -469,3 +469,15 @@ def test_sparse_adam_state_dict_round_trips_with_torch(tmp_path):
     for s_ours, s_theirs in zip(ours.state.values(), theirs.state.values()):
         assert s_ours["step"] == s_theirs["step"] == 5
         np.testing.assert_allclose(s_ours["exp_avg"].numpy(), s_theirs["exp_avg"].numpy())
+
+
+def test_values_gradient_through_coalesce_as_torch():
+    def run(lib):
+        s = lib.sparse_coo_tensor([[0, 1, 0]], [1., 2., 3.], (3,), requires_grad=True)
+        values = s.coalesce().values()
+        (values * lib.tensor([1., 2.])).sum().backward()
+        return s.grad, values.grad_fn.name()
+    (grad, node), (grad_t, node_t) = both(run)
+    assert node == node_t
+    assert_same_sparse(grad, grad_t)
+    raises_like(lambda: example(flambeau).tolist(), lambda: example(torch).tolist())
