@@ -19,7 +19,7 @@ from ..autograd.graph import record
 from ..return_types import return_type
 from ._util import needs_grad, needs_grad1, wrap_dim, wrap_dims
 from .pointwise import _Constant, log_add_exp
-from .registry import defop, type_name
+from .registry import OUT_DTYPE, defop, type_name
 
 _int64, _bool = _dtype.int64, _dtype.bool
 
@@ -473,7 +473,9 @@ def _amext(name, npfun):
         return out
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"The {name[1:]}imum over ``dim`` (all dims by default); ties share the gradient."
-    return defop(op, name=name, signature=f"{name}(Tensor input, int[1] dim=(), "
+    return defop(op, name=name, out_exact="Expected the dtype for input and out to match, but got "
+                 "{result._scalar_name} for input's dtype and {out._scalar_name} for out's dtype.",
+                 signature=f"{name}(Tensor input, int[1] dim=(), "
                                           "bool keepdim=False, *, Tensor? out=None)")
 
 
@@ -483,7 +485,7 @@ _aminmax = return_type("aminmax", ["min", "max"])
 
 
 @defop(signature="aminmax(Tensor input, *, int? dim=None, bool keepdim=False, "
-                  "Tensor[2]? out=None)")
+                  "Tensor[2]? out=None)", out_exact=OUT_DTYPE)
 def aminmax(input, *, dim=None, keepdim=False):
     """``return_types.aminmax(min, max)`` over ``dim`` (all elements by default)."""
     dims = reduce_dims(input, dim)
@@ -947,6 +949,8 @@ def _row_sum(x, d):
 
 def _softmax_forward(a, d, log):
     """softmax or log_softmax of array ``a`` along ``d``, the max shifted out first."""
+    if a.size == 0:
+        return np.empty(a.shape, a.dtype)
     if log and a.size <= _SOFTMAX_SMALL:
         return np.subtract(a, np.logaddexp.reduce(a, d, None, None, True), order="C")
     r = np.empty(a.shape, a.dtype)  # C-contiguous whatever the input's layout, as torch's

@@ -15,7 +15,7 @@ def _pair(a, requires_grad=True):
 
 CASES = [((700, 1000), 1, False), ((3, 40, 2000), -1, False), ((5, 200, 300), 1, False),
          ((300, 200), 1, True), ((1, 18), 1, False), ((4, 6), 0, False), ((), 0, False),
-         ((7,), 0, False)]
+         ((7,), 0, False), ((5, 0, 0), -1, False), ((0, 3), 1, False)]
 
 
 @pytest.mark.parametrize("name", ["softmax", "log_softmax"])

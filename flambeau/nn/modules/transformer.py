@@ -9,7 +9,7 @@ norm, from ``TransformerEncoder`` in eval mode without autograd).
 import copy
 import warnings
 
-from ... import _dtype, full, is_grad_enabled
+from ... import _dtype, arange, full, is_grad_enabled
 from .. import functional as F
 from ..init import xavier_uniform_
 from .activation import GELU, MultiheadAttention, ReLU
@@ -151,26 +151,36 @@ class TransformerEncoder(Module):
         first = self.layers[0]
         is_causal = _detect_is_causal_mask(mask, is_causal,
                                            _get_seq_len(src, first.self_attn.batch_first))
+        padded = self._nested_padding(src, mask, src_key_padding_mask)
+        if padded is not None:  # the layers see each sequence's first lengths[i] positions
+            src_key_padding_mask = F._canonical_mask(padded, "src_key_padding_mask", None, "",
+                                                     src.dtype, False)
         output = src
         for mod in self.layers:
             output = mod(output, src_mask=mask, is_causal=is_causal,
                          src_key_padding_mask=src_key_padding_mask)
-        if self._as_nested(src, mask, src_key_padding_mask):
-            output = output.masked_fill((src_key_padding_mask != 0).unsqueeze(-1), 0.0)
+        if padded is not None:
+            output = output.masked_fill(padded.unsqueeze(-1), 0.0)
         if self.norm is not None:
             output = self.norm(output)
         return output
 
-    def _as_nested(self, src, mask, padding):
-        """Whether torch would run this call on nested tensors (padded positions give 0)."""
+    def _nested_padding(self, src, mask, padding):
+        """None, or the bool padding mask of the nested tensor torch would run this call on:
+        each sequence's first ``lengths[i]`` positions (``lengths[i]`` its unpadded ones)
+        are kept, the others give 0. A padding mask that is not left-aligned is refused with
+        ``mask_check``; without it, torch takes the first positions all the same."""
         if not getattr(self, "use_nested_tensor", False) or self.layers[0].training or \
                 src.dim() != 3 or padding is None or mask is not None:
-            return False
+            return None
         if is_grad_enabled() and (src.requires_grad or any(
                 p.requires_grad for p in self.layers[0].parameters())):
-            return False
-        valid = (padding == 0).to(_dtype.int64)  # left-aligned: valid positions come first
-        return bool((valid[:, 1:] <= valid[:, :-1]).all())
+            return None
+        valid = (padding == 0).to(_dtype.int64)
+        if getattr(self, "mask_check", True) and not bool((valid[:, 1:] <= valid[:, :-1]).all()):
+            return None
+        positions = arange(padding.shape[1], device=padding.device)
+        return positions >= valid.sum(1, keepdim=True)
 
 
 def _why_not_nested(layer):
