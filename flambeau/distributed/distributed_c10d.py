@@ -462,11 +462,39 @@ def _check_op(op, tensors):
 
 # -------------------------------------------------------------- collectives
 
+_SMALL = 1 << 16  # bytes: below, one rank reduces everything; above, each rank a piece
+
+
 def _all_reduce_arrays(pg, arrays, op, inplace=False):
-    """``arrays`` reduced over ``pg``: the same values on every rank (the first rank reduces
-    into its own ``arrays`` when ``inplace``)."""
-    gathered = pg._gather(0, arrays)
-    return pg._bcast(0, None if gathered is None else _reduced(gathered, op, pg.size(), inplace))
+    """``arrays`` reduced over ``pg`` in rank order: the same values on every rank (written
+    into ``arrays`` themselves when ``inplace`` and they are contiguous). Large arrays are cut
+    in ``pg.size()`` pieces: rank r reduces piece r of everyone's and sends it to the others,
+    so every connection carries data both ways at once."""
+    n, me = pg.size(), pg.rank()
+    if sum(a.nbytes for a in arrays) < _SMALL:
+        gathered = pg._gather(0, arrays)
+        return pg._bcast(0, None if gathered is None else _reduced(gathered, op, n, inplace))
+    out = [a if inplace and a.flags.c_contiguous else np.array(a, order="C") for a in arrays]
+    bounds = [np.linspace(0, a.size, n + 1).astype(int) for a in out]
+
+    def piece(r):
+        return [a.reshape(-1)[b[r]:b[r + 1]] for a, b in zip(out, bounds)]
+    for r in range(n):
+        if r != me:
+            pg._send(r, piece(r))
+    mine = piece(me)
+    contributions = [mine if r == me else pg._recv(r)[1] for r in range(n)]
+    for target, value in zip(mine, _reduced(contributions, op, n, inplace=True)):
+        if value is not target:
+            np.copyto(target, value)
+    for r in range(n):
+        if r != me:
+            pg._send(r, mine)
+    for r in range(n):
+        if r != me:
+            for target, value in zip(piece(r), pg._recv(r)[1]):
+                np.copyto(target, value)
+    return out
 
 
 def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):

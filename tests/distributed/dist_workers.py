@@ -85,6 +85,9 @@ def collectives(rank, world_size, url, folder):
         if work is not None:
             out["avg_wait"] = work.wait()
         out[op] = t.numpy()
+    big = flambeau.arange(100_003.0) * (rank + 1)  # reduced in pieces, one a rank
+    dist.all_reduce(big, op=dist.ReduceOp.AVG)
+    out["big"] = big.numpy()
     ints = flambeau.tensor([6, 5, 3]) + rank
     dist.all_reduce(ints, op=dist.ReduceOp.BAND)
     out["BAND"] = ints.numpy()

@@ -27,6 +27,8 @@ def test_collectives_on_three_ranks(tmp_path):
         np.testing.assert_array_equal(out["SUM"], sum(base))
         np.testing.assert_allclose(out["AVG"], sum(base) / n)
         assert out["avg_wait"] is True
+        np.testing.assert_array_equal(out["big"], ranks[0]["big"])  # the very same values
+        np.testing.assert_allclose(out["big"], np.arange(100_003.0) * (n + 1) / 2, rtol=1e-6)
         np.testing.assert_array_equal(out["MAX"], base[-1])
         np.testing.assert_array_equal(out["MIN"], base[0])
         np.testing.assert_array_equal(out["PRODUCT"], np.prod(base, axis=0))
