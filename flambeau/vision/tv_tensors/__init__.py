@@ -1,5 +1,6 @@
 """torchvision.tv_tensors: tensor subclasses that tell ``transforms.v2`` what a tensor holds
-(Image, Video, Mask, BoundingBoxes with their format and canvas size). Operations on them
+(Image, Video, Mask, BoundingBoxes with their format and canvas size, KeyPoints with their
+canvas size). Operations on them
 return plain tensors, except clone/to/detach and friends, which keep the subclass."""
 from enum import Enum
 
@@ -7,8 +8,8 @@ import flambeau
 from .._pil import is_pil_image
 from ... import _naming
 
-__all__ = ["TVTensor", "Image", "Video", "Mask", "BoundingBoxes", "BoundingBoxFormat", "wrap",
-           "is_rotated_bounding_format"]
+__all__ = ["TVTensor", "Image", "Video", "Mask", "BoundingBoxes", "BoundingBoxFormat", "KeyPoints",
+           "wrap", "is_rotated_bounding_format"]
 
 
 class TVTensor(flambeau.Tensor):
@@ -162,6 +163,33 @@ class BoundingBoxes(TVTensor):
     def __repr__(self):
         return self._make_repr(format=self.format, canvas_size=self.canvas_size,
                                clamping_mode=self.clamping_mode)
+
+
+class KeyPoints(TVTensor):
+    """``[..., 2]`` points (x, y) on an image of ``canvas_size`` (height, width): polylines,
+    polygons, skeletons; a 1-d input is one point."""
+
+    @classmethod
+    def _wrap(cls, tensor, *, canvas_size, check_dims=True):
+        if check_dims:
+            if tensor.ndim == 1:
+                tensor = tensor.unsqueeze(0)
+            elif tensor.shape[-1] != 2:
+                raise ValueError(f"Expected a tensor of shape (..., 2), not {tensor.shape}")
+        points = flambeau.Tensor._make_subclass(cls, tensor, tensor.requires_grad)
+        points.canvas_size = canvas_size
+        return points
+
+    @classmethod
+    def wrap(cls, tensor, like, **kwargs):
+        return cls._wrap(tensor, canvas_size=kwargs.get("canvas_size", like.canvas_size))
+
+    def __new__(cls, data, *, canvas_size, dtype=None, device=None, requires_grad=None):
+        tensor = cls._to_tensor(data, dtype, device, requires_grad)
+        return cls._wrap(tensor, canvas_size=canvas_size)
+
+    def __repr__(self):
+        return self._make_repr(canvas_size=self.canvas_size)
 
 
 def wrap(wrappee, *, like, **kwargs):

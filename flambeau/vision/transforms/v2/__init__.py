@@ -13,7 +13,7 @@ from ._meta import *  # noqa: F401,F403
 from ._misc import *  # noqa: F401,F403
 from ._transform import Transform, check_type, has_all, has_any, query_chw, query_size
 from ._type_conversion import *  # noqa: F401,F403
-from ._utils import get_bounding_boxes
+from ._utils import get_bounding_boxes, get_keypoints
 from ._auto_augment import *  # noqa: F401,F403
 
 

@@ -34,7 +34,7 @@ class RandomErasing(_RandomApplyTransform):
         self.inplace = inplace
 
     def _call_kernel(self, functional, inpt, *args, **kwargs):
-        if isinstance(inpt, (tv_tensors.BoundingBoxes, tv_tensors.Mask)):
+        if isinstance(inpt, (tv_tensors.BoundingBoxes, tv_tensors.KeyPoints, tv_tensors.Mask)):
             warnings.warn(f"{type(self).__name__}() is currently passing through inputs of type "
                           f"tv_tensors.{type(inpt).__name__}. This will likely change in the "
                           "future.")
@@ -80,8 +80,8 @@ class _BaseMixUpCutMix(Transform):
         inputs = inputs if len(inputs) > 1 else inputs[0]
         flat_inputs, rebuild = tree_flatten(inputs)
         needs = self._needs_transform_list(flat_inputs)
-        if any(is_pil_image(x) or isinstance(x, (tv_tensors.BoundingBoxes, tv_tensors.Mask))
-               for x in flat_inputs):
+        if any(is_pil_image(x) or isinstance(x, (tv_tensors.BoundingBoxes, tv_tensors.Mask,
+                                                  tv_tensors.KeyPoints)) for x in flat_inputs):
             raise ValueError(f"{type(self).__name__}() does not support PIL images, bounding "
                              "boxes, keypoints and masks.")
         labels = self._labels_getter(inputs)

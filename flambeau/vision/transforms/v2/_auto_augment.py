@@ -40,7 +40,8 @@ class _AutoAugmentBase(Transform):
             if need and (isinstance(inpt, (tv_tensors.Image, tv_tensors.Video))
                          or is_pure_tensor(inpt) or is_pil_image(inpt)):
                 found.append(k)
-            elif isinstance(inpt, (tv_tensors.BoundingBoxes, tv_tensors.Mask)):
+            elif isinstance(inpt, (tv_tensors.BoundingBoxes, tv_tensors.Mask,
+                                   tv_tensors.KeyPoints)):
                 raise TypeError(f"Inputs of type {type(inpt).__name__} are not supported by "
                                 f"{type(self).__name__}()")
         if not found:

@@ -1,9 +1,10 @@
-"""v2 transforms of bounding-box metadata: format conversion, clamping, clamping mode."""
+"""v2 transforms of bounding-box metadata (format conversion, clamping, clamping mode) and the
+clamping of keypoints."""
 from ... import tv_tensors
 from . import functional as F
 from ._transform import Transform
 
-__all__ = ["ClampBoundingBoxes", "ConvertBoundingBoxFormat", "SetClampingMode"]
+__all__ = ["ClampBoundingBoxes", "ClampKeyPoints", "ConvertBoundingBoxFormat", "SetClampingMode"]
 
 
 class ConvertBoundingBoxFormat(Transform):
@@ -40,3 +41,10 @@ class SetClampingMode(Transform):
     def transform(self, inpt, params):
         return tv_tensors.wrap(F._plain(inpt).clone(), like=inpt,
                                clamping_mode=self.clamping_mode)
+
+
+class ClampKeyPoints(Transform):
+    _transformed_types = (tv_tensors.KeyPoints,)
+
+    def transform(self, inpt, params):
+        return F.clamp_keypoints(inpt)

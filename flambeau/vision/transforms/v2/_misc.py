@@ -1,4 +1,4 @@
-"""v2 Lambda, Normalize, GaussianBlur, ToDtype and SanitizeBoundingBoxes."""
+"""v2 Lambda, Normalize, GaussianBlur, ToDtype, SanitizeBoundingBoxes and SanitizeKeyPoints."""
 import flambeau
 from ..._pil import is_pil_image
 from ... import tv_tensors
@@ -6,11 +6,11 @@ from ..transforms import GaussianBlur as _GaussianBlurV1, _uniform
 from ..transforms import LinearTransformation as _LinearTransformationV1
 from . import functional as F
 from ._transform import Transform, is_pure_tensor, tree_flatten
-from ._utils import get_bounding_boxes, labels_getter as _parse_labels_getter
+from ._utils import get_bounding_boxes, get_keypoints, labels_getter as _parse_labels_getter
 
 __all__ = ["ConvertImageDtype", "GaussianBlur", "GaussianNoise", "Identity", "Lambda",
-           "LinearTransformation", "Normalize", "SanitizeBoundingBoxes", "ToDtype",
-           "UniformTemporalSubsample"]
+           "LinearTransformation", "Normalize", "SanitizeBoundingBoxes", "SanitizeKeyPoints",
+           "ToDtype", "UniformTemporalSubsample"]
 
 
 class Identity(Transform):
@@ -99,17 +99,11 @@ class ToDtype(Transform):
         return F.to_dtype(inpt, dtype=dtype, scale=self.scale)
 
 
-class SanitizeBoundingBoxes(Transform):
-    """Drops the boxes smaller than ``min_size`` / ``min_area`` or outside the canvas, with
-    their labels and masks."""
+class _Sanitize(Transform):
+    """Drops the invalid entries of the sample's boxes or points (``_find``, ``_valid``) and
+    the same entries of its labels (``labels_getter``) and of ``_kept`` tv_tensors."""
 
-    def __init__(self, min_size=1.0, min_area=1.0, labels_getter="default"):
-        super().__init__()
-        if min_size < 1:
-            raise ValueError(f"min_size must be >= 1, got {min_size}.")
-        if min_area < 1:
-            raise ValueError(f"min_area must be >= 1, got {min_area}.")
-        self.min_size, self.min_area = min_size, min_area
+    def _set_labels_getter(self, labels_getter):
         self.labels_getter = labels_getter
         self._labels_getter = _parse_labels_getter(labels_getter)
 
@@ -128,26 +122,63 @@ class SanitizeBoundingBoxes(Transform):
             else:
                 raise ValueError(message.format(type(labels)))
         flat_inputs, rebuild = tree_flatten(inputs)
-        boxes = get_bounding_boxes(flat_inputs)
+        subject = self._find(flat_inputs)
         for label in labels or ():
-            if boxes.shape[0] != label.shape[0]:
-                raise ValueError(f"Number of boxes (shape={boxes.shape}) and must match the "
-                                 f"number of labels.Found labels with shape={label.shape}).")
-        _, valid = F.sanitize_bounding_boxes(boxes, min_size=self.min_size,
-                                             min_area=self.min_area)
-        params = dict(valid=valid, labels=labels)
+            if subject.shape[0] != label.shape[0]:
+                raise ValueError(self._mismatch.format(subject.shape, label.shape))
+        params = dict(valid=self._valid(subject), labels=labels)
         return rebuild([self.transform(inpt, params) for inpt in flat_inputs])
 
     def transform(self, inpt, params):
         is_label = params["labels"] is not None and any(inpt is label
                                                         for label in params["labels"])
-        if not (is_label or isinstance(inpt, (tv_tensors.BoundingBoxes, tv_tensors.Mask))):
+        if not (is_label or isinstance(inpt, self._kept)):
             return inpt
         try:
             output = F._plain(inpt)[params["valid"]]
         except IndexError:
             return inpt
         return output if is_label else tv_tensors.wrap(output, like=inpt)
+
+
+class SanitizeBoundingBoxes(_Sanitize):
+    """Drops the boxes smaller than ``min_size`` / ``min_area`` or outside the canvas, with
+    their labels and masks."""
+    _kept = (tv_tensors.BoundingBoxes, tv_tensors.Mask)
+    _mismatch = ("Number of boxes (shape={}) and must match the number of labels.Found labels "
+                 "with shape={}).")
+
+    def __init__(self, min_size=1.0, min_area=1.0, labels_getter="default"):
+        super().__init__()
+        if min_size < 1:
+            raise ValueError(f"min_size must be >= 1, got {min_size}.")
+        if min_area < 1:
+            raise ValueError(f"min_area must be >= 1, got {min_area}.")
+        self.min_size, self.min_area = min_size, min_area
+        self._set_labels_getter(labels_getter)
+
+    _find = staticmethod(get_bounding_boxes)
+
+    def _valid(self, boxes):
+        return F.sanitize_bounding_boxes(boxes, min_size=self.min_size,
+                                         min_area=self.min_area)[1]
+
+
+class SanitizeKeyPoints(_Sanitize):
+    """Drops the points (or, for ``[N, ..., 2]`` points, the groups) outside the canvas, with
+    their labels (none unless ``labels_getter`` is given)."""
+    _kept = (tv_tensors.KeyPoints,)
+    _mismatch = ("Number of kepyoints (shape={}) must match the number of labels.Found labels "
+                 "with shape={}).")
+
+    def __init__(self, labels_getter=None):
+        super().__init__()
+        self._set_labels_getter(labels_getter)
+
+    _find = staticmethod(get_keypoints)
+
+    def _valid(self, points):
+        return F.sanitize_keypoints(points)[1]
 
 
 class ConvertImageDtype(Transform):

@@ -55,13 +55,14 @@ def has_all(flat_inputs, *types):
 
 
 def query_size(flat_inputs):
-    """The one ``(height, width)`` of the sample's images, videos, masks and boxes."""
+    """The one ``(height, width)`` of the sample's images, videos, masks, boxes and points."""
     sizes = {tuple(F.get_size(inpt)) for inpt in flat_inputs
              if isinstance(inpt, (tv_tensors.Image, tv_tensors.Video, tv_tensors.Mask,
-                                  tv_tensors.BoundingBoxes)) or is_pure_tensor(inpt)
-             or is_pil_image(inpt)}
+                                  tv_tensors.BoundingBoxes, tv_tensors.KeyPoints))
+             or is_pure_tensor(inpt) or is_pil_image(inpt)}
     if not sizes:
-        raise TypeError("No image, video, mask or bounding box was found in the sample")
+        raise TypeError("No image, video, mask, bounding box of keypoint was found in the "
+                        "sample")
     if len(sizes) > 1:
         raise ValueError(f"Found multiple HxW dimensions in the sample: "
                          f"{sorted(sizes)}")

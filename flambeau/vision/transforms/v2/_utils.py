@@ -81,3 +81,10 @@ def get_bounding_boxes(flat_inputs):
         if isinstance(inpt, tv_tensors.BoundingBoxes):
             return inpt
     raise ValueError("No bounding boxes were found in the sample")
+
+
+def get_keypoints(flat_inputs):
+    for inpt in flat_inputs:
+        if isinstance(inpt, tv_tensors.KeyPoints):
+            return inpt
+    raise ValueError("No keypoints were found in the sample")

@@ -4,6 +4,7 @@ kernels (masks with nearest sampling), bounding boxes moved with the pixels and 
 their new canvas size. A tv_tensor type an operation does not handle raises TypeError here and
 passes through unchanged inside a v2 transform."""
 import io
+import math
 import numbers
 
 import numpy as np
@@ -29,7 +30,7 @@ __all__ = ["InterpolationMode", "center_crop", "convert_bounding_box_format", "c
            "elastic_transform", "get_image_num_channels", "get_image_size", "get_num_channels",
            "is_pure_tensor", "permute_channels", "sanitize_bounding_boxes", "to_tensor",
            "gaussian_noise", "get_num_frames", "uniform_temporal_subsample", "register_kernel",
-           "jpeg"]
+           "jpeg", "clamp_keypoints", "sanitize_keypoints"]
 
 pil_to_tensor, to_pil_image = F1.pil_to_tensor, F1.to_pil_image
 
@@ -56,10 +57,10 @@ def _nearest_mask(kernel):
     return run
 
 
-def _dispatcher(image, boxes=None, mask=None, videos=True, fold=True):
+def _dispatcher(image, boxes=None, mask=None, videos=True, fold=True, points=None):
     """The functional for ``image`` (PIL images and image tensors, leading dimensions folded
-    into one unless not ``fold``), ``boxes`` (a kernel taking and returning BoundingBoxes) and
-    ``mask`` (default: none)."""
+    into one unless not ``fold``), ``boxes`` and ``points`` (kernels taking and returning
+    BoundingBoxes and KeyPoints) and ``mask`` (default: none)."""
     run = (lambda img, args, kwargs: _batched(image, img, args, kwargs)) if fold else \
         (lambda img, args, kwargs: image(img, *args, **kwargs))
 
@@ -73,6 +74,10 @@ def _dispatcher(image, boxes=None, mask=None, videos=True, fold=True):
             if boxes is None:
                 raise _unsupported(functional, inpt)
             return boxes(inpt, *args, **kwargs)
+        if isinstance(inpt, tv_tensors.KeyPoints):
+            if points is None:
+                raise _unsupported(functional, inpt)
+            return points(inpt, *args, **kwargs)
         if isinstance(inpt, tv_tensors.Mask):
             if mask is None:
                 raise _unsupported(functional, inpt)
@@ -89,9 +94,11 @@ def _dispatcher(image, boxes=None, mask=None, videos=True, fold=True):
 
     functional.kernels = {}
     functional.types = ["Image", "Tensor", "PIL.Image.Image"] + ["Mask"] * (mask is not None) + \
-        ["BoundingBoxes"] * (boxes is not None) + ["Video"] * videos
+        ["KeyPoints"] * (points is not None) + ["BoundingBoxes"] * (boxes is not None) + \
+        ["Video"] * videos
     functional.handles = lambda inpt: _registered(functional, inpt) is not None or not (
         (boxes is None and isinstance(inpt, tv_tensors.BoundingBoxes))
+        or (points is None and isinstance(inpt, tv_tensors.KeyPoints))
         or (mask is None and isinstance(inpt, tv_tensors.Mask))
         or (isinstance(inpt, tv_tensors.TVTensor) and not isinstance(inpt, _BUILTIN))
         or not (isinstance(inpt, flambeau.Tensor) or is_pil_image(inpt)))
@@ -117,7 +124,8 @@ def _batched(kernel, img, args, kwargs):
     return out.reshape(*img.shape[:-3], *out.shape[-3:])
 
 
-_BUILTIN = (tv_tensors.Image, tv_tensors.Video, tv_tensors.Mask, tv_tensors.BoundingBoxes)
+_BUILTIN = (tv_tensors.Image, tv_tensors.Video, tv_tensors.Mask, tv_tensors.BoundingBoxes,
+            tv_tensors.KeyPoints)
 
 
 def _registered(functional, inpt):
@@ -323,32 +331,59 @@ def _resized_crop_boxes(boxes, top, left, height, width, size, interpolation=Non
     return _resize_boxes(_crop_boxes(boxes, top, left, height, width), size)
 
 
-def _affine_boxes(boxes, angle, translate, scale, shear, center=None, expand=False):
-    """The boxes holding the moved corners of each box (clamped to the new canvas)."""
+def _affine_matrix(center, angle, translate, scale, shear, inverted=True):
+    """v1's ``_inverse_affine_matrix`` as v2 computes it (other roundings, other bits)."""
+    rot, sx, sy = math.radians(angle), math.radians(shear[0]), math.radians(shear[1])
+    (cx, cy), (tx, ty) = center, translate
+    a = math.cos(rot - sy) / math.cos(sy)
+    b = -(a * math.tan(sx) + math.sin(rot))
+    c = math.sin(rot - sy) / math.cos(sy)
+    d = math.cos(rot) - c * math.tan(sx)
+    if inverted:
+        m = [d / scale, -b / scale, 0.0, -c / scale, a / scale, 0.0]
+        m[2] += cx - m[0] * (cx + tx) - m[1] * (cy + ty)
+        m[5] += cy - m[3] * (cx + tx) - m[4] * (cy + ty)
+    else:
+        m = [a * scale, b * scale, 0.0, c * scale, d * scale, 0.0]
+        m[2] += cx + tx - m[0] * cx - m[1] * cy
+        m[5] += cy + ty - m[3] * cx - m[4] * cy
+    return m
+
+
+def _affine_points(points, canvas_size, angle, translate, scale, shear, center, expand):
+    """``(N, 2)`` float points moved by the affine map, and the canvas they are on: with
+    ``expand``, moved so that the moved image frame starts at 0, on a canvas that holds it."""
     if isinstance(shear, numbers.Number):
         shear = [shear, 0.0]
     shear = list(shear) * (2 if len(shear) == 1 else 1)
-    height, width = boxes.canvas_size
+    height, width = canvas_size
     center = [width * 0.5, height * 0.5] if center is None else [float(c) for c in center]
-    angle = float(angle)
+    args = (center, float(angle), list(translate), scale, shear)
+    matrix = np.array(_affine_matrix(*args, inverted=False), points.dtype)
+    matrix = matrix.reshape(2, 3).T
+    moved = _homogeneous(points, matrix)
+    if not expand:
+        return moved, canvas_size
+    frame = np.array([[0.0, 0.0], [0.0, height], [width, height], [width, 0.0]], points.dtype)
+    moved -= _homogeneous(frame, matrix).min(axis=0)
+    new_width, new_height = F_t._affine_output_size(_affine_matrix(*args), width, height)
+    return moved, (new_height, new_width)
 
+
+def _homogeneous(points, matrix):
+    """``[x, y, 1] @ matrix`` for ``(N, 2)`` points and a ``(3, k)`` matrix, summed left to
+    right as torch's product of such small matrices rounds."""
+    return points[:, :1] * matrix[0] + points[:, 1:] * matrix[1] + matrix[2]
+
+
+def _affine_boxes(boxes, angle, translate, scale, shear, center=None, expand=False):
+    """The boxes holding the moved corners of each box (clamped to the new canvas)."""
     def move(xyxy):
-        forward = F1._inverse_affine_matrix(center, angle, list(translate), scale, shear,
-                                            inverted=False)
-        matrix = np.array(forward, xyxy.dtype).reshape(2, 3).T
         corners = xyxy[:, [[0, 1], [2, 1], [2, 3], [0, 3]]].reshape(-1, 2)
-        moved = (np.concatenate([corners, np.ones_like(corners[:, :1])], -1) @ matrix)
+        moved, canvas = _affine_points(corners, boxes.canvas_size, angle, translate, scale,
+                                       shear, center, expand)
         moved = moved.reshape(-1, 4, 2)
-        out = np.concatenate([moved.min(axis=1), moved.max(axis=1)], axis=1)
-        canvas = boxes.canvas_size
-        if expand:
-            frame = np.array([[0.0, 0.0, 1.0], [0.0, height, 1.0], [width, height, 1.0],
-                              [width, 0.0, 1.0]], xyxy.dtype) @ matrix
-            out -= np.tile(frame.min(axis=0), 2)
-            inverse = F1._inverse_affine_matrix(center, angle, list(translate), scale, shear)
-            new_width, new_height = F_t._affine_output_size(inverse, width, height)
-            canvas = (new_height, new_width)
-        return out, canvas
+        return np.concatenate([moved.min(axis=1), moved.max(axis=1)], axis=1), canvas
     return _boxes_op(boxes, move, clamp=True)
 
 
@@ -356,54 +391,74 @@ def _perspective_boxes(boxes, startpoints, endpoints, interpolation=None, fill=N
                        coefficients=None):
     """The boxes holding each box's corners moved by the perspective (the inverse of the
     coefficients, which map output to input pixels)."""
+    inverse = _perspective_inverse(startpoints, endpoints, coefficients, "bounding boxes")
+
+    def move(xyxy):
+        dtype = xyxy.dtype if xyxy.dtype.kind == "f" else np.float32
+        corners = xyxy[:, [[0, 1], [2, 1], [2, 3], [0, 3]]].reshape(-1, 2).astype(dtype)
+        moved = _perspective_points(corners, inverse, dtype).reshape(-1, 4, 2)
+        return np.concatenate([moved.min(axis=1), moved.max(axis=1)], axis=1), boxes.canvas_size
+    return _boxes_op(boxes, move, clamp=True)
+
+
+def _perspective_inverse(startpoints, endpoints, coefficients, what):
+    """The coefficients of the perspective mapping input to output pixels (the inverse of the
+    given ones, which map output to input), as torchvision computes them."""
     c = _coefficients(startpoints, endpoints, coefficients)
     denom = c[0] * c[4] - c[1] * c[3]
     if denom == 0:
         raise RuntimeError(f"Provided perspective_coeffs {c} can not be inverted to transform "
-                           f"bounding boxes. Denominator is zero, denom={denom}")
-    inverse = [(c[4] - c[5] * c[7]) / denom, (-c[1] + c[2] * c[7]) / denom,
-               (c[1] * c[5] - c[2] * c[4]) / denom, (-c[3] + c[5] * c[6]) / denom,
-               (c[0] - c[2] * c[6]) / denom, (-c[0] * c[5] + c[2] * c[3]) / denom,
-               (-c[4] * c[6] + c[3] * c[7]) / denom, (-c[0] * c[7] + c[1] * c[6]) / denom]
+                           f"{what}. Denominator is zero, denom={denom}")
+    return [(c[4] - c[5] * c[7]) / denom, (-c[1] + c[2] * c[7]) / denom,
+            (c[1] * c[5] - c[2] * c[4]) / denom, (-c[3] + c[5] * c[6]) / denom,
+            (c[0] - c[2] * c[6]) / denom, (-c[0] * c[5] + c[2] * c[3]) / denom,
+            (-c[4] * c[6] + c[3] * c[7]) / denom, (-c[0] * c[7] + c[1] * c[6]) / denom]
 
-    def move(xyxy):
-        dtype = xyxy.dtype if xyxy.dtype.kind == "f" else np.float32
-        numer = np.array([inverse[0:3], inverse[3:6]], dtype)
-        denominator = np.array([inverse[6], inverse[7], 1.0], dtype)
-        corners = xyxy[:, [[0, 1], [2, 1], [2, 3], [0, 3]]].reshape(-1, 2).astype(dtype)
-        points = np.concatenate([corners, np.ones_like(corners[:, :1])], -1)
-        moved = ((points @ numer.T) / (points @ denominator)[:, None]).reshape(-1, 4, 2)
-        return np.concatenate([moved.min(axis=1), moved.max(axis=1)], axis=1), boxes.canvas_size
-    return _boxes_op(boxes, move, clamp=True)
+
+def _perspective_points(points, inverse, dtype):
+    """``(N, 2)`` points moved by the perspective ``inverse``, computed in ``dtype``."""
+    numer = np.array([inverse[0:3], inverse[3:6]], dtype).T
+    denominator = np.array([[inverse[6]], [inverse[7]], [1.0]], dtype)
+    return _homogeneous(points, numer) / _homogeneous(points, denominator)
 
 
 def _elastic_boxes(boxes, displacement, interpolation=None, fill=None):
     """Each corner moved by the displacement found at its (ceiled) pixel; the boxes holding
     the moved corners."""
-    height, width = boxes.canvas_size
-    expected = (1, height, width, 2)
+    _check_displacement(displacement, boxes.canvas_size)
+
+    def move(xyxy):
+        dtype = xyxy.dtype if boxes.is_floating_point() else np.dtype(np.float32)
+        corners = np.ceil(xyxy[:, [[0, 1], [2, 1], [2, 3], [0, 3]]].reshape(-1, 2))
+        moved = _elastic_points(corners.astype(np.int64), displacement, boxes.canvas_size,
+                                dtype).reshape(-1, 4, 2)
+        out = np.concatenate([moved.min(axis=1), moved.max(axis=1)], axis=1)
+        return (out if boxes.is_floating_point() else np.trunc(out)), boxes.canvas_size
+    return _boxes_op(boxes, move, clamp=True)
+
+
+def _check_displacement(displacement, canvas_size):
+    expected = (1, canvas_size[0], canvas_size[1], 2)
     if not isinstance(displacement, flambeau.Tensor):
         raise TypeError("Argument displacement should be a Tensor")
     if tuple(displacement.shape) != expected:
         raise ValueError(f"Argument displacement shape should be {expected}, but given "
                          f"{displacement.shape}")
 
-    def move(xyxy):
-        dtype = xyxy.dtype if boxes.is_floating_point() else np.dtype(np.float32)
-        xs, ys = (flambeau.linspace((-n + 1) / n, (n - 1) / n, n, dtype=flambeau.float64 if
-                                    dtype == np.float64 else flambeau.float32).numpy()
-                  for n in (width, height))
-        grid = np.empty((height, width, 2), dtype)
-        grid[..., 0], grid[..., 1] = xs, ys[:, None]
-        grid -= displacement.numpy()[0].astype(dtype)
-        corners = np.ceil(xyxy[:, [[0, 1], [2, 1], [2, 3], [0, 3]]].reshape(-1, 2))
-        ix = corners[:, 0].astype(np.int64).clip(0, width - 1)
-        iy = corners[:, 1].astype(np.int64).clip(0, height - 1)
-        scale = dtype.type(0.5) * np.array([width, height], dtype)
-        moved = ((grid[iy, ix] + dtype.type(1)) * scale - dtype.type(0.5)).reshape(-1, 4, 2)
-        out = np.concatenate([moved.min(axis=1), moved.max(axis=1)], axis=1)
-        return (out if boxes.is_floating_point() else np.trunc(out)), boxes.canvas_size
-    return _boxes_op(boxes, move, clamp=True)
+
+def _elastic_points(pixels, displacement, canvas_size, dtype):
+    """Where the elastic displacement sends the integer ``(N, 2)`` points ``pixels`` (clipped
+    to the canvas): the inverted displacement at that pixel, in pixel coordinates."""
+    height, width = canvas_size
+    xs, ys = (flambeau.linspace((-n + 1) / n, (n - 1) / n, n, dtype=flambeau.float64 if
+                                dtype == np.float64 else flambeau.float32).numpy()
+              for n in (width, height))
+    grid = np.empty((height, width, 2), dtype)
+    grid[..., 0], grid[..., 1] = xs, ys[:, None]
+    grid -= displacement.numpy()[0].astype(dtype)
+    ix, iy = pixels[:, 0].clip(0, width - 1), pixels[:, 1].clip(0, height - 1)
+    scale = dtype.type(0.5) * np.array([width, height], dtype)
+    return (grid[iy, ix] + dtype.type(1)) * scale - dtype.type(0.5)
 
 
 def _rotate_boxes(boxes, angle, interpolation=None, expand=False, center=None, fill=None):
@@ -413,6 +468,120 @@ def _rotate_boxes(boxes, angle, interpolation=None, expand=False, center=None, f
 def _affine_boxes_kernel(boxes, angle, translate, scale, shear, interpolation=None, fill=None,
                          center=None):
     return _affine_boxes(boxes, angle, translate, scale, shear, center)
+
+
+# ---- keypoints ----
+
+def _points_op(points, move):
+    """``move((N, 2) array) -> (array, canvas_size)`` on the coordinates of KeyPoints of any
+    shape, cast back to their dtype (integer points truncated, as torchvision casts them)."""
+    array = _plain(points).numpy()
+    out, canvas = move(array.reshape(-1, 2))
+    out = np.ascontiguousarray(out.astype(array.dtype, copy=False).reshape(array.shape))
+    return tv_tensors.wrap(flambeau.from_numpy(out), like=points, canvas_size=tuple(canvas))
+
+
+def _float_points(points):
+    """The float dtype torchvision moves points in: theirs, or float32 for integer points."""
+    dtype = _plain(points).numpy().dtype
+    return dtype if dtype.kind == "f" else np.dtype(np.float32)
+
+
+def _flip_points(axis):
+    """The kernel mirroring points in x (``axis`` 0) or y (1): ``size - 1 - coordinate``."""
+    def flip(points):
+        def move(xy):
+            xy = xy.copy()
+            xy[:, axis] = (points.canvas_size[1 - axis] - 1) - xy[:, axis]
+            return xy, points.canvas_size
+        return _points_op(points, move)
+    return flip
+
+
+def _resize_points(points, size, interpolation=None, max_size=None, antialias=None):
+    def move(xy):
+        new = _resized_canvas(points.canvas_size, size, max_size)
+        if new == tuple(points.canvas_size):
+            return xy, new
+        ratios = np.array([new[1] / points.canvas_size[1], new[0] / points.canvas_size[0]],
+                          np.float32)  # torchvision's float32 tensor of the ratios
+        dtype = np.result_type(xy.dtype, np.float32) if xy.dtype.kind == "f" else np.float32
+        return xy.astype(dtype) * ratios.astype(dtype), new
+    return _points_op(points, move)
+
+
+def _crop_points(points, top, left, height, width):
+    return _points_op(points, lambda xy: (xy - np.array([left, top], xy.dtype), (height, width)))
+
+
+def _center_crop_points(points, output_size):
+    return _crop_points(points, *_crop_anchor(points.canvas_size, output_size))
+
+
+def _resized_crop_points(points, top, left, height, width, size, interpolation=None,
+                         antialias=None):
+    return _resize_points(_crop_points(points, top, left, height, width), size)
+
+
+def _pad_points(points, padding, fill=None, padding_mode="constant"):
+    if padding_mode != "constant":
+        raise ValueError(f"Padding mode '{padding_mode}' is not supported with KeyPoints "
+                         "(supported modes are constant)")
+    left, top, right, bottom = F1._ltrb(padding)
+    height, width = points.canvas_size
+    return _points_op(points, lambda xy: (xy + np.array([left, top], xy.dtype),
+                                          (height + top + bottom, width + left + right)))
+
+
+def _affine_points_kernel(points, angle, translate, scale, shear, interpolation=None, fill=None,
+                          center=None, expand=False):
+    if points.numel() == 0:
+        return points
+    dtype = _float_points(points)
+    return _points_op(points, lambda xy: _affine_points(
+        xy.astype(dtype), points.canvas_size, angle, translate, scale, shear, center, expand))
+
+
+def _rotate_points(points, angle, interpolation=None, expand=False, center=None, fill=None):
+    return _affine_points_kernel(points, -angle, [0.0, 0.0], 1.0, [0.0, 0.0], center=center,
+                                 expand=expand)
+
+
+def _perspective_points_kernel(points, startpoints, endpoints, interpolation=None, fill=None,
+                               coefficients=None):
+    if points.numel() == 0:
+        return points
+    inverse = _perspective_inverse(startpoints, endpoints, coefficients, "keypoints")
+    dtype = _float_points(points)
+    return _points_op(points, lambda xy: (_perspective_points(xy.astype(dtype), inverse, dtype),
+                                          points.canvas_size))
+
+
+def _elastic_points_kernel(points, displacement, interpolation=None, fill=None):
+    _check_displacement(displacement, points.canvas_size)
+    if points.numel() == 0:
+        return points
+    dtype = _float_points(points)
+    return _points_op(points, lambda xy: (_elastic_points(
+        xy.astype(np.int64), displacement, points.canvas_size, dtype), points.canvas_size))
+
+
+def clamp_keypoints(inpt, canvas_size=None):
+    """Points clamped to their canvas: x to [0, width - 1], y to [0, height - 1]."""
+    if isinstance(inpt, tv_tensors.KeyPoints):
+        if canvas_size is not None:
+            raise ValueError("For keypoints tv_tensor inputs, `canvas_size` must not be "
+                             "passed.")
+        height, width = inpt.canvas_size
+        return _points_op(inpt, lambda xy: (np.stack(
+            [xy[:, 0].astype(_float_points(inpt)).clip(0, width - 1),
+             xy[:, 1].astype(_float_points(inpt)).clip(0, height - 1)], -1), inpt.canvas_size))
+    if not is_pure_tensor(inpt):
+        raise TypeError("Input can either be a plain tensor or a keypoints tv_tensor, but got "
+                        f"{type(inpt)} instead.")
+    if canvas_size is None:
+        raise ValueError("For pure tensor inputs, `canvas_size` has to be passed.")
+    return _plain(clamp_keypoints(tv_tensors.KeyPoints(inpt, canvas_size=canvas_size)))
 
 
 # ---- the functionals ----
@@ -498,20 +667,25 @@ def _pad_image(img, padding, fill=None, padding_mode="constant"):
     return F1.pad(img, padding, 0 if fill is None else fill, padding_mode)
 
 
-horizontal_flip = hflip = _dispatcher(F1.hflip, _hflip_boxes, F1.hflip)
-vertical_flip = vflip = _dispatcher(F1.vflip, _vflip_boxes, F1.vflip)
-resize = _dispatcher(_resize_image, _resize_boxes, _nearest_mask(_resize_image))
-crop = _dispatcher(F1.crop, _crop_boxes, F1.crop)
-center_crop = _dispatcher(F1.center_crop, _center_crop_boxes, F1.center_crop)
+horizontal_flip = hflip = _dispatcher(F1.hflip, _hflip_boxes, F1.hflip, points=_flip_points(0))
+vertical_flip = vflip = _dispatcher(F1.vflip, _vflip_boxes, F1.vflip, points=_flip_points(1))
+resize = _dispatcher(_resize_image, _resize_boxes, _nearest_mask(_resize_image),
+                     points=_resize_points)
+crop = _dispatcher(F1.crop, _crop_boxes, F1.crop, points=_crop_points)
+center_crop = _dispatcher(F1.center_crop, _center_crop_boxes, F1.center_crop,
+                          points=_center_crop_points)
 resized_crop = _dispatcher(_resized_crop_image, _resized_crop_boxes,
-                           _nearest_mask(_resized_crop_image))
-pad = _dispatcher(_pad_image, _pad_boxes, _pad_image)
-rotate = _dispatcher(_rotate_image, _rotate_boxes, _nearest_mask(_rotate_image))
-affine = _dispatcher(_affine_image, _affine_boxes_kernel, _nearest_mask(_affine_image))
+                           _nearest_mask(_resized_crop_image), points=_resized_crop_points)
+pad = _dispatcher(_pad_image, _pad_boxes, _pad_image, points=_pad_points)
+rotate = _dispatcher(_rotate_image, _rotate_boxes, _nearest_mask(_rotate_image),
+                     points=_rotate_points)
+affine = _dispatcher(_affine_image, _affine_boxes_kernel, _nearest_mask(_affine_image),
+                     points=_affine_points_kernel)
 perspective = _dispatcher(_perspective_image, _perspective_boxes,
-                          _nearest_mask(_perspective_image))
+                          _nearest_mask(_perspective_image), points=_perspective_points_kernel)
 elastic = elastic_transform = _dispatcher(_elastic_image, _elastic_boxes,
-                                          _nearest_mask(_elastic_image))
+                                          _nearest_mask(_elastic_image),
+                                          points=_elastic_points_kernel)
 permute_channels = _dispatcher(_permute_channels_image)
 five_crop = _dispatcher(F1.five_crop)
 ten_crop = _dispatcher(F1.ten_crop)
@@ -680,9 +854,36 @@ def sanitize_bounding_boxes(bounding_boxes, format=None, canvas_size=None, min_s
     return kept, valid
 
 
+def sanitize_keypoints(key_points, canvas_size=None):
+    """(points kept, their mask): drops the points (or groups of points, for inputs of 3 or
+    more dimensions) outside the canvas."""
+    if is_pure_tensor(key_points):
+        if canvas_size is None:
+            raise ValueError("canvas_size cannot be None if key_points is a pure tensor. Set it "
+                             "to an appropriate value or pass key_points as a "
+                             "tv_tensors.KeyPoints object.")
+    elif not isinstance(key_points, tv_tensors.KeyPoints):
+        raise ValueError("key_points must be a tv_tensors.KeyPoints instance or a pure tensor.")
+    elif canvas_size is not None:
+        raise ValueError("canvas_size must be None when key_points is a tv_tensors.KeyPoints "
+                         f"instance. Got canvas_size={canvas_size}. Leave it to None or pass "
+                         "key_points as a pure tensor.")
+    height, width = canvas_size or key_points.canvas_size
+    xy = _plain(key_points).numpy()
+    valid = (xy[..., 0] >= 0) & (xy[..., 0] < width) & (xy[..., 1] >= 0) & (xy[..., 1] < height)
+    if valid.ndim > 1:
+        valid = valid.reshape(valid.shape[0], -1).all(axis=1)
+    valid = flambeau.from_numpy(valid)
+    kept = _plain(key_points)[valid]
+    if isinstance(key_points, tv_tensors.KeyPoints):
+        kept = tv_tensors.wrap(kept, like=key_points)
+    return kept, valid
+
+
 def get_size(inpt):
-    """``[height, width]`` of an image, video, mask or the canvas of bounding boxes."""
-    if isinstance(inpt, tv_tensors.BoundingBoxes):
+    """``[height, width]`` of an image, video, mask or the canvas of bounding boxes or
+    keypoints."""
+    if isinstance(inpt, (tv_tensors.BoundingBoxes, tv_tensors.KeyPoints)):
         return list(inpt.canvas_size)
     if isinstance(inpt, flambeau.Tensor):
         return list(inpt.shape[-2:])
