@@ -604,7 +604,7 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pi
     elif dtype is not None and dtype is not values._dtype:
         values = values.to(dtype)
     ind = np.asarray(indices._data, np.int64)
-    val = values._data
+    val = values._data.reshape(1) if values._data.ndim == 0 else values._data
     if ind.ndim == 1:  # (torch reads it as sparse_dim entries of one index)
         ind = ind.reshape(-1, 1)
     if ind.ndim != 2:
@@ -614,6 +614,8 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pi
         size = tuple(int(n) + 1 for n in ind.max(1)) if ind.shape[1] else (0,) * sd
         size += tuple(val.shape[1:])
     size = tuple(int(n) for n in size)
+    if any(n < 0 for n in size):
+        raise RuntimeError("numel: integer multiplication overflow")
     if len(size) != sd + val.ndim - 1:
         raise RuntimeError(f"'len(size) == sparse_dim + dense_dim' is not satisfied: len(size) "
                            f"= {len(size)}, sparse_dim = {sd}, dense_dim = {val.ndim - 1}")
@@ -621,10 +623,13 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pi
         raise RuntimeError(f"indices and values must have same nnz, but got nnz from indices: "
                            f"{ind.shape[1]}, nnz from values: {val.shape[0]}")
     if tuple(val.shape[1:]) != size[sd:]:
-        raise RuntimeError(f"values has incorrect size, expected {list(size[sd:])}, got "
-                           f"{list(val.shape[1:])}")
+        raise RuntimeError(f"values has incorrect size, expected {[val.shape[0], *size[sd:]]}, "
+                           f"got {list(val.shape)}")
     if check_invariants and ind.shape[1]:
         _check_indices(ind, size)
+        if is_coalesced and not _strictly_sorted(ind):
+            raise RuntimeError("cannot set is_coalesced to true if indices correspond to "
+                               "uncoalesced COO tensor")
     coalesced = ind.shape[1] < 2 if is_coalesced is None else bool(is_coalesced)
     out = _make(ind, val, size, coalesced, values._dtype)
     if needs_grad1(values):
@@ -633,6 +638,12 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pi
     elif requires_grad:
         out.requires_grad_(True)
     return out
+
+
+def _strictly_sorted(ind):
+    """Whether the columns of ``ind`` increase (first dim first) without repeats."""
+    return bool((np.lexsort(ind[::-1]) == np.arange(ind.shape[1])).all() and
+                (ind[:, 1:] != ind[:, :-1]).any(0).all())
 
 
 def _check_indices(ind, size):
