@@ -17,16 +17,17 @@ from .._tensor import Tensor
 from . import _mesh
 from ._store import FileStore, TCPStore
 
-__all__ = ["Backend", "GroupMember", "P2POp", "ProcessGroup", "ReduceOp", "Work",
-           "all_gather", "all_gather_into_tensor", "all_gather_object", "all_gather_single",
-           "all_reduce", "all_to_all", "barrier", "batch_isend_irecv", "broadcast",
-           "broadcast_object_list", "default_pg_timeout", "destroy_process_group", "gather",
-           "gather_object", "get_backend", "get_global_rank", "get_group_rank",
-           "get_process_group_ranks", "get_rank", "get_world_size", "group",
-           "init_process_group", "irecv", "is_gloo_available", "is_initialized",
-           "is_mpi_available", "is_nccl_available", "is_torchelastic_launched", "isend",
-           "new_group", "recv", "reduce", "reduce_scatter", "reduce_scatter_single",
-           "reduce_scatter_tensor", "scatter", "scatter_object_list", "send"]
+__all__ = ["Backend", "GroupMember", "P2POp", "ProcessGroup", "ReduceOp", "Work", "all_gather",
+           "all_gather_into_tensor", "all_gather_object", "all_gather_single", "all_reduce",
+           "all_to_all", "barrier", "batch_isend_irecv", "broadcast", "broadcast_object_list",
+           "default_pg_timeout", "destroy_process_group", "gather", "gather_object", "get_backend",
+           "get_default_backend_for_device", "get_global_rank", "get_group_rank",
+           "get_node_local_rank", "get_process_group_ranks", "get_rank", "get_world_size", "group",
+           "init_process_group", "irecv", "is_backend_available", "is_gloo_available",
+           "is_initialized", "is_mpi_available", "is_nccl_available", "is_torchelastic_launched",
+           "isend", "new_group", "recv", "recv_object_list", "reduce", "reduce_scatter",
+           "reduce_scatter_single", "reduce_scatter_tensor", "scatter", "scatter_object_list",
+           "send", "send_object_list"]
 
 default_pg_timeout = datetime.timedelta(minutes=30)
 
@@ -65,6 +66,7 @@ class Backend(str):
     UCC = "ucc"
     MPI = "mpi"
     XCCL = "xccl"
+    default_device_backend_map = {"cpu": "gloo", "cuda": "nccl", "xpu": "xccl", "mps": "gloo"}
 
     def __new__(cls, name):
         if not isinstance(name, str):
@@ -88,8 +90,34 @@ def is_mpi_available():
     return False
 
 
+def is_backend_available(backend):
+    """True for "gloo" (flambeau's TCP backend), or "cpu:gloo" and the like."""
+    return all(name.rpartition(":")[2].strip().lower() == Backend.GLOO
+               for name in backend.split(","))
+
+
+def get_default_backend_for_device(device):
+    device_type = getattr(device, "type", None) or str(device).partition(":")[0]
+    backend = Backend.default_device_backend_map.get(device_type)
+    if backend is None:
+        raise ValueError(f"Default backend not registered for device : {device}")
+    return backend
+
+
 def is_torchelastic_launched():
     return os.getenv("TORCHELASTIC_RUN_ID") is not None
+
+
+def get_node_local_rank(fallback_rank=None):
+    """This process's rank on its node: ``LOCAL_RANK`` (set by launchers), else
+    ``fallback_rank``."""
+    if "LOCAL_RANK" in os.environ:
+        return int(os.environ["LOCAL_RANK"])
+    if fallback_rank is not None:
+        return int(fallback_rank)
+    raise RuntimeError("LOCAL_RANK is not in the environment. Consider passing fallback_rank to "
+                       "allow `get_node_local_rank` to work, assuming you are not running in a "
+                       "multi-device context and want the code to run locally instead.")
 
 
 class Work:
@@ -163,8 +191,8 @@ class ProcessGroup:
             return arrays
         return self._recv(root)[1]
 
-    def _send_object(self, to, obj):
-        _state.mesh.send_object(self._ranks[to], ["o", self._tag], obj)
+    def _send_object(self, to, obj, kind="o"):
+        _state.mesh.send_object(self._ranks[to], [kind, self._tag], obj)
 
 
 class _State:
@@ -801,6 +829,29 @@ def broadcast_object_list(object_list, src=None, group=None, device=None, group_
                 pg._send_object(r, list(object_list))
     else:
         object_list[:] = pg._recv(root, "o")[1]
+
+
+def send_object_list(object_list, dst=None, group=None, device=None, group_dst=None,
+                     use_batch=False):
+    """Sends the objects of ``object_list`` (pickled) to rank ``dst``, which calls
+    :func:`recv_object_list` with a list as long."""
+    pg = _resolve(group, "send_object_list")
+    if pg is None:
+        return
+    pg._send_object(_peer(pg, dst, group_dst, "destination"), list(object_list), "l")
+
+
+def recv_object_list(object_list, src=None, group=None, device=None, group_src=None,
+                     use_batch=False):
+    """Fills ``object_list`` with what rank ``src`` (any rank when None) sends by
+    :func:`send_object_list`; the sender's rank."""
+    pg = _resolve(group, "recv_object_list")
+    if pg is None:
+        return -1
+    frm = None if src is None and group_src is None else _peer(pg, src, group_src, "source")
+    sender, objects = pg._recv(frm, "l")
+    object_list[:] = objects
+    return pg._ranks[sender] if group_src is None else sender
 
 
 def gather_object(obj, object_gather_list=None, dst=None, group=None, group_dst=None):

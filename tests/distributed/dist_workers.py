@@ -122,6 +122,12 @@ def collectives(rank, world_size, url, folder):
         t = flambeau.zeros(2)
         out["recv_from"] = dist.recv(t, tag=7)
         out["recv"] = t.numpy()
+    if rank == world_size - 1:
+        dist.send_object_list([rank, "x"], dst=0)
+    elif rank == 0:
+        received = [None, None]
+        out["object_list_from"] = dist.recv_object_list(received)
+        out["received_list"] = received
     objects = [None] * world_size
     dist.all_gather_object(objects, {"rank": rank})
     out["objects"] = objects

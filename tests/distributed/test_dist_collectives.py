@@ -48,6 +48,7 @@ def test_collectives_on_three_ranks(tmp_path):
     np.testing.assert_array_equal(ranks[0]["gather"], base)
     assert ranks[1]["gather"] is None
     assert ranks[1]["recv_from"] == 0
+    assert ranks[0]["object_list_from"] == n - 1 and ranks[0]["received_list"] == [n - 1, "x"]
     np.testing.assert_array_equal(ranks[1]["recv"], [1.5, 2.5])
     for r in (0, 2):  # new_group([0, 2])
         rank, size, total = ranks[r]["even_group"]
@@ -191,6 +192,21 @@ def test_names_as_torch():
     assert (dist.is_gloo_available(), dist.is_nccl_available(), dist.is_mpi_available()) == \
         (tdist.is_gloo_available(), tdist.is_nccl_available(), tdist.is_mpi_available())
     assert dist.default_pg_timeout == tdist.default_pg_timeout
+    for name in ("gloo", "nccl", "mpi", "cpu:gloo", "cpu:gloo,cuda:nccl", "foo"):
+        assert dist.is_backend_available(name) == tdist.is_backend_available(name), name
+    for device in ("cpu", "cuda:1", "mps", flambeau.device("cpu")):
+        assert dist.get_default_backend_for_device(device) == \
+            tdist.get_default_backend_for_device(str(device))
+    raises_like(lambda: dist.get_default_backend_for_device("meta"),
+                lambda: tdist.get_default_backend_for_device("meta"))
+
+
+def test_node_local_rank_as_torch(monkeypatch):
+    monkeypatch.delenv("LOCAL_RANK", raising=False)
+    raises_like(dist.get_node_local_rank, tdist.get_node_local_rank)
+    assert dist.get_node_local_rank(3) == tdist.get_node_local_rank(3) == 3
+    monkeypatch.setenv("LOCAL_RANK", "1")
+    assert dist.get_node_local_rank(3) == tdist.get_node_local_rank(3) == 1
 
 
 def test_stores():
