@@ -189,11 +189,26 @@ def _matrices(a, groups, rows):
     return a.reshape(groups, rows, a.size // (groups * rows) if a.size else 0)
 
 
+def whole(sizes, kernel, pads, dilation):
+    """Whether the only window is the whole unpadded input (a generator's first layer, a
+    discriminator's last): each product is then a plain matrix product, no columns made."""
+    return tuple(sizes) == tuple(kernel) and all(d == 1 for d in dilation) and not any(
+        lo or hi for lo, hi in pads)
+
+
+def _by_group(a, groups):
+    """An ``(N, C, ...)`` array as ``(g, N, C/g * ...)`` (a view)."""
+    return a.reshape(a.shape[0], groups, -1).transpose(1, 0, 2)
+
+
 def conv_forward(x, w, stride, pads, dilation, groups):
     """The convolution of ``x`` by ``w`` (no bias): one GEMM per group, over the whole batch or
-    per sample (see :func:`per_sample`)."""
+    per sample (see :func:`per_sample`), or per offset (see :func:`shifted`)."""
     n, rows = x.shape[0], w[0].size
     out = out_sizes(x.shape[2:], w.shape[2:], stride, pads, dilation)
+    if whole(x.shape[2:], w.shape[2:], pads, dilation):
+        y = _backend.matmul(_by_group(x, groups), _grouped(w, groups).transpose(0, 2, 1))
+        return np.ascontiguousarray(y.transpose(1, 0, 2)).reshape((n, w.shape[0]) + out)
     if shifted(x.shape[1], w.shape, out, groups):
         cols = shifted_columns(x, w.shape[2:], stride, pads, dilation, out)
         y = None
@@ -215,12 +230,17 @@ def conv_input_grad(gy, w, sizes, stride, pads, dilation, groups):
     """The gradient of the convolution's input of spatial ``sizes`` (the transposed
     convolution) from the output gradient ``gy``.
 
-    At stride 1, where the input is no larger than the output (padding 'same') or that
-    convolution runs on shifted columns, this is the convolution of ``gy``, padded to the full
-    extent, by the flipped weight with its channel dims swapped: an im2col copy and a GEMM as
-    large as col2im's, without col2im's strided adds (much slower than copies). Otherwise one GEMM per group (over the batch or per sample),
-    then col2im."""
+    Few rows per offset: one GEMM per offset along the first kernel dim into shifted columns,
+    folded back (see :func:`shifted`). Else at stride 1, where the input is no larger than the
+    output (padding 'same') or that convolution runs on shifted columns, the convolution of
+    ``gy``, padded to the full extent, by the flipped weight with its channel dims swapped: an
+    im2col copy and a GEMM as large as col2im's, without col2im's strided adds (much slower
+    than copies). Otherwise one GEMM per group (over the batch or per sample), then col2im."""
     n, out, nd = gy.shape[0], gy.shape[2:], len(sizes)
+    if whole(sizes, w.shape[2:], pads, dilation):
+        gx = _backend.matmul(_by_group(gy, groups), _grouped(w, groups))
+        return np.ascontiguousarray(gx.transpose(1, 0, 2)).reshape(
+            (n, w.shape[1] * groups) + tuple(sizes))
     if shifted(w.shape[1] * groups, w.shape, out, groups, fold=True):
         cols = np.zeros((n, w.shape[1] * groups) + w.shape[3:] + (
             stride[0], phase_rows(w.shape[2:], stride, dilation, out)) + out[1:], gy.dtype)
@@ -255,6 +275,9 @@ def conv_weight_grad(gy, x, wshape, stride, pads, dilation, groups):
     ``(cols @ gy.T).T`` where the reduction is the long side (OpenBLAS runs that orientation
     several times faster there, and the other one faster for short ones)."""
     n, out, rows = gy.shape[0], gy.shape[2:], math.prod(wshape[1:])
+    if whole(x.shape[2:], wshape[2:], pads, dilation):
+        return _backend.matmul(_by_group(gy, groups).transpose(0, 2, 1),
+                               _by_group(x, groups)).reshape(wshape)
     crop = tuple(slice(0, m) for m in out)
     if shifted(x.shape[1], wshape, out, groups):
         cols = shifted_columns(x, wshape[2:], stride, pads, dilation, out)

@@ -1,10 +1,10 @@
 """The convolution kernels' fast paths against torch: one GEMM over the whole batch or one per
-sample (forward, weight gradient, input gradient), shifted columns (one GEMM per offset along
-the first kernel dim, stride phases included), the stride-1 input gradient computed as a
-convolution by the flipped weight (and the col2im fallback where the padding exceeds the
-kernel's reach or the stride is larger), for plain and transposed convolutions, groups,
-depthwise, 1x1 and 3-d; values, contiguous results, first and second derivatives, float32 and
-float64."""
+sample (forward, weight gradient, input gradient), a plain matrix product where the window is
+the whole input, shifted columns (one GEMM per offset along the first kernel dim, stride phases
+included), the stride-1 input gradient computed as a convolution by the flipped weight (and the
+col2im fallback where the padding exceeds the kernel's reach or the stride is larger), for
+plain and transposed convolutions, groups, depthwise, 1x1 and 3-d; values, contiguous results,
+first and second derivatives, float32 and float64."""
 import numpy as np
 import pytest
 import torch
@@ -42,7 +42,9 @@ CASES = [  # (transposed, input shape, weight shape, options)
     (True, (2, 6, 5, 5), (6, 2, 3, 3), dict(padding=1, groups=3)),  # stride 1
     (True, (2, 4, 5, 4), (4, 3, 3, 3), dict(dilation=2, output_padding=1)),
     (True, (2, 4, 4, 4), (4, 2, 4, 4), dict(stride=2, padding=1)),  # DCGAN's upsampling
-    (True, (3, 5, 1, 1), (5, 4, 4, 4), {}),  # a generator's first layer
+    (True, (3, 5, 1, 1), (5, 4, 4, 4), {}),  # a generator's first layer: a matrix product
+    (True, (3, 4, 1, 1), (4, 3, 3, 2), dict(groups=2)),
+    (False, (3, 4, 5, 4), (6, 2, 5, 4), dict(groups=2)),  # a discriminator's last layer
 ]
 
 
