@@ -45,7 +45,11 @@ class ProcessExitedException(ProcessException):
 
 def _wrap(fn, i, args, error_file):
     """The child's entry point: runs ``fn(i, *args)``, writing its traceback to
-    ``error_file`` when it raises."""
+    ``error_file`` when it raises. On Linux, as torch, the child gets SIGINT when its parent
+    dies."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        ctypes.CDLL(None).prctl(1, signal.SIGINT)  # PR_SET_PDEATHSIG
     try:
         fn(i, *args)
     except KeyboardInterrupt:

@@ -177,6 +177,13 @@ def fails(rank, how):
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+def sleeper(rank, pid_file):
+    """Writes its pid, then sleeps (until its parent's death ends it)."""
+    with open(pid_file, "w") as f:
+        f.write(str(os.getpid()))
+    time.sleep(DEADLINE)
+
+
 def echo(rank, queue):
     """Sends a tensor back through a queue."""
     queue.put((rank, flambeau.arange(3.0) * (rank + 1)))

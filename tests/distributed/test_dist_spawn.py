@@ -1,7 +1,11 @@
 """torch.multiprocessing: spawn reports a child's exception or death in the parent as torch
 does, queues carry tensors, and the module is the stdlib's with torch's additions."""
 import multiprocessing
+import os
 import re
+import subprocess
+import sys
+import time
 
 import pytest
 import torch
@@ -10,6 +14,8 @@ import torch.multiprocessing as tmp
 import flambeau
 import flambeau.multiprocessing as mp
 from dist_workers import DEADLINE, echo, fails
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def test_child_exception_reported_with_traceback():
@@ -34,6 +40,32 @@ def test_child_death_reported(how, text, code):
             pass
     assert info.value.exit_code == code and info.value.error_index == 1
     assert not any(p.is_alive() for p in context.processes)  # the other was terminated
+
+
+def test_children_die_with_their_parent(tmp_path):
+    pid_file = tmp_path / "pid"
+    parent = ("import os, sys, time; sys.path[:0] = sys.argv[1:3]\n"
+              "import flambeau.multiprocessing as mp, dist_workers\n"
+              "if __name__ == '__main__':\n"
+              "    mp.spawn(dist_workers.sleeper, args=(sys.argv[3],), join=False)\n"
+              "    while not os.path.exists(sys.argv[3]): time.sleep(0.05)\n"
+              "    os._exit(0)\n")
+    (tmp_path / "parent.py").write_text(parent)
+    subprocess.run([sys.executable, tmp_path / "parent.py", os.path.dirname(__file__), REPO,
+                    pid_file], timeout=DEADLINE, check=True)
+    deadline = time.monotonic() + 10
+    while _running(int(pid_file.read_text())) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running(int(pid_file.read_text()))
+
+
+def _running(pid):
+    """Whether process ``pid`` exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rpartition(")")[2].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 def test_exceptions_pickle_as_torch():
