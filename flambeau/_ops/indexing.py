@@ -14,8 +14,9 @@ from .._tensor import Tensor, _alias, make, make_view
 from ..autograd.graph import record
 from ..autograd.grad_mode import is_grad_enabled
 from ._util import needs_grad, needs_grad1, sliced, wrap_dim
-from .pointwise import broadcast_error
-from .registry import check_inplace, check_no_overlap, defop, rebase_history, register, type_name
+from .pointwise import broadcast_error, checked_alpha
+from .registry import (OUT_DTYPE, check_inplace, check_no_overlap, defop, rebase_history, register,
+                       type_name)
 from .shape import _embed
 
 _int64 = _dtype.int64
@@ -375,7 +376,7 @@ def _offsets(shape, dim, a_shape):
 
 
 @defop(signature="gather(Tensor input, int dim, Tensor index, *, bool sparse_grad=False, "
-                 "Tensor? out=None)")
+                 "Tensor? out=None)", out_apart=True, out_exact=OUT_DTYPE)
 def gather(input, dim, index, *, sparse_grad=False):
     """Values along ``dim`` at ``index``: ``out[i][j] = input[index[i][j]][j]`` for dim 0."""
     idx = _index(index, "gather")
@@ -558,7 +559,8 @@ def _at(dim, idx):
     return (slice(None),) * dim + (idx,)
 
 
-@defop(signature="index_select(Tensor input, int dim, Tensor index, *, Tensor? out=None)")
+@defop(signature="index_select(Tensor input, int dim, Tensor index, *, Tensor? out=None)",
+       out_apart=True, out_exact="index_select(): self and result must have the same scalar type")
 def index_select(input, dim, index):
     """The slices of ``dim`` at ``index`` (a vector)."""
     a = input._data
@@ -624,7 +626,8 @@ def index_add(input, dim, index, source, *, alpha=1):
     _check_bounds(idx, a.shape[dim] if a.ndim else 1, dim, *(
         (IndexError, "index out of range in self") if a.ndim <= 1 else (RuntimeError,)))
     out = _flat(a).copy()
-    s = source._data if alpha == 1 else source._data * alpha
+    scale = checked_alpha(alpha, input._dtype, truncate=True)
+    s = source._data if scale == 1 else source._data * scale
     np.add.at(out, _at(dim, idx), s.reshape(np.shape(out[_at(dim, idx)])))
     out = make(out.reshape(a.shape), input._dtype)
     if needs_grad(input, source):
@@ -795,7 +798,8 @@ def masked_scatter(input, mask, source):
     return out
 
 
-@defop(signature="masked_select(Tensor input, Tensor mask, *, Tensor? out=None)")
+@defop(signature="masked_select(Tensor input, Tensor mask, *, Tensor? out=None)",
+       out_apart=True, out_exact="masked_select(): self and result must have the same scalar type")
 def masked_select(input, mask):
     """The elements of ``input`` where ``mask`` is True, as a vector (broadcast together)."""
     m = _mask(mask, "masked_select")
@@ -821,7 +825,9 @@ def _flat_index(input, index, fn):
     return idx
 
 
-@defop(signature="take(Tensor input, Tensor index, *, Tensor? out=None)")
+@defop(signature="take(Tensor input, Tensor index, *, Tensor? out=None)", out_apart=True,
+       out_exact="take(): self and out expected to have the same dtype, but got self.dtype = "
+                 "{result._scalar_name} and out.dtype = {out._scalar_name}")
 def take(input, index):
     """The elements of ``input`` flattened, at ``index`` (the result has index's shape)."""
     idx = _flat_index(input, index, "take")

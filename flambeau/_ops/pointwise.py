@@ -122,12 +122,11 @@ def _write_through(ufunc, self, other, scale=1, check=None):
         return None
     if check is not None:
         check(a, b, dtype)
-    if scale != 1:
-        _check_alpha(scale, dtype)
+    b = _times_alpha(b, scale, dtype, ufunc is np.subtract)
     check_no_overlap(self)
     token = _silence()
     try:
-        ufunc(a, b * scale if scale != 1 else b, out=a)
+        ufunc(a, b, out=a)
     except (ValueError, TypeError, NotImplementedError):
         return None  # grows self by broadcasting, a cast NumPy refuses, or a sparse operand
     finally:
@@ -372,10 +371,37 @@ def _check_not_bool_sub(x, y):
                            "`logical_not()` operator instead.")
 
 
-def _check_alpha(alpha, dtype):
-    if alpha != 1 and isinstance(alpha, float) and dtype._category < 2:
-        raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
-                           "point number.")
+def checked_alpha(alpha, dtype, negated=False, truncate=False):
+    """``alpha`` as torch converts it for an integer or bool ``dtype``: a float refused (or,
+    ``truncate``, rounded toward zero, as index_add does), a value out of the dtype's range
+    refused (``negated``: the range of ``-alpha``, which sub adds; negative values are in range
+    of unsigned dtypes), and the rest wrapped around into the dtype."""
+    if alpha == 1 or dtype._category > 1:
+        return alpha
+    if isinstance(alpha, float):
+        if not truncate:
+            raise RuntimeError("For integral input tensors, argument alpha must not be a "
+                               "floating point number.")
+        alpha = int(alpha)
+    if dtype._category == 0:
+        return alpha
+    low, high = _INT_RANGES[dtype]
+    if not (low or -high) <= (-alpha if negated else alpha) <= high:
+        raise RuntimeError(f"value cannot be converted to type {dtype._name}_t without overflow")
+    return _wrapped_int(alpha, dtype)
+
+
+def _times_alpha(b, alpha, dtype, negated):
+    """The operand ``b`` (an array or a Python number) times ``alpha`` (see
+    :func:`checked_alpha`) in ``dtype``: a Python int product wraps as in the dtype."""
+    alpha = checked_alpha(alpha, dtype, negated)
+    if alpha == 1:
+        return b
+    b = b * alpha
+    if b.__class__ is int and dtype._category == 1:
+        low = _INT_RANGES[dtype][0]
+        b = (b - low) % (1 << 8 * dtype.itemsize) + low
+    return b
 
 
 def _scaled(ufunc, input, other, alpha, bool_check=False):
@@ -385,9 +411,7 @@ def _scaled(ufunc, input, other, alpha, bool_check=False):
     if bool_check and not (input.__class__ is Tensor and other.__class__ is Tensor and
                            input._dtype is not _BOOL and other._dtype is not _BOOL):
         _check_not_bool_sub(input, other)
-    if alpha != 1:
-        _check_alpha(alpha, dtype)
-        b = b * alpha
+    b = _times_alpha(b, alpha, dtype, ufunc is np.subtract)
     return make(_apply(ufunc, a, b), dtype)
 
 
@@ -1415,7 +1439,9 @@ _COMPLEX_FROM = {_dtype.float32: _dtype.complex64, _dtype.float64: _dtype.comple
 
 
 @defop(method=False, name="complex",
-       signature="complex(Tensor real, Tensor imag, *, Tensor? out=None)")
+       signature="complex(Tensor real, Tensor imag, *, Tensor? out=None)",
+       out_exact="Expected object of scalar type {result._scalar_name} but got scalar type "
+                 "{out._scalar_name} for argument 'out'")
 def complex_(real, imag):  # not ``complex``: this module uses the builtin
     """``real + imag * 1j`` (broadcast); both float tensors of one dtype."""
     dtype = _complex_inputs(real, imag)

@@ -20,13 +20,16 @@ import inspect
 import numpy as np
 
 from .. import _dtype
-from .._tensor import Tensor
+from .._tensor import Tensor, _contiguous_strides
 from . import autocast
 from ..autograd import grad_mode
 from ._util import warn_caller
 from .signature import checked
 
 OPS = []  # (namespace, public name, function, is Tensor method)
+
+# torch's words for an out= of another dtype than the result's, shared by several ops
+OUT_DTYPE = "Expected out tensor to have dtype {result._cpp_name}, but got {out._cpp_name} instead"
 
 
 def defop(fn=None, *, name=None, method=True, function=True, inplace=False, out=False,
@@ -380,6 +383,10 @@ def _check_apart(out, result, inputs, apart):
     if apart:  # checked before out= is resized, as those ops do
         check_no_overlap(out)
     a = out._data
+    if a.shape != result._data.shape:  # out= is resized (contiguously) in place first
+        shape = result._data.shape
+        a = np.lib.stride_tricks.as_strided(
+            a, shape, [s * a.itemsize for s in _contiguous_strides(shape)])
     for t in _tensors(inputs):
         if t is out:
             overlap = "full"
@@ -387,9 +394,6 @@ def _check_apart(out, result, inputs, apart):
             b = t._data
             if not (a.size and b.size) or not np.may_share_memory(a, b):
                 continue
-            if a.shape != result._data.shape:  # out= is resized (contiguously) in place first
-                a = np.lib.stride_tricks.as_strided(a, result._data.shape,
-                                                    result._data.strides)
             overlap = _overlap(a, b)
         if overlap == "partial" or overlap == "full" and apart:
             raise RuntimeError("unsupported operation: some elements of the input tensor and "

@@ -142,7 +142,7 @@ _kth_t = return_type("kthvalue", ["values", "indices"])
 
 
 @defop(signature="kthvalue(Tensor input, int k, int dim=-1, bool keepdim=False, *, "
-                  "Tensor[2]? out=None)")
+                  "Tensor[2]? out=None)", out_apart=True)
 def kthvalue(input, k, dim=-1, keepdim=False):
     """``return_types.kthvalue``: the ``k``-th smallest element along ``dim`` (1-based)."""
     a = _as_1d(input)
