@@ -13,6 +13,7 @@ import threading
 
 import numpy as np
 
+from .._dtype import _bfloat16_numpy
 from ._store import DistNetworkError, recv_exact
 
 
@@ -92,17 +93,20 @@ class Mesh:
                 if "p" in header:
                     value = pickle.loads(recv_exact(sock, header["p"]))
                 else:
-                    value = [recv_exact(sock, np.dtype(d).itemsize * int(np.prod(s)))
-                             .view(d).reshape(s) for d, s in header["a"]]
+                    value = []
+                    for name, shape in header["a"]:
+                        dtype = _bfloat16_numpy() if name == "bfloat16" else np.dtype(name)
+                        value.append(recv_exact(sock, dtype.itemsize * int(np.prod(shape)))
+                                     .view(dtype).reshape(shape))
                 self.inbox.put(peer, key, value)
-        except (OSError, EOFError, ValueError):
+        except Exception:  # closed, or nothing this rank can read: its waiters fail
             self.inbox.close(peer)
 
     def send(self, peer, key, arrays):
         """Sends a list of arrays to ``peer`` under ``key``."""
         arrays = [np.ascontiguousarray(a) for a in arrays]
         header = {"k": key, "a": [[a.dtype.name, a.shape] for a in arrays]}
-        self._send(peer, header, [memoryview(a.reshape(-1)).cast("B") for a in arrays])
+        self._send(peer, header, [a.reshape(-1).view(np.uint8) for a in arrays])
 
     def send_object(self, peer, key, obj):
         data = pickle.dumps(obj)

@@ -35,6 +35,7 @@ def test_collectives_on_three_ranks(tmp_path):
         np.testing.assert_array_equal(out["BAND"], np.bitwise_and.reduce(
             [np.array([6, 5, 3]) + k for k in range(n)]))
         np.testing.assert_array_equal(out["broadcast"], base[-1])
+        np.testing.assert_array_equal(out["broadcast_bfloat16"], [0.5, 0.5, 0.5])
         np.testing.assert_array_equal(out["all_gather"], base)
         np.testing.assert_array_equal(out["all_gather_single"], np.concatenate(base))
         np.testing.assert_array_equal(out["scatter"], np.full(4, float(r)))
