@@ -275,7 +275,7 @@ def bilinear(input1, input2, weight, bias=None):
     batch = input1.shape[:-1]
     a = input1.reshape(-1, i)
     u = matmul(input2.reshape(-1, j), weight.reshape(o * i, j).t()).view(-1, o, i)
-    out = (u * a.unsqueeze(1)).sum(-1).view(*batch, o)
+    out = (u * a.unsqueeze(1)).sum(-1, dtype=u.dtype).view(*batch, o)  # (ints stay as they are)
     return out if bias is None else out + bias
 
 
