@@ -1,7 +1,8 @@
 """torchvision.ops: box utilities, RoI Align and RoI Pool (and their position-sensitive forms),
-detection losses, and the layers torchvision's models are built from."""
+deformable convolution, detection losses, and the layers torchvision's models are built from."""
 from .boxes import (batched_nms, box_area, box_convert, box_iou, clip_boxes_to_image, complete_box_iou,
                     distance_box_iou, generalized_box_iou, masks_to_boxes, nms, remove_small_boxes)
+from .deform_conv import DeformConv2d, deform_conv2d
 from .losses import (complete_box_iou_loss, distance_box_iou_loss, generalized_box_iou_loss,
                      sigmoid_focal_loss)
 from .ps_roi_align import PSRoIAlign, ps_roi_align
