@@ -1,11 +1,8 @@
 """Deformable convolution (v1, and v2 with a modulation mask): each kernel tap samples the
 input bilinearly at its place moved by a learned offset, then the samples are convolved."""
-import math
-
 import flambeau
 from ... import nn
-from ...nn import init
-from ...nn.modules.conv import _ntuple
+from ...nn.modules.conv import _ConvNd, _ntuple
 
 __all__ = ["deform_conv2d", "DeformConv2d"]
 
@@ -101,11 +98,7 @@ class DeformConv2d(nn.Module):
             self.register_parameter("bias", None)
         self.reset_parameters()
 
-    def reset_parameters(self):
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            init.uniform_(self.bias, -1 / math.sqrt(fan_in), 1 / math.sqrt(fan_in))
+    reset_parameters = _ConvNd.reset_parameters
 
     def forward(self, input, offset, mask=None):
         return deform_conv2d(input, offset, self.weight, self.bias, stride=self.stride,
