@@ -123,15 +123,18 @@ def fold_array(cols, sizes, stride, pads, dilation, lead=2):
 def shifted(channels, wshape, out, groups, fold=False):
     """Whether a product runs on :func:`shifted_columns` (one GEMM per offset along the first
     kernel dim) rather than on full columns: for few channels against a sizeable kernel (LeNet's
-    5x5 on 3 or 6 channels, where full columns are a copy 25 times the input's size) and planes
-    large enough for per-sample GEMMs. A convolution also needs each of those GEMMs to contract
-    at least as many rows as the output has channels (the price: one add of the output per
-    further offset); the input gradient (``fold``) needs few rows, its GEMMs making them anyway
-    and its col2im then adding one strided block per offset of the other kernel dims only."""
-    rows = channels // groups * math.prod(wshape[3:])
-    if wshape[2] == 1 or math.prod(out) < 64:
+    5x5 on 3 or 6 channels, where full columns are a copy 25 times the input's size) and
+    per-sample GEMMs large enough (a depthwise convolution's small planes are faster as one
+    product per group over the whole batch). A convolution also needs each of those GEMMs to
+    contract at least as many rows as the output has channels (the price: one add of the output
+    per further offset); the input gradient (``fold``) needs few rows, its GEMMs making them
+    anyway and its col2im then adding one strided block per offset of the other kernel dims
+    only, and enough output channels to contract (fewer make outer products, thin for BLAS)."""
+    rows, plane = channels // groups * math.prod(wshape[3:]), math.prod(out)
+    if wshape[2] == 1 or plane < 64 or plane * rows < 512:
         return False
-    return rows <= 128 if fold else wshape[0] // groups <= rows <= 256
+    return rows <= 128 and wshape[0] // groups >= 8 if fold else \
+        wshape[0] // groups <= rows <= 256
 
 
 def phase_rows(kernel, stride, dilation, out):
