@@ -471,6 +471,62 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     return out * weight if weight is not None else out
 
 
+# ---- weight normalization (nn.utils.weight_norm and its parametrization) ---------------------
+
+@defop(method=False)
+def norm_except_dim(v, pow=2, dim=0):
+    """The ``pow``-norm of ``v`` over every dimension but ``dim``, keeping dimensions (the
+    norm of the whole tensor for ``dim=-1``)."""
+    from .linalg_products import vector_norm
+    if dim == -1:
+        return vector_norm(v, pow)
+    dim %= v.dim()
+    return vector_norm(v, pow, dim=_other_dims(v._data.ndim, dim), keepdim=True)
+
+
+def _other_dims(ndim, dim):
+    return tuple(d for d in range(ndim) if d != dim)
+
+
+@defop(method=False)
+def _weight_norm(v, g, dim=0):
+    """``v * (g / norm_except_dim(v, 2, dim))``: one node, ``WeightNormInterfaceBackward0``,
+    where torch's fused kernel takes it (``dim`` the first or the last dimension), else
+    composed of ops as torch composes it."""
+    if dim == 0 or dim == v.dim() - 1:
+        return _weight_norm_interface(v, g, dim)[0]
+    return v * (g / norm_except_dim(v, 2, dim))
+
+
+@defop(method=False)
+def _weight_norm_interface(v, g, dim=0):
+    """``(v * (g / norms), norms)``, ``norms`` the 2-norms of ``v`` over every dimension but
+    ``dim``, kept as size-1 dimensions; ``norms`` takes no gradient. The derivative is written
+    in flambeau ops (the norms recomputed from ``v`` when a graph of it is asked for), so second
+    derivatives are exact, where torch's fused kernel's are not those of its function."""
+    if v._dtype is not g._dtype:
+        raise RuntimeError(f"expected scalar type {type_name(v._dtype)} but found "
+                           f"{type_name(g._dtype)}")
+    a = v._data
+    dim %= max(a.ndim, 1)
+    others = _other_dims(a.ndim, dim)
+    wide = a.astype(np.float32) if a.dtype.itemsize == 2 and a.dtype.kind == "f" else a
+    norms = np.sqrt(_einsum(wide, range(wide.ndim), wide, range(wide.ndim), [dim]))
+    norms = norms.reshape([s if d == dim else 1 for d, s in enumerate(a.shape)])
+    w = np.multiply(wide, g._data / norms, dtype=wide.dtype).astype(a.dtype, copy=False)
+    out, norms_t = make(w, v._dtype), make(norms.astype(a.dtype), v._dtype)
+    if needs_grad(v, g):
+        def backward(grad, v, g):
+            n = norm_except_dim(v, 2, dim) if grad_mode.is_grad_enabled() else norms_t
+            grad_g = grad * v
+            if others:  # (a 1-d v has none: its norms are the absolute values)
+                grad_g = grad_g.sum(others, keepdim=True)
+            grad_g = grad_g / n
+            return (g / n) * (grad - v * (grad_g / n)), grad_g.reshape(g.shape)
+        record("WeightNormInterfaceBackward0", (out,), (v, g), backward, saved=(v, g))
+    return out, norms_t
+
+
 # ---- Lua Torch's cross-map LRN (nn.CrossMapLRN2d) --------------------------------------------
 
 def cross_map_lrn2d(input, size, alpha, beta, k):

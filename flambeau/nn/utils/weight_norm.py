@@ -1,32 +1,16 @@
 """Legacy weight normalisation (``nn.utils.weight_norm``): ``weight = g * v / ||v||``, with
 ``weight_g`` and ``weight_v`` as parameters and ``weight`` recomputed by a forward pre-hook.
 
-``norm_except_dim`` and ``_weight_norm`` (torch's top-level ops) are composed from flambeau ops
-here, so the weight's gradient node is ``MulBackward0`` where torch's fused kernel records
-``WeightNormInterfaceBackward0``.
+``norm_except_dim`` and ``_weight_norm`` are torch's top-level ops, in ``_ops.normalization``:
+the weight's gradient node is ``WeightNormInterfaceBackward0``, as torch's fused kernel records.
 """
 import warnings
 
-import flambeau
 from ... import _naming
+from ..._ops.normalization import _weight_norm, norm_except_dim
 from ..parameter import Parameter, UninitializedParameter
 
 __all__ = ["WeightNorm", "weight_norm", "remove_weight_norm"]
-
-
-def norm_except_dim(v, pow=2, dim=0):
-    """The ``pow``-norm of ``v`` over every dimension but ``dim``, keeping dimensions (the
-    norm of the whole tensor for ``dim=-1``)."""
-    if dim == -1:
-        return flambeau.linalg.vector_norm(v, pow)
-    dim %= v.dim()
-    others = tuple(d for d in range(v.dim()) if d != dim)
-    return flambeau.linalg.vector_norm(v, pow, dim=others, keepdim=True)
-
-
-def _weight_norm(v, g, dim=0):
-    """``v * (g / norm_except_dim(v, 2, dim))``."""
-    return v * (g / norm_except_dim(v, 2, dim))
 
 
 class WeightNorm:
