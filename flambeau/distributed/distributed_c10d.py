@@ -684,10 +684,7 @@ def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op=Fal
         raise ValueError(f"reduce_scatter: expected {pg.size()} input tensors, got "
                          f"{len(input_list)}")
     _check_sizes(input_list, output, "reduce_scatter")
-    arrays = [t._data for t in input_list]
-    reduced = _all_reduce_arrays(pg, arrays, op) if pg.size() > 1 else \
-        _reduced([arrays], op, 1)
-    _write(output, reduced[pg.rank()])
+    _write(output, _all_reduce_arrays(pg, [t._data for t in input_list], op)[pg.rank()])
     return _done(async_op, [output])
 
 
@@ -704,8 +701,7 @@ def reduce_scatter_single(output, input, op=ReduceOp.SUM, group=None, async_op=F
         raise RuntimeError("Check failed: outputShape[0] * worldSize == inputShape[0] "
                            f"({output.shape[0] if output.dim() else 1} vs. "
                            f"{input.shape[0] if input.dim() else 1}).")
-    reduced = _all_reduce_arrays(pg, [input._data], op)[0] if pg.size() > 1 else \
-        _reduced([[input._data]], op, 1)[0]
+    reduced = _all_reduce_arrays(pg, [input._data], op)[0]
     _write(output, reduced.reshape(pg.size(), *output.shape)[pg.rank()])
     return _done(async_op, [output])
 
