@@ -6,7 +6,9 @@ broadcast again before each forward (``broadcast_buffers``); ``no_sync()`` lets 
 accumulate locally; ``find_unused_parameters`` finds the parameters the output does not
 depend on; state dict keys start with ``module.``. What differs: no buckets, no overlap of
 communication with backward: when the last expected gradient of a backward has been
-accumulated, all gradients go in one all-reduce, on the calling thread."""
+accumulated, all gradients go in one all-reduce, on the calling thread (the bucket, device
+and static-graph arguments are accepted and change nothing); there are no communication
+hooks (``register_comm_hook``) and no ``join`` for uneven inputs."""
 import contextlib
 
 import numpy as np
