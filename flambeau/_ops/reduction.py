@@ -1237,35 +1237,50 @@ def gradient(input, *, spacing=None, dim=None, edge_order=1):
     return tuple(_gradient_along(x, d, h, edge_order) for d, h in zip(dims, steps))
 
 
-def _trapezoid_steps(y, x, dx, d):
-    """The widths between samples along ``d`` (a tensor or a number)."""
-    if x is None:
-        return 1 if dx is None else dx
+def _trapezoid_widths(name, y, x, d):
+    """``x``'s differences along ``d``, viewed to broadcast against ``y``'s (a 1-d ``x`` lies
+    along ``d``, one with fewer dims gets leading ones), as torch takes them."""
     if x._data.ndim == 1:
         if x._data.shape[0] != y._data.shape[d]:
-            raise RuntimeError("trapezoid: There must be one `x` value for each sample point")
+            raise RuntimeError(f"{name}: There must be one `x` value for each sample point")
         shape = [1] * y._data.ndim
         shape[d] = -1
-        return x.diff().reshape(shape)
-    return x.diff(dim=d)
+        x = x.reshape(shape)
+    elif x._data.ndim < y._data.ndim:
+        x = x.reshape((1,) * (y._data.ndim - x._data.ndim) + x._data.shape)
+    n = x._data.shape[d]
+    return x.narrow(d, 1, n - 1) - x.narrow(d, 0, n - 1)
 
 
-def _trapezoid_op(name, cumulative):
+def _trapezoid_op(name, cumulative, real_dx):
+    """torch's formulas, in the operands' dtypes (integer sums wrap as torch's do): with
+    ``x``, the sum (or running sum) of ``(y_i + y_i+1) dx_i`` halved; with a constant ``dx``,
+    ``dx (sum y - (y_first + y_last) / 2)`` or the running sum of ``dx / 2 (y_i + y_i+1)``.
+    ``real_dx``: dx is declared a float (trapz), so a bool is one, where a Scalar refuses it."""
+    noun = "cumulative_trapezoid" if cumulative else "trapezoid"
+
     def op(y, x=None, *, dx=None, dim=-1):
         d = wrap_dim(dim, y._data.ndim)
         n = y._data.shape[d]
-        if not _is_float(y._dtype) and (x is None or not _is_float(x._dtype)) and \
-                (dx is None or isinstance(dx, int)):
-            y = y.to(_dtype.get_default_dtype())
-        step = _trapezoid_steps(y, x, dx, d)
-        if n == 0:
+        if n == 0 and not cumulative:
             shape = list(y._data.shape)
-            if cumulative:
-                return y.narrow(d, 0, 0) * step
             del shape[d]
-            return y.new_zeros(shape) * (step if not isinstance(step, Tensor) else 1)
-        pairs = (y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1)) * step / 2
-        return pairs.cumsum(d) if cumulative else pairs.sum(d)
+            return y.new_zeros(shape)
+        if y._dtype is _bool or x is not None and x._dtype is _bool:
+            raise RuntimeError(f"{noun}: received a bool input for `x` or `y`, but bool is not "
+                               "supported" if x is not None else
+                               f"{noun}: received a bool input for `y`, but bool is not supported")
+        pairs = n - 1 if n else 0  # (the builtins max/min are ops here)
+        left, right = y.narrow(d, 0, pairs), y.narrow(d, 1 if n else 0, pairs)
+        if x is not None:
+            pairs = (left + right) * _trapezoid_widths(noun, y, x, d)
+            return (pairs.cumsum(d) if cumulative else pairs.sum(d)) / 2.0
+        dx = 1 if dx is None else float(dx) if real_dx else dx
+        if isinstance(dx, (bool, complex)):
+            raise RuntimeError(f"{noun}: Currently, we only support dx as a real number.")
+        if cumulative:
+            return (dx / 2.0 * (left + right)).cumsum(d)
+        return (y.sum(d) - (y.select(d, 0) + y.select(d, -1)) * 0.5) * dx
     op.__name__ = op.__qualname__ = name
     op.__doc__ = (f"The {'running ' if cumulative else ''}trapezoid rule along ``dim`` over "
                   "samples at ``x`` (or spaced by ``dx``).")
@@ -1275,7 +1290,7 @@ def _trapezoid_op(name, cumulative):
 def _trapezoid_rule(name, cumulative, dx="Scalar"):
     with_x = f"{name}(Tensor y, Tensor x, *, int dim=-1)"
     with_dx = f"{name}(Tensor y, *, {dx} dx=1, int dim=-1)"  # (torch tries trapz's first)
-    return defop(_trapezoid_op(name, cumulative), method=False,
+    return defop(_trapezoid_op(name, cumulative, dx == "float"), method=False,
                  signature=[with_dx, with_x] if dx == "float" else [with_x, with_dx])
 
 
