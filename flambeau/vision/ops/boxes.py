@@ -170,13 +170,79 @@ def _inter_union(boxes1, boxes2, fmt="xyxy"):
 
 
 def box_iou(boxes1, boxes2, fmt="xyxy"):
-    """Pairwise intersection over union ``(..., N, M)`` of boxes ``(..., N, 4)`` and ``(..., M, 4)``
-    in an axis-aligned format ('xyxy', 'xywh', 'cxcywh'); rotated formats are not supported."""
+    """Pairwise intersection over union ``(..., N, M)`` of boxes ``(..., N, K)`` and
+    ``(..., M, K)`` in an axis-aligned format ('xyxy', 'xywh', 'cxcywh') or, for ``(N, K)``
+    boxes, a rotated one ('cxcywhr', 'xywhr', 'xyxyxyxy'; not differentiable, as torchvision's
+    kernel)."""
+    if fmt in _ROTATED:
+        return _box_iou_rotated(boxes1, boxes2, fmt)
     if fmt not in _AXIS_ALIGNED:
         raise ValueError(f"Unsupported format '{fmt}'. Supported axis-aligned formats: {_AXIS_ALIGNED}. "
-                         f"Supported rotated formats: ('cxcywhr', 'xywhr', 'xyxyxyxy').")
+                         "Supported rotated formats: ('cxcywhr', 'xywhr', 'xyxyxyxy').")
     inter, union = _inter_union(boxes1, boxes2, fmt)
     return inter / union
+
+
+def _box_iou_rotated(boxes1, boxes2, fmt):
+    """IoU of rotated boxes: the intersection is the convex polygon of the corners of each box
+    inside the other and of the crossings of their edges, its area by the shoelace formula
+    over those points sorted by angle about their mean (float64, pairs in row chunks)."""
+    corners = [box_convert(b.detach(), fmt, "xyxyxyxy").numpy().astype(np.float64).reshape(-1, 4, 2)
+               for b in (boxes1, boxes2)]
+    areas = [0.5 * np.abs(_shoelace(c)) for c in corners]
+    b = corners[1][None]
+    out = np.zeros((len(corners[0]), len(b[0])))
+    step = max(1, 100_000 // max(len(b[0]), 1))
+    for start in range(0, len(out), step):
+        a = corners[0][start:start + step, None]  # (n, 1, 4, 2) against (1, M, 4, 2)
+        a, bb = np.broadcast_arrays(a, b)
+        points = np.concatenate([a, bb, _crossings(a, bb)], axis=2)  # (n, M, 24, 2)
+        valid = np.concatenate([_inside(a, bb), _inside(bb, a),
+                                np.isfinite(points[:, :, 8:, 0])], axis=2)
+        centre = (np.where(valid[..., None], points, 0).sum(2)
+                  / np.maximum(valid.sum(2), 1)[..., None])
+        angle = np.arctan2(points[..., 1] - centre[..., 1:2], points[..., 0] - centre[..., 0:1])
+        order = np.argsort(np.where(valid, angle, np.inf), axis=2)
+        ring = np.take_along_axis(points, order[..., None], axis=2)
+        first = ring[:, :, :1]
+        ring = np.where(np.take_along_axis(valid, order, axis=2)[..., None], ring, first)
+        inter = 0.5 * np.abs(_shoelace(ring))
+        area1, area2 = areas[0][start:start + step, None], areas[1][None]
+        union = area1 + area2 - inter
+        ok = (area1 >= 1e-14) & (area2 >= 1e-14)
+        out[start:start + step] = np.where(ok, inter / np.where(ok, union, 1), 0)
+    return flambeau.from_numpy(out.astype(boxes1.detach().numpy().dtype))
+
+
+def _shoelace(ring):
+    """Twice the signed area of the closed polygons ``(..., P, 2)``."""
+    following = np.roll(ring, -1, axis=-2)
+    return (ring[..., 0] * following[..., 1] - ring[..., 1] * following[..., 0]).sum(-1)
+
+
+def _inside(points, quads):
+    """Whether each of the 4 corners ``points`` lies in the rectangle ``quads`` (same shapes)."""
+    origin, ab, ad = quads[..., :1, :], quads[..., 1:2, :] - quads[..., :1, :], \
+        quads[..., 3:4, :] - quads[..., :1, :]
+    ap = points - origin
+    along_ab, along_ad = (ap * ab).sum(-1), (ap * ad).sum(-1)
+    return (along_ab >= -1e-6) & (along_ab <= (ab * ab).sum(-1) + 1e-6) & \
+        (along_ad >= -1e-6) & (along_ad <= (ad * ad).sum(-1) + 1e-6)
+
+
+def _crossings(a, b):
+    """``(..., 16, 2)``: where each edge of quad ``a`` crosses each edge of ``b`` (NaN where
+    they do not)."""
+    p, r = a[..., :, None, :], (np.roll(a, -1, axis=-2) - a)[..., :, None, :]
+    q, t = b[..., None, :, :], (np.roll(b, -1, axis=-2) - b)[..., None, :, :]
+    cross = r[..., 0] * t[..., 1] - r[..., 1] * t[..., 0]
+    qp = q - p
+    with np.errstate(divide="ignore", invalid="ignore"):
+        u = (qp[..., 0] * t[..., 1] - qp[..., 1] * t[..., 0]) / cross
+        v = (qp[..., 0] * r[..., 1] - qp[..., 1] * r[..., 0]) / cross
+        hit = (np.abs(cross) > 1e-14) & (u >= 0) & (u <= 1) & (v >= 0) & (v <= 1)
+        points = np.where(hit[..., None], p + u[..., None] * r, np.nan)
+    return points.reshape(*points.shape[:-3], 16, 2)
 
 
 def generalized_box_iou(boxes1, boxes2):
