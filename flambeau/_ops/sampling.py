@@ -1,19 +1,23 @@
 """Spatial transformers: ``affine_grid_generator`` (``AffineGridGeneratorBackward0``) and
-``grid_sampler_2d`` (``GridSampler2DBackward0``: bilinear or nearest, zeros, border or
-reflection padding, align_corners), as torch's CPU kernels compute them.
+``grid_sampler_2d``/``grid_sampler_3d`` (``GridSampler2DBackward0``...: bilinear/trilinear or
+nearest, zeros, border or reflection padding, align_corners), as torch's CPU kernels compute
+them.
 
-The sampler gathers the four (or one) neighbours of every sampling point with NumPy fancy
-indexing; its derivative adds the weighted gradient back with one ``bincount`` and
+The sampler gathers the four or eight (or one) neighbours of every sampling point with NumPy
+fancy indexing; its derivative adds the weighted gradient back with one ``bincount`` and
 differentiates the weights for the grid. Like torch's, the sampler's derivative is not itself
 differentiable.
 """
+import itertools
+import math
+
 import numpy as np
 
 from .._tensor import make
 from ..autograd.graph import record
 from ._fma import fma
 from ._util import needs_grad, needs_grad1
-from .registry import defop
+from .registry import defop, type_name
 
 
 def _steps(n, align_corners, dtype):
@@ -87,33 +91,91 @@ def _source(coord, size, padding_mode, align_corners):
     return pixel, grad
 
 
-def _taps(ix, iy, mode):
-    """(x, y, weight) of each neighbour of the sampling points."""
+def _taps(coords, mode):
+    """(indices, weight) of each neighbour of the sampling points: indices x first, the
+    neighbours with x varying fastest as torch's kernels visit them; no weight for nearest."""
     if mode == 1:  # nearest: round half to even, as nearbyint
-        return [(np.rint(ix).astype(np.int64), np.rint(iy).astype(np.int64), None)]
-    x0, y0 = np.floor(ix), np.floor(iy)
-    dx, dy = ix - x0, iy - y0
-    x0, y0 = x0.astype(np.int64), y0.astype(np.int64)
-    return [(x0, y0, (1 - dx) * (1 - dy)), (x0 + 1, y0, dx * (1 - dy)),
-            (x0, y0 + 1, (1 - dx) * dy), (x0 + 1, y0 + 1, dx * dy)]
-
-
-def _sample(a, ix, iy, mode):
-    """The sampled ``(N, C, Ho, Wo)`` values and, per tap, what the derivative needs."""
-    n, c, h, w = a.shape
-    batch = np.arange(n).reshape(n, 1, 1)
-    out = np.zeros((n, c) + ix.shape[1:], a.dtype)
+        return [([np.rint(c).astype(np.int64) for c in coords], None)]
+    lows = [np.floor(c) for c in coords]
+    fracs = [c - low for c, low in zip(coords, lows)]
+    lows = [low.astype(np.int64) for low in lows]
     taps = []
-    for x, y, weight in _taps(ix, iy, mode):
-        valid = (x >= 0) & (x < w) & (y >= 0) & (y < h)
-        xs, ys = np.where(valid, x, 0), np.where(valid, y, 0)
-        values = a[batch, :, ys, xs].transpose(0, 3, 1, 2) * valid[:, None]  # (N, C, Ho, Wo)
+    for bits in itertools.product((0, 1), repeat=len(coords)):
+        bits = bits[::-1]
+        taps.append(([low + b for low, b in zip(lows, bits)], _weight(fracs, bits)))
+    return taps
+
+
+def _weight(fracs, bits, skip=None):
+    """The product over the dims (x first; but ``skip``) of ``frac`` or ``1 - frac``."""
+    weight = None
+    for j, (f, b) in enumerate(zip(fracs, bits)):
+        if j != skip:
+            factor = f if b else 1 - f
+            weight = factor if weight is None else weight * factor
+    return weight
+
+
+def _sample(a, coords, mode):
+    """The sampled ``(N, C, *out)`` values and, per tap, what the derivative needs."""
+    n, c, sizes = a.shape[0], a.shape[1], a.shape[2:][::-1]  # sizes x first
+    batch = np.arange(n).reshape((n,) + (1,) * (coords[0].ndim - 1))
+    out = np.zeros((n, c) + coords[0].shape[1:], a.dtype)
+    taps = []
+    for index, weight in _taps(coords, mode):
+        valid = np.logical_and.reduce([(i >= 0) & (i < size) for i, size in zip(index, sizes)])
+        index = [np.where(valid, i, 0) for i in index]
+        values = np.moveaxis(a[(batch, slice(None)) + tuple(index[::-1])], -1, 1) * \
+            valid[:, None]
         if weight is None:
             out += values
         else:  # summed as torch's kernel: each weighted tap fused into the running sum
             fma(values, weight[:, None].astype(a.dtype), out, out=out)
-        taps.append((xs, ys, valid, weight, values))
+        taps.append((index, valid, weight, values))
     return out, taps
+
+
+def _check_sampler(a, g):
+    """torch's checks shared by the 2-d and 3-d samplers."""
+    if a.shape[0] != g.shape[0]:
+        raise RuntimeError(f"grid_sampler(): expected grid and input to have same batch size, "
+                           f"but got input with sizes {list(a.shape)} and grid with sizes "
+                           f"{list(g.shape)}")
+    if g.shape[-1] != a.ndim - 2:
+        raise RuntimeError(f"grid_sampler(): expected grid to have size {a.ndim - 2} in last "
+                           f"dimension, but got grid with sizes {list(g.shape)}")
+    for i in range(2, a.ndim):
+        if a.shape[i] == 0:
+            raise RuntimeError(f"grid_sampler(): expected input to have non-empty spatial "
+                               f"dimensions, but input has sizes {list(a.shape)} with dimension "
+                               f"{i} being empty")
+
+
+def _grid_sampler(nd, input, grid, interpolation_mode, padding_mode, align_corners):
+    a, g = input._data, grid._data
+    _check_sampler(a, g)
+    if a.ndim != nd + 2 or g.ndim != a.ndim:
+        raise RuntimeError(f"grid_sampler(): expected {nd + 2}D input and grid with same number "
+                           f"of dimensions, but got input with sizes {list(a.shape)} and grid "
+                           f"with sizes {list(g.shape)}")
+    if interpolation_mode == 2:
+        if nd == 3:
+            raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
+        raise NotImplementedError("grid_sample: bicubic interpolation is not provided")
+    if input._dtype is not grid._dtype:
+        raise RuntimeError(f"expected scalar type {type_name(input._dtype)} but found "
+                           f"{type_name(grid._dtype)}")
+    sources = [_source(g[..., i], size, padding_mode, align_corners)
+               for i, size in enumerate(a.shape[:1:-1])]
+    coords, scales = [c for c, _ in sources], [d for _, d in sources]
+    values, taps = _sample(a, coords, interpolation_mode)
+    out = make(values, input._dtype)
+    if needs_grad(input, grid):
+        def derivative(grad):
+            return _grid_sampler_backward(grad._data, input, grid, taps, coords, scales,
+                                          interpolation_mode)
+        record(f"GridSampler{nd}DBackward0", (out,), (input, grid), derivative)
+    return out
 
 
 @defop(method=False, signature="grid_sampler_2d(Tensor input, Tensor grid, "
@@ -121,49 +183,46 @@ def _sample(a, ix, iy, mode):
 def grid_sampler_2d(input, grid, interpolation_mode, padding_mode, align_corners):
     """``input`` ``(N, C, H, W)`` sampled at the normalised points ``grid`` ``(N, Ho, Wo, 2)``
     (modes: 0 bilinear, 1 nearest; padding: 0 zeros, 1 border, 2 reflection)."""
-    a, g = input._data, grid._data
-    if a.ndim != 4 or g.ndim != 4 or g.shape[-1] != 2 or a.shape[0] != g.shape[0]:
-        raise RuntimeError(f"grid_sampler(): expected grid and input to have same batch size "
-                           f"and grid to have size 2 in its last dimension, but got input with "
-                           f"sizes {list(a.shape)} and grid with sizes {list(g.shape)}")
-    if interpolation_mode == 2:
-        raise NotImplementedError("grid_sample: bicubic interpolation is not provided")
-    h, w = a.shape[2:]
-    ix, gx = _source(g[..., 0], w, padding_mode, align_corners)
-    iy, gy = _source(g[..., 1], h, padding_mode, align_corners)
-    values, taps = _sample(a, ix, iy, interpolation_mode)
-    out = make(values, input._dtype)
-    if needs_grad(input, grid):
-        def derivative(grad):
-            return _grid_sampler_backward(grad._data, input, grid, taps, ix, iy, gx, gy,
-                                          interpolation_mode)
-        record("GridSampler2DBackward0", (out,), (input, grid), derivative)
-    return out
+    return _grid_sampler(2, input, grid, interpolation_mode, padding_mode, align_corners)
 
 
-def _grid_sampler_backward(g, input, grid, taps, ix, iy, gx, gy, mode):
-    n, c, h, w = input._data.shape
+@defop(method=False, signature="grid_sampler_3d(Tensor input, Tensor grid, "
+                               "int interpolation_mode, int padding_mode, bool align_corners)")
+def grid_sampler_3d(input, grid, interpolation_mode, padding_mode, align_corners):
+    """``input`` ``(N, C, D, H, W)`` sampled at the normalised points ``grid``
+    ``(N, Do, Ho, Wo, 3)`` (modes: 0 trilinear, 1 nearest; padding as ``grid_sampler_2d``)."""
+    return _grid_sampler(3, input, grid, interpolation_mode, padding_mode, align_corners)
+
+
+def _grid_sampler_backward(g, input, grid, taps, coords, scales, mode):
+    a = input._data
+    n, c, sizes = a.shape[0], a.shape[1], a.shape[2:]
     grad_input = grad_grid = None
     if input._requires_grad:
-        rows = (np.arange(n * c) * (h * w)).reshape(n, c, 1, 1)
+        size = math.prod(sizes)
+        rows = (np.arange(n * c) * size).reshape((n, c) + (1,) * len(sizes))
+        place = np.cumprod((1,) + sizes[:0:-1])  # the flat strides, x first
         index, weights = [], []
-        for xs, ys, valid, weight, _ in taps:
-            index.append((rows + (ys * w + xs)[:, None]).reshape(-1))
+        for indices, valid, weight, _ in taps:
+            flat = sum(i * p for i, p in zip(indices, place))
+            index.append((rows + flat[:, None]).reshape(-1))
             tap = g * valid[:, None] if weight is None else g * (valid * weight)[:, None]
             weights.append(tap.reshape(-1))
         summed = np.bincount(np.concatenate(index), np.concatenate(weights),
-                             minlength=n * c * h * w)
-        grad_input = make(summed.astype(g.dtype).reshape(n, c, h, w), input._dtype)
+                             minlength=n * c * size)
+        grad_input = make(summed.astype(g.dtype).reshape(a.shape), input._dtype)
     if grid._requires_grad:
         result = np.zeros(grid._data.shape, g.dtype)
-        if mode == 0:
-            x0, y0 = np.floor(ix), np.floor(iy)
-            dx, dy = ix - x0, iy - y0
-            (_, _, _, _, nw), (_, _, _, _, ne), (_, _, _, _, sw), (_, _, _, _, se) = taps
-            d_x = (ne - nw) * (1 - dy)[:, None] + (se - sw) * dy[:, None]
-            d_y = (sw - nw) * (1 - dx)[:, None] + (se - ne) * dx[:, None]
-            result[..., 0] = (g * d_x).sum(1) * gx
-            result[..., 1] = (g * d_y).sum(1) * gy
+        if mode == 0:  # per dim: the difference of each pair of neighbours along it, weighted
+            fracs = [x - np.floor(x) for x in coords]
+            for j, scale in enumerate(scales):
+                slope = None
+                for t, (_, _, _, low) in enumerate(taps):
+                    if not t >> j & 1:
+                        bits = [t >> k & 1 for k in range(len(coords))]
+                        term = (taps[t | 1 << j][3] - low) * _weight(fracs, bits, j)[:, None]
+                        slope = term if slope is None else slope + term
+                result[..., j] = (g * slope).sum(1) * scale
         grad_grid = make(result, grid._dtype)
     return grad_input, grad_grid
 
@@ -171,7 +230,7 @@ def _grid_sampler_backward(g, input, grid, taps, ix, iy, gx, gy, mode):
 @defop(method=False, signature="grid_sampler(Tensor input, Tensor grid, int interpolation_mode, "
                                "int padding_mode, bool align_corners)")
 def grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners):
-    """Grid sampling of a 4-D input (5-D volumes are not provided)."""
-    if input._data.ndim != 4:
-        raise NotImplementedError("grid_sampler: only 4-D inputs (2-D sampling) are provided")
-    return grid_sampler_2d(input, grid, interpolation_mode, padding_mode, align_corners)
+    """Grid sampling of a 4-D input (``grid_sampler_2d``) or a 5-D one (``grid_sampler_3d``)."""
+    _check_sampler(input._data, grid._data)
+    sampler = grid_sampler_2d if input._data.ndim == 4 else grid_sampler_3d
+    return sampler(input, grid, interpolation_mode, padding_mode, align_corners)
