@@ -1,5 +1,6 @@
-"""``logaddexp`` and ``logcumsumexp`` on complex tensors (NumPy's ufunc has no complex loop):
-values, the special values torch's kernel singles out, and gradients, compared with torch."""
+"""``logaddexp``, ``logcumsumexp`` and ``logsumexp`` on complex tensors (NumPy's ufunc has no
+complex loop; the shift picks the branch): values, the special values torch's kernel singles
+out, and gradients, compared with torch."""
 import numpy as np
 import pytest
 import torch
@@ -44,3 +45,22 @@ def test_logcumsumexp_complex(dim):
     t = torch.randn(5, 4, dtype=torch.complex64) * 30
     assert_same(flambeau.logcumsumexp(flambeau.tensor(t.numpy()), dim),
                 torch.logcumsumexp(t, dim), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("dim, keepdim", [((1,), False), ((0, 1), True), ((-2,), False)])
+def test_logsumexp_complex_branch_and_gradient(dim, keepdim):
+    # shifted by the largest real part, as torch: the imaginary part lands on torch's branch
+    t = torch.randn(5, 5, dtype=torch.complex128) * torch.tensor(8.0)
+    t.requires_grad_()
+    f = flambeau.tensor(t.detach().numpy(), requires_grad=True)
+    for lib, x in ((torch, t), (flambeau, f)):
+        r = lib.logsumexp(x, dim, keepdim)
+        (r.real.sum() + (r.imag ** 2).sum()).backward()
+    assert_same(flambeau.logsumexp(f, dim, keepdim), torch.logsumexp(t, dim, keepdim),
+                rtol=1e-12)
+    np.testing.assert_allclose(f.grad.numpy(), t.grad.resolve_conj().numpy(), atol=1e-12)
+
+
+def test_logsumexp_of_one_complex_value_wraps_its_angle():
+    t = torch.tensor(1028.9792 + 1401.8986j)
+    assert_same(flambeau.logsumexp(flambeau.tensor(t.numpy()), 0), torch.logsumexp(t, 0))

@@ -714,14 +714,14 @@ def logsumexp(input, dim, keepdim=False):
         shape = a.shape
         record("LogsumexpBackward0", (out,), (input,),
                lambda g, x, out: restore_shape(g, shape, dims, keepdim)
-               * (x - restore_shape(out, shape, dims, keepdim)).exp(),
+               * (x - restore_shape(out, shape, dims, keepdim)).exp().conj(),
                saved=(input,), saved_outputs=(0,))
     return out
 
 
 def _logsumexp_kernel(a, axis, keepdim):
-    if a.size:
-        m = _max_reduce(a, axis, None, None, True)
+    if a.size:  # shifted by the largest real part (complex: torch's choice of branch)
+        m = _max_reduce(a.real, axis, None, None, True)
         m = np.where(np.isinf(m), 0, m)
     else:
         m = np.zeros(kept_shape(a.shape, range(a.ndim) if axis is None else axis), a.dtype)
