@@ -85,7 +85,9 @@ def _lu(a):
     pivots = np.zeros(u.shape[:-2] + (k_max,), np.int32)
     idx = np.indices(u.shape[:-2])
     for k in range(k_max):
-        piv = k + np.argmax(np.abs(u[..., k:, k]), axis=-1)
+        column = u[..., k:, k]  # LAPACK's i?amax: |re| + |im| for complex entries
+        piv = k + np.argmax(np.abs(column.real) + np.abs(column.imag) if column.dtype.kind == "c"
+                            else np.abs(column), axis=-1)
         pivots[..., k] = piv + 1
         row_k = (*idx, np.full_like(piv, k))
         top = u[row_k].copy()
