@@ -1,5 +1,6 @@
 """Resampling and rearranging: nearest, nearest-exact, (bi/tri)linear and bicubic resampling
-(``UpsampleBilinear2DBackward0``...), ``pixel_shuffle`` and ``pixel_unshuffle``.
+(``UpsampleBilinear2DBackward0``...), antialiased bilinear and bicubic
+(``UpsampleBilinear2DAaBackward0``...), ``pixel_shuffle`` and ``pixel_unshuffle``.
 
 These resamplings are separable: one ``(out, in)`` matrix per resized dim, applied
 by ``tensordot`` (see ``pooling._separable``), so the derivative is the transposed matrices
@@ -47,14 +48,61 @@ def _matrix(mode, n, out, scale, align_corners, dtype):
     return m
 
 
+def _cubic_near(x, a):
+    """Keys' cubic convolution kernel at distances ``0 <= x < 1``."""
+    return ((a + 2) * x - (a + 3)) * x * x + 1
+
+
+def _cubic_far(x, a):
+    """Keys' cubic convolution kernel at distances ``1 <= x < 2``."""
+    return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+
 def _cubic_weights(t, a=-0.75):
     """Keys' cubic convolution weights of the taps at -1, 0, 1, 2 for a fraction ``t``."""
-    def near(x):
-        return ((a + 2) * x - (a + 3)) * x * x + 1
+    return _cubic_far(t + 1, a), _cubic_near(t, a), _cubic_near(1 - t, a), _cubic_far(2 - t, a)
 
-    def far(x):
-        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
-    return far(t + 1), near(t), near(1 - t), far(2 - t)
+
+def _triangle(x):
+    return np.maximum(1 - np.abs(x), 0)
+
+
+def _keys(x):
+    """Keys' cubic kernel with a = -0.5 (Pillow's, which antialiased bicubic follows)."""
+    x = np.abs(x)
+    return np.where(x < 1, _cubic_near(x, -0.5), np.where(x < 2, _cubic_far(x, -0.5), 0))
+
+
+_FILTERS = {"linear": (_triangle, 2), "cubic": (_keys, 4)}  # filter, taps when enlarging
+
+
+def _antialias_matrix(mode, n, out, scale, align_corners, dtype):
+    """The ``(out, n)`` matrix of an antialiased resize: each output sample a normalised
+    filter over the inputs under it, the filter widened by the shrink factor when shrinking
+    (as Pillow and torch's ``_upsample_*_aa`` kernels do)."""
+    real = np.float64 if dtype == np.float64 else np.float32
+    if align_corners:
+        step = real(n - 1) / real(out - 1) if out > 1 else real(0)
+    else:
+        step = real(1.0 / scale) if scale else real(n) / real(out)
+    kernel, taps = _FILTERS[mode]
+    support = real(taps * 0.5) * (step if step >= 1 else real(1))
+    inverse = real(1) / step if step >= 1 else real(1)
+    center = (np.float64(step) * (np.arange(out) + 0.5)).astype(real)
+    low = np.maximum((center - support + 0.5).astype(np.int64), 0)
+    count = np.clip(np.minimum((center + support + 0.5).astype(np.int64), n) - low, 0,
+                    int(np.ceil(support)) * 2 + 1)
+    offsets = np.arange(int(np.ceil(support)) * 2 + 1)
+    inside = offsets < count[:, None]
+    position = low[:, None] + offsets
+    weights = kernel((((position.astype(real) - center[:, None]) + 0.5) * np.float64(inverse)
+                      ).astype(real)) * inside
+    total = weights.sum(1, keepdims=True)
+    weights = np.divide(weights, total, out=weights, where=total != 0)
+    m = np.zeros((out, n), dtype)
+    rows = np.broadcast_to(np.arange(out)[:, None], position.shape)
+    m[rows[inside], position[inside]] = weights[inside]
+    return m
 
 
 _NODES = {("cubic", 2): "UpsampleBicubic2DBackward0", ("linear", 1): "UpsampleLinear1DBackward0",
@@ -64,20 +112,23 @@ _NODES.update({(mode, n): f"Upsample{word}{n}DBackward0" for n in (1, 2, 3) for 
                (("nearest", "Nearest"), ("nearest-exact", "NearestExact"))})
 
 
-def resample(mode, input, output_size, align_corners, scale_factors):
+def resample(mode, input, output_size, align_corners, scale_factors, antialias=False):
     """``input`` resized over its last ``len(output_size)`` dims."""
     nd = len(output_size)
     a = input._data
     if a.ndim != nd + 2:
         raise ValueError(f"Expected {nd + 2}D input, but got {a.ndim}D input")
     scales = scale_factors or (None,) * nd
-    mats = [_matrix(mode, n, o, s, align_corners, a.dtype)
+    matrix = _antialias_matrix if antialias else _matrix
+    mats = [matrix(mode, n, o, s, align_corners, a.dtype)
             for n, o, s in zip(a.shape[2:], output_size, scales)]
     node = _NODES[mode, nd]
+    if antialias:
+        node = node.replace("DBackward0", "DAaBackward0")
     return _separable(node, input, mats, node[:-1] + "Backward0")
 
 
-def _upsample_family(mode, nd, name):
+def _upsample_family(mode, nd, name, antialias=False):
     linear = mode in ("linear", "cubic")
 
     def op(input, output_size, *rest):
@@ -85,9 +136,11 @@ def _upsample_family(mode, nd, name):
         if output_size is None:
             output_size = [int(np.floor(n * s)) for n, s in
                            zip(input._data.shape[2:], scale_factors)]
-        return resample(mode, input, tuple(output_size), align_corners, scale_factors)
+        return resample(mode, input, tuple(output_size), align_corners, scale_factors,
+                        antialias)
     op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"{mode} resampling of the last {nd} dims to ``output_size``."
+    op.__doc__ = f"{'antialiased ' if antialias else ''}{mode} resampling of the last {nd} " \
+                 f"dims to ``output_size``."
     middle = "bool align_corners, " if linear else ""
     return defop(op, method=False, function=False, signature=(
         f"{name}(Tensor input, int[]? output_size, {middle}float[]? scale_factors)"))
@@ -100,6 +153,8 @@ upsample_linear1d = _upsample_family("linear", 1, "upsample_linear1d")
 upsample_bilinear2d = _upsample_family("linear", 2, "upsample_bilinear2d")
 upsample_trilinear3d = _upsample_family("linear", 3, "upsample_trilinear3d")
 upsample_bicubic2d = _upsample_family("cubic", 2, "upsample_bicubic2d")
+_upsample_bilinear2d_aa = _upsample_family("linear", 2, "_upsample_bilinear2d_aa", True)
+_upsample_bicubic2d_aa = _upsample_family("cubic", 2, "_upsample_bicubic2d_aa", True)
 
 
 # ---- pixel shuffle ---------------------------------------------------------------------------

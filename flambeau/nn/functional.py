@@ -851,7 +851,8 @@ _LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3}
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
     """``input`` resized to ``size`` or by ``scale_factor`` (modes nearest, nearest-exact,
-    linear, bilinear, bicubic, trilinear, area; antialias is not provided)."""
+    linear, bilinear, bicubic, trilinear, area; antialias for bilinear and bicubic; lanczos is
+    not provided)."""
     nd = input.dim() - 2
     if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
@@ -881,8 +882,13 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             output_size = [_math.floor(float(input.shape[i + 2]) * s)
                            for i, s in enumerate(scale_factors)]
             scale_factors = None
+    if antialias and not (mode in ("bilinear", "bicubic") and nd == 2):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes "
+                         "and requires a 4-D tensor as input")
     if antialias:
-        raise NotImplementedError("interpolate: antialias is not provided")
+        op = _resample._upsample_bilinear2d_aa if mode == "bilinear" else \
+            _resample._upsample_bicubic2d_aa
+        return op(input, output_size, align_corners, scale_factors)
     if mode == "area":
         return _adaptive_avg(nd, input, output_size)
     if mode == "bicubic":
