@@ -1,5 +1,5 @@
 """Resampling and rearranging: nearest, nearest-exact, (bi/tri)linear and bicubic resampling
-(``UpsampleBilinear2DBackward0``...), antialiased bilinear and bicubic
+(``UpsampleBilinear2DBackward0``...), antialiased bilinear, bicubic and Lanczos-3
 (``UpsampleBilinear2DAaBackward0``...), ``pixel_shuffle`` and ``pixel_unshuffle``.
 
 These resamplings are separable: one ``(out, in)`` matrix per resized dim, applied
@@ -73,7 +73,13 @@ def _keys(x):
     return np.where(x < 1, _cubic_near(x, -0.5), np.where(x < 2, _cubic_far(x, -0.5), 0))
 
 
-_FILTERS = {"linear": (_triangle, 2), "cubic": (_keys, 4)}  # filter, taps when enlarging
+def _lanczos(x):
+    """The Lanczos-3 window: sinc(x) sinc(x / 3) over |x| < 3."""
+    return np.where(np.abs(x) < 3, np.sinc(x) * np.sinc(x / 3), 0).astype(x.dtype)
+
+
+_FILTERS = {"linear": (_triangle, 2), "cubic": (_keys, 4), "lanczos": (_lanczos, 6)}
+# (filter, taps when enlarging)
 
 
 def _antialias_matrix(mode, n, out, scale, align_corners, dtype):
@@ -105,7 +111,8 @@ def _antialias_matrix(mode, n, out, scale, align_corners, dtype):
     return m
 
 
-_NODES = {("cubic", 2): "UpsampleBicubic2DBackward0", ("linear", 1): "UpsampleLinear1DBackward0",
+_NODES = {("cubic", 2): "UpsampleBicubic2DBackward0", ("lanczos", 2): "UpsampleLanczos2DBackward0",
+          ("linear", 1): "UpsampleLinear1DBackward0",
           ("linear", 2): "UpsampleBilinear2DBackward0",
           ("linear", 3): "UpsampleTrilinear3DBackward0"}
 _NODES.update({(mode, n): f"Upsample{word}{n}DBackward0" for n in (1, 2, 3) for mode, word in
@@ -129,7 +136,7 @@ def resample(mode, input, output_size, align_corners, scale_factors, antialias=F
 
 
 def _upsample_family(mode, nd, name, antialias=False):
-    linear = mode in ("linear", "cubic")
+    linear = mode in ("linear", "cubic", "lanczos")
 
     def op(input, output_size, *rest):
         align_corners, scale_factors = rest if linear else (False, rest[0])
@@ -155,6 +162,7 @@ upsample_trilinear3d = _upsample_family("linear", 3, "upsample_trilinear3d")
 upsample_bicubic2d = _upsample_family("cubic", 2, "upsample_bicubic2d")
 _upsample_bilinear2d_aa = _upsample_family("linear", 2, "_upsample_bilinear2d_aa", True)
 _upsample_bicubic2d_aa = _upsample_family("cubic", 2, "_upsample_bicubic2d_aa", True)
+_upsample_lanczos2d_aa = _upsample_family("lanczos", 2, "_upsample_lanczos2d_aa", True)
 
 
 # ---- pixel shuffle ---------------------------------------------------------------------------

@@ -851,8 +851,8 @@ _LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3}
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
     """``input`` resized to ``size`` or by ``scale_factor`` (modes nearest, nearest-exact,
-    linear, bilinear, bicubic, trilinear, area; antialias for bilinear and bicubic; lanczos is
-    not provided)."""
+    linear, bilinear, bicubic, trilinear, lanczos, area; antialias for bilinear, bicubic and
+    lanczos)."""
     nd = input.dim() - 2
     if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
@@ -882,12 +882,16 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             output_size = [_math.floor(float(input.shape[i + 2]) * s)
                            for i, s in enumerate(scale_factors)]
             scale_factors = None
-    if antialias and not (mode in ("bilinear", "bicubic") and nd == 2):
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and nd == 2):
         raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes "
                          "and requires a 4-D tensor as input")
+    if mode == "lanczos" and nd == 2:
+        if align_corners:
+            raise ValueError("Lanczos mode does not support align_corners=True")
+        if not antialias:
+            raise ValueError("Lanczos mode requires antialias=True")
     if antialias:
-        op = _resample._upsample_bilinear2d_aa if mode == "bilinear" else \
-            _resample._upsample_bicubic2d_aa
+        op = getattr(_resample, f"_upsample_{mode}2d_aa")
         return op(input, output_size, align_corners, scale_factors)
     if mode == "area":
         return _adaptive_avg(nd, input, output_size)
@@ -906,7 +910,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if mode not in ("nearest", "nearest-exact") or not 1 <= nd <= 3:
         raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported "
                                   f"(got {input.dim()}D) for the modes: nearest | linear | "
-                                  f"bilinear | bicubic | trilinear | area | nearest-exact (got "
+                                  f"bilinear | bicubic | trilinear | lanczos | area | "
+                                  f"nearest-exact (got "
                                   f"{mode})")
     if mode == "nearest":
         return getattr(_resample, f"upsample_nearest{nd}d")(input, output_size, scale_factors)

@@ -1,6 +1,7 @@
-"""F.interpolate(antialias=True) against torch: bilinear and bicubic, shrinking, enlarging and
-both at once, sizes and scale factors, align_corners; values, gradients, second derivatives,
-grad_fn names, float32 and float64; torch's error for the other modes."""
+"""F.interpolate(antialias=True) against torch: bilinear, bicubic and lanczos, shrinking,
+enlarging and both at once, sizes and scale factors, align_corners; values, gradients, second
+derivatives, grad_fn names, float32 and float64; torch's errors for the other modes and for
+lanczos without antialias or with align_corners."""
 import numpy as np
 import pytest
 import torch
@@ -22,9 +23,11 @@ RESIZES = [
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("mode", ["bilinear", "bicubic"])
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic", "lanczos"])
 @pytest.mark.parametrize("shape,options", RESIZES)
 def test_antialias(shape, options, mode, dtype):
+    if mode == "lanczos" and options.get("align_corners"):
+        pytest.skip("lanczos refuses align_corners (test_errors)")
     rng = np.random.default_rng(sum(shape))
     x = rng.standard_normal(shape).astype(dtype)
     results = []
@@ -42,10 +45,14 @@ def test_antialias(shape, options, mode, dtype):
     assert type(results[1][0].grad_fn).__name__ == type(results[0][0].grad_fn).__name__
 
 
-@pytest.mark.parametrize("mode,shape", [("nearest", (1, 1, 4, 4)), ("linear", (1, 1, 4)),
-                                        ("bilinear", (1, 1, 1, 4, 4)), ("area", (1, 1, 4, 4))])
-def test_antialias_other_modes(mode, shape):
+@pytest.mark.parametrize("mode,shape,options", [
+    ("nearest", (1, 1, 4, 4), dict(antialias=True)), ("linear", (1, 1, 4), dict(antialias=True)),
+    ("bilinear", (1, 1, 1, 4, 4), dict(antialias=True)),
+    ("area", (1, 1, 4, 4), dict(antialias=True)), ("lanczos", (1, 1, 4, 4), {}),
+    ("lanczos", (1, 1, 4, 4), dict(antialias=True, align_corners=True)),
+    ("lanczos", (1, 1, 4), {})])
+def test_errors(mode, shape, options):
     raises_like(lambda: flambeau.nn.functional.interpolate(flambeau.ones(shape), size=2,
-                                                           mode=mode, antialias=True),
+                                                           mode=mode, **options),
                 lambda: torch.nn.functional.interpolate(torch.ones(shape), size=2, mode=mode,
-                                                        antialias=True))
+                                                        **options))
