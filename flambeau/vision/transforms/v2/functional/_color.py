@@ -5,8 +5,8 @@ v1."""
 import numpy as np
 
 import flambeau
-from flambeau.nn import functional as nnF
 from ... import functional as F1
+from ... import _functional_tensor as F_t
 from ..._functional_tensor import max_value
 
 
@@ -116,8 +116,7 @@ def adjust_sharpness(img, sharpness_factor):
     a, b = dtype.type(1.0 / 13.0), dtype.type(5.0 / 13.0)
     kernel = flambeau.from_numpy(np.array([[a, a, a], [a, b, a], [a, a, a]], dtype))
     work = array.astype(dtype).reshape(-1, channels, height, width)
-    blurred = nnF.conv2d(flambeau.from_numpy(work), kernel.expand(channels, 1, 3, 3),
-                         groups=channels).numpy()
+    blurred = F_t.depthwise_conv2d(flambeau.from_numpy(work), kernel).numpy()
     if array.dtype.kind != "f":
         blurred = np.round(blurred)
     inner = work[..., 1:-1, 1:-1]
