@@ -370,12 +370,15 @@ def _check(input, weight, bias, stride, padding, dilation, transposed, output_pa
                            f"{list(bias._data.shape)} instead")
     if transposed:
         if any(op >= s and op >= d for op, s, d in zip(output_padding, stride, dilation)):
-            names = ("depth", "height", "width")[3 - nd:]
+            # torch runs a 1-d one as 2-d with a height of one, and says so
+            ops, strides, dilations = ((lead,) * (nd == 1) + tuple(v) for lead, v in (
+                (0, output_padding), (1, stride), (1, dilation)))
+            names = ("depth", "height", "width")[3 - len(ops):]
             raise RuntimeError(
                 "output padding must be smaller than either stride or dilation, but got " +
-                " ".join(f"output_padding_{n}: {v}" for n, v in zip(names, output_padding)) +
-                " " + " ".join(f"stride_{n}: {v}" for n, v in zip(names, stride)) + " " +
-                " ".join(f"dilation_{n}: {v}" for n, v in zip(names, dilation)))
+                " ".join(f"output_padding_{n}: {v}" for n, v in zip(names, ops)) + " " +
+                " ".join(f"stride_{n}: {v}" for n, v in zip(names, strides)) + " " +
+                " ".join(f"dilation_{n}: {v}" for n, v in zip(names, dilations)))
     else:
         padded = [n + 2 * p for n, p in zip(x.shape[2:], padding)]
         extent = [d * (k - 1) + 1 for d, k in zip(dilation, w.shape[2:])]
