@@ -164,15 +164,14 @@ class SparseTensor(Tensor):
         return out
 
     def to(self, *args, **kwargs):
-        """A cast of the values (``dtype``); the device must be the CPU."""
-        dtype = kwargs.get("dtype")
-        for a in args:
-            if isinstance(a, _dtype.dtype):
-                dtype = a
-        if dtype is None or dtype is self._dtype:
+        """The values converted as a dense tensor's ``to`` converts (sparse tensors stay on the
+        CPU)."""
+        values = make(self._val, self._dtype).to(*args, **kwargs)
+        if values.device.type != "cpu":
+            raise NotImplementedError("flambeau's sparse tensors live on the CPU")
+        if values._data is self._val:
             return self
-        return _make(self._ind, self._val.astype(dtype.numpy_dtype), self.shape,
-                     self._coalesced, dtype)
+        return _make(self._ind, values._data, self.shape, self._coalesced, values._dtype)
 
     def cpu(self, memory_format=None):
         return self
@@ -283,9 +282,11 @@ class SparseTensor(Tensor):
 
     def _assign(self, other):
         """Takes ``other``'s contents (an in-place op's result) into this tensor."""
-        if other._grad_fn is not None or self._requires_grad:
-            raise RuntimeError("flambeau: in-place ops on sparse tensors that require grad are "
-                               "not supported")
+        if needs_grad1(self) or other._grad_fn is not None:
+            if self._grad_fn is None:
+                raise RuntimeError("a leaf Variable that requires grad is being used in an "
+                                   "in-place operation.")
+            _unsupported()  # (no graph for in-place ops on sparse tensors)
         self._ind, self._val, self._coalesced = other._ind, other._val, other._coalesced
         self._by = None
         return self

@@ -122,7 +122,10 @@ def _write_through(ufunc, self, other, scale=1, check=None):
         return None
     if check is not None:
         check(a, b, dtype)
-    b = _times_alpha(b, scale, dtype, ufunc is np.subtract)
+    try:
+        b = _times_alpha(b, scale, dtype, ufunc is np.subtract)
+    except NotImplementedError:  # a sparse operand: the general path adds it
+        return None
     check_no_overlap(self)
     token = _silence()
     try:

@@ -492,3 +492,16 @@ def test_values_gradient_through_coalesce_as_torch():
     assert node == node_t
     assert_same_sparse(grad, grad_t)
     raises_like(lambda: example(flambeau).tolist(), lambda: example(torch).tolist())
+
+
+def test_in_place_ops_on_sparse_leaves_as_torch():
+    def run(lib):
+        s = example(lib, requires_grad=True)
+        with lib.no_grad():
+            s.mul_(2).add_(example(lib))
+        return s
+    assert_same_sparse(*both(run))
+    raises_like(lambda: example(flambeau, requires_grad=True).mul_(2),
+                lambda: example(torch, requires_grad=True).mul_(2))
+    ours, theirs = both(lambda lib: example(lib).to(lib.ones(1, dtype=lib.float64)))
+    assert_same_sparse(ours, theirs)
