@@ -404,7 +404,7 @@ def get_group_rank(group, global_rank):
 def _check_tensor(param, name):
     if not isinstance(param, Tensor):
         raise TypeError(f"Invalid function argument. Expected parameter `{name}` of type "
-                        f"{_naming.to_public('flambeau')}.Tensor\n             but got "
+                        f"{_naming.public_name}.Tensor\n             but got "
                         f"{type(param)} instead.")
 
 
@@ -413,7 +413,7 @@ def _check_tensor_list(param, name):
         got = type(param) if not isinstance(param, list) else \
             f"{type(param)} with elements of type {[type(p) for p in param]}"
         raise TypeError(f"Invalid function argument. Expected parameter `{name}` of type "
-                        f"List[{_naming.to_public('flambeau')}.Tensor]\n             but got "
+                        f"List[{_naming.public_name}.Tensor]\n             but got "
                         f"{got} instead.")
 
 

@@ -133,12 +133,11 @@ class DistributedDataParallel(Module):
 
     def _unfinished_reduction(self):
         missing = " ".join(str(i) for i, p in enumerate(self._params) if id(p) in self._expected)
-        torch = _naming.to_public("flambeau")
         raise RuntimeError(
             "Expected to have finished reduction in the prior iteration before starting a new "
             "one. This error indicates that your module has parameters that were not used in "
             "producing loss. You can enable unused parameter detection by passing the keyword "
-            f"argument `find_unused_parameters=True` to `{torch}.nn.parallel."
+            f"argument `find_unused_parameters=True` to `{_naming.public_name}.nn.parallel."
             "DistributedDataParallel`, and by \nmaking sure all `forward` function outputs "
             "participate in calculating loss. \nIf you already have done the above, then the "
             "distributed data parallel module wasn't able to locate the output tensors in the "
