@@ -2,6 +2,7 @@
 :class:`FileStore` (a file on a file system every rank sees), with torch's ``set``/``get``/
 ``add``/``check``/``wait``/``delete_key`` and its timeout errors."""
 import datetime
+import errno
 import fcntl
 import json
 import os
@@ -150,7 +151,14 @@ class TCPStore(Store):
         self.host, self.world_size = host_name, world_size
         self._server = None
         if is_master:
-            listener = socket.create_server((host_name, port), backlog=128)
+            try:
+                listener = socket.create_server((host_name, port), backlog=128)
+            except OSError as error:
+                raise DistNetworkError(
+                    "The server socket has failed to listen on any local network address. "
+                    f"port: {port}, useIpv6: false, code: {-error.errno}, name: "
+                    f"{errno.errorcode.get(error.errno, '?')}, message: "
+                    f"{os.strerror(error.errno).lower()}") from None
             port = listener.getsockname()[1]
             self._server = _Server(listener)
         self.port = port

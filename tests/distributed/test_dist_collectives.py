@@ -3,6 +3,7 @@ with the mathematics, one rank in this process compared with torch's one-rank gr
 torch's errors before and after init_process_group."""
 import contextlib
 import datetime
+import socket
 
 import numpy as np
 import pytest
@@ -221,3 +222,10 @@ def test_stores():
     assert store.delete_key("a") and not store.delete_key("a")
     store.close()
     assert issubclass(dist.DistStoreError, RuntimeError)
+
+
+def test_store_port_taken_as_torch():
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        raises_like(lambda: dist.TCPStore("127.0.0.1", port, 1, True),
+                    lambda: tdist.TCPStore("127.0.0.1", port, 1, True))
