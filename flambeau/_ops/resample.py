@@ -63,6 +63,16 @@ def _cubic_weights(t, a=-0.75):
     return _cubic_far(t + 1, a), _cubic_near(t, a), _cubic_near(1 - t, a), _cubic_far(2 - t, a)
 
 
+def _cubic_slopes(t, a=-0.75):
+    """The derivatives of :func:`_cubic_weights` in ``t``."""
+    def near(x):  # d/dx of _cubic_near
+        return (3 * (a + 2) * x - 2 * (a + 3)) * x
+
+    def far(x):  # d/dx of _cubic_far
+        return (3 * a * x - 10 * a) * x + 8 * a
+    return far(t + 1), near(t), -near(1 - t), -far(2 - t)
+
+
 def _triangle(x):
     return np.maximum(1 - np.abs(x), 0)
 

@@ -1,10 +1,10 @@
 """Spatial transformers: ``affine_grid_generator`` (``AffineGridGeneratorBackward0``) and
-``grid_sampler_2d``/``grid_sampler_3d`` (``GridSampler2DBackward0``...: bilinear/trilinear or
-nearest, zeros, border or reflection padding, align_corners), as torch's CPU kernels compute
-them.
+``grid_sampler_2d``/``grid_sampler_3d`` (``GridSampler2DBackward0``...: bilinear/trilinear,
+nearest or (2-d) bicubic, zeros, border or reflection padding, align_corners), as torch's CPU
+kernels compute them.
 
-The sampler gathers the four or eight (or one) neighbours of every sampling point with NumPy
-fancy indexing; its derivative adds the weighted gradient back with one ``bincount`` and
+The sampler gathers the neighbours of every sampling point (1, 4, 8 or 16) with NumPy fancy
+indexing; its derivative adds the weighted gradient back with one ``bincount`` and
 differentiates the weights for the grid. Like torch's, the sampler's derivative is not itself
 differentiable.
 """
@@ -18,6 +18,7 @@ from ..autograd.graph import record
 from ._fma import fma
 from ._util import needs_grad, needs_grad1
 from .registry import defop, type_name
+from .resample import _cubic_slopes, _cubic_weights
 
 
 def _steps(n, align_corners, dtype):
@@ -116,13 +117,35 @@ def _weight(fracs, bits, skip=None):
     return weight
 
 
-def _sample(a, coords, mode):
+def _cubic_taps(coords, sizes, padding_mode, align_corners):
+    """The 16 taps of bicubic sampling (x fastest) at pixel coordinates ``coords`` (x first),
+    each tap's position moved by the padding mode as torch's ``get_value_bounded`` moves it."""
+    starts = [np.floor(c) for c in coords]
+    weights = [_cubic_weights(c - start) for c, start in zip(coords, starts)]
+    axes = []
+    for start, size in zip(starts, sizes):
+        axis = []
+        for k in range(4):
+            position = start + (k - 1)
+            if padding_mode == 2:
+                bounds = (0, 2 * (size - 1)) if align_corners else (-1, 2 * size - 1)
+                position = _reflect(position, *bounds)[0]
+            if padding_mode:
+                position = np.clip(position, 0, size - 1)
+            axis.append(position.astype(np.int64))
+        axes.append(axis)
+    (xs, ys), (wx, wy) = axes, weights
+    return [([xs[i], ys[j]], wx[i] * wy[j]) for j in range(4) for i in range(4)]
+
+
+def _sample(a, tap_list):
     """The sampled ``(N, C, *out)`` values and, per tap, what the derivative needs."""
     n, c, sizes = a.shape[0], a.shape[1], a.shape[2:][::-1]  # sizes x first
-    batch = np.arange(n).reshape((n,) + (1,) * (coords[0].ndim - 1))
-    out = np.zeros((n, c) + coords[0].shape[1:], a.dtype)
+    shape = tap_list[0][0][0].shape
+    batch = np.arange(n).reshape((n,) + (1,) * (len(shape) - 1))
+    out = np.zeros((n, c) + shape[1:], a.dtype)
     taps = []
-    for index, weight in _taps(coords, mode):
+    for index, weight in tap_list:
         valid = np.logical_and.reduce([(i >= 0) & (i < size) for i, size in zip(index, sizes)])
         index = [np.where(valid, i, 0) for i in index]
         values = np.moveaxis(a[(batch, slice(None)) + tuple(index[::-1])], -1, 1) * \
@@ -158,17 +181,23 @@ def _grid_sampler(nd, input, grid, interpolation_mode, padding_mode, align_corne
         raise RuntimeError(f"grid_sampler(): expected {nd + 2}D input and grid with same number "
                            f"of dimensions, but got input with sizes {list(a.shape)} and grid "
                            f"with sizes {list(g.shape)}")
-    if interpolation_mode == 2:
-        if nd == 3:
-            raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
-        raise NotImplementedError("grid_sample: bicubic interpolation is not provided")
+    if interpolation_mode == 2 and nd == 3:
+        raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
     if input._dtype is not grid._dtype:
         raise RuntimeError(f"expected scalar type {type_name(input._dtype)} but found "
                            f"{type_name(grid._dtype)}")
-    sources = [_source(g[..., i], size, padding_mode, align_corners)
-               for i, size in enumerate(a.shape[:1:-1])]
-    coords, scales = [c for c, _ in sources], [d for _, d in sources]
-    values, taps = _sample(a, coords, interpolation_mode)
+    sizes = a.shape[:1:-1]  # x first
+    if interpolation_mode == 2:  # bicubic: the padding mode moves each tap, not the point
+        sources = [_unnormalize(g[..., i], size, align_corners) for i, size in enumerate(sizes)]
+        coords = [c for c, _ in sources]
+        tap_list = _cubic_taps(coords, sizes, padding_mode, align_corners)
+    else:
+        sources = [_source(g[..., i], size, padding_mode, align_corners)
+                   for i, size in enumerate(sizes)]
+        coords = [c for c, _ in sources]
+        tap_list = _taps(coords, interpolation_mode)
+    scales = [d for _, d in sources]
+    values, taps = _sample(a, tap_list)
     out = make(values, input._dtype)
     if needs_grad(input, grid):
         def derivative(grad):
@@ -182,7 +211,7 @@ def _grid_sampler(nd, input, grid, interpolation_mode, padding_mode, align_corne
                                "int interpolation_mode, int padding_mode, bool align_corners)")
 def grid_sampler_2d(input, grid, interpolation_mode, padding_mode, align_corners):
     """``input`` ``(N, C, H, W)`` sampled at the normalised points ``grid`` ``(N, Ho, Wo, 2)``
-    (modes: 0 bilinear, 1 nearest; padding: 0 zeros, 1 border, 2 reflection)."""
+    (modes: 0 bilinear, 1 nearest, 2 bicubic; padding: 0 zeros, 1 border, 2 reflection)."""
     return _grid_sampler(2, input, grid, interpolation_mode, padding_mode, align_corners)
 
 
@@ -222,6 +251,17 @@ def _grid_sampler_backward(g, input, grid, taps, coords, scales, mode):
                         bits = [t >> k & 1 for k in range(len(coords))]
                         term = (taps[t | 1 << j][3] - low) * _weight(fracs, bits, j)[:, None]
                         slope = term if slope is None else slope + term
+                result[..., j] = (g * slope).sum(1) * scale
+        if mode == 2:  # the weights' slopes in each dim, times the other dim's weights
+            fracs = [x - np.floor(x) for x in coords]
+            weights = [_cubic_weights(f) for f in fracs]
+            slopes = [_cubic_slopes(f) for f in fracs]
+            for j, scale in enumerate(scales):
+                slope = None
+                for t, (_, _, _, values) in enumerate(taps):
+                    i, k = (t % 4, t // 4) if j == 0 else (t // 4, t % 4)
+                    term = values * (slopes[j][i] * weights[1 - j][k])[:, None]
+                    slope = term if slope is None else slope + term
                 result[..., j] = (g * slope).sum(1) * scale
         grad_grid = make(result, grid._dtype)
     return grad_input, grad_grid

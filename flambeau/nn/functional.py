@@ -1116,8 +1116,8 @@ _ALIGN_WARNING = ("Default grid_sample and affine_grid behavior has changed to "
 
 
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
-    """``input`` sampled at the normalised points of ``grid`` (bilinear or nearest; zeros,
-    border or reflection padding; bicubic is not provided)."""
+    """``input`` sampled at the normalised points of ``grid`` (bilinear, nearest or, for 4-D
+    inputs, bicubic; zeros, border or reflection padding)."""
     modes = {"bilinear": 0, "nearest": 1, "bicubic": 2}
     paddings = {"zeros": 0, "border": 1, "reflection": 2}
     if mode not in modes:
