@@ -112,11 +112,14 @@ def _check_cat(tensors, ref, dim):
 
 def _cat_backward(g, dim, sizes, dtypes):
     grads, start = [], 0
+    graph, whole = needs_grad1(g), (slice(None),) * dim  # no graph: slices of g's array
     for size, dtype in zip(sizes, dtypes):
         if size is None:  # a skipped (0,) tensor
             grads.append(g.new_zeros((0,), dtype=dtype))
             continue
-        grads.append(_cast_back(g.narrow(dim, start, size), dtype))
+        part = g.narrow(dim, start, size) if graph else \
+            make(g._data[whole + (slice(start, start + size),)], g._dtype)
+        grads.append(_cast_back(part, dtype))
         start += size
     return tuple(grads)
 
