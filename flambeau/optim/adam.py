@@ -1,11 +1,11 @@
 """Adam, with AMSGrad, maximize and (decoupled) weight decay."""
 from .._backend import array_module
 from .._dtype import float32
-from .._ops.shape import view_as_real
 from .._tensor import Tensor
 from .optimizer import (Optimizer, _closure_loss, _to_scalar, _use_grad_for_differentiable,
                         addcmul_, bump, check_betas, check_fused, check_lr_eps, effective_grad,
-                        increment, lerp_, new_scalar, real_view, scratch, zeros_state)
+                        increment, lerp_, new_scalar, real_view, real_views, recorded_grad,
+                        scratch, zeros_state)
 
 __all__ = ["Adam"]
 
@@ -108,16 +108,12 @@ def _recorded_update(p, g, state, group, lr):
     requires grad raises torch's in-place error)."""
     beta1, beta2 = group["betas"]
     weight_decay, eps = group["weight_decay"], group["eps"]
-    grad = -g if group["maximize"] else g
-    if weight_decay != 0:
-        if group["decoupled_weight_decay"]:
-            p.mul_(1 - lr * weight_decay)
-        else:
-            grad = grad.add(p, alpha=weight_decay)
-    tensors = [p, grad, state["exp_avg"], state["exp_avg_sq"], state.get("max_exp_avg_sq")]
-    if p.is_complex():
-        tensors = [None if t is None else view_as_real(t) for t in tensors]
-    p, grad, m, v, vmax = tensors
+    decoupled = group["decoupled_weight_decay"]
+    if weight_decay != 0 and decoupled:
+        p.mul_(1 - lr * weight_decay)
+    grad = recorded_grad(p, g, 0 if decoupled else weight_decay, group["maximize"])
+    p, grad, m, v, vmax = real_views(
+        [p, grad, state["exp_avg"], state["exp_avg_sq"], state.get("max_exp_avg_sq")])
     m.lerp_(grad, 1 - beta1)
     if isinstance(beta2, Tensor) and beta2.requires_grad:
         v.lerp_(grad.square(), 1 - beta2)

@@ -3,7 +3,7 @@ helpers.
 
 Optimizers here update parameters and their state in place on the backend arrays (``_data``)
 with ufuncs and ``out=``, bumping each written tensor's version counter, so a step makes no
-new tensors. With ``differentiable=True`` (SGD, Adam and AdamW) a step runs torch's for-loop
+new tensors. With ``differentiable=True`` (SGD, Adam, AdamW, RMSprop) a step runs torch's for-loop
 update in flambeau ops under grad mode instead, so autograd records it; the other optimizers
 refuse it.
 """
@@ -548,6 +548,21 @@ def effective_grad(p, g, weight_decay, maximize, xp, k=0):
     if maximize:
         return xp.negative(g, out=scratch(g, k))
     return g
+
+
+def recorded_grad(p, g, weight_decay, maximize):
+    """``differentiable=True``: the gradient torch's for-loop step uses, in flambeau ops
+    (``-g`` to maximize, plus ``weight_decay * p``)."""
+    g = -g if maximize else g
+    return g.add(p, alpha=weight_decay) if weight_decay != 0 else g
+
+
+def real_views(tensors):
+    """``view_as_real`` of each tensor when the first is complex (None stays None)."""
+    if not tensors[0].is_complex():
+        return tensors
+    from .._ops.shape import view_as_real
+    return [None if t is None else view_as_real(t) for t in tensors]
 
 
 def real_view(a):

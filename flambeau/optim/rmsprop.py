@@ -2,15 +2,18 @@
 from .._backend import array_module
 from .optimizer import (Optimizer, _closure_loss, _to_scalar, _use_grad_for_differentiable,
                         addcmul_, bump, check_lr_eps, check_nonneg, effective_grad,
-                        increment, lerp_, new_scalar, real_view, scratch, zeros_state)
+                        increment, lerp_, new_scalar, real_view, real_views, recorded_grad,
+                        scratch, zeros_state)
 
 __all__ = ["RMSprop"]
 
 
 class RMSprop(Optimizer):
-    """Implements RMSprop, as torch.optim.RMSprop."""
+    """Implements RMSprop, as torch.optim.RMSprop (``differentiable=True`` runs torch's update
+    in flambeau ops, which autograd records)."""
     _group_defaults = {"momentum": 0, "centered": False, "foreach": None, "maximize": False,
                        "differentiable": False, "capturable": False}
+    _records_steps = True
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
                  centered=False, capturable=False, foreach=None, maximize=False,
@@ -40,6 +43,9 @@ class RMSprop(Optimizer):
                     if centered:
                         state["grad_avg"] = zeros_state(p)
                 increment(state["step"])
+                if group["differentiable"]:
+                    _recorded_update(p, g, state, group)
+                    continue
                 data = p._data
                 xp = array_module(data)
                 d = real_view(effective_grad(data, g._data, group["weight_decay"],
@@ -70,3 +76,23 @@ class RMSprop(Optimizer):
                 data -= upd
                 bump(p), bump(state["square_avg"])
         return loss
+
+
+def _recorded_update(p, g, state, group):
+    """``differentiable=True``: torch's for-loop update in flambeau ops, recorded by autograd."""
+    alpha, momentum, lr = group["alpha"], group["momentum"], _to_scalar(group["lr"])
+    grad = recorded_grad(p, g, group["weight_decay"], group["maximize"])
+    p, grad, square_avg, grad_avg, buf = real_views(
+        [p, grad, state["square_avg"], state.get("grad_avg"), state.get("momentum_buffer")])
+    square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
+    if grad_avg is not None:
+        grad_avg.lerp_(grad, 1 - alpha)
+        avg = square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_()
+    else:
+        avg = square_avg.sqrt()
+    avg = avg.add(group["eps"])
+    if momentum > 0:
+        buf.mul_(momentum).addcdiv_(grad, avg)
+        p.add_(buf, alpha=-lr)
+    else:
+        p.addcdiv_(grad, avg, value=-lr)

@@ -54,7 +54,6 @@ def test_matches_torch(shape, dim):
 def test_modules_record_one_node_and_dtype_error():
     lin = flambeau.nn.utils.parametrizations.weight_norm(flambeau.nn.Linear(4, 3))
     assert type(lin.weight.grad_fn).__name__ == "WeightNormInterfaceBackward0"
-    raises_like(lambda: flambeau._weight_norm(flambeau.ones(3, 4), flambeau.ones(3, 1,
-                                                                                dtype=flambeau.float64)),
-                lambda: torch._weight_norm(torch.ones(3, 4), torch.ones(3, 1,
-                                                                       dtype=torch.float64)))
+    raises_like(lambda: flambeau._weight_norm(flambeau.ones(3, 4),
+                                              flambeau.ones(3, 1, dtype=flambeau.float64)),
+                lambda: torch._weight_norm(torch.ones(3, 4), torch.ones(3, 1, dtype=torch.float64)))
