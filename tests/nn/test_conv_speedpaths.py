@@ -32,6 +32,9 @@ CASES = [  # (transposed, input shape, weight shape, options)
     (False, (2, 3, 24, 24), (4, 3, 3, 3), dict(padding=1)),
     (False, (2, 4, 26, 26), (6, 2, 4, 4), dict(groups=2)),  # col2im
     (False, (3, 2, 50, 48), (4, 2, 3, 3), dict(stride=2, padding=(1, 2))),
+    # shallow columns (one input channel): one GEMM per sample on small planes too
+    (False, (3, 1, 12, 12), (5, 1, 4, 4), dict(stride=2, padding=1)),  # DCGAN's first layer
+    (True, (3, 5, 6, 6), (5, 1, 4, 4), dict(stride=2, padding=1)),  # and its generator's last
     # few channels against a sizeable kernel: shifted columns (stride phases, groups, 1-d, 3-d)
     (False, (2, 3, 14, 13), (4, 3, 5, 5), {}),  # LeNet's shape: also the input gradient
     (False, (2, 4, 23, 20), (6, 2, 3, 4), dict(stride=(3, 2), padding=(2, 1), dilation=(2, 1),
