@@ -450,7 +450,11 @@ def _identity(reduce, dtype):
     return info.min if reduce == "amax" else info.max
 
 
-@defop(inplace=True, out=True)
+@defop(inplace=True, signature=[
+    "scatter(Tensor input, int dim, Tensor index, Tensor src, *, Tensor? out=None)",
+    "scatter(Tensor input, int dim, Tensor index, Tensor src, *, str reduce, Tensor? out=None)",
+    "scatter(Tensor input, int dim, Tensor index, Scalar value, *, Tensor? out=None)",
+    "scatter(Tensor input, int dim, Tensor index, Scalar value, *, str reduce, Tensor? out=None)"])
 def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     """``input`` with ``src`` (or ``value``) written along ``dim`` at ``index``; ``reduce``
     ('add' or 'multiply') combines instead of overwriting (not differentiable, as in torch)."""
@@ -495,7 +499,8 @@ def scatter_add(input, dim, index, src):
     return out
 
 
-@defop(inplace=True, out=True)
+@defop(inplace=True, signature="scatter_reduce(Tensor input, int dim, Tensor index, Tensor src, "
+                               "str reduce, *, bool include_self=True, Tensor? out=None)")
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     """``input`` with ``src`` reduced into it along ``dim`` at ``index``: 'sum', 'prod',
     'mean', 'amax' or 'amin'; ``include_self=False`` leaves the scattered-to input values out."""
@@ -694,7 +699,8 @@ def index_fill(input, dim, index, value):
     return out
 
 
-@defop(inplace=True)
+@defop(inplace=True, signature="index_put(Tensor input, Tensor?[] indices, Tensor values, "
+                               "bool accumulate=False)")
 def index_put(input, indices, values, accumulate=False):
     """``input`` with ``values`` written (or, with ``accumulate``, added) at ``input[indices]``
     for a tuple of index tensors (None entries select whole dims)."""
@@ -896,7 +902,12 @@ def take_along_dim(input, indices, dim=None):
 
 # ---- where and nonzero ---------------------------------------------------------------------
 
-@defop(method=False, out=True)
+@defop(method=False, signature=[
+    "where(Tensor condition)",
+    "where(Tensor condition, Tensor input, Tensor other, *, Tensor? out=None)",
+    "where(Tensor condition, Scalar self, Tensor other)",
+    "where(Tensor condition, Tensor input, Scalar other)",
+    "where(Tensor condition, Scalar self, Scalar other)"])
 def where(condition, input=None, other=None):
     """``input`` where ``condition`` is True, else ``other`` (tensors or scalars, promoted
     together); with the condition alone, ``nonzero(condition, as_tuple=True)``."""
@@ -929,7 +940,12 @@ def where(condition, input=None, other=None):
     return out
 
 
-register("", "where", lambda self, condition, other: where(condition, self, other), method=True)
+@defop(name="where", function=False,
+       signature=["where(Tensor input, Tensor condition, Tensor other)",
+                  "where(Tensor input, Tensor condition, Scalar other)"])
+def _where_method(self, condition, other):
+    """``where(condition, self, other)``."""
+    return where(condition, self, other)
 
 
 @defop(out=True)
@@ -951,7 +967,8 @@ def argwhere(input):
     return nonzero(input)
 
 
-@defop(out=True)
+@defop(signature="nonzero_static(Tensor input, *, int size, int fill_value=-1, "
+                  "Tensor? out=None)")
 def nonzero_static(input, *, size, fill_value=-1):
     """``nonzero(input)`` cut or padded with ``fill_value`` rows to exactly ``size`` rows."""
     rows = nonzero(input)._data[:size]
@@ -961,7 +978,7 @@ def nonzero_static(input, *, size, fill_value=-1):
 
 # ---- writing into a view of a copy: select_scatter, slice_scatter, diagonal_scatter --------
 
-def _view_scatter(name, view, node):
+def _view_scatter(name, view, node, signature):
     """An op returning a copy of ``input`` with ``src`` written into ``view(copy, *args)``."""
     def op(input, src, *args, **kwargs):
         out = make(input._data.copy(), input._dtype)
@@ -977,7 +994,7 @@ def _view_scatter(name, view, node):
         return out
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"A copy of ``input`` with ``src`` written where ``{view.__name__}`` looks."
-    return defop(op, name=name, out=True)
+    return defop(op, name=name, signature=f"{name}(Tensor input, Tensor src, {signature}")
 
 
 def _slice(t, dim=0, start=None, end=None, step=1):
@@ -992,14 +1009,19 @@ def _diagonal(t, offset=0, dim1=0, dim2=1):
     return t.diagonal(offset, dim1, dim2)
 
 
-select_scatter = _view_scatter("select_scatter", _select, "SelectScatterBackward0")
-slice_scatter = _view_scatter("slice_scatter", _slice, "SliceScatterBackward0")
-diagonal_scatter = _view_scatter("diagonal_scatter", _diagonal, "DiagonalScatterBackward0")
+select_scatter = _view_scatter("select_scatter", _select, "SelectScatterBackward0",
+                               "int dim, int index)")
+slice_scatter = _view_scatter("slice_scatter", _slice, "SliceScatterBackward0",
+                              "int dim=0, int? start=None, int? end=None, int step=1, *, "
+                              "Tensor? out=None)")
+diagonal_scatter = _view_scatter("diagonal_scatter", _diagonal, "DiagonalScatterBackward0",
+                                 "int offset=0, int dim1=0, int dim2=1)")
 
 
 # ---- index_reduce, unravel_index, isin -----------------------------------------------------
 
-@defop(inplace=True, out=True)
+@defop(inplace=True, signature="index_reduce(Tensor input, int dim, Tensor index, Tensor source, "
+                               "str reduce, *, bool include_self=True, Tensor? out=None)")
 def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     """``input`` with the slices of ``source`` along ``dim`` reduced ('prod', 'mean', 'amax',
     'amin') into the slices ``index`` names: ``scatter_reduce`` with the index spread."""

@@ -19,7 +19,6 @@ from ._util import (int_list, needs_grad, needs_grad1, sliced, wrap_dim, wrap_di
 from . import conversion
 from .determinism import uninitialised_fill
 from .registry import check_inplace, check_no_overlap, defop, register, type_name
-from .signature import Signatures
 
 
 def _view(base, array, name, backward):
@@ -203,13 +202,16 @@ def flatten(input, start_dim=0, end_dim=-1):
     return reshape(input, shape[:start] + (merged,) + shape[end + 1:])
 
 
-@defop
 def unflatten(input, dim, sizes):
     """Dim ``dim`` split into ``sizes`` (one of which may be -1)."""
     shape = input._data.shape
     dim = wrap_dim(dim, len(shape))
     sizes = infer_size(tuple(sizes), shape[dim])
     return view.__wrapped__(input, shape[:dim] + sizes + shape[dim + 1:])
+
+
+defop(unflatten, method=False, signature="unflatten(Tensor input, int dim, int[] sizes)")
+defop(unflatten, function=False)  # torch's method is Python code, with Python's messages
 
 
 # ---- dims reordered ------------------------------------------------------------------------
@@ -260,7 +262,8 @@ def permute(input, dims):
                  lambda g: g.permute(inverse))
 
 
-@defop
+@defop(aliases=("moveaxis",), signature=["movedim(Tensor input, int source, int destination)",
+                                         "movedim(Tensor input, int[] source, int[] destination)"])
 def movedim(input, source, destination):
     """Dims moved from ``source`` to ``destination`` positions, the others keeping order."""
     n = input._data.ndim
@@ -278,10 +281,6 @@ def movedim(input, source, destination):
     for dst, src in sorted(zip(destination, source)):
         order.insert(dst, src)
     return permute(input, order)
-
-
-register("", "moveaxis", movedim)
-register("", "moveaxis", movedim, method=True)
 
 
 def _T(self):
@@ -502,8 +501,9 @@ def _split_sizes(input, sizes, dim, name):
     return outs
 
 
-@defop
+@defop(signature="split_with_sizes(Tensor input, int[] split_sizes, int dim=0)")
 def split_with_sizes(input, split_sizes, dim=0):
+    """Pieces of the given sizes along ``dim``."""
     return split(input, list(split_sizes), dim)
 
 
@@ -517,7 +517,9 @@ def chunk(input, chunks, dim=0):
     return split(input, step, dim)
 
 
-@defop
+@defop(signature=["tensor_split(Tensor input, int[] indices, int dim=0)",
+                  "tensor_split(Tensor input, Tensor tensor_indices_or_sections, int dim=0)",
+                  "tensor_split(Tensor input, int sections, int dim=0)"])
 def tensor_split(input, indices_or_sections, dim=0):
     """``n`` nearly equal pieces (the first ``size % n`` one longer), or pieces between indices;
     each piece is a slice of the input."""
@@ -560,7 +562,7 @@ def _diagonal_backward(g, shape, offset, d1, d2):
     return full
 
 
-@defop(function=False)  # a method only, as in torch
+@defop(function=False, signature="unfold(Tensor input, int dimension, int size, int step)")
 def unfold(input, dimension, size, step):
     """All windows of ``size`` along ``dimension``, ``step`` apart, as a new last dim."""
     a = input._data
@@ -592,7 +594,7 @@ def _unfold_backward(g, shape, dim, size, step):
     return total
 
 
-@defop
+@defop(signature="as_strided(Tensor input, int[] size, int[] stride, int? storage_offset=None)")
 def as_strided(input, size, stride, storage_offset=None):
     """An arbitrary strided view of the input's storage."""
     storage = input._get_storage()
@@ -621,8 +623,6 @@ def _numpy_split(name, dim, min_dims):
     texts = [f"{name}(Tensor input, int sections)", f"{name}(Tensor input, int[] indices)"]
 
     def fn(input, indices_or_sections):
-        if not isinstance(indices_or_sections, (int, tuple, list)):  # torch's TypeError
-            Signatures(texts).parse((input, indices_or_sections), {})
         n = input._data.ndim
         if n < min_dims:
             raise RuntimeError(f"torch.{name} requires a tensor with at least {min_dims} "
@@ -637,7 +637,7 @@ def _numpy_split(name, dim, min_dims):
         return tensor_split(input, indices_or_sections, d)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"``tensor_split`` along dim {dim}, sections required to divide it evenly."
-    return defop(fn, spread="overload")
+    return defop(fn, signature=texts)
 
 
 hsplit = _numpy_split("hsplit", 1, 1)
@@ -645,18 +645,18 @@ vsplit = _numpy_split("vsplit", 0, 2)
 dsplit = _numpy_split("dsplit", 2, 3)
 
 
-@defop
-def unsafe_split(tensor, split_size, dim=0):
+@defop(signature="unsafe_split(Tensor input, int split_size, int dim=0)")
+def unsafe_split(input, split_size, dim=0):
     """``split`` whose pieces autograd does not track as views of the input."""
-    outs = split(tensor, split_size, dim)
+    outs = split(input, split_size, dim)
     for o in outs:
         o._base = None
-    if needs_grad(tensor):
-        record("UnsafeSplitBackward0", outs, (tensor,), outs[0]._grad_fn._backward)
+    if needs_grad(input):
+        record("UnsafeSplitBackward0", outs, (input,), outs[0]._grad_fn._backward)
     return outs
 
 
-@defop
+@defop(signature="unsafe_chunk(Tensor input, int chunks, int dim=0)")
 def unsafe_chunk(input, chunks, dim=0):
     """``chunk`` as ``unsafe_split`` pieces."""
     outs = chunk(input, chunks, dim)
@@ -670,10 +670,9 @@ def ravel(input):
     return view.__wrapped__(conversion.contiguous(input), (-1,))
 
 
-def sum_to_size(self, *size):
+@defop(function=False, signature="sum_to_size(Tensor input, int[] size)")
+def sum_to_size(self, size):
     """Sums the broadcast dims away so that the result has ``size`` (the inverse of expand)."""
-    if len(size) == 1 and not isinstance(size[0], int):
-        size = tuple(size[0])
     shape = self._data.shape
     lead = len(shape) - len(size)
     if lead < 0 or any(s != 1 and s != have for s, have in zip(size, shape[lead:])):
@@ -686,9 +685,6 @@ def sum_to_size(self, *size):
         return self
     out = self.sum(dims, keepdim=True)
     return out.view(size) if lead else out
-
-
-register("", "sum_to_size", sum_to_size, method=True)
 
 
 # ---- complex numbers as pairs of reals -----------------------------------------------------
@@ -735,13 +731,15 @@ def view_as_complex(input):
 
 # ---- resizing in place ---------------------------------------------------------------------
 
-def resize_(self, *sizes, memory_format=None):
+@defop(function=False,
+       signature="resize_(Tensor input, int[] size, *, MemoryFormat? memory_format=None)")
+def resize_(self, size, *, memory_format=None):
     """Reshapes in place to contiguous ``sizes`` over the same storage, keeping its values;
     a larger size grows the storage (new elements zero, or as ``use_deterministic_algorithms``
     fills them; other views keep the old memory)."""
     from ._util import parse_size
     try:
-        sizes = parse_size(sizes)
+        sizes = parse_size(size)
     except RuntimeError:  # a negative size: torch's resize_ reports it as an overflow
         raise RuntimeError("numel: integer multiplication overflow") from None
     if self._requires_grad:
@@ -774,9 +772,11 @@ def resize_(self, *sizes, memory_format=None):
     return self
 
 
+@defop(signature="resize_as_(Tensor input, Tensor the_template, *, "
+                 "MemoryFormat? memory_format=None)")
 def resize_as_(self, the_template, *, memory_format=None):
     """``resize_`` to ``the_template``'s shape."""
-    return resize_(self, the_template._data.shape)
+    return resize_.__wrapped__(self, the_template._data.shape)
 
 
 def set_(self, source=None, storage_offset=0, size=None, stride=None):
@@ -819,10 +819,7 @@ def set_(self, source=None, storage_offset=0, size=None, stride=None):
     return self
 
 
-register("", "resize_", resize_, method=True)
 register("", "set_", set_, method=True)
-register("", "resize_as_", resize_as_)
-register("", "resize_as_", resize_as_, method=True)
 
 
 @defop(signature="as_strided_scatter(Tensor input, Tensor src, int[] size, int[] stride, "
@@ -888,8 +885,30 @@ _COPY_VARIANTS = {
     "view_as_complex_copy": (view_as_complex, None),
     "view_as_real_copy": (view_as_real, None), "view_copy": (view, None),
 }
+_COPY_SIGNATURES = {  # torch's, less the ``, *, Tensor? out=None`` each ends with
+    "alias_copy": ["(Tensor input"],
+    "as_strided_copy": ["(Tensor input, int[] size, int[] stride, int? storage_offset=None"],
+    "diagonal_copy": ["(Tensor input, int offset=0, int dim1=0, int dim2=1"],
+    "expand_copy": ["(Tensor input, int[] size, *, bool implicit=False"],
+    "narrow_copy": ["(Tensor input, int dim, int start, int length"],
+    "permute_copy": ["(Tensor input, int[] dims"],
+    "select_copy": ["(Tensor input, int dim, int index"],
+    "split_copy": ["(Tensor input, int split_size, int dim=0"],
+    "split_with_sizes_copy": ["(Tensor input, int[] split_sizes, int dim=0"],
+    "squeeze_copy": ["(Tensor input", "(Tensor input, int dim", "(Tensor input, int[] dim"],
+    "t_copy": ["(Tensor input"], "transpose_copy": ["(Tensor input, int dim0, int dim1"],
+    "unbind_copy": ["(Tensor input, int dim=0"],
+    "unfold_copy": ["(Tensor input, int dimension, int size, int step"],
+    "unsqueeze_copy": ["(Tensor input, int dim"], "view_as_complex_copy": ["(Tensor input"],
+    "view_as_real_copy": ["(Tensor input"],
+    "view_copy": ["(Tensor input, ScalarType dtype", "(Tensor input, int[] size"],
+}
 for _name, (_fn, _node) in _COPY_VARIANTS.items():
-    defop(_copy_variant(_name, _fn, _node), method=_name == "narrow_copy", out=True)
+    _many = _name in ("split_copy", "split_with_sizes_copy", "unbind_copy")
+    defop(_copy_variant(_name, _fn, _node), method=_name == "narrow_copy", signature=[
+        _name + text + (", *" if "*" not in text else "") +
+        (", Tensor[]? out=None)" if _many else ", Tensor? out=None)")
+        for text in _COPY_SIGNATURES[_name]])
 
 
 # ---- in-place view ops: the tensor itself becomes the view -----------------------------------
@@ -918,16 +937,18 @@ def _inplace_view(view_fn, name):
     return inplace
 
 
-for _name, _fn in {"squeeze_": squeeze, "unsqueeze_": unsqueeze, "transpose_": transpose,
-                   "swapaxes_": transpose, "swapdims_": transpose, "t_": t,
-                   "as_strided_": as_strided}.items():
-    register("", _name, _inplace_view(_fn, _name), method=True)
+for _name, (_fn, _texts) in {
+        "squeeze_": (squeeze, ["()", "(int dim)", "(int[] dim)"]),
+        "unsqueeze_": (unsqueeze, ["(int dim)"]), "transpose_": (transpose, ["(int dim0, int dim1)"]),
+        "swapaxes_": (transpose, ["(int axis0, int axis1)"]),
+        "swapdims_": (transpose, ["(int dim0, int dim1)"]), "t_": (t, ["()"]),
+        "as_strided_": (as_strided, ["(int[] size, int[] stride, int? storage_offset=None)"]),
+}.items():
+    defop(_inplace_view(_fn, _name), function=False, signature=[
+        _name + "(Tensor input" + (", " + text[1:] if text != "()" else ")") for text in _texts])
 
 
+@defop(signature="adjoint(Tensor input)")
 def adjoint(input):
     """The conjugate transpose of the last two dims (``input.mH``, a view for real tensors)."""
     return _mH(input)
-
-
-register("", "adjoint", adjoint)
-register("", "adjoint", adjoint, method=True)
