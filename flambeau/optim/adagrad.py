@@ -5,17 +5,20 @@ from .._backend import array_module
 from .._dtype import float32
 from .optimizer import (Optimizer, _closure_loss, _to_scalar, _use_grad_for_differentiable,
                         addcmul_, bump, check_eps, check_fused, check_lr, check_nonneg,
-                        effective_grad, increment, new_scalar, real_view, scratch, zeros_state)
+                        effective_grad, increment, new_scalar, real_view, real_views,
+                        recorded_grad, scratch, zeros_state)
 
 __all__ = ["Adagrad"]
 
 
 class Adagrad(Optimizer):
     """Implements Adagrad, as torch.optim.Adagrad (dense gradients; ``foreach`` and ``fused``
-    run the same in-place kernel)."""
+    run the same in-place kernel; ``differentiable=True`` runs torch's update in flambeau ops,
+    which autograd records)."""
     _group_defaults = {"foreach": None, "maximize": False, "differentiable": False,
                        "fused": None}
     _sparse_error = None
+    _records_steps = True
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
                  eps=1e-10, foreach=None, *, maximize=False, differentiable=False, fused=None):
@@ -55,6 +58,10 @@ class Adagrad(Optimizer):
                     _sparse_step(p, g, state["sum"], lr / (1 + (step - 1) * lr_decay),
                                  weight_decay, eps, group["maximize"])
                     continue
+                if group["differentiable"]:
+                    _recorded_update(p, g, state["sum"], lr / (1 + (step - 1) * lr_decay),
+                                     weight_decay, eps, group["maximize"])
+                    continue
                 data = p._data
                 xp = array_module(data)
                 d = real_view(effective_grad(data, g._data, weight_decay, group["maximize"], xp))
@@ -81,3 +88,10 @@ def _sparse_step(p, g, state_sum, clr, weight_decay, eps, maximize):
     acc[at] += values * values
     p._data[at] += -clr * (values / (np.sqrt(acc[at]) + eps))
     bump(p), bump(state_sum)
+
+
+def _recorded_update(p, g, state_sum, clr, weight_decay, eps, maximize):
+    """``differentiable=True``: torch's for-loop update in flambeau ops, recorded by autograd."""
+    p, grad, state_sum = real_views([p, recorded_grad(p, g, weight_decay, maximize), state_sum])
+    state_sum.addcmul_(grad, grad, value=1)
+    p.addcdiv_(grad, state_sum.sqrt() + eps, value=-clr)

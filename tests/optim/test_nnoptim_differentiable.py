@@ -15,7 +15,9 @@ CASES = [("Adam", {}), ("Adam", {"amsgrad": True}), ("Adam", {"weight_decay": 0.
          ("SGD", {"momentum": 0.5, "dampening": 0.3, "maximize": True}),
          ("RMSprop", {}), ("RMSprop", {"centered": True, "weight_decay": 0.1}),
          ("RMSprop", {"momentum": 0.9, "maximize": True}),
-         ("RMSprop", {"momentum": 0.5, "centered": True})]
+         ("RMSprop", {"momentum": 0.5, "centered": True}),
+         ("Adagrad", {}), ("Adagrad", {"lr_decay": 0.1, "weight_decay": 0.1, "maximize": True}),
+         ("Adagrad", {"initial_accumulator_value": 0.5})]
 
 
 def _run(lib, name, kwargs, w0, grads, dtype, tensor_lr):
@@ -45,7 +47,7 @@ def test_gradients_through_steps_match_torch(name, kwargs, dtype, tensor_lr):
     try:
         theirs, leaves_t, opt_t = _run(torch, name, kwargs, w0, grads, getattr(torch, dtype),
                                        tensor_lr)
-    except TypeError:  # (RMSprop's update takes the learning rate as a number only)
+    except TypeError:  # (RMSprop's and Adagrad's updates take the learning rate as a number)
         raises_like(lambda: _run(flambeau, name, kwargs, w0, grads, getattr(flambeau, dtype),
                                  tensor_lr),
                     lambda: _run(torch, name, kwargs, w0, grads, getattr(torch, dtype), tensor_lr))
