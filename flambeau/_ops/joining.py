@@ -17,6 +17,7 @@ from .._storage import allocation_error, check_size
 from .._tensor import Tensor, make
 from ..autograd.graph import record
 from ._util import int_list, needs_grad, needs_grad1, wrap_dim, wrap_dim_of_dims, wrap_dims
+from .creation import _OPTIONS
 from .indexing import _UNSIGNED
 from .registry import defop, register, type_name
 
@@ -165,7 +166,7 @@ def _stacker(name, prepare, dim_of, doc):
         return cat(tensors, dim_of(tensors))
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc
-    return defop(op, method=False, out=True)
+    return defop(op, method=False, signature=f"{name}(Tensor[] tensors, *, Tensor? out=None)")
 
 
 def _column(t):
@@ -243,19 +244,19 @@ def _flip_at_least(name, dim, ndim):
         return flip(input, (dim,))
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"``flip`` along dim {dim}."
-    return defop(op)
+    return defop(op, signature=f"{name}(Tensor input)")
 
 
 fliplr = _flip_at_least("fliplr", 1, 2)
 flipud = _flip_at_least("flipud", 0, 1)
 
 
-@defop
-def roll(input, shifts, dims=None):
+@defop(signature="roll(Tensor input, int[1] shifts, int[1] dims=())")
+def roll(input, shifts, dims=()):
     """Elements shifted by ``shifts`` along ``dims`` (over the flattened tensor without dims),
     wrapping around."""
     shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
-    dims = () if dims is None else (dims,) if isinstance(dims, int) else tuple(dims)
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
     if not shifts:
         raise RuntimeError("`shifts` required")
     if len(shifts) != len(dims) and not (not dims and len(shifts) == 1):
@@ -270,7 +271,7 @@ def roll(input, shifts, dims=None):
     out = make(array, input._dtype)
     if needs_grad(input):
         back = tuple(-s for s in shifts)
-        record("RollBackward0", (out,), (input,), lambda g: g.roll(back, dims or None))
+        record("RollBackward0", (out,), (input,), lambda g: g.roll(back, dims))
     return out
 
 
@@ -362,7 +363,13 @@ def tile(input, dims):
     return repeat.__wrapped__(input, (1,) * (input._data.ndim - len(dims)) + dims)
 
 
-@defop
+_REPEAT_INTERLEAVE = [
+    "repeat_interleave(Tensor input, Tensor repeats, int? dim=None, *, int? output_size=None)",
+    "repeat_interleave(Tensor repeats, *, int? output_size=None)",
+    "repeat_interleave(Tensor input, int repeats, int? dim=None, *, int? output_size=None)"]
+
+
+@defop(method=False, signature=_REPEAT_INTERLEAVE)
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     """Each element repeated ``repeats`` times (an int, or one count per element along
     ``dim``); the one-argument form repeats ``arange(len(repeats))``."""
@@ -397,6 +404,10 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
         split = shape[:dim + 1] + (repeats,) + shape[dim + 1:]
         record("ViewBackward0", (out,), (input,), lambda g: g.reshape(split).sum(dim + 1))
     return out
+
+
+defop(repeat_interleave.__wrapped__, function=False, signature=[  # (no repeats-only method)
+    _REPEAT_INTERLEAVE[0], _REPEAT_INTERLEAVE[2]])
 
 
 def _repeat_counts(repeats, ndim_error):
@@ -475,13 +486,18 @@ tril, triu = _triangle("tril"), _triangle("triu")
 
 
 def _triangle_indices(name, np_fn):
-    def op(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    def op(row, col, offset=0, *, dtype=None, layout=None, device=None, pin_memory=False,
+           requires_grad=False):
         dtype = dtype or _dtype.int64
+        if dtype not in (_dtype.int64, _dtype.int32):
+            raise NotImplementedError(f'"{name}" not implemented for \'{type_name(dtype)}\'')
         rows, cols = np_fn(row, offset, col)
-        return make(np.stack([rows, cols]).astype(dtype._np).reshape(2, -1), dtype)
+        out = make(np.stack([rows, cols]).astype(dtype._np).reshape(2, -1), dtype)
+        return out.requires_grad_() if requires_grad else out
     op.__name__ = op.__qualname__ = name
     op.__doc__ = "The (row, col) indices of the triangle of a ``row x col`` matrix, as 2 x N."
-    return defop(op, method=False)
+    return defop(op, method=False,
+                 signature=f"{name}(int row, int col, int offset=0, *, {_OPTIONS})")
 
 
 tril_indices = _triangle_indices("tril_indices", np.tril_indices)
