@@ -103,12 +103,17 @@ def _lowest(dtype):
 
 # ---- max pooling -----------------------------------------------------------------------------
 
-def _scatter(g, indices, sizes):
-    """Each gradient added at its flat input position (per sample and channel)."""
+def _scatter(g, indices, sizes, disjoint=False):
+    """Each gradient added at its flat input position (per sample and channel); stored there
+    when the windows are ``disjoint`` (no position is hit twice)."""
     rows, size = g.shape[0] * g.shape[1], int(np.prod(sizes))
     per_row = int(np.prod(indices.shape[2:]))
     index = (np.arange(rows)[:, None] * size + indices.reshape(rows, per_row)).reshape(-1)
-    summed = np.bincount(index, g.reshape(-1), minlength=rows * size)
+    if disjoint:
+        summed = np.zeros(rows * size, g.dtype)
+        summed[index] = g.reshape(-1)
+    else:
+        summed = np.bincount(index, g.reshape(-1), minlength=rows * size)
     return summed.astype(g.dtype, copy=False).reshape(g.shape[:2] + tuple(sizes))
 
 
@@ -119,14 +124,14 @@ def _gather(g, indices):
         indices.shape)
 
 
-def _record_max(node, out, input, indices, batched):
+def _record_max(node, out, input, indices, batched, disjoint=False):
     """Records ``node`` on ``out``: the gradient goes to each maximum's position."""
     index_array = indices if batched else indices[None]
     sizes = input._data.shape[-(index_array.ndim - 2):]
 
     def unpool(g):
         gb = g._data if batched else g._data[None]
-        grad = make(_scatter(gb, index_array, sizes), g._dtype)
+        grad = make(_scatter(gb, index_array, sizes, disjoint), g._dtype)
         grad = grad if batched else grad.squeeze(0)
         if needs_grad1(g):
             record(node[:-1] + "Backward0", (grad,), (g,), lambda gg: make(
@@ -179,7 +184,8 @@ def _max_pool(nd, name, input, kernel_size, stride, padding, dilation, ceil_mode
         values, indices = values[0], indices[0]
     result = make(np.ascontiguousarray(values), input._dtype)
     if needs_grad1(input):
-        _record_max(f"MaxPool{nd}DWithIndicesBackward0", result, input, indices, batched)
+        _record_max(f"MaxPool{nd}DWithIndicesBackward0", result, input, indices, batched,
+                    all(s >= d * (k - 1) + 1 for k, s, d in zip(kernel, stride, dilation)))
     return result, make(indices, _dtype.int64)
 
 
