@@ -1,14 +1,18 @@
 """Adamax: Adam with the infinity norm."""
 from .._backend import array_module
+from .._ops.joining import cat
 from .optimizer import (Optimizer, _closure_loss, _to_scalar, _use_grad_for_differentiable,
                         bump, check_betas, check_lr_eps, check_nonneg, effective_grad, increment,
-                        lerp_, new_scalar, real_view, scratch, zeros_state)
+                        lerp_, new_scalar, real_view, real_views, recorded_grad, scratch,
+                        zeros_state)
 
 __all__ = ["Adamax"]
 
 
 class Adamax(Optimizer):
-    """Implements Adamax, as torch.optim.Adamax."""
+    """Implements Adamax, as torch.optim.Adamax (``differentiable=True`` runs torch's update in
+    flambeau ops, which autograd records)."""
+    _records_steps = True
     _group_defaults = {"foreach": None, "maximize": False, "differentiable": False,
                        "capturable": False}
 
@@ -36,6 +40,9 @@ class Adamax(Optimizer):
                     state["exp_avg"] = zeros_state(p)
                     state["exp_inf"] = zeros_state(p)
                 step = increment(state["step"])
+                if group["differentiable"]:
+                    _recorded_update(p, g, state, group, lr / (1 - beta1 ** step))
+                    continue
                 data = p._data
                 xp = array_module(data)
                 d = real_view(effective_grad(data, g._data, group["weight_decay"],
@@ -52,3 +59,16 @@ class Adamax(Optimizer):
                 data += upd
                 bump(p), bump(state["exp_avg"]), bump(state["exp_inf"])
         return loss
+
+
+def _recorded_update(p, g, state, group, clr):
+    """``differentiable=True``: torch's for-loop update in flambeau ops, recorded by autograd
+    (the running maximum as torch's ``amax`` over a stack)."""
+    beta1, beta2 = group["betas"]
+    p, grad, exp_avg, exp_inf = real_views(
+        [p, recorded_grad(p, g, group["weight_decay"], group["maximize"]), state["exp_avg"],
+         state["exp_inf"]])
+    exp_avg.lerp_(grad, 1 - beta1)
+    norm_buf = cat([exp_inf.mul_(beta2).unsqueeze(0), grad.abs().add_(group["eps"]).unsqueeze_(0)])
+    exp_inf.copy_(norm_buf.amax(0))
+    p.addcdiv_(exp_avg, exp_inf, value=-clr)

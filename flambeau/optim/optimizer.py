@@ -3,9 +3,9 @@ helpers.
 
 Optimizers here update parameters and their state in place on the backend arrays (``_data``)
 with ufuncs and ``out=``, bumping each written tensor's version counter, so a step makes no
-new tensors. With ``differentiable=True`` (SGD, Adam, AdamW, RMSprop, Adagrad) a step runs
-torch's for-loop update in flambeau ops under grad mode instead, so autograd records it; the
-other optimizers refuse it.
+new tensors. With ``differentiable=True`` (SGD, Adam, AdamW, RMSprop, Adagrad, Adamax) a step
+runs torch's for-loop update in flambeau ops under grad mode instead, so autograd records it;
+the other optimizers refuse it.
 """
 import functools
 import threading
