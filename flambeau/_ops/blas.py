@@ -135,7 +135,7 @@ def _check_vectors(a, b, name):
     _no_bool(a, name)
 
 
-@defop(out=True)
+@defop(signature="vdot(Tensor input, Tensor other, *, Tensor? out=None)")
 def vdot(input, other):
     """``dot`` with the first vector conjugated."""
     _check_vectors(input, other, "vdot")
@@ -312,10 +312,13 @@ register("", "__rmatmul__", _rmatmul_operator, method=True)
 
 # ---- products added to an input ------------------------------------------------------------
 
-def _fused(name, node, check, product, grad_a, grad_b, doc):
+def _fused(name, node, check, product, grad_a, grad_b, doc, names, out_dtype=False):
     """``beta * input + alpha * product(a, b)``, as torch's add* ops (``beta=0`` ignores
-    ``input``, NaNs included). ``grad_a(g, a, b)``, ``grad_b`` give the product's gradients."""
-    def op(input, a, b, *, beta=1, alpha=1):
+    ``input``, NaNs included). ``grad_a(g, a, b)``, ``grad_b`` give the product's gradients;
+    ``names``: torch's for ``a`` and ``b``; ``out_dtype``: whether the function has torch's
+    ``out_dtype`` overload (which its CPU build lacks)."""
+    def op(input, a, b, out_dtype=None, *, beta=1, alpha=1):
+        _check_no_out_dtype(out_dtype, name)
         check(input, a, b)
         if not (input._dtype.is_floating_point or input._dtype.is_complex):
             cast = bool if input._dtype is _dtype.bool else int  # torch casts the scalars
@@ -351,7 +354,17 @@ def _fused(name, node, check, product, grad_a, grad_b, doc):
         return out
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc
-    return defop(op, inplace=True, out=True)
+    head, tail = f"{name}(Tensor input, Tensor {names[0]}, Tensor {names[1]}, ", \
+        "*, Scalar beta=1, Scalar alpha=1, Tensor? out=None)"
+    # torch's deprecated orders (hidden: named here as ``op`` names its parameters)
+    old = [f"{name}(Scalar beta, Tensor input, Scalar alpha, Tensor a, Tensor b",
+           f"{name}(Scalar beta, Tensor input, Tensor a, Tensor b"]
+    defop(op, function=False, inplace=True, signature=[head + tail] + [
+        f"{name}(Tensor input, " + text[len(name) + 1:].replace(", Tensor input", "") +
+        ")|deprecated" for text in old])
+    return defop(op, method=False, signature=[head + tail] + (
+        [head + "ScalarType out_dtype, " + tail] if out_dtype else []) + [
+        text + end + "|deprecated" for text in old for end in (")", ", *, Tensor out)")])
 
 
 def _check_add(check):
@@ -365,18 +378,19 @@ def _check_add(check):
 
 addmm = _fused("addmm", "AddmmBackward0", _check_add(_check_mm), _matmul, _grad_mat1,
                _grad_mat2,
-               "``beta * input + alpha * (mat1 @ mat2)``.")
+               "``beta * input + alpha * (mat1 @ mat2)``.", ("mat1", "mat2"), out_dtype=True)
 baddbmm = _fused("baddbmm", "BaddbmmBackward0", _check_add(_check_bmm), _matmul,
                  lambda g, x, y: matmul(g, _h(y)), lambda g, x, y: matmul(_h(x), g),
-                 "``beta * input + alpha * bmm(batch1, batch2)``.")
+                 "``beta * input + alpha * bmm(batch1, batch2)``.", ("batch1", "batch2"),
+                 out_dtype=True)
 addbmm = _fused("addbmm", "AddbmmBackward0", _check_add(_check_bmm),
                 lambda x, y: _matmul(x, y).sum(0),
                 lambda g, x, y: matmul(g.unsqueeze(0), _h(y)),
                 lambda g, x, y: matmul(_h(x), g.unsqueeze(0)),
-                "``beta * input + alpha * (batch1 @ batch2).sum(0)``.")
+                "``beta * input + alpha * (batch1 @ batch2).sum(0)``.", ("batch1", "batch2"))
 addmv = _fused("addmv", "AddmvBackward0", _check_add(_check_mv), _matmul,
                lambda g, x, y: g.unsqueeze(-1) * _conj(y), lambda g, x, y: matmul(_h(x), g),
-               "``beta * input + alpha * (mat @ vec)``.")
+               "``beta * input + alpha * (mat @ vec)``.", ("mat", "vec"))
 
 
 def _check_outer(a, b):
@@ -388,7 +402,7 @@ def _check_outer(a, b):
 
 addr = _fused("addr", "AddrBackward0", _check_add(_check_outer), np.multiply.outer,
               lambda g, x, y: matmul(g, _conj(y)), lambda g, x, y: matmul(g.mT, _conj(x)),
-              "``beta * input + alpha * outer(vec1, vec2)``.")
+              "``beta * input + alpha * outer(vec1, vec2)``.", ("vec1", "vec2"))
 
 
 @defop(aliases=("ger",), signature="outer(Tensor input, Tensor vec2, *, Tensor? out=None)")
@@ -398,7 +412,7 @@ def outer(input, vec2):
     return input.reshape(-1, 1) * vec2
 
 
-@defop(out=True)
+@defop(signature="inner(Tensor input, Tensor other, *, Tensor? out=None)")
 def inner(input, other):
     """Sums of products over the last dims (a scalar operand multiplies)."""
     if input._data.ndim == 0 or other._data.ndim == 0:

@@ -994,7 +994,8 @@ def _slow(impl, sigs, method, write_outs, impl_params, *call):
         if p.name not in bound:
             continue
         if p.keyword_only or keywords or len(positional) != sig.params.index(p) + method or \
-                sig.hidden and positional:  # add(x, 2, y): a deprecated order, by name
+                sig.hidden and (positional or p.type != "Tensor"):  # a deprecated order
+            # (add(x, 2, y), addmm(2, x, 1, a, b)): by name, but for a leading input
             keywords[p.name] = bound[p.name]
         else:
             positional.append(bound[p.name])
