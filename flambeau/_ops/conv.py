@@ -53,14 +53,15 @@ def out_sizes(sizes, kernel, stride, pads, dilation):
                  for n, k, s, (lo, hi), d in zip(sizes, kernel, stride, pads, dilation))
 
 
-def per_sample(n, out, depth):
+def per_sample(n, out, depth, groups):
     """Whether a product over ``n`` samples with ``out`` output positions each and columns of
-    ``depth`` rows runs one GEMM per sample (large planes: the layout of the arrays, no
-    transposing copies; a single GEMM whose reduction runs over the whole batch is several times
-    slower there in OpenBLAS; shallow columns, as of a one-channel image, whose transposing
-    copies of the batch cost more than their GEMM) rather than one over the batch (small planes
-    with many channels, where per-sample GEMMs are tiny)."""
-    return n > 1 and (math.prod(out) >= 512 or depth <= 32)
+    ``depth`` rows per group runs one GEMM per sample (large planes: the layout of the arrays,
+    no transposing copies; a single GEMM whose reduction runs over the whole batch is several
+    times slower there in OpenBLAS; ungrouped shallow columns, as of a one-channel image or a
+    1x1 convolution of few channels, whose transposing copies of the batch cost more than their
+    GEMM) rather than one over the batch (small planes with many channels, or many groups, where
+    per-sample GEMMs are tiny)."""
+    return n > 1 and (math.prod(out) >= 512 or depth <= 32 and groups == 1)
 
 
 def columns(x, kernel, stride, pads, dilation, batch_first=True):
@@ -222,7 +223,7 @@ def conv_forward(x, w, stride, pads, dilation, groups):
                                    shifted_block(cols, offset, stride, dilation, out, groups))
             y = term if y is None else np.add(y, term, out=y)
         return y.reshape((n, w.shape[0]) + out)
-    if per_sample(n, out, rows):
+    if per_sample(n, out, rows, groups):
         cols = columns(x, w.shape[2:], stride, pads, dilation)[0]
         y = _backend.matmul(_grouped(w, groups), cols.reshape(n, groups, rows, -1))
         return y.reshape((n, w.shape[0]) + out)
@@ -263,7 +264,7 @@ def conv_input_grad(gy, w, sizes, stride, pads, dilation, groups):
                           tuple(range(3, 3 + nd)))
         return conv_forward(gy, flipped.reshape(flipped_shape), stride, edges, dilation, groups)
     wt = _grouped(w, groups).transpose(0, 2, 1)
-    if n == 1 or per_sample(n, out, wt.shape[1]):
+    if n == 1 or per_sample(n, out, wt.shape[1], groups):
         cols = _backend.matmul(wt, gy.reshape(n, groups, w.shape[0] // groups, -1))
         cols = cols.reshape((n, w.shape[1] * groups) + w.shape[2:] + out)
         return np.ascontiguousarray(fold_array(cols, sizes, stride, pads, dilation))
@@ -293,7 +294,7 @@ def conv_weight_grad(gy, x, wshape, stride, pads, dilation, groups):
             _backend.matmul(gy, block.transpose(0, 1, 3, 2)).sum(0, out=gw[offset].reshape(
                 groups, wshape[0] // groups, -1))
         return np.ascontiguousarray(np.moveaxis(gw, 0, 2))
-    if per_sample(n, out, rows):
+    if per_sample(n, out, rows, groups):
         cols = columns(x, wshape[2:], stride, pads, dilation)[0][(Ellipsis,) + crop]
         gw = _backend.matmul(gy.reshape(n, groups, wshape[0] // groups, -1),
                              cols.reshape(n, groups, rows, -1).transpose(0, 1, 3, 2))
