@@ -316,14 +316,13 @@ def full_like(input, fill_value, *, memory_format=None, dtype=None, layout=None,
 
 
 def _new_factory(fill, name):
-    def new(self, *size, dtype=None, layout=None, device=None, requires_grad=False,
-            pin_memory=False):
-        return _filled(fill, size, dtype or self._dtype,
+    def new(self, size, *, dtype=None, layout=None, device=None, pin_memory=False,
+            requires_grad=False):
+        return _filled(fill, (size,), dtype or self._dtype,
                        device if device is not None else self.device, requires_grad, name)
     new.__name__ = new.__qualname__ = name
     new.__doc__ = f"A tensor of ``size`` like ``{name[4:]}``, with this tensor's dtype and device."
-    register("", name, new, method=True)
-    return new
+    return defop(new, function=False, signature=f"{name}(Tensor input, int[] size, *, {_OPTIONS})")
 
 
 new_zeros = _new_factory(0, "new_zeros")
@@ -331,8 +330,11 @@ new_ones = _new_factory(1, "new_ones")
 new_empty = _new_factory(None, "new_empty")
 
 
-def new_full(self, size, fill_value, *, dtype=None, layout=None, device=None,
-             requires_grad=False, pin_memory=False):
+@defop(function=False, signature="new_full(Tensor input, int[] size, Scalar fill_value, *, "
+                                  + _OPTIONS + ")")
+def new_full(self, size, fill_value, *, dtype=None, layout=None, device=None, pin_memory=False,
+             requires_grad=False):
+    """A tensor of ``size`` filled with ``fill_value``, with this tensor's dtype and device."""
     return _filled(_number(fill_value, "new_full"), (size,), dtype or self._dtype,
                    device if device is not None else self.device, requires_grad, "new_full")
 
@@ -350,7 +352,6 @@ def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, pin_
                   requires_grad=requires_grad)
 
 
-register("", "new_full", new_full, method=True)
 register("", "new_tensor", new_tensor, method=True)
 
 
@@ -527,14 +528,13 @@ def eye(n, m=None, *, dtype=None, layout=None, device=None, pin_memory=False,
     return _finish(xp_for(device).eye(n, m, dtype=dtype.numpy_dtype), dtype, requires_grad)
 
 
+@defop(function=False, signature="new_empty_strided(Tensor input, int[] size, int[] stride, *, "
+                                  + _OPTIONS + ")")
 def new_empty_strided(self, size, stride, *, dtype=None, layout=None, device=None,
-                      requires_grad=False, pin_memory=False):
+                      pin_memory=False, requires_grad=False):
     """``empty_strided`` with this tensor's dtype unless given."""
     return empty_strided(size, stride, dtype=dtype or self._dtype, device=device,
                          requires_grad=requires_grad)
-
-
-register("", "new_empty_strided", new_empty_strided, method=True)
 
 
 @defop(method=False, signature="empty_permuted(int[] size, int[] physical_layout, *, " +
