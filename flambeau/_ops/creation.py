@@ -16,7 +16,7 @@ from .._tensor import Tensor, make
 from .determinism import uninitialised_fill
 from ._util import (empty_strided_array, like_layout, parse_size, scalar_dtype, warn_caller,
                     xp_for)
-from .registry import defop, register
+from .registry import defop, register, write_out
 
 # the options every factory takes, in the words of torch's signatures
 _OPTIONS = ("ScalarType? dtype=None, Layout? layout=None, Device? device=None, "
@@ -411,20 +411,30 @@ def _ends(name, start, end):
     "arange(Scalar end, *, Tensor? out=None, " + _OPTIONS + ")",
     "arange(Scalar start, Scalar end, *, " + _OPTIONS + ")",
     "arange(Scalar start, Scalar end, Scalar step=1, *, Tensor? out=None, " + _OPTIONS + ")"])
-def arange(start, end=None, step=1, *, dtype=None, layout=None, device=None, pin_memory=False,
-           requires_grad=False):
+def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
+           pin_memory=False, requires_grad=False):
     """Values from ``start`` to ``end`` (excluded) by ``step``.
 
     The length is ``ceil((end - start) / step)`` computed in double precision, as in torch;
-    the dtype is int64 when all bounds are integers, else the default float dtype.
+    the dtype is ``out``'s, else int64 when all bounds are integers, else the default float
+    dtype. For an integer dtype torch casts the bounds to it first (towards zero), and int64
+    also counts the length from the cast bounds: ``arange(0, 6, 1.5, dtype=int64)`` is 0..5.
     """
     if end is None:
         start, end = 0, start
     integral = isinstance(start, int) and isinstance(end, int) and isinstance(step, int)
     if dtype is None:
-        dtype = _dtype.int64 if integral else _dtype.get_default_dtype()
+        dtype = out._dtype if out is not None else \
+            _dtype.int64 if integral else _dtype.get_default_dtype()
+    if dtype is _dtype.bool:
+        raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
     if step == 0:
         raise RuntimeError("step must be nonzero")
+    if dtype is _dtype.int64 and not integral and math.isfinite(start) and math.isfinite(end):
+        start, end, step = int(start), int(end), int(step)
+        integral = True
+        if step == 0:
+            raise ValueError("step must be nonzero")
     if not integral and not (math.isfinite(start) and math.isfinite(end)):
         raise RuntimeError(f"unsupported range: {start} -> {end}")
     if (end - start) * step < 0 and end != start:
@@ -433,14 +443,13 @@ def arange(start, end=None, step=1, *, dtype=None, layout=None, device=None, pin
     try:
         if dtype.is_floating_point or dtype.is_complex:
             values = np.arange(length, dtype=np.float64) * step + start
-        elif isinstance(start, int) and isinstance(step, int):
-            values = np.arange(start, start + length * step, step, dtype=np.int64)
         else:
-            values = np.floor(np.arange(length) * step + start)
+            values = np.arange(length, dtype=np.int64) * int(step) + int(start)
     except (MemoryError, ValueError) as error:
         raise allocation_error(error, (length,), dtype.itemsize) or error from None
     array = _to_device(values.astype(dtype.numpy_dtype, copy=False), device)
-    return _finish(array, dtype, requires_grad)
+    result = _finish(array, dtype, requires_grad)
+    return result if out is None else write_out(out, result)
 
 
 @defop(method=False, name="range", signature=(
@@ -547,7 +556,12 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
         raise RuntimeError(f"Number of dimensions in size does not match the length of the "
                            f"physical_layout; i.e. len(size) = {len(size)} is not equal to "
                            f"len(physical_layout) = {len(order)}")
-    if sorted(order) != list(range(len(order))):
+    for i, d in enumerate(order):
+        if not 0 <= d < len(order):
+            raise RuntimeError(f"Dimension out of range (expected to be between 0 and "
+                               f"{len(order) - 1}, but got {d} at index {i}).  NB: negative "
+                               "dims not currently supported; file an issue if you want it.")
+    if len(set(order)) != len(order):
         raise RuntimeError("Duplicate dim not allowed")
     dtype = dtype or _dtype.get_default_dtype()
     array = xp_for(device).empty([size[d] for d in order], dtype=dtype.numpy_dtype)

@@ -764,12 +764,14 @@ def masked_fill(input, mask, value):
     if is_tensor and value._data.ndim:
         raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
                            f"tensor with {value._data.ndim} dimension(s).")
-    if isinstance(value, complex) and not input._dtype.is_complex:
+    scalar = value.item() if is_tensor else value
+    if isinstance(scalar, complex) and scalar.imag and not input._dtype.is_complex:
         c_type = input._dtype._cpp_name if input._dtype.is_floating_point else \
             input._dtype._name + "_t"
         raise RuntimeError(f"value cannot be converted to type {c_type} without overflow")
     a = input._data
-    v = np.asarray(value._data if is_tensor else value).astype(a.dtype)
+    v = np.asarray(value._data if is_tensor else value)
+    v = (v.real if v.dtype.kind == "c" and a.dtype.kind != "c" else v).astype(a.dtype)
     if m.shape != a.shape:
         a, m = _broadcast(a, m)
     out = make(np.where(m, v, a), input._dtype)

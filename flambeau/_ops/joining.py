@@ -54,7 +54,7 @@ def _cast_back(g, dtype):
 
 # ---- cat and stack -------------------------------------------------------------------------
 
-@defop(method=False, aliases=("concat", "concatenate"),
+@defop(method=False, aliases=("concat", "concatenate"), out_apart=True,
        signature="cat(Tensor[] tensors, int dim=0, *, Tensor? out=None)")
 def cat(tensors, dim=0):
     """Concatenation along ``dim``; dtypes are promoted, and 1-d tensors of shape ``(0,)`` are

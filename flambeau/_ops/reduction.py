@@ -489,7 +489,12 @@ _aminmax = return_type("aminmax", ["min", "max"])
 def aminmax(input, *, dim=None, keepdim=False):
     """``return_types.aminmax(min, max)`` over ``dim`` (all elements by default)."""
     dims = reduce_dims(input, dim)
-    _check_nonempty(input, dims, "aminmax", dim is None)
+    if input._data.size == 0:  # torch's words differ from the other reductions'
+        if dim is None:
+            raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
+                               "operation has no identity.")
+        if input._data.shape[dims[0]] == 0:
+            raise IndexError(f"aminmax: Expected reduction dim {dims[0]} to have non-zero size.")
     x = input._data
     lo = make(np.min(x, axis=dims, keepdims=keepdim), input._dtype)
     hi = make(np.max(x, axis=dims, keepdims=keepdim), input._dtype)

@@ -874,10 +874,27 @@ def _copy_variant(name, view_fn, node_name=None):
     return copy
 
 
+def _narrow_checked(input, dim, start, length):
+    """:func:`narrow` behind the checks of torch's CPU ``narrow_copy`` kernel, which words a dim
+    past the last and a negative length its own way."""
+    ndim = input._data.ndim
+    if ndim and dim >= ndim:
+        raise RuntimeError("Expected dim < static_cast<int64_t>(self_sizes.size()) to be true, "
+                           "but got false.  (Could this error message be improved?  If so, "
+                           "please report an enhancement request to PyTorch.)")
+    if ndim and length < 0:
+        size = input._data.shape[wrap_dim(dim, ndim)]
+        if -size <= start <= size:
+            raise RuntimeError(f"start ({start + size if start < 0 else start}) + length "
+                               f"({length}) exceeds dimension size ({size}).")
+    return narrow(input, dim, start, length)
+
+
+_narrow_checked.__name__ = "narrow"  # (for the docstring of narrow_copy)
 _COPY_VARIANTS = {
     "alias_copy": (_alias, None), "as_strided_copy": (as_strided, None),
     "diagonal_copy": (diagonal, None), "expand_copy": (expand, None),
-    "narrow_copy": (narrow, "NarrowCopyBackward0"), "permute_copy": (permute, None),
+    "narrow_copy": (_narrow_checked, "NarrowCopyBackward0"), "permute_copy": (permute, None),
     "select_copy": (select, None), "split_copy": (split, None),
     "split_with_sizes_copy": (split_with_sizes, None), "squeeze_copy": (squeeze, None),
     "t_copy": (t, None), "transpose_copy": (transpose, None), "unbind_copy": (unbind, None),

@@ -955,14 +955,13 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
     """Rows of ``weight`` picked by ``input``; with ``max_norm`` the picked rows are first
     renormalised in place (without gradient). ``sparse=True`` gives ``weight`` a sparse
     gradient."""
-    rows = weight.size(0)
     if padding_idx is None:
         padding_idx = -1
     elif padding_idx > 0:
-        assert padding_idx < rows, "Padding_idx must be within num_embeddings"
+        assert padding_idx < weight.size(0), "Padding_idx must be within num_embeddings"
     elif padding_idx < 0:
-        assert padding_idx >= -rows, "Padding_idx must be within num_embeddings"
-        padding_idx += rows
+        assert padding_idx >= -weight.size(0), "Padding_idx must be within num_embeddings"
+        padding_idx += weight.size(0)
     if max_norm is not None:
         with _no_grad():
             _renorm(weight, input.contiguous(), max_norm, norm_type)
