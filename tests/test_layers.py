@@ -17,7 +17,8 @@ LAYERS = [("flambeau._backend", 0), ("flambeau._dtype", 1), ("flambeau._device",
           ("flambeau.jit", 6), ("flambeau._compile", 6),  # they take modules as they are
           ("flambeau.masked", 6), ("flambeau.signal", 6),  # composed of public ops
           ("flambeau.serialization", 6), ("flambeau._serialization", 6), ("flambeau.hub", 6),
-          ("flambeau.vision", 7), ("flambeau.distributed", 8),
+          ("flambeau.distributed", 6),  # tensors and sockets; nn.parallel's DDP builds on it
+          ("flambeau.vision", 7),
           ("flambeau.__main__", 9), ("flambeau.compat", 9),
           ("flambeau", 5)]  # the public namespaces: flambeau, linalg, fft, special, random ...
 
