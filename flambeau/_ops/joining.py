@@ -711,7 +711,8 @@ def cartesian_prod(*tensors):
     return stack([g.reshape(-1) for g in grids], 1)
 
 
-@defop(method=False)
+@defop(method=False,
+       signature="combinations(Tensor input, int r=2, bool with_replacement=False)")
 def combinations(input, r=2, with_replacement=False):
     """The length-``r`` combinations of a 1-d tensor's elements, as rows, in lexicographic
     order of positions."""
