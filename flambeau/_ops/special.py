@@ -966,6 +966,7 @@ def _igamma_derivative(name, sign):
 for _name, _upper, _alias in (("igamma", False, "gammainc"), ("igammac", True, "gammaincc")):
     binary(_name, _igamma_kernel(_upper), _igamma_derivative(_name, -1 if _upper else 1),
            refuse=(f"{_name}_cpu", (0, 1)), tensors_only=True, special=(_alias,),
+           signature="igamma(Tensor input, Tensor other, *, Tensor? out=None)",
            doc=f"The regularized {'upper' if _upper else 'lower'} incomplete gamma function "
                f"{'Q' if _upper else 'P'}(input, other).")
 
