@@ -5,6 +5,8 @@ Views made by view ops share the storage object, so in-place writes show through
 and bump one version counter. Operations live in ``_ops``; ``flambeau/__init__.py`` binds
 them as methods here.
 """
+import operator
+
 import numpy as np
 
 from . import _backend, _dtype, _naming
@@ -45,7 +47,7 @@ class Tensor:
         shape = self._data.shape
         if dim is None:
             return _new_size(Size, shape)
-        return shape[_wrap_dim(dim, len(shape))]
+        return shape[_queried_dim(dim, len(shape), "size")]
 
     @property
     def ndim(self):
@@ -110,7 +112,7 @@ class Tensor:
         strides = tuple(s // a.itemsize for s in a.strides)
         if a.size == 0 and not any(strides):  # NumPy 2 zeroes new empty arrays' strides
             strides = _contiguous_strides(a.shape)
-        return strides if dim is None else strides[_wrap_dim(dim, len(strides))]
+        return strides if dim is None else strides[_queried_dim(dim, len(strides), "stride")]
 
     def storage_offset(self):
         return self._get_storage().offset_of(self._data)
@@ -490,6 +492,20 @@ def _wrap_dim(dim, ndim):
         raise IndexError(f"Dimension out of range (expected to be in range of [{-size}, "
                          f"{size - 1}], but got {dim})")
     return dim % size
+
+
+def _queried_dim(dim, ndim, name):
+    """The dim asked of ``size``/``stride`` (``name``), made non-negative: torch's TypeError for
+    one that is not an int, its IndexError outside the range and for any dim of a 0-d tensor."""
+    if dim.__class__ is not int:
+        try:
+            dim = operator.index(dim)
+        except TypeError:
+            raise TypeError(f"{name}(): argument 'dim' (position 1) must be int, not "
+                            f"{type(dim).__name__}") from None
+    if not ndim:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    return _wrap_dim(dim, ndim)
 
 
 def _cuda_device(array):
