@@ -383,16 +383,21 @@ def _check_apart(out, result, inputs, apart):
     if apart:  # checked before out= is resized, as those ops do
         check_no_overlap(out)
     a = out._data
-    if a.shape != result._data.shape:  # out= is resized (contiguously) in place first
+    if a.shape != result._data.shape:  # out= is resized (contiguously) first
         shape = result._data.shape
-        a = np.lib.stride_tricks.as_strided(
-            a, shape, [s * a.itemsize for s in _contiguous_strides(shape)])
+        room = out._get_storage().nbytes() - out.storage_offset() * a.itemsize
+        if room >= result._data.size * a.itemsize:  # in place: the memory it will cover
+            a = np.lib.stride_tricks.as_strided(
+                a, shape, [s * a.itemsize for s in _contiguous_strides(shape)])
+        elif not apart:  # into new memory, which no input shares
+            a = None
+        # (the out_apart ops compare the out as given before growing it, as torch's do)
     for t in _tensors(inputs):
         if t is out:
             overlap = "full"
         else:
             b = t._data
-            if not (a.size and b.size) or not np.may_share_memory(a, b):
+            if a is None or not (a.size and b.size) or not np.may_share_memory(a, b):
                 continue
             overlap = _overlap(a, b)
         if overlap == "partial" or overlap == "full" and apart:
