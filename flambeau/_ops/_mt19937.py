@@ -51,12 +51,12 @@ _REPLAY_LIMIT = 1 << 20  # words replayed at most to find the state inside the d
 class MT19937:
     """The engine and normal caches of one torch CPU generator."""
     __slots__ = ("seed", "bits", "fresh", "normal_double", "normal_float", "_ahead", "_used",
-                 "_parts", "_origin", "_skip")
+                 "_normals", "_origin", "_skip")
 
     def __init__(self, seed):
         self.bits = np.random.MT19937(0)  # any seed: manual_seed replaces the state
         self.fresh = self.bits.random_raw
-        self._ahead = self._origin = self._parts = None
+        self._ahead = self._origin = self._normals = None
         self._used = self._skip = 0
         self.manual_seed(seed)
 
@@ -110,11 +110,11 @@ class MT19937:
             u = np.bitwise_and(ahead, 0xFFFFFF).astype(np.float32)
             u *= np.float32(2.0 ** -24)
             radius = _avx_mathfun.radius(u[:-8])
-            products = self._parts = np.stack(_avx_mathfun.cos_sin(u[8:]))
+            products = self._normals = np.stack(_avx_mathfun.cos_sin(u[8:]))
             products *= radius
             self._used = used = 0
         self._used = used + n
-        return self._parts[:, used:used + n]
+        return self._normals[:, used:used + n]
 
     def raw(self, n):
         """n raw 32-bit draws (a new uint64 array), from the block drawn ahead first."""

@@ -62,15 +62,25 @@ def _add_reduce_fast(a, axis, dtype, keepdim):
     return _add_reduce(a, axis, dtype, None, keepdim)
 
 
-def opmath(a):
-    """``a`` as torch's CPU kernels compute on it: float16 and bfloat16 in float32 (their
-    accumulate type; the result is rounded once at the end), other dtypes as they are."""
-    return a.astype(np.float32) if a.dtype.itemsize == 2 and a.dtype.kind in "fV" else a
-
-
 def _accumulated(dtype):
-    """The NumPy dtype a sum into ``dtype`` accumulates in (see :func:`opmath`)."""
-    return np.dtype(np.float32) if dtype.itemsize == 2 and dtype.kind in "fV" else dtype
+    """The NumPy dtype torch's CPU kernels compute ``dtype`` in: float32 for float16 and
+    bfloat16 (their accumulate type; the result is rounded once at the end), else itself."""
+    return _FLOAT32 if dtype.itemsize == 2 and dtype.kind in "fV" else dtype
+
+
+_FLOAT32 = np.dtype(np.float32)
+
+
+def opmath(a):
+    """``a`` in the dtype torch's CPU kernels compute it in (see :func:`_accumulated`)."""
+    wide = _accumulated(a.dtype)
+    return a if wide is a.dtype else a.astype(wide)
+
+
+def _rounded(value, dtype):
+    """A result computed by :func:`opmath`'s rule, in ``dtype`` (no call when it is already:
+    casting even a NumPy scalar costs as much as a small sum)."""
+    return value if value.dtype is dtype else value.astype(dtype)
 
 
 def _axis(dims, input):
@@ -199,7 +209,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
         dims = reduce_dims(input, dim)
         axis = _axis(dims, input)
     total = _add_reduce_fast(input._data, axis, _accumulated(dtype._np), keepdim)
-    out = make(total.astype(dtype._np, copy=False), dtype)
+    out = make(_rounded(total, dtype._np), dtype)
     if needs_grad1(input):
         shape = input._data.shape
         record("SumBackward1" if dim is not None else "SumBackward0", (out,), (input,),
@@ -214,7 +224,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
     dtype = dtype or _int_to_long(input._dtype)
     dims = reduce_dims(input, dim)
     total = np.nansum(input._data, axis=dims, dtype=_accumulated(dtype._np), keepdims=keepdim)
-    out = make(total.astype(dtype._np, copy=False), dtype)
+    out = make(_rounded(total, dtype._np), dtype)
     if needs_grad(input):
         shape = input._data.shape
         mask = _const(~np.isnan(input._data), input)
@@ -244,7 +254,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     count = _count(input._data.shape, dims)
     total = _add_reduce_fast(input._data, _axis(dims, input), _accumulated(dtype._np), keepdim)
     with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing: nan, silently
-        out = make((total / count).astype(dtype._np, copy=False), dtype)
+        out = make(_rounded(total / count, dtype._np), dtype)
     if needs_grad(input):
         shape = input._data.shape
         record("MeanBackward1" if dim is not None else "MeanBackward0", (out,), (input,),
@@ -358,8 +368,8 @@ def _moment_op(name, sqrt, with_mean):
     def op(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
         var, m, dims, dof = _moments(input, dim, unbiased, keepdim, correction, name)
         real = input._dtype.to_real()  # (computed in float32 for float16 and bfloat16)
-        out = make((np.sqrt(var) if sqrt else var).astype(real._np, copy=False), real)
-        outs = (out, make(m.astype(input._dtype._np, copy=False), input._dtype)) \
+        out = make(_rounded(np.sqrt(var) if sqrt else var, real._np), real)
+        outs = (out, make(_rounded(m, input._dtype._np), input._dtype)) \
             if with_mean else (out,)
         if needs_grad1(input):
             count = _count(input._data.shape, dims)
@@ -756,7 +766,7 @@ def cumsum(input, dim, *, dtype=None):
     a = input._data
     d = wrap_dim(dim, a.ndim)
     running = np.add.accumulate(a, d, _accumulated(dtype._np)) if a.ndim else a.copy()
-    out = make(running.astype(dtype._np, copy=False), dtype)
+    out = make(_rounded(running, dtype._np), dtype)
     if needs_grad1(input):
         record("CumsumBackward0", (out,), (input,),
                lambda g: _reverse_cumsum(g, d) if g.ndim else g)
@@ -771,7 +781,7 @@ def cumprod(input, dim, *, dtype=None):
     d = wrap_dim(dim, input._data.ndim)
     running = np.cumprod(input._data, axis=d if input._data.ndim else None,
                          dtype=_accumulated(dtype._np))
-    out = make(running.astype(dtype._np, copy=False).reshape(input._data.shape), dtype)
+    out = make(_rounded(running, dtype._np).reshape(input._data.shape), dtype)
     if needs_grad(input):
         record("CumprodBackward0", (out,), (input,),
                lambda g, x, out: _cumprod_backward(g, x, out, d) if g._data.size and g.ndim
