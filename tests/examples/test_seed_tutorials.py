@@ -1,0 +1,81 @@
+"""The founding tutorials (/work/shared/seeds: the 60-minute blitz, learning PyTorch by examples,
+deep-learning-with-PyTorch books' chapters) as scripts in tests/examples/tutorials, each run
+under ``python -m flambeau run`` and on real torch with the same seed: both print the same
+lines, the same text (reprs, shapes, dtypes, grad_fn names) and the same numbers within the last
+printed digit (scripts that train for many steps: within ``RTOL`` of the script)."""
+import os
+import pickle
+import re
+
+import numpy as np
+import pytest
+
+from example_data import make_mnist, run_flambeau, run_torch
+
+
+def write_cifar10(root, train, test, seed=0):
+    """``root/cifar-10-batches-py``: five training batches, a test batch and batches.meta as
+    CIFAR-10 ships them (pickled dicts of uint8 rows), every class as often; class c's images
+    have channel c % 3 and row band c raised."""
+    folder = root / "cifar-10-batches-py"
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(seed)
+
+    def batch(count):
+        labels = rng.permutation(np.arange(count) % 10)
+        images = rng.integers(0, 100, (count, 3, 32, 32)).astype(np.uint8)
+        for image, label in zip(images, labels):
+            image[label % 3, 3 * label:3 * label + 3] += 150
+        return {"batch_label": "batch", "labels": labels.tolist(),
+                "data": images.reshape(count, -1), "filenames": [f"{n}.png" for n in range(count)]}
+
+    names = [f"data_batch_{n}" for n in range(1, 6)]
+    for name, count in zip(names + ["test_batch"], [train // 5] * 5 + [test]):
+        (folder / name).write_bytes(pickle.dumps(batch(count), protocol=2))
+    (folder / "batches.meta").write_bytes(pickle.dumps({"label_names": [
+        "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship",
+        "truck"], "num_cases_per_batch": train // 5, "num_vis": 3072}, protocol=2))
+
+
+TUTORIALS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tutorials")
+# the data sets a tutorial downloads, written in their on-disk formats into its working folder
+DATA = {"blitz_cifar10.py": lambda root: write_cifar10(root / "data", train=40, test=20),
+        "book_mnist_mlp.py": lambda root: make_mnist(root / "data", train=200, test=64),
+        "book_autoencoder.py": lambda root: make_mnist(root / "mnist", train=128, test=16),
+        "book_gan.py": lambda root: make_mnist(root / "mnist", train=128, test=16)}
+# relative tolerance of the numbers scripts print after many float32 training steps
+RTOL = {"blitz_by_examples.py": 1e-4}
+SCRIPTS = sorted(name for name in os.listdir(TUTORIALS) if name.endswith(".py"))
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+_NUMBER = re.compile(r"(?<!\w)-?(?:\d+\.\d*(?:e[-+]?\d+)?|\d+e[-+]?\d+)")  # integers are text
+
+
+def assert_same_printout(ours, theirs, rtol):
+    """Line by line: the text between numbers equal, each number within its last printed
+    digit (or ``rtol``); object addresses apart."""
+    ours, theirs = _ADDRESS.sub("", ours).splitlines(), _ADDRESS.sub("", theirs).splitlines()
+    assert len(ours) == len(theirs), (ours[-5:], theirs[-5:])
+    for line_ours, line_theirs in zip(ours, theirs):
+        assert _NUMBER.split(line_ours) == _NUMBER.split(line_theirs), (line_ours, line_theirs)
+        for a, b in zip(_NUMBER.findall(line_ours), _NUMBER.findall(line_theirs)):
+            digits = len(b.partition(".")[2].partition("e")[0])
+            scale = 10.0 ** int(b.partition("e")[2]) if "e" in b else 1.0
+            assert np.isclose(float(a), float(b), rtol=rtol, atol=1.01 * scale * 10.0 ** -digits,
+                              equal_nan=True), (line_ours, line_theirs)
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_tutorial(name, tmp_path, monkeypatch, capsys):
+    script = os.path.join(TUTORIALS, name)
+    printed = {}
+    for who in ("ours", "theirs"):
+        cwd = tmp_path / who
+        cwd.mkdir()
+        DATA.get(name, lambda root: None)(cwd)
+        if who == "ours":
+            printed[who] = run_flambeau(script, cwd=cwd)
+        else:
+            printed[who] = run_torch(script, cwd=cwd, monkeypatch=monkeypatch, capsys=capsys)[0]
+    assert printed["theirs"].strip()
+    assert_same_printout(printed["ours"], printed["theirs"], RTOL.get(name, 1e-5))
