@@ -16,8 +16,10 @@ from .._backend import quietly
 from .._tensor import Tensor, make
 from ..autograd.graph import record
 from ._util import needs_grad, needs_grad1
+from .distance import pairwise_distance
 from .pointwise import broadcast_error, promote
 from .registry import defop, type_name
+from .softmax import log_softmax
 
 NONE, MEAN, SUM = 0, 1, 2
 _long, _uint8 = _dtype.int64, _dtype.uint8
@@ -225,7 +227,6 @@ def cross_entropy_loss(input, target, weight=None, reduction=MEAN, ignore_index=
                        label_smoothing=0.0):
     """log_softmax over the class dim, then nll (class indices) or the cross entropy with
     class probabilities, with label smoothing as torch composes it."""
-    from .reduction import log_softmax
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     class_dim = 0 if input._data.ndim == 1 else 1
@@ -653,7 +654,6 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=MEAN):
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, swap=False,
                         reduction=MEAN):
     """max(0, d(a, p) - d(a, n) + margin) with pairwise p-norm distances."""
-    from .normalization import pairwise_distance
     nd = anchor._data.ndim
     if positive._data.ndim != nd or negative._data.ndim != nd:
         raise RuntimeError(

@@ -1,5 +1,4 @@
-"""Normalization (batch, layer, group, instance, RMS) and the distances torch.nn uses
-(``pdist``, ``cosine_similarity``, ``pairwise_distance``).
+"""Normalization (batch, layer, group, instance, RMS, local response).
 
 batch, layer and group norm are fused: the forward computes the statistics and the normalized
 output in a few NumPy passes and records one node (``NativeBatchNormBackward0``...), whose
@@ -10,10 +9,10 @@ instead, so higher orders are exact.
 import numpy as np
 
 from .. import _dtype
-from .._tensor import Tensor, make
+from .._tensor import make
 from ..autograd import grad_mode
 from ..autograd.graph import record
-from ._util import needs_grad, wrap_dim
+from ._util import needs_grad
 from .registry import defop, type_name
 
 _einsum = np.einsum
@@ -590,65 +589,3 @@ def _cross_map_lrn2d_backward(g, input, output, scale, size, alpha, beta):
     grad *= gd
     grad += window
     return make(grad, g._dtype)
-
-
-# ---- distances -------------------------------------------------------------------------------
-
-@defop(method=False, signature="pdist(Tensor input, double p=2)")
-def pdist(input, p=2.0):
-    """The p-norm distances between each pair of rows i < j, in row-major order."""
-    from .reduction import _cdist_weights
-    x = input._data
-    if x.ndim != 2:
-        raise RuntimeError(f"pdist only supports 2D tensors, got: {x.ndim}D")
-    if p < 0:
-        raise RuntimeError("pdist only supports non-negative p values")
-    _check_float("pdist", input)
-    i, j = np.triu_indices(x.shape[0], 1)
-    diff = x[i] - x[j]
-    if p == 0:
-        r = (diff != 0).sum(1).astype(x.dtype)
-    elif np.isinf(p):
-        r = np.abs(diff).max(1, initial=0)
-    elif p == 2:
-        r = np.sqrt(_einsum("pk,pk->p", diff, diff))
-    else:
-        r = (np.abs(diff) ** p).sum(1) ** (1.0 / p)
-    out = make(r.astype(x.dtype, copy=False), input._dtype)
-    if needs_grad(input):
-        rows, cols = make(i), make(j)
-
-        def backward(g, x, dist):
-            diff = x[rows] - x[cols]
-            pair = _cdist_weights(diff, dist, p) * g.unsqueeze(-1)
-            return x.new_zeros(x.shape).index_add(0, rows, pair).index_add(0, cols, -pair)
-        record("PdistBackward0", (out,), (input,), backward, saved=(input,),
-               saved_outputs=(0,))
-    return out
-
-
-@defop(method=False,
-       signature="cosine_similarity(Tensor x1, Tensor x2, int64_t dim=1, double eps=1e-08)")
-def cosine_similarity(x1, x2, dim=1, eps=1e-08):
-    """<x1, x2> / (max(|x1|, eps) * max(|x2|, eps)) along ``dim``, after broadcasting."""
-    from .joining import broadcast_tensors
-    from .linalg_products import vector_norm
-    if x1._data.shape != x2._data.shape:
-        x1, x2 = broadcast_tensors(x1, x2)
-    if x1._data.ndim == 0:  # two numbers: their signs' product
-        wrap_dim(dim, 0)
-        return cosine_similarity(x1.reshape(1), x2.reshape(1), 0, eps)
-    d = wrap_dim(dim, x1._data.ndim)
-    n1 = vector_norm(x1, 2, d, True).clamp_min(eps)
-    n2 = vector_norm(x2, 2, d, True).clamp_min(eps)
-    return ((x1 / n1) * (x2 / n2)).sum(d)
-
-
-@defop(method=False,
-       signature="pairwise_distance(Tensor x1, Tensor x2, double p=2, double eps=1e-06, "
-                 "bool keepdim=False)")
-def pairwise_distance(x1, x2, p=2.0, eps=1e-06, keepdim=False):
-    """The p-norm of x1 - x2 + eps along the last dim."""
-    from .reduction import norm
-    n = max(x1._data.ndim, x2._data.ndim)
-    return norm(x1 - x2 + eps, p, n - 1 if n else None, keepdim)

@@ -1,4 +1,4 @@
-"""Sorting, selection, quantiles, uniques, histograms and binary search.
+"""Sorting, selection, quantiles, uniques and binary search.
 
 Differences from NumPy: results are torch's named tuples (``return_types.sort(values,
 indices)``...), indices are int64, NaN sorts as the largest value, ``median`` is the lower
@@ -341,63 +341,6 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
         extra.append(make(np.diff(np.append(starts, n)), _int64))
     out = make(np.ascontiguousarray(values), input._dtype)
     return (out, *extra) if extra else out
-
-
-# ---- counting and histograms -------------------------------------------------------------
-
-@defop(signature="bincount(Tensor input, Tensor? weights=None, int minlength=0)")
-def bincount(input, weights=None, minlength=0):
-    """Counts of each non-negative integer (sums of ``weights``: float stays, else double)."""
-    a = input._data
-    if a.dtype.kind not in "iu":
-        raise NotImplementedError(f'"bincount_cpu" not implemented for '
-                                  f"'{_type_name(input._dtype)}'")
-    if a.ndim != 1 or (a.size and a.min() < 0):
-        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
-    if weights is None:
-        return make(np.bincount(a, minlength=minlength).astype(np.int64), _int64)
-    dtype = weights._dtype if weights._dtype.is_floating_point else _dtype.float64
-    return make(np.bincount(a, weights._data, minlength).astype(dtype._np), dtype)
-
-
-@defop(signature="histc(Tensor input, int bins=100, Scalar min=0, Scalar max=0, *, "
-                 "Tensor? out=None)")
-def histc(input, bins=100, min=0, max=0):
-    """A histogram of ``bins`` equal bins over [min, max] (the data's range when both are 0);
-    elements outside are ignored."""
-    if not input._dtype.is_floating_point:
-        raise NotImplementedError(f'"histogram_cpu" not implemented for '
-                                  f"'{_type_name(input._dtype)}'")
-    a = input._data
-    lo, hi = float(min), float(max)
-    if lo == hi and a.size:
-        lo, hi = float(a.min()), float(a.max())
-    if lo == hi:
-        lo, hi = lo - 1, hi + 1
-    counts, _ = np.histogram(a, bins=bins, range=(lo, hi))
-    return make(counts.astype(a.dtype), input._dtype)
-
-
-def _type_name(d):
-    from .registry import type_name
-    return type_name(d)
-
-
-_histogram_t = return_type("histogram", ["hist", "bin_edges"])
-
-
-@defop(signature=["histogram(Tensor input, Tensor bins, *, Tensor? weight=None, "
-                  "bool density=False, Tensor[2]? out=None)",
-                  "histogram(Tensor input, int bins=100, *, float[]? range=None, "
-                  "Tensor? weight=None, bool density=False, Tensor[2]? out=None)"])
-def histogram(input, bins, *, range=None, weight=None, density=False):
-    """``return_types.histogram(hist, bin_edges)``; ``bins`` is a count or a tensor of edges."""
-    edges = bins._data if isinstance(bins, Tensor) else bins
-    hist, edges = np.histogram(input._data, bins=edges, range=range, density=density,
-                               weights=None if weight is None else weight._data)
-    dtype = input._data.dtype
-    return _histogram_t(make(hist.astype(dtype), input._dtype), make(edges.astype(dtype),
-                                                                      input._dtype))
 
 
 # ---- binary search -----------------------------------------------------------------------

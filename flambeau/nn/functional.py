@@ -302,10 +302,10 @@ from .._ops.loss import (binary_cross_entropy_with_logits as _bce_with_logits,  
                          hinge_embedding_loss as _hinge_embedding, kl_div as _kl_div,
                          margin_ranking_loss as _margin_ranking, one_hot,
                          poisson_nll_loss as _poisson_nll, triplet_margin_loss as _triplet)
+from .._ops.distance import cosine_similarity, pairwise_distance, pdist  # noqa: E402
 from .._ops.normalization import (batch_norm as _batch_norm,  # noqa: E402
-                                  cosine_similarity, group_norm as _group_norm,
-                                  instance_norm as _instance_norm, layer_norm as _layer_norm,
-                                  pairwise_distance, pdist, rms_norm as _rms_norm)
+                                  group_norm as _group_norm, instance_norm as _instance_norm,
+                                  layer_norm as _layer_norm, rms_norm as _rms_norm)
 from . import _reduction as _Reduction  # noqa: E402
 import math as _math  # noqa: E402
 import warnings as _warnings  # noqa: E402
