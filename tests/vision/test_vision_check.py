@@ -24,7 +24,7 @@ def test_check_and_run_report_torchvision_names(tmp_path):
         t = T.Compose([T.Resize(256), T.CenterCrop(224), T.ToTensor()])
         m = models.resnet18()
         data = datasets.SVHN
-        for name in ("drop_block2d", "no_such_op"):
+        for name in ("giou_loss", "no_such_op"):
             try:
                 getattr(torchvision.ops, name)
             except AttributeError as error:
@@ -41,8 +41,8 @@ def test_check_and_run_report_torchvision_names(tmp_path):
     ran = subprocess.run(run + ["run", "train.py"], capture_output=True, text=True,
                          cwd=tmp_path)
     assert ran.stdout.splitlines() == [
-        "module 'torchvision.ops' has no attribute 'drop_block2d' "
-        "(torchvision.ops.drop_block2d is not implemented in flambeau)",
+        "module 'torchvision.ops' has no attribute 'giou_loss' "
+        "(torchvision.ops.giou_loss is not implemented in flambeau)",
         "module 'torchvision.ops' has no attribute 'no_such_op'"]
     assert "AttributeError: module 'torchvision.models' has no attribute 'not_a_model'" \
         in ran.stderr

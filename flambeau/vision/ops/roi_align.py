@@ -83,6 +83,8 @@ def roi_align(input, boxes, output_size, spatial_scale=1.0, sampling_ratio=-1, a
         values = values.view(k * ph * pw, gh * gw * 4, c)
         pooled = flambeau.from_numpy(weight.reshape(k * ph * pw, 1, gh * gw * 4).astype(dtype)).bmm(values)
         out = out.index_copy(0, flambeau.from_numpy(sel), pooled.view(k, ph, pw, c))
+    if out.grad_fn is None and flat.requires_grad:
+        out = out + flat[:0].sum()  # no samples: still a node, giving ``input`` a zero gradient
     return out.permute(0, 3, 1, 2)
 
 
