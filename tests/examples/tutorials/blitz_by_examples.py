@@ -1,6 +1,6 @@
 # 通过例子学PyTorch (seed 001): one two-layer network fitted seven ways (NumPy, tensors,
 # autograd, a custom autograd Function, nn, optim, a custom Module, a dynamic graph).
-# Changes: seeds; 100 steps instead of 500 (the loops' count); the TensorFlow comparison left
+# Changes: seeds; 50 steps instead of 500 (the loops' count); the TensorFlow comparison left
 # out; the sections follow each other in one file.
 import random
 
@@ -9,7 +9,7 @@ import torch
 torch.manual_seed(0)
 np.random.seed(0)
 random.seed(0)
-steps = 100
+steps = 50
 
 # 使用Numpy实现三层神经网络
 # N是batch size;D_in是输入大小
