@@ -22,7 +22,7 @@ from .joining import cat
 from .pointwise import _Constant, sigmoid, tanh
 from .registry import (check_inplace, check_no_overlap, commit_inplace, defop, inplace_variant,
                        register, snapshot, type_name)
-from .special import erf as _erf_kernel
+from ._special_kernels import erf as _erf_kernel
 
 _silence, _restore = _backend.silence, _backend.restore
 _NUMBERS = (int, float, np.number)
