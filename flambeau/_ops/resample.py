@@ -13,7 +13,7 @@ from .._tensor import make
 from ..autograd.graph import record
 from ._util import needs_grad1
 from .pooling import _separable
-from .registry import defop
+from .registry import defop, type_name
 
 
 def _matrix(mode, n, out, scale, align_corners, dtype):
@@ -129,13 +129,108 @@ _NODES.update({(mode, n): f"Upsample{word}{n}DBackward0" for n in (1, 2, 3) for 
                (("nearest", "Nearest"), ("nearest-exact", "NearestExact"))})
 
 
+def _uint8_taps(mode, n, out, scale, align_corners, antialias):
+    """torch's integer weights of a uint8 resize along one dim: the input indices ``(out,
+    taps)``, their weights scaled to int16 and the number of bits they were scaled by (as
+    many as keep the largest weight, running sums included, under 2**15). The float
+    weights are computed in double: antialiased as :func:`_antialias_matrix`, else from the
+    source index of each output (bicubic with Keys' a = -0.75), the taps that fall outside
+    the input moved onto its edge."""
+    size = 2 if mode == "linear" else 4
+    if align_corners:
+        step = (n - 1) / (out - 1) if out > 1 else 0.0
+    else:
+        step = 1.0 / scale if scale and scale > 0 else n / out
+    rows = np.arange(out)
+    if antialias:
+        support = size * 0.5 * step if step >= 1 else size * 0.5
+        taps = int(np.ceil(support)) * 2 + 1
+        center = step * (rows + 0.5)
+        first = np.maximum((center - support + 0.5).astype(np.int64), 0)
+        count = np.clip(np.minimum((center + support + 0.5).astype(np.int64), n) - first, 0,
+                        taps)
+        j = np.arange(taps)
+        kernel = _triangle if mode == "linear" else _keys
+        weights = np.where(j < count[:, None], kernel(
+            (j + first[:, None] - center[:, None] + 0.5) * (1 / step if step >= 1 else 1.0)), 0)
+        total = np.zeros(out)
+        for k in j:  # summed tap by tap, as torch sums them
+            total += weights[:, k]
+        weights /= np.where(total == 0, 1, total)[:, None]
+        high = weights.max()
+    else:
+        src = step * rows if align_corners else step * (rows + 0.5) - 0.5
+        if mode == "linear" and not align_corners:
+            src = np.maximum(src, 0)
+        index = np.minimum(np.floor(src.astype(np.float32)).astype(np.int64), n - 1)
+        frac = np.clip(src - index, 0, 1)
+        lows = index - size // 2 + 1  # the first tap, maybe before the input
+        first = np.maximum(lows, 0)
+        weights, high = np.zeros((out, size)), 0.0
+        for k in range(size):
+            x = np.abs(k + 1 - size // 2 - frac)
+            w = 1 - x if mode == "linear" else np.where(
+                x < 1, _cubic_near(x, -0.75), _cubic_far(x, -0.75))
+            slot = np.clip(lows + k, 0, n - 1) - first
+            weights[rows, slot] += w
+            high = max(high, weights[rows, slot].max())
+    bits = 0
+    while bits < 22 and int(0.5 + high * (1 << (bits + 1))) < 1 << 15:
+        bits += 1
+    scaled = weights * (1 << bits)
+    ints = np.trunc(scaled + np.where(scaled < 0, -0.5, 0.5)).astype(np.int32)
+    return np.minimum(first[:, None] + np.arange(weights.shape[1]), n - 1), ints, bits
+
+
+def resize_uint8(array, sizes, mode, align_corners, scales, antialias):
+    """A uint8 ``(..., H, W)`` array resized as torch's uint8 kernels do it: integer weights
+    (see :func:`_uint8_taps`), integer sums rounded by a half and shifted back, the width
+    first, each pass clamped back to uint8; a dim already of its size is left alone."""
+    for axis, n_out, scale in ((-1, sizes[1], scales[1]), (-2, sizes[0], scales[0])):
+        if array.shape[axis] == n_out:
+            continue
+        index, weights, bits = _uint8_taps(mode, array.shape[axis], n_out, scale,
+                                           align_corners, antialias)
+        moved = np.moveaxis(array, axis, -1).astype(np.int32)
+        total = np.full(moved.shape[:-1] + (n_out,), 1 << (bits - 1), np.int32)
+        for k in range(index.shape[1]):
+            total += moved[..., index[:, k]] * weights[:, k]
+        np.right_shift(total, bits, out=total)
+        array = np.moveaxis(np.clip(total, 0, 255).astype(np.uint8), -1, axis)
+    return np.ascontiguousarray(array)
+
+
+def _kernel_name(mode, nd, antialias):
+    """The name of the CPU kernel torch reports as missing for a dtype it cannot resize."""
+    if antialias:
+        return "compute_index_ranges_weights"
+    if nd == 2 and mode in ("nearest", "nearest-exact", "linear"):
+        return f"upsample_{'bilinear' if mode == 'linear' else 'nearest'}2d_channels_last"
+    return f"compute_indices_weights_{'nearest' if mode.startswith('nearest') else mode}"
+
+
 def resample(mode, input, output_size, align_corners, scale_factors, antialias=False):
     """``input`` resized over its last ``len(output_size)`` dims."""
     nd = len(output_size)
     a = input._data
     if a.ndim != nd + 2:
         raise ValueError(f"Expected {nd + 2}D input, but got {a.ndim}D input")
+    if min(a.shape[2:]) <= 0 or min(output_size) <= 0:
+        def sizes(values):
+            return ", ".join(f"{d}: {v}" for d, v in zip("DHW"[3 - nd:], values))
+        raise RuntimeError(f"Input and output sizes should be greater than 0, but got input "
+                           f"({sizes(a.shape[2:])}){' and' * (nd == 1)} output "
+                           f"({sizes(output_size)})")
     scales = scale_factors or (None,) * nd
+    if a.dtype.kind in "biuc":
+        if a.dtype == np.uint8 and (mode.startswith("nearest") or nd == 2 and mode in (
+                "linear", "cubic")):
+            if not mode.startswith("nearest"):
+                return make(resize_uint8(a, output_size, mode, align_corners, scales,
+                                         antialias), input._dtype)
+        else:
+            raise NotImplementedError(f'"{_kernel_name(mode, nd, antialias)}" not implemented '
+                                      f"for '{type_name(input._dtype)}'")
     matrix = _antialias_matrix if antialias else _matrix
     mats = [matrix(mode, n, o, s, align_corners, a.dtype)
             for n, o, s in zip(a.shape[2:], output_size, scales)]

@@ -4,6 +4,7 @@ with flambeau's ops in the order torchvision computes them, so float results rou
 import numpy as np
 
 import flambeau
+from flambeau._ops import resample
 from flambeau._ops._fma import fma
 from flambeau.nn import functional as F
 
@@ -534,24 +535,7 @@ def erase(img, i, j, h, w, v, inplace=False):
 
 
 def resize_uint8(array, size, mode, antialias=True):
-    """Resize of a uint8 array ``(..., H, W)`` as torch's native uint8 kernel does it
-    (torchvision v2 uses it; bicubic only antialiased): float64 weights rescaled to int16 with
-    the most bits that fit, integer sums rounded by a half and shifted, width first, each pass
-    back to uint8."""
-    for axis, n_out in ((-1, size[1]), (-2, size[0])):
-        if array.shape[axis] == n_out:
-            continue
-        index, weights, _ = _aa_taps(mode, array.shape[axis], n_out, np.dtype(np.float64),
-                                     antialias)
-        w_max = weights.max()
-        bits = 0
-        while bits < 22 and int(0.5 + w_max * (1 << (bits + 1))) < (1 << 15):
-            bits += 1
-        scaled = weights * (1 << bits)
-        taps = np.trunc(scaled + np.where(scaled < 0, -0.5, 0.5)).astype(np.int64)
-        moved = np.moveaxis(array, axis, -1).astype(np.int64)
-        total = np.full(moved.shape[:-1] + (n_out,), 1 << (bits - 1), np.int64)
-        for k in range(index.shape[1]):
-            total += moved[..., index[:, k]] * taps[:, k]
-        array = np.moveaxis(np.clip(total >> bits, 0, 255).astype(np.uint8), -1, axis)
-    return np.ascontiguousarray(array)
+    """Resize of a uint8 array ``(..., H, W)`` by torch's native uint8 kernel (torchvision v2
+    uses it): see ``flambeau._ops.resample.resize_uint8``."""
+    return resample.resize_uint8(array, size, {"bilinear": "linear", "bicubic": "cubic"}[mode],
+                                 False, (None, None), antialias)
