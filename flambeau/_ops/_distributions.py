@@ -170,16 +170,21 @@ def random(engine, n, dtype):
     return draws.astype(dtype.numpy_dtype, copy=False)
 
 
-def bernoulli(engine, n, p, numpy_dtype, out=None):
-    """``bernoulli_(p)`` with a float p into ``out`` (flat; a new array if None), a chunk at a
-    time: a 53-bit uniform below p. (torch on Intel CPUs with MKL uses MKL's own stream
-    instead; see :class:`flambeau.Generator`.)"""
+def _in_chunks(n, numpy_dtype, out, values):
+    """``values(size)`` for the next ``size`` elements, a chunk at a time, written into ``out``
+    (flat, of the NumPy dtype; a new array if None): no temporary larger than a chunk."""
     if out is None:
         out = np.empty(n, numpy_dtype)
     for start in range(0, n, _CHUNK):
         part = out[start:start + _CHUNK]
-        part[...] = engine.uniform(part.size, 53) < p
+        part[...] = values(part.size)
     return out
+
+
+def bernoulli(engine, n, p, numpy_dtype, out=None):
+    """``bernoulli_(p)`` with a float p: a 53-bit uniform below p. (torch on Intel CPUs with
+    MKL uses MKL's own stream instead; see :class:`flambeau.Generator`.)"""
+    return _in_chunks(n, numpy_dtype, out, lambda size: engine.uniform(size, 53) < p)
 
 
 def bernoulli_tensor(engine, probs, numpy_dtype):
@@ -192,31 +197,38 @@ def bernoulli_tensor(engine, probs, numpy_dtype):
     return hits.astype(numpy_dtype, copy=False)
 
 
-def exponential(engine, n, lambd):
-    """``exponential_(lambd)``: ``-1/lambd * log1p(-u)``, float64."""
-    out = np.log1p(-engine.uniform(n, 53))
-    out *= -1.0 / lambd
-    return out
+def exponential(engine, n, lambd, numpy_dtype=np.float64, out=None):
+    """``exponential_(lambd)``: ``-1/lambd * log1p(-u)`` in float64."""
+    def values(size):
+        v = np.log1p(-engine.uniform(size, 53))
+        v *= -1.0 / lambd
+        return v
+    return _in_chunks(n, numpy_dtype, out, values)
 
 
-def cauchy(engine, n, median, sigma):
-    """``cauchy_(median, sigma)``: ``median + sigma * tan(pi * (u - 0.5))``, float64."""
-    u = engine.uniform(n, 53)
-    u -= 0.5
-    u *= math.pi
-    return fma64(np.tan(u), sigma, median)
+def cauchy(engine, n, median, sigma, numpy_dtype=np.float64, out=None):
+    """``cauchy_(median, sigma)``: ``median + sigma * tan(pi * (u - 0.5))`` in float64."""
+    def values(size):
+        u = engine.uniform(size, 53)
+        u -= 0.5
+        u *= math.pi
+        return fma64(np.tan(u, out=u), sigma, median)
+    return _in_chunks(n, numpy_dtype, out, values)
 
 
-def geometric(engine, n, p):
-    """``geometric_(p)``: ``ceil(log(u) / log1p(-p))``, float64."""
-    out = np.log(engine.uniform(n, 53))
-    out /= math.log1p(-p)
-    return np.ceil(out, out=out)
+def geometric(engine, n, p, numpy_dtype=np.float64, out=None):
+    """``geometric_(p)``: ``ceil(log(u) / log1p(-p))`` in float64."""
+    def values(size):
+        v = np.log(engine.uniform(size, 53))
+        v /= math.log1p(-p)
+        return np.ceil(v, out=v)
+    return _in_chunks(n, numpy_dtype, out, values)
 
 
-def log_normal(engine, n, mean, std):
+def log_normal(engine, n, mean, std, numpy_dtype=np.float64, out=None):
     """``log_normal_(mean, std)``: exp of torch's scalar normal path, float64."""
-    return np.exp(fma64(engine.normal(n), std, mean))
+    return _in_chunks(n, numpy_dtype, out,
+                      lambda size: np.exp(fma64(engine.normal(size), std, mean)))
 
 
 def randperm(engine, n):

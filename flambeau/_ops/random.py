@@ -44,6 +44,12 @@ class Generator:
     that pass through a vectorised logarithm, exponential or tangent (float64 ``normal_`` on 16
     or more elements, ``exponential_``, ``log_normal_``, ``cauchy_``, ``geometric_``) may differ
     from torch's in the last bit or two, NumPy's functions not being the C library's.
+
+    Drawing torch's numbers has a price in two samplers, whose algorithms NumPy has no single
+    call for: float32 ``normal_`` on more than 4096 elements repeats torch's AVX2 logarithm,
+    sine and cosine polynomials operation by operation (about 5x torch's time; smaller fills
+    come from a block computed ahead), and ``randperm`` replays torch's Fisher-Yates swaps with
+    sorts and gathers (about 5-10x from a few thousand elements up, a Python loop below).
     """
     __slots__ = ("_device", "_engine")
 
@@ -537,7 +543,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     elif replacement and num_samples > 1:  # torch's inverse CDF, row after row
         picks = _multinomial_cdf(engine, probs, num_samples)
     else:  # the largest p / Exp(1) keys (torch's top-k of p / exponential_())
-        keys = dist.exponential(engine, probs.size, 1.0).astype(probs.dtype).reshape(probs.shape)
+        keys = dist.exponential(engine, probs.size, 1.0, probs.dtype).reshape(probs.shape)
         np.divide(probs, keys, out=keys)
         picks = np.argsort(-keys, axis=-1, kind="stable")[:, :num_samples]
     picks = picks.reshape(input._data.shape[:-1] + (num_samples,))
@@ -719,8 +725,10 @@ def exponential_(self, lambd=1.0, *, generator=None):
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}")
     _check_continuous(self, "Exponential", False)
-    return _write_drawn(self, dist.exponential(_engine(generator), self._data.size, lambd),
-                        "ExponentialBackward0")
+    engine, data = _engine(generator), self._data
+    return _fill_drawn(self, lambda out: dist.exponential(engine, data.size, lambd,
+                                                          data.dtype, out),
+                       "ExponentialBackward0")
 
 
 def geometric_(self, p, *, generator=None):
@@ -730,8 +738,9 @@ def geometric_(self, p, *, generator=None):
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p:g}")
     if self._dtype is _dtype.bool or self._dtype.is_complex:
         raise _not_implemented("geometric_cpu", self._dtype)
-    array = dist.geometric(_engine(generator), self._data.size, p)
-    return _write_drawn(self, array.astype(self._dtype.numpy_dtype), "GeometricBackward0")
+    engine, data = _engine(generator), self._data
+    return _fill_drawn(self, lambda out: dist.geometric(engine, data.size, p, data.dtype, out),
+                       "GeometricBackward0")
 
 
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
@@ -741,8 +750,10 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std:g}")
     if not self._dtype.is_floating_point:
         raise _not_implemented("log_normal_cpu", self._dtype)
-    return _write_drawn(self, dist.log_normal(_engine(generator), self._data.size, mean, std),
-                        "LogNormalBackward0")
+    engine, data = _engine(generator), self._data
+    return _fill_drawn(self, lambda out: dist.log_normal(engine, data.size, mean, std,
+                                                         data.dtype, out),
+                       "LogNormalBackward0")
 
 
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
@@ -751,8 +762,10 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     if not sigma > 0:
         raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma:g}")
     _check_continuous(self, "Cauchy", True)
-    return _write_drawn(self, dist.cauchy(_engine(generator), self._data.size, median, sigma),
-                        "CauchyBackward0")
+    engine, data = _engine(generator), self._data
+    return _fill_drawn(self, lambda out: dist.cauchy(engine, data.size, median, sigma,
+                                                     data.dtype, out),
+                       "CauchyBackward0")
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
