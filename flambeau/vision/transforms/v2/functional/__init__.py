@@ -916,5 +916,10 @@ for _name, _fn in list(globals().items()):  # the dispatchers answer to their ow
         _fn.__name__ = _fn.__qualname__ = _name
 
 
+from ._kernels import kernels as _kernels  # noqa: E402  (built from the dispatchers above)
+globals().update(_kernels)
+__all__ += sorted(_kernels)
+
+
 def __getattr__(name):
     raise _naming.missing_attribute(__name__, name)
