@@ -51,3 +51,20 @@ def test_linear_reused_over_steps(rows):
         assert lin.weight.grad.is_contiguous() and lin.bias.grad.shape == (6,)
     for ours, theirs in zip(*grads):
         assert_same(ours, theirs, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "float64", "complex64"])
+@pytest.mark.parametrize("shape,target", [((1, 1, 5), (5,)), ((6, 4, 5), (5,)), ((0, 5), (5,)),
+                                          ((4, 7, 5), (7, 1)), ((2, 3), ()),
+                                          ((6, 4, 5)[::-1], (5, 1, 6)[1:])])
+def test_broadcast_gradients_summed(dtype, shape, target):
+    """A broadcast input's gradient summed over the leading dims (one row: a view; rows: one
+    product with ones) and over kept dims, as torch sums it."""
+    g = np.random.default_rng(2).standard_normal(shape).astype(dtype)
+    grads = []
+    for lib in (flambeau, torch):
+        x = lib.ones(target, dtype=getattr(lib, dtype), requires_grad=True)
+        y = (x * lib.tensor(g)).sum()
+        (y.real if dtype == "complex64" else y).backward()
+        grads.append(x.grad)
+    assert_same(*grads, rtol=1e-3 if dtype == "float16" else 1e-5, atol=1e-5)
