@@ -5,6 +5,7 @@ others, and the storage's version counter (bumped by in-place ops, checked by au
 shared. ``tensor.untyped_storage()`` shows the bytes, ``tensor.storage()`` the elements, both
 sharing memory with the tensor as in PyTorch.
 """
+import mmap
 import warnings
 
 import numpy as np
@@ -37,6 +38,22 @@ class Storage:
 
     def nbytes(self):
         return self.bytes().size
+
+    def is_shared(self):
+        """Whether the memory is a mapped shared-memory segment."""
+        base = self.bytes()
+        while isinstance(base, np.ndarray):
+            base = base.base
+        return isinstance(base, mmap.mmap)
+
+    def share_memory_(self):
+        """Moves the bytes into a shared-memory segment (unless they are in one): processes
+        this one starts later (fork or spawn) and those it sends a tensor of it to map the
+        same memory. Tensors made before the move keep viewing the old memory."""
+        if not self.is_shared() and type(self._array) is np.ndarray:  # (device memory stays)
+            from .utils.data._utils import shared_memory  # (deferred: a layer above)
+            old = self.bytes()
+            self._array = self._bytes = shared_memory.shared_bytes(old)
 
     def strided(self, size, stride, offset, np_dtype):
         """An array of ``size`` and element ``stride`` from element ``offset`` of this memory;
@@ -149,7 +166,12 @@ class _PublicStorage:
     is_sparse = False
 
     def is_shared(self):
-        return False
+        return self._storage.is_shared()
+
+    def share_memory_(self):
+        """Moves the storage into shared memory (see ``Tensor.share_memory_``)."""
+        self._storage.share_memory_()
+        return self
 
     def is_pinned(self, device="cuda"):
         return False

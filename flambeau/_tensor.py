@@ -133,6 +133,24 @@ class Tensor:
             storage = self._storage = Storage(self._data)
         return storage
 
+    def share_memory_(self):
+        """Moves the storage into shared memory, which processes started afterwards (fork or
+        spawn) and those this tensor is sent to map too: Hogwild training's in-place updates
+        in one show in all. A no-op when it is there already. Unlike torch, other tensors
+        that viewed this storage before keep the old memory (``module.share_memory()`` moves
+        parameters, gradients and buffers, which views are later made from)."""
+        storage = self._get_storage()
+        if not storage.is_shared():
+            offset = storage.offset_of(self._data)
+            storage.share_memory_()
+            if storage.is_shared():
+                self._data = storage.strided(self._data.shape, self.stride(), offset,
+                                             self._data.dtype)
+        return self
+
+    def is_shared(self):
+        return self._get_storage().is_shared()
+
     def untyped_storage(self):
         return UntypedStorage._wrap(self._get_storage())
 

@@ -9,7 +9,7 @@ import torch
 import torchvision
 
 from example_data import (SCRIPTS, assert_same_image, assert_same_numbers, assert_same_state,
-                          floats_after, make_cora, make_image_folder, make_images,
+                          floats_after, make_cora, make_image_folder, make_images, make_mnist,
                           run_flambeau, run_torch)
 
 
@@ -103,3 +103,22 @@ def test_fast_neural_style(tmp_path, monkeypatch, capsys):
     run_flambeau(script, *stylize, cwd=ours)
     run_torch(script, *stylize, cwd=theirs, monkeypatch=monkeypatch, capsys=capsys)
     assert_same_image(ours / "out.png", theirs / "out.png")
+
+
+def test_mnist_hogwild(tmp_path):
+    """pytorch/examples' mnist_hogwild: two spawned processes train one model whose
+    parameters live in shared memory (``model.share_memory()``); the main process then tests
+    the model they trained together."""
+    script = os.path.join(SCRIPTS, "mnist_hogwild", "main.py")
+    make_mnist(tmp_path / "data", train=512, test=128)
+    (tmp_path / "run").mkdir()
+    args = ["--epochs", 2, "--lr", 0.05, "--log-interval", 2, "--test-batch-size", 128]
+    untrained = run_flambeau(script, *args, "--num-processes", 0, cwd=tmp_path / "run")
+    printed = run_flambeau(script, *args, "--save_model", cwd=tmp_path / "run")
+    pids = {line.split("\t")[0] for line in printed.splitlines() if "Train Epoch" in line}
+    assert len(pids) == 2 and len(floats_after("Loss:", printed)) == 2 * 2 * 4
+    assert floats_after("Average loss:", untrained)[0] > 2.2
+    assert floats_after("Average loss:", printed)[0] < 1.5
+    state = torch.load(tmp_path / "run" / "MNIST_hogwild.pt")
+    assert list(state) == ["conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias",
+                           "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]

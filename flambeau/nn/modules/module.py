@@ -527,7 +527,8 @@ class Module:
         return self._apply(convert)
 
     def share_memory(self):
-        return self
+        """Moves parameters, gradients and buffers to shared memory (``Tensor.share_memory_``)."""
+        return self._apply(lambda t: t.share_memory_())
 
     # ---- hooks ---------------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ _PREFIX = "flambeau_"
 _POOL_LIMIT = 8
 _reserve = getattr(os, "posix_fallocate", lambda fd, offset, nbytes: os.ftruncate(fd, nbytes))
 
+_SHARED = "shared"  # the lender of a segment shared for good (share_memory_)
 _cleanup_registered_for = None  # the pid whose exit handler is registered
 _lending = False  # this process is a DataLoader worker: it lends its segments
 _pool = {}  # (worker) size in bytes -> free segments
@@ -45,8 +46,10 @@ _returns = {}  # (main process) worker pid -> names of its segments copied out s
 
 
 class _Segment(mmap.mmap):
-    """A mapped segment; ``name`` is its file's name while this process may send it."""
+    """A mapped segment; ``name`` is its file's name while this process may send it;
+    ``shared``: a tensor's storage moved by ``share_memory_``, sent by name every time."""
     name = None
+    shared = False
 
 
 def _open(name, nbytes, create):
@@ -78,6 +81,16 @@ def empty(shape, dtype):
     nbytes = max(math.prod(shape) * dtype.itemsize, 1)
     free = _pool.get(nbytes)
     return np.ndarray(shape, dtype, buffer=free.pop() if free else _new_segment(nbytes))
+
+
+def shared_bytes(memory):
+    """A copy of the flat uint8 array ``memory`` in a segment that stays shared: every send
+    passes its name (never taken over), and the file goes when this process exits."""
+    shared = np.ndarray(memory.shape, np.uint8, buffer=_new_segment(max(memory.size, 1)))
+    shared[...] = memory
+    shared.base.shared = True
+    install()
+    return shared
 
 
 def remove_segments(pid):
@@ -114,9 +127,12 @@ def _reduce_tensor(t):
         root = array = empty(array.shape, array.dtype)
         np.copyto(array, t._data)
         segment = root.base
-    name, segment.name = segment.name, None  # sent once: a second send makes a copy
-    lender = None
-    if _lending:
+    name, lender = segment.name, None
+    if segment.shared:
+        lender = _SHARED
+    else:
+        segment.name = None  # sent once: a second send makes a copy
+    if _lending and not segment.shared:
         _lent[name] = segment
         lender = os.getpid()
     return _rebuild_tensor, (type(t), name, len(segment), _address(array) - _address(root),
@@ -126,10 +142,12 @@ def _reduce_tensor(t):
 
 def _rebuild_tensor(cls, name, nbytes, offset, np_dtype, shape, strides, dtype_name,
                     requires_grad, state, lender):
-    array = np.ndarray(shape, np_dtype, buffer=_open(name, nbytes, create=False),
-                       offset=offset, strides=strides)
+    segment = _open(name, nbytes, create=False)
+    array = np.ndarray(shape, np_dtype, buffer=segment, offset=offset, strides=strides)
     if lender is None:
         os.unlink(os.path.join(_DIR, name))  # taken over
+    elif lender == _SHARED:  # the same memory here, which this process may pass on
+        segment.name, segment.shared = name, True
     else:
         array = array.copy()  # the segment goes back to its lender
         if lender in _returns:
@@ -140,7 +158,10 @@ def _rebuild_tensor(cls, name, nbytes, offset, np_dtype, shape, strides, dtype_n
 def install():
     """Makes multiprocessing pickle tensors through shared memory, in this process."""
     from multiprocessing.reduction import ForkingPickler
-    ForkingPickler.register(_tensor.Tensor, _reduce_tensor)
+    classes = [_tensor.Tensor]
+    for cls in classes:  # Parameter and the other subclasses too (the table is by exact type)
+        ForkingPickler.register(cls, _reduce_tensor)
+        classes.extend(cls.__subclasses__())
 
 
 def lend_segments():
