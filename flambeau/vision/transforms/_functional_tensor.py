@@ -171,7 +171,28 @@ def _resize_antialias(array, size, mode):
     return np.ascontiguousarray(array)
 
 
+def _nearest_indices(n, out, exact, real):
+    """Source index of each of ``out`` samples over ``n`` (torch's nearest and nearest-exact
+    rules, positions in the precision ``real`` the float image would have)."""
+    d = np.arange(out, dtype=real)
+    step = real(n) / real(out)
+    src = np.floor((d + real(0.5)) * step if exact else d * step)
+    return np.minimum(src.astype(np.int64), n - 1)
+
+
+def _resize_nearest(img, size, exact):
+    """Nearest resize by picking rows and columns, in the image's own dtype (torchvision's
+    round trip through float gives back the same values)."""
+    array = img.numpy()
+    real = np.float64 if array.dtype == np.float64 else np.float32
+    rows = _nearest_indices(array.shape[-2], size[0], exact, real)
+    cols = _nearest_indices(array.shape[-1], size[1], exact, real)
+    return flambeau.from_numpy(array[..., rows[:, None], cols])
+
+
 def resize(img, size, interpolation="bilinear", antialias=True):
+    if interpolation in ("nearest", "nearest-exact") and img.ndim >= 3:
+        return _resize_nearest(img, size, interpolation == "nearest-exact")
     if interpolation not in ("bilinear", "bicubic"):
         antialias = False
     img, how = _as_float(img)
@@ -289,12 +310,19 @@ def depthwise_conv2d(img, kernel):
     if img.dtype != flambeau.float32 or not (c > 1 or n > 1 or (kh > 3 and kw > 3)
                                              or img.numel() > 20480):
         return F.conv2d(img, kernel.expand(c, 1, kh, kw), groups=c)
-    x, k = img.numpy(), kernel.numpy()
+    x, k = img.numpy(), kernel.numpy().astype(np.float64)
     h, w = x.shape[-2] - kh + 1, x.shape[-1] - kw + 1
     out = np.zeros(x.shape[:-2] + (h, w), np.float32)
-    for i in range(kh):
-        for j in range(kw):
-            fma(x[..., i:i + h, j:j + w], k[i, j], out, out=out)
+    rows = max(1, 32768 // (n * c * w))  # a band of rows whose sums stay in the cache
+    wide = np.empty(x.shape[:-2] + (rows, w))
+    for top in range(0, h, rows):
+        band = out[..., top:top + rows, :]
+        product = wide[..., :band.shape[-2], :]
+        for i in range(kh):
+            for j in range(kw):  # each tap fused: an exact float64 product, one rounding
+                np.multiply(x[..., top + i:top + i + band.shape[-2], j:j + w], k[i, j],
+                            out=product)
+                np.add(product, band, out=band, casting="same_kind")
     return flambeau.from_numpy(out)
 
 
@@ -304,7 +332,11 @@ def gaussian_blur(img, kernel_size, sigma):
                          _gaussian_kernel1d(kernel_size[0], sigma[0], dtype)[None, :])
     img, how = _as_float(img, (kernel.dtype,))
     kx, ky = kernel_size[0] // 2, kernel_size[1] // 2
-    img = F.pad(img, [kx, kx, ky, ky], mode="reflect")
+    if img.requires_grad or ky >= img.shape[-2] or kx >= img.shape[-1]:  # torch's error
+        img = F.pad(img, [kx, kx, ky, ky], mode="reflect")
+    else:
+        img = flambeau.from_numpy(np.pad(img.numpy(), ((0, 0),) * (img.ndim - 2)
+                                         + ((ky, ky), (kx, kx)), mode="reflect"))
     return _restore(depthwise_conv2d(img, kernel), how)
 
 
