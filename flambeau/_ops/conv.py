@@ -602,14 +602,18 @@ def _unbatched(input, ndim):
 def im2col(input, kernel_size, dilation, padding, stride):
     """The sliding blocks of a ``(N, C, H, W)`` (or ``(C, H, W)``) input as columns
     ``(N, C * kh * kw, L)``."""
-    if input._data.ndim not in (3, 4):
+    kernel, dilation, padding, stride = _block_args(kernel_size, dilation, padding, stride)
+    shape = input._data.shape
+    if len(shape) not in (3, 4) or 0 in shape[-3:]:
         raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with possibly 0 batch size "
-                           f"and other non-zero dimensions for input, but got: "
-                           f"{list(input._data.shape)}")
-    kernel, dilation, padding, stride = (_expand(n, v, 2) for n, v in (
-        ("kernel_size", kernel_size), ("dilation", dilation), ("padding", padding),
-        ("stride", stride)))
+                           f"and other non-zero dimensions for input, but got: {list(shape)}")
     x, batched = _unbatched(input, 4)
+    out = out_sizes(x.shape[2:], kernel, stride, _pairs(padding), dilation)
+    if min(out) < 1:
+        raise RuntimeError(f"Given input with spatial size {tuple(x.shape[2:])}, "
+                           f"kernel_size={tuple(kernel)}, dilation={tuple(dilation)}, "
+                           f"padding={tuple(padding)}, calculated shape of the array of sliding "
+                           f"blocks as {out}, but its components must be at least one.")
     cols, out = columns(x, kernel, stride, _pairs(padding), dilation)
     cols = cols.reshape(x.shape[0], x.shape[1] * kernel[0] * kernel[1], out[0] * out[1])
     result = make(cols if batched else cols[0], input._dtype)
@@ -626,13 +630,28 @@ def im2col(input, kernel_size, dilation, padding, stride):
 def col2im(input, output_size, kernel_size, dilation, padding, stride):
     """Columns ``(N, C * kh * kw, L)`` (or unbatched) summed back into ``(N, C, *output_size)``:
     the adjoint of ``im2col``."""
-    if input._data.ndim not in (2, 3):
+    kernel, dilation, padding, stride = _block_args(kernel_size, dilation, padding, stride)
+    shape = input._data.shape
+    if len(shape) not in (2, 3) or 0 in shape[-2:]:
         raise RuntimeError(f"Expected 2D or 3D (batch mode) tensor for input with possibly 0 "
                            f"batch size and non-zero dimensions for input, but got: "
-                           f"{list(input._data.shape)}")
-    return _col2im(input, *(_expand(n, v, 2) for n, v in (
-        ("output_size", output_size), ("kernel_size", kernel_size), ("dilation", dilation),
-        ("padding", padding), ("stride", stride))))
+                           f"{list(shape)}")
+    return _col2im(input, _expand("output_size", output_size, 2), kernel, dilation, padding,
+                   stride)
+
+
+def _block_args(kernel_size, dilation, padding, stride):
+    """im2col's and col2im's kernel_size, dilation, padding and stride as pairs, with torch's
+    errors for values out of range."""
+    pairs = [_expand(n, v, 2) for n, v in (("kernel_size", kernel_size), ("dilation", dilation),
+                                           ("padding", padding), ("stride", stride))]
+    for (h, w), bad, text, names in zip(pairs, (0, 0, -1, 0), (
+            "kernel size should be greater than zero", "dilation should be greater than zero",
+            "padding should be non-negative", "stride should be greater than zero"),
+            ("kernel", "dilation", "pad", "stride")):
+        if min(h, w) <= bad:
+            raise RuntimeError(f"{text}, but got {names}_height: {h} {names}_width: {w}")
+    return pairs
 
 
 def _col2im(input, sizes, kernel, dilation, padding, stride):

@@ -60,6 +60,13 @@ def pad_with(kind, node, input, pad):
                                    f"corresponding input dimension, but got: padding ({lo}, "
                                    f"{hi}) at dimension {a.ndim - nd + i} of input "
                                    f"{list(a.shape)}")
+    if kind == "circular":
+        for i, n in enumerate(a.shape[a.ndim - nd:]):
+            lo, hi = pad[2 * (nd - 1 - i)], pad[2 * (nd - 1 - i) + 1]
+            if lo > n or hi > n:
+                raise RuntimeError("Padding value causes wrapping around more than once.")
+            if n + lo + hi < 0:
+                raise RuntimeError("Negative padding value is resulting in an empty dimension")
     sources = _sources(kind, a.shape, pad)
     out = make(np.ascontiguousarray(_gather(a, sources)), input._dtype)
     if needs_grad1(input):

@@ -16,7 +16,25 @@ from .._tensor import make
 from ..autograd.graph import record
 from ._util import needs_grad1
 from .conv import fold_array, pad_array, windows
-from .registry import defop
+from .registry import defop, type_name
+
+
+def _kernel_for(name, input, supported):
+    """torch's error where its CPU kernel ``name`` has no loop for the input's dtype."""
+    if not supported(input._dtype):
+        raise NotImplementedError(f'"{name}" not implemented for \'{type_name(input._dtype)}\'')
+
+
+def _floating(dtype):
+    return dtype.is_floating_point
+
+
+def _real(dtype):
+    return not dtype.is_complex and dtype is not _dtype.bool
+
+
+def _floating_or_long(dtype):
+    return dtype.is_floating_point or dtype is _dtype.int64
 
 
 def _expand(value, nd, default=None):
@@ -171,6 +189,7 @@ def _window_max(win):
 def _max_pool(nd, name, input, kernel_size, stride, padding, dilation, ceil_mode):
     a, batched, kernel, stride, padding, dilation, out = _geometry(
         name, input, nd, kernel_size, stride, padding, dilation, ceil_mode)
+    _kernel_for(f"max_pool{nd}d", input, _real)
     sizes = a.shape[2:]
     xp = pad_array(a, _pads(sizes, kernel, stride, padding, dilation, out), _lowest(a.dtype))
     values, taps = _window_max(windows(xp, kernel, stride, dilation, out))
@@ -254,6 +273,8 @@ def max_pool1d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=F
     out = _out_size(a.shape[-1], k, s, p, d, ceil_mode)
     if out <= 0:
         raise RuntimeError(f"max_pool1d() Invalid computed output size: {out}")
+    if not input._requires_grad:  # (with a gradient torch runs the 2-d op with indices)
+        _kernel_for("max_pool1d_impl", input, _floating)
     return max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)[0]
 
 
@@ -280,6 +301,11 @@ def _avg_pool(nd, input, kernel_size, stride, padding, ceil_mode, count_include_
         raise RuntimeError("divisor must be not zero")
     a, batched, kernel, stride, padding, dilation, out = _geometry(
         name, input, nd, kernel_size, stride, padding, 1, ceil_mode)
+    if nd == 3:
+        _kernel_for("avg_pool3d_out_frame", input, lambda d: d is _dtype.int64 or
+                    d in (_dtype.float32, _dtype.float64))
+    else:
+        _kernel_for("avg_pool2d", input, _floating_or_long)
     sizes = a.shape[2:]
     pads = _pads(sizes, kernel, stride, padding, dilation, out)
     divisor = _divisors(sizes, kernel, stride, padding, out, count_include_pad,
@@ -399,6 +425,7 @@ def _separable(node, input, mats, back):
 def _adaptive_avg(nd, input, output_size):
     name = f"adaptive_avg_pool{nd}d"
     out = _adaptive_sizes(name, input, nd, output_size)
+    _kernel_for(name + "_cpu" * (nd == 3), input, _floating)
     dims = tuple(range(input._data.ndim - nd, input._data.ndim))
     if all(o == 1 for o in out) and input._dtype.is_floating_point:
         return input.mean(dims, keepdim=True)  # torch's fast path (MeanBackward1)
@@ -410,6 +437,7 @@ def _adaptive_avg(nd, input, output_size):
 def _adaptive_max(nd, input, output_size):
     name = f"adaptive_max_pool{nd}d"
     out = _adaptive_sizes(name, input, nd, output_size)
+    _kernel_for(name + "_cpu" * (nd == 3), input, _floating)
     a = input._data
     batched = a.ndim == nd + 2
     a = a if batched else a[None]
@@ -487,10 +515,10 @@ def _max_unpool(nd, input, indices, output_size):
     sizes = tuple(output_size)
     size = int(np.prod(sizes))
     flat_idx = idx.reshape(a.shape[:2] + (-1,)) if a.size else idx.reshape(a.shape[:2] + (0,))
-    if flat_idx.size and (flat_idx.min() < 0 or flat_idx.max() >= size):
-        bad = flat_idx.max() if flat_idx.max() >= size else flat_idx.min()
-        raise RuntimeError(f"Found an invalid max index: {bad} (output volumes are of size "
-                           f"{'x'.join(map(str, sizes))}")
+    invalid = (flat_idx < 0) | (flat_idx >= size)
+    if invalid.any():  # the first one, in the order of the input
+        raise RuntimeError(f"Found an invalid max index: {flat_idx.flat[invalid.argmax()]} "
+                           f"(output volumes are of size {'x'.join(map(str, sizes))})")
     out = np.zeros(a.shape[:2] + (size,), a.dtype)
     np.put_along_axis(out, flat_idx, a.reshape(flat_idx.shape), 2)
     out = out.reshape(a.shape[:2] + sizes)

@@ -723,19 +723,29 @@ from .._ops import conv as _conv_ops, padding as _padding  # noqa: E402
 def pad(input, pad, mode="constant", value=None):
     """``input`` padded by ``pad`` widths (last dim first) with a constant, or by reflection,
     replication or wrapping around."""
+    kinds = {"reflect": "reflection", "replicate": "replication", "circular": None}
+    if mode != "constant" and mode not in kinds:
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) > 2 * input.dim():
+        raise RuntimeError(f"Padding length should be less than or equal to two times the input "
+                           f"dimension but got padding length {len(pad)} and input of dimension "
+                           f"{input.dim()}")
     if mode == "constant":
         return _constant_pad_nd(input, pad, 0 if value is None else value)
     if value is not None and value != 0:
         raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
     n = len(pad) // 2
-    if len(pad) % 2 or not 1 <= n <= 3 or input.dim() not in (n + 1, n + 2):
-        raise NotImplementedError(f"Only 2D, 3D, 4D, 5D padding with non-constant padding are "
-                                  f"supported for now")
+    if not 1 <= n <= 3 or input.dim() not in (n + 1, n + 2):
+        raise NotImplementedError(
+            f"Padding size {len(pad)} is not supported for {input.dim()}D input tensor.\n"
+            "Supported combinations for non-constant padding:\n"
+            "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+            "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
     if mode == "circular":
         return _padding.pad_circular(input, pad)
-    kinds = {"reflect": "reflection", "replicate": "replication"}
-    if mode not in kinds:
-        raise NotImplementedError(f"Unrecognised padding mode {mode}")
     return getattr(_padding, f"{kinds[mode]}_pad{n}d")(input, pad)
 
 
@@ -872,7 +882,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         if len(output_size) != nd:
             raise ValueError(f"Input and output must have the same number of spatial "
                              f"dimensions, but got input with spatial dimensions of "
-                             f"{list(input.shape[2:])} and output size of {output_size}. "
+                             f"{list(input.shape[2:])} and output size of {size}. "
                              f"Please provide input tensor in (N, C, d1, d2, ...,dK) format "
                              f"and output size in (o1, o2, ...,oK) format.")
     else:
@@ -1032,7 +1042,6 @@ def _unpool_output_size(input, kernel_size, stride, padding, output_size):
                for d in range(n)]
     if output_size is None:
         return default
-    output_size = list(output_size)
     if len(output_size) == n + 2:
         output_size = output_size[2:]
     if len(output_size) != n:
@@ -1043,7 +1052,7 @@ def _unpool_output_size(input, kernel_size, stride, padding, output_size):
         if not low < output_size[d] < high:
             raise ValueError(f'invalid output_size "{output_size}" (dim {d} must be between '
                              f'{low} and {high})')
-    return output_size
+    return list(output_size)
 
 
 def _unpool_args(n, kernel_size, stride, padding):
@@ -1162,6 +1171,9 @@ def _fractional(nd, input, kernel_size, output_size, output_ratio, return_indice
     if output_size is None and output_ratio is None:
         raise ValueError(f"{name} requires specifying either an output_size or an output_ratio")
     if output_size is None:
+        if nd == 2 and len(output_ratio) > 2:  # (a float has no len(): torch's TypeError)
+            raise ValueError("fractional_max_pool2d requires output_ratio to either be a single "
+                             "Int or tuple of Ints.")
         ratio = tuple(output_ratio) if isinstance(output_ratio, (tuple, list)) else \
             (output_ratio,) * nd
         output_size = [int(input.size(-nd + i) * ratio[i]) for i in range(nd)]
