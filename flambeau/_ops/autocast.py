@@ -14,7 +14,10 @@ from ..autograd import grad_mode
 LOWER_PRECISION = frozenset((
     "conv1d", "conv2d", "conv3d", "bmm", "mm", "linalg_vecdot", "baddbmm", "addmm", "addbmm",
     "linear", "matmul", "conv_tbc", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
-    "prelu", "scaled_dot_product_attention", "_native_multi_head_attention"))
+    "prelu", "scaled_dot_product_attention", "_native_multi_head_attention",
+    # composed of linear in torch (their outputs in lower precision, as torch's); the
+    # padded LSTM: rnn.py
+    "rnn_tanh", "rnn_relu", "rnn_tanh_cell", "rnn_relu_cell"))
 FLOAT32 = frozenset((
     "avg_pool3d", "binary_cross_entropy", "grid_sampler", "polar", "prod", "quantile",
     "nanquantile", "stft", "cdist", "trace", "view_as_complex", "cholesky", "cholesky_inverse",

@@ -23,6 +23,7 @@ import numpy as np
 from .._tensor import Tensor, make
 from ..autograd import grad_mode
 from ..autograd.graph import record
+from . import autocast
 from ._util import needs_grad
 from .pointwise import _Constant
 from .registry import defop
@@ -369,6 +370,15 @@ def _sequence(mode, args):
     dropout, train, bidirectional, batch_first)`` or, packed, ``(data, batch_sizes, hx,
     params, has_biases, num_layers, dropout, train, bidirectional)``."""
     packed = not isinstance(args[3], bool)
+    if mode == "lstm" and not packed and autocast.FORMS_ENV["_on"]:
+        # torch's CPU autocast runs this overload as oneDNN's layer in lower precision (the
+        # packed one and GRU in float32; rnn_tanh/relu are on the autocast list, as torch
+        # composes them of linear)
+        return autocast.call(_layers, "lower", mode, packed, *args)
+    return _layers(mode, packed, *args)
+
+
+def _layers(mode, packed, *args):
     if packed:
         data, batch_sizes, hx, *options = args
         sizes = tuple(batch_sizes.tolist())
