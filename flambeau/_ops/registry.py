@@ -159,19 +159,27 @@ def inplace_variant(fn, name, direct=None):
             if done is not None:
                 return done
         source = self
-        if self._requires_grad and grad_mode.is_grad_enabled():
-            source = snapshot(self)  # a derivative that saves the input needs its old values
+        if grad_mode.is_grad_enabled() and (self._requires_grad or _any_requires_grad(args) or
+                                            _any_requires_grad(kwargs.values())):
+            # a derivative that saves the input needs its old values (torch saves a clone):
+            # ``x.mul_(w)`` on an ``x`` without grad saves ``x`` for ``w``'s gradient
+            source = snapshot(self)
         return commit_inplace(self, fn(source, *args, **kwargs))
     inplace.__name__ = inplace.__qualname__ = name
     inplace.__doc__ = f"In-place version of :meth:`Tensor.{name[:-1]}`."
     return inplace
 
 
+def _any_requires_grad(values):
+    return any(isinstance(v, Tensor) and v._requires_grad for v in values)
+
+
 def snapshot(t):
     """A copy of ``t``'s values with ``t``'s place in the graph (what an in-place op reads)."""
     from .._tensor import make
     copy = make(t._data.copy(), t._dtype)
-    copy._grad_fn, copy._output_nr, copy._requires_grad = t._grad_fn, t._output_nr, True
+    copy._grad_fn, copy._output_nr, copy._requires_grad = \
+        t._grad_fn, t._output_nr, t._requires_grad
     return copy
 
 

@@ -2,13 +2,15 @@
 from .._backend import array_module
 from .optimizer import (Optimizer, _closure_loss, _to_scalar, _use_grad_for_differentiable,
                         add_scaled_, addcmul_, bump, check_eps, check_lr, check_nonneg,
-                        effective_grad, increment, new_scalar, real_view, scratch, zeros_state)
+                        effective_grad, increment, new_scalar, real_view, real_views,
+                        recorded_grad, scratch, zeros_state)
 
 __all__ = ["Adadelta"]
 
 
 class Adadelta(Optimizer):
-    """Implements Adadelta, as torch.optim.Adadelta."""
+    """Implements Adadelta, as torch.optim.Adadelta
+    (``differentiable=True`` runs torch's update in flambeau ops, which autograd records)."""
     _group_defaults = {"foreach": None, "maximize": False, "differentiable": False,
                        "capturable": False}
     _capturable_devices = ["cuda", "xpu", "hpu", "privateuseone"]
@@ -39,6 +41,9 @@ class Adadelta(Optimizer):
                     state["square_avg"] = zeros_state(p)
                     state["acc_delta"] = zeros_state(p)
                 increment(state["step"])
+                if group["differentiable"]:
+                    _recorded_update(p, g, state, group, lr)
+                    continue
                 data = p._data
                 xp = array_module(data)
                 d = real_view(effective_grad(data, g._data, group["weight_decay"],
@@ -58,3 +63,17 @@ class Adadelta(Optimizer):
                 add_scaled_(data, delta, -float(lr), xp, 1, True)
                 bump(p), bump(state["square_avg"]), bump(state["acc_delta"])
         return loss
+
+
+def _recorded_update(p, g, state, group, lr):
+    """``differentiable=True``: torch's for-loop update in flambeau ops, recorded by autograd."""
+    rho, eps = group["rho"], group["eps"]
+    p, grad, square_avg, acc_delta = real_views(
+        [p, recorded_grad(p, g, group["weight_decay"], group["maximize"]), state["square_avg"],
+         state["acc_delta"]])
+    square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
+    std = square_avg.add(eps).sqrt_()
+    delta = acc_delta.add(eps).sqrt_().clone()
+    delta.div_(std).mul_(grad)
+    acc_delta.mul_(rho).addcmul_(delta, delta, value=1 - rho)
+    p.add_(delta, alpha=-lr)

@@ -18,7 +18,6 @@ class Adagrad(Optimizer):
     _group_defaults = {"foreach": None, "maximize": False, "differentiable": False,
                        "fused": None}
     _sparse_error = None
-    _records_steps = True
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
                  eps=1e-10, foreach=None, *, maximize=False, differentiable=False, fused=None):

@@ -12,7 +12,6 @@ __all__ = ["Adamax"]
 class Adamax(Optimizer):
     """Implements Adamax, as torch.optim.Adamax (``differentiable=True`` runs torch's update in
     flambeau ops, which autograd records)."""
-    _records_steps = True
     _group_defaults = {"foreach": None, "maximize": False, "differentiable": False,
                        "capturable": False}
 

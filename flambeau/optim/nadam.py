@@ -2,13 +2,15 @@
 from .._backend import array_module
 from .optimizer import (Optimizer, _closure_loss, _to_scalar, _use_grad_for_differentiable,
                         addcmul_, bump, check_betas, check_lr_eps, check_nonneg, effective_grad,
-                        increment, lerp_, new_scalar, real_view, scratch, zeros_state)
+                        increment, lerp_, new_scalar, real_view, recorded_adam_views,
+                        scratch, zeros_state)
 
 __all__ = ["NAdam"]
 
 
 class NAdam(Optimizer):
-    """Implements NAdam, as torch.optim.NAdam (``decoupled_weight_decay=True``: NAdamW)."""
+    """Implements NAdam, as torch.optim.NAdam (``decoupled_weight_decay=True``: NAdamW;
+    ``differentiable=True`` runs torch's update in flambeau ops, which autograd records)."""
     _group_defaults = {"maximize": False, "foreach": None, "capturable": False,
                        "differentiable": False, "decoupled_weight_decay": False}
     _tensor_state = ("step", "mu_product")
@@ -44,6 +46,11 @@ class NAdam(Optimizer):
                     state["exp_avg"] = zeros_state(p)
                     state["exp_avg_sq"] = zeros_state(p)
                 step = increment(state["step"])
+                mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
+                mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
+                if group["differentiable"]:
+                    _recorded_update(p, g, state, group, lr, step, mu, mu_next)
+                    continue
                 data = p._data
                 xp = array_module(data)
                 if weight_decay != 0 and decoupled:
@@ -52,8 +59,6 @@ class NAdam(Optimizer):
                                    group["maximize"], xp)
                 data, d = real_view(data), real_view(d)
                 m, v = real_view(state["exp_avg"]._data), real_view(state["exp_avg_sq"]._data)
-                mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
-                mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
                 mu_product = state["mu_product"]
                 mu_product._data *= mu
                 bump(mu_product)
@@ -72,3 +77,18 @@ class NAdam(Optimizer):
                 data += t
                 bump(p), bump(state["exp_avg"]), bump(state["exp_avg_sq"])
         return loss
+
+
+def _recorded_update(p, g, state, group, lr, step, mu, mu_next):
+    """``differentiable=True``: torch's for-loop update in flambeau ops, recorded by autograd
+    (the momentum products through the ``mu_product`` state tensor)."""
+    beta1, beta2 = group["betas"]
+    p, grad, exp_avg, exp_avg_sq = recorded_adam_views(p, g, state, group, lr)
+    mu_product = state["mu_product"]
+    mu_product.mul_(mu)
+    exp_avg.lerp_(grad, 1 - beta1)
+    exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+    denom = exp_avg_sq.div(1 - beta2 ** step).sqrt().add(group["eps"])
+    mu_product_next = mu_product * mu_next
+    p.addcdiv_(grad * (-lr * (1.0 - mu) / (1.0 - mu_product)), denom)
+    p.addcdiv_(exp_avg * (-lr * mu_next / (1.0 - mu_product_next)), denom)

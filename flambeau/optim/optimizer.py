@@ -3,9 +3,8 @@ helpers.
 
 Optimizers here update parameters and their state in place on the backend arrays (``_data``)
 with ufuncs and ``out=``, bumping each written tensor's version counter, so a step makes no
-new tensors. With ``differentiable=True`` (SGD, Adam, AdamW, RMSprop, Adagrad, Adamax) a step
-runs torch's for-loop update in flambeau ops under grad mode instead, so autograd records it;
-the other optimizers refuse it.
+new tensors. With ``differentiable=True`` a step runs torch's for-loop update in flambeau ops
+under grad mode instead, so autograd records it.
 """
 import functools
 import threading
@@ -63,9 +62,6 @@ def _use_grad_for_differentiable(step):
     @functools.wraps(step)
     def wrapper(self, *args, **kwargs):
         differentiable = bool(self.defaults.get("differentiable"))
-        if differentiable and not self._records_steps:
-            raise RuntimeError(f"flambeau's {type(self).__name__} updates parameters in place "
-                               "outside autograd: differentiable=True is not supported")
         prev = grad_mode._state.enabled
         grad_mode._state.enabled = differentiable
         token = _backend.silence()  # inf and nan come out silently, as in torch
@@ -107,8 +103,6 @@ class Optimizer:
 
     # group keys that older pickled optimizers may lack, filled in by __setstate__
     _group_defaults = {}
-    # whether differentiable=True is supported (a step autograd records)
-    _records_steps = False
     # what the capturable-device error names
     _capturable_names = "params and state_steps"
     _capturable_devices = ["cuda", "xpu", "hpu", "privateuseone", "xla"]
@@ -555,6 +549,16 @@ def recorded_grad(p, g, weight_decay, maximize):
     (``-g`` to maximize, plus ``weight_decay * p``)."""
     g = -g if maximize else g
     return g.add(p, alpha=weight_decay) if weight_decay != 0 else g
+
+
+def recorded_adam_views(p, g, state, group, lr):
+    """``differentiable=True`` in NAdam and RAdam: decoupled weight decay applied to ``p``, then
+    real views of ``p``, the gradient torch's step uses, ``exp_avg`` and ``exp_avg_sq``."""
+    weight_decay, decoupled = group["weight_decay"], group["decoupled_weight_decay"]
+    if weight_decay != 0 and decoupled:
+        p.mul_(1 - lr * weight_decay)
+    grad = recorded_grad(p, g, 0 if decoupled else weight_decay, group["maximize"])
+    return real_views([p, grad, state["exp_avg"], state["exp_avg_sq"]])
 
 
 def real_views(tensors):

@@ -2,13 +2,15 @@
 from .._backend import array_module
 from .optimizer import (Optimizer, _closure_loss, _to_scalar, _use_grad_for_differentiable,
                         addcmul_, bump, check_betas, check_lr_eps, check_nonneg, effective_grad,
-                        increment, lerp_, new_scalar, real_view, scratch, zeros_state)
+                        increment, lerp_, new_scalar, real_view, recorded_adam_views,
+                        scratch, zeros_state)
 
 __all__ = ["RAdam"]
 
 
 class RAdam(Optimizer):
-    """Implements RAdam, as torch.optim.RAdam (``decoupled_weight_decay=True``: RAdamW)."""
+    """Implements RAdam, as torch.optim.RAdam (``decoupled_weight_decay=True``: RAdamW;
+    ``differentiable=True`` runs torch's update in flambeau ops, which autograd records)."""
     _group_defaults = {"foreach": None, "maximize": False, "differentiable": False,
                        "capturable": False, "decoupled_weight_decay": False}
 
@@ -41,6 +43,14 @@ class RAdam(Optimizer):
                     state["exp_avg"] = zeros_state(p)
                     state["exp_avg_sq"] = zeros_state(p)
                 step = increment(state["step"])
+                bias_correction2 = 1 - beta2 ** step
+                rho_t = rho_inf - 2 * step * beta2 ** step / bias_correction2
+                rect = ((rho_t - 4) * (rho_t - 2) * rho_inf
+                        / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5 if rho_t > 5.0 else None
+                if group["differentiable"]:
+                    _recorded_update(p, g, state, group, lr, 1 - beta1 ** step,
+                                     bias_correction2, rect)
+                    continue
                 data = p._data
                 xp = array_module(data)
                 if weight_decay != 0 and decoupled:
@@ -52,17 +62,27 @@ class RAdam(Optimizer):
                 lerp_(m, d, 1 - beta1, xp, 1)
                 v *= beta2
                 addcmul_(v, d, d, 1 - beta2, xp, 1)
-                bias_correction2 = 1 - beta2 ** step
                 upd = xp.divide(m, 1 - beta1 ** step, out=scratch(data, 1))
                 upd *= float(lr)
-                rho_t = rho_inf - 2 * step * beta2 ** step / bias_correction2
-                if rho_t > 5.0:
+                if rect is not None:
                     adaptive = xp.sqrt(v, out=scratch(data, 2))
                     adaptive += eps
                     xp.divide(bias_correction2 ** 0.5, adaptive, out=adaptive)
                     upd *= adaptive
-                    upd *= ((rho_t - 4) * (rho_t - 2) * rho_inf
-                            / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+                    upd *= rect
                 data -= upd
                 bump(p), bump(state["exp_avg"]), bump(state["exp_avg_sq"])
         return loss
+
+
+def _recorded_update(p, g, state, group, lr, bias_correction1, bias_correction2, rect):
+    """``differentiable=True``: torch's for-loop update in flambeau ops, recorded by autograd
+    (``rect`` is None while the variance is not yet tractable)."""
+    beta1, beta2 = group["betas"]
+    p, grad, exp_avg, exp_avg_sq = recorded_adam_views(p, g, state, group, lr)
+    exp_avg.lerp_(grad, 1 - beta1)
+    exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+    update = exp_avg / bias_correction1 * lr
+    if rect is not None:
+        update = update * (bias_correction2 ** 0.5 / exp_avg_sq.sqrt().add(group["eps"])) * rect
+    p.add_(update, alpha=-1.0)

@@ -13,7 +13,6 @@ class RMSprop(Optimizer):
     in flambeau ops, which autograd records)."""
     _group_defaults = {"momentum": 0, "centered": False, "foreach": None, "maximize": False,
                        "differentiable": False, "capturable": False}
-    _records_steps = True
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
                  centered=False, capturable=False, foreach=None, maximize=False,

@@ -1,14 +1,16 @@
 """Rprop: resilient backpropagation (the sign of the gradient, per-element step sizes)."""
 from .._backend import array_module
+from .._ops.creation import full_like
 from .optimizer import (Optimizer, _closure_loss, _to_scalar, _use_grad_for_differentiable,
-                        bump, check_lr, increment, new_scalar, real_view, scratch,
+                        bump, check_lr, increment, new_scalar, real_view, real_views, scratch,
                         zeros_state)
 
 __all__ = ["Rprop"]
 
 
 class Rprop(Optimizer):
-    """Implements Rprop, as torch.optim.Rprop."""
+    """Implements Rprop, as torch.optim.Rprop
+    (``differentiable=True`` runs torch's update in flambeau ops, which autograd records)."""
     _group_defaults = {"foreach": None, "maximize": False, "differentiable": False,
                        "capturable": False}
 
@@ -34,8 +36,13 @@ class Rprop(Optimizer):
                 if not state:
                     state["step"] = new_scalar(0.0)
                     state["prev"] = zeros_state(p)
-                    state["step_size"] = zeros_state(g, float(_to_scalar(group["lr"])))
+                    lr = group["lr"]  # (a tensor that requires grad: torch's TypeError)
+                    state["step_size"] = full_like(
+                        g, complex(lr, lr) if p.is_complex() else _to_scalar(lr))
                 increment(state["step"])
+                if group["differentiable"]:
+                    _recorded_update(p, g, state, group)
+                    continue
                 data = p._data
                 xp = array_module(data)
                 gd = real_view(g._data)
@@ -60,3 +67,20 @@ class Rprop(Optimizer):
                 prev[...] = d
                 bump(p), bump(state["prev"]), bump(state["step_size"])
         return loss
+
+
+def _recorded_update(p, g, state, group):
+    """``differentiable=True``: torch's for-loop update in flambeau ops, recorded by autograd
+    (the step sizes' factors written through boolean masks, as torch's)."""
+    etaminus, etaplus = group["etas"]
+    p, grad, prev, step_size = real_views(
+        [p, -g if group["maximize"] else g, state["prev"], state["step_size"]])
+    sign = grad.mul(prev.clone()).sign()
+    sign[sign.gt(0)] = etaplus
+    sign[sign.lt(0)] = etaminus
+    sign[sign.eq(0)] = 1
+    step_size.mul_(sign).clamp_(*group["step_sizes"])
+    grad = grad.clone()
+    grad[sign.eq(etaminus)] = 0
+    p.addcmul_(grad.sign(), step_size, value=-1)
+    prev.copy_(grad)
