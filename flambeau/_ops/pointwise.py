@@ -680,7 +680,10 @@ def _pow_derivative(g, x, y, out):
     gy = None
     if _wants(y):
         log_x = x.log() if isinstance(x, Tensor) else make(np.log(np.asarray(x, y._data.dtype)))
-        gy = masked(g * out * log_x, ~((_data(x) == 0) & (y._data >= 0)))
+        # x ** y again rather than the output: tensor ** scalar saves no output (torch's
+        # PowBackward0 saves the input only), so the output may be changed in place (a VAE's
+        # mu.pow(2).add_(...))
+        gy = masked(g * x ** y * log_x, ~((_data(x) == 0) & (y._data >= 0)))
     return gx, gy
 
 

@@ -61,8 +61,7 @@ DATA = {"blitz_cifar10.py": lambda root: write_cifar10(root / "data", train=40, 
         "book_regression.py": lambda root: write_exam_scores(root / "data.txt"),
         "book_rnn_nlp.py": lambda root: write_flow_csv(root / "data.csv"),
         "book_mnist.py": lambda root: make_mnist(root / "data", train=192, test=64),
-        "book_autoencoder.py": lambda root: make_mnist(root / "mnist", train=128, test=16),
-        "book_gan.py": lambda root: make_mnist(root / "mnist", train=128, test=16)}
+        "book_generative.py": lambda root: make_mnist(root / "data", train=128, test=16)}
 # relative tolerance of the numbers scripts print after many float32 training steps (others:
 # 1e-4, float32 sums taken in another order than torch's, small results of cancellations)
 RTOL = {}

@@ -4,6 +4,7 @@ import gzip
 import os
 import shutil
 import string
+import warnings
 import zipfile
 
 import numpy as np
@@ -59,6 +60,14 @@ def read_image_file(path):
     return x
 
 
+def _renamed(old, new):
+    """A property ``old`` that reads ``new``, with torchvision's warning."""
+    def get(self):
+        warnings.warn(f"{old} has been renamed {new}")
+        return getattr(self, new)
+    return property(get)
+
+
 class MNIST(VisionDataset):
     """The MNIST digits: ``data`` (N, 28, 28) uint8, ``targets`` int64; items are
     (PIL image of mode L, int)."""
@@ -95,6 +104,12 @@ class MNIST(VisionDataset):
 
     def __len__(self):
         return len(self.data)
+
+    # the names before torchvision 0.2.2, which tutorials still read
+    train_data = _renamed("train_data", "data")
+    test_data = _renamed("test_data", "data")
+    train_labels = _renamed("train_labels", "targets")
+    test_labels = _renamed("test_labels", "targets")
 
     @property
     def raw_folder(self):
