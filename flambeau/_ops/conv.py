@@ -17,13 +17,24 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .. import _backend
+from .. import _backend, _dtype
 from .._tensor import make
 from ..autograd import grad_mode
 from ..autograd.graph import record
 from ._util import needs_grad
 from .joining import constant_pad_nd
 from .registry import defop, type_name
+
+def kernel_for(name, input, supported):
+    """torch's error where its CPU kernel ``name`` has no loop for the input's dtype (for
+    which ``supported`` is False)."""
+    if not supported(input._dtype):
+        raise NotImplementedError(f'"{name}" not implemented for \'{type_name(input._dtype)}\'')
+
+
+def _integral(dtype):
+    return not (dtype.is_floating_point or dtype.is_complex or dtype is _dtype.bool)
+
 
 # ---- array kernels ---------------------------------------------------------------------------
 
@@ -420,6 +431,13 @@ def _convolution(input, weight, bias, stride, padding, dilation, transposed, out
     """N-d convolution (or transposed convolution) of a batched ``(N, C, *S)`` input."""
     stride, padding, dilation, output_padding = _check(
         input, weight, bias, stride, padding, dilation, transposed, output_padding, groups)
+    nd = len(stride)
+    if transposed:
+        kernel_for(f"slow_conv_transpose{max(nd, 2)}d_out_cpu", input, lambda d: not _integral(
+            d) and d is not _dtype.bool or d is _dtype.int64)
+    else:
+        kernel_for("compute_columns3d" if nd == 3 else "slow_conv2d_cpu", input,
+                   lambda d: d is not _dtype.bool)
     y = _apply(input._data, weight._data, stride, padding, dilation, transposed,
                output_padding, groups)
     out = make(_add_bias(y, bias), input._dtype)
@@ -607,6 +625,7 @@ def im2col(input, kernel_size, dilation, padding, stride):
     if len(shape) not in (3, 4) or 0 in shape[-3:]:
         raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with possibly 0 batch size "
                            f"and other non-zero dimensions for input, but got: {list(shape)}")
+    kernel_for("im2col_out_cpu", input, lambda d: not _integral(d))
     x, batched = _unbatched(input, 4)
     out = out_sizes(x.shape[2:], kernel, stride, _pairs(padding), dilation)
     if min(out) < 1:
@@ -636,6 +655,7 @@ def col2im(input, output_size, kernel_size, dilation, padding, stride):
         raise RuntimeError(f"Expected 2D or 3D (batch mode) tensor for input with possibly 0 "
                            f"batch size and non-zero dimensions for input, but got: "
                            f"{list(shape)}")
+    kernel_for("col2im_out_cpu", input, lambda d: not _integral(d))
     return _col2im(input, _expand("output_size", output_size, 2), kernel, dilation, padding,
                    stride)
 

@@ -4,10 +4,13 @@ sums the gradient back with one ``bincount`` and is differentiable again (the ga
 Circular padding records ``CircularPadNdBackward`` (torch composes it from slices)."""
 import numpy as np
 
+from .. import _dtype
 from .._tensor import make
 from ..autograd.graph import record
 from ._util import needs_grad1
+from .conv import kernel_for
 from .registry import defop
+
 
 def _circular(lo, hi, n):
     """Negative widths crop first; the padding wraps around what is left, as torch's."""
@@ -67,6 +70,8 @@ def pad_with(kind, node, input, pad):
                 raise RuntimeError("Padding value causes wrapping around more than once.")
             if n + lo + hi < 0:
                 raise RuntimeError("Negative padding value is resulting in an empty dimension")
+    if kind != "circular":
+        kernel_for(f"{kind}_pad{nd}d", input, lambda d: d is not _dtype.bool)
     sources = _sources(kind, a.shape, pad)
     out = make(np.ascontiguousarray(_gather(a, sources)), input._dtype)
     if needs_grad1(input):

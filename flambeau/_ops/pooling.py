@@ -15,14 +15,8 @@ from .. import _dtype
 from .._tensor import make
 from ..autograd.graph import record
 from ._util import needs_grad1
-from .conv import fold_array, pad_array, windows
-from .registry import defop, type_name
-
-
-def _kernel_for(name, input, supported):
-    """torch's error where its CPU kernel ``name`` has no loop for the input's dtype."""
-    if not supported(input._dtype):
-        raise NotImplementedError(f'"{name}" not implemented for \'{type_name(input._dtype)}\'')
+from .conv import fold_array, kernel_for as _kernel_for, pad_array, windows
+from .registry import defop
 
 
 def _floating(dtype):

@@ -9,11 +9,13 @@ as torch's kernels compute them.
 """
 import numpy as np
 
+from .. import _dtype
 from .._tensor import make
 from ..autograd.graph import record
 from ._util import needs_grad1
+from .conv import kernel_for
 from .pooling import _separable
-from .registry import defop, type_name
+from .registry import defop
 
 
 def _matrix(mode, n, out, scale, align_corners, dtype):
@@ -222,15 +224,12 @@ def resample(mode, input, output_size, align_corners, scale_factors, antialias=F
                            f"({sizes(a.shape[2:])}){' and' * (nd == 1)} output "
                            f"({sizes(output_size)})")
     scales = scale_factors or (None,) * nd
-    if a.dtype.kind in "biuc":
-        if a.dtype == np.uint8 and (mode.startswith("nearest") or nd == 2 and mode in (
-                "linear", "cubic")):
-            if not mode.startswith("nearest"):
-                return make(resize_uint8(a, output_size, mode, align_corners, scales,
-                                         antialias), input._dtype)
-        else:
-            raise NotImplementedError(f'"{_kernel_name(mode, nd, antialias)}" not implemented '
-                                      f"for '{type_name(input._dtype)}'")
+    nearest = mode.startswith("nearest")
+    kernel_for(_kernel_name(mode, nd, antialias), input, lambda d: d.is_floating_point or (
+        d is _dtype.uint8 and (nearest or nd == 2 and mode in ("linear", "cubic"))))
+    if a.dtype == np.uint8 and not nearest:
+        return make(resize_uint8(a, output_size, mode, align_corners, scales, antialias),
+                    input._dtype)
     matrix = _antialias_matrix if antialias else _matrix
     mats = [matrix(mode, n, o, s, align_corners, a.dtype)
             for n, o, s in zip(a.shape[2:], output_size, scales)]

@@ -108,3 +108,33 @@ def test_fractional_ratio_checked_as_torch():
 
 def test_interpolate_size_length_error_as_torch():
     _same_error(lambda lib, x: lib.nn.functional.interpolate(x, size=(2, 3, 4)))
+
+
+KERNELS = {
+    "conv1d": (lambda F, x: F.conv1d(x, x[:1]), 3),
+    "conv2d": (lambda F, x: F.conv2d(x, x[:1]), 4),
+    "conv3d": (lambda F, x: F.conv3d(x, x[:1]), 5),
+    "conv_transpose1d": (lambda F, x: F.conv_transpose1d(x, x[:2]), 3),
+    "conv_transpose3d": (lambda F, x: F.conv_transpose3d(x, x[:2]), 5),
+    "unfold": (lambda F, x: F.unfold(x, 2), 4),
+    "fold": (lambda F, x: F.fold(x.flatten(2), (3, 2), (2, 1)), 4),
+    "reflect": (lambda F, x: F.pad(x, (1, 1), mode="reflect"), 3),
+    "replicate": (lambda F, x: F.pad(x, (1,) * 6, mode="replicate"), 5),
+    "circular": (lambda F, x: F.pad(x, (1, 1, 1, 1), mode="circular"), 4),
+}
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int16", "int64", "bool", "float64"])
+@pytest.mark.parametrize("name", KERNELS)
+def test_kernel_dtypes_as_torch(name, dtype):
+    fn, nd = KERNELS[name]
+    a = (np.arange(2 ** nd) % 3).reshape((2, 2, 2, 2, 2)[:nd]).astype(dtype)
+
+    def run(lib):
+        return fn(lib.nn.functional, lib.from_numpy(a.copy()))
+    try:
+        expected = run(torch)
+    except NotImplementedError:
+        raises_like(lambda: run(flambeau), lambda: run(torch))
+        return
+    np.testing.assert_array_equal(run(flambeau).numpy(), expected.numpy())
