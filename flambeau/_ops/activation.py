@@ -19,7 +19,8 @@ from .._tensor import Tensor, make
 from ..autograd.graph import record
 from ._util import needs_grad, needs_grad1, wrap_dim
 from .joining import cat
-from .pointwise import _Constant, sigmoid, tanh
+from ._saved import _Constant
+from .pointwise import sigmoid, tanh
 from .registry import (check_inplace, check_no_overlap, commit_inplace, defop, inplace_variant,
                        register, snapshot, type_name)
 from ._special_kernels import erf as _erf_kernel

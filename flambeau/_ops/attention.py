@@ -22,7 +22,8 @@ from ..autograd import grad_mode
 from ..autograd.graph import record
 from .._tensor import make
 from ._util import needs_grad
-from .pointwise import _Constant, broadcast_error
+from ._saved import _Constant
+from .promotion import broadcast_error
 from .registry import defop
 
 _SIGNATURE = ("scaled_dot_product_attention(Tensor query, Tensor key, Tensor value, "

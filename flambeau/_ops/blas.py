@@ -17,6 +17,7 @@ from .. import _backend, _dtype
 from .._tensor import Tensor, make
 from ..autograd.graph import record
 from ._util import needs_grad, needs_grad2
+from .promotion import broadcast_error
 from .registry import defop, register, type_name
 
 _matmul = _backend.matmul  # half types in float32
@@ -292,7 +293,6 @@ def _broadcast_batch(a, b):
     try:
         return np.broadcast_shapes(a, b)
     except ValueError:
-        from .pointwise import broadcast_error
         raise broadcast_error(np.empty(a, np.int8), np.empty(b, np.int8)) from None
 
 

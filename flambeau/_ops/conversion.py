@@ -10,6 +10,7 @@ from .._device import as_device, device as device_cls
 from .._tensor import Tensor, make, make_view
 from ..autograd.graph import record
 from ._util import empty_strided_array, like_layout, needs_grad, warn_caller
+from .promotion import broadcast_error
 from .registry import check_inplace, commit_inplace, defop, register
 
 def _convert(t, dtype, device, copy):
@@ -217,7 +218,6 @@ def copy_(self, src, non_blocking=False):
     try:
         array = _backend.array_module(array).broadcast_to(array, self._data.shape)
     except ValueError:
-        from .pointwise import broadcast_error
         raise broadcast_error(self._data, array) from None
     result = make(_backend.quietly(array.astype, self._dtype.numpy_dtype), self._dtype)
     if needs_grad(self, src):  # self's old history gets zeros: its values are gone

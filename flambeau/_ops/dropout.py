@@ -15,7 +15,7 @@ from .._tensor import Tensor, make
 from ..autograd.graph import record
 from ._util import needs_grad1
 from .activation import _tensor_arg
-from .pointwise import _Constant
+from ._saved import _Constant
 from .registry import defop
 
 _ALPHA = 1.7580993408473766  # -SELU's negative saturation: alpha * scale

@@ -12,7 +12,7 @@ from .. import _dtype
 from .._tensor import make
 from ..autograd.graph import record
 from ._util import needs_grad, needs_grad1
-from .pointwise import _Constant
+from ._saved import _Constant
 from .registry import defop
 
 _INDEX_TYPES = (_dtype.int64, _dtype.int32)

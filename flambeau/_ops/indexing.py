@@ -14,7 +14,7 @@ from .._tensor import Tensor, _alias, make, make_view
 from ..autograd.graph import record
 from ..autograd.grad_mode import is_grad_enabled
 from ._util import needs_grad, needs_grad1, sliced, wrap_dim
-from .pointwise import broadcast_error, checked_alpha
+from .promotion import broadcast_error, checked_alpha
 from .registry import (OUT_DTYPE, check_inplace, check_no_overlap, defop, rebase_history, register,
                        type_name)
 from .shape import _embed

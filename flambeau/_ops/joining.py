@@ -19,6 +19,7 @@ from ..autograd.graph import record
 from ._util import int_list, needs_grad, needs_grad1, wrap_dim, wrap_dim_of_dims, wrap_dims
 from .creation import _OPTIONS
 from .indexing import _UNSIGNED
+from .promotion import broadcast_error
 from .registry import defop, register, type_name
 
 _result_type_of = _dtype.result_type_of
@@ -677,7 +678,6 @@ def broadcast_tensors(*tensors):
     try:
         shape = np.broadcast_shapes(*(t._data.shape for t in tensors))
     except ValueError:
-        from .pointwise import broadcast_error
         first = tensors[0]._data
         bad = next(t._data for t in tensors[1:]
                    if not _broadcastable(first.shape, t._data.shape))
@@ -770,7 +770,6 @@ def cross(input, other, dim=None):
     try:
         shape = np.broadcast_shapes(a.shape, b.shape)
     except ValueError:
-        from .pointwise import broadcast_error
         raise broadcast_error(a, b) from None
     if dim is None:
         warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\nPlease "

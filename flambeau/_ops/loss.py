@@ -17,7 +17,7 @@ from .._tensor import Tensor, make
 from ..autograd.graph import record
 from ._util import needs_grad, needs_grad1
 from .distance import pairwise_distance
-from .pointwise import broadcast_error, promote
+from .promotion import broadcast_error, promote
 from .registry import defop, type_name
 from .softmax import log_softmax
 

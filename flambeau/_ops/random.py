@@ -23,7 +23,7 @@ from . import _distributions as dist
 from ._mt19937 import MT19937, STATE_SIZE
 from ._util import needs_grad, parse_size
 from .creation import _LIKE_OPTIONS, _OPTIONS
-from .pointwise import broadcast_error
+from .promotion import broadcast_error
 from . import signature
 from .registry import check_inplace, defop, register, type_name, write_out
 

@@ -25,7 +25,7 @@ from ..autograd import grad_mode
 from ..autograd.graph import record
 from . import autocast
 from ._util import needs_grad
-from .pointwise import _Constant
+from ._saved import _Constant
 from .registry import defop
 
 _NODES = {"lstm": "MkldnnRnnLayerBackward0", "gru": "GruLayerBackward0",
