@@ -1,4 +1,5 @@
-"""Pointwise ops: NumPy ufuncs under torch's type promotion, with their derivatives.
+"""Pointwise ops: NumPy ufuncs under torch's type promotion (``promotion.py``), with their
+derivatives.
 
 Two factories, :func:`binary` and :func:`unary`, turn a NumPy kernel and a derivative into an
 op with its method, in-place and ``out=`` forms. They differ from calling the ufunc directly in
@@ -7,7 +8,6 @@ broadcasting errors, which use torch's words, and in being silent where NumPy wa
 quietly gives inf and nan). The special functions NumPy lacks (erf, lgamma, ...) are in
 ``special.py``, built on these factories.
 """
-import dis
 import math
 
 import numpy as np
@@ -17,85 +17,16 @@ from .._tensor import Tensor, make, make_view
 from ..autograd.graph import record
 from ._util import needs_grad, needs_grad1, needs_grad2
 from ..return_types import return_type
+from ._saved import (_NONE, _Constant, _conj, _data, _pick, _saved, _saving, _value, _wants,
+                     _zero, masked)
+from .promotion import (_check_tensors, _keeps_dtype, _not_implemented, _result_type_of,
+                        _times_alpha, broadcast_error, operand, promote)
 from .registry import check_no_overlap, defop, inplace_variant, register, type_name
 
-_result_type_of = _dtype.result_type_of
-_SCALARS = (bool, int, float, complex)
 _errstate = np.errstate
 _silence, _restore, _quietly = _backend.silence, _backend.restore, _backend.quietly
 _BOOL = _dtype.bool
 _frexp_type = return_type("frexp", ["mantissa", "exponent"])
-
-
-def operand(x, dtype):
-    """The backend array (or weak Python scalar) of an operand, cast to ``dtype``."""
-    if isinstance(x, Tensor):
-        a = x._data
-        return a if a.dtype == dtype._np else a.astype(dtype._np)
-    if isinstance(x, _SCALARS):
-        return _wrapped_int(x, dtype) if x.__class__ is int and dtype._category == 1 else x
-    if isinstance(x, np.generic):
-        return x.item()
-    raise TypeError(f"unsupported operand type: {type(x).__name__}")
-
-
-def promote(x, y, to_float=False):
-    """torch's result dtype for a binary op, and the operands cast to it."""
-    cx, cy = x.__class__, y.__class__
-    if cx is Tensor:
-        dtype = x._dtype
-        if cy is Tensor and y._dtype is dtype or (dtype._category >= 2 if cy is float else
-                                                  cy is int and dtype._category >= 1):
-            if not to_float or dtype._category >= 2:  # the common case: no cast at all
-                if cy is Tensor:
-                    return x._data, y._data, dtype
-                return x._data, _wrapped_int(y, dtype) if dtype._category == 1 else y, dtype
-    elif cy is Tensor and _keeps_dtype(cx, y._dtype) and (not to_float or
-                                                          y._dtype._category >= 2):
-        dtype = y._dtype
-        return _wrapped_int(x, dtype) if dtype._category == 1 else x, y._data, dtype
-    dtype = _result_type_of(x, y)
-    if to_float and dtype._category < 2:
-        dtype = _dtype.get_default_dtype()
-    return operand(x, dtype), operand(y, dtype), dtype
-
-
-_INT_RANGES = {d: (int(np.iinfo(d._np).min), int(np.iinfo(d._np).max))
-               for d in (_dtype.uint8, _dtype.int8, _dtype.int16, _dtype.int32, _dtype.int64)}
-
-
-def _wrapped_int(x, dtype):
-    """A Python int as an integer tensor's dtype holds it: wrapped around, as torch's cast
-    does (NumPy would raise for an int outside the dtype's range)."""
-    lo, hi = _INT_RANGES[dtype]
-    if lo <= x <= hi:
-        return x
-    if not -2**63 <= x < 2**64:
-        raise RuntimeError("Overflow when unpacking long")
-    return int(np.array(x & (2**64 - 1), dtype=np.uint64).astype(dtype._np))
-
-
-def _keeps_dtype(scalar_type, dtype):
-    """Whether a Python scalar of this type leaves a tensor's dtype unchanged: a float with a
-    floating tensor, an int with an integer or floating one (torch's weak scalars)."""
-    if scalar_type is float:
-        return dtype._category >= 2
-    return scalar_type is int and dtype._category >= 1
-
-
-def broadcast_error(*arrays):
-    """torch's message for shapes that do not broadcast."""
-    shapes = [np.shape(a) for a in arrays]
-    n = max(len(s) for s in shapes)
-    shapes = [(1,) * (n - len(s)) + s for s in shapes]
-    for i in range(n - 1, -1, -1):
-        sizes = [s[i] for s in shapes]
-        big = [k for k, s in enumerate(sizes) if s != 1]
-        for k in big[1:]:
-            if sizes[k] != sizes[big[0]]:
-                return RuntimeError(f"The size of tensor a ({sizes[big[0]]}) must match the size "
-                                    f"of tensor b ({sizes[k]}) at non-singleton dimension {i}")
-    return RuntimeError("shapes cannot be broadcast")
 
 
 def _apply(ufunc, a, b):
@@ -136,102 +67,6 @@ def _write_through(ufunc, self, other, scale=1, check=None):
         _restore(token)
     self._bump_version()
     return self
-
-
-def _check_tensors(name, input, other):
-    """torch's TypeError for a Python scalar given to an op with no Scalar overload."""
-    for i, (arg, value) in enumerate((("input", input), ("other", other))):
-        if not isinstance(value, Tensor):
-            raise TypeError(f"{name}(): argument '{arg}' (position {i + 1}) must be Tensor, "
-                            f"not {type(value).__name__}")
-
-
-def _not_implemented(name, dtype):
-    return NotImplementedError(f'"{name}" not implemented for \'{type_name(dtype)}\'')
-
-
-def _wants(x):
-    return isinstance(x, Tensor) and x._requires_grad
-
-
-class _Constant(tuple):
-    """A Python scalar operand kept among the saved tensors, as ``(value,)``: a tuple, made
-    without a Python-level ``__init__``."""
-    __slots__ = ()
-    _storage = None  # as a tensor never modified in place
-
-
-_NONE = _Constant((None,))
-
-
-def _reads(fn, n):
-    """Which of ``fn``'s parameters 1..n (after the gradient) its body uses, read once from
-    its bytecode at definition time, so an op saves only the tensors its derivative needs."""
-    code = getattr(fn, "__code__", None)
-    if code is None or code.co_argcount < n + 1:
-        return (True,) * n
-    names = code.co_varnames[1:n + 1]
-    raw, used = code.co_code, set(code.co_cellvars)  # cells: read inside a nested function
-    for i in range(0, len(raw), 2):  # (op, arg) pairs; dis.get_instructions costs 20 ms here
-        op, arg = raw[i], raw[i + 1]
-        if op in _LOAD_FAST:
-            used.add(code.co_varnames[arg])
-        elif op == _LOAD_FAST_PAIR:
-            used.update((code.co_varnames[arg >> 4], code.co_varnames[arg & 15]))
-    return tuple(name in used for name in names)
-
-
-_LOAD_FAST = {code for name, code in dis.opmap.items()
-              if name in ("LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_FAST_AND_CLEAR")}
-_LOAD_FAST_PAIR = dis.opmap.get("LOAD_FAST_LOAD_FAST")  # Python 3.13: two loads in one
-
-
-def _saving(derivative, n):
-    """What an op saves for ``derivative(grad, *n values)``: ``(keeps, tail, saved_outputs)``,
-    whether each operand is saved, what follows the operands among the saved values, and the
-    ``saved_outputs`` for :func:`record`. The values the derivative does not read are saved as
-    the ``_NONE`` placeholder, so that the derivative needs no adapter."""
-    *keeps, result = _reads(derivative, n)
-    return (*keeps, *(((), (0,)) if result else ((_NONE,), ())))
-
-
-def _pick(derivative, i):
-    """The derivative of input ``i`` alone, from one that returns both."""
-    return lambda *args: derivative(*args)[i]
-
-
-def _saved(x):
-    return x if isinstance(x, Tensor) else _Constant((x,))
-
-
-def _value(x):
-    """A saved operand back as what derivative formulas use: the tensor, or its scalar."""
-    return x[0] if x.__class__ is _Constant else x
-
-
-def _conj(v):
-    """The complex conjugate of a tensor or a Python scalar (a no-op on real values)."""
-    if isinstance(v, Tensor):
-        return v.conj()
-    return v.conjugate() if isinstance(v, complex) else v
-
-
-def _data(x):
-    return x._data if isinstance(x, Tensor) else x
-
-
-def masked(g, mask):
-    """``where(mask, g, 0)`` for derivative formulas (``mask`` a NumPy bool array)."""
-    out = make(np.where(mask, g._data, 0).astype(g._data.dtype, copy=False), g._dtype)
-    if needs_grad(g):
-        record("WhereBackward0", (out,), (g,), lambda gg: masked(gg, mask))
-    return out
-
-
-def _zero(g, x, out):
-    """The derivative of a piecewise-constant unary op: reads neither operand, so that none is
-    saved (``sign(x)`` changed in place stays differentiable, as in torch)."""
-    return g * 0
 
 
 # ---- factories -----------------------------------------------------------------------------
@@ -374,39 +209,6 @@ def _check_not_bool_sub(x, y):
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not "
                            "supported. If you are trying to invert a mask, use the `~` or "
                            "`logical_not()` operator instead.")
-
-
-def checked_alpha(alpha, dtype, negated=False, truncate=False):
-    """``alpha`` as torch converts it for an integer or bool ``dtype``: a float refused (or,
-    ``truncate``, rounded toward zero, as index_add does), a value out of the dtype's range
-    refused (``negated``: the range of ``-alpha``, which sub adds; negative values are in range
-    of unsigned dtypes), and the rest wrapped around into the dtype."""
-    if alpha == 1 or dtype._category > 1:
-        return alpha
-    if isinstance(alpha, float):
-        if not truncate:
-            raise RuntimeError("For integral input tensors, argument alpha must not be a "
-                               "floating point number.")
-        alpha = int(alpha)
-    if dtype._category == 0:
-        return alpha
-    low, high = _INT_RANGES[dtype]
-    if not (low or -high) <= (-alpha if negated else alpha) <= high:
-        raise RuntimeError(f"value cannot be converted to type {dtype._name}_t without overflow")
-    return _wrapped_int(alpha, dtype)
-
-
-def _times_alpha(b, alpha, dtype, negated):
-    """The operand ``b`` (an array or a Python number) times ``alpha`` (see
-    :func:`checked_alpha`) in ``dtype``: a Python int product wraps as in the dtype."""
-    alpha = checked_alpha(alpha, dtype, negated)
-    if alpha == 1:
-        return b
-    b = b * alpha
-    if b.__class__ is int and dtype._category == 1:
-        low = _INT_RANGES[dtype][0]
-        b = (b - low) % (1 << 8 * dtype.itemsize) + low
-    return b
 
 
 def _scaled(ufunc, input, other, alpha, bool_check=False):
@@ -566,9 +368,9 @@ def div(input, other, *, rounding_mode=None):
     if rounding_mode is None:
         a, b, dtype = promote(input, other, to_float=True)
         out = make(_apply(np.true_divide, a, b), dtype)
-        if needs_grad2(input, other):  # (the dividend only for the divisor's gradient)
+        if needs_grad2(input, other):
             record("DivBackward0", (out,), (input, other), _div_derivative,
-                   saved=(_saved(input) if _wants(other) else _NONE, _saved(other)))
+                   saved=(_saved(input), _saved(other)))
         return out
     if rounding_mode not in ("trunc", "floor"):
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
@@ -680,10 +482,7 @@ def _pow_derivative(g, x, y, out):
     gy = None
     if _wants(y):
         log_x = x.log() if isinstance(x, Tensor) else make(np.log(np.asarray(x, y._data.dtype)))
-        # x ** y again rather than the output: tensor ** scalar saves no output (torch's
-        # PowBackward0 saves the input only), so the output may be changed in place (a VAE's
-        # mu.pow(2).add_(...))
-        gy = masked(g * x ** y * log_x, ~((_data(x) == 0) & (y._data >= 0)))
+        gy = masked(g * out * log_x, ~((_data(x) == 0) & (y._data >= 0)))
     return gx, gy
 
 
@@ -801,11 +600,8 @@ def _addc(name, combine, derivative):
             raise broadcast_error(a, t1, t2) from None
         out = make(np.asarray(r).astype(dtype._np, copy=False), dtype)
         if needs_grad(input, tensor1, tensor2):
-            # as torch's: each factor for the other's gradient (addcdiv's divisor always)
             record(name.capitalize() + "Backward0", (out,), (input, tensor1, tensor2),
-                   lambda g, t1, t2: derivative(g, t1, t2, value),
-                   saved=(tensor1 if _wants(tensor2) else _NONE,
-                          tensor2 if _wants(tensor1) or name == "addcdiv" else _NONE))
+                   lambda g, t1, t2: derivative(g, t1, t2, value), saved=(tensor1, tensor2))
         return out
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"``input + value * tensor1 {'*' if name == 'addcmul' else '/'} tensor2``."
@@ -817,11 +613,9 @@ def _addc(name, combine, derivative):
 
 
 addcmul = _addc("addcmul", np.multiply,
-                lambda g, t1, t2, v: (g, None if t2 is _NONE else g * t2 * v,
-                                      None if t1 is _NONE else g * t1 * v))
+                lambda g, t1, t2, v: (g, g * t2 * v, g * t1 * v))
 addcdiv = _addc("addcdiv", np.true_divide,
-                lambda g, t1, t2, v: (g, None if t2 is _NONE else g * v / t2,
-                                      None if t1 is _NONE else -g * v * t1 / (t2 * t2)))
+                lambda g, t1, t2, v: (g, g * v / t2, -g * v * t1 / (t2 * t2)))
 
 
 # ---- unary math ----------------------------------------------------------------------------
