@@ -5,6 +5,7 @@ prints and saves is what the same program prints and saves on real torch."""
 import os
 import sys
 
+import numpy as np
 import torch
 import torchvision
 
@@ -106,9 +107,9 @@ def test_fast_neural_style(tmp_path, monkeypatch, capsys):
 
 
 def test_mnist_hogwild(tmp_path):
-    """pytorch/examples' mnist_hogwild: two spawned processes train one model whose
-    parameters live in shared memory (``model.share_memory()``); the main process then tests
-    the model they trained together."""
+    """Hogwild MNIST as pytorch/examples' mnist_hogwild does it: two spawned processes train
+    one model whose parameters live in shared memory (``model.share_memory()``); the main
+    process then tests the model they trained together."""
     script = os.path.join(SCRIPTS, "mnist_hogwild", "main.py")
     make_mnist(tmp_path / "data", train=512, test=128)
     (tmp_path / "run").mkdir()
@@ -122,3 +123,28 @@ def test_mnist_hogwild(tmp_path):
     state = torch.load(tmp_path / "run" / "MNIST_hogwild.pt")
     assert list(state) == ["conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias",
                            "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]
+
+
+def test_regression_fits_the_polynomial(tmp_path, monkeypatch, capsys):
+    script = os.path.join(SCRIPTS, "regression.py")
+    printed = run_flambeau(script, cwd=tmp_path)
+    assert floats_after("Loss:", printed)[0] < 1e-3
+    expected, _ = run_torch(script, cwd=tmp_path, monkeypatch=monkeypatch, capsys=capsys)
+    assert printed == expected
+
+
+def test_time_sequence_prediction_lbfgs_double(tmp_path, monkeypatch, capsys):
+    """Stacked LSTMCells in float64 trained by L-BFGS (closures), as pytorch/examples'
+    time_sequence_prediction: the same losses as torch, to float64 rounding."""
+    script = os.path.join(SCRIPTS, "time_sequence_prediction.py")
+    args = ["--steps", 2, "--waves", 8, "--length", 60, "--future", 10]
+    ours, theirs = folders(tmp_path, "ours", "theirs")
+    printed = run_flambeau(script, *args, cwd=ours)
+    losses = floats_after("loss:", printed)
+    assert losses[-1] < losses[0] / 100
+    expected, _ = run_torch(script, *args, cwd=theirs, monkeypatch=monkeypatch, capsys=capsys)
+    assert_same_numbers(printed, expected)
+    assert_same_state(ours / "sequence.pt", theirs / "sequence.pt", atol=1e-6)
+    prediction = np.load(ours / "predict1.npy")
+    assert prediction.shape == (3, 10) and prediction.dtype == np.float64
+    np.testing.assert_allclose(prediction, np.load(theirs / "predict1.npy"), atol=1e-6)
