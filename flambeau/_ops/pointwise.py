@@ -368,9 +368,9 @@ def div(input, other, *, rounding_mode=None):
     if rounding_mode is None:
         a, b, dtype = promote(input, other, to_float=True)
         out = make(_apply(np.true_divide, a, b), dtype)
-        if needs_grad2(input, other):
+        if needs_grad2(input, other):  # (the dividend only for the divisor's gradient)
             record("DivBackward0", (out,), (input, other), _div_derivative,
-                   saved=(_saved(input), _saved(other)))
+                   saved=(_saved(input) if _wants(other) else _NONE, _saved(other)))
         return out
     if rounding_mode not in ("trunc", "floor"):
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
@@ -482,7 +482,10 @@ def _pow_derivative(g, x, y, out):
     gy = None
     if _wants(y):
         log_x = x.log() if isinstance(x, Tensor) else make(np.log(np.asarray(x, y._data.dtype)))
-        gy = masked(g * out * log_x, ~((_data(x) == 0) & (y._data >= 0)))
+        # x ** y again rather than the output: tensor ** scalar saves no output (torch's
+        # PowBackward0 saves the input only), so the output may be changed in place (a VAE's
+        # mu.pow(2).add_(...))
+        gy = masked(g * x ** y * log_x, ~((_data(x) == 0) & (y._data >= 0)))
     return gx, gy
 
 
@@ -600,8 +603,11 @@ def _addc(name, combine, derivative):
             raise broadcast_error(a, t1, t2) from None
         out = make(np.asarray(r).astype(dtype._np, copy=False), dtype)
         if needs_grad(input, tensor1, tensor2):
+            # as torch's: each factor for the other's gradient (addcdiv's divisor always)
             record(name.capitalize() + "Backward0", (out,), (input, tensor1, tensor2),
-                   lambda g, t1, t2: derivative(g, t1, t2, value), saved=(tensor1, tensor2))
+                   lambda g, t1, t2: derivative(g, t1, t2, value),
+                   saved=(tensor1 if _wants(tensor2) else _NONE,
+                          tensor2 if _wants(tensor1) or name == "addcdiv" else _NONE))
         return out
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"``input + value * tensor1 {'*' if name == 'addcmul' else '/'} tensor2``."
@@ -613,9 +619,11 @@ def _addc(name, combine, derivative):
 
 
 addcmul = _addc("addcmul", np.multiply,
-                lambda g, t1, t2, v: (g, g * t2 * v, g * t1 * v))
+                lambda g, t1, t2, v: (g, None if t2 is _NONE else g * t2 * v,
+                                      None if t1 is _NONE else g * t1 * v))
 addcdiv = _addc("addcdiv", np.true_divide,
-                lambda g, t1, t2, v: (g, g * v / t2, -g * v * t1 / (t2 * t2)))
+                lambda g, t1, t2, v: (g, None if t2 is _NONE else g * v / t2,
+                                      None if t1 is _NONE else -g * v * t1 / (t2 * t2)))
 
 
 # ---- unary math ----------------------------------------------------------------------------
