@@ -9,6 +9,22 @@ import flambeau
 from conftest import raises_like
 
 
+def _as_torch(fn, a):
+    """``fn(F, tensor of a)`` gives torch's values, or raises torch's NotImplementedError."""
+    def run(lib):
+        return fn(lib.nn.functional, lib.from_numpy(a.copy()))
+    try:
+        expected = run(torch)
+    except NotImplementedError:
+        raises_like(lambda: run(flambeau), lambda: run(torch))
+        return
+    got = run(flambeau)
+    for g, e in zip(got if isinstance(got, tuple) else (got,),
+                    expected if isinstance(expected, tuple) else (expected,)):
+        assert str(g.dtype).split(".")[-1] == str(e.dtype).split(".")[-1]
+        np.testing.assert_allclose(g.numpy().astype(float), e.numpy().astype(float), rtol=1e-3)
+
+
 def _same_error(fn, shape=(2, 3, 9, 8), dtype="float32"):
     a = np.zeros(shape, dtype)
     raises_like(lambda: fn(flambeau, flambeau.from_numpy(a.copy())),
@@ -67,20 +83,7 @@ OPS = {
 @pytest.mark.parametrize("name", OPS)
 def test_pooling_dtypes_as_torch(name, dtype):
     nd, fn = OPS[name]
-    a = (np.arange(4 ** (nd - 1)) % 7).reshape((1, 4, 4, 4, 4)[:nd]).astype(dtype)
-
-    def run(lib):
-        return fn(lib.nn.functional, lib.from_numpy(a.copy()))
-    try:
-        expected = run(torch)
-    except NotImplementedError:
-        raises_like(lambda: run(flambeau), lambda: run(torch))
-        return
-    got = run(flambeau)
-    for g, e in zip(got if isinstance(got, tuple) else (got,),
-                    expected if isinstance(expected, tuple) else (expected,)):
-        assert str(g.dtype).split(".")[-1] == str(e.dtype).split(".")[-1]
-        np.testing.assert_allclose(g.numpy().astype(float), e.numpy().astype(float), rtol=1e-3)
+    _as_torch(fn, (np.arange(4 ** (nd - 1)) % 7).reshape((1, 4, 4, 4, 4)[:nd]).astype(dtype))
 
 
 def test_max_unpool_errors():
@@ -128,13 +131,17 @@ KERNELS = {
 @pytest.mark.parametrize("name", KERNELS)
 def test_kernel_dtypes_as_torch(name, dtype):
     fn, nd = KERNELS[name]
-    a = (np.arange(2 ** nd) % 3).reshape((2, 2, 2, 2, 2)[:nd]).astype(dtype)
+    _as_torch(fn, (np.arange(2 ** nd) % 3).reshape((2, 2, 2, 2, 2)[:nd]).astype(dtype))
 
-    def run(lib):
-        return fn(lib.nn.functional, lib.from_numpy(a.copy()))
-    try:
-        expected = run(torch)
-    except NotImplementedError:
-        raises_like(lambda: run(flambeau), lambda: run(torch))
-        return
-    np.testing.assert_array_equal(run(flambeau).numpy(), expected.numpy())
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int32", "int64", "bool"])
+@pytest.mark.parametrize("shape,mode,antialias", [
+    ((1, 2, 5), "linear", False), ((1, 2, 5), "nearest", False),
+    ((1, 2, 5), "nearest-exact", False), ((1, 2, 5, 6), "nearest", False),
+    ((1, 2, 5, 6), "bilinear", False), ((1, 2, 5, 6), "bicubic", False),
+    ((1, 2, 5, 6), "bilinear", True), ((1, 2, 5, 6), "bicubic", True),
+    ((1, 2, 3, 5, 6), "trilinear", False), ((1, 2, 3, 5, 6), "nearest", False)])
+def test_interpolate_dtypes_as_torch(dtype, shape, mode, antialias):
+    _as_torch(lambda F, x: F.interpolate(x, scale_factor=1.7, mode=mode, antialias=antialias),
+              np.random.default_rng(1).integers(0, 2 if dtype == "bool" else 100, shape)
+              .astype(dtype))

@@ -1,5 +1,5 @@
-"""F.interpolate on integer images: uint8 bilinear/bicubic in torch's integer arithmetic (bit
-for bit), torch's errors for the dtypes and modes it has no kernel for, and for empty sizes."""
+"""F.interpolate on uint8 images: bilinear/bicubic in torch's integer arithmetic (bit for bit);
+torch's errors for empty sizes. (The dtypes torch cannot resize: test_conv_family_errors.)"""
 import itertools
 
 import numpy as np
@@ -31,27 +31,6 @@ def test_uint8_matches_torch_bit_for_bit(mode, align_corners, antialias, channel
             antialias=antialias, **options)
         assert got.dtype == flambeau.uint8
         np.testing.assert_array_equal(got.numpy(), expected.numpy(), err_msg=str((h, w, options)))
-
-
-@pytest.mark.parametrize("dtype", ["uint8", "int8", "int32", "int64", "bool"])
-@pytest.mark.parametrize("shape,mode,antialias", [
-    ((1, 2, 5), "linear", False), ((1, 2, 5), "nearest", False),
-    ((1, 2, 5), "nearest-exact", False), ((1, 2, 5, 6), "nearest", False),
-    ((1, 2, 5, 6), "bilinear", False), ((1, 2, 5, 6), "bicubic", False),
-    ((1, 2, 5, 6), "bilinear", True), ((1, 2, 5, 6), "bicubic", True),
-    ((1, 2, 3, 5, 6), "trilinear", False), ((1, 2, 3, 5, 6), "nearest", False)])
-def test_integer_inputs_as_torch(dtype, shape, mode, antialias):
-    a = np.random.default_rng(1).integers(0, 2 if dtype == "bool" else 100, shape).astype(dtype)
-
-    def run(lib):
-        return lib.nn.functional.interpolate(lib.from_numpy(a.copy()), scale_factor=1.7,
-                                             mode=mode, antialias=antialias)
-    try:
-        expected = run(torch)
-    except NotImplementedError:
-        raises_like(lambda: run(flambeau), lambda: run(torch))
-        return
-    np.testing.assert_array_equal(run(flambeau).numpy(), expected.numpy())
 
 
 @pytest.mark.parametrize("shape,options", [
