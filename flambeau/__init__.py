@@ -116,17 +116,11 @@ def result_type(tensor1, tensor2):
     return result_type_of(tensor1, tensor2)
 
 
-from . import nn  # noqa: E402
-from . import func  # noqa: E402
-from . import serialization  # noqa: E402
-from .serialization import load, save  # noqa: E402
-from . import compat  # noqa: E402,F401  (torch's names for flambeau: flambeau.compat.install)
-
-
-_LAZY_MODULES = ("optim", "utils", "hub", "testing", "backends", "jit", "accelerator", "mps",
-                 "cpu", "signal", "masked", "amp", "sparse", "distributed", "multiprocessing")
+_LAZY_MODULES = ("nn", "func", "serialization", "compat", "optim", "utils", "hub", "testing",
+                 "backends", "jit", "accelerator", "mps", "cpu", "signal", "masked", "amp",
+                 "sparse", "distributed", "multiprocessing")
 _LAZY_NAMES = {  # name -> the module defining it, imported on first use
-    "compile": "._compile",
+    "compile": "._compile", "load": ".serialization", "save": ".serialization",
     **dict.fromkeys(("set_num_threads", "get_num_threads", "set_num_interop_threads",
                      "get_num_interop_threads"), "._threads"),
     **dict.fromkeys(("use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
@@ -143,10 +137,10 @@ _LAZY_NAMES = {  # name -> the module defining it, imported on first use
 
 
 def __getattr__(name):
-    """``torch.X`` that flambeau lacks: an AttributeError that says so. Submodules few
-    programs use (``optim``, ``utils`` with data loading and its multiprocessing, ``hub``,
-    ``testing``, ``backends``, ``jit`` ...) and the names of ``_LAZY_NAMES`` are imported when
-    first used."""
+    """``torch.X`` that flambeau lacks: an AttributeError that says so. The submodules of
+    ``_LAZY_MODULES`` (``nn``, ``optim``, ``utils`` with data loading and its multiprocessing,
+    ``hub``, ``testing`` ...) and the names of ``_LAZY_NAMES`` (``save``, ``load`` ...) are
+    imported when first used, so that ``import flambeau`` stays fast."""
     import importlib
     if name in _LAZY_MODULES:
         return importlib.import_module("." + name, __name__)

@@ -54,11 +54,20 @@ class MT19937:
                  "_normals", "_origin", "_skip")
 
     def __init__(self, seed):
-        self.bits = np.random.MT19937(0)  # any seed: manual_seed replaces the state
-        self.fresh = self.bits.random_raw
         self._ahead = self._origin = self._normals = None
         self._used = self._skip = 0
-        self.manual_seed(seed)
+        self.seed = seed  # the bit generator is made on first use (see __getattr__)
+        self.normal_double = self.normal_float = None
+
+    def __getattr__(self, name):
+        """Makes ``bits`` and ``fresh`` when first read (only unset slots come here), so that
+        ``import flambeau`` does not load ``numpy.random``."""
+        if name != "bits" and name != "fresh":
+            raise AttributeError(f"'MT19937' object has no attribute '{name}'")
+        self.bits = np.random.MT19937(0)  # any seed: the seeded key replaces the state
+        self.fresh = self.bits.random_raw
+        self._set(_seeded_key(self.seed), _N)
+        return getattr(self, name)
 
     def manual_seed(self, seed):
         """Seeds as torch does: ``seed`` (0 <= seed < 2^64) is kept, its low 32 bits seed the

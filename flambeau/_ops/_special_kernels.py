@@ -7,8 +7,8 @@ relative or better: Cody's rational approximations for the error functions, powe
 their terms are all positive, continued fractions and asymptotic series in the tails, the Lanczos
 approximation for log-gamma and Euler-Maclaurin summation for the Hurwitz zeta function.
 """
+import functools
 import math
-from fractions import Fraction
 
 import numpy as np
 
@@ -349,11 +349,11 @@ def trigamma(x):
     return sign * result
 
 
-_BERNOULLI = (Fraction(1, 6), Fraction(-1, 30), Fraction(1, 42), Fraction(-1, 30),
-              Fraction(5, 66), Fraction(-691, 2730), Fraction(7, 6), Fraction(-3617, 510),
-              Fraction(43867, 798), Fraction(-174611, 330), Fraction(854513, 138),
-              Fraction(-236364091, 2730))
-_ZETA_A = tuple(float(math.factorial(2 * k + 2) / b) for k, b in enumerate(_BERNOULLI))
+# B_2, B_4, ..., B_24 as (numerator, denominator)
+_BERNOULLI = ((1, 6), (-1, 30), (1, 42), (-1, 30), (5, 66), (-691, 2730), (7, 6), (-3617, 510),
+              (43867, 798), (-174611, 330), (854513, 138), (-236364091, 2730))
+# (2k + 2)! / B_2k+2, rounded once (Python's int / int is correctly rounded)
+_ZETA_A = tuple(math.factorial(2 * k + 2) * q / p for k, (p, q) in enumerate(_BERNOULLI))
 
 
 def zeta(s, q):
@@ -649,13 +649,19 @@ def _airy_nodes(lo=-10, hi=1):
 
 
 _AIRY_LO, _AIRY_HI = -10, 1
-_AIRY_VALUES, _AIRY_SLOPES = _airy_nodes(_AIRY_LO, _AIRY_HI)
+
+
+@functools.cache
+def _airy_table():
+    """``Ai`` and ``Ai'`` at the nodes, made on first use."""
+    return _airy_nodes(_AIRY_LO, _AIRY_HI)
 
 
 def _airy_middle(x):
     x0 = np.clip(np.floor(x + 0.5), _AIRY_LO, _AIRY_HI)
     i = (x0 - _AIRY_LO).astype(np.intp)
-    return _airy_taylor_step(x0, _AIRY_VALUES[i], _AIRY_SLOPES[i], x - x0)[0]
+    values, slopes = _airy_table()
+    return _airy_taylor_step(x0, values[i], slopes[i], x - x0)[0]
 
 
 def _airy_right(x):

@@ -192,11 +192,11 @@ for _suffix, _default in (("", -1), ("2", (-2, -1)), ("n", None)):
 
 # ---- frequencies and shifts ----------------------------------------------------------------
 
-def _freq(name, numpy_fn):
+def _freq(name):
     def op(n, d=1.0, *, dtype=None, layout=None, device=None, pin_memory=False,
            requires_grad=False):
         dtype = dtype or _dtype.get_default_dtype()
-        out = make(numpy_fn(n, d).astype(dtype._np), dtype)
+        out = make(getattr(np.fft, name)(n, d).astype(dtype._np), dtype)
         return out.requires_grad_() if requires_grad else out
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"``torch.fft.{name}``: sample frequencies in the default dtype."
@@ -206,8 +206,8 @@ def _freq(name, numpy_fn):
                            "bool pin_memory=False, bool requires_grad=False)")
 
 
-fftfreq = _freq("fftfreq", np.fft.fftfreq)
-rfftfreq = _freq("rfftfreq", np.fft.rfftfreq)
+fftfreq = _freq("fftfreq")  # (np.fft is read on use: numpy loads it on first access)
+rfftfreq = _freq("rfftfreq")
 
 
 def _shift(name, sign):

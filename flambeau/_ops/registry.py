@@ -346,23 +346,69 @@ def _parameter_texts(params, namespace):
     return heads, passes, keyword_only
 
 
+class _Parameter:
+    """The ``name``, ``kind`` and ``default`` of an ``inspect.Parameter``, which is all the
+    form generators read."""
+    __slots__ = ("name", "kind", "default")
+    empty = inspect.Parameter.empty
+
+    def __init__(self, name, kind, default=inspect.Parameter.empty):
+        self.name, self.kind, self.default = name, kind, default
+
+
+for _kind in inspect.Parameter.POSITIONAL_ONLY.__class__:
+    setattr(_Parameter, _kind.name, _kind)
+
+
+def _parameters(fn):
+    """``inspect.signature(fn).parameters.values()`` read from the code object of a plain
+    function (inspect's way costs about 30 us a function: a few ms of ``import flambeau``)."""
+    while hasattr(fn, "__wrapped__") and not hasattr(fn, "__signature__"):
+        fn = fn.__wrapped__  # as inspect.signature unwraps
+    code = getattr(fn, "__code__", None)
+    if code is None or hasattr(fn, "__signature__") or not inspect.isfunction(fn):
+        return list(inspect.signature(fn).parameters.values())
+    P, names = _Parameter, code.co_varnames
+    n, kw = code.co_argcount, code.co_kwonlyargcount
+    defaults, kwdefaults = fn.__defaults__ or (), fn.__kwdefaults__ or {}
+    first_default = n - len(defaults)
+    params = [P(names[i], P.POSITIONAL_ONLY if i < code.co_posonlyargcount else
+                P.POSITIONAL_OR_KEYWORD, defaults[i - first_default] if i >= first_default
+                else P.empty) for i in range(n)]
+    varargs = code.co_flags & inspect.CO_VARARGS
+    if varargs:
+        params.append(P(names[n + kw], P.VAR_POSITIONAL))
+    params += [P(name, P.KEYWORD_ONLY, kwdefaults.get(name, P.empty))
+               for name in names[n:n + kw]]
+    if code.co_flags & inspect.CO_VARKEYWORDS:
+        params.append(P(names[n + kw + bool(varargs)], P.VAR_KEYWORD))
+    return params
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled(source):
+    """A generated form's source, compiled once: forms of ops with the same parameters share
+    the code (compiling is most of what generating a form costs)."""
+    return compile(source, "<string>", "exec")
+
+
 def autocast_form(fn, how):
     """``fn`` that, while ``torch.autocast`` is on, casts its inputs as ``how`` says
     (``autocast.call``); generated with ``fn``'s parameters, so that when autocast is off a
     call costs one frame and one test of a global."""
-    params = list(inspect.signature(fn).parameters.values())
+    params = _parameters(fn)
     namespace = {}
     if any(p.kind in (p.VAR_KEYWORD, p.POSITIONAL_ONLY) for p in params):
         heads, passes = ["*args", "**kwargs"], ["*args", "**kwargs"]
     else:
         heads, passes, _ = _parameter_texts(params, namespace)
     arguments = ", ".join(passes)
-    exec(f"def _make(_op, _how, {', '.join(namespace)}):\n"
-         f"    def form({', '.join(heads)}):\n"
-         f"        if _on:\n"
-         f"            return _call(_op, _how, {arguments})\n"
-         f"        return _op({arguments})\n"
-         f"    return form\n", autocast.FORMS_ENV)
+    exec(_compiled(f"def _make(_op, _how, {', '.join(namespace)}):\n"
+                   f"    def form({', '.join(heads)}):\n"
+                   f"        if _on:\n"
+                   f"            return _call(_op, _how, {arguments})\n"
+                   f"        return _op({arguments})\n"
+                   f"    return form\n"), autocast.FORMS_ENV)
     form = autocast.FORMS_ENV.pop("_make")(fn, how, *namespace.values())
     return functools.wraps(fn)(form)
 
