@@ -148,3 +148,36 @@ def test_time_sequence_prediction_lbfgs_double(tmp_path, monkeypatch, capsys):
     prediction = np.load(ours / "predict1.npy")
     assert prediction.shape == (3, 10) and prediction.dtype == np.float64
     np.testing.assert_allclose(prediction, np.load(theirs / "predict1.npy"), atol=1e-6)
+
+
+def test_vision_transformer(tmp_path, monkeypatch, capsys):
+    """Patches by Tensor.unfold, a class token, nn.MultiheadAttention blocks, AdamW and a
+    cosine schedule on an ImageFolder: torch's losses, accuracies and logits."""
+    script = os.path.join(SCRIPTS, "vision_transformer.py")
+    args = ["--data", make_image_folder(tmp_path / "data", per_class=8, size=32), "--epochs", 3]
+    ours, theirs = folders(tmp_path, "ours", "theirs")
+    printed = run_flambeau(script, *args, cwd=ours)
+    losses = floats_after("loss", printed)
+    assert len(losses) == 3 and losses[-1] < losses[0]
+    expected, _ = run_torch(script, *args, cwd=theirs, monkeypatch=monkeypatch, capsys=capsys)
+    assert_same_numbers(printed, expected)
+    assert_same_state(ours / "vit.pt", theirs / "vit.pt", stray_atol=1e-2)
+
+
+def test_siamese_network(tmp_path, monkeypatch, capsys):
+    """A ResNet-18 twin over MNIST pairs, BCELoss, Adadelta (lr 1) and StepLR: it runs to the
+    end and saves a state dict torch loads into the same model; Adadelta's lr 1 on a few
+    batches amplifies float32 rounding, so only the first steps' losses are torch's."""
+    script = os.path.join(SCRIPTS, "siamese_network.py")
+    make_mnist(tmp_path / "data", train=128, test=32)
+    args = ["--epochs", 2, "--pairs", 64, "--batch-size", 16, "--test-batch-size", 16,
+            "--log-interval", 1, "--save-model"]
+    ours, theirs = folders(tmp_path, "ours", "theirs")
+    printed = run_flambeau(script, *args, cwd=ours)
+    assert len(floats_after("Loss:", printed)) == 8 and printed.count("Test set") == 2
+    expected, names = run_torch(script, *args, cwd=theirs, monkeypatch=monkeypatch,
+                                capsys=capsys)
+    np.testing.assert_allclose(floats_after("Loss:", printed)[:2],
+                               floats_after("Loss:", expected)[:2], rtol=1e-5)
+    model = names["SiameseNetwork"]()
+    model.load_state_dict(torch.load(ours / "siamese_network.pt"))
