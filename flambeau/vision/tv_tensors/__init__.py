@@ -2,6 +2,7 @@
 (Image, Video, Mask, BoundingBoxes with their format and canvas size, KeyPoints with their
 canvas size). Operations on them
 return plain tensors, except clone/to/detach and friends, which keep the subclass."""
+import inspect
 from enum import Enum
 
 import flambeau
@@ -9,7 +10,38 @@ from .._pil import is_pil_image
 from ... import _naming
 
 __all__ = ["TVTensor", "Image", "Video", "Mask", "BoundingBoxes", "BoundingBoxFormat", "KeyPoints",
-           "wrap", "is_rotated_bounding_format"]
+           "wrap", "is_rotated_bounding_format", "set_return_type"]
+
+_return_subclass = False  # set_return_type("TVTensor")
+
+
+class _ReturnTypeCM:
+    """What :func:`set_return_type` returns: leaving it as a context restores the former type."""
+
+    def __init__(self, to_restore):
+        self.to_restore = to_restore
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *args):
+        global _return_subclass
+        _return_subclass = self.to_restore
+
+
+def set_return_type(return_type):
+    """What tensor methods and operators on tv_tensors return: ``"Tensor"`` (the default, plain
+    tensors; in-place methods too) or ``"TVTensor"`` (the same tv_tensor type and metadata),
+    for the whole program or, used as a context manager, inside its block. Unlike torchvision
+    (which hooks every torch function), functions such as ``flambeau.cat`` always return plain
+    tensors; transforms and functionals return the type they are given either way."""
+    global _return_subclass
+    to_restore = _return_subclass
+    try:
+        _return_subclass = {"tensor": False, "tvtensor": True}[return_type.lower()]
+    except KeyError:
+        raise ValueError(f"return_type must be 'TVTensor' or 'Tensor', got {return_type}") from None
+    return _ReturnTypeCM(to_restore)
 
 
 class TVTensor(flambeau.Tensor):
@@ -35,6 +67,13 @@ class TVTensor(flambeau.Tensor):
     def wrap(cls, tensor, like, **kwargs):
         return cls._wrap(tensor)
 
+    @classmethod
+    def _wrap_output(cls, tensor, like):
+        """A method's plain result as ``like``'s type (set_return_type("TVTensor"))."""
+        return cls._wrap(tensor)
+
+    __hash__ = flambeau.Tensor.__hash__  # kept although __eq__ is redefined below
+
     def _make_repr(self, **kwargs):
         extra = ", ".join(f"{key}={value}" for key, value in kwargs.items())
         return f"{super().__repr__()[:-1]}, {extra})"
@@ -56,23 +95,55 @@ def _keeps_type(name):
     return keep
 
 
-def _plain_result(name):
-    """``Tensor.name`` on the plain data (the dtype shortcuts go through ``to`` in flambeau,
-    but return plain tensors in torchvision)."""
+def _as_plain(t):
+    return flambeau.Tensor._make_subclass(flambeau.Tensor, t, t.requires_grad)
+
+
+def _rewrapped(out, like):
+    """``out`` (tensors, alone or in a tuple or list) as ``like``'s tv_tensor type."""
+    if isinstance(out, flambeau.Tensor):
+        return out if isinstance(out, type(like)) else type(like)._wrap_output(_as_plain(out), like)
+    if isinstance(out, (tuple, list)):
+        return type(out)(_rewrapped(o, like) for o in out)
+    return out
+
+
+def _follows_return_type(name):
+    """``Tensor.name`` returning plain tensors, or tv_tensors under set_return_type("TVTensor")
+    (torchvision's rule for every torch operation)."""
     method = getattr(flambeau.Tensor, name)
 
-    def plain(self, *args, **kwargs):
-        return method(flambeau.Tensor._make_subclass(flambeau.Tensor, self, self.requires_grad),
-                      *args, **kwargs)
-    plain.__name__ = plain.__qualname__ = name
-    return plain
+    def follow(self, *args, **kwargs):
+        out = method(self, *args, **kwargs)
+        if _return_subclass:
+            return _rewrapped(out, self)
+        return _as_plain(out) if isinstance(out, TVTensor) else out
+    follow.__name__ = follow.__qualname__ = name
+    return follow
 
 
-for _name in ("clone", "detach", "to"):
+def _property_follows_return_type(name):
+    getter = getattr(flambeau.Tensor, name).fget
+    return property(lambda self: _rewrapped(getter(self), self) if _return_subclass
+                    else getter(self))
+
+
+_UNWRAPPED = {"__array__", "__array_wrap__", "__bool__", "__complex__", "__float__", "__index__",
+              "__int__", "__len__", "__reduce__", "__reduce_ex__", "__getstate__", "__repr__",
+              "__str__", "__format__", "__setattr__", "__getattribute__", "__init__", "__new__",
+              "__hash__", "__sizeof__", "__dir__", "__delattr__", "__setitem__", "__deepcopy__",
+              "__init_subclass__", "__subclasshook__", "numpy", "tolist", "item"}
+for _name in dir(flambeau.Tensor):
+    if _name in _UNWRAPPED or _name in vars(TVTensor) or (
+            _name.startswith("_") and not _name.startswith("__")):
+        continue
+    _attribute = inspect.getattr_static(flambeau.Tensor, _name)
+    if inspect.isfunction(_attribute):
+        setattr(TVTensor, _name, _follows_return_type(_name))
+for _name in ("T", "mT", "H", "mH", "real", "imag"):
+    setattr(TVTensor, _name, _property_follows_return_type(_name))
+for _name in ("clone", "detach", "to", "requires_grad_", "pin_memory"):
     setattr(TVTensor, _name, _keeps_type(_name))
-for _name in ("float", "double", "half", "bfloat16", "int", "long", "short", "char", "byte",
-              "bool"):
-    setattr(TVTensor, _name, _plain_result(_name))
 
 
 def _image_data(data):
@@ -149,6 +220,11 @@ class BoundingBoxes(TVTensor):
         return boxes
 
     @classmethod
+    def _wrap_output(cls, tensor, like):
+        return cls._wrap(tensor, format=like.format, canvas_size=like.canvas_size,
+                         clamping_mode=like.clamping_mode, check_dims=False)
+
+    @classmethod
     def wrap(cls, tensor, like, **kwargs):
         return cls._wrap(tensor, format=kwargs.get("format", like.format),
                          canvas_size=kwargs.get("canvas_size", like.canvas_size),
@@ -179,6 +255,10 @@ class KeyPoints(TVTensor):
         points = flambeau.Tensor._make_subclass(cls, tensor, tensor.requires_grad)
         points.canvas_size = canvas_size
         return points
+
+    @classmethod
+    def _wrap_output(cls, tensor, like):
+        return cls._wrap(tensor, canvas_size=like.canvas_size, check_dims=False)
 
     @classmethod
     def wrap(cls, tensor, like, **kwargs):
