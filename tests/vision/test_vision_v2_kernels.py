@@ -146,3 +146,15 @@ def test_keypoint_kernels_as_torchvision():
 def test_kernel_argument_errors():
     raises_like(lambda: F.crop_bounding_boxes(flambeau.zeros(1, 4), tv_tensors.BoundingBoxFormat.XYXY, 1),
                 lambda: TF.crop_bounding_boxes(torch.zeros(1, 4), tvt.BoundingBoxFormat.XYXY, 1))
+
+
+@pytest.mark.parametrize("mode", ["BILINEAR", "NEAREST", "NEAREST_EXACT"])
+def test_mask_functionals_take_interpolation_positionally(mode):
+    """Masks sample nearest whatever is asked; resize keeps nearest-exact, as torchvision's."""
+    calls = {"resize": ([5, 17],), "rotate": (30.0,), "affine": (10.0, [1, 2], 1.1, [3.0, 0.0]),
+             "resized_crop": (1, 2, 6, 7, [9, 8]), "perspective": CORNERS}
+    for name, args in calls.items():
+        expected = getattr(TF, name)(tvt.Mask(MASK), *args, getattr(TF.InterpolationMode, mode))
+        out = getattr(F, name)(tv_tensors.Mask(_ours(MASK)), *args, getattr(F.InterpolationMode, mode))
+        assert type(out) is tv_tensors.Mask
+        assert_same(out, expected, rtol=0, atol=0)

@@ -3,6 +3,7 @@ image) or a tv_tensor and returns the same kind: images, videos and masks throug
 kernels (masks with nearest sampling), bounding boxes moved with the pixels and re-wrapped with
 their new canvas size. A tv_tensor type an operation does not handle raises TypeError here and
 passes through unchanged inside a v2 transform."""
+import inspect
 import io
 import math
 import numbers
@@ -47,12 +48,20 @@ def _mode(interpolation):
     return F1._interpolation(interpolation)
 
 
-def _nearest_mask(kernel):
-    """The image kernel on a mask: nearest sampling, a channel added to 2-d masks."""
+def _nearest_mask(kernel, exact=False):
+    """The image kernel on a mask: nearest sampling whatever interpolation is asked (but
+    nearest-exact kept when ``exact``, as torchvision's resize_mask keeps it), a channel added
+    to 2-d masks."""
+    signature = inspect.signature(kernel)
+
     def run(mask, *args, **kwargs):
-        kwargs["interpolation"] = InterpolationMode.NEAREST
         squeeze = mask.ndim < 3
-        out = kernel(mask.unsqueeze(0) if squeeze else mask, *args, **kwargs)
+        bound = signature.bind(mask.unsqueeze(0) if squeeze else mask, *args, **kwargs)
+        asked = bound.arguments.get("interpolation")
+        keep = exact and asked is not None and _mode(asked) == InterpolationMode.NEAREST_EXACT
+        bound.arguments["interpolation"] = (InterpolationMode.NEAREST_EXACT if keep
+                                            else InterpolationMode.NEAREST)
+        out = kernel(*bound.args, **bound.kwargs)
         return out.squeeze(0) if squeeze else out
     return run
 
@@ -669,7 +678,7 @@ def _pad_image(img, padding, fill=None, padding_mode="constant"):
 
 horizontal_flip = hflip = _dispatcher(F1.hflip, _hflip_boxes, F1.hflip, points=_flip_points(0))
 vertical_flip = vflip = _dispatcher(F1.vflip, _vflip_boxes, F1.vflip, points=_flip_points(1))
-resize = _dispatcher(_resize_image, _resize_boxes, _nearest_mask(_resize_image),
+resize = _dispatcher(_resize_image, _resize_boxes, _nearest_mask(_resize_image, exact=True),
                      points=_resize_points)
 crop = _dispatcher(F1.crop, _crop_boxes, F1.crop, points=_crop_points)
 center_crop = _dispatcher(F1.center_crop, _center_crop_boxes, F1.center_crop,
