@@ -607,6 +607,42 @@ conv2d, conv_transpose2d = _entry_points(2)
 conv3d, conv_transpose3d = _entry_points(3)
 
 
+@defop(method=False, signature="conv_tbc(Tensor input, Tensor weight, Tensor bias, int pad=0)")
+def conv_tbc(input, weight, bias, pad=0):
+    """1-d convolution of a ``(time, batch, channels)`` input by a ``(kernel, in, out)`` weight
+    (one ``ConvTbcBackward0`` node)."""
+    x, w, b = input._data, weight._data, bias._data
+    for bad, text in ((lambda: x.ndim != 3, "Input must have 3 dims: time, batch, in_channel"),
+                      (lambda: w.ndim != 3, "Weight tensor must have 3 dims: kernel_width, "
+                                            "in_channels, out_channels."),
+                      (lambda: b.ndim != 1, "Bias must be 1-D"),
+                      (lambda: x.shape[2] != w.shape[1], "Input dim 2 (input channels) is not == "
+                                                         "dim 1 in the weight tensor"),
+                      (lambda: b.shape[0] != w.shape[2], "Bias size must equal dim 2 in the "
+                                                         "weight tensor (output channels).")):
+        if bad():  # in torch's order, each check assuming the ones before
+            raise RuntimeError(text)
+    length = x.shape[0] + 2 * pad - w.shape[0] + 1
+    if length < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {length}: "
+                           f"{[length, x.shape[1], w.shape[2]]}")
+    if input._dtype is not weight._dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got "
+                           f"{type_name(input._dtype)} and {type_name(weight._dtype)}")
+    y = np.zeros((x.shape[1], w.shape[2], length), x.dtype) if length == 0 else conv_forward(
+        x.transpose(1, 2, 0), w.transpose(2, 1, 0), (1,), [(pad, pad)], (1,), 1)
+    out = make(np.ascontiguousarray((y + b[:, None]).transpose(2, 0, 1)), input._dtype)
+    if needs_grad(input, weight, bias):
+        def derivative(g, x, w):  # the convolution's gradients, in the (time, batch) layout
+            gx, gw, gb = _convolution_backward(
+                g.permute(1, 2, 0), x.permute(1, 2, 0), w.permute(2, 1, 0), None, (1,), (pad,),
+                (1,), False, (0,), 1, (True, True, True))
+            return gx.permute(2, 0, 1), gw.permute(2, 1, 0), gb
+        record("ConvTbcBackward0", (out,), (input, weight, bias), derivative,
+               saved=(input, weight))
+    return out
+
+
 # ---- im2col / col2im (F.unfold / F.fold) -----------------------------------------------------
 
 def _unbatched(input, ndim):
