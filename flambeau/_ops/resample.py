@@ -5,7 +5,8 @@
 These resamplings are separable: one ``(out, in)`` matrix per resized dim, applied
 by ``tensordot`` (see ``pooling._separable``), so the derivative is the transposed matrices
 and every order of derivative exists. Source positions are computed in the input's precision,
-as torch's kernels compute them.
+as torch's kernels compute them. uint8 images (bilinear, bicubic) are resized in integers, as
+torch's uint8 kernels (and torchvision v2) resize them: see :func:`resize_uint8`.
 """
 import numpy as np
 
