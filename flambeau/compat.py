@@ -55,6 +55,10 @@ class _AliasLoader:
     def exec_module(self, module):
         module.__spec__ = self.spec  # the import system set the alias's spec; restore flambeau's
 
+    def get_code(self, fullname):
+        """The flambeau module's code, for ``run -m torch.X`` (runpy runs it as __main__)."""
+        return self.spec.loader.get_code(self.spec.name)
+
 
 class _AliasFinder:
     """Answers imports of ``torch``, ``torch.*``, ``torchvision`` and ``torchvision.*``."""
@@ -86,6 +90,7 @@ class _AliasFinder:
         finally:
             self.importing.discard(name)
         return importlib.machinery.ModuleSpec(fullname, _AliasLoader(module),
+                                              origin=getattr(module, "__file__", None),
                                               is_package=hasattr(module, "__path__"))
 
 
