@@ -510,8 +510,16 @@ def write_out(out, result):
                 "PyTorch release outputs will not be resized unless they have zero elements. "
                 "You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
                 "elements with t.resize_(0).")
-        out._data = result._data.astype(out._dtype.numpy_dtype, copy=True)
-        out._storage = None
+        storage, offset, shape = out._get_storage(), out.storage_offset(), result._data.shape
+        if type(out._data) is np.ndarray and \
+                (offset + result._data.size) * out._dtype.itemsize <= storage.nbytes():
+            # resized in its own storage, which its other views see
+            out._data = storage.strided(shape, _contiguous_strides(shape), offset,
+                                        out._data.dtype)
+            out._data[...] = result._data
+        else:  # (torch grows the storage under every view; the others keep the old memory)
+            out._data = result._data.astype(out._dtype.numpy_dtype, copy=True)
+            out._storage = None
     else:
         check_no_overlap(out)
         out._data[...] = result._data
