@@ -61,7 +61,8 @@ class DropBlock2d(nn.Module):
         return drop_block2d(input, self.p, self.block_size, self.inplace, self.eps, self.training)
 
     def __repr__(self):
-        return f"{type(self).__name__}(p={self.p}, block_size={self.block_size}, inplace={self.inplace})"
+        return (f"{type(self).__name__}(p={self.p}, block_size={self.block_size}, "
+                f"inplace={self.inplace})")
 
 
 class DropBlock3d(DropBlock2d):

@@ -48,7 +48,8 @@ class FeaturePyramidNetwork(nn.Module):
             if isinstance(m, nn.Conv2d):
                 _kaiming_init(m)
         if extra_blocks is not None and not isinstance(extra_blocks, ExtraFPNBlock):
-            raise TypeError(f"extra_blocks should be of type ExtraFPNBlock not {type(extra_blocks)}")
+            raise TypeError("extra_blocks should be of type ExtraFPNBlock not "
+                            f"{type(extra_blocks)}")
         self.extra_blocks = extra_blocks
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
@@ -78,7 +79,8 @@ class FeaturePyramidNetwork(nn.Module):
         results = [self.layer_blocks[-1](last_inner)]
         for idx in range(len(x) - 2, -1, -1):
             lateral = self.inner_blocks[idx](x[idx])
-            last_inner = lateral + F.interpolate(last_inner, size=lateral.shape[-2:], mode="nearest")
+            top_down = F.interpolate(last_inner, size=lateral.shape[-2:], mode="nearest")
+            last_inner = lateral + top_down
             results.insert(0, self.layer_blocks[idx](last_inner))
         if self.extra_blocks is not None:
             results, names = self.extra_blocks(results, x, names)

@@ -76,7 +76,8 @@ def _as_kind(functional, name, first, make=None):
         data = _plain(inpt)
         return _plain_out(functional(make(data) if make else data, *args, **kwargs))
     kernel.__name__ = kernel.__qualname__ = name
-    kernel.__doc__ = f"``{functional.__name__}`` on a {first.replace('_', ' ')} given as a plain tensor."
+    kernel.__doc__ = (f"``{functional.__name__}`` on a {first.replace('_', ' ')} given as a "
+                      "plain tensor.")
     return kernel
 
 
@@ -113,8 +114,8 @@ def _call_error(name, signature, args, kwargs, error):
                if p.default is p.empty and p.name not in given]
     if not missing or len(args) > len(signature.parameters):
         return f"{name}() {error}"
-    listed = missing[0] if len(missing) == 1 else (
-        " and ".join(missing) if len(missing) == 2 else ", ".join(missing[:-1]) + ", and " + missing[-1])
+    listed = missing[0] if len(missing) == 1 else " and ".join(missing) if len(missing) == 2 \
+        else ", ".join(missing[:-1]) + ", and " + missing[-1]
     plural = "s" if len(missing) > 1 else ""
     return f"{name}() missing {len(missing)} required positional argument{plural}: {listed}"
 
