@@ -15,6 +15,7 @@ from .._tensor import make
 from ..autograd.graph import record
 from ._util import needs_grad1
 from .conv import kernel_for
+from .indexing import _not_implemented
 from .pooling import _separable
 from .registry import defop
 
@@ -323,9 +324,8 @@ def pixel_unshuffle(input, downscale_factor):
     return _shuffle(input, downscale_factor, False)
 
 
-@defop(method=False, signature="channel_shuffle(Tensor input, int groups)")
-def channel_shuffle(input, groups):
-    """Channels ``(g, C/g)`` reordered as ``(C/g, g)``: the ShuffleNet interleaving."""
+def _shuffle_groups(input, groups):
+    """torch's checks of a channel shuffle; its (rows, columns) of channels."""
     a = input._data
     if a.ndim <= 2:
         raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with "
@@ -337,7 +337,23 @@ def channel_shuffle(input, groups):
     if c % groups:
         raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels "
                            f"and {groups} groups.")
-    return _interleave(input, groups, c // groups)
+    return groups, c // groups
+
+
+@defop(method=False, signature="channel_shuffle(Tensor input, int groups)")
+def channel_shuffle(input, groups):
+    """Channels ``(g, C/g)`` reordered as ``(C/g, g)``: the ShuffleNet interleaving."""
+    return _interleave(input, *_shuffle_groups(input, groups))
+
+
+@defop(method=False, signature="native_channel_shuffle(Tensor input, int groups)")
+def native_channel_shuffle(input, groups):
+    """:func:`channel_shuffle` by torch's native kernel, which has no derivative."""
+    out = _interleave(input.detach(), *_shuffle_groups(input, groups))
+    if needs_grad1(input):
+        record("NotImplemented", (out,), (input,),
+               lambda g: _not_implemented("native_channel_shuffle"))
+    return out
 
 
 def _interleave(input, rows, cols):

@@ -853,7 +853,8 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
 # ---- resampling (ops in _ops/resample.py) --------------------------------------------------------
 
 from .._ops import resample as _resample  # noqa: E402
-from .._ops.resample import channel_shuffle, pixel_shuffle, pixel_unshuffle  # noqa: E402,F401
+from .._ops.resample import (channel_shuffle, native_channel_shuffle,  # noqa: E402,F401
+                             pixel_shuffle, pixel_unshuffle)
 
 _LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3}
 

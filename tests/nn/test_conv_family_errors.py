@@ -145,3 +145,17 @@ def test_interpolate_dtypes_as_torch(dtype, shape, mode, antialias):
     _as_torch(lambda F, x: F.interpolate(x, scale_factor=1.7, mode=mode, antialias=antialias),
               np.random.default_rng(1).integers(0, 2 if dtype == "bool" else 100, shape)
               .astype(dtype))
+
+
+@pytest.mark.parametrize("fn", ["native_channel_shuffle", "nn.functional.native_channel_shuffle"])
+def test_native_channel_shuffle_as_torch(fn):
+    def call(lib, *args):
+        return eval(f"lib.{fn}", {"lib": lib})(*args)
+    x = np.arange(16.).reshape(1, 4, 2, 2)
+    ours = call(flambeau, flambeau.from_numpy(x.copy()).requires_grad_(), 2)
+    theirs = call(torch, torch.from_numpy(x.copy()).requires_grad_(), 2)
+    np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy())
+    raises_like(lambda: ours.sum().backward(), lambda: theirs.sum().backward())
+    for shape, groups in (((1, 4), 2), ((1, 4, 2), 3), ((1, 4, 2), 0)):
+        raises_like(lambda: call(flambeau, flambeau.zeros(shape), groups),
+                    lambda: call(torch, torch.zeros(shape), groups))
