@@ -79,8 +79,8 @@ def _parse(t, key):
         elif isinstance(k, Tensor) and k._data.ndim == 0 and k._dtype is not _dtype.bool \
                 and not k._dtype.is_floating_point:
             k, consumed = int(k._data), consumed + 1
-        elif isinstance(k, (Tensor, list, np.ndarray)):
-            k = _as_index_array(k)
+        elif isinstance(k, (Tensor, list, range, np.ndarray)):  # (a range: a list)
+            k = _as_index_array(list(k) if type(k) is range else k)
             consumed += k.ndim if k.dtype == bool else 1
         elif hasattr(k, "__index__"):
             k, consumed = k.__index__(), consumed + 1

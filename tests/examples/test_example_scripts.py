@@ -181,3 +181,21 @@ def test_siamese_network(tmp_path, monkeypatch, capsys):
                                floats_after("Loss:", expected)[:2], rtol=1e-5)
     model = names["SiameseNetwork"]()
     model.load_state_dict(torch.load(ours / "siamese_network.pt"))
+
+
+def test_mnist_forward_forward(tmp_path, monkeypatch, capsys):
+    """Forward-Forward training (each Linear layer its own Adam, goodness losses, labels
+    written into the images by x[range(n), y] = ...): torch's losses and errors."""
+    script = os.path.join(SCRIPTS, "mnist_forward_forward.py")
+    args = ["--epochs", 60, "--train-size", 256, "--test-size", 64, "--hidden", 100,
+            "--log-interval", 20, "--save-model"]
+    ours, theirs = folders(tmp_path, "ours", "theirs")
+    for cwd in (ours, theirs):
+        make_mnist(cwd / "data", train=256, test=64)
+    printed = run_flambeau(script, *args, cwd=ours)
+    losses = floats_after("Loss:", printed)
+    assert len(losses) == 6 and losses[2] < losses[0] and losses[5] < losses[3]
+    assert floats_after("test error:", printed)[0] < 0.2
+    expected, _ = run_torch(script, *args, cwd=theirs, monkeypatch=monkeypatch, capsys=capsys)
+    assert_same_numbers(printed, expected)
+    assert_same_state(ours / "mnist-ff.pt", theirs / "mnist-ff.pt", stray_atol=1e-2)
