@@ -91,23 +91,8 @@ def is_tensor(obj):
     return isinstance(obj, Tensor)
 
 
-is_inference = Tensor.is_inference
-
-
 def is_storage(obj):
     return isinstance(obj, (TypedStorage, UntypedStorage))
-
-
-def numel(input):
-    return input.numel()
-
-
-def is_floating_point(input):
-    return input.is_floating_point()
-
-
-def is_complex(input):
-    return input.is_complex()
 
 
 def result_type(tensor1, tensor2):

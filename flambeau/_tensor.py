@@ -6,6 +6,7 @@ and bump one version counter. Operations live in ``_ops``; ``flambeau/__init__.p
 them as methods here.
 """
 import operator
+from numbers import Number
 
 import numpy as np
 
@@ -217,8 +218,17 @@ class Tensor:
 
     def __bool__(self):
         if self._data.size != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with "
+                               f"{'no values' if self._data.size == 0 else 'more than one value'}"
+                               " is ambiguous")
         return bool(self.item())
+
+    def __contains__(self, element):
+        """Whether some element equals ``element`` (a number or a tensor, broadcast)."""
+        if not isinstance(element, (Tensor, Number)):
+            raise RuntimeError("Tensor.__contains__ only supports Tensor or scalar, but you "
+                               f"passed in a {type(element)}.")
+        return bool((self == element).any())
 
     def __float__(self):
         return float(self._scalar_for("float"))

@@ -19,6 +19,7 @@ from ..autograd.graph import record
 from ._util import needs_grad, needs_grad2
 from .promotion import broadcast_error
 from .registry import defop, register, type_name
+from .signature import checker
 
 _matmul = _backend.matmul  # half types in float32
 _HALVES = (_dtype.float16, _dtype.bfloat16)
@@ -424,14 +425,16 @@ def inner(input, other):
     return tensordot(input, other, ([-1], [-1]))
 
 
+_CHAIN_MATMUL = checker("chain_matmul(Tensor[] matrices)")
+
+
 @defop(method=False)
 def chain_matmul(*matrices):
     """The product of 2-d tensors, left to right (deprecated in torch, and warns)."""
+    _CHAIN_MATMUL(matrices)
     warnings.warn("torch.chain_matmul is deprecated and will be removed in a future PyTorch "
                   "release. Use torch.linalg.multi_dot instead, which accepts a list of two or "
                   "more tensors rather than multiple parameters.", UserWarning, stacklevel=2)
-    if len(matrices) == 1 and not isinstance(matrices[0], Tensor):
-        matrices = tuple(matrices[0])
     if not matrices:
         raise RuntimeError("chain_matmul(): Expected one or more matrices")
     for m in matrices:

@@ -12,6 +12,7 @@ from ..autograd.graph import record
 from ._util import empty_strided_array, like_layout, needs_grad, warn_caller
 from .promotion import broadcast_error
 from .registry import check_inplace, commit_inplace, defop, register
+from .signature import PYTHON_SCALAR_TYPES, checked
 
 def _convert(t, dtype, device, copy):
     """``t`` in ``dtype`` on ``device``; ``t`` itself when nothing changes and no copy is asked."""
@@ -39,45 +40,55 @@ def _convert(t, dtype, device, copy):
     return out
 
 
-def _parse_to(args, kwargs):
-    """(dtype, device, copy) from torch's ``to`` overloads: ``(device, dtype, non_blocking,
-    copy)``, ``(dtype, non_blocking, copy)`` and ``(other, non_blocking, copy)``."""
-    dtype = kwargs.pop("dtype", None)
-    device = kwargs.pop("device", None)
-    flags = []
-    for a in args:
-        if isinstance(a, bool):
-            flags.append(a)
-        elif isinstance(a, _dtype.dtype):
-            dtype = a
-        elif isinstance(a, Tensor):
-            dtype, device = a._dtype, a.device
-        elif isinstance(a, (str, device_cls, int)) and device is None:
-            device = a
+_TO = [f"to(Tensor input, {first}, bool non_blocking=False, bool copy=False, *, "
+       "MemoryFormat? memory_format=None)"
+       for first in ("Device? device=None, ScalarType? dtype=None", "ScalarType dtype",
+                     "Tensor tensor")]
+
+
+def _to_options(self, *args, device=None, dtype=None, tensor=None, copy=False,
+                non_blocking=False, memory_format=None):
+    """(dtype, device, copy) of a call that fits one of torch's ``to`` overloads: ``(device,
+    dtype, non_blocking, copy)``, ``(dtype, non_blocking, copy)``, ``(tensor, non_blocking,
+    copy)``, positional arguments as given. A Python number stands for a tensor of its type."""
+    if args:
+        first = args[0]
+        if isinstance(first, Tensor) or first.__class__ in (float, bool, complex):
+            tensor, flags = first, args[1:]
+        elif isinstance(first, _dtype.dtype):
+            dtype, flags = first, args[1:]
         else:
-            names = ", ".join(type(x).__name__ for x in args)
-            raise TypeError(f"to() received an invalid combination of arguments - got ({names})")
-    copy = kwargs.pop("copy", flags[1] if len(flags) > 1 else False)
+            device, dtype, flags = first, args[1] if len(args) > 1 else dtype, args[2:]
+        copy = flags[1] if len(flags) > 1 else copy
+    if tensor is not None:
+        if isinstance(tensor, Tensor):
+            dtype, device = tensor._dtype, tensor.device
+        else:
+            dtype = PYTHON_SCALAR_TYPES[tensor.__class__]
     return dtype, (as_device(device) if device is not None else None), copy
 
 
+# torch._C._nn._parse_to: ``to``'s arguments checked and read without a tensor (Module.to)
+parse_to = checked(_to_options, _TO, "to", method=True)
+
+
+@defop(function=False, signature=_TO)
 def to(self, *args, **kwargs):
-    """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``; keywords ``dtype``,
-    ``device``, ``copy``, ``non_blocking``, ``memory_format``."""
-    kwargs.pop("non_blocking", None)
-    kwargs.pop("memory_format", None)
-    dtype, device, copy = _parse_to(args, kwargs)
+    """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``. ``memory_format``
+    and ``non_blocking`` are accepted and change nothing."""
+    dtype, device, copy = _to_options(self, *args, **kwargs)
     if device is not None and device.type == "cuda":
         _backend.module_for("cuda")  # raises torch's error without a GPU backend
     return _convert(self, dtype, device, copy)
 
 
 def _dtype_method(name, d):
-    def method(self, memory_format=None):
+    def method(self, *, memory_format=None):
         return _convert(self, d, None, False)
     method.__name__ = method.__qualname__ = name
     method.__doc__ = f"``self.to({_naming.public_name}.{d._name})``."
-    register("", name, method, method=True)
+    defop(method, function=False,
+          signature=f"{name}(Tensor input, *, MemoryFormat? memory_format=None)")
 
 
 for _name, _d in {"float": _dtype.float32, "double": _dtype.float64, "half": _dtype.float16,
@@ -88,38 +99,39 @@ for _name, _d in {"float": _dtype.float32, "double": _dtype.float64, "half": _dt
     _dtype_method(_name, _d)
 
 
-def cpu(self, memory_format=None):
+@defop(function=False, signature="cpu(Tensor input, *, MemoryFormat? memory_format=None)")
+def cpu(self, *, memory_format=None):
     return _convert(self, None, as_device("cpu"), False)
 
 
-def cuda(self, device=None, non_blocking=False, memory_format=None):
+@defop(function=False, signature="cuda(Tensor input, Device? device=None, "
+                                  "bool non_blocking=False, *, MemoryFormat? memory_format=None)")
+def cuda(self, device=None, non_blocking=False, *, memory_format=None):
     _backend.module_for("cuda")
     return _convert(self, None, as_device("cuda" if device is None else device), False)
 
 
-def type_(self, dtype=None, non_blocking=False, **kwargs):
+@defop(name="type", function=False,
+       signature="type(Tensor input, object dtype=None, bool non_blocking=False, *, "
+                 "MemoryFormat? memory_format=None)")
+def type_(self, dtype=None, non_blocking=False, *, memory_format=None):
     """Without arguments, the legacy type name (``'torch.FloatTensor'``); else a conversion to
     a dtype, a type name string, or a legacy tensor type."""
     if dtype is None:
         return f"{_naming.public_name}.{self._dtype._scalar_name}Tensor"
+    if isinstance(dtype, type):
+        if isinstance(getattr(dtype, "dtype", None), _dtype.dtype):  # FloatTensor ...
+            return _convert(self, dtype.dtype, None, False)
+        dtype = dtype.__name__
     if isinstance(dtype, str):
         name = dtype.rsplit(".", 1)[-1]
         matches = [d for d in _dtype.all_dtypes if d._scalar_name + "Tensor" == name]
         if not matches:
             raise ValueError(f"invalid type: '{dtype}'")
         dtype = matches[0]
-    elif isinstance(dtype, type) and hasattr(dtype, "dtype"):
-        dtype = dtype.dtype
+    if not isinstance(dtype, _dtype.dtype):
+        raise TypeError("dtype must be a type, str, or dtype object")
     return _convert(self, dtype, None, False)
-
-
-@defop(function=False, signature="type_as(Tensor input, Tensor other)")
-def type_as(self, other):
-    return _convert(self, other._dtype, other.device, False)
-
-
-for _name, _fn in {"to": to, "cpu": cpu, "cuda": cuda, "type": type_}.items():
-    register("", _name, _fn, method=True)
 
 
 # ---- copies --------------------------------------------------------------------------------
@@ -177,15 +189,16 @@ def pin_memory(self, device=None):
     return self
 
 
-@defop(function=False)
-def contiguous(self, memory_format=None):
+@defop(function=False, signature="contiguous(Tensor input, *, "
+                                  "MemoryFormat memory_format=torch.contiguous_format)")
+def contiguous(self, *, memory_format=None):
     """The tensor itself when contiguous, else a contiguous copy."""
     if self._data.flags.c_contiguous:
         return self
     return _copy(self, None)
 
 
-@defop
+@defop(signature="detach(Tensor input)")
 def detach(input):
     """The same memory as a new tensor outside the graph."""
     return make_view(input, input._data)
@@ -203,15 +216,16 @@ def detach_(self):
     return self
 
 
-register("", "detach_", detach_, method=True)
+defop(detach_, function=False, signature="detach_(Tensor input)")
 
 
-def copy_(self, src, non_blocking=False):
-    """Copies ``src`` into ``self`` (broadcasting, casting); the copy is differentiable."""
+@defop(function=False, signature=["copy_(Tensor input, Tensor other, bool non_blocking=False)",
+                                   "copy_(Tensor input, Tensor other, bool async=False)|hidden"])
+def copy_(self, other, non_blocking=False):
+    """Copies ``other`` (a tensor or a number) into ``self`` (broadcasting, casting); the
+    copy is differentiable."""
     check_inplace(self)
-    if not isinstance(src, Tensor):
-        raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
-                        f"{type(src).__name__}")
+    src = other if isinstance(other, Tensor) else make(other)
     array = src._data
     if type(array) is not type(self._data):  # between devices
         array = _backend.array_module(self._data).asarray(_backend.to_host(array))
@@ -227,4 +241,16 @@ def copy_(self, src, non_blocking=False):
     return commit_inplace(self, result)
 
 
-register("", "copy_", copy_, method=True)
+# ---- the Tensor class's own methods (metadata, Python values), behind torch's checks -------
+
+for _name, _rest, _function in [
+        ("dim", "", False), ("ndimension", "", False), ("numel", "", True),
+        ("nelement", "", False), ("element_size", "", False), ("data_ptr", "", False),
+        ("is_floating_point", "", True), ("is_complex", "", True), ("is_signed", "", False),
+        ("is_inference", "", True), ("storage_offset", "", False), ("get_device", "", False),
+        ("tolist", "", False), ("item", "", False), ("untyped_storage", "", False),
+        ("retain_grad", "", False), ("numpy", ", *, bool force=False", False),
+        ("requires_grad_", ", bool requires_grad=True", False),
+        ("is_contiguous", ", *, MemoryFormat memory_format=torch.contiguous_format", False)]:
+    defop(getattr(Tensor, _name), name=_name, function=_function,
+          signature=f"{_name}(Tensor input{_rest})")

@@ -9,14 +9,14 @@ import warnings
 
 import numpy as np
 
-from .. import _backend, _dtype
+from .. import _backend, _dtype, _naming
 from .._device import as_device
 from .._storage import allocation_error
 from .._tensor import Tensor, make
 from .determinism import uninitialised_fill
 from ._util import (empty_strided_array, like_layout, parse_size, scalar_dtype, warn_caller,
                     xp_for)
-from .registry import defop, register, write_out
+from .registry import defop, write_out
 
 # the options every factory takes, in the words of torch's signatures
 _OPTIONS = ("ScalarType? dtype=None, Layout? layout=None, Device? device=None, "
@@ -45,8 +45,9 @@ def _to_device(array, device):
 _EXACT = {float: np.float64, complex: np.complex128}
 
 
-def _infer_array(data):
-    """A NumPy array from nested Python data, typed as torch infers it."""
+def _infer_array(data, dtype=None):
+    """A NumPy array from nested Python data, typed as torch infers it (``dtype``: the one
+    asked for, which decides how a leaf of no numeric type is refused)."""
     if isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     if isinstance(data, (np.ndarray, np.generic)):  # before float: np.float64 is a float
@@ -58,11 +59,11 @@ def _infer_array(data):
     try:
         array = np.array(data)
     except ValueError:
-        _raise_ragged(data)
+        _raise_ragged(data, dtype)
     except OverflowError:
         raise RuntimeError("Overflow when unpacking long") from None
     if array.dtype == object:
-        _raise_ragged(data)
+        _raise_ragged(data, dtype)
     kind = array.dtype.kind
     if kind == "f" and array.dtype != np.float64 or kind == "c" and array.dtype != np.complex128:
         return array, _dtype.from_numpy_dtype(array.dtype)  # tensors of a fixed float dtype
@@ -85,10 +86,10 @@ def _holds_tensors(data):
     return isinstance(data, (Tensor, np.ndarray, np.generic))
 
 
-def _raise_ragged(data):
+def _raise_ragged(data, dtype):
     """torch's message for data NumPy could not make a plain array of: a leaf of no numeric
     type, or nested sequences of unequal lengths."""
-    _check_leaves(data)
+    _check_leaves(data, dtype)
 
     def walk(seq, depth):
         if not isinstance(seq, (list, tuple)):
@@ -105,14 +106,19 @@ def _raise_ragged(data):
     raise TypeError("new(): invalid data type")
 
 
-def _check_leaves(data):
+def _check_leaves(data, dtype):
     if isinstance(data, (list, tuple)):
         for item in data:
-            _check_leaves(item)
+            _check_leaves(item, dtype)
     elif isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     elif not isinstance(data, (bool, int, float, complex, np.generic, np.ndarray, Tensor)):
-        raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
+        name = type(data).__name__
+        if dtype is None:
+            raise RuntimeError(f"Could not infer dtype of {name}")
+        if dtype.is_floating_point or dtype.is_complex:  # torch converts it as a float
+            raise TypeError(f"must be real number, not {name}")
+        raise TypeError(f"'{name}' object cannot be interpreted as an integer")
 
 
 @defop(method=False, signature="tensor(object data, *, ScalarType? dtype=None, Device? device=None, "
@@ -129,7 +135,7 @@ def tensor(data, *, dtype=None, device=None, pin_memory=False, requires_grad=Fal
             "torch.tensor(sourceTensor).")
         array, inferred = data._data.copy(), data._dtype
     else:
-        array, inferred = _infer_array(data)
+        array, inferred = _infer_array(data, dtype)
     dtype = dtype or inferred
     array = _backend.quietly(np.array, array, dtype.numpy_dtype)  # (1e40 -> inf as in torch)
     return _finish(_to_device(array, device), dtype, requires_grad)
@@ -151,8 +157,14 @@ def as_tensor(data, *, dtype=None, device=None):
 
 
 @defop(method=False)
-def from_numpy(ndarray):
-    """A tensor sharing memory with a NumPy array (writes show on both sides)."""
+def from_numpy(*args, **kwargs):
+    """A tensor sharing memory with a NumPy array (writes show on both sides); the array is
+    given by place, as torch's one-argument C function takes it."""
+    if kwargs or len(args) != 1:
+        where = f"{_naming.public_name}._VariableFunctionsClass.from_numpy()"
+        raise TypeError(f"{where} takes no keyword arguments" if kwargs else
+                        f"{where} takes exactly one argument ({len(args)} given)")
+    ndarray, = args
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     if any(s < 0 for s in ndarray.strides):
@@ -339,7 +351,9 @@ def new_full(self, size, fill_value, *, dtype=None, layout=None, device=None, pi
                    device if device is not None else self.device, requires_grad, "new_full")
 
 
-def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+@defop(function=False, signature="new_tensor(Tensor input, object data, *, ScalarType? dtype=None, "
+                                  "Device? device=None, bool requires_grad=False)")
+def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
     """A copy of ``data`` as a tensor with this tensor's dtype and device by default."""
     if isinstance(data, Tensor):
         warnings.warn("To copy construct from a tensor, it is recommended to use "
@@ -350,9 +364,6 @@ def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, pin_
     return tensor(data, dtype=dtype or self._dtype,
                   device=device if device is not None else self.device,
                   requires_grad=requires_grad)
-
-
-register("", "new_tensor", new_tensor, method=True)
 
 
 def legacy_new(args, dtype, device):

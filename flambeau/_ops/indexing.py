@@ -16,7 +16,7 @@ from ..autograd.grad_mode import is_grad_enabled
 from ._util import needs_grad, needs_grad1, sliced, wrap_dim
 from .promotion import broadcast_error, checked_alpha
 from .registry import (OUT_DTYPE, check_inplace, check_no_overlap, defop, rebase_history, register,
-                       type_name)
+                       type_name, write_out)
 from .shape import _embed
 
 _int64 = _dtype.int64
@@ -79,11 +79,13 @@ def _parse(t, key):
         elif isinstance(k, Tensor) and k._data.ndim == 0 and k._dtype is not _dtype.bool \
                 and not k._dtype.is_floating_point:
             k, consumed = int(k._data), consumed + 1
-        elif isinstance(k, (Tensor, list, range, np.ndarray)):  # (a range: a list)
-            k = _as_index_array(list(k) if type(k) is range else k)
+        elif isinstance(k, (Tensor, list, tuple, range, np.ndarray)):  # (tuple, range: a list)
+            k = _as_index_array(list(k) if type(k) in (tuple, range) else k)
             consumed += k.ndim if k.dtype == bool else 1
         elif hasattr(k, "__index__"):
             k, consumed = k.__index__(), consumed + 1
+        elif isinstance(k, str):  # torch reads it as data for an index tensor
+            raise TypeError("new(): invalid data type 'str'")
         else:
             raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or "
                              f"byte Variables are valid indices (got {type(k).__name__})")
@@ -118,12 +120,10 @@ def _parse(t, key):
             basic.append(k)
             name, d = "SelectBackward0", d + 1
         elif type(k) is slice:
-            if k.step is not None:
-                step = k.step.__index__()
-                if step <= 0:
-                    raise ValueError("step must be greater than zero" if step else
-                                     "slice step cannot be zero")
-            if single_slice or k.indices(shape[d]) != (0, shape[d], 1):
+            bounds = k.indices(shape[d])  # Python's errors for a float or zero step
+            if bounds[2] < 0:
+                raise ValueError("step must be greater than zero")
+            if single_slice or bounds != (0, shape[d], 1):
                 name = "SliceBackward0"  # torch skips whole-dim slices inside a tuple
             basic.append(k)
             advanced.append(slice(None))
@@ -950,17 +950,25 @@ def _where_method(self, condition, other):
     return where(condition, self, other)
 
 
-@defop(out=True)
-def nonzero(input, *, as_tuple=False):
+def nonzero(input, *, as_tuple=False, out=None):
     """The positions of the nonzero elements: an ``(n, ndim)`` int64 tensor, or a tuple of one
     index vector per dim with ``as_tuple``."""
     a = input._data
     positions = np.nonzero(a.reshape(1) if a.ndim == 0 else a)
     if as_tuple:
+        if out is not None:
+            raise RuntimeError("nonzero does not support the out kwarg when as_tuple is True")
         return tuple(make(p.astype(np.int64), _int64) for p in positions)
     stacked = np.stack(positions, axis=1).astype(np.int64) if a.ndim else \
         np.zeros((len(positions[0]), 0), np.int64)
-    return make(stacked, _int64)
+    result = make(stacked, _int64)
+    return result if out is None else write_out(out, result)
+
+
+defop(nonzero, method=False,
+      signature="nonzero(Tensor input, *, bool as_tuple=False, Tensor? out=None)")
+defop(nonzero, function=False,
+      signature=["nonzero(Tensor input)", "nonzero(Tensor input, *, bool as_tuple)"])
 
 
 @defop(signature="argwhere(Tensor input)")

@@ -21,6 +21,7 @@ from .creation import _OPTIONS
 from .indexing import _UNSIGNED
 from .promotion import broadcast_error
 from .registry import defop, register, type_name
+from .signature import checker
 
 _result_type_of = _dtype.result_type_of
 
@@ -197,12 +198,13 @@ def _atleast(ndim):
             t = t.unsqueeze(0)
         return t.unsqueeze(-1) if ndim == 3 else t
 
+    check = checker(f"atleast_{ndim}d(Tensor input)", f"atleast_{ndim}d(Tensor[] tensors)")
+
     def op(*tensors):
-        if len(tensors) == 1 and isinstance(tensors[0], Tensor):
-            return one(tensors[0])
         if len(tensors) == 1:
             tensors = tensors[0]
-        return tuple(one(t) for t in tensors)
+        check(tensors)
+        return one(tensors) if isinstance(tensors, Tensor) else tuple(one(t) for t in tensors)
     op.__name__ = op.__qualname__ = f"atleast_{ndim}d"
     op.__doc__ = f"The tensor(s) with size-1 dims added up to {ndim} dims (views)."
     return defop(op, method=False)
@@ -616,12 +618,18 @@ _MESHGRID_WARNING = ("torch.meshgrid: in an upcoming release, it will be require
                      "indexing argument.")
 
 
+_MESHGRID = checker("meshgrid(Tensor[] tensors)", "meshgrid(Tensor[] tensors, *, str indexing)")
+_TENSORS = {name: checker(f"{name}(Tensor[] tensors)")
+            for name in ("broadcast_tensors", "cartesian_prod", "block_diag")}
+
+
 @defop(method=False)
 def meshgrid(*tensors, indexing=None):
     """Grids of the 1-d inputs, as expanded views; ``indexing='xy'`` makes the first two
     inputs vary along dims 1 and 0. Omitting ``indexing`` warns (it means 'ij')."""
-    if len(tensors) == 1 and not isinstance(tensors[0], Tensor):
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
+    _MESHGRID(tensors, **({} if indexing is None else {"indexing": indexing}))
     if indexing is None:
         warnings.warn(_MESHGRID_WARNING, UserWarning, stacklevel=2)
         indexing = "ij"
@@ -673,8 +681,7 @@ def broadcast_shapes(*shapes):
 @defop(method=False)
 def broadcast_tensors(*tensors):
     """The tensors expanded (as views) to their common broadcast shape."""
-    if len(tensors) == 1 and not isinstance(tensors[0], Tensor):
-        tensors = tuple(tensors[0])
+    _TENSORS["broadcast_tensors"](tensors)
     try:
         shape = np.broadcast_shapes(*(t._data.shape for t in tensors))
     except ValueError:
@@ -702,6 +709,7 @@ def broadcast_to(input, size):
 @defop(method=False)
 def cartesian_prod(*tensors):
     """All tuples of one element of each 1-d input, as rows (a single input comes back)."""
+    _TENSORS["cartesian_prod"](tensors)
     for t in tensors:
         if t._data.ndim != 1:
             raise RuntimeError(f"Expect a 1D vector, but got shape {list(t._data.shape)}")
@@ -732,6 +740,7 @@ def combinations(input, r=2, with_replacement=False):
 @defop(method=False)
 def block_diag(*tensors):
     """The inputs (0-d, 1-d as one row, or 2-d) as blocks along the diagonal of a matrix."""
+    _TENSORS["block_diag"](tensors)
     blocks = []
     for i, t in enumerate(tensors):
         n = t._data.ndim

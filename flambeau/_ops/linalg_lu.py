@@ -13,6 +13,7 @@ from ._linalg_utils import (_check, _eye_like, _float_kernel, _lu, _no_derivativ
 from ._util import needs_grad
 from .linalg_solvers import solve
 from .registry import defop, type_name
+from .signature import checker
 
 
 # ---- LU ------------------------------------------------------------------------------------
@@ -154,9 +155,13 @@ def _deprecated(old, new):
                   "in a future PyTorch release.", UserWarning, stacklevel=3)
 
 
+_LU_WITH_INFO = checker("_lu_with_info(Tensor input, bool pivot=True, bool check_errors=True)")
+
+
 @defop(name="lu", method=True, out=True)
 def _legacy_lu(A, pivot=True, get_infos=False):
     """Deprecated ``torch.lu``: (LU, pivots), with ``get_infos`` also info."""
+    _LU_WITH_INFO(A, pivot=pivot, check_errors=not get_infos)
     _deprecated("lu", "lu_factor / torch.linalg.lu_factor_ex")
     if not pivot:
         raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")

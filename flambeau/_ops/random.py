@@ -484,16 +484,11 @@ def _check_probabilities(p, kernel):
     return data
 
 
-@defop(method=True)
+@defop(signature=["bernoulli(Tensor input, *, Generator? generator=None, Tensor? out=None)",
+                  "bernoulli(Tensor input, float p, *, Generator? generator=None)"])
 def bernoulli(input, p=None, *, generator=None, out=None):
     """0/1 samples, 1 with probability ``input`` (or ``p``), in input's dtype."""
     if p is not None:
-        if out is not None:
-            raise TypeError("bernoulli() received an invalid combination of arguments - got "
-                            "(Tensor, out=Tensor, p=float), but expected one of:\n"
-                            " * (Tensor input, *, torch.Generator generator = None, "
-                            "Tensor out = None)\n"
-                            " * (Tensor input, float p, *, torch.Generator generator = None)\n")
         _check_probability(p)
         shape = input._data.shape
         return make(dist.bernoulli(_engine(generator), input._data.size, p,
@@ -510,7 +505,8 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     return result
 
 
-@defop(method=True)
+@defop(signature="multinomial(Tensor input, int num_samples, bool replacement=False, *, "
+                 "Generator? generator=None, Tensor? out=None)")
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
     """Category indices drawn from the (unnormalised) weights in each row of ``input``."""
     if out is not None and out._dtype is not _dtype.int64:
@@ -561,7 +557,7 @@ def _multinomial_cdf(engine, probs, num_samples):
     return np.stack([np.searchsorted(row, draws) for row, draws in zip(cdf, u)])
 
 
-@defop(method=False)
+@defop(method=False, signature="poisson(Tensor input, Generator? generator=None)")
 def poisson(input, generator=None):
     """Poisson counts with rates ``input``, in input's dtype."""
     if not input._dtype.is_floating_point:
@@ -691,12 +687,6 @@ def random_(self, *args, generator=None, **kwargs):
     bound.update(kwargs)
     frm, to = bound.get("from", 0), bound.get("to")
     form = 0 if "from" in bound else 1 if "to" in bound else 2  # torch's node numbering
-    if any(isinstance(v, float) for v in (frm, to)):
-        got = ", ".join(type(a).__name__ for a in args)
-        raise TypeError(f"random_() received an invalid combination of arguments - got ({got}), "
-                        "but expected one of:\n * (*, torch.Generator generator = None)\n"
-                        " * (int from, int to, *, torch.Generator generator = None)\n"
-                        " * (int to, *, torch.Generator generator = None)\n")
     dtype = self._dtype
     if dtype.is_complex:
         raise _not_implemented("random_kernel_cpu", dtype)
@@ -803,10 +793,6 @@ def _fill_value(t, value, name):
             raise RuntimeError(f"{name} only supports 0-dimension value tensor but got tensor "
                                f"with {value.ndim} dimensions.")
         return value._data
-    if not isinstance(value, (bool, int, float, complex, np.number)):
-        raise TypeError(f"{name}() received an invalid combination of arguments - got "
-                        f"({type(value).__name__}), but expected one of:\n * (Tensor value)\n"
-                        " * (Number value)\n")
     dtype = t._dtype
     if isinstance(value, int) and not isinstance(value, bool) and not (
             dtype.is_floating_point or dtype.is_complex or dtype is _dtype.bool):
@@ -835,7 +821,8 @@ def fill_(self, value):
     return _write(self, array, "FillBackward2")
 
 
-@defop(method=False)
+@defop(method=False, signature=["fill(Tensor input, Tensor value)",
+                                 "fill(Tensor input, Scalar value)"])
 def fill(input, value):
     """A new tensor like ``input`` filled with ``value`` (out-of-place ``fill_``)."""
     data = input._data
@@ -850,8 +837,14 @@ def fill(input, value):
     return result
 
 
-for _fn in (uniform_, normal_, random_, exponential_, geometric_, log_normal_, cauchy_,
-            bernoulli_, zero_, fill_):
-    register("", _fn.__name__, _fn, method=True)
-for _fn in (zero_, fill_):
-    register("", _fn.__name__, _fn)
+for _fn, _texts in [
+        (uniform_, "float from=0, float to=1"), (normal_, "float mean=0, float std=1"),
+        (random_, ("", "int from, int? to, ", "int to, ")), (exponential_, "float lambd=1"),
+        (geometric_, "float p"), (log_normal_, "float mean=1, float std=2"),
+        (cauchy_, "float median=0, float sigma=1"),
+        (bernoulli_, ("Tensor p, ", "float p=0.5, "))]:
+    _texts = tuple(f"{_fn.__name__}(Tensor input, {t}*, Generator? generator=None)"
+                   for t in (_texts if isinstance(_texts, tuple) else (_texts + ", ",)))
+    defop(_fn, function=False, signature=_texts)
+defop(zero_, signature="zero_(Tensor input)")
+defop(fill_, signature=["fill_(Tensor input, Tensor value)", "fill_(Tensor input, Scalar value)"])

@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype, _naming
-from .._storage import TypedStorage, UntypedStorage, allocation_error
+from .._storage import TypedStorage, allocation_error
 from .._tensor import Tensor, _contiguous_strides, make, make_view
 from ..autograd.graph import node_class, record
 from ._util import (int_list, needs_grad, needs_grad1, sliced, wrap_dim, wrap_dim_of_dims,
@@ -19,6 +19,7 @@ from ._util import (int_list, needs_grad, needs_grad1, sliced, wrap_dim, wrap_di
 from . import conversion
 from .determinism import uninitialised_fill
 from .registry import check_inplace, check_no_overlap, defop, register, type_name
+from .signature import checker
 
 
 def _view(base, array, name, backward):
@@ -470,23 +471,35 @@ def stack_grads(grads, dim):
     return joining.stack([like.new_zeros(like.shape) if g is None else g for g in grads], dim)
 
 
+_SPLIT = checker("split(Tensor input, int split_size, int dim=0)",
+                 "split(Tensor input, int[] split_size, int dim=0)")
+
+
 @defop
 def split(tensor, split_size_or_sections, dim=0):
     """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the given sizes."""
+    if not isinstance(split_size_or_sections, int):  # as torch's, by split_with_sizes
+        return split_with_sizes(tensor, split_size_or_sections, dim)
+    _SPLIT(tensor, split_size_or_sections, dim)
     size = tensor._data.shape[wrap_dim(dim, tensor._data.ndim)]
-    if isinstance(split_size_or_sections, int):
-        step = split_size_or_sections
-        if step <= 0 and size:
-            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
-                               f"dimension size of {size}")
-        sizes = [min(step, size - i) for i in range(0, size, step)] if step else [0]
-        return _split_sizes(tensor, sizes, dim, "SplitBackward0")
-    sizes = list(split_size_or_sections)
+    step = split_size_or_sections
+    if step <= 0 and size:
+        raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
+                           f"dimension size of {size}")
+    sizes = [min(step, size - i) for i in range(0, size, step)] if step else [0]
+    return _split_sizes(tensor, sizes, dim, "SplitBackward0")
+
+
+@defop(signature="split_with_sizes(Tensor input, int[] split_sizes, int dim=0)")
+def split_with_sizes(input, split_sizes, dim=0):
+    """Pieces of the given sizes along ``dim``."""
+    size = input._data.shape[wrap_dim(dim, input._data.ndim)]
+    sizes = list(split_sizes)
     if sum(sizes) != size:
         raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} "
                            f"(input tensor's size at dimension {dim}), but got split_sizes="
                            f"{sizes}")
-    return _split_sizes(tensor, sizes, dim, "SplitWithSizesBackward0")
+    return _split_sizes(input, sizes, dim, "SplitWithSizesBackward0")
 
 
 def _split_sizes(input, sizes, dim, name):
@@ -499,12 +512,6 @@ def _split_sizes(input, sizes, dim, name):
         from . import joining
         record(name, outs, (input,), lambda grads: joining.cat(_as_tuple(grads), dim))
     return outs
-
-
-@defop(signature="split_with_sizes(Tensor input, int[] split_sizes, int dim=0)")
-def split_with_sizes(input, split_sizes, dim=0):
-    """Pieces of the given sizes along ``dim``."""
-    return split(input, list(split_sizes), dim)
 
 
 @defop(signature="chunk(Tensor input, int chunks, int dim=0)")
@@ -779,6 +786,11 @@ def resize_as_(self, the_template, *, memory_format=None):
     return resize_.__wrapped__(self, the_template._data.shape)
 
 
+@defop(function=False, signature=[
+    "set_(Tensor input)", "set_(Tensor input, Storage source)",
+    "set_(Tensor input, Storage source, int storage_offset, int[] size, int[]? stride=None)",
+    "set_(Tensor input, Tensor source)",
+    "set_(Tensor input, Tensor source, int storage_offset, int[] size, int[]? stride=None)"])
 def set_(self, source=None, storage_offset=0, size=None, stride=None):
     """Makes this tensor view other memory: a tensor's (with its size, strides and offset
     unless given), a storage's (by default all of it, as one dim), or none (empty). Where
@@ -798,15 +810,12 @@ def set_(self, source=None, storage_offset=0, size=None, stride=None):
             self._data, self._storage = source._data, storage
             self._bump_version()
             return self
-    elif isinstance(source, (TypedStorage, UntypedStorage)):
+    else:
         if isinstance(source, TypedStorage) and source.dtype is not self._dtype:
             raise RuntimeError(f"Expected a Storage of type {self._dtype._cpp_name} or an "
                                f"UntypedStorage, but got type {source.dtype._scalar_name} for "
                                "argument 1 'storage'")
         storage = source._storage
-    else:
-        raise TypeError(f"set_() received an invalid combination of arguments - got "
-                        f"({type(source).__name__})")
     size = (storage.nbytes() // np_dtype.itemsize,) if size is None else tuple(size)
     if stride is None or not len(stride):
         stride = _contiguous_strides(size)
@@ -817,9 +826,6 @@ def set_(self, source=None, storage_offset=0, size=None, stride=None):
     self._storage = storage
     self._bump_version()
     return self
-
-
-register("", "set_", set_, method=True)
 
 
 @defop(signature="as_strided_scatter(Tensor input, Tensor src, int[] size, int[] stride, "

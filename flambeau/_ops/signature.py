@@ -18,18 +18,20 @@ parser step for step: the same overload chosen, the same conversions, the same m
 import ast
 import inspect
 import keyword
+from keyword import iskeyword
 import operator
 
 from .. import _dtype, _naming
 from .._device import device as _device_class
 from .._size import Size
+from .._storage import TypedStorage, UntypedStorage
 from .._tensor import Tensor
 
 MISSING = type("Missing", (), {"__repr__": lambda self: "<missing>", "__slots__": ()})()
 
 # Python classes that stand for a type in a check; filled by the layers that define them
 # (Generator, layout, memory_format, device).
-CLASSES = {"Device": _device_class}
+CLASSES = {"Device": _device_class, "Storage": (TypedStorage, UntypedStorage)}
 
 _PRINTED = {"Tensor": "Tensor", "Scalar": "Number", "int": "int", "SymInt": "int",
             "float": "float", "complex": "complex", "bool": "bool", "str": "str",
@@ -38,7 +40,8 @@ _PRINTED = {"Tensor": "Tensor", "Scalar": "Number", "int": "int", "SymInt": "int
             "Tensor[]": "tuple of Tensors", "Tensor?[]": "tuple of Tensors",
             "bool[]": "tuple of bools",
             "ScalarType": "torch.dtype", "Layout": "torch.layout", "Device": "torch.device",
-            "MemoryFormat": "torch.memory_format", "Generator": "torch.Generator"}
+            "MemoryFormat": "torch.memory_format", "Generator": "torch.Generator",
+            "Storage": "torch.Storage"}
 
 # native_functions.yaml's and the C++ parser's words for the same types
 _SCHEMA_WORDS = {"double": "float", "int64_t": "int", "IntArrayRef": "int[]",
@@ -54,7 +57,7 @@ NUMPY_NAMES = {"dim": ("axis",), "keepdim": ("keepdims",), "input": ("x", "a", "
 _NUMBERS_AS_TENSORS = {"add", "div", "divide", "mul", "multiply", "sub", "subtract",
                        "true_divide", "floor_divide", "to", "copy_"}
 
-_PYTHON_SCALAR_TYPES = {float: _dtype.float64, int: _dtype.int64, bool: _dtype.bool,
+PYTHON_SCALAR_TYPES = {float: _dtype.float64, int: _dtype.int64, bool: _dtype.bool,
                         complex: _dtype.complex128}
 
 
@@ -116,7 +119,7 @@ class Param:
         if t == "bool[]":
             return isinstance(value, (tuple, list)) and all(v.__class__ is bool for v in value)
         if t == "ScalarType":
-            return isinstance(value, _dtype.dtype) or value in _PYTHON_SCALAR_TYPES
+            return isinstance(value, _dtype.dtype) or value in PYTHON_SCALAR_TYPES
         if t == "str":
             return isinstance(value, str)
         if t == "Device":
@@ -139,7 +142,7 @@ class Param:
                 return operator.index(value)
             return _unpack_ints(value, name, self.name)
         if t == "ScalarType" and not isinstance(value, _dtype.dtype):
-            return _PYTHON_SCALAR_TYPES[value]
+            return PYTHON_SCALAR_TYPES[value]
         if t in ("Tensor[]", "Tensor?[]"):
             for i, v in enumerate(value):
                 if not isinstance(v, Tensor) and not (v is None and t == "Tensor?[]"):
@@ -172,8 +175,8 @@ def _parse_default(text, type_):
         return text.strip("\"'")
     if text[:1] in "([":
         return tuple(ast.literal_eval(text))
-    if text.startswith("torch."):
-        return getattr(_dtype, text[6:], text)
+    if text.startswith("torch."):  # a dtype, or a constant the op's own default stands for
+        return getattr(_dtype, text[6:], None) or Symbolic(text)
     try:
         return int(text)
     except ValueError:
@@ -258,7 +261,7 @@ class Signature:
         self.hidden = flag in ("hidden", "deprecated")
         self.name, _, body = text.partition("(")
         body = body.rstrip()[:-1]
-        numbers = self.name.rstrip("_") in _NUMBERS_AS_TENSORS
+        numbers = self.name in _NUMBERS_AS_TENSORS or self.name.rstrip("_") in _NUMBERS_AS_TENSORS
         self.params, keyword_only = [], False
         for part in _split(body):
             if part == "*":
@@ -571,10 +574,10 @@ def checked(impl, texts, name, method=False, write_outs=None):
         env["_slow"] = lambda *a: _slow(impl, sigs, method, write_outs, impl_params, *a)
         env["_impl"] = impl
         positional, keyword = _union(_fast_overloads(sigs))
-        if method and not positional and not keyword and len(sigs.overloads) == 1:
-            real = _compiled(_NO_ARGUMENTS.format(name=name), name, env)
-        elif positional is None:  # overloads disagree on names or order
+        if positional is None:  # overloads disagree on names or order
             real = _generate_by_arity(sigs, name, method, impl_params, env)
+        elif method and not positional and not keyword and len(sigs.overloads) == 1:
+            real = _compiled(_NO_ARGUMENTS.format(name=name), name, env)
         else:
             real = _generate(impl, sigs, name, method, write_outs, impl_params, positional,
                              keyword, env)
@@ -590,6 +593,17 @@ def checked(impl, texts, name, method=False, write_outs=None):
     public._signature_texts = (tuple(texts), method)
     public.__signature__ = DeclaredSignature(public=public)
     return public
+
+
+def checker(*texts):
+    """A callable that checks its arguments as torch's parser checks a call of the C function
+    declared by ``texts``, raising its TypeError, and computes nothing: for a function torch
+    writes in Python, whose messages name the C function it calls (``_unique2()``)."""
+    return checked(_accept, texts, texts[0][:texts[0].index("(")])
+
+
+def _accept(*args, **kwargs):
+    return None
 
 
 def signatures(public):
@@ -746,6 +760,7 @@ def _generate_by_arity(sigs, name, method, impl_params, env):
     decides."""
     env.update({"_N": MISSING, "_Tensor": Tensor, "_NUMBERS": {int, float, bool, complex},
                 "_SEQUENCES": {tuple, list, Size}, "_dtype_class": _dtype.dtype,
+                "_NOT_DEVICES": {_dtype.dtype, Tensor, float, bool, complex},
                 "_ints": _ints, "_tensors": _tensors})
     head = "self, " if method else ""
     slow = f"return _slow({head}args, kwargs)"
@@ -826,6 +841,8 @@ def _refusals(sig, names):
             out.append(f"{a}.__class__ in _SEQUENCES")
             if p.type == "ScalarType":
                 out.append(f"{a}.__class__ is int")
+        elif p.type == "Device":  # (x.to(dtype) is not a device)
+            out.append(f"{a}.__class__ in _NOT_DEVICES")
         if not p.nullable and p.type != "object":
             out.append(f"{a} is None")
     return out
@@ -855,11 +872,14 @@ def _fast_overloads(sigs):
 
 def _union(overloads):
     """The positional and keyword-only parameter names over all overloads, or (None, None)
-    when two overloads put different names at one position or disagree on keyword-ness."""
+    when two overloads put different names at one position or disagree on keyword-ness, or a
+    name is a Python keyword (``uniform_(float from=0, ...)``)."""
     positional, keyword = [], []
     for sig in overloads:
         i = 0
         for p in sig.params:
+            if iskeyword(p.name):
+                return None, None
             if p.keyword_only:
                 if p.name in positional:
                     return None, None

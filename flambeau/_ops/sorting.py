@@ -14,6 +14,7 @@ from ..return_types import return_type
 from ._util import needs_grad, needs_grad1, wrap_dim
 from .reduction import _max_reduce, along, flipped, put_along, select_backward, take_along
 from .registry import defop
+from .signature import checker
 
 _int64 = _dtype.int64
 
@@ -282,10 +283,23 @@ nanquantile = _quantile("nanquantile", True)
 
 # ---- uniques -----------------------------------------------------------------------------
 
+_UNIQUE2 = checker("_unique2(Tensor input, bool sorted=True, bool return_inverse=False, "
+                   "bool return_counts=False)")
+_UNIQUE_DIM = checker("unique_dim(Tensor input, int dim, bool sorted=True, "
+                      "bool return_inverse=False, bool return_counts=False)")
+_UNIQUE_CONSECUTIVE = checker("unique_consecutive(Tensor input, bool return_inverse=False, "
+                              "bool return_counts=False, int? dim=None)")
+
+
 @defop
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """Unique elements (or slices along ``dim``), always sorted as torch's CPU kernel does;
     NaNs are all distinct."""
+    flags = {"sorted": sorted, "return_inverse": return_inverse, "return_counts": return_counts}
+    if dim is None:
+        _UNIQUE2(input, **flags)
+    else:
+        _UNIQUE_DIM(input, dim, **flags)
     a = input._data
     if dim is None:
         values, inverse, counts = _unique_flat(a.reshape(-1), return_inverse, return_counts)
@@ -324,6 +338,7 @@ def _unique_flat(flat, return_inverse, return_counts):
 @defop
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
     """Elements (or slices along ``dim``) with consecutive repeats collapsed."""
+    _UNIQUE_CONSECUTIVE(input, return_inverse=return_inverse, return_counts=return_counts, dim=dim)
     a = input._data
     flat = a.reshape(-1) if dim is None else np.moveaxis(a, wrap_dim(dim, a.ndim), 0)
     n = flat.shape[0]

@@ -504,10 +504,8 @@ class Module:
     def to(self, *args, **kwargs):
         """``to(device)``, ``to(dtype)``, ``to(device, dtype)``, ``to(tensor)``: floating-point
         (and complex) parameters and buffers take ``dtype``, all of them move to ``device``."""
-        from ..._ops.conversion import _parse_to
-        kwargs.pop("non_blocking", None)
-        kwargs.pop("memory_format", None)
-        dtype, device, _ = _parse_to(args, kwargs)
+        from ..._ops.conversion import parse_to
+        dtype, device, _ = parse_to(None, *args, **kwargs)
         if dtype is not None:
             if not (dtype.is_floating_point or dtype.is_complex):
                 raise TypeError("nn.Module.to only accepts floating point or complex dtypes, "
