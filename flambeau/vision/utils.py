@@ -1,5 +1,5 @@
-"""torchvision.utils: ``make_grid``, ``save_image``, ``draw_bounding_boxes`` and
-``draw_segmentation_masks``."""
+"""torchvision.utils: ``make_grid``, ``save_image``, ``draw_bounding_boxes``,
+``draw_segmentation_masks`` and ``flow_to_image``."""
 import math
 import warnings
 
@@ -211,6 +211,50 @@ def draw_segmentation_masks(image, masks, alpha=0.8, colors=None):
             painted[:, mask] = flambeau.tensor(color, dtype=dtype)[:, None]
         painted[:, masks.sum(dim=0) > 1] = 0
         return (image * (1 - alpha) + painted * alpha).to(dtype)
+
+
+def flow_to_image(flow):
+    """An optical flow ``(N, 2, H, W)`` or ``(2, H, W)`` (float32) as a uint8 RGB image: the
+    direction picks a colour on Middlebury's colour wheel, the length (over the largest) its
+    saturation."""
+    if flow.dtype != flambeau.float:
+        raise ValueError(f"Flow should be of dtype {_naming.public_name}.float, got {flow.dtype}.")
+    shape = flow.shape
+    if flow.ndim == 3:
+        flow = flow[None]
+    if flow.ndim != 4 or flow.shape[1] != 2:
+        raise ValueError(f"Input flow should have shape (2, H, W) or (N, 2, H, W), got {shape}.")
+    with flambeau.no_grad():
+        largest = flambeau.sum(flow.pow(2), dim=1).sqrt().max()
+        flow = flow / (largest + flambeau.finfo(flow.dtype).eps)
+        norm = flambeau.sum(flow.pow(2), dim=1).sqrt()
+        wheel = _colorwheel()
+        angle = flambeau.atan2(-flow[:, 1], -flow[:, 0]) / math.pi
+        position = (angle + 1) / 2 * (wheel.shape[0] - 1)
+        k0 = flambeau.floor(position).to(flambeau.long)
+        k1 = k0 + 1
+        k1[k1 == wheel.shape[0]] = 0
+        f = position - k0
+        image = flambeau.zeros((flow.shape[0], 3) + tuple(flow.shape[2:]), dtype=flambeau.uint8)
+        for c in range(3):
+            col = (1 - f) * (wheel[k0, c] / 255.0) + f * (wheel[k1, c] / 255.0)
+            image[:, c] = flambeau.floor(255 * (1 - norm * (1 - col)))
+    return image[0] if len(shape) == 3 else image
+
+
+def _colorwheel():
+    """Middlebury's 55 colours (Baker et al., ICCV 2007): red-yellow, yellow-green, green-cyan,
+    cyan-blue, blue-magenta and magenta-red ramps of 15, 6, 4, 11, 13 and 6 steps."""
+    wheel = flambeau.zeros((55, 3))
+    start = 0
+    # (steps, channel held at 255, channel ramping, ramping up)
+    for steps, held, ramp, up in ((15, 0, 1, True), (6, 1, 0, False), (4, 1, 2, True),
+                                  (11, 2, 1, False), (13, 2, 0, True), (6, 0, 2, False)):
+        values = flambeau.floor(255 * flambeau.arange(0, steps) / steps)
+        wheel[start:start + steps, held] = 255
+        wheel[start:start + steps, ramp] = values if up else 255 - values
+        start += steps
+    return wheel
 
 
 def __getattr__(name):

@@ -1,4 +1,4 @@
-"""make_grid and save_image against torchvision 0.28."""
+"""make_grid, save_image and flow_to_image against torchvision 0.28."""
 import numpy as np
 import pytest
 
@@ -9,6 +9,7 @@ torch = pytest.importorskip("torch")
 torchvision = pytest.importorskip("torchvision")
 Image = pytest.importorskip("PIL.Image")
 from torchvision import utils as TU  # noqa: E402
+from conftest import assert_same  # noqa: E402
 
 
 def batch(shape, seed=0):
@@ -42,3 +43,21 @@ def test_save_image(tmp_path, kwargs):
     FU.save_image(ours, tmp_path / "ours.png", **kwargs)
     TU.save_image(theirs, tmp_path / "theirs.png", **kwargs)
     assert (tmp_path / "ours.png").read_bytes() == (tmp_path / "theirs.png").read_bytes()
+
+
+@pytest.mark.parametrize("shape", [(2, 2, 30, 40), (2, 17, 19), (1, 2, 1, 1)])
+def test_flow_to_image_as_torchvision(shape):
+    g = torch.Generator().manual_seed(0)
+    flow = torch.randn(shape, generator=g) * 3
+    assert_same(FU.flow_to_image(flambeau.tensor(flow.numpy())), TU.flow_to_image(flow), rtol=0, atol=0)
+    zero = torch.zeros(2, 3, 4)  # no motion: white, not a division by zero
+    assert_same(FU.flow_to_image(flambeau.zeros(2, 3, 4)), TU.flow_to_image(zero))
+
+
+@pytest.mark.parametrize("shape,dtype", [((2, 3, 4), "float64"), ((3, 3, 4), "float32"), ((1, 2, 3, 4, 5), "float32")])
+def test_flow_to_image_errors(shape, dtype):
+    with pytest.raises(ValueError) as theirs:
+        TU.flow_to_image(torch.zeros(shape, dtype=getattr(torch, dtype)))
+    with pytest.raises(ValueError) as ours:  # dtypes and sizes print with the package's public name
+        FU.flow_to_image(flambeau.zeros(shape, dtype=getattr(flambeau, dtype)))
+    assert str(ours.value) == str(theirs.value).replace("torch.", "flambeau.")
