@@ -17,7 +17,7 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .. import _backend, _dtype
+from .. import _backend, _dtype, _naming, _threads
 from .._tensor import make
 from ..autograd import grad_mode
 from ..autograd.graph import record
@@ -402,9 +402,31 @@ def _check(input, weight, bias, stride, padding, dilation, transposed, output_pa
                                f"({' x '.join(map(str, extent))}). Kernel size can't be greater "
                                "than actual input size")
     if input._dtype is not weight._dtype:
+        if _onednn(x, w, stride, dilation, groups, input._dtype):
+            raise RuntimeError(f"Input type ({_legacy_type(input._dtype)}) and weight type "
+                               f"({_legacy_type(weight._dtype)}) should be the same or input "
+                               f"should be a MKLDNN tensor and weight is a dense tensor")
         raise RuntimeError(f"expected scalar type {type_name(input._dtype)} but found "
                            f"{type_name(weight._dtype)}")
     return stride, padding, dilation, output_padding
+
+
+def _onednn(x, w, stride, dilation, groups, dtype):
+    """Whether torch would run this convolution by oneDNN (its checks, and so its messages,
+    differ): float32 only, and not where its own kernels are faster (one small sample)."""
+    x4 = x.shape[:2] + (1,) * (4 - x.ndim) + x.shape[2:4]  # a 1-d one as 2-d
+    kh, kw = ((1,) + w.shape[2:])[-2:]
+    return dtype is _dtype.float32 and (
+        max(stride) > 1 or max(dilation) > 1 or x.shape[0] >= 16 or kh != 1 or kw != 1 or
+        _threads.get_num_threads() > 1) and (
+        groups > 1 or kh > 3 and kw > 3 or x.shape[0] > 1 or math.prod(x4) > 20480)
+
+
+def _legacy_type(dtype):
+    """torch's legacy name of a CPU tensor type, as its messages print it."""
+    if dtype._scalar_name in ("Byte", "Char", "Short", "Int", "Long", "Half", "Float", "Double"):
+        return f"{_naming.public_name}.{dtype._scalar_name}Tensor"
+    return f"CPU{dtype._scalar_name}Type"
 
 
 def _transposed_sizes(x, w, stride, padding, dilation, output_padding):

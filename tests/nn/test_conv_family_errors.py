@@ -159,3 +159,24 @@ def test_native_channel_shuffle_as_torch(fn):
     for shape, groups in (((1, 4), 2), ((1, 4, 2), 3), ((1, 4, 2), 0)):
         raises_like(lambda: call(flambeau, flambeau.zeros(shape), groups),
                     lambda: call(torch, torch.zeros(shape), groups))
+
+
+@pytest.mark.parametrize("x,w,dtypes,options", [
+    ((2, 3, 9, 8), (2, 3, 3, 3), ("float32", "float64"), {}),
+    ((1, 3, 9, 8), (2, 3, 3, 3), ("float32", "float64"), {}),
+    ((1, 3, 9, 8), (2, 3, 4, 4), ("float32", "float64"), {}),
+    ((1, 4, 100, 100), (2, 4, 3, 3), ("float32", "float64"), {}),
+    ((1, 4, 9, 8), (2, 2, 3, 3), ("float32", "float64"), {"groups": 2}),
+    ((2, 3, 9, 8), (2, 3, 3, 3), ("float64", "float32"), {}),
+    ((2, 3, 9, 8), (2, 3, 3, 3), ("float32", "float16"), {}),
+    ((2, 3, 9, 8), (2, 3, 3, 3), ("float32", "bfloat16"), {}),
+    ((2, 3, 9, 8), (2, 3, 3, 3), ("float32", "complex64"), {}),
+    ((2, 3, 9), (2, 3, 3), ("float32", "float64"), {}),
+    ((1, 3, 5, 9), (2, 3, 1, 1), ("float32", "float64"), {"stride": 2}),
+    ((1, 3, 4, 4, 4), (2, 3, 3, 3, 3), ("float32", "float64"), {})])
+def test_weight_dtype_mismatch_as_torch(x, w, dtypes, options, as_torch):
+    def conv(lib):
+        return getattr(lib.nn.functional, f"conv{len(x) - 2}d")(
+            lib.zeros(x, dtype=getattr(lib, dtypes[0])), lib.zeros(w, dtype=getattr(lib, dtypes[1])),
+            **options)
+    raises_like(lambda: conv(flambeau), lambda: conv(torch))
