@@ -1,5 +1,5 @@
 """torchvision.utils: ``make_grid``, ``save_image``, ``draw_bounding_boxes``,
-``draw_segmentation_masks`` and ``flow_to_image``."""
+``draw_segmentation_masks``, ``draw_keypoints`` and ``flow_to_image``."""
 import math
 import warnings
 
@@ -167,9 +167,7 @@ def draw_bounding_boxes(image, boxes, labels=None, colors=None, fill=False, widt
     if image.size(0) == 1:
         image = image.repeat(3, 1, 1)
     dtype = image.dtype
-    if dtype.is_floating_point:  # scaled as transforms.v2's to_dtype (unlike v1's convert_image_dtype)
-        image = image.mul(255 + 1.0 - 1e-3).to(flambeau.uint8)
-    canvas = F.to_pil_image(image)
+    canvas = F.to_pil_image(_to_uint8(image))
     draw = ImageDraw.Draw(canvas, "RGBA" if fill else None)
     for box, color, label, label_color, background in zip(boxes.to(flambeau.int64).tolist(), colors, labels,
                                                           label_colors, label_background_colors):
@@ -184,8 +182,49 @@ def draw_bounding_boxes(image, boxes, labels=None, colors=None, fill=False, widt
                 left, top, right, bottom = draw.textbbox((box[0] + margin, box[1] + margin), label, font=text_font)
                 draw.rectangle((left - 1, top - 1, right + 1, bottom + 1), fill=background)
             draw.text((box[0] + margin, box[1] + margin), label, fill=label_color, font=text_font)
-    out = F.pil_to_tensor(canvas)
-    return out.to(dtype).mul_(1.0 / 255) if dtype.is_floating_point else out
+    return _from_uint8(F.pil_to_tensor(canvas), dtype)
+
+
+def _to_uint8(image):
+    """A float image scaled to uint8 as transforms.v2's to_dtype scales it (unlike v1's
+    convert_image_dtype)."""
+    return image.mul(255 + 1.0 - 1e-3).to(flambeau.uint8) if image.is_floating_point() else image
+
+
+def _from_uint8(image, dtype):
+    return image.to(dtype).mul_(1.0 / 255) if dtype.is_floating_point else image
+
+
+def draw_keypoints(image, keypoints, connectivity=None, colors=None, radius=2, width=3,
+                   visibility=None):
+    """Draws the visible keypoints ``(num_instances, K, 2)`` of each instance on a ``(3, H, W)``
+    uint8 or float image as discs of ``radius`` in ``colors``, joined by lines of ``width``
+    between the pairs of ``connectivity`` whose two ends are visible."""
+    from .transforms import functional as F
+    _check_image(image, (3,), "Pass an RGB image. Other Image formats are not supported",
+                 f"The image must be a tensor, got {type(image)}")
+    if keypoints.ndim != 3:
+        raise ValueError("keypoints must be of shape (num_instances, K, 2)")
+    if visibility is None:
+        visibility = flambeau.ones(keypoints.shape[:-1], dtype=flambeau.bool)
+    if visibility.ndim == 3:
+        visibility = visibility.squeeze(-1)
+    if visibility.ndim != 2:
+        raise ValueError(f"visibility must be of shape (num_instances, K). Got ndim={visibility.ndim}")
+    if visibility.shape != keypoints.shape[:-1]:
+        raise ValueError("keypoints and visibility must have the same dimensionality for num_instances and "
+                         f"K. Got {visibility.shape=} and {keypoints.shape=}")
+    canvas = F.to_pil_image(_to_uint8(image))
+    draw = _pil_modules()[1].Draw(canvas)
+    for points, visible in zip(keypoints.to(flambeau.int64).tolist(), visibility.bool().tolist()):
+        for (x, y), shown in zip(points, visible):
+            if shown:
+                draw.ellipse([x - radius, y - radius, x + radius, y + radius], fill=colors,
+                             outline=None, width=0)
+        for start, end in connectivity or ():
+            if visible[start] and visible[end]:
+                draw.line((tuple(points[start]), tuple(points[end])), width=width)
+    return _from_uint8(F.pil_to_tensor(canvas), image.dtype)
 
 
 def draw_segmentation_masks(image, masks, alpha=0.8, colors=None):

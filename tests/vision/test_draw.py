@@ -1,4 +1,4 @@
-"""draw_bounding_boxes and draw_segmentation_masks pixel for pixel against torchvision's (pure
+"""draw_bounding_boxes, draw_segmentation_masks and draw_keypoints pixel for pixel against torchvision's (pure
 Python + Pillow) implementations."""
 import warnings
 
@@ -93,3 +93,26 @@ def test_draw_segmentation_masks_errors(as_torch):
         raises_like(lambda: call(utils, _f(image), _f(masks)), lambda: call(tvu, image, masks))
     with pytest.warns(UserWarning, match="masks doesn't contain any mask"):
         utils.draw_segmentation_masks(_f(image), flambeau.zeros(0, 40, 50, dtype=flambeau.bool))
+
+
+KEYPOINTS = torch.tensor([[[5.0, 6.0], [20.4, 30.0], [45.0, 8.0]], [[10.0, 35.0], [30.0, 12.7], [-3.0, 2.0]]])
+
+
+@pytest.mark.parametrize("kwargs", [{}, dict(connectivity=[(0, 1), (1, 2)], colors="red", radius=3, width=2),
+                                    dict(connectivity=[(0, 2)], colors=(10, 200, 30),
+                                         visibility=torch.tensor([[True, False, True], [True, True, False]])),
+                                    dict(connectivity=[(0, 1)], visibility=torch.ones(2, 3, 1, dtype=torch.bool))])
+@pytest.mark.parametrize("dtype", [torch.uint8, torch.float32])
+def test_draw_keypoints(kwargs, dtype):
+    image = _image(dtype)
+    ours = {k: _f(v) if isinstance(v, torch.Tensor) else v for k, v in kwargs.items()}
+    assert_same(utils.draw_keypoints(_f(image), _f(KEYPOINTS), **ours),
+                tvu.draw_keypoints(image, KEYPOINTS, **kwargs), rtol=0, atol=0)
+
+
+def test_draw_keypoints_errors():
+    image = _image()
+    for args in [(image[:1], KEYPOINTS), (image[None], KEYPOINTS), (image, KEYPOINTS[0]),
+                 (image, KEYPOINTS, None, None, 2, 3, torch.ones(2, dtype=torch.bool))]:
+        raises_like(lambda: utils.draw_keypoints(*[_f(a) if isinstance(a, torch.Tensor) else a for a in args]),
+                    lambda: tvu.draw_keypoints(*args))
