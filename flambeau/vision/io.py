@@ -1,5 +1,6 @@
 """torchvision.io's image functions through Pillow: read_file/write_file, decode_image,
-decode_png, decode_jpeg, read_image, encode_png/write_png, encode_jpeg/write_jpeg.
+decode_png, decode_jpeg, decode_webp, decode_avif, decode_gif, read_image, encode_png/write_png,
+encode_jpeg/write_jpeg (HEIC, which Pillow cannot read, is not provided).
 
 Images are uint8 ``(C, H, W)`` tensors (16-bit PNGs: uint16). Decoding is Pillow's (libpng,
 libjpeg); the mode conversions (GRAY, RGB ...) are Pillow's, which may round a grey level
@@ -60,13 +61,18 @@ def _to_chw(img, mode):
     return flambeau.from_numpy(np.ascontiguousarray(array.transpose(2, 0, 1)))
 
 
+def _open(input):
+    """The PIL image of the encoded bytes in ``input`` (a 1-d uint8 tensor)."""
+    if input.dtype != flambeau.uint8 or input.ndim != 1:
+        raise RuntimeError("Expected a 1 dimensional uint8 tensor of encoded image bytes")
+    return image_module().open(io.BytesIO(input.numpy().tobytes()))
+
+
 def decode_image(input, mode=ImageReadMode.UNCHANGED, apply_exif_orientation=False):
     """Decodes the image bytes in ``input`` (a 1-d uint8 tensor, or a path)."""
     if not isinstance(input, flambeau.Tensor):
         input = read_file(str(input))
-    if input.dtype != flambeau.uint8 or input.ndim != 1:
-        raise RuntimeError("Expected a 1 dimensional uint8 tensor of encoded image bytes")
-    img = image_module().open(io.BytesIO(input.numpy().tobytes()))
+    img = _open(input)
     if apply_exif_orientation:
         from PIL import ImageOps
         img = ImageOps.exif_transpose(img)
@@ -86,6 +92,25 @@ def decode_jpeg(input, mode=ImageReadMode.UNCHANGED, device="cpu",
             raise ValueError("All elements of the input list must be tensors.")
         return [decode_image(t, mode, apply_exif_orientation) for t in input]
     return decode_image(input, mode, apply_exif_orientation)
+
+
+def decode_webp(input, mode=ImageReadMode.UNCHANGED):
+    """A still WebP image (its first frame if animated)."""
+    return _to_chw(_open(input), mode)
+
+
+def decode_avif(input, mode=ImageReadMode.UNCHANGED):
+    """An AVIF image (Pillow's AVIF plugin, Pillow >= 11.2)."""
+    return _to_chw(_open(input), mode)
+
+
+def decode_gif(input):
+    """A GIF as RGB: ``(3, H, W)`` for one frame, ``(N, 3, H, W)`` for N frames (each frame
+    as shown, over the previous ones as the GIF's disposal says)."""
+    from PIL import ImageSequence
+    frames = np.stack([np.array(frame.convert("RGB"))
+                       for frame in ImageSequence.Iterator(_open(input))]).transpose(0, 3, 1, 2)
+    return flambeau.from_numpy(np.ascontiguousarray(frames[0] if len(frames) == 1 else frames))
 
 
 def read_image(path, mode=ImageReadMode.UNCHANGED, apply_exif_orientation=False):

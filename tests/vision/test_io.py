@@ -1,5 +1,7 @@
-"""flambeau.vision.io against Pillow's own decoding (torchvision's compiled decoders do not load
-beside CPU torch, so the oracle here is the image file and Pillow)."""
+"""flambeau.vision.io against Pillow's own decoding and known pixels (torchvision's compiled
+decoders do not load beside CPU torch, so the oracle here is the image file and Pillow)."""
+import io as pyio
+
 import numpy as np
 import pytest
 
@@ -54,3 +56,38 @@ def test_png_round_trip(tmp_path):
     assert tuple(io.read_image(str(tmp_path / "x.jpg")).shape) == (3, 6, 4)
     with pytest.raises(ValueError, match="Image quality should be a positive number"):
         io.encode_jpeg(image, quality=0)
+
+
+def _encoded(image, format, **options):
+    buffer = pyio.BytesIO()
+    image.save(buffer, format=format, **options)
+    return flambeau.from_numpy(np.frombuffer(buffer.getvalue(), np.uint8).copy())
+
+
+def test_decode_webp_and_avif():
+    rgb = np.random.default_rng(1).integers(0, 256, (6, 9, 3), dtype=np.uint8)
+    data = _encoded(Image.fromarray(rgb), "WEBP", lossless=True)
+    np.testing.assert_array_equal(io.decode_webp(data).numpy(), rgb.transpose(2, 0, 1))
+    gray = np.array(Image.fromarray(rgb).convert("L"))
+    np.testing.assert_array_equal(io.decode_webp(data, io.ImageReadMode.GRAY).numpy(), gray[None])
+    assert io.decode_image(data).shape == (3, 6, 9)
+    if "AVIF" in Image.registered_extensions().values():
+        data = _encoded(Image.fromarray(rgb), "AVIF", quality=100)
+        expected = np.array(Image.open(pyio.BytesIO(data.numpy().tobytes())))
+        np.testing.assert_array_equal(io.decode_avif(data).numpy(), expected.transpose(2, 0, 1))
+
+
+def test_decode_gif_frames():
+    palette = np.random.default_rng(2).integers(0, 256, (4, 3), dtype=np.uint8)
+    indices = np.random.default_rng(3).integers(0, 4, (3, 5, 8), dtype=np.uint8)
+    frames = []
+    for index in indices:
+        frame = Image.fromarray(index, "P")
+        frame.putpalette(palette.ravel().tolist())
+        frames.append(frame)
+    one = _encoded(frames[0], "GIF")
+    np.testing.assert_array_equal(io.decode_gif(one).numpy(), palette[indices[0]].transpose(2, 0, 1))
+    many = _encoded(frames[0], "GIF", save_all=True, append_images=frames[1:], disposal=1)
+    np.testing.assert_array_equal(io.decode_gif(many).numpy(), palette[indices].transpose(0, 3, 1, 2))
+    with pytest.raises(RuntimeError, match="1 dimensional uint8"):
+        io.decode_gif(flambeau.zeros(2, 3, dtype=flambeau.uint8))
