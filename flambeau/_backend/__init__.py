@@ -50,7 +50,7 @@ def matmul(a, b):
     if dtype.itemsize == 2 and dtype.kind in "fV":  # float16, or ml_dtypes' bfloat16
         return numpy.matmul(a.astype(numpy.float32), b.astype(numpy.float32)).astype(dtype)
     if a.shape[-1] == 1 and a.ndim > 1 and b.ndim > 1 and b.shape[-2] == 1 and \
-            a.dtype == b.dtype:
+            a.dtype == b.dtype and isinstance(a, numpy.ndarray):
         # an outer product (a Linear's weight gradient for one sample): the same products,
         # 4x faster than OpenBLAS's gemm over a single term
         return numpy.multiply(a, b, order="C")
