@@ -6,6 +6,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, make
 from ._util import wrap_dim, wrap_dims
+from .joining import cat
 from .reduction import _is_float
 from .registry import defop
 
@@ -21,10 +22,9 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
         raise RuntimeError(f"order must be non-negative but got {n}")
     d = wrap_dim(dim, input._data.ndim)
     if prepend is not None or append is not None:
-        import flambeau
         parts = [t if t.ndim else t.expand(input.shape[:d] + (1,) + input.shape[d + 1:])
                  for t in (prepend, input, append) if t is not None]
-        input = flambeau.cat(parts, d)
+        input = cat(parts, d)
     for _ in range(n):
         length = input.shape[d] - 1
         if length <= 0:
@@ -38,7 +38,6 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
 
 def _gradient_along(x, d, h, edge_order):
     """``x``'s derivative along ``d`` from coordinates ``h`` (an array) or a uniform step."""
-    import flambeau
     n = x._data.shape[d]
     shape = [1] * x._data.ndim
     shape[d] = -1
@@ -66,7 +65,7 @@ def _gradient_along(x, d, h, edge_order):
                            + part(s[2], 1) * (-a / (b * (a + b))))
         first = edge((0, 1, 2), float(dx[0]), float(dx[1]), 1)
         last = edge((n - 1, n - 2, n - 3), float(dx[-1]), float(dx[-2]), -1)
-    return flambeau.cat([first, mid, last], d)
+    return cat([first, mid, last], d)
 
 
 @defop(method=False, signature=[

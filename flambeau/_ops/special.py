@@ -11,8 +11,11 @@ from .._tensor import Tensor, make
 from ..autograd.graph import record
 from . import _special_kernels as kernels
 from ._util import needs_grad
+from .creation import arange
 from .pointwise import _not_implemented, _value, _wants, binary, masked, unary
+from .reduction import logsumexp
 from .registry import defop
+from .softmax import log_softmax, softmax
 
 _F64 = np.float64
 _SQRT_PI = math.sqrt(math.pi)
@@ -149,26 +152,20 @@ binary("xlog1py", lambda x, y: np.where((x == 0) & ~np.isnan(y), 0, x * np.log1p
        doc="``input * log1p(other)``, 0 where ``input`` is 0 (unless other is NaN).")
 
 
-binary("zeta", kernels.hurwitz_zeta,
-       lambda g, x, q, out: (None, -g * _value(x) * zeta_op(_value(x) + 1, _value(q))
-                             if _wants(_value(q)) else None),
-       to_float=True, namespace="special", method=False, inplace=False,
-       signature=_special_binary("zeta"),
-       node=lambda x, q: "SpecialZetaBackward" + ("0" if isinstance(x, Tensor) and
-                                                  isinstance(q, Tensor) else
-                                                  "1" if isinstance(q, Tensor) else "2"),
-       doc="The Hurwitz zeta function ``sum_k (k + q)^-x``.")
-
-
-def zeta_op(x, q):
-    import flambeau
-    return flambeau.special.zeta(x, q)
+zeta = binary("zeta", kernels.hurwitz_zeta,
+              lambda g, x, q, out: (None, -g * _value(x) * zeta(_value(x) + 1, _value(q))
+                                    if _wants(_value(q)) else None),
+              to_float=True, namespace="special", method=False, inplace=False,
+              signature=_special_binary("zeta"),
+              node=lambda x, q: "SpecialZetaBackward" + ("0" if isinstance(x, Tensor) and
+                                                         isinstance(q, Tensor) else
+                                                         "1" if isinstance(q, Tensor) else "2"),
+              doc="The Hurwitz zeta function ``sum_k (k + q)^-x``.")
 
 
 def multigammaln(input, p):
     """The log of the multivariate gamma function of dimension ``p``."""
-    import flambeau
-    j = flambeau.arange(p, dtype=input.dtype) / -2
+    j = arange(p, dtype=input.dtype) / -2
     return (input.unsqueeze(-1) + j).lgamma().sum(-1) + p * (p - 1) / 4 * math.log(math.pi)
 
 
@@ -178,19 +175,18 @@ defop(multigammaln, method=False, namespace="special",
       signature="multigammaln(Tensor input, int p, *, Tensor? out=None)")
 
 
-def _forward(name, signature):
-    """A special-namespace op that calls the op of another family at call time."""
+def _forward(op, signature):
+    """A special-namespace op that calls ``op``, a public op of another family."""
     def fn(input, dim, *args, **kwargs):
-        import flambeau
-        return getattr(flambeau, name)(input, dim, *args, **kwargs)
-    fn.__name__ = fn.__qualname__ = name
+        return op(input, dim, *args, **kwargs)
+    name = fn.__name__ = fn.__qualname__ = op.__name__
     fn.__doc__ = f"``{name}`` (from ``flambeau.special``)."
     defop(fn, method=False, namespace="special", signature=f"{name}({signature})")
 
 
-_forward("softmax", "Tensor input, int dim, ScalarType? dtype=None")
-_forward("log_softmax", "Tensor input, int dim, *, ScalarType? dtype=None")
-_forward("logsumexp", "Tensor input, int[1] dim, bool keepdim=False, *, Tensor? out=None")
+_forward(softmax, "Tensor input, int dim, ScalarType? dtype=None")
+_forward(log_softmax, "Tensor input, int dim, *, ScalarType? dtype=None")
+_forward(logsumexp, "Tensor input, int[1] dim, bool keepdim=False, *, Tensor? out=None")
 
 
 for _name, _kernel in (("modified_bessel_i0", kernels.i0_kernel),
