@@ -531,6 +531,8 @@ def _queried_dim(dim, ndim, name):
         except TypeError:
             raise TypeError(f"{name}(): argument 'dim' (position 1) must be int, not "
                             f"{type(dim).__name__}") from None
+    if not -2 ** 63 <= dim < 2 ** 63:
+        raise ValueError("Overflow when unpacking long long")
     if not ndim:
         raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     return _wrap_dim(dim, ndim)

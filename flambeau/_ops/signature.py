@@ -133,13 +133,18 @@ class Param:
         t = self.type
         if value is None:
             return None
-        if t in ("int", "SymInt") and value.__class__ is not int:
-            return operator.index(value.item() if isinstance(value, Tensor) else value)
+        if t in ("int", "SymInt"):
+            return _int64(operator.index(value.item() if isinstance(value, Tensor) else value))
+        if value.__class__ is int and (t == "Scalar" or self.numbers_as_tensors):
+            if value >= 2 ** 64:
+                raise OverflowError("int too big to convert")
+            if value < -2 ** 63:
+                raise OverflowError("can't convert negative int to unsigned")
         if t in ("float", "Scalar", "complex") and not isinstance(value, (int, float, complex)):
             return value.item()
         if t in ("int[]", "SymInt[]"):
             if not isinstance(value, (tuple, list)):
-                return operator.index(value)
+                return _int64(operator.index(value))
             return _unpack_ints(value, name, self.name)
         if t == "ScalarType" and not isinstance(value, _dtype.dtype):
             return PYTHON_SCALAR_TYPES[value]
@@ -152,17 +157,30 @@ class Param:
         return value
 
 
+_OVERFLOW = "Overflow when unpacking long long"
+
+
+def _int64(value):
+    """``value``, an int, when int64 holds it; else torch's error for unpacking it."""
+    if not -2 ** 63 <= value < 2 ** 63:
+        raise ValueError(_OVERFLOW)
+    return value
+
+
 def _unpack_ints(value, fn_name, param_name):
     out = []
     for i, v in enumerate(value):
-        if v.__class__ is int:
-            out.append(v)
-        elif hasattr(v, "__index__") and not isinstance(v, Tensor) or _is_int_tensor(v):
-            out.append(operator.index(v))
+        if v.__class__ is int or hasattr(v, "__index__") and not isinstance(v, Tensor) or \
+                _is_int_tensor(v):
+            v = operator.index(v)
+            if -2 ** 63 <= v < 2 ** 63:
+                out.append(v)
+                continue
+            error = _OVERFLOW  # (torch's message goes on with its C++ stack)
         else:
-            raise TypeError(f"{fn_name}(): argument '{param_name}' failed to unpack the object "
-                            f"at pos {i + 1} with error \"type must be tuple of ints,but got "
-                            f"{tp_name(v)}\"")
+            error = "type must be tuple of ints,but got " + tp_name(v)
+        raise TypeError(f"{fn_name}(): argument '{param_name}' failed to unpack the object "
+                        f"at pos {i + 1} with error \"{error}\"")
     return tuple(out)
 
 
@@ -521,11 +539,18 @@ def _join(parts, had_positional):
 
 # ---- the generated callables ---------------------------------------------------------------
 
+# Python ints beyond what torch's parser unpacks (int64; a Scalar also takes uint64) go the
+# slow way, which raises torch's errors (see Param.unpack).
+_IN_INT64 = f"{-2 ** 63} <= {{v}} < {2 ** 63}"
+_IN_SCALAR_RANGE = f"({{v}}.__class__ is not int or {-2 ** 63} <= {{v}} < {2 ** 64})"
+
 _FAST = {  # a cheap test of a value against a type; anything it refuses goes the slow way
     "Tensor": "({v}.__class__ is _Tensor or isinstance({v}, _Tensor))",
-    "Scalar": "{v}.__class__ in _NUMBERS", "complex": "{v}.__class__ in _NUMBERS",
+    "Scalar": "({v}.__class__ in _NUMBERS and " + _IN_SCALAR_RANGE + ")",
+    "complex": "{v}.__class__ in _NUMBERS",
     "float": "({v}.__class__ is float or {v}.__class__ is int)",
-    "int": "{v}.__class__ is int", "SymInt": "{v}.__class__ is int",
+    "int": "({v}.__class__ is int and " + _IN_INT64 + ")",
+    "SymInt": "({v}.__class__ is int and " + _IN_INT64 + ")",
     "bool": "{v}.__class__ is bool", "str": "{v}.__class__ is str", "object": "True",
     "ScalarType": "{v}.__class__ is _dtype_class",
     "int[]": "_ints({v})", "SymInt[]": "_ints({v})", "Tensor[]": "_tensors({v})",
@@ -537,7 +562,7 @@ def _ints(value):
             value.__class__ is not Size:
         return False
     for v in value:
-        if v.__class__ is not int:
+        if v.__class__ is not int or not -2 ** 63 <= v < 2 ** 63:
             return False
     return True
 
@@ -988,9 +1013,10 @@ def _dispatch(sigs, positional, keyword, impl_params, env, method, defaults):
 def _check_source(p, name, env, k):
     fast = _FAST.get(p.type)
     if p.type == "Tensor" and p.numbers_as_tensors:
-        fast = "({v}.__class__ in _NUMBERS or {v}.__class__ is _Tensor or isinstance({v}, _Tensor))"
+        fast = ("({v}.__class__ is _Tensor or isinstance({v}, _Tensor) or "
+                "{v}.__class__ in _NUMBERS and " + _IN_SCALAR_RANGE + ")")
     if p.type in ("int[]", "SymInt[]") and p.size:
-        fast = "({v}.__class__ is int or _ints({v}))"
+        fast = "({v}.__class__ is int and " + _IN_INT64 + " or _ints({v}))"
     if fast is None:
         key = f"_p{k}_{name}"
         env[key] = p
