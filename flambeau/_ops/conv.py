@@ -460,8 +460,16 @@ def _convolution(input, weight, bias, stride, padding, dilation, transposed, out
     else:
         kernel_for("compute_columns3d" if nd == 3 else "slow_conv2d_cpu", input,
                    lambda d: d is not _dtype.bool)
-    y = _apply(input._data, weight._data, stride, padding, dilation, transposed,
-               output_padding, groups)
+    x = input._data
+    if x.shape[1] == 0 and not transposed:  # torch's empty result keeps the input's channels
+        out = make(np.zeros(x.shape[:2] + out_sizes(x.shape[2:], weight._data.shape[2:], stride,
+                                                    _pairs(padding), dilation), x.dtype),
+                   input._dtype)
+        if needs_grad(input, weight, bias):
+            record("ConvolutionBackward0", (out,), (input, weight, bias), lambda g: tuple(
+                None if t is None else t.new_zeros(t.shape) for t in (input, weight, bias)))
+        return out
+    y = _apply(x, weight._data, stride, padding, dilation, transposed, output_padding, groups)
     out = make(_add_bias(y, bias), input._dtype)
     if needs_grad(input, weight, bias):
         options = (stride, padding, dilation, transposed, output_padding, groups)

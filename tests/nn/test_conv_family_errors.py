@@ -180,3 +180,18 @@ def test_weight_dtype_mismatch_as_torch(x, w, dtypes, options, as_torch):
             lib.zeros(x, dtype=getattr(lib, dtypes[0])), lib.zeros(w, dtype=getattr(lib, dtypes[1])),
             **options)
     raises_like(lambda: conv(flambeau), lambda: conv(torch))
+
+
+@pytest.mark.parametrize("x,w", [((2, 0, 5, 5), (4, 0, 3, 3)), ((2, 0, 5, 5), (4, 0, 1, 1)),
+                                 ((0, 0, 5, 5), (4, 0, 3, 3)), ((2, 0, 5), (4, 0, 3))])
+def test_conv_of_no_channels_as_torch(x, w):
+    results = []
+    for lib in (torch, flambeau):
+        xs, ws, b = lib.zeros(x), lib.ones(w), lib.ones(w[0])
+        for t in (xs, ws, b):
+            t.requires_grad_()
+        y = getattr(lib.nn.functional, f"conv{len(x) - 2}d")(xs, ws, b)
+        y.sum().backward()
+        results.append((tuple(y.shape), type(y.grad_fn).__name__, tuple(xs.grad.shape),
+                        tuple(ws.grad.shape), b.grad.tolist()))
+    assert results[0] == results[1]
