@@ -17,7 +17,7 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .. import _backend, _dtype, _naming, _threads
+from .. import _backend, _dtype, _naming
 from .._tensor import make
 from ..autograd import grad_mode
 from ..autograd.graph import record
@@ -414,6 +414,7 @@ def _check(input, weight, bias, stride, padding, dilation, transposed, output_pa
 def _onednn(x, w, stride, dilation, groups, dtype):
     """Whether torch would run this convolution by oneDNN (its checks, and so its messages,
     differ): float32 only, and not where its own kernels are faster (one small sample)."""
+    from .. import _threads  # layer 5, read only on this error's path
     x4 = x.shape[:2] + (1,) * (4 - x.ndim) + x.shape[2:4]  # a 1-d one as 2-d
     kh, kw = ((1,) + w.shape[2:])[-2:]
     return dtype is _dtype.float32 and (
