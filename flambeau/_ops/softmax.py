@@ -9,8 +9,8 @@ import numpy as np
 from .._backend import restore as _restore, silence as _silence
 from .._tensor import make
 from ..autograd.graph import record
+from ._saved import _Constant
 from ._util import needs_grad, wrap_dim
-from .pointwise import _Constant
 from .reduction import _add_reduce, _is_float, _max_reduce
 from .registry import defop, type_name
 

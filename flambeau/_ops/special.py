@@ -10,9 +10,11 @@ from .. import _dtype
 from .._tensor import Tensor, make
 from ..autograd.graph import record
 from . import _special_kernels as kernels
+from ._saved import _value, _wants
 from ._util import needs_grad
 from .creation import arange
-from .pointwise import _not_implemented, _value, _wants, binary, masked, unary
+from .pointwise import binary, masked, unary
+from .promotion import _not_implemented
 from .reduction import logsumexp
 from .registry import defop
 from .softmax import log_softmax, softmax
