@@ -187,7 +187,7 @@ def _resize_nearest(img, size, exact):
     real = np.float64 if array.dtype == np.float64 else np.float32
     rows = _nearest_indices(array.shape[-2], size[0], exact, real)
     cols = _nearest_indices(array.shape[-1], size[1], exact, real)
-    return flambeau.from_numpy(array[..., rows[:, None], cols])
+    return flambeau.from_numpy(np.take(np.take(array, rows, axis=-2), cols, axis=-1))
 
 
 def resize(img, size, interpolation="bilinear", antialias=True):
