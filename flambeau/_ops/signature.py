@@ -1013,8 +1013,8 @@ def _dispatch(sigs, positional, keyword, impl_params, env, method, defaults):
 def _check_source(p, name, env, k):
     fast = _FAST.get(p.type)
     if p.type == "Tensor" and p.numbers_as_tensors:
-        fast = ("({v}.__class__ is _Tensor or isinstance({v}, _Tensor) or "
-                "{v}.__class__ in _NUMBERS and " + _IN_SCALAR_RANGE + ")")
+        fast = ("({v}.__class__ in _NUMBERS and " + _IN_SCALAR_RANGE +
+                " or {v}.__class__ is _Tensor or isinstance({v}, _Tensor))")
     if p.type in ("int[]", "SymInt[]") and p.size:
         fast = "({v}.__class__ is int and " + _IN_INT64 + " or _ints({v}))"
     if fast is None:
