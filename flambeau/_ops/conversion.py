@@ -134,6 +134,12 @@ def type_(self, dtype=None, non_blocking=False, *, memory_format=None):
     return _convert(self, dtype, None, False)
 
 
+@defop(function=False, signature="type_as(Tensor input, Tensor other)")
+def type_as(self, other):
+    """This tensor in ``other``'s dtype (and device)."""
+    return _convert(self, other._dtype, other.device, False)
+
+
 # ---- copies --------------------------------------------------------------------------------
 
 @defop(signature="clone(Tensor input, *, MemoryFormat? memory_format=None)")
