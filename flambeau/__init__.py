@@ -10,7 +10,7 @@ __version__ = "0.1.0"
 from . import _naming
 from ._dtype import (bfloat16, bool, can_cast, complex64, complex128, dtype, finfo, float16,
                      float32, float64, get_default_dtype, iinfo, int8, int16, int32, int64,
-                     promote_types, set_default_dtype, uint8)
+                     promote_types, set_default_dtype, uint8, uint16, uint32, uint64)
 from ._device import device
 from ._size import Size
 from ._storage import TypedStorage, UntypedStorage

@@ -17,7 +17,7 @@ _BOOL, _INT, _FLOAT, _COMPLEX = range(4)  # categories, in promotion order
 @_naming.public_class
 class dtype:
     __slots__ = ("_name", "_np", "itemsize", "is_floating_point", "is_complex", "is_signed",
-                 "_category", "_scalar_name", "_cpp_name")
+                 "_category", "_scalar_name", "_cpp_name", "_barebones")
 
     def __init__(self, name, np_dtype, category, itemsize, is_signed):
         self._name = name
@@ -28,6 +28,7 @@ class dtype:
         self.is_floating_point = category == _FLOAT
         self.is_complex = category == _COMPLEX
         self.is_signed = is_signed
+        self._barebones = False
 
     def __repr__(self):
         return f"{_naming.public_name}.{self._name}"
@@ -93,9 +94,15 @@ float64 = _make("float64", "float64", _FLOAT, 8, "Double", "double")
 complex64 = _make("complex64", "complex64", _COMPLEX, 8, "ComplexFloat", "c10::complex<float>")
 complex128 = _make("complex128", "complex128", _COMPLEX, 16, "ComplexDouble",
                    "c10::complex<double>")
+# torch's "barebones" unsigned types: storage, copies and casts, and few ops beyond them
+uint16 = _make("uint16", "uint16", _INT, 2, "UInt16", "short unsigned int", False)
+uint32 = _make("uint32", "uint32", _INT, 4, "UInt32", "unsigned int", False)
+uint64 = _make("uint64", "uint64", _INT, 8, "UInt64", "long unsigned int", False)
+for _d in (uint16, uint32, uint64):
+    _d._barebones = True
 
 all_dtypes = (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
-              complex64, complex128)
+              complex64, complex128, uint16, uint32, uint64)
 # torch's aliases: torch.float is float32, torch.long is int64, ...
 aliases = {"float": float32, "double": float64, "half": float16, "cfloat": complex64,
            "cdouble": complex128, "long": int64, "int": int32, "short": int16}
@@ -111,7 +118,7 @@ def from_numpy_dtype(np_dtype):
         raise TypeError(
             f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).type.__name__}. The only "
             "supported types are: float64, float32, float16, complex64, complex128, int64, int32, "
-            "int16, int8, uint8, and bool.") from None
+            "int16, int8, uint64, uint32, uint16, uint8, and bool.") from None
 
 
 # ---- default dtype -------------------------------------------------------------------------
@@ -142,6 +149,8 @@ def promote_types(type1, type2):
     """The smallest dtype to which both can be cast, as ``torch.promote_types``."""
     if type1 is type2:
         return type1
+    if type1._barebones or type2._barebones:
+        return _barebones_promotion(type1, type2)
     c1, c2 = type1._category, type2._category
     if c1 != c2:
         high, low = (type1, type2) if c1 > c2 else (type2, type1)
@@ -151,6 +160,15 @@ def promote_types(type1, type2):
     if bfloat16 in (type1, type2):  # bfloat16 with float16: neither holds the other
         return float32 if float16 in (type1, type2) else (type2 if type1 is bfloat16 else type1)
     return _from_numpy[np.promote_types(type1._np, type2._np)]
+
+
+def _barebones_promotion(type1, type2):
+    """torch promotes a barebones unsigned type with a real floating type only."""
+    other = type2 if type1._barebones else type1
+    if other.is_floating_point:
+        return other
+    raise RuntimeError("Promotion for uint16, uint32, uint64 types is not supported, attempted "
+                       f"to promote {type1._scalar_name} and {type2._scalar_name}")
 
 
 def _combine_categories(higher, lower):

@@ -5,7 +5,7 @@ import importlib
 FAMILIES = ("creation", "conversion", "shape", "pointwise", "special", "reduction", "softmax",
             "statistics", "calculus", "sorting", "joining", "blas", "indexing", "random", "linalg", "fft",
             "activation", "dropout", "loss", "normalization", "distance", "conv", "padding", "pooling",
-            "resample", "embedding", "rnn", "sampling", "attention", "window")
+            "resample", "embedding", "rnn", "sampling", "attention", "window", "hashing")
 
 for _family in FAMILIES:
     importlib.import_module(f"{__name__}.{_family}")

@@ -437,8 +437,8 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     if dtype is None:
         dtype = out._dtype if out is not None else \
             _dtype.int64 if integral else _dtype.get_default_dtype()
-    if dtype is _dtype.bool:
-        raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
+    if dtype is _dtype.bool or dtype._barebones:
+        raise NotImplementedError(f"\"arange_cpu\" not implemented for '{dtype._scalar_name}'")
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if dtype is _dtype.int64 and not integral and math.isfinite(start) and math.isfinite(end):
@@ -494,6 +494,8 @@ def linspace(start, end, steps, *, dtype=None, layout=None, device=None, pin_mem
     if dtype is None:
         dtype = _dtype.default_complex_dtype() if isinstance(start, complex) or \
             isinstance(end, complex) else _dtype.get_default_dtype()
+    if dtype._barebones and steps > 1:
+        raise NotImplementedError(f"\"linspace_cpu\" not implemented for '{dtype._scalar_name}'")
     try:
         values = _linspace(start, end, steps, dtype.numpy_dtype)
     except (MemoryError, ValueError) as error:
@@ -545,6 +547,8 @@ def eye(n, m=None, *, dtype=None, layout=None, device=None, pin_memory=False,
     if m is not None and m < 0:
         raise RuntimeError(f"m must be greater or equal to 0, got {m}")
     dtype = dtype or _dtype.get_default_dtype()
+    if dtype._barebones:
+        raise NotImplementedError(f"\"eye\" not implemented for '{dtype._scalar_name}'")
     return _finish(xp_for(device).eye(n, m, dtype=dtype.numpy_dtype), dtype, requires_grad)
 
 

@@ -49,8 +49,8 @@ def _write_through(ufunc, self, other, scale=1, check=None):
     if needs_grad2(self, other):
         return None
     a, b, dtype = promote(self, other)
-    if dtype is not self._dtype or dtype is _BOOL and ufunc is np.subtract:
-        return None
+    if dtype is not self._dtype or dtype._barebones or dtype is _BOOL and ufunc is np.subtract:
+        return None  # (the general path computes apart, or raises torch's errors)
     if check is not None:
         check(a, b, dtype)
     try:
@@ -87,7 +87,8 @@ def _publish(op, name, doc, inplace, aliases, method, namespace, special, signat
 
 def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dtype=None,
            inplace=True, doc=None, aliases=(), method=True, check=None,
-           namespace="", special=(), tensors_only=False, refuse=None, signature=None):
+           namespace="", special=(), tensors_only=False, refuse=None, signature=None,
+           barebones=""):
     """Defines a binary op from ``ufunc``.
 
     ``derivative(grad, x, y, out)`` returns the gradients of both operands (the engine sums them
@@ -96,9 +97,12 @@ def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dt
     ``result_dtype`` fixes the result's dtype (bool for comparisons); ``check(a, b, dtype)``
     validates the cast operands; ``tensors_only`` refuses Python scalars, as torch's signatures without a Scalar overload;
     ``refuse=(kernel, categories)`` raises torch's NotImplementedError for result dtypes of
-    those categories (0 bool, 1 integer, 2 float, 3 complex).
+    those categories (0 bool, 1 integer, 2 float, 3 complex); ``barebones`` is the kernel
+    torch names when it refuses uint16/uint32/uint64 (None: computed; default ``{name}_cpu``
+    unless ``to_float``).
     """
     node = node or name.capitalize() + "Backward0"
+    bare = (None if to_float else f"{name}_cpu") if barebones == "" else barebones
     if derivative is not None:
         keep_x, keep_y, tail, saved_outputs = _saving(derivative, 3)
         only = (_pick(derivative, 0), _pick(derivative, 1))  # for a Python scalar operand
@@ -107,12 +111,12 @@ def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dt
         if tensors_only:
             _check_tensors(name, input, other)
         a, b, dtype = promote(input, other)
-        if refuse is not None and dtype._category in refuse[1]:
+        if refuse is not None and dtype._category in refuse[1] or dtype._barebones and bare:
             try:  # torch checks the shapes first
                 np.broadcast_shapes(np.shape(a), np.shape(b))
             except ValueError:
                 raise broadcast_error(a, b) from None
-            raise _not_implemented(refuse[0], dtype)
+            raise _not_implemented(bare if dtype._barebones and bare else refuse[0], dtype)
         if to_float and dtype._category < 2:
             dtype = _dtype.get_default_dtype()
             a, b = operand(input, dtype), operand(other, dtype)
@@ -140,7 +144,7 @@ def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dt
 def unary(name, kernel, derivative=None, *, node=None, to_float=True, inplace=True, doc=None,
           aliases=(), quiet=True, compute=None, refuse=None, special=(),
           namespace="", method=True, real=False,
-          signature="{name}(Tensor input, *, Tensor? out=None)"):
+          signature="{name}(Tensor input, *, Tensor? out=None)", barebones=""):
     """Defines a unary op from ``kernel``.
 
     Integer inputs become the default float dtype unless ``to_float`` is False.
@@ -149,9 +153,10 @@ def unary(name, kernel, derivative=None, *, node=None, to_float=True, inplace=Tr
     NotImplementedError for inputs of those dtype categories (0 bool, 1 integer, 2 float).
     ``derivative(grad, x, out)`` gives the input's
     gradient; ``special`` lists names to also publish in ``flambeau.special``; ``real`` makes
-    complex inputs give real results (abs, angle).
+    complex inputs give real results (abs, angle); ``barebones`` as for :func:`binary`.
     """
     node = node or name.capitalize() + "Backward0"
+    bare = (None if to_float else f"{name}_cpu") if barebones == "" else barebones
     if derivative is not None:
         keep_x, tail, saved_outputs = _saving(derivative, 2)
 
@@ -160,6 +165,8 @@ def unary(name, kernel, derivative=None, *, node=None, to_float=True, inplace=Tr
         a = input._data
         if refuse is not None and dtype._category in refuse[1]:
             raise _not_implemented(refuse[0], dtype)
+        if dtype._barebones and bare:
+            raise _not_implemented(bare, dtype)
         if dtype._category < 2:
             if to_float:
                 dtype = _dtype.get_default_dtype()
@@ -215,6 +222,8 @@ def _scaled(ufunc, input, other, alpha, bool_check=False):
     """``ufunc(input, alpha * other)`` with torch's promotion and alpha checks: the forward of
     add, sub and rsub (which swaps the operands)."""
     a, b, dtype = promote(input, other)
+    if dtype._barebones:
+        raise _not_implemented("add_stub", dtype)
     if bool_check and not (input.__class__ is Tensor and other.__class__ is Tensor and
                            input._dtype is not _BOOL and other._dtype is not _BOOL):
         _check_not_bool_sub(input, other)
@@ -376,6 +385,8 @@ def div(input, other, *, rounding_mode=None):
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
                            f"but found '{rounding_mode}'")
     a, b, dtype = promote(input, other)
+    if dtype._barebones:
+        raise _not_implemented(f"div_{rounding_mode}_cpu", dtype)
     out = make(np.asarray(_divide(a, b, dtype, rounding_mode)).astype(dtype._np, copy=False),
                dtype)
     if needs_grad2(input, other):
@@ -409,7 +420,7 @@ def true_divide(input, other):
 def floor_divide(input, other):
     """``input // other`` rounded toward minus infinity."""
     a, b, dtype = promote(input, other)
-    if dtype is _dtype.bool:
+    if dtype is _dtype.bool or dtype._barebones:
         raise _not_implemented("div_floor_cpu", dtype)
     out = make(np.asarray(_divide(a, b, dtype, "floor")).astype(dtype._np, copy=False), dtype)
     if needs_grad2(input, other):
@@ -457,6 +468,8 @@ def neg(input):
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If "
                            "you are trying to invert a mask, use the `~` or `logical_not()` "
                            "operator instead.")
+    if input._dtype._barebones:
+        raise _not_implemented("neg_cpu", input._dtype)
     out = make(np.negative(input._data), input._dtype)
     if needs_grad(input):
         record("NegBackward0", (out,), (input,), lambda g: -g)
@@ -521,6 +534,7 @@ def _power(a, b):
 
 
 pow = binary("pow", _power, _pow_derivative, node=_pow_node, check=_check_int_pow,
+             barebones="pow",
              doc="``input ** exponent`` (integers to negative scalar powers raise, as in torch).",
              signature=["pow(Tensor input, Tensor exponent, *, Tensor? out=None)",
                         "pow(Scalar self, Tensor exponent, *, Tensor? out=None)",
@@ -653,7 +667,7 @@ def _sgn_derivative(g, x, out):
     return masked((g - out * out * g.conj()) / (2 * size), size._data != 0)
 
 
-sgn = unary("sgn", _sgn, _sgn_derivative, to_float=False,
+sgn = unary("sgn", _sgn, _sgn_derivative, to_float=False, barebones="sign_cpu",
             doc="The sign (``x / |x|`` for complex).")
 sign = unary("sign", _sign, _zero, to_float=False, doc="-1, 0 or 1 elementwise.")
 reciprocal = unary("reciprocal", np.reciprocal, lambda g, x, out: -g * (out * out).conj(),
@@ -720,7 +734,7 @@ sinc = unary("sinc", np.sinc, _sinc_derivative, special=("sinc",),
 
 
 def _rounding(name, kernel, node=None, kernel_name=None):
-    return unary(name, kernel, _zero, node=node, to_float=False,
+    return unary(name, kernel, _zero, node=node, to_float=False, barebones=None,
                  refuse=(f"{kernel_name or name}_vml_cpu", (0,)),
                  doc=f"``{name}`` elementwise (integer tensors are returned as they are).")
 
@@ -846,10 +860,10 @@ maximum = binary("maximum", np.maximum, _split(True), inplace=False,
 minimum = binary("minimum", np.minimum, _split(True), inplace=False,
                  tensors_only=True, doc="The elementwise minimum (NaN propagates).",
                  signature=["minimum(Tensor input, Tensor other, *, Tensor? out=None)"])
-fmax = binary("fmax", np.fmax, _split(False), inplace=False,
+fmax = binary("fmax", np.fmax, _split(False), inplace=False, barebones="maximum_cpu",
               tensors_only=True, doc="The elementwise maximum, ignoring NaN.",
               signature=["fmax(Tensor input, Tensor other, *, Tensor? out=None)"])
-fmin = binary("fmin", np.fmin, _split(False), inplace=False,
+fmin = binary("fmin", np.fmin, _split(False), inplace=False, barebones="minimum_cpu",
               tensors_only=True, doc="The elementwise minimum, ignoring NaN.",
               signature=["fmin(Tensor input, Tensor other, *, Tensor? out=None)"])
 hypot = binary("hypot", np.hypot,
@@ -1011,11 +1025,14 @@ defop(frexp, signature="frexp(Tensor input, *, Tensor[2]? out=None)")
 
 # ---- comparisons, logic and bits -----------------------------------------------------------
 
-def _comparison(name, ufunc, aliases=(), tensors_only=False):
+def _comparison(name, ufunc, aliases=(), tensors_only=False, barebones=True):
+    """``barebones``: whether torch computes it for uint16/uint32/uint64 (eq and ne only)."""
     def op(input, other):
         if tensors_only:
             _check_tensors(name, input, other)
-        a, b, _ = promote(input, other)
+        a, b, dtype = promote(input, other)
+        if dtype._barebones and not barebones:
+            raise _not_implemented(f"{name}_cpu", dtype)
         return make(_apply(ufunc, a, b), _dtype.bool)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"Elementwise ``{name}`` as a bool tensor."
@@ -1027,17 +1044,19 @@ def _comparison(name, ufunc, aliases=(), tensors_only=False):
 
 eq = _comparison("eq", np.equal)
 ne = _comparison("ne", np.not_equal, ("not_equal",))
-lt = _comparison("lt", np.less, ("less",))
-le = _comparison("le", np.less_equal, ("less_equal",))
-gt = _comparison("gt", np.greater, ("greater",))
-ge = _comparison("ge", np.greater_equal, ("greater_equal",))
-logical_and = _comparison("logical_and", np.logical_and, tensors_only=True)
-logical_or = _comparison("logical_or", np.logical_or, tensors_only=True)
-logical_xor = _comparison("logical_xor", np.logical_xor, tensors_only=True)
+lt = _comparison("lt", np.less, ("less",), barebones=False)
+le = _comparison("le", np.less_equal, ("less_equal",), barebones=False)
+gt = _comparison("gt", np.greater, ("greater",), barebones=False)
+ge = _comparison("ge", np.greater_equal, ("greater_equal",), barebones=False)
+logical_and = _comparison("logical_and", np.logical_and, tensors_only=True, barebones=False)
+logical_or = _comparison("logical_or", np.logical_or, tensors_only=True, barebones=False)
+logical_xor = _comparison("logical_xor", np.logical_xor, tensors_only=True, barebones=False)
 
 
-def _predicate(name, kernel, inplace=False, doc=None, out=True):
+def _predicate(name, kernel, inplace=False, doc=None, out=True, barebones=True):
     def op(input):
+        if input._dtype._barebones and not barebones:
+            raise _not_implemented(f"{name}_cpu", input._dtype)
         return make(kernel(input._data), _dtype.bool)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc or f"``{name}`` elementwise, as a bool tensor."
@@ -1045,7 +1064,7 @@ def _predicate(name, kernel, inplace=False, doc=None, out=True):
                  signature=f"{name}(Tensor input{', *, Tensor? out=None' if out else ''})")
 
 
-logical_not = _predicate("logical_not", np.logical_not, inplace=True)
+logical_not = _predicate("logical_not", np.logical_not, inplace=True, barebones=False)
 isnan = _predicate("isnan", np.isnan, out=False)
 isinf = _predicate("isinf", np.isinf, out=False)
 isfinite = _predicate("isfinite", np.isfinite, out=False)
@@ -1065,22 +1084,25 @@ def _shift(ufunc, left):
 
 
 bitwise_and = binary("bitwise_and", np.bitwise_and, refuse=("bitwise_and_cpu", (2, 3)),
+                     barebones=None,
                      doc="``input & other`` (integral and bool tensors).",
                      signature=["bitwise_and(Tensor input, Tensor other, *, Tensor? out=None)",
                                 "bitwise_and(Scalar self, Tensor other)",
                                 "bitwise_and(Tensor input, Scalar other, *, Tensor? out=None)"])
 bitwise_or = binary("bitwise_or", np.bitwise_or, refuse=("bitwise_or_cpu", (2, 3)),
+                    barebones=None,
                     doc="``input | other`` (integral and bool tensors).",
                     signature=["bitwise_or(Tensor input, Tensor other, *, Tensor? out=None)",
                                "bitwise_or(Scalar self, Tensor other)",
                                "bitwise_or(Tensor input, Scalar other, *, Tensor? out=None)"])
 bitwise_xor = binary("bitwise_xor", np.bitwise_xor, refuse=("bitwise_xor_cpu", (2, 3)),
+                     barebones=None,
                      doc="``input ^ other`` (integral and bool tensors).",
                      signature=["bitwise_xor(Tensor input, Tensor other, *, Tensor? out=None)",
                                 "bitwise_xor(Scalar self, Tensor other)",
                                 "bitwise_xor(Tensor input, Scalar other, *, Tensor? out=None)"])
 bitwise_left_shift = binary("bitwise_left_shift", _shift(np.left_shift, True),
-                            refuse=("lshift_cpu", (0, 2, 3)),
+                            refuse=("lshift_cpu", (0, 2, 3)), barebones="lshift_cpu",
                             doc="``input << other``; shifting by the width or more gives 0.",
                             signature=["bitwise_left_shift(Tensor input, Tensor other, *, "
                                        "Tensor? out=None)",
@@ -1088,7 +1110,7 @@ bitwise_left_shift = binary("bitwise_left_shift", _shift(np.left_shift, True),
                                        "bitwise_left_shift(Tensor input, Scalar other, *, "
                                        "Tensor? out=None)"])
 bitwise_right_shift = binary("bitwise_right_shift", _shift(np.right_shift, False),
-                             refuse=("rshift_cpu", (0, 2, 3)),
+                             refuse=("rshift_cpu", (0, 2, 3)), barebones="rshift_cpu",
                              doc="``input >> other`` (arithmetic for signed types).",
                              signature=["bitwise_right_shift(Tensor input, Tensor other, *, "
                                         "Tensor? out=None)",

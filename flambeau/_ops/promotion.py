@@ -7,7 +7,6 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
-from .registry import type_name
 
 _result_type_of = _dtype.result_type_of
 _SCALARS = (bool, int, float, complex)
@@ -47,7 +46,7 @@ def promote(x, y, to_float=False):
 
 
 _INT_RANGES = {d: (int(np.iinfo(d._np).min), int(np.iinfo(d._np).max))
-               for d in (_dtype.uint8, _dtype.int8, _dtype.int16, _dtype.int32, _dtype.int64)}
+               for d in _dtype.all_dtypes if d._category == 1}
 
 
 def _wrapped_int(x, dtype):
@@ -93,7 +92,7 @@ def _check_tensors(name, input, other):
 
 
 def _not_implemented(name, dtype):
-    return NotImplementedError(f'"{name}" not implemented for \'{type_name(dtype)}\'')
+    return NotImplementedError(f'"{name}" not implemented for \'{dtype._scalar_name}\'')
 
 
 def checked_alpha(alpha, dtype, negated=False, truncate=False):

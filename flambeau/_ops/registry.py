@@ -21,7 +21,7 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor, _contiguous_strides
-from . import autocast
+from . import autocast, barebones
 from ..autograd import grad_mode
 from ._util import warn_caller
 from .signature import checked
@@ -62,6 +62,9 @@ def defop(fn=None, *, name=None, method=True, function=True, inplace=False, out=
                                  spread=spread, signature=signature, out_apart=out_apart,
                                  out_exact=out_exact)
     name = name or fn.__name__
+    refused = barebones.refusal(namespace, name)
+    if refused is not None:
+        fn = barebones_form(fn, refused)
     how = autocast.policy(namespace, name)  # in-place forms are never autocast
     cast = fn if how is None else autocast_form(fn, how)
     writer = _write_outs if not (out_apart or out_exact) else \
@@ -390,6 +393,28 @@ def _compiled(source):
     """A generated form's source, compiled once: forms of ops with the same parameters share
     the code (compiling is most of what generating a form costs)."""
     return compile(source, "<string>", "exec")
+
+
+def barebones_form(fn, kernel):
+    """``fn`` that refuses a first argument of a barebones unsigned dtype as torch does
+    (``barebones.refuse``), generated with ``fn``'s parameters: one frame and two tests."""
+    params = list(inspect.signature(fn).parameters.values())
+    namespace = {}
+    if any(p.kind in (p.VAR_KEYWORD, p.POSITIONAL_ONLY, p.VAR_POSITIONAL) for p in params[:1]) \
+            or any(p.kind in (p.VAR_KEYWORD, p.POSITIONAL_ONLY) for p in params):
+        heads, passes, first = ["*args", "**kwargs"], ["*args", "**kwargs"], "args[0]"
+    else:
+        heads, passes, _ = _parameter_texts(params, namespace)
+        first = params[0].name
+    arguments = ", ".join(passes)
+    env = {"_Tensor": Tensor, "_refuse": barebones.refuse}
+    exec(f"def _make(_op, _kernel, {', '.join(namespace)}):\n"
+         f"    def form({', '.join(heads)}):\n"
+         f"        if {first}.__class__ is _Tensor and {first}._dtype._barebones:\n"
+         f"            _refuse(_kernel, {arguments})\n"
+         f"        return _op({arguments})\n"
+         f"    return form\n", env)
+    return functools.wraps(fn)(env.pop("_make")(fn, kernel, *namespace.values()))
 
 
 def autocast_form(fn, how):

@@ -26,7 +26,8 @@ class StorageType:
         return f"StorageType(dtype={self.dtype})"
 
 
-STORAGE_TYPES = {d: StorageType(d, f"{d._scalar_name}Storage") for d in _dtype.all_dtypes}
+STORAGE_TYPES = {d: StorageType(d, f"{d._scalar_name}Storage") for d in _dtype.all_dtypes
+                 if not d._barebones}  # (torch has no UInt16Storage: they save untyped)
 UNTYPED = StorageType(_dtype.uint8, "UntypedStorage")  # (torch.storage.UntypedStorage)
 
 
@@ -56,6 +57,17 @@ def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, bac
     if requires_grad:
         t.requires_grad_(True)
     return t
+
+
+def _rebuild_tensor_v3(storage, storage_offset, size, stride, requires_grad, backward_hooks,
+                       dtype, metadata=None):
+    """A tensor of ``dtype`` over an untyped ``storage`` (how torch saves the dtypes that have
+    no typed storage class: uint16, uint32, uint64)."""
+    if type(storage) is not TypedStorage or type(dtype) is not _dtype.dtype:
+        raise RuntimeError(f"expected an untyped storage and a dtype to rebuild a tensor from, "
+                           f"got {type(storage)} and {type(dtype)}")
+    return _rebuild_tensor_v2(TypedStorage._wrap(storage._storage, dtype), storage_offset, size,
+                              stride, requires_grad, backward_hooks)
 
 
 def _rebuild_parameter(data, requires_grad, backward_hooks):
@@ -139,7 +151,7 @@ def allowed_globals():
     }
     names.update({f"torch.{d._name}": d for d in _dtype.all_dtypes})
     names.update({f"torch.{t.name}": t for t in STORAGE_TYPES.values()})
-    for fn in (_rebuild_tensor, _rebuild_tensor_v2, _rebuild_parameter,
+    for fn in (_rebuild_tensor, _rebuild_tensor_v2, _rebuild_tensor_v3, _rebuild_parameter,
                _rebuild_parameter_with_state, _rebuild_sparse_tensor):
         names["torch._utils." + fn.__name__] = fn
     return names
@@ -149,6 +161,7 @@ def allowed_globals():
 def torch_names():
     names = {id(fn): (module, fn.__name__) for module, fn in (
         ("torch._utils", _rebuild_tensor), ("torch._utils", _rebuild_tensor_v2),
+        ("torch._utils", _rebuild_tensor_v3),
         ("torch._utils", _rebuild_parameter), ("torch._utils", _rebuild_parameter_with_state),
         ("torch._utils", _rebuild_sparse_tensor),
         ("torch._tensor", _rebuild_from_type_v2), ("torch.serialization", _get_layout))}

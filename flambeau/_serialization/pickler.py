@@ -109,5 +109,7 @@ def _reduce_plain(t):
     if t._data.size and not start <= t._data.__array_interface__["data"][0] < start + memory.size:
         t = t.detach().clone()  # (its storage is not the memory it views: save a copy)
         storage = t._get_storage()
-    return names._rebuild_tensor_v2, (TypedStorage._wrap(storage, t._dtype), t.storage_offset(),
-                                      tuple(t.shape), t.stride(), t.requires_grad, OrderedDict())
+    view = (t.storage_offset(), tuple(t.shape), t.stride(), t.requires_grad, OrderedDict())
+    if t._dtype._barebones:  # no typed storage class in torch: an untyped one and the dtype
+        return names._rebuild_tensor_v3, (UntypedStorage._wrap(storage), *view, t._dtype)
+    return names._rebuild_tensor_v2, (TypedStorage._wrap(storage, t._dtype), *view)

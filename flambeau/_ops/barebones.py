@@ -1,0 +1,109 @@
+"""The ops torch 2.13 does not compute for its "barebones" unsigned dtypes (uint16, uint32,
+uint64: storage, copies, casts and a few ops), with the kernel its NotImplementedError names
+(``"max_all" not implemented for 'UInt32'``), as probed from torch at development time.
+
+Pointwise ops decide in their factories (``pointwise.binary``/``unary``: the promoted dtype
+decides, so ``uint32 + 1.5`` computes in float32). The ops listed here decide on their first
+argument's dtype: ``registry.defop`` puts a guard before those ops (:func:`refusal`).
+"""
+from .._tensor import Tensor
+from .promotion import _not_implemented
+
+
+def _extremum(reduce_all, reduce_dim):
+    def kernel(input, dim=None, keepdim=False):
+        if isinstance(dim, Tensor):
+            return None  # max(a, b) is maximum, which its factory checks
+        return reduce_all if dim is None else reduce_dim
+    return kernel
+
+
+def _softmax(name):
+    def kernel(input, dim=None, *args, **kwargs):
+        last = dim is None or dim in (-1, input.ndim - 1)
+        return f"{name}_lastdim_kernel_impl" if last else f"{name}_kernel_impl"
+    return kernel
+
+
+def _matmul(input, other):
+    if input.ndim == 1 and other.ndim == 1:
+        return "dot"
+    return "addmv_impl_cpu" if input.ndim == 2 and other.ndim == 1 else "addmm_impl_cpu_"
+
+
+def _clamp(input, min=None, max=None):
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        return "clamp_cpu" if min is not None and max is not None else \
+            "maximum_cpu" if min is not None else "minimum_cpu"
+    return "clamp_scalar_cpu" if min is not None and max is not None else \
+        "clamp_min_scalar_cpu" if min is not None else "clamp_max_scalar_cpu"
+
+
+def _bound(name, tensor_kernel):
+    def kernel(input, bound):
+        return tensor_kernel if isinstance(bound, Tensor) else f"{name}_scalar_cpu"
+    return kernel
+
+
+KERNELS = {
+    "": {
+        # linear algebra
+        "mm": "addmm_impl_cpu_", "addmm": "addmm_impl_cpu_", "addbmm": "addmm_impl_cpu_",
+        "baddbmm": "baddbmm", "bmm": "bmm", "mv": "addmv_impl_cpu", "addmv": "addmv_impl_cpu",
+        "dot": "dot", "vdot": "dot", "inner": "dot", "addr": "addr_cpu", "matmul": _matmul,
+        "cross": "cross", "trace": "trace", "tril": "tril", "triu": "triu",
+        # reductions, sorting, scans
+        "max": _extremum("max_all", "max_cpu"),
+        "min": _extremum("min_all", "min_cpu"),
+        "amax": "max_values_cpu", "amin": "min_values_cpu", "aminmax": "aminmax_cpu",
+        "argmax": "argmax_cpu", "argmin": "argmin_cpu", "median": "median_cpu",
+        "nanmedian": "median_cpu", "mode": "mode_cpu", "kthvalue": "kthvalue_cpu",
+        "topk": "topk_cpu", "cummax": "cummax_cpu", "cummin": "cummin_cpu",
+        "logcumsumexp": "logcumsumexp_out_cpu", "hash_tensor": "xor_sum_cpu",
+        "nonzero": "nonzero_count_cpu", "argwhere": "nonzero_count_cpu",
+        "count_nonzero": "nonzero_count_cpu", "histc": "linspace_cpu",
+        "bincount": "bincount_cpu", "bucketize": "searchsorted_out_cpu", "isin": "isin_default_cpu",
+        "softmax": _softmax("softmax"), "log_softmax": _softmax("log_softmax"),
+        # pointwise ops written by hand (no factory)
+        "clamp": _clamp, "clip": _clamp, "clamp_min": _bound("clamp_min", "maximum_cpu"),
+        "clamp_max": _bound("clamp_max", "minimum_cpu"),
+        "lerp": "lerp_kernel_scalar", "addcmul": "addcmul_cpu_out", "heaviside": "heaviside_cpu",
+        # indexing
+        "flip": "flip_cpu", "index_select": "index_select", "index_fill": "index_fill_cpu",
+        "index_copy": "index_copy_cpu", "index_add": "index_add_", "index_put": "index_put",
+        "put": "take_put_cpu", "take": "take_cpu", "gather": "scatter_gather_tensor_cpu",
+        "scatter": "scatter_gather_tensor_cpu", "scatter_add": "scatter_gather_tensor_cpu",
+        "take_along_dim": "scatter_gather_tensor_cpu", "masked_fill": "masked_fill",
+        "masked_scatter": "masked_scatter", "masked_select": "masked_select",
+        # nn kernels
+        "relu": "clamp_min_scalar_cpu", "elu": "elu_cpu", "celu": "elu_cpu", "selu": "elu_cpu",
+        "gelu": "GeluKernelImpl", "silu": "silu_cpu", "mish": "mish_cpu",
+        "hardsigmoid": "hardsigmoid_cpu", "hardswish": "hardswish_cpu",
+        "leaky_relu": "leaky_relu_cpu", "softplus": "softplus_cpu", "threshold": "threshold_cpu",
+        "hardshrink": "hardshrink_cpu", "softshrink": "softshrink_check",
+        "hardtanh": "clamp_scalar_cpu", "glu": "glu_cpu", "log_sigmoid": "log_sigmoid_cpu",
+        "layer_norm": "LayerNormKernelImpl", "group_norm": "GroupNormKernelImpl",
+        "batch_norm": "batch_norm", "native_batch_norm": "batch_norm",
+        "pixel_shuffle": "pixel_shuffle", "pixel_unshuffle": "pixel_unshuffle",
+        "channel_shuffle": "channel_shuffle", "mse_loss": "mse_cpu",
+        "smooth_l1_loss": "smooth_l1_cpu", "huber_loss": "huber_cpu",
+        "nll_loss": "nll_loss_out_frame",
+    },
+    "linalg": {"cross": "cross"},
+}
+
+
+def refusal(namespace, name):
+    """The kernel (a name, or a function of the op's arguments giving one or None) torch
+    refuses the barebones dtypes with, for the op ``name``; None where torch computes them."""
+    return KERNELS.get(namespace, {}).get(name)
+
+
+def refuse(kernel, *args, **kwargs):
+    """Raises torch's NotImplementedError for the op's arguments (its first is a barebones
+    tensor), unless ``kernel`` (a function) finds this overload computed."""
+    if callable(kernel):
+        kernel = kernel(*args, **kwargs)
+        if kernel is None:
+            return
+    raise _not_implemented(kernel, args[0]._dtype)
