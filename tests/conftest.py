@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 import flambeau
+import torch
 
 
 def to_numpy(t):
@@ -10,16 +11,55 @@ def to_numpy(t):
 
 
 def assert_same(ours, theirs, rtol=1e-6, atol=1e-6, check_stride=False):
-    """flambeau tensor vs torch tensor: shape, dtype name, values (and strides when asked)."""
+    """flambeau result vs torch result: for tensors shape, dtype name, values (integers and
+    bools exactly; strides and offset when asked); tuples and lists (namedtuples with their
+    type name and fields) element by element; other values by equality (numbers within the
+    tolerances)."""
+    if isinstance(theirs, (tuple, list)):
+        assert type(ours).__name__ == type(theirs).__name__, (type(ours), type(theirs))
+        assert getattr(ours, "_fields", None) == getattr(theirs, "_fields", None)
+        assert len(ours) == len(theirs)
+        for a, b in zip(ours, theirs):
+            assert_same(a, b, rtol, atol, check_stride)
+        return
+    if not hasattr(theirs, "dtype"):
+        if isinstance(theirs, float):
+            np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=atol, equal_nan=True)
+        else:
+            assert ours == theirs, (ours, theirs)
+        return
     assert isinstance(ours, flambeau.Tensor), type(ours)
     assert tuple(ours.shape) == tuple(theirs.shape)
     assert str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1]
-    np.testing.assert_allclose(to_numpy(ours).astype(np.complex128) if ours.is_complex()
-                               else to_numpy(ours), to_numpy(theirs), rtol=rtol, atol=atol,
-                               equal_nan=True)
+    mine, other = to_numpy(ours), to_numpy(theirs)
+    if other.dtype.kind in "biu":
+        np.testing.assert_array_equal(mine, other)
+    else:
+        np.testing.assert_allclose(mine.astype(np.complex128) if ours.is_complex() else mine,
+                                   other, rtol=rtol, atol=atol, equal_nan=True)
     if check_stride:
         assert ours.stride() == theirs.stride()
         assert ours.storage_offset() == theirs.storage_offset()
+
+
+def twins(values, dtype=None, requires_grad=False):
+    """(flambeau tensor, torch tensor) holding the same ``values`` (an array or nested list);
+    float values cast to the NumPy ``dtype`` when it is given."""
+    a = np.array(values)
+    if dtype is not None and a.dtype.kind in "fc":
+        a = a.astype(dtype)
+    return (flambeau.tensor(a.copy(), requires_grad=requires_grad),
+            torch.tensor(a.copy(), requires_grad=requires_grad))
+
+
+def in_both(fn):
+    """``fn(flambeau)`` and ``fn(torch)``: (ours, theirs)."""
+    return fn(flambeau), fn(torch)
+
+
+def random_twins(shape, dtype="float32", seed=0, requires_grad=False):
+    """:func:`twins` of standard normal values of ``shape`` (seeded NumPy draws)."""
+    return twins(np.random.default_rng(seed).standard_normal(shape), dtype, requires_grad)
 
 
 @pytest.fixture

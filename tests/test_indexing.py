@@ -4,6 +4,7 @@ import pytest
 import torch
 
 import flambeau
+from conftest import assert_same, random_twins, twins
 
 SHAPE = (3, 4, 5)
 I = "IDX"  # index tensors are built for each library from these lists
@@ -32,27 +33,11 @@ def make_key(expr, lib):
     return eval(expr, {"np": np, "T": lambda d: T(d, lib), "Ellipsis": Ellipsis})
 
 
-def pair(shape=SHAPE, dtype="float64", requires_grad=False, seed=0):
-    a = np.random.default_rng(seed).standard_normal(shape).astype(dtype)
-    if dtype.startswith("int"):
-        a = (a * 10).astype(dtype)
-    t = torch.from_numpy(a.copy()).requires_grad_(requires_grad)
-    f = flambeau.from_numpy(a.copy()).requires_grad_(requires_grad)
-    return t, f
-
-
-def same(f, t):
-    assert isinstance(f, flambeau.Tensor)
-    assert tuple(f.shape) == tuple(t.shape)
-    assert str(f.dtype).split(".")[-1] == str(t.dtype).split(".")[-1]
-    np.testing.assert_allclose(f.detach().numpy(), t.detach().numpy(), rtol=1e-12, atol=1e-12)
-
-
 @pytest.mark.parametrize("expr", GETITEM_KEYS)
 def test_getitem(expr):
-    t, f = pair(requires_grad=True)
+    f, t = random_twins(SHAPE, "float64", requires_grad=True)
     rt, rf = t[make_key(expr, torch)], f[make_key(expr, flambeau)]
-    same(rf, rt)
+    assert_same(rf, rt)
     assert rf.grad_fn.name() == rt.grad_fn.name()
     if rt._base is not None and rt.numel():  # a view: same strides and offset
         assert rf.stride() == rt.stride() and rf.storage_offset() == rt.storage_offset()
@@ -61,31 +46,32 @@ def test_getitem(expr):
     g = np.random.default_rng(1).standard_normal(tuple(rt.shape))
     (gt,) = torch.autograd.grad(rt, t, torch.from_numpy(g))
     (gf,) = flambeau.autograd.grad(rf, f, flambeau.from_numpy(g))
-    same(gf, gt)
+    assert_same(gf, gt)
 
 
 def test_getitem_double_backward():
-    t, f = pair((4, 3), requires_grad=True)
+    f, t = random_twins((4, 3), "float64", requires_grad=True)
     results = []
     for lib, x in ((torch, t), (flambeau, f)):
         y = (x[lib.tensor([0, 0, 2])] ** 2).sum() + (x[1:3, 1] ** 3).sum()
         (g,) = lib.autograd.grad(y, x, create_graph=True)
         (gg,) = lib.autograd.grad(g.sum(), x)
         results.append(gg)
-    same(results[1], results[0])
+    assert_same(results[1], results[0])
 
 
 SETITEM = [("1", "scalar"), ("slice(1, 3)", (4, 5)), ("(Ellipsis, 2)", (4,)), ("None", (5,)),
-           ("(1, slice(None), [1, 3])", (4, 1)), ("[0, 2]", (1, 4, 5)), ("[True, False, True]", (5,)),
+           ("(1, slice(None), [1, 3])", (4, 1)), ("[0, 2]", (1, 4, 5)), ("[True, False, True]",
+                                                                         (5,)),
            ("(T([0, 2]), slice(None), T([1, 4]))", (2, 4)), ("(slice(None), 1, 2)", "scalar"),
            ("T(1)", (1, 1, 5)), ("Ellipsis", (5,)), ("T([0, 0])", (4, 5))]
 
 
 @pytest.mark.parametrize("expr,value_shape", SETITEM)
 def test_setitem(expr, value_shape):
-    t0, f0 = pair(requires_grad=True)
+    f0, t0 = random_twins(SHAPE, "float64", requires_grad=True)
     scalar = value_shape == "scalar"
-    vt, vf = (2.5, 2.5) if scalar else pair(value_shape, requires_grad=True, seed=3)
+    vf, vt = (2.5, 2.5) if scalar else random_twins(value_shape, "float64", 3, True)
     results = []
     for lib, x0, v in ((torch, t0, vt), (flambeau, f0, vf)):
         x = x0 * 1
@@ -96,29 +82,29 @@ def test_setitem(expr, value_shape):
         inputs = (x0,) if scalar else (x0, v)
         results.append((x, x.grad_fn, lib.autograd.grad(x, inputs, g)))
     (xt, nt, gt), (xf, nf, gf) = results
-    same(xf, xt)
+    assert_same(xf, xt)
     assert type(nf).__name__ == type(nt).__name__
     for a, b in zip(gf, gt):
-        same(a, b)
+        assert_same(a, b)
 
 
 def test_setitem_casts_and_broadcasts():
-    t, f = pair((2, 3), "int64")
+    f, t = twins(np.random.default_rng(0).integers(-20, 20, (2, 3)))
     for x, lib in ((t, torch), (f, flambeau)):
         x[0] = 2.7
         x[1, 1:] = lib.tensor([[7.9, -1.2]])
         x[x > 5] = -1
-    same(f, t)
+    assert_same(f, t)
 
 
 def test_views_share_storage():
-    t, f = pair((4, 3))
+    f, t = random_twins((4, 3), "float64")
     for x in (t, f):
         v = x[1:3]
         v[0, 0] = 100.0
         v[:, 2] = -5.0
         x[None, 3][0, 1] = 7.0
-    same(f, t)
+    assert_same(f, t)
     assert f[1:3].untyped_storage().data_ptr() == f.untyped_storage().data_ptr()
     assert f[1:3]._version == f._version
 
@@ -177,14 +163,15 @@ FAMILY = [
 
 @pytest.mark.parametrize("name,call", FAMILY, ids=[n for n, _ in FAMILY])
 def test_family(name, call):
-    (xt, xf), (yt, yf) = pair((3, 4), requires_grad=True), pair((2, 4), requires_grad=True, seed=2)
+    (xf, xt), (yf, yt) = (random_twins(shape, "float64", seed, True)
+                          for shape, seed in (((3, 4), 0), ((2, 4), 2)))
     if "amax" in name or "amin" in name or "prod" in name:  # ties and zeros take special paths
         for x in (xt, xf, yt, yf):
             x.data[0, 0] = 0.0
         for y in (yt, yf):
             y.data[1, 1] = y.data[0, 1]
     rt, rf = call(torch, xt, yt), call(flambeau, xf, yf)
-    same(rf, rt)
+    assert_same(rf, rt)
     assert rf.grad_fn.name() == rt.grad_fn.name()
     g = np.random.default_rng(1).standard_normal(tuple(rt.shape))
     gt = torch.autograd.grad(rt, (xt, yt), torch.from_numpy(g), allow_unused=True)
@@ -192,7 +179,7 @@ def test_family(name, call):
     for a, b in zip(gf, gt):
         assert (a is None) == (b is None)
         if b is not None:
-            same(a, b)
+            assert_same(a, b)
 
 
 INPLACE = [("scatter_", (0, "I", "Y")), ("scatter_add_", (0, "I", "Y")),
@@ -208,12 +195,12 @@ def test_inplace(name, args):
                  "V2": L(lib, [2, 0]), "M": L(lib, mask), "Y0": y[0, :2]}
         return [tuple(table[e] for e in a) if isinstance(a, tuple) else table.get(a, a)
                 if isinstance(a, str) else a for a in args]
-    (xt, xf), (yt, yf) = pair((3, 4)), pair((2, 4), seed=2)
+    (xf, xt), (yf, yt) = random_twins((3, 4), "float64"), random_twins((2, 4), "float64", 2)
     for lib, x, y in ((torch, xt, yt), (flambeau, xf, yf)):
         version = x._version
         assert getattr(x, name)(*build(lib, y)) is x
         assert x._version > version
-    same(xf, xt)
+    assert_same(xf, xt)
 
 
 def test_where_promotion_and_nonzero():
@@ -221,20 +208,20 @@ def test_where_promotion_and_nonzero():
                                                                             [False, True]])
     it, i_f = torch.arange(4).reshape(2, 2), flambeau.arange(4).reshape(2, 2)
     for args in [(1, 2.0), (1, 2), (True, 0)]:
-        same(flambeau.where(cf, *args), torch.where(ct, *args))
-    same(flambeau.where(cf, i_f, 2.5), torch.where(ct, it, 2.5))
-    same(flambeau.where(cf, i_f.int(), 2), torch.where(ct, it.int(), 2))
-    same(flambeau.where(cf, i_f.float(), i_f), torch.where(ct, it.float(), it))
+        assert_same(flambeau.where(cf, *args), torch.where(ct, *args))
+    assert_same(flambeau.where(cf, i_f, 2.5), torch.where(ct, it, 2.5))
+    assert_same(flambeau.where(cf, i_f.int(), 2), torch.where(ct, it.int(), 2))
+    assert_same(flambeau.where(cf, i_f.float(), i_f), torch.where(ct, it.float(), it))
     for x, y in ((torch.tensor([[0, 3], [0, 0], [1, 0]]), None), (torch.tensor(5), None),
                  (torch.tensor(0.0), None)):
         z = flambeau.from_numpy(x.numpy())
-        same(flambeau.nonzero(z), torch.nonzero(x))
-        same(flambeau.argwhere(z), torch.argwhere(x))
-        same(flambeau.nonzero_static(z, size=2), torch.nonzero_static(x, size=2))
+        assert_same(flambeau.nonzero(z), torch.nonzero(x))
+        assert_same(flambeau.argwhere(z), torch.argwhere(x))
+        assert_same(flambeau.nonzero_static(z, size=2), torch.nonzero_static(x, size=2))
         for a, b in zip(flambeau.nonzero(z, as_tuple=True), torch.nonzero(x, as_tuple=True)):
-            same(a, b)
+            assert_same(a, b)
         for a, b in zip(flambeau.where(z != 0), torch.where(x != 0)):
-            same(a, b)
+            assert_same(a, b)
 
 
 # ---- errors: type and message as torch's ---------------------------------------------------

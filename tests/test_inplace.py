@@ -6,15 +6,12 @@ import pytest
 import torch
 
 import flambeau
-from conftest import assert_same, raises_like
+from conftest import assert_same, raises_like, twins
 
 OPS = [("add_", (), {}), ("add_", (), {"alpha": 2}), ("sub_", (), {}), ("sub_", (), {"alpha": 3}),
        ("mul_", (), {}), ("div_", (), {}), ("atan2_", (), {}), ("remainder_", (), {})]
 
-
-def _pair(shape=(3, 4), dtype="float32"):
-    a = np.random.default_rng(0).standard_normal(shape).astype(dtype) + 3
-    return flambeau.tensor(a), torch.tensor(a)
+_OPERAND = np.random.default_rng(0).standard_normal((3, 4)).astype(np.float32) + 3
 
 
 @pytest.mark.parametrize("name,args,kwargs", OPS)
@@ -22,8 +19,8 @@ def _pair(shape=(3, 4), dtype="float32"):
 def test_writes_into_own_buffer(name, args, kwargs, other):
     if (name, other) == ("atan2_", "scalar"):
         pytest.skip("atan2 takes no Python number, in torch either")
-    x, tx = _pair()
-    y, ty = _pair((4,) if other == "row" else (3, 4))
+    x, tx = twins(_OPERAND)
+    y, ty = twins(_OPERAND[0] if other == "row" else _OPERAND)
     if other == "scalar":
         y = ty = 1.5
     pointer, version = x.data_ptr(), x._version
@@ -48,7 +45,7 @@ def test_errors_as_torch(make_call):
 
 
 def test_recorded_when_grad_is_wanted():
-    w, tw = _pair()
+    w, tw = twins(_OPERAND)
     w.requires_grad_(), tw.requires_grad_()
     y, ty = w * 1, tw * 1
     y.mul_(w), ty.mul_(tw)

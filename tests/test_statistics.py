@@ -5,22 +5,17 @@ import pytest
 import torch
 
 import flambeau
-from conftest import assert_same, raises_like
+from conftest import assert_same, raises_like, twins
 
 rng = np.random.default_rng(0)
-
-
-def both(a, grad=False):
-    f, t = flambeau.tensor(a), torch.tensor(a)
-    return (f.requires_grad_(), t.requires_grad_()) if grad else (f, t)
 
 
 def conv(v):
     """An argument built for flambeau from NumPy data, and its torch twin."""
     if isinstance(v, np.ndarray):
-        return both(v)
+        return twins(v)
     if isinstance(v, (list, tuple)) and v and isinstance(v[0], np.ndarray):
-        pairs = [both(x) for x in v]
+        pairs = [twins(x) for x in v]
         return [p[0] for p in pairs], [p[1] for p in pairs]
     return v, v
 
@@ -29,7 +24,7 @@ def check(fname, arrays, kwargs=None, grad=True, tol=1e-9):
     """``fname(*arrays, **kwargs)`` in both libraries: outputs and gradients of the first
     array's tensor under a random cotangent (all arrays float64 when ``grad``)."""
     kwargs = kwargs or {}
-    fargs, targs = zip(*(both(a, grad and i == 0) if isinstance(a, np.ndarray) and i == 0
+    fargs, targs = zip(*(twins(a, requires_grad=grad) if isinstance(a, np.ndarray) and i == 0
                          else conv(a) for i, a in enumerate(arrays)))
     fk = {k: conv(v)[0] for k, v in kwargs.items()}
     tk = {k: conv(v)[1] for k, v in kwargs.items()}
@@ -79,7 +74,7 @@ def test_softmax(name, args, kwargs):
 
 
 def test_softmax_double_backward():
-    f, t = both(X[0], grad=True)
+    f, t = twins(X[0], requires_grad=True)
     for lib, x in ((flambeau, f), (torch, t)):
         y = lib.log_softmax(x, 1) * lib.softmax(x, 0)
         g, = lib.autograd.grad(y.sum(), x, create_graph=True)
@@ -115,7 +110,8 @@ def test_cdist_errors():
     for fa, ta in [((flambeau.ones(2, 3, dtype=flambeau.int64),) * 2,
                     (torch.ones(2, 3, dtype=torch.long),) * 2),
                    ((flambeau.ones(3), flambeau.ones(2, 3)), (torch.ones(3), torch.ones(2, 3))),
-                   ((flambeau.ones(2, 3), flambeau.ones(2, 4)), (torch.ones(2, 3), torch.ones(2, 4)))]:
+                   ((flambeau.ones(2, 3), flambeau.ones(2, 4)), (torch.ones(2, 3), torch.ones(2,
+                                                                                              4)))]:
         raises_like(lambda: flambeau.cdist(*fa), lambda: torch.cdist(*ta))
     raises_like(lambda: flambeau.cdist(flambeau.ones(2, 3), flambeau.ones(2, 3), -1.0),
                 lambda: torch.cdist(torch.ones(2, 3), torch.ones(2, 3), -1.0))
@@ -150,7 +146,8 @@ def test_cov_errors():
         tk = {k: conv(v)[1] for k, v in kw.items()}
         raises_like(lambda: flambeau.cov(flambeau.tensor(x), **fk),
                     lambda: torch.cov(torch.tensor(x), **tk))
-    raises_like(lambda: flambeau.cov(flambeau.ones(2, 2, 2)), lambda: torch.cov(torch.ones(2, 2, 2)))
+    raises_like(lambda: flambeau.cov(flambeau.ones(2, 2, 2)), lambda: torch.cov(torch.ones(2, 2,
+                                                                                           2)))
 
 
 G = rng.standard_normal((5, 4))
@@ -187,7 +184,8 @@ def test_trapezoid(name, args, kwargs):
 
 def test_trapezoid_int_and_errors():
     for name in ("trapezoid", "cumulative_trapezoid"):
-        assert_same(getattr(flambeau, name)(flambeau.arange(5)), getattr(torch, name)(torch.arange(5)))
+        assert_same(getattr(flambeau, name)(flambeau.arange(5)), getattr(torch,
+                                                                         name)(torch.arange(5)))
     raises_like(lambda: flambeau.trapezoid(flambeau.ones(3), flambeau.ones(2)),
                 lambda: torch.trapezoid(torch.ones(3), torch.ones(2)))
 

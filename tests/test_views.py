@@ -4,7 +4,7 @@ import pytest
 import torch
 
 import flambeau
-from conftest import assert_same, raises_like
+from conftest import assert_same, raises_like, twins
 
 # (name, shape of the input, the view as a function of the module and the tensor)
 VIEWS = [
@@ -57,14 +57,9 @@ MULTI = [
 ]
 
 
-def pair(shape, dtype="float32"):
-    data = np.arange(int(np.prod(shape))).reshape(shape).astype(dtype)
-    return flambeau.tensor(data), torch.tensor(data)
-
-
 @pytest.mark.parametrize("name,shape,fn", VIEWS, ids=[v[0] for v in VIEWS])
 def test_view(name, shape, fn):
-    ours, theirs = pair(shape)
+    ours, theirs = twins(np.arange(np.prod(shape), dtype=np.float32).reshape(shape))
     a, b = fn(flambeau, ours), fn(torch, theirs)
     assert_same(a, b, check_stride=True)
     assert a.is_contiguous() == b.is_contiguous()
@@ -80,7 +75,7 @@ def test_view(name, shape, fn):
 
 @pytest.mark.parametrize("name,shape,fn", MULTI, ids=[v[0] for v in MULTI])
 def test_multi_view(name, shape, fn):
-    ours, theirs = pair(shape)
+    ours, theirs = twins(np.arange(np.prod(shape), dtype=np.float32).reshape(shape))
     a, b = fn(flambeau, ours), fn(torch, theirs)
     assert len(a) == len(b)
     for x, y in zip(a, b):

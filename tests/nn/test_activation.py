@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import flambeau
-from conftest import assert_same, raises_like
+from conftest import assert_same, raises_like, twins
 
 # (name, nn.functional callable of a library and an input, int inputs allowed)
 FUNCTIONAL = [
@@ -78,12 +78,6 @@ def _input(dtype, shape=(4, 3, 6), seed=0):
     return a.astype(dtype)
 
 
-def _both(a, requires_grad=False):
-    t = torch.tensor(a, requires_grad=requires_grad)
-    f = flambeau.tensor(a, requires_grad=requires_grad)
-    return t, f
-
-
 def _tol(dtype):
     return dict(rtol=1e-12, atol=1e-12) if dtype == "float64" else dict(rtol=2e-6, atol=2e-6)
 
@@ -92,7 +86,7 @@ def _tol(dtype):
 @pytest.mark.parametrize("name,fn,ints", FUNCTIONAL, ids=[c[0] for c in FUNCTIONAL])
 def test_functional_values_and_gradients(name, fn, ints, dtype):
     a = _input(dtype)
-    xt, xf = _both(a, requires_grad=True)
+    xf, xt = twins(a, requires_grad=True)
     yt, yf = fn(torch.nn.functional, xt), fn(flambeau.nn.functional, xf)
     assert_same(yf, yt, **_tol(dtype))
     assert yf.grad_fn.name() == yt.grad_fn.name()
@@ -105,7 +99,7 @@ def test_functional_values_and_gradients(name, fn, ints, dtype):
 @pytest.mark.parametrize("name,fn,ints", FUNCTIONAL, ids=[c[0] for c in FUNCTIONAL])
 def test_half_precision_computes_in_float32(name, fn, ints):
     a = _input("float16", (4, 3, 6)) / 4
-    xt, xf = _both(a, requires_grad=True)
+    xf, xt = twins(a, requires_grad=True)
     yt, yf = fn(torch.nn.functional, xt), fn(flambeau.nn.functional, xf)
     assert_same(yf, yt, rtol=5e-3, atol=5e-4)  # a half-precision ulp or so
     g = torch.ones(yt.shape, dtype=yt.dtype)
@@ -145,7 +139,7 @@ def test_inplace_forms(name, fn):
     a = _input("float64", (3, 4))
     g = np.random.default_rng(2).standard_normal((3, 4))
     torch.manual_seed(0)
-    lt, lf = _both(a, requires_grad=True)
+    lf, lt = twins(a, requires_grad=True)
     xt, xf = lt * 1, lf * 1
     version = xf._version
     yt, yf = fn(torch.nn.functional, xt), fn(flambeau.nn.functional, xf)
@@ -159,7 +153,7 @@ def test_inplace_forms(name, fn):
     if not name.startswith("rrelu"):
         assert_same(lf.grad, lt.grad, rtol=1e-12, atol=1e-12)
     # without grad: the values are written into the very buffer
-    xt, xf = _both(a)
+    xf, xt = twins(a)
     buffer = xf.numpy()
     fn(torch.nn.functional, xt)
     fn(flambeau.nn.functional, xf)
@@ -174,7 +168,7 @@ def test_inplace_forms(name, fn):
 def test_inplace_on_a_view(name, fn):
     a = _input("float64", (3, 4))
     g = np.random.default_rng(3).standard_normal((3, 4))
-    lt, lf = _both(a, requires_grad=True)
+    lf, lt = twins(a, requires_grad=True)
     bt, bf = lt * 2, lf * 2
     fn(torch.nn.functional, bt[1:])
     fn(flambeau.nn.functional, bf[1:])
@@ -224,7 +218,7 @@ TOP_LEVEL = [
 @pytest.mark.parametrize("name,fn", TOP_LEVEL, ids=[c[0] for c in TOP_LEVEL])
 def test_top_level_functions(name, fn):
     a = _input("float32", (3, 5))
-    xt, xf = _both(a, requires_grad=True)
+    xf, xt = twins(a, requires_grad=True)
     yt, yf = fn(torch, xt), fn(flambeau, xf)
     assert_same(yf, yt)
     assert yf.grad_fn.name() == yt.grad_fn.name()
@@ -240,14 +234,14 @@ def test_top_level_functions(name, fn):
     ("sigmoid_", lambda m, x: m.sigmoid_(x)), ("tanh_", lambda m, x: m.tanh_(x)),
     ("F._threshold", lambda m, x: m.nn.functional._threshold(x, 0., 2., True))])
 def test_top_level_inplace(name, fn):
-    xt, xf = _both(_input("float32", (3, 5)))
+    xf, xt = twins(_input("float32", (3, 5)))
     assert fn(torch, xt) is xt and fn(flambeau, xf) is xf
     assert_same(xf, xt)
     assert xf._version == xt._version
 
 
 def test_out_forms():
-    xt, xf = _both(_input("float32", (3, 5)))
+    xf, xt = twins(_input("float32", (3, 5)))
     ot, of = torch.empty(3, 5), flambeau.empty(3, 5)
     torch.hardshrink(xt, 0.4, out=ot)
     flambeau.hardshrink(xf, 0.4, out=of)
@@ -372,7 +366,7 @@ def _seeded_streams_match():
 @pytest.mark.skipif(not _seeded_streams_match(), reason="flambeau's generator is not torch's")
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_rrelu_training_equals_torch_under_the_same_seed(dtype):
-    xt, xf = _both(_input(dtype, (5, 7)))
+    xf, xt = twins(_input(dtype, (5, 7)))
     torch.manual_seed(7)
     flambeau.manual_seed(7)
     assert_same(flambeau.rrelu(xf, 0.1, 0.3, True), torch.rrelu(xt, 0.1, 0.3, True),
@@ -433,7 +427,7 @@ def test_modules(name, args, kwargs, as_torch):
         mt.train(training)
         mf.train(training)
         a = _input("float64", (2, 4, 3, 4))
-        lt, lf = _both(a, requires_grad=True)
+        lf, lt = twins(a, requires_grad=True)
         yt, yf = mt(lt * 1), mf(lf * 1)
         if name == "RReLU" and training:
             assert tuple(yf.shape) == tuple(yt.shape)

@@ -6,15 +6,10 @@ import pytest
 import torch
 
 import flambeau
-from conftest import assert_same, raises_like
+from conftest import assert_same, raises_like, random_twins
 
 F, TF = flambeau.nn.functional, torch.nn.functional
 TOL = {"float64": dict(rtol=1e-10, atol=1e-10), "float32": dict(rtol=2e-5, atol=2e-6)}
-
-
-def _pair(shape, dtype="float32", seed=0, grad=True):
-    a = np.random.default_rng(seed).standard_normal(shape).astype(dtype)
-    return (flambeau.tensor(a, requires_grad=grad), torch.tensor(a, requires_grad=grad))
 
 
 def _mask(shape, kind, seed=5):
@@ -22,7 +17,7 @@ def _mask(shape, kind, seed=5):
     if kind == "bool":
         a = rng.random(shape) > 0.3
         return flambeau.tensor(a), torch.tensor(a)
-    return _pair(shape, kind, seed, grad=True)
+    return random_twins(shape, kind, seed, requires_grad=True)
 
 
 def _backward_both(out, tout, seed=9):
@@ -52,7 +47,8 @@ SDPA = [  # (q, k, v shapes, mask shape and kind, options)
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("qs,ks,vs,mask,options", SDPA)
 def test_sdpa_values_and_gradients(qs, ks, vs, mask, options, dtype):
-    (q, tq), (k, tk), (v, tv) = (_pair(s, dtype, i) for i, s in enumerate((qs, ks, vs)))
+    (q, tq), (k, tk), (v, tv) = (random_twins(s, dtype, i, requires_grad=True) for i,
+                                 s in enumerate((qs, ks, vs)))
     m = tm = None
     if mask is not None:
         kind = mask[1] if mask[1] == "bool" else dtype
@@ -69,7 +65,8 @@ def test_sdpa_values_and_gradients(qs, ks, vs, mask, options, dtype):
 @pytest.mark.parametrize("dims", [3, 4])
 def test_sdpa_fully_masked_rows_give_zeros(dims):
     lead = (2,) * (dims - 2)
-    (q, tq), (k, tk), (v, tv) = (_pair(lead + (3, 4), seed=i) for i in range(3))
+    (q, tq), (k, tk), (v, tv) = (random_twins(lead + (3, 4), seed=i,
+                                              requires_grad=True) for i in range(3))
     allowed = np.array([[True, False, False], [False, False, False], [True, True, True]])
     for mask in (allowed, np.where(allowed, 0.0, -np.inf).astype(np.float32)):
         out = F.scaled_dot_product_attention(q, k, v, flambeau.tensor(mask))
@@ -83,7 +80,8 @@ def test_sdpa_fully_masked_rows_give_zeros(dims):
 
 @pytest.mark.parametrize("p", [0.3, 1.0])
 def test_sdpa_dropout_draws_torchs_stream(p):
-    (q, tq), (k, tk), (v, tv) = (_pair((2, 3, 5, 4), seed=i) for i in range(3))
+    (q, tq), (k, tk), (v, tv) = (random_twins((2, 3, 5, 4), seed=i,
+                                              requires_grad=True) for i in range(3))
     flambeau.manual_seed(3)
     torch.manual_seed(3)
     out = F.scaled_dot_product_attention(q, k, v, dropout_p=p)
@@ -104,7 +102,8 @@ def test_sdpa_one_node_named_as_torch():
 
 
 def test_sdpa_double_backward_matches_torchs_math_path():
-    (q, tq), (k, tk), (v, tv) = (_pair((2, 3, 4), "float64", i) for i in range(3))
+    (q, tq), (k, tk), (v, tv) = (random_twins((2, 3, 4), "float64", i,
+                                              requires_grad=True) for i in range(3))
     m, tm = _mask((3, 3), "float64")
     grads = flambeau.autograd.grad(F.scaled_dot_product_attention(q, k, v, m).pow(2).sum(),
                                    (q, k, v, m), create_graph=True)
@@ -157,7 +156,8 @@ def test_sdpa_wrong_calls_as_torch(call):
 
 
 def test_sdpa_causal_and_mask_together_on_torchs_fused_path():
-    (q, tq), (k, tk), (v, tv) = (_pair((1, 2, 3, 4), seed=i) for i in range(3))
+    (q, tq), (k, tk), (v, tv) = (random_twins((1, 2, 3, 4), seed=i,
+                                              requires_grad=True) for i in range(3))
     m, tm = _mask((3, 3), "bool")
     assert_same(F.scaled_dot_product_attention(q, k, v, m, is_causal=True),
                 TF.scaled_dot_product_attention(tq, tk, tv, tm, is_causal=True),
@@ -198,7 +198,8 @@ def _mha_inputs(m, sizes, options):
 
     def shape(n, width):
         return tuple((N + [n] if first else [n] + N) + [width])
-    (q, tq), (k, tk), (v, tv) = (_pair(shape(n, w), seed=i) for i, (n, w) in
+    (q, tq), (k, tk), (v, tv) = (random_twins(shape(n, w), seed=i, requires_grad=True) for i, (n,
+                                                                                               w) in
                                  enumerate(((L, m.embed_dim), (S, m.kdim), (S, m.vdim))))
     if options.get("self"):
         k, v, tk, tv = q, q, tq, tq
@@ -250,7 +251,7 @@ def test_multihead_attention_as_torch(ctor, sizes, options):
 @pytest.mark.parametrize("need_weights", [True, False])
 def test_multihead_attention_dropout_draws_torchs_stream(need_weights):
     m, tm = _mha_pair(8, 2, dropout=0.4)
-    (q, tq), = [_pair((5, 3, 8))]
+    (q, tq), = [random_twins((5, 3, 8), requires_grad=True)]
     flambeau.manual_seed(2)
     torch.manual_seed(2)
     out, tout = (m(q, q, q, need_weights=need_weights)[0],
@@ -293,7 +294,7 @@ def test_multihead_attention_errors_as_torch(case, as_torch):
 
 def test_multihead_attention_mismatched_masks_warn_as_torch():
     m, tm = _mha_pair(8, 2)
-    (q, tq), = [_pair((5, 3, 8))]
+    (q, tq), = [random_twins((5, 3, 8), requires_grad=True)]
     for lib, mod, x in ((flambeau, m, q), (torch, tm, tq)):
         with pytest.warns(UserWarning, match="Support for mismatched key_padding_mask and "
                                              "attn_mask is deprecated"):

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import flambeau
-from conftest import raises_like, to_numpy
+from conftest import in_both, raises_like, to_numpy
 
 LIBS = (torch, flambeau)
 
@@ -19,11 +19,6 @@ def _printed_as_torch(as_torch):
 
 def layers(lib, n=3):
     return [lib.nn.Linear(i + 1, i + 2) for i in range(n)]
-
-
-def both(fn):
-    """``fn(lib)`` for each library: the reprs of what it returns."""
-    return [repr(fn(lib)) for lib in LIBS]
 
 
 SEQUENTIAL_OPS = [
@@ -52,7 +47,7 @@ SEQUENTIAL_OPS = [
 
 @pytest.mark.parametrize("op", SEQUENTIAL_OPS)
 def test_sequential_operations(op):
-    ours, theirs = both(lambda lib: op(lib, lib.nn.Sequential(*layers(lib))))
+    ours, theirs = map(repr, in_both(lambda lib: op(lib, lib.nn.Sequential(*layers(lib)))))
     assert ours == theirs
 
 
@@ -65,7 +60,7 @@ def test_sequential_from_ordered_dict_and_renumbering():
         del s[0]  # the remaining modules are renumbered, as in torch
         return out + [repr(s)]
 
-    ours, theirs = both(build)
+    ours, theirs = map(repr, in_both(build))
     assert ours == theirs
 
 
@@ -133,7 +128,7 @@ def test_module_list_operations_and_folded_repr(op):
         return op(lib, lib.nn.ModuleList([lib.nn.Linear(2, 2)] * 2 + layers(lib) +
                                          [lib.nn.Linear(2, 2)]))
 
-    ours, theirs = both(build)
+    ours, theirs = map(repr, in_both(build))
     assert ours == theirs
 
 
@@ -162,7 +157,7 @@ def test_module_dict():
         d.clear()
         return out + [repr(d)]
 
-    ours, theirs = both(build)
+    ours, theirs = map(repr, in_both(build))
     assert ours == theirs
     for op in (lambda lib, d: d.update(3), lambda lib, d: d.update([3]),
                lambda lib, d: d.update([("a", 1, 2)]), lambda lib, d: d["missing"],
@@ -183,7 +178,7 @@ def test_parameter_list():
                 any(k.isdigit() for k in dir(p)),
                 repr(lib.nn.Sequential(lib.nn.ParameterList([lib.ones(2)])))]
 
-    ours, theirs = both(build)
+    ours, theirs = map(repr, in_both(build))
     assert ours == theirs
     for op in (lambda lib, p: p.extend(lib.ones(2)), lambda lib, p: p.extend(3),
                lambda lib, p: p[2], lambda lib, p: p()):
@@ -209,7 +204,7 @@ def test_parameter_dict():
         p.clear()
         return out + [len(p)]
 
-    ours, theirs = both(build)
+    ours, theirs = map(repr, in_both(build))
     assert ours == theirs
     for op in (lambda lib, p: p[1], lambda lib, p: p.update(3), lambda lib, p: p.update([(1,)]),
                lambda lib, p: p["missing"], lambda lib, p: p(1)):
@@ -224,5 +219,5 @@ def test_container_state_dict_keys():
                               lib.nn.ParameterDict({"w": lib.ones(1)}))
         return [(k, tuple(v.shape)) for k, v in m.state_dict().items()]
 
-    ours, theirs = both(build)
+    ours, theirs = map(repr, in_both(build))
     assert ours == theirs

@@ -4,15 +4,10 @@ import pytest
 import torch
 
 import flambeau
-from conftest import assert_same, raises_like
+from conftest import assert_same, raises_like, twins
 
 F, TF = flambeau.nn.functional, torch.nn.functional
 IDX = [[1, 2, 4, 1], [4, 3, 2, 9], [0, 1, 1, 1]]
-
-
-def _pair(a, requires_grad=True):
-    return (flambeau.tensor(a, requires_grad=requires_grad),
-            torch.tensor(a, requires_grad=requires_grad))
 
 
 def _table(dtype="float64"):
@@ -25,7 +20,7 @@ def _table(dtype="float64"):
 @pytest.mark.parametrize("max_norm", [None, 1.5])
 @pytest.mark.parametrize("norm_type", [2.0, 1.0])
 def test_functional(dtype, padding_idx, scale_grad_by_freq, max_norm, norm_type):
-    (w, tw), (i, ti) = _pair(_table(dtype)), _pair(IDX, False)
+    (w, tw), (i, ti) = twins(_table(dtype), requires_grad=True), twins(IDX)
     g = np.random.default_rng(1).standard_normal((3, 4, 3)).astype(dtype)
     y = F.embedding(i, w, padding_idx, max_norm, norm_type, scale_grad_by_freq)
     ty = TF.embedding(ti, tw, padding_idx, max_norm, norm_type, scale_grad_by_freq)
@@ -38,7 +33,7 @@ def test_functional(dtype, padding_idx, scale_grad_by_freq, max_norm, norm_type)
 
 
 def test_int32_indices_and_double_backward():
-    (w, tw) = _pair(_table())
+    (w, tw) = twins(_table(), requires_grad=True)
     i, ti = flambeau.tensor(IDX, dtype=flambeau.int32), torch.tensor(IDX, dtype=torch.int32)
     y, ty = flambeau.embedding(w, i, 2, True), torch.embedding(tw, ti, 2, True)
     g, = flambeau.autograd.grad((y * y).sum(), w, create_graph=True)
@@ -50,7 +45,7 @@ def test_int32_indices_and_double_backward():
 
 
 def test_errors(as_torch):
-    (w, tw), (i, ti) = _pair(_table()), _pair(IDX, False)
+    (w, tw), (i, ti) = twins(_table(), requires_grad=True), twins(IDX)
     raises_like(lambda: flambeau.embedding(w, i.double()), lambda: torch.embedding(tw, ti.double()))
     raises_like(lambda: flambeau.embedding(w, i + 7), lambda: torch.embedding(tw, ti + 7))
     raises_like(lambda: flambeau.embedding(w, -i - 1), lambda: torch.embedding(tw, -ti - 1))
@@ -101,7 +96,7 @@ BAG = [1, 2, 4, 5, 4, 3, 2, 9, 4, 4]
 # by the counts of other rows than each gradient's (not reproduced: flambeau divides by the
 # row's own count, as nn.Embedding does)
 def test_embedding_bag(mode, padding_idx, offsets, include_last_offset, scale_grad_by_freq):
-    (w, tw) = _pair(_table())
+    (w, tw) = twins(_table(), requires_grad=True)
     i, ti = flambeau.tensor(BAG), torch.tensor(BAG)
     o, to = (None, None) if offsets is None else (flambeau.tensor(offsets),
                                                    torch.tensor(offsets))
@@ -122,7 +117,8 @@ def test_embedding_bag(mode, padding_idx, offsets, include_last_offset, scale_gr
 
 
 def test_embedding_bag_per_sample_weights_and_double_backward():
-    (w, tw), (p, tp) = _pair(_table()), _pair(np.linspace(0.5, 2, len(BAG)))
+    (w, tw), (p, tp) = twins(_table(), requires_grad=True), twins(np.linspace(0.5, 2, len(BAG)),
+                                                                  requires_grad=True)
     i, ti, o, to = (flambeau.tensor(BAG), torch.tensor(BAG), flambeau.tensor([0, 3, 3]),
                     torch.tensor([0, 3, 3]))
     y = F.embedding_bag(i, w, o, mode="sum", per_sample_weights=p, padding_idx=2)
@@ -154,7 +150,7 @@ def test_embedding_bag_module_and_errors(as_torch):
     m = flambeau.nn.EmbeddingBag.from_pretrained(flambeau.tensor(a), mode="sum")
     tm = torch.nn.EmbeddingBag.from_pretrained(torch.tensor(a), mode="sum")
     assert repr(m) == repr(tm) and m.weight.requires_grad is tm.weight.requires_grad is False
-    (w, tw) = _pair(a)
+    (w, tw) = twins(a, requires_grad=True)
     i, ti = flambeau.tensor(BAG), torch.tensor(BAG)
     for kwargs in [{}, {"offsets": [1, 4]}, {"offsets": [0, 11]}, {"offsets": [[0]]},
                    {"offsets": [0], "mode": "median"},

@@ -8,24 +8,13 @@ import torch.nn.functional as TF
 
 import flambeau
 import flambeau.nn.functional as F
-from conftest import assert_same, raises_like
+from conftest import assert_same, raises_like, twins
 
 rng = np.random.default_rng(0)
 
 
 def randn(*shape):
     return rng.standard_normal(shape)
-
-
-def both(array, dtype=None, grad=False):
-    """The same values as a flambeau and a torch tensor (float arrays in ``dtype``)."""
-    a = np.asarray(array)
-    if dtype is not None and a.dtype.kind == "f":
-        a = a.astype(dtype)
-    ours, theirs = flambeau.tensor(a.copy()), torch.tensor(a.copy())
-    if grad:
-        ours.requires_grad_(), theirs.requires_grad_()
-    return ours, theirs
 
 
 def classes(n, c, shape=()):
@@ -65,7 +54,8 @@ CASES = [
     ("cross_entropy", lambda: [randn(6, 5), np.array([0, 1, -100, 3, 4, 4])],
      {"label_smoothing": 0.1}),
     ("cross_entropy", lambda: [randn(6, 5), rng.dirichlet(np.ones(5), 6)], {}),
-    ("cross_entropy", lambda: [randn(2, 5, 3), rng.dirichlet(np.ones(5), (2, 3)).transpose(0, 2, 1)],
+    ("cross_entropy", lambda: [randn(2, 5, 3), rng.dirichlet(np.ones(5), (2, 3)).transpose(0, 2,
+                                                                                           1)],
      {"label_smoothing": 0.3, "weight": rng.uniform(0.5, 2, 5)}),
     ("cross_entropy", lambda: [randn(2, 4, 3, 3), classes(2, 4, (3, 3))], {"label_smoothing": 0.1}),
     ("cross_entropy", lambda: [randn(4), np.array(2)], {}),
@@ -120,8 +110,9 @@ def _run(lib_f, name, tensors, kwargs, reduction):
 def test_loss_matches_torch(case, reduction, dtype):
     name, make_arrays, kwargs = CASES[case]
     arrays = make_arrays()
-    kwargs = {k: both(v, dtype) if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
-    pairs = [both(a, dtype, grad=a.dtype.kind == "f" and not (i and name in NO_TARGET_GRAD))
+    kwargs = {k: twins(v, dtype) if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
+    pairs = [twins(a, dtype,
+                   requires_grad=a.dtype.kind == "f" and not (i and name in NO_TARGET_GRAD))
              for i, a in enumerate(arrays)]
     ours = _run(F, name, [p[0] for p in pairs], kwargs, reduction)
     theirs = _run(TF, name, [p[1] for p in pairs], kwargs, reduction)
@@ -145,7 +136,7 @@ def test_ctc_loss_matches_torch():
     in_lens, tg_lens = [12, 10, 7], [4, 2, 3]
     for reduction in REDUCTIONS:
         for tgt in (targets, np.concatenate([targets[i, :tg_lens[i]] for i in range(N)])):
-            x_o, x_t = both(logits, grad=True)
+            x_o, x_t = twins(logits, requires_grad=True)
             lp_o, lp_t = x_o.log_softmax(2), x_t.log_softmax(2)
             ours = F.ctc_loss(lp_o, flambeau.tensor(tgt), in_lens, tg_lens, reduction=reduction)
             theirs = TF.ctc_loss(lp_t, torch.tensor(tgt), torch.tensor(in_lens),
@@ -157,8 +148,8 @@ def test_ctc_loss_matches_torch():
 
 
 def test_grad_fn_names():
-    x, t = both(randn(4, 5), grad=True)
-    y = both(np.array([0, 1, 2, 3]))
+    x, t = twins(randn(4, 5), requires_grad=True)
+    y = twins(np.array([0, 1, 2, 3]))
     ours, theirs = F.cross_entropy(x, y[0]), TF.cross_entropy(t, y[1])
     assert ours.grad_fn.name() == "NllLossBackward0"
     assert ours.grad_fn.next_functions[0][0].name() == "LogSoftmaxBackward0"
@@ -166,8 +157,8 @@ def test_grad_fn_names():
 
 
 def test_legacy_reduction_warns():
-    x, t = both(randn(4, 5))
-    y = both(np.array([0, 1, 2, 3]))
+    x, t = twins(randn(4, 5))
+    y = twins(np.array([0, 1, 2, 3]))
     with pytest.warns(UserWarning, match="size_average and reduce args will be deprecated, "
                                          "please use reduction='sum' instead."):
         ours = F.nll_loss(x, y[0], size_average=False)
@@ -178,8 +169,8 @@ def test_legacy_reduction_warns():
 
 
 def test_mse_broadcast_warns(as_torch):
-    x, t = both(randn(4, 5))
-    y, u = both(randn(5))
+    x, t = twins(randn(4, 5))
+    y, u = twins(randn(5))
     with pytest.warns(UserWarning, match="Using a target size"):
         ours = F.mse_loss(x, y)
     with warnings.catch_warnings():
@@ -188,7 +179,7 @@ def test_mse_broadcast_warns(as_torch):
 
 
 def _err(fn_name, *arrays, **kwargs):
-    pairs = [both(a) for a in arrays]
+    pairs = [twins(a) for a in arrays]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         raises_like(lambda: getattr(F, fn_name)(*[p[0] for p in pairs], **kwargs),
@@ -219,11 +210,11 @@ def test_errors_match_torch(args, as_torch):
 
 
 def test_not_differentiable_arguments():
-    x, t = both(randn(4, 5), grad=True)
-    y, u = both(np.sign(randn(4, 5)), grad=True)
+    x, t = twins(randn(4, 5), requires_grad=True)
+    y, u = twins(np.sign(randn(4, 5)), requires_grad=True)
     raises_like(lambda: F.soft_margin_loss(x, y), lambda: TF.soft_margin_loss(t, u))
-    p, q = both(rng.uniform(0.1, 0.9, (4, 5)), grad=True)
-    w, v = both(rng.uniform(0.1, 0.9, 5), grad=True)
+    p, q = twins(rng.uniform(0.1, 0.9, (4, 5)), requires_grad=True)
+    w, v = twins(rng.uniform(0.1, 0.9, 5), requires_grad=True)
     raises_like(lambda: F.binary_cross_entropy(p, p.detach(), w),
                 lambda: TF.binary_cross_entropy(q, q.detach(), v))
     raises_like(lambda: F.binary_cross_entropy_with_logits(x, p.detach(), w),
@@ -232,9 +223,9 @@ def test_not_differentiable_arguments():
 
 def test_bad_reduction_and_weight_errors():
     _err("nll_loss", randn(4, 5), np.array([0, 1, 2, 3]), reduction="foo")
-    x, t = both(randn(4, 5))
-    y = both(np.array([0, 1, 2, 3]))
-    w = both(np.ones(3))
+    x, t = twins(randn(4, 5))
+    y = twins(np.array([0, 1, 2, 3]))
+    w = twins(np.ones(3))
     raises_like(lambda: F.nll_loss(x, y[0], weight=w[0]), lambda: TF.nll_loss(t, y[1], weight=w[1]))
     raises_like(lambda: F.cross_entropy(x, y[0], label_smoothing=1.5),
                 lambda: TF.cross_entropy(t, y[1], label_smoothing=1.5))
@@ -243,15 +234,15 @@ def test_bad_reduction_and_weight_errors():
 
 
 def test_ignored_everything_is_nan_and_none_zero():
-    x, t = both(randn(3, 4), grad=True)
-    y = both(np.array([-100, -100, -100]))
+    x, t = twins(randn(3, 4), requires_grad=True)
+    y = twins(np.array([-100, -100, -100]))
     ours, theirs = F.cross_entropy(x, y[0]), TF.cross_entropy(t, y[1])
     assert np.isnan(ours.item()) and np.isnan(theirs.item())
     assert_same(F.nll_loss(x, y[0], reduction="none"), TF.nll_loss(t, y[1], reduction="none"))
 
 
 def test_one_hot():
-    t = both(np.array([[0, 3], [2, 1]]))
+    t = twins(np.array([[0, 3], [2, 1]]))
     assert_same(F.one_hot(t[0]), TF.one_hot(t[1]))
     assert_same(F.one_hot(t[0], 6), TF.one_hot(t[1], 6))
     raises_like(lambda: F.one_hot(t[0], 2), lambda: TF.one_hot(t[1], 2))
@@ -260,8 +251,8 @@ def test_one_hot():
 
 
 def test_double_backward_of_mse():
-    x, t = both(randn(3, 4), grad=True)
-    y = both(randn(3, 4))
+    x, t = twins(randn(3, 4), requires_grad=True)
+    y = twins(randn(3, 4))
     gx_o, = flambeau.autograd.grad(F.mse_loss(x, y[0]), x, create_graph=True)
     gx_t, = torch.autograd.grad(TF.mse_loss(t, y[1]), t, create_graph=True)
     (gx_o * gx_o).sum().backward()
@@ -271,9 +262,9 @@ def test_double_backward_of_mse():
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 def test_linear_cross_entropy(reduction):
-    x, w, b = both(randn(4, 6), grad=True), both(randn(5, 3, 6), grad=True), \
-        both(randn(5, 3), grad=True)
-    t = both(classes(4, 5, (3,)))
+    x, w, b = twins(randn(4, 6), requires_grad=True), twins(randn(5, 3, 6), requires_grad=True), \
+        twins(randn(5, 3), requires_grad=True)
+    t = twins(classes(4, 5, (3,)))
     ours = F.linear_cross_entropy(x[0], w[0], t[0], linear_bias=b[0], reduction=reduction,
                                   label_smoothing=0.1)
     theirs = TF.linear_cross_entropy(x[1], w[1], t[1], linear_bias=b[1], reduction=reduction,
@@ -286,15 +277,15 @@ def test_linear_cross_entropy(reduction):
     reference = torch.nn.LinearCrossEntropyLoss(6, 5, bias=True, dtype=torch.float64)
     module.load_state_dict({k: flambeau.tensor(v.numpy()) for k, v in
                             reference.state_dict().items()})
-    t = both(classes(4, 5))
+    t = twins(classes(4, 5))
     assert_same(module(x[0], t[0]), reference(x[1], t[1]), rtol=1e-10, atol=1e-10)
     raises_like(lambda: F.linear_cross_entropy(x[0], w[0][0], t[0]),
                 lambda: TF.linear_cross_entropy(x[1], w[1][0], t[1]))
 
 
 def test_scalar_losses():
-    x, t = both(np.array(0.3), grad=True)
-    y = both(np.array(-1.2))
+    x, t = twins(np.array(0.3), requires_grad=True)
+    y = twins(np.array(-1.2))
     for reduction in REDUCTIONS:
         assert_same(F.mse_loss(x, y[0], reduction=reduction),
                     TF.mse_loss(t, y[1], reduction=reduction), rtol=1e-12)

@@ -10,19 +10,9 @@ import torch.nn.functional as TF
 import flambeau
 import flambeau.nn as nn
 import flambeau.nn.functional as F
-from conftest import assert_same, raises_like
+from conftest import assert_same, raises_like, twins
 
 rng = np.random.default_rng(0)
-
-
-def both(array, dtype=np.float64, grad=False):
-    a = np.asarray(array)
-    if a.dtype.kind == "f":
-        a = a.astype(dtype)
-    ours, theirs = flambeau.tensor(a.copy()), torch.tensor(a.copy())
-    if grad:
-        ours.requires_grad_(), theirs.requires_grad_()
-    return ours, theirs
 
 
 def tol(dtype):
@@ -45,10 +35,10 @@ def check_backward(out_pair, inputs, dtype):
 @pytest.mark.parametrize("training", [True, False])
 @pytest.mark.parametrize("affine", [True, False])
 def test_batch_norm_function(shape, training, affine, dtype):
-    x = both(rng.standard_normal(shape) * 2 + 1, dtype, grad=True)
-    w = both(rng.standard_normal(3), dtype, grad=True) if affine else (None, None)
-    b = both(rng.standard_normal(3), dtype, grad=True) if affine else (None, None)
-    rm, rv = both(rng.standard_normal(3), dtype), both(rng.uniform(0.5, 2, 3), dtype)
+    x = twins(rng.standard_normal(shape) * 2 + 1, dtype, requires_grad=True)
+    w = twins(rng.standard_normal(3), dtype, requires_grad=True) if affine else (None, None)
+    b = twins(rng.standard_normal(3), dtype, requires_grad=True) if affine else (None, None)
+    rm, rv = twins(rng.standard_normal(3), dtype), twins(rng.uniform(0.5, 2, 3), dtype)
     ours = F.batch_norm(x[0], rm[0], rv[0], w[0], b[0], training, 0.3, 1e-5)
     theirs = TF.batch_norm(x[1], rm[1], rv[1], w[1], b[1], training, 0.3, 1e-5)
     assert_same(ours, theirs, rtol=tol(dtype), atol=tol(dtype))
@@ -59,9 +49,9 @@ def test_batch_norm_function(shape, training, affine, dtype):
 
 
 def test_native_batch_norm_outputs():
-    x = both(rng.standard_normal((6, 4)))
+    x = twins(rng.standard_normal((6, 4)))
     for training in (True, False):
-        rm, rv = both(np.zeros(4)), both(np.ones(4))
+        rm, rv = twins(np.zeros(4)), twins(np.ones(4))
         ours = flambeau.native_batch_norm(x[0], None, None, rm[0], rv[0], training, 0.1, 1e-5)
         theirs = torch.native_batch_norm(x[1], None, None, rm[1], rv[1], training, 0.1, 1e-5)
         for o, t in zip(ours, theirs):
@@ -83,7 +73,7 @@ def test_batch_norm_module_steps(cls, shape, momentum, dtype):
         theirs.bias.uniform_(-1, 1)
     ours.load_state_dict({k: flambeau.tensor(v.numpy()) for k, v in theirs.state_dict().items()})
     for _ in range(3):
-        x = both(rng.standard_normal(shape) * 3 + 2, dtype, grad=True)
+        x = twins(rng.standard_normal(shape) * 3 + 2, dtype, requires_grad=True)
         out = ours(x[0]), theirs(x[1])
         assert_same(*out, rtol=tol(dtype), atol=tol(dtype))
         check_backward(out, [x], dtype)
@@ -93,7 +83,7 @@ def test_batch_norm_module_steps(cls, shape, momentum, dtype):
         assert_same(getattr(ours, name), getattr(theirs, name), rtol=tol(dtype),
                     atol=tol(dtype))
     ours.eval(), theirs.eval()
-    x = both(rng.standard_normal(shape), dtype, grad=True)
+    x = twins(rng.standard_normal(shape), dtype, requires_grad=True)
     out = ours(x[0]), theirs(x[1])
     assert_same(*out, rtol=tol(dtype), atol=tol(dtype))
     check_backward(out, [x], dtype)
@@ -104,7 +94,7 @@ def test_batch_norm_without_running_stats():
     ours, theirs = nn.BatchNorm1d(4, track_running_stats=False), \
         torch.nn.BatchNorm1d(4, track_running_stats=False)
     assert list(ours.state_dict()) == list(theirs.state_dict())
-    x = both(rng.standard_normal((5, 4)), np.float32)
+    x = twins(rng.standard_normal((5, 4)), np.float32)
     assert_same(ours(x[0]), theirs(x[1]), rtol=1e-5, atol=1e-5)
     raises_like(lambda: ours(x[0].double()), lambda: theirs(x[1].double()))
     ours.eval(), theirs.eval()
@@ -141,14 +131,14 @@ def test_reprs(as_torch):
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_layer_norm(dtype):
-    x = both(rng.standard_normal((2, 3, 4, 5)), dtype, grad=True)
-    w, b = both(rng.standard_normal((4, 5)), dtype, grad=True), \
-        both(rng.standard_normal((4, 5)), dtype, grad=True)
+    x = twins(rng.standard_normal((2, 3, 4, 5)), dtype, requires_grad=True)
+    w, b = twins(rng.standard_normal((4, 5)), dtype, requires_grad=True), \
+        twins(rng.standard_normal((4, 5)), dtype, requires_grad=True)
     out = F.layer_norm(x[0], (4, 5), w[0], b[0]), TF.layer_norm(x[1], (4, 5), w[1], b[1])
     assert_same(*out, rtol=tol(dtype), atol=tol(dtype))
     assert out[0].grad_fn.name() == out[1].grad_fn.name() == "NativeLayerNormBackward0"
     check_backward(out, [x, w, b], dtype)
-    x = both(rng.standard_normal((6, 5)), dtype, grad=True)
+    x = twins(rng.standard_normal((6, 5)), dtype, requires_grad=True)
     out = F.layer_norm(x[0], [5]), TF.layer_norm(x[1], [5])
     assert_same(*out, rtol=tol(dtype), atol=tol(dtype))
     check_backward(out, [x], dtype)
@@ -163,9 +153,10 @@ def test_layer_norm(dtype):
                                           ((2, 4, 3), 4)])
 def test_group_norm(shape, groups, dtype):
     c = shape[1]
-    x = both(rng.standard_normal(shape), dtype, grad=True)
-    w, b = both(rng.standard_normal(c), dtype, grad=True), both(rng.standard_normal(c), dtype,
-                                                                 grad=True)
+    x = twins(rng.standard_normal(shape), dtype, requires_grad=True)
+    w, b = twins(rng.standard_normal(c), dtype, requires_grad=True), twins(rng.standard_normal(c),
+                                                                           dtype,
+                                                                 requires_grad=True)
     out = F.group_norm(x[0], groups, w[0], b[0]), TF.group_norm(x[1], groups, w[1], b[1])
     assert_same(*out, rtol=tol(dtype), atol=tol(dtype))
     assert out[0].grad_fn.name() == out[1].grad_fn.name()
@@ -184,7 +175,7 @@ def test_module_layer_group_rms(dtype):
                 p.uniform_(-1, 1)
         ours.load_state_dict({k: flambeau.tensor(v.numpy()) for k, v in
                               theirs.state_dict().items()})
-        x = both(rng.standard_normal((2, 6, 3, 4)), dtype, grad=True)
+        x = twins(rng.standard_normal((2, 6, 3, 4)), dtype, requires_grad=True)
         out = ours(x[0]), theirs(x[1])
         assert_same(*out, rtol=tol(dtype), atol=tol(dtype))
         check_backward(out, [x], dtype)
@@ -205,7 +196,7 @@ def test_instance_norm_module(cls, shape, track):
         theirs.weight.uniform_(0.5, 1.5)
     ours.load_state_dict({k: flambeau.tensor(v.numpy()) for k, v in theirs.state_dict().items()})
     for _ in range(2):
-        x = both(rng.standard_normal(shape) * 2 + 1, grad=True)
+        x = twins(rng.standard_normal(shape) * 2 + 1, requires_grad=True)
         out = ours(x[0]), theirs(x[1])
         assert_same(*out, rtol=1e-10, atol=1e-10)
         check_backward(out, [x], np.float64)
@@ -213,12 +204,12 @@ def test_instance_norm_module(cls, shape, track):
     for k, v in theirs.state_dict().items():
         assert_same(ours.state_dict()[k], v, rtol=1e-10, atol=1e-10)
     ours.eval(), theirs.eval()
-    x = both(rng.standard_normal(shape))
+    x = twins(rng.standard_normal(shape))
     assert_same(ours(x[0]), theirs(x[1]), rtol=1e-10, atol=1e-10)
 
 
 def test_local_response_norm_rms_normalize():
-    x = both(rng.standard_normal((2, 6, 4, 5)), grad=True)
+    x = twins(rng.standard_normal((2, 6, 4, 5)), requires_grad=True)
     cases = [("local_response_norm", (3,), {}), ("local_response_norm", (4,), {"k": 2.0}),
              ("rms_norm", ((4, 5),), {}), ("normalize", (), {}), ("normalize", (1.0, 2), {})]
     for name, args, kwargs in cases:
@@ -227,7 +218,7 @@ def test_local_response_norm_rms_normalize():
         assert out[0].grad_fn.name() == out[1].grad_fn.name(), name
         x[0].grad = x[1].grad = None
         check_backward(out, [x], np.float64)
-    x3 = both(rng.standard_normal((2, 6, 5)))
+    x3 = twins(rng.standard_normal((2, 6, 5)))
     assert_same(F.local_response_norm(x3[0], 2), TF.local_response_norm(x3[1], 2), rtol=1e-10)
     for size in (3, 4, 5):  # (torch's hand-written backward does not match its forward)
         ours, theirs = nn.CrossMapLRN2d(size, 1e-1), torch.nn.CrossMapLRN2d(size, 1e-1)
@@ -236,8 +227,9 @@ def test_local_response_norm_rms_normalize():
 
 @pytest.mark.parametrize("p", [2.0, 1.0, 0.0, 3.0, float("inf")])
 def test_distances(p):
-    x1, x2 = both(rng.standard_normal((5, 4)), grad=True), both(rng.standard_normal((5, 4)),
-                                                                 grad=True)
+    x1, x2 = twins(rng.standard_normal((5, 4)), requires_grad=True), twins(rng.standard_normal((5,
+                                                                                                4)),
+                                                                 requires_grad=True)
     out = F.pdist(x1[0], p), TF.pdist(x1[1], p)
     assert_same(*out, rtol=1e-10, atol=1e-10)
     assert out[0].grad_fn.name() == "PdistBackward0"
@@ -256,26 +248,26 @@ def test_distances(p):
 
 
 def test_errors(as_torch):
-    x = both(rng.standard_normal((4, 5)))
-    raises_like(lambda: F.batch_norm(both(np.ones((1, 5)))[0], None, None, training=True),
+    x = twins(rng.standard_normal((4, 5)))
+    raises_like(lambda: F.batch_norm(twins(np.ones((1, 5)))[0], None, None, training=True),
                 lambda: TF.batch_norm(torch.ones(1, 5, dtype=torch.float64), None, None,
                                       training=True))
     raises_like(lambda: F.batch_norm(x[0], flambeau.zeros(3), flambeau.ones(3)),
                 lambda: TF.batch_norm(x[1], torch.zeros(3), torch.ones(3)))
     raises_like(lambda: F.layer_norm(x[0], (4,)), lambda: TF.layer_norm(x[1], (4,)))
-    raises_like(lambda: F.group_norm(both(np.ones((2, 6, 3)))[0], 4),
+    raises_like(lambda: F.group_norm(twins(np.ones((2, 6, 3)))[0], 4),
                 lambda: TF.group_norm(torch.ones(2, 6, 3), 4))
     raises_like(lambda: nn.BatchNorm2d(5)(x[0]), lambda: torch.nn.BatchNorm2d(5)(x[1]))
     raises_like(lambda: nn.GroupNorm(4, 6), lambda: torch.nn.GroupNorm(4, 6))
     raises_like(lambda: F.local_response_norm(x[0], 2), lambda: TF.local_response_norm(x[1], 2))
-    raises_like(lambda: F.pdist(both(np.ones(3))[0]), lambda: TF.pdist(torch.ones(3)))
-    raises_like(lambda: nn.InstanceNorm1d(3, affine=True)(both(np.ones((2, 4, 5)))[0]),
+    raises_like(lambda: F.pdist(twins(np.ones(3))[0]), lambda: TF.pdist(torch.ones(3)))
+    raises_like(lambda: nn.InstanceNorm1d(3, affine=True)(twins(np.ones((2, 4, 5)))[0]),
                 lambda: torch.nn.InstanceNorm1d(3, affine=True)(torch.ones(2, 4, 5)))
 
 
 def test_lazy_batch_norm():
     ours = nn.LazyBatchNorm2d()
-    x = both(rng.standard_normal((2, 3, 4, 4)), np.float32)
+    x = twins(rng.standard_normal((2, 3, 4, 4)), np.float32)
     ours(x[0])
     assert type(ours) is nn.BatchNorm2d and ours.num_features == 3
     assert tuple(ours.running_mean.shape) == (3,)
@@ -289,9 +281,9 @@ def test_sync_batch_norm_convert():
 
 
 def test_loss_modules_match_functions():
-    x = both(rng.standard_normal((6, 5)), grad=True)
-    y = both(rng.integers(0, 5, 6))
-    w = both(rng.uniform(0.5, 2, 5))
+    x = twins(rng.standard_normal((6, 5)), requires_grad=True)
+    y = twins(rng.integers(0, 5, 6))
+    w = twins(rng.uniform(0.5, 2, 5))
     ours = nn.CrossEntropyLoss(weight=w[0], label_smoothing=0.1)
     theirs = torch.nn.CrossEntropyLoss(weight=w[1], label_smoothing=0.1)
     out = ours(x[0], y[0]), theirs(x[1], y[1])
@@ -308,14 +300,14 @@ def test_loss_modules_match_functions():
                ("TripletMarginLoss", 3), ("TripletMarginWithDistanceLoss", 3),
                ("BCEWithLogitsLoss", 2), ("MultiLabelSoftMarginLoss", 2)]
     for name, n in modules:
-        args = [both(rng.standard_normal((4, 5))) for _ in range(n)]
+        args = [twins(rng.standard_normal((4, 5))) for _ in range(n)]
         if name == "MarginRankingLoss":
-            args = [both(rng.standard_normal(4)), both(rng.standard_normal(4)),
-                    both(np.sign(rng.standard_normal(4)))]
+            args = [twins(rng.standard_normal(4)), twins(rng.standard_normal(4)),
+                    twins(np.sign(rng.standard_normal(4)))]
         if name == "CosineEmbeddingLoss":
-            args[2] = both(np.sign(rng.standard_normal(4)))
+            args[2] = twins(np.sign(rng.standard_normal(4)))
         if name in ("BCEWithLogitsLoss", "MultiLabelSoftMarginLoss"):
-            args[1] = both(rng.uniform(0, 1, (4, 5)))
+            args[1] = twins(rng.uniform(0, 1, (4, 5)))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             assert_same(getattr(nn, name)()(*[a[0] for a in args]),
@@ -324,7 +316,7 @@ def test_loss_modules_match_functions():
 
 
 def test_group_norm_statistics_are_differentiable():
-    x = both(rng.standard_normal((2, 4, 3)), grad=True)
+    x = twins(rng.standard_normal((2, 4, 3)), requires_grad=True)
     ours = flambeau.native_group_norm(x[0], None, None, 2, 4, 3, 2, 1e-5)
     theirs = torch.native_group_norm(x[1], None, None, 2, 4, 3, 2, 1e-5)
     assert [o.requires_grad for o in ours] == [t.requires_grad for t in theirs]
@@ -335,25 +327,27 @@ def test_group_norm_statistics_are_differentiable():
 
 
 def test_broadcast_and_integer_edge_cases():
-    a, b = both(rng.standard_normal((1, 2, 3))), both(rng.standard_normal((2, 1, 3)))
+    a, b = twins(rng.standard_normal((1, 2, 3))), twins(rng.standard_normal((2, 1, 3)))
     assert_same(F.cosine_similarity(a[0], b[0], dim=-2), TF.cosine_similarity(a[1], b[1], dim=-2),
                 rtol=1e-10)
-    s, t = both(np.array(-2.0)), both(np.array(3.0))
+    s, t = twins(np.array(-2.0)), twins(np.array(3.0))
     assert_same(F.cosine_similarity(s[0], t[0], 0), TF.cosine_similarity(s[1], t[1], 0))
-    n = both(rng.integers(-9, 9, (1, 6, 3)))
+    n = twins(rng.integers(-9, 9, (1, 6, 3)))
     assert_same(F.local_response_norm(n[0], 2, 3e-5, 0.5, 1.25),
                 TF.local_response_norm(n[1], 2, 3e-5, 0.5, 1.25), rtol=1e-6)
-    e = both(np.zeros(0, np.float32))
+    e = twins(np.zeros(0, np.float32))
     assert_same(F.batch_norm(e[0], e[0], e[0], training=True),
                 TF.batch_norm(e[1], e[1], e[1], training=True))
 
 
 @pytest.mark.parametrize("name", ["batch_norm", "batch_norm_eval", "layer_norm", "group_norm"])
 def test_double_backward(name):
-    x = both(rng.standard_normal((4, 6, 3)), grad=True)
-    w, b = both(rng.uniform(0.5, 1.5, 6), grad=True), both(rng.standard_normal(6), grad=True)
+    x = twins(rng.standard_normal((4, 6, 3)), requires_grad=True)
+    w, b = twins(rng.uniform(0.5, 1.5, 6), requires_grad=True), twins(rng.standard_normal(6),
+                                                                      requires_grad=True)
     if name == "layer_norm":
-        w, b = both(rng.uniform(0.5, 1.5, 3), grad=True), both(rng.standard_normal(3), grad=True)
+        w, b = twins(rng.uniform(0.5, 1.5, 3), requires_grad=True), twins(rng.standard_normal(3),
+                                                                          requires_grad=True)
 
     def run(lib_f, i):
         if name.startswith("batch_norm"):

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import flambeau
-from conftest import raises_like
+from conftest import in_both, raises_like
 
 LIBS = (torch, flambeau)
 
@@ -14,10 +14,6 @@ LIBS = (torch, flambeau)
 @pytest.fixture(autouse=True)
 def _printed_as_torch(as_torch):
     """Reprs print torch's names."""
-
-
-def both(fn):
-    return [fn(lib) for lib in LIBS]
 
 
 @pytest.mark.parametrize("build", [
@@ -30,7 +26,7 @@ def both(fn):
     lambda lib: lib.nn.Parameter(lib.ones(2, requires_grad=True) * 2),
 ])
 def test_parameter_repr_and_flags(build):
-    ours, theirs = both(lambda lib: (repr(build(lib)), build(lib).requires_grad,
+    ours, theirs = in_both(lambda lib: (repr(build(lib)), build(lib).requires_grad,
                                      build(lib).is_leaf, type(build(lib) * 1).__name__))
     assert ours == theirs
 

@@ -5,12 +5,7 @@ import pytest
 import torch
 
 import flambeau
-from conftest import assert_same
-
-
-def _pair(a, requires_grad=True):
-    return (flambeau.tensor(a, requires_grad=requires_grad),
-            torch.tensor(a, requires_grad=requires_grad))
+from conftest import assert_same, twins
 
 
 CASES = [((700, 1000), 1, False), ((3, 40, 2000), -1, False), ((5, 200, 300), 1, False),
@@ -24,7 +19,7 @@ CASES = [((700, 1000), 1, False), ((3, 40, 2000), -1, False), ((5, 200, 300), 1,
 def test_softmax_values_and_grads(name, shape, dim, transposed, dtype):
     rng = np.random.default_rng(0)
     a = (rng.standard_normal(shape) * 3).astype(dtype)
-    (leaf, leaf_t), g = _pair(a), rng.standard_normal(shape).astype(dtype)
+    (leaf, leaf_t), g = twins(a, requires_grad=True), rng.standard_normal(shape).astype(dtype)
     x, xt = (leaf.t(), leaf_t.t()) if transposed else (leaf, leaf_t)
     if transposed:
         g = np.ascontiguousarray(g.T)
@@ -43,7 +38,7 @@ def test_softmax_non_finite(name, shape):
     a[0, :] = -np.inf
     a[1, 0] = np.inf
     a[1, 2] = np.nan if shape[1] > 2 else a[1, 1]
-    x, xt = _pair(a, requires_grad=False)
+    x, xt = twins(a)
     assert_same(getattr(x, name)(1), getattr(xt, name)(1))
 
 
@@ -52,7 +47,7 @@ def test_cross_entropy_grad_through_log_softmax(shape):
     rng = np.random.default_rng(2)
     a = rng.standard_normal(shape)
     target = rng.integers(0, shape[1], shape[0])
-    (x, xt) = _pair(a)
+    (x, xt) = twins(a, requires_grad=True)
     loss = flambeau.nn.functional.cross_entropy(x, flambeau.tensor(target))
     loss_t = torch.nn.functional.cross_entropy(xt, torch.tensor(target))
     assert_same(loss, loss_t, rtol=1e-12, atol=1e-12)
@@ -63,7 +58,7 @@ def test_cross_entropy_grad_through_log_softmax(shape):
 
 def test_log_softmax_double_backward():
     a = np.random.default_rng(3).standard_normal((3, 70))
-    x, xt = _pair(a)
+    x, xt = twins(a, requires_grad=True)
     for lib, t in ((flambeau, x), (torch, xt)):
         y = t.log_softmax(1)
         (g,) = lib.autograd.grad((y * y).sum(), t, create_graph=True)

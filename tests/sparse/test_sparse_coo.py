@@ -10,17 +10,12 @@ import pytest
 import torch
 
 import flambeau
-from conftest import assert_same, raises_like
+from conftest import assert_same, in_both, raises_like
 
 warnings.filterwarnings("ignore", "Sparse invariant checks", UserWarning)
 
 INDICES = [[0, 1, 1, 0], [2, 0, 2, 2]]
 VALUES = [3., 4., 5., -1.]
-
-
-def both(fn):
-    """``fn(lib)`` for flambeau and torch."""
-    return fn(flambeau), fn(torch)
 
 
 def assert_same_sparse(ours, theirs, atol=1e-6):
@@ -59,7 +54,7 @@ def example(lib, **kwargs):
 def test_made_and_printed_as_torch(make, as_torch):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        ours, theirs = both(make)
+        ours, theirs = in_both(make)
     assert_same_sparse(ours, theirs)
     assert repr(ours) == repr(theirs)
     assert repr(ours.layout) == repr(theirs.layout) == "torch.sparse_coo"
@@ -69,14 +64,14 @@ def test_made_and_printed_as_torch(make, as_torch):
 
 
 def test_dense_conversions_and_queries():
-    ours, theirs = both(example)
+    ours, theirs = in_both(example)
     assert_same(ours.to_dense(), theirs.to_dense())
     assert_same_sparse(ours.coalesce(), theirs.coalesce())
     assert_same(ours.coalesce().indices(), theirs.coalesce().indices())
     assert_same(ours.coalesce().values(), theirs.coalesce().values())
     assert not ours.is_contiguous() and ours.is_sparse and not flambeau.ones(1).is_sparse
     assert (ours.dim(), ours.numel(), tuple(ours.size())) == (2, 6, (2, 3))
-    dense = both(lambda lib: lib.tensor([[0., 2.], [3., 0.]]))
+    dense = in_both(lambda lib: lib.tensor([[0., 2.], [3., 0.]]))
     assert dense[0].to_dense() is dense[0]
     assert (dense[0].sparse_dim(), dense[0].dense_dim()) == (0, 2)
 
@@ -145,7 +140,7 @@ def test_arithmetic_as_torch(op):
                                   (4, 2))
         b = lib.sparse_coo_tensor([[2, 1]], [[10., 20.], [30., 40.]], (4, 2))
         return op(a, b)
-    assert_same_sparse(*both(run))
+    assert_same_sparse(*in_both(run))
 
 
 @pytest.mark.parametrize("dim", [None, 0, 1, 2, (0, 1), (0, 2), (1, 2), -1])
@@ -157,7 +152,7 @@ def test_sum_and_its_gradient_as_torch(dim):
         dense = out.to_dense() if out.is_sparse else out
         (dense * lib.arange(float(dense.numel())).view(dense.shape)).sum().backward()
         return out, s.grad
-    (out, grad), (out_t, grad_t) = both(run)
+    (out, grad), (out_t, grad_t) = in_both(run)
     if out_t.is_sparse:
         assert_same_sparse(out, out_t)
     else:
@@ -187,7 +182,7 @@ def test_sparse_dense_product_and_gradients_as_torch(product, coalesced):
         out = product(lib, s, x)
         out.backward(lib.tensor(g0))
         return out, x.grad, s.grad
-    (out, gx, gs), (out_t, gx_t, gs_t) = both(run)
+    (out, gx, gs), (out_t, gx_t, gs_t) = in_both(run)
     assert out.grad_fn.name() == out_t.grad_fn.name()
     assert_same(out, out_t, atol=1e-12)
     assert_same(gx, gx_t, atol=1e-12)
@@ -209,7 +204,7 @@ def test_gradients_through_constructor_values_to_dense_and_coalesce():
         dense = lib.tensor([[0., 1.], [2., 0.]], requires_grad=True)
         (dense.to_sparse() * 3).to_dense().sum().backward()
         return v.grad, leaf.grad, dense.grad
-    (v, leaf, dense), (v_t, leaf_t, dense_t) = both(run)
+    (v, leaf, dense), (v_t, leaf_t, dense_t) = in_both(run)
     assert_same(v, v_t)
     assert_same_sparse(leaf, leaf_t)
     assert_same(dense, dense_t)
@@ -236,7 +231,7 @@ def embedding_grad(lib, calls, **kwargs):
     ([[([1, 1], 1)]], {"padding_idx": 1}),
 ])
 def test_embedding_sparse_gradient_as_torch(calls, kwargs):
-    assert_same_sparse(*both(lambda lib: embedding_grad(lib, calls, **kwargs)))
+    assert_same_sparse(*in_both(lambda lib: embedding_grad(lib, calls, **kwargs)))
 
 
 def test_embedding_sparse_gradient_of_a_broadcast_sum_as_torch():
@@ -246,7 +241,7 @@ def test_embedding_sparse_gradient_of_a_broadcast_sum_as_torch():
         (f(lib.tensor([3, 1]), w, sparse=True) + f(lib.tensor([0]), w, sparse=True)).sum() \
             .backward()
         return w.grad
-    assert_same_sparse(*both(run))
+    assert_same_sparse(*in_both(run))
 
 
 def test_sparse_then_dense_gradients_accumulate_as_torch():
@@ -271,7 +266,7 @@ def test_second_sparse_gradient_merges_into_the_first_in_place():
         first = emb.weight.grad
         emb(lib.tensor([1, 0])).sum().backward()
         return emb.weight.grad is first, emb.weight.grad
-    (same, ours), (same_t, theirs) = both(run)
+    (same, ours), (same_t, theirs) = in_both(run)
     assert same and same_t
     assert_same_sparse(ours, theirs)
 
@@ -289,7 +284,7 @@ def test_embedding_bag_sparse_gradient_as_torch(mode, kwargs):
         bag(lib.tensor([1, 2, 1, 4, 2]), lib.tensor([0, 2]), per_sample_weights=psw) \
             .pow(2).sum().backward()
         return bag.weight.grad
-    assert_same_sparse(*both(run))
+    assert_same_sparse(*in_both(run))
 
 
 def test_scale_grad_by_freq_with_sparse_raises_as_torch():
@@ -312,7 +307,7 @@ def test_saved_and_loaded_both_ways_with_torch(tmp_path, coalesce):
         s = lib.sparse_coo_tensor([[0, 2, 0], [1, 1, 1]], [[1., 2.], [3., 4.], [5., 6.]],
                                   (3, 2, 2), dtype=lib.float64)
         return s.coalesce() if coalesce else s
-    ours, theirs = both(make)
+    ours, theirs = in_both(make)
     flambeau.save({"s": ours, "w": flambeau.ones(2)}, tmp_path / "ours.pt")
     torch.save({"s": theirs, "w": torch.ones(2)}, tmp_path / "theirs.pt")
     assert_same_sparse(torch.load(tmp_path / "ours.pt")["s"], theirs)
@@ -337,7 +332,7 @@ def test_pickle_and_deepcopy():
     lambda lib: example(lib).copy_(lib.sparse_coo_tensor([[1], [1]], [9.], (2, 3))),
 ])
 def test_transpose_and_copies_as_torch(call):
-    assert_same_sparse(*both(call))
+    assert_same_sparse(*in_both(call))
 
 
 @pytest.mark.parametrize("call", [
@@ -360,7 +355,7 @@ def test_transpose_gradient_and_sparse_buffers_in_modules(tmp_path):
         other.register_buffer("adj", lib.sparse_coo_tensor([[0], [0]], [5.], (2, 3)))
         other.load_state_dict(copy.deepcopy(m).float().state_dict())
         return s.grad, m.adj, other.adj
-    for ours, theirs in zip(*both(run)):
+    for ours, theirs in zip(*in_both(run)):
         assert_same_sparse(ours, theirs)
 
 
@@ -375,14 +370,14 @@ def test_sparse_softmax_and_its_gradient_as_torch(name, dim):
         out = getattr(lib.sparse, name)(s, dim)
         (out.to_dense() * lib.arange(12.).view(2, 3, 2)).pow(2).sum().backward()
         return out, s.grad, out.grad_fn.name()
-    (out, grad, node), (out_t, grad_t, node_t) = both(run)
+    (out, grad, node), (out_t, grad_t, node_t) = in_both(run)
     assert node == node_t
     assert_same_sparse(out, out_t, atol=1e-5)
     assert_same_sparse(grad, grad_t, atol=1e-4)
 
 
 def test_sparse_softmax_dtype():
-    ours, theirs = both(lambda lib: lib.sparse.softmax(example(lib), 1, dtype=lib.float64))
+    ours, theirs = in_both(lambda lib: lib.sparse.softmax(example(lib), 1, dtype=lib.float64))
     assert_same_sparse(ours, theirs)
 
 
@@ -400,7 +395,7 @@ def test_dense_plus_sparse_is_dense_as_torch(call):
     def run(lib):
         d = lib.arange(6.).view(2, 3)
         return call(lib, d, example(lib))
-    assert_same(*both(run))
+    assert_same(*in_both(run))
 
 
 @pytest.mark.parametrize("call", [
@@ -420,7 +415,7 @@ def test_dense_plus_sparse_gradients_as_torch():
         ((x + lib.sparse_coo_tensor(INDICES, v, (2, 3))).pow(2).sum() +
          (x - leaf).pow(3).sum()).backward()
         return x.grad, v.grad, leaf.grad
-    for ours, theirs in zip(*both(run)):
+    for ours, theirs in zip(*in_both(run)):
         assert not ours.is_sparse and not theirs.is_sparse
         assert_same(ours, theirs)
 
@@ -448,7 +443,7 @@ def test_legacy_constructors_as_torch(args, said):
         assert isinstance(made, lib.sparse.FloatTensor)
         assert not isinstance(lib.ones(2), lib.sparse.FloatTensor)
         return made, [str(w.message) for w in caught]
-    (ours, warned), (theirs, _) = both(run)
+    (ours, warned), (theirs, _) = in_both(run)
     assert_same_sparse(ours, theirs)
     assert warned == [said]
 
@@ -481,7 +476,7 @@ def test_values_gradient_through_coalesce_as_torch():
         values = s.coalesce().values()
         (values * lib.tensor([1., 2.])).sum().backward()
         return s.grad, values.grad_fn.name()
-    (grad, node), (grad_t, node_t) = both(run)
+    (grad, node), (grad_t, node_t) = in_both(run)
     assert node == node_t
     assert_same_sparse(grad, grad_t)
     raises_like(lambda: example(flambeau).tolist(), lambda: example(torch).tolist())
@@ -493,8 +488,8 @@ def test_in_place_ops_on_sparse_leaves_as_torch():
         with lib.no_grad():
             s.mul_(2).add_(example(lib))
         return s
-    assert_same_sparse(*both(run))
+    assert_same_sparse(*in_both(run))
     raises_like(lambda: example(flambeau, requires_grad=True).mul_(2),
                 lambda: example(torch, requires_grad=True).mul_(2))
-    ours, theirs = both(lambda lib: example(lib).to(lib.ones(1, dtype=lib.float64)))
+    ours, theirs = in_both(lambda lib: example(lib).to(lib.ones(1, dtype=lib.float64)))
     assert_same_sparse(ours, theirs)
