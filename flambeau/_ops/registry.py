@@ -398,7 +398,7 @@ def _compiled(source):
 def barebones_form(fn, kernel):
     """``fn`` that refuses a first argument of a barebones unsigned dtype as torch does
     (``barebones.refuse``), generated with ``fn``'s parameters: one frame and two tests."""
-    params = list(inspect.signature(fn).parameters.values())
+    params = _parameters(fn)
     namespace = {}
     if any(p.kind in (p.VAR_KEYWORD, p.POSITIONAL_ONLY, p.VAR_POSITIONAL) for p in params[:1]) \
             or any(p.kind in (p.VAR_KEYWORD, p.POSITIONAL_ONLY) for p in params):
@@ -407,14 +407,16 @@ def barebones_form(fn, kernel):
         heads, passes, _ = _parameter_texts(params, namespace)
         first = params[0].name
     arguments = ", ".join(passes)
-    env = {"_Tensor": Tensor, "_refuse": barebones.refuse}
-    exec(f"def _make(_op, _kernel, {', '.join(namespace)}):\n"
-         f"    def form({', '.join(heads)}):\n"
-         f"        if {first}.__class__ is _Tensor and {first}._dtype._barebones:\n"
-         f"            _refuse(_kernel, {arguments})\n"
-         f"        return _op({arguments})\n"
-         f"    return form\n", env)
-    return functools.wraps(fn)(env.pop("_make")(fn, kernel, *namespace.values()))
+    exec(_compiled(f"def _make(_op, _kernel, {', '.join(namespace)}):\n"
+                   f"    def form({', '.join(heads)}):\n"
+                   f"        if {first}.__class__ is _Tensor and {first}._dtype._barebones:\n"
+                   f"            _refuse(_kernel, {arguments})\n"
+                   f"        return _op({arguments})\n"
+                   f"    return form\n"), _BAREBONES_ENV)
+    return functools.wraps(fn)(_BAREBONES_ENV.pop("_make")(fn, kernel, *namespace.values()))
+
+
+_BAREBONES_ENV = {"_Tensor": Tensor, "_refuse": barebones.refuse}
 
 
 def autocast_form(fn, how):
