@@ -12,9 +12,9 @@ def to_numpy(t):
 
 def assert_same(ours, theirs, rtol=1e-6, atol=1e-6, check_stride=False):
     """flambeau result vs torch result: for tensors shape, dtype name, values (integers and
-    bools exactly; strides and offset when asked); tuples and lists (namedtuples with their
-    type name and fields) element by element; other values by equality (numbers within the
-    tolerances)."""
+    bools exactly unless ``atol`` is 1 or more; strides and offset when asked); tuples and
+    lists (namedtuples with their type name and fields) element by element; other values by
+    equality (numbers within the tolerances)."""
     if isinstance(theirs, (tuple, list)):
         assert type(ours).__name__ == type(theirs).__name__, (type(ours), type(theirs))
         assert getattr(ours, "_fields", None) == getattr(theirs, "_fields", None)
@@ -32,8 +32,8 @@ def assert_same(ours, theirs, rtol=1e-6, atol=1e-6, check_stride=False):
     assert tuple(ours.shape) == tuple(theirs.shape)
     assert str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1]
     mine, other = to_numpy(ours), to_numpy(theirs)
-    if other.dtype.kind in "biu":
-        np.testing.assert_array_equal(mine, other)
+    if other.dtype.kind in "biu":  # exactly, unless a tolerance of whole units is given
+        np.testing.assert_allclose(mine, other, rtol=0, atol=atol if atol >= 1 else 0)
     else:
         np.testing.assert_allclose(mine.astype(np.complex128) if ours.is_complex() else mine,
                                    other, rtol=rtol, atol=atol, equal_nan=True)

@@ -14,8 +14,10 @@ import argparse
 import os
 import signal
 import socket
+import queue
 import subprocess
 import sys
+import threading
 import time
 import uuid
 
@@ -129,20 +131,25 @@ def run(args):
     nproc = _workers_per_node(args.nproc_per_node)
     command = _command(args)
     workers = [subprocess.Popen(command, env=env) for env in _environments(args, nproc)]
+    exits = queue.Queue()  # (local rank, status) in the order the workers end
+    for rank, worker in enumerate(workers):
+        threading.Thread(target=lambda r=rank, w=worker: exits.put((r, w.wait())),
+                         daemon=True).start()
     try:
-        while True:
-            codes = [w.poll() for w in workers]
-            failed = [(rank, code) for rank, code in enumerate(codes) if code not in (None, 0)]
-            if failed:
-                rank, code = failed[0]
+        for _ in workers:
+            while True:
+                try:
+                    rank, code = exits.get(timeout=args.monitor_interval)
+                    break
+                except queue.Empty:
+                    continue
+            if code != 0:  # the first to fail, not those that failed because it did
                 _stop(workers)
                 print(f"[flambeau.distributed.run] worker with local rank {rank} (pid "
                       f"{workers[rank].pid}) failed with exit code {code}: {' '.join(command)}",
                       file=sys.stderr)
                 return code if code > 0 else 128 - code
-            if all(code == 0 for code in codes):
-                return 0
-            time.sleep(args.monitor_interval)
+        return 0
     except KeyboardInterrupt:
         _stop(workers)
         raise
