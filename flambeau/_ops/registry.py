@@ -20,7 +20,7 @@ import inspect
 import numpy as np
 
 from .. import _dtype
-from .._tensor import Tensor, _contiguous_strides
+from .._tensor import Tensor, _contiguous_strides, make
 from . import autocast, barebones
 from ..autograd import grad_mode
 from ._util import warn_caller
@@ -179,7 +179,6 @@ def _any_requires_grad(values):
 
 def snapshot(t):
     """A copy of ``t``'s values with ``t``'s place in the graph (what an in-place op reads)."""
-    from .._tensor import make
     copy = make(t._data.copy(), t._dtype)
     copy._grad_fn, copy._output_nr, copy._requires_grad = \
         t._grad_fn, t._output_nr, t._requires_grad

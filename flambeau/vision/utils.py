@@ -6,6 +6,7 @@ import warnings
 import flambeau
 from .. import _naming
 from ._pil import image_module
+from .transforms import functional as F
 
 
 def make_grid(tensor, nrow=8, padding=2, normalize=False, value_range=None, scale_each=False,
@@ -133,7 +134,6 @@ def draw_bounding_boxes(image, boxes, labels=None, colors=None, fill=False, widt
     boxes, the first side dashed) on a ``(C, H, W)`` uint8 or float image with Pillow, with
     optional ``labels`` in ``font`` (Pillow's default font otherwise); returns a new image of the
     input's dtype, pixel for pixel as torchvision draws it."""
-    from .transforms import functional as F
     _check_image(image, (1, 3), "Only grayscale and RGB images are supported",
                  f"Tensor expected, got {type(image)}")
     if boxes.shape[-1] == 4 and bool(((boxes[:, 0] > boxes[:, 2]) | (boxes[:, 1] > boxes[:, 3])).any()):
@@ -200,7 +200,6 @@ def draw_keypoints(image, keypoints, connectivity=None, colors=None, radius=2, w
     """Draws the visible keypoints ``(num_instances, K, 2)`` of each instance on a ``(3, H, W)``
     uint8 or float image as discs of ``radius`` in ``colors``, joined by lines of ``width``
     between the pairs of ``connectivity`` whose two ends are visible."""
-    from .transforms import functional as F
     _check_image(image, (3,), "Pass an RGB image. Other Image formats are not supported",
                  f"The image must be a tensor, got {type(image)}")
     if keypoints.ndim != 3:

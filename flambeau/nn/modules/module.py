@@ -16,6 +16,7 @@ from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
 from ... import _dtype
+from ..._ops.conversion import parse_to
 from ..._tensor import Tensor
 from ...autograd import grad_mode
 from ...utils.hooks import BackwardHook, RemovableHandle
@@ -504,7 +505,6 @@ class Module:
     def to(self, *args, **kwargs):
         """``to(device)``, ``to(dtype)``, ``to(device, dtype)``, ``to(tensor)``: floating-point
         (and complex) parameters and buffers take ``dtype``, all of them move to ``device``."""
-        from ..._ops.conversion import parse_to
         dtype, device, _ = parse_to(None, *args, **kwargs)
         if dtype is not None:
             if not (dtype.is_floating_point or dtype.is_complex):
