@@ -1,9 +1,16 @@
-"""Shared timing for the benchmarks: interleaved repetitions, medians, a ratio table."""
+"""Shared timing for the benchmarks: interleaved repetitions, medians, a ratio table.
+
+Times are wall clock; with ``BENCH_TIMER=cpu`` in the environment they are the calling thread's
+CPU time instead, which a busy machine disturbs far less (meaningful at one thread only, where
+both libraries compute in the calling thread)."""
 import argparse
 import os
 import statistics
 import sys
+import time
 import timeit
+
+TIMER = time.thread_time if os.environ.get("BENCH_TIMER") == "cpu" else time.perf_counter
 
 
 def setup(threads):
@@ -28,19 +35,20 @@ def compare(cases_f, cases_t, repeat):
     rows = []
     for (name, f), (_, t) in zip(cases_f, cases_t):
         f(), t()  # warm up
-        one = timeit.timeit(t, number=3) / 3
+        one = timeit.timeit(t, number=3, timer=TIMER) / 3
         number = max(1, int(0.02 / max(one, 1e-7)))
         times_f, times_t = [], []
         for _ in range(repeat):
-            times_f.append(timeit.timeit(f, "gc.enable()", number=number) / number)
-            times_t.append(timeit.timeit(t, "gc.enable()", number=number) / number)
+            times_f.append(timeit.timeit(f, "gc.enable()", TIMER, number) / number)
+            times_t.append(timeit.timeit(t, "gc.enable()", TIMER, number) / number)
         ratio = statistics.median(a / b for a, b in zip(times_f, times_t))
         rows.append((name, statistics.median(times_f), statistics.median(times_t), ratio))
     return rows
 
 
 def print_table(rows, threads):
-    print(f"threads={threads or 'default'}")
+    clock = "thread CPU time" if TIMER is time.thread_time else "wall clock"
+    print(f"threads={threads or 'default'}, {clock}")
     print(f"{'case':<28}{'flambeau':>12}{'torch':>12}{'ratio':>8}")
     for name, tf, tt, ratio in rows:
         print(f"{name:<28}{_fmt(tf):>12}{_fmt(tt):>12}{ratio:>8.2f}")
