@@ -112,6 +112,15 @@ def test_randint(seed, args, dtype):
     both(lambda lib, g: lib.randint(*args, generator=g, dtype=getattr(lib, dtype)), seed)
 
 
+@pytest.mark.parametrize("n", [1023, 1024, 5000])
+@pytest.mark.parametrize("span", [3, 1000, 2 ** 28 - 1, 2 ** 28 + 3, 2 ** 40 + 1])
+def test_randint_large(n, span):
+    """Large draws take the remainder another way than small ones."""
+    both(lambda lib, g: (lib.randint(-5, span - 5, (n,), generator=g),
+                         _empty(lib, (n,), "int16").random_(generator=g),
+                         _empty(lib, (n,), "float32").random_(generator=g)), n + span)
+
+
 @pytest.mark.parametrize("dtype", ("int64", "int32", "int16", "int8", "uint8", "bool",
                                    "float32", "float64", "float16", "bfloat16"))
 def test_random_(dtype):

@@ -143,12 +143,25 @@ def _normal_16(u, out, name, mean, std):
 def from_to(engine, n, dtype, span, base):
     """``random_(from, to)``: ``draw % span + base``, from 64-bit draws for spans of 2^28 or
     more (torch's threshold), else from 32-bit ones."""
-    draws = engine.random64(n) if span >= 2 ** 28 else engine.raw(n)
-    draws %= np.uint64(span)
+    draws = _remainder(engine.random64(n) if span >= 2 ** 28 else engine.raw(n), span)
     out = draws.view(np.int64)
     if base:
         out += base
     return out.astype(dtype.numpy_dtype, copy=False)
+
+
+def _remainder(draws, span):
+    """``draws %= span`` on a uint64 array, returned. NumPy divides by a scalar with libdivide's
+    multiply and shift but takes the remainder by hardware division, ten times slower: large
+    arrays subtract the multiples instead."""
+    span = np.uint64(span)
+    if draws.size < 1024:
+        draws %= span
+        return draws
+    multiples = np.floor_divide(draws, span)
+    multiples *= span
+    draws -= multiples
+    return draws
 
 
 def full_range(engine, n, dtype):
@@ -163,10 +176,9 @@ def random(engine, n, dtype):
     draws = engine.random64(n) if name in ("int64", "float64") else engine.raw(n)
     if name == "bool":
         draws &= 1
-    elif name in DIGITS:
-        draws %= np.uint64(2 ** DIGITS[name] + 1)
     else:
-        draws %= np.uint64(int(np.iinfo(dtype.numpy_dtype).max) + 1)
+        _remainder(draws, 2 ** DIGITS[name] + 1 if name in DIGITS else
+                   int(np.iinfo(dtype.numpy_dtype).max) + 1)
     return draws.astype(dtype.numpy_dtype, copy=False)
 
 
