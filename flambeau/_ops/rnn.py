@@ -2,10 +2,11 @@
 functions, over a padded ``(T, B, I)`` input or a packed one given as data and batch sizes) and
 their one-step cells.
 
-Each layer and direction is ONE graph node over the whole sequence (torch's
-``MkldnnRnnLayerBackward0`` for the LSTM; ``RnnTanhLayerBackward0``, ``RnnReluLayerBackward0``
-and ``GruLayerBackward0``, names of flambeau's own, where torch composes small ops). The forward
-computes the input projections of all time steps in one matrix product, then loops over the
+Each layer and direction is ONE graph node over the whole sequence, named as the node torch's
+CPU build leaves on that output (oneDNN's ``MkldnnRnnLayerBackward0``, or the last op of the
+loop torch composes of small ops: a cat of the steps' rows packed, a stack of the steps padded;
+an LSTM cell's ``c'`` shows ``h'``'s ``MulBackward0`` where torch's is ``AddBackward0``). The
+forward computes the input projections of all time steps in one matrix product, then loops over the
 steps doing only ``h @ W_hh^T`` and the gate arithmetic in place; the backward
 (backpropagation through time) loops back over the steps the same way and gets the weights'
 and the input's gradients in one matrix product each. Under ``create_graph=True`` the backward
@@ -20,6 +21,7 @@ import itertools
 
 import numpy as np
 
+from .. import _dtype
 from .._tensor import Tensor, make
 from ..autograd import grad_mode
 from ..autograd.graph import record
@@ -28,8 +30,15 @@ from ._util import needs_grad
 from ._saved import _Constant
 from .registry import defop
 
-_NODES = {"lstm": "MkldnnRnnLayerBackward0", "gru": "GruLayerBackward0",
-          "rnn_tanh": "RnnTanhLayerBackward0", "rnn_relu": "RnnReluLayerBackward0"}
+_CELL_NODES = {"lstm": "MulBackward0", "gru": "AddBackward0", "rnn_tanh": "TanhBackward0",
+               "rnn_relu": "ReluBackward0"}
+
+
+def _onednn(mode, packed, dtype, h0, c0):
+    """Whether torch 2.13's CPU build runs this sequence as oneDNN's LSTM layer (a float32 or
+    bfloat16 LSTM over a padded batch, without projections) rather than its composed loop."""
+    return (mode == "lstm" and not packed and h0.shape[-1] == c0.shape[-1]
+            and dtype in (_dtype.float32, _dtype.bfloat16))
 
 
 def _sigmoid_(a):
@@ -228,9 +237,10 @@ _LOOPS = {"lstm": (_lstm_forward, _lstm_backward), "gru": (_gru_forward, _gru_ba
 
 # ---- one layer, one direction: one node -------------------------------------------------------
 
-def _layer(mode, x, sizes, h0, c0, weights, reverse):
-    """``(output rows, h_n, c_n)`` of one direction of one layer over the packed rows ``x``
-    (``c_n`` None but for the LSTM)."""
+def _layer(mode, x, sizes, h0, c0, weights, reverse, node):
+    """``(output, h_n, c_n)`` of one direction of one layer over the packed rows of ``x``
+    (``(T * B, I)``, or ``(T, B, I)`` with equal batch sizes, the output then shaped alike;
+    ``c_n`` None but for the LSTM), recorded as a ``node`` node."""
     w_ih, w_hh, b_ih, b_hh, w_hr = weights
     inputs = (x, h0, c0) + tuple(weights)
     steps = _steps(sizes, reverse)
@@ -243,7 +253,7 @@ def _layer(mode, x, sizes, h0, c0, weights, reverse):
         scale = _lstm_affine(whh.shape[0] // 4, whh.dtype)[0]
         wih, whh = wih * scale[:, None], whh * scale[:, None]
         bias = None if bias is None else bias * scale
-    gx = x._data @ wih.T
+    gx = x._data.reshape(-1, x.shape[-1]) @ wih.T
     if bias is not None:
         gx += bias
     h = h0._data.copy()
@@ -262,9 +272,10 @@ def _layer(mode, x, sizes, h0, c0, weights, reverse):
                           None if w_hr is None else np.ascontiguousarray(w_hr._data.T), steps,
                           tape)
     dtype = x._dtype
-    outputs = (make(out, dtype), make(h, dtype)) + (() if c is None else (make(c, dtype),))
+    outputs = (make(out.reshape(x.shape[:-1] + out.shape[-1:]), dtype), make(h, dtype))
+    outputs += () if c is None else (make(c, dtype),)
     if grad:
-        record(_NODES[mode], outputs, inputs, _layer_derivative,
+        record(node, outputs, inputs, _layer_derivative,
                (_Constant((mode, sizes, steps, tape, tuple(t is not None for t in inputs))),)
                + tuple(t for t in inputs if t is not None))
     return outputs if c is not None else outputs + (None,)
@@ -278,18 +289,20 @@ def _layer_derivative(grads, how, *tensors):
         return _composed_derivative(mode, sizes, steps, inputs, grads)
     x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr = inputs
     dout, dh, dc = (tuple(grads) + (None,))[:3]
+    rows = x._data.reshape(-1, x.shape[-1])
     dh = dh._data.copy() if dh is not None else np.zeros(h0._data.shape, h0._data.dtype)
     if c0 is not None:
         dc = dc._data.copy() if dc is not None else np.zeros(c0._data.shape, c0._data.dtype)
     wih, whh = w_ih._data, w_hh._data
-    dgx, dgh, dhr = _LOOPS[mode][1](None if dout is None else dout._data, dh, dc, tape, whh,
+    dgx, dgh, dhr = _LOOPS[mode][1](None if dout is None else
+                                    dout._data.reshape(-1, dout.shape[-1]), dh, dc, tape, whh,
                                     None if w_hr is None else w_hr._data, steps)
     dtype = x._dtype
 
     def wanted(t, fn):
         return make(fn(), dtype) if t is not None and t._requires_grad else None
-    return (wanted(x, lambda: dgx @ wih), wanted(h0, lambda: dh),
-            wanted(c0, lambda: dc), wanted(w_ih, lambda: dgx.T @ x._data),
+    return (wanted(x, lambda: (dgx @ wih).reshape(x.shape)), wanted(h0, lambda: dh),
+            wanted(c0, lambda: dc), wanted(w_ih, lambda: dgx.T @ rows),
             wanted(w_hh, lambda: dgh.T @ tape["hp"]),
             wanted(b_ih, lambda: dgx.sum(0)), wanted(b_hh, lambda: dgh.sum(0)),
             wanted(w_hr, lambda: dhr.T @ tape["hr"]))
@@ -309,6 +322,7 @@ def _composed_derivative(mode, sizes, steps, inputs, grads):
 def _composed_layer(mode, steps, x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr):
     """``_layer``'s outputs computed with differentiable tensor ops, one step at a time."""
     from .joining import cat
+    shape, x = x.shape, x.reshape(-1, x.shape[-1])
     h, c, rows = h0, c0, {}
     for s, b in steps:
         gi, gh = x[s:s + b].matmul(w_ih.t()), h[:b].matmul(w_hh.t())
@@ -330,7 +344,8 @@ def _composed_layer(mode, steps, x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr):
             y = (gi + gh).relu() if mode == "rnn_relu" else (gi + gh).tanh()
         rows[s] = y
         h = cat([y, h[b:]]) if b < h.shape[0] else y
-    return cat([rows[s] for s in sorted(rows)]), h, c
+    out = cat([rows[s] for s in sorted(rows)])
+    return out.view(shape[:-1] + out.shape[-1:]), h, c
 
 
 # ---- layers stacked and bidirectional: torch's _VF functions ----------------------------------
@@ -342,9 +357,10 @@ def _weights(chunk, has_biases):
     return (chunk[0], chunk[1]) + biases + (rest[0] if rest else None,)
 
 
-def _stack(mode, data, sizes, h0, c0, params, has_biases, num_layers, dropout, train,
+def _stack(mode, data, sizes, h0, c0, node, params, has_biases, num_layers, dropout, train,
            bidirectional):
-    """``(output rows, h_n, c_n)`` of ``num_layers`` layers over the packed rows ``data``."""
+    """``(output, h_n, c_n)`` of ``num_layers`` layers over the packed rows of ``data``
+    (``(T * B, I)``, or ``(T, B, I)`` padded)."""
     from .dropout import dropout as _dropout
     from .joining import cat, stack
     dirs = 2 if bidirectional else 1
@@ -355,11 +371,12 @@ def _stack(mode, data, sizes, h0, c0, params, has_biases, num_layers, dropout, t
         for d in range(dirs):
             k = layer * dirs + d
             out, h, c = _layer(mode, x, sizes, h0[k], None if c0 is None else c0[k],
-                               _weights(params[k * per:(k + 1) * per], has_biases), d == 1)
+                               _weights(params[k * per:(k + 1) * per], has_biases), d == 1,
+                               node)
             outs.append(out)
             hs.append(h)
             cs.append(c)
-        x = outs[0] if dirs == 1 else cat(outs, 1)
+        x = outs[0] if dirs == 1 else cat(outs, -1)
         if dropout and train and layer + 1 < num_layers:
             x = _dropout(x, dropout, True)
     return x, stack(hs), None if c0 is None else stack(cs)
@@ -384,14 +401,14 @@ def _layers(mode, packed, *args):
         sizes = tuple(batch_sizes.tolist())
     else:
         input, hx, *options, batch_first = args
-        seq = input.transpose(0, 1) if batch_first else input
-        sizes = (seq.shape[1],) * seq.shape[0]
-        data = seq.reshape(-1, seq.shape[2])
+        data = input.transpose(0, 1) if batch_first else input
+        sizes = (data.shape[1],) * data.shape[0]
     h0, c0 = (hx[0], hx[1]) if mode == "lstm" else (hx, None)
-    out, h, c = _stack(mode, data, sizes, h0, c0, *options)
-    if not packed:
-        out = out.view(seq.shape[0], seq.shape[1], -1)
-        out = out.transpose(0, 1) if batch_first else out
+    onednn = _onednn(mode, packed, data.dtype, h0, c0)
+    node = "MkldnnRnnLayerBackward0" if onednn else "CatBackward0" if packed else "StackBackward0"
+    out, h, c = _stack(mode, data, sizes, h0, c0, node, *options)
+    if not packed and batch_first:  # torch's GRU and RNN transpose their result in place
+        out = out.transpose(0, 1) if mode == "lstm" else out.transpose_(0, 1)
     return (out, h) if c is None else (out, h, c)
 
 
@@ -426,7 +443,7 @@ def _cell(mode, input, h, c, w_ih, w_hh, b_ih, b_hh):
             raise RuntimeError(f"hidden{i} has inconsistent hidden_size: got {state.shape[1]}, "
                                f"expected {w_hh.shape[1]}")
     _, h, c = _layer(mode, input, (input.shape[0],), h, c, (w_ih, w_hh, b_ih, b_hh, None),
-                     False)
+                     False, _CELL_NODES[mode])
     return h if c is None else (h, c)
 
 

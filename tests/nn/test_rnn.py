@@ -103,12 +103,48 @@ def test_dropout_between_layers(cls, extra):
 def test_lstm_layer_is_one_node():
     m = flambeau.nn.LSTM(3, 4, 2, bidirectional=True)
     out, (h, c) = m(flambeau.randn(5, 2, 3))
-    cat = out.grad_fn.next_functions[0][0]  # behind the view back to (T, B, 2H)
-    layers = [f.name() for f, _ in cat.next_functions]
+    layers = [f.name() for f, _ in out.grad_fn.next_functions]  # cat of the two directions
     assert layers == ["MkldnnRnnLayerBackward0"] * 2
-    below = {f.name() for f, _ in cat.next_functions[0][0].next_functions if f is not None}
+    below = {f.name() for f, _ in out.grad_fn.next_functions[0][0].next_functions if f is not None}
     assert below == {"CatBackward0", "AccumulateGrad"}  # layer 0's outputs, the weights
-    assert h.grad_fn.name() == c.grad_fn.name() == "StackBackward0"
+
+
+def _grad_fns(lib, cls, kwargs, dtype, shape, packed):
+    """The grad_fn names of a layer's (or cell's) outputs, as torch shows them."""
+    lib.manual_seed(0)
+    m = getattr(lib.nn, cls)(3, 4, **kwargs).to(getattr(lib, dtype))
+    x = lib.randn(*shape, dtype=getattr(lib, dtype))
+    if packed:
+        x = lib.nn.utils.rnn.pack_padded_sequence(x, [shape[0], 2])
+    outs = [o for o in _flat(m(x)) if o is not None]
+    return [type(o.grad_fn).__name__ for o in outs[:1 if cls == "LSTMCell" else None]]
+
+
+@pytest.mark.parametrize("cls,kwargs", [("LSTM", {}), ("LSTM", {"batch_first": True}),
+                                        ("LSTM", {"num_layers": 2, "bidirectional": True}),
+                                        ("LSTM", {"proj_size": 2}), ("GRU", {}),
+                                        ("GRU", {"batch_first": True}),
+                                        ("RNN", {"bidirectional": True}),
+                                        ("RNN", {"nonlinearity": "relu", "batch_first": True})])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape,packed", [((5, 2, 3), False), ((5, 3), False), ((5, 2, 3), True)])
+def test_grad_fn_names_as_torch(cls, kwargs, dtype, shape, packed):
+    """torch's CPU build runs a float32 LSTM over a padded batch as oneDNN's layer
+    (MkldnnRnnLayerBackward0) and composes the others of small ops (a stack of the steps, a
+    cat of packed rows, an in-place transpose for batch_first): the outputs show those nodes."""
+    torch.set_num_threads(1)  # oneDNN's RNN is torch's choice whatever the thread count
+    if packed and kwargs.get("batch_first"):
+        pytest.skip("pack_padded_sequence takes (T, B, *) here")
+    assert (_grad_fns(flambeau, cls, kwargs, dtype, shape, packed)
+            == _grad_fns(torch, cls, kwargs, dtype, shape, packed))
+
+
+@pytest.mark.parametrize("cls,kwargs", [("LSTMCell", {}), ("GRUCell", {}), ("RNNCell", {}),
+                                        ("RNNCell", {"nonlinearity": "relu"})])
+@pytest.mark.parametrize("shape", [(2, 3), (3,)])
+def test_cell_grad_fn_names_as_torch(cls, kwargs, shape):
+    assert (_grad_fns(flambeau, cls, kwargs, "float32", shape, False)
+            == _grad_fns(torch, cls, kwargs, "float32", shape, False))
 
 
 @pytest.mark.parametrize("cls,extra", LAYERS[:4])
