@@ -1,5 +1,5 @@
-"""The float32 normals the engine computes ahead (small ``randn``/``normal_`` fills) leave every
-other sampler, the generator's state bytes and restored states exactly as torch's: a long,
+"""The float32 uniforms and normals the engine computes ahead (small ``rand``/``uniform_`` and
+``randn``/``normal_`` fills) leave every other sampler, the generator's state bytes and restored states exactly as torch's: a long,
 seeded mix of calls is compared with torch after every call, also with a drawn-ahead block so
 small that it is refilled and replayed all the time."""
 import random
@@ -26,6 +26,8 @@ def _calls(rng):
             size(), rng.uniform(-2, 2), rng.uniform(0.1, 3)),
         lambda: (lambda n: lambda lib, g: lib.randn(n, generator=g))(rng.randrange(1, 16)),
         lambda: (lambda n: lambda lib, g: lib.rand(n, generator=g))(rng.randrange(1, 300)),
+        lambda: (lambda n: lambda lib, g: lib.rand(n, 3, generator=g))(rng.randrange(1, 1500)),
+        lambda: (lambda n: lambda lib, g: lib.empty(n).uniform_(generator=g))(size()),
         lambda: (lambda n: lambda lib, g: lib.randint(0, 1000, (n,), generator=g))(
             rng.randrange(1, 300)),
         lambda: (lambda n: lambda lib, g: lib.randn(n, dtype=lib.float64, generator=g))(

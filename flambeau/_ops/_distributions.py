@@ -31,6 +31,9 @@ def uniform(engine, n, dtype, low=0.0, high=1.0, out=None):
     if out is None:
         out = np.empty(n, dtype.numpy_dtype)
     if low == 0.0 and high == 1.0 and name in _PLAIN_DIGITS:  # the uniforms themselves
+        if name == "float32" and n <= SMALL:
+            out[...] = engine.uniform32(n)
+            return out
         digits = _PLAIN_DIGITS[name]
         for start in range(0, n, _CHUNK):
             engine.uniform(min(n - start, _CHUNK), digits, out[start:start + _CHUNK])
@@ -82,9 +85,9 @@ def _normal_fill(engine, n, name, mean, std, out):
     last 16 values. float32 uses torch's AVX2 approximations, float64 its own precision,
     float16 and bfloat16 float32 (and draw no uniforms for the elements past the last whole
     block)."""
+    if name == "float32" and n <= SMALL:
+        return normal32_ahead(engine, n, out, mean, std)
     whole = n - n % 16
-    if name == "float32" and n <= _SMALL_NORMAL:
-        return _normal32_ahead(engine, n, whole, mean, std, out)
     digits = 53 if name == "float64" else 24
     for start in range(0, whole, _CHUNK):
         part = out[start:min(start + _CHUNK, whole)]
@@ -96,11 +99,13 @@ def _normal_fill(engine, n, name, mean, std, out):
     return out
 
 
-_SMALL_NORMAL = 4096  # float32 fills up to this size take the parts the engine computed ahead
+SMALL = 4096  # float32 draws up to this size take the values the engine computed ahead
 
 
-def _normal32_ahead(engine, n, whole, mean, std, out):
-    """:func:`_normal_fill` for float32 from the normals the engine computed ahead."""
+def normal32_ahead(engine, n, out, mean=0.0, std=1.0):
+    """:func:`_normal_fill` for float32 (n >= 16) from the normals the engine computed ahead,
+    into the flat float32 ``out``."""
+    whole = n - n % 16
     products = engine.normal32(n + 16 if whole < n else n)
     _blocks(products[:, :whole], out[:whole])
     if whole < n:
@@ -147,7 +152,7 @@ def from_to(engine, n, dtype, span, base):
     out = draws.view(np.int64)
     if base:
         out += base
-    return out.astype(dtype.numpy_dtype, copy=False)
+    return out if dtype.numpy_dtype == np.int64 else out.astype(dtype.numpy_dtype)
 
 
 def _remainder(draws, span):

@@ -12,13 +12,14 @@ torch's 5056-byte layout, and draws the numbers torch's samplers are built on:
   ``random64``);
 - ``normal(n)``: torch's scalar normal (``normal_distribution<double>``): Box-Muller on two
   53-bit uniforms, the sine half cached for the next call;
-- ``normal32(n)``: the parts of torch's float32 vectorised normals for the next n draws (see
-  :meth:`MT19937.normal32`);
+- ``uniform32(n)``: the float32 24-bit uniforms of the next n draws, and ``normal32(n)``:
+  the parts of torch's float32 vectorised normals for them (see :meth:`MT19937.normal32`);
 - :class:`Scalars`: a Python-level reader for the samplers whose number of draws depends on
   the values (rejection loops).
 
-Small float32 normal fills would cost a hundred NumPy calls each, so the engine may draw ahead:
-it keeps a block of future draws with their logarithm and sine/cosine parts computed together,
+Small float32 fills would cost more in NumPy calls than in arithmetic (a hundred calls for
+normals), so the engine may draw ahead: it keeps a block of future draws with their uniforms
+(and, when first asked for, their logarithm and sine/cosine parts) computed together,
 serves every reader from that block first, and replays the stream from the block's start when
 the state is read.
 """
@@ -51,10 +52,10 @@ _REPLAY_LIMIT = 1 << 20  # words replayed at most to find the state inside the d
 class MT19937:
     """The engine and normal caches of one torch CPU generator."""
     __slots__ = ("seed", "bits", "fresh", "normal_double", "normal_float", "_ahead", "_used",
-                 "_normals", "_origin", "_skip")
+                 "_uniforms", "_normals", "_origin", "_skip")
 
     def __init__(self, seed):
-        self._ahead = self._origin = self._normals = None
+        self._ahead = self._origin = self._uniforms = self._normals = None
         self._used = self._skip = 0
         self.seed = seed  # the bit generator is made on first use (see __getattr__)
         self.normal_double = self.normal_float = None
@@ -99,31 +100,53 @@ class MT19937:
             self.bits.state = self._bits_state()
             self._ahead = None
 
+    def _block(self, n):
+        """Makes sure the block drawn ahead has n draws left past ``_used``, drawing a new one
+        (which opens with the old one's unused draws, its uniforms computed) if not."""
+        ahead, used = self._ahead, self._used
+        if ahead is not None and used + n <= len(ahead):
+            return
+        if ahead is None or self._skip + used > _REPLAY_LIMIT:
+            self.settle()
+            self._origin, self._skip = self.bits.state, 0
+            rest = self.fresh(0)
+        else:  # the block's unused draws open the next one
+            self._skip += used
+            rest = ahead[used:]
+        ahead = self._ahead = np.concatenate((rest, self.fresh(max(_AHEAD, n))))
+        self._used = 0
+        u = self._uniforms = np.bitwise_and(ahead, 0xFFFFFF).astype(np.float32)
+        u *= np.float32(2.0 ** -24)
+        self._normals = None
+
+    def uniform32(self, n):
+        """The 24-bit float32 uniforms of the next n draws (a view into the block drawn
+        ahead)."""
+        used = self._used
+        end = used + n
+        if self._ahead is None or end > len(self._ahead):
+            self._block(n)
+            used, end = 0, n
+        self._used = end
+        return self._uniforms[used:end]
+
     def normal32(self, n):
         """torch's float32 vectorised normals (``normal_fill_16``) for blocks of 16 draws
         starting anywhere in the next n draws, as a float32 array of shape (2, n): column w
         holds the radius ``sqrt(-2 log(1 - u))`` of draw w times the cosine (row 0) and the
         sine (row 1) of ``2 pi u'``, u' the uniform of draw w + 8 (24-bit uniforms). A block
         starting at draw b makes the 16 normals of columns b .. b+7, row 0 then row 1.
-        Computed ahead for a block of draws."""
-        ahead, used = self._ahead, self._used
-        if ahead is None or used + n + 8 > len(ahead):
-            if ahead is None or self._skip + used > _REPLAY_LIMIT:
-                self.settle()
-                self._origin, self._skip = self.bits.state, 0
-                rest = self.fresh(0)
-            else:  # the block's unused draws open the next one
-                self._skip += used
-                rest = ahead[used:]
-            ahead = self._ahead = np.concatenate((rest, self.fresh(max(_AHEAD, n + 8))))
-            u = np.bitwise_and(ahead, 0xFFFFFF).astype(np.float32)
-            u *= np.float32(2.0 ** -24)
+        Computed together for the block drawn ahead."""
+        self._block(n + 8)
+        products = self._normals
+        if products is None:
+            u = self._uniforms
             radius = _avx_mathfun.radius(u[:-8])
             products = self._normals = np.stack(_avx_mathfun.cos_sin(u[8:]))
             products *= radius
-            self._used = used = 0
+        used = self._used
         self._used = used + n
-        return self._normals[:, used:used + n]
+        return products[:, used:used + n]
 
     def raw(self, n):
         """n raw 32-bit draws (a new uint64 array), from the block drawn ahead first."""

@@ -340,11 +340,22 @@ def _drawn(draw, generator, shape, dtype):
         raise allocation_error(error, shape, dtype.itemsize) or error from None
 
 
-def _creation(name, draw, doc):
+def _creation(name, draw, small, doc):
+    """The factory and its ``_like`` form; ``small(engine, n, shape)`` is the array of the
+    common case, a small float32 tensor on the CPU (or None where it does not apply)."""
     def factory(size, *, generator=None, out=None, dtype=None, layout=None, device=None,
                 pin_memory=False, requires_grad=False):
-        dtype = dtype or (out._dtype if out is not None else _dtype.get_default_dtype())
-        array = _drawn(draw, generator, parse_size((size,), name), dtype)
+        shape = parse_size((size,), name)
+        if out is None:
+            dtype = dtype or _dtype.get_default_dtype()
+            if dtype is _float32 and device is None and not requires_grad:
+                n = _numel(shape)
+                if n <= dist.SMALL:
+                    array = small(_engine(generator), n, shape)
+                    if array is not None:
+                        return make(array, dtype)
+        dtype = dtype or out._dtype
+        array = _drawn(draw, generator, shape, dtype)
         return _result(array, dtype, device, requires_grad, out)
 
     def like(input, *, generator=None, memory_format=None, dtype=None, layout=None, device=None,
@@ -363,8 +374,23 @@ def _creation(name, draw, doc):
                   signature=_overloads(f"{name}_like(Tensor input", _LIKE_OPTIONS)))
 
 
-rand, rand_like = _creation("rand", _uniform, "Uniform samples on [0, 1).")
-randn, randn_like = _creation("randn", _normal, "Standard normal samples.")
+_float32 = _dtype.float32
+
+
+def _uniform32(engine, n, shape):
+    return engine.uniform32(n).copy().reshape(shape)
+
+
+def _normal32(engine, n, shape):
+    if n >= 16:
+        out = np.empty(shape, np.float32)
+        dist.normal32_ahead(engine, n, out.reshape(-1))
+        return out
+    return None
+
+
+rand, rand_like = _creation("rand", _uniform, _uniform32, "Uniform samples on [0, 1).")
+randn, randn_like = _creation("randn", _normal, _normal32, "Standard normal samples.")
 
 
 @defop(method=False, signature=_overloads("randint(int high, int[] size", _OUT_OPTIONS) +
@@ -375,9 +401,13 @@ def randint(low, high, size=None, *, generator=None, out=None, dtype=None, layou
     ``randint(low, high, size)``; int64 unless ``dtype`` says otherwise."""
     if size is None:  # randint(high, size)
         low, high, size = 0, low, high
+    shape = parse_size((size,), "randint")
+    if dtype is None and out is None and device is None and not requires_grad and low < high:
+        # the common case: int64, whose range the signature checked the bounds against
+        return make(_from_to(_engine(generator), shape, _dtype.int64, low, high).reshape(shape),
+                    _dtype.int64)
     dtype = dtype or (out._dtype if out is not None else _dtype.int64)
     low, high = _check_from_to(low, high, dtype)
-    shape = parse_size((size,), "randint")
     array = _from_to(_engine(generator), shape, dtype, low, high).reshape(shape)
     return _result(array, dtype, device, requires_grad, out)
 
@@ -614,7 +644,7 @@ def _write(self, array, node, inputs=(), backward=None):
     data = self._data
     if type(data) is not type(array) and type(array) is np.ndarray:
         array = _backend.array_module(data).asarray(array)
-    data[...] = array
+    _backend.quietly(data.__setitem__, Ellipsis, array)  # (a cast to inf or wrapping: no warning)
     return _written(self, node, inputs, backward)
 
 
@@ -655,7 +685,11 @@ def uniform_(self, from_=0.0, to=1.0, *, generator=None, **kwargs):
     """Fills with uniform samples on ``[from, to)``."""
     from_ = kwargs.pop("from", from_)
     check_inplace(self)
-    dtype = self._dtype
+    dtype, data = self._dtype, self._data
+    if dtype is _float32 and from_ == 0.0 and to == 1.0 and data.size <= dist.SMALL and \
+            type(data) is np.ndarray and data.flags.c_contiguous:  # the common case
+        data.reshape(-1)[...] = _engine(generator).uniform32(data.size)
+        return _written(self, "UniformBackward0")
     if dtype.is_floating_point:
         if from_ > to:
             raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
@@ -793,18 +827,7 @@ def _fill_value(t, value, name):
             raise RuntimeError(f"{name} only supports 0-dimension value tensor but got tensor "
                                f"with {value.ndim} dimensions.")
         return value._data
-    dtype = t._dtype
-    if isinstance(value, int) and not isinstance(value, bool) and not (
-            dtype.is_floating_point or dtype.is_complex or dtype is _dtype.bool):
-        low, high = _bounds(dtype)
-        if dtype is _dtype.uint8 and value < 0:  # c10 lets negative values wrap into uint8
-            low = -2 ** 63
-        if not low <= value <= high:
-            raise RuntimeError(f"value cannot be converted to type {dtype._name}_t without "
-                               "overflow")
-        if dtype is _dtype.uint8:
-            value %= 256
-    return value
+    return _dtype.checked_scalar(value, t._dtype, t._data.size)
 
 
 def _fill_backward(grad):
