@@ -139,25 +139,30 @@ def _lstm_backward(dout, dh, dc, tape, w_hh, w_hr, steps):
     return dg, dg, dhr
 
 
-def _gru_forward(gx, h, c, whh_t, b_hh, whr_t, steps, tape):
+def _gru_forward(gx, h, c, whh_t, b_hh, whr_t, steps, tape, rnd=None):
+    # rnd: under autocast, rounds the gates in place where torch's ops do (see _autocast_lower)
     n = h.shape[1]
     out = np.empty((gx.shape[0], n), gx.dtype)
     for s, b in steps:
         e = s + b
         g, hb = gx[s:e], h[:b]
-        gh = hb @ whh_t
+        gh = (hb if rnd is None else rnd(hb.copy())) @ whh_t
         if b_hh is not None:
             gh += b_hh
         rz = g[:, :2 * n]
-        rz += gh[:, :2 * n]
+        rz += gh[:, :2 * n] if rnd is None else rnd(gh)[:, :2 * n]
+        if rnd is not None:
+            rnd(rz)
         _sigmoid_(rz)
         r, z, new, ghn = g[:, :n], g[:, n:2 * n], g[:, 2 * n:], gh[:, 2 * n:]
         if tape is not None:
             tape["hp"][s:e] = hb
             tape["ghn"][s:e] = ghn
-        ghn *= r
-        new += ghn
-        np.tanh(new, out=new)
+        ghn *= r if rnd is None else rnd(rz)[:, :n]
+        new += ghn if rnd is None else rnd(ghn)
+        np.tanh(new if rnd is None else rnd(new), out=new)
+        if rnd is not None:
+            rnd(new)
         y = np.subtract(hb, new, out=out[s:e])  # h' = n + z (h - n)
         y *= z
         y += new
@@ -237,10 +242,29 @@ _LOOPS = {"lstm": (_lstm_forward, _lstm_backward), "gru": (_gru_forward, _gru_ba
 
 # ---- one layer, one direction: one node -------------------------------------------------------
 
-def _layer(mode, x, sizes, h0, c0, weights, reverse, node):
+def _autocast_lower(mode, x):
+    """The dtype torch's GRU rounds to under CPU autocast, or None: its composed loop's linear
+    layers run in autocast's lower precision and the gate arithmetic stays there, while the
+    hidden state (float32 from the start) stays float32."""
+    if mode != "gru" or not autocast.FORMS_ENV["_on"] or x._dtype is not _dtype.float32:
+        return None
+    device = x.device.type
+    return autocast.get_autocast_dtype(device) if autocast.is_autocast_enabled(device) else None
+
+
+def _rounder(dtype):
+    """``rnd(a)``: the float32 array ``a`` rounded in place to ``dtype``'s precision."""
+    def rnd(a):
+        a[...] = a.astype(dtype._np)
+        return a
+    return rnd
+
+
+def _layer(mode, x, sizes, h0, c0, weights, reverse, node, lower=None):
     """``(output, h_n, c_n)`` of one direction of one layer over the packed rows of ``x``
     (``(T * B, I)``, or ``(T, B, I)`` with equal batch sizes, the output then shaped alike;
-    ``c_n`` None but for the LSTM), recorded as a ``node`` node."""
+    ``c_n`` None but for the LSTM), recorded as a ``node`` node; ``lower``: see
+    ``_autocast_lower``."""
     w_ih, w_hh, b_ih, b_hh, w_hr = weights
     inputs = (x, h0, c0) + tuple(weights)
     steps = _steps(sizes, reverse)
@@ -253,9 +277,21 @@ def _layer(mode, x, sizes, h0, c0, weights, reverse, node):
         scale = _lstm_affine(whh.shape[0] // 4, whh.dtype)[0]
         wih, whh = wih * scale[:, None], whh * scale[:, None]
         bias = None if bias is None else bias * scale
-    gx = x._data.reshape(-1, x.shape[-1]) @ wih.T
+    rows, b_hh_data = x._data.reshape(-1, x.shape[-1]), None if b_hh is None else b_hh._data
+    forward = _LOOPS[mode][0]
+    if lower is not None:
+        rnd = _rounder(lower)
+        rows, wih, whh = rnd(rows.copy()), rnd(wih.copy()), rnd(whh.copy())
+        bias = None if bias is None else rnd(bias.copy())
+        b_hh_data = None if b_hh is None else rnd(b_hh_data.copy())
+        forward = functools.partial(forward, rnd=rnd)
+    gx = rows @ wih.T
+    if lower is not None and bias is not None and not x.is_contiguous():
+        rnd(gx)  # torch's linear adds the bias apart (once more rounded) to a strided input
     if bias is not None:
         gx += bias
+    if lower is not None:
+        rnd(gx)
     h = h0._data.copy()
     c = None if c0 is None else c0._data.copy()
     tape = None
@@ -267,10 +303,8 @@ def _layer(mode, x, sizes, h0, c0, weights, reverse, node):
                         hr=None if w_hr is None else np.empty((rows, c.shape[1]), dt))
         elif mode == "gru":
             tape["ghn"] = np.empty((rows, h.shape[1]), dt)
-    out = _LOOPS[mode][0](gx, h, c, np.ascontiguousarray(whh.T),
-                          None if b_hh is None else b_hh._data,
-                          None if w_hr is None else np.ascontiguousarray(w_hr._data.T), steps,
-                          tape)
+    out = forward(gx, h, c, np.ascontiguousarray(whh.T), b_hh_data,
+                  None if w_hr is None else np.ascontiguousarray(w_hr._data.T), steps, tape)
     dtype = x._dtype
     outputs = (make(out.reshape(x.shape[:-1] + out.shape[-1:]), dtype), make(h, dtype))
     outputs += () if c is None else (make(c, dtype),)
@@ -357,8 +391,8 @@ def _weights(chunk, has_biases):
     return (chunk[0], chunk[1]) + biases + (rest[0] if rest else None,)
 
 
-def _stack(mode, data, sizes, h0, c0, node, params, has_biases, num_layers, dropout, train,
-           bidirectional):
+def _stack(mode, data, sizes, h0, c0, node, lower, params, has_biases, num_layers, dropout,
+           train, bidirectional):
     """``(output, h_n, c_n)`` of ``num_layers`` layers over the packed rows of ``data``
     (``(T * B, I)``, or ``(T, B, I)`` padded)."""
     from .dropout import dropout as _dropout
@@ -372,7 +406,7 @@ def _stack(mode, data, sizes, h0, c0, node, params, has_biases, num_layers, drop
             k = layer * dirs + d
             out, h, c = _layer(mode, x, sizes, h0[k], None if c0 is None else c0[k],
                                _weights(params[k * per:(k + 1) * per], has_biases), d == 1,
-                               node)
+                               node, lower)
             outs.append(out)
             hs.append(h)
             cs.append(c)
@@ -406,7 +440,7 @@ def _layers(mode, packed, *args):
     h0, c0 = (hx[0], hx[1]) if mode == "lstm" else (hx, None)
     onednn = _onednn(mode, packed, data.dtype, h0, c0)
     node = "MkldnnRnnLayerBackward0" if onednn else "CatBackward0" if packed else "StackBackward0"
-    out, h, c = _stack(mode, data, sizes, h0, c0, node, *options)
+    out, h, c = _stack(mode, data, sizes, h0, c0, node, _autocast_lower(mode, data), *options)
     if not packed and batch_first:  # torch's GRU and RNN transpose their result in place
         out = out.transpose(0, 1) if mode == "lstm" else out.transpose_(0, 1)
     return (out, h) if c is None else (out, h, c)
@@ -443,7 +477,7 @@ def _cell(mode, input, h, c, w_ih, w_hh, b_ih, b_hh):
             raise RuntimeError(f"hidden{i} has inconsistent hidden_size: got {state.shape[1]}, "
                                f"expected {w_hh.shape[1]}")
     _, h, c = _layer(mode, input, (input.shape[0],), h, c, (w_ih, w_hh, b_ih, b_hh, None),
-                     False, _CELL_NODES[mode])
+                     False, _CELL_NODES[mode], _autocast_lower(mode, input))
     return h if c is None else (h, c)
 
 

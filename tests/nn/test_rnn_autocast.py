@@ -55,3 +55,32 @@ def test_double_lstm_is_left_alone():
     with flambeau.autocast("cpu"):
         out, _ = flambeau.nn.LSTM(4, 3).double()(flambeau.randn(5, 2, 4, dtype=flambeau.float64))
     assert out.dtype == flambeau.float64
+
+
+@pytest.mark.parametrize("kwargs,packed", [({}, False), ({"num_layers": 2, "bidirectional": True},
+                                                          False),
+                                           ({"batch_first": True}, False), ({}, True)])
+def test_gru_rounds_where_torch_does(kwargs, packed):
+    """torch composes the GRU of linear layers (autocast's bfloat16, the bias added apart for a
+    strided input) and in-place gate arithmetic in bfloat16 around a float32 hidden state:
+    flambeau's outputs are torch's to the bit."""
+    torch.manual_seed(0)
+    state = {k: v.numpy() for k, v in torch.nn.GRU(4, 3, **kwargs).state_dict().items()}
+    x = np.random.default_rng(0).standard_normal((5, 2, 4), dtype=np.float32)
+    ours = run(flambeau, "GRU", kwargs, packed, state, x, flambeau.bfloat16)
+    theirs = run(torch, "GRU", kwargs, packed, state, x, torch.bfloat16)
+    for a, b in zip(ours[:2], theirs[:2]):
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+
+
+def test_gru_cell_rounds_where_torch_does():
+    x = np.random.default_rng(2).standard_normal((4, 2, 4), dtype=np.float32)
+    outs = []
+    for lib in (flambeau, torch):
+        lib.manual_seed(0)
+        cell, h = lib.nn.GRUCell(4, 3), None
+        with lib.autocast("cpu"):
+            for row in lib.tensor(x):
+                h = cell(row, h)
+        outs.append(h.detach().numpy())
+    np.testing.assert_array_equal(*outs)
