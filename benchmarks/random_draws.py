@@ -15,16 +15,20 @@ from _timing import compare, print_table, setup
 
 
 def cases(m):
-    big = m.empty(4 * 1024 * 1024)
+    big, small = m.empty(4 * 1024 * 1024), m.empty(8, 8)
     linear = m.nn.Linear(4096, 4096)
     return [
         ("rand(4)", lambda: m.rand(4)),
+        ("rand(8, 8)", lambda: m.rand(8, 8)),
+        ("uniform_ 8x8", lambda: small.uniform_()),
         ("randn(8, 8)", lambda: m.randn(8, 8)),
         ("randn(4)", lambda: m.randn(4)),
         ("randint(0, 1000, (8, 8))", lambda: m.randint(0, 1000, (8, 8))),
         ("rand(1000, 1000)", lambda: m.rand(1000, 1000)),
         ("randn(1000, 1000)", lambda: m.randn(1000, 1000)),
         ("randint 1000x1000", lambda: m.randint(0, 1000, (1000, 1000))),
+        ("randperm(64)", lambda: m.randperm(64)),
+        ("randperm(60000)", lambda: m.randperm(60000)),
         ("uniform_ 4M", lambda: big.uniform_(-0.1, 0.1)),
         ("normal_ 4M", lambda: big.normal_(0.0, 0.01)),
         ("Linear(4096, 4096) init", linear.reset_parameters),

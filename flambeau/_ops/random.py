@@ -46,9 +46,9 @@ class Generator:
     from torch's in the last bit or two, NumPy's functions not being the C library's.
 
     Drawing torch's numbers has a price in two samplers, whose algorithms NumPy has no single
-    call for: float32 ``normal_`` on more than 4096 elements repeats torch's AVX2 logarithm,
-    sine and cosine polynomials operation by operation (about 5x torch's time; smaller fills
-    come from a block computed ahead), and ``randperm`` replays torch's Fisher-Yates swaps with
+    call for: float32 ``normal_`` repeats torch's AVX2 logarithm, sine and cosine polynomials
+    operation by operation (up to about 5x torch's time; fills up to 4096 elements take a block
+    computed ahead), and ``randperm`` replays torch's Fisher-Yates swaps with
     sorts and gathers (about 5-10x from a few thousand elements up, a Python loop below).
     """
     __slots__ = ("_device", "_engine")
