@@ -238,7 +238,22 @@ def resample(mode, input, output_size, align_corners, scale_factors, antialias=F
     node = _NODES[mode, nd]
     if antialias:
         node = node.replace("DBackward0", "DAaBackward0")
+    if nearest:
+        return _nearest(node, input, mats)
     return _separable(node, input, mats, node[:-1] + "Backward0")
+
+
+def _nearest(node, input, mats):
+    """Nearest resampling as a gather of the one-hot ``mats``' columns (their product would
+    give ``0 * inf = nan`` beside an infinite input); the derivative by the transposes."""
+    a = input._data
+    for axis, m in zip(range(a.ndim - len(mats), a.ndim), mats):
+        a = np.take(a, m.argmax(1), axis)
+    out = make(np.ascontiguousarray(a), input._dtype)
+    if needs_grad1(input):
+        back = node[:-1] + "Backward0"
+        record(node, (out,), (input,), lambda g: _separable(back, g, [m.T for m in mats], node))
+    return out
 
 
 def _upsample_family(mode, nd, name, antialias=False):

@@ -148,8 +148,8 @@ def _sample(a, tap_list):
     for index, weight in tap_list:
         valid = np.logical_and.reduce([(i >= 0) & (i < size) for i, size in zip(index, sizes)])
         index = [np.where(valid, i, 0) for i in index]
-        values = np.moveaxis(a[(batch, slice(None)) + tuple(index[::-1])], -1, 1) * \
-            valid[:, None]
+        values = np.moveaxis(a[(batch, slice(None)) + tuple(index[::-1])], -1, 1)
+        values = np.where(valid[:, None], values, a.dtype.type(0))  # no inf * 0 off the edge
         if weight is None:
             out += values
         else:  # summed as torch's kernel: each weighted tap fused into the running sum

@@ -372,9 +372,11 @@ def _grid(ow, oh, start_x, start_y, matrix):
     return grid[None]
 
 
-def _grid_sample_fill(img, grid, interpolation, fill):
+def _grid_sample_fill(img, grid, interpolation, fill, v2=False):
     """Samples ``img`` at ``grid`` (normalised coordinates); the pixels from outside get
-    ``fill`` (through a mask channel, as torchvision fills them)."""
+    ``fill`` (through a mask channel, as torchvision fills them: bilinear blends
+    ``img * mask + (1 - mask) * fill``, or with ``v2`` as v2 does, ``(img - fill) * mask +
+    fill``)."""
     img, how = _as_float(img, (grid.dtype,))
     if img.shape[0] > 1:
         grid = grid.expand(img.shape[0], *grid.shape[1:])
@@ -388,6 +390,8 @@ def _grid_sample_fill(img, grid, interpolation, fill):
                             out.dtype).reshape(1, -1, 1, 1)
         if interpolation == "nearest":
             out = np.where(mask < 0.5, colour, out)
+        elif v2:
+            out = (out - colour) * mask + colour
         else:
             out = out * mask + (1.0 - mask) * colour
     return _restore(flambeau.from_numpy(np.ascontiguousarray(out)), how)
@@ -397,7 +401,7 @@ def _grid_dtype(img):
     return img.dtype if img.is_floating_point() else flambeau.float32
 
 
-def affine(img, matrix, interpolation="nearest", fill=None, expand=False):
+def affine(img, matrix, interpolation="nearest", fill=None, expand=False, v2=False):
     """Resamples ``img`` at ``matrix`` (output -> input pixels, about the image centre), in a
     canvas grown to hold the whole image when ``expand``."""
     _check_grid_inputs(img, interpolation, fill)
@@ -406,10 +410,10 @@ def affine(img, matrix, interpolation="nearest", fill=None, expand=False):
     dtype = _grid_dtype(img).numpy_dtype
     scaled = np.array(matrix, dtype).reshape(2, 3).T / np.array([0.5 * w, 0.5 * h], dtype)
     grid = _grid(ow, oh, -ow * 0.5 + 0.5, -oh * 0.5 + 0.5, scaled)
-    return _grid_sample_fill(img, flambeau.from_numpy(grid), interpolation, fill)
+    return _grid_sample_fill(img, flambeau.from_numpy(grid), interpolation, fill, v2)
 
 
-def perspective(img, coeffs, interpolation="bilinear", fill=None):
+def perspective(img, coeffs, interpolation="bilinear", fill=None, v2=False):
     """Resamples ``img`` at ``((a x + b y + c) / (g x + h y + 1), (d x + e y + f) / (...))``."""
     _check_grid_inputs(img, interpolation, fill)
     ow, oh = img.shape[-1], img.shape[-2]
@@ -417,15 +421,15 @@ def perspective(img, coeffs, interpolation="bilinear", fill=None):
     theta1 = np.array(coeffs[:6], dtype).reshape(2, 3).T / np.array([0.5 * ow, 0.5 * oh], dtype)
     theta2 = np.array([coeffs[6], coeffs[7], 1.0], dtype)[:, None].repeat(2, axis=1)
     grid = _grid(ow, oh, 0.5, 0.5, theta1) / _grid(ow, oh, 0.5, 0.5, theta2) - dtype.type(1)
-    return _grid_sample_fill(img, flambeau.from_numpy(grid), interpolation, fill)
+    return _grid_sample_fill(img, flambeau.from_numpy(grid), interpolation, fill, v2)
 
 
-def elastic_transform(img, displacement, interpolation="bilinear", fill=None):
+def elastic_transform(img, displacement, interpolation="bilinear", fill=None, v2=False):
     """Samples at the identity grid moved by ``displacement`` ``(1, H, W, 2)``."""
     ys, xs = (flambeau.linspace((-s + 1) / s, (s - 1) / s, s) for s in img.shape[-2:])
     grid_y, grid_x = flambeau.meshgrid(ys, xs, indexing="ij")
     grid = flambeau.stack([grid_x, grid_y], -1).unsqueeze(0) + displacement
-    return _grid_sample_fill(img, grid, interpolation, fill)
+    return _grid_sample_fill(img, grid, interpolation, fill, v2)
 
 
 def _check_channels(img, permitted=(1, 3)):

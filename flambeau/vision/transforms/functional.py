@@ -337,6 +337,19 @@ def affine(img, angle, translate, scale, shear, interpolation=InterpolationMode.
     """Rotation by ``angle`` degrees, scale and shear (degrees) about ``center`` (default the
     image centre), then translation by ``translate`` pixels."""
     interpolation = _interpolation(interpolation)
+    angle, translate, shear = _affine_args(angle, translate, scale, shear, center)
+    _, height, width = get_dimensions(img)
+    if is_pil_image(img):
+        center = [width * 0.5, height * 0.5] if center is None else center
+        matrix = _inverse_affine_matrix(center, angle, translate, scale, shear)
+        return F_pil.affine(img, matrix, _PIL_FILTER[interpolation], fill)
+    return F_t.affine(img, _tensor_affine_matrix(img, angle, translate, scale, shear, center),
+                      interpolation.value, fill)
+
+
+def _affine_args(angle, translate, scale, shear, center):
+    """torchvision's checks of affine's arguments; (angle, translate, shear) as floats and
+    lists."""
     if not isinstance(angle, (int, float)):
         raise TypeError("Argument angle should be int or float")
     if not isinstance(translate, (list, tuple)):
@@ -356,15 +369,13 @@ def affine(img, angle, translate, scale, shear, interpolation=InterpolationMode.
         raise ValueError(f"Shear should be a sequence containing two values. Got {shear}")
     if center is not None and not isinstance(center, (list, tuple)):
         raise TypeError("Argument center should be a sequence")
-    _, height, width = get_dimensions(img)
-    angle = float(angle)
-    if is_pil_image(img):
-        center = [width * 0.5, height * 0.5] if center is None else center
-        matrix = _inverse_affine_matrix(center, angle, list(translate), scale, shear)
-        return F_pil.affine(img, matrix, _PIL_FILTER[interpolation], fill)
-    matrix = _inverse_affine_matrix(_centre_offset(img, center), angle,
-                                    [1.0 * t for t in translate], scale, shear)
-    return F_t.affine(img, matrix, interpolation.value, fill)
+    return float(angle), list(translate), shear
+
+
+def _tensor_affine_matrix(img, angle, translate, scale, shear, center):
+    """The tensor sampler's matrix (about the image centre) of :func:`affine`'s arguments."""
+    return _inverse_affine_matrix(_centre_offset(img, center), angle,
+                                  [1.0 * t for t in translate], scale, shear)
 
 
 def _perspective_coeffs(startpoints, endpoints):
@@ -398,7 +409,11 @@ def elastic_transform(img, displacement, interpolation=InterpolationMode.BILINEA
     if isinstance(interpolation, int):
         warnings.warn("Argument interpolation should be of type InterpolationMode instead of "
                       "int. Please, use InterpolationMode enum.")
-    interpolation = _interpolation(interpolation)
+    return _elastic(img, displacement, _interpolation(interpolation), fill)
+
+
+def _elastic(img, displacement, interpolation, fill, v2=False):
+    """elastic_transform past its warning (``v2``: v2's fill blend)."""
     if not isinstance(displacement, flambeau.Tensor):
         raise TypeError("Argument displacement should be a Tensor")
     tensor = pil_to_tensor(img) if _kind(img) is F_pil else img
@@ -406,7 +421,7 @@ def elastic_transform(img, displacement, interpolation=InterpolationMode.BILINEA
     if shape != tuple(displacement.shape):
         raise ValueError(f"Argument displacement shape should be {shape}, but given "
                          f"{displacement.shape}")
-    out = F_t.elastic_transform(tensor, displacement, interpolation.value, fill)
+    out = F_t.elastic_transform(tensor, displacement, interpolation.value, fill, v2)
     return out if tensor is img else to_pil_image(out, mode=img.mode)
 
 

@@ -619,13 +619,28 @@ def _resized_crop_image(img, top, left, height, width, size,
 
 def _rotate_image(img, angle, interpolation=InterpolationMode.NEAREST, expand=False,
                   center=None, fill=None):
-    return F1.rotate(img, angle, _mode(interpolation), expand, center, _fill_for(img, fill))
+    """v1's rotate, except tensors: turned by 0, 180 (and 90, 270 when square or expanded)
+    degrees without resampling, v2's fill blend otherwise."""
+    if is_pil_image(img):
+        return F1.rotate(img, angle, _mode(interpolation), expand, center, fill)
+    angle = angle % 360
+    if center is None and (angle in (0, 180) or angle in (90, 270) and (
+            expand or img.shape[-1] == img.shape[-2])):
+        return img.clone() if angle == 0 else flambeau.rot90(img, int(angle // 90), (-2, -1))
+    matrix = F1._inverse_affine_matrix(F1._centre_offset(img, center), -angle, [0.0, 0.0], 1.0,
+                                       [0.0, 0.0])
+    return F_t.affine(img, matrix, _mode(interpolation).value, _fill_for(img, fill), expand,
+                      v2=True)
 
 
 def _affine_image(img, angle, translate, scale, shear, interpolation=InterpolationMode.NEAREST,
                   fill=None, center=None):
-    return F1.affine(img, angle, translate, scale, shear, _mode(interpolation),
-                     _fill_for(img, fill), center)
+    """v1's affine, with v2's fill blend on tensors."""
+    if is_pil_image(img):
+        return F1.affine(img, angle, translate, scale, shear, _mode(interpolation), fill, center)
+    angle, translate, shear = F1._affine_args(angle, translate, scale, shear, center)
+    matrix = F1._tensor_affine_matrix(img, angle, translate, scale, shear, center)
+    return F_t.affine(img, matrix, _mode(interpolation).value, _fill_for(img, fill), v2=True)
 
 
 def _coefficients(startpoints, endpoints, coefficients):
@@ -650,11 +665,11 @@ def _perspective_image(img, startpoints, endpoints, interpolation=InterpolationM
     mode, fill = _mode(interpolation), _fill_for(img, fill)
     if is_pil_image(img):
         return F1.F_pil.perspective(img, coefficients, F1._PIL_FILTER[mode], fill)
-    return F1.F_t.perspective(img, coefficients, mode.value, fill)
+    return F_t.perspective(img, coefficients, mode.value, fill, v2=True)
 
 
 def _elastic_image(img, displacement, interpolation=InterpolationMode.BILINEAR, fill=None):
-    return F1.elastic_transform(img, displacement, _mode(interpolation), _fill_for(img, fill))
+    return F1._elastic(img, displacement, _mode(interpolation), _fill_for(img, fill), v2=True)
 
 
 def _permute_channels_image(img, permutation):
