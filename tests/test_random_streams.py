@@ -150,7 +150,7 @@ def test_random_full_int64_range():
 
 
 @pytest.mark.parametrize("seed", SEEDS[:4])
-@pytest.mark.parametrize("n", [0, 1, 2, 3, 10, 100, 1000, 5000, 30000])
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 10, 100, 1000, 5000, 30000, 70000])
 def test_randperm(seed, n):
     both(lambda lib, g: lib.randperm(n, generator=g), seed)
 

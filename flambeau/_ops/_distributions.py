@@ -288,29 +288,33 @@ def _swaps_at_once(targets):
     position's own initial value. And what step m leaves at its target is ``D[m]``, the value at
     position m just before step m, which is in turn what the latest earlier step targeting m
     left there (or m). So it takes the steps grouped by target in step order (a stable sort:
-    two 16-bit radix passes), then D by pointer jumping along the chains of earlier writers.
+    16-bit radix passes), then D by pointer jumping along the chains of earlier writers.
     """
     n = len(targets) + 1
     order = np.argsort((targets & 0xFFFF).astype(np.uint16), kind="stable")
-    order = order[np.argsort((targets >> 16).astype(np.uint16)[order], kind="stable")]
+    if n > 1 << 16:
+        order = order[np.argsort((targets >> 16).astype(np.uint16)[order], kind="stable")]
     grouped = targets[order]
     same = grouped[1:] == grouped[:-1]
+    repeats = np.flatnonzero(same)
+    later, earlier = order[repeats + 1], order[repeats]  # steps after one with their target
     before = np.full(n - 1, -1)  # the previous step with the same target
-    before[order[1:][same]] = order[:-1][same]
+    before[later] = earlier
     writer = np.full(n, -1)  # the latest step targeting each position
     last = np.append(~same, True)
     writer[grouped[last]] = order[last]
     own = writer[:-1] == np.arange(n - 1)  # a step targeting its own position acts after it
     writer[:-1][own] = before[own]
     value = np.arange(n)  # D, by pointer jumping to the position no earlier step targets
-    np.copyto(value, writer, where=writer >= 0)
-    while True:
-        jumped = value[value]
-        if np.array_equal(jumped, value):
-            break
-        value = jumped
+    pending = np.flatnonzero(writer >= 0)
+    value[pending] = writer[pending]
+    while pending.size:  # only the chains not yet at their root jump again
+        up = value[value[pending]]
+        value[pending] = up
+        pending = pending[value[up] != up]
     out = np.empty(n, np.int64)
-    out[:-1] = np.where(before >= 0, value[before], targets)
+    out[:-1] = targets
+    out[later] = value[earlier]
     out[-1] = value[-1]
     return out
 
