@@ -672,6 +672,16 @@ def _fill_drawn(self, draw, node):
     return _write_drawn(self, draw(None), node)
 
 
+def _small32(self):
+    """self's buffer, flat, in the common case that the samplers' lean paths take: a
+    C-contiguous float32 host array of at most ``dist.SMALL`` elements; else None."""
+    data = self._data
+    if self._dtype is _float32 and data.size <= dist.SMALL and type(data) is np.ndarray and \
+            data.flags.c_contiguous:
+        return data.reshape(-1)
+    return None
+
+
 def _check_continuous(self, name, cpp_names):
     """torch's refusal of a non-float tensor; some samplers spell its dtype in C++."""
     dtype = self._dtype
@@ -685,11 +695,11 @@ def uniform_(self, from_=0.0, to=1.0, *, generator=None, **kwargs):
     """Fills with uniform samples on ``[from, to)``."""
     from_ = kwargs.pop("from", from_)
     check_inplace(self)
-    dtype, data = self._dtype, self._data
-    if dtype is _float32 and from_ == 0.0 and to == 1.0 and data.size <= dist.SMALL and \
-            type(data) is np.ndarray and data.flags.c_contiguous:  # the common case
-        data.reshape(-1)[...] = _engine(generator).uniform32(data.size)
+    flat = _small32(self) if from_ == 0.0 and to == 1.0 else None
+    if flat is not None:
+        flat[...] = _engine(generator).uniform32(flat.size)
         return _written(self, "UniformBackward0")
+    dtype = self._dtype
     if dtype.is_floating_point:
         if from_ > to:
             raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
@@ -707,6 +717,10 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     """Fills with normal samples of the given mean and standard deviation."""
     check_inplace(self)
     _check_std(std)
+    flat = _small32(self)
+    if flat is not None and flat.size >= 16:
+        dist.normal32_ahead(_engine(generator), flat.size, flat, mean, std)
+        return _written(self, "NormalBackward0")
     data, engine = self._data, _engine(generator)
     return _fill_drawn(self, lambda out: _normal(engine, data.shape, self._dtype, mean, std,
                                                  data.flags.c_contiguous, out),
