@@ -23,6 +23,7 @@ normals), so the engine may draw ahead: it keeps a block of future draws with th
 serves every reader from that block first, and replays the stream from the block's start when
 the state is read.
 """
+import functools
 import math
 
 import numpy as np
@@ -40,9 +41,13 @@ _STATE = np.dtype({  # torch's CPUGeneratorImplState, little-endian, C layout wi
     "itemsize": STATE_SIZE})
 
 
+@functools.lru_cache(maxsize=16)
 def _seeded_key(seed):
-    """mt19937's state words after ``init_genrand(seed & 0xffffffff)``."""
-    return np.random.RandomState(seed & 0xFFFFFFFF).get_state()[1]
+    """mt19937's state words after ``init_genrand(seed & 0xffffffff)`` (read-only: shared by
+    the calls with the same seed)."""
+    key = np.random.RandomState(seed & 0xFFFFFFFF).get_state()[1]
+    key.flags.writeable = False
+    return key
 
 
 _AHEAD = 1 << 14  # words drawn ahead for small float32 normal fills
@@ -52,10 +57,10 @@ _REPLAY_LIMIT = 1 << 20  # words replayed at most to find the state inside the d
 class MT19937:
     """The engine and normal caches of one torch CPU generator."""
     __slots__ = ("seed", "bits", "fresh", "normal_double", "normal_float", "_ahead", "_used",
-                 "_uniforms", "_normals", "_origin", "_skip")
+                 "_uniforms", "_normals", "_origin", "_skip", "_replay")
 
     def __init__(self, seed):
-        self._ahead = self._origin = self._uniforms = self._normals = None
+        self._ahead = self._origin = self._uniforms = self._normals = self._replay = None
         self._used = self._skip = 0
         self.seed = seed  # the bit generator is made on first use (see __getattr__)
         self.normal_double = self.normal_float = None
@@ -86,13 +91,17 @@ class MT19937:
     # ``_skip + _used`` words after the bit generator state ``_origin``.
 
     def _bits_state(self):
-        """The bit generator's state at the stream's true position."""
+        """The bit generator's state at the stream's true position, which becomes the origin
+        that later reads replay from."""
         if self._ahead is None:
             return self.bits.state
-        replay = np.random.MT19937(0)
+        replay = self._replay
+        if replay is None:  # made once: making a bit generator costs more than a replay
+            replay = self._replay = np.random.MT19937(0)
         replay.state = self._origin
         replay.random_raw(self._skip + self._used)
-        return replay.state
+        self._origin, self._skip = replay.state, -self._used
+        return self._origin
 
     def settle(self):
         """Drops the drawn-ahead block, moving ``bits`` back to the stream's true position."""
