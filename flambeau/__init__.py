@@ -75,9 +75,13 @@ def _publish():
         else:
             module = sys.modules[__name__ + ("." + namespace if namespace else "")]
             setattr(module, name, fn)
-    for op in ("add", "sub", "mul", "div", "pow", "floor_divide"):
-        dunder = {"div": "truediv", "floor_divide": "floordiv"}.get(op, op)
-        setattr(Tensor, f"__i{dunder}__", getattr(Tensor, op + "_"))
+    for dunder, op in {"add": "add", "sub": "sub", "mul": "mul", "truediv": "div",
+                       "pow": "pow", "floordiv": "floor_divide", "mod": "remainder",
+                       "and": "bitwise_and", "or": "bitwise_or", "xor": "bitwise_xor",
+                       "lshift": "bitwise_left_shift", "rshift": "bitwise_right_shift"}.items():
+        setattr(Tensor, f"__i{dunder}__", _ops.signature.operator_form(getattr(Tensor, op + "_")))
+    for dunder, op in {"neg": "neg", "abs": "abs", "pos": "positive"}.items():
+        setattr(Tensor, f"__{dunder}__", getattr(Tensor, op))
 
 
 _publish()

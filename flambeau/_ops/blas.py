@@ -297,12 +297,12 @@ def _broadcast_batch(a, b):
         raise broadcast_error(np.empty(a, np.int8), np.empty(b, np.int8)) from None
 
 
-def _matmul_operator(self, other):
+def _matmul_operator(self, other=None):
     """``self @ other``: NotImplemented for a non-tensor, as every binary operator."""
     return _matmul_op(self, other) if isinstance(other, Tensor) else NotImplemented
 
 
-def _rmatmul_operator(self, other):
+def _rmatmul_operator(self, other=None):
     return _matmul_op(other, self) if isinstance(other, Tensor) else NotImplemented
 
 
@@ -357,9 +357,9 @@ def _fused(name, node, check, product, grad_a, grad_b, doc, names, out_dtype=Fal
     op.__doc__ = doc
     head, tail = f"{name}(Tensor input, Tensor {names[0]}, Tensor {names[1]}, ", \
         "*, Scalar beta=1, Scalar alpha=1, Tensor? out=None)"
-    # torch's deprecated orders (hidden: named here as ``op`` names its parameters)
-    old = [f"{name}(Scalar beta, Tensor input, Scalar alpha, Tensor a, Tensor b",
-           f"{name}(Scalar beta, Tensor input, Tensor a, Tensor b"]
+    # torch's deprecated orders
+    old = [f"{name}(Scalar beta, Tensor input, Scalar alpha, Tensor {names[0]}, Tensor {names[1]}",
+           f"{name}(Scalar beta, Tensor input, Tensor {names[0]}, Tensor {names[1]}"]
     defop(op, function=False, inplace=True, signature=[head + tail] + [
         f"{name}(Tensor input, " + text[len(name) + 1:].replace(", Tensor input", "") +
         ")|deprecated" for text in old])

@@ -199,7 +199,10 @@ def _accumulated(g, shape, key):
     return out
 
 
-def getitem(self, key):
+_NO_KEY = object()
+
+
+def getitem(self, key=_NO_KEY):
     """``self[key]``: a view for ints, slices, None and Ellipsis; a copy with advanced
     indices."""
     cls = type(key)
@@ -219,13 +222,18 @@ def getitem(self, key):
             return _indexed(self, make(array, self._dtype), (k,))
         if key._dtype is _dtype.bool and k.shape == self._data.shape[:k.ndim]:
             return _advanced(self, (k,))
+    if key is _NO_KEY:  # self.__getitem__(), as torch's C slot words it
+        raise TypeError("expected 1 argument, got 0")
     basic, advanced, name, _, nones = _parse(self, key)
     view = _basic_view(self, basic, name, nones) if basic or advanced is None else self
     return view if advanced is None else _advanced(view, advanced)
 
 
-def setitem(self, key, value):
+def setitem(self, key=_NO_KEY, value=_NO_KEY, *more):
     """``self[key] = value``, in place, broadcasting and casting ``value``."""
+    if value is _NO_KEY or more:  # self.__setitem__(key), as torch's C slot words it
+        raise TypeError(" expected 2 arguments, got "
+                        f"{len(more) + (key is not _NO_KEY) + (value is not _NO_KEY)}")
     basic, advanced, _, norm, _ = _parse(self, key)
     if basic and self._requires_grad and self._grad_fn is None and is_grad_enabled():
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "

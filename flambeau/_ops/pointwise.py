@@ -21,7 +21,7 @@ from ._saved import (_NONE, _Constant, _conj, _data, _pick, _saved, _saving, _va
                      _zero, masked)
 from .promotion import (_check_tensors, _keeps_dtype, _not_implemented, _result_type_of,
                         _times_alpha, broadcast_error, operand, promote)
-from .registry import check_no_overlap, defop, inplace_variant, register, type_name
+from .registry import check_no_overlap, defop, register, type_name
 
 _errstate = np.errstate
 _silence, _restore, _quietly = _backend.silence, _backend.restore, _backend.quietly
@@ -627,8 +627,8 @@ def _addc(name, combine, derivative):
     op.__doc__ = f"``input + value * tensor1 {'*' if name == 'addcmul' else '/'} tensor2``."
     return defop(op, inplace=True, signature=[
         f"{name}(Tensor input, Tensor tensor1, Tensor tensor2, *, Scalar value=1, Tensor? out=None)",
-        f"{name}(Tensor self, Scalar value, Tensor tensor1, Tensor tensor2)|deprecated",
-        f"{name}(Tensor self, Scalar value, Tensor tensor1, Tensor tensor2, *, Tensor out)"
+        f"{name}(Tensor input, Scalar value, Tensor tensor1, Tensor tensor2)|deprecated",
+        f"{name}(Tensor input, Scalar value, Tensor tensor1, Tensor tensor2, *, Tensor out)"
         "|deprecated"])
 
 
@@ -1194,17 +1194,24 @@ for _name in ("resolve_conj", "resolve_neg"):
 # ---- Python operators ----------------------------------------------------------------------
 
 def _operator(fn, reflected=False):
-    """A binary dunder: NotImplemented for operands torch does not take (``t == None``)."""
+    """A binary dunder: NotImplemented for an operand torch does not take (``t == None``,
+    ``t.__add__()``), as torch's dunders turn its parser's TypeError into NotImplemented; its
+    OverflowError for an int no Scalar holds (``t + 2 ** 70``). (Two operands or more are
+    Python's TypeError: a ``*more`` would cost every operator call.)"""
     fn = getattr(fn, "__wrapped__", fn)  # operators never take out=: skip its wrapper
     if reflected:
-        def dunder(self, other):
+        def dunder(self, other=None):
             if isinstance(other, _OPERANDS):
-                return fn(other, self)
+                if other.__class__ is not int or -2 ** 63 <= other < 2 ** 64:
+                    return fn(other, self)
+                raise _dtype.unpack_error(other)
             return NotImplemented
     else:
-        def dunder(self, other):
+        def dunder(self, other=None):
             if isinstance(other, _OPERANDS):
-                return fn(self, other)
+                if other.__class__ is not int or -2 ** 63 <= other < 2 ** 64:
+                    return fn(self, other)
+                raise _dtype.unpack_error(other)
             return NotImplemented
     return dunder
 
@@ -1234,7 +1241,7 @@ for _name, _fn in {"ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge}.items():
 _eq_operator = _operator(eq)
 
 
-def _eq_dunder(self, other):
+def _eq_dunder(self, other=None):
     """``==``, which in torch (unlike the other operators) also takes a NumPy array."""
     if other.__class__ is np.ndarray and other.dtype in _dtype._from_numpy:
         other = make(other)
@@ -1242,21 +1249,19 @@ def _eq_dunder(self, other):
 
 
 register("", "__eq__", _eq_dunder, method=True)
-# in-place operators beyond the arithmetic ones flambeau/__init__.py binds
-for _name, _fn in {"mod": remainder, "and": bitwise_and, "or": bitwise_or, "xor": bitwise_xor,
-                   "lshift": bitwise_left_shift, "rshift": bitwise_right_shift}.items():
-    register("", f"__i{_name}__", inplace_variant(_fn.__wrapped__, f"__i{_name}__"),
-             method=True)
-def _invert(self):
+
+
+def _invert(self, *args, **kwargs):
+    if args or kwargs:  # as torch's C method words it
+        raise TypeError("TensorBase.__invert__() takes no " +
+                        ("keyword arguments" if kwargs else f"arguments ({len(args)} given)"))
     if self._dtype._category > 1:
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
                         "tensors")
     return bitwise_not(self)
 
 
-for _name, _fn in {"__neg__": neg, "__abs__": abs, "__pos__": positive,
-                   "__invert__": _invert}.items():
-    register("", _name, _fn, method=True)
+register("", "__invert__", _invert, method=True)
 
 
 # ---- complex numbers from two real tensors (one block: complex, polar) -----------------------

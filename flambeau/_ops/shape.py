@@ -6,6 +6,7 @@ copying, as NumPy's reshape would) when the new shape cannot be expressed over t
 """
 import functools
 import math
+import operator
 import warnings
 
 import numpy as np
@@ -13,9 +14,10 @@ import numpy as np
 from .. import _dtype, _naming
 from .._storage import TypedStorage, allocation_error
 from .._tensor import Tensor, _contiguous_strides, make, make_view
+from ..autograd.function import Function
 from ..autograd.graph import node_class, record
-from ._util import (int_list, needs_grad, needs_grad1, sliced, wrap_dim, wrap_dim_of_dims,
-                    wrap_dims)
+from ._util import (int_list, needs_grad, needs_grad1, sliced, warn_caller, wrap_dim,
+                    wrap_dim_of_dims, wrap_dims)
 from . import conversion
 from .determinism import uninitialised_fill
 from .registry import check_inplace, check_no_overlap, defop, register, type_name
@@ -777,6 +779,44 @@ def resize_(self, size, *, memory_format=None):
         self._storage._array = self._data
     self._bump_version()
     return self
+
+
+class Resize(Function):
+    """torch's Function behind the deprecated ``Tensor.resize``/``resize_as``: a view of a
+    contiguous ``tensor`` that must keep its element count (``ResizeBackward``)."""
+
+    @staticmethod
+    def forward(ctx, tensor, sizes):
+        numel = functools.reduce(operator.mul, sizes, 1)  # (as torch's: sizes taken as given)
+        if tensor.numel() != numel:
+            raise RuntimeError(
+                f"requested resize to {'x'.join(map(str, sizes))} ({numel} elements in total), "
+                f"but the given tensor has a size of {'x'.join(map(str, tensor.size()))} "
+                f"({tensor.numel()} elements). autograd's resize can only change the shape of "
+                "a given tensor, while preserving the number of elements. ")
+        ctx.input_sizes = tensor.size()
+        return tensor.contiguous().view(*sizes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.contiguous().view(ctx.input_sizes), None
+
+
+def resize(self, *sizes):
+    """Deprecated, not in place: ``self`` seen with ``sizes`` (the same number of elements)."""
+    warn_caller("non-inplace resize is deprecated")
+    return Resize.apply(self, sizes)
+
+
+def resize_as(self, tensor):
+    """Deprecated, not in place: ``self`` seen with ``tensor``'s size."""
+    warn_caller("non-inplace resize_as is deprecated")
+    return Resize.apply(self, tensor.size())
+
+
+resize.__qualname__, resize_as.__qualname__ = "Tensor.resize", "Tensor.resize_as"
+register("", "resize", resize, method=True)
+register("", "resize_as", resize_as, method=True)
 
 
 @defop(signature="resize_as_(Tensor input, Tensor the_template, *, "

@@ -16,6 +16,7 @@ belongs, ``dtype=float``) takes the slow path, :meth:`Signatures.parse`, which f
 parser step for step: the same overload chosen, the same conversions, the same messages.
 """
 import ast
+import functools
 import inspect
 import keyword
 from keyword import iskeyword
@@ -26,6 +27,7 @@ from .._device import device as _device_class
 from .._size import Size
 from .._storage import TypedStorage, UntypedStorage
 from .._tensor import Tensor
+from ._util import warn_caller
 
 MISSING = type("Missing", (), {"__repr__": lambda self: "<missing>", "__slots__": ()})()
 
@@ -272,11 +274,12 @@ def tp_name(value):
 
 class Signature:
     """One overload: its name, parameters and whether messages show it."""
-    __slots__ = ("name", "params", "hidden", "min_args", "max_args", "max_pos_args")
+    __slots__ = ("name", "params", "hidden", "deprecated", "min_args", "max_args",
+                 "max_pos_args")
 
     def __init__(self, text, method=False):
         text, _, flag = text.partition("|")
-        self.hidden = flag in ("hidden", "deprecated")
+        self.hidden, self.deprecated = flag in ("hidden", "deprecated"), flag == "deprecated"
         self.name, _, body = text.partition("(")
         body = body.rstrip()[:-1]
         numbers = self.name in _NUMBERS_AS_TENSORS or self.name.rstrip("_") in _NUMBERS_AS_TENSORS
@@ -419,7 +422,7 @@ class Signatures:
                 if not method or t[t.index("(") + 1:].startswith("Tensor ")]
         # torch tries deprecated overloads last
         self.overloads = [s for s in sigs if not s.hidden] + [s for s in sigs if s.hidden]
-        self.name = sigs[0].name
+        self.name, self.method = sigs[0].name, method
 
     def parse(self, args, kwargs):
         """``(overload, bound values)`` for a call, or torch's TypeError."""
@@ -576,13 +579,14 @@ def _tensors(value):
     return True
 
 
-def checked(impl, texts, name, method=False, write_outs=None):
+def checked(impl, texts, name, method=False, write_outs=None, operator=False):
     """The public callable of an op: ``impl`` behind torch's argument checks.
 
     ``texts`` are the function's signatures; ``method=True`` builds the Tensor method (the
     first parameter is ``self``). ``impl`` takes the parameters by the declared names (the
     union over the overloads), with the declared defaults; when it has no ``out`` parameter,
-    ``write_outs(out, result)`` writes the result into a given ``out``.
+    ``write_outs(out, result)`` writes the result into a given ``out``. ``operator=True``
+    builds a dunder: NotImplemented where the parser raises a TypeError, as torch's do.
 
     Nothing is parsed or generated before the first call (so importing flambeau costs no
     work per op): until then the callable runs a stub, whose code the generated function's
@@ -596,7 +600,8 @@ def checked(impl, texts, name, method=False, write_outs=None):
         sigs = signatures(public)
         impl_params = impl.__code__.co_varnames[:impl.__code__.co_argcount +
                                                 impl.__code__.co_kwonlyargcount]
-        env["_slow"] = lambda *a: _slow(impl, sigs, method, write_outs, impl_params, *a)
+        env["_slow"] = functools.partial(_slow_operator if operator else _slow,
+                                         (impl, sigs, method, write_outs, impl_params))
         env["_impl"] = impl
         positional, keyword = _union(_fast_overloads(sigs))
         if positional is None:  # overloads disagree on names or order
@@ -1027,21 +1032,44 @@ def _check_source(p, name, env, k):
     return check
 
 
-def _slow(impl, sigs, method, write_outs, impl_params, *call):
-    """A call the generated test did not pass: torch's parser decides, converts and reports."""
+def _slow_operator(op, *call):
+    """``_slow`` for a dunder: a TypeError is NotImplemented (``x += object()`` then raises
+    Python's "unsupported operand type(s)")."""
+    try:
+        return _slow(op, *call)
+    except TypeError:
+        return NotImplemented
+
+
+def operator_form(public):
+    """The in-place operator (``__iadd__``) of a checked method (``add_``)."""
+    texts, method = public._signature_texts
+    return checked(public.__wrapped__, texts, public.__name__, method, operator=True)
+
+
+def _slow(op, *call):
+    """A call the generated test did not pass: torch's parser decides, converts and reports
+    (``op``: the checked op's ``impl, sigs, method, write_outs, impl_params``)."""
+    impl, sigs, method, write_outs, impl_params = op
     if method:
         self, args, kwargs = call
     else:
         args, kwargs = call
     sig, bound = sigs.parse(args, kwargs)
+    if sig.hidden:  # a deprecated order (add(x, 2, y), addmm(2, x, 1, a, b)): the current
+        # overload's, its names standing for the old names it lacks (async=: non_blocking=)
+        _deprecated(sigs, sig)
+        current = sigs.overloads[0]
+        names = {p.name for p in current.params}
+        bound = {name if name in names else current.params[i].name: bound[name]
+                 for i, name in enumerate(p.name for p in sig.params) if name in bound}
+        sig = current
     out = bound.pop("out", None) if "out" not in impl_params else None
     positional, keywords = [self] if method else [], {}
-    for p in sig.params:  # positional ones by place (the op may name them otherwise)
-        if p.name not in bound:
+    for i, p in enumerate(sig.params):  # positional ones by place (the op may name them
+        if p.name not in bound:         # otherwise)
             continue
-        if p.keyword_only or keywords or len(positional) != sig.params.index(p) + method or \
-                sig.hidden and (positional or p.type != "Tensor"):  # a deprecated order
-            # (add(x, 2, y), addmm(2, x, 1, a, b)): by name, but for a leading input
+        if p.keyword_only or keywords or len(positional) != i + method:
             keywords[p.name] = bound[p.name]
         else:
             positional.append(bound[p.name])
@@ -1049,3 +1077,20 @@ def _slow(impl, sigs, method, write_outs, impl_params, *call):
     return result if out is None else write_outs(out, result, positional + [keywords])
 
 
+_warned_deprecated = []
+
+
+def _deprecated(sigs, sig):
+    """torch's warning, once per process, on the first call of a deprecated overload."""
+    if _warned_deprecated or not sig.deprecated:
+        return
+    _warned_deprecated.append(sig)
+    shown = [s for s in sigs.overloads if not s.hidden]
+    old = Signature(sig.name + "()")  # printed as torch merges the forms with and without out
+    old.params = [p for p in sig.params if p.name != "out"]
+    old = old.printed()
+    if not sigs.method:
+        old = old[:-1] + ", *, Tensor out = None)"
+    warn_caller(f"This overload of {sig.name} is deprecated:\n\t{sig.name}{old}\n"
+                "Consider using one of the following signatures instead:" +
+                "".join(f"\n\t{s.name}{s.printed()}" for s in shown))

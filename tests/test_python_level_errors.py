@@ -1,0 +1,176 @@
+"""Errors, warnings and NotImplemented of torch's Python-level surface, compared with torch live:
+the deprecated overloads' warning, the deprecated ``Tensor.resize``/``resize_as``, and the
+operators' dunders called directly or given operands without tensor meaning."""
+import operator
+import subprocess
+import sys
+import warnings
+
+import pytest
+import torch
+
+import flambeau
+from flambeau._ops import signature
+from conftest import assert_same, raises_like
+
+
+class Bad:
+    """An object without tensor meaning."""
+
+
+# ---- deprecated overloads: torch warns once per process, naming the current forms -----------
+
+_DEPRECATED = {
+    "add": "lib.add(x, 2, y)",
+    "add_out": "lib.add(x, 2, y, out=lib.empty(3))",
+    "add_method": "x.add(2, y)",
+    "add_inplace": "x.clone().add_(2, y)",
+    "sub_method": "x.sub(2, y)",
+    "addcmul": "lib.addcmul(x, 2, x, y)",
+    "addcdiv_inplace": "x.clone().addcdiv_(2, x, y)",
+    "addmm": "lib.addmm(2, m, 3, m, m)",
+    "addmm_no_alpha": "lib.addmm(2, m, m, m)",
+    "addmm_method": "m.addmm(2, m, m)",
+    "addmv": "lib.addmv(2, x, 3, m, y)",
+    "baddbmm": "lib.baddbmm(2, b, 3, b, b)",
+}
+
+_SETUP = ("x = lib.arange(3.); y = lib.arange(3.) + 1; m = lib.arange(9.).view(3, 3); "
+          "b = m.view(1, 3, 3)")
+
+
+def _torch_warnings(call):
+    """What torch warns (and how often) for ``call`` made twice in a fresh process."""
+    script = (f"import warnings, torch as lib\n{_SETUP}\n"
+              "with warnings.catch_warnings(record=True) as w:\n"
+              "    warnings.simplefilter('always')\n"
+              f"    {call}\n    {call}\n"
+              "print(repr([(x.category.__name__, str(x.message).split(' (Triggered')[0]) "
+              "for x in w]))")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True).stdout
+    return eval(out)
+
+
+@pytest.mark.parametrize("case", sorted(_DEPRECATED))
+def test_deprecated_overload_warns_as_torch(case, monkeypatch):
+    call = _DEPRECATED[case]
+    expected = _torch_warnings(call)
+    monkeypatch.setattr(signature, "_warned_deprecated", [])
+    scope = {"lib": flambeau}
+    exec(_SETUP, scope)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        ours = eval(call, scope)
+        eval(call, scope)
+    assert [(x.category.__name__, str(x.message)) for x in w] == expected
+    assert w[0].filename == "<string>"  # the caller's line, not flambeau's
+    scope = {"lib": torch}
+    exec(_SETUP, scope)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert_same(ours, eval(call, scope))
+
+
+# ---- Tensor.resize / resize_as: deprecated, not in place --------------------------------------
+
+@pytest.mark.parametrize("sizes", [(2, 3), (6,), ((3, 2),), (), ("a",), (None,), (2.0, 3),
+                                   (-1, -6)])
+def test_resize_as_torch(sizes):
+    def call(lib):
+        x = lib.arange(6.)
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            try:
+                result = x.resize(*sizes)
+            except Exception as error:
+                result = (type(error).__name__, str(error))
+        return result, [str(m.message) for m in w]
+    ours, theirs = call(flambeau), call(torch)
+    assert ours[1] == theirs[1]
+    if isinstance(theirs[0], tuple):
+        assert ours[0][0] == theirs[0][0]
+        assert ours[0][1].replace("flambeau", "torch") == theirs[0][1]
+    else:
+        assert_same(ours[0], theirs[0])
+
+
+def test_resize_records_resize_backward():
+    def run(lib):
+        x = lib.arange(6.).requires_grad_()
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            r = x.resize(2, 3)
+            s = x.resize_as(lib.ones(3, 2))
+        (r * lib.arange(6.).view(2, 3)).sum().backward()
+        return r, s, type(r.grad_fn).__name__, x.grad, [str(m.message) for m in w]
+    ours, theirs = run(flambeau), run(torch)
+    assert ours[2:3] == theirs[2:3] and ours[4] == theirs[4]
+    for a, b in zip(ours[:2] + ours[3:4], theirs[:2] + theirs[3:4]):
+        assert_same(a, b)
+
+
+@pytest.mark.parametrize("call", ["x.resize_as()", "x.resize_as('a')", "x.resize_as(None)"])
+def test_resize_as_errors(call):
+    def run(lib):
+        x = lib.arange(6.)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return eval(call)
+    raises_like(lambda: run(flambeau), lambda: run(torch))
+
+
+# ---- dunders --------------------------------------------------------------------------------
+
+_BINARY = ["add", "radd", "sub", "rsub", "mul", "rmul", "truediv", "rtruediv", "floordiv",
+           "rfloordiv", "mod", "rmod", "pow", "rpow", "matmul", "rmatmul", "and", "rand", "or",
+           "ror", "xor", "rxor", "lshift", "rlshift", "rshift", "rrshift", "eq", "ne", "lt",
+           "le", "gt", "ge", "iadd", "isub", "imul", "itruediv", "ifloordiv", "imod", "ipow",
+           "iand", "ior", "ixor", "ilshift", "irshift"]
+
+
+@pytest.mark.parametrize("name", _BINARY)
+@pytest.mark.parametrize("args", [(), (Bad(),), ("a",), (None,)], ids=["none", "Bad", "str",
+                                                                       "None"])
+def test_binary_dunder_refuses_as_torch(name, args):
+    def call(lib):
+        x = lib.arange(4) if name.lstrip("ri") in ("and", "or", "xor", "lshift", "rshift") \
+            else lib.arange(4.)
+        return getattr(x, f"__{name}__")(*args)
+    assert call(flambeau) is call(torch) is NotImplemented
+
+
+_OPERATORS = ["add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "and_", "or_", "xor",
+              "lshift", "rshift", "lt", "eq", "iadd", "isub", "imul", "itruediv", "ifloordiv",
+              "imod", "ipow", "iand", "ior", "ixor", "ilshift", "irshift", "matmul", "imatmul"]
+
+
+@pytest.mark.parametrize("name", _OPERATORS)
+@pytest.mark.parametrize("other", [Bad(), "a", None, [1, 2, 3, 4], 2 ** 70, 2 ** 64,
+                                   -2 ** 63 - 1],
+                         ids=["Bad", "str", "None", "list", "2**70", "2**64", "-2**63-1"])
+@pytest.mark.parametrize("reflected", [False, True], ids=["", "reflected"])
+def test_operator_errors_as_torch(name, other, reflected):
+    if reflected and name.startswith("i"):
+        pytest.skip("no reflected in-place operator")
+    fn = getattr(operator, name)
+
+    def call(lib):
+        x = lib.arange(4) if name.rstrip("_").lstrip("i") in (
+            "and", "or", "xor", "lshift", "rshift") else lib.arange(4.)
+        return fn(other, x) if reflected else fn(x, other)
+    try:
+        theirs = call(torch)
+    except Exception:
+        raises_like(lambda: call(flambeau), lambda: call(torch))
+    else:
+        assert_same(call(flambeau), theirs)
+
+
+@pytest.mark.parametrize("call", ["x.__getitem__()", "x.__setitem__()", "x.__setitem__(1)",
+                                  "x.__setitem__(1, 2, 3)", "x.__neg__(1)", "x.__abs__(1, 2)",
+                                  "x.__pos__(a=1)", "x.__invert__(1)", "x.__neg__(a=1)",
+                                  "x.long().__invert__(1)"])
+def test_dunder_argument_counts_as_torch(call):
+    raises_like(lambda: eval(call, {"x": flambeau.arange(4.)}),
+                lambda: eval(call, {"x": torch.arange(4.)}))
