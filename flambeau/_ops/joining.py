@@ -60,8 +60,8 @@ def _cast_back(g, dtype):
        signature="cat(Tensor[] tensors, int dim=0, *, Tensor? out=None)")
 def cat(tensors, dim=0):
     """Concatenation along ``dim``; dtypes are promoted, and 1-d tensors of shape ``(0,)`` are
-    skipped whatever the other shapes (torch's legacy rule)."""
-    tensors = _tensor_list(tensors, "cat")
+    skipped whatever the other shapes (torch's legacy rule). The public forms have checked
+    that ``tensors`` is a list or tuple of tensors."""
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     dtype = _common_dtype(tensors)
@@ -83,8 +83,10 @@ def cat(tensors, dim=0):
             array = np.empty((0,), dtype._np)
     out = make(array, dtype)
     if needs_grad(*tensors):
-        sizes = [a.shape[dim] if a.shape != (0,) else None for a in arrays]
-        dtypes = [t._dtype for t in tensors]
+        sizes, dtypes = [], []
+        for a, t in zip(arrays, tensors):
+            sizes.append(a.shape[dim] if a.shape != (0,) else None)
+            dtypes.append(t._dtype)
         record("CatBackward0", (out,), tensors, lambda g: _cat_backward(g, dim, sizes, dtypes))
     return out
 

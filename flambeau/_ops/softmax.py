@@ -15,7 +15,7 @@ from .reduction import _add_reduce, _is_float, _max_reduce
 from .registry import defop, type_name
 
 _SOFTMAX_BLOCK = 1 << 20  # bytes per block of rows: a block's temporaries stay in cache
-_SOFTMAX_SMALL = 64  # up to this many elements, log_softmax is a - logsumexp in two calls
+_SOFTMAX_SMALL = 64  # up to this many elements, each formula is written in a few NumPy calls
 
 
 def _softmax_blocks(arrays, d):
@@ -45,8 +45,9 @@ def _softmax_forward(a, d, log):
     """softmax or log_softmax of array ``a`` along ``d``, the max shifted out first."""
     if a.size == 0:
         return np.empty(a.shape, a.dtype)
-    if log and a.size <= _SOFTMAX_SMALL:
-        return np.subtract(a, np.logaddexp.reduce(a, d, None, None, True), order="C")
+    if log and a.size <= _SOFTMAX_SMALL:  # (the operator, when it keeps C order: cheaper)
+        lse = np.logaddexp.reduce(a, d, None, None, True)
+        return a - lse if a.flags.c_contiguous else np.subtract(a, lse, order="C")
     r = np.empty(a.shape, a.dtype)  # C-contiguous whatever the input's layout, as torch's
     tmp = None  # log_softmax's exponentials, one block at a time
     for (x, o), axis in _softmax_blocks((a, r), d):
@@ -63,6 +64,10 @@ def _softmax_forward(a, d, log):
 def _softmax_backward(g, y, d, log):
     """The input's gradient of (log_)softmax from the output ``y`` and its gradient ``g``:
     ``g - exp(y) sum(g)`` for log_softmax, ``y (g - sum(g y))`` for softmax."""
+    if y.size <= _SOFTMAX_SMALL and g.flags.c_contiguous:  # the formula in the fewest calls
+        if log:  # (operators: a ufunc's keywords cost more than its work here)
+            return g - np.exp(y) * _add_reduce(g, d, None, None, True)
+        return y * (g - _add_reduce(g * y, d, None, None, True))
     r = np.empty_like(y)
     for (gb, yb, o), axis in _softmax_blocks((g, y, r), d):
         if log:
@@ -94,7 +99,9 @@ def _softmax_op(name, log, node):
             r = _softmax_forward(a.reshape(1) if a.ndim == 0 else a, d, log)
         finally:
             _restore(token)
-        out = make(r.reshape(a.shape).astype(input._dtype._np, copy=False), input._dtype)
+        if r.dtype != input._data.dtype or not a.ndim:  # half precision, or 0-d
+            r = r.reshape(a.shape).astype(input._dtype._np, copy=False)
+        out = make(r, input._dtype)
         if needs_grad(input):
             record(node, (out,), (input,), _softmax_derivative, saved=(_Constant((d, log)),),
                    saved_outputs=(0,))

@@ -257,11 +257,12 @@ def meta(t):
 
 def grad_accumulator(t):
     """The one AccumulateGrad node of a leaf, shared while any graph holds it."""
-    m = meta(t)
-    node = m.accumulator() if m.accumulator is not None else None
+    m = t._meta
+    ref = m.accumulator if m is not None else None
+    node = ref() if ref is not None else None
     if node is None:
         node = AccumulateGrad(t)
-        m.accumulator = weakref.ref(node)
+        meta(t).accumulator = weakref.ref(node)
     return node
 
 
@@ -344,10 +345,13 @@ def _fit(grad, shape, dtype):
 def _sum_to(grad, shape):
     """Sums a broadcast gradient back to an input's shape: with ops when the gradient is being
     differentiated, else on its array (a fresh one, which a leaf's ``.grad`` may keep)."""
-    lead = grad.ndim - len(shape)
-    kept = tuple(i for i, s in enumerate(shape) if s == 1 and grad.shape[lead + i] != 1)
+    a = grad._data
+    lead = a.ndim - len(shape)
+    if not grad._requires_grad and lead > 0 and a.shape[lead:] == shape and \
+            math.prod(a.shape[:lead]) == 1:  # only leading ones to drop (a bias's gradient)
+        return _tensor.make(a.reshape(shape), grad._dtype)
+    kept = tuple(i for i, s in enumerate(shape) if s == 1 and a.shape[lead + i] != 1)
     if not grad._requires_grad:
-        a = grad._data
         half = a.dtype.itemsize == 2 and a.dtype.kind in "fV"
         if half:  # accumulated in float32 and rounded once, as torch's
             a = a.astype("float32")
