@@ -25,6 +25,7 @@ CASES = [  # (transposed, input shape, weight shape, options)
     (False, (2, 5, 7, 7), (3, 5, 1, 1), dict(stride=2)),  # strided 1x1 (a downsample)
     (False, (2, 4, 9, 9), (6, 4, 4, 4), dict(stride=2, padding=1)),  # col2im
     (False, (1, 3, 6, 5), (2, 3, 3, 3), dict(padding=1)),  # batch of one
+    (False, (2, 8, 2, 2), (8, 8, 3, 3), dict(padding=1)),  # a weight larger than its columns
     (False, (1, 3, 7, 6), (2, 3, 3, 3), dict(stride=2, padding=1)),  # batch of one, col2im
     (False, (2, 2, 5, 4, 6), (3, 2, 3, 2, 3), dict(padding=(1, 0, 1))),  # 3-d
     (False, (2, 3, 12), (4, 3, 5), dict(padding=2, dilation=2)),  # 1-d
