@@ -137,10 +137,10 @@ def _uint8_taps(mode, n, out, scale, align_corners, antialias):
     """torch's integer weights of a uint8 resize along one dim: the input indices ``(out,
     taps)``, their weights scaled to int16 and the number of bits they were scaled by (as
     many as keep the largest weight, running sums included, under 2**15). The float
-    weights are computed in double: antialiased as :func:`_antialias_matrix`, else from the
-    source index of each output (bicubic with Keys' a = -0.75), the taps that fall outside
-    the input moved onto its edge."""
-    size = 2 if mode == "linear" else 4
+    weights are computed in double: antialiased (Lanczos too) as :func:`_antialias_matrix`,
+    else from the source index of each output (bicubic with Keys' a = -0.75), the taps that
+    fall outside the input moved onto its edge."""
+    size = _FILTERS[mode][1]
     if align_corners:
         step = (n - 1) / (out - 1) if out > 1 else 0.0
     else:
@@ -154,7 +154,7 @@ def _uint8_taps(mode, n, out, scale, align_corners, antialias):
         count = np.clip(np.minimum((center + support + 0.5).astype(np.int64), n) - first, 0,
                         taps)
         j = np.arange(taps)
-        kernel = _triangle if mode == "linear" else _keys
+        kernel = _FILTERS[mode][0]
         weights = np.where(j < count[:, None], kernel(
             (j + first[:, None] - center[:, None] + 0.5) * (1 / step if step >= 1 else 1.0)), 0)
         total = np.zeros(out)

@@ -107,16 +107,26 @@ def _restore(img, how):
 
 
 def _aa_filter(mode, x):
-    """The antialiasing kernel at distances ``x``: the triangle, or Keys' cubic with a=-0.5
-    (its products fused into the following sums, as torch's compiled filter)."""
+    """The antialiasing kernel at distances ``x``: the triangle, Lanczos-3, or Keys' cubic
+    with a=-0.5 (its products fused into the following sums, as torch's compiled filter)."""
     x = np.abs(x)
     f = x.dtype.type
     if mode == "bilinear":
         return np.where(x < 1, f(1) - x, f(0))
+    if mode == "lanczos":
+        return np.where(x < 3, _sinc(x) * _sinc(x / 3.0), 0.0).astype(x.dtype)
     a = f(-0.5)
     near = fma(fma(a + 2, x, -(a + 3)) * x, x, f(1))
     far = fma(fma(fma(a, x, -5 * a), x, 8 * a), x, -4 * a)
     return np.where(x < 1, near, np.where(x < 2, far, f(0)))
+
+
+def _sinc(x):
+    """``sin(pi x) / (pi x)``, in double (as torch's Lanczos filter: ``x * M_PI``) then
+    rounded to ``x``'s precision."""
+    pix = x.astype(np.float64) * np.pi
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(x == 0, 1.0, np.sin(pix) / pix)
 
 
 def _aa_taps(mode, n_in, n_out, dtype, antialias=True):
@@ -126,7 +136,7 @@ def _aa_taps(mode, n_in, n_out, dtype, antialias=True):
     f = dtype.type
     scale = f(n_in) / f(n_out)
     widen = antialias and scale >= 1
-    half = 1.0 if mode == "bilinear" else 2.0
+    half = {"bilinear": 1.0, "bicubic": 2.0, "lanczos": 3.0}[mode]
     support = f(half * float(scale)) if widen else f(half)
     invscale = f(1.0 / float(scale)) if widen else f(1)
     center = (float(scale) * (np.arange(n_out) + 0.5)).astype(dtype)
@@ -193,15 +203,16 @@ def _resize_nearest(img, size, exact):
 def resize(img, size, interpolation="bilinear", antialias=True):
     if interpolation in ("nearest", "nearest-exact") and img.ndim >= 3:
         return _resize_nearest(img, size, interpolation == "nearest-exact")
-    if interpolation not in ("bilinear", "bicubic"):
+    """``lanczos`` (v2 only; v1 passes no antialias) as F.interpolate resizes it."""
+    if interpolation not in ("bilinear", "bicubic", "lanczos"):
         antialias = False
     img, how = _as_float(img)
     if antialias:
         img = flambeau.from_numpy(_resize_antialias(img.numpy(), size, interpolation))
     else:
-        align = False if interpolation in ("bilinear", "bicubic") else None
+        align = False if interpolation in ("bilinear", "bicubic", "lanczos") else None
         img = F.interpolate(img, size=size, mode=interpolation, align_corners=align)
-    if interpolation == "bicubic" and how[2] == flambeau.uint8:
+    if interpolation in ("bicubic", "lanczos") and how[2] == flambeau.uint8:
         img = img.clamp(min=0, max=255)
     return _restore(img, how)
 
@@ -524,6 +535,11 @@ def equalize(img):
         raise TypeError(f"Input image tensor should have 3 or 4 dimensions, but found {img.ndim}")
     _check_uint8(img)
     _check_channels(img)
+    return equalize_uint8(img)
+
+
+def equalize_uint8(img):
+    """:func:`equalize` of each ``(H, W)`` plane of a uint8 tensor of any shape, unchecked."""
     array = img.numpy()
     planes = array.reshape(-1, array.shape[-2] * array.shape[-1])
     rows = planes.shape[0]
@@ -573,5 +589,5 @@ def erase(img, i, j, h, w, v, inplace=False):
 def resize_uint8(array, size, mode, antialias=True):
     """Resize of a uint8 array ``(..., H, W)`` by torch's native uint8 kernel (torchvision v2
     uses it): see ``flambeau._ops.resample.resize_uint8``."""
-    return resample.resize_uint8(array, size, {"bilinear": "linear", "bicubic": "cubic"}[mode],
+    return resample.resize_uint8(array, size, {"bilinear": "linear", "bicubic": "cubic", "lanczos": "lanczos"}[mode],
                                  False, (None, None), antialias)

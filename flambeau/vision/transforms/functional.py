@@ -219,7 +219,8 @@ def resize(img, size, interpolation=InterpolationMode.BILINEAR, max_size=None, a
             warnings.warn("Anti-alias option is always applied for PIL Image input. Argument "
                           "antialias is ignored.")
         return F_pil.resize(img, out, _PIL_FILTER[interpolation])
-    return F_t.resize(img, out, interpolation.value, antialias)
+    return F_t.resize(img, out, interpolation.value,
+                      antialias and interpolation != InterpolationMode.LANCZOS)
 
 
 def _ltrb(padding):

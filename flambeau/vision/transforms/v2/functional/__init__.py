@@ -597,17 +597,22 @@ def clamp_keypoints(inpt, canvas_size=None):
 
 def _resize_image(img, size, interpolation=InterpolationMode.BILINEAR, max_size=None,
                   antialias=True):
-    """v1's resize, except bilinear (and antialiased bicubic) uint8 tensors: v2 resizes them
-    in integers."""
+    """v1's resize, except bilinear, Lanczos (and antialiased bicubic) uint8 tensors: v2
+    resizes them in integers; and Lanczos tensors, which v1 refuses."""
     mode = _mode(interpolation)
+    if mode == InterpolationMode.LANCZOS and not antialias:
+        raise ValueError("InterpolationMode.LANCZOS requires antialias=True")
     _, height, width = F1.get_dimensions(img)
     out = list(_resized_canvas((height, width), size, max_size))
     if out == [height, width]:
         return img
     if isinstance(img, flambeau.Tensor) and img.dtype == flambeau.uint8 and (
-            mode == InterpolationMode.BILINEAR or antialias and mode == InterpolationMode.BICUBIC):
+            mode in (InterpolationMode.BILINEAR, InterpolationMode.LANCZOS) or
+            antialias and mode == InterpolationMode.BICUBIC):
         return flambeau.from_numpy(F_t.resize_uint8(img.numpy(), out, mode.value,
                                                     bool(antialias)))
+    if isinstance(img, flambeau.Tensor) and mode == InterpolationMode.LANCZOS:
+        return F_t.resize(img, out, mode.value, True)
     return F1.resize(img, out, mode, None, bool(antialias))
 
 
@@ -722,9 +727,9 @@ adjust_hue = _dispatcher(F1.adjust_hue)
 adjust_gamma = _dispatcher(F1.adjust_gamma)
 adjust_sharpness = _dispatcher(_color.adjust_sharpness)
 autocontrast = _dispatcher(_color.autocontrast)
-equalize = _dispatcher(F1.equalize)
+equalize = _dispatcher(_color.equalize)
 invert = _dispatcher(F1.invert)
-posterize = _dispatcher(F1.posterize)
+posterize = _dispatcher(_color.posterize)
 solarize = _dispatcher(F1.solarize)
 gaussian_blur = _dispatcher(F1.gaussian_blur)
 
@@ -806,15 +811,11 @@ def _erase_image(img, i, j, h, w, v, inplace=False):
 erase = _dispatcher(_tensor_only("erase", _erase_image))
 
 
-def _to_dtype_image(img, dtype=flambeau.float32, scale=False):
-    return F1.convert_image_dtype(img, dtype) if scale else img.to(dtype)
-
-
 def to_dtype(inpt, dtype=flambeau.float32, scale=False):
     """``inpt.to(dtype)``; with ``scale``, images and videos also rescale their values."""
     if isinstance(inpt, (tv_tensors.Image, tv_tensors.Video)) or \
             type(inpt) is flambeau.Tensor:
-        out = _to_dtype_image(_plain(inpt), dtype, scale)
+        out = _color.to_dtype_image(_plain(inpt), dtype, scale)
         return out if type(inpt) is flambeau.Tensor else tv_tensors.wrap(out, like=inpt)
     if isinstance(inpt, flambeau.Tensor):
         return tv_tensors.wrap(_plain(inpt).to(dtype), like=inpt)
@@ -841,7 +842,7 @@ def get_image_size(inpt):
 
 def convert_image_dtype(image, dtype=flambeau.float32):
     """Deprecated for :func:`to_dtype`: a plain tensor, values rescaled."""
-    return _to_dtype_image(_plain(image), dtype, scale=True)
+    return _color.to_dtype_image(_plain(image), dtype, scale=True)
 
 
 to_tensor = F1.to_tensor

@@ -1,7 +1,7 @@
 """v2's own colour kernels for image tensors (v1's round differently): blends and grey levels
 as one fused multiply-add per step (torch's ``add_(x, alpha=)``), grey levels floored for
-integer images, sharpness and autocontrast as v2 computes them. PIL images use Pillow as in
-v1."""
+integer images, sharpness and autocontrast as v2 computes them, posterize and equalize for
+every image dtype, and v2's scaled dtype conversion. PIL images use Pillow as in v1."""
 import numpy as np
 
 import flambeau
@@ -140,3 +140,49 @@ def autocontrast(img):
     inv_scale = (high - low) * dtype.type(1.0 / bound)
     low[flat], inv_scale[flat] = 0.0, 1.0
     return _finish((work - low) / inv_scale, array)
+
+
+def posterize(img, bits):
+    """Float images floored to ``2 ** bits`` levels, integer ones masked to their top ``bits``
+    value bits (v1 takes uint8 only)."""
+    if F1._kind(img) is not F1.F_t:
+        return F1.posterize(img, bits)
+    if not isinstance(bits, int) or not 0 <= bits <= 8:
+        raise TypeError(f"bits must be a positive integer in the range [0, 8], got {bits} "
+                        f"instead.")
+    if img.is_floating_point():
+        levels = 1 << bits
+        return img.mul(levels).floor_().clamp_(0, levels - 1).mul_(1.0 / levels)
+    value_bits = max_value(img.dtype).bit_length()
+    if bits >= value_bits:
+        return img
+    return img & ((1 << bits) - 1) << (value_bits - bits)
+
+
+def equalize(img):
+    """v1's equalization of every ``(H, W)`` plane, other dtypes through uint8 and back
+    (scaled); no channel check."""
+    if F1._kind(img) is not F1.F_t:
+        return F1.equalize(img)
+    if img.numel() == 0:
+        return img
+    out = F_t.equalize_uint8(to_dtype_image(img, flambeau.uint8, True))
+    return to_dtype_image(out, img.dtype, True)
+
+
+def to_dtype_image(img, dtype=flambeau.float32, scale=False):
+    """v1's convert_image_dtype when ``scale``, except integers to floats: multiplied by ``1 /
+    max`` (v1 divides, which rounds differently), uint16 to narrower integers (v1 cannot), and
+    v2's words for an unsafe cast."""
+    if not scale or img.dtype == dtype:
+        return img.to(dtype)
+    if not img.is_floating_point() and dtype.is_floating_point:
+        return img.to(dtype).mul_(1.0 / F_t.max_value(img.dtype))
+    if img.dtype == flambeau.uint16 and not dtype.is_floating_point:  # by a true division
+        shift = 16 - F_t.max_value(dtype).bit_length()
+        return (img / 2 ** shift).to(dtype) if shift > 0 else img.to(dtype) * 2 ** -shift
+    if (img.dtype, dtype) in ((flambeau.float32, flambeau.int32), (flambeau.float32, flambeau.int64),
+                              (flambeau.float64, flambeau.int64)):
+        raise RuntimeError(f"The conversion from {img.dtype} to {dtype} cannot be performed "
+                           f"safely.")
+    return F1.convert_image_dtype(img, dtype)
