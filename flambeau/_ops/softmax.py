@@ -10,7 +10,7 @@ from .._backend import restore as _restore, silence as _silence
 from .._tensor import make
 from ..autograd.graph import record
 from ._saved import _Constant
-from ._util import needs_grad, wrap_dim
+from ._util import needs_grad, needs_grad1, wrap_dim
 from .reduction import _add_reduce, _is_float, _max_reduce
 from .registry import defop, type_name
 
@@ -102,7 +102,7 @@ def _softmax_op(name, log, node):
         if r.dtype != input._data.dtype or not a.ndim:  # half precision, or 0-d
             r = r.reshape(a.shape).astype(input._dtype._np, copy=False)
         out = make(r, input._dtype)
-        if needs_grad(input):
+        if needs_grad1(input):
             record(node, (out,), (input,), _softmax_derivative, saved=(_Constant((d, log)),),
                    saved_outputs=(0,))
         return out

@@ -312,7 +312,8 @@ def record(name, outputs, inputs, backward, saved=(), saved_outputs=()):
     if saved_outputs:
         node._outputs_saved_at = len(saved)
         for i in saved_outputs:
-            entries += (_output_alias(outputs[i], i), version(outputs[i]))
+            alias = _output_alias(outputs[i], i)
+            entries += (alias, alias._storage._version)  # (the alias made the storage)
     node._saved = entries
     if anomaly_mode.enabled:
         anomaly_mode.remember_forward(node)
