@@ -187,22 +187,28 @@ class Mask(TVTensor):
 
 
 class BoundingBoxFormat(Enum):
+    """XYXY, XYWH, CXCYWH; rotated (the angle last, in degrees counter-clockwise): XYWHR (the
+    first corner), CXCYWHR (the centre), XYXYXYXY (the four corners)."""
     XYXY = "XYXY"
     XYWH = "XYWH"
     CXCYWH = "CXCYWH"
+    XYWHR = "XYWHR"
+    CXCYWHR = "CXCYWHR"
+    XYXYXYXY = "XYXYXYXY"
 
 
 def is_rotated_bounding_format(format):
-    """Whether ``format`` is one of torchvision's rotated formats (which flambeau lacks)."""
+    """Whether ``format`` (a BoundingBoxFormat or its name) is a rotated one."""
     if isinstance(format, BoundingBoxFormat):
-        return False
-    if isinstance(format, str):
-        return format in ("XYWHR", "CXCYWHR", "XYXYXYXY")
-    raise ValueError(f"format should be str or BoundingBoxFormat, got {type(format)}")
+        format = format.value
+    elif not isinstance(format, str):
+        raise ValueError(f"format should be str or BoundingBoxFormat, got {type(format)}")
+    return format in ("XYWHR", "CXCYWHR", "XYXYXYXY")
 
 
 class BoundingBoxes(TVTensor):
-    """``[N, 4]`` boxes in ``format`` on an image of ``canvas_size`` (height, width)."""
+    """``[N, 4]`` boxes (``[N, 5]`` or ``[N, 8]`` rotated) in ``format`` on an image of
+    ``canvas_size`` (height, width)."""
 
     @classmethod
     def _wrap(cls, tensor, *, format, canvas_size, clamping_mode="soft", check_dims=True):

@@ -18,6 +18,7 @@ from .... import tv_tensors
 from ...._pil import image_module, is_pil_image
 from .... import io as _vio
 from . import _color
+from . import _rotated
 from ..... import _naming
 
 __all__ = ["InterpolationMode", "center_crop", "convert_bounding_box_format", "crop",
@@ -213,10 +214,16 @@ def convert_bounding_box_format(inpt, old_format=None, new_format=None, inplace=
         raise ValueError("For pure tensor inputs, `old_format` has to be passed.")
     old_format, new_format = (tv_tensors.BoundingBoxFormat[f.upper()] if isinstance(f, str) else f
                               for f in (old_format, new_format))
+    rotated = tv_tensors.is_rotated_bounding_format(old_format)
+    if rotated != tv_tensors.is_rotated_bounding_format(new_format):
+        raise ValueError("Cannot convert between rotated and unrotated bounding boxes.")
     array = _plain(inpt).numpy()
     work = array.astype(float if array.dtype.kind != "f" else array.dtype, copy=True)
-    out = _from_xyxy(_to_xyxy(work, old_format), new_format).astype(array.dtype)
-    if inplace:
+    if rotated:
+        out = _rotated.convert(work, old_format, new_format).astype(array.dtype)
+    else:
+        out = _from_xyxy(_to_xyxy(work, old_format), new_format).astype(array.dtype)
+    if inplace and out.shape == array.shape:
         array[...] = out
         out = array
     out = flambeau.from_numpy(out)
@@ -250,6 +257,10 @@ def clamp_bounding_boxes(inpt, format=None, canvas_size=None, clamping_mode="aut
 def _boxes_op(boxes, move, clamp=False):
     """``move(xyxy float array) -> (xyxy, canvas_size)`` applied to BoundingBoxes in their own
     format and dtype (integer boxes are truncated back, as torchvision casts them)."""
+    if tv_tensors.is_rotated_bounding_format(boxes.format):
+        raise NotImplementedError(f"flambeau moves rotated bounding boxes "
+                                  f"({boxes.format.value}) by flips and format conversions "
+                                  f"only, not yet by this transform")
     array = _plain(boxes).numpy()
     work = _to_xyxy(array.astype(float if array.dtype.kind != "f" else array.dtype), boxes.format)
     work, canvas = move(work)
@@ -259,7 +270,17 @@ def _boxes_op(boxes, move, clamp=False):
     return tv_tensors.wrap(flambeau.from_numpy(out), like=boxes, canvas_size=tuple(canvas))
 
 
+def _rotated_flip(boxes, axis):
+    array = _plain(boxes).numpy()
+    work = array.astype(float if array.dtype.kind != "f" else array.dtype)
+    out = _rotated.flip(work, boxes.format, boxes.canvas_size, axis).astype(array.dtype)
+    return tv_tensors.wrap(flambeau.from_numpy(out), like=boxes)
+
+
 def _hflip_boxes(boxes):
+    if tv_tensors.is_rotated_bounding_format(boxes.format):
+        return _rotated_flip(boxes, 0)
+
     def move(xyxy):
         xyxy[..., [0, 2]] = boxes.canvas_size[1] - xyxy[..., [2, 0]]
         return xyxy, boxes.canvas_size
@@ -267,6 +288,9 @@ def _hflip_boxes(boxes):
 
 
 def _vflip_boxes(boxes):
+    if tv_tensors.is_rotated_bounding_format(boxes.format):
+        return _rotated_flip(boxes, 1)
+
     def move(xyxy):
         xyxy[..., [1, 3]] = boxes.canvas_size[0] - xyxy[..., [3, 1]]
         return xyxy, boxes.canvas_size
