@@ -10,7 +10,8 @@ __version__ = "0.1.0"
 from . import _naming
 from ._dtype import (bfloat16, bool, can_cast, complex64, complex128, dtype, finfo, float16,
                      float32, float64, get_default_dtype, iinfo, int8, int16, int32, int64,
-                     promote_types, set_default_dtype, uint8, uint16, uint32, uint64)
+                     set_default_dtype, uint8, uint16, uint32, uint64)
+from ._dtype import promote_types as _promote_types
 from ._device import device
 from ._size import Size
 from ._storage import TypedStorage, UntypedStorage
@@ -105,6 +106,19 @@ def result_type(tensor1, tensor2):
     return result_type_of(tensor1, tensor2)
 
 
+# torch's C functions of dtypes, with their argument checks
+result_type = _ops.signature.checked(result_type, [
+    "result_type(Tensor tensor, Tensor other)", "result_type(Scalar scalar, Tensor tensor)",
+    "result_type(Tensor tensor, Scalar other)", "result_type(Scalar scalar1, Scalar scalar2)"],
+    "result_type")
+can_cast = _ops.signature.checked(can_cast, ["can_cast(ScalarType from_, ScalarType to)"],
+                                  "can_cast")
+promote_types = _ops.signature.checked(
+    lambda type1, type2: _promote_types(type1, type2),  # (the checks read its code object)
+    ["promote_types(ScalarType type1, ScalarType type2)"], "promote_types")
+promote_types.__doc__ = _promote_types.__doc__
+
+
 _LAZY_MODULES = ("nn", "func", "serialization", "compat", "optim", "utils", "hub", "testing",
                  "backends", "jit", "accelerator", "mps", "cpu", "signal", "masked", "amp",
                  "sparse", "distributed", "multiprocessing")
@@ -135,4 +149,9 @@ def __getattr__(name):
         return importlib.import_module("." + name, __name__)
     if name in _LAZY_NAMES:
         return getattr(importlib.import_module(_LAZY_NAMES[name], __name__), name)
+    method = getattr(Tensor, name, None)
+    if name[-1:] == "_" and hasattr(method, "_signature_texts") and \
+            _naming.in_torch("torch." + name):  # torch.sigmoid_(x): the in-place method's
+        globals()[name] = _ops.signature.function_form(method)
+        return globals()[name]
     raise _naming.missing_attribute(__name__, name)

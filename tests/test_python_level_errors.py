@@ -174,3 +174,67 @@ def test_operator_errors_as_torch(name, other, reflected):
 def test_dunder_argument_counts_as_torch(call):
     raises_like(lambda: eval(call, {"x": flambeau.arange(4.)}),
                 lambda: eval(call, {"x": torch.arange(4.)}))
+
+
+# ---- Python-level functions and function forms given wrong arguments --------------------------
+
+_CALLS = [
+    # torch.X_ function forms of in-place methods
+    "lib.sigmoid_(x.clone())", "lib.sigmoid_('a')", "lib.sigmoid_()", "lib.tanh_(1)",
+    "lib.tanh_(x.clone(), 1)", "lib.exp_(1)", "lib.abs_(1.5)", "lib.sqrt_(x.clone(), out=x)",
+    "lib.neg_(None)", "lib.clamp_(x.clone(), 0.5)", "lib.clamp_('a')", "lib.xlogy_('a')",
+    "lib.cos_(x.clone())",
+    # dtype functions
+    "lib.can_cast('a', lib.int64)", "lib.can_cast(lib.int64)", "lib.can_cast(int, lib.int32)",
+    "lib.can_cast(lib.int64, foo=1)", "lib.can_cast(None, lib.int32)",
+    "lib.can_cast(from_=lib.int64, to=lib.int32)",
+    "lib.promote_types('a', lib.int64)", "lib.promote_types(lib.int64)",
+    "lib.promote_types(float, lib.int64)", "lib.promote_types(lib.int64, lib.int32, 3)",
+    "lib.result_type('a', x)", "lib.result_type(x)", "lib.result_type(x, None)",
+    "lib.result_type(1, x)", "lib.result_type(tensor=x, other=1)", "lib.result_type(x, 1, 2)",
+    "lib.result_type(x, [1])", "lib.result_type(1.5, 2)", "lib.result_type(x, lib.int64)",
+    "lib.result_type(x, foo=1)",
+    # anomaly mode
+    "lib.set_anomaly_enabled(None)", "lib.set_anomaly_enabled(True, 1)",
+    "lib.autograd.set_detect_anomaly('a')", "lib.autograd.set_detect_anomaly(True, 'a')",
+    "lib.is_anomaly_enabled(1)", "lib.is_anomaly_check_nan_enabled(a=1)",
+    # einsum
+    "lib.einsum()", "lib.einsum(1, x)", "lib.einsum('ij', 'a')", "lib.einsum('ij', None)",
+    "lib.einsum('ij->', [x])", "lib.einsum(None)", "lib.einsum('ij', [1])",
+    "lib.einsum('ij', 1.5)", "lib.einsum(x, ['a'])", "lib.einsum(x, [0, 1], [1])",
+    "lib.einsum(x, [0, 60])",
+    # tensordot
+    "lib.tensordot(x, 'a')", "lib.tensordot(x, x, 'a')", "lib.tensordot(x, x, None)",
+    "lib.tensordot(x, x, 1.5)", "lib.tensordot(x, x, dims=(['a'], [0]))",
+    "lib.tensordot(x, x, dims=(0, 0))", "lib.tensordot(x, x, dims=([5], [0]))",
+    "lib.tensordot('a', x, dims=([0], [0]))", "lib.tensordot(x, x, 3)",
+    "lib.tensordot(x, x, dims=lib.tensor(1))", "lib.tensordot(x, x, lib.tensor([[0], [0]]))",
+    "lib.tensordot(x, x, True)", "lib.tensordot(x, x, (0.5, [0]))",
+    # broadcast_shapes
+    "lib.broadcast_shapes((2,), (3,))", "lib.broadcast_shapes('a')", "lib.broadcast_shapes(1.5)",
+    "lib.broadcast_shapes(None)", "lib.broadcast_shapes((-1,))", "lib.broadcast_shapes(x)",
+    "lib.broadcast_shapes((2,), (-1,))", "lib.broadcast_shapes((2, 3), [1, 3], 3)",
+    "lib.broadcast_shapes(lib.Size([2, 1]), (1, 5))", "lib.broadcast_shapes((2,), (1.5,))",
+    # int lists with a wrong first element (the signature layer)
+    "x.permute(['a', 1])", "x.view(['a'])", "x.flip([1.5])", "x.amax(dim=['a'])",
+]
+
+
+@pytest.mark.parametrize("call", _CALLS)
+def test_call_as_torch(call, as_torch):
+    def run(lib):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return eval(call, {"lib": lib, "x": lib.arange(6.).view(2, 3) / 7,
+                               "v": lib.arange(3.), "i": lib.arange(3)})
+    try:
+        theirs = run(torch)
+    except Exception:
+        raises_like(lambda: run(flambeau), lambda: run(torch))
+    else:
+        ours = run(flambeau)
+        if isinstance(theirs, torch.dtype):
+            assert repr(ours) == repr(theirs)
+        else:
+            assert_same(ours, theirs)
+    flambeau.set_anomaly_enabled(False)

@@ -20,9 +20,8 @@ from ..autograd.graph import record
 from ._util import needs_grad, needs_grad1, wrap_dim
 from .joining import cat
 from ._saved import _Constant
-from .pointwise import sigmoid, tanh
-from .registry import (check_inplace, check_no_overlap, commit_inplace, defop, inplace_variant,
-                       register, snapshot, type_name)
+from .registry import (check_inplace, check_no_overlap, commit_inplace, defop, snapshot,
+                       type_name)
 from ._special_kernels import erf as _erf_kernel
 
 _silence, _restore = _backend.silence, _backend.restore
@@ -1060,7 +1059,3 @@ def prelu(input, weight):
         weight = weight.reshape(shape)
     return _prelu_kernel(input, weight)
 
-
-# torch.sigmoid_ and torch.tanh_: the in-place forms of pointwise's sigmoid and tanh, as functions
-for _op in (sigmoid, tanh):
-    register("", _op.__name__ + "_", inplace_variant(_op.__wrapped__, _op.__name__ + "_"))

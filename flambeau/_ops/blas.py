@@ -16,7 +16,7 @@ import numpy as np
 from .. import _backend, _dtype
 from .._tensor import Tensor, make
 from ..autograd.graph import record
-from ._util import needs_grad, needs_grad2
+from ._util import needs_grad, needs_grad2, wrap_dim
 from .promotion import broadcast_error
 from .registry import defop, register, type_name
 from .signature import checker
@@ -447,34 +447,42 @@ def chain_matmul(*matrices):
 
 # ---- tensordot and einsum ------------------------------------------------------------------
 
+_check_tensordot = checker("tensordot(Tensor input, Tensor other, int[] dims_self, "
+                           "int[] dims_other)")
+
+
 @defop(method=False, out=True)
 def tensordot(a, b, dims=2):
     """Sums of products over pairs of dims: the last ``dims`` of ``a`` with the first of
     ``b``, or the dims listed in ``dims = (dims_a, dims_b)``."""
+    if not isinstance(dims, (tuple, list, Tensor, int)):
+        raise RuntimeError("tensordot expects dims to be int or tuple[list[int], list[int]] or "
+                           f"list[list[int]] containing two lists, but got dims={dims}")
     if isinstance(dims, Tensor):
-        dims = dims.tolist()
-    na, nb = a._data.ndim, b._data.ndim
+        dims = dims.tolist() if dims.numel() > 1 else int(dims.item())
     if isinstance(dims, int):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
-        da, db = list(range(na - dims, na)), list(range(dims))
-    else:
-        da, db = ([d] if isinstance(d, int) else list(d) for d in dims)
-    da = [d % na if na else d for d in da]
-    db = [d % nb if nb else d for d in db]
+        if dims > min(a.dim(), b.dim()):
+            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
+        dims = list(range(-dims, 0)), list(range(dims))
+    given_a, given_b = dims
+    _check_tensordot(a, b, given_a, given_b)
+    na, nb = a._data.ndim, b._data.ndim
+    da, db = [wrap_dim(d, na) for d in given_a], [wrap_dim(d, nb) for d in given_b]
     if len(da) != len(db):
         raise RuntimeError("both dimension lists should have same length")
     if a._dtype is not b._dtype:
         raise RuntimeError("both inputs should have same dtype")
-    for x, y in zip(da, db):  # a size-1 dim against a longer one: the longer is summed first
-        sx, sy = a._data.shape[x], b._data.shape[y]
+    for x, y, gx, gy in zip(da, db, given_a, given_b):  # a size-1 dim against a longer one:
+        sx, sy = a._data.shape[x], b._data.shape[y]   # the longer is summed first
         if sx != sy and sx == 1:
             b = b.sum(y, keepdim=True)
         elif sx != sy and sy == 1:
             a = a.sum(x, keepdim=True)
         elif sx != sy:
             raise RuntimeError(f"contracted dimensions need to match, but first has size {sx} in "
-                               f"dim {x} and second has size {sy} in dim {y}")
+                               f"dim {gx} and second has size {sy} in dim {gy}")
     out = make(np.tensordot(a._data, b._data, (da, db)), a._dtype)
     if needs_grad(a, b):
         fa = [d for d in range(na) if d not in da]
@@ -500,14 +508,24 @@ def tensordot(a, b, dims=2):
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
+_check_einsum = checker("einsum(str equation, Tensor[] tensors, *, int[]? path=None)")
+
+
 @defop(method=False)
-def einsum(equation, *operands):
+def einsum(*args):
     """Einstein summation, with ellipses and size-1 broadcasting; also the sublist form
-    ``einsum(a, [0, 1], b, [1, 2], [0, 2])``. Operands must share one dtype."""
-    if not isinstance(equation, str):
-        equation, operands = _from_sublists((equation,) + operands)
-    elif len(operands) == 1 and not isinstance(operands[0], Tensor):
-        operands = tuple(operands[0])
+    ``einsum(a, [0, 1], b, [1, 2], [0, 2])`` and the operands as one list. Operands must
+    share one dtype."""
+    if len(args) < 2:
+        raise ValueError("einsum(): must specify the equation string and at least one operand, "
+                         "or at least one operand and its subscripts list")
+    if isinstance(args[0], Tensor):
+        equation, operands = _from_sublists(args)
+    else:
+        equation, operands = args[0], args[1:]
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        return einsum(equation, *operands[0])
+    _check_einsum(equation, operands)
     inputs, output = _parse_equation(equation, operands)
     for t in operands[1:]:
         if t._dtype is not operands[0]._dtype:
@@ -528,6 +546,17 @@ def einsum(equation, *operands):
     return out
 
 
+def _subscript(n):
+    """A letter for a sublist's subscript (tested as torch tests it, so a wrong type fails as
+    in torch)."""
+    if n is Ellipsis:
+        return "..."
+    if n >= 0 and n < 52:
+        return _LETTERS[n]
+    raise ValueError("einsum(): subscript in subscript list is not within the valid range "
+                     "[0, 52)")
+
+
 def _from_sublists(args):
     """The equation of the sublist form, and its operands."""
     output = args[-1] if len(args) % 2 else None
@@ -536,7 +565,7 @@ def _from_sublists(args):
     operands, subs = args[0::2], args[1::2]
 
     def letters(sub):
-        return "".join("..." if s is Ellipsis else _LETTERS[s] for s in sub)
+        return "".join(map(_subscript, sub))
     equation = ",".join(letters(s) for s in subs)
     if output is not None:
         equation += "->" + letters(output)

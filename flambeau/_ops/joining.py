@@ -8,6 +8,7 @@ legacy 1-d empty tensors of shape ``(0,)`` whatever the other shapes are.
 """
 import functools
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -661,17 +662,22 @@ def meshgrid(*tensors, indexing=None):
 
 @defop(method=False)
 def broadcast_shapes(*shapes):
-    """The shape the given shapes broadcast to, as a ``Size``."""
-    shapes = [(s,) if isinstance(s, int) else tuple(s) for s in shapes]
-    n = max((len(s) for s in shapes), default=0)
-    result = [1] * n
+    """The shape the given shapes broadcast to, as a ``Size`` (None is skipped, an int is a
+    1-d shape). Checked as torch's Python code checks, with its errors."""
+    shapes = [(s,) if isinstance(s, int) else s for s in shapes if s is not None]
+    for s in shapes:
+        if not isinstance(s, Sequence):
+            raise RuntimeError("Input shapes should be of type ints, a tuple of ints, or a list "
+                               f"of ints, got {s}")
+    result = [1] * max((len(s) for s in shapes), default=0)
     for index, s in enumerate(shapes):
-        for i, size in enumerate(s):
-            d = i - len(s)
-            if size < 0:
-                raise RuntimeError(f"Trying to create tensor with negative dimension {size}: "
-                                   f"{list(s)}")
-            if result[d] == 1 or size == result[d]:
+        for d in range(-1, -1 - len(s), -1):
+            size = s[d]
+            if size == result[d]:
+                continue
+            if result[d] == 1:
+                if size < 0:
+                    raise ValueError("Attempting to broadcast a dimension with negative length!")
                 result[d] = size
             elif size != 1:
                 raise RuntimeError(f"Attempting to broadcast a dimension of length {size} at "

@@ -121,7 +121,8 @@ class Param:
         if t == "bool[]":
             return isinstance(value, (tuple, list)) and all(v.__class__ is bool for v in value)
         if t == "ScalarType":
-            return isinstance(value, _dtype.dtype) or value in PYTHON_SCALAR_TYPES
+            return isinstance(value, _dtype.dtype) or isinstance(value, type) and \
+                value in PYTHON_SCALAR_TYPES
         if t == "str":
             return isinstance(value, str)
         if t == "Device":
@@ -349,8 +350,12 @@ class Signature:
                 continue
             elif raise_error:
                 where = "" if is_kwd else f" (position {arg_pos + 1})"
+                found = f"not {tp_name(value)}"
+                if p.type in ("int[]", "SymInt[]") and isinstance(value, (tuple, list)) and \
+                        not is_kwd:
+                    found = f"but found element of type {tp_name(value[0])} at pos 0"
                 raise TypeError(f"{self.name}(): argument '{p.name}'{where} must be "
-                                f"{_PRINTED[p.type]}, not {tp_name(value)}")
+                                f"{_PRINTED[p.type]}, {found}")
             else:
                 return None
             if bound_value is not MISSING:
@@ -1045,6 +1050,15 @@ def operator_form(public):
     """The in-place operator (``__iadd__``) of a checked method (``add_``)."""
     texts, method = public._signature_texts
     return checked(public.__wrapped__, texts, public.__name__, method, operator=True)
+
+
+def function_form(method):
+    """``torch.sigmoid_(x)``: the function form of a checked in-place method (which takes no
+    ``out=``)."""
+    texts, _ = method._signature_texts
+    texts = [t.replace(", Tensor? out=None)", ")").replace(", *, Tensor out)", ")")
+             .replace(", *)", ")") for t in texts if "(Tensor " in t]
+    return checked(method.__wrapped__, texts, method.__name__)
 
 
 def _slow(op, *call):

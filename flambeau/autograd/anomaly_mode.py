@@ -3,28 +3,43 @@ raises, naming the node and showing the forward traceback."""
 import traceback
 import warnings
 
+from .. import _naming
 from .grad_mode import _DecoratorContextManager
 
 enabled = False
 check_nan = True
 
 
-def is_anomaly_enabled():
+def is_anomaly_enabled(*args, **kwargs):
+    _no_arguments("is_anomaly_enabled", args, kwargs)
     return enabled
 
 
-def is_anomaly_check_nan_enabled():
+def is_anomaly_check_nan_enabled(*args, **kwargs):
+    _no_arguments("is_anomaly_check_nan_enabled", args, kwargs)
     return check_nan
 
 
-def set_anomaly_enabled(mode, check_nan=True):
+def _no_arguments(name, args, kwargs):
+    """torch's TypeError for arguments given to one of its C functions that takes none."""
+    if args or kwargs:
+        raise TypeError(f"{_naming.public_name}.{name}() takes no " +
+                        ("keyword arguments" if kwargs else f"arguments ({len(args)} given)"))
+
+
+def set_anomaly_enabled(enabled, check_nan=True):
     """Turns anomaly detection on or off (``torch.set_anomaly_enabled``)."""
-    _set(mode, check_nan)
+    _set(enabled, check_nan)
 
 
 def _set(mode, nan):
+    """Sets both flags, refusing what torch's C function refuses."""
     global enabled, check_nan
-    enabled, check_nan = bool(mode), bool(nan)
+    for position, (name, value) in enumerate((("enabled", mode), ("check_nan", nan)), 1):
+        if value.__class__ is not bool:
+            raise TypeError(f"set_anomaly_enabled(): argument '{name}' (position {position}) "
+                            f"must be bool, not {type(value).__name__}")
+    enabled, check_nan = mode, nan
 
 
 class detect_anomaly(_DecoratorContextManager):
