@@ -6,6 +6,7 @@ int64 plus float32 gives float32, and 0-dim tensors only raise the *category* of
 (``int32 tensor + float64 0-dim`` is float64, ``float16 tensor + float64 0-dim`` is float16).
 """
 import functools
+import math
 
 import numpy as np
 
@@ -278,3 +279,71 @@ class iinfo:
 
     def __repr__(self):
         return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
+
+
+# ---- Python numbers converted to a dtype ---------------------------------------------------
+
+INT_RANGES = {d: (int(np.iinfo(d._np).min), int(np.iinfo(d._np).max))
+              for d in all_dtypes if d._category == _INT}
+# the largest finite value of each floating type, for torch's overflow check of a Scalar
+_FLOAT_MAX = {float16: 65504.0, bfloat16: 3.3895313892515355e38, float32: 3.4028234663852886e38,
+              complex64: 3.4028234663852886e38}
+
+
+def overflow_error(dtype, spelled=None):
+    """torch's error for a value out of ``dtype``'s range; ``spelled``: the type's name in it
+    (by default the C++ type of a Scalar conversion: ``uint8_t``, ``int``, ``c10::Half``)."""
+    if spelled is None:
+        spelled = ("int" if dtype is int32 else dtype._name + "_t") \
+            if dtype._category == _INT else dtype._cpp_name
+    return RuntimeError(f"value cannot be converted to type {spelled} without overflow")
+
+
+def unpack_error(value):
+    """torch's parser's error for a Python int that neither int64 nor uint64 holds."""
+    return OverflowError("can't convert negative int to unsigned" if value < 0 else
+                         "int too big to convert")
+
+
+def wrap_int(value, dtype):
+    """A Python int taken modulo ``dtype``'s range (two's complement), as a C cast does."""
+    low, high = INT_RANGES[dtype]
+    return (value - low) % (high - low + 1) + low
+
+
+def checked_scalar(value, dtype, numel=2):
+    """A Python number (or NumPy scalar) converted to ``dtype`` as torch converts a Scalar
+    argument (``full``, ``fill_``, ``scalar_tensor``...): ints outside int64/uint64 refused as
+    torch's parser refuses them, values outside the dtype's range refused (negative ints wrap
+    into unsigned types down to ``-max``), the rest wrapped into range so NumPy takes it.
+    As torch's kernels, float16/bfloat16 skip the check when filling one element."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    category = dtype._category
+    if isinstance(value, int):
+        if value.__class__ is not int:  # bool
+            return value
+        if not -2 ** 63 <= value < 2 ** 64:
+            raise unpack_error(value)
+        if category == _INT:
+            low, high = INT_RANGES[dtype]
+            if not (low or -high) <= value <= high:
+                raise overflow_error(dtype)
+            return value if value >= low else wrap_int(value, dtype)
+    if category == _BOOL:
+        return value
+    if isinstance(value, complex) and category != _COMPLEX:
+        if value.imag:
+            raise overflow_error(dtype)
+        value = value.real
+    if category == _INT:
+        low, high = INT_RANGES[dtype]
+        if value != value or not float(low) <= value <= float(high):
+            raise overflow_error(dtype)
+        return wrap_int(int(value), dtype)
+    limit = _FLOAT_MAX.get(dtype)
+    if limit is not None and (numel != 1 or dtype is float32 or dtype is complex64):
+        for part in (value.real, value.imag) if isinstance(value, complex) else (value,):
+            if abs(part) > limit and part not in (math.inf, -math.inf):
+                raise overflow_error(dtype)
+    return value

@@ -234,7 +234,10 @@ class Tensor:
         return float(self._scalar_for("float"))
 
     def __int__(self):
-        return int(self._scalar_for("int"))
+        value = int(self._scalar_for("int"))
+        if value >= 2 ** 63 and self._dtype is _dtype.uint64:  # torch goes through int64
+            raise _dtype.overflow_error(_dtype.int64)
+        return value
 
     def __complex__(self):
         return complex(self._scalar_for("complex"))
@@ -244,7 +247,7 @@ class Tensor:
                 and self._data.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an "
                             "index")
-        return int(self.item())
+        return self.__int__()
 
     def _scalar_for(self, kind):
         if self._data.size != 1:

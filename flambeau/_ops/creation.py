@@ -5,6 +5,7 @@ torch's length rule (``ceil((end - start) / step)`` in double precision), and ev
 op takes ``dtype=``, ``device=`` and ``requires_grad=``.
 """
 import math
+import operator
 import warnings
 
 import numpy as np
@@ -46,38 +47,142 @@ _EXACT = {float: np.float64, complex: np.complex128}
 
 
 def _infer_array(data, dtype=None):
-    """A NumPy array from nested Python data, typed as torch infers it (``dtype``: the one
-    asked for, which decides how a leaf of no numeric type is refused)."""
+    """A NumPy array of ``dtype`` (the one asked for, or else inferred as torch infers it) from
+    nested Python data, and that dtype. Values are stored as torch stores them: exactly (ints
+    beyond 2**53 too), with torch's errors for ints out of range (see :func:`_store`)."""
     if isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     if isinstance(data, (np.ndarray, np.generic)):  # before float: np.float64 is a float
-        return np.asarray(data), _dtype.from_numpy_dtype(data.dtype)
+        array = np.asarray(data)
+        return _cast(array, dtype), dtype or _dtype.from_numpy_dtype(array.dtype)
     if isinstance(data, (bool, int, float, complex)):  # floats in double until cast once
-        dtype = scalar_dtype(data)
-        exact = _EXACT.get(data.__class__, dtype.numpy_dtype)
-        return _backend.quietly(np.array, data, exact), dtype
+        dtype = dtype or scalar_dtype(data)
+        if dtype._category == 1 or data.__class__ is complex and dtype._category == 2:
+            return np.array(_store(data, dtype), dtype.numpy_dtype), dtype
+        return _cast(np.array(data, _EXACT.get(data.__class__, dtype.numpy_dtype)), dtype), dtype
     try:
         array = np.array(data)
-    except ValueError:
-        _raise_ragged(data, dtype)
-    except OverflowError:
-        raise RuntimeError("Overflow when unpacking long") from None
-    if array.dtype == object:
-        _raise_ragged(data, dtype)
+    except (ValueError, OverflowError):  # ragged, or ints beyond int64 and uint64
+        array = None
+    if array is None or array.dtype == object:
+        _check_nesting(data, dtype)
+        return _stored(data, dtype or _leaves_dtype(data))
     kind = array.dtype.kind
-    if kind == "f" and array.dtype != np.float64 or kind == "c" and array.dtype != np.complex128:
-        return array, _dtype.from_numpy_dtype(array.dtype)  # tensors of a fixed float dtype
-    if kind in "fc" and _holds_tensors(data):
-        return array, _dtype.from_numpy_dtype(array.dtype)
-    if kind == "f":
-        return array, _dtype.get_default_dtype()
-    if kind == "c":
-        return array, _dtype.default_complex_dtype()
-    if kind in "iu":
-        return array, _dtype.int64
-    if kind == "b":
-        return array, _dtype.bool
-    raise TypeError(f"new(): invalid data type '{array.dtype}'")
+    if kind not in "biufc":
+        raise TypeError(f"new(): invalid data type '{array.dtype}'")
+    inferred = _dtype.from_numpy_dtype(array.dtype)
+    if kind in "fc" and array.dtype.itemsize == 8 * (1 + (kind == "c")) and \
+            not _holds_tensors(data):  # Python floats: the default dtype
+        inferred = _dtype.get_default_dtype() if kind == "f" else _dtype.default_complex_dtype()
+    elif kind in "iu":
+        inferred = _dtype.int64
+    target = dtype or inferred
+    if target._category == 1:
+        if target is _dtype.uint64 or kind in "uc" or kind == "f" and (
+                array.dtype != np.float64 or _holds_tensors(data) or
+                not target.is_signed and (array < 0).any() or _largest(array) >= 2 ** 53):
+            return _stored(data, target)  # (an exact walk: leaves of several kinds, or large)
+        _check_range(array, target)
+    elif kind == "u" and dtype is None or kind == "f" and inferred._category != 1 and \
+            dtype is None and _largest(array) >= 2 ** 63:  # ints beyond int64, or floats?
+        return _stored(data, _leaves_dtype(data))
+    elif kind == "c" and target._category == 2:
+        _store(1j, target)  # (torch refuses the complex leaf)
+    return _cast(array, target), target
+
+
+def _cast(array, dtype):
+    """``array`` as ``dtype`` (1e40 becomes inf, a large int wraps, as in torch)."""
+    return array if dtype is None else _backend.quietly(np.array, array, dtype.numpy_dtype)
+
+
+def _largest(array):
+    """The largest finite magnitude in a float array (0 if none)."""
+    largest = np.abs(array).max(initial=0)
+    if largest == np.inf:
+        largest = np.abs(array[np.isfinite(array)]).max(initial=0)
+    return largest
+
+
+def _check_range(array, dtype):
+    """torch's error when the int or float leaves held in ``array`` (int64 or float64) fall
+    outside integer ``dtype`` (negative ints down to ``-max`` wrap into unsigned types)."""
+    kind = array.dtype.kind
+    if kind == "b" or not array.size:
+        return
+    low, high = _dtype.INT_RANGES[dtype]
+    if kind == "i":
+        if dtype is _dtype.int64:
+            return
+        low = low or -high
+    elif np.isnan(array).any():
+        raise _dtype.overflow_error(dtype, dtype._name)
+    if array.min() < low or array.max() > high:
+        raise _dtype.overflow_error(dtype, dtype._name)
+
+
+def _leaves_dtype(data):
+    """The dtype torch infers for nested Python numbers NumPy would not type: complex, float
+    or int64 (by the widest kind among the leaves)."""
+    kinds = set()
+
+    def walk(seq):
+        for item in seq:
+            if isinstance(item, (list, tuple)):
+                walk(item)
+            else:
+                kinds.add(complex if isinstance(item, complex) else
+                          float if isinstance(item, float) else int)
+    walk(data if isinstance(data, (list, tuple)) else [data])
+    return _dtype.default_complex_dtype() if complex in kinds else \
+        _dtype.get_default_dtype() if float in kinds else _dtype.int64
+
+
+def _stored(data, dtype):
+    """``data`` converted leaf by leaf (see :func:`_store`) into an array of ``dtype``."""
+    def walk(seq):
+        if isinstance(seq, (list, tuple)) or isinstance(seq, (np.ndarray, Tensor)) and seq.ndim:
+            return [walk(item) for item in seq]
+        return _store(seq, dtype)
+    category = dtype._category
+    exact = dtype.numpy_dtype if category < 2 else np.float64 if category == 2 else \
+        np.complex128
+    values = walk(data)
+    try:
+        return _cast(np.array(values, exact), dtype), dtype
+    except ValueError:  # (tensors of several sizes among numbers)
+        raise TypeError("new(): invalid data type") from None
+
+
+def _store(leaf, dtype):
+    """One leaf of ``tensor()`` data as torch stores it in ``dtype``: uint64 takes Python ints
+    only; other integer types take ints within int64 and within the type's range (negative
+    ones down to ``-max`` wrap into unsigned types) and floats within range, truncated."""
+    category = dtype._category
+    if category == 0:
+        return bool(leaf)
+    if category > 1:
+        if category == 2 and isinstance(leaf, complex):
+            raise TypeError("must be real number, not complex")
+        return float(leaf) if category == 2 else complex(leaf)
+    if dtype is _dtype.uint64:
+        if not isinstance(leaf, int):
+            raise TypeError("an integer is required")
+        if not 0 <= leaf < 2 ** 64:
+            raise OverflowError("can't convert negative int to unsigned" if leaf < 0 else
+                                "int too big to convert")
+        return leaf
+    low, high = _dtype.INT_RANGES[dtype]
+    if isinstance(leaf, float):
+        if leaf != leaf or not float(low) <= leaf <= float(high):
+            raise _dtype.overflow_error(dtype, dtype._name)
+        return _dtype.wrap_int(int(leaf), dtype)
+    value = operator.index(leaf)
+    if not -2 ** 63 <= value < 2 ** 63:
+        raise ValueError("Overflow when unpacking long long")
+    if not (low or -high) <= value <= high:
+        raise _dtype.overflow_error(dtype, dtype._name)
+    return value if value >= low else _dtype.wrap_int(value, dtype)
 
 
 def _holds_tensors(data):
@@ -86,9 +191,9 @@ def _holds_tensors(data):
     return isinstance(data, (Tensor, np.ndarray, np.generic))
 
 
-def _raise_ragged(data, dtype):
+def _check_nesting(data, dtype):
     """torch's message for data NumPy could not make a plain array of: a leaf of no numeric
-    type, or nested sequences of unequal lengths."""
+    type, or nested sequences of unequal lengths (anything else is left to :func:`_stored`)."""
     _check_leaves(data, dtype)
 
     def walk(seq, depth):
@@ -103,7 +208,6 @@ def _raise_ragged(data, dtype):
         for s in seq:
             walk(s, depth + 1)
     walk(data, 0)
-    raise TypeError("new(): invalid data type")
 
 
 def _check_leaves(data, dtype):
@@ -133,11 +237,10 @@ def tensor(data, *, dtype=None, device=None, pin_memory=False, requires_grad=Fal
             "To copy construct from a tensor, it is recommended to use sourceTensor.detach()."
             "clone() or sourceTensor.detach().clone().requires_grad_(True), rather than "
             "torch.tensor(sourceTensor).")
-        array, inferred = data._data.copy(), data._dtype
+        array, dtype = _cast(data._data, dtype or data._dtype), dtype or data._dtype
+        array = array.copy() if array is data._data else array
     else:
-        array, inferred = _infer_array(data, dtype)
-    dtype = dtype or inferred
-    array = _backend.quietly(np.array, array, dtype.numpy_dtype)  # (1e40 -> inf as in torch)
+        array, dtype = _infer_array(data, dtype)
     return _finish(_to_device(array, device), dtype, requires_grad)
 
 
@@ -238,20 +341,22 @@ def _filled(fill, size, dtype, device, requires_grad, fn_name, strides=None):
     dtype = dtype or _dtype.get_default_dtype()
     if fill is None:  # uninitialised, unless deterministic algorithms say otherwise
         fill = uninitialised_fill(dtype)
+    elif fill.__class__ is not int or not 0 <= fill <= 1:  # (zeros and ones need no check)
+        fill = _dtype.checked_scalar(fill, dtype, math.prod(size))
     np_dtype = dtype._np or dtype.numpy_dtype  # (the property explains a missing bfloat16)
     xp = np if device is None else xp_for(device)
     try:
         if strides is not None:  # a layout like another tensor's (see like_layout)
             array = empty_strided_array(size, strides, np_dtype)
             if fill is not None:
-                array.fill(fill)
+                _backend.quietly(array.fill, fill)
         elif fill is None:
             array = xp.empty(size, np_dtype)
         elif fill == 0 and fill.__class__ is not complex:
             array = xp.zeros(size, np_dtype)
         else:
             array = xp.empty(size, np_dtype)
-            array.fill(fill)
+            _backend.quietly(array.fill, fill)  # (inf where torch lets a value overflow)
     except (MemoryError, ValueError) as error:
         raise allocation_error(error, size, np_dtype.itemsize) or error from None
     if requires_grad:
@@ -379,8 +484,8 @@ def legacy_new(args, dtype, device):
 @defop(method=False, signature="scalar_tensor(Scalar s, *, " + _OPTIONS + ")")
 def scalar_tensor(s, *, dtype=None, layout=None, device=None, pin_memory=False,
                   requires_grad=False):
-    return tensor(s, dtype=dtype or _dtype.get_default_dtype(), device=device,
-                  requires_grad=requires_grad)
+    return _filled(s, (), dtype or _dtype.get_default_dtype(), device, requires_grad,
+                   "scalar_tensor")
 
 
 @defop(method=False, signature="empty_strided(int[] size, int[] stride, *, " + _OPTIONS + ")")

@@ -45,8 +45,7 @@ def promote(x, y, to_float=False):
     return operand(x, dtype), operand(y, dtype), dtype
 
 
-_INT_RANGES = {d: (int(np.iinfo(d._np).min), int(np.iinfo(d._np).max))
-               for d in _dtype.all_dtypes if d._category == 1}
+_INT_RANGES = _dtype.INT_RANGES
 
 
 def _wrapped_int(x, dtype):
@@ -56,8 +55,8 @@ def _wrapped_int(x, dtype):
     if lo <= x <= hi:
         return x
     if not -2**63 <= x < 2**64:
-        raise RuntimeError("Overflow when unpacking long")
-    return int(np.array(x & (2**64 - 1), dtype=np.uint64).astype(dtype._np))
+        raise _dtype.unpack_error(x)
+    return _dtype.wrap_int(x, dtype)
 
 
 def _keeps_dtype(scalar_type, dtype):
