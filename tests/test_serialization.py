@@ -342,6 +342,33 @@ def test_legacy_format_both_ways(tmp_path):
     _same(flambeau.load(tmp_path / "ours.pt")["v"], t[1:, 2:])
 
 
+@pytest.mark.parametrize("protocol", [2, 3, 4, 5])
+@pytest.mark.parametrize("zipped", [True, False])
+def test_pickle_protocols_and_modules_both_ways(protocol, zipped, tmp_path):
+    """Files written with another ``pickle_protocol`` (or ``pickle_module``) load in the other
+    library, or fail there as they do in torch (the weights_only unpickler reads no protocol-4
+    frames in a legacy file)."""
+    def save(lib, path):
+        lib.save({"w": lib.arange(6.).view(2, 3)[:, 1:], "n": 3}, path, pickle_module=pickle,
+                 pickle_protocol=protocol, _use_new_zipfile_serialization=zipped)
+    save(torch, tmp_path / "torch.pt")
+    save(flambeau, tmp_path / "ours.pt")
+    for path in ("torch.pt", "ours.pt"):
+        for weights_only in (True, False):
+            got = {}
+            for lib in (flambeau, torch):
+                try:
+                    got[lib] = lib.load(tmp_path / path, weights_only=weights_only,
+                                        pickle_module=pickle if not weights_only else None)
+                except pickle.UnpicklingError as error:
+                    got[lib] = "Unsupported operand 149" in str(error)
+            if got[torch] is True:
+                assert got[flambeau] is True
+                continue
+            _same(got[flambeau]["w"], got[torch]["w"])
+            assert got[flambeau]["n"] == got[torch]["n"] == 3
+
+
 def test_map_location_and_cuda_files(tmp_path):
     flambeau.save({"w": flambeau.ones(2)}, tmp_path / "w.pt")
     for where in ("cpu", flambeau.device("cpu"), {"cpu": "cpu"}, lambda storage, loc: storage):
