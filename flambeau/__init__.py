@@ -121,7 +121,7 @@ promote_types.__doc__ = _promote_types.__doc__
 
 _LAZY_MODULES = ("nn", "func", "serialization", "compat", "optim", "utils", "hub", "testing",
                  "backends", "jit", "accelerator", "mps", "cpu", "signal", "masked", "amp",
-                 "sparse", "distributed", "multiprocessing")
+                 "sparse", "distributed", "multiprocessing", "compiler")
 _LAZY_NAMES = {  # name -> the module defining it, imported on first use
     "compile": "._compile", "load": ".serialization", "save": ".serialization",
     **dict.fromkeys(("set_num_threads", "get_num_threads", "set_num_interop_threads",

@@ -95,3 +95,25 @@ def test_jit_decorators_pass_through():
     assert (m.dropped(), m.unused(), m.exported()) == (2, 3, 4)
     assert flambeau.jit.annotate(list, [1]) == [1]
     assert flambeau.jit.Final is torch.jit.Final
+
+
+def test_compiler_namespace_as_torch():
+    """torch.compiler's queries say what torch's say outside a compiled region, and its
+    decorators leave a function that gives torch's results."""
+    for lib in (flambeau, torch):
+        c = lib.compiler
+        assert (c.is_compiling(), c.is_dynamo_compiling(), c.is_exporting()) == (False,) * 3
+        assert c.reset() is None and c.cudagraph_mark_step_begin() is None
+
+        @c.disable
+        def plain(x):
+            return x * 2
+
+        @c.disable(recursive=False)
+        def shallow(x):
+            return x + 1
+        helper = c.allow_in_graph(lambda x: x - 1)
+        const = c.assume_constant_result(lambda: 5)
+        model = c.compile(lib.nn.Linear(2, 2))
+        assert (plain(3), shallow(3), helper(3), const()) == (6, 4, 2, 5)
+        assert type(model).__name__ == "OptimizedModule"

@@ -14,7 +14,8 @@ LAYERS = [("flambeau._backend", 0), ("flambeau._dtype", 1), ("flambeau._device",
           ("flambeau._legacy", 2),
           ("flambeau.autograd", 3), ("flambeau._ops", 4),
           ("flambeau.nn", 6), ("flambeau.optim", 6), ("flambeau.utils", 6), ("flambeau.func", 6),
-          ("flambeau.jit", 6), ("flambeau._compile", 6),  # they take modules as they are
+          ("flambeau.jit", 6), ("flambeau._compile", 6), ("flambeau.compiler", 6),  # they take
+          # modules as they are
           ("flambeau.masked", 6), ("flambeau.signal", 6),  # composed of public ops
           ("flambeau.serialization", 6), ("flambeau._serialization", 6), ("flambeau.hub", 6),
           ("flambeau.distributed", 6),  # tensors and sockets; nn.parallel's DDP builds on it
