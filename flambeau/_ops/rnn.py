@@ -76,7 +76,8 @@ def _lstm_affine(n, dtype):
     return scale, shift
 
 
-def _lstm_forward(gx, h, c, whh_t, b_hh, whr_t, steps, tape):
+def _lstm_forward(gx, h, c, whh_t, b_hh, whr_t, steps, tape, rnd=None):
+    # rnd: as the GRU's (then b_hh is apart from the input projection's bias, else None)
     n = c.shape[1]
     out = np.empty((gx.shape[0], h.shape[1]), gx.dtype)
     scale, shift = _lstm_affine(n, gx.dtype)
@@ -84,16 +85,26 @@ def _lstm_forward(gx, h, c, whh_t, b_hh, whr_t, steps, tape):
     for s, b in steps:
         e = s + b
         g = gx[s:e]
-        g += np.matmul(h[:b], whh_t, out=recurrent[:b])
+        if rnd is None:
+            g += np.matmul(h[:b], whh_t, out=recurrent[:b])
+        else:
+            gh = np.matmul(rnd(h[:b].copy()), whh_t, out=recurrent[:b])
+            if b_hh is not None:
+                gh += b_hh
+            g += rnd(gh)
+            rnd(g)
         np.tanh(g, out=g)
         g *= scale
         g += shift
+        if rnd is not None:
+            rnd(g)
         cb = c[:b]
         if tape is not None:
             tape["hp"][s:e] = h[:b]
             tape["cp"][s:e] = cb
         cb *= g[:, n:2 * n]
-        cb += g[:, :n] * g[:, 2 * n:3 * n]
+        ig = g[:, :n] * g[:, 2 * n:3 * n]
+        cb += ig if rnd is None else rnd(ig)
         tc = np.tanh(cb) if tape is None else np.tanh(cb, out=tape["tc"][s:e])
         if whr_t is None:
             h[:b] = np.multiply(g[:, 3 * n:], tc, out=out[s:e])
@@ -243,10 +254,12 @@ _LOOPS = {"lstm": (_lstm_forward, _lstm_backward), "gru": (_gru_forward, _gru_ba
 # ---- one layer, one direction: one node -------------------------------------------------------
 
 def _autocast_lower(mode, x):
-    """The dtype torch's GRU rounds to under CPU autocast, or None: its composed loop's linear
-    layers run in autocast's lower precision and the gate arithmetic stays there, while the
-    hidden state (float32 from the start) stays float32."""
-    if mode != "gru" or not autocast.FORMS_ENV["_on"] or x._dtype is not _dtype.float32:
+    """The dtype torch's GRU, packed LSTM and cells round to under CPU autocast, or None: their
+    composed loops' linear layers run in autocast's lower precision and the gate arithmetic
+    stays there, while the hidden (and cell) state, float32 from the start, stays float32. (A
+    padded float32 LSTM is oneDNN's layer, cast as a whole: see ``_sequence``.)"""
+    if mode not in ("gru", "lstm") or not autocast.FORMS_ENV["_on"] or \
+            x._dtype is not _dtype.float32:
         return None
     device = x.device.type
     return autocast.get_autocast_dtype(device) if autocast.is_autocast_enabled(device) else None
@@ -270,21 +283,24 @@ def _layer(mode, x, sizes, h0, c0, weights, reverse, node, lower=None):
     steps = _steps(sizes, reverse)
     grad = needs_grad(*inputs)
     wih, whh = w_ih._data, w_hh._data
-    bias = None
-    if b_ih is not None:  # the GRU's hidden bias sits inside the reset gate's product
-        bias = b_ih._data if mode == "gru" else b_ih._data + b_hh._data
-    if mode == "lstm":
-        scale = _lstm_affine(whh.shape[0] // 4, whh.dtype)[0]
-        wih, whh = wih * scale[:, None], whh * scale[:, None]
-        bias = None if bias is None else bias * scale
-    rows, b_hh_data = x._data.reshape(-1, x.shape[-1]), None if b_hh is None else b_hh._data
+    bias, b_hh_data = (None, None) if b_ih is None else (b_ih._data, b_hh._data)
+    rows = x._data.reshape(-1, x.shape[-1])
     forward = _LOOPS[mode][0]
+    if w_hr is not None:  # torch's projection under autocast: not followed
+        lower = None
     if lower is not None:
         rnd = _rounder(lower)
         rows, wih, whh = rnd(rows.copy()), rnd(wih.copy()), rnd(whh.copy())
-        bias = None if bias is None else rnd(bias.copy())
-        b_hh_data = None if b_hh is None else rnd(b_hh_data.copy())
+        if bias is not None:
+            bias, b_hh_data = rnd(bias.copy()), rnd(b_hh_data.copy())
         forward = functools.partial(forward, rnd=rnd)
+    elif bias is not None and mode != "gru":  # (the GRU's sits inside the reset gate's product)
+        bias, b_hh_data = bias + b_hh_data, None  # both biases in the input projection
+    if mode == "lstm":  # (halving commutes with rounding)
+        scale = _lstm_affine(whh.shape[0] // 4, whh.dtype)[0]
+        wih, whh = wih * scale[:, None], whh * scale[:, None]
+        bias = None if bias is None else bias * scale
+        b_hh_data = None if b_hh_data is None else b_hh_data * scale
     gx = rows @ wih.T
     if lower is not None and bias is not None and not x.is_contiguous():
         rnd(gx)  # torch's linear adds the bias apart (once more rounded) to a strided input

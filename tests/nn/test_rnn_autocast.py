@@ -57,30 +57,35 @@ def test_double_lstm_is_left_alone():
     assert out.dtype == flambeau.float64
 
 
-@pytest.mark.parametrize("kwargs,packed", [({}, False), ({"num_layers": 2, "bidirectional": True},
-                                                          False),
-                                           ({"batch_first": True}, False), ({}, True)])
-def test_gru_rounds_where_torch_does(kwargs, packed):
-    """torch composes the GRU of linear layers (autocast's bfloat16, the bias added apart for a
-    strided input) and in-place gate arithmetic in bfloat16 around a float32 hidden state:
-    flambeau's outputs are torch's to the bit."""
+@pytest.mark.parametrize("name,kwargs,packed", [
+    ("GRU", {}, False), ("GRU", {"num_layers": 2, "bidirectional": True}, False),
+    ("GRU", {"batch_first": True}, False), ("GRU", {}, True), ("LSTM", {}, True),
+    ("LSTM", {"num_layers": 2, "bidirectional": True, "bias": False}, True)])
+def test_composed_layers_round_where_torch_does(name, kwargs, packed):
+    """torch composes the GRU and the packed LSTM of linear layers (autocast's bfloat16, the
+    bias added apart for a strided input) and in-place gate arithmetic in bfloat16 around a
+    float32 state: flambeau's outputs are torch's (the GRU's to the bit; the LSTM's within
+    float32 rounding, its sigmoid taken through tanh)."""
     torch.manual_seed(0)
-    state = {k: v.numpy() for k, v in torch.nn.GRU(4, 3, **kwargs).state_dict().items()}
+    state = {k: v.numpy() for k, v in getattr(torch.nn, name)(4, 3, **kwargs).state_dict().items()}
     x = np.random.default_rng(0).standard_normal((5, 2, 4), dtype=np.float32)
-    ours = run(flambeau, "GRU", kwargs, packed, state, x, flambeau.bfloat16)
-    theirs = run(torch, "GRU", kwargs, packed, state, x, torch.bfloat16)
+    ours = run(flambeau, name, kwargs, packed, state, x, flambeau.bfloat16)
+    theirs = run(torch, name, kwargs, packed, state, x, torch.bfloat16)
     for a, b in zip(ours[:2], theirs[:2]):
-        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=0,
+                                   atol=0 if name == "GRU" else 1e-6)
 
 
-def test_gru_cell_rounds_where_torch_does():
+@pytest.mark.parametrize("name", ["GRUCell", "LSTMCell"])
+def test_cells_round_where_torch_does(name):
     x = np.random.default_rng(2).standard_normal((4, 2, 4), dtype=np.float32)
     outs = []
     for lib in (flambeau, torch):
         lib.manual_seed(0)
-        cell, h = lib.nn.GRUCell(4, 3), None
+        cell, state = getattr(lib.nn, name)(4, 3), None
         with lib.autocast("cpu"):
             for row in lib.tensor(x):
-                h = cell(row, h)
-        outs.append(h.detach().numpy())
-    np.testing.assert_array_equal(*outs)
+                state = cell(row, state)
+        outs.append([t.detach().numpy() for t in (state if name == "LSTMCell" else [state])])
+    for a, b in zip(*outs):
+        np.testing.assert_allclose(a, b, rtol=0, atol=0 if name == "GRUCell" else 1e-6)
