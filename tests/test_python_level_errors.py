@@ -215,6 +215,25 @@ _CALLS = [
     "lib.broadcast_shapes(None)", "lib.broadcast_shapes((-1,))", "lib.broadcast_shapes(x)",
     "lib.broadcast_shapes((2,), (-1,))", "lib.broadcast_shapes((2, 3), [1, 3], 3)",
     "lib.broadcast_shapes(lib.Size([2, 1]), (1, 5))", "lib.broadcast_shapes((2,), (1.5,))",
+    # norm (composed as torch composes it: linalg_vector_norm's and matrix_norm's checks)
+    "lib.norm(x, 'a')", "lib.norm('a')", "lib.norm(x, 2, 'a')", "lib.norm(x, dim=[1.5])",
+    "lib.norm(x, keepdim='a')", "lib.norm(x, dtype='a')", "lib.norm(x, p=[1])",
+    "x.norm('a')", "x.norm(dim='a')", "lib.norm(x, 'fro', (0, 1, 2))", "lib.norm(i, 2)",
+    "lib.norm(x, 2, 1, dtype=lib.int64)", "lib.norm(x, 'nuc', dim=1)", "lib.norm(x, None, 5)",
+    "lib.norm(x, 'nuc')", "lib.norm(x, 'fro', dtype=lib.float64)", "x.norm(1, 1, True)",
+    "lib.linalg.vector_norm(x, dtype=lib.int64)", "lib.linalg.matrix_norm(x, 'fro', (0, 1, 2))",
+    # cdist, unravel_index, norm_except_dim, stft
+    "lib.cdist(x, 'a')", "lib.cdist('a', x)", "lib.cdist(x, x, 'a')", "lib.cdist(x, x, None)",
+    "lib.cdist(x, x, compute_mode=1)", "lib.cdist(x, x, foo=1)",
+    "lib.unravel_index(i, 'ab')", "lib.unravel_index(i, None)", "lib.unravel_index(i, 2.5)",
+    "lib.unravel_index(i, [2, 1.5])", "lib.unravel_index(i, (2, 2))",
+    "lib.norm_except_dim('a')", "lib.norm_except_dim(x, 'a')", "lib.norm_except_dim(x, 2, 5)",
+    "lib.norm_except_dim(x, pow=2.5)", "lib.norm_except_dim(x, 2, -2)",
+    "lib.norm_except_dim(x, 3, -1)",
+    "lib.stft(v, 'a')", "lib.stft('a', 2)", "lib.stft(v, 2, return_complex=True, window='a')",
+    "lib.stft(v, 2.5, return_complex=True)", "lib.stft(v, 2, 'a', return_complex=True)",
+    "lib.stft(v, 2, return_complex=True, pad_mode=1)", "lib.stft(i, 2, return_complex=True)",
+    "lib.stft(i.double(), 2, return_complex=True, align_to_window=True)",
     # int lists with a wrong first element (the signature layer)
     "x.permute(['a', 1])", "x.view(['a'])", "x.flip([1.5])", "x.amax(dim=['a'])",
 ]

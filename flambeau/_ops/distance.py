@@ -9,10 +9,11 @@ from .._tensor import make
 from ..autograd.graph import record
 from ._util import needs_grad, wrap_dim
 from .joining import broadcast_tensors
-from .linalg_products import vector_norm
+from .linalg_products import _norm as norm, vector_norm
 from .normalization import _check_float
-from .reduction import _const, norm
+from .reduction import _const
 from .registry import defop, type_name
+from .signature import checker
 
 _CDIST_MODES = (None, "use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
                 "donot_use_mm_for_euclid_dist")
@@ -34,10 +35,16 @@ def _cdist_weights(diff, dist, p):
     return diff.sign() * diff.abs() ** (p - 1) / safe ** (p - 1) * keep
 
 
+_check_cdist = checker("cdist(Tensor x1, Tensor x2, float p=2, int? compute_mode=None)")
+
+
 @defop(method=False)
 def cdist(x1, x2, p=2.0, compute_mode=None):
     """Batched p-norm distances between the rows of ``x1`` and of ``x2``; for p=2 with more than
     25 rows (or ``use_mm_for_euclid_dist``) it uses the matrix-product formula as torch does."""
+    if compute_mode not in _CDIST_MODES:
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
+    _check_cdist(x1, x2, p)
     for name, x in (("X1", x1), ("X2", x2)):
         if not x._dtype.is_floating_point:
             raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
@@ -52,8 +59,6 @@ def cdist(x1, x2, p=2.0, compute_mode=None):
                            f"X2: {b.shape[-1]}")
     if p < 0:
         raise RuntimeError("cdist only supports non-negative p values")
-    if compute_mode not in _CDIST_MODES:
-        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
     dtype = _dtype.promote_types(x1._dtype, x2._dtype)
     a, b = a.astype(dtype._np, copy=False), b.astype(dtype._np, copy=False)
     mm = p == 2 and (compute_mode == "use_mm_for_euclid_dist" or compute_mode in _CDIST_MODES[:2]

@@ -14,6 +14,7 @@ from .._tensor import make
 from ..autograd.graph import record
 from ._util import needs_grad, wrap_dim, wrap_dim_of_dims
 from .registry import defop, register
+from .signature import checker
 
 _NORMS = ("backward", "ortho", "forward")
 _DUAL = {"backward": "forward", "ortho": "ortho", "forward": "backward"}  # norm of the adjoint
@@ -274,6 +275,13 @@ _LOSSLESS = (".Please provide the same window used by stft to make the inversion
 _PAD_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
 
 
+_check_stft = checker(*(
+    "stft(Tensor input, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window="
+    f"None, {center}bool normalized=False, bool? onesided=None, bool? return_complex=None, "
+    "bool? align_to_window=None)" for center in ('bool center=True, str pad_mode="reflect", ', "")))
+_check_pad = checker('pad(Tensor input, SymInt[] pad, str mode="constant", float? value=None)')
+
+
 @defop(method=True)
 def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=True,
          pad_mode="reflect", normalized=False, onesided=None, return_complex=None,
@@ -282,6 +290,13 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
     ``n_fft // 2`` samples of ``pad_mode`` padding when ``center``) times the window, then the
     (one-sided for real input) FFT, shaped ``(batch, freq, frames)``; differentiable."""
     import flambeau
+    if center and align_to_window is not None:
+        raise RuntimeError("stft align_to_window should only be set when center = false")
+    if center:  # torch pads in Python before its C function parses: those errors come first
+        input.dim()
+        _check_pad(input, [int(n_fft // 2)] * 2, pad_mode)
+    _check_stft(input, n_fft, hop_length, win_length, window, normalized, onesided,
+                return_complex, align_to_window)
     complex_in = input._dtype.is_complex or window is not None and window._dtype.is_complex
     if return_complex is None and not complex_in:
         raise RuntimeError("stft requires the return_complex parameter be given for real "
@@ -292,8 +307,6 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
         raise RuntimeError(f"stft: expected a 1D or 2D tensor, but got {input._data.ndim}D "
                            "tensor")
     x = input if input._data.ndim == 2 else input.unsqueeze(0)
-    if not _is_floating(x):
-        x = x.to(_dtype.get_default_dtype())
     if center:
         pad = n_fft // 2
         n = x.shape[-1]
@@ -311,6 +324,8 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
                                          normalized, onesided, return_complex,
                                          align_to_window,
                                          list(x.shape)[2 - input._data.ndim:])
+    if not _is_floating(x):
+        fail("a tensor of floating point or complex values")
     n = x.shape[-1]
     if not 0 < n_fft <= n:
         fail(f"0 < n_fft < {n}, but got n_fft={n_fft}")

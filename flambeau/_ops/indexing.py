@@ -6,6 +6,7 @@ view: so ``x[0, :, [1, 2]]`` has shape ``(n1, 2)`` where NumPy gives ``(2, n1)``
 raise. Out-of-range indices raise torch's IndexError rather than NumPy's.
 """
 import functools
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -1085,6 +1086,11 @@ def unravel_index(indices, shape):
             indices._dtype is _dtype.bool:
         raise TypeError(f"expected 'indices' to be integer dtype, but got "
                         f"{_naming.public_name}.{indices._dtype._name}")
+    if not isinstance(shape, (int, Sequence)):
+        raise TypeError(f"expected 'shape' to be int or sequence of ints, but got {type(shape)}")
+    for s in () if isinstance(shape, int) else shape:
+        if not isinstance(s, int):
+            raise TypeError(f"expected 'shape' sequence to only contain ints, but got {type(s)}")
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
     if any(s < 0 for s in shape):
         raise ValueError(f"'shape' cannot have negative values, but got {shape}")

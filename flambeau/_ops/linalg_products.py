@@ -145,6 +145,9 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     """``sum(|x|^ord)^(1/ord)`` over ``dim`` (all dims by default); ord may be inf, -inf, 0."""
     _check_float(x, "linalg.vector_norm")
     if dtype is not None:
+        if not (dtype.is_floating_point or dtype.is_complex):
+            raise RuntimeError("linalg.vector_norm: dtype should be floating point or complex, "
+                               f"but got {dtype._scalar_name}")
         x = x.to(dtype)
     dims, ord = _norm_dims(x, dim), float(ord)
     out = _out(vector_norm_array(x._data, ord, dims, keepdim, dim is not None),
@@ -165,6 +168,9 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     if A.ndim < 2:
         raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 "
                            "dimensions.")
+    if len(dim) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got "
+                           f"{' '.join(map(str, dim))}")
     if dtype is not None:
         A = A.to(dtype)
     d0, d1 = (wrap_dim(d, A.ndim) for d in dim)
@@ -185,6 +191,24 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     if keepdim:
         r = r.unsqueeze(min(d0, d1)).unsqueeze(max(d0, d1))
     return r
+
+
+def _norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """``torch.norm``, as torch composes it: :func:`vector_norm` for a number (``'fro'`` over
+    at most two dims is the 2-norm), :func:`matrix_norm` for another string ``p`` (so theirs
+    are the checks and messages)."""
+    input.layout  # (as torch's: its first use of the input)
+    dims = [dim] if isinstance(dim, int) else dim
+    if isinstance(p, str):
+        if p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2):
+            return vector_norm(input, 2, dims, keepdim, dtype=dtype)
+        return matrix_norm(input, p, list(range(input.ndim)) if dims is None else dims,
+                           keepdim, dtype=dtype)
+    return vector_norm(input, 2.0 if p is None else p, dims, keepdim, dtype=dtype)
+
+
+_norm.__name__ = _norm.__qualname__ = "norm"
+defop(_norm, out=True)
 
 
 @defop(method=False, namespace="linalg", signature=[

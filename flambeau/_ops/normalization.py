@@ -14,7 +14,7 @@ from .. import _dtype
 from .._tensor import make
 from ..autograd import grad_mode
 from ..autograd.graph import record
-from ._util import needs_grad
+from ._util import needs_grad, wrap_dim
 from .registry import defop, type_name
 
 _einsum = np.einsum
@@ -477,14 +477,14 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
 
 # ---- weight normalization (nn.utils.weight_norm and its parametrization) ---------------------
 
-@defop(method=False)
+@defop(method=False, signature="norm_except_dim(Tensor v, int pow=2, int dim=0)")
 def norm_except_dim(v, pow=2, dim=0):
     """The ``pow``-norm of ``v`` over every dimension but ``dim``, keeping dimensions (the
     norm of the whole tensor for ``dim=-1``)."""
     from .linalg_products import vector_norm
     if dim == -1:
         return vector_norm(v, pow)
-    dim %= v.dim()
+    dim = wrap_dim(dim, v.dim())
     return vector_norm(v, pow, dim=_other_dims(v._data.ndim, dim), keepdim=True)
 
 

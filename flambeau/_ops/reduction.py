@@ -629,50 +629,6 @@ def norm_backward(g, x, out, p, dims, keepdim):
     return g * x.sgn() * x.abs() ** (p - 1) / safe ** (p - 1) * (1 - zero)
 
 
-@defop(out=True)
-def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
-    """A vector norm over ``dim`` (``'fro'`` is the 2-norm), or the nuclear norm (``'nuc'``)."""
-    if dtype is not None:
-        input = input.to(dtype)
-    if not _is_float(input._dtype):
-        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
-                           f"input. Got {type_name(input._dtype)}")
-    if isinstance(dim, int):
-        dim = (dim,)
-    if p == "nuc":
-        return _nuclear_norm(input, dim, keepdim)
-    p = 2 if p == "fro" or p is None else p
-    dims = reduce_dims(input, dim)
-    out = make(vector_norm_array(input._data, p, dims, keepdim, dim is not None),
-               input._dtype.to_real())
-    if needs_grad1(input):
-        record("LinalgVectorNormBackward0", (out,), (input,),
-               lambda g, x, out: norm_backward(g, x, out, p, dims, keepdim),
-               saved=(input,), saved_outputs=(0,))
-    return out
-
-
-def _nuclear_norm(input, dim, keepdim):
-    """The sum of singular values over two dims (the last two without ``dim``)."""
-    n = input._data.ndim
-    dims = (n - 2, n - 1) if dim is None else wrap_dims(dim, n)
-    if len(dims) != 2:
-        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got "
-                           f"{' '.join(map(str, dim))}")
-    a = np.moveaxis(input._data, dims, (-2, -1))
-    u, s, vh = np.linalg.svd(a, full_matrices=False)
-    value = s.sum(-1)
-    if keepdim:
-        value = np.expand_dims(value, dims)
-    out = make(value.astype(input._dtype.to_real()._np), input._dtype.to_real())
-    if needs_grad(input):
-        shape = input._data.shape
-        uv = _const(np.moveaxis(u @ vh, (-2, -1), dims), input)
-        record("SumBackward1", (out,), (input,),
-               lambda g: restore_shape(g, shape, dims, keepdim) * uv)
-    return out
-
-
 @defop(signature="dist(Tensor input, Tensor other, Scalar p=2)")
 def dist(input, other, p=2):
     """``norm(input - other, p)``, broadcasting the two."""
