@@ -92,6 +92,7 @@ RTOL = {
 SCRIPTS = sorted(name for name in os.listdir(TUTORIALS) if name.endswith(".py"))
 
 _SPACES = re.compile(r"(?<=\S)  +")
+_PADDING = re.compile(r" +(?=\])")  # NumPy's padding of a last column before its bracket
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _NUMBER = re.compile(r"(?<!\w)-?(?:\d+\.\d*(?:e[-+]?\d+)?|\d+e[-+]?\d+)")  # integers are text
 
@@ -104,7 +105,8 @@ def assert_same_printout(ours, theirs, rtol):
     ours, theirs = _ADDRESS.sub("", ours).splitlines(), _ADDRESS.sub("", theirs).splitlines()
     assert len(ours) == len(theirs), (ours[-5:], theirs[-5:])
     for line_ours, line_theirs in zip(ours, theirs):
-        line_ours, line_theirs = _SPACES.sub(" ", line_ours), _SPACES.sub(" ", line_theirs)
+        line_ours, line_theirs = (_PADDING.sub("", _SPACES.sub(" ", line))
+                                  for line in (line_ours, line_theirs))
         assert _NUMBER.split(line_ours) == _NUMBER.split(line_theirs), (line_ours, line_theirs)
         for a, b in zip(_NUMBER.findall(line_ours), _NUMBER.findall(line_theirs)):
             digits = len(b.partition(".")[2].partition("e")[0])
