@@ -317,6 +317,10 @@ def checked_scalar(value, dtype, numel=2):
     torch's parser refuses them, values outside the dtype's range refused (negative ints wrap
     into unsigned types down to ``-max``), the rest wrapped into range so NumPy takes it.
     As torch's kernels, float16/bfloat16 skip the check when filling one element."""
+    if value.__class__ is int and dtype in INT_RANGES:  # the common case first
+        low, high = INT_RANGES[dtype]
+        if low <= value <= high:
+            return value
     if isinstance(value, np.generic):
         value = value.item()
     category = dtype._category

@@ -71,20 +71,29 @@ def _infer_array(data, dtype=None):
     if kind not in "biufc":
         raise TypeError(f"new(): invalid data type '{array.dtype}'")
     inferred = _dtype.from_numpy_dtype(array.dtype)
+    first = _first_leaf(data)
+    holds_tensors = isinstance(first, (Tensor, np.ndarray, np.generic))
     if kind in "fc" and array.dtype.itemsize == 8 * (1 + (kind == "c")) and \
-            not _holds_tensors(data):  # Python floats: the default dtype
+            not holds_tensors:  # Python floats: the default dtype
         inferred = _dtype.get_default_dtype() if kind == "f" else _dtype.default_complex_dtype()
     elif kind in "iu":
         inferred = _dtype.int64
     target = dtype or inferred
     if target._category == 1:
         if target is _dtype.uint64 or kind in "uc" or kind == "f" and (
-                array.dtype != np.float64 or _holds_tensors(data) or
-                not target.is_signed and (array < 0).any() or _largest(array) >= 2 ** 53):
-            return _stored(data, target)  # (an exact walk: leaves of several kinds, or large)
-        _check_range(array, target)
-    elif kind == "u" and dtype is None or kind == "f" and inferred._category != 1 and \
-            dtype is None and _largest(array) >= 2 ** 63:  # ints beyond int64, or floats?
+                array.dtype != np.float64 or holds_tensors):
+            return _stored(data, target)  # (an exact walk: leaves of several kinds)
+        if kind != "b" and array.size and target is not _dtype.int64 or kind == "f":
+            low, high = _dtype.INT_RANGES[target]
+            least, most = array.min(initial=0), array.max(initial=0)
+            if kind == "f" and (least < 0 and not target.is_signed or
+                                max(-least, most) >= 2 ** 53):
+                return _stored(data, target)  # (ints wrap, floats do not; large ints exact)
+            floor = low if kind == "f" or low else -high  # (negative ints wrap into unsigned)
+            if not (floor <= least and most <= high):  # (False for NaN)
+                raise _dtype.overflow_error(target, target._name)
+    elif dtype is None and kind == "f" and first.__class__ is not float and \
+            array.max(initial=0) >= 2 ** 63:  # ints beyond int64 (NumPy made them floats)?
         return _stored(data, _leaves_dtype(data))
     elif kind == "c" and target._category == 2:
         _store(1j, target)  # (torch refuses the complex leaf)
@@ -94,31 +103,6 @@ def _infer_array(data, dtype=None):
 def _cast(array, dtype):
     """``array`` as ``dtype`` (1e40 becomes inf, a large int wraps, as in torch)."""
     return array if dtype is None else _backend.quietly(np.array, array, dtype.numpy_dtype)
-
-
-def _largest(array):
-    """The largest finite magnitude in a float array (0 if none)."""
-    largest = np.abs(array).max(initial=0)
-    if largest == np.inf:
-        largest = np.abs(array[np.isfinite(array)]).max(initial=0)
-    return largest
-
-
-def _check_range(array, dtype):
-    """torch's error when the int or float leaves held in ``array`` (int64 or float64) fall
-    outside integer ``dtype`` (negative ints down to ``-max`` wrap into unsigned types)."""
-    kind = array.dtype.kind
-    if kind == "b" or not array.size:
-        return
-    low, high = _dtype.INT_RANGES[dtype]
-    if kind == "i":
-        if dtype is _dtype.int64:
-            return
-        low = low or -high
-    elif np.isnan(array).any():
-        raise _dtype.overflow_error(dtype, dtype._name)
-    if array.min() < low or array.max() > high:
-        raise _dtype.overflow_error(dtype, dtype._name)
 
 
 def _leaves_dtype(data):
@@ -185,10 +169,10 @@ def _store(leaf, dtype):
     return value if value >= low else _dtype.wrap_int(value, dtype)
 
 
-def _holds_tensors(data):
+def _first_leaf(data):
     while isinstance(data, (list, tuple)) and data:
         data = data[0]
-    return isinstance(data, (Tensor, np.ndarray, np.generic))
+    return data
 
 
 def _check_nesting(data, dtype):
@@ -356,7 +340,10 @@ def _filled(fill, size, dtype, device, requires_grad, fn_name, strides=None):
             array = xp.zeros(size, np_dtype)
         else:
             array = xp.empty(size, np_dtype)
-            _backend.quietly(array.fill, fill)  # (inf where torch lets a value overflow)
+            if dtype._category == 2:  # (inf where torch lets a value overflow)
+                _backend.quietly(array.fill, fill)
+            else:
+                array.fill(fill)
     except (MemoryError, ValueError) as error:
         raise allocation_error(error, size, np_dtype.itemsize) or error from None
     if requires_grad:
