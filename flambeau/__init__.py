@@ -70,6 +70,7 @@ preserve_format = memory_format("preserve_format")
 def _publish():
     """Binds every registered op to its namespace and to Tensor (see ``_ops.registry``)."""
     import sys
+    import types
     for namespace, name, fn, method in _OPS:
         if method:
             setattr(Tensor, name, fn)
@@ -83,6 +84,18 @@ def _publish():
         setattr(Tensor, f"__i{dunder}__", _ops.signature.operator_form(getattr(Tensor, op + "_")))
     for dunder, op in {"neg": "neg", "abs": "abs", "pos": "positive"}.items():
         setattr(Tensor, f"__{dunder}__", getattr(Tensor, op))
+    # torch writes these methods in Python, so Python's own errors name them Tensor.X: a copy
+    # of the function (the function form keeps its name) says so
+    for name in ("backward", "register_hook", "register_post_accumulate_grad_hook", "norm",
+                 "solve", "lstsq", "eig", "symeig", "lu", "stft", "split", "unique",
+                 "unique_consecutive", "unflatten"):
+        fn = getattr(Tensor, name)
+        method = types.FunctionType(fn.__code__, fn.__globals__, name, fn.__defaults__,
+                                    fn.__closure__)
+        method.__kwdefaults__, method.__doc__ = fn.__kwdefaults__, fn.__doc__
+        method.__dict__.update(fn.__dict__)
+        method.__qualname__, method.__module__ = f"Tensor.{name}", fn.__module__
+        setattr(Tensor, name, method)
 
 
 _publish()

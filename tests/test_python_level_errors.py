@@ -202,7 +202,7 @@ _CALLS = [
     "lib.einsum()", "lib.einsum(1, x)", "lib.einsum('ij', 'a')", "lib.einsum('ij', None)",
     "lib.einsum('ij->', [x])", "lib.einsum(None)", "lib.einsum('ij', [1])",
     "lib.einsum('ij', 1.5)", "lib.einsum(x, ['a'])", "lib.einsum(x, [0, 1], [1])",
-    "lib.einsum(x, [0, 60])",
+    "lib.einsum(x, [0, 60])", "lib.einsum(x, [1.0])", "lib.einsum(x, [0, 27])",
     # tensordot
     "lib.tensordot(x, 'a')", "lib.tensordot(x, x, 'a')", "lib.tensordot(x, x, None)",
     "lib.tensordot(x, x, 1.5)", "lib.tensordot(x, x, dims=(['a'], [0]))",
@@ -234,6 +234,10 @@ _CALLS = [
     "lib.stft(v, 2.5, return_complex=True)", "lib.stft(v, 2, 'a', return_complex=True)",
     "lib.stft(v, 2, return_complex=True, pad_mode=1)", "lib.stft(i, 2, return_complex=True)",
     "lib.stft(i.double(), 2, return_complex=True, align_to_window=True)",
+    # Tensor methods torch writes in Python: Python's own errors name them Tensor.X
+    "x.split(foo=1)", "x.unique(foo=1)", "x.unique_consecutive(foo=1)", "x.unflatten('a')",
+    "x.norm(foo=1)", "x.stft(foo=1)", "x.backward(foo=1)", "x.register_hook()", "x.lu(foo=1)",
+    "lib.split(x, foo=1)",
     # int lists with a wrong first element (the signature layer)
     "x.permute(['a', 1])", "x.view(['a'])", "x.flip([1.5])", "x.amax(dim=['a'])",
 ]

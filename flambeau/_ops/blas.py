@@ -551,8 +551,10 @@ def _subscript(n):
     in torch)."""
     if n is Ellipsis:
         return "..."
-    if n >= 0 and n < 52:
-        return _LETTERS[n]
+    if n >= 0 and n < 26:
+        return chr(ord("A") + n)
+    if n >= 26 and n < 52:
+        return chr(ord("a") + n - 26)
     raise ValueError("einsum(): subscript in subscript list is not within the valid range "
                      "[0, 52)")
 
