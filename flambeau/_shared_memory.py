@@ -24,15 +24,15 @@ import glob
 import math
 import mmap
 import os
-import secrets
 import sys
-import tempfile
 
 import numpy as np
 
-from .... import _tensor
-
-_DIR = "/dev/shm" if os.access("/dev/shm", os.W_OK) else tempfile.gettempdir()
+if os.access("/dev/shm", os.W_OK):
+    _DIR = "/dev/shm"
+else:  # (tempfile is imported only here: it costs import time)
+    import tempfile
+    _DIR = tempfile.gettempdir()
 _PREFIX = "flambeau_"
 _POOL_LIMIT = 8
 _reserve = getattr(os, "posix_fallocate", lambda fd, offset, nbytes: os.ftruncate(fd, nbytes))
@@ -43,6 +43,7 @@ _lending = False  # this process is a DataLoader worker: it lends its segments
 _pool = {}  # (worker) size in bytes -> free segments
 _lent = {}  # (worker) name -> segment lent to the main process
 _returns = {}  # (main process) worker pid -> names of its segments copied out since last told
+_rebuild = None  # the tensor module's rebuild function (given to install)
 
 
 class _Segment(mmap.mmap):
@@ -69,7 +70,7 @@ def _new_segment(nbytes):
     if _cleanup_registered_for != pid:
         atexit.register(remove_segments, pid)
         _cleanup_registered_for = pid
-    name = f"{_PREFIX}{pid}_{secrets.token_hex(8)}"
+    name = f"{_PREFIX}{pid}_{os.urandom(8).hex()}"
     segment = _open(name, nbytes, create=True)
     segment.name = name
     return segment
@@ -89,7 +90,6 @@ def shared_bytes(memory):
     shared = np.ndarray(memory.shape, np.uint8, buffer=_new_segment(max(memory.size, 1)))
     shared[...] = memory
     shared.base.shared = True
-    install()
     return shared
 
 
@@ -135,12 +135,12 @@ def _reduce_tensor(t):
     if _lending and not segment.shared:
         _lent[name] = segment
         lender = os.getpid()
-    return _rebuild_tensor, (type(t), name, len(segment), _address(array) - _address(root),
+    return _rebuild_tensor, (_rebuild, type(t), name, len(segment), _address(array) - _address(root),
                              array.dtype, array.shape, array.strides, t._dtype._name,
                              t._requires_grad, getattr(t, "__dict__", None), lender)
 
 
-def _rebuild_tensor(cls, name, nbytes, offset, np_dtype, shape, strides, dtype_name,
+def _rebuild_tensor(rebuild, cls, name, nbytes, offset, np_dtype, shape, strides, dtype_name,
                     requires_grad, state, lender):
     segment = _open(name, nbytes, create=False)
     array = np.ndarray(shape, np_dtype, buffer=segment, offset=offset, strides=strides)
@@ -152,13 +152,17 @@ def _rebuild_tensor(cls, name, nbytes, offset, np_dtype, shape, strides, dtype_n
         array = array.copy()  # the segment goes back to its lender
         if lender in _returns:
             _returns[lender].append(name)
-    return _tensor._rebuild(cls, array, dtype_name, requires_grad, state)
+    return rebuild(cls, array, dtype_name, requires_grad, state)
 
 
-def install():
-    """Makes multiprocessing pickle tensors through shared memory, in this process."""
+def install(tensor_class, rebuild):
+    """Makes multiprocessing pickle tensors (``tensor_class`` and its subclasses) through
+    shared memory, in this process; ``rebuild(cls, array, dtype_name, requires_grad, state)``
+    makes the tensor where it arrives."""
+    global _rebuild
     from multiprocessing.reduction import ForkingPickler
-    classes = [_tensor.Tensor]
+    _rebuild = rebuild
+    classes = [tensor_class]
     for cls in classes:  # Parameter and the other subclasses too (the table is by exact type)
         ForkingPickler.register(cls, _reduce_tensor)
         classes.extend(cls.__subclasses__())
@@ -168,7 +172,6 @@ def lend_segments():
     """This process is a DataLoader worker: its segments are lent to the main process."""
     global _lending
     _lending = True
-    install()
 
 
 def expect_returns(pid):

@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-from . import _backend, _naming
+from . import _backend, _naming, _shared_memory
 from . import _dtype as _dtypes
 from ._device import device as _device_cls
 
@@ -51,9 +51,7 @@ class Storage:
         this one starts later (fork or spawn) and those it sends a tensor of it to map the
         same memory. Tensors made before the move keep viewing the old memory."""
         if not self.is_shared() and type(self._array) is np.ndarray:  # (device memory stays)
-            from .utils.data._utils import shared_memory  # (deferred: a layer above)
-            old = self.bytes()
-            self._array = self._bytes = shared_memory.shared_bytes(old)
+            self._array = self._bytes = _shared_memory.shared_bytes(self.bytes())
 
     def strided(self, size, stride, offset, np_dtype):
         """An array of ``size`` and element ``stride`` from element ``offset`` of this memory;

@@ -10,7 +10,7 @@ from numbers import Number
 
 import numpy as np
 
-from . import _backend, _dtype, _naming
+from . import _backend, _dtype, _naming, _shared_memory
 from ._device import cpu as _cpu
 from ._size import Size
 from ._storage import Storage, TypedStorage, UntypedStorage, warn_typed_storage
@@ -145,6 +145,7 @@ class Tensor:
             offset = storage.offset_of(self._data)
             storage.share_memory_()
             if storage.is_shared():
+                _shared_memory.install(Tensor, _rebuild)  # (sent to other processes by name)
                 self._data = storage.strided(self._data.shape, self.stride(), offset,
                                              self._data.dtype)
         return self

@@ -10,6 +10,7 @@ ROOT = pathlib.Path(__file__).parents[1] / "flambeau"
 # (module prefix, layer), most specific first
 LAYERS = [("flambeau._backend", 0), ("flambeau._dtype", 1), ("flambeau._device", 1),
           ("flambeau._size", 1), ("flambeau._naming", 1), ("flambeau.return_types", 1),
+          ("flambeau._shared_memory", 1),
           ("flambeau._storage", 2), ("flambeau._tensor", 2), ("flambeau._tensor_str", 2),
           ("flambeau._legacy", 2),
           ("flambeau.autograd", 3), ("flambeau._ops", 4),

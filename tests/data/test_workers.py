@@ -19,7 +19,7 @@ import torch.utils.data as tdata
 
 import flambeau
 import flambeau.utils.data as fdata
-from flambeau.utils.data._utils import shared_memory
+from flambeau import _shared_memory as shared_memory
 from test_sampler import same_streams
 
 X = np.arange(120, dtype=np.float32).reshape(20, 6)
@@ -175,9 +175,9 @@ def test_batches_arrive_in_shared_memory(monkeypatch):
     received = []
     rebuild = shared_memory._rebuild_tensor
 
-    def spy(cls, name, *args):
+    def spy(rebuild_tensor, cls, name, *args):
         received.append(name)
-        return rebuild(cls, name, *args)
+        return rebuild(rebuild_tensor, cls, name, *args)
     batches = iter(fdata.DataLoader(Rows(), batch_size=2, num_workers=1))
     monkeypatch.setattr(shared_memory, "_rebuild_tensor", spy)  # here, not in the worker
     batches = list(batches)

@@ -2,7 +2,7 @@
 
 With ``num_workers > 0`` each worker holds a copy of the dataset and fetches the batches whose
 keys the main process sends it, collating them into shared memory that the main process copies
-them out of (see ``_utils/shared_memory.py``); batches come back in order (or as they are
+them out of (see ``flambeau/_shared_memory.py``); batches come back in order (or as they are
 ready, with ``in_order=False``). A worker's exception is re-raised in the main process with its
 traceback, a worker that dies raises an error within moments (``_utils/signal_handling.py``),
 and the workers are stopped when the iterator is dropped (the loop ends, or is left by
@@ -20,9 +20,10 @@ import warnings
 import weakref
 from typing import Generic, TypeVar
 
-from ... import cuda, empty, int64
+from ... import _shared_memory as shared_memory, cuda, empty, int64
+from ..._tensor import Tensor, _rebuild
 from . import _utils
-from ._utils import collate as _collate, fetch as _fetch, shared_memory, signal_handling
+from ._utils import collate as _collate, fetch as _fetch, signal_handling
 from ._utils import worker as _worker
 from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
@@ -324,7 +325,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         self._prefetch_factor = loader.prefetch_factor
         self._in_order = loader.in_order
         context = loader.multiprocessing_context or multiprocessing.get_context()
-        shared_memory.install()  # tensors in the dataset reach spawned workers as segments
+        shared_memory.install(Tensor, _rebuild)  # tensors in the dataset reach spawned workers as segments
         self._worker_result_queue = context.Queue()
         self._workers_done_event = context.Event()
         self._index_queues = []

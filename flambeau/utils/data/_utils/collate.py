@@ -6,9 +6,9 @@ import re
 
 import numpy as np
 
-from .... import Tensor, as_tensor, float64, stack, tensor
+from .... import Tensor, _shared_memory as shared_memory, as_tensor, float64, stack, tensor
 from ...._tensor import make
-from . import shared_memory, worker
+from . import worker
 
 np_str_obj_array_pattern = re.compile(r"[SaUO]")
 

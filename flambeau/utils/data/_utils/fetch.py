@@ -2,10 +2,10 @@
 process or in a worker."""
 import numpy as np
 
-from .... import Tensor
+from .... import Tensor, _shared_memory as shared_memory
 from ...._tensor import make
 from .. import dataset as _dataset
-from . import collate, shared_memory, worker
+from . import collate, worker
 
 
 class _MapDatasetFetcher:

@@ -9,8 +9,9 @@ from multiprocessing.reduction import ForkingPickler
 
 import numpy as np
 
-from .... import manual_seed
-from . import ExceptionWrapper, fetch, shared_memory
+from .... import _shared_memory as shared_memory, manual_seed
+from ...._tensor import Tensor, _rebuild
+from . import ExceptionWrapper, fetch
 
 _worker_info = None
 
@@ -120,6 +121,7 @@ def _worker_loop(is_iterable, dataset, index_queue, data_queue, done_event, auto
     try:
         faulthandler.enable()  # a crash prints the worker's traceback before it dies
         shared_memory.lend_segments()
+        shared_memory.install(Tensor, _rebuild)
         seed = base_seed + worker_id
         random.seed(seed)
         manual_seed(seed)
