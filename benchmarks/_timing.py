@@ -47,8 +47,10 @@ def compare(cases_f, cases_t, repeat):
 
 
 def print_table(rows, threads):
+    import numpy
+    from flambeau.__main__ import _blas
     clock = "thread CPU time" if TIMER is time.thread_time else "wall clock"
-    print(f"threads={threads or 'default'}, {clock}")
+    print(f"threads={threads or 'default'}, {clock}; NumPy's BLAS: {_blas(numpy)}")
     print(f"{'case':<28}{'flambeau':>12}{'torch':>12}{'ratio':>8}")
     for name, tf, tt, ratio in rows:
         print(f"{name:<28}{_fmt(tf):>12}{_fmt(tt):>12}{ratio:>8.2f}")

@@ -228,7 +228,17 @@ def info():
 
 
 def _blas(numpy):
-    """Name and version of the BLAS numpy was built with, as numpy reports it."""
+    """Name and version of the BLAS numpy was built with, as numpy reports it, and the kernels
+    OpenBLAS runs (with the ``OPENBLAS_CORETYPE`` that chose them, if set)."""
+    from ._threads import blas_core
+    core = blas_core()
+    if core is not None:
+        chosen = os.environ.get("OPENBLAS_CORETYPE")
+        core = f", {core} kernels" + (f" (OPENBLAS_CORETYPE={chosen})" if chosen else "")
+    return _blas_build(numpy) + (core or "")
+
+
+def _blas_build(numpy):
     try:  # NumPy >= 1.26
         blas = numpy.show_config(mode="dicts")["Build Dependencies"]["blas"]
         return " ".join(str(blas[key]) for key in ("name", "version") if blas.get(key))

@@ -6,6 +6,7 @@ torch as the oracle.
 import ast
 import importlib.util
 import os
+import platform
 import subprocess
 import sys
 import textwrap
@@ -15,15 +16,16 @@ import numpy
 import pytest
 
 import flambeau
-from flambeau import compat
+from flambeau import _threads, compat
 from flambeau.__main__ import torch_uses
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def python(*args, cwd):
-    """Run ``python ARGS`` with flambeau importable; the CompletedProcess, text mode."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def python(*args, cwd, **env_vars):
+    """Run ``python ARGS`` with flambeau importable (and ``env_vars`` set); the
+    CompletedProcess, text mode."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **env_vars}
     return subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=120)
 
@@ -35,8 +37,8 @@ def exists(module_name):
         return False
 
 
-def flambeau_cli(*args, cwd):
-    return python("-m", "flambeau", *args, cwd=cwd)
+def flambeau_cli(*args, cwd, **env_vars):
+    return python("-m", "flambeau", *args, cwd=cwd, **env_vars)
 
 
 def write(path, source):
@@ -333,6 +335,14 @@ def test_info(tmp_path):
     assert f"numpy:    {numpy.__version__}" in result.stdout
     assert flambeau.__version__ in result.stdout
     assert "blas:" in result.stdout and "devices:  cpu" in result.stdout
+
+
+@pytest.mark.skipif(_threads.blas_core() is None or platform.machine() not in ("x86_64", "AMD64"),
+                    reason="NumPy's BLAS is not an x86 OpenBLAS")
+def test_info_names_the_blas_kernels(tmp_path):
+    """OpenBLAS runs the kernels OPENBLAS_CORETYPE names; info reports them and the variable."""
+    result = flambeau_cli("info", cwd=tmp_path, OPENBLAS_CORETYPE="Haswell")
+    assert "Haswell kernels (OPENBLAS_CORETYPE=Haswell)" in result.stdout, result.stdout
 
 
 @pytest.mark.parametrize("args", [["--help"], ["-h"], ["help"], ["run", "-h"]])
