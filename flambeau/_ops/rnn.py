@@ -111,7 +111,8 @@ def _lstm_forward(gx, h, c, whh_t, b_hh, whr_t, steps, tape, rnd=None):
         else:
             raw = np.multiply(g[:, 3 * n:], tc,
                               out=None if tape is None else tape["hr"][s:e])
-            h[:b] = np.matmul(raw, whr_t, out=out[s:e])
+            y = np.matmul(raw if rnd is None else rnd(raw), whr_t, out=out[s:e])
+            h[:b] = y if rnd is None else rnd(y)  # (torch's projected h: in bfloat16)
     return out
 
 
@@ -254,10 +255,11 @@ _LOOPS = {"lstm": (_lstm_forward, _lstm_backward), "gru": (_gru_forward, _gru_ba
 # ---- one layer, one direction: one node -------------------------------------------------------
 
 def _autocast_lower(mode, x):
-    """The dtype torch's GRU, packed LSTM and cells round to under CPU autocast, or None: their
-    composed loops' linear layers run in autocast's lower precision and the gate arithmetic
-    stays there, while the hidden (and cell) state, float32 from the start, stays float32. (A
-    padded float32 LSTM is oneDNN's layer, cast as a whole: see ``_sequence``.)"""
+    """The dtype torch's GRU, packed or projected LSTM and cells round to under CPU autocast,
+    or None: their composed loops' linear layers run in autocast's lower precision and the gate
+    arithmetic stays there, while the hidden and cell states, float32 from the start, stay
+    float32 (but a projected h, a lower-precision product). (A padded float32 LSTM without
+    projections is oneDNN's layer, cast as a whole: see ``_sequence``.)"""
     if mode not in ("gru", "lstm") or not autocast.FORMS_ENV["_on"] or \
             x._dtype is not _dtype.float32:
         return None
@@ -284,13 +286,12 @@ def _layer(mode, x, sizes, h0, c0, weights, reverse, node, lower=None):
     grad = needs_grad(*inputs)
     wih, whh = w_ih._data, w_hh._data
     bias, b_hh_data = (None, None) if b_ih is None else (b_ih._data, b_hh._data)
-    rows = x._data.reshape(-1, x.shape[-1])
+    rows, whr = x._data.reshape(-1, x.shape[-1]), None if w_hr is None else w_hr._data
     forward = _LOOPS[mode][0]
-    if w_hr is not None:  # torch's projection under autocast: not followed
-        lower = None
     if lower is not None:
         rnd = _rounder(lower)
-        rows, wih, whh = rnd(rows.copy()), rnd(wih.copy()), rnd(whh.copy())
+        rows, wih, whh = rnd(rows.astype(wih.dtype)), rnd(wih.copy()), rnd(whh.copy())
+        whr = None if whr is None else rnd(whr.copy())
         if bias is not None:
             bias, b_hh_data = rnd(bias.copy()), rnd(b_hh_data.copy())
         forward = functools.partial(forward, rnd=rnd)
@@ -320,10 +321,12 @@ def _layer(mode, x, sizes, h0, c0, weights, reverse, node, lower=None):
         elif mode == "gru":
             tape["ghn"] = np.empty((rows, h.shape[1]), dt)
     out = forward(gx, h, c, np.ascontiguousarray(whh.T), b_hh_data,
-                  None if w_hr is None else np.ascontiguousarray(w_hr._data.T), steps, tape)
-    dtype = x._dtype
+                  None if whr is None else np.ascontiguousarray(whr.T), steps, tape)
+    # the states keep their dtype, but a projected h under autocast (and the output) is lower
+    dtype = h0._dtype if lower is None or w_hr is None else lower
+    out, h = out.astype(dtype._np, copy=False), h.astype(dtype._np, copy=False)
     outputs = (make(out.reshape(x.shape[:-1] + out.shape[-1:]), dtype), make(h, dtype))
-    outputs += () if c is None else (make(c, dtype),)
+    outputs += () if c is None else (make(c, c0._dtype),)
     if grad:
         record(node, outputs, inputs, _layer_derivative,
                (_Constant((mode, sizes, steps, tape, tuple(t is not None for t in inputs))),)
@@ -339,18 +342,21 @@ def _layer_derivative(grads, how, *tensors):
         return _composed_derivative(mode, sizes, steps, inputs, grads)
     x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr = inputs
     dout, dh, dc = (tuple(grads) + (None,))[:3]
-    rows = x._data.reshape(-1, x.shape[-1])
-    dh = dh._data.copy() if dh is not None else np.zeros(h0._data.shape, h0._data.dtype)
+    work = tape["g"].dtype  # (the weights' and the states': x, a projected h may be lower)
+    rows = x._data.reshape(-1, x.shape[-1]).astype(work, copy=False)
+    dh = dh._data.astype(work) if dh is not None else np.zeros(h0._data.shape, work)
     if c0 is not None:
         dc = dc._data.copy() if dc is not None else np.zeros(c0._data.shape, c0._data.dtype)
     wih, whh = w_ih._data, w_hh._data
     dgx, dgh, dhr = _LOOPS[mode][1](None if dout is None else
-                                    dout._data.reshape(-1, dout.shape[-1]), dh, dc, tape, whh,
-                                    None if w_hr is None else w_hr._data, steps)
-    dtype = x._dtype
+                                    dout._data.reshape(-1, dout.shape[-1]).astype(work, copy=False),
+                                    dh, dc, tape, whh, None if w_hr is None else w_hr._data,
+                                    steps)
 
     def wanted(t, fn):
-        return make(fn(), dtype) if t is not None and t._requires_grad else None
+        if t is None or not t._requires_grad:
+            return None
+        return make(fn().astype(t._dtype._np, copy=False), t._dtype)
     return (wanted(x, lambda: (dgx @ wih).reshape(x.shape)), wanted(h0, lambda: dh),
             wanted(c0, lambda: dc), wanted(w_ih, lambda: dgx.T @ rows),
             wanted(w_hh, lambda: dgh.T @ tape["hp"]),
@@ -437,9 +443,10 @@ def _sequence(mode, args):
     dropout, train, bidirectional, batch_first)`` or, packed, ``(data, batch_sizes, hx,
     params, has_biases, num_layers, dropout, train, bidirectional)``."""
     packed = not isinstance(args[3], bool)
-    if mode == "lstm" and not packed and autocast.FORMS_ENV["_on"]:
-        # torch's CPU autocast runs this overload as oneDNN's layer in lower precision (the
-        # packed one and GRU in float32; rnn_tanh/relu are on the autocast list, as torch
+    if mode == "lstm" and not packed and autocast.FORMS_ENV["_on"] and \
+            _onednn(mode, packed, args[0].dtype, *args[1]):
+        # torch's CPU autocast runs oneDNN's layer in lower precision as a whole (the others
+        # round inside, see _autocast_lower; rnn_tanh/relu are on the autocast list, as torch
         # composes them of linear)
         return autocast.call(_layers, "lower", mode, packed, *args)
     return _layers(mode, packed, *args)

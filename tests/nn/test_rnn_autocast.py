@@ -60,11 +60,12 @@ def test_double_lstm_is_left_alone():
 @pytest.mark.parametrize("name,kwargs,packed", [
     ("GRU", {}, False), ("GRU", {"num_layers": 2, "bidirectional": True}, False),
     ("GRU", {"batch_first": True}, False), ("GRU", {}, True), ("LSTM", {}, True),
-    ("LSTM", {"num_layers": 2, "bidirectional": True, "bias": False}, True)])
+    ("LSTM", {"num_layers": 2, "bidirectional": True, "bias": False}, True),
+    ("LSTM", {"proj_size": 2}, False), ("LSTM", {"proj_size": 2, "num_layers": 2}, True)])
 def test_composed_layers_round_where_torch_does(name, kwargs, packed):
-    """torch composes the GRU and the packed LSTM of linear layers (autocast's bfloat16, the
-    bias added apart for a strided input) and in-place gate arithmetic in bfloat16 around a
-    float32 state: flambeau's outputs are torch's (the GRU's to the bit; the LSTM's within
+    """torch composes the GRU and the packed or projected LSTM of linear layers (autocast's
+    bfloat16, the bias added apart for a strided input) and in-place gate arithmetic in bfloat16
+    around a float32 state (a projected h in bfloat16): flambeau's outputs are torch's (the GRU's to the bit; the LSTM's within
     float32 rounding, its sigmoid taken through tanh)."""
     torch.manual_seed(0)
     state = {k: v.numpy() for k, v in getattr(torch.nn, name)(4, 3, **kwargs).state_dict().items()}
@@ -72,8 +73,9 @@ def test_composed_layers_round_where_torch_does(name, kwargs, packed):
     ours = run(flambeau, name, kwargs, packed, state, x, flambeau.bfloat16)
     theirs = run(torch, name, kwargs, packed, state, x, torch.bfloat16)
     for a, b in zip(ours[:2], theirs[:2]):
-        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=0,
-                                   atol=0 if name == "GRU" else 1e-6)
+        assert str(a.dtype).split(".")[1] == str(b.dtype).split(".")[1]
+        np.testing.assert_allclose(a.detach().float().numpy(), b.detach().float().numpy(),
+                                   rtol=0, atol=0 if name == "GRU" else 1e-6)
 
 
 @pytest.mark.parametrize("name", ["GRUCell", "LSTMCell"])
