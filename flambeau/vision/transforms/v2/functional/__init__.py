@@ -179,6 +179,8 @@ def _unsupported(functional, inpt):
 
 # ---- bounding boxes ----
 
+_XYXYXYXY = tv_tensors.BoundingBoxFormat.XYXYXYXY
+
 def _to_xyxy(boxes, format):
     """``boxes`` (a float array copy) as XYXY."""
     if format == tv_tensors.BoundingBoxFormat.XYWH:
@@ -244,6 +246,8 @@ def clamp_bounding_boxes(inpt, format=None, canvas_size=None, clamping_mode="aut
             raise ValueError("For bounding box tv_tensor inputs, `format` and `canvas_size` must "
                              "not be passed.")
         mode = inpt.clamping_mode if clamping_mode == "auto" else clamping_mode
+        if tv_tensors.is_rotated_bounding_format(inpt.format):
+            return _rotated_op(inpt, lambda boxes: (boxes, inpt.canvas_size), mode)
         return _boxes_op(inpt, lambda xyxy: (_clamped(xyxy, inpt.canvas_size, mode),
                                              inpt.canvas_size))
     if format is None or canvas_size is None or clamping_mode == "auto":
@@ -258,9 +262,8 @@ def _boxes_op(boxes, move, clamp=False):
     """``move(xyxy float array) -> (xyxy, canvas_size)`` applied to BoundingBoxes in their own
     format and dtype (integer boxes are truncated back, as torchvision casts them)."""
     if tv_tensors.is_rotated_bounding_format(boxes.format):
-        raise NotImplementedError(f"flambeau moves rotated bounding boxes "
-                                  f"({boxes.format.value}) by flips and format conversions "
-                                  f"only, not yet by this transform")
+        raise NotImplementedError(f"flambeau does not yet move rotated bounding boxes "
+                                  f"({boxes.format.value}) by this transform")
     array = _plain(boxes).numpy()
     work = _to_xyxy(array.astype(float if array.dtype.kind != "f" else array.dtype), boxes.format)
     work, canvas = move(work)
@@ -268,6 +271,35 @@ def _boxes_op(boxes, move, clamp=False):
         work = _clamped(work, canvas, boxes.clamping_mode)
     out = _from_xyxy(work, boxes.format).astype(array.dtype)
     return tv_tensors.wrap(flambeau.from_numpy(out), like=boxes, canvas_size=tuple(canvas))
+
+
+def _rotated_op(boxes, move, clamping_mode=None):
+    """``move(float array in the boxes' rotated format) -> (array, canvas_size)`` on rotated
+    BoundingBoxes, the result clamped by ``clamping_mode`` (None: not clamped)."""
+    array = _plain(boxes).numpy()
+    work, canvas = move(array.astype(float if array.dtype.kind != "f" else array.dtype))
+    if clamping_mode is not None:
+        work = _rotated.clamp(work, boxes.format, canvas, clamping_mode)
+    out = flambeau.from_numpy(work.astype(array.dtype))
+    return tv_tensors.wrap(out, like=boxes, canvas_size=tuple(canvas))
+
+
+def _rotated_corners_op(boxes, move):
+    """:func:`_rotated_op` through the corners: ``move(corners (N * 4, 2)) -> (rectangles'
+    corners, canvas_size)``, clamped as corners, then back to the boxes' format."""
+    def through_corners(work):
+        corners = _rotated.convert(work, boxes.format, _XYXYXYXY).reshape(-1, 2)
+        moved, canvas = move(corners)
+        moved = moved.reshape(-1, 8)
+        if boxes.clamping_mode is not None:
+            moved = _rotated.clamp(moved, _XYXYXYXY, canvas, boxes.clamping_mode)
+        return _rotated.convert(moved, _XYXYXYXY, boxes.format).reshape(work.shape), canvas
+    return _rotated_op(boxes, through_corners)
+
+
+def _squared(corners):
+    """Moved corners ``(N * 4, 2)`` of rotated boxes squared back into rectangles."""
+    return _rotated.rectangles(corners.reshape(-1, 8)).reshape(-1, 2)
 
 
 def _rotated_flip(boxes, axis):
@@ -317,6 +349,16 @@ def _resized_canvas(canvas_size, size, max_size):
 
 
 def _resize_boxes(boxes, size, interpolation=None, max_size=None, antialias=None):
+    if tv_tensors.is_rotated_bounding_format(boxes.format):
+        new = _resized_canvas(boxes.canvas_size, size, max_size)
+        if new == tuple(boxes.canvas_size):
+            return boxes
+
+        def scale(corners):  # torchvision's ratios are float32
+            ratios = np.float32([new[1] / boxes.canvas_size[1], new[0] / boxes.canvas_size[0]])
+            return _squared(corners * ratios.astype(corners.dtype)), new
+        return _rotated_corners_op(boxes, scale)
+
     def move(xyxy):
         new = _resized_canvas(boxes.canvas_size, size, max_size)
         if new == tuple(boxes.canvas_size):
@@ -327,6 +369,14 @@ def _resize_boxes(boxes, size, interpolation=None, max_size=None, antialias=None
 
 
 def _crop_boxes(boxes, top, left, height, width):
+    if tv_tensors.is_rotated_bounding_format(boxes.format):
+        def crop(work):
+            work = _rotated.shift(work, boxes.format, -left, -top)
+            if boxes.format == _XYXYXYXY:
+                work = _rotated.rectangles(work.reshape(-1, 8)).reshape(work.shape)
+            return work, (height, width)
+        return _rotated_op(boxes, crop, boxes.clamping_mode)
+
     def move(xyxy):
         xyxy -= [left, top, left, top]
         return xyxy, (height, width)
@@ -337,11 +387,14 @@ def _pad_boxes(boxes, padding, fill=None, padding_mode="constant"):
     if padding_mode != "constant":
         raise ValueError(f"Padding mode '{padding_mode}' is not supported with bounding boxes")
     left, top, right, bottom = F1._ltrb(padding)
+    canvas = (boxes.canvas_size[0] + top + bottom, boxes.canvas_size[1] + left + right)
+    if tv_tensors.is_rotated_bounding_format(boxes.format):
+        return _rotated_op(boxes, lambda work: (_rotated.shift(work, boxes.format, left, top),
+                                                canvas), boxes.clamping_mode)
 
     def move(xyxy):
         xyxy += [left, top, left, top]
-        height, width = boxes.canvas_size
-        return xyxy, (height + top + bottom, width + left + right)
+        return xyxy, canvas
     return _boxes_op(boxes, move, clamp=True)
 
 
@@ -383,9 +436,11 @@ def _affine_matrix(center, angle, translate, scale, shear, inverted=True):
     return m
 
 
-def _affine_points(points, canvas_size, angle, translate, scale, shear, center, expand):
-    """``(N, 2)`` float points moved by the affine map, and the canvas they are on: with
-    ``expand``, moved so that the moved image frame starts at 0, on a canvas that holds it."""
+def _affine_points(points, canvas_size, angle, translate, scale, shear, center, expand,
+                   then=None):
+    """``(N, 2)`` float points moved by the affine map (then by ``then``), and the canvas they
+    are on: with ``expand``, moved so that the moved image frame starts at 0, on a canvas that
+    holds it."""
     if isinstance(shear, numbers.Number):
         shear = [shear, 0.0]
     shear = list(shear) * (2 if len(shear) == 1 else 1)
@@ -395,6 +450,8 @@ def _affine_points(points, canvas_size, angle, translate, scale, shear, center, 
     matrix = np.array(_affine_matrix(*args, inverted=False), points.dtype)
     matrix = matrix.reshape(2, 3).T
     moved = _homogeneous(points, matrix)
+    if then is not None:
+        moved = then(moved)
     if not expand:
         return moved, canvas_size
     frame = np.array([[0.0, 0.0], [0.0, height], [width, height], [width, 0.0]], points.dtype)
@@ -410,7 +467,13 @@ def _homogeneous(points, matrix):
 
 
 def _affine_boxes(boxes, angle, translate, scale, shear, center=None, expand=False):
-    """The boxes holding the moved corners of each box (clamped to the new canvas)."""
+    """The boxes holding the moved corners of each box (clamped to the new canvas); rotated
+    boxes: the rectangles squared from their moved corners."""
+    if tv_tensors.is_rotated_bounding_format(boxes.format):
+        return _rotated_corners_op(boxes, lambda corners: _affine_points(
+            corners, boxes.canvas_size, angle, translate, scale, shear, center, expand,
+            then=_squared))
+
     def move(xyxy):
         corners = xyxy[:, [[0, 1], [2, 1], [2, 3], [0, 3]]].reshape(-1, 2)
         moved, canvas = _affine_points(corners, boxes.canvas_size, angle, translate, scale,
