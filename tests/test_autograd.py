@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import flambeau
-from conftest import raises_like
+from conftest import assert_same, in_both, raises_like
 
 
 def walk(fn):
@@ -269,6 +269,27 @@ def test_hooks():
         if m is flambeau:
             ours = result
     assert ours == result
+
+
+@pytest.mark.parametrize("modify", [
+    lambda y: y.relu_(),
+    lambda y: y.add_(1).mul_(3),
+    lambda y: y.view(3)[1:].mul_(2),  # through a view: the base's history moves
+    lambda y: y.copy_(y.detach() * 4),
+    lambda y: y.clamp_(0, 5),
+    lambda y: y.sin_().pow_(2),
+], ids=["relu_", "add_mul_", "view_mul_", "copy_", "clamp_", "sin_pow_"])
+def test_retain_grad_follows_in_place_ops(modify):
+    """``.grad`` of a retained tensor is the gradient of its latest version, as in torch."""
+    def run(m):
+        x = m.tensor([1.0, -2.0, 3.0], requires_grad=True)
+        y = x * 2
+        y.retain_grad()
+        modify(y)
+        (y * m.tensor([1.0, 2.0, 3.0])).sum().backward()
+        return y.grad, x.grad
+    ours, theirs = in_both(run)
+    assert_same(ours, theirs)
 
 
 def test_node_hooks():

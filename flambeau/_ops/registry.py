@@ -23,6 +23,7 @@ from .. import _dtype
 from .._tensor import Tensor, _contiguous_strides, make
 from . import autocast, barebones
 from ..autograd import grad_mode
+from ..autograd.graph import move_retained_grad
 from ._util import warn_caller
 from .signature import checked
 
@@ -237,6 +238,8 @@ def rebase_history(self, result):
             result._requires_grad or base is not None and base._requires_grad):
         return
     if base is None:
+        if self._grad_fn is not None:
+            move_retained_grad(self, result._grad_fn, result._output_nr)
         self._grad_fn, self._output_nr, self._requires_grad = \
             result._grad_fn, result._output_nr, True
     else:

@@ -297,10 +297,14 @@ def record(name, outputs, inputs, backward, saved=(), saved_outputs=()):
     node._backward = backward
     if len(outputs) == 1:
         out = outputs[0]
+        if out._grad_fn is not None:  # an in-place op: the tensor's history moves on
+            move_retained_grad(out, node, 0)
         out._grad_fn, out._output_nr, out._requires_grad = node, 0, True
     else:  # an output may get no gradient: the engine then feeds zeros like it
         node._n_outputs = len(outputs)
         for i, out in enumerate(outputs):
+            if out._grad_fn is not None:
+                move_retained_grad(out, node, i)
             out._grad_fn, out._output_nr, out._requires_grad = node, i, True
         node.metadata["outputs_like"] = [o._data for o in outputs]
     if _tensor.inference_made:
@@ -318,6 +322,17 @@ def record(name, outputs, inputs, backward, saved=(), saved_outputs=()):
     if anomaly_mode.enabled:
         anomaly_mode.remember_forward(node)
     return node
+
+
+def move_retained_grad(t, node, output_nr):
+    """Before an in-place op makes ``node`` the history of ``t``: a ``retain_grad`` of ``t``
+    moves along, so that ``t.grad`` is the gradient of its latest version, as in torch."""
+    if t._meta is None or not t._meta.retains_grad:
+        return
+    old = t._grad_fn.metadata.get("retained")
+    ref = old.pop(t._output_nr, None) if old else None
+    if ref is not None:
+        node.metadata.setdefault("retained", {})[output_nr] = ref
 
 
 _new_node = object.__new__
