@@ -416,10 +416,10 @@ def pca_lowrank(A, q=None, center=True, niter=2):
     """:func:`svd_lowrank` of ``A`` with its column means subtracted (``center``)."""
     m, n = A.shape[-2:]
     q = min(6, m, n) if q is None else q
-    if not 0 <= q <= min(m, n):
+    if not (q >= 0 and q <= min(m, n)):  # (as torch's: so a wrong type fails as there)
         raise ValueError(f"q(={q}) must be non-negative integer and not greater than "
                          f"min(m, n)={min(m, n)}")
-    if niter < 0:
+    if not niter >= 0:
         raise ValueError(f"niter(={niter}) must be non-negative integer")
     if not center:
         return svd_lowrank(A, q, niter)
