@@ -1,8 +1,7 @@
 """Rotated bounding boxes (XYWHR, CXCYWHR, XYXYXYXY) as torchvision 0.28 has them: the formats,
 BoundingBoxes holding them, conversions between them, the flips, and resize, crop, pad, rotate,
-affine and clamping with soft, hard and no clamping (functionals, kernels and transforms);
-perspective and elastic, which flambeau does not yet move them by, refuse them."""
-import warnings
+affine, perspective, elastic and clamping with soft, hard and no clamping (functionals, kernels
+and transforms)."""
 
 import numpy as np
 import pytest
@@ -105,6 +104,10 @@ GEOMETRIC = {
     "rotate": lambda F, b: F.rotate(b, 33.0),
     "rotate_expand": lambda F, b: F.rotate(b, -70.0, expand=True),
     "affine": lambda F, b: F.affine(b, 20.0, [3, -4], 1.2, [5.0, 2.0]),
+    "perspective": lambda F, b: F.perspective(b, [[0, 0], [59, 0], [59, 49], [0, 49]],
+                                              [[3, 2], [55, 0], [59, 45], [1, 49]]),
+    "elastic": lambda F, b: F.elastic(b, (torch if F is TF2 else flambeau).from_numpy(
+        np.random.default_rng(2).uniform(-0.05, 0.05, (1, 50, 60, 2)))),
 }
 
 
@@ -140,12 +143,14 @@ def test_kernel_on_plain_tensor():
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-4, atol=1e-3)
 
 
-def test_perspective_and_elastic_refuse_rotated_boxes():
-    boxes = FV.BoundingBoxes([[1.0, 2.0, 3.0, 4.0, 30.0]], format="XYWHR", canvas_size=CANVAS)
-    corners = [[0, 0], [59, 0], [59, 49], [0, 49]]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for call in (lambda: FF2.perspective(boxes, corners, corners[::-1]),
-                     lambda: FF2.elastic(boxes, flambeau.zeros(1, 50, 60, 2))):
-            with pytest.raises(NotImplementedError, match="rotated bounding boxes"):
-                call()
+@pytest.mark.parametrize("format", ROTATED)
+def test_sanitize(format):
+    data = TF2.convert_bounding_box_format(torch.tensor(
+        [[10.0, 10, 5, 3, 30], [1, 1, 0.5, 0.1, 0], [40, 20, 10, 10, -45], [55, 45, 9, 9, 10],
+         [3, 3, 2, 0.4, 80]], dtype=torch.float64), old_format="XYWHR", new_format=format)
+    ours = FT2.SanitizeBoundingBoxes(min_size=1, labels_getter=None)(
+        FV.BoundingBoxes(flambeau.from_numpy(data.numpy().copy()), format=format,
+                         canvas_size=CANVAS))
+    theirs = TT2.SanitizeBoundingBoxes(min_size=1, labels_getter=None)(
+        TV.BoundingBoxes(data, format=format, canvas_size=CANVAS))
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())

@@ -179,7 +179,7 @@ def _unsupported(functional, inpt):
 
 # ---- bounding boxes ----
 
-_XYXYXYXY = tv_tensors.BoundingBoxFormat.XYXYXYXY
+_XYXYXYXY, _CXCYWHR = tv_tensors.BoundingBoxFormat.XYXYXYXY, tv_tensors.BoundingBoxFormat.CXCYWHR
 
 def _to_xyxy(boxes, format):
     """``boxes`` (a float array copy) as XYXY."""
@@ -261,9 +261,6 @@ def clamp_bounding_boxes(inpt, format=None, canvas_size=None, clamping_mode="aut
 def _boxes_op(boxes, move, clamp=False):
     """``move(xyxy float array) -> (xyxy, canvas_size)`` applied to BoundingBoxes in their own
     format and dtype (integer boxes are truncated back, as torchvision casts them)."""
-    if tv_tensors.is_rotated_bounding_format(boxes.format):
-        raise NotImplementedError(f"flambeau does not yet move rotated bounding boxes "
-                                  f"({boxes.format.value}) by this transform")
     array = _plain(boxes).numpy()
     work = _to_xyxy(array.astype(float if array.dtype.kind != "f" else array.dtype), boxes.format)
     work, canvas = move(work)
@@ -488,6 +485,9 @@ def _perspective_boxes(boxes, startpoints, endpoints, interpolation=None, fill=N
     """The boxes holding each box's corners moved by the perspective (the inverse of the
     coefficients, which map output to input pixels)."""
     inverse = _perspective_inverse(startpoints, endpoints, coefficients, "bounding boxes")
+    if tv_tensors.is_rotated_bounding_format(boxes.format):
+        return _rotated_corners_op(boxes, lambda corners: (_squared(_perspective_points(
+            corners, inverse, corners.dtype)), boxes.canvas_size))
 
     def move(xyxy):
         dtype = xyxy.dtype if xyxy.dtype.kind == "f" else np.float32
@@ -522,6 +522,17 @@ def _elastic_boxes(boxes, displacement, interpolation=None, fill=None):
     """Each corner moved by the displacement found at its (ceiled) pixel; the boxes holding
     the moved corners."""
     _check_displacement(displacement, boxes.canvas_size)
+    if tv_tensors.is_rotated_bounding_format(boxes.format):  # only the centre moves
+        def move_centre(work):
+            centres = _rotated.convert(work, boxes.format, _CXCYWHR).reshape(-1, 5)
+            centres[:, :2] = _elastic_points(np.ceil(centres[:, :2]).astype(np.int64),
+                                             displacement, boxes.canvas_size, centres.dtype)
+            if boxes.clamping_mode is not None:
+                centres = _rotated.clamp(centres, _CXCYWHR, boxes.canvas_size,
+                                         boxes.clamping_mode)
+            return (_rotated.convert(centres, _CXCYWHR, boxes.format).reshape(work.shape),
+                    boxes.canvas_size)
+        return _rotated_op(boxes, move_centre)
 
     def move(xyxy):
         dtype = xyxy.dtype if boxes.is_floating_point() else np.dtype(np.float32)
@@ -953,12 +964,16 @@ def sanitize_bounding_boxes(bounding_boxes, format=None, canvas_size=None, min_s
             raise ValueError("format and canvas_size cannot be None if bounding_boxes is a pure "
                              "tensor.")
         boxes = tv_tensors.BoundingBoxes(bounding_boxes, format=format, canvas_size=canvas_size)
-    xyxy = convert_bounding_box_format(boxes, new_format="XYXY").numpy()
+    rotated = tv_tensors.is_rotated_bounding_format(boxes.format)
+    xyxy = convert_bounding_box_format(boxes, new_format=_XYXYXYXY if rotated else "XYXY").numpy()
     height, width = boxes.canvas_size
-    ws, hs = xyxy[:, 2] - xyxy[:, 0], xyxy[:, 3] - xyxy[:, 1]
+    if rotated:  # the sides as torchvision measures them (its second pairs x and y crosswise)
+        ws = np.sqrt((xyxy[:, 0] - xyxy[:, 2]) ** 2 + (xyxy[:, 1] - xyxy[:, 3]) ** 2)
+        hs = np.sqrt((xyxy[:, 3] - xyxy[:, 5]) ** 2 + (xyxy[:, 4] - xyxy[:, 6]) ** 2)
+    else:
+        ws, hs = xyxy[:, 2] - xyxy[:, 0], xyxy[:, 3] - xyxy[:, 1]
     valid = (ws >= min_size) & (hs >= min_size) & (xyxy >= 0).all(axis=-1) & (ws * hs >= min_area)
-    valid &= (xyxy[:, 0] <= width) & (xyxy[:, 2] <= width)
-    valid &= (xyxy[:, 1] <= height) & (xyxy[:, 3] <= height)
+    valid &= (xyxy[:, 0::2] <= width).all(-1) & (xyxy[:, 1::2] <= height).all(-1)
     valid = flambeau.from_numpy(valid)
     kept = _plain(bounding_boxes)[valid]
     if isinstance(bounding_boxes, tv_tensors.BoundingBoxes):
