@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
+import flambeau
 from test_unsigned_dtypes import both
 
 INTS = ("uint8", "int8", "int16", "int32", "int64", "uint16", "uint32", "uint64")
@@ -116,3 +117,15 @@ def test_like_torch(expression):
         warnings.simplefilter("error", RuntimeWarning)  # (no NumPy warning may leak)
         warnings.filterwarnings("ignore", "Creating a tensor from a list of numpy")
         both(expression)
+
+
+@pytest.mark.parametrize("dtype", [None, "float32", "uint64"])
+def test_tensor_copies_arrays_and_tensors(dtype):
+    array = np.arange(3, dtype=np.uint64)
+    for source in (array, flambeau.from_numpy(array)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            made = flambeau.tensor(source, dtype=dtype and getattr(flambeau, dtype))
+        array[0] = 7
+        assert made[0].item() == 0
+        array[0] = 0

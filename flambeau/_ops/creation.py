@@ -54,7 +54,8 @@ def _infer_array(data, dtype=None):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     if isinstance(data, (np.ndarray, np.generic)):  # before float: np.float64 is a float
         array = np.asarray(data)
-        return _cast(array, dtype), dtype or _dtype.from_numpy_dtype(array.dtype)
+        dtype = dtype or _dtype.from_numpy_dtype(array.dtype)
+        return _cast(array, dtype), dtype  # (a copy)
     if isinstance(data, (bool, int, float, complex)):  # floats in double until cast once
         dtype = dtype or scalar_dtype(data)
         if dtype._category == 1 or data.__class__ is complex and dtype._category == 2:
@@ -101,8 +102,8 @@ def _infer_array(data, dtype=None):
 
 
 def _cast(array, dtype):
-    """``array`` as ``dtype`` (1e40 becomes inf, a large int wraps, as in torch)."""
-    return array if dtype is None else _backend.quietly(np.array, array, dtype.numpy_dtype)
+    """A copy of ``array`` as ``dtype`` (1e40 becomes inf, a large int wraps, as in torch)."""
+    return _backend.quietly(np.array, array, dtype.numpy_dtype)
 
 
 def _leaves_dtype(data):
@@ -221,8 +222,8 @@ def tensor(data, *, dtype=None, device=None, pin_memory=False, requires_grad=Fal
             "To copy construct from a tensor, it is recommended to use sourceTensor.detach()."
             "clone() or sourceTensor.detach().clone().requires_grad_(True), rather than "
             "torch.tensor(sourceTensor).")
-        array, dtype = _cast(data._data, dtype or data._dtype), dtype or data._dtype
-        array = array.copy() if array is data._data else array
+        dtype = dtype or data._dtype
+        array = _cast(data._data, dtype)
     else:
         array, dtype = _infer_array(data, dtype)
     return _finish(_to_device(array, device), dtype, requires_grad)
