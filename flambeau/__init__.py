@@ -87,8 +87,7 @@ def _publish():
     # torch writes these methods in Python, so Python's own errors name them Tensor.X: a copy
     # of the function (the function form keeps its name) says so
     for name in ("backward", "register_hook", "register_post_accumulate_grad_hook", "norm",
-                 "solve", "lstsq", "eig", "symeig", "lu", "stft", "split", "unique",
-                 "unique_consecutive", "unflatten"):
+                 "lu", "stft", "split", "unique", "unique_consecutive", "unflatten"):
         fn = getattr(Tensor, name)
         method = types.FunctionType(fn.__code__, fn.__globals__, name, fn.__defaults__,
                                     fn.__closure__)

@@ -238,6 +238,9 @@ _CALLS = [
     "x.split(foo=1)", "x.unique(foo=1)", "x.unique_consecutive(foo=1)", "x.unflatten('a')",
     "x.norm(foo=1)", "x.stft(foo=1)", "x.backward(foo=1)", "x.register_hook()", "x.lu(foo=1)",
     "lib.split(x, foo=1)",
+    # functions torch removed: Python's argument errors first, then torch's message
+    "lib.eig()", "x.eig(1, 2)", "lib.matrix_rank(x, foo=1)", "x.solve()", "lib.solve(x, x)",
+    "lib.symeig(x)", "lib.matrix_rank(x)", "x.lstsq(x)", "x.symeig(foo=1)",
     # pca_lowrank's checks, in torch's order and words
     "lib.pca_lowrank(x, 'a')", "lib.pca_lowrank(x, [1])", "lib.pca_lowrank(x, 2, niter='a')",
     "lib.pca_lowrank(x, 9)", "lib.pca_lowrank(x, 2, niter=-1)",

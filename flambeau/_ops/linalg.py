@@ -47,17 +47,28 @@ _REMOVED = {
 }
 
 
+# torch's Python parameters of each (function, method), so that Python's own argument errors
+# come first, as in torch
+_PARAMETERS = {
+    "symeig": ("input, eigenvectors=False, upper=True, *, out=None", "self, eigenvectors=False"),
+    "eig": ("self, eigenvectors=False, *, e=None, v=None", "self, eigenvectors=False"),
+    "lstsq": ("input, A, *, out=None", "self, other"),
+    "solve": ("input, A, *, out=None", "self, other"),
+    "matrix_rank": ("input, tol=None, symmetric=False, *, out=None", None),
+}
+
+
 def _removed(name, text):
-    def fn(*args, **kwargs):
-        raise RuntimeError(f"This function was deprecated since version 1.9 and is now "
-                           f"removed. {text}" if name != "matrix_rank" else
-                           f"This function was deprecated since version 1.9 and is now "
-                           f"removed.\n{text}")
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = "Removed from torch in 1.9; raises torch's message."
-    register("", name, fn)
-    if name != "matrix_rank":
-        register("", name, fn, method=True)
+    separator = "\n" if name == "matrix_rank" else " "
+    env = {"_message": f"This function was deprecated since version 1.9 and is now removed."
+                       f"{separator}{text}"}
+    for params, method in zip(_PARAMETERS[name], (False, True)):
+        if params is not None:
+            exec(f"def {name}({params}):\n    raise RuntimeError(_message)\n", env)
+            fn = env.pop(name)
+            fn.__qualname__ = f"Tensor.{name}" if method else name
+            fn.__doc__ = "Removed from torch in 1.9; raises torch's message."
+            register("", name, fn, method)
 
 
 for _name, _text in _REMOVED.items():
