@@ -7,10 +7,10 @@ README for what is not there yet.
 """
 __version__ = "0.1.0"
 
-from . import _naming
+from . import _dtype, _naming
 from ._dtype import (bfloat16, bool, can_cast, complex64, complex128, dtype, finfo, float16,
-                     float32, float64, get_default_dtype, iinfo, int8, int16, int32, int64,
-                     set_default_dtype, uint8, uint16, uint32, uint64)
+                     float32, float64, iinfo, int8, int16, int32, int64, set_default_dtype,
+                     uint8, uint16, uint32, uint64)
 from ._dtype import promote_types as _promote_types
 from ._device import device
 from ._size import Size
@@ -18,8 +18,7 @@ from ._storage import TypedStorage, UntypedStorage
 from ._tensor import Tensor
 from ._tensor_str import set_printoptions
 from . import autograd
-from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
-                       no_grad, set_grad_enabled)
+from .autograd import enable_grad, inference_mode, no_grad, set_grad_enabled
 from .autograd.anomaly_mode import (is_anomaly_check_nan_enabled, is_anomaly_enabled,
                                     set_anomaly_enabled)
 from . import _ops
@@ -102,6 +101,24 @@ _publish()
 from ._sparse import sparse_coo_tensor, DENSE_METHODS as _SPARSE_METHODS  # noqa: E402
 for _name, _method in _SPARSE_METHODS.items():
     setattr(Tensor, _name, _method)
+
+
+def is_grad_enabled(*args, **kwargs):
+    """Whether operations record their graph (as torch's C function, it takes no arguments)."""
+    _naming.no_arguments("is_grad_enabled", args, kwargs)
+    return autograd.grad_mode.is_grad_enabled()
+
+
+def is_inference_mode_enabled(*args, **kwargs):
+    """Whether an ``inference_mode`` block is open (it takes no arguments)."""
+    _naming.no_arguments("is_inference_mode_enabled", args, kwargs)
+    return autograd.grad_mode.is_inference_mode_enabled()
+
+
+def get_default_dtype(*args, **kwargs):
+    """The dtype of new floating-point tensors (it takes no arguments)."""
+    _naming.no_arguments("get_default_dtype", args, kwargs)
+    return _dtype.get_default_dtype()
 
 
 def is_tensor(obj):

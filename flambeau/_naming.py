@@ -9,6 +9,13 @@ import sys
 public_name = "flambeau"
 
 
+def no_arguments(name, args, kwargs):
+    """torch's TypeError for arguments given to ``torch.name``, a C function that takes none."""
+    if args or kwargs:
+        raise TypeError(f"{public_name}.{name}() takes no " +
+                        ("keyword arguments" if kwargs else f"arguments ({len(args)} given)"))
+
+
 def set_public_name(name):
     global public_name
     public_name = name

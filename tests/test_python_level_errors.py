@@ -198,6 +198,8 @@ _CALLS = [
     "lib.set_anomaly_enabled(None)", "lib.set_anomaly_enabled(True, 1)",
     "lib.autograd.set_detect_anomaly('a')", "lib.autograd.set_detect_anomaly(True, 'a')",
     "lib.is_anomaly_enabled(1)", "lib.is_anomaly_check_nan_enabled(a=1)",
+    "lib.is_grad_enabled(1)", "lib.is_inference_mode_enabled(a=1)", "lib.get_default_dtype('a')",
+    "lib.is_grad_enabled()", "lib.get_default_dtype()",
     # einsum
     "lib.einsum()", "lib.einsum(1, x)", "lib.einsum('ij', 'a')", "lib.einsum('ij', None)",
     "lib.einsum('ij->', [x])", "lib.einsum(None)", "lib.einsum('ij', [1])",

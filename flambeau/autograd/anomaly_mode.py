@@ -11,20 +11,13 @@ check_nan = True
 
 
 def is_anomaly_enabled(*args, **kwargs):
-    _no_arguments("is_anomaly_enabled", args, kwargs)
+    _naming.no_arguments("is_anomaly_enabled", args, kwargs)
     return enabled
 
 
 def is_anomaly_check_nan_enabled(*args, **kwargs):
-    _no_arguments("is_anomaly_check_nan_enabled", args, kwargs)
+    _naming.no_arguments("is_anomaly_check_nan_enabled", args, kwargs)
     return check_nan
-
-
-def _no_arguments(name, args, kwargs):
-    """torch's TypeError for arguments given to one of its C functions that takes none."""
-    if args or kwargs:
-        raise TypeError(f"{_naming.public_name}.{name}() takes no " +
-                        ("keyword arguments" if kwargs else f"arguments ({len(args)} given)"))
 
 
 def set_anomaly_enabled(enabled, check_nan=True):
