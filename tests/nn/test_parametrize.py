@@ -306,7 +306,8 @@ def test_spectral_norm(kwargs):
 
 
 def test_spectral_norm_estimates_the_largest_singular_value():
-    m = nn.Linear(5, 7, dtype=flambeau.float64)
+    flambeau.manual_seed(0)  # 15 iterations converge unless the top singular values are close,
+    m = nn.Linear(5, 7, dtype=flambeau.float64)  # which some draws of earlier tests' streams gave
     parametrizations.spectral_norm(m)  # 15 power iterations at registration
     m.eval()
     assert abs(np.linalg.norm(to_numpy(m.weight), 2) - 1) < 1e-3
