@@ -1,24 +1,17 @@
 """torch's "barebones" unsigned dtypes (uint16, uint32, uint64) and ``hash_tensor``: dtype
 objects, promotion, creation, casts, printing, checkpoints, and exactly the ops torch computes
-for them (the others raise torch's NotImplementedError naming its kernel).
-
-The op driver takes the int32 samples of torch's OpInfo database, makes their int32 tensors
-(and ``dtype=int32`` options) unsigned, and compares flambeau with torch: the same exception
-type and message where torch refuses, the same values and dtypes where it computes.
-``KNOWN`` lists the ops that still differ, as strict expected failures: the list only shrinks."""
+for them (the others raise torch's NotImplementedError naming its kernel). Every op of torch's
+OpInfo database on unsigned inputs: tests/test_unsigned_ops.py; creation edge cases:
+tests/test_integer_creation.py."""
 import io
-import itertools
 import warnings
 
 import numpy as np
 import pytest
 import torch
-from torch.testing._internal.common_methods_invocations import op_db
 
 import flambeau
 from conftest import assert_same, raises_like
-from test_error_inputs import _resolve, _sharing
-from test_op_values import _assert_same, _function, _leaves
 
 UNSIGNED = ("uint16", "uint32", "uint64")
 

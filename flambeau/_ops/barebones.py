@@ -20,9 +20,44 @@ def _extremum(reduce_all, reduce_dim):
 
 def _softmax(name):
     def kernel(input, dim=None, *args, **kwargs):
+        dtype = args[0] if args else kwargs.get("dtype")
+        if dtype is not None and not dtype._barebones:
+            return None  # (cast first)
         last = dim is None or dim in (-1, input.ndim - 1)
         return f"{name}_lastdim_kernel_impl" if last else f"{name}_kernel_impl"
     return kernel
+
+
+def _flip(input, dims):
+    """torch flips the barebones dtypes by copying rows of bytes: unless a flipped dim is the
+    one whose elements are adjacent (stride 1)."""
+    strides = input.stride()
+    dims = (dims,) if isinstance(dims, int) else dims
+    return "flip_cpu" if any(-len(strides) <= d < len(strides) and strides[d] == 1
+                             for d in dims) else None
+
+
+def _with_dim(all_kernel, dim_kernel):
+    """An op whose form without ``dim`` refuses with ``all_kernel``, with one ``dim_kernel``
+    (None: computed)."""
+    def kernel(input, dim=None, *args, **kwargs):
+        return all_kernel if dim is None else dim_kernel
+    return kernel
+
+
+def _inner(input, other):
+    if input.ndim and (not isinstance(other, Tensor) or other.ndim):  # (0-d: a product)
+        return "dot" if input.ndim == 1 and other.ndim == 1 else "addmm_impl_cpu_"
+    return None
+
+
+def _isin(elements, test_elements, *args, **kwargs):
+    """torch's isin sorts (which the barebones dtypes have) unless ``test_elements`` are few:
+    then its default kernel compares each pair."""
+    if not isinstance(test_elements, Tensor):
+        return None
+    few = test_elements.numel() < 10.0 * elements.numel() ** 0.145
+    return "isin_default_cpu" if few else None
 
 
 def _matmul(input, other):
@@ -50,26 +85,28 @@ KERNELS = {
         # linear algebra
         "mm": "addmm_impl_cpu_", "addmm": "addmm_impl_cpu_", "addbmm": "addmm_impl_cpu_",
         "baddbmm": "baddbmm", "bmm": "bmm", "mv": "addmv_impl_cpu", "addmv": "addmv_impl_cpu",
-        "dot": "dot", "vdot": "dot", "inner": "dot", "addr": "addr_cpu", "matmul": _matmul,
+        "dot": "dot", "vdot": "dot", "inner": _inner, "addr": "addr_cpu", "matmul": _matmul,
         "cross": "cross", "trace": "trace", "tril": "tril", "triu": "triu",
         # reductions, sorting, scans
         "max": _extremum("max_all", "max_cpu"),
         "min": _extremum("min_all", "min_cpu"),
         "amax": "max_values_cpu", "amin": "min_values_cpu", "aminmax": "aminmax_cpu",
-        "argmax": "argmax_cpu", "argmin": "argmin_cpu", "median": "median_cpu",
-        "nanmedian": "median_cpu", "mode": "mode_cpu", "kthvalue": "kthvalue_cpu",
+        "argmax": "argmax_cpu", "argmin": "argmin_cpu",
+        "median": _with_dim("median_cpu", "median_out"),
+        "nanmedian": _with_dim("median_cpu", "median_out"), "mode": "mode_cpu", "kthvalue": "kthvalue_cpu",
         "topk": "topk_cpu", "cummax": "cummax_cpu", "cummin": "cummin_cpu",
         "logcumsumexp": "logcumsumexp_out_cpu", "hash_tensor": "xor_sum_cpu",
         "nonzero": "nonzero_count_cpu", "argwhere": "nonzero_count_cpu",
-        "count_nonzero": "nonzero_count_cpu", "histc": "linspace_cpu",
-        "bincount": "bincount_cpu", "bucketize": "searchsorted_out_cpu", "isin": "isin_default_cpu",
+        "count_nonzero": _with_dim("nonzero_count_cpu", None), "histc": "linspace_cpu",
+        "bincount": "bincount_cpu", "bucketize": "searchsorted_out_cpu", "isin": _isin,
+        "combinations": "masked_select",
         "softmax": _softmax("softmax"), "log_softmax": _softmax("log_softmax"),
         # pointwise ops written by hand (no factory)
         "clamp": _clamp, "clip": _clamp, "clamp_min": _bound("clamp_min", "maximum_cpu"),
         "clamp_max": _bound("clamp_max", "minimum_cpu"),
         "lerp": "lerp_kernel_scalar", "addcmul": "addcmul_cpu_out", "heaviside": "heaviside_cpu",
         # indexing
-        "flip": "flip_cpu", "index_select": "index_select", "index_fill": "index_fill_cpu",
+        "flip": _flip, "index_select": "index_select", "index_fill": "index_fill_cpu",
         "index_copy": "index_copy_cpu", "index_add": "index_add_", "index_put": "index_put",
         "put": "take_put_cpu", "take": "take_cpu", "gather": "scatter_gather_tensor_cpu",
         "scatter": "scatter_gather_tensor_cpu", "scatter_add": "scatter_gather_tensor_cpu",
