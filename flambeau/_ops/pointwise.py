@@ -1077,8 +1077,9 @@ isreal = _predicate("isreal", lambda a: a.imag == 0 if a.dtype.kind == "c" else
 
 def _shift(ufunc, left):
     def kernel(a, b):
-        bits = np.asarray(a).dtype.itemsize * 8
-        r = ufunc(a, np.clip(b, 0, bits - 1))
+        dtype = np.result_type(a, b)  # (a clipped Python int is an int64 scalar: not weak)
+        bits = dtype.itemsize * 8
+        r = ufunc(a, np.clip(b, 0, bits - 1).astype(dtype))
         return np.where((b >= bits) | (b < 0), 0, r) if left else r
     return kernel
 
