@@ -978,14 +978,18 @@ def _dispatch(sigs, positional, keyword, impl_params, env, method, defaults):
     lines = []
     union = positional + keyword
     self_arg = "self, " if method else ""
-    for k, sig in enumerate(_fast_overloads(sigs)):
+    overloads = _fast_overloads(sigs)
+    required = [{p.name for p in sig.params if not p.optional} for sig in overloads]
+    sometimes = set(union) - set.intersection(*required) if required else set()  # not in every
+    # overload, or optional in one
+    for k, sig in enumerate(overloads):
         mine = {p.name: p for p in sig.params}
-        tests, call_pos, call_kw = [], [], []
+        present, tests, call_pos, call_kw = [], [], [], []  # present: identity tests, first
         for name in union:
             p = mine.get(name)
             if p is None:
                 if name not in defaults:
-                    tests.append(f"{name} is _N")
+                    present.append(f"{name} is _N")
                 continue
             check = _check_source(p, name, env, k)
             if name in defaults:
@@ -997,8 +1001,11 @@ def _dispatch(sigs, positional, keyword, impl_params, env, method, defaults):
                 env[key] = impl_defaults.get(name) if isinstance(p.default, Symbolic) \
                     else p.default
                 value = f"({key} if {name} is _N else {name})"
-            else:
-                tests.append(check if p.type != "object" else f"{name} is not _N")
+            else:  # required here: given at all is the cheap test, where it may not be
+                if p.type == "object" or name in sometimes and name not in defaults:
+                    present.append(f"{name} is not _N")
+                if p.type != "object":
+                    tests.append(check)
                 value = name
             if name == "out" and "out" not in impl_params:
                 continue
@@ -1008,7 +1015,7 @@ def _dispatch(sigs, positional, keyword, impl_params, env, method, defaults):
             else:
                 call_kw.append(f"{name}={value}")
         call = f"_impl({self_arg}{', '.join(call_pos + call_kw)})"
-        lines.append(f"    if {' and '.join(tests) or 'True'}:")
+        lines.append(f"    if {' and '.join(present + tests) or 'True'}:")
         if "out" in mine and "out" not in impl_params:
             inputs = "".join(f"{p.name}, " for p in sig.params
                              if p.type in ("Tensor", "Tensor[]", "Tensor?[]") and p.name != "out")
