@@ -89,6 +89,17 @@ FILLS = [f"t.full((2,), {v!r}, dtype=t.{d}){_AS_FLOAT.get(d, '')}" for d in FILL
     [f"t.scalar_tensor({v!r}, dtype=t.{d})" for d in ("uint8", "uint64", "float16", "float32")
      for v in (300, -1, 2**64 - 1, 1e40)] + """\
 t.zeros(1, dtype=t.uint8).fill_(t.tensor(-1))
+t.ones(2, dtype=t.uint8).masked_fill(t.tensor([True, False]), 300)
+t.ones(2, dtype=t.uint8).masked_fill(t.tensor([True, False]), -1)
+t.ones(2, dtype=t.uint8).masked_fill(t.tensor([True, False]), t.tensor(300))
+t.ones(2, dtype=t.uint8).masked_fill_(t.tensor([True, False]), 1 + 1j)
+t.ones(2, dtype=t.int32).masked_fill(t.tensor([True, False]), 1 + 2j)
+t.ones(2).masked_fill(t.tensor([True, False]), t.tensor(1e40, dtype=t.float64))
+t.ones(2).masked_fill(t.tensor([True, False]), float("-inf"))
+t.ones(2, dtype=t.uint8).index_fill(0, t.tensor([0]), 300)
+t.ones(2, dtype=t.uint8).index_fill(0, t.tensor([0]), -1)
+t.ones(2, dtype=t.uint64).index_fill(0, t.tensor([0]), 2**64)
+t.ones(2, dtype=t.float16).index_fill(0, t.tensor([0]), 1e10)
 t.zeros(2, dtype=t.uint8).fill_(t.tensor(300))
 t.ones(2, dtype=t.uint8) * 300
 t.ones(2, dtype=t.uint64) * -1

@@ -696,7 +696,8 @@ def index_fill(input, dim, index, value):
         raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got "
                            f"tensor with {value._data.ndim} dimension(s).")
     out = _flat(a).copy()
-    out[_at(dim, idx)] = value._data if is_tensor else value
+    out[_at(dim, idx)] = value._data if is_tensor else \
+        _dtype.checked_scalar(value, input._dtype, a.size)
     out = make(out.reshape(a.shape), input._dtype)
     if needs_grad(input, value):
         if is_tensor:  # each filled slice counts once, however often its index repeats
@@ -773,13 +774,9 @@ def masked_fill(input, mask, value):
     if is_tensor and value._data.ndim:
         raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
                            f"tensor with {value._data.ndim} dimension(s).")
-    scalar = value.item() if is_tensor else value
-    if isinstance(scalar, complex) and scalar.imag and not input._dtype.is_complex:
-        c_type = input._dtype._cpp_name if input._dtype.is_floating_point else \
-            input._dtype._name + "_t"
-        raise RuntimeError(f"value cannot be converted to type {c_type} without overflow")
     a = input._data
-    v = np.asarray(value._data if is_tensor else value)
+    scalar = _dtype.checked_scalar(value.item() if is_tensor else value, input._dtype, a.size)
+    v = np.asarray(value._data if is_tensor else scalar)
     v = (v.real if v.dtype.kind == "c" and a.dtype.kind != "c" else v).astype(a.dtype)
     if m.shape != a.shape:
         a, m = _broadcast(a, m)
