@@ -18,7 +18,6 @@ from test_op_values import _Unsupported, _check_convertible, _function, _leaves,
 DTYPES = (torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.float16,
           torch.complex64, torch.uint16, torch.uint32, torch.uint64)
 SAMPLES = 2  # per dtype
-_BOOL_FLOAT = "bool input: reports float32, stores float64"
 KNOWN = {  # test id -> what differs
     "lu_unpack": "complex64: stores complex128",
     "ormqr": "complex64: stores complex128",
@@ -30,10 +29,6 @@ KNOWN = {  # test id -> what differs
     "index_reduce.mean": "bool: stores int64",
     "scatter_reduce.mean": "bool: stores int64",
     "logcumsumexp": "bool: stores float16",
-    "special.zeta": _BOOL_FLOAT,
-    **{f"special.{kind}_polynomial_{letter}": _BOOL_FLOAT for kind, letters in (
-        ("chebyshev", "tuvw"), ("shifted_chebyshev", "tuvw"), ("hermite", ("h", "he")),
-        ("laguerre", "l"), ("legendre", "p")) for letter in letters},
 }
 
 

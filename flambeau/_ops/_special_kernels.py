@@ -424,8 +424,9 @@ i1_kernel, i1e_kernel = _bessel_i(1, False), _bessel_i(1, True)
 
 
 def hurwitz_zeta(x, q):
-    """:func:`zeta` of any two arrays, computed in float64."""
-    return zeta(np.asarray(x, _F64), np.asarray(q, _F64))
+    """:func:`zeta` of any two arrays, computed in float64, given in their result type."""
+    return zeta(np.asarray(x, _F64), np.asarray(q, _F64)).astype(np.result_type(x, q),
+                                                                  copy=False)
 
 
 def entr(x):
@@ -443,7 +444,8 @@ def recurrence(p1, step, shift=False):
     """A kernel ``(x, n) -> p_n(x)`` from ``p_1(x)`` and ``step(x, k, p_k, p_{k-1})``; negative
     degrees give 0 and fractional ones are truncated. ``shift`` evaluates at ``2x - 1`` (the
     shifted Chebyshev polynomials)."""
-    def kernel(x, n):
+    def kernel(x, n):  # (computed in float64, given in the operands' result type)
+        dtype = np.result_type(x, n)
         x, n = np.broadcast_arrays(np.asarray(x, _F64), np.trunc(np.asarray(n, _F64)))
         if shift:
             x = 2 * x - 1
@@ -452,7 +454,7 @@ def recurrence(p1, step, shift=False):
         for k in range(1, int(np.max(n, initial=0))):
             prev, cur = cur, step(x, k, cur, prev)
             out = np.where(n == k + 1, cur, out)
-        return out
+        return out.astype(dtype, copy=False)
     return kernel
 
 
