@@ -1,7 +1,7 @@
 """A tensor's array holds the NumPy type of the dtype it reports (issue 9, item 8: shifts of
 int32 tensors once stored int64 while reporting int32). For every op of torch's OpInfo
-database that flambeau has, the first samples of the narrow and odd dtypes (bool, uint8, int8,
-int16, int32, float16, complex64, the unsigned types), and their in-place variants, must give
+database that flambeau has, the first samples of each dtype (bool, the signed and unsigned
+integers, float16/32/64, complex64), and their in-place variants, must give
 tensors whose ``_data.dtype`` is their ``dtype``'s; so must ops mixing tensors with Python
 scalars and ``out=`` forms. Torch is used only to make the samples. ``KNOWN`` lists the ops
 that still differ: the list only shrinks."""
@@ -15,20 +15,21 @@ import flambeau
 from test_error_inputs import _sharing
 from test_op_values import _Unsupported, _check_convertible, _function, _leaves, _ops
 
-DTYPES = (torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.float16,
-          torch.complex64, torch.uint16, torch.uint32, torch.uint64)
+DTYPES = (torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64,
+          torch.float16, torch.float32, torch.float64, torch.complex64, torch.uint16,
+          torch.uint32, torch.uint64)
 SAMPLES = 2  # per dtype
 KNOWN = {  # test id -> what differs
-    "lu_unpack": "complex64: stores complex128",
-    "ormqr": "complex64: stores complex128",
-    "linalg.lu": "float16: stores float64",
-    "linalg.householder_product": "uint8: stores float64",
-    "dist": "uint8: stores float64",
-    "nn.functional.smooth_l1_loss": "uint8: stores float64",
-    "nn.functional.huber_loss": "uint8: stores float64",
+    "lu_unpack": "float32/complex64: stores float64/complex128",
+    "ormqr": "float32/complex64: stores float64/complex128",
+    "linalg.lu": "float16/float32: stores float64",
+    "linalg.householder_product": "float32 and integer inputs: stores float64",
+    "dist": "integer inputs: reports the input's dtype, stores float64",
+    "nn.functional.smooth_l1_loss": "integer inputs: reports the input's dtype, stores float64",
+    "nn.functional.huber_loss": "integer inputs: reports the input's dtype, stores float64",
     "index_reduce.mean": "bool: stores int64",
     "scatter_reduce.mean": "bool: stores int64",
-    "logcumsumexp": "bool: stores float16",
+    "logcumsumexp": "bool/integer inputs: stores float16/float64",
 }
 
 
