@@ -24,12 +24,8 @@ KNOWN = {  # test id -> what differs
     "ormqr": "float32/complex64: stores float64/complex128",
     "linalg.lu": "float16/float32: stores float64",
     "linalg.householder_product": "float32 and integer inputs: stores float64",
-    "dist": "integer inputs: reports the input's dtype, stores float64",
-    "nn.functional.smooth_l1_loss": "integer inputs: reports the input's dtype, stores float64",
-    "nn.functional.huber_loss": "integer inputs: reports the input's dtype, stores float64",
     "index_reduce.mean": "bool: stores int64",
     "scatter_reduce.mean": "bool: stores int64",
-    "logcumsumexp": "bool/integer inputs: stores float16/float64",
 }
 
 

@@ -17,7 +17,7 @@ from .._tensor import Tensor, make
 from ..autograd.graph import record
 from ._util import needs_grad, needs_grad1
 from .distance import pairwise_distance
-from .promotion import broadcast_error, promote
+from .promotion import _not_implemented, broadcast_error, promote
 from .registry import defop, type_name
 from .softmax import log_softmax
 
@@ -337,8 +337,11 @@ def _smooth(name, node, kernel, derivative):
         if param < 0:
             raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
         a, b, dtype = _pair(input, target)
+        # torch's kernels take floats only (smooth_l1_loss with beta=0 is l1_loss)
+        if dtype._category != 2 and not (name == "smooth_l1_loss" and param == 0):
+            raise _not_implemented(name[:-5] + "_cpu", dtype)
         d = np.abs(a - b)
-        out = make(_reduce(kernel(d, param), reduction), dtype)
+        out = make(_reduce(kernel(d, param), reduction), dtype.to_real())
         if needs_grad(input, target):
             n = d.size
 

@@ -19,6 +19,7 @@ from ..autograd.graph import record
 from ..return_types import return_type
 from ._util import needs_grad, needs_grad1, wrap_dim, wrap_dims
 from .pointwise import log_add_exp
+from .promotion import _not_implemented
 from .registry import OUT_DTYPE, defop, type_name
 
 _int64, _bool = _dtype.int64, _dtype.bool
@@ -633,6 +634,9 @@ def norm_backward(g, x, out, p, dims, keepdim):
 def dist(input, other, p=2):
     """``norm(input - other, p)``, broadcasting the two."""
     diff = input - other
+    if diff._dtype._category < 2:
+        raise RuntimeError("norm(): input dtype should be either floating point or complex. "
+                           f"Got {diff._dtype._scalar_name} instead.")
     out = make(vector_norm_array(diff._data, p, tuple(range(diff.ndim)), False, False),
                diff._dtype.to_real())
     if needs_grad(input, other):
@@ -818,6 +822,8 @@ def _log_cum_sum_exp(a, d):
 def logcumsumexp(input, dim):
     """``log(cumsum(exp(input)))`` along ``dim`` without overflow."""
     d = wrap_dim(dim, input._data.ndim)
+    if input._dtype._category < 2:
+        raise _not_implemented("logcumsumexp_out_cpu", input._dtype)
     a = input._data
     out = make(_log_cum_sum_exp(a, d) if a.ndim else a.copy(), input._dtype)
     if needs_grad(input):
