@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -87,3 +89,24 @@ def resolve(lib, path):
     for part in path.split("."):
         obj = getattr(obj, part)
     return obj
+
+
+_NUMBER = re.compile(r"-?\d+\.?\d*(?:e[-+]?\d+)?")
+# durations ("(0.0130s)") and clock times (time.ctime()) differ from run to run
+_CLOCK = re.compile(r"\(\d+\.\d+s\)|\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}")
+
+
+def assert_same_numbers(ours, theirs, skip=("time", "ms/batch", "Namespace", "Training complete")):
+    """The two printouts show the same numbers, line by line, each within its last printed
+    digit (timings and lines with a word of ``skip`` apart)."""
+    def numbers(text):
+        return [_NUMBER.findall(_CLOCK.sub("", line)) for line in text.splitlines()
+                if not any(word in line for word in skip)]
+    ours, theirs = numbers(ours), numbers(theirs)
+    assert len(ours) == len(theirs)
+    for line_ours, line_theirs in zip(ours, theirs):
+        assert len(line_ours) == len(line_theirs), (line_ours, line_theirs)
+        for a, b in zip(line_ours, line_theirs):
+            digits = len(b.partition(".")[2]) if "e" not in b else 6
+            assert float(a) == pytest.approx(float(b), rel=1e-4, abs=1.5 * 10.0 ** -digits), \
+                (line_ours, line_theirs)

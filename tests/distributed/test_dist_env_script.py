@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+from conftest import _NUMBER as NUMBER, assert_same_numbers
 from dist_workers import DEADLINE, free_port
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -37,7 +38,12 @@ def outputs(processes):
 
 def test_prints_as_torch():
     theirs = start_ranks([sys.executable, SCRIPT])  # the two jobs run side by side
-    ours = start_ranks([sys.executable, "-m", "flambeau", "run", SCRIPT])
-    ours, theirs = outputs(ours), outputs(theirs)
-    assert ours == theirs
+    ours = outputs(start_ranks([sys.executable, "-m", "flambeau", "run", SCRIPT]))
+    try:
+        theirs = outputs(theirs)
+    except AssertionError:  # torch's gloo now and then aborts a rank as it ends: once more
+        theirs = outputs(start_ranks([sys.executable, SCRIPT]))
+    for rank_ours, rank_theirs in zip(ours, theirs):  # the last digit as each BLAS rounds it
+        assert_same_numbers(rank_ours, rank_theirs)
+        assert NUMBER.sub("#", rank_ours) == NUMBER.sub("#", rank_theirs)
     assert "epoch 2 loss" in ours[0] and "replicas equal True" in ours[1]

@@ -13,6 +13,8 @@ import numpy as np
 import pytest
 import torch
 
+from conftest import assert_same_numbers  # noqa: F401  (the example tests' printouts)
+
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EXAMPLES = os.path.join(REPO, "examples")
 SCRIPTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scripts")
@@ -45,27 +47,6 @@ def run_torch(path, *args, cwd, monkeypatch, capsys):
             torch.set_num_threads(threads)
             cudnn.benchmark, cudnn.deterministic = flags
     return capsys.readouterr().out, names
-
-
-_NUMBER = re.compile(r"-?\d+\.?\d*(?:e[-+]?\d+)?")
-# durations ("(0.0130s)") and clock times (time.ctime()) differ from run to run
-_CLOCK = re.compile(r"\(\d+\.\d+s\)|\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}")
-
-
-def assert_same_numbers(ours, theirs, skip=("time", "ms/batch", "Namespace", "Training complete")):
-    """The two printouts show the same numbers, line by line, each within its last printed
-    digit (timings and lines with a word of ``skip`` apart)."""
-    def numbers(text):
-        return [_NUMBER.findall(_CLOCK.sub("", line)) for line in text.splitlines()
-                if not any(word in line for word in skip)]
-    ours, theirs = numbers(ours), numbers(theirs)
-    assert len(ours) == len(theirs)
-    for line_ours, line_theirs in zip(ours, theirs):
-        assert len(line_ours) == len(line_theirs), (line_ours, line_theirs)
-        for a, b in zip(line_ours, line_theirs):
-            digits = len(b.partition(".")[2]) if "e" not in b else 6
-            assert float(a) == pytest.approx(float(b), rel=1e-4, abs=1.5 * 10.0 ** -digits), \
-                (line_ours, line_theirs)
 
 
 def floats_after(label, text):

@@ -130,7 +130,7 @@ def test_regression_fits_the_polynomial(tmp_path, monkeypatch, capsys):
     printed = run_flambeau(script, cwd=tmp_path)
     assert floats_after("Loss:", printed)[0] < 1e-3
     expected, _ = run_torch(script, cwd=tmp_path, monkeypatch=monkeypatch, capsys=capsys)
-    assert printed == expected
+    assert_same_numbers(printed, expected)  # (BLAS kernels round the last digit their way)
 
 
 def test_time_sequence_prediction_lbfgs_double(tmp_path, monkeypatch, capsys):

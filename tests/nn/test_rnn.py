@@ -128,15 +128,24 @@ def _grad_fns(lib, cls, kwargs, dtype, shape, packed):
                                         ("RNN", {"nonlinearity": "relu", "batch_first": True})])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("shape,packed", [((5, 2, 3), False), ((5, 3), False), ((5, 2, 3), True)])
-def test_grad_fn_names_as_torch(cls, kwargs, dtype, shape, packed):
+def test_grad_fn_names_as_torch(cls, kwargs, dtype, shape, packed, one_torch_thread):
     """torch's CPU build runs a float32 LSTM over a padded batch as oneDNN's layer
     (MkldnnRnnLayerBackward0) and composes the others of small ops (a stack of the steps, a
     cat of packed rows, an in-place transpose for batch_first): the outputs show those nodes."""
-    torch.set_num_threads(1)  # oneDNN's RNN is torch's choice whatever the thread count
     if packed and kwargs.get("batch_first"):
         pytest.skip("pack_padded_sequence takes (T, B, *) here")
     assert (_grad_fns(flambeau, cls, kwargs, dtype, shape, packed)
             == _grad_fns(torch, cls, kwargs, dtype, shape, packed))
+
+
+@pytest.fixture
+def one_torch_thread():
+    """torch at one thread for the test (oneDNN's RNN is torch's choice whatever the count),
+    its count restored after it (later tests compare the default with flambeau's)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 @pytest.mark.parametrize("cls,kwargs", [("LSTMCell", {}), ("GRUCell", {}), ("RNNCell", {}),
