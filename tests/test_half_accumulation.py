@@ -74,3 +74,29 @@ def test_inf_norms_of_empty_tensors_raise_as_torch(call):
 def test_inf_norm_over_a_non_empty_dim_of_an_empty_tensor():
     assert tuple(flambeau.zeros(2, 0).norm(float("inf"), dim=0).shape) == \
         tuple(torch.zeros(2, 0).norm(float("inf"), dim=0).shape)
+
+
+SCALARS = [0.1, 1e-3, 3.3, 1 / 3, -0.7, 7, 65535.999, 70000.0, 100001, True]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("form", ["function", "reversed", "inplace"])
+@pytest.mark.parametrize("name", ["mul", "div"])
+def test_half_times_a_python_number_as_torch(name, form, dtype):
+    """mul and div take a Python number at float32 and round the result once, as torch's
+    kernels read a scalar; NumPy would round the number to the half type first (float16 0.5 *
+    65535.999 is 32768 in torch, inf that way)."""
+    values = (np.random.default_rng(0).standard_normal(2000) * 10).astype(np.float32)
+
+    def run(m):
+        x = m.tensor(values).to(getattr(m, dtype))
+        results = []
+        for s in SCALARS:
+            if form == "function":
+                results.append(getattr(m, name)(x, s))
+            elif form == "reversed":
+                results.append(s * x if name == "mul" else s / x)
+            else:
+                results.append(getattr(x.clone(), name + "_")(s))
+        return m.stack(results).float().numpy()
+    np.testing.assert_array_equal(run(flambeau), run(torch))

@@ -314,7 +314,22 @@ def _negated_second(g):
     return g, -g
 
 
+_F16, _BF16 = _dtype.float16, _dtype.bfloat16
+
+
+def _in_float32(ufunc, a, b, dtype):
+    """``ufunc`` of half-precision operands as torch's mul and div compute it: in float32, a
+    Python number taken at float32 rather than rounded to the half type first (NumPy's rule,
+    which makes float16(0.5) * 65535.999 inf where torch gives 32768), the result rounded once
+    (for two arrays the same values as NumPy's own half loops)."""
+    a = a.astype(np.float32) if isinstance(a, np.ndarray) else a
+    b = b.astype(np.float32) if isinstance(b, np.ndarray) else b
+    return _quietly(_apply(ufunc, a, b).astype, dtype._np)
+
+
 def _mul_into(self, other):
+    if self._dtype is _F16 or self._dtype is _BF16:
+        return None  # (computed apart, in float32)
     return _write_through(np.multiply, self, other)
 
 
@@ -322,7 +337,8 @@ def _mul_into(self, other):
 def mul(input, other):
     """``input * other``, elementwise."""
     a, b, dtype = promote(input, other)
-    out = make(_apply(np.multiply, a, b), dtype)
+    out = make(_in_float32(np.multiply, a, b, dtype) if dtype is _F16 or dtype is _BF16 else
+               _apply(np.multiply, a, b), dtype)
     if needs_grad2(input, other):
         # save only what the wanted gradients use, so that `x.mul_(2)` stays differentiable
         record("MulBackward0", (out,), (input, other), _mul_derivative,
@@ -364,7 +380,9 @@ def _divide(a, b, dtype, rounding_mode):
 
 
 def _div_into(self, other, *, rounding_mode=None):
-    return None if rounding_mode is not None else _write_through(np.true_divide, self, other)
+    if rounding_mode is not None or self._dtype is _F16 or self._dtype is _BF16:
+        return None  # (computed apart: rounded, or in float32)
+    return _write_through(np.true_divide, self, other)
 
 
 @defop(inplace=_div_into,
@@ -376,7 +394,8 @@ def div(input, other, *, rounding_mode=None):
     ``rounding_mode='trunc'`` or ``'floor'`` (keeping integer dtypes)."""
     if rounding_mode is None:
         a, b, dtype = promote(input, other, to_float=True)
-        out = make(_apply(np.true_divide, a, b), dtype)
+        out = make(_in_float32(np.true_divide, a, b, dtype) if dtype is _F16 or dtype is _BF16
+                   else _apply(np.true_divide, a, b), dtype)
         if needs_grad2(input, other):  # (the dividend only for the divisor's gradient)
             record("DivBackward0", (out,), (input, other), _div_derivative,
                    saved=(_saved(input) if _wants(other) else _NONE, _saved(other)))
