@@ -23,7 +23,7 @@ from . import _distributions as dist
 from ._mt19937 import MT19937, STATE_SIZE
 from ._util import needs_grad, parse_size
 from .creation import _LIKE_OPTIONS, _OPTIONS
-from .promotion import broadcast_error
+from .promotion import _not_implemented, broadcast_error
 from . import signature
 from .registry import check_inplace, defop, register, type_name, write_out
 
@@ -166,10 +166,6 @@ def _engine(generator):
 
 
 _DIGITS = dist.DIGITS  # also the exact integer range of each float dtype
-
-
-def _not_implemented(kernel, dtype):
-    return NotImplementedError(f'"{kernel}" not implemented for \'{type_name(dtype)}\'')
 
 
 def _in_order(flat, data):
