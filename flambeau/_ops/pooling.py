@@ -390,14 +390,21 @@ def _adaptive_sizes(name, input, nd, output_size):
     return out
 
 
-def _average_matrices(sizes, out, dtype):
-    mats = []
-    for n, o in zip(sizes, out):
-        start, end = _bounds(n, o)
-        j = np.arange(n)
-        inside = (j >= start[:, None]) & (j < end[:, None])
-        mats.append((inside / (end - start)[:, None]).astype(dtype))
-    return mats
+def _average_taps(n, o, dtype):
+    """The taps (see :func:`_apply_taps`) of adaptive averaging of ``n`` inputs to ``o``."""
+    start, end = _bounds(n, o)
+    index = start[:, None] + np.arange((end - start).max())
+    weight = np.broadcast_to((1 / (end - start))[:, None], index.shape).astype(dtype)
+    return np.minimum(index, n - 1), weight, index < end[:, None]
+
+
+def taps_matrix(taps, n):
+    """The ``(out, n)`` matrix of one dim's ``(index, weight, inside)`` taps."""
+    index, weight, inside = taps
+    m = np.zeros((index.shape[0], n), weight.dtype)
+    rows = np.broadcast_to(np.arange(index.shape[0])[:, None], index.shape)
+    np.add.at(m, (rows[inside], index[inside]), weight[inside])
+    return m
 
 
 def _apply_matrices(a, mats):
@@ -408,11 +415,39 @@ def _apply_matrices(a, mats):
     return np.ascontiguousarray(a)
 
 
-def _separable(node, input, mats, back):
+def _apply_taps(a, taps):
+    """``a`` resampled over its last ``len(taps)`` dims tap by tap: output ``i`` of a dim is
+    the sum of ``weight[i, k] * a[index[i, k]]`` over the ``k`` where ``inside[i, k]``."""
+    nd = len(taps)
+    for i, (index, weight, inside) in enumerate(taps):
+        axis = a.ndim - nd + i
+        with np.errstate(invalid="ignore"):  # 0 * inf = nan, as in torch
+            terms = np.moveaxis(a, axis, -1)[..., index] * weight
+        a = np.moveaxis(np.where(inside, terms, 0).sum(-1), -1, axis)
+    return np.ascontiguousarray(a)
+
+
+def separable(node, input, taps, back):
+    """``input`` resampled over its last dims by each dim's taps, recorded as ``node``.
+    The taps run as dense matrices; an input holding inf or nan is resampled tap by tap
+    instead, so that it reaches only the outputs whose taps read it, as in torch's kernels
+    (a dense product would spread nan along its whole row through ``0 * inf``)."""
+    a = input._data
+    mats = [taps_matrix(t, n) for t, n in zip(taps, a.shape[a.ndim - len(taps):])]
+    data = _apply_matrices(a, mats) if np.isfinite(a).all() else _apply_taps(a, taps)
+    out = make(data, input._dtype)
+    if needs_grad1(input):
+        record(node, (out,), (input,), lambda g: by_matrices(back, g, [m.T for m in mats], node))
+    return out
+
+
+def by_matrices(node, input, mats, back):
+    """``input`` multiplied by ``mats`` over its last dims (the derivative of
+    :func:`separable`: the transposed matrices), differentiable again."""
     out = make(_apply_matrices(input._data, mats), input._dtype)
     if needs_grad1(input):
         record(node, (out,), (input,),
-               lambda g: _separable(back, g, [m.T for m in mats], node))
+               lambda g: by_matrices(back, g, [m.T for m in mats], node))
     return out
 
 
@@ -423,9 +458,9 @@ def _adaptive_avg(nd, input, output_size):
     dims = tuple(range(input._data.ndim - nd, input._data.ndim))
     if all(o == 1 for o in out) and input._dtype.is_floating_point:
         return input.mean(dims, keepdim=True)  # torch's fast path (MeanBackward1)
-    mats = _average_matrices(input._data.shape[-nd:], out, input._data.dtype)
+    taps = [_average_taps(n, o, input._data.dtype) for n, o in zip(input._data.shape[-nd:], out)]
     node = f"AdaptiveAvgPool{nd}DBackward0"
-    return _separable(node, input, mats, node[:-1] + "Backward0")
+    return separable(node, input, taps, node[:-1] + "Backward0")
 
 
 def _adaptive_max(nd, input, output_size):

@@ -2,8 +2,8 @@
 (``UpsampleBilinear2DBackward0``...), antialiased bilinear, bicubic and Lanczos-3
 (``UpsampleBilinear2DAaBackward0``...), ``pixel_shuffle`` and ``pixel_unshuffle``.
 
-These resamplings are separable: one ``(out, in)`` matrix per resized dim, applied
-by ``tensordot`` (see ``pooling._separable``), so the derivative is the transposed matrices
+These resamplings are separable: the taps of each resized dim make one ``(out, in)`` matrix,
+applied by ``tensordot`` (see ``pooling.separable``), so the derivative is the transposed matrices
 and every order of derivative exists. Source positions are computed in the input's precision,
 as torch's kernels compute them. uint8 images (bilinear, bicubic) are resized in integers, as
 torch's uint8 kernels (and torchvision v2) resize them: see :func:`resize_uint8`.
@@ -16,21 +16,21 @@ from ..autograd.graph import record
 from ._util import needs_grad1
 from .conv import kernel_for
 from .indexing import _not_implemented
-from .pooling import _separable
+from .pooling import by_matrices, separable, taps_matrix
 from .registry import defop
 
 
-def _matrix(mode, n, out, scale, align_corners, dtype):
-    """The ``(out, n)`` matrix taking a dim of size ``n`` to ``out`` samples."""
+def _taps(mode, n, out, scale, align_corners, dtype):
+    """The ``(index, weight, inside)`` taps (see ``pooling.separable``) taking a dim of size
+    ``n`` to ``out`` samples: the inputs torch's kernel reads for each output, zero weights
+    included."""
     real = np.float64 if dtype == np.float64 else np.float32
     d = np.arange(out, dtype=real)
-    m = np.zeros((out, n), dtype)
-    rows = np.arange(out)
     if mode in ("nearest", "nearest-exact"):
         step = real(1.0 / scale) if scale else real(n) / real(out)
         src = np.floor((d + real(0.5)) * step if mode == "nearest-exact" else d * step)
-        m[rows, np.minimum(src.astype(np.int64), n - 1)] = 1
-        return m
+        index = np.minimum(src.astype(np.int64), n - 1)[:, None]
+        return index, np.ones(index.shape, dtype), np.ones(index.shape, bool)
     if align_corners:
         step = real(n - 1) / real(out - 1) if out > 1 else real(0)
         src = d * step
@@ -41,15 +41,14 @@ def _matrix(mode, n, out, scale, align_corners, dtype):
             src = np.maximum(src, real(0))
     if mode == "cubic":
         start = np.floor(src)
-        for tap, weight in enumerate(_cubic_weights(src - start)):
-            np.add.at(m, (rows, np.clip(start.astype(np.int64) - 1 + tap, 0, n - 1)), weight)
-        return m
-    low = np.minimum(src.astype(np.int64), n - 1)
-    high = np.minimum(low + 1, n - 1)
-    frac = src - low
-    np.add.at(m, (rows, low), 1 - frac)
-    np.add.at(m, (rows, high), frac)
-    return m
+        index = np.clip(start.astype(np.int64)[:, None] - 1 + np.arange(4), 0, n - 1)
+        weight = np.stack(_cubic_weights(src - start), 1)
+    else:
+        low = np.minimum(src.astype(np.int64), n - 1)
+        index = np.stack([low, np.minimum(low + 1, n - 1)], 1)
+        frac = src - low
+        weight = np.stack([1 - frac, frac], 1)
+    return index, weight.astype(dtype), np.ones(index.shape, bool)
 
 
 def _cubic_near(x, a):
@@ -96,8 +95,8 @@ _FILTERS = {"linear": (_triangle, 2), "cubic": (_keys, 4), "lanczos": (_lanczos,
 # (filter, taps when enlarging)
 
 
-def _antialias_matrix(mode, n, out, scale, align_corners, dtype):
-    """The ``(out, n)`` matrix of an antialiased resize: each output sample a normalised
+def _antialias_taps(mode, n, out, scale, align_corners, dtype):
+    """The taps of an antialiased resize: each output sample a normalised
     filter over the inputs under it, the filter widened by the shrink factor when shrinking
     (as Pillow and torch's ``_upsample_*_aa`` kernels do)."""
     real = np.float64 if dtype == np.float64 else np.float32
@@ -119,10 +118,7 @@ def _antialias_matrix(mode, n, out, scale, align_corners, dtype):
                       ).astype(real)) * inside
     total = weights.sum(1, keepdims=True)
     weights = np.divide(weights, total, out=weights, where=total != 0)
-    m = np.zeros((out, n), dtype)
-    rows = np.broadcast_to(np.arange(out)[:, None], position.shape)
-    m[rows[inside], position[inside]] = weights[inside]
-    return m
+    return np.minimum(position, n - 1), weights.astype(dtype), inside
 
 
 _NODES = {("cubic", 2): "UpsampleBicubic2DBackward0", ("lanczos", 2): "UpsampleLanczos2DBackward0",
@@ -232,27 +228,29 @@ def resample(mode, input, output_size, align_corners, scale_factors, antialias=F
     if a.dtype == np.uint8 and not nearest:
         return make(resize_uint8(a, output_size, mode, align_corners, scales, antialias),
                     input._dtype)
-    matrix = _antialias_matrix if antialias else _matrix
-    mats = [matrix(mode, n, o, s, align_corners, a.dtype)
+    make_taps = _antialias_taps if antialias else _taps
+    taps = [make_taps(mode, n, o, s, align_corners, a.dtype)
             for n, o, s in zip(a.shape[2:], output_size, scales)]
     node = _NODES[mode, nd]
     if antialias:
         node = node.replace("DBackward0", "DAaBackward0")
     if nearest:
-        return _nearest(node, input, mats)
-    return _separable(node, input, mats, node[:-1] + "Backward0")
+        return _nearest(node, input, taps)
+    return separable(node, input, taps, node[:-1] + "Backward0")
 
 
-def _nearest(node, input, mats):
-    """Nearest resampling as a gather of the one-hot ``mats``' columns (their product would
-    give ``0 * inf = nan`` beside an infinite input); the derivative by the transposes."""
+def _nearest(node, input, taps):
+    """Nearest resampling as a gather of each dim's one tap; the derivative by the transposed
+    one-hot matrices."""
     a = input._data
-    for axis, m in zip(range(a.ndim - len(mats), a.ndim), mats):
-        a = np.take(a, m.argmax(1), axis)
+    sizes = a.shape[a.ndim - len(taps):]
+    for axis, (index, _, _) in zip(range(a.ndim - len(taps), a.ndim), taps):
+        a = np.take(a, index[:, 0], axis)
     out = make(np.ascontiguousarray(a), input._dtype)
     if needs_grad1(input):
         back = node[:-1] + "Backward0"
-        record(node, (out,), (input,), lambda g: _separable(back, g, [m.T for m in mats], node))
+        mats = [taps_matrix(t, n).T for t, n in zip(taps, sizes)]
+        record(node, (out,), (input,), lambda g: by_matrices(back, g, mats, node))
     return out
 
 

@@ -55,6 +55,26 @@ def test_interpolate(shape, options, dtype):
     run_both(lambda lib, x: lib.nn.functional.interpolate(x, **options), shape, dtype)
 
 
+NONFINITE = [dict(size=(8, 8), mode="bilinear"), dict(size=(7, 7), mode="bilinear", align_corners=True),
+             dict(size=(4, 4), mode="bilinear", align_corners=True), dict(size=(3, 3), mode="bicubic"),
+             dict(size=(8, 8), mode="bicubic", align_corners=True),
+             dict(size=(3, 8), mode="bilinear", antialias=True),
+             dict(size=(3, 8), mode="area"),
+             dict(size=(8, 3), mode="nearest")]
+
+
+@pytest.mark.parametrize("value", [np.inf, -np.inf, np.nan])
+@pytest.mark.parametrize("options", NONFINITE)
+def test_interpolate_nonfinite_pixel(options, value):
+    """An inf or nan pixel reaches the outputs whose taps read it, as in torch (zero-weight taps
+    giving nan), not the whole row and column."""
+    x = RNG.standard_normal((1, 2, 5, 6)).astype("float32")
+    x[0, 1, 2, 3] = value
+    got = flambeau.nn.functional.interpolate(flambeau.tensor(x), **options).numpy()
+    want = torch.nn.functional.interpolate(torch.tensor(x), **options).numpy()
+    np.testing.assert_allclose(got, want, rtol=2e-5, atol=2e-5)  # nan and inf in the same places
+
+
 @pytest.mark.parametrize("name,factor,shape", [("pixel_shuffle", 2, (2, 8, 3, 4)),
                                                ("pixel_shuffle", 3, (9, 2, 2)),
                                                ("pixel_unshuffle", 2, (2, 3, 4, 6)),
