@@ -14,8 +14,8 @@ SIZES = [dict(size=(1, 5)), dict(size=(13, 2)), dict(size=(40, 31)), dict(scale_
          dict(scale_factor=0.37, recompute_scale_factor=True)]
 
 
-@pytest.mark.parametrize("mode,align_corners,antialias",
-                         list(itertools.product(("bilinear", "bicubic"), (False, True), (False, True))))
+@pytest.mark.parametrize("mode,align_corners,antialias", list(
+    itertools.product(("bilinear", "bicubic"), (False, True), (False, True))))
 @pytest.mark.parametrize("channels", [3, 6])  # torch's AVX kernel serves up to 4 channels
 def test_uint8_matches_torch_bit_for_bit(mode, align_corners, antialias, channels):
     rng = np.random.default_rng(0)

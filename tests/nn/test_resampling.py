@@ -55,8 +55,10 @@ def test_interpolate(shape, options, dtype):
     run_both(lambda lib, x: lib.nn.functional.interpolate(x, **options), shape, dtype)
 
 
-NONFINITE = [dict(size=(8, 8), mode="bilinear"), dict(size=(7, 7), mode="bilinear", align_corners=True),
-             dict(size=(4, 4), mode="bilinear", align_corners=True), dict(size=(3, 3), mode="bicubic"),
+NONFINITE = [dict(size=(8, 8), mode="bilinear"),
+             dict(size=(7, 7), mode="bilinear", align_corners=True),
+             dict(size=(4, 4), mode="bilinear", align_corners=True),
+             dict(size=(3, 3), mode="bicubic"),
              dict(size=(8, 8), mode="bicubic", align_corners=True),
              dict(size=(3, 8), mode="bilinear", antialias=True),
              dict(size=(3, 8), mode="area"),
