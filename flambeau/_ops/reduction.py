@@ -38,6 +38,7 @@ def kept_shape(shape, dims):
 
 
 _add_reduce = np.add.reduce  # np.sum without its Python-level dispatch
+_empty = np.empty
 _max_reduce = np.maximum.reduce
 _max_accumulate = np.maximum.accumulate
 _vecdot = getattr(np, "vecdot", None)  # NumPy >= 2
@@ -60,7 +61,10 @@ def _add_reduce_fast(a, axis, dtype, keepdim):
         if axis == (nd - 1,):
             r = a @ np.ones(a.shape[-1], dtype)
             return r[..., None] if keepdim else r
-    return _add_reduce(a, axis, dtype, None, keepdim)
+    given = None if a.dtype is dtype else dtype  # (naming its own dtype costs NumPy a lookup)
+    if axis is None and not keepdim:  # into a 0-d array: make() would convert a NumPy scalar
+        return _add_reduce(a, None, given, _empty((), dtype))
+    return _add_reduce(a, axis, given, None, keepdim)
 
 
 def _accumulated(dtype):
