@@ -810,10 +810,13 @@ def _generate_by_arity(sigs, name, method, impl_params, env):
                       if n <= sig.max_pos_args or n and sig.varargs_intlist()]
         for k, sig in candidates:
             if sig.varargs_intlist():  # x.view(2, 3), x.view((2, 3)); the rest: the parser
-                if n == 1:
+                if n == 1:  # x.view(6): one int, tested here (no call)
+                    lines.append(f"        if not kwargs and a0.__class__ is int and "
+                                 f"{_IN_INT64.format(v='a0')}:")
+                    lines.append(f"            return _impl({head}args)")
                     lines.append("        if not kwargs and _ints(a0):")
                     lines.append(f"            return _impl({head}a0)")
-                if n:
+                if n > 1:
                     lines.append("        if not kwargs and _ints(args):")
                     lines.append(f"            return _impl({head}args)")
                 break
