@@ -84,6 +84,9 @@ def _graph_grads(g, x, weight, param_shape, view, stat_dims, param_view, eps, ma
 def native_batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps):
     """Batch norm over dim 1; returns (output, saved mean, saved inverse std), the saved
     statistics empty in evaluation mode. In training, running stats are updated in place."""
+    if (running_mean is None) is not (running_var is None):
+        raise ValueError("running_mean and running_var must either both be None or neither be "
+                         "None")
     _check_float("batch_norm", input)
     x = input._data
     c = x.shape[1] if x.ndim > 1 else 0  # torch counts no channel in a 1-d input
@@ -204,6 +207,10 @@ def batch_norm(input, weight, bias, running_mean, running_var, training, momentu
                cudnn_enabled):
     """Batch norm's output alone (half inputs computed in float32, the result cast back: its
     ``grad_fn`` is then a ToCopyBackward0)."""
+    if not training:
+        for name, stat in (("running_mean", running_mean), ("running_var", running_var)):
+            if stat is None:
+                raise RuntimeError(f"{name} must be defined in evaluation mode")
     if input._dtype in _HALVES:
         x, w, b, rm, rv = _float32(input, weight, bias, running_mean, running_var)
         out = native_batch_norm(x, w, b, rm, rv, training, momentum, eps)[0]
@@ -224,6 +231,9 @@ def instance_norm(input, weight, bias, running_mean, running_var, use_input_stat
                   eps, cudnn_enabled):
     """Batch norm of the (1, N * C, ...) view: statistics per sample and channel; running
     stats get the average over the batch."""
+    if not use_input_stats and (running_mean is None or running_var is None):
+        raise RuntimeError("Expected running_mean and running_var to be defined when "
+                           "use_input_stats is false")
     shape = input._data.shape
     n, c = shape[0], shape[1]
     folded = input.contiguous().view((1, n * c) + shape[2:])

@@ -336,6 +336,8 @@ class Signature:
                 bound_value = MISSING
             elif value is None and p.nullable:
                 bound_value = None
+            elif value is None and p.default == ():  # torch's parser: None is an empty list
+                bound_value = MISSING
             elif value is MISSING:
                 if raise_error:
                     self._missing(i)
