@@ -232,7 +232,8 @@ def flip(input, dims):
         dims = (d,)
         array = a[(slice(None),) * d + (_REVERSED,)].copy()
     else:
-        dims = wrap_dims(dims, n) if n else ()
+        dims = wrap_dims(dims, n)  # (a 0-d tensor takes dims -1 and 0)
+        dims = dims if n else ()
         key = [slice(None)] * n
         for d in dims:
             key[d] = _REVERSED

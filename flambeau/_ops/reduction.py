@@ -30,7 +30,8 @@ def reduce_dims(input, dim):
     n = input._data.ndim
     if dim is None or (not isinstance(dim, int) and len(dim) == 0):
         return tuple(range(n))
-    return wrap_dims(dim, n) if n else ()
+    dims = wrap_dims(dim, n)  # (a 0-d tensor takes dims -1 and 0, as torch checks)
+    return dims if n else ()
 
 
 def kept_shape(shape, dims):
@@ -784,6 +785,9 @@ def _cumext(name, ufunc, better):
         a = input._data
         shape = a.shape
         if not shape:
+            if dim not in (-1, 0):
+                raise IndexError(f"{name}(): Expected reduction dim -1 or 0 for scalar but got "
+                                 f"{dim}")
             a = a.reshape(1)
         d = wrap_dim(dim, a.ndim)
         values = accumulate(a, d)

@@ -91,7 +91,7 @@ def _softmax_op(name, log, node):
             raise NotImplementedError(f'"{"log_" if log else ""}softmax_lastdim_kernel_impl" '
                                       f"not implemented for '{type_name(input._dtype)}'")
         a = input._data
-        d = wrap_dim(dim, a.ndim) if a.ndim else 0
+        d = wrap_dim(dim, a.ndim)  # (0 for a 0-d tensor)
         if a.dtype.itemsize == 2:  # half precision computes in float32, as torch's does
             a = a.astype(np.float32)
         token = _silence()  # inf and nan inputs: torch's results, no warning
