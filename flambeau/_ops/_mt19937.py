@@ -151,7 +151,7 @@ class MT19937:
         if products is None:
             u = self._uniforms
             radius = _avx_mathfun.radius(u[:-8])
-            products = self._normals = np.stack(_avx_mathfun.cos_sin(u[8:]))
+            products = self._normals = _avx_mathfun.cos_sin(u[8:])
             products *= radius
         used = self._used
         self._used = used + n
