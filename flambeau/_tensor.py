@@ -489,7 +489,8 @@ def make_view(base, array):
     """A tensor viewing ``array``, which views ``base``'s memory: it shares base's storage (and
     is an inference tensor if base is one)."""
     t = make(array, base._dtype)
-    t._storage = base._get_storage()
+    storage = base._storage
+    t._storage = base._get_storage() if storage is None else storage
     if base._meta is not None and base._meta.inference and t._meta is None:
         _set_inference(t)
     return t

@@ -117,6 +117,8 @@ def checked_alpha(alpha, dtype, negated=False, truncate=False):
 def _times_alpha(b, alpha, dtype, negated):
     """The operand ``b`` (an array or a Python number) times ``alpha`` (see
     :func:`checked_alpha`) in ``dtype``: a Python int product wraps as in the dtype."""
+    if alpha == 1:  # the common case: nothing to check or scale
+        return b
     alpha = checked_alpha(alpha, dtype, negated)
     if alpha == 1:
         return b
