@@ -1228,6 +1228,8 @@ def _operator(fn, reflected=False):
             return NotImplemented
     else:
         def dunder(self, other=None):
+            if other.__class__ is Tensor:  # the common case, at the cost of one test
+                return fn(self, other)
             if isinstance(other, _OPERANDS):
                 if other.__class__ is not int or -2 ** 63 <= other < 2 ** 64:
                     return fn(self, other)
