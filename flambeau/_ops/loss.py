@@ -14,12 +14,14 @@ import numpy as np
 from .. import _dtype
 from .._backend import quietly
 from .._tensor import Tensor, make
+from ..autograd import grad_mode
 from ..autograd.graph import record
+from ._saved import _Constant
 from ._util import needs_grad, needs_grad1
 from .distance import pairwise_distance
 from .promotion import _not_implemented, broadcast_error, promote
 from .registry import defop, type_name
-from .softmax import log_softmax
+from .softmax import _softmax_derivative, log_softmax
 
 NONE, MEAN, SUM = 0, 1, 2
 _long, _uint8 = _dtype.int64, _dtype.uint8
@@ -137,11 +139,15 @@ def _nll_forward(node, input, target, weight, reduction, ignore_index):
     out = make(r, input._dtype)
     if needs_grad(input):
         shape, dtype = input._data.shape, input._dtype
+        through = input._grad_fn is not None and input._grad_fn._backward is _passed_on
 
         def backward(g):
             value = -1.0 if wt is None else -wt
             if total is not None:
                 value = value / total
+            if through and not grad_mode.is_grad_enabled():  # cross_entropy's input's gradient
+                value = value * (g._data if reduction == NONE else g._data.item())
+                return make(_target_minus_softmax(x, rows, safe, value), dtype)
             if needs_grad1(g):  # a graph of the gradient: a fixed coefficient times g
                 coeff = _scatter_classes(x.shape, x.dtype, rows, safe, value)
                 if reduction == NONE:
@@ -153,6 +159,16 @@ def _nll_forward(node, input, target, weight, reduction, ignore_index):
                         dtype)
         record(node, (out,), (input, target, weight), backward)
     return out
+
+
+def _target_minus_softmax(logp, rows, classes, value):
+    """``value`` times (the targets' one-hot minus the softmax) from 2-D log-probabilities:
+    the gradient of nll(log_softmax(x)) that has ``value`` as log-probability's gradient at
+    each target (a number, or one per row)."""
+    r = np.exp(logp)
+    r *= -value if np.ndim(value) == 0 else -value[:, None]
+    r[rows, classes] += value
+    return r
 
 
 def _scatter_classes(shape, dtype, rows, classes, value):
@@ -239,7 +255,13 @@ def cross_entropy_loss(input, target, weight=None, reduction=MEAN, ignore_index=
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     class_dim = 0 if input._data.ndim == 1 else 1
-    logp = log_softmax(input, class_dim)
+    if label_smoothing == 0.0 and input._data.ndim == 2 and needs_grad1(input) and \
+            input._dtype in (_dtype.float32, _dtype.float64) and \
+            not target._dtype.is_floating_point:
+        logp = log_softmax(input.detach(), 1)  # (the nll node after it is its one consumer)
+        record("LogSoftmaxBackward0", (logp,), (input,), _passed_on, saved_outputs=(0,))
+    else:
+        logp = log_softmax(input, class_dim)
     if target._dtype.is_floating_point and target._data.shape == input._data.shape:
         return _soft_cross_entropy(logp, target, weight, reduction, label_smoothing, class_dim)
     if target._dtype.is_floating_point:
@@ -263,6 +285,26 @@ def cross_entropy_loss(input, target, weight=None, reduction=MEAN, ignore_index=
     elif reduction == SUM:
         smooth = smooth.sum()
     return (1 - label_smoothing) * loss + smooth * (label_smoothing / n_classes)
+
+
+def _passed_on(g, out):
+    """cross_entropy's LogSoftmaxBackward0 over a 2-D input: the NllLossBackward0 node before
+    it in the backward pass (its one consumer) gives the input's gradient in one pass
+    (``_target_minus_softmax``), which this node passes on (so a hook on it sees that gradient,
+    not torch's). Under ``create_graph`` both use torch's formulas, on a ``_relinked`` output."""
+    if grad_mode.is_grad_enabled():
+        return _softmax_derivative(g, (1, True), _relinked(out))
+    return g
+
+
+def _relinked(out):
+    """The saved output of a ``_passed_on`` node as the output of an ordinary
+    LogSoftmaxBackward0 node on the same input: what a graph of the gradient differentiates."""
+    y = make(out._data, out._dtype)
+    node = record("LogSoftmaxBackward0", (y,), (), _softmax_derivative,
+                  (_Constant((1, True)),), saved_outputs=(0,))
+    node._inputs = out._grad_fn._inputs
+    return y
 
 
 def _class_weight(weight, input, class_dim):

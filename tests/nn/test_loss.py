@@ -261,6 +261,25 @@ def test_double_backward_of_mse():
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_double_backward_of_cross_entropy(reduction):
+    """cross_entropy over class indices computes its input's gradient in the nll node and
+    passes it through the log_softmax node: under create_graph both must be torch's formulas
+    (an output gradient that requires grad too, and a graph of the gradient differentiated)."""
+    local = np.random.default_rng(1)  # (the module's generator feeds later tests)
+    x, t = twins(local.standard_normal((6, 5)), requires_grad=True)
+    y = twins(np.array([0, 1, -100, 3, 4, 4]))
+    w = twins(local.uniform(0.5, 2, 5))
+    g = twins(local.standard_normal(6 if reduction == "none" else ()), requires_grad=True)
+    results = []
+    for lib_f, lib, i in ((F, flambeau, 0), (TF, torch, 1)):
+        loss = lib_f.cross_entropy((x, t)[i], y[i], weight=w[i], reduction=reduction)
+        gx, = lib.autograd.grad(loss, (x, t)[i], g[i], create_graph=True)
+        (gx * gx.cos()).sum().backward()
+        results.append((gx, (x, t)[i].grad, g[i].grad))
+    assert_same(*results, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
 def test_linear_cross_entropy(reduction):
     x, w, b = twins(randn(4, 6), requires_grad=True), twins(randn(5, 3, 6), requires_grad=True), \
         twins(randn(5, 3), requires_grad=True)
