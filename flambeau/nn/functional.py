@@ -4,6 +4,7 @@ Ops that torch records as nodes of their own are defined in ``flambeau/_ops`` an
 here by the registry; this file holds what torch composes from other ops.
 """
 from .. import _ops  # noqa: F401  (the registry fills this namespace)
+from .._ops.signature import checker as _checker
 from .._ops.blas import addmm, matmul
 
 
@@ -256,8 +257,17 @@ def linear(input, weight, bias=None):
     return out.view(*shape[:-1], out.shape[-1])
 
 
+_BILINEAR = _checker("bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias=None)")
+
+
 def bilinear(input1, input2, weight, bias=None):
     """``y[..., o] = sum_ij input1[..., i] weight[o, i, j] input2[..., j] + bias[o]``."""
+    _BILINEAR(input1, input2, weight, bias)
+    tensors = (input1, input2, weight) + ((bias,) if bias is not None else ())
+    if any(t.dtype is not input1.dtype for t in tensors):
+        names = ("input1", "input2", "weight", "bias")
+        raise RuntimeError("All tensors must have the same dtype, got " + ", ".join(
+            f"{n}: {t.dtype._cpp_name}" for n, t in zip(names, tensors)))
     if input1.ndim != input2.ndim:
         raise RuntimeError(f"bilinear(): input dimensions do not match: got {input1.ndim} and "
                            f"{input2.ndim}")
@@ -721,9 +731,13 @@ from .._ops.conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpos
 from .._ops import conv as _conv_ops, padding as _padding  # noqa: E402
 
 
+_PAD = _checker('pad(Tensor input, SymInt[] pad, str mode="constant", float? value=None)')
+
+
 def pad(input, pad, mode="constant", value=None):
     """``input`` padded by ``pad`` widths (last dim first) with a constant, or by reflection,
     replication or wrapping around."""
+    _PAD(input, pad, mode, value)
     kinds = {"reflect": "reflection", "replicate": "replication", "circular": None}
     if mode != "constant" and mode not in kinds:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
