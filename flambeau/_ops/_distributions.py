@@ -106,19 +106,13 @@ def normal32_ahead(engine, n, out, mean=0.0, std=1.0):
     """:func:`_normal_fill` for float32 (n >= 16) from the normals the engine computed ahead,
     into the flat float32 ``out``."""
     whole = n - n % 16
-    products = engine.normal32(n + 16 if whole < n else n)
-    _blocks(products[:, :whole], out[:whole])
+    out[:whole] = engine.normal32(whole)
     if whole < n:
-        _blocks(products[:, n:], out[n - 16:])
+        engine.uniform32(n - whole)  # torch drew these uniforms before the redraw
+        out[n - 16:] = engine.normal32(16)
     if mean != 0.0 or std != 1.0:
         fma32(out, np.float32(std), np.float32(mean), out=out)
     return out
-
-
-def _blocks(products, out):
-    """The normals of the blocks of 16 draws that ``products`` (see ``MT19937.normal32``)
-    covers, written into ``out``."""
-    out.reshape(-1, 2, 8)[...] = products.reshape(2, -1, 16)[:, :, :8].transpose(1, 0, 2)
 
 
 def _normal_16(u, out, name, mean, std):
@@ -152,14 +146,13 @@ def from_to(engine, n, dtype, span, base):
     out = draws.view(np.int64)
     if base:
         out += base
-    return out if dtype.numpy_dtype == np.int64 else out.astype(dtype.numpy_dtype)
+    return out if dtype._name == "int64" else out.astype(dtype.numpy_dtype)
 
 
 def _remainder(draws, span):
     """``draws %= span`` on a uint64 array, returned. NumPy divides by a scalar with libdivide's
     multiply and shift but takes the remainder by hardware division, ten times slower: large
     arrays subtract the multiples instead."""
-    span = np.uint64(span)
     if draws.size < 1024:
         draws %= span
         return draws

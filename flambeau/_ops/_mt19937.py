@@ -13,13 +13,13 @@ torch's 5056-byte layout, and draws the numbers torch's samplers are built on:
 - ``normal(n)``: torch's scalar normal (``normal_distribution<double>``): Box-Muller on two
   53-bit uniforms, the sine half cached for the next call;
 - ``uniform32(n)``: the float32 24-bit uniforms of the next n draws, and ``normal32(n)``:
-  the parts of torch's float32 vectorised normals for them (see :meth:`MT19937.normal32`);
+  torch's float32 vectorised normals made from them (see :meth:`MT19937.normal32`);
 - :class:`Scalars`: a Python-level reader for the samplers whose number of draws depends on
   the values (rejection loops).
 
 Small float32 fills would cost more in NumPy calls than in arithmetic (a hundred calls for
 normals), so the engine may draw ahead: it keeps a block of future draws with their uniforms
-(and, when first asked for, their logarithm and sine/cosine parts) computed together,
+(and, when first asked for, the normals of its blocks of 16) computed together,
 serves every reader from that block first, and replays the stream from the block's start when
 the state is read.
 """
@@ -60,7 +60,8 @@ class MT19937:
                  "_uniforms", "_normals", "_origin", "_skip", "_replay")
 
     def __init__(self, seed):
-        self._ahead = self._origin = self._uniforms = self._normals = self._replay = None
+        self._ahead = self._origin = self._uniforms = self._replay = None
+        self._normals = {}
         self._used = self._skip = 0
         self.seed = seed  # the bit generator is made on first use (see __getattr__)
         self.normal_double = self.normal_float = None
@@ -126,7 +127,7 @@ class MT19937:
         self._used = 0
         u = self._uniforms = np.bitwise_and(ahead, 0xFFFFFF).astype(np.float32)
         u *= np.float32(2.0 ** -24)
-        self._normals = None
+        self._normals = {}
 
     def uniform32(self, n):
         """The 24-bit float32 uniforms of the next n draws (a view into the block drawn
@@ -140,22 +141,25 @@ class MT19937:
         return self._uniforms[used:end]
 
     def normal32(self, n):
-        """torch's float32 vectorised normals (``normal_fill_16``) for blocks of 16 draws
-        starting anywhere in the next n draws, as a float32 array of shape (2, n): column w
-        holds the radius ``sqrt(-2 log(1 - u))`` of draw w times the cosine (row 0) and the
-        sine (row 1) of ``2 pi u'``, u' the uniform of draw w + 8 (24-bit uniforms). A block
-        starting at draw b makes the 16 normals of columns b .. b+7, row 0 then row 1.
-        Computed together for the block drawn ahead."""
-        self._block(n + 8)
-        products = self._normals
-        if products is None:
-            u = self._uniforms
-            radius = _avx_mathfun.radius(u[:-8])
-            products = self._normals = _avx_mathfun.cos_sin(u[8:])
-            products *= radius
+        """torch's float32 vectorised normals (``normal_fill_16``) for the next n draws, n a
+        multiple of 16 (a view into the block drawn ahead): each block of 16 draws gives 16
+        normals, the radius ``sqrt(-2 log(1 - u))`` of its first 8 uniforms times the cosine
+        (first 8 normals) and the sine (last 8) of ``2 pi u'``, u' its last 8 uniforms.
+        Computed together for all the blocks drawn ahead that start where this one does
+        modulo 16 (successive fills of whole blocks keep to one such phase)."""
+        self._block(n + 16)
         used = self._used
+        phase = used % 16
+        normals = self._normals.get(phase)
+        if normals is None:
+            u = self._uniforms
+            blocks = (len(u) - phase) // 16
+            normals = self._normals[phase] = np.empty(len(u), np.float32)
+            end = phase + 16 * blocks
+            _avx_mathfun.box_muller(u[phase:end].reshape(blocks, 2, 8),
+                                    normals[phase:end].reshape(blocks, 2, 8))
         self._used = used + n
-        return products[:, used:used + n]
+        return normals[used:used + n]
 
     def raw(self, n):
         """n raw 32-bit draws (a new uint64 array), from the block drawn ahead first."""

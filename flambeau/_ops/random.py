@@ -187,7 +187,7 @@ def _real(shape, dtype, sample, kernel, out=None):
     (interleaved, as torch samples a complex tensor's real view); other dtypes raise
     NotImplementedError for ``kernel``. Flat, in drawing order, written into the flat array
     ``out`` of the dtype if given."""
-    n = _numel(shape)
+    n = math.prod(shape)
     if dtype.is_complex:
         part = _dtype.float64 if dtype is _dtype.complex128 else _dtype.float32
         out = None if out is None else out.view(part.numpy_dtype)
@@ -195,13 +195,6 @@ def _real(shape, dtype, sample, kernel, out=None):
     if not dtype.is_floating_point:
         raise _not_implemented(kernel, dtype)
     return sample(n, dtype, out)
-
-
-def _numel(shape):
-    n = 1
-    for size in shape:
-        n *= size
-    return n
 
 
 def _uniform(engine, shape, dtype, low=0.0, high=1.0, out=None):
@@ -219,7 +212,7 @@ def _normal(engine, shape, dtype, mean=0.0, std=1.0, contiguous=True, out=None):
 
 def _from_to(engine, shape, dtype, low, high):
     """``random_(low, high)`` values (high exclusive), flat."""
-    return dist.from_to(engine, _numel(shape), dtype, high - low, low)
+    return dist.from_to(engine, math.prod(shape), dtype, high - low, low)
 
 
 @functools.lru_cache(maxsize=None)
@@ -345,9 +338,9 @@ def _creation(name, draw, small, doc):
         if out is None:
             dtype = dtype or _dtype.get_default_dtype()
             if dtype is _float32 and device is None and not requires_grad:
-                n = _numel(shape)
-                if n <= dist.SMALL:
-                    array = small(_engine(generator), n, shape)
+                n = math.prod(shape)
+                if n <= _SMALL:
+                    array = small((generator or default_generator)._engine, n, shape)
                     if array is not None:
                         return make(array, dtype)
         dtype = dtype or out._dtype
@@ -371,6 +364,7 @@ def _creation(name, draw, small, doc):
 
 
 _float32 = _dtype.float32
+_SMALL = dist.SMALL
 
 
 def _uniform32(engine, n, shape):
@@ -378,7 +372,9 @@ def _uniform32(engine, n, shape):
 
 
 def _normal32(engine, n, shape):
-    if n >= 16:
+    if n and n % 16 == 0:  # whole blocks of 16: the engine's normals as they are
+        return engine.normal32(n).copy().reshape(shape)
+    if n > 16:
         out = np.empty(shape, np.float32)
         dist.normal32_ahead(engine, n, out.reshape(-1))
         return out
