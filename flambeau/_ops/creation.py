@@ -367,7 +367,7 @@ def _fill_uninitialised(array, dtype):
 def _factory(fill, name, doc, options=""):
     def factory(size, *, memory_format=None, dtype=None, layout=None, device=None,
                 pin_memory=False, requires_grad=False):
-        return _filled(fill, (size,), dtype, device, requires_grad, name)
+        return _filled(fill, size, dtype, device, requires_grad, name)
     factory.__name__ = factory.__qualname__ = name
     factory.__doc__ = doc
     return defop(factory, method=False,
@@ -386,7 +386,7 @@ def full(size, fill_value, *, dtype=None, layout=None, device=None, pin_memory=F
          requires_grad=False):
     """A tensor of ``size`` filled with ``fill_value``; the dtype follows the value's type."""
     dtype = dtype or scalar_dtype(fill_value)
-    return _filled(fill_value, (size,), dtype, device, requires_grad, "full")
+    return _filled(fill_value, size, dtype, device, requires_grad, "full")
 
 
 def _number(value, fn_name):

@@ -750,7 +750,8 @@ def _generate(impl, sigs, name, method, write_outs, impl_params, positional, key
         lone = any(sig.params and not sig.params[0].keyword_only and
                    sig.params[0].type in ("int", "SymInt") for sig in fast)
         more = "_more and " if lone else ""
-        lines.append(f"    if {p0}.__class__ is int and not _kw and {more}_ints(_more):")
+        lines.append(f"    if {p0}.__class__ is int and {_IN_INT64.format(v=p0)} and not _kw and "
+                     f"{more}_ints(_more):")
         lines.append(f"        {p0} = _spread = ({p0},) + _more")
         lines.append("        _more = ()")
         lines.append("    else:")
@@ -758,7 +759,8 @@ def _generate(impl, sigs, name, method, write_outs, impl_params, positional, key
     lines.append("    if _kw or _more:")
     lines.append(f"        return _keywords({self_arg}{', '.join(positional + keyword)}"
                  f"{', ' if positional + keyword else ''}_more, _kw)")
-    body = _dispatch(sigs, positional, keyword, impl_params, env, method, defaults)
+    body = _dispatch(sigs, positional, keyword, impl_params, env, method, defaults,
+                     positional[0] if spread else None)
     lines += body
     if spread:
         lines.append("    if _spread is not None:")
@@ -772,6 +774,8 @@ def _generate(impl, sigs, name, method, write_outs, impl_params, positional, key
           f"    _values = ({', '.join(positional)}{',' if positional else ''})",
           "    if _more:",
           "        " + slow("_values", "_more", "_given")]
+    if spread:  # (with keywords, no ints were gathered)
+        kl.insert(1, "    _spread = None")
     for p in positional:  # (both dim= and axis=: axis is left over, and refused)
         for i, key in enumerate((p,) + NUMPY_NAMES.get(p, ())):
             kl.append(f"    {'el' if i else ''}if {key!r} in _kw:")
@@ -972,9 +976,10 @@ def _given_kwargs(values, names, defaults, extra):
     return out
 
 
-def _dispatch(sigs, positional, keyword, impl_params, env, method, defaults):
+def _dispatch(sigs, positional, keyword, impl_params, env, method, defaults, gathered=None):
     """Source lines: for each overload in torch's order, the test that the given values fit it
-    and the call of the op with its defaults filled in."""
+    and the call of the op with its defaults filled in. ``gathered``: the int list parameter
+    whose ints were gathered and tested already when ``_spread`` is set."""
     impl = env["_impl"]
     impl_defaults = dict(zip(impl.__code__.co_varnames[impl.__code__.co_argcount -
                                                        len(impl.__defaults__ or ()):],
@@ -997,6 +1002,8 @@ def _dispatch(sigs, positional, keyword, impl_params, env, method, defaults):
                     present.append(f"{name} is _N")
                 continue
             check = _check_source(p, name, env, k)
+            if name == gathered and p.type in ("int[]", "SymInt[]"):
+                check = f"(_spread is not None or {check})"
             if name in defaults:
                 tests.append(check)
                 value = name
