@@ -227,7 +227,8 @@ def _scaled(ufunc, input, other, alpha, bool_check=False):
     if bool_check and not (input.__class__ is Tensor and other.__class__ is Tensor and
                            input._dtype is not _BOOL and other._dtype is not _BOOL):
         _check_not_bool_sub(input, other)
-    b = _times_alpha(b, alpha, dtype, ufunc is np.subtract)
+    if alpha != 1:  # (the default: nothing to check or scale)
+        b = _times_alpha(b, alpha, dtype, ufunc is np.subtract)
     return make(_apply(ufunc, a, b), dtype)
 
 
