@@ -17,11 +17,14 @@ from .. import _backend, _dtype
 from .._tensor import Tensor, make
 from ..autograd.graph import record
 from ._util import needs_grad, needs_grad2, wrap_dim
+from . import autocast
 from .promotion import broadcast_error
 from .registry import defop, register, type_name
+from .shape import t as _t_form
 from .signature import checker
 
 _matmul = _backend.matmul  # half types in float32
+_t = _t_form.__wrapped__  # (its argument checks skipped: a tensor it is given)
 _HALVES = (_dtype.float16, _dtype.bfloat16)
 
 
@@ -235,8 +238,15 @@ def _check_mv(a, v):
     n, k = a._data.shape
     if k != v._data.size:
         raise RuntimeError(f"size mismatch, got input ({n}), mat ({n}x{k}), vec ({v._data.size})")
-    _same_dtype(a, v)
+    if a._dtype is not v._dtype:  # (torch's mv is addmv into a result of the vector's dtype)
+        _addmv_dtypes(v, a, v)
     _no_bool(a, "addmv_impl_cpu")
+
+
+def _addmv_dtypes(input, mat, vec):
+    raise RuntimeError(f"addmv input tensors must have the same dtype, but got "
+                       f"{type_name(input._dtype)}, {type_name(mat._dtype)}, and "
+                       f"{type_name(vec._dtype)}")
 
 
 @defop(signature="matmul(Tensor input, Tensor other, *, Tensor? out=None)")
@@ -266,6 +276,8 @@ def matmul(input, other):
         _same_dtype(input, other)
         _no_bool(input, "addmm_impl_cpu_")
         return _product(input, other, "MmBackward0" if na == 2 else "SqueezeBackward4")
+    if nb == 1 and input._dtype is not other._dtype:
+        _addmv_dtypes(other, input, other)
     _same_dtype(input, other)
     _no_bool(input, "addmm_impl_cpu_")
     if nb <= 2:  # folded into one mm (or mv) over the flattened batch
@@ -313,11 +325,20 @@ register("", "__rmatmul__", _rmatmul_operator, method=True)
 
 # ---- products added to an input ------------------------------------------------------------
 
-def _fused(name, node, check, product, grad_a, grad_b, doc, names, out_dtype=False):
+def _unit_derivative(grad_a, grad_b):
+    """The derivative of ``input + product(a, b)`` (``beta = alpha = 1``, the common case),
+    made once per op: ``grad_a(g, a, b)``, ``grad_b`` give the product's gradients."""
+    def derivative(g, a, b):
+        return (g, grad_a(g, a, b) if a._requires_grad else None,
+                grad_b(g, a, b) if b._requires_grad else None)
+    return derivative
+
+
+def _fused(name, node, check, product, unit, doc, names, out_dtype=False):
     """``beta * input + alpha * product(a, b)``, as torch's add* ops (``beta=0`` ignores
-    ``input``, NaNs included). ``grad_a(g, a, b)``, ``grad_b`` give the product's gradients;
-    ``names``: torch's for ``a`` and ``b``; ``out_dtype``: whether the function has torch's
-    ``out_dtype`` overload (which its CPU build lacks)."""
+    ``input``, NaNs included). ``unit`` is the derivative for ``beta = alpha = 1`` (see
+    :func:`_unit_derivative`); ``names``: torch's for ``a`` and ``b``; ``out_dtype``: whether
+    the function has torch's ``out_dtype`` overload (which its CPU build lacks)."""
     def op(input, a, b, out_dtype=None, *, beta=1, alpha=1):
         _check_no_out_dtype(out_dtype, name)
         check(input, a, b)
@@ -344,13 +365,14 @@ def _fused(name, node, check, product, grad_a, grad_b, doc, names, out_dtype=Fal
                 f"sizes: {list(p.shape)}.  Tensor sizes: {list(input._data.shape)}") from None
         out = make(result.astype(input._dtype._np, copy=False), input._dtype)
         if needs_grad(input, a, b):
-            def derivative(g, x, y):
-                gx = grad_a(g, x, y) if x._requires_grad else None
-                gy = grad_b(g, x, y) if y._requires_grad else None
-                if alpha != 1:
-                    gx = gx * alpha if gx is not None else None
-                    gy = gy * alpha if gy is not None else None
-                return (g * beta if beta != 1 else g), gx, gy
+            derivative = unit
+            if alpha != 1 or beta != 1:
+                def derivative(g, x, y):
+                    gi, gx, gy = unit(g, x, y)
+                    if alpha != 1:
+                        gx = gx * alpha if gx is not None else None
+                        gy = gy * alpha if gy is not None else None
+                    return (gi * beta if beta != 1 else gi), gx, gy
             record(node, (out,), (input, a, b), derivative, saved=(a, b))
         return out
     op.__name__ = op.__qualname__ = name
@@ -368,30 +390,95 @@ def _fused(name, node, check, product, grad_a, grad_b, doc, names, out_dtype=Fal
         text + end + "|deprecated" for text in old for end in (")", ", *, Tensor out)")])
 
 
-def _check_add(check):
+def _check_add(check, dtypes):
+    """``check(a, b)`` of the product, after ``dtypes(input, a, b)``, which raises torch's
+    error for the op when the three dtypes are not one."""
     def full_check(input, a, b):
-        if input._dtype is not b._dtype:
-            raise RuntimeError(f"self and mat2 must have the same dtype, but got "
-                               f"{type_name(input._dtype)} and {type_name(b._dtype)}")
+        if input._dtype is not a._dtype or input._dtype is not b._dtype:
+            dtypes(input, a, b)
         check(a, b)
     return full_check
 
 
-addmm = _fused("addmm", "AddmmBackward0", _check_add(_check_mm), _matmul, _grad_mat1,
-               _grad_mat2,
+def _addmm_dtypes(input, a, b):
+    if input._dtype is not b._dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got "
+                           f"{type_name(input._dtype)} and {type_name(b._dtype)}")
+    raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
+                       f"{type_name(a._dtype)} and {type_name(b._dtype)}")
+
+
+def _baddbmm_dtypes(input, a, b):
+    if input._dtype is a._dtype:
+        raise RuntimeError(f"expected scalar type {type_name(a._dtype)} but found "
+                           f"{type_name(b._dtype)}")
+    raise RuntimeError(f"Input dtypes must be the same, got: input {input._dtype._cpp_name}, "
+                       f"batch1: {a._dtype._cpp_name}, batch2: {b._dtype._cpp_name}")
+
+
+def _addr_dtypes(input, a, b):
+    if input._dtype is not b._dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got "
+                           f"{type_name(input._dtype)} and {type_name(b._dtype)}")
+
+
+_addmm_derivative = _unit_derivative(_grad_mat1, _grad_mat2)
+addmm = _fused("addmm", "AddmmBackward0", _check_add(_check_mm, _addmm_dtypes), _matmul,
+               _addmm_derivative,
                "``beta * input + alpha * (mat1 @ mat2)``.", ("mat1", "mat2"), out_dtype=True)
-baddbmm = _fused("baddbmm", "BaddbmmBackward0", _check_add(_check_bmm), _matmul,
-                 lambda g, x, y: matmul(g, _h(y)), lambda g, x, y: matmul(_h(x), g),
+baddbmm = _fused("baddbmm", "BaddbmmBackward0", _check_add(_check_bmm, _baddbmm_dtypes),
+                 _matmul,
+                 _unit_derivative(lambda g, x, y: matmul(g, _h(y)),
+                                  lambda g, x, y: matmul(_h(x), g)),
                  "``beta * input + alpha * bmm(batch1, batch2)``.", ("batch1", "batch2"),
                  out_dtype=True)
-addbmm = _fused("addbmm", "AddbmmBackward0", _check_add(_check_bmm),
+addbmm = _fused("addbmm", "AddbmmBackward0", _check_add(_check_bmm, _addmm_dtypes),
                 lambda x, y: _matmul(x, y).sum(0),
-                lambda g, x, y: matmul(g.unsqueeze(0), _h(y)),
-                lambda g, x, y: matmul(_h(x), g.unsqueeze(0)),
+                _unit_derivative(lambda g, x, y: matmul(g.unsqueeze(0), _h(y)),
+                                 lambda g, x, y: matmul(_h(x), g.unsqueeze(0))),
                 "``beta * input + alpha * (batch1 @ batch2).sum(0)``.", ("batch1", "batch2"))
-addmv = _fused("addmv", "AddmvBackward0", _check_add(_check_mv), _matmul,
-               lambda g, x, y: g.unsqueeze(-1) * _conj(y), lambda g, x, y: matmul(_h(x), g),
+addmv = _fused("addmv", "AddmvBackward0", _check_add(_check_mv, _addmv_dtypes), _matmul,
+               _unit_derivative(lambda g, x, y: g.unsqueeze(-1) * _conj(y),
+                                lambda g, x, y: matmul(_h(x), g)),
                "``beta * input + alpha * (mat @ vec)``.", ("mat", "vec"))
+
+
+def linear(input, weight, bias=None):
+    """``F.linear``: ``input @ weight.T + bias``, recorded as torch records it. A batch of
+    vectors with a bias is ``addmm(bias, input, weight.t())`` (``TBackward0`` on the weight,
+    ``AddmmBackward0``), done here in one call when the three are real float32/float64 arrays
+    of matching shapes and autocast is off; everything else goes through ``t``, ``addmm`` and
+    ``matmul`` (their checks, casts and errors)."""
+    if not (isinstance(input, Tensor) and isinstance(weight, Tensor) and
+            (bias is None or isinstance(bias, Tensor))):
+        _linear_arguments(input, weight, bias)
+    if bias is None or weight._data.ndim != 2:
+        out = matmul(input, weight.t())
+        return out if bias is None else out + bias
+    x, w, b = input._data, weight._data, bias._data
+    if x.ndim != 2:
+        if x.ndim == 0:
+            raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are "
+                               f"0D and {w.ndim}D")
+        shape = x.shape
+        out = addmm(bias, input.reshape(-1, shape[-1]), weight.t())
+        return out.view(*shape[:-1], out.shape[-1])
+    dtype = input._dtype
+    if (dtype is not _dtype.float32 and dtype is not _dtype.float64 or
+            weight._dtype is not dtype or bias._dtype is not dtype or
+            b.shape != w.shape[:1] or x.shape[1] != w.shape[1] or input.is_sparse or
+            weight.is_sparse or type(x) is not np.ndarray or autocast.FORMS_ENV["_on"]):
+        return addmm(bias, input, weight.t())
+    wt = _t(weight)
+    out = _matmul(x, wt._data)
+    out = make(np.add(out, b, out=out), dtype)
+    if needs_grad(bias, input, wt):
+        record("AddmmBackward0", (out,), (bias, input, wt), _addmm_derivative,
+               saved=(input, wt))
+    return out
+
+
+_linear_arguments = checker("linear(Tensor input, Tensor weight, Tensor? bias=None)")
 
 
 def _check_outer(a, b):
@@ -401,8 +488,10 @@ def _check_outer(a, b):
                                f"{t._data.ndim}-D")
 
 
-addr = _fused("addr", "AddrBackward0", _check_add(_check_outer), np.multiply.outer,
-              lambda g, x, y: matmul(g, _conj(y)), lambda g, x, y: matmul(g.mT, _conj(x)),
+addr = _fused("addr", "AddrBackward0", _check_add(_check_outer, _addr_dtypes),
+              np.multiply.outer,
+              _unit_derivative(lambda g, x, y: matmul(g, _conj(y)),
+                               lambda g, x, y: matmul(g.mT, _conj(x))),
               "``beta * input + alpha * outer(vec1, vec2)``.", ("vec1", "vec2"))
 
 

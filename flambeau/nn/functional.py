@@ -5,7 +5,7 @@ here by the registry; this file holds what torch composes from other ops.
 """
 from .. import _ops  # noqa: F401  (the registry fills this namespace)
 from .._ops.signature import checker as _checker
-from .._ops.blas import addmm, matmul
+from .._ops.blas import linear, matmul
 
 
 # ---- dropout (ops in _ops/dropout.py) --------------------------------------------------------
@@ -239,22 +239,6 @@ def sigmoid(input):
 def hardsigmoid(input, inplace=False):
     """``clamp(input + 3, 0, 6) / 6`` (see :class:`~flambeau.nn.Hardsigmoid`)."""
     return _act.hardsigmoid_(input) if inplace else _act.hardsigmoid(input)
-
-
-def linear(input, weight, bias=None):
-    """``input @ weight.T + bias``, recorded as torch records it (``AddmmBackward0`` for a
-    batch of vectors, ``MmBackward0`` without bias ...)."""
-    if bias is None or weight.ndim != 2:
-        out = matmul(input, weight.t())
-        return out if bias is None else out + bias
-    if input.ndim == 2:
-        return addmm(bias, input, weight.t())
-    if input.ndim == 0:
-        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are "
-                           f"{input.ndim}D and {weight.ndim}D")
-    shape = input.shape
-    out = addmm(bias, input.reshape(-1, shape[-1]), weight.t())
-    return out.view(*shape[:-1], out.shape[-1])
 
 
 _BILINEAR = _checker("bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias=None)")

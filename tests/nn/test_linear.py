@@ -51,6 +51,77 @@ def test_functional_linear(x_shape, bias, dtype):
     run_both(lambda lib, *t: lib.nn.functional.linear(*t), inputs, dtype)
 
 
+def _graph(fn):
+    """The names of the nodes below ``fn`` and their ``next_functions``, depth first."""
+    if fn is None:
+        return None
+    return (type(fn).__name__, [_graph(f) for f, _ in fn.next_functions])
+
+
+@pytest.mark.parametrize("grads", [(True, True, True), (False, True, True), (True, False, False),
+                                   (False, False, True), (False, False, False)])
+@pytest.mark.parametrize("mode", ["grad", "no_grad", "inference_mode"])
+def test_functional_linear_of_a_matrix_records_torchs_graph(grads, mode):
+    """A batch of vectors with a bias: TBackward0 on the weight, AddmmBackward0 on the result,
+    the version counter of the saved weight view, and nothing recorded without grad mode."""
+    x, w, b = arrays((4, 5), (3, 5), (3,), dtype="float32")
+    results = []
+    for lib in (torch, flambeau):
+        ts = [lib.tensor(a, requires_grad=r) for a, r in zip((x, w, b), grads)]
+        with getattr(lib, mode)() if mode != "grad" else lib.enable_grad():
+            out = lib.nn.functional.linear(*ts)
+        results.append((out, _graph(out.grad_fn), out.requires_grad, out.is_inference()))
+    (of, gf, rf, inf), (ot, gt, rt, int_) = results[1], results[0]
+    np.testing.assert_allclose(to_numpy(of), ot.detach().numpy(), **TOL["float32"])
+    assert (gf, rf, inf) == (gt, rt, int_)
+
+
+@pytest.mark.parametrize("bias_shape, dtype", [((1, 3), "float32"), ((4, 3), "float64"),
+                                               ((3,), "float16"), ((3,), "int64")])
+def test_functional_linear_of_a_matrix_in_other_cases(bias_shape, dtype):
+    """Biases of other shapes and the other dtypes (the ones that addmm takes as they are)."""
+    x, w, b = arrays((4, 5), (3, 5), bias_shape)
+    results = []
+    for lib in (torch, flambeau):
+        ts = [lib.tensor(a).to(getattr(lib, dtype)) for a in (x, w, b)]
+        floating = dtype != "int64"
+        for t in ts:
+            t.requires_grad_(floating)
+        out = lib.nn.functional.linear(*ts)
+        if floating:
+            out.sum().backward()
+        results.append([out] + [t.grad for t in ts if floating] + [_graph(out.grad_fn)])
+    *ours, graph_ours = results[1]
+    *theirs, graph_theirs = results[0]
+    assert graph_ours == graph_theirs
+    for a, c in zip(ours, theirs):
+        assert a.dtype.__repr__().split(".")[-1] == repr(c.dtype).split(".")[-1]
+        np.testing.assert_allclose(to_numpy(a).astype(float), c.detach().numpy().astype(float),
+                                   rtol=2e-3, atol=2e-3)
+
+
+def test_functional_linear_of_a_matrix_keeps_signed_zeros_and_checks_versions():
+    """-0.0 products and gradients keep their sign as torch's; the saved input modified in
+    place before backward raises torch's error."""
+    results = []
+    for lib in (torch, flambeau):
+        x = lib.tensor([[0.0, -1.0, 0.0]], requires_grad=True)
+        w = lib.tensor([[-1.0, 0.0, 2.0], [0.0, 0.0, -0.0]], requires_grad=True)
+        b = lib.tensor([-0.0, -0.0], requires_grad=True)
+        out = lib.nn.functional.linear(x, w, b)
+        out.backward(lib.tensor([[-1.0, 0.0]]))
+        results.append([t.detach().numpy() for t in (out, x.grad, w.grad, b.grad)])
+    for a, c in zip(*results):
+        np.testing.assert_array_equal(a, c)
+        np.testing.assert_array_equal(np.signbit(a), np.signbit(c))
+    for lib in (torch, flambeau):
+        x = lib.ones(2, 3, requires_grad=True) * 1
+        out = lib.nn.functional.linear(x, lib.ones(4, 3, requires_grad=True), lib.ones(4))
+        x.add_(1)
+        results.append(pytest.raises(RuntimeError, out.sum().backward).value)
+    assert str(results[-1]).replace("flambeau", "torch") == str(results[-2])
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("shapes", [((4, 3), (4, 2)), ((3,), (2,)), ((2, 5, 3), (2, 5, 2)),
                                     ((0, 3), (0, 2))])
@@ -67,6 +138,10 @@ def test_functional_bilinear(shapes, bias, dtype):
     lambda lib: lib.nn.functional.linear(lib.ones(7, 2, 3), lib.ones(4, 5)),
     lambda lib: lib.nn.functional.linear(lib.ones(2, 3), lib.ones(4, 3), lib.ones(5)),
     lambda lib: lib.nn.functional.linear(lib.ones(()), lib.ones(4, 3), lib.ones(4)),
+    lambda lib: lib.nn.functional.linear(lib.ones(2, 3), lib.ones(4, 3), lib.ones(3)),
+    lambda lib: lib.nn.functional.linear(lib.ones(2, 3), lib.ones(4, 3), lib.ones(4).double()),
+    lambda lib: lib.nn.functional.linear(lib.ones(2, 3), lib.ones(4, 3).double(), lib.ones(4)),
+    lambda lib: lib.nn.functional.linear(lib.ones(2, 3).half(), lib.ones(4, 3), lib.ones(4)),
     lambda lib: lib.nn.functional.bilinear(lib.ones(2, 3), lib.ones(3, 4), lib.ones(5, 3, 4)),
     lambda lib: lib.nn.functional.bilinear(lib.ones(2, 3), lib.ones(2, 4), lib.ones(5, 2, 4)),
     lambda lib: lib.nn.functional.bilinear(lib.ones(2, 3), lib.ones(2, 4), lib.ones(5, 3, 5)),
