@@ -152,13 +152,17 @@ def from_to(engine, n, dtype, span, base):
 def _remainder(draws, span):
     """``draws %= span`` on a uint64 array, returned. NumPy divides by a scalar with libdivide's
     multiply and shift but takes the remainder by hardware division, ten times slower: large
-    arrays subtract the multiples instead."""
+    arrays subtract the multiples instead, a chunk at a time (a temporary of the draws' size
+    would cost more in fresh memory than in arithmetic)."""
     if draws.size < 1024:
         draws %= span
         return draws
-    multiples = np.floor_divide(draws, span)
-    multiples *= span
-    draws -= multiples
+    scratch = np.empty(min(draws.size, _CHUNK), np.uint64)
+    for start in range(0, draws.size, _CHUNK):
+        part = draws[start:start + _CHUNK]
+        multiples = np.floor_divide(part, span, out=scratch[:part.size])
+        multiples *= span
+        part -= multiples
     return draws
 
 
