@@ -28,14 +28,12 @@ _LOG_P = tuple(float(_F(c)) for c in (7.0376836292E-2, -1.1514610310E-1, 1.16769
                                       -1.2420140846E-1, 1.4249322787E-1, -1.6668057665E-1,
                                       2.0000714765E-1, -2.4999993993E-1, 3.3333331174E-1))
 _LOG_Q1, _LOG_Q2 = _F(-2.12194440e-4), _F(0.693359375)  # Q2 e: exact (Q2 has 9 bits)
-_SQRTHF = _F(0.707106781186547524)
+_SQRTHF_BITS = int(_F(0.707106781186547524).view(np.int32))
 _FOPI = _F(1.27323954473516)  # 4 / pi
 _TWO_PI = _F(6.283185307179586)
 # pi/2 in three parts; the first two have few bits, so q times them is exact in float32
-_DP = (_F(-0.78515625), _F(-2.4187564849853515625e-4), float(_F(-3.77489497744594108e-8)))
-_SIN_P = tuple(float(_F(c)) for c in (-1.9515295891E-4, 8.3321608736E-3, -1.6666654611E-1))
-_COS_P = tuple(float(_F(c)) for c in (2.443315711809948E-005, -1.388731625493765E-003,
-                                      4.166664568298827E-002))
+_DP = (_F(-0.78515625), _F(-2.4187564849853515625e-4))
+_TWO_DP3 = 2 * float(_F(-3.77489497744594108e-8))  # the third, twice: y = 2q
 
 
 def _round(wide, narrow):
@@ -51,14 +49,27 @@ def _binade(c):
     return 1.5 * 2.0 ** (int(np.frexp(c)[1]) + 28)
 
 
+def _polynomial(c0, c1, c2):
+    """(c0, c1 + K1, K1, c2 + K2, K2) of the float32 coefficients, K of their binades."""
+    c0, c1, c2 = (float(_F(c)) for c in (c0, c1, c2))
+    k1, k2 = _binade(c1), _binade(c2)
+    return c0, c1 + k1, k1, c2 + k2, k2
+
+
+_SIN_P = _polynomial(-1.9515295891E-4, 8.3321608736E-3, -1.6666654611E-1)
+_COS_P = _polynomial(2.443315711809948E-005, -1.388731625493765E-003, 4.166664568298827E-002)
+
+
 def log(x):
     """Natural logarithm of a float32 array of normal numbers in (0, 1]."""
-    m, e = np.frexp(x)  # m in [0.5, 1), e the exponent + 1 of torch's code
-    small = m < _SQRTHF
-    e = np.subtract(e, small, dtype=_F)  # below sqrt(1/2): one binade down, x = 2m - 1
-    shift = m * small  # (adding 0 or m is exact)
+    # x = 2^e (1 + m) with 1 + m in [sqrt(1/2), sqrt(2)), from the bits: torch takes frexp's
+    # mantissa, and below sqrt(1/2) doubles it and lowers the exponent
+    bits = x.view(np.int32) - _SQRTHF_BITS
+    e = (bits >> 23).astype(_F)
+    bits &= 0x7FFFFF
+    bits += _SQRTHF_BITS
+    m = bits.view(_F)
     m -= 1
-    m += shift
     x, z = m, m * m
     narrow = np.empty_like(x)
     wide = x.astype(_F64)
@@ -93,13 +104,12 @@ def _poly(z, coefficients, narrow):
     """``((c0 z + c1) z + c2) z`` for the float64 copy ``z`` of float32 numbers, fused and
     rounded as torch's kernel does, as float64 (and in the float32 ``narrow``). The first two
     steps stay inside one binade (those of c1 and c2) over the kernel's domain."""
-    c0, c1, c2 = coefficients
-    k1, k2 = _binade(c1), _binade(c2)
+    c0, c1k1, k1, c2k2, k2 = coefficients
     p = np.multiply(z, c0)
-    p += c1 + k1
+    p += c1k1
     p -= k1
     p *= z
-    p += c2 + k2
+    p += c2k2
     p -= k2
     p *= z
     _round(p, narrow)
@@ -115,13 +125,15 @@ def cos_sin(u, out=None):
     q = np.multiply(x, _FOPI).astype(np.int32)
     q += 1
     q >>= 1
-    y = np.multiply(q, 2, dtype=_F)
+    y = q.astype(_F)
+    y += y
     r = y * _DP[0]
     r += x
     x = np.multiply(y, _DP[1], out=x)
     r += x
-    wide = np.multiply(y, _DP[2], dtype=_F64)
-    wide += r
+    wide = q.astype(_F64)
+    wide *= _TWO_DP3
+    wide += r.astype(_F64)
     np.copyto(r, wide, casting="same_kind")
     z = r * r
     z_wide = z.astype(_F64)
@@ -141,7 +153,9 @@ def cos_sin(u, out=None):
     cos += 1
     bits = out.view(np.int32)
     swap = np.bitwise_xor(bits[0], bits[1])
-    swap &= -(q & 1)
+    odd = q << 31
+    odd >>= 31  # all ones for odd q
+    swap &= odd
     bits ^= swap
     sign = q & 2  # sine negative in octants 2 and 3
     sign <<= 30
