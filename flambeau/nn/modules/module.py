@@ -667,11 +667,16 @@ class Module:
         self.__dict__.setdefault("_is_full_backward_hook", None)
 
     def __getattr__(self, name):
-        d = self.__dict__
-        for store in ("_parameters", "_buffers", "_modules"):
-            members = d.get(store)
-            if members is not None and name in members:
-                return members[name]
+        d = self.__dict__  # (the three stores tested one after the other: no loop per lookup)
+        members = d.get("_parameters")
+        if members is not None and name in members:
+            return members[name]
+        members = d.get("_buffers")
+        if members is not None and name in members:
+            return members[name]
+        members = d.get("_modules")
+        if members is not None and name in members:
+            return members[name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __setattr__(self, name, value):
