@@ -167,12 +167,23 @@ def cos_sin(u, out=None):
     return out
 
 
+_EIGHT = np.dtype((np.void, 32))  # 8 float32 numbers, half a block of 16
+
+
+def _transposed(a, out):
+    """``out[j, i] = a[i, j]`` for C-contiguous float32 arrays of shapes (m, k, 8) and
+    (k, m, 8), copying 8 numbers as one item (NumPy loops over runs of 8 slowly)."""
+    m, k = a.shape[:2]
+    np.copyto(out.reshape(k, m * 8).view(_EIGHT), a.reshape(m, k * 8).view(_EIGHT).T)
+    return out
+
+
 def box_muller(u, out):
     """torch's AVX2 ``normal_fill_16``: for uniforms ``u`` of shape (blocks, 2, 8), the radius
     of ``u[:, 0]`` times the cosine (into ``out[:, 0]``) and the sine (into ``out[:, 1]``) of
-    ``2 pi u[:, 1]``, float32. (torch puts the signs on the radius; a product's sign is the
-    same either way.)"""
-    cos_sin_ = cos_sin(u[:, 1])
-    cos_sin_ *= radius(u[:, 0])
-    out[:, 0], out[:, 1] = cos_sin_
-    return out
+    ``2 pi u[:, 1]``, float32; both C-contiguous. (torch puts the signs on the radius; a
+    product's sign is the same either way.)"""
+    halves = _transposed(u, np.empty((2,) + u.shape[:1] + (8,), _F))
+    products = cos_sin(halves[1])
+    products *= radius(halves[0])
+    return _transposed(products, out)
