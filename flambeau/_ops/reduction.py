@@ -259,8 +259,9 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     dims = reduce_dims(input, dim)
     count = _count(input._data.shape, dims)
     total = _add_reduce_fast(input._data, _axis(dims, input), _accumulated(dtype._np), keepdim)
-    with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing: nan, silently
-        out = make(_rounded(total / count, dtype._np), dtype)
+    # (only the mean of nothing can warn: 0 / 0 is nan, silently, as in torch)
+    value = total / count if count else quietly(np.true_divide, total, count)
+    out = make(_rounded(value, dtype._np), dtype)
     if needs_grad(input):
         shape = input._data.shape
         record("MeanBackward1" if dim is not None else "MeanBackward0", (out,), (input,),
