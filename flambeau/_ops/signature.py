@@ -1021,9 +1021,12 @@ def _dispatch(sigs, positional, keyword, impl_params, env, method, defaults, gat
                 value = name
             if name == "out" and "out" not in impl_params:
                 continue
-            if not p.keyword_only and len(call_kw) == 0 and name in positional and \
-                    positional.index(name) == len(call_pos):
-                call_pos.append(value)
+            at = len(call_pos) + method  # the op's parameter a value passed by place binds to
+            if len(call_kw) == 0 and (
+                    not p.keyword_only and name in positional and
+                    positional.index(name) == len(call_pos) or
+                    at < impl.__code__.co_argcount and impl_params[at] == name):
+                call_pos.append(value)  # (by place: cheaper than by keyword)
             else:
                 call_kw.append(f"{name}={value}")
         call = f"_impl({self_arg}{', '.join(call_pos + call_kw)})"
