@@ -673,3 +673,20 @@ def test_inplace_on_views_rebases_the_graph(fn):
     (y * flambeau.tensor(w)).sum().backward()
     (ty * torch.tensor(w)).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy())
+
+
+def test_gradients_that_overflow_when_summed_give_inf_silently():
+    """Two gradients reaching one node, or a second backward into ``.grad``, that overflow
+    when added: inf, without NumPy's RuntimeWarning (torch warns of nothing)."""
+    def run(m):
+        x = m.tensor([1e-30, -1e-30], requires_grad=True)
+        (x * 3e38 + x * 3e38).sum().backward()
+        first = x.grad.clone()
+        x.grad = None
+        for _ in range(2):
+            (x * 3e38).sum().backward()
+        return first, x.grad
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours, theirs = in_both(run)
+    assert_same(ours, theirs)

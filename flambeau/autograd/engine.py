@@ -15,6 +15,7 @@ from . import anomaly_mode, grad_mode
 from .graph import AccumulateGrad, _fit, raise_freed
 
 heapify, heappop, heappush = heapq.heapify, heapq.heappop, heapq.heappush
+_quietly, _add = _backend.quietly, _backend.numpy.add
 
 
 def _accumulate(buffers, node, nr, grad, create_graph):
@@ -30,8 +31,8 @@ def _accumulate(buffers, node, nr, grad, create_graph):
         slot[nr] = sum_grads(have, grad)
     elif create_graph:
         slot[nr] = have + grad  # recorded, so that the sum is differentiable
-    else:
-        slot[nr] = _tensor.make(have._data + grad._data, have._dtype)
+    else:  # (an overflow gives inf silently, as torch's)
+        slot[nr] = _tensor.make(_quietly(_add, have._data, grad._data), have._dtype)
 
 
 def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
@@ -188,7 +189,8 @@ def _store_grad(t, grad, create_graph, owned=False):
     elif create_graph:
         t._grad = t._grad + grad
     else:
-        t._grad._data += grad._data
+        data = t._grad._data
+        _quietly(_add, data, grad._data, data)
 
 
 def _copy_like(a, like):
