@@ -520,7 +520,7 @@ def _contiguous_strides(shape):
 
 def _wrap_dim(dim, ndim):
     """A dim in [-ndim, ndim) made non-negative; torch's IndexError outside it."""
-    size = max(ndim, 1)
+    size = ndim or 1  # (a 0-d tensor takes -1 and 0, as torch's)
     if not -size <= dim < size:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-size}, "
                          f"{size - 1}], but got {dim})")
