@@ -293,13 +293,14 @@ def _swaps_at_once(targets):
     same = grouped[1:] == grouped[:-1]
     repeats = np.flatnonzero(same)
     later, earlier = order[repeats + 1], order[repeats]  # steps after one with their target
-    before = np.full(n - 1, -1)  # the previous step with the same target
-    before[later] = earlier
+    last = np.append(np.flatnonzero(~same), n - 2)  # each target's latest step
     writer = np.full(n, -1)  # the latest step targeting each position
-    last = np.append(~same, True)
     writer[grouped[last]] = order[last]
-    own = writer[:-1] == np.arange(n - 1)  # a step targeting its own position acts after it
-    writer[:-1][own] = before[own]
+    # a step targeting its own position (the latest that does) acts after it: the writer
+    # before it is the step with its target before it, if any
+    writer[np.flatnonzero(targets == np.arange(n - 1))] = -1
+    own = targets[later] == later
+    writer[later[own]] = earlier[own]
     value = np.arange(n)  # D, by pointer jumping to the position no earlier step targets
     pending = np.flatnonzero(writer >= 0)
     value[pending] = writer[pending]
