@@ -119,16 +119,21 @@ def _lstm_forward(gx, h, c, whh_t, b_hh, whr_t, steps, tape, rnd=None):
 def _lstm_backward(dout, dh, dc, tape, w_hh, w_hr, steps):
     gates, tc = tape["g"], tape["tc"]
     n = dc.shape[1]
-    # the factors that do not depend on the incoming gradient, for all steps at once: each
-    # gate's derivative (s (1 - s) for the sigmoids, 1 - g^2 for g), and o (1 - tanh(c)^2)
-    slope = np.multiply(gates, gates)
+    # what does not depend on the incoming gradient, for all steps at once: each gate's
+    # derivative (s (1 - s) for the sigmoids, 1 - g^2 for g) times the factor the cell's
+    # gradient (for i, f, g: g, the previous c, i) or h's gradient (for o: tanh(c)) meets,
+    # and o (1 - tanh(c)^2), which carries h's gradient into c's
+    factor = np.multiply(gates, gates)
     for k in (slice(0, 2 * n), slice(3 * n, 4 * n)):
-        np.subtract(gates[:, k], slope[:, k], out=slope[:, k])
-    np.subtract(1, slope[:, 2 * n:3 * n], out=slope[:, 2 * n:3 * n])
+        np.subtract(gates[:, k], factor[:, k], out=factor[:, k])
+    np.subtract(1, factor[:, 2 * n:3 * n], out=factor[:, 2 * n:3 * n])
+    for k, other in enumerate((gates[:, 2 * n:3 * n], tape["cp"], gates[:, :n], tc)):
+        factor[:, k * n:(k + 1) * n] *= other
     through = np.multiply(tc, tc)
     np.subtract(1, through, out=through)
     through *= gates[:, 3 * n:]
     dg = np.empty_like(gates)
+    by_gate, dg_gate = factor.reshape(-1, 4, n)[:, :3], dg.reshape(-1, 4, n)[:, :3]
     dhr = None if w_hr is None else np.empty((gates.shape[0], w_hr.shape[0]), gates.dtype)
     for s, b in reversed(steps):
         e = s + b
@@ -138,16 +143,12 @@ def _lstm_backward(dout, dh, dc, tape, w_hh, w_hr, steps):
         if w_hr is not None:
             dhr[s:e] = dhb
             dhb = dhb @ w_hr
-        g, d = gates[s:e], dg[s:e]
         dcb = dc[:b]
         dcb += dhb * through[s:e]
-        np.multiply(dcb, g[:, 2 * n:3 * n], out=d[:, :n])
-        np.multiply(dcb, tape["cp"][s:e], out=d[:, n:2 * n])
-        np.multiply(dcb, g[:, :n], out=d[:, 2 * n:3 * n])
-        np.multiply(dhb, tc[s:e], out=d[:, 3 * n:])
-        d *= slope[s:e]
-        dcb *= g[:, n:2 * n]
-        np.matmul(d, w_hh, out=dh[:b])
+        np.multiply(dcb[:, None], by_gate[s:e], out=dg_gate[s:e])  # i, f and g
+        np.multiply(dhb, factor[s:e, 3 * n:], out=dg[s:e, 3 * n:])  # o
+        dcb *= gates[s:e, n:2 * n]
+        np.matmul(dg[s:e], w_hh, out=dh[:b])
     return dg, dg, dhr
 
 
@@ -297,9 +298,10 @@ def _layer(mode, x, sizes, h0, c0, weights, reverse, node, lower=None):
         forward = functools.partial(forward, rnd=rnd)
     elif bias is not None and mode != "gru":  # (the GRU's sits inside the reset gate's product)
         bias, b_hh_data = bias + b_hh_data, None  # both biases in the input projection
+    whh_t = None  # the hidden weight transposed and contiguous (see the step loops)
     if mode == "lstm":  # (halving commutes with rounding)
         scale = _lstm_affine(whh.shape[0] // 4, whh.dtype)[0]
-        wih, whh = wih * scale[:, None], whh * scale[:, None]
+        wih, whh_t = wih * scale[:, None], np.multiply(whh.T, scale, order="C")
         bias = None if bias is None else bias * scale
         b_hh_data = None if b_hh_data is None else b_hh_data * scale
     gx = rows @ wih.T
@@ -320,7 +322,7 @@ def _layer(mode, x, sizes, h0, c0, weights, reverse, node, lower=None):
                         hr=None if w_hr is None else np.empty((rows, c.shape[1]), dt))
         elif mode == "gru":
             tape["ghn"] = np.empty((rows, h.shape[1]), dt)
-    out = forward(gx, h, c, np.ascontiguousarray(whh.T), b_hh_data,
+    out = forward(gx, h, c, np.ascontiguousarray(whh.T) if whh_t is None else whh_t, b_hh_data,
                   None if whr is None else np.ascontiguousarray(whr.T), steps, tape)
     # the states keep their dtype, but a projected h under autocast (and the output) is lower
     dtype = h0._dtype if lower is None or w_hr is None else lower
@@ -353,6 +355,8 @@ def _layer_derivative(grads, how, *tensors):
                                     dh, dc, tape, whh, None if w_hr is None else w_hr._data,
                                     steps)
 
+    db = None if b_ih is None else dgx.sum(0)  # (the LSTM's two bias gradients are one)
+
     def wanted(t, fn):
         if t is None or not t._requires_grad:
             return None
@@ -360,7 +364,8 @@ def _layer_derivative(grads, how, *tensors):
     return (wanted(x, lambda: (dgx @ wih).reshape(x.shape)), wanted(h0, lambda: dh),
             wanted(c0, lambda: dc), wanted(w_ih, lambda: dgx.T @ rows),
             wanted(w_hh, lambda: dgh.T @ tape["hp"]),
-            wanted(b_ih, lambda: dgx.sum(0)), wanted(b_hh, lambda: dgh.sum(0)),
+            wanted(b_ih, lambda: db), wanted(b_hh, lambda: db.copy() if dgh is dgx else
+                                               dgh.sum(0)),
             wanted(w_hr, lambda: dhr.T @ tape["hr"]))
 
 
