@@ -282,14 +282,15 @@ def _swaps_at_once(targets):
     value that the latest earlier step with the same target left there, or, if none, the
     position's own initial value. And what step m leaves at its target is ``D[m]``, the value at
     position m just before step m, which is in turn what the latest earlier step targeting m
-    left there (or m). So it takes the steps grouped by target in step order (a stable sort:
-    16-bit radix passes), then D by pointer jumping along the chains of earlier writers.
+    left there (or m). So it takes the steps grouped by target in step order (one sort of
+    ``target * 2^32 + step``), then D by pointer jumping along the chains of earlier writers.
     """
     n = len(targets) + 1
-    order = np.argsort((targets & 0xFFFF).astype(np.uint16), kind="stable")
-    if n > 1 << 16:
-        order = order[np.argsort((targets >> 16).astype(np.uint16)[order], kind="stable")]
-    grouped = targets[order]
+    steps = np.arange(n - 1)
+    keys = targets << 32
+    keys |= steps
+    keys.sort()
+    order, grouped = keys & 0xFFFFFFFF, keys >> 32
     same = grouped[1:] == grouped[:-1]
     repeats = np.flatnonzero(same)
     later, earlier = order[repeats + 1], order[repeats]  # steps after one with their target
@@ -298,7 +299,7 @@ def _swaps_at_once(targets):
     writer[grouped[last]] = order[last]
     # a step targeting its own position (the latest that does) acts after it: the writer
     # before it is the step with its target before it, if any
-    writer[np.flatnonzero(targets == np.arange(n - 1))] = -1
+    writer[np.flatnonzero(targets == steps)] = -1
     own = targets[later] == later
     writer[later[own]] = earlier[own]
     value = np.arange(n)  # D, by pointer jumping to the position no earlier step targets
