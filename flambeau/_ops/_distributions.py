@@ -300,7 +300,7 @@ def _swaps_at_once(targets):
     # a step targeting its own position (the latest that does) acts after it: the writer
     # before it is the step with its target before it, if any
     writer[np.flatnonzero(targets == steps)] = -1
-    own = targets[later] == later
+    own = grouped[repeats + 1] == later
     writer[later[own]] = earlier[own]
     value = np.arange(n)  # D, by pointer jumping to the position no earlier step targets
     pending = np.flatnonzero(writer >= 0)

@@ -15,7 +15,7 @@ from .reduction import _const
 from .registry import defop, type_name
 from .signature import checker
 
-_CDIST_MODES = (None, "use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
+_CDIST_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
                 "donot_use_mm_for_euclid_dist")
 
 
@@ -39,7 +39,7 @@ _check_cdist = checker("cdist(Tensor x1, Tensor x2, float p=2, int? compute_mode
 
 
 @defop(method=False)
-def cdist(x1, x2, p=2.0, compute_mode=None):
+def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """Batched p-norm distances between the rows of ``x1`` and of ``x2``; for p=2 with more than
     25 rows (or ``use_mm_for_euclid_dist``) it uses the matrix-product formula as torch does."""
     if compute_mode not in _CDIST_MODES:
@@ -61,7 +61,7 @@ def cdist(x1, x2, p=2.0, compute_mode=None):
         raise RuntimeError("cdist only supports non-negative p values")
     dtype = _dtype.promote_types(x1._dtype, x2._dtype)
     a, b = a.astype(dtype._np, copy=False), b.astype(dtype._np, copy=False)
-    mm = p == 2 and (compute_mode == "use_mm_for_euclid_dist" or compute_mode in _CDIST_MODES[:2]
+    mm = p == 2 and (compute_mode == _CDIST_MODES[1] or compute_mode == _CDIST_MODES[0]
                      and (a.shape[-2] > 25 or b.shape[-2] > 25))
     if mm:
         sq = (np.einsum("...i,...i->...", a, a)[..., :, None]

@@ -495,6 +495,9 @@ tril, triu = _triangle("tril"), _triangle("triu")
 def _triangle_indices(name, np_fn):
     def op(row, col, offset=0, *, dtype=None, layout=None, device=None, pin_memory=False,
            requires_grad=False):
+        for which, n in (("row", row), ("col", col)):
+            if n < 0:
+                raise RuntimeError(f"{which} must be non-negative, got{n}")  # (sic)
         dtype = dtype or _dtype.int64
         if dtype not in (_dtype.int64, _dtype.int32):
             raise NotImplementedError(f'"{name}" not implemented for \'{type_name(dtype)}\'')

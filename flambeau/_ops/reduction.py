@@ -657,6 +657,10 @@ def dist(input, other, p=2):
                                "Tensor? out=None)")
 def renorm(input, p, dim, maxnorm):
     """Each slice along ``dim`` rescaled so that its ``p``-norm is at most ``maxnorm``."""
+    if p <= 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {float(maxnorm):g}")
     if input._data.ndim < 2:
         raise RuntimeError(f"renorm: input needs at least 2 dimensions, got "
                            f"{input._data.ndim} dimensions")

@@ -580,6 +580,8 @@ def unfold(input, dimension, size, step):
     if size > length:
         raise RuntimeError(f"maximum size for tensor at dimension {dim} is {length} but size is "
                            f"{size}")
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
     if step <= 0:
         raise RuntimeError(f"step is {step} but must be > 0")
     if a.ndim == 0:  # a 0-d tensor unfolds to its one element

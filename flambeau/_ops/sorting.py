@@ -372,6 +372,12 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     scalar = not isinstance(input, Tensor)
     values = np.asarray(input) if scalar else input._data
     if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but "
+                               f"got {side}")
+        if right and side != "right":
+            raise RuntimeError(f"torch.searchsorted(): side and right can't be set to "
+                               f"opposites, got side of {side} while right was True")
         right = side == "right"
     if sorter is not None:
         seq = np.take_along_axis(seq, sorter._data, -1)

@@ -790,10 +790,11 @@ max_pool1d_with_indices, max_pool2d_with_indices, max_pool3d_with_indices = (
 
 
 def _sizes(input, output_size, nd):
-    """``output_size`` with ``None`` entries taken from the input."""
-    if output_size is None or isinstance(output_size, int):
-        output_size = (output_size,) * nd
-    elif nd > 1 and input.dim() <= len(output_size):
+    """``output_size`` with ``None`` entries taken from the input, as torch's Python does for
+    2-d and 3-d pooling (the 1-d op takes it as given)."""
+    if nd == 1 or isinstance(output_size, int):
+        return output_size
+    if input.dim() <= len(output_size):
         raise ValueError(f"Input dimension should be at least {len(output_size) + 1}")
     return [input.shape[input.dim() - nd + i] if o is None else o
             for i, o in enumerate(output_size)]
