@@ -47,7 +47,9 @@ def _with_dim(all_kernel, dim_kernel):
 
 def _inner(input, other):
     if input.ndim and (not isinstance(other, Tensor) or other.ndim):  # (0-d: a product)
-        return "dot" if input.ndim == 1 and other.ndim == 1 else "addmm_impl_cpu_"
+        if input.ndim == 1 and other.ndim == 1:
+            return "dot"
+        return None if 0 in input.shape or 0 in other.shape else "addmm_impl_cpu_"
     return None
 
 
@@ -60,10 +62,27 @@ def _isin(elements, test_elements, *args, **kwargs):
     return "isin_default_cpu" if few else None
 
 
+def _product(kernel, first=0):
+    """The refusal of a matrix product whose factors are arguments ``first`` and ``first + 1``:
+    torch's kernels return an empty product, or one over an empty dim (zeros, or the added
+    input times ``beta``), before they look at the dtype; factors that cannot be multiplied
+    are left to the op's own error."""
+    def refusal(*args, **kwargs):
+        a, b = args[first], args[first + 1]
+        if not (isinstance(a, Tensor) and isinstance(b, Tensor) and a.ndim and b.ndim):
+            return kernel
+        if a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
+            return None
+        return None if 0 in a.shape or 0 in b.shape else kernel
+    return refusal
+
+
 def _matmul(input, other):
     if input.ndim == 1 and other.ndim == 1:
         return "dot"
-    return "addmv_impl_cpu" if input.ndim == 2 and other.ndim == 1 else "addmm_impl_cpu_"
+    kernel = "addmv_impl_cpu" if input.ndim == 2 and other.ndim == 1 else \
+        "bmm" if input.ndim > 2 and other.ndim > 2 else "addmm_impl_cpu_"
+    return _product(kernel)(input, other)
 
 
 def _clamp(input, min=None, max=None):
@@ -83,8 +102,10 @@ def _bound(name, tensor_kernel):
 KERNELS = {
     "": {
         # linear algebra
-        "mm": "addmm_impl_cpu_", "addmm": "addmm_impl_cpu_", "addbmm": "addmm_impl_cpu_",
-        "baddbmm": "baddbmm", "bmm": "bmm", "mv": "addmv_impl_cpu", "addmv": "addmv_impl_cpu",
+        "mm": _product("addmm_impl_cpu_"), "addmm": _product("addmm_impl_cpu_", 1),
+        "addbmm": _product("addmm_impl_cpu_", 1), "baddbmm": _product("baddbmm", 1),
+        "bmm": _product("bmm"), "mv": _product("addmv_impl_cpu"),
+        "addmv": _product("addmv_impl_cpu", 1),
         "dot": "dot", "vdot": "dot", "inner": _inner, "addr": "addr_cpu", "matmul": _matmul,
         "cross": "cross", "trace": "trace", "tril": "tril", "triu": "triu",
         # reductions, sorting, scans

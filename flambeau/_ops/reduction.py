@@ -109,6 +109,13 @@ def _int_to_long(dtype):
     return dtype if dtype._category >= 2 else _int64  # floating and complex keep their dtype
 
 
+def _refuse_barebones(dtype, input, kernel):
+    """torch's sums and products refuse to accumulate into a barebones unsigned ``dtype``
+    (after their dim checks) unless the input is empty."""
+    if dtype._barebones and input._data.size:
+        raise _not_implemented(kernel, dtype)
+
+
 def _const(array, like):
     """A constant (no grad) tensor of ``like``'s dtype, used as a mask in derivatives."""
     return make(np.asarray(array, dtype=like._dtype._np), like._dtype)
@@ -214,6 +221,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     else:
         dims = reduce_dims(input, dim)
         axis = _axis(dims, input)
+    _refuse_barebones(dtype, input, "sum_cpu")
     total = _add_reduce_fast(input._data, axis, _accumulated(dtype._np), keepdim)
     out = make(_rounded(total, dtype._np), dtype)
     if needs_grad1(input):
@@ -229,6 +237,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
     """The sum over ``dim`` treating NaN as zero."""
     dtype = dtype or _int_to_long(input._dtype)
     dims = reduce_dims(input, dim)
+    _refuse_barebones(dtype, input, "sum_cpu")
     total = np.nansum(input._data, axis=dims, dtype=_accumulated(dtype._np), keepdims=keepdim)
     out = make(_rounded(total, dtype._np), dtype)
     if needs_grad(input):
@@ -291,6 +300,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     """The product over all elements or over one ``dim``; the gradient is exact with zeros."""
     dtype = dtype or _int_to_long(input._dtype)
     dims = reduce_dims(input, dim)
+    _refuse_barebones(dtype, input, "prod_out_cpu")
     out = make(np.prod(input._data, axis=dims, dtype=dtype._np, keepdims=keepdim), dtype)
     if needs_grad(input):
         record("ProdBackward1" if dim is not None else "ProdBackward0", (out,), (input,),
@@ -735,6 +745,7 @@ def cumsum(input, dim, *, dtype=None):
     dtype = dtype or _int_to_long(input._dtype)
     a = input._data
     d = wrap_dim(dim, a.ndim)
+    _refuse_barebones(dtype, input, "cumsum_out_cpu")
     running = np.add.accumulate(a, d, _accumulated(dtype._np)) if a.ndim else a.copy()
     out = make(_rounded(running, dtype._np), dtype)
     if needs_grad1(input):
@@ -749,6 +760,7 @@ def cumprod(input, dim, *, dtype=None):
     """The running product along ``dim``; its gradient is exact where inputs are zero."""
     dtype = dtype or _int_to_long(input._dtype)
     d = wrap_dim(dim, input._data.ndim)
+    _refuse_barebones(dtype, input, "cumprod_out_cpu")
     running = np.cumprod(input._data, axis=d if input._data.ndim else None,
                          dtype=_accumulated(dtype._np))
     out = make(_rounded(running, dtype._np).reshape(input._data.shape), dtype)

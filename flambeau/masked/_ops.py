@@ -19,13 +19,15 @@ def _identity(name, input, ord=2):
     """The value that leaves op ``name`` unchanged, as a 0-d tensor of the input's dtype."""
     dtype = input.dtype
     floating = dtype.is_floating_point
+    bounded = dtype.is_signed or dtype is flambeau.uint8  # (torch has none for other unsigned)
     if name in ("sum", "cumsum"):
         value = 0
     elif name in ("prod", "cumprod"):
         value = 1
-    elif name in ("amax", "argmax", "logaddexp", "logsumexp"):
+    elif name in ("amax", "argmax", "logaddexp", "logsumexp") and (
+            floating or dtype.is_complex or bounded):
         value = -math.inf if floating or dtype.is_complex else flambeau.iinfo(dtype).min
-    elif name in ("amin", "argmin"):
+    elif name in ("amin", "argmin") and (floating or bounded):
         value = math.inf if floating else flambeau.iinfo(dtype).max
     elif name == "norm":
         value = math.inf if ord == -math.inf else 0
