@@ -53,7 +53,6 @@ KNOWN = {
         "out_int32=int_for_bool right=str right=list_str right=None right=int_for_bool +out=str "
         "+out=float +out=list_str +no_such_kw +extra_arg"),
     "fn cat": "+extra_arg",
-    "fn cdist": "pos3=None",
     "fn cholesky": "pos0=bool_tensor",
     "fn combinations": "r=dim_100",
     "fn corrcoef": "pos0=bool_tensor",
@@ -195,20 +194,16 @@ KNOWN = {
         "pos0=bool_tensor pos1=bool_tensor pos2=bool_tensor pos3=dim_100 pos3=neg_7 pos4=dim_100 "
         "pos4=neg_7 pos5=dim_100 pos5=neg_7 pos6=dim_100 pos6=neg_7"),
     "fn native_layer_norm": "pos0=bool_tensor pos1=neg_sizes pos2=bool_tensor pos3=bool_tensor",
-    "fn nn.functional.adaptive_avg_pool1d": "pos0=bool_tensor pos1=str pos1=None",
+    "fn nn.functional.adaptive_avg_pool1d": "pos0=bool_tensor",
     "fn nn.functional.adaptive_avg_pool2d": (
-        "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos1=None"),
+        "pos0=str pos0=list_str pos0=None pos0=number_for_tensor"),
     "fn nn.functional.adaptive_avg_pool3d": (
-        "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos1=None pos1=neg_sizes"),
-    "fn nn.functional.adaptive_max_pool1d": (
-        "pos1=str pos1=None pos1=float_for_int pos1=neg_7 pos1=tensor_for_number +no_such_kw "
-        "+extra_arg"),
+        "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos1=neg_sizes"),
+    "fn nn.functional.adaptive_max_pool1d": "pos1=neg_7 +no_such_kw +extra_arg",
     "fn nn.functional.adaptive_max_pool2d": (
-        "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos1=None +no_such_kw "
-        "+extra_arg"),
+        "pos0=str pos0=list_str pos0=None pos0=number_for_tensor +no_such_kw +extra_arg"),
     "fn nn.functional.adaptive_max_pool3d": (
-        "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos1=None +no_such_kw "
-        "+extra_arg"),
+        "pos0=str pos0=list_str pos0=None pos0=number_for_tensor +no_such_kw +extra_arg"),
     "fn nn.functional.avg_pool1d": "pos1=neg_7 padding=dim_100",
     "fn nn.functional.avg_pool2d": "pos1=neg_7",
     "fn nn.functional.avg_pool3d": "pos1=dim_100 pos1=neg_7",
@@ -222,12 +217,9 @@ KNOWN = {
         "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos0=bool_tensor pos1=str "
         "pos1=list_str pos1=None pos1=number_for_tensor pos1=bool_tensor"),
     "fn nn.functional.conv3d": "pos0=bool_tensor pos2=bool_tensor",
-    "fn nn.functional.conv_transpose1d": (
-        "pos0=bool_tensor pos2=bool_tensor output_padding=neg_sizes"),
-    "fn nn.functional.conv_transpose2d": (
-        "pos0=bool_tensor pos1=bool_tensor output_padding=neg_sizes"),
-    "fn nn.functional.conv_transpose3d": (
-        "pos0=bool_tensor pos1=bool_tensor pos2=bool_tensor output_padding=neg_sizes"),
+    "fn nn.functional.conv_transpose1d": "pos0=bool_tensor pos2=bool_tensor",
+    "fn nn.functional.conv_transpose2d": "pos0=bool_tensor pos1=bool_tensor",
+    "fn nn.functional.conv_transpose3d": "pos0=bool_tensor pos1=bool_tensor pos2=bool_tensor",
     "fn nn.functional.cosine_similarity": "pos0=bool_tensor pos1=bool_tensor",
     "fn nn.functional.ctc_loss": "pos0=bool_tensor pos2=neg_sizes pos3=neg_sizes",
     "fn nn.functional.embedding_bag": (
@@ -323,11 +315,10 @@ KNOWN = {
         "dtype=int_for_dtype device=list_str +generator=str +generator=float +generator=list_str "
         "+out=str +out=float +out=list_str +layout=str +layout=float +layout=list_str "
         "+pin_memory=str +pin_memory=float +pin_memory=list_str +no_such_kw +extra_arg"),
-    "fn renorm": "pos0=bool_tensor pos1=neg_7",
+    "fn renorm": "pos0=bool_tensor",
     "fn repeat_interleave": "output_size=dim_100 output_size=neg_7",
     "fn roll": "pos2=dim_100 pos2=neg_7",
     "fn scatter": "reduce=str",
-    "fn searchsorted": "+side=str",
     "fn select_scatter": "pos3=dim_100 pos3=neg_7",
     "fn signal.windows.bartlett": "pos0=float_for_int",
     "fn signal.windows.blackman": (
@@ -351,11 +342,10 @@ KNOWN = {
     "fn sub": "+out=float",
     "fn tensordot": "+out=str +out=float +out=list_str",
     "fn topk": "pos0=bool_tensor",
-    "fn tril_indices": "pos0=neg_7 pos1=neg_7 device=str",
-    "fn triu_indices": "pos0=neg_7 pos1=neg_7 device=str",
+    "fn tril_indices": "device=str",
+    "fn triu_indices": "device=str",
     "fn true_divide": "+out=float",
     "fn unflatten": "pos2=neg_sizes",
-    "fn unfold_copy": "pos2=neg_7",
     "fn unique": "+no_such_kw +extra_arg",
     "fn unique_consecutive": "+no_such_kw +extra_arg",
     "fn unsafe_split": "pos1=neg_7",
@@ -400,7 +390,6 @@ KNOWN = {
     "method ormqr": "pos1=bool_tensor pos2=bool_tensor",
     "method permute": "pos1=neg_sizes",
     "method quantile": "interpolation=str",
-    "method renorm": "pos1=neg_7",
     "method repeat_interleave": "output_size=dim_100 output_size=neg_7",
     "method roll": "pos2=dim_100 pos2=neg_7",
     "method scatter": "reduce=str",
@@ -420,7 +409,6 @@ KNOWN = {
     "method unflatten": (
         "pos1=str pos1=list_str pos1=None pos1=float_for_int pos1=tensor_for_number pos2=str "
         "pos2=list_str pos2=None pos2=neg_sizes pos2=float_list"),
-    "method unfold": "pos2=neg_7",
     "method unsafe_split": "pos1=neg_7",
     "method vdot": "pos1=bool_tensor",
 }
