@@ -37,19 +37,23 @@ class Generator:
     and leaves the generator in torch's state.
 
     Where torch's result depends on the machine, flambeau follows torch at one thread on an
-    AVX2 or AVX-512 x86 CPU from AMD (float32 ``normal_`` on 16 or more contiguous elements
-    uses torch's AVX2 kernel, which no thread count changes). The exceptions: on Intel CPUs
-    torch's MKL build draws ``bernoulli_`` with a float ``p`` (so also dropout) from MKL's own
-    stream seeded by one 32-bit draw, which flambeau does not reproduce; and float64 samples
-    that pass through a vectorised logarithm, exponential or tangent (float64 ``normal_`` on 16
-    or more elements, ``exponential_``, ``log_normal_``, ``cauchy_``, ``geometric_``) may differ
-    from torch's in the last bit or two, NumPy's functions not being the C library's.
+    AVX2 or AVX-512 x86 CPU from AMD (float32, float16 and bfloat16 ``normal_`` on 16 or more
+    contiguous elements use torch's AVX2 float32 kernel, which no thread count changes). The
+    exceptions: on Intel CPUs torch's MKL build draws ``bernoulli_`` with a float ``p`` (so
+    also dropout) from MKL's own stream seeded by one 32-bit draw, which flambeau does not
+    reproduce; and float64 samples that pass through a vectorised logarithm, exponential or
+    tangent (float64 ``normal_`` on 16 or more elements, ``exponential_``, ``log_normal_``,
+    ``cauchy_``, ``geometric_``) may differ from torch's in the last bit or two, NumPy's
+    functions not being the C library's.
 
     Drawing torch's numbers has a price in two samplers, whose algorithms NumPy has no single
-    call for: float32 ``normal_`` repeats torch's AVX2 logarithm, sine and cosine polynomials
-    operation by operation (up to about 5x torch's time; fills up to 4096 elements take a block
-    computed ahead), and ``randperm`` replays torch's Fisher-Yates swaps with
-    sorts and gathers (about 5-10x from a few thousand elements up, a Python loop below).
+    call for: ``normal_`` (but for float64) repeats torch's AVX2 logarithm, sine and cosine
+    polynomials operation by operation (about 4x torch's time on large fills: each of their
+    20 fused multiply-adds is a float64 multiply-add and a rounding to float32, two NumPy
+    passes or more, where torch takes one instruction for 8 values; fills up to 4096
+    elements take normals computed ahead), and ``randperm`` replays torch's Fisher-Yates
+    swaps with a sort and gathers (about 2x at a million elements, 5-7x at tens of
+    thousands; a Python loop below 4096).
     """
     __slots__ = ("_device", "_engine")
 
