@@ -264,7 +264,7 @@ def randperm(engine, n):
     return np.array(perm, np.int64)
 
 
-_LOOP_BELOW = 4096  # sizes for which the plain loop beats the vectorised equivalent
+_LOOP_BELOW = 512  # sizes for which the plain loop beats the vectorised equivalent
 
 
 def _swaps(targets):

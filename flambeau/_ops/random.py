@@ -53,7 +53,7 @@ class Generator:
     passes or more, where torch takes one instruction for 8 values; fills up to 4096
     elements take normals computed ahead), and ``randperm`` replays torch's Fisher-Yates
     swaps with a sort and gathers (about 2x at a million elements, 5-7x at tens of
-    thousands; a Python loop below 4096).
+    thousands; a Python loop below 512).
     """
     __slots__ = ("_device", "_engine")
 
