@@ -48,6 +48,12 @@ def _embed(grad, shape, index):
     return out
 
 
+def _unchanged(g):
+    """The derivative of expand and alias: the gradient itself (the engine sums a broadcast
+    gradient back to its input's shape)."""
+    return g
+
+
 # ---- view and reshape ----------------------------------------------------------------------
 
 def infer_size(shape, numel):
@@ -376,7 +382,7 @@ def expand(input, size, *, implicit=False):
     except ValueError:  # more elements than NumPy can count in bytes (torch's limit is higher)
         raise RuntimeError(f"Storage size calculation overflowed with sizes={list(target)}") \
             from None
-    return _view(input, array, "ExpandBackward0", lambda g: g)
+    return _view(input, array, "ExpandBackward0", _unchanged)
 
 
 @functools.lru_cache(maxsize=256)
@@ -563,8 +569,7 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     array = np.lib.stride_tricks.as_strided(a[tuple(start)], array.shape, array.strides) \
         if array.size else array.copy()
     shape = a.shape
-    return _view(input, array, "DiagonalBackward0",
-                 lambda g: _diagonal_backward(g, shape, offset, d1, d2))
+    return _view(input, array, "DiagonalBackward0", _diagonal_backward, shape, offset, d1, d2)
 
 
 def _diagonal_backward(g, shape, offset, d1, d2):
@@ -588,14 +593,13 @@ def unfold(input, dimension, size, step):
     if step <= 0:
         raise RuntimeError(f"step is {step} but must be > 0")
     if a.ndim == 0:  # a 0-d tensor unfolds to its one element
-        return _view(input, a.reshape(1), "UnfoldBackward0", lambda g: g.reshape(()))
+        return _view(input, a.reshape(1), "UnfoldBackward0", Tensor.reshape, ())
     count = (length - size) // step + 1
     shape = a.shape[:dim] + (count,) + a.shape[dim + 1:] + (size,)
     strides = a.strides[:dim] + (a.strides[dim] * step,) + a.strides[dim + 1:] + (a.strides[dim],)
     array = np.lib.stride_tricks.as_strided(a, shape, strides)
     in_shape = a.shape
-    return _view(input, array, "UnfoldBackward0",
-                 lambda g: _unfold_backward(g, in_shape, dim, size, step))
+    return _view(input, array, "UnfoldBackward0", _unfold_backward, in_shape, dim, size, step)
 
 
 def _unfold_backward(g, shape, dim, size, step):
@@ -615,8 +619,8 @@ def as_strided(input, size, stride, storage_offset=None):
     offset = input.storage_offset() if storage_offset is None else storage_offset
     array = storage.strided(size, stride, offset, input._dtype.numpy_dtype)
     in_shape = input._data.shape
-    return _view(input, array, "AsStridedBackward0",
-                 lambda g: _as_strided_backward(g, in_shape, size, stride, offset))
+    return _view(input, array, "AsStridedBackward0", _as_strided_backward, in_shape, size,
+                 stride, offset)
 
 
 def _as_strided_backward(g, shape, size, stride, offset):
@@ -905,7 +909,7 @@ def _as_strided_scatter_backward(g, size, stride, offset):
 # ---- *_copy: each view op as a copy --------------------------------------------------------
 
 def _alias(input):
-    return _view(input, input._data.view(), "AliasBackward0", lambda g: g)
+    return _view(input, input._data.view(), "AliasBackward0", _unchanged)
 
 
 def _copy_variant(name, view_fn, node_name=None):
