@@ -194,8 +194,8 @@ def operand_key(x):
     cls = type(x)
     if cls is float:
         return "f"
-    if cls is int:
-        return "i"
+    if cls is int:  # (an int beyond int64 is a uint64 to torch)
+        return "i" if x < 9223372036854775808 else "u"
     if cls is _pybool:
         return "b"
     if cls is complex:
@@ -217,7 +217,7 @@ def _result_type_of_keys(keys, default):
             group = 1 if zero_dim else 0
         else:
             group = 2
-            d = {"b": bool, "i": int64, "f": default,
+            d = {"b": bool, "i": int64, "u": uint64, "f": default,
                  "c": complex128 if default is float64 else complex64}[key]
         groups[group] = d if groups[group] is None else promote_types(groups[group], d)
     return _combine_categories(groups[0], _combine_categories(groups[1], groups[2]))

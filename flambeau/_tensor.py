@@ -217,7 +217,9 @@ class Tensor:
             raise TypeError("iteration over a 0-d tensor")
         return iter(self.unbind(0))
 
-    def __bool__(self):
+    def __bool__(self, *args):
+        if args:
+            raise _no_arguments("__bool__", args)
         if self._data.size != 1:
             raise RuntimeError("Boolean value of Tensor with "
                                f"{'no values' if self._data.size == 0 else 'more than one value'}"
@@ -231,10 +233,14 @@ class Tensor:
                                f"passed in a {type(element)}.")
         return bool((self == element).any())
 
-    def __float__(self):
+    def __float__(self, *args):
+        if args:
+            raise _no_arguments("__float__", args)
         return float(self._scalar_for("float"))
 
-    def __int__(self):
+    def __int__(self, *args):
+        if args:
+            raise _no_arguments("__int__", args)
         value = int(self._scalar_for("int"))
         if value >= 2 ** 63 and self._dtype is _dtype.uint64:  # torch goes through int64
             raise _dtype.overflow_error(_dtype.int64)
@@ -263,12 +269,16 @@ class Tensor:
         prefix = "tensor(" if type(self) is Tensor else type(self).__name__ + "("
         return _tensor_str.tensor_repr(self, prefix, tensor_contents=tensor_contents)
 
-    def __format__(self, spec):
-        if self._data.ndim == 0 and spec:
-            return format(self.item(), spec)
-        return object.__format__(self, spec) if spec else self.__repr__()
+    def __format__(self, format_spec):
+        if self._data.ndim == 0 and format_spec:
+            return format(self.item(), format_spec)
+        return object.__format__(self, format_spec) if format_spec else self.__repr__()
 
-    def __reduce_ex__(self, protocol):
+    def __reversed__(self):
+        """``reversed(t)``: ``t`` flipped along dim 0 (a 0-d tensor is itself), as in torch."""
+        return self if self._data.ndim == 0 else self.flip(0)
+
+    def __reduce_ex__(self, proto):
         """Pickles the values (through a host NumPy array), dtype and ``requires_grad``."""
         if self._grad_fn is not None:
             raise RuntimeError("Can't pickle a tensor that requires grad and is not a leaf; "
@@ -399,6 +409,12 @@ class Tensor:
         if require_grad:
             t.requires_grad_(True)
         return t
+
+
+def _no_arguments(name, args, kwargs=None):
+    """torch's TypeError for arguments given to a C method that takes none."""
+    return TypeError(f"TensorBase.{name}() takes no " +
+                     ("keyword arguments" if kwargs else f"arguments ({len(args)} given)"))
 
 
 def _rebuild(cls, array, dtype_name, requires_grad, state):

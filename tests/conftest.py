@@ -83,6 +83,27 @@ def raises_like(fn_ours, fn_theirs):
     assert str(ours.value) == str(theirs.value)
 
 
+def same_outcome(run, rtol=1e-6, atol=1e-6):
+    """``run(flambeau)`` does what ``run(torch)`` does: raises alike, returns NotImplemented
+    alike, or returns the same result (:func:`assert_same`; a bfloat16 tensor compared in
+    float32, its dtype by name); torch's dtypes by their printed names."""
+    try:
+        theirs = run(torch)
+    except Exception:
+        raises_like(lambda: run(flambeau), lambda: run(torch))
+        return
+    ours = run(flambeau)
+    if theirs is NotImplemented:
+        assert ours is NotImplemented
+    elif isinstance(theirs, torch.dtype):
+        assert repr(ours) == repr(theirs)
+    elif isinstance(theirs, torch.Tensor) and theirs.dtype is torch.bfloat16:
+        assert ours.dtype is flambeau.bfloat16
+        assert_same(ours.float(), theirs.float(), rtol, atol)
+    else:
+        assert_same(ours, theirs, rtol, atol)
+
+
 def resolve(lib, path):
     """``lib.a.b`` from ``"a.b"`` (torch or flambeau)."""
     obj = lib

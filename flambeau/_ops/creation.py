@@ -55,10 +55,11 @@ def _infer_array(data, dtype=None):
     if data.__class__ is not list:  # (a list, the common case, is none of these)
         if isinstance(data, (str, bytes)):
             raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
-        if isinstance(data, (np.ndarray, np.generic)):  # before float: np.float64 is a float
-            array = np.asarray(data)
-            dtype = dtype or _dtype.from_numpy_dtype(array.dtype)
-            return _cast(array, dtype), dtype  # (a copy)
+        if isinstance(data, np.ndarray):
+            dtype = dtype or _dtype.from_numpy_dtype(data.dtype)
+            return _cast(data, dtype), dtype  # (a copy)
+        if isinstance(data, np.generic):  # (before float: np.float64 is a float)
+            return _stored(data, dtype or _dtype.from_numpy_dtype(data.dtype))
         if isinstance(data, (bool, int, float, complex)):  # floats in double until cast once
             dtype = dtype or scalar_dtype(data)
             if dtype._category == 1 or data.__class__ is complex and dtype._category == 2:
@@ -77,13 +78,15 @@ def _infer_array(data, dtype=None):
         raise TypeError(f"new(): invalid data type '{array.dtype}'")
     first = _first_leaf(data)
     holds_tensors = isinstance(first, (Tensor, np.ndarray, np.generic))
-    if kind in "fc" and array.dtype.itemsize == 8 * (1 + (kind == "c")) and \
-            not holds_tensors:  # Python floats: the default dtype
+    if holds_tensors or array.dtype.char not in _OF_PYTHON:  # leaves not all Python numbers
+        inferred = dtype or _leaves_dtype(data)
+        if (inferred._category < 2 or kind == "c") and not isinstance(first, (Tensor,
+                                                                              np.ndarray)):
+            return _stored(data, inferred)  # (NumPy scalars into integers: one by one)
+    elif kind in "fc":  # Python floats: the default dtype
         inferred = _dtype.get_default_dtype() if kind == "f" else _dtype.default_complex_dtype()
-    elif kind in "iu":
-        inferred = _dtype.int64
     else:
-        inferred = _dtype.from_numpy_dtype(array.dtype)
+        inferred = _dtype.int64 if kind == "i" else _dtype.bool
     target = dtype or inferred
     if target._category == 1:
         if target is _dtype.uint64 or kind in "uc" or kind == "f" and (
@@ -111,21 +114,26 @@ def _cast(array, dtype):
     return _backend.quietly(array.astype, dtype._np or dtype.numpy_dtype)  # (np.array: 2.5x)
 
 
+_OF_PYTHON = "?ldD"  # the NumPy types of arrays of Python numbers (bool, int, float, complex)
+
+
 def _leaves_dtype(data):
-    """The dtype torch infers for nested Python numbers NumPy would not type: complex, float
-    or int64 (by the widest kind among the leaves)."""
-    kinds = set()
+    """The dtype torch infers for nested data: its leaves' dtypes promoted (a Python float
+    the default dtype, an int int64; a NumPy scalar, array or tensor its own dtype)."""
+    found = None
 
     def walk(seq):
+        nonlocal found
         for item in seq:
             if isinstance(item, (list, tuple)):
                 walk(item)
-            else:
-                kinds.add(complex if isinstance(item, complex) else
-                          float if isinstance(item, float) else int)
+                continue
+            leaf = item._dtype if isinstance(item, Tensor) else \
+                _dtype.from_numpy_dtype(item.dtype) if isinstance(item, (np.ndarray, np.generic)) \
+                else scalar_dtype(item)
+            found = leaf if found is None else _dtype.promote_types(found, leaf)
     walk(data if isinstance(data, (list, tuple)) else [data])
-    return _dtype.default_complex_dtype() if complex in kinds else \
-        _dtype.get_default_dtype() if float in kinds else _dtype.int64
+    return found or _dtype.get_default_dtype()
 
 
 def _stored(data, dtype):
@@ -508,11 +516,11 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None, pin_mem
 
 def _ends(name, start, end):
     """linspace's and logspace's ends as numbers (torch takes 0-d tensors only)."""
-    ranks = [x._data.ndim if isinstance(x, Tensor) else 0 for x in (start, end)]
-    if any(ranks):
+    ranks = [(which, x._data.ndim) for which, x in (("start", start), ("end", end))
+             if isinstance(x, Tensor)]  # (torch names the ends given as tensors)
+    if any(r for _, r in ranks):
         raise RuntimeError(f"{name} only supports 0-dimensional start and end tensors, but got "
-                           f"start with {ranks[0]} dimension(s) and end with {ranks[1]} "
-                           "dimension(s).")
+                           + " and ".join(f"{w} with {r} dimension(s)" for w, r in ranks) + ".")
     return [x.item() if isinstance(x, Tensor) else x for x in (start, end)]
 
 

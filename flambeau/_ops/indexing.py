@@ -15,6 +15,7 @@ from .._tensor import Tensor, _alias, make, make_view
 from ..autograd.graph import record
 from ..autograd.grad_mode import is_grad_enabled
 from ._util import needs_grad, needs_grad1, sliced, wrap_dim
+from . import barebones
 from .promotion import broadcast_error, checked_alpha
 from .registry import (OUT_DTYPE, check_inplace, check_no_overlap, defop, rebase_history, register,
                        type_name, write_out)
@@ -203,9 +204,10 @@ def _accumulated(g, shape, key):
 _NO_KEY = object()
 
 
-def getitem(self, key=_NO_KEY):
+def getitem(self, key=_NO_KEY, /):
     """``self[key]``: a view for ints, slices, None and Ellipsis; a copy with advanced
-    indices."""
+    indices. (``key`` is positional only, as torch's C slot takes it; a second key is Python's
+    TypeError, worded as Python words it.)"""
     cls = type(key)
     if cls is int and self._data.ndim and -self._data.shape[0] <= key < self._data.shape[0]:
         return _basic_view(self, (key,), "SelectBackward0", ())  # fast path: one row
@@ -316,12 +318,15 @@ def _coords(idx, dim):
     return tuple(coords)
 
 
-def _check_sizes(input, idx, dim, src=None, name="self"):
+def _check_sizes(input, idx, dim, src=None, name="self", kernel=None):
     """torch's shape and range checks of gather / scatter (``src``: the source's shape, if
-    any); returns the input's and the index's arrays, 0-d ones made 1-d (as torch sees them)."""
+    any); returns the input's and the index's arrays, 0-d ones made 1-d (as torch sees them).
+    Between the two, torch's ``kernel`` refuses a barebones unsigned input."""
     a, idx = _flat(input._data), _flat(idx)
     if idx.size:
         _check_shapes(a.shape, idx.shape, dim, src, name)
+        if kernel is not None and input._dtype._barebones:
+            barebones.refuse(kernel, input)
         _check_range(_compressed(idx), dim, a.shape[dim])
     return a, idx
 
@@ -390,7 +395,7 @@ def gather(input, dim, index, *, sparse_grad=False):
     """Values along ``dim`` at ``index``: ``out[i][j] = input[index[i][j]][j]`` for dim 0."""
     idx = _index(index, "gather")
     dim = wrap_dim(dim, input._data.ndim)
-    a, i = _check_sizes(input, idx, dim, name="input")
+    a, i = _check_sizes(input, idx, dim, name="input", kernel="scatter_gather_tensor_cpu")
     if i.size and a.flags.c_contiguous:
         spread = i.strides[dim] == 0 and i.shape[dim] > 1 and i.size > 256
         if spread:  # an index expanded along dim: gather its distinct column, then broadcast
@@ -419,14 +424,18 @@ _REDUCE_AT = {"sum": np.add, "add": np.add, "prod": np.multiply, "multiply": np.
 
 
 def _scatter_array(input, dim, index, src, reduce=None, include_self=True, reductions=(),
-                   reduce_error=""):
+                   reduce_error="", refuse=True):
     """The NumPy result of scattering ``src`` (array or scalar) into a copy of ``input``,
-    combining with ``reduce`` when given (one of ``reductions``, else ``reduce_error``)."""
+    combining with ``reduce`` when given (one of ``reductions``, else ``reduce_error``);
+    ``refuse``: whether torch's scatter kernels refuse a barebones input."""
     idx = _index(index, "scatter")
     a = input._data
     dim = wrap_dim(dim, a.ndim)
-    _check_sizes(input, idx, dim, src.shape if isinstance(src, np.ndarray) else None)
-    if reduce is not None and reduce not in reductions:
+    known = reduce is None or reduce in reductions
+    _check_sizes(input, idx, dim, src.shape if isinstance(src, np.ndarray) else None,
+                 kernel=barebones.scatter(src, reduce, include_self) if known and refuse
+                 else None)
+    if not known:
         raise RuntimeError(reduce_error + str(reduce))
     out = _flat(a).copy()
     if idx.size == 0:
@@ -1062,9 +1071,10 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
         shape[d] = -1
     spread = make(np.broadcast_to(index._data.astype(np.int64).reshape(shape),
                                   source._data.shape), _int64)
-    from .. import no_grad
-    with no_grad():
-        result = scatter_reduce(input, dim, spread, source, reduce, include_self=include_self)
+    if input._dtype._barebones:
+        barebones.refuse(barebones.index_reduce, input, reduce, include_self, index)
+    result = make(_scatter_array(input, d, spread, source._data, reduce, include_self,
+                                 (reduce,), refuse=False)[0], input._dtype)
     if needs_grad(input, source):
         record("IndexReduceBackward0", (result,), (input, source),
                lambda g, x, s, out: _scatter_reduce_backward(g, x, s, out, d, spread, reduce,

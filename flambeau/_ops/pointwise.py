@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from .. import _backend, _dtype
-from .._tensor import Tensor, make, make_view
+from .._tensor import Tensor, _no_arguments, make, make_view
 from ..autograd.graph import record
 from ._util import needs_grad, needs_grad1, needs_grad2
 from ..return_types import return_type
@@ -48,7 +48,10 @@ def _write_through(ufunc, self, other, scale=1, check=None):
     computes the result apart, and raises torch's errors)."""
     if needs_grad2(self, other):
         return None
-    a, b, dtype = promote(self, other)
+    try:
+        a, b, dtype = promote(self, other)
+    except RuntimeError:  # (the general path raises torch's errors in torch's order)
+        return None
     if dtype is not self._dtype or dtype._barebones or dtype is _BOOL and ufunc is np.subtract:
         return None  # (the general path computes apart, or raises torch's errors)
     if check is not None:
@@ -86,7 +89,7 @@ def _publish(op, name, doc, inplace, aliases, method, namespace, special, signat
 
 
 def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dtype=None,
-           inplace=True, doc=None, aliases=(), method=True, check=None,
+           inplace=True, doc=None, aliases=(), method=True, check=None, precheck=None,
            namespace="", special=(), tensors_only=False, refuse=None, signature=None,
            barebones=""):
     """Defines a binary op from ``ufunc``.
@@ -95,7 +98,7 @@ def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dt
     back over broadcast dims); ``node`` is its name, or a function of the two operands giving
     it. ``to_float`` makes integer inputs compute in the default float dtype;
     ``result_dtype`` fixes the result's dtype (bool for comparisons); ``check(a, b, dtype)``
-    validates the cast operands; ``tensors_only`` refuses Python scalars, as torch's signatures without a Scalar overload;
+    validates the cast operands, ``precheck(input, other)`` the given ones before promotion; ``tensors_only`` refuses Python scalars, as torch's signatures without a Scalar overload;
     ``refuse=(kernel, categories)`` raises torch's NotImplementedError for result dtypes of
     those categories (0 bool, 1 integer, 2 float, 3 complex); ``barebones`` is the kernel
     torch names when it refuses uint16/uint32/uint64 (None: computed; default ``{name}_cpu``
@@ -110,6 +113,8 @@ def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dt
     def op(input, other):
         if tensors_only:
             _check_tensors(name, input, other)
+        if precheck is not None:
+            precheck(input, other)
         a, b, dtype = promote(input, other)
         if refuse is not None and dtype._category in refuse[1] or dtype._barebones and bare:
             try:  # torch checks the shapes first
@@ -137,6 +142,8 @@ def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dt
 
     if inplace and result_dtype is None and refuse is None and not tensors_only:
         def inplace(self, other):
+            if precheck is not None:
+                precheck(self, other)
             return _write_through(ufunc, self, other, check=check)
     return _publish(op, name, doc, inplace, aliases, method, namespace, special, signature)
 
@@ -221,12 +228,12 @@ def _check_not_bool_sub(x, y):
 def _scaled(ufunc, input, other, alpha, bool_check=False):
     """``ufunc(input, alpha * other)`` with torch's promotion and alpha checks: the forward of
     add, sub and rsub (which swaps the operands)."""
-    a, b, dtype = promote(input, other)
-    if dtype._barebones:
-        raise _not_implemented("add_stub", dtype)
     if bool_check and not (input.__class__ is Tensor and other.__class__ is Tensor and
                            input._dtype is not _BOOL and other._dtype is not _BOOL):
         _check_not_bool_sub(input, other)
+    a, b, dtype = promote(input, other)
+    if dtype._barebones:
+        raise _not_implemented("add_stub", dtype)
     if alpha != 1:  # (the default: nothing to check or scale)
         b = _times_alpha(b, alpha, dtype, ufunc is np.subtract)
     return make(_apply(ufunc, a, b), dtype)
@@ -405,7 +412,7 @@ def div(input, other, *, rounding_mode=None):
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
                            f"but found '{rounding_mode}'")
     a, b, dtype = promote(input, other)
-    if dtype._barebones:
+    if dtype._barebones or dtype._category == 3:
         raise _not_implemented(f"div_{rounding_mode}_cpu", dtype)
     out = make(np.asarray(_divide(a, b, dtype, rounding_mode)).astype(dtype._np, copy=False),
                dtype)
@@ -440,7 +447,7 @@ def true_divide(input, other):
 def floor_divide(input, other):
     """``input // other`` rounded toward minus infinity."""
     a, b, dtype = promote(input, other)
-    if dtype is _dtype.bool or dtype._barebones:
+    if dtype is _dtype.bool or dtype._barebones or dtype._category == 3:
         raise _not_implemented("div_floor_cpu", dtype)
     out = make(np.asarray(_divide(a, b, dtype, "floor")).astype(dtype._np, copy=False), dtype)
     if needs_grad2(input, other):
@@ -467,13 +474,13 @@ def _rounding_derivative(rounder):
 
 
 remainder = binary("remainder", np.remainder, _rounding_derivative("floor"),
-                   refuse=("remainder_cpu", (0,)),
+                   refuse=("remainder_cpu", (0, 3)),
                    node=_remainder_node, check=_check_int_zero_division,
                    doc="Python's modulus: the result has the sign of the divisor.",
                    signature=["remainder(Tensor input, Tensor other, *, Tensor? out=None)",
                               "remainder(Scalar self, Tensor other)",
                               "remainder(Tensor input, Scalar other, *, Tensor? out=None)"])
-fmod = binary("fmod", np.fmod, _rounding_derivative("trunc"), refuse=("fmod_cpu", (0,)),
+fmod = binary("fmod", np.fmod, _rounding_derivative("trunc"), refuse=("fmod_cpu", (0, 3)),
               node=lambda x, y: "FmodBackward1" if isinstance(y, Tensor) else "FmodBackward0",
               check=_check_int_zero_division,
               doc="C's ``fmod``: the result has the sign of the dividend.",
@@ -528,15 +535,35 @@ def _pow_node(x, y):
     return "PowBackward1" if isinstance(y, Tensor) else "PowBackward0"
 
 
-def _check_int_pow(a, b, dtype):
-    if dtype is _dtype.bool and isinstance(b, np.ndarray):
-        try:  # torch reports shapes that do not broadcast first
-            np.broadcast_shapes(np.shape(a), b.shape)
-        except ValueError:
-            raise broadcast_error(a, b) from None
-        raise _not_implemented("pow", dtype)
-    if dtype._category < 2 and not isinstance(b, np.ndarray) and b < 0:
-        raise RuntimeError("Integers to negative integer powers are not allowed.")
+def _check_pow(base, exponent):
+    """torch's checks of pow's operands, before promotion: an integer exponent of an integer
+    base must fit int64 and not be negative; a Scalar exponent must fit the integer or
+    half-precision dtype its kernel reads it in, unless it is 0 or 1 (torch fills or copies,
+    for uint16/uint32/uint64 too); bool to bool tensor powers and the other unsigned ones are
+    refused."""
+    scalar = not isinstance(exponent, Tensor)
+    if scalar and base.__class__ is Tensor:
+        dtype = base._dtype
+        if dtype._category < 2:
+            if isinstance(exponent, int):
+                if exponent >= 2 ** 63:
+                    raise _dtype.overflow_error(_dtype.int64)
+                if exponent < 0:
+                    raise RuntimeError("Integers to negative integer powers are not allowed.")
+        elif dtype is not _F16 and dtype is not _BF16:
+            return  # (float32, float64 and complex kernels take any number)
+        if exponent == 0 or exponent == 1:
+            return
+    kernel = _result_type_of(base, exponent)
+    if kernel._barebones or kernel is _BOOL and not scalar:
+        if base.__class__ is Tensor and not scalar:
+            try:  # torch reports shapes that do not broadcast first
+                np.broadcast_shapes(base.shape, exponent.shape)
+            except ValueError:
+                raise broadcast_error(base._data, exponent._data) from None
+        raise _not_implemented("pow", kernel)
+    if scalar and (kernel._category == 1 or kernel is _F16 or kernel is _BF16):
+        _dtype.checked_scalar(exponent, kernel)
 
 
 def _power(a, b):
@@ -553,8 +580,8 @@ def _power(a, b):
     return np.power(a, b)
 
 
-pow = binary("pow", _power, _pow_derivative, node=_pow_node, check=_check_int_pow,
-             barebones="pow",
+pow = binary("pow", _power, _pow_derivative, node=_pow_node, precheck=_check_pow,
+             barebones=None,
              doc="``input ** exponent`` (integers to negative scalar powers raise, as in torch).",
              signature=["pow(Tensor input, Tensor exponent, *, Tensor? out=None)",
                         "pow(Scalar self, Tensor exponent, *, Tensor? out=None)",
@@ -1045,13 +1072,14 @@ defop(frexp, signature="frexp(Tensor input, *, Tensor[2]? out=None)")
 
 # ---- comparisons, logic and bits -----------------------------------------------------------
 
-def _comparison(name, ufunc, aliases=(), tensors_only=False, barebones=True):
-    """``barebones``: whether torch computes it for uint16/uint32/uint64 (eq and ne only)."""
+def _comparison(name, ufunc, aliases=(), tensors_only=False, barebones=True, ordered=False):
+    """``barebones``: whether torch computes it for uint16/uint32/uint64 (eq and ne only);
+    ``ordered``: an order comparison, which complex operands do not have."""
     def op(input, other):
         if tensors_only:
             _check_tensors(name, input, other)
         a, b, dtype = promote(input, other)
-        if dtype._barebones and not barebones:
+        if dtype._barebones and not barebones or ordered and dtype._category == 3:
             raise _not_implemented(f"{name}_cpu", dtype)
         return make(_apply(ufunc, a, b), _dtype.bool)
     op.__name__ = op.__qualname__ = name
@@ -1064,10 +1092,10 @@ def _comparison(name, ufunc, aliases=(), tensors_only=False, barebones=True):
 
 eq = _comparison("eq", np.equal)
 ne = _comparison("ne", np.not_equal, ("not_equal",))
-lt = _comparison("lt", np.less, ("less",), barebones=False)
-le = _comparison("le", np.less_equal, ("less_equal",), barebones=False)
-gt = _comparison("gt", np.greater, ("greater",), barebones=False)
-ge = _comparison("ge", np.greater_equal, ("greater_equal",), barebones=False)
+lt = _comparison("lt", np.less, ("less",), barebones=False, ordered=True)
+le = _comparison("le", np.less_equal, ("less_equal",), barebones=False, ordered=True)
+gt = _comparison("gt", np.greater, ("greater",), barebones=False, ordered=True)
+ge = _comparison("ge", np.greater_equal, ("greater_equal",), barebones=False, ordered=True)
 logical_and = _comparison("logical_and", np.logical_and, tensors_only=True, barebones=False)
 logical_or = _comparison("logical_or", np.logical_or, tensors_only=True, barebones=False)
 logical_xor = _comparison("logical_xor", np.logical_xor, tensors_only=True, barebones=False)
@@ -1214,29 +1242,47 @@ for _name in ("resolve_conj", "resolve_neg"):
 
 # ---- Python operators ----------------------------------------------------------------------
 
-def _operator(fn, reflected=False):
+def _operator(fn, reflected=False, method=None):
     """A binary dunder: NotImplemented for an operand torch does not take (``t == None``,
     ``t.__add__()``), as torch's dunders turn its parser's TypeError into NotImplemented; its
-    OverflowError for an int no Scalar holds (``t + 2 ** 70``). (Two operands or more are
-    Python's TypeError: a ``*more`` would cost every operator call.)"""
+    OverflowError for an int no Scalar holds (``t + 2 ** 70``). A second argument
+    (``t.__add__(1, 2)``, ``alpha=``) goes to the method form ``method``, as in torch (its
+    default costs the operator no test; a third argument is Python's TypeError)."""
     fn = getattr(fn, "__wrapped__", fn)  # operators never take out=: skip its wrapper
     if reflected:
-        def dunder(self, other=None):
-            if isinstance(other, _OPERANDS):
+        def dunder(self, other=None, alpha=_ABSENT):
+            if isinstance(other, _OPERANDS) and alpha is _ABSENT:
                 if other.__class__ is not int or -2 ** 63 <= other < 2 ** 64:
                     return fn(other, self)
                 raise _dtype.unpack_error(other)
-            return NotImplemented
+            return _two_operands(method, self, other, alpha)
     else:
-        def dunder(self, other=None):
-            if other.__class__ is Tensor:  # the common case, at the cost of one test
+        def dunder(self, other=None, alpha=_ABSENT):
+            if other.__class__ is Tensor and alpha is _ABSENT:  # the common case
                 return fn(self, other)
-            if isinstance(other, _OPERANDS):
+            if isinstance(other, _OPERANDS) and alpha is _ABSENT:
                 if other.__class__ is not int or -2 ** 63 <= other < 2 ** 64:
                     return fn(self, other)
                 raise _dtype.unpack_error(other)
-            return NotImplemented
+            return _two_operands(method, self, other, alpha)
     return dunder
+
+
+_ABSENT = object()
+
+
+def _two_operands(method, self, other, alpha):
+    """A dunder given a second argument: the method form's result (add and sub take one, by
+    place in their deprecated form or as ``alpha=``; which of the two the caller wrote is not
+    told apart), or NotImplemented where it refuses the call."""
+    if alpha is _ABSENT or method is None:
+        return NotImplemented
+    for args, kwargs in (((other, alpha), {}), ((other,), {"alpha": alpha})):
+        try:
+            return getattr(self, method)(*args, **kwargs)
+        except TypeError:
+            pass
+    return NotImplemented
 
 
 _OPERANDS = (Tensor, bool, int, float, complex, np.generic)
@@ -1252,11 +1298,12 @@ _BINARY_OPERATORS = {k: f.__wrapped__ for k, f in {
     "mod": remainder, "pow": pow, "and": bitwise_and, "or": bitwise_or, "xor": bitwise_xor,
     "lshift": bitwise_left_shift, "rshift": bitwise_right_shift}.items()}
 for _name, _fn in _BINARY_OPERATORS.items():
-    register("", f"__{_name}__", _operator(_fn), method=True)
+    _method = _name if _name in ("add", "sub") else None  # (the two with alpha)
+    register("", f"__{_name}__", _operator(_fn, method=_method), method=True)
     if _name not in ("sub", "truediv"):  # those two have reflected ops of their own, below
         # a + b and a * b commute: torch computes 2 * t as t * 2
-        register("", f"__r{_name}__", _operator(_fn, reflected=_name not in ("add", "mul")),
-                 method=True)
+        register("", f"__r{_name}__", _operator(_fn, reflected=_name not in ("add", "mul"),
+                                                method=_method), method=True)
 for _name, _fn in {"rsub": rsub, "rtruediv": _rtruediv, "rdiv": _rtruediv}.items():
     register("", f"__{_name}__", _operator(_fn), method=True)
 for _name, _fn in {"ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge}.items():
@@ -1264,20 +1311,19 @@ for _name, _fn in {"ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge}.items():
 _eq_operator = _operator(eq)
 
 
-def _eq_dunder(self, other=None):
+def _eq_dunder(self, other=None, alpha=_ABSENT):
     """``==``, which in torch (unlike the other operators) also takes a NumPy array."""
     if other.__class__ is np.ndarray and other.dtype in _dtype._from_numpy:
         other = make(other)
-    return _eq_operator(self, other)
+    return _eq_operator(self, other, alpha)
 
 
 register("", "__eq__", _eq_dunder, method=True)
 
 
 def _invert(self, *args, **kwargs):
-    if args or kwargs:  # as torch's C method words it
-        raise TypeError("TensorBase.__invert__() takes no " +
-                        ("keyword arguments" if kwargs else f"arguments ({len(args)} given)"))
+    if args or kwargs:
+        raise _no_arguments("__invert__", args, kwargs)
     if self._dtype._category > 1:
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
                         "tensors")
