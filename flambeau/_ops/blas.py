@@ -470,7 +470,9 @@ def linear(input, weight, bias=None):
             weight.is_sparse or type(x) is not np.ndarray or autocast.FORMS_ENV["_on"]):
         return addmm(bias, input, weight.t())
     wt = _t(weight)
-    out = _matmul(x, wt._data)
+    # np.dot: the same BLAS product as matmul, with less overhead per call (an outer product,
+    # one input feature, keeps _matmul's exact signed zeros)
+    out = np.dot(x, wt._data) if x.shape[1] != 1 else _matmul(x, wt._data)
     out = make(np.add(out, b, out=out), dtype)
     if needs_grad(bias, input, wt):
         record("AddmmBackward0", (out,), (bias, input, wt), _addmm_derivative,

@@ -315,9 +315,12 @@ def record(name, outputs, inputs, backward, saved=(), saved_outputs=()):
         entries += (t, 0 if storage is None else storage._version)
     if saved_outputs:
         node._outputs_saved_at = len(saved)
-        for i in saved_outputs:
-            alias = _output_alias(outputs[i], i)
-            entries += (alias, alias._storage._version)  # (the alias made the storage)
+        for i in saved_outputs:  # an alias of the output, sharing (making) its storage
+            out = outputs[i]
+            alias = _tensor.make(out._data, out._dtype)
+            alias._storage = storage = out._get_storage()
+            alias._output_nr = i
+            entries += (alias, storage._version)
     node._saved = entries
     if anomaly_mode.enabled:
         anomaly_mode.remember_forward(node)
@@ -338,12 +341,6 @@ def move_retained_grad(t, node, output_nr):
 _new_node = object.__new__
 _NO_INPUT = (None, 0, None, None)
 next_sequence_nr = itertools.count(1).__next__
-
-
-def _output_alias(t, output_nr):
-    alias = _alias(t)
-    alias._output_nr = output_nr
-    return alias
 
 
 def _fit(grad, shape, dtype):

@@ -103,17 +103,23 @@ def test_functional_linear_of_a_matrix_in_other_cases(bias_shape, dtype):
 def test_functional_linear_of_a_matrix_keeps_signed_zeros_and_checks_versions():
     """-0.0 products and gradients keep their sign as torch's; the saved input modified in
     place before backward raises torch's error."""
+    cases = [([[0.0, -1.0, 0.0]], [[-1.0, 0.0, 2.0], [0.0, 0.0, -0.0]], [-0.0, -0.0],
+              [[-1.0, 0.0]]),  # one input feature: an outer product
+             ([[-1.0], [0.0]], [[0.0], [1.0], [-2.0]], [-0.0, -0.0, 0.0],
+              [[-1.0, 0.0, 1.0], [0.0, -0.0, 2.0]])]
+    for case in cases:
+        results = []
+        for lib in (torch, flambeau):
+            x, w, b, g = (lib.tensor(v) for v in case)
+            for t in (x, w, b):
+                t.requires_grad_()
+            out = lib.nn.functional.linear(x, w, b)
+            out.backward(g)
+            results.append([t.detach().numpy() for t in (out, x.grad, w.grad, b.grad)])
+        for a, c in zip(*results):
+            np.testing.assert_array_equal(a, c)
+            np.testing.assert_array_equal(np.signbit(a), np.signbit(c))
     results = []
-    for lib in (torch, flambeau):
-        x = lib.tensor([[0.0, -1.0, 0.0]], requires_grad=True)
-        w = lib.tensor([[-1.0, 0.0, 2.0], [0.0, 0.0, -0.0]], requires_grad=True)
-        b = lib.tensor([-0.0, -0.0], requires_grad=True)
-        out = lib.nn.functional.linear(x, w, b)
-        out.backward(lib.tensor([[-1.0, 0.0]]))
-        results.append([t.detach().numpy() for t in (out, x.grad, w.grad, b.grad)])
-    for a, c in zip(*results):
-        np.testing.assert_array_equal(a, c)
-        np.testing.assert_array_equal(np.signbit(a), np.signbit(c))
     for lib in (torch, flambeau):
         x = lib.ones(2, 3, requires_grad=True) * 1
         out = lib.nn.functional.linear(x, lib.ones(4, 3, requires_grad=True), lib.ones(4))
