@@ -168,7 +168,8 @@ class Tensor:
         return 0 if storage is None else storage._version
 
     def _bump_version(self):
-        self._get_storage()._version += 1
+        storage = self._storage
+        (self._get_storage() if storage is None else storage)._version += 1
 
     # ---- conversion to Python and NumPy ----------------------------------------------------
 

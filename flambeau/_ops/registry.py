@@ -197,7 +197,8 @@ def check_inplace(t):
         if base is not None and base._grad_fn is None and base._requires_grad:
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
                                "in-place operation.")
-    if t.is_inference() and not grad_mode.is_inference_mode_enabled():
+    meta = t._meta  # (t.is_inference(), without its two frames)
+    if meta is not None and meta.inference and not grad_mode.is_inference_mode_enabled():
         raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not "
                            "allowed.You can make a clone to get a normal tensor before doing "
                            "inplace update.See https://github.com/pytorch/rfcs/pull/17 for more "
