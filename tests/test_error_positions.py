@@ -54,7 +54,6 @@ KNOWN = {
         "+out=float +out=list_str +no_such_kw +extra_arg"),
     "fn cat": "+extra_arg",
     "fn cholesky": "pos0=bool_tensor",
-    "fn combinations": "r=dim_100",
     "fn corrcoef": "pos0=bool_tensor",
     "fn cov": "pos0=bool_tensor",
     "fn cross": "pos0=bool_tensor",
@@ -62,7 +61,6 @@ KNOWN = {
     "fn diagflat": "+extra_arg",
     "fn diagonal": "+extra_arg",
     "fn diagonal_copy": "+extra_arg",
-    "fn diff": "pos2=dim_100 pos2=neg_7",
     "fn div": "+out=float",
     "fn eye": (
         "pos0=str pos0=list_str pos0=None pos0=float_for_int pos0=tensor_for_number pos1=str "
@@ -136,9 +134,7 @@ KNOWN = {
     "fn linalg.tensorsolve": "pos1=bool_tensor",
     "fn linalg.vander": "pos0=bool_tensor N=None",
     "fn linalg.vecdot": "pos0=bool_tensor pos1=bool_tensor dim=dim_100 dim=neg_7",
-    "fn linspace": "pos0=tensor_for_number pos1=tensor_for_number",
     "fn logdet": "pos0=bool_tensor",
-    "fn logspace": "pos0=tensor_for_number pos1=tensor_for_number",
     "fn lu": "pos0=bool_tensor +no_such_kw +extra_arg",
     "fn lu_solve": "pos0=bool_tensor pos1=bool_tensor",
     "fn masked.amax": (
@@ -365,7 +361,6 @@ KNOWN = {
     "method diag_embed": "+extra_arg",
     "method diagflat": "+extra_arg",
     "method diagonal": "+extra_arg",
-    "method diff": "pos2=dim_100 pos2=neg_7",
     "method double": "+no_such_kw",
     "method flatten": "+extra_arg",
     "method float": "+no_such_kw",

@@ -18,13 +18,26 @@ _bool = _dtype.bool
 def diff(input, n=1, dim=-1, prepend=None, append=None):
     """The ``n``-th forward difference along ``dim`` (``!=`` for bool), after optionally
     joining ``prepend`` and ``append``."""
+    if not input._data.ndim:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
     if n < 0:
         raise RuntimeError(f"order must be non-negative but got {n}")
+    if n == 0 and prepend is None and append is None:
+        return input.clone()  # (torch reads no dim then)
     d = wrap_dim(dim, input._data.ndim)
+    for t in (prepend, append):
+        if t is not None and t.ndim != input.ndim:
+            raise RuntimeError("diff expects prepend or append to be the same dimension as input")
+        for i in range(input.ndim) if t is not None else ():
+            if i != d and t.shape[i] != input.shape[i]:
+                raise RuntimeError(
+                    "diff expects the shape of tensor to prepend or append to match that of "
+                    f"input except along the differencing dimension; input.size({i}) = "
+                    f"{input.shape[i]}, but got tensor.size({i}) = {t.shape[i]}")
+    if n == 0:  # (the input alone)
+        return input.clone()
     if prepend is not None or append is not None:
-        parts = [t if t.ndim else t.expand(input.shape[:d] + (1,) + input.shape[d + 1:])
-                 for t in (prepend, input, append) if t is not None]
-        input = cat(parts, d)
+        input = cat([t for t in (prepend, input, append) if t is not None], d)
     for _ in range(n):
         length = input.shape[d] - 1
         if length <= 0:

@@ -743,6 +743,10 @@ def combinations(input, r=2, with_replacement=False):
     if r == 0:
         return make(np.empty((0,), input._data.dtype), input._dtype)
     n = input._data.size
+    if n ** r >= 2 ** 63:  # (torch's grid of n ** r candidates)
+        raise RuntimeError("numel: integer multiplication overflow")
+    if r > n and not with_replacement:
+        return make(np.empty((0, r), input._data.dtype), input._dtype)
     ids = np.indices((n,) * r).reshape(r, -1)
     ordered = ids[:-1] <= ids[1:] if with_replacement else ids[:-1] < ids[1:]
     ids = ids[:, ordered.all(0)]
