@@ -78,3 +78,17 @@ def test_clone_inside_a_drawn_ahead_block_continues_the_stream(block):
         assert_same_values(flambeau.rand(70, generator=g_f), torch.rand(70, generator=g_t))
         assert_same_values(flambeau.randn(20, generator=g_f), torch.randn(20, generator=g_t))
         assert_same_state(g_f, g_t)
+
+
+def test_whole_block_normals_at_every_phase(block):
+    """Fills of whole 16-draw blocks that start at each position modulo 16 of the drawn-ahead
+    block (each phase's normals computed once, then served again): torch's values and state."""
+    gen_t, gen_f = torch.Generator().manual_seed(5), flambeau.Generator().manual_seed(5)
+    for shift in list(range(16)) * 2:
+        for lib, g in ((torch, gen_t), (flambeau, gen_f)):
+            lib.rand(shift, generator=g)
+        assert_same_values(flambeau.randn(4, 8, generator=gen_f),
+                           torch.randn(4, 8, generator=gen_t))
+        assert_same_values(flambeau.empty(48).normal_(1.0, 0.5, generator=gen_f),
+                           torch.empty(48).normal_(1.0, 0.5, generator=gen_t))
+    assert_same_state(gen_f, gen_t)
