@@ -276,7 +276,7 @@ def _swaps(targets):
 
 
 def _swaps_at_once(targets):
-    """:func:`_swaps` without a Python loop over the swaps (``targets[i] >= i``, n < 2^32).
+    """:func:`_swaps` without a Python loop over the swaps (``targets[i] >= i``, n < 2^31).
 
     Position i ends with the value that position ``targets[i]`` held just before step i: the
     value that the latest earlier step with the same target left there, or, if none, the
