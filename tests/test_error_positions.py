@@ -233,8 +233,7 @@ KNOWN = {
     "fn nn.functional.grid_sample": "pos0=bool_tensor mode=list_str padding_mode=list_str",
     "fn nn.functional.group_norm": (
         "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos0=bool_tensor "
-        "pos1=float_for_int pos1=neg_7 pos1=tensor_for_number weight=bool_tensor "
-        "bias=bool_tensor"),
+        "weight=bool_tensor bias=bool_tensor"),
     "fn nn.functional.hinge_embedding_loss": "pos0=bool_tensor",
     "fn nn.functional.huber_loss": (
         "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos0=bool_tensor pos1=str "
@@ -293,10 +292,6 @@ KNOWN = {
         "pos1=None pos1=number_for_tensor"),
     "fn nn.functional.soft_margin_loss": "pos0=bool_tensor",
     "fn nn.functional.threshold": "+no_such_kw",
-    "fn nn.functional.unfold": (
-        "pos1=str pos1=None pos1=float_for_int pos1=tensor_for_number pos2=str pos2=None "
-        "pos2=float_for_int pos2=tensor_for_number pos3=str pos3=None pos3=float_for_int "
-        "pos3=tensor_for_number pos4=str pos4=None pos4=float_for_int pos4=tensor_for_number"),
     "fn nn.functional.upsample_bilinear": "size=str size=list_str size=float_list",
     "fn nn.functional.upsample_nearest": "size=str size=float_list",
     "fn nonzero_static": "size=neg_7",

@@ -304,7 +304,6 @@ from .._ops.normalization import (batch_norm as _batch_norm,  # noqa: E402
 from . import _reduction as _Reduction  # noqa: E402
 import math as _math  # noqa: E402
 import warnings as _warnings  # noqa: E402
-from .._size import Size as _Size  # noqa: E402
 from .._ops.joining import (broadcast_shapes as _broadcast_shapes,  # noqa: E402
                             broadcast_tensors as _broadcast_tensors,
                             constant_pad_nd as _constant_pad_nd)
@@ -669,8 +668,8 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
     if input.ndim < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
                            f"{input.ndim}")
-    _verify_batch_size(_Size([input.size(0) * input.size(1) // num_groups, num_groups] +
-                             list(input.size()[2:])))
+    _verify_batch_size([input.size(0) * input.size(1) // num_groups, num_groups] +
+                       list(input.size()[2:]))  # (a list, printed as torch prints it)
     return _group_norm(input, num_groups, weight, bias, eps, False)
 
 
@@ -713,6 +712,7 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
 from .._ops.conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,  # noqa: E402
                          conv_transpose3d)
 from .._ops import conv as _conv_ops, padding as _padding  # noqa: E402
+from collections.abc import Iterable as _Iterable  # noqa: E402
 
 
 _PAD = _checker('pad(Tensor input, SymInt[] pad, str mode="constant", float? value=None)')
@@ -840,14 +840,21 @@ def adaptive_max_pool3d(input, output_size, return_indices=False):
     return _adaptive_max(3, input, output_size, return_indices)
 
 
+def _pair(value):
+    """torch's ``_pair``: an iterable as a tuple, anything else twice (so a wrong value reaches
+    the op as torch's does)."""
+    return tuple(value) if isinstance(value, _Iterable) else (value, value)
+
+
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """Sliding local blocks of a batched (or unbatched) image as columns (torch's im2col)."""
-    return _conv_ops.im2col(input, kernel_size, dilation, padding, stride)
+    return _conv_ops.im2col(input, *map(_pair, (kernel_size, dilation, padding, stride)))
 
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """Columns of sliding blocks summed back into an image (torch's col2im)."""
-    return _conv_ops.col2im(input, output_size, kernel_size, dilation, padding, stride)
+    return _conv_ops.col2im(input, *map(_pair, (output_size, kernel_size, dilation, padding,
+                                                stride)))
 
 
 # ---- resampling (ops in _ops/resample.py) --------------------------------------------------------
