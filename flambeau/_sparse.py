@@ -592,11 +592,21 @@ def _spmm_backward(g, s, d, name):
 
 # ---- making sparse tensors -------------------------------------------------------------------
 
-def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False,
-                      requires_grad=False, check_invariants=None, is_coalesced=None):
+def sparse_coo_tensor(indices, values=None, size=None, *, dtype=None, device=None,
+                      pin_memory=False, requires_grad=False, check_invariants=None,
+                      is_coalesced=None):
     """torch.sparse_coo_tensor: ``values`` (nnz x dense dims) at the columns of ``indices``
-    (sparse dims x nnz); ``size`` defaults to the smallest that holds the indices."""
+    (sparse dims x nnz); ``size`` defaults to the smallest that holds the indices. Given a
+    size alone (``sparse_coo_tensor((2, 3))``), an empty tensor of that size."""
     from ._ops.creation import tensor
+    if values is None and size is None:
+        size = (indices,) if isinstance(indices, int) else tuple(indices)
+        for i, n in enumerate(size):
+            if not hasattr(n, "__index__"):
+                raise TypeError("sparse_coo_tensor(): argument 'size' (position 1) must be tuple "
+                                f"of ints, but found element of type {type(n).__name__} at pos {i}")
+        return sparse_coo_tensor(make(np.zeros((len(size), 0), np.int64), _dtype.int64),
+                                 tensor([], dtype=dtype), size, requires_grad=requires_grad)
     if not isinstance(indices, Tensor):
         indices = tensor(indices)
     if not isinstance(values, Tensor):

@@ -24,8 +24,6 @@ KNOWN = {  # test id -> what differs
     "ormqr": "float32/complex64: stores float64/complex128",
     "linalg.lu": "float16/float32: stores float64",
     "linalg.householder_product": "float32 and integer inputs: stores float64",
-    "index_reduce.mean": "bool: stores int64",
-    "scatter_reduce.mean": "bool: stores int64",
 }
 
 

@@ -34,17 +34,7 @@ KNOWN = {
     "mvlgamma.mvlgamma_p_5",
     "einsum",
     "unravel_index",
-    "gather",
-    "index_reduce.mean",
-    "index_reduce.prod",
-    "index_reduce.amin",
-    "index_reduce.amax",
     "tensordot",
-    "scatter_reduce.sum",
-    "scatter_reduce.prod",
-    "scatter_reduce.mean",
-    "scatter_reduce.amin",
-    "scatter_reduce.amax",
     "linalg.vander",
 }
 

@@ -6,6 +6,9 @@ Pointwise ops decide in their factories (``pointwise.binary``/``unary``: the pro
 decides, so ``uint32 + 1.5`` computes in float32). The ops listed here decide on their first
 argument's dtype: ``registry.defop`` puts a guard before those ops (:func:`refusal`).
 """
+import numpy as np
+
+from .. import _dtype
 from .._tensor import Tensor
 from .promotion import _not_implemented
 
@@ -129,9 +132,7 @@ KERNELS = {
         # indexing
         "flip": _flip, "index_select": "index_select", "index_fill": "index_fill_cpu",
         "index_copy": "index_copy_cpu", "index_add": "index_add_", "index_put": "index_put",
-        "put": "take_put_cpu", "take": "take_cpu", "gather": "scatter_gather_tensor_cpu",
-        "scatter": "scatter_gather_tensor_cpu", "scatter_add": "scatter_gather_tensor_cpu",
-        "take_along_dim": "scatter_gather_tensor_cpu", "masked_fill": "masked_fill",
+        "put": "take_put_cpu", "take": "take_cpu", "masked_fill": "masked_fill",
         "masked_scatter": "masked_scatter", "masked_select": "masked_select",
         # nn kernels
         "relu": "clamp_min_scalar_cpu", "elu": "elu_cpu", "celu": "elu_cpu", "selu": "elu_cpu",
@@ -149,6 +150,38 @@ KERNELS = {
     },
     "linalg": {"cross": "cross"},
 }
+
+
+def scatter(src, reduce, include_self, dtype):
+    """The kernel torch's scatter ops refuse a barebones (or bool) input with, after their
+    checks when the index is not empty, or None: ``src`` is an array or a scalar."""
+    if dtype is _dtype.bool:
+        return "scatter_gather_tensor_cpu_reduce_mean" if reduce == "mean" else None
+    if not dtype._barebones:
+        return None
+    if not include_self:
+        return "scatter_reduce_exclude_input_init"
+    if reduce in ("mean", "amax", "amin"):
+        return "scatter_gather_tensor_cpu_reduce_" + reduce
+    return "scatter_gather_tensor_cpu" if isinstance(src, np.ndarray) else \
+        "scatter_gather_scalar_cpu"
+
+
+def index_reduce(input, reduce, include_self, index):
+    """The kernel torch's index_reduce refuses a barebones (or bool) input with, after its
+    checks, or None: torch reduces the slices of a matrix with pointwise ops (none for an
+    empty index; bool means divide), and vectors with one kernel."""
+    dtype = input._dtype
+    if not (dtype._barebones or dtype is _dtype.bool):
+        return None
+    if not include_self:
+        return "index_reduce_func_exclude_input_init"
+    if input.ndim <= 1:
+        return "index_func_"
+    if not index.numel() or reduce != "mean" and (dtype is _dtype.bool or reduce == "prod"):
+        return None
+    return "div_floor_cpu" if dtype is _dtype.bool else \
+        {"mean": "add_stub", "amax": "maximum_cpu", "amin": "minimum_cpu"}[reduce]
 
 
 def refusal(namespace, name):

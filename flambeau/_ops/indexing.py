@@ -15,7 +15,7 @@ from .._tensor import Tensor, _alias, make, make_view
 from ..autograd.graph import record
 from ..autograd.grad_mode import is_grad_enabled
 from ._util import needs_grad, needs_grad1, sliced, wrap_dim
-from . import barebones
+from . import barebones, promotion
 from .promotion import broadcast_error, checked_alpha
 from .registry import (OUT_DTYPE, check_inplace, check_no_overlap, defop, rebase_history, register,
                        type_name, write_out)
@@ -321,11 +321,11 @@ def _coords(idx, dim):
 def _check_sizes(input, idx, dim, src=None, name="self", kernel=None):
     """torch's shape and range checks of gather / scatter (``src``: the source's shape, if
     any); returns the input's and the index's arrays, 0-d ones made 1-d (as torch sees them).
-    Between the two, torch's ``kernel`` refuses a barebones unsigned input."""
+    Between the two, torch's ``kernel`` (if any) refuses the input's dtype."""
     a, idx = _flat(input._data), _flat(idx)
     if idx.size:
         _check_shapes(a.shape, idx.shape, dim, src, name)
-        if kernel is not None and input._dtype._barebones:
+        if kernel is not None:
             barebones.refuse(kernel, input)
         _check_range(_compressed(idx), dim, a.shape[dim])
     return a, idx
@@ -395,7 +395,8 @@ def gather(input, dim, index, *, sparse_grad=False):
     """Values along ``dim`` at ``index``: ``out[i][j] = input[index[i][j]][j]`` for dim 0."""
     idx = _index(index, "gather")
     dim = wrap_dim(dim, input._data.ndim)
-    a, i = _check_sizes(input, idx, dim, name="input", kernel="scatter_gather_tensor_cpu")
+    a, i = _check_sizes(input, idx, dim, name="input", kernel="scatter_gather_tensor_cpu"
+                        if input._dtype._barebones else None)
     if i.size and a.flags.c_contiguous:
         spread = i.strides[dim] == 0 and i.shape[dim] > 1 and i.size > 256
         if spread:  # an index expanded along dim: gather its distinct column, then broadcast
@@ -427,14 +428,14 @@ def _scatter_array(input, dim, index, src, reduce=None, include_self=True, reduc
                    reduce_error="", refuse=True):
     """The NumPy result of scattering ``src`` (array or scalar) into a copy of ``input``,
     combining with ``reduce`` when given (one of ``reductions``, else ``reduce_error``);
-    ``refuse``: whether torch's scatter kernels refuse a barebones input."""
+    ``refuse``: whether torch's scatter kernels refuse some dtypes here."""
     idx = _index(index, "scatter")
     a = input._data
     dim = wrap_dim(dim, a.ndim)
     known = reduce is None or reduce in reductions
     _check_sizes(input, idx, dim, src.shape if isinstance(src, np.ndarray) else None,
-                 kernel=barebones.scatter(src, reduce, include_self) if known and refuse
-                 else None)
+                 kernel=barebones.scatter(src, reduce, include_self, input._dtype)
+                 if known and refuse else None)
     if not known:
         raise RuntimeError(reduce_error + str(reduce))
     out = _flat(a).copy()
@@ -1071,8 +1072,7 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
         shape[d] = -1
     spread = make(np.broadcast_to(index._data.astype(np.int64).reshape(shape),
                                   source._data.shape), _int64)
-    if input._dtype._barebones:
-        barebones.refuse(barebones.index_reduce, input, reduce, include_self, index)
+    barebones.refuse(barebones.index_reduce, input, reduce, include_self, index)
     result = make(_scatter_array(input, d, spread, source._data, reduce, include_self,
                                  (reduce,), refuse=False)[0], input._dtype)
     if needs_grad(input, source):
@@ -1106,6 +1106,9 @@ def unravel_index(indices, shape):
     return tuple(make((flat // st) % max(s, 1), _int64) for s, st in zip(shape, strides))
 
 
+_TENSOR_OF_NUMBER = {bool: np.bool_, int: np.int64, float: np.float64, complex: np.complex128}
+
+
 @defop(method=False,
        signature=["isin(Tensor elements, Tensor test_elements, *, bool assume_unique=False, "
                   "bool invert=False, Tensor? out=None)",
@@ -1121,6 +1124,19 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
     for t in (elements, test_elements):
         if isinstance(t, Tensor) and t._dtype is _dtype.bool:
             raise RuntimeError("Unsupported input type encountered for isin(): Bool")
-    a = elements._data if isinstance(elements, Tensor) else np.asarray(elements)
-    b = test_elements._data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
+    if not isinstance(test_elements, Tensor):
+        a, b = elements._data, np.asarray(test_elements)
+    else:
+        if not isinstance(elements, Tensor):  # a number: torch's 0-d tensor of it (float64...)
+            elements = make(np.asarray(elements, _TENSOR_OF_NUMBER[type(elements)]))
+        a, b = elements._data, test_elements._data
+        # torch's kernels: few test elements compared one by one in the operands' result type,
+        # else sorted together (cat's promotion)
+        if b.size < 10.0 * a.size ** 0.145:
+            common = _dtype.result_type_of(elements, test_elements)
+            if common._barebones:
+                raise promotion._not_implemented("isin_default_cpu", common)
+        else:
+            common = _dtype.promote_types(elements._dtype, test_elements._dtype)
+        a, b = a.astype(common._np, copy=False), b.astype(common._np, copy=False)
     return make(np.isin(a, b, assume_unique=assume_unique, invert=invert), _dtype.bool)

@@ -371,6 +371,8 @@ def _div_derivative(g, x, y):
 
 def _divide(a, b, dtype, rounding_mode):
     with _errstate(all="ignore"):
+        if dtype is _F16 or dtype is _BF16:
+            return _divide_half(a, b, dtype._np, rounding_mode)
         if dtype._category >= 2:
             q = _apply(np.true_divide, a, b)
             if rounding_mode == "trunc":
@@ -385,6 +387,28 @@ def _divide(a, b, dtype, rounding_mode):
         if rounding_mode == "trunc":
             q = q + ((np.remainder(a, b) != 0) & ((np.sign(a) * np.sign(b)) < 0))
         return q
+
+
+def _divide_half(a, b, half, rounding_mode):
+    """Rounded division of float16/bfloat16 as torch's kernels compute it: by a divisor that
+    is one number (a Python number, or a single element), in float32 with a Python number
+    taken at float32, rounded once; otherwise in the half type, each step rounded (the
+    dividend rounded to it first), as torch's div_floor_floating / ``trunc(a / b)``."""
+    if np.size(b) == 1:
+        a = np.asarray(a, half).astype(np.float32)
+        b = np.float32(b) if b.__class__ in (int, float, bool) else np.asarray(b, np.float32)
+        q = np.floor_divide(a, b) if rounding_mode == "floor" else np.trunc(a / b)
+        return q.astype(half)
+    a, b = np.asarray(a, half), np.asarray(b, half)
+    if rounding_mode == "trunc":
+        return np.trunc(a / b)
+    mod = np.fmod(a, b)
+    div = (a - mod) / b
+    div = np.where((mod != 0) & ((b < 0) != (mod < 0)), div - 1, div)
+    floor = np.floor(div)
+    floor = np.where(div - floor > 0.5, floor + 1, floor)
+    floor = np.where(div == 0, np.copysign(np.zeros((), half), a / b), floor)
+    return np.where(b == 0, a / b, floor)
 
 
 def _div_into(self, other, *, rounding_mode=None):
@@ -985,9 +1009,13 @@ logaddexp2 = binary("logaddexp2", np.logaddexp2,
 
 
 def _xlog(log):
-    """``x * log(y)`` (or ``log1p``), 0 where ``x == 0`` unless ``y`` is NaN."""
+    """``x * log(y)`` (or ``log1p``), 0 where ``x == 0`` unless ``y`` is NaN, as torch's kernel
+    computes it: in the result's type, a Python number converted to it first (NumPy would
+    take it as a float64 scalar and compute in float64), each step rounded."""
     def kernel(x, y):
-        return np.where((x == 0) & ~np.isnan(y), 0, x * log(y))
+        dtype = (x if isinstance(x, np.ndarray) else y).dtype
+        x, y = np.asarray(x, dtype), np.asarray(y, dtype)
+        return np.where((x == 0) & ~np.isnan(y), dtype.type(0), x * log(y))
     return kernel
 
 

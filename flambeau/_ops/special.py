@@ -13,7 +13,7 @@ from . import _special_kernels as kernels
 from ._saved import _value, _wants
 from ._util import needs_grad
 from .creation import arange
-from .pointwise import binary, masked, unary
+from .pointwise import _xlog, binary, masked, unary
 from .promotion import _not_implemented
 from .reduction import logsumexp
 from .registry import defop
@@ -145,7 +145,7 @@ def _xlog1py_derivative(g, x, y, out):
     return gx, gy
 
 
-binary("xlog1py", lambda x, y: np.where((x == 0) & ~np.isnan(y), 0, x * np.log1p(y)),
+binary("xlog1py", _xlog(np.log1p),
        _xlog1py_derivative, to_float=True, namespace="special", method=False, inplace=False,
        signature=_special_binary("xlog1py"),
        node=lambda x, y: "SpecialXlog1PyBackward" + (
