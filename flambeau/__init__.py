@@ -99,6 +99,7 @@ def _publish():
 _publish()
 
 from ._sparse import sparse_coo_tensor, DENSE_METHODS as _SPARSE_METHODS  # noqa: E402
+from ._ops.dlpack import from_dlpack  # noqa: E402
 for _name, _method in _SPARSE_METHODS.items():
     setattr(Tensor, _name, _method)
 

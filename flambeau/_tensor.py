@@ -190,6 +190,16 @@ class Tensor:
         array = self.numpy(force=self._requires_grad)
         return array if dtype is None else array.astype(dtype, copy=False)
 
+    def __dlpack__(self, *, stream=-1, max_version=None, dl_device=None, copy=None):
+        """The DLPack capsule of this tensor's memory (NumPy's own exporter)."""
+        if self._requires_grad:
+            raise BufferError("Can't export tensors that require gradient, use tensor.detach()")
+        return self._data.__dlpack__(stream=None, max_version=max_version, dl_device=dl_device,
+                                     copy=copy)
+
+    def __dlpack_device__(self):
+        return self._data.__dlpack_device__()
+
     # NumPy defers to Tensor: ``array + tensor`` asks Tensor first, and a ufunc on a tensor
     # (``np.sin(t)``) gives a tensor back
     __array_priority__ = 1000
