@@ -4,7 +4,7 @@ import pytest
 import torch
 
 import flambeau
-from conftest import raises_like
+from conftest import raises_like, same_outcome
 from test_joining import compare, compare_error
 
 MATMUL_SHAPES = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)),
@@ -182,3 +182,27 @@ def test_errors_match_torch(name):
 def test_matmul_operator_with_a_non_tensor(other):
     raises_like(lambda: flambeau.ones(2, 2) @ other, lambda: torch.ones(2, 2) @ other)
     raises_like(lambda: other @ flambeau.ones(2, 2), lambda: other @ torch.ones(2, 2))
+
+
+ADDR_DTYPES = ["float32", "float64", "int32", "uint8", "bool", "complex64", "float16"]
+
+
+@pytest.mark.parametrize("dtypes", [(a, b, c) for a in ADDR_DTYPES for b in ADDR_DTYPES
+                                    for c in ("float32", "int64", "bool")])
+@pytest.mark.parametrize("beta,alpha", [(1, 1), (2, 3), (0.5, 1), (True, 1), (1, False)])
+def test_addr_promotes_its_three_tensors(dtypes, beta, alpha):
+    """addr promotes input, vec1 and vec2 to one dtype (a TensorIterator op in torch, unlike
+    addmm), then checks beta and alpha against that dtype."""
+    def run(lib):
+        x, v, w = (lib.arange(n).reshape(shape).to(getattr(lib, d))
+                   for n, shape, d in zip((6, 2, 3), ((2, 3), (2,), (3,)), dtypes))
+        return lib.addr(x, v + 1, w - 1 if dtypes[2] != "bool" else w, beta=beta, alpha=alpha)
+    same_outcome(run)
+
+
+@pytest.mark.parametrize("name,shapes", [("baddbmm", [(2, 2, 3), (2, 2, 4), (2, 4, 3)]),
+                                         ("addbmm", [(2, 3), (5, 2, 4), (5, 4, 3)])])
+def test_batched_add_products_name_their_bool_kernel(name, shapes):
+    raises_like(lambda: getattr(flambeau, name)(*(flambeau.ones(*s, dtype=flambeau.bool)
+                                                  for s in shapes)),
+                lambda: getattr(torch, name)(*(torch.ones(*s, dtype=torch.bool) for s in shapes)))

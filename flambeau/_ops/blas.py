@@ -207,7 +207,7 @@ def bmm(input, mat2, out_dtype=None):
     return _product(input, mat2, "BmmBackward0")
 
 
-def _check_bmm(a, b, name="batch"):
+def _check_bmm(a, b, name="batch", kernel="bmm"):
     for i, t in enumerate((a, b)):
         if t._data.ndim != 3:
             raise RuntimeError(f"{name}{i + 1} must be a 3D tensor")
@@ -215,7 +215,7 @@ def _check_bmm(a, b, name="batch"):
     if a._dtype is not b._dtype:
         raise RuntimeError(f"expected scalar type {type_name(a._dtype)} but found "
                            f"{type_name(b._dtype)}")
-    _no_bool(a, "bmm")
+    _no_bool(a, kernel)
 
 
 def _check_batches(sa, sb):
@@ -334,36 +334,42 @@ def _unit_derivative(grad_a, grad_b):
     return derivative
 
 
-def _fused(name, node, check, product, unit, doc, names, out_dtype=False):
+def _fused(name, node, check, product, unit, doc, names, out_dtype=False, promote=False):
     """``beta * input + alpha * product(a, b)``, as torch's add* ops (``beta=0`` ignores
     ``input``, NaNs included). ``unit`` is the derivative for ``beta = alpha = 1`` (see
     :func:`_unit_derivative`); ``names``: torch's for ``a`` and ``b``; ``out_dtype``: whether
-    the function has torch's ``out_dtype`` overload (which its CPU build lacks)."""
+    the function has torch's ``out_dtype`` overload (which its CPU build lacks); ``promote``:
+    whether the three tensors are promoted to a common dtype (addr) rather than checked to
+    have one (``check`` raises)."""
     def op(input, a, b, out_dtype=None, *, beta=1, alpha=1):
         _check_no_out_dtype(out_dtype, name)
         check(input, a, b)
-        if not (input._dtype.is_floating_point or input._dtype.is_complex):
-            cast = bool if input._dtype is _dtype.bool else int  # torch casts the scalars
+        dtype = input._dtype
+        x, y, z = a._data, b._data, input._data
+        if promote:
+            dtype = _dtype.result_type_of(input, a, b)
+            _check_addr_scalars(dtype, beta, alpha)
+            x, y, z = (v.astype(dtype._np, copy=False) for v in (x, y, z))
+        if not (dtype.is_floating_point or dtype.is_complex):
+            cast = bool if dtype is _dtype.bool else int  # torch casts the scalars
             beta, alpha = cast(beta), cast(alpha)
-        x, y = a._data, b._data
-        if a._dtype in _HALVES:  # summed with input in float32, rounded once, as torch's
+        if dtype in _HALVES:  # summed with input in float32, rounded once, as torch's
             x, y = x.astype(np.float32), y.astype(np.float32)
         p = product(x, y)
         if alpha != 1:
             p = p * alpha
         try:
             if beta == 0:
-                shape = np.broadcast_shapes(input._data.shape, p.shape)
+                shape = np.broadcast_shapes(z.shape, p.shape)
                 result = p if shape == p.shape else np.broadcast_to(p, shape).copy()
             else:
-                result = np.add(p, input._data if beta == 1 else beta * input._data, out=p,
-                                casting="unsafe")
+                result = np.add(p, z if beta == 1 else beta * z, out=p, casting="unsafe")
         except ValueError:
             raise RuntimeError(
                 f"The expanded size of the tensor ({p.shape[-1]}) must match the existing size "
-                f"({input._data.shape[-1]}) at non-singleton dimension {p.ndim - 1}.  Target "
-                f"sizes: {list(p.shape)}.  Tensor sizes: {list(input._data.shape)}") from None
-        out = make(result.astype(input._dtype._np, copy=False), input._dtype)
+                f"({z.shape[-1]}) at non-singleton dimension {p.ndim - 1}.  Target "
+                f"sizes: {list(p.shape)}.  Tensor sizes: {list(z.shape)}") from None
+        out = make(result.astype(dtype._np, copy=False), dtype)
         if needs_grad(input, a, b):
             derivative = unit
             if alpha != 1 or beta != 1:
@@ -416,23 +422,30 @@ def _baddbmm_dtypes(input, a, b):
                        f"batch1: {a._dtype._cpp_name}, batch2: {b._dtype._cpp_name}")
 
 
-def _addr_dtypes(input, a, b):
-    if input._dtype is not b._dtype:
-        raise RuntimeError(f"self and mat2 must have the same dtype, but got "
-                           f"{type_name(input._dtype)} and {type_name(b._dtype)}")
+def _check_addr_scalars(dtype, beta, alpha):
+    """torch's checks of addr's scalars against the promoted dtype."""
+    for word, value in (("beta", beta), ("alpha", alpha)):
+        if isinstance(value, bool) and dtype is not _dtype.bool:
+            raise RuntimeError(f"Boolean {word} only supported for Boolean results.")
+        if isinstance(value, float) and not (dtype.is_floating_point or dtype.is_complex):
+            raise RuntimeError(f"For integral input tensors, argument {word} must not be a "
+                               f"floating point number.")
 
 
 _addmm_derivative = _unit_derivative(_grad_mat1, _grad_mat2)
 addmm = _fused("addmm", "AddmmBackward0", _check_add(_check_mm, _addmm_dtypes), _matmul,
                _addmm_derivative,
                "``beta * input + alpha * (mat1 @ mat2)``.", ("mat1", "mat2"), out_dtype=True)
-baddbmm = _fused("baddbmm", "BaddbmmBackward0", _check_add(_check_bmm, _baddbmm_dtypes),
+baddbmm = _fused("baddbmm", "BaddbmmBackward0",
+                 _check_add(functools.partial(_check_bmm, kernel="baddbmm"), _baddbmm_dtypes),
                  _matmul,
                  _unit_derivative(lambda g, x, y: matmul(g, _h(y)),
                                   lambda g, x, y: matmul(_h(x), g)),
                  "``beta * input + alpha * bmm(batch1, batch2)``.", ("batch1", "batch2"),
                  out_dtype=True)
-addbmm = _fused("addbmm", "AddbmmBackward0", _check_add(_check_bmm, _addmm_dtypes),
+addbmm = _fused("addbmm", "AddbmmBackward0",
+                _check_add(functools.partial(_check_bmm, kernel="addmm_impl_cpu_"),
+                           _addmm_dtypes),
                 lambda x, y: _matmul(x, y).sum(0),
                 _unit_derivative(lambda g, x, y: matmul(g.unsqueeze(0), _h(y)),
                                  lambda g, x, y: matmul(_h(x), g.unsqueeze(0))),
@@ -490,11 +503,12 @@ def _check_outer(a, b):
                                f"{t._data.ndim}-D")
 
 
-addr = _fused("addr", "AddrBackward0", _check_add(_check_outer, _addr_dtypes),
+addr = _fused("addr", "AddrBackward0", lambda input, a, b: _check_outer(a, b),
               np.multiply.outer,
               _unit_derivative(lambda g, x, y: matmul(g, _conj(y)),
                                lambda g, x, y: matmul(g.mT, _conj(x))),
-              "``beta * input + alpha * outer(vec1, vec2)``.", ("vec1", "vec2"))
+              "``beta * input + alpha * outer(vec1, vec2)``, the three promoted to one dtype.",
+              ("vec1", "vec2"), promote=True)
 
 
 @defop(aliases=("ger",), signature="outer(Tensor input, Tensor vec2, *, Tensor? out=None)")
