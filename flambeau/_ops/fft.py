@@ -23,7 +23,7 @@ _DUAL = {"backward": "forward", "ortho": "ortho", "forward": "backward"}  # norm
 def _check_norm(norm):
     norm = "backward" if norm is None else norm
     if norm not in _NORMS:
-        raise ValueError(f"Invalid normalization mode: {norm}")
+        raise RuntimeError(f'Invalid normalization mode: "{norm}"')
     return norm
 
 

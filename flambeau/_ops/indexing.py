@@ -1024,6 +1024,8 @@ def _view_scatter(name, view, node, signature):
 
 
 def _slice(t, dim=0, start=None, end=None, step=1):
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
     return t[(slice(None),) * wrap_dim(dim, t._data.ndim) + (slice(start, end, step),)]
 
 

@@ -21,7 +21,7 @@ from ._util import (int_list, needs_grad, needs_grad1, sliced, warn_caller, wrap
 from . import conversion
 from .determinism import uninitialised_fill
 from .registry import check_inplace, check_no_overlap, defop, register, type_name
-from .signature import checker
+from .signature import checked, checker
 
 
 def _view(base, array, name, backward, *args):
@@ -223,7 +223,20 @@ def unflatten(input, dim, sizes):
 
 
 defop(unflatten, method=False, signature="unflatten(Tensor input, int dim, int[] sizes)")
-defop(unflatten, function=False)  # torch's method is Python code, with Python's messages
+_UNFLATTEN = checked(unflatten, ["unflatten(Tensor input, int dim, int[] sizes)"], "unflatten",
+                     method=True)
+
+
+def _unflatten_method(self, dim, sizes):
+    """torch's method is Python code (Python's messages for missing arguments, an empty
+    ``sizes`` refused first) over the C method (the parser's messages)."""
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    return _UNFLATTEN(self, dim, sizes)
+
+
+_unflatten_method.__name__, _unflatten_method.__qualname__ = "unflatten", "Tensor.unflatten"
+register("", "unflatten", _unflatten_method, True)
 
 
 # ---- dims reordered ------------------------------------------------------------------------
@@ -494,7 +507,9 @@ def split(tensor, split_size_or_sections, dim=0):
     _SPLIT(tensor, split_size_or_sections, dim)
     size = tensor._data.shape[wrap_dim(dim, tensor._data.ndim)]
     step = split_size_or_sections
-    if step <= 0 and size:
+    if step < 0:
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={step}")
+    if step == 0 and size:
         raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
                            f"dimension size of {size}")
     sizes = [min(step, size - i) for i in range(0, size, step)] if step else [0]

@@ -25,6 +25,8 @@ def bincount(input, weights=None, minlength=0):
                                   f"'{type_name(input._dtype)}'")
     if a.ndim != 1 or (a.size and a.min() < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
     if weights is None:
         return make(np.bincount(a, minlength=minlength).astype(np.int64), _int64)
     dtype = weights._dtype if weights._dtype.is_floating_point else _dtype.float64
@@ -39,8 +41,12 @@ def histc(input, bins=100, min=0, max=0):
     if not input._dtype.is_floating_point:
         raise NotImplementedError(f'"histogram_cpu" not implemented for '
                                   f"'{type_name(input._dtype)}'")
+    if bins <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
     a = input._data
     lo, hi = float(min), float(max)
+    if lo > hi:
+        raise RuntimeError("torch.histc: max must be larger than min")
     if lo == hi and a.size:
         lo, hi = float(a.min()), float(a.max())
     if lo == hi:
