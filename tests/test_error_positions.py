@@ -34,7 +34,6 @@ from test_gradcheck import _to_flambeau
 # the cases (see _cases for their labels) that still differ from torch, per op
 KNOWN = {
     "fn add": "+out=float",
-    "fn addr": "pos0=bool_tensor pos2=bool_tensor",
     "fn argmax": "pos0=bool_tensor",
     "fn argmin": "pos0=bool_tensor",
     "fn baddbmm": (
@@ -335,7 +334,6 @@ KNOWN = {
     "fn vdot": "pos0=bool_tensor pos1=bool_tensor",
     "method addbmm": "+no_such_kw +extra_arg",
     "method addmv": "+no_such_kw +extra_arg",
-    "method addr": "pos2=bool_tensor",
     "method baddbmm": "+no_such_kw +extra_arg",
     "method diag_embed": "+extra_arg",
     "method diagflat": "+extra_arg",
