@@ -210,12 +210,7 @@ KNOWN = {
     "fn nn.functional.conv_transpose3d": "pos0=bool_tensor pos1=bool_tensor pos2=bool_tensor",
     "fn nn.functional.cosine_similarity": "pos0=bool_tensor pos1=bool_tensor",
     "fn nn.functional.ctc_loss": "pos0=bool_tensor pos2=neg_sizes pos3=neg_sizes",
-    "fn nn.functional.embedding_bag": (
-        "padding_idx=str padding_idx=list_str padding_idx=float_for_int padding_idx=dim_100 "
-        "padding_idx=neg_7 padding_idx=tensor_for_number per_sample_weights=bool_tensor "
-        "+scale_grad_by_freq=str +scale_grad_by_freq=float +scale_grad_by_freq=list_str "
-        "+sparse=str +sparse=float +sparse=list_str +include_last_offset=str "
-        "+include_last_offset=float +include_last_offset=list_str"),
+    "fn nn.functional.embedding_bag": "per_sample_weights=bool_tensor",
     "fn nn.functional.fractional_max_pool2d": (
         "pos1=neg_7 output_size=neg_7 +no_such_kw +extra_arg"),
     "fn nn.functional.fractional_max_pool3d": (

@@ -986,6 +986,16 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
     return _embedding(weight, input, padding_idx, scale_grad_by_freq, sparse)
 
 
+# the C function torch's F.embedding_bag ends with, whose parser checks its arguments
+_EMBEDDING_BAG = _checker(
+    "embedding_bag(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq, "
+    "int mode, bool sparse, Tensor? per_sample_weights, bool include_last_offset, "
+    "int? padding_idx)",
+    "embedding_bag(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq=False, "
+    "int mode=0, bool sparse=False, Tensor? per_sample_weights=None, "
+    "bool include_last_offset=False)")
+
+
 def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2,
                   scale_grad_by_freq=False, mode="mean", sparse=False, per_sample_weights=None,
                   include_last_offset=False, padding_idx=None):
@@ -1036,10 +1046,16 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2,
             "embedding_bag: per_sample_weights was not None. per_sample_weights is only "
             f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
             "GitHub.")
-    if padding_idx is not None and padding_idx < 0:
-        padding_idx += weight.size(0)
-    return _embedding_bag(weight, input, offsets, scale_grad_by_freq,
-                          ("sum", "mean", "max").index(mode), per_sample_weights,
+    mode = ("sum", "mean", "max").index(mode)
+    _EMBEDDING_BAG(weight, input, offsets, scale_grad_by_freq, mode, sparse, per_sample_weights,
+                   include_last_offset, padding_idx)
+    if padding_idx is not None:
+        n = weight.size(0)
+        if not -n <= padding_idx < n:
+            raise RuntimeError(f"padding_idx must be within the number of embeddings, {-n} "
+                               f"through {n - 1}, but got {padding_idx}")
+        padding_idx %= n
+    return _embedding_bag(weight, input, offsets, scale_grad_by_freq, mode, per_sample_weights,
                           include_last_offset, padding_idx, sparse)
 
 
