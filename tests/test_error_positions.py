@@ -175,13 +175,10 @@ KNOWN = {
     "fn mul": "+out=float",
     "fn mvlgamma": "pos0=bool_tensor pos1=neg_7",
     "fn nanmedian": "pos0=bool_tensor",
-    "fn nanquantile": "pos0=bool_tensor interpolation=str",
-    "fn native_batch_norm": (
-        "pos0=bool_tensor pos1=bool_tensor pos2=bool_tensor pos3=bool_tensor pos4=bool_tensor"),
-    "fn native_group_norm": (
-        "pos0=bool_tensor pos1=bool_tensor pos2=bool_tensor pos3=dim_100 pos3=neg_7 pos4=dim_100 "
-        "pos4=neg_7 pos5=dim_100 pos5=neg_7 pos6=dim_100 pos6=neg_7"),
-    "fn native_layer_norm": "pos0=bool_tensor pos1=neg_sizes pos2=bool_tensor pos3=bool_tensor",
+    "fn nanquantile": "pos0=bool_tensor",
+    "fn native_batch_norm": "pos1=bool_tensor pos2=bool_tensor pos3=bool_tensor pos4=bool_tensor",
+    "fn native_group_norm": "pos0=bool_tensor pos1=bool_tensor pos2=bool_tensor",
+    "fn native_layer_norm": "pos0=bool_tensor pos2=bool_tensor pos3=bool_tensor",
     "fn nn.functional.adaptive_avg_pool1d": "pos0=bool_tensor",
     "fn nn.functional.adaptive_avg_pool2d": (
         "pos0=str pos0=list_str pos0=None pos0=number_for_tensor"),
@@ -196,7 +193,7 @@ KNOWN = {
     "fn nn.functional.avg_pool2d": "pos1=neg_7",
     "fn nn.functional.avg_pool3d": "pos1=dim_100 pos1=neg_7",
     "fn nn.functional.batch_norm": (
-        "pos0=bool_tensor pos1=bool_tensor pos2=bool_tensor pos3=bool_tensor pos4=bool_tensor"),
+        "pos1=bool_tensor pos2=bool_tensor pos3=bool_tensor pos4=bool_tensor"),
     "fn nn.functional.binary_cross_entropy": (
         "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos0=bool_tensor pos1=str "
         "pos1=list_str pos1=None pos1=number_for_tensor pos1=bool_tensor +weight=str "
@@ -226,16 +223,14 @@ KNOWN = {
         "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos0=bool_tensor pos1=str "
         "pos1=list_str pos1=None pos1=number_for_tensor"),
     "fn nn.functional.instance_norm": (
-        "pos0=bool_tensor running_mean=bool_tensor running_var=bool_tensor weight=bool_tensor "
-        "bias=bool_tensor"),
+        "running_mean=bool_tensor running_var=bool_tensor weight=bool_tensor bias=bool_tensor"),
     "fn nn.functional.interpolate": (
         "scale_factor=str scale_factor=list_str scale_factor=tensor_for_number mode=list_str"),
     "fn nn.functional.kl_div": "pos0=bool_tensor pos1=bool_tensor",
     "fn nn.functional.l1_loss": (
         "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos1=str pos1=list_str "
         "pos1=None pos1=number_for_tensor"),
-    "fn nn.functional.layer_norm": (
-        "pos0=bool_tensor pos1=neg_sizes pos2=bool_tensor pos3=bool_tensor"),
+    "fn nn.functional.layer_norm": "pos0=bool_tensor pos2=bool_tensor pos3=bool_tensor",
     "fn nn.functional.linear_cross_entropy": (
         "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos1=str pos1=list_str "
         "pos1=None pos1=number_for_tensor +options=str +options=float +options=list_str"),
@@ -273,7 +268,7 @@ KNOWN = {
     "fn nn.functional.pixel_shuffle": "upscale_factor=neg_7",
     "fn nn.functional.pixel_unshuffle": "downscale_factor=neg_7",
     "fn nn.functional.relu6": "pos0=str pos0=list_str pos0=None pos0=number_for_tensor",
-    "fn nn.functional.rms_norm": "pos0=bool_tensor pos1=neg_sizes",
+    "fn nn.functional.rms_norm": "pos0=bool_tensor",
     "fn nn.functional.smooth_l1_loss": (
         "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos1=str pos1=list_str "
         "pos1=None pos1=number_for_tensor"),
@@ -287,7 +282,6 @@ KNOWN = {
     "fn permute": "pos1=neg_sizes",
     "fn permute_copy": "pos1=neg_sizes",
     "fn pinverse": "pos0=bool_tensor",
-    "fn quantile": "interpolation=str",
     "fn randn": (
         "pos0=str pos0=list_str pos0=None pos0=float_list dtype=str dtype=list_str "
         "dtype=int_for_dtype device=list_str +generator=str +generator=float +generator=list_str "
@@ -346,11 +340,9 @@ KNOWN = {
     "method lu_solve": "pos1=bool_tensor",
     "method masked_scatter": "pos2=bool_tensor",
     "method mvlgamma": "pos1=neg_7",
-    "method nanquantile": "interpolation=str",
     "method nonzero_static": "size=neg_7",
     "method ormqr": "pos1=bool_tensor pos2=bool_tensor",
     "method permute": "pos1=neg_sizes",
-    "method quantile": "interpolation=str",
     "method repeat_interleave": "output_size=dim_100 output_size=neg_7",
     "method roll": "pos2=dim_100 pos2=neg_7",
     "method scatter": "reduce=str",

@@ -41,7 +41,8 @@ def _float32(*tensors):
 
 def _check_float(name, input):
     if not input._dtype.is_floating_point:
-        raise RuntimeError(f'"{name}" not implemented for \'{type_name(input._dtype)}\'')
+        raise NotImplementedError(f'"{name}" not implemented for '
+                                  f"'{type_name(input._dtype)}'")
 
 
 def _graph_grads(g, x, weight, param_shape, view, stat_dims, param_view, eps, mask,
@@ -300,16 +301,16 @@ def native_layer_norm(input, normalized_shape, weight, bias, eps):
     normalized_shape = _normalized_shape(normalized_shape)
     x = input._data
     k = len(normalized_shape)
-    if x.shape[x.ndim - k:] != normalized_shape or x.ndim < k:
-        raise RuntimeError(
-            f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
-            f"[*, {', '.join(map(str, normalized_shape))}], but got input of size"
-            f"{list(x.shape)}")
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and t._data.shape != normalized_shape:
             raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got "
                                f"{name} of shape {list(t._data.shape)} and normalized_shape = "
                                f"{list(normalized_shape)}")
+    if x.shape[x.ndim - k:] != normalized_shape or x.ndim < k:
+        raise RuntimeError(
+            f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
+            f"[*, {', '.join(map(str, normalized_shape))}], but got input of size"
+            f"{list(x.shape)}")
     _check_float("LayerNormKernelImpl", input)
     inner = math.prod(normalized_shape)
     xhat, mean, rstd = _normalize_rows(x.reshape(-1, inner), eps)
@@ -380,8 +381,24 @@ _native_layer_norm = native_layer_norm.__wrapped__  # (arguments checked by laye
                  "SymInt C, SymInt HxW, int64_t group, double eps)")
 def native_group_norm(input, weight, bias, N, C, HxW, group, eps):
     """Group norm of an (N, C, *) input; returns (output, mean, rstd), the statistics (N, group)."""
-    _check_float("GroupNormKernelImpl", input)
     x = input._data
+    if group <= 0:
+        raise RuntimeError(f"Expected num groups to be greater than 0, got {group}")
+    if C % group:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, "
+                           f"but got input of shape {list(x.shape)} and num_groups={group}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and (t._data.ndim != 1 or t._data.size != C):
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of "
+                               f"channels in input, but got {name} of shape "
+                               f"{list(t._data.shape)} and input of shape {list(x.shape)}")
+    if N < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {N}: [{N}, {group}]")
+    _check_float("GroupNormKernelImpl", input)
+    if x.size != N * C * HxW:
+        raise RuntimeError("Expected X.numel() == N * C * HxW to be true, but got false.  (Could "
+                           "this error message be improved?  If so, please report an enhancement "
+                           "request to PyTorch.)")
     xhat, mean, rstd = _normalize_rows(x.reshape(N * group, -1), eps)
     dtype = input._dtype
     result = make(_affine(xhat.reshape(N, C, -1), weight, bias, (1, C, 1)).reshape(x.shape),
@@ -471,14 +488,14 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     normalized_shape = _normalized_shape(normalized_shape)
     shape = input._data.shape
     k = len(normalized_shape)
-    if shape[len(shape) - k:] != normalized_shape or len(shape) < k:
-        raise RuntimeError(
-            f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
-            f"[*, {', '.join(map(str, normalized_shape))}], but got input of size{list(shape)}")
     if weight is not None and weight._data.shape != normalized_shape:
         raise RuntimeError(f"Expected weight to be of same shape as normalized_shape, but got "
                            f"weight of shape {list(weight._data.shape)} and normalized_shape = "
                            f"{list(normalized_shape)}")
+    if shape[len(shape) - k:] != normalized_shape or len(shape) < k:
+        raise RuntimeError(
+            f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
+            f"[*, {', '.join(map(str, normalized_shape))}], but got input of size{list(shape)}")
     wide, = _float32(input)
     if eps is None:
         eps = float(np.finfo(wide._data.dtype).eps)

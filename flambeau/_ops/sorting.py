@@ -226,8 +226,8 @@ def _quantile(name, ignore_nan):
         if input._dtype not in (_dtype.float32, _dtype.float64):
             raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
         if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
-            raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, "
-                               f"midpoint or nearest. Got {interpolation}")
+            raise RuntimeError("quantile() interpolation must be one of linear, lower, higher, "
+                               f"midpoint or nearest, but got {interpolation}")  # (both ops)
         scalar_q = not isinstance(q, Tensor)
         qs = np.atleast_1d(np.asarray(q._data if not scalar_q else q, dtype=np.float64))
         if ((qs < 0) | (qs > 1)).any():
