@@ -7,6 +7,7 @@ from .. import _dtype
 from .._tensor import Tensor, make
 from ._util import wrap_dim, wrap_dims
 from .joining import cat
+from .promotion import _not_implemented
 from .reduction import _is_float
 from .registry import defop
 
@@ -109,6 +110,8 @@ def gradient(input, *, spacing=None, dim=None, edge_order=1):
         if input._data.shape[d] < edge_order + 1:
             raise RuntimeError("torch.gradient expected each dimension size to be at least "
                                "edge_order+1")
+    if input._dtype._barebones:  # (torch differences the input in its own dtype)
+        raise _not_implemented("add_stub", input._dtype)
     x = input if _is_float(input._dtype) else input.to(_dtype.get_default_dtype())
     return tuple(_gradient_along(x, d, h, edge_order) for d, h in zip(dims, steps))
 

@@ -27,8 +27,8 @@ from .registry import defop, type_name
 
 def kernel_for(name, input, supported):
     """torch's error where its CPU kernel ``name`` has no loop for the input's dtype (for
-    which ``supported`` is False)."""
-    if not supported(input._dtype):
+    which ``supported`` is False; none has loops for the barebones unsigned dtypes)."""
+    if input._dtype._barebones or not supported(input._dtype):
         raise NotImplementedError(f'"{name}" not implemented for \'{type_name(input._dtype)}\'')
 
 

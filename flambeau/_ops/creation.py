@@ -597,11 +597,16 @@ def linspace(start, end, steps, *, dtype=None, layout=None, device=None, pin_mem
     start, end = _ends("linspace", start, end)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    if dtype is None:
-        dtype = _dtype.default_complex_dtype() if isinstance(start, complex) or \
-            isinstance(end, complex) else _dtype.get_default_dtype()
+    inferred = _dtype.default_complex_dtype() if isinstance(start, complex) or \
+        isinstance(end, complex) else _dtype.get_default_dtype()
+    dtype = dtype or inferred
+    if inferred.is_complex and not dtype.is_complex:
+        raise RuntimeError(f"torch.linspace(): inferred dtype {inferred._cpp_name} can't be "
+                           f"safely cast to passed dtype {dtype._scalar_name}")
     if dtype._barebones and steps > 1:
         raise NotImplementedError(f"\"linspace_cpu\" not implemented for '{dtype._scalar_name}'")
+    if steps == 1:  # torch fills the one value: start, converted as fill_ converts it
+        start = _dtype.checked_scalar(start, dtype, numel=1)
     try:
         values = _linspace(start, end, steps, dtype.numpy_dtype)
     except (MemoryError, ValueError) as error:

@@ -1103,7 +1103,8 @@ def unravel_index(indices, shape):
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
     if any(s < 0 for s in shape):
         raise ValueError(f"'shape' cannot have negative values, but got {shape}")
-    flat = indices._data.astype(np.int64)
+    # (torch divides by int64 tensors: its promotion refuses uint16/32/64 indices)
+    flat = indices._data.astype(_dtype.promote_types(indices._dtype, _int64)._np)
     strides = np.cumprod((1,) + shape[:0:-1])[::-1]
     return tuple(make((flat // st) % max(s, 1), _int64) for s, st in zip(shape, strides))
 

@@ -255,7 +255,9 @@ def vander(x, *, N=None):
     if x.ndim == 0:
         x = x.unsqueeze(0)
     n = x.shape[-1] if N is None else N
-    if n <= 1 and N is not None and n < 1:
+    if n <= 1:
         raise RuntimeError("N must be greater than 1.")
     powers = make(np.arange(n), _dtype.int64)
+    if x._dtype._barebones:  # (torch's running product gives int64, which pow cannot promote to)
+        x = x.long()
     return x.unsqueeze(-1) ** powers

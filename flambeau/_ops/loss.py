@@ -697,8 +697,10 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=MEAN):
        signature="margin_ranking_loss(Tensor input1, Tensor input2, Tensor target, "
                  "double margin=0.0, int reduction=at::Reduction::Mean)")
 def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=MEAN):
-    """max(0, -target * (x1 - x2) + margin)."""
-    return _reduce_tensor((-target * (input1 - input2) + margin).clamp_min(0), reduction)
+    """max(0, -target * (x1 - x2) + margin), the difference taken first (as torch's build
+    does: its errors come in that order)."""
+    difference = input1 - input2
+    return _reduce_tensor((-target * difference + margin).clamp_min(0), reduction)
 
 
 @defop(method=False,

@@ -167,7 +167,8 @@ zeta = binary("zeta", kernels.hurwitz_zeta,
 
 def multigammaln(input, p):
     """The log of the multivariate gamma function of dimension ``p``."""
-    j = arange(p, dtype=input.dtype) / -2
+    j = arange(p, dtype=input.dtype if input.dtype.is_floating_point else
+               _dtype.get_default_dtype()) / -2
     return (input.unsqueeze(-1) + j).lgamma().sum(-1) + p * (p - 1) / 4 * math.log(math.pi)
 
 
