@@ -124,7 +124,7 @@ KNOWN = {
     "fn linalg.svdvals": "pos0=bool_tensor",
     "fn linalg.tensorinv": "ind=dim_100",
     "fn linalg.tensorsolve": "pos1=bool_tensor",
-    "fn linalg.vander": "pos0=bool_tensor N=None",
+    "fn linalg.vander": "pos0=bool_tensor",
     "fn linalg.vecdot": "pos0=bool_tensor pos1=bool_tensor dim=dim_100 dim=neg_7",
     "fn logdet": "pos0=bool_tensor",
     "fn lu": "pos0=bool_tensor +no_such_kw +extra_arg",
@@ -189,9 +189,7 @@ KNOWN = {
         "pos0=str pos0=list_str pos0=None pos0=number_for_tensor +no_such_kw +extra_arg"),
     "fn nn.functional.adaptive_max_pool3d": (
         "pos0=str pos0=list_str pos0=None pos0=number_for_tensor +no_such_kw +extra_arg"),
-    "fn nn.functional.avg_pool1d": "pos1=neg_7 padding=dim_100",
-    "fn nn.functional.avg_pool2d": "pos1=neg_7",
-    "fn nn.functional.avg_pool3d": "pos1=dim_100 pos1=neg_7",
+    "fn nn.functional.avg_pool3d": "pos1=dim_100",
     "fn nn.functional.batch_norm": (
         "pos1=bool_tensor pos2=bool_tensor pos3=bool_tensor pos4=bool_tensor"),
     "fn nn.functional.binary_cross_entropy": (
@@ -241,12 +239,10 @@ KNOWN = {
         "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos1=str pos1=list_str "
         "pos1=None pos1=number_for_tensor pos2=str pos2=list_str pos2=None "
         "pos2=number_for_tensor"),
-    "fn nn.functional.max_pool1d": (
-        "kernel_size=neg_7 padding=dim_100 dilation=neg_7 +no_such_kw +extra_arg"),
-    "fn nn.functional.max_pool2d": "kernel_size=neg_7 dilation=neg_7 +no_such_kw +extra_arg",
+    "fn nn.functional.max_pool1d": "+no_such_kw +extra_arg",
+    "fn nn.functional.max_pool2d": "+no_such_kw +extra_arg",
     "fn nn.functional.max_pool3d": (
-        "pos0=str pos0=list_str pos0=None pos0=number_for_tensor kernel_size=neg_7 "
-        "dilation=neg_7 +no_such_kw +extra_arg"),
+        "pos0=str pos0=list_str pos0=None pos0=number_for_tensor +no_such_kw +extra_arg"),
     "fn nn.functional.max_unpool1d": (
         "pos0=bool_tensor kernel_size=tensor_for_number stride=tensor_for_number "
         "padding=tensor_for_number"),

@@ -58,12 +58,16 @@ def _geometry(name, input, nd, kernel_size, stride, padding, dilation, ceil_mode
     kernel = _expand(kernel_size, nd)
     stride = _expand(stride, nd, kernel)
     padding, dilation = _expand(padding, nd), _expand(dilation, nd)
-    if min(stride) <= 0 or min(kernel) <= 0 or min(dilation) <= 0 or min(padding) < 0:
-        _bad_geometry(nd, kernel, stride, padding, dilation)
-    if any(2 * p > d * (k - 1) + 1 for p, k, d in zip(padding, kernel, dilation)):
-        raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
-                           f"pad={padding[0]}, kernel_size={kernel[0]} and dilation="
-                           f"{dilation[0]}")
+    for k, s, p, d in zip(kernel, stride, padding, dilation):  # torch's output size, dim by dim
+        if s == 0:
+            raise RuntimeError("stride should not be zero")
+        if p < 0:
+            raise RuntimeError(f"pad must be non-negative, but got pad: {p}")
+        if 2 * p > d * (k - 1) + 1:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
+                               f"pad={p}, kernel_size={k} and dilation={d}")
+    if min(stride) <= 0 or min(kernel) <= 0 or min(dilation) <= 0:
+        _bad_geometry(nd, kernel, stride, dilation)
     if 0 in shape[batched:]:
         _empty_plane(name, nd, shape)
     out = tuple(_out_size(n, k, s, p, d, ceil_mode) for n, k, s, p, d in
@@ -86,21 +90,17 @@ def _empty_plane(name, nd, shape):
                        "0 has length zero!")
 
 
-def _bad_geometry(nd, kernel, stride, padding, dilation):
-    """torch's errors for a zero stride, kernel or dilation, or a negative padding."""
+def _bad_geometry(nd, kernel, stride, dilation):
+    """torch's errors for a negative stride, or a kernel or dilation below one."""
     letters = ("T", "H", "W")[3 - nd:]
-    if min(stride) == 0:
-        raise RuntimeError("stride should not be zero")
     if min(stride) < 0:
         raise RuntimeError("stride should be greater than zero, but got " + " ".join(
             f"d{c}: {s}" for c, s in zip(letters, stride)))
     if min(kernel) <= 0:
         raise RuntimeError("kernel size should be greater than zero, but got " + " ".join(
             f"k{c}: {k}" for c, k in zip(letters, kernel)))
-    if min(dilation) <= 0:
-        raise RuntimeError("dilation should be greater than zero, but got " + " ".join(
-            f"dilation{c}: {d}" for c, d in zip(letters, dilation)))
-    raise RuntimeError(f"pad must be non-negative, but got pad: {min(padding)}")
+    raise RuntimeError("dilation should be greater than zero, but got " + " ".join(
+        f"dilation{c}: {d}" for c, d in zip(letters, dilation)))
 
 
 def _pads(sizes, kernel, stride, padding, dilation, out):
