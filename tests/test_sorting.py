@@ -10,6 +10,7 @@ RNG = np.random.default_rng(1)
 A = RNG.standard_normal((3, 5))
 INTS = RNG.integers(0, 4, (3, 7)).astype(np.float64)
 NAN = np.where(A > 1, np.nan, A)
+INFS = np.where(INTS > 1, np.inf, -INTS)  # runs of inf (inf - inf is nan, not 0)
 
 CASES = [
     ("sort", lambda m, x: m.sort(x, 1), A, True),
@@ -25,6 +26,7 @@ CASES = [
     ("median_nan", lambda m, x: m.median(x, 1), NAN, False),
     ("nanmedian", lambda m, x: m.nanmedian(x, 1), NAN, False),
     ("mode", lambda m, x: m.mode(x, 1), INTS, True),
+    ("mode_inf", lambda m, x: m.mode(x, 1), INFS, False),
     ("quantile", lambda m, x: m.quantile(x, 0.3, 1), A, True),
     ("quantile_q", lambda m, x: m.quantile(x, m.tensor([0.1, 0.5, 1.0], dtype=m.float64),
                                            0, keepdim=True), A, True),

@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype
-from .._backend import quietly
+from .._backend import quietly, restore, silence
 from .._tensor import Tensor, make
 from ..autograd.graph import record
 from ..return_types import return_type
@@ -52,20 +52,25 @@ def _add_reduce_fast(a, axis, dtype, keepdim):
     """``np.add.reduce`` of float32/float64 ``a``, over everything or the last axis by
     a matrix-vector product for large inputs: SIMD float accumulation, about 3x faster than
     NumPy's pairwise sum on one core and as accurate for rows up to 2**16 (a sum of -0.0 is
-    +0.0 there, as in torch)."""
-    nd = a.ndim
-    if a.size >= _BLAS_SUM and a.dtype == dtype and dtype.kind == "f" and dtype.itemsize >= 4 \
-            and 64 <= a.shape[-1] <= _BLAS_SUM:
-        if axis is None and a.flags.c_contiguous:
-            r = _add_reduce(a.reshape(-1, a.shape[-1]) @ np.ones(a.shape[-1], dtype))
-            return r.reshape((1,) * nd) if keepdim else r
-        if axis == (nd - 1,):
-            r = a @ np.ones(a.shape[-1], dtype)
-            return r[..., None] if keepdim else r
-    given = None if a.dtype is dtype else dtype  # (naming its own dtype costs NumPy a lookup)
-    if axis is None and not keepdim:  # into a 0-d array: make() would convert a NumPy scalar
-        return _add_reduce(a, None, given, _empty((), dtype))
-    return _add_reduce(a, axis, given, None, keepdim)
+    +0.0 there, as in torch). Overflow and ``inf - inf`` give inf and nan silently, as in
+    torch."""
+    token = silence()
+    try:
+        nd = a.ndim
+        if a.size >= _BLAS_SUM and a.dtype == dtype and dtype.kind == "f" and \
+                dtype.itemsize >= 4 and 64 <= a.shape[-1] <= _BLAS_SUM:
+            if axis is None and a.flags.c_contiguous:
+                r = _add_reduce(a.reshape(-1, a.shape[-1]) @ np.ones(a.shape[-1], dtype))
+                return r.reshape((1,) * nd) if keepdim else r
+            if axis == (nd - 1,):
+                r = a @ np.ones(a.shape[-1], dtype)
+                return r[..., None] if keepdim else r
+        given = None if a.dtype is dtype else dtype  # (naming its own dtype costs a lookup)
+        if axis is None and not keepdim:  # into a 0-d array: make() would convert a scalar
+            return _add_reduce(a, None, given, _empty((), dtype))
+        return _add_reduce(a, axis, given, None, keepdim)
+    finally:
+        restore(token)
 
 
 def _accumulated(dtype):
@@ -239,7 +244,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
     dtype = dtype or _int_to_long(input._dtype)
     dims = reduce_dims(input, dim)
     _refuse_barebones(dtype, input, "sum_cpu")
-    total = np.nansum(input._data, axis=dims, dtype=_accumulated(dtype._np), keepdims=keepdim)
+    total = quietly(np.nansum, input._data, dims, _accumulated(dtype._np), None, keepdim)
     out = make(_rounded(total, dtype._np), dtype)
     if needs_grad(input):
         shape = input._data.shape
@@ -302,7 +307,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     dtype = dtype or _int_to_long(input._dtype)
     dims = reduce_dims(input, dim)
     _refuse_barebones(dtype, input, "prod_out_cpu")
-    out = make(np.prod(input._data, axis=dims, dtype=dtype._np, keepdims=keepdim), dtype)
+    out = make(quietly(np.prod, input._data, dims, dtype._np, None, keepdim), dtype)
     if needs_grad(input):
         record("ProdBackward1" if dim is not None else "ProdBackward0", (out,), (input,),
                lambda g, x, out: _prod_backward(g, x, out, dim, dims, keepdim),
@@ -592,18 +597,21 @@ def count_nonzero(input, dim=None):
 def vector_norm_array(a, p, dims, keepdim, named=True):
     """The p-norm of ``a`` over ``dims``, in ``a``'s real dtype (computed in float32 for
     float16 and bfloat16); ``named``: whether the caller named the dims (torch's message for an
-    empty inf-norm differs)."""
+    empty inf-norm differs). Overflow gives inf silently, as in torch."""
     if math.isinf(p) and a.size == 0:
         _refuse_empty_extremum(a, p, dims, named)
     wide = opmath(a)
     if wide is not a:
         return vector_norm_array(wide, p, dims, keepdim).astype(a.dtype, copy=False)
+    return quietly(_vector_norm, a, p, dims, keepdim)
+
+
+def _vector_norm(a, p, dims, keepdim):
     axis = None if len(dims) == a.ndim else dims
     if p == 2 and a.dtype.kind == "f":
         if axis is None and a.size >= 1024 and a.flags.c_contiguous and a.dtype.itemsize >= 4:
             flat = a.reshape(-1)  # a BLAS dot: one pass, no temporary
-            with np.errstate(over="ignore"):  # to inf, silently as in torch
-                r = np.sqrt(np.dot(flat, flat))
+            r = np.sqrt(np.dot(flat, flat))
             return np.reshape(r, (1,) * a.ndim) if keepdim else r
         return np.sqrt(_add_reduce(a * a, axis, None, None, keepdim))
     absa = np.abs(a)
@@ -747,7 +755,7 @@ def cumsum(input, dim, *, dtype=None):
     a = input._data
     d = wrap_dim(dim, a.ndim)
     _refuse_barebones(dtype, input, "cumsum_out_cpu")
-    running = np.add.accumulate(a, d, _accumulated(dtype._np)) if a.ndim else a.copy()
+    running = quietly(np.add.accumulate, a, d, _accumulated(dtype._np)) if a.ndim else a.copy()
     out = make(_rounded(running, dtype._np), dtype)
     if needs_grad1(input):
         record("CumsumBackward0", (out,), (input,),
@@ -762,8 +770,8 @@ def cumprod(input, dim, *, dtype=None):
     dtype = dtype or _int_to_long(input._dtype)
     d = wrap_dim(dim, input._data.ndim)
     _refuse_barebones(dtype, input, "cumprod_out_cpu")
-    running = np.cumprod(input._data, axis=d if input._data.ndim else None,
-                         dtype=_accumulated(dtype._np))
+    running = quietly(np.cumprod, input._data, d if input._data.ndim else None,
+                      _accumulated(dtype._np))
     out = make(_rounded(running, dtype._np).reshape(input._data.shape), dtype)
     if needs_grad(input):
         record("CumprodBackward0", (out,), (input,),
@@ -851,7 +859,7 @@ def logcumsumexp(input, dim):
     if input._dtype._category < 2:
         raise _not_implemented("logcumsumexp_out_cpu", input._dtype)
     a = input._data
-    out = make(_log_cum_sum_exp(a, d) if a.ndim else a.copy(), input._dtype)
+    out = make(quietly(_log_cum_sum_exp, a, d) if a.ndim else a.copy(), input._dtype)
     if needs_grad(input):
         def backward(g, x, out):
             # grad_k = sum_{j>=k} g_j conj(exp(x_k - out_j)); shifting by the last out_j

@@ -211,8 +211,8 @@ def mode(input, dim=-1, keepdim=False):
     n = a.shape[d]
     pos = np.arange(n).reshape((-1,) + (1,) * (a.ndim - d - 1))
     start = np.ones(s.shape, bool)
-    start[(slice(None),) * d + (slice(1, None),)] = \
-        np.diff(s, axis=d) != 0 if s.dtype != bool else np.diff(s.astype(np.int8), axis=d) != 0
+    lead = (slice(None),) * d
+    start[lead + (slice(1, None),)] = s[lead + (slice(1, None),)] != s[lead + (slice(None, -1),)]
     run_start = np.maximum.accumulate(np.where(start, pos, 0), axis=d)
     best = np.argmax(pos - run_start, axis=d, keepdims=True)  # end of the first longest run
     index = np.take_along_axis(order, best, d)  # stable sort: the run's last is the last index
