@@ -177,8 +177,6 @@ KNOWN = {
     "fn nanmedian": "pos0=bool_tensor",
     "fn nanquantile": "pos0=bool_tensor",
     "fn native_batch_norm": "pos1=bool_tensor pos2=bool_tensor pos3=bool_tensor pos4=bool_tensor",
-    "fn native_group_norm": "pos0=bool_tensor pos1=bool_tensor pos2=bool_tensor",
-    "fn native_layer_norm": "pos0=bool_tensor pos2=bool_tensor pos3=bool_tensor",
     "fn nn.functional.adaptive_avg_pool1d": "pos0=bool_tensor",
     "fn nn.functional.adaptive_avg_pool2d": (
         "pos0=str pos0=list_str pos0=None pos0=number_for_tensor"),
@@ -213,9 +211,7 @@ KNOWN = {
     "fn nn.functional.gaussian_nll_loss": (
         "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos2=bool_tensor"),
     "fn nn.functional.grid_sample": "pos0=bool_tensor mode=list_str padding_mode=list_str",
-    "fn nn.functional.group_norm": (
-        "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos0=bool_tensor "
-        "weight=bool_tensor bias=bool_tensor"),
+    "fn nn.functional.group_norm": "pos0=str pos0=list_str pos0=None pos0=number_for_tensor",
     "fn nn.functional.hinge_embedding_loss": "pos0=bool_tensor",
     "fn nn.functional.huber_loss": (
         "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos0=bool_tensor pos1=str "
@@ -228,7 +224,6 @@ KNOWN = {
     "fn nn.functional.l1_loss": (
         "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos1=str pos1=list_str "
         "pos1=None pos1=number_for_tensor"),
-    "fn nn.functional.layer_norm": "pos0=bool_tensor pos2=bool_tensor pos3=bool_tensor",
     "fn nn.functional.linear_cross_entropy": (
         "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos1=str pos1=list_str "
         "pos1=None pos1=number_for_tensor +options=str +options=float +options=list_str"),

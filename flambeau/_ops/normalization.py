@@ -39,6 +39,23 @@ def _float32(*tensors):
     return [t if t is None or t._dtype not in _HALVES else t.float() for t in tensors]
 
 
+def _check_params(input, *params):
+    """torch's CPU checks of a normalization's parameter dtypes: parameters of another dtype
+    than the input's must all be float32, the input half or bfloat16; else each must have the
+    input's (the kernel's error for the first that has not)."""
+    first = next((p for p in params if p is not None), None)
+    if first is not None and first._dtype is not input._dtype:
+        if any(p is not None and p._dtype is not _dtype.float32 for p in params):
+            raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+        if input._dtype not in _HALVES:
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+        return
+    for p in params:
+        if p is not None and p._dtype is not input._dtype:
+            raise RuntimeError(f"expected scalar type {type_name(input._dtype)} but found "
+                               f"{type_name(p._dtype)}")
+
+
 def _check_float(name, input):
     if not input._dtype.is_floating_point:
         raise NotImplementedError(f'"{name}" not implemented for '
@@ -311,6 +328,7 @@ def native_layer_norm(input, normalized_shape, weight, bias, eps):
             f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
             f"[*, {', '.join(map(str, normalized_shape))}], but got input of size"
             f"{list(x.shape)}")
+    _check_params(input, weight, bias)
     _check_float("LayerNormKernelImpl", input)
     inner = math.prod(normalized_shape)
     xhat, mean, rstd = _normalize_rows(x.reshape(-1, inner), eps)
@@ -392,6 +410,7 @@ def native_group_norm(input, weight, bias, N, C, HxW, group, eps):
             raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of "
                                f"channels in input, but got {name} of shape "
                                f"{list(t._data.shape)} and input of shape {list(x.shape)}")
+    _check_params(input, weight, bias)
     if N < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {N}: [{N}, {group}]")
     _check_float("GroupNormKernelImpl", input)
