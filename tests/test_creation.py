@@ -4,7 +4,7 @@ import pytest
 import torch
 
 import flambeau
-from conftest import assert_same, raises_like
+from conftest import assert_same, raises_like, same_outcome
 
 DATA = [1, 2.5, True, 1 + 2j, [1, 2, 3], [1.0, 2, 3], [[1, 2], [3, 4]], [True, False],
         [[1.5], [2]], [], [[]], np.arange(4, dtype=np.int32), np.ones((2, 2), np.float64),
@@ -189,3 +189,20 @@ ERRORS = [
 @pytest.mark.parametrize("fn", ERRORS)
 def test_errors(fn, as_torch):
     raises_like(lambda: fn(flambeau), lambda: fn(torch))
+
+
+TENSOR_LEAVES = ["[T(1.), T(2.)]", "[T([1.]), T([2.])]", "[[T(1.)], [T(2)]]",
+                 "[T([1., 2.]), T([3., 4.])]", "[T([[1.]]), 2.]", "[T(1), T(2)]",
+                 "[T(1, dtype=L.int32), 2]", "[T(1, dtype=L.float16), T(1, dtype=L.int64)]",
+                 "[1, T([2.5], dtype=L.float64)]", "[T(True), T(False)]", "[T(1 + 2j)]",
+                 "[[T([1]), 2], [3, 4]]", "[[T(1.), T(2.)], [T(3.), T(4.)]]", "[T([]), T(1.)]",
+                 "[T(300)]", "[T(-1)]"]
+
+
+@pytest.mark.parametrize("dtype", [None, "bool", "uint8", "int64", "float32", "complex64"])
+@pytest.mark.parametrize("data", TENSOR_LEAVES)
+def test_tensors_among_the_data_are_numbers(data, dtype):
+    """torch.tensor reads a one-element tensor among its data as a number (its dtype joins the
+    inference; __index__ for integer dtypes), not as a nested array."""
+    same_outcome(lambda L: L.tensor(eval(data, {"T": L.tensor, "L": L}),
+                                    dtype=dtype and getattr(L, dtype)))

@@ -66,8 +66,9 @@ def _infer_array(data, dtype=None):
                 return np.array(_store(data, dtype), dtype.numpy_dtype), dtype
             return _cast(np.array(data, _EXACT.get(data.__class__, dtype.numpy_dtype)),
                          dtype), dtype
-    try:
-        array = np.array(data)
+    first = _first_leaf(data)
+    try:  # (NumPy would take a tensor leaf as an array: torch takes it as a number)
+        array = None if isinstance(first, Tensor) else np.array(data)
     except (ValueError, OverflowError):  # ragged, or ints beyond int64 and uint64
         array = None
     if array is None or array.dtype == object:
@@ -76,12 +77,10 @@ def _infer_array(data, dtype=None):
     kind = array.dtype.kind
     if kind not in "biufc":
         raise TypeError(f"new(): invalid data type '{array.dtype}'")
-    first = _first_leaf(data)
-    holds_tensors = isinstance(first, (Tensor, np.ndarray, np.generic))
-    if holds_tensors or array.dtype.char not in _OF_PYTHON:  # leaves not all Python numbers
+    holds_arrays = isinstance(first, (np.ndarray, np.generic))
+    if holds_arrays or array.dtype.char not in _OF_PYTHON:  # leaves not all Python numbers
         inferred = dtype or _leaves_dtype(data)
-        if (inferred._category < 2 or kind == "c") and not isinstance(first, (Tensor,
-                                                                              np.ndarray)):
+        if (inferred._category < 2 or kind == "c") and not isinstance(first, np.ndarray):
             return _stored(data, inferred)  # (NumPy scalars into integers: one by one)
     elif kind in "fc":  # Python floats: the default dtype
         inferred = _dtype.get_default_dtype() if kind == "f" else _dtype.default_complex_dtype()
@@ -90,7 +89,7 @@ def _infer_array(data, dtype=None):
     target = dtype or inferred
     if target._category == 1:
         if target is _dtype.uint64 or kind in "uc" or kind == "f" and (
-                array.dtype != np.float64 or holds_tensors):
+                array.dtype != np.float64 or holds_arrays):
             return _stored(data, target)  # (an exact walk: leaves of several kinds)
         if kind != "b" and array.size and target is not _dtype.int64 or kind == "f":
             low, high = _dtype.INT_RANGES[target]
@@ -139,7 +138,7 @@ def _leaves_dtype(data):
 def _stored(data, dtype):
     """``data`` converted leaf by leaf (see :func:`_store`) into an array of ``dtype``."""
     def walk(seq):
-        if isinstance(seq, (list, tuple)) or isinstance(seq, (np.ndarray, Tensor)) and seq.ndim:
+        if isinstance(seq, (list, tuple)) or isinstance(seq, np.ndarray) and seq.ndim:
             return [walk(item) for item in seq]
         return _store(seq, dtype)
     category = dtype._category
@@ -157,6 +156,8 @@ def _store(leaf, dtype):
     only; other integer types take ints within int64 and within the type's range (negative
     ones down to ``-max`` wrap into unsigned types) and floats within range, truncated."""
     category = dtype._category
+    if isinstance(leaf, Tensor):  # a number, as torch reads a tensor among the data
+        leaf = _tensor_leaf(leaf, dtype)
     if category == 0:
         return bool(leaf)
     if category > 1:
@@ -181,6 +182,23 @@ def _store(leaf, dtype):
     if not (low or -high) <= value <= high:
         raise _dtype.overflow_error(dtype, dtype._name)
     return value if value >= low else _dtype.wrap_int(value, dtype)
+
+
+def _tensor_leaf(leaf, dtype):
+    """A one-element tensor among ``tensor()`` data as the number torch reads from it: an index
+    (``__index__``) for bool and integer dtypes, else ``item()`` (uint64 takes none)."""
+    category = dtype._category
+    if dtype is _dtype.uint64:
+        raise TypeError("an integer is required")
+    if category < 2:
+        if leaf._data.size != 1 or leaf._dtype._category > 1:
+            raise TypeError("only integer tensors of a single element can be converted to an "
+                            "index")
+    elif leaf._data.size != 1:
+        raise ValueError("only one element tensors can be converted to Python scalars")
+    elif category == 2 and leaf._dtype.is_complex:
+        raise RuntimeError("value cannot be converted to type double without overflow")
+    return leaf.item()
 
 
 def _first_leaf(data):
