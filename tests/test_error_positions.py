@@ -34,8 +34,6 @@ from test_gradcheck import _to_flambeau
 # the cases (see _cases for their labels) that still differ from torch, per op
 KNOWN = {
     "fn add": "+out=float",
-    "fn argmax": "pos0=bool_tensor",
-    "fn argmin": "pos0=bool_tensor",
     "fn baddbmm": (
         "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos1=str pos1=list_str "
         "pos1=None pos1=number_for_tensor pos2=str pos2=list_str pos2=None "
@@ -95,7 +93,6 @@ KNOWN = {
     "fn index_copy": "pos0=bool_tensor pos3=bool_tensor",
     "fn index_put": "pos1=list_str pos1=None",
     "fn istft": "n_fft=dim_100 n_fft=neg_7",
-    "fn kthvalue": "pos0=bool_tensor",
     "fn ldexp": "pos1=bool_tensor",
     "fn lerp": "pos0=bool_tensor pos1=bool_tensor",
     "fn linalg.cholesky_ex": "pos0=bool_tensor",
@@ -135,8 +132,8 @@ KNOWN = {
     "fn masked.amin": (
         "pos0=str pos0=list_str pos0=None pos0=number_for_tensor dim=str dim=list_str "
         "dim=tensor_for_number"),
-    "fn masked.argmax": "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos0=bool_tensor",
-    "fn masked.argmin": "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos0=bool_tensor",
+    "fn masked.argmax": "pos0=str pos0=list_str pos0=None pos0=number_for_tensor",
+    "fn masked.argmin": "pos0=str pos0=list_str pos0=None pos0=number_for_tensor",
     "fn masked.cumprod": "pos0=bool_tensor pos1=str pos1=list_str pos1=tensor_for_number",
     "fn masked.cumsum": "pos0=bool_tensor pos1=str pos1=list_str pos1=tensor_for_number",
     "fn masked.log_softmax": (
@@ -173,7 +170,6 @@ KNOWN = {
     "fn masked_scatter": "pos0=bool_tensor pos2=bool_tensor",
     "fn median": "pos0=bool_tensor",
     "fn mul": "+out=float",
-    "fn mvlgamma": "pos0=bool_tensor pos1=neg_7",
     "fn nanmedian": "pos0=bool_tensor",
     "fn nanquantile": "pos0=bool_tensor",
     "fn native_batch_norm": "pos1=bool_tensor pos2=bool_tensor pos3=bool_tensor pos4=bool_tensor",
@@ -303,7 +299,6 @@ KNOWN = {
     "fn stft": "pos0=bool_tensor +onesided=str",
     "fn sub": "+out=float",
     "fn tensordot": "+out=str +out=float +out=list_str",
-    "fn topk": "pos0=bool_tensor",
     "fn tril_indices": "device=str",
     "fn triu_indices": "device=str",
     "fn true_divide": "+out=float",
@@ -330,7 +325,6 @@ KNOWN = {
     "method lerp": "pos1=bool_tensor",
     "method lu_solve": "pos1=bool_tensor",
     "method masked_scatter": "pos2=bool_tensor",
-    "method mvlgamma": "pos1=neg_7",
     "method nonzero_static": "size=neg_7",
     "method ormqr": "pos1=bool_tensor pos2=bool_tensor",
     "method permute": "pos1=neg_sizes",

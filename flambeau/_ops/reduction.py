@@ -540,6 +540,8 @@ def aminmax(input, *, dim=None, keepdim=False):
 
 def _argop(name, npfun):
     def op(input, dim=None, keepdim=False):
+        if input._dtype is _bool:
+            raise RuntimeError(f"{name}(): does not support bool input")
         a = input._data
         if dim is None:
             if a.size == 0:

@@ -124,6 +124,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     n = a.shape[d]
     if not 0 <= k <= n:
         raise RuntimeError("selected index k out of range")
+    if input._dtype is _dtype.bool:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     index = _top_few(a, k, d, largest) if 0 < k <= _FEW and n > 64 and \
         a.dtype.kind in "fiu" else None
     if index is None:
@@ -150,6 +152,8 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     d = wrap_dim(dim, a.ndim)
     if not 1 <= k <= a.shape[d]:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    if input._dtype is _dtype.bool:
+        raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool'")
     index = np.take(_argsort(a, d, False), [k - 1], axis=d)
     return _selected("kthvalue", input, index, d, keepdim, "KthvalueBackward0", _kth_t)
 
