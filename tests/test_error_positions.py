@@ -86,9 +86,9 @@ KNOWN = {
     "fn histc": "pos0=bool_tensor",
     "fn histogram": (
         "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos0=bool_tensor pos1=str "
-        "pos1=list_str pos1=None pos1=float_for_int pos1=neg_7 weight=str weight=list_str "
-        "density=str density=list_str density=None density=int_for_bool +out=str +out=float "
-        "+range=str +range=float +range=list_str +no_such_kw +extra_arg"),
+        "pos1=list_str pos1=None pos1=float_for_int weight=str weight=list_str density=str "
+        "density=list_str density=None density=int_for_bool +out=str +out=float +range=str "
+        "+range=float +range=list_str +no_such_kw +extra_arg"),
     "fn histogramdd": "pos1=neg_sizes",
     "fn index_copy": "pos0=bool_tensor pos3=bool_tensor",
     "fn index_put": "pos1=list_str pos1=None",
@@ -206,7 +206,7 @@ KNOWN = {
         "pos1=neg_sizes output_size=dim_100 output_size=neg_7 +no_such_kw +extra_arg"),
     "fn nn.functional.gaussian_nll_loss": (
         "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos2=bool_tensor"),
-    "fn nn.functional.grid_sample": "pos0=bool_tensor mode=list_str padding_mode=list_str",
+    "fn nn.functional.grid_sample": "pos0=bool_tensor",
     "fn nn.functional.group_norm": "pos0=str pos0=list_str pos0=None pos0=number_for_tensor",
     "fn nn.functional.hinge_embedding_loss": "pos0=bool_tensor",
     "fn nn.functional.huber_loss": (
@@ -215,7 +215,7 @@ KNOWN = {
     "fn nn.functional.instance_norm": (
         "running_mean=bool_tensor running_var=bool_tensor weight=bool_tensor bias=bool_tensor"),
     "fn nn.functional.interpolate": (
-        "scale_factor=str scale_factor=list_str scale_factor=tensor_for_number mode=list_str"),
+        "scale_factor=str scale_factor=list_str scale_factor=tensor_for_number"),
     "fn nn.functional.kl_div": "pos0=bool_tensor pos1=bool_tensor",
     "fn nn.functional.l1_loss": (
         "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos1=str pos1=list_str "
@@ -263,7 +263,6 @@ KNOWN = {
     "fn nn.functional.threshold": "+no_such_kw",
     "fn nn.functional.upsample_bilinear": "size=str size=list_str size=float_list",
     "fn nn.functional.upsample_nearest": "size=str size=float_list",
-    "fn nonzero_static": "size=neg_7",
     "fn norm": "+out=str +out=float +out=list_str",
     "fn ormqr": "pos0=bool_tensor pos1=bool_tensor pos2=bool_tensor",
     "fn permute": "pos1=neg_sizes",
@@ -315,9 +314,9 @@ KNOWN = {
     "method diagonal": "+extra_arg",
     "method flatten": "+extra_arg",
     "method histogram": (
-        "pos1=str pos1=list_str pos1=None pos1=float_for_int pos1=neg_7 weight=str "
-        "weight=list_str density=str density=list_str density=None density=int_for_bool "
-        "+range=str +range=float +range=list_str +no_such_kw +extra_arg"),
+        "pos1=str pos1=list_str pos1=None pos1=float_for_int weight=str weight=list_str "
+        "density=str density=list_str density=None density=int_for_bool +range=str +range=float "
+        "+range=list_str +no_such_kw +extra_arg"),
     "method index_copy": "pos3=bool_tensor",
     "method index_put": "pos1=list_str pos1=None",
     "method istft": "n_fft=dim_100 n_fft=neg_7",
@@ -325,7 +324,6 @@ KNOWN = {
     "method lerp": "pos1=bool_tensor",
     "method lu_solve": "pos1=bool_tensor",
     "method masked_scatter": "pos2=bool_tensor",
-    "method nonzero_static": "size=neg_7",
     "method ormqr": "pos1=bool_tensor pos2=bool_tensor",
     "method permute": "pos1=neg_sizes",
     "method repeat_interleave": "output_size=dim_100 output_size=neg_7",

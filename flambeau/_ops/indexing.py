@@ -997,6 +997,8 @@ def argwhere(input):
                   "Tensor? out=None)")
 def nonzero_static(input, *, size, fill_value=-1):
     """``nonzero(input)`` cut or padded with ``fill_value`` rows to exactly ``size`` rows."""
+    if size < 0:
+        raise RuntimeError("nonzero_static: 'size' must be an non-negative integer")
     rows = nonzero(input)._data[:size]
     pad = np.full((size - len(rows), rows.shape[1]), fill_value, np.int64)
     return make(np.concatenate([rows, pad]), _int64)

@@ -64,6 +64,8 @@ _histogram_t = return_type("histogram", ["hist", "bin_edges"])
                   "Tensor? weight=None, bool density=False, Tensor[2]? out=None)"])
 def histogram(input, bins, *, range=None, weight=None, density=False):
     """``return_types.histogram(hist, bin_edges)``; ``bins`` is a count or a tensor of edges."""
+    if not isinstance(bins, Tensor) and bins <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
     edges = bins._data if isinstance(bins, Tensor) else bins
     hist, edges = np.histogram(input._data, bins=edges, range=range, density=density,
                                weights=None if weight is None else weight._data)

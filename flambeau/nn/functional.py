@@ -918,7 +918,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             raise NotImplementedError(f"Got {input.dim()}D input, but bicubic mode needs 4D "
                                       "input")
         return _resample.upsample_bicubic2d(input, output_size, align_corners, scale_factors)
-    if mode in _LINEAR:
+    if mode in ("linear", "bilinear", "trilinear"):  # (a tuple: a list mode fails below)
         if _LINEAR[mode] != nd:
             raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs "
                                       f"{_LINEAR[mode] + 2}D input")
@@ -1152,10 +1152,10 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     inputs, bicubic; zeros, border or reflection padding)."""
     modes = {"bilinear": 0, "nearest": 1, "bicubic": 2}
     paddings = {"zeros": 0, "border": 1, "reflection": 2}
-    if mode not in modes:
+    if mode not in tuple(modes):  # (tuples: an unhashable mode gets torch's message)
         raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', "
                          f"'nearest' or 'bicubic', but got: '{mode}'")
-    if padding_mode not in paddings:
+    if padding_mode not in tuple(paddings):
         raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', "
                          f"'border', or 'reflection', but got: '{padding_mode}'")
     if align_corners is None:
