@@ -19,12 +19,7 @@ DTYPES = (torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.i
           torch.float16, torch.float32, torch.float64, torch.complex64, torch.uint16,
           torch.uint32, torch.uint64)
 SAMPLES = 2  # per dtype
-KNOWN = {  # test id -> what differs
-    "lu_unpack": "float32/complex64: stores float64/complex128",
-    "ormqr": "float32/complex64: stores float64/complex128",
-    "linalg.lu": "float16/float32: stores float64",
-    "linalg.householder_product": "float32 and integer inputs: stores float64",
-}
+KNOWN = {}  # test id -> what differs (none left)
 
 
 def _check_stored(value, where):

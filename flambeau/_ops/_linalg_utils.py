@@ -128,8 +128,13 @@ def _renamed(node, outs):
     return named
 
 
+_LAPACK_TYPES = (_dtype.float32, _dtype.float64, _dtype.complex64, _dtype.complex128)
+
+
 def _float_kernel(A, kernel):
-    if not (A._dtype.is_floating_point or A._dtype.is_complex):
+    """torch's refusal where its LAPACK ``kernel`` has no loop for ``A``'s dtype (it has for
+    float32/64 and complex64/128 only)."""
+    if A._dtype not in _LAPACK_TYPES:
         raise NotImplementedError(f'"{kernel}" not implemented for \'{type_name(A._dtype)}\'')
 
 

@@ -12,7 +12,7 @@ from ._linalg_utils import (LinAlgError, _check, _diag, _float_kernel, _no_deriv
                             _real_dtype, _renamed, _tril)
 from ._util import needs_grad
 from .linalg_solvers import inv, solve
-from .registry import defop
+from .registry import defop, type_name
 
 
 # ---- Cholesky, QR, eigen- and singular value decompositions --------------------------------
@@ -318,6 +318,11 @@ def householder_product(A, tau):
     if tau.shape[-1] > n:
         raise RuntimeError("torch.linalg.householder_product: input.shape[-1] must be greater "
                            "than or equal to tau.shape[-1]")
+    if tau._dtype is not A._dtype:
+        raise RuntimeError(f"torch.linalg.householder_product: tau dtype "
+                           f"{type_name(tau._dtype)} does not match input dtype "
+                           f"{type_name(A._dtype)}")
+    _float_kernel(A, "orgqr_cpu")
     Q = _householder(A, tau, n)
     return _renamed("LinalgHouseholderProductBackward0", (Q,))[0] if needs_grad(A, tau) else Q
 
@@ -329,8 +334,8 @@ defop(lambda input, input2: householder_product(input, input2), name="orgqr",
 def _householder(A, tau, ncols):
     """The first ``ncols`` columns of ``H_1 ... H_k`` (differentiable flambeau ops)."""
     m, n = A.shape[-2:]
-    below = make(np.tril(np.ones((m, n)), -1), A._dtype)
-    V = A * below + make(np.eye(m, n), A._dtype)
+    below = _out(np.tril(np.ones((m, n)), -1), A._dtype)
+    V = A * below + _out(np.eye(m, n), A._dtype)
     Q = A[..., :1, :1] * 0 + make(np.eye(m, ncols, dtype=A._data.dtype), A._dtype)
     for i in range(tau.shape[-1] - 1, -1, -1):  # Q = H_i Q, from the last reflector back
         v = V[..., :, i:i + 1]
@@ -368,6 +373,12 @@ def ormqr(input, tau, other, left=True, transpose=False):
     if tau.shape[-1] != min(mn, input.shape[-1]):
         raise RuntimeError("torch.ormqr: tau.shape[-1] must be equal to min(other.shape[-2], "
                            "input.shape[-1])")
+    for what, t in (("tau", tau), ("other", other)):  # (torch's message lacks a space)
+        if t._dtype is not input._dtype:
+            raise RuntimeError(f"torch.ormqr: Expected input and {what} to have the same dtype, "
+                               f"but input has dtype{type_name(input._dtype)} and {what} has "
+                               f"dtype {type_name(t._dtype)}")
+    _float_kernel(input, "ormqr_cpu")
     Q = _householder(input, tau, mn)
     if transpose:
         Q = Q.mH

@@ -38,9 +38,9 @@ def _permutation(pivots, m):
 def _unpack(LU, m, n):
     """(L, U) of a packed LU as differentiable masks of it."""
     k = min(m, n)
-    L = LU[..., :, :k] * make(np.tril(np.ones((m, k)), -1), LU._dtype) + \
-        make(np.eye(m, k), LU._dtype)
-    U = LU[..., :k, :] * make(np.triu(np.ones((k, n))), LU._dtype)
+    L = LU[..., :, :k] * _out(np.tril(np.ones((m, k)), -1), LU._dtype) + \
+        _out(np.eye(m, k), LU._dtype)
+    U = LU[..., :k, :] * _out(np.triu(np.ones((k, n))), LU._dtype)
     return L, U
 
 
@@ -50,7 +50,7 @@ def _lu_backward(gL, gU, P, L, U):
     import flambeau
     m, n = L.shape[-2], U.shape[-1]
     k = min(m, n)
-    upper = make(np.triu(np.ones((k, k))), U._dtype)
+    upper = _out(np.triu(np.ones((k, k))), U._dtype)
     if m < n:
         U1, U2, gU1, gU2 = U[..., :k], U[..., k:], gU[..., :k], gU[..., k:]
         phi = _tril(L.mH @ gL - gU2 @ U2.mH, 0.0) + (gU1 @ U1.mH) * upper
@@ -65,8 +65,17 @@ def _lu_backward(gL, gU, P, L, U):
     return P @ solve(U.mH, solve(L.mH, phi), left=False)
 
 
-def _lu_factor(A, name):
-    a = _check(A, name, square=False)
+def _lu_array(A, name):
+    """``A``'s array, after torch's checks of its LU factorizations."""
+    if A._data.ndim < 2:
+        raise RuntimeError(f"{name}: Expected tensor with 2 or more dimensions. Got size: "
+                           f"{list(A._data.shape)} instead")
+    _float_kernel(A, "lu_cpu")
+    return A._data
+
+
+def _lu_factor(A):
+    a = _lu_array(A, "torch.lu_factor")
     lu, pivots, info = _lu(a)
     out = _out(lu, A._dtype)
     if needs_grad(A):
@@ -75,9 +84,9 @@ def _lu_factor(A, name):
 
         def backward(g, LU):
             L, U = _unpack(LU, m, n)
-            return _lu_backward(g[..., :min(m, n)] * make(np.tril(np.ones((m, min(m, n))), -1),
+            return _lu_backward(g[..., :min(m, n)] * _out(np.tril(np.ones((m, min(m, n))), -1),
                                                           g._dtype),
-                                g[..., :min(m, n), :] * make(np.triu(np.ones((min(m, n), n))),
+                                g[..., :min(m, n), :] * _out(np.triu(np.ones((min(m, n), n))),
                                                              g._dtype), P, L, U)
         record("LinalgLuFactorExBackward0", (out,), (A,), backward, saved_outputs=(0,))
     return out, make(pivots, _dtype.int32), make(info, _dtype.int32)
@@ -87,7 +96,7 @@ def _lu_factor(A, name):
        signature="lu_factor(Tensor A, *, bool pivot=True, Tensor[2]? out=None)")
 def lu_factor(A, *, pivot=True):
     """The packed LU factorization with partial pivoting (LAPACK getrf's LU and pivots)."""
-    return lu_factor_type(*_lu_factor(A, "linalg.lu_factor")[:2])
+    return lu_factor_type(*_lu_factor(A)[:2])
 
 
 @defop(method=False, namespace="linalg",
@@ -95,14 +104,14 @@ def lu_factor(A, *, pivot=True):
                  "Tensor[3]? out=None)")
 def lu_factor_ex(A, *, pivot=True, check_errors=False):
     """(LU, pivots, info) of :func:`lu_factor`."""
-    return lu_factor_ex_type(*_lu_factor(A, "linalg.lu_factor_ex"))
+    return lu_factor_ex_type(*_lu_factor(A))
 
 
 @defop(method=False, namespace="linalg",
        signature="lu(Tensor A, *, bool pivot=True, Tensor[3]? out=None)")
 def lu(A, *, pivot=True):
     """``A = P @ L @ U`` with unit lower ``L``."""
-    a = _check(A, "linalg.lu", square=False)
+    a = _lu_array(A, "linalg.lu")
     m, n = a.shape[-2:]
     lu_, pivots, _ = _lu(a)
     P = _out(_permutation(pivots, m), A._dtype)
@@ -124,7 +133,7 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     n = A.shape[-1]
     mask = np.triu(np.ones((n, n)), 1 if unitriangular else 0) if upper else \
         np.tril(np.ones((n, n)), -1 if unitriangular else 0)
-    T = A * make(mask, A._dtype)
+    T = A * _out(mask, A._dtype)
     if unitriangular:
         T = T + _eye_like(A)
     return solve(T, B, left=left)
@@ -165,7 +174,7 @@ def _legacy_lu(A, pivot=True, get_infos=False):
     _deprecated("lu", "lu_factor / torch.linalg.lu_factor_ex")
     if not pivot:
         raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
-    LU, pivots, info = _lu_factor(A, "linalg.lu_factor_ex")
+    LU, pivots, info = _lu_factor(A)
     return lu_with_info_type(LU, pivots, info) if get_infos else (LU, pivots)
 
 
@@ -186,9 +195,9 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
     with _no_grad():
         L, U = _unpack(LU_data, m, n)
     if needs_grad(LU_data):
-        lower = make(np.tril(np.ones((m, k)), -1), LU_data._dtype)
-        upper = make(np.triu(np.ones((k, n))), LU_data._dtype)
-        right, down = make(np.eye(k, n), LU_data._dtype), make(np.eye(m, k), LU_data._dtype)
+        lower = _out(np.tril(np.ones((m, k)), -1), LU_data._dtype)
+        upper = _out(np.triu(np.ones((k, n))), LU_data._dtype)
+        right, down = _out(np.eye(k, n), LU_data._dtype), _out(np.eye(m, k), LU_data._dtype)
         record("LuUnpackBackward0", (L, U), (LU_data,),
                lambda grads: (grads[0] * lower) @ right + down @ (grads[1] * upper))
     return lu_unpack_type(P, L, U)
@@ -288,7 +297,7 @@ def _triangular_solve(input, A, upper, transpose, unitriangular):
     if needs_grad(input, A):
         n = A.shape[-1]
         diag = 1 if unitriangular else 0
-        mask = make(np.triu(np.ones((n, n)), diag) if upper else np.tril(np.ones((n, n)), -diag),
+        mask = _out(np.triu(np.ones((n, n)), diag) if upper else np.tril(np.ones((n, n)), -diag),
                     A._dtype)
 
         def backward(grads, A, X):
