@@ -1,0 +1,118 @@
+"""Every op of torch's OpInfo database that flambeau has, on complex64 inputs: the float32
+samples with their float32 tensors (and ``dtype=float32`` options) made complex, run in torch
+and in flambeau. Where torch refuses complex input, flambeau raises the same exception type and
+message; where torch computes, flambeau computes too (the values are the business of
+test_op_values). ``KNOWN`` lists the ops that still differ, as strict expected failures: the
+list only shrinks."""
+import itertools
+import warnings
+
+import pytest
+import torch
+
+from test_error_inputs import _sharing
+from test_op_values import _Unsupported, _check_convertible, _function, _ops
+
+SAMPLES = 1
+# test ids whose complex samples still differ from torch (another refusal, a refusal where
+# torch computes or the reverse): run one to see how
+KNOWN = {
+    "arange", "clamp_max", "clamp_min", "atan2", "ceil", "clamp", "copysign", "cummax",
+    "cummin", "deg2rad", "fmax", "fmin", "frac", "floor", "i0", "isin", "logaddexp2",
+    "max.reduction_with_dim", "max.reduction_no_dim", "median", "nanmedian",
+    "min.reduction_with_dim", "min.reduction_no_dim", "nanquantile", "max.binary", "maximum",
+    "min.binary", "minimum", "heaviside", "softmax", "nn.functional.softmin",
+    "nn.functional.cross_entropy", "nn.functional.linear_cross_entropy",
+    "nn.functional.linear_cross_entropy.chunked",
+    "nn.functional.linear_cross_entropy.chunked_none", "aminmax",
+    "nn.functional.cosine_similarity", "nn.functional.adaptive_avg_pool1d",
+    "nn.functional.binary_cross_entropy_with_logits", "nn.functional.local_response_norm",
+    "nn.functional.margin_ranking_loss", "nn.functional.multi_margin_loss",
+    "nn.functional.multilabel_margin_loss", "nn.functional.fractional_max_pool2d",
+    "nn.functional.fractional_max_pool3d", "nn.functional.max_unpool1d",
+    "nn.functional.max_unpool1d.grad", "nn.functional.max_unpool2d",
+    "nn.functional.max_unpool2d.grad", "nn.functional.max_unpool3d",
+    "nn.functional.max_unpool3d.grad", "nn.functional.scaled_dot_product_attention", "igamma",
+    "igammac", "mode", "mvlgamma.mvlgamma_p_1", "mvlgamma.mvlgamma_p_3",
+    "mvlgamma.mvlgamma_p_5", "rad2deg", "round", "round.decimals_0", "round.decimals_3",
+    "round.decimals_neg_3", "sign", "signbit", "trunc", "isposinf", "isneginf",
+    "polygamma.polygamma_n_0", "polygamma.polygamma_n_1", "polygamma.polygamma_n_2",
+    "polygamma.polygamma_n_3", "polygamma.polygamma_n_4", "index_reduce.mean",
+    "index_reduce.prod", "index_reduce.amin", "index_reduce.amax", "unique",
+    "unique_consecutive", "normal", "hypot", "histogram", "bucketize", "msort",
+    "xlogy", "digamma", "erf", "erfc", "erfinv", "lgamma", "log_softmax", "logit",
+    "nn.functional.embedding_bag", "nn.functional.multi_head_attention_forward",
+    "nn.functional.mse_loss", "nn.functional.grid_sample", "grid_sampler_2d", "grid_sampler_3d",
+    "amax", "amin", "argmax", "argmin", "nanmean", "nansum", "nn.functional.ctc_loss",
+    "nn.functional.cosine_embedding_loss", "nn.functional.hinge_embedding_loss",
+    "nn.functional.pdist", "nn.functional.kl_div", "scatter_reduce.amin", "scatter_reduce.amax",
+    "fft.rfft2", "fft.rfftn", "fft.ihfft2", "fft.ihfftn", "signal.windows.blackman",
+    "special.i0e", "special.i1", "special.i1e", "special.ndtr",
+    "special.polygamma.special_polygamma_n_0", "special.xlog1py", "special.zeta",
+    "special.entr", "special.ndtri", "special.log_ndtr", "special.erfcx",
+    "special.chebyshev_polynomial_t", "special.chebyshev_polynomial_u",
+    "special.chebyshev_polynomial_v", "special.chebyshev_polynomial_w",
+    "special.hermite_polynomial_h", "special.hermite_polynomial_he",
+    "special.laguerre_polynomial_l", "special.legendre_polynomial_p",
+    "special.modified_bessel_i0", "special.modified_bessel_i1",
+    "special.shifted_chebyshev_polynomial_t", "special.shifted_chebyshev_polynomial_u",
+    "special.shifted_chebyshev_polynomial_v", "special.shifted_chebyshev_polynomial_w",
+    "special.spherical_bessel_j0", "masked.amax", "masked.amin", "masked.argmax",
+    "masked.argmin", "masked.softmax", "masked.log_softmax", "masked.softmin",
+   
+}
+
+
+def _complex(value):
+    """``value`` with its float32 tensors and dtypes made complex64."""
+    if isinstance(value, (list, tuple)):
+        return type(value)(_complex(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _complex(v) for k, v in value.items()}
+    if isinstance(value, torch.Tensor) and value.dtype is torch.float32:
+        return value.to(torch.complex64).requires_grad_(value.requires_grad)
+    return torch.complex64 if value is torch.float32 else value
+
+
+def _compare(op, fn, sample):
+    every = _complex([sample.input, list(sample.args), sample.kwargs])
+    try:
+        _check_convertible(every)
+    except _Unsupported:
+        return
+    made = {}
+    args = _sharing([every[0], *every[1]], made)
+    kwargs = _sharing(every[2], made)
+    torch.manual_seed(42)
+    try:
+        op(every[0], *every[1], **every[2])
+    except Exception as error:
+        with pytest.raises(Exception) as ours:
+            fn(*args, **kwargs)
+        assert type(ours.value).__name__ == type(error).__name__ and \
+            str(ours.value) == str(error), (ours.value, error)
+        return
+    fn(*args, **kwargs)
+
+
+def _params():
+    out = []
+    for p in _ops():
+        op = p.values[0]
+        if torch.float32 not in op.supported_dtypes("cpu") or p.marks:
+            continue
+        marks = [pytest.mark.xfail(strict=True, reason="differs from torch")] \
+            if p.id in KNOWN else []
+        out.append(pytest.param(op, id=p.id, marks=marks))
+    return out
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("op", _params())
+def test_complex_samples_as_torch(op, as_torch):  # (messages print dtypes as torch.complex64)
+    fn = _function(op)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        samples = list(itertools.islice(op.sample_inputs("cpu", torch.float32), SAMPLES))
+    for sample in samples:
+        _compare(op, fn, sample)
