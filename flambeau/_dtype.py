@@ -18,7 +18,8 @@ _BOOL, _INT, _FLOAT, _COMPLEX = range(4)  # categories, in promotion order
 @_naming.public_class
 class dtype:
     __slots__ = ("_name", "_np", "itemsize", "is_floating_point", "is_complex", "is_signed",
-                 "_category", "_scalar_name", "_cpp_name", "_barebones")
+                 "_category", "_scalar_name", "_cpp_name", "_barebones",
+                 "_family")
 
     def __init__(self, name, np_dtype, category, itemsize, is_signed):
         self._name = name
@@ -30,6 +31,7 @@ class dtype:
         self.is_complex = category == _COMPLEX
         self.is_signed = is_signed
         self._barebones = False
+        self._family = "complex" if category == _COMPLEX else None  # (see _ops/barebones.py)
 
     def __repr__(self):
         return f"{_naming.public_name}.{self._name}"
@@ -101,6 +103,7 @@ uint32 = _make("uint32", "uint32", _INT, 4, "UInt32", "unsigned int", False)
 uint64 = _make("uint64", "uint64", _INT, 8, "UInt64", "long unsigned int", False)
 for _d in (uint16, uint32, uint64):
     _d._barebones = True
+    _d._family = "barebones"
 
 all_dtypes = (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
               complex64, complex128, uint16, uint32, uint64)

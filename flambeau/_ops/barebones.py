@@ -1,10 +1,13 @@
-"""The ops torch 2.13 does not compute for its "barebones" unsigned dtypes (uint16, uint32,
-uint64: storage, copies, casts and a few ops), with the kernel its NotImplementedError names
-(``"max_all" not implemented for 'UInt32'``), as probed from torch at development time.
+"""The ops torch 2.13 refuses for a family of dtypes, with its error, as probed from torch at
+development time: its "barebones" unsigned dtypes (uint16, uint32, uint64: storage, copies,
+casts and a few ops), named by the kernel its NotImplementedError names
+(``"max_all" not implemented for 'UInt32'``), and the complex dtypes (ops on ordered values),
+named by a kernel or given as an exception class and message.
 
 Pointwise ops decide in their factories (``pointwise.binary``/``unary``: the promoted dtype
 decides, so ``uint32 + 1.5`` computes in float32). The ops listed here decide on their first
-argument's dtype: ``registry.defop`` puts a guard before those ops (:func:`refusal`).
+argument's dtype (its ``_family``): ``registry.defop`` puts a guard before those ops
+(:func:`refusal`).
 """
 import numpy as np
 
@@ -96,13 +99,13 @@ def _clamp(input, min=None, max=None):
         "clamp_min_scalar_cpu" if min is not None else "clamp_max_scalar_cpu"
 
 
-def _bound(name, tensor_kernel):
+def _bound(scalar_kernel, tensor_kernel):
     def kernel(input, bound):
-        return tensor_kernel if isinstance(bound, Tensor) else f"{name}_scalar_cpu"
+        return tensor_kernel if isinstance(bound, Tensor) else scalar_kernel
     return kernel
 
 
-KERNELS = {
+BAREBONES = {
     "": {
         # linear algebra
         "mm": _product("addmm_impl_cpu_"), "addmm": _product("addmm_impl_cpu_", 1),
@@ -126,8 +129,8 @@ KERNELS = {
         "combinations": "masked_select",
         "softmax": _softmax("softmax"), "log_softmax": _softmax("log_softmax"),
         # pointwise ops written by hand (no factory)
-        "clamp": _clamp, "clip": _clamp, "clamp_min": _bound("clamp_min", "maximum_cpu"),
-        "clamp_max": _bound("clamp_max", "minimum_cpu"),
+        "clamp": _clamp, "clip": _clamp, "clamp_min": _bound("clamp_min_scalar_cpu", "maximum_cpu"),
+        "clamp_max": _bound("clamp_max_scalar_cpu", "minimum_cpu"),
         "lerp": "lerp_kernel_scalar", "addcmul": "addcmul_cpu_out", "heaviside": "heaviside_cpu",
         # indexing
         "flip": _flip, "index_select": "index_select", "index_fill": "index_fill_cpu",
@@ -149,6 +152,67 @@ KERNELS = {
         "nll_loss": "nll_loss_out_frame",
     },
     "linalg": {"cross": "cross"},
+}
+
+
+def _complex(what):
+    """An error that does not name a kernel: the op refuses complex input with ``what``
+    (``"max()"`` for ``max(): does not support complex input``)."""
+    return RuntimeError, what + ": does not support complex input"
+
+
+def _extremum_of_complex(name):
+    def kernel(input, dim=None, keepdim=False):
+        if isinstance(dim, Tensor):
+            return None  # max(a, b) is maximum, which its factory checks
+        return f"{name}_all" if dim is None else _complex(f"{name}()")
+    return kernel
+
+
+def _round(input, *, decimals=0):
+    return "round_cpu" if decimals else "round_vml_cpu"
+
+
+_CLAMP = (NotImplementedError, "clamp is not supported for complex types")
+_NANSUM = (RuntimeError, "nansum on CPU does not support complex inputs")
+_SORT = (RuntimeError, " Sort does not support complex dtypes on CPU")
+
+COMPLEX = {
+    "": {
+        "max": _extremum_of_complex("max"), "min": _extremum_of_complex("min"),
+        "amax": "max_values_cpu", "amin": "min_values_cpu", "aminmax": "aminmax_cpu",
+        "argmax": _complex("argmax()"), "argmin": _complex("argmin()"),
+        "median": _with_dim("median_cpu", "median_out"),
+        "nanmedian": _with_dim("median_cpu", "median_out"), "mode": "mode_cpu",
+        "cummax": "cummax_cpu", "cummin": "cummin_cpu", "msort": _SORT,
+        "unique": "unique", "unique_consecutive": "unique", "bucketize": "searchsorted_out_cpu",
+        "histogram": "histogramdd", "nansum": _NANSUM, "nanmean": _NANSUM,
+        "clamp": _CLAMP, "clip": _CLAMP, "clamp_min": _bound(_CLAMP, "maximum_cpu"),
+        "clamp_max": _bound(_CLAMP, "minimum_cpu"),
+        "softmax": _softmax("softmax"), "log_softmax": _softmax("log_softmax"),
+        # pointwise
+        "sign": (NotImplementedError, "Unlike NumPy, torch.sign is not intended to support "
+                 "complex numbers. Please use torch.sgn instead."),
+        "floor": (NotImplementedError, "floor is not supported for complex inputs"),
+        "ceil": (NotImplementedError, "ceil is not supported for complex inputs"),
+        "trunc": (NotImplementedError, "trunc is not supported for complex inputs"),
+        "signbit": (NotImplementedError, "signbit is not implemented for complex tensors."),
+        "deg2rad": (RuntimeError, "deg2rad is not supported for complex tensors."),
+        "rad2deg": (RuntimeError, "rad2deg is not supported for complex tensors."),
+        "isposinf": (RuntimeError, "isposinf does not support complex inputs."),
+        "isneginf": (RuntimeError, "isneginf does not support complex inputs."),
+        "round": _round, "frac": "frac_cpu", "logit": "logit_cpu", "erf": "erf_vml_cpu",
+        "erfc": "erfc_vml_cpu", "erfinv": "erfinv_vml_cpu", "lgamma": "lgamma_vml_cpu",
+        "digamma": "digamma", "i0": "i0_vml_cpu",
+        "heaviside": (RuntimeError, "heaviside is not yet implemented for complex tensors."),
+    },
+    "special": {
+        "i0e": "i0e_cpu", "i1": "i1_cpu", "i1e": "i1e_cpu", "ndtr": "erf_vml_cpu",
+        "ndtri": "ndtri_cpu", "log_ndtr": "log_ndtr_cpu", "erfcx": "erfcx_cpu",
+        "entr": "entr_cpu", "spherical_bessel_j0": "spherical_bessel_j0_cpu",
+        "modified_bessel_i0": "modified_bessel_i0_cpu",
+        "modified_bessel_i1": "modified_bessel_i1_cpu",
+    },
 }
 
 
@@ -185,16 +249,34 @@ def index_reduce(input, reduce, include_self, index):
 
 
 def refusal(namespace, name):
-    """The kernel (a name, or a function of the op's arguments giving one or None) torch
-    refuses the barebones dtypes with, for the op ``name``; None where torch computes them."""
-    return KERNELS.get(namespace, {}).get(name)
+    """The kernels (by dtype family: a kernel's name, an exception class and message, or a
+    function of the op's arguments giving one or None) torch refuses the op ``name`` with;
+    None where torch computes every family."""
+    kernels = {family: table[namespace][name]
+               for family, table in (("barebones", BAREBONES), ("complex", COMPLEX))
+               if name in table.get(namespace, ())}
+    return kernels or None
+
+
+def error(kernel, dtype):
+    """torch's error for ``dtype``: a kernel's name, or an exception class and message."""
+    if isinstance(kernel, str):
+        return _not_implemented(kernel, dtype)
+    return kernel[0](kernel[1])
 
 
 def refuse(kernel, *args, **kwargs):
-    """Raises torch's NotImplementedError for the op's arguments (its first is a barebones
-    tensor), unless ``kernel`` (a function) finds this overload computed."""
+    """Raises torch's error for the op's arguments (its first is a tensor), unless ``kernel``
+    (a function) finds this overload computed."""
     if callable(kernel):
         kernel = kernel(*args, **kwargs)
         if kernel is None:
             return
-    raise _not_implemented(kernel, args[0]._dtype)
+    raise error(kernel, args[0]._dtype)
+
+
+def refuse_family(kernels, *args, **kwargs):
+    """:func:`refuse` with the kernel of the family of the first argument's dtype, if any."""
+    kernel = kernels.get(args[0]._dtype._family)
+    if kernel is not None:
+        refuse(kernel, *args, **kwargs)

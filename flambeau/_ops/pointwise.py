@@ -21,6 +21,7 @@ from ._saved import (_NONE, _Constant, _conj, _data, _pick, _saved, _saving, _va
                      _zero, masked)
 from .promotion import (_check_tensors, _keeps_dtype, _not_implemented, _result_type_of,
                         _times_alpha, broadcast_error, operand, promote)
+from .barebones import error as _refused
 from .registry import check_no_overlap, defop, register, type_name
 
 _errstate = np.errstate
@@ -99,8 +100,9 @@ def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dt
     it. ``to_float`` makes integer inputs compute in the default float dtype;
     ``result_dtype`` fixes the result's dtype (bool for comparisons); ``check(a, b, dtype)``
     validates the cast operands, ``precheck(input, other)`` the given ones before promotion; ``tensors_only`` refuses Python scalars, as torch's signatures without a Scalar overload;
-    ``refuse=(kernel, categories)`` raises torch's NotImplementedError for result dtypes of
-    those categories (0 bool, 1 integer, 2 float, 3 complex); ``barebones`` is the kernel
+    ``refuse=(kernel, categories)`` raises torch's error (``barebones.error``: the
+    NotImplementedError naming the kernel, or an exception class and message) for result
+    dtypes of those categories (0 bool, 1 integer, 2 float, 3 complex); ``barebones`` is the kernel
     torch names when it refuses uint16/uint32/uint64 (None: computed; default ``{name}_cpu``
     unless ``to_float``).
     """
@@ -121,7 +123,7 @@ def binary(name, ufunc, derivative=None, *, node=None, to_float=False, result_dt
                 np.broadcast_shapes(np.shape(a), np.shape(b))
             except ValueError:
                 raise broadcast_error(a, b) from None
-            raise _not_implemented(bare if dtype._barebones and bare else refuse[0], dtype)
+            raise _refused(bare if dtype._barebones and bare else refuse[0], dtype)
         if to_float and dtype._category < 2:
             dtype = _dtype.get_default_dtype()
             a, b = operand(input, dtype), operand(other, dtype)
@@ -171,7 +173,7 @@ def unary(name, kernel, derivative=None, *, node=None, to_float=True, inplace=Tr
         dtype = input._dtype
         a = input._data
         if refuse is not None and dtype._category in refuse[1]:
-            raise _not_implemented(refuse[0], dtype)
+            raise _refused(refuse[0], dtype)
         if dtype._barebones and bare:
             raise _not_implemented(bare, dtype)
         if dtype._category < 2:
@@ -925,21 +927,28 @@ def _split(ties_half):
     return derivative
 
 
-maximum = binary("maximum", np.maximum, _split(True), inplace=False,
+def _ordered(name):
+    """The refusal of complex operands by an op that compares values."""
+    return (RuntimeError, f"{name} not implemented for complex tensors."), (3,)
+
+
+maximum = binary("maximum", np.maximum, _split(True), inplace=False, refuse=_ordered("maximum"),
                  tensors_only=True, doc="The elementwise maximum (NaN propagates).",
                  signature=["maximum(Tensor input, Tensor other, *, Tensor? out=None)"])
-minimum = binary("minimum", np.minimum, _split(True), inplace=False,
+minimum = binary("minimum", np.minimum, _split(True), inplace=False, refuse=_ordered("minimum"),
                  tensors_only=True, doc="The elementwise minimum (NaN propagates).",
                  signature=["minimum(Tensor input, Tensor other, *, Tensor? out=None)"])
-fmax = binary("fmax", np.fmax, _split(False), inplace=False, barebones="maximum_cpu",
-              tensors_only=True, doc="The elementwise maximum, ignoring NaN.",
+fmax = binary("fmax", np.fmax, _split(False), inplace=False, refuse=_ordered("fmax"),
+              barebones="maximum_cpu", tensors_only=True,
+              doc="The elementwise maximum, ignoring NaN.",
               signature=["fmax(Tensor input, Tensor other, *, Tensor? out=None)"])
-fmin = binary("fmin", np.fmin, _split(False), inplace=False, barebones="minimum_cpu",
-              tensors_only=True, doc="The elementwise minimum, ignoring NaN.",
+fmin = binary("fmin", np.fmin, _split(False), inplace=False, refuse=_ordered("fmin"),
+              barebones="minimum_cpu", tensors_only=True,
+              doc="The elementwise minimum, ignoring NaN.",
               signature=["fmin(Tensor input, Tensor other, *, Tensor? out=None)"])
 hypot = binary("hypot", np.hypot,
                lambda g, x, y, out: (g * _value(x) / out, g * _value(y) / out), to_float=True,
-               refuse=("hypot_cpu", (0, 1)), tensors_only=True,
+               refuse=("hypot_cpu", (0, 1, 3)), tensors_only=True,
                doc="``sqrt(input**2 + other**2)`` without overflow.",
                signature=["hypot(Tensor input, Tensor other, *, Tensor? out=None)"])
 
@@ -951,7 +960,7 @@ def _atan2_derivative(g, x, y, out):
 
 
 atan2 = binary("atan2", np.arctan2, _atan2_derivative, to_float=True, aliases=("arctan2",),
-               tensors_only=True,
+               tensors_only=True, refuse=("atan2_cpu", (3,)),
                doc="The angle of the point ``(other, input)``, in ``(-pi, pi]``.",
                signature=["atan2(Tensor input, Tensor other, *, Tensor? out=None)"])
 
@@ -962,6 +971,7 @@ def _copysign_derivative(g, x, y, out):
 
 
 copysign = binary("copysign", np.copysign, _copysign_derivative, to_float=True,
+                  refuse=("copysign_cpu", (3,)),
                   node=lambda x, y: "CopysignBackward0" if isinstance(y, Tensor)
                   else "CopysignBackward1",
                   doc="``|input|`` with the sign of ``other``.",
@@ -1003,7 +1013,7 @@ logaddexp2 = binary("logaddexp2", np.logaddexp2,
                     lambda g, x, y, out: (g / (1 + (_value(y) - _value(x)).exp2()),
                                           g / (1 + (_value(x) - _value(y)).exp2())),
                     to_float=True, node="Logaddexp2Backward0",
-                    refuse=("logaddexp2_cpu", (0, 1)), tensors_only=True,
+                    refuse=("logaddexp2_cpu", (0, 1, 3)), tensors_only=True,
                     inplace=False, doc="``log2(2**input + 2**other)`` without overflow.",
                     signature=["logaddexp2(Tensor input, Tensor other, *, Tensor? out=None)"])
 
@@ -1040,6 +1050,7 @@ xlogy = binary("xlogy", _xlog(np.log),
                _xlog_derivative(lambda y: y.log() if isinstance(y, Tensor) else np.log(y),
                                 lambda y: y),
                to_float=True, node=_xlog_node("XlogyBackward"), special=("xlogy",),
+               refuse=("xlogy_cpu", (3,)),
                doc="``input * log(other)``, 0 where ``input`` is 0 (unless other is NaN).",
                signature=["xlogy(Tensor input, Tensor other, *, Tensor? out=None)",
                           "xlogy(Scalar self, Tensor other, *, Tensor? out=None)",

@@ -399,8 +399,9 @@ def _compiled(source):
 
 
 def barebones_form(fn, kernel):
-    """``fn`` that refuses a first argument of a barebones unsigned dtype as torch does
-    (``barebones.refuse``), generated with ``fn``'s parameters: one frame and two tests."""
+    """``fn`` that refuses a first argument of a dtype family (barebones unsigned, complex) as
+    torch does (``barebones.refuse_family``), generated with ``fn``'s parameters: one frame
+    and two tests."""
     params = _parameters(fn)
     namespace = {}
     if any(p.kind in (p.VAR_KEYWORD, p.POSITIONAL_ONLY, p.VAR_POSITIONAL) for p in params[:1]) \
@@ -412,14 +413,14 @@ def barebones_form(fn, kernel):
     arguments = ", ".join(passes)
     exec(_compiled(f"def _make(_op, _kernel, {', '.join(namespace)}):\n"
                    f"    def form({', '.join(heads)}):\n"
-                   f"        if {first}.__class__ is _Tensor and {first}._dtype._barebones:\n"
+                   f"        if {first}.__class__ is _Tensor and {first}._dtype._family:\n"
                    f"            _refuse(_kernel, {arguments})\n"
                    f"        return _op({arguments})\n"
                    f"    return form\n"), _BAREBONES_ENV)
     return functools.wraps(fn)(_BAREBONES_ENV.pop("_make")(fn, kernel, *namespace.values()))
 
 
-_BAREBONES_ENV = {"_Tensor": Tensor, "_refuse": barebones.refuse}
+_BAREBONES_ENV = {"_Tensor": Tensor, "_refuse": barebones.refuse_family}
 
 
 def autocast_form(fn, how):
