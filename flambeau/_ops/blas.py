@@ -9,6 +9,7 @@ torch's words. ``matmul`` records the node torch's own decomposition leaves on i
 (``MmBackward0``, ``UnsafeViewBackward0``...).
 """
 import functools
+import math
 import warnings
 
 import numpy as np
@@ -18,7 +19,7 @@ from .._tensor import Tensor, make
 from ..autograd.graph import record
 from ._util import needs_grad, needs_grad2, wrap_dim
 from . import autocast
-from .promotion import broadcast_error
+from .promotion import _not_implemented, broadcast_error
 from .registry import defop, register, type_name
 from .shape import t as _t_form
 from .signature import checker
@@ -582,12 +583,18 @@ def tensordot(a, b, dims=2):
     for x, y, gx, gy in zip(da, db, given_a, given_b):  # a size-1 dim against a longer one:
         sx, sy = a._data.shape[x], b._data.shape[y]   # the longer is summed first
         if sx != sy and sx == 1:
-            b = b.sum(y, keepdim=True)
+            b = b.sum(y, keepdim=True, dtype=b._dtype)
         elif sx != sy and sy == 1:
-            a = a.sum(x, keepdim=True)
+            a = a.sum(x, keepdim=True, dtype=a._dtype)
         elif sx != sy:
             raise RuntimeError(f"contracted dimensions need to match, but first has size {sx} in "
                                f"dim {gx} and second has size {sy} in dim {gy}")
+    if a._dtype._barebones and 0 not in a._data.shape + b._data.shape:
+        # torch's mm; for one value a dot, or a sum over several dims (as probed)
+        one = a._data.size == math.prod(a._data.shape[d] for d in da) and \
+            b._data.size == math.prod(b._data.shape[d] for d in db)
+        raise _not_implemented("addmm_impl_cpu_" if not one else "dot" if len(da) < 2 else
+                               "sum_cpu", a._dtype)
     out = make(np.tensordot(a._data, b._data, (da, db)), a._dtype)
     if needs_grad(a, b):
         fa = [d for d in range(na) if d not in da]
@@ -636,7 +643,8 @@ def einsum(*args):
         if t._dtype is not operands[0]._dtype:
             raise RuntimeError(f"expected scalar type {type_name(operands[0]._dtype)} but found "
                                f"{type_name(t._dtype)}")
-    arrays = [t._data for t in operands]
+    dtype = _einsum_dtype(inputs, output, operands)
+    arrays = [t._data if dtype is t._dtype else t._data.astype(dtype._np) for t in operands]
     spec = ",".join(inputs) + "->" + output
     big = len(arrays) > 2 or (len(arrays) == 2 and min(a.size for a in arrays) > 256)
     try:
@@ -644,11 +652,37 @@ def einsum(*args):
     except ValueError:
         _size_error(inputs, arrays)
         raise
-    out = make(np.asarray(result, dtype=arrays[0].dtype), operands[0]._dtype)
+    out = make(np.asarray(result, dtype=dtype._np), dtype)
     if needs_grad(*operands):
         record(_einsum_node(inputs, output), (out,), operands,
                lambda g, *xs: _einsum_backward(g, xs, inputs, output), saved=operands)
     return out
+
+
+def _einsum_dtype(inputs, output, operands):
+    """The dtype of torch's einsum, which sums a letter longer than 1 in one operand only (any
+    letter of a single operand) as torch.sum does: integers and bool as int64, where
+    uint16/32/64 then meet torch's promotion error; it contracts the other summed letters
+    with bmm, which refuses those three (not when an operand is empty)."""
+    dtype = operands[0]._dtype
+    if dtype.is_floating_point or dtype.is_complex:
+        return dtype
+    shapes = [dict(zip(s, t._data.shape)) for s, t in zip(inputs, operands)]
+    summed = {c for shape in shapes for c in shape if c not in output}
+    if len(operands) == 1:
+        return _dtype.int64 if summed else dtype
+    if any(0 in shape.values() for shape in shapes):  # (torch returns zeros at once)
+        return dtype
+    owners = {c: [i for i, shape in enumerate(shapes) if shape.get(c, 1) > 1] for c in summed}
+    alone = sorted(o[0] for o in owners.values() if len(o) == 1)
+    if alone:
+        if dtype._barebones:  # (the sum of the first operand meets the product, or the reverse)
+            _dtype.promote_types(*((_dtype.int64, dtype) if alone[0] == 0 else
+                                   (dtype, _dtype.int64)))
+        return _dtype.int64
+    if dtype._barebones and any(len(o) > 1 for o in owners.values()):
+        raise _not_implemented("bmm", dtype)
+    return dtype
 
 
 def _subscript(n):

@@ -5,6 +5,7 @@ here by the registry; this file holds what torch composes from other ops.
 """
 from .. import _ops  # noqa: F401  (the registry fills this namespace)
 from .._ops.signature import checker as _checker
+from .._ops import barebones as _barebones
 from .._ops.blas import linear, matmul
 
 
@@ -269,6 +270,8 @@ def bilinear(input1, input2, weight, bias=None):
                            f"{bias.size(0)} but expected {o}")
     batch = input1.shape[:-1]
     a = input1.reshape(-1, i)
+    if input1.dtype._barebones and min(a.shape[0], o, i, j) > 0:  # (torch multiplies with bmm)
+        _barebones.refuse("bmm", input1)
     u = matmul(input2.reshape(-1, j), weight.reshape(o * i, j).t()).view(-1, o, i)
     out = (u * a.unsqueeze(1)).sum(-1, dtype=u.dtype).view(*batch, o)  # (ints stay as they are)
     return out if bias is None else out + bias
