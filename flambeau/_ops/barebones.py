@@ -173,6 +173,11 @@ def _round(input, *, decimals=0):
     return "round_cpu" if decimals else "round_vml_cpu"
 
 
+def _isin_complex(elements, *args, **kwargs):
+    return RuntimeError, \
+        f"Unsupported input type encountered for isin(): {elements._dtype._scalar_name}"
+
+
 _CLAMP = (NotImplementedError, "clamp is not supported for complex types")
 _NANSUM = (RuntimeError, "nansum on CPU does not support complex inputs")
 _SORT = (RuntimeError, " Sort does not support complex dtypes on CPU")
@@ -186,7 +191,7 @@ COMPLEX = {
         "nanmedian": _with_dim("median_cpu", "median_out"), "mode": "mode_cpu",
         "cummax": "cummax_cpu", "cummin": "cummin_cpu", "msort": _SORT,
         "unique": "unique", "unique_consecutive": "unique", "bucketize": "searchsorted_out_cpu",
-        "histogram": "histogramdd", "nansum": _NANSUM, "nanmean": _NANSUM,
+        "histogram": "histogramdd", "nansum": _NANSUM, "nanmean": _NANSUM, "isin": _isin_complex,
         "clamp": _CLAMP, "clip": _CLAMP, "clamp_min": _bound(_CLAMP, "maximum_cpu"),
         "clamp_max": _bound(_CLAMP, "minimum_cpu"),
         "softmax": _softmax("softmax"), "log_softmax": _softmax("log_softmax"),
@@ -205,6 +210,8 @@ COMPLEX = {
         "erfc": "erfc_vml_cpu", "erfinv": "erfinv_vml_cpu", "lgamma": "lgamma_vml_cpu",
         "digamma": "digamma", "i0": "i0_vml_cpu",
         "heaviside": (RuntimeError, "heaviside is not yet implemented for complex tensors."),
+        "mse_loss": "mse_cpu",
+        "kl_div": (RuntimeError, "kl_div: Complex inputs not supported."),
     },
     "special": {
         "i0e": "i0e_cpu", "i1": "i1_cpu", "i1e": "i1e_cpu", "ndtr": "erf_vml_cpu",

@@ -561,7 +561,7 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     if dtype is None:
         dtype = out._dtype if out is not None else \
             _dtype.int64 if integral else _dtype.get_default_dtype()
-    if dtype is _dtype.bool or dtype._barebones:
+    if dtype is _dtype.bool or dtype._family:  # (no arange kernel for uint16/32/64, complex)
         raise NotImplementedError(f"\"arange_cpu\" not implemented for '{dtype._scalar_name}'")
     if step == 0:
         raise RuntimeError("step must be nonzero")

@@ -147,7 +147,7 @@ def _xlog1py_derivative(g, x, y, out):
 
 binary("xlog1py", _xlog(np.log1p),
        _xlog1py_derivative, to_float=True, namespace="special", method=False, inplace=False,
-       signature=_special_binary("xlog1py"),
+       signature=_special_binary("xlog1py"), refuse=("xlog1py_cpu", (3,)),
        node=lambda x, y: "SpecialXlog1PyBackward" + (
            "0" if isinstance(x, Tensor) and isinstance(y, Tensor)
            else "2" if isinstance(x, Tensor) else "1"),
@@ -158,7 +158,7 @@ zeta = binary("zeta", kernels.hurwitz_zeta,
               lambda g, x, q, out: (None, -g * _value(x) * zeta(_value(x) + 1, _value(q))
                                     if _wants(_value(q)) else None),
               to_float=True, namespace="special", method=False, inplace=False,
-              signature=_special_binary("zeta"),
+              signature=_special_binary("zeta"), refuse=("zeta_cpu", (3,)),
               node=lambda x, q: "SpecialZetaBackward" + ("0" if isinstance(x, Tensor) and
                                                          isinstance(q, Tensor) else
                                                          "1" if isinstance(q, Tensor) else "2"),
@@ -210,11 +210,13 @@ for _name, _kernel in (("modified_bessel_i0", kernels.i0_kernel),
 for _name, (_p1, _step) in kernels.POLYNOMIALS.items():
     binary(_name, kernels.recurrence(_p1, _step), to_float=True, namespace="special",
            method=False, inplace=False, signature=_special_binary(_name, "x", "n"),
+           refuse=(f"{_name}_cpu", (3,)),
            doc=f"The {_name.replace('_', ' ')} of degree ``n`` at ``input``.")
     if _name.startswith("chebyshev"):
         binary("shifted_" + _name, kernels.recurrence(_p1, _step, shift=True), to_float=True,
                namespace="special", method=False, inplace=False,
                signature=_special_binary("shifted_" + _name, "x", "n"),
+               refuse=(f"shifted_{_name}_cpu", (3,)),
                doc=f"The shifted {_name.replace('_', ' ')} (at ``2 input - 1``).")
 
 
@@ -230,7 +232,7 @@ def _igamma_derivative(name, sign):
 
 for _name, _upper, _alias in (("igamma", False, "gammainc"), ("igammac", True, "gammaincc")):
     binary(_name, kernels.igamma_kernel(_upper), _igamma_derivative(_name, -1 if _upper else 1),
-           refuse=(f"{_name}_cpu", (0, 1)), tensors_only=True, special=(_alias,),
+           refuse=(f"{_name}_cpu", (0, 1, 3)), tensors_only=True, special=(_alias,),
            signature="igamma(Tensor input, Tensor other, *, Tensor? out=None)",
            doc=f"The regularized {'upper' if _upper else 'lower'} incomplete gamma function "
                f"{'Q' if _upper else 'P'}(input, other).")
