@@ -26,14 +26,10 @@ KNOWN = {
     "nn.functional.max_unpool1d.grad", "nn.functional.max_unpool2d",
     "nn.functional.max_unpool2d.grad", "nn.functional.max_unpool3d",
     "nn.functional.max_unpool3d.grad", "nn.functional.scaled_dot_product_attention",
-    "mvlgamma.mvlgamma_p_1", "mvlgamma.mvlgamma_p_3", "mvlgamma.mvlgamma_p_5",
-    "polygamma.polygamma_n_0", "polygamma.polygamma_n_1", "polygamma.polygamma_n_2",
-    "polygamma.polygamma_n_3", "polygamma.polygamma_n_4", "index_reduce.mean",
-    "index_reduce.prod", "index_reduce.amin", "index_reduce.amax", "normal",
+    "mvlgamma.mvlgamma_p_1", "mvlgamma.mvlgamma_p_3", "mvlgamma.mvlgamma_p_5", "normal",
     "nn.functional.embedding_bag", "nn.functional.grid_sample", "grid_sampler_2d",
-    "grid_sampler_3d", "nn.functional.ctc_loss", "nn.functional.pdist", "scatter_reduce.amin",
-    "scatter_reduce.amax", "fft.rfft2", "fft.rfftn", "fft.ihfft2", "fft.ihfftn",
-    "signal.windows.blackman", "special.polygamma.special_polygamma_n_0", "masked.softmax",
+    "grid_sampler_3d", "nn.functional.ctc_loss", "nn.functional.pdist", "fft.rfft2",
+    "fft.rfftn", "fft.ihfft2", "fft.ihfftn", "signal.windows.blackman", "masked.softmax",
     "masked.log_softmax", "masked.softmin",
 }
 

@@ -224,8 +224,11 @@ COMPLEX = {
 
 
 def scatter(src, reduce, include_self, dtype):
-    """The kernel torch's scatter ops refuse a barebones (or bool) input with, after their
-    checks when the index is not empty, or None: ``src`` is an array or a scalar."""
+    """The kernel torch's scatter ops refuse a barebones, bool or complex input with, after
+    their checks when the index is not empty, or None: ``src`` is an array or a scalar."""
+    if dtype.is_complex:
+        return "scatter_gather_tensor_cpu_reduce_" + reduce if reduce in ("amax", "amin") \
+            else None
     if dtype is _dtype.bool:
         return "scatter_gather_tensor_cpu_reduce_mean" if reduce == "mean" else None
     if not dtype._barebones:
@@ -239,17 +242,19 @@ def scatter(src, reduce, include_self, dtype):
 
 
 def index_reduce(input, reduce, include_self, index):
-    """The kernel torch's index_reduce refuses a barebones (or bool) input with, after its
-    checks, or None: torch reduces the slices of a matrix with pointwise ops (none for an
-    empty index; bool means divide), and vectors with one kernel."""
+    """The kernel torch's index_reduce refuses a barebones, bool or complex input with, after
+    its checks, or None: torch reduces the slices of a matrix with pointwise ops (none for an
+    empty index; bool means divide; complex ones add and multiply), and vectors with one
+    kernel."""
     dtype = input._dtype
-    if not (dtype._barebones or dtype is _dtype.bool):
+    if not (dtype._family or dtype is _dtype.bool):
         return None
     if not include_self:
         return "index_reduce_func_exclude_input_init"
     if input.ndim <= 1:
         return "index_func_"
-    if not index.numel() or reduce != "mean" and (dtype is _dtype.bool or reduce == "prod"):
+    if not index.numel() or reduce != "mean" and (dtype is _dtype.bool or reduce == "prod") \
+            or reduce == "mean" and dtype.is_complex:
         return None
     return "div_floor_cpu" if dtype is _dtype.bool else \
         {"mean": "add_stub", "amax": "maximum_cpu", "amin": "minimum_cpu"}[reduce]

@@ -78,6 +78,9 @@ def polygamma(n, input):
     if n < 0:
         raise RuntimeError("polygamma(n, x) does not support negative n.")
     dtype = input._dtype
+    if dtype.is_complex:
+        raise _not_implemented("digamma" if n == 0 else "trigamma" if n == 1 else "polygamma",
+                               dtype)
     if dtype._category < 2:
         dtype = _dtype.get_default_dtype()
     a = input._data
