@@ -171,7 +171,6 @@ KNOWN = {
     "fn median": "pos0=bool_tensor",
     "fn mul": "+out=float",
     "fn nanmedian": "pos0=bool_tensor",
-    "fn nanquantile": "pos0=bool_tensor",
     "fn native_batch_norm": "pos1=bool_tensor pos2=bool_tensor pos3=bool_tensor pos4=bool_tensor",
     "fn nn.functional.adaptive_avg_pool1d": "pos0=bool_tensor",
     "fn nn.functional.adaptive_avg_pool2d": (
@@ -251,7 +250,6 @@ KNOWN = {
     "fn nn.functional.multilabel_margin_loss": "pos0=bool_tensor",
     "fn nn.functional.nll_loss": "weight=bool_tensor",
     "fn nn.functional.normalize": "p=str +out=float",
-    "fn nn.functional.pdist": "pos0=bool_tensor",
     "fn nn.functional.pixel_shuffle": "upscale_factor=neg_7",
     "fn nn.functional.pixel_unshuffle": "downscale_factor=neg_7",
     "fn nn.functional.relu6": "pos0=str pos0=list_str pos0=None pos0=number_for_tensor",

@@ -10,7 +10,6 @@ from ..autograd.graph import record
 from ._util import needs_grad, wrap_dim
 from .joining import broadcast_tensors
 from .linalg_products import _norm as norm, vector_norm
-from .normalization import _check_float
 from .reduction import _const
 from .registry import defop, type_name
 from .signature import checker
@@ -97,7 +96,8 @@ def pdist(input, p=2.0):
         raise RuntimeError(f"pdist only supports 2D tensors, got: {x.ndim}D")
     if p < 0:
         raise RuntimeError("pdist only supports non-negative p values")
-    _check_float("pdist", input)
+    if not input._dtype.is_floating_point:  # (integers and complex alike)
+        raise RuntimeError("pdist only supports floating-point dtypes")
     i, j = np.triu_indices(x.shape[0], 1)
     diff = x[i] - x[j]
     if p == 0:

@@ -112,8 +112,11 @@ def c2c(x, dims, sizes, norm, forward):
 
 def r2c(x, dims, sizes, norm, name):
     """The one-sided transform of a real ``x`` (the last dim keeps ``n // 2 + 1`` entries)."""
-    if x._dtype.is_complex:
-        raise RuntimeError(f"{name} expects a real input tensor, but got {_type_name(x._dtype)}")
+    if x._dtype.is_complex:  # (torch's n-dimensional forms check elsewhere, in other words)
+        raise RuntimeError((f"{name} expects a real input tensor, but got " if name[-1] == "t"
+                            else "rfftn expects a real-valued input tensor, but got "
+                            if name[0] == "r" else "Only supports floating-point dtypes, but "
+                            "found: ") + _type_name(x._dtype))
     dtype = _complex_dtype(x)
     out = make(np.fft.rfftn(x._data, sizes, dims, norm).astype(dtype._np, copy=False), dtype)
     if needs_grad(x):

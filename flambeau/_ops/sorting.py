@@ -228,7 +228,7 @@ def mode(input, dim=-1, keepdim=False):
 def _quantile(name, ignore_nan):
     def op(input, q, dim=None, keepdim=False, *, interpolation="linear"):
         if input._dtype not in (_dtype.float32, _dtype.float64):
-            raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+            raise RuntimeError("quantile() input tensor must be either float or double dtype")
         if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
             raise RuntimeError("quantile() interpolation must be one of linear, lower, higher, "
                                f"midpoint or nearest, but got {interpolation}")  # (both ops)
