@@ -26,10 +26,8 @@ KNOWN = {
     "nn.functional.max_unpool1d.grad", "nn.functional.max_unpool2d",
     "nn.functional.max_unpool2d.grad", "nn.functional.max_unpool3d",
     "nn.functional.max_unpool3d.grad", "nn.functional.scaled_dot_product_attention",
-    "mvlgamma.mvlgamma_p_1", "mvlgamma.mvlgamma_p_3", "mvlgamma.mvlgamma_p_5", "normal",
     "nn.functional.embedding_bag", "nn.functional.grid_sample", "grid_sampler_2d",
-    "grid_sampler_3d", "nn.functional.ctc_loss", "signal.windows.blackman", "masked.softmax",
-    "masked.log_softmax", "masked.softmin",
+    "grid_sampler_3d", "nn.functional.ctc_loss", "signal.windows.blackman",
 }
 
 

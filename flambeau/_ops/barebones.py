@@ -27,7 +27,7 @@ def _extremum(reduce_all, reduce_dim):
 def _softmax(name):
     def kernel(input, dim=None, *args, **kwargs):
         dtype = args[0] if args else kwargs.get("dtype")
-        if dtype is not None and not dtype._barebones:
+        if dtype is not None and not dtype._family:
             return None  # (cast first)
         last = dim is None or dim in (-1, input.ndim - 1)
         return f"{name}_lastdim_kernel_impl" if last else f"{name}_kernel_impl"

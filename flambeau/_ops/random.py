@@ -470,6 +470,8 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
     m = mean._data if mean_t else mean
     s = std._data if std_t else std
     if std_t:
+        if std._dtype.is_complex:
+            raise RuntimeError("normal expects standard deviation to be non-complex")
         if (s < 0).any():
             raise RuntimeError("normal expects all elements of std >= 0.0")
     else:

@@ -174,7 +174,7 @@ def multigammaln(input, p):
         raise RuntimeError("The input tensor may not be a boolean tensor.")
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")
-    j = arange(p, dtype=input.dtype if input.dtype.is_floating_point else
+    j = arange(p, dtype=input.dtype if input.dtype._category > 1 else  # (complex: refused)
                _dtype.get_default_dtype()) / -2
     return (input.unsqueeze(-1) + j).lgamma().sum(-1) + p * (p - 1) / 4 * math.log(math.pi)
 
