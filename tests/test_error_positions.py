@@ -241,9 +241,7 @@ KNOWN = {
     "fn nn.functional.mse_loss": (
         "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos1=str pos1=list_str "
         "pos1=None pos1=number_for_tensor"),
-    "fn nn.functional.multi_margin_loss": (
-        "pos0=bool_tensor +weight=str +weight=float +weight=list_str"),
-    "fn nn.functional.multilabel_margin_loss": "pos0=bool_tensor",
+    "fn nn.functional.multi_margin_loss": "+weight=str +weight=float +weight=list_str",
     "fn nn.functional.nll_loss": "weight=bool_tensor",
     "fn nn.functional.normalize": "p=str +out=float",
     "fn nn.functional.pixel_shuffle": "upscale_factor=neg_7",

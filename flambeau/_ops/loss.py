@@ -572,7 +572,7 @@ def multi_margin_loss(input, target, p=1, margin=1, weight=None, reduction=MEAN)
     """Multi-class hinge loss: sum over wrong classes i of max(0, margin - x[y] + x[i])^p / C."""
     if p not in (1, 2):
         raise RuntimeError("only p == 1 and p == 2 supported")
-    _check_floating("multi_margin_loss", input)
+    _check_floating("multi_margin_loss_cpu_kernel", input)
     x, t, squeeze = _as_batch(input, target, "multi_margin_loss")
     n, c = x.shape
     t = t.reshape(-1)
@@ -613,7 +613,7 @@ def multi_margin_loss(input, target, p=1, margin=1, weight=None, reduction=MEAN)
 def multilabel_margin_loss(input, target, reduction=MEAN):
     """Multi-label hinge loss: the classes of each row of ``target`` up to the first -1 are the
     targets; each pays max(0, 1 - (x[j] - x[i])) against every non-target i, over C."""
-    _check_floating("multilabel_margin_loss", input)
+    _check_floating("multilabel_margin_loss_forward_out_frame", input)
     x, t, squeeze = _as_batch(input, target, "multilabel_margin_loss")
     if t.shape != input._data.shape:
         raise RuntimeError(f"inconsistent target size: {list(t.shape)} for input of size: "
