@@ -20,11 +20,7 @@ KNOWN = {
     "nn.functional.linear_cross_entropy.chunked",
     "nn.functional.linear_cross_entropy.chunked_none", "nn.functional.cosine_similarity",
     "nn.functional.adaptive_avg_pool1d", "nn.functional.binary_cross_entropy_with_logits",
-    "nn.functional.local_response_norm", "nn.functional.fractional_max_pool2d",
-    "nn.functional.fractional_max_pool3d", "nn.functional.max_unpool1d",
-    "nn.functional.max_unpool1d.grad", "nn.functional.max_unpool2d",
-    "nn.functional.max_unpool2d.grad", "nn.functional.max_unpool3d",
-    "nn.functional.max_unpool3d.grad", "nn.functional.scaled_dot_product_attention",
+    "nn.functional.local_response_norm", "nn.functional.scaled_dot_product_attention",
     "nn.functional.embedding_bag", "nn.functional.grid_sample", "grid_sampler_2d",
     "grid_sampler_3d", "nn.functional.ctc_loss", "signal.windows.blackman",
 }

@@ -230,14 +230,11 @@ KNOWN = {
     "fn nn.functional.max_pool3d": (
         "pos0=str pos0=list_str pos0=None pos0=number_for_tensor +no_such_kw +extra_arg"),
     "fn nn.functional.max_unpool1d": (
-        "pos0=bool_tensor kernel_size=tensor_for_number stride=tensor_for_number "
-        "padding=tensor_for_number"),
+        "kernel_size=tensor_for_number stride=tensor_for_number padding=tensor_for_number"),
     "fn nn.functional.max_unpool2d": (
-        "pos0=bool_tensor kernel_size=tensor_for_number stride=tensor_for_number "
-        "padding=tensor_for_number"),
+        "kernel_size=tensor_for_number stride=tensor_for_number padding=tensor_for_number"),
     "fn nn.functional.max_unpool3d": (
-        "pos0=bool_tensor kernel_size=tensor_for_number stride=tensor_for_number "
-        "padding=tensor_for_number"),
+        "kernel_size=tensor_for_number stride=tensor_for_number padding=tensor_for_number"),
     "fn nn.functional.mse_loss": (
         "pos0=str pos0=list_str pos0=None pos0=number_for_tensor pos1=str pos1=list_str "
         "pos1=None pos1=number_for_tensor"),

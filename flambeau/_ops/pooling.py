@@ -544,6 +544,7 @@ def _max_unpool(nd, input, indices, output_size):
     sizes = tuple(output_size)
     size = int(np.prod(sizes))
     flat_idx = idx.reshape(a.shape[:2] + (-1,)) if a.size else idx.reshape(a.shape[:2] + (0,))
+    _kernel_for(f"max_unpool{max(nd, 2)}d", input, _floating)  # (1-d is 2-d's kernel)
     invalid = (flat_idx < 0) | (flat_idx >= size)
     if invalid.any():  # the first one, in the order of the input
         raise RuntimeError(f"Found an invalid max index: {flat_idx.flat[invalid.argmax()]} "
@@ -610,6 +611,7 @@ def _fractional_max_pool(nd, input, kernel_size, output_size, random_samples):
         if o + k - 1 > n:
             raise RuntimeError(f"{name}(): pool {word} {k} too large relative to input {word} "
                                f"{n}")
+    _kernel_for(name + "_out_frame", input, lambda dtype: not dtype.is_complex)
     # torch's 2-d kernel reads the samples as (w, h), the 3-d one as (t, h, w)
     order = (1, 0) if nd == 2 else (0, 1, 2)
     starts = [_intervals(s[..., order[d]], sizes[d], out[d], kernel[d]) for d in range(nd)]
