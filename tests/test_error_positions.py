@@ -267,9 +267,7 @@ KNOWN = {
     "fn scatter": "reduce=str",
     "fn select_scatter": "pos3=dim_100 pos3=neg_7",
     "fn signal.windows.bartlett": "pos0=float_for_int",
-    "fn signal.windows.blackman": (
-        "pos0=float_for_int pos0=neg_7 dtype=str dtype=list_str dtype=int_for_dtype +layout=str "
-        "+layout=float +layout=list_str"),
+    "fn signal.windows.blackman": "pos0=float_for_int",
     "fn signal.windows.cosine": "pos0=float_for_int",
     "fn signal.windows.exponential": "pos0=float_for_int",
     "fn signal.windows.gaussian": "pos0=float_for_int",

@@ -481,6 +481,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
     """Binary cross entropy of logits, ``pos_weight`` weighting the positive term."""
     _check_no_grad("binary_cross_entropy_with_logits", "weight", weight)
     x, t, dtype = _pair(input, target)
+    if dtype.is_complex:
+        _check_floating("log_sigmoid_cpu", input)
     ls = _log_sigmoid(x)
     if pos_weight is None:
         loss = (1 - t) * x

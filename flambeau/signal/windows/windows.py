@@ -129,6 +129,7 @@ def hann(M, *, sym=True, dtype=None, layout=None, device=None, requires_grad=Fal
 
 def blackman(M, *, sym=True, dtype=None, layout=None, device=None, requires_grad=False):
     """Blackman's window: :func:`general_cosine` with ``a=[0.42, 0.5, 0.08]``."""
+    _checks("blackman", M, dtype or flambeau.get_default_dtype(), layout or flambeau.strided)
     return general_cosine(M, a=[0.42, 0.5, 0.08], sym=sym, dtype=dtype, layout=layout,
                           device=device, requires_grad=requires_grad)
 
