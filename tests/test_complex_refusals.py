@@ -18,10 +18,10 @@ SAMPLES = 1
 # torch computes or the reverse): run one to see how
 KNOWN = {
     "nn.functional.linear_cross_entropy.chunked",
-    "nn.functional.linear_cross_entropy.chunked_none", "nn.functional.cosine_similarity",
-    "nn.functional.adaptive_avg_pool1d", "nn.functional.local_response_norm",
-    "nn.functional.scaled_dot_product_attention", "nn.functional.embedding_bag",
-    "nn.functional.grid_sample", "grid_sampler_2d", "grid_sampler_3d", "nn.functional.ctc_loss",
+    "nn.functional.linear_cross_entropy.chunked_none", "nn.functional.adaptive_avg_pool1d",
+    "nn.functional.local_response_norm", "nn.functional.scaled_dot_product_attention",
+    "nn.functional.embedding_bag", "nn.functional.grid_sample", "grid_sampler_2d",
+    "grid_sampler_3d", "nn.functional.ctc_loss",
 }
 
 

@@ -125,6 +125,10 @@ def pdist(input, p=2.0):
        signature="cosine_similarity(Tensor x1, Tensor x2, int64_t dim=1, double eps=1e-08)")
 def cosine_similarity(x1, x2, dim=1, eps=1e-08):
     """<x1, x2> / (max(|x1|, eps) * max(|x2|, eps)) along ``dim``, after broadcasting."""
+    common = _dtype.promote_types(x1._dtype, x2._dtype)
+    if not common.is_floating_point:
+        raise RuntimeError("expected common dtype to be floating point, yet common dtype is "
+                           + type_name(common))
     if x1._data.shape != x2._data.shape:
         x1, x2 = broadcast_tensors(x1, x2)
     if x1._data.ndim == 0:  # two numbers: their signs' product
