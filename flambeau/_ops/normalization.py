@@ -394,22 +394,27 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn
 _native_layer_norm = native_layer_norm.__wrapped__  # (arguments checked by layer_norm's own)
 
 
+def _check_groups(shape, channels, groups, weight, bias):
+    """torch's checks of group norm's group count and per-channel parameters."""
+    if groups <= 0:
+        raise RuntimeError(f"Expected num groups to be greater than 0, got {groups}")
+    if channels % groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, "
+                           f"but got input of shape {list(shape)} and num_groups={groups}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and (t._data.ndim != 1 or t._data.size != channels):
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of "
+                               f"channels in input, but got {name} of shape "
+                               f"{list(t._data.shape)} and input of shape {list(shape)}")
+
+
 @defop(method=False,
        signature="native_group_norm(Tensor input, Tensor? weight, Tensor? bias, SymInt N, "
                  "SymInt C, SymInt HxW, int64_t group, double eps)")
 def native_group_norm(input, weight, bias, N, C, HxW, group, eps):
     """Group norm of an (N, C, *) input; returns (output, mean, rstd), the statistics (N, group)."""
     x = input._data
-    if group <= 0:
-        raise RuntimeError(f"Expected num groups to be greater than 0, got {group}")
-    if C % group:
-        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, "
-                           f"but got input of shape {list(x.shape)} and num_groups={group}")
-    for name, t in (("weight", weight), ("bias", bias)):
-        if t is not None and (t._data.ndim != 1 or t._data.size != C):
-            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of "
-                               f"channels in input, but got {name} of shape "
-                               f"{list(t._data.shape)} and input of shape {list(x.shape)}")
+    _check_groups(x.shape, C, group, weight, bias)
     _check_params(input, weight, bias)
     if N < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {N}: [{N}, {group}]")
@@ -480,16 +485,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabl
     """Group norm's output alone, with torch's checks of the channel count."""
     shape = input._data.shape
     n, c = shape[0], shape[1] if len(shape) > 1 else 1
-    if num_groups <= 0:
-        raise RuntimeError(f"Expected num groups to be greater than 0, got {num_groups}")
-    if c % num_groups:
-        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, "
-                           f"but got input of shape {list(shape)} and num_groups={num_groups}")
-    for name, t in (("weight", weight), ("bias", bias)):
-        if t is not None and (t._data.ndim != 1 or t._data.size != c):
-            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of "
-                               f"channels in input, but got {name} of shape "
-                               f"{list(t._data.shape)} and input of shape {list(shape)}")
+    _check_groups(shape, c, num_groups, weight, bias)
     hxw = int(np.prod(shape[2:])) if len(shape) > 2 else 1
     if input._dtype in _HALVES:  # as in batch_norm
         x, w, b = _float32(input, weight, bias)
