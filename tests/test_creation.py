@@ -206,3 +206,19 @@ def test_tensors_among_the_data_are_numbers(data, dtype):
     inference; __index__ for integer dtypes), not as a nested array."""
     same_outcome(lambda L: L.tensor(eval(data, {"T": L.tensor, "L": L}),
                                     dtype=dtype and getattr(L, dtype)))
+
+
+RAGGED = ["[1, [2]]", "[1., (2.,)]", "[[1, 2], [3, [4]]]", "[[1], [2, 3]]", "[[1.], 2.]",
+          "[[T(1.)], T(2.)]", "[T(1.), [2.]]", "[[[1]], [2]]", "[[], [1]]", "[[1], []]",
+          "[[2**64 - 1], [1]]", "[[1, None]]", "[1, 'a']", "['a']", "[[1, 2], 'ab']",
+          "[[1, 2], [3, 'b']]", "[[[], []], [[], []]]", "[[1], [object()]]"]
+
+
+@pytest.mark.parametrize("dtype", [None, "int64", "float32", "bool", "uint64", "complex64"])
+@pytest.mark.parametrize("data", RAGGED)
+def test_misshapen_data_raises_as_torch(data, dtype):
+    """The first elements set the shape; a number where they put a sequence, a sequence where
+    they put a number, another length or a string raise torch's error, leaves read in torch's
+    order; data with a size-0 dim is not read at all."""
+    same_outcome(lambda L: L.tensor(eval(data, {"T": L.tensor, "object": object}),
+                                    dtype=dtype and getattr(L, dtype)))

@@ -72,10 +72,14 @@ def _infer_array(data, dtype=None):
     except (ValueError, OverflowError):  # ragged, or ints beyond int64 and uint64
         array = None
     if array is None or array.dtype == object:
-        _check_nesting(data, dtype)
-        return _stored(data, dtype or _leaves_dtype(data))
+        shape, target = _check_nesting(data, dtype)
+        if 0 in shape:  # (torch reads no element: the default dtype unless one is given)
+            target = dtype or _dtype.get_default_dtype()
+            return np.empty(shape, target.numpy_dtype), target
+        return _stored(data, target)
     kind = array.dtype.kind
     if kind not in "biufc":
+        _check_nesting(data, dtype)  # (strings among the numbers)
         raise TypeError(f"new(): invalid data type '{array.dtype}'")
     holds_arrays = isinstance(first, (np.ndarray, np.generic))
     if holds_arrays or array.dtype.char not in _OF_PYTHON:  # leaves not all Python numbers
@@ -208,37 +212,58 @@ def _first_leaf(data):
 
 
 def _check_nesting(data, dtype):
-    """torch's message for data NumPy could not make a plain array of: a leaf of no numeric
-    type, or nested sequences of unequal lengths (anything else is left to :func:`_stored`)."""
+    """torch's errors for data NumPy could not make a plain array of: a leaf of no numeric
+    type, a sequence where the first elements put a number or the reverse, sequences of other
+    lengths; the leaves read in torch's order. Returns the shape and the dtype."""
+    shape, first = [], data
+    while isinstance(first, (list, tuple)):  # (the first elements set the shape)
+        shape.append(len(first))
+        first = first[0] if first else None
+    if isinstance(first, str):  # (a sequence to torch, of no fixed depth)
+        raise ValueError("too many dimensions 'str'")
     _check_leaves(data, dtype)
+    target = dtype or _leaves_dtype(data)
 
-    def walk(seq, depth):
-        if not isinstance(seq, (list, tuple)):
-            return
-        lengths = [len(s) if isinstance(s, (list, tuple)) else None for s in seq]
-        first = lengths[0] if lengths else None
-        for n in lengths:
-            if n != first:
-                raise ValueError(f"expected sequence of length {first} at dim {depth + 1} "
-                                 f"(got {n})")
-        for s in seq:
-            walk(s, depth + 1)
-    walk(data, 0)
+    def walk(item, depth):  # in torch's order: the first misfit raises
+        sequence = isinstance(item, (list, tuple))
+        if depth == len(shape):
+            if not sequence:
+                _store(item, target)
+                return
+            raise _not_a_number(type(item).__name__, target)  # a sequence for a number
+        if not sequence:
+            raise TypeError("not a sequence")
+        if len(item) != shape[depth]:
+            raise ValueError(f"expected sequence of length {shape[depth]} at dim {depth} "
+                             f"(got {len(item)})")
+        for element in item:
+            walk(element, depth + 1)
+    if 0 not in shape:  # (torch reads no element of empty data)
+        walk(data, 0)
+    return shape, target
 
 
 def _check_leaves(data, dtype):
     if isinstance(data, (list, tuple)):
         for item in data:
             _check_leaves(item, dtype)
-    elif isinstance(data, (str, bytes)):
-        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     elif not isinstance(data, (bool, int, float, complex, np.generic, np.ndarray, Tensor)):
         name = type(data).__name__
         if dtype is None:
+            if isinstance(data, (str, bytes)):
+                raise TypeError(f"new(): invalid data type '{name}'")
             raise RuntimeError(f"Could not infer dtype of {name}")
-        if dtype.is_floating_point or dtype.is_complex:  # torch converts it as a float
-            raise TypeError(f"must be real number, not {name}")
-        raise TypeError(f"'{name}' object cannot be interpreted as an integer")
+        raise _not_a_number(name, dtype)
+
+
+def _not_a_number(name, dtype):
+    """torch's TypeError for a value of type ``name`` stored as a number of ``dtype`` (floats
+    and complex numbers are converted as floats)."""
+    if dtype is _dtype.uint64:
+        return TypeError("an integer is required")
+    if dtype.is_floating_point or dtype.is_complex:
+        return TypeError(f"must be real number, not {name}")
+    return TypeError(f"'{name}' object cannot be interpreted as an integer")
 
 
 @defop(method=False, signature="tensor(object data, *, ScalarType? dtype=None, Device? device=None, "
