@@ -281,3 +281,12 @@ def test_constant_pad_nd(pad):
 @pytest.mark.parametrize("pad", [(1, 2, 3), (0,) * 6, (-2, -3)])
 def test_constant_pad_nd_errors(pad):
     compare_error(lambda lib, x: lib.constant_pad_nd(x, pad), [(2, 4)])
+
+
+@pytest.mark.parametrize("n,r", [(1, 2), (3, 5), (0, 2)])
+def test_combinations_of_too_few_elements_keep_the_graph(n, r):
+    """No combination: an empty (0, r) stack that still requires grad, as torch's."""
+    ours, theirs = (L.combinations(L.arange(float(n), requires_grad=True), r=r)
+                    for L in (flambeau, torch))
+    assert tuple(ours.shape) == tuple(theirs.shape) and ours.requires_grad
+    assert type(ours.grad_fn).__name__ == type(theirs.grad_fn).__name__

@@ -745,11 +745,12 @@ def combinations(input, r=2, with_replacement=False):
     n = input._data.size
     if n ** r >= 2 ** 63:  # (torch's grid of n ** r candidates)
         raise RuntimeError("numel: integer multiplication overflow")
-    if r > n and not with_replacement:
-        return make(np.empty((0, r), input._data.dtype), input._dtype)
-    ids = np.indices((n,) * r).reshape(r, -1)
-    ordered = ids[:-1] <= ids[1:] if with_replacement else ids[:-1] < ids[1:]
-    ids = ids[:, ordered.all(0)]
+    if r > n and not with_replacement:  # none (without making the grid)
+        ids = np.empty((r, 0), np.int64)
+    else:
+        ids = np.indices((n,) * r).reshape(r, -1)
+        ordered = ids[:-1] <= ids[1:] if with_replacement else ids[:-1] < ids[1:]
+        ids = ids[:, ordered.all(0)]
     return stack([index_take(input, 0, row) for row in ids], 1)
 
 
